@@ -1,0 +1,5 @@
+"""Run rmtui with `python -m rmtui`."""
+
+from rmtui.cli import main
+
+raise SystemExit(main())

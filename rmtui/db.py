@@ -1,0 +1,223 @@
+"""Opening a book: the engine, its pragmas, migrations with a backup first, sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from rmtui import paths
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# Every migration this code knows, oldest first; the last one is the schema it writes.
+KNOWN_REVISIONS = ("0001",)
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class BookError(Exception):
+    """A book that cannot be opened or written, with one sentence saying what to do."""
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine on the SQLite file at `path` with foreign keys, WAL and a busy timeout."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def open_book(path: Path) -> Engine:
+    """Open (creating or migrating as needed) the book at `path`, or raise BookError."""
+    path = Path(path)
+    if path.is_dir():
+        raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
+    if not path.exists():
+        return _create_book(path)
+    revision = read_revision(path)
+    if revision == SCHEMA_HEAD:
+        return make_engine(path)
+    if revision not in KNOWN_REVISIONS and revision is not None:
+        raise BookError(
+            f"{path} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
+        )
+    _migrate_with_backup(path)
+    return make_engine(path)
+
+
+def read_revision(path: Path) -> str | None:
+    """The schema revision stamped in the book at `path` (None for an unstamped file)."""
+    _check_sqlite_file(path)
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            if not has_table:
+                return _unstamped(conn, path)
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise _database_error(path, error) from None
+    return row[0] if row else None
+
+
+def _unstamped(conn: sqlite3.Connection, path: Path) -> None:
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+    if tables:
+        raise BookError(f"{path} is an SQLite file but not an rmtui book; choose another file.")
+
+
+def _check_sqlite_file(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise BookError(f"{path} cannot be read: you have no permission to open it.") from None
+    if header and header != SQLITE_HEADER:
+        raise BookError(
+            f"{path} is not an rmtui book (not an SQLite file); "
+            "check the path or restore a backup with `rmtui restore`."
+        )
+
+
+def _database_error(path: Path, error: Exception) -> BookError:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return BookError(f"{path} is in use by another program; close it and try again.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return BookError(
+            f"{path} is damaged ({error}); restore a backup with `rmtui restore FILE`."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return BookError(f"{path} cannot be opened for writing; check the file's permissions.")
+    return BookError(f"{path} could not be opened: {error}.")
+
+
+def _create_book(path: Path) -> Engine:
+    try:
+        paths.ensure_private_dir(path.parent)
+        path.touch(mode=paths.PRIVATE_FILE_MODE)
+    except OSError as error:
+        raise BookError(f"cannot create a book at {path}: {error.strerror}.") from None
+    paths.make_private(path)
+    try:
+        upgrade_to_head(path)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return make_engine(path)
+
+
+def _migrate_with_backup(path: Path) -> None:
+    backup = backup_book(path, reason="pre-migration")
+    try:
+        upgrade_to_head(path)
+    except Exception as error:
+        restore_file(backup, path)
+        raise BookError(
+            f"updating {path} to the new schema failed ({error}); it was left as it was "
+            f"and a copy is at {backup}."
+        ) from None
+
+
+def upgrade_to_head(path: Path) -> None:
+    """Apply every pending Alembic migration to the book at `path`."""
+    from alembic import command
+
+    engine = make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OperationalError as error:
+        raise _database_error(path, error) from None
+    finally:
+        engine.dispose()
+
+
+def alembic_config() -> Any:
+    """The Alembic configuration for rmtui's migrations."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
+
+
+def backup_book(path: Path, *, reason: str = "manual", dest: Path | None = None) -> Path:
+    """Copy the book at `path` with SQLite's online backup API; return the copy's path."""
+    if dest is None:
+        folder = paths.ensure_private_dir(paths.backup_dir(path))
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        dest = folder / f"{path.stem}-{stamp}-{reason}.db"
+    copy_sqlite(path, dest)
+    return dest
+
+
+def copy_sqlite(source: Path, dest: Path) -> None:
+    """Copy one SQLite file to another consistently, the copy readable by the user alone."""
+    dest.unlink(missing_ok=True)
+    dest.touch(mode=paths.PRIVATE_FILE_MODE)
+    paths.make_private(dest)
+    try:
+        with sqlite3.connect(source) as src, sqlite3.connect(dest) as dst:
+            src.backup(dst)
+    except sqlite3.DatabaseError as error:
+        dest.unlink(missing_ok=True)
+        raise _database_error(source, error) from None
+
+
+def restore_file(backup: Path, path: Path) -> None:
+    """Put the contents of `backup` back into the book at `path`."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    copy_sqlite(backup, path)
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """What SQLite's integrity and foreign-key checks report (empty when all is well)."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
+        problems = [row[0] for row in rows if row[0] != "ok"]
+        fk_rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    problems += [f"row {row[1]} of {row[0]} refers to a missing {row[2]}" for row in fk_rows]
+    return problems
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A short-lived session whose work is one transaction, audited, rolled back on error."""
+    from sqlmodel import Session
+
+    from rmtui.audit import watch
+
+    with Session(engine, expire_on_commit=False) as session:
+        watch(session)
+        try:
+            yield session
+            session.commit()
+        except OperationalError as error:
+            session.rollback()
+            raise _database_error(Path(engine.url.database or ""), error) from None
+        except Exception:
+            session.rollback()
+            raise

@@ -1,0 +1,74 @@
+"""Exact money: Decimal in Python, integer cents in SQLite, decimal strings in JSON."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import Integer
+from sqlalchemy.types import TypeDecorator
+
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """A text that is not an amount of money."""
+
+
+def parse_money(text: str | int | Decimal) -> Decimal:
+    """Read an amount such as `1234.5`, `1,234.50` or `€ 1 234,50` as exact Decimal."""
+    if isinstance(text, Decimal | int):
+        return Decimal(text).quantize(CENT, ROUND_HALF_UP)
+    if isinstance(text, float):
+        raise MoneyError("amounts must be given as text, not as a floating-point number")
+    cleaned = str(text).strip().replace("€", "").replace("$", "").replace("£", "")
+    cleaned = cleaned.replace(" ", "").replace("_", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned
+    cleaned = cleaned.replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise MoneyError(f"'{text}' is not an amount; write it like 1234.50") from None
+    if not value.is_finite():
+        raise MoneyError(f"'{text}' is not an amount; write it like 1234.50")
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def to_cents(amount: Decimal) -> int:
+    """Whole cents of an exact amount."""
+    return int((amount * 100).to_integral_value(ROUND_HALF_UP))
+
+
+def from_cents(cents: int | None) -> Decimal:
+    """The exact amount for a number of cents (0 for None)."""
+    return (Decimal(cents or 0) / 100).quantize(CENT)
+
+
+def money_text(amount: Decimal | None) -> str:
+    """An amount for the JSON interchange and CSV: a plain decimal string."""
+    return "" if amount is None else str(amount.quantize(CENT))
+
+
+def money_display(amount: Decimal | None) -> str:
+    """An amount for the screen: thousands separated, no fraction for whole amounts."""
+    if amount is None:
+        return "—"
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    return f"{amount:,.2f}"
+
+
+class Money(TypeDecorator[Decimal]):
+    """A column of exact money stored as integer cents."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        return to_cents(parse_money(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        return None if value is None else from_cents(value)

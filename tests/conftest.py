@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own book file and never sees the user's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from rmtui.db import open_book, session_scope
+
+FROZEN_TODAY = "2026-11-29"
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every user directory and RMTUI_DB into tmp_path, and freeze today."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("RMTUI_DB", str(tmp_path / "book.db"))
+    monkeypatch.setenv("RMTUI_TODAY", FROZEN_TODAY)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The path of this test's book file."""
+    return tmp_path / "book.db"
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    """A fresh, migrated book in tmp_path."""
+    engine = open_book(db_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the test book, committed at the end of the test."""
+    with session_scope(engine) as session:
+        yield session

@@ -1,0 +1,50 @@
+"""Small factories for test books: every field has a sensible default."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from rmtui.models import (
+    Case,
+    Client,
+    FinancialGoal,
+    FollowUp,
+    Holding,
+    Interaction,
+    Opportunity,
+    Revenue,
+    Survey,
+    Target,
+)
+
+Model = TypeVar("Model", bound=SQLModel)
+
+DEFAULTS: dict[type[SQLModel], dict[str, Any]] = {
+    Client: {"name": "Ada Client", "created_on": date(2024, 1, 1), "client_since": date(2024, 1, 1)},
+    Interaction: {"at": datetime(2026, 11, 1, 10, 0), "kind": "call", "subject": "Catch-up"},
+    FollowUp: {"title": "Call back", "due_on": date(2026, 11, 29)},
+    Opportunity: {"title": "Pension plan", "opened_on": date(2026, 10, 1), "value": Decimal("1000")},
+    Revenue: {"on": date(2026, 11, 1), "amount": Decimal("100"), "kind": "fee"},
+    Holding: {"account": "Main", "as_of": date(2026, 11, 1), "value": Decimal("1000")},
+    FinancialGoal: {"title": "Retire", "target_amount": Decimal("100000")},
+    Survey: {"on": date(2026, 11, 1), "csat": 5, "nps": 9},
+    Case: {"subject": "Card blocked", "opened_on": date(2026, 11, 1), "due_on": date(2026, 11, 5)},
+    Target: {
+        "metric": "revenue",
+        "period_start": date(2026, 10, 1),
+        "period_end": date(2026, 12, 31),
+        "target": Decimal("1000"),
+    },
+}
+
+
+def make(session: Session, model: type[Model], **fields: Any) -> Model:
+    """Add one row of `model` with defaults overridden by `fields`, flushed so it has an id."""
+    row = model(**{**DEFAULTS.get(model, {}), **fields})
+    session.add(row)
+    session.flush()
+    return row
