@@ -72,14 +72,15 @@ def read_revision(path: Path) -> str | None:
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
             ).fetchone()
             if not has_table:
-                return _unstamped(conn, path)
+                _refuse_foreign_tables(conn, path)
+                return None
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as error:
         raise _database_error(path, error) from None
     return row[0] if row else None
 
 
-def _unstamped(conn: sqlite3.Connection, path: Path) -> None:
+def _refuse_foreign_tables(conn: sqlite3.Connection, path: Path) -> None:
     tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
     if tables:
         raise BookError(f"{path} is an SQLite file but not an rmtui book; choose another file.")

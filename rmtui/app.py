@@ -1,0 +1,112 @@
+"""The Textual app: one mode per top-level screen, the book handed in by a factory."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from rmtui.dates import today
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+def _today_screen() -> Screen[None]:
+    from rmtui.screens.today import TodayScreen
+
+    return TodayScreen()
+
+
+def _clients_screen() -> Screen[None]:
+    from rmtui.screens.clients import ClientsScreen
+
+    return ClientsScreen()
+
+
+def _log_screen() -> Screen[None]:
+    from rmtui.screens.log import LogScreen
+
+    return LogScreen()
+
+
+def _pipeline_screen() -> Screen[None]:
+    from rmtui.screens.pipeline import PipelineScreen
+
+    return PipelineScreen()
+
+
+def _kpi_screen() -> Screen[None]:
+    from rmtui.screens.kpis import KpiScreen
+
+    return KpiScreen()
+
+
+class RmApp(App[None]):
+    """rmtui: the relationship manager's book of business in the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "rmtui"
+    MODES: ClassVar = {
+        "today": _today_screen,
+        "clients": _clients_screen,
+        "log": _log_screen,
+        "pipeline": _pipeline_screen,
+        "kpis": _kpi_screen,
+    }
+    DEFAULT_MODE = "today"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "switch_mode('today')", "Today", id="mode-today"),
+        Binding("2", "switch_mode('clients')", "Clients", id="mode-clients"),
+        Binding("3", "switch_mode('log')", "Log", id="mode-log"),
+        Binding("4", "switch_mode('pipeline')", "Pipeline", id="mode-pipeline"),
+        Binding("5", "switch_mode('kpis')", "KPIs", id="mode-kpis"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, engine: Engine, *, book_name: str, day: date | None = None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.book_name = book_name
+        self.fixed_day = day
+
+    @property
+    def today(self) -> date:
+        """The day the agenda and forms work with."""
+        return self.fixed_day or today()
+
+    def on_mount(self) -> None:
+        self.title = f"rmtui — {self.book_name}"
+        self.sub_title = self.today.strftime("%a %d %b %Y")
+
+    def action_help(self) -> None:
+        """Show every binding of the current screen."""
+        from rmtui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Turn a failed background job into a visible error instead of a crash."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(error_sentence(event.worker.error), severity="error", timeout=10)
+
+
+def error_sentence(error: BaseException) -> str:
+    """One sentence for an error met while working on the book."""
+    from rmtui.db import BookError
+
+    if isinstance(error, BookError | ValueError):
+        return str(error)
+    return f"Something went wrong ({type(error).__name__}: {error}); nothing was saved."
+
+
+def make_app(engine: Engine, *, book_name: str, day: date | None = None) -> RmApp:
+    """The app on an open book; the CLI and the tests both build it here."""
+    return RmApp(engine, book_name=book_name, day=day)
