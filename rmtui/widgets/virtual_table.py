@@ -1,0 +1,273 @@
+"""A table that paints only the rows on screen, fetched block by block from a data source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+BLOCK_SIZE = 200
+MAX_CACHED_BLOCKS = 16
+GAP = 2
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A column: its label and width in cells (None takes the space that is left)."""
+
+    key: str
+    label: str
+    width: int | None = None
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row: the id of the record it shows and its cells."""
+
+    key: int
+    cells: tuple[Cell, ...]
+
+
+Fetch = Callable[[int, int], Sequence[TableRow]]
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows come from `fetch(offset, limit)`; only the blocks on screen are ever loaded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--odd",
+        "virtual-table--empty",
+    }
+    DEFAULT_CSS = """
+    VirtualTable {
+        height: 1fr;
+        overflow-x: hidden;
+    }
+    VirtualTable > .virtual-table--header { text-style: bold; color: $primary; }
+    VirtualTable > .virtual-table--cursor { background: $block-cursor-blurred-background; }
+    VirtualTable:focus > .virtual-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    VirtualTable > .virtual-table--odd { background: $surface; color: $foreground; }
+    VirtualTable > .virtual-table--empty { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    class Highlighted(Message):
+        """The cursor moved onto the row of record `key`."""
+
+        def __init__(self, table: VirtualTable, key: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Selected(Message):
+        """The user pressed enter on the row of record `key`."""
+
+        def __init__(self, table: VirtualTable, key: int) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[TableColumn],
+        *,
+        empty_text: str = "Nothing to show.",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = tuple(columns)
+        self.empty_text = empty_text
+        self.total = 0
+        self._fetch: Fetch = lambda _offset, _limit: ()
+        self._blocks: dict[int, Sequence[TableRow]] = {}
+
+    def show(
+        self,
+        total: int,
+        fetch: Fetch,
+        *,
+        keep_key: int | None = None,
+        first_block: Sequence[TableRow] | None = None,
+    ) -> None:
+        """Show `total` rows read through `fetch`; keep the cursor on `keep_key` if on screen."""
+        self.total = total
+        self._fetch = fetch
+        self._blocks = {0: first_block} if first_block is not None else {}
+        self.virtual_size = Size(self.size.width, total + 1)
+        self.cursor = self._index_of(keep_key) if keep_key is not None else 0
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def set_columns(self, columns: Sequence[TableColumn]) -> None:
+        """Change the columns (e.g. the sort marker in a label)."""
+        self.columns = tuple(columns)
+        self.refresh()
+
+    @property
+    def current_key(self) -> int | None:
+        """The record id under the cursor, or None for an empty table."""
+        row = self.row_at(self.cursor)
+        return row.key if row else None
+
+    def row_at(self, index: int) -> TableRow | None:
+        """The row at position `index`, fetching its block when needed."""
+        if not 0 <= index < self.total:
+            return None
+        block_index, offset = divmod(index, BLOCK_SIZE)
+        block = self._blocks.get(block_index)
+        if block is None:
+            block = self._load_block(block_index)
+        return block[offset] if offset < len(block) else None
+
+    def _load_block(self, block_index: int) -> Sequence[TableRow]:
+        if len(self._blocks) >= MAX_CACHED_BLOCKS:
+            self._blocks.pop(next(iter(self._blocks)))
+        block = self._fetch(block_index * BLOCK_SIZE, BLOCK_SIZE)
+        self._blocks[block_index] = block
+        return block
+
+    def _index_of(self, key: int) -> int:
+        for block_index, block in self._blocks.items():
+            for offset, row in enumerate(block):
+                if row.key == key:
+                    return block_index * BLOCK_SIZE + offset
+        return min(self.cursor, max(self.total - 1, 0))
+
+    @property
+    def page_rows(self) -> int:
+        """How many rows fit below the header."""
+        return max(self.size.height - 1, 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            header = self.get_component_rich_style("virtual-table--header")
+            return self._strip([column.label for column in self.columns], header, width)
+        index = int(self.scroll_offset.y) + y - 1
+        if self.total == 0:
+            if y == 1:
+                style = self.get_component_rich_style("virtual-table--empty")
+                return Strip([Segment(f" {self.empty_text}", style)]).adjust_cell_length(width)
+            return Strip.blank(width)
+        row = self.row_at(index)
+        if row is None:
+            return Strip.blank(width)
+        return self._strip(list(row.cells), self._row_style(index), width)
+
+    def _row_style(self, index: int) -> Style:
+        if index == self.cursor:
+            return self.get_component_rich_style("virtual-table--cursor")
+        if index % 2:
+            return self.get_component_rich_style("virtual-table--odd")
+        return Style()
+
+    def _strip(self, cells: list[Cell], style: Style, width: int) -> Strip:
+        segments: list[Segment] = [Segment(" ", style)]
+        for column, cell_width, cell in zip(self.columns, self._widths(width), cells, strict=False):
+            text = cell if isinstance(cell, Text) else Text(str(cell))
+            text = text.copy()
+            text.truncate(cell_width, overflow="ellipsis", pad=True)
+            if column.align == "right":
+                text = Text(text.plain.strip().rjust(cell_width), style=text.style)
+            text.stylize(style)
+            segments.extend(text.render(self.app.console))
+            segments.append(Segment(" " * GAP, style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _widths(self, width: int) -> list[int]:
+        fixed = sum(column.width or 0 for column in self.columns)
+        flexible = [column for column in self.columns if column.width is None]
+        spare = max(width - 1 - fixed - GAP * len(self.columns), 8 * len(flexible))
+        share = spare // len(flexible) if flexible else 0
+        return [column.width or share for column in self.columns]
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if old != new:
+            self._scroll_to_cursor()
+            self.refresh()
+            self.post_message(self.Highlighted(self, self.current_key))
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + self.page_rows:
+            self.scroll_to(y=self.cursor - self.page_rows + 1, animate=False, immediate=True)
+
+    def _move(self, delta: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, self.cursor + delta))
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up(self) -> None:
+        self._move(-self.page_rows)
+
+    def action_page_down(self) -> None:
+        self._move(self.page_rows)
+
+    def action_first(self) -> None:
+        self._move(-self.total)
+
+    def action_last(self) -> None:
+        self._move(self.total)
+
+    def action_select(self) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1 or not self.total:
+            return
+        self.cursor = min(int(self.scroll_offset.y) + event.y - 1, self.total - 1)
+        if event.chain == 2:
+            self.action_select()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)
+        self._scroll_to_cursor()
