@@ -1,0 +1,80 @@
+"""Reporting periods for the KPIs: months, quarters, years and arbitrary date ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+UNITS = ("month", "quarter", "year")
+EN_DASH = "\u2013"
+MONTHS_PER_UNIT = {"month": 1, "quarter": 3, "year": 12}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of days, `start` and `end` both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """How many days the period spans."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def unit(self) -> str | None:
+        """ "month", "quarter" or "year" when the period is exactly one, else None."""
+        for unit in UNITS:
+            if period_containing(self.start, unit) == self:
+                return unit
+        return None
+
+    @property
+    def label(self) -> str:
+        """A short name: "Nov 2026", "Q4 2026", "2026" or "2026-11-01 \u2013 2026-11-29"."""
+        unit = self.unit
+        if unit == "month":
+            return self.start.strftime("%b %Y")
+        if unit == "quarter":
+            return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
+        if unit == "year":
+            return str(self.start.year)
+        return f"{self.start.isoformat()} {EN_DASH} {self.end.isoformat()}"
+
+
+def period_containing(day: date, unit: str) -> Period:
+    """The month, quarter or year (`unit`) that contains `day`."""
+    months = _months(unit)
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    return Period(start, start + relativedelta(months=months) - timedelta(days=1))
+
+
+def step(period: Period, unit: str, n: int) -> Period:
+    """The `unit` `n` units after (or before, for negative `n`) the one holding `period.start`."""
+    start = period_containing(period.start, unit).start
+    return period_containing(start + relativedelta(months=n * _months(unit)), unit)
+
+
+def previous_period(period: Period) -> Period:
+    """The same number of days just before `period` (not the previous calendar unit)."""
+    return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+
+
+def trend_periods(period: Period, unit: str, count: int = 12) -> list[Period]:
+    """The last `count` units ending with the one holding `period.start`, oldest first."""
+    return [step(period, unit, -back) for back in range(count - 1, -1, -1)]
+
+
+def next_unit(unit: str) -> str:
+    """The unit after `unit` in the cycle month → quarter → year → month."""
+    return UNITS[(UNITS.index(unit) + 1) % len(UNITS)]
+
+
+def _months(unit: str) -> int:
+    if unit not in MONTHS_PER_UNIT:
+        raise ValueError(f"'{unit}' is not a period unit; use month, quarter or year")
+    return MONTHS_PER_UNIT[unit]

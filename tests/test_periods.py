@@ -1,0 +1,99 @@
+"""Reporting periods: units containing a day, stepping, previous period, trend, labels."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+
+import pytest
+
+from rmtui.periods import (
+    UNITS,
+    Period,
+    next_unit,
+    period_containing,
+    previous_period,
+    step,
+    trend_periods,
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "unit", "start", "end"),
+    [
+        (date(2026, 11, 29), "month", date(2026, 11, 1), date(2026, 11, 30)),
+        (date(2026, 11, 29), "quarter", date(2026, 10, 1), date(2026, 12, 31)),
+        (date(2026, 1, 1), "quarter", date(2026, 1, 1), date(2026, 3, 31)),
+        (date(2026, 6, 30), "quarter", date(2026, 4, 1), date(2026, 6, 30)),
+        (date(2026, 11, 29), "year", date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2028, 2, 10), "month", date(2028, 2, 1), date(2028, 2, 29)),
+    ],
+)
+def test_period_containing(day: date, unit: str, start: date, end: date) -> None:
+    assert period_containing(day, unit) == Period(start, end)
+
+
+def test_unknown_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a period unit"):
+        period_containing(date(2026, 1, 1), "week")
+
+
+def test_step_across_a_year() -> None:
+    q4 = period_containing(date(2026, 11, 29), "quarter")
+    assert step(q4, "quarter", 1) == Period(date(2027, 1, 1), date(2027, 3, 31))
+    assert step(q4, "quarter", -4) == Period(date(2025, 10, 1), date(2025, 12, 31))
+    jan = period_containing(date(2027, 1, 15), "month")
+    assert step(jan, "month", -1) == Period(date(2026, 12, 1), date(2026, 12, 31))
+    assert step(jan, "year", -1) == Period(date(2026, 1, 1), date(2026, 12, 31))
+    assert step(jan, "month", 0) == jan
+
+
+def test_step_from_an_arbitrary_period_uses_the_unit_holding_its_start() -> None:
+    arbitrary = Period(date(2026, 11, 10), date(2026, 12, 20))
+    assert step(arbitrary, "month", 1) == Period(date(2026, 12, 1), date(2026, 12, 31))
+
+
+def test_previous_period_of_q1_is_the_same_number_of_days_before() -> None:
+    q1 = period_containing(date(2026, 2, 1), "quarter")
+    assert q1.days == 31 + 28 + 31 == 90
+    before = previous_period(q1)
+    # 90 days back from 2026-01-01: Dec 31 + Nov 30 + Oct 29 days → 2025-10-03..2025-12-31.
+    assert before == Period(date(2025, 10, 3), date(2025, 12, 31))
+    assert before.days == 90
+
+
+def test_previous_period_of_an_arbitrary_range() -> None:
+    period = Period(date(2026, 11, 1), date(2026, 11, 29))
+    assert previous_period(period) == Period(date(2026, 10, 3), date(2026, 10, 31))
+
+
+def test_trend_of_twelve_months_oldest_first() -> None:
+    nov = period_containing(date(2026, 11, 29), "month")
+    trend = trend_periods(nov, "month")
+    assert len(trend) == 12
+    assert trend[0] == Period(date(2025, 12, 1), date(2025, 12, 31))
+    assert trend[-1] == nov
+    assert [p.start for p in trend] == sorted(p.start for p in trend)
+    assert all((b.start - a.end).days == 1 for a, b in pairwise(trend))
+
+
+def test_trend_of_quarters_and_custom_count() -> None:
+    q4 = period_containing(date(2026, 11, 29), "quarter")
+    trend = trend_periods(q4, "quarter", count=3)
+    assert [p.label for p in trend] == ["Q2 2026", "Q3 2026", "Q4 2026"]
+
+
+def test_labels() -> None:
+    assert period_containing(date(2026, 11, 29), "month").label == "Nov 2026"
+    assert period_containing(date(2026, 11, 29), "quarter").label == "Q4 2026"
+    assert period_containing(date(2026, 11, 29), "year").label == "2026"
+    assert Period(date(2026, 11, 1), date(2026, 11, 29)).label == "2026-11-01 \u2013 2026-11-29"
+
+
+def test_days_counts_both_ends() -> None:
+    assert Period(date(2026, 11, 29), date(2026, 11, 29)).days == 1
+    assert period_containing(date(2026, 5, 5), "year").days == 365
+
+
+def test_next_unit_cycles() -> None:
+    assert [next_unit(unit) for unit in UNITS] == ["quarter", "year", "month"]
