@@ -358,3 +358,29 @@ def _aum(session: Session, end: date) -> Decimal:
     cents = func.coalesce(func.sum(type_coerce(HOLDING.c.value, Integer)), 0)
     query = select(cents).select_from(snapshots).where(active_on(end))
     return from_cents(session.execute(query).scalar_one())
+
+
+def kpi_display(key: str, value: Any) -> str:
+    """A KPI value as shown to a person: percentages to one decimal, money with separators."""
+    if value is None:
+        return "—"
+    kind = KPI_INFO[key].kind
+    if kind == "percent":
+        return f"{value:.1f}%"
+    if kind == "mean":
+        return f"{value:.1f}"
+    if kind == "money":
+        from rmtui.money import money_display
+
+        return money_display(value)
+    return f"{value:,}"
+
+
+def kpis_text(kpis: dict[str, Any]) -> str:
+    """The KPIs as aligned plain text, one per line, for the command line."""
+    lines = [f"KPIs {kpis['from'].isoformat()} – {kpis['to'].isoformat()}"]
+    width = max(len(KPI_INFO[key].label) for key in KPI_KEYS)
+    lines += [
+        f"  {KPI_INFO[key].label:<{width}}  {kpi_display(key, kpis[key])}" for key in KPI_KEYS
+    ]
+    return "\n".join(lines)
