@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +12,10 @@ from sqlalchemy import String, Table, cast, delete, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from rmtui import paths
 from rmtui.audit import jsonable, record
 from rmtui.db import BookError, session_scope
 from rmtui.export_rows import audit_table, entity_table, record_from_row
+from rmtui.files import write_private_text
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
 DOSSIER_VERSION = 1
@@ -84,22 +83,6 @@ def write_client_dossier(path: Path, *, engine: Engine, client_id: int) -> Path:
         dossier = client_dossier(session=session, client_id=client_id)
     write_private_text(path, json.dumps(dossier, indent=2, ensure_ascii=False) + "\n")
     return path
-
-
-def write_private_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, the result readable by the user alone."""
-    if path.is_dir():
-        raise BookError(f"{path} is a folder; give the name of a file to write.")
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise BookError(f"cannot write {path} ({error.strerror}).") from None
-    paths.make_private(path)
 
 
 def erase_client(*, engine: Engine, client_id: int) -> ErasureReport:
