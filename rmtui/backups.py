@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from rmtui import dates, paths
@@ -37,19 +38,24 @@ class Backup:
         return self.path.stat().st_size
 
 
-def make_backup(db_path: Path, *, reason: str = "manual") -> Path:
-    """Copy the book at `db_path` into its backup folder (SQLite online backup); the copy's path."""
+def make_backup(db_path: Path, *, reason: str = "manual", passphrase: str | None = None) -> Path:
+    """Copy the book at `db_path` into its backup folder; the copy's path.
+
+    A plain book is copied with SQLite's online backup; an encrypted one (which needs its
+    `passphrase`) is copied encrypted with the same passphrase.
+    """
     db_path = Path(db_path)
     _check_reason(reason)
     _check_book_exists(db_path)
-    folder = backup_folder(db_path)
-    dest = folder / f"{db_path.stem}-{_stamp()}-{reason}.db"
-    copy_sqlite(db_path, dest)
+    dest = backup_folder(db_path) / backup_name(db_path, reason)
+    _copy_book(db_path, dest, passphrase=passphrase, doing="back it up")
     paths.make_private(dest)
     return dest
 
 
-def daily_backup_if_due(db_path: Path, *, keep: int | None = None) -> Path | None:
+def daily_backup_if_due(
+    db_path: Path, *, keep: int | None = None, passphrase: str | None = None
+) -> Path | None:
     """Take today's rolling backup unless there is one, keep the last `keep`; the new copy or None.
 
     `keep` defaults to the `backups.keep` setting (7 unless configured).
@@ -65,7 +71,7 @@ def daily_backup_if_due(db_path: Path, *, keep: int | None = None) -> Path | Non
         return None
     taken = None
     if not _has_daily_backup_on(db_path, dates.today()):
-        taken = make_backup(db_path, reason=DAILY)
+        taken = make_backup(db_path, reason=DAILY, passphrase=passphrase)
     prune_daily_backups(db_path, keep=keep)
     return taken
 
@@ -91,6 +97,12 @@ def list_backups(db_path: Path) -> list[Backup]:
     return sorted(backups, key=lambda backup: backup.taken_at, reverse=True)
 
 
+def backup_name(db_path: Path, reason: str) -> str:
+    """The file name of a backup of the book at `db_path` taken now for `reason`."""
+    _check_reason(reason)
+    return f"{Path(db_path).stem}-{_stamp()}-{reason}.db"
+
+
 def backup_folder(db_path: Path) -> Path:
     """The backup folder of the book at `db_path`, created readable by the user alone."""
     folder = paths.ensure_private_dir(paths.backup_dir(Path(db_path)))
@@ -98,41 +110,88 @@ def backup_folder(db_path: Path) -> Path:
     return folder
 
 
-def restore_book(db_path: Path, backup_file: Path) -> Path | None:
+def restore_book(db_path: Path, backup_file: Path, *, passphrase: str | None = None) -> Path | None:
     """Check `backup_file`, keep a copy of the current book, then put the backup in its place.
 
     Returns the path of the safety copy of the book as it was (None when there was no book).
     Raises BookError, changing nothing, when the file is missing, damaged, foreign or too new.
+    An encrypted backup (or book) needs the `passphrase`; the book becomes what the backup
+    is, encrypted or plain.
     """
     db_path, backup_file = Path(db_path), Path(backup_file)
-    check_backup_file(backup_file)
+    check_backup_file(backup_file, passphrase=passphrase)
     if db_path.exists() and db_path.resolve() == backup_file.resolve():
         raise BookError(f"{backup_file} is the book itself; choose a backup file to restore.")
-    safety = make_backup(db_path, reason=BEFORE_RESTORE) if db_path.exists() else None
+    safety = None
+    if db_path.exists():
+        safety = make_backup(db_path, reason=BEFORE_RESTORE, passphrase=passphrase)
     paths.ensure_private_dir(db_path.parent)
-    restore_file(backup_file, db_path)
+    if _is_encrypted(backup_file):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        _copy_book(backup_file, db_path, passphrase=passphrase, doing="restore it")
+    else:
+        restore_file(backup_file, db_path)
     return safety
 
 
-def check_backup_file(path: Path) -> str:
+def check_backup_file(path: Path, *, passphrase: str | None = None) -> str:
     """The schema revision of the book in `path`, or BookError saying why it can't be restored."""
     path = Path(path)
-    _check_is_sqlite(path)
+    encrypted = _check_is_sqlite(path)
+    conn = _connect_encrypted(path, passphrase) if encrypted else _connect_for_check(path)
     try:
-        with _connect_for_check(path) as conn:
-            _check_integrity(conn, path)
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            revision = _revision(conn, path, tables)
-    except sqlite3.DatabaseError as error:
+        _check_integrity(conn, path)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        revision = _revision(conn, path, tables)
+    except _database_errors(encrypted) as error:
         raise BookError(
             f"{path} is damaged and cannot be restored ({error}); choose another backup."
         ) from None
+    finally:
+        conn.close()
     if not {"client", "audit"}.issubset(tables):
         raise _foreign(path)
     _check_revision(path, revision)
     if not BOOK_TABLES.issubset(tables):
         raise _foreign(path)
     return revision
+
+
+def _copy_book(source: Path, dest: Path, *, passphrase: str | None, doing: str) -> None:
+    """Copy a plain book with SQLite's backup API, an encrypted one with SQLCipher."""
+    if not _is_encrypted(source):
+        copy_sqlite(source, dest)
+        return
+    if passphrase is None:
+        raise BookError(f"{source} is encrypted; give its passphrase to {doing}.")
+    from rmtui.encryption import copy_encrypted
+
+    copy_encrypted(source, dest, passphrase)
+
+
+def _is_encrypted(path: Path) -> bool:
+    from rmtui.encryption import is_encrypted
+
+    return is_encrypted(path)
+
+
+def _connect_encrypted(path: Path, passphrase: str | None) -> Any:
+    from rmtui.encryption import connect_sqlcipher
+
+    if passphrase is None:
+        raise BookError(
+            f"{path} is encrypted or not an rmtui backup; give its passphrase if it is encrypted."
+        )
+    return connect_sqlcipher(path, passphrase)
+
+
+def _database_errors(encrypted: bool) -> tuple[type[Exception], ...]:
+    if not encrypted:
+        return (sqlite3.DatabaseError,)
+    from rmtui.encryption import sqlcipher
+
+    return (sqlite3.DatabaseError, sqlcipher().DatabaseError)
 
 
 def _check_reason(reason: str) -> None:
@@ -169,7 +228,8 @@ def _backup_of(path: Path, pattern: re.Pattern[str]) -> Backup | None:
     return Backup(path=path, taken_at=taken_at, reason=match.group(2))
 
 
-def _check_is_sqlite(path: Path) -> None:
+def _check_is_sqlite(path: Path) -> bool:
+    """Refuse what is not an SQLite file; whether it is an encrypted one."""
     if path.is_dir():
         raise BookError(f"{path} is a folder; give the path of a backup file.")
     try:
@@ -179,13 +239,23 @@ def _check_is_sqlite(path: Path) -> None:
         raise BookError(f"{path} does not exist; check the name of the backup file.") from None
     except OSError as error:
         raise BookError(f"{path} cannot be read ({error.strerror}).") from None
+    if len(header) >= 100 and not header.startswith(SQLITE_HEADER) and _is_encrypted(path):
+        if _looks_like_text(header):
+            raise BookError(f"{path} is not an rmtui backup (it is a text file); choose another.")
+        return True
     if not header.startswith(SQLITE_HEADER):
-        raise BookError(
-            f"{path} is not an rmtui backup (not a plain SQLite file, or it is encrypted); "
-            "choose another file."
-        )
+        raise BookError(f"{path} is not an rmtui backup (not an SQLite file); choose another file.")
     if len(header) < 100:
         raise BookError(f"{path} is cut short and cannot be restored; choose another backup.")
+    return False
+
+
+def _looks_like_text(header: bytes) -> bool:
+    try:
+        header.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _connect_for_check(path: Path) -> sqlite3.Connection:
