@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from rmtui import paths
 from rmtui.db import BookError
@@ -16,21 +19,41 @@ def write_private_text(path: Path, text: str) -> None:
 
 def write_private_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file, readable by the user alone."""
+    with open_private(path, "wb") as handle:
+        handle.write(data)
+
+
+@contextmanager
+def open_private(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """A handle on a temporary file that replaces `path` (readable by the user alone) on success.
+
+    Text mode writes UTF-8 and leaves line ends as written (as the csv module wants).
+    """
     path = Path(path)
+    _check_writable(path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        handle: IO[Any] = (
+            os.fdopen(descriptor, "wb")
+            if "b" in mode
+            else os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        )
+        with handle:
+            yield handle
+        os.replace(temporary, path)
+    except OSError as error:
+        raise BookError(f"cannot write {path} ({error.strerror}).") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    paths.make_private(path)
+
+
+def _check_writable(path: Path) -> None:
     if path.is_dir():
         raise BookError(f"{path} is a folder; give the name of a file to write.")
     if not path.parent.is_dir():
         raise BookError(f"the folder {path.parent} does not exist; create it or choose another.")
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise BookError(f"cannot write {path} ({error.strerror}).") from None
-    paths.make_private(path)
 
 
 def private_folder(path: Path) -> Path:
