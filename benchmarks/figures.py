@@ -1,0 +1,18 @@
+"""Every figure of the report, in the order it is printed."""
+
+from __future__ import annotations
+
+from benchmarks.bench import Group
+from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
+from benchmarks.figures_io import INTERCHANGE_GROUP
+from benchmarks.figures_screens import SESSION_GROUP, STARTUP_GROUP
+
+# The in-process figures come first; import and export last, as they use the most memory.
+GROUPS: tuple[Group, ...] = (
+    STARTUP_GROUP,
+    SESSION_GROUP,
+    KPI_GROUP,
+    AGENDA_GROUP,
+    CLIENT_LIST_GROUP,
+    INTERCHANGE_GROUP,
+)

@@ -1,0 +1,229 @@
+"""Figures of the data core: KPIs, the agenda and the client list, each against a baseline."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import partial
+from typing import Any
+
+from benchmarks.bench import Bench, Group
+from benchmarks.rawsql import disagreements, raw_agenda, raw_kpis
+from benchmarks.report import Measured, Spec, at_most, at_most_times
+from benchmarks.synth import TODAY
+from benchmarks.timing import median, paired_times_ms, percentile, time_ms, times_ms
+
+KPI_TARGET = at_most_times(2, limit=150, unit="ms")
+
+
+@contextmanager
+def opened(bench_book: Any) -> Iterator[tuple[Any, sqlite3.Connection]]:
+    """An rmtui engine and a plain sqlite3 connection on the same book file."""
+    from rmtui.db import open_book
+
+    engine = open_book(bench_book)
+    conn = sqlite3.connect(bench_book)
+    try:
+        yield engine, conn
+    finally:
+        conn.close()
+        engine.dispose()
+
+
+def in_session(engine: Any, work: Callable[[Any], Any]) -> Any:
+    """Run `work(session)` in one rmtui session, as the CLI and the screens do."""
+    from rmtui.db import session_scope
+
+    with session_scope(engine) as session:
+        return work(session)
+
+
+# KPIs
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the quarter holding `day`."""
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = date(day.year, first_month, 1)
+    end_month = first_month + 2
+    following = date(day.year + end_month // 12, end_month % 12 + 1, 1)
+    return start, date.fromordinal(following.toordinal() - 1)
+
+
+def year_of(day: date) -> tuple[date, date]:
+    """The first and last day of the year holding `day`."""
+    return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+def rmtui_kpis(engine: Any, start: date, end: date) -> dict[str, Any]:
+    """The KPIs as rmtui computes them, in one session."""
+    from rmtui.kpi import compute_kpis
+
+    return dict(in_session(engine, partial(_kpis_in, compute_kpis, start, end)))
+
+
+def _kpis_in(compute: Any, start: date, end: date, session: Any) -> Any:
+    return compute(session=session, start=start, end=end)
+
+
+def kpi_figures(bench: Bench) -> dict[str, Measured]:
+    """compute_kpis vs the hand-written SQL, for this quarter and this year."""
+    periods = {"kpi_quarter": quarter_of(TODAY), "kpi_year": year_of(TODAY)}
+    results: dict[str, Measured] = {}
+    with opened(bench.book) as (engine, conn):
+        for key, (start, end) in periods.items():
+            ours = partial(rmtui_kpis, engine, start, end)
+            raw = partial(raw_kpis, conn, start, end)
+            ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
+            differ = disagreements(ours(), raw())
+            note = "values agree" if not differ else "VALUES DIFFER: " + "; ".join(differ)
+            results[key] = Measured(median(ours_ms), median(raw_ms), note)
+    return results
+
+
+KPI_GROUP = Group(
+    specs=(
+        Spec("kpi_quarter", "KPI set, quarter", "ms", "raw sqlite3 SQL", KPI_TARGET),
+        Spec("kpi_year", "KPI set, year", "ms", "raw sqlite3 SQL", KPI_TARGET),
+    ),
+    needs=("rmtui.kpi:compute_kpis",),
+    measure=kpi_figures,
+)
+
+
+# The client list
+
+PAGE_ROWS = 50
+# The filter text after each of 20 keystrokes: words typed and rubbed out, as in the probe.
+FILTER_TEXTS = (
+    "m",
+    "ma",
+    "mar",
+    "ma",
+    "m",
+    "",
+    "s",
+    "so",
+    "son",
+    "so",
+    "s",
+    "",
+    "b",
+    "be",
+    "ber",
+    "be",
+    "b",
+    "",
+    "l",
+    "li",
+)
+
+
+def client_page(session: Any, text: str | None) -> tuple[int, int]:
+    """What the Clients screen needs for one filter text: the first page and the total."""
+    from rmtui.queries.clients import count_clients, list_clients
+
+    page = list_clients(session=session, text=text, limit=PAGE_ROWS)
+    return len(page), count_clients(session=session, text=text)
+
+
+def filter_times_ms(engine: Any, *, repeat: int) -> tuple[float, float, list[float]]:
+    """p50 and p95 of one keystroke's queries over FILTER_TEXTS (medians over `repeat` runs)."""
+    from rmtui.db import session_scope
+
+    p50s, p95s = [], []
+    with session_scope(engine) as session:
+        for _ in range(repeat + 1):
+            keys = [time_ms(partial(client_page, session, text or None)) for text in FILTER_TEXTS]
+            p50s.append(percentile(keys, 0.5))
+            p95s.append(percentile(keys, 0.95))
+    return median(p50s[1:]), median(p95s[1:]), keys
+
+
+def first_page_ms(engine: Any, *, repeat: int) -> float:
+    """Median time of the unfiltered first page and total, each in a new session."""
+    return median(times_ms(partial(in_session, engine, partial(_first_page)), repeat=repeat))
+
+
+def _first_page(session: Any) -> tuple[int, int]:
+    return client_page(session, None)
+
+
+def client_list_figures(bench: Bench) -> dict[str, Measured]:
+    """list_clients + count_clients: first page and filter keystrokes, against 100 clients."""
+    with opened(bench.book) as (engine, _conn), opened(bench.small_book) as (small, _small_conn):
+        page = first_page_ms(engine, repeat=bench.repeat), first_page_ms(small, repeat=bench.repeat)
+        book_p50, book_p95, _ = filter_times_ms(engine, repeat=bench.repeat)
+        small_p50, small_p95, _ = filter_times_ms(small, repeat=bench.repeat)
+    note = f"first {PAGE_ROWS} rows + count"
+    return {
+        "list_first_page": Measured(page[0], page[1], note),
+        "list_filter_p50": Measured(book_p50, small_p50, f"{note}, 20 keys"),
+        "list_filter_p95": Measured(book_p95, small_p95, f"{note}, 20 keys"),
+    }
+
+
+CLIENT_LIST_GROUP = Group(
+    specs=(
+        Spec(
+            "list_first_page",
+            "client list first page (queries)",
+            "ms",
+            "same at 100 clients",
+            at_most(50, "ms"),
+        ),
+        Spec(
+            "list_filter_p50", "client filter keystroke p50 (queries)", "ms", "same at 100 clients"
+        ),
+        Spec(
+            "list_filter_p95",
+            "client filter keystroke p95 (queries)",
+            "ms",
+            "same at 100 clients",
+            at_most(50, "ms"),
+        ),
+    ),
+    needs=("rmtui.queries.clients:list_clients", "rmtui.queries.clients:count_clients"),
+    measure=client_list_figures,
+)
+
+
+# The agenda
+
+
+def rmtui_agenda(engine: Any, day: date) -> Any:
+    """The Today list as rmtui builds it, in one session."""
+    from rmtui.agenda import build_agenda
+
+    return in_session(engine, partial(_agenda_in, build_agenda, day))
+
+
+def _agenda_in(build: Any, day: date, session: Any) -> Any:
+    return build(session=session, day=day)
+
+
+def agenda_figures(bench: Bench) -> dict[str, Measured]:
+    """build_agenda for today vs the same sections by raw sqlite3 SQL."""
+    with opened(bench.book) as (engine, conn):
+        ours = partial(rmtui_agenda, engine, TODAY)
+        raw = partial(raw_agenda, conn, TODAY)
+        ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
+        sizes = ", ".join(f"{name} {len(ids):,}" for name, ids in raw().items())
+    return {"agenda": Measured(median(ours_ms), median(raw_ms), f"raw sections: {sizes}")}
+
+
+AGENDA_GROUP = Group(
+    specs=(
+        Spec(
+            "agenda",
+            "agenda for today",
+            "ms",
+            "raw sqlite3 SQL",
+            at_most_times(2, limit=50, unit="ms"),
+        ),
+    ),
+    needs=("rmtui.agenda:build_agenda",),
+    measure=agenda_figures,
+)

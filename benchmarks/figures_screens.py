@@ -1,0 +1,228 @@
+"""Figures of the screens, each measured in a fresh process running the app headless."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench import Bench, Group, missing_parts
+from benchmarks.report import NOT_BUILT, Measured, Spec, at_most, at_most_times
+from benchmarks.synth import TODAY
+from benchmarks.timing import median, percentile
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROBE_TIMEOUT_S = 900
+STDERR_TAIL = 600
+NO_DAILY_BACKUP = "[backups]\ndaily = false\n"
+_probe_numbers = count(1)
+
+
+class ProbeError(RuntimeError):
+    """A probe process that did not report what it measured."""
+
+
+def probe_env(scratch: Path) -> dict[str, str]:
+    """The environment of a probe: frozen today, private scratch folders, no daily backup.
+
+    The daily backup is switched off so that a run does not copy the whole book into the
+    cache folder; Textual settings of the caller (TEXTUAL_*) are left out.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
+    home = scratch / "probe-home"
+    config = home / "config"
+    (config / "rmtui").mkdir(parents=True, exist_ok=True)
+    (config / "rmtui" / "config.toml").write_text(NO_DAILY_BACKUP, encoding="utf-8")
+    env.update(
+        RMTUI_TODAY=TODAY.isoformat(),
+        XDG_CONFIG_HOME=str(config),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+    )
+    env.pop("RMTUI_DB", None)
+    return env
+
+
+def run_probe(
+    scenario: str, *, scratch: Path, db: Path | None = None, options: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Run one probe scenario in a new process; its results, with `startup_ms` added."""
+    out = scratch / f"probe-{next(_probe_numbers)}.json"
+    command = [sys.executable, "-m", "benchmarks.probe", scenario, "--out", str(out), *options]
+    command += ["--db", str(db)] if db is not None else []
+    started = time.monotonic()
+    completed = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=probe_env(scratch),
+        capture_output=True,
+        text=True,
+        timeout=PROBE_TIMEOUT_S,
+        check=False,
+    )
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    out.unlink(missing_ok=True)
+    if "error" in results or "painted_at" not in results:
+        problem = results.get("error") or f"exit code {completed.returncode}"
+        tail = (results.get("traceback") or completed.stderr)[-STDERR_TAIL:]
+        raise ProbeError(f"the {scenario} probe failed ({problem}): {tail.strip()}")
+    results["startup_ms"] = (results["painted_at"] - started) * 1000
+    return results
+
+
+# Start-up
+
+
+def startup_figures(bench: Bench) -> dict[str, Measured]:
+    """Start-up to Today painted, against 100 clients and against a bare Textual app."""
+    probes: dict[str, Callable[[], dict[str, Any]]] = {
+        "book": lambda: run_probe("startup", scratch=bench.scratch, db=bench.book),
+        "small": lambda: run_probe("startup", scratch=bench.scratch, db=bench.small_book),
+        "bare": lambda: run_probe("bare", scratch=bench.scratch),
+    }
+    for probe in probes.values():  # warm the page cache and the bytecode caches
+        probe()
+    times: dict[str, list[float]] = {name: [] for name in probes}
+    for _ in range(bench.repeat):
+        for name, probe in probes.items():
+            times[name].append(probe()["startup_ms"])
+    book, small, bare = (median(times[name]) for name in ("book", "small", "bare"))
+    note = f"new process, headless {120}x{40}"
+    return {
+        "startup": Measured(book, small, note),
+        "startup_vs_bare": Measured(book, bare, note),
+    }
+
+
+STARTUP_GROUP = Group(
+    specs=(
+        Spec(
+            "startup", "start-up to Today painted", "ms", "same at 100 clients", at_most_times(1.15)
+        ),
+        Spec(
+            "startup_vs_bare",
+            "start-up vs bare Textual app",
+            "ms",
+            "bare app: header, footer, empty DataTable",
+            at_most_times(1.5),
+        ),
+    ),
+    needs=("rmtui.app:make_app", "rmtui.screens.today:TodayScreen"),
+    measure=startup_figures,
+)
+
+
+# A session on the Clients screen and the interaction log
+
+
+def session_figures(bench: Bench) -> dict[str, Measured]:
+    """Clients screen open, keys, filter, scroll and memory, against the 100-client book."""
+    skip = log_screen_note()
+    options = ["--skip-log", skip] if skip else []
+    book: list[dict[str, Any]] = []
+    small: list[dict[str, Any]] = []
+    for _ in range(bench.repeat):
+        book.append(run_probe("session", scratch=bench.scratch, db=bench.book, options=options))
+        small.append(
+            run_probe("session", scratch=bench.scratch, db=bench.small_book, options=options)
+        )
+    rows = f"{book[0]['clients_rows']:,} vs {small[0]['clients_rows']:,} rows"
+    figures = {
+        "clients_open": _compare(book, small, "clients_open_ms", median),
+        "filter_p50": _compare(book, small, "filter_ms", _p(0.5), note="20 keys"),
+        "filter_p95": _compare(book, small, "filter_ms", _p(0.95), note="20 keys"),
+        "arrow_p95": _compare(book, small, "arrow_ms", _p(0.95), note=f"30 keys; {rows}"),
+        "pagedown_p95": _compare(book, small, "clients_page_ms", _p(0.95), note=f"20 keys; {rows}"),
+        "scroll_clients": _compare(book, small, "clients_page_ms", sum, note="20 page downs"),
+        "peak_rss": _compare(book, small, "peak_rss_mb", median),
+    }
+    figures["scroll_log"] = _log_figure(book, small)
+    return figures
+
+
+def _p(fraction: float) -> Callable[[Sequence[float]], float]:
+    return lambda values: percentile(values, fraction)
+
+
+def _compare(
+    book: list[dict[str, Any]],
+    small: list[dict[str, Any]],
+    key: str,
+    summary: Callable[[Any], float],
+    *,
+    note: str = "",
+) -> Measured:
+    """The median over runs of `summary` of each run's `key`, for the book and the baseline."""
+    value = median([summary(run[key]) for run in book])
+    baseline = median([summary(run[key]) for run in small])
+    return Measured(value, baseline, note)
+
+
+def _log_figure(book: list[dict[str, Any]], small: list[dict[str, Any]]) -> Measured:
+    if "log_page_ms" not in book[0]:
+        return Measured(None, note=book[0].get("log_skipped", "not measured"))
+    rows = f"20 page downs; {book[0]['log_rows']:,} vs {small[0]['log_rows']:,} rows"
+    return _compare(book, small, "log_page_ms", sum, note=rows)
+
+
+SESSION_GROUP = Group(
+    specs=(
+        Spec(
+            "clients_open", "Clients screen open", "ms", "same at 100 clients", at_most_times(1.2)
+        ),
+        Spec("filter_p50", "filter keystroke p50", "ms", "same at 100 clients"),
+        Spec("filter_p95", "filter keystroke p95", "ms", "same at 100 clients", at_most(50, "ms")),
+        Spec(
+            "scroll_clients",
+            "scroll: 20 page downs, clients",
+            "ms",
+            "same at 100 clients",
+            at_most_times(1.2),
+        ),
+        Spec(
+            "scroll_log",
+            "scroll: 20 page downs, interactions",
+            "ms",
+            "same at 100 clients",
+            at_most_times(1.2),
+        ),
+        Spec(
+            "arrow_p95", "arrow key p95, client list", "ms", "same at 100 rows", at_most(33, "ms")
+        ),
+        Spec(
+            "pagedown_p95",
+            "page down p95, client list",
+            "ms",
+            "same at 100 rows",
+            at_most(50, "ms"),
+        ),
+        Spec(
+            "peak_rss",
+            "peak RSS, Clients screen open",
+            "MB",
+            "same at 100 clients",
+            at_most_times(1.3, limit=150, unit="MB"),
+        ),
+    ),
+    needs=(
+        "rmtui.app:make_app",
+        "rmtui.screens.today:TodayScreen",
+        "rmtui.screens.clients:ClientsScreen",
+        "rmtui.widgets.virtual_table:VirtualTable",
+    ),
+    measure=session_figures,
+)
+
+
+def log_screen_note() -> str | None:
+    """Why the interaction log cannot be scrolled yet, or None when it can."""
+    missing = missing_parts(("rmtui.screens.log:LogScreen",))
+    return f"{NOT_BUILT}: {', '.join(missing)}" if missing else None

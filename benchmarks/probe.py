@@ -1,0 +1,384 @@
+"""Run in a fresh process: start an app headless and time what its user would see.
+
+`python -m benchmarks.probe startup --db BOOK --out FILE` starts rmtui the way `rmtui --db BOOK`
+does and records the moment the Today screen is painted with its rows; `bare` does the same for
+a bare Textual app (header, footer, an empty DataTable); `session` goes on to open the Clients
+screen, move and page through its list, type in its filter and page through the interaction
+log. Times come from a hook on every screen update the app sends to the terminal (the update is
+encoded as terminal output too, then dropped), never from Pilot's idle waits. Results go to FILE
+as JSON; the start-up moment is a `time.monotonic()` reading, which the parent compares with
+its own reading taken just before it started this process.
+
+Nothing here imports rmtui or Textual before the app starts, so start-up is measured whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCREEN_SIZE = (120, 40)
+KEY_TIMEOUT_S = 10.0
+PAINT_TIMEOUT_S = 120.0
+SETTLE_S = 0.3
+POLL_S = 0.05
+BETWEEN_KEYS_S = 0.03
+ARROW_KEYS = 30
+PAGE_KEYS = 20
+# 20 filter keystrokes: three words typed and rubbed out, then two letters.
+FILTER_KEYS = (
+    ["m", "a", "r"]
+    + ["backspace"] * 3
+    + ["s", "o", "n"]
+    + ["backspace"] * 3
+    + ["b", "e", "r"]
+    + ["backspace"] * 3
+    + ["l", "i"]
+)
+CHARACTERS = {"slash": "/", "backspace": "\x08", "escape": "\x1b"}
+LIST_WIDGETS = "VirtualTable, DataTable, OptionList"
+
+Condition = Callable[[Any], bool]
+
+
+@dataclass
+class Waiter:
+    """Something to wait for: the first screen update at which `condition(app)` holds."""
+
+    condition: Condition
+    at: float | None = None
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Watch:
+    """Sees every screen update the app sends to the terminal and wakes waiters."""
+
+    def __init__(self) -> None:
+        self.waiters: list[Waiter] = []
+        self.updates = 0
+
+    def wait_for(self, condition: Condition) -> Waiter:
+        """A waiter released at the first screen update at which `condition` holds."""
+        waiter = Waiter(condition)
+        self.waiters.append(waiter)
+        return waiter
+
+    def on_update(self, app: Any) -> None:
+        """Called right after a screen update was rendered."""
+        now = time.monotonic()
+        self.updates += 1
+        for waiter in list(self.waiters):
+            if waiter.condition(app):
+                waiter.at = now
+                waiter.event.set()
+                self.waiters.remove(waiter)
+
+
+def install(watch: Watch, script: Callable[[Any], Awaitable[None]]) -> None:
+    """Make every App run headless at SCREEN_SIZE with `script`, and report screen updates."""
+    from textual.app import App
+
+    original_display = App._display
+    original_run = App.run
+
+    def display(self: Any, screen: Any, renderable: Any) -> None:
+        original_display(self, screen, renderable)
+        if renderable is None or self._batch_count:
+            return
+        renderable.render_segments(self.console)  # what a terminal would be sent
+        watch.on_update(self)
+
+    def run(self: Any, **options: Any) -> Any:
+        options.update(headless=True, size=SCREEN_SIZE, auto_pilot=script)
+        return original_run(self, **options)
+
+    App._display = display  # type: ignore[method-assign]
+    App.run = run  # type: ignore[method-assign]
+
+
+# What is on screen
+
+
+def row_count(widget: Any) -> int:
+    """Rows in a list widget: VirtualTable.total, DataTable.row_count, OptionList.option_count."""
+    for attribute in ("total", "row_count", "option_count"):
+        value = getattr(widget, attribute, None)
+        if isinstance(value, int):
+            return value
+    return 0
+
+
+def cursor_of(widget: Any) -> int:
+    """The cursor row of a list widget."""
+    for attribute in ("cursor", "cursor_row", "highlighted"):
+        value = getattr(widget, attribute, None)
+        if isinstance(value, int):
+            return value
+    return 0
+
+
+def busy(app: Any, screen: Any) -> bool:
+    """Whether a worker started by the screen or one of its widgets is still going."""
+    return any(
+        not worker.is_finished and screen in getattr(worker.node, "ancestors_with_self", ())
+        for worker in app.workers
+    )
+
+
+def shows_rows(app: Any, mode: str) -> bool:
+    """Whether the screen of `mode` is in front, done loading and showing rows."""
+    screen = app.screen
+    if app.current_mode != mode or screen.is_modal or busy(app, screen):
+        return False
+    if any(widget.loading for widget in screen.query("*")):
+        return False
+    return any(row_count(widget) > 0 for widget in screen.query(LIST_WIDGETS))
+
+
+def main_list(app: Any) -> Any:
+    """The biggest list widget of the current screen."""
+    return max(app.screen.query(LIST_WIDGETS), key=row_count)
+
+
+def shows_bare_table(app: Any) -> bool:
+    """Whether the bare app's DataTable is laid out on screen."""
+    tables = app.screen.query("DataTable")
+    return bool(tables) and tables.first().size.width > 0
+
+
+# Driving the app
+
+
+def send_key(app: Any, key: str) -> float:
+    """Send `key` as the terminal driver would; the moment it was sent."""
+    from textual import events
+
+    character = CHARACTERS.get(key, key if len(key) == 1 else None)
+    event = events.Key(key, character)
+    event.set_sender(app)
+    sent = time.monotonic()
+    app._driver.send_message(event)
+    return sent
+
+
+class AppStopped(RuntimeError):
+    """The app crashed or quit while the probe was waiting for the screen."""
+
+
+async def wait(app: Any, waiter: Waiter, timeout: float) -> float:
+    """The moment the waiter's condition held on screen.
+
+    Raises TimeoutError after `timeout` seconds, AppStopped as soon as the app has crashed.
+    """
+    deadline = time.monotonic() + timeout
+    while not waiter.event.is_set():
+        if app._exception is not None or not app._running:
+            raise AppStopped(f"the app stopped: {app._exception!r}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the screen did not show it within {timeout:g} s")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiter.event.wait(), POLL_S)
+    assert waiter.at is not None
+    return waiter.at
+
+
+async def key_to_paint(app: Any, watch: Watch, key: str, condition: Condition) -> float:
+    """Milliseconds from sending `key` to the first screen update at which `condition` holds."""
+    waiter = watch.wait_for(condition)
+    sent = send_key(app, key)
+    painted = await wait(app, waiter, KEY_TIMEOUT_S)
+    await asyncio.sleep(BETWEEN_KEYS_S)
+    return (painted - sent) * 1000
+
+
+async def cursor_keys(app: Any, watch: Watch, table: Any, keys: Sequence[str]) -> list[float]:
+    """Time each key from `keys` until the table's cursor has moved on screen.
+
+    A page-down at the end of the list becomes `home`, so every key moves the cursor.
+    """
+    times = []
+    for key in keys:
+        before = cursor_of(table)
+        if key == "pagedown" and before >= row_count(table) - 1:
+            key = "home"
+        times.append(await key_to_paint(app, watch, key, cursor_moved(table, before)))
+    return times
+
+
+def cursor_moved(table: Any, before: int) -> Condition:
+    """Condition: the table's cursor is no longer at row `before`."""
+    return lambda _app: cursor_of(table) != before
+
+
+def counted_beyond(calls: list[int], before: int) -> Condition:
+    """Condition: the counter `calls` has gone past `before`."""
+    return lambda _app: calls[0] > before
+
+
+def count_calls(cls: Any, name: str) -> list[int]:
+    """Count the calls of method `name` of `cls` from now on; the counter is a one-item list."""
+    calls = [0]
+    original = getattr(cls, name)
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return original(self, *args, **kwargs)
+
+    setattr(cls, name, counted)
+    return calls
+
+
+async def filter_keys(app: Any, watch: Watch, table: Any) -> list[float]:
+    """Time each FILTER_KEYS keystroke in the `/` filter until the table shows its result."""
+    await key_to_paint(app, watch, "slash", lambda app: _is_input(app.focused))
+    shown = count_calls(type(table), "show")
+    times = []
+    for key in FILTER_KEYS:
+        before = shown[0]
+        times.append(await key_to_paint(app, watch, key, counted_beyond(shown, before)))
+    return times
+
+
+async def leave_filter(app: Any) -> None:
+    """Press escape to leave the filter; focus the list if the filter still has the focus."""
+    send_key(app, "escape")
+    await asyncio.sleep(SETTLE_S)
+    if _is_input(app.focused):
+        main_list(app).focus()
+        await asyncio.sleep(SETTLE_S)
+
+
+def _is_input(widget: Any) -> bool:
+    return any(cls.__name__ == "Input" for cls in type(widget).__mro__)
+
+
+async def focus_list(app: Any) -> Any:
+    """Focus the current screen's main list (as a click would) and return it."""
+    table = main_list(app)
+    if app.focused is not table:
+        table.focus()
+        await asyncio.sleep(SETTLE_S)
+    return table
+
+
+def peak_rss_mb() -> float:
+    """The peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# Scenarios
+
+
+async def until_painted(app: Any, watch: Watch, waiter: Waiter, results: dict[str, Any]) -> None:
+    """Record when the first screen was painted with its data."""
+    results["painted_at"] = await wait(app, waiter, PAINT_TIMEOUT_S)
+    results["updates"] = watch.updates
+
+
+async def session(
+    app: Any, watch: Watch, waiter: Waiter, results: dict[str, Any], skip_log: str | None
+) -> None:
+    """Today painted, then the Clients screen, its list and filter, then the interaction log."""
+    await until_painted(app, watch, waiter, results)
+    await asyncio.sleep(SETTLE_S)
+    results["clients_open_ms"] = await key_to_paint(
+        app, watch, "2", lambda app: shows_rows(app, "clients")
+    )
+    table = await focus_list(app)
+    results["clients_rows"] = row_count(table)
+    results["arrow_ms"] = await cursor_keys(app, watch, table, ["down"] * ARROW_KEYS)
+    results["clients_page_ms"] = await cursor_keys(app, watch, table, ["pagedown"] * PAGE_KEYS)
+    results["filter_ms"] = await filter_keys(app, watch, table)
+    results["peak_rss_mb"] = peak_rss_mb()
+    await leave_filter(app)
+    if skip_log:
+        results["log_skipped"] = skip_log
+        return
+    await asyncio.sleep(SETTLE_S)
+    results["log_open_ms"] = await key_to_paint(app, watch, "3", lambda app: shows_rows(app, "log"))
+    log = await focus_list(app)
+    results["log_rows"] = row_count(log)
+    results["log_page_ms"] = await cursor_keys(app, watch, log, ["pagedown"] * PAGE_KEYS)
+
+
+def scenario(
+    name: str, watch: Watch, waiter: Waiter, results: dict[str, Any], skip_log: str | None = None
+) -> Any:
+    """The auto-pilot script for scenario `name`; it records into `results`, then quits."""
+
+    async def script(pilot: Any) -> None:
+        app = pilot.app
+        try:
+            if name == "session":
+                await session(app, watch, waiter, results, skip_log)
+            else:
+                await until_painted(app, watch, waiter, results)
+        except Exception as error:  # reported to the parent, which shows it in the table
+            results["error"] = f"{type(error).__name__}: {error}"
+            results["traceback"] = traceback.format_exc()
+        finally:
+            app.exit()
+
+    return script
+
+
+def run_bare_app() -> None:
+    """A bare Textual app: header, footer and an empty DataTable."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class BareApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+    BareApp().run()
+
+
+def run_rmtui(db: str) -> None:
+    """rmtui as `rmtui --db BOOK` starts it."""
+    from rmtui.cli import main as rmtui_main
+
+    code = rmtui_main(["--db", db])
+    if code:
+        raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one scenario and write its results as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
+    parser.add_argument("scenario", choices=("startup", "bare", "session"))
+    parser.add_argument("--db", help="the book (startup and session)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--skip-log", metavar="WHY", help="leave out the interaction log")
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {"pid": os.getpid()}
+    watch = Watch()
+    condition: Condition = shows_bare_table if args.scenario == "bare" else _today_painted
+    waiter = watch.wait_for(condition)
+    install(watch, scenario(args.scenario, watch, waiter, results, args.skip_log))
+    try:
+        run_bare_app() if args.scenario == "bare" else run_rmtui(args.db)
+    finally:
+        args.out.write_text(json.dumps(results), encoding="utf-8")
+    return 0
+
+
+def _today_painted(app: Any) -> bool:
+    return shows_rows(app, "today")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
