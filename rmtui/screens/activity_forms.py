@@ -126,7 +126,7 @@ class FollowUpForm(FormScreen[dict[str, Any]]):
 class DatePrompt(ModalScreen[date | None]):
     """Ask for one date: `t` tomorrow, `w` next week, or type any date and press enter."""
 
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Cancel"),
         Binding("t", "pick('tomorrow')", "Tomorrow"),
@@ -134,10 +134,11 @@ class DatePrompt(ModalScreen[date | None]):
         Binding("d", "type_date", "Type a date"),
     ]
 
-    def __init__(self, question: str, *, shortcuts: bool = True) -> None:
+    def __init__(self, question: str, *, shortcuts: bool = True, base: date | None = None) -> None:
         super().__init__()
         self.question = question
         self.shortcuts = shortcuts
+        self.base = base
 
     def compose(self) -> ComposeResult:
         with Vertical(id="date-box"):
@@ -159,14 +160,14 @@ class DatePrompt(ModalScreen[date | None]):
         return True
 
     def action_pick(self, word: str) -> None:
-        self.dismiss(parse_date(word))
+        self.dismiss(parse_date(word, base=self.base))
 
     def action_type_date(self) -> None:
         self.query_one("#date-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            self.dismiss(parse_date(event.value))
+            self.dismiss(parse_date(event.value, base=self.base))
         except (DateError, FieldError) as error:
             message = self.query_one("#date-error", Static)
             message.update(str(error))

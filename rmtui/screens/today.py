@@ -1,0 +1,423 @@
+"""Today: the morning agenda, walked with the keyboard — done, snooze, reschedule, log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rmtui.agenda import Agenda, BirthdayItem, CaseItem, CheckinItem, FollowUpItem, build_agenda
+from rmtui.screens.activity_forms import DatePrompt, FollowUpForm, LogForm
+from rmtui.screens.book import book_day, book_session
+
+MAX_ROWS_PER_SECTION = 200
+EMPTY_SECTION = {
+    "overdue": "Nothing overdue.",
+    "due_today": "No follow-ups due today — press f to plan one.",
+    "checkins_due": "Every client has been contacted within their cadence.",
+    "cases_due": "No requests or complaints near their deadline.",
+    "birthdays": "No birthdays this week.",
+    "upcoming": "Nothing planned for the next 7 days — press f to add a follow-up.",
+}
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """What one row of the Today list stands for: its kind, record id and client."""
+
+    kind: str  # follow_up | checkin | case | birthday
+    record_id: int
+    client_id: int | None
+    client_name: str | None
+
+    @property
+    def option_id(self) -> str:
+        return f"{self.kind}:{self.record_id}"
+
+
+class TodayScreen(Screen[None]):
+    """The agenda for today, with the actions to work through it."""
+
+    SCREEN_NAME = "Today"
+    CSS_PATH = "today.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("enter", "open_client", "Open client"),
+        Binding("l", "log", "Log"),
+        Binding("d", "done", "Done"),
+        Binding("s", "snooze", "Snooze"),
+        Binding("r", "reschedule", "Reschedule"),
+        Binding("f", "new_follow_up", "Follow-up"),
+        Binding("u", "undo", "Undo", show=False),
+        Binding("ctrl+r", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, AgendaEntry] = {}
+        self.agenda: Agenda | None = None
+        self.undo: tuple[str, Callable[[], None]] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading today's agenda…", id="today-summary")
+        yield OptionList(id="agenda")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_agenda()
+
+    def on_screen_resume(self) -> None:
+        if self.agenda is not None:
+            self.load_agenda()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="agenda")
+    def load_agenda(self) -> None:
+        """Read the agenda in a worker and show it when it arrives."""
+        with book_session(self) as session:
+            agenda = build_agenda(session=session, day=book_day(self))
+        self.app.call_from_thread(self.show_agenda, agenda)
+
+    def show_agenda(self, agenda: Agenda) -> None:
+        """Fill the list from `agenda`, keeping the cursor where it was."""
+        options = self.query_one("#agenda", OptionList)
+        kept_id, kept_index = self._highlighted_id(), options.highlighted
+        self.agenda = agenda
+        self.entries = {}
+        options.clear_options()
+        options.add_options(self._options(agenda))
+        self.query_one("#today-summary", Static).update(summary_text(agenda))
+        self._restore_cursor(options, kept_id, kept_index)
+
+    def _options(self, agenda: Agenda) -> list[Option]:
+        result: list[Option] = []
+        for key, title, items in agenda.sections():
+            result.append(Option(section_heading(title, len(items)), disabled=True))
+            if not items:
+                result.append(Option(Text(f"  {EMPTY_SECTION[key]}", style="dim"), disabled=True))
+            for item in items[:MAX_ROWS_PER_SECTION]:
+                entry = entry_for(item)
+                self.entries[entry.option_id] = entry
+                result.append(Option(item_line(item, agenda.day), id=entry.option_id))
+            if len(items) > MAX_ROWS_PER_SECTION:
+                more = len(items) - MAX_ROWS_PER_SECTION
+                line = f"  … and {more} more (Clients screen, sorted by last contact)"
+                result.append(Option(Text(line, style="dim"), disabled=True))
+        return result
+
+    def _highlighted_id(self) -> str | None:
+        options = self.query_one("#agenda", OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def _restore_cursor(self, options: OptionList, kept_id: str | None, index: int | None) -> None:
+        if kept_id is not None and kept_id in self.entries:
+            options.highlighted = options.get_option_index(kept_id)
+            return
+        enabled = [
+            i for i in range(options.option_count) if not options.get_option_at_index(i).disabled
+        ]
+        if not enabled:
+            options.highlighted = None
+            return
+        start = index or 0
+        options.highlighted = next((i for i in enabled if i >= start), enabled[-1])
+
+    def selected(self) -> AgendaEntry | None:
+        """The agenda entry under the cursor."""
+        option_id = self._highlighted_id()
+        return self.entries.get(option_id) if option_id else None
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#agenda", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#agenda", OptionList).action_cursor_up()
+
+    def action_reload(self) -> None:
+        self.load_agenda()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_client()
+
+    def action_open_client(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.client_id is None:
+            self.notify("This follow-up is not about a client.", severity="warning")
+            return
+        from rmtui.screens.client_detail import ClientDetailScreen
+
+        self.app.push_screen(ClientDetailScreen(entry.client_id))
+
+    def action_log(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.client_id is None:
+            self.notify("Choose a row about a client to log an interaction.", severity="warning")
+            return
+        channel = self._channel_of(entry.client_id)
+        title = ""
+        form = LogForm(
+            client_id=entry.client_id,
+            client_name=entry.client_name or "client",
+            channel=channel,
+            follow_up_title=title,
+        )
+        self.app.push_screen(form, lambda values: self._save_log(values, entry))
+
+    def _channel_of(self, client_id: int) -> str:
+        from rmtui.queries.clients import get_client
+
+        with book_session(self) as session:
+            client = get_client(session=session, client_id=client_id)
+            return client.preferred_channel if client else "phone"
+
+    def _save_log(self, values: dict[str, Any] | None, entry: AgendaEntry) -> None:
+        if not values:
+            return
+        from rmtui.queries.follow_ups import mark_done
+        from rmtui.queries.interactions import log_interaction
+
+        with book_session(self) as session:
+            log_interaction(session=session, **values)
+            if entry.kind == "follow_up" and self._is_due(entry):
+                mark_done(session=session, follow_up_id=entry.record_id, day=book_day(self))
+        done = " and marked the follow-up done" if entry.kind == "follow_up" else ""
+        self.notify(f"Logged {values['kind']} with {entry.client_name}{done}.")
+        self.load_agenda()
+
+    def _is_due(self, entry: AgendaEntry) -> bool:
+        agenda = self.agenda
+        if agenda is None:
+            return False
+        due = {item.id for item in (*agenda.overdue, *agenda.due_today)}
+        return entry.record_id in due
+
+    def action_done(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.kind == "follow_up":
+            self._follow_up_done(entry)
+        elif entry.kind == "case":
+            self._resolve_case(entry)
+        elif entry.kind == "checkin":
+            self.notify("A check-in clears when you log the contact: press l.")
+        else:
+            self.notify("Nothing to mark done on a birthday — press l to log your wishes.")
+
+    def _follow_up_done(self, entry: AgendaEntry) -> None:
+        from rmtui.queries.follow_ups import mark_done, reopen
+
+        with book_session(self) as session:
+            follow_up = mark_done(session=session, follow_up_id=entry.record_id, day=book_day(self))
+            title = follow_up.title
+
+        def undo() -> None:
+            with book_session(self) as session:
+                reopen(session=session, follow_up_id=entry.record_id)
+
+        self._offer_undo(f"Done: {title}", undo)
+
+    def _resolve_case(self, entry: AgendaEntry) -> None:
+        from rmtui.queries.cases import reopen_case, resolve_case
+
+        with book_session(self) as session:
+            case = resolve_case(session=session, case_id=entry.record_id, day=book_day(self))
+            subject = case.subject
+
+        def undo() -> None:
+            with book_session(self) as session:
+                reopen_case(session=session, case_id=entry.record_id)
+
+        self._offer_undo(f"Resolved: {subject}", undo)
+
+    def _offer_undo(self, message: str, undo: Callable[[], None]) -> None:
+        self.undo = (message, undo)
+        self.notify(f"{message} — press u to undo.")
+        self.load_agenda()
+
+    def action_undo(self) -> None:
+        if self.undo is None:
+            self.notify("Nothing to undo.")
+            return
+        message, undo = self.undo
+        self.undo = None
+        undo()
+        self.notify(f"Undone: {message}")
+        self.load_agenda()
+
+    def action_snooze(self) -> None:
+        entry = self._follow_up_entry("snooze")
+        if entry is not None:
+            prompt = DatePrompt("Snooze until…", base=book_day(self))
+            self.app.push_screen(prompt, lambda day: self._move_follow_up(entry, day, "Snoozed"))
+
+    def action_reschedule(self) -> None:
+        entry = self._follow_up_entry("reschedule")
+        if entry is not None:
+            prompt = DatePrompt("Reschedule to…", shortcuts=False, base=book_day(self))
+            self.app.push_screen(
+                prompt, lambda day: self._move_follow_up(entry, day, "Rescheduled")
+            )
+
+    def _follow_up_entry(self, verb: str) -> AgendaEntry | None:
+        entry = self.selected()
+        if entry is None or entry.kind != "follow_up":
+            self.notify(
+                f"Only follow-ups can be put off; choose one to {verb}.", severity="warning"
+            )
+            return None
+        return entry
+
+    def _move_follow_up(self, entry: AgendaEntry, day: date | None, verb: str) -> None:
+        if day is None:
+            return
+        from rmtui.queries.follow_ups import reschedule
+
+        with book_session(self) as session:
+            follow_up = reschedule(session=session, follow_up_id=entry.record_id, due_on=day)
+            old_due = _history_due(follow_up)
+        self.notify(f"{verb} to {day:%a %d %b}.")
+        if old_due is not None:
+            self.undo = (f"{verb} to {day:%a %d %b}", lambda: self._reschedule_back(entry, old_due))
+        self.load_agenda()
+
+    def _reschedule_back(self, entry: AgendaEntry, due_on: date) -> None:
+        from rmtui.queries.follow_ups import reschedule
+
+        with book_session(self) as session:
+            reschedule(session=session, follow_up_id=entry.record_id, due_on=due_on)
+
+    def action_new_follow_up(self) -> None:
+        entry = self.selected()
+        client_id = entry.client_id if entry else None
+        client_name = entry.client_name if entry else None
+        form = FollowUpForm(client_id=client_id, client_name=client_name)
+        self.app.push_screen(form, self._save_follow_up)
+
+    def _save_follow_up(self, values: dict[str, Any] | None) -> None:
+        if not values:
+            return
+        from rmtui.queries.follow_ups import add_follow_up
+
+        with book_session(self) as session:
+            add_follow_up(session=session, **values)
+        self.notify(f"Follow-up planned for {values['due_on']:%a %d %b}.")
+        self.load_agenda()
+
+
+def _history_due(follow_up: Any) -> date | None:
+    from sqlalchemy import inspect
+
+    history = inspect(follow_up).attrs.due_on.history
+    return history.deleted[0] if history.deleted else None
+
+
+def entry_for(item: Any) -> AgendaEntry:
+    """The entry an agenda item stands for."""
+    if isinstance(item, FollowUpItem):
+        return AgendaEntry("follow_up", item.id, item.client_id, item.client_name)
+    if isinstance(item, CheckinItem):
+        return AgendaEntry("checkin", item.client_id, item.client_id, item.name)
+    if isinstance(item, CaseItem):
+        return AgendaEntry("case", item.id, item.client_id, item.client_name)
+    assert isinstance(item, BirthdayItem)
+    return AgendaEntry("birthday", item.client_id, item.client_id, item.name)
+
+
+def section_heading(title: str, count: int) -> Text:
+    """A section's heading line with its count."""
+    heading = Text()
+    heading.append(f"{title} ", style="bold")
+    heading.append(f"({count})", style="bold" if count else "dim")
+    return heading
+
+
+def item_line(item: Any, day: date) -> Text:
+    """One agenda row: what, for whom and when, with the urgency coloured."""
+    if isinstance(item, FollowUpItem):
+        return _follow_up_line(item, day)
+    if isinstance(item, CheckinItem):
+        return _checkin_line(item)
+    if isinstance(item, CaseItem):
+        return _case_line(item)
+    return _birthday_line(item, day)
+
+
+def _follow_up_line(item: FollowUpItem, day: date) -> Text:
+    late = (day - item.due_on).days
+    when = f"{late}d late" if late > 0 else "today" if late == 0 else f"{item.due_on:%a %d %b}"
+    line = Text("  ")
+    line.append(f"{when:<11}", style="bold red" if late > 0 else "")
+    line.append("! " if item.priority == "high" else "  ", style="bold yellow")
+    line.append(item.title)
+    if item.client_name:
+        line.append(f"  — {item.client_name}", style="dim")
+    return line
+
+
+def _checkin_line(item: CheckinItem) -> Text:
+    line = Text("  ")
+    line.append(f"{item.name:<30.30}")
+    line.append(f" tier {item.tier}  ", style="dim")
+    since = "never contacted" if item.last_contact_on is None else "last contact"
+    line.append(
+        f"{item.days_since}d since {since.split()[-1]}"
+        if item.last_contact_on
+        else f"{since}, client {item.days_since}d"
+    )
+    line.append(
+        f"  (every {item.cadence}d, {item.days_overdue}d over)",
+        style="red" if item.days_overdue else "yellow",
+    )
+    return line
+
+
+def _case_line(item: CaseItem) -> Text:
+    if item.days_left < 0:
+        when, style = f"{-item.days_left}d late", "bold red"
+    elif item.days_left == 0:
+        when, style = "due today", "bold yellow"
+    else:
+        when, style = f"in {item.days_left}d", "yellow"
+    line = Text("  ")
+    line.append(f"{when:<11}", style=style)
+    line.append(f"  {item.kind}: {item.subject}")
+    line.append(f"  — {item.client_name}", style="dim")
+    return line
+
+
+def _birthday_line(item: BirthdayItem, day: date) -> Text:
+    when = "today" if item.on == day else f"{item.on:%a %d %b}"
+    line = Text("  ")
+    line.append(f"{when:<13}", style="bold magenta" if item.on == day else "")
+    line.append(f"{item.name} turns {item.turns}")
+    return line
+
+
+def summary_text(agenda: Agenda) -> Text:
+    """The line above the list: the day and the count of each section."""
+    counts = [
+        (len(agenda.overdue), "overdue", "red"),
+        (len(agenda.due_today), "due today", "yellow"),
+        (len(agenda.checkins_due), "check-ins", "yellow"),
+        (len(agenda.cases_due), "cases", "red"),
+        (len(agenda.birthdays), "birthdays", "magenta"),
+    ]
+    line = Text(f"{agenda.day:%A %d %B %Y}", style="bold")
+    for count, label, style in counts:
+        line.append("  ·  ")
+        line.append(f"{count} {label}", style=style if count else "dim")
+    return line

@@ -1,0 +1,159 @@
+"""The Today screen walked with the keyboard: log, done, undo, snooze, reschedule, follow-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.widgets import Input, OptionList
+
+from rmtui.app import RmApp, make_app
+from rmtui.db import session_scope
+from rmtui.models import Case, Client, FollowUp, Interaction
+from rmtui.screens.today import TodayScreen
+from tests.factories import make
+
+DAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def book(engine: Engine) -> Engine:
+    """A small book with something in every section of the agenda."""
+    with session_scope(engine) as session:
+        ann = make(session, Client, name="Ann Peeters", tier="A", checkin_every_days=30,
+                   client_since=date(2024, 1, 1), birthday=date(1970, 12, 2))
+        bob = make(session, Client, name="Bob Janssens", tier="B", checkin_every_days=90,
+                   client_since=date(2024, 1, 1))
+        make(session, Interaction, client_id=ann.id, at=datetime(2026, 10, 1, 10, 0))
+        make(session, Interaction, client_id=bob.id, at=datetime(2026, 11, 20, 10, 0))
+        make(session, FollowUp, client_id=bob.id, title="Send proposal", due_on=date(2026, 11, 25))
+        make(session, FollowUp, client_id=ann.id, title="Call about pension", due_on=DAY)
+        make(session, FollowUp, client_id=bob.id, title="Review portfolio",
+             due_on=date(2026, 12, 3))
+        make(session, Case, client_id=bob.id, subject="Card blocked", kind="complaint",
+             opened_on=date(2026, 11, 27), due_on=date(2026, 11, 30))
+    return engine
+
+
+def agenda_ids(app: RmApp) -> list[str]:
+    options = app.screen.query_one("#agenda", OptionList)
+    return [option.id for option in options.options if option.id]
+
+
+async def highlight(app: RmApp, option_id: str) -> None:
+    options = app.screen.query_one("#agenda", OptionList)
+    options.highlighted = options.get_option_index(option_id)
+
+
+def open_follow_up(engine: Engine, title: str) -> FollowUp:
+    with session_scope(engine) as session:
+        from sqlmodel import select
+
+        return session.exec(select(FollowUp).where(FollowUp.title == title)).one()
+
+
+async def test_today_opens_with_every_section(book: Engine) -> None:
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        ids = agenda_ids(app)
+        assert ids[0].startswith("follow_up:")  # the overdue one comes first
+        assert any(i.startswith("checkin:") for i in ids)
+        assert any(i.startswith("case:") for i in ids)
+        assert any(i.startswith("birthday:") for i in ids)
+        await pilot.press("q")
+
+
+async def test_logging_a_call_clears_the_checkin(book: Engine) -> None:
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        checkin = next(i for i in agenda_ids(app) if i.startswith("checkin:"))
+        await highlight(app, checkin)
+        await pilot.press("l")
+        await pilot.pause()
+        app.screen.query_one("#field-subject", Input).value = "Quarterly check-in"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert checkin not in agenda_ids(app)
+
+
+async def test_done_then_undo(book: Engine) -> None:
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        first = agenda_ids(app)[0]
+        await highlight(app, first)
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first not in agenda_ids(app)
+        assert open_follow_up(book, "Send proposal").status == "done"
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first in agenda_ids(app)
+        assert open_follow_up(book, "Send proposal").status == "open"
+
+
+async def test_snooze_until_next_week_and_reschedule_to_a_typed_date(book: Engine) -> None:
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await highlight(app, agenda_ids(app)[0])
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert open_follow_up(book, "Send proposal").due_on == date(2026, 12, 6)
+        pension = f"follow_up:{open_follow_up(book, 'Call about pension').id}"
+        await highlight(app, pension)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"fri", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert open_follow_up(book, "Call about pension").due_on == date(2026, 12, 4)
+
+
+async def test_a_bad_snooze_date_is_explained_and_nothing_changes(book: Engine) -> None:
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await highlight(app, agenda_ids(app)[0])
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"someday", "enter")
+        await pilot.pause()
+        error = app.screen.query_one("#date-error")
+        assert "not a date" in str(error.render())
+        await pilot.press("escape")
+        assert open_follow_up(book, "Send proposal").due_on == date(2026, 11, 25)
+
+
+async def test_new_follow_up_for_the_selected_client(book: Engine, tmp_path: Path) -> None:
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await highlight(app, agenda_ids(app)[0])
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#field-title", Input).value = "Send the contract"
+        app.screen.query_one("#field-due_on", Input).value = "+3d"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        follow_up = open_follow_up(book, "Send the contract")
+        assert follow_up.due_on == date(2026, 12, 2)
+        assert follow_up.client_id is not None
