@@ -1,0 +1,266 @@
+"""The Today list: every section's edges, archived clients, JSON and text output."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session
+
+from rmtui.agenda import (
+    Agenda,
+    agenda_json,
+    agenda_text,
+    birthday_window,
+    build_agenda,
+)
+from rmtui.models import Case, Client, FollowUp, Interaction
+from tests.factories import make
+
+DAY = date(2026, 11, 29)
+
+
+def days(n: int) -> date:
+    return DAY + timedelta(days=n)
+
+
+def agenda(session: Session, day: date = DAY) -> Agenda:
+    return build_agenda(session=session, day=day)
+
+
+# -- follow-ups ---------------------------------------------------------------------------------
+
+
+def test_follow_ups_fall_into_overdue_today_and_upcoming(session: Session) -> None:
+    client = make(session, Client, name="Ada")
+    due = {
+        n: make(session, FollowUp, client_id=client.id, title=f"d{n}", due_on=days(n))
+        for n in (-5, -1, 0, 1, 7, 8)
+    }
+    today = agenda(session)
+    assert [item.id for item in today.overdue] == [due[-5].id, due[-1].id]
+    assert [item.id for item in today.due_today] == [due[0].id]
+    assert [item.id for item in today.upcoming] == [due[1].id, due[7].id]
+    assert today.overdue[0].client_name == "Ada"
+
+
+def test_done_and_cancelled_follow_ups_are_left_out(session: Session) -> None:
+    client = make(session, Client)
+    make(session, FollowUp, client_id=client.id, due_on=days(-1), status="done", done_on=DAY)
+    make(session, FollowUp, client_id=client.id, due_on=DAY, status="cancelled")
+    make(session, FollowUp, client_id=client.id, due_on=days(2), status="done", done_on=DAY)
+    today = agenda(session)
+    assert today.overdue == today.due_today == today.upcoming == ()
+
+
+def test_own_follow_ups_without_client_are_shown(session: Session) -> None:
+    make(session, FollowUp, title="Plan the week", due_on=DAY)
+    (item,) = agenda(session).due_today
+    assert (item.title, item.client_id, item.client_name) == ("Plan the week", None, None)
+
+
+def test_high_priority_first_within_a_day(session: Session) -> None:
+    normal = make(session, FollowUp, title="normal", due_on=DAY)
+    high = make(session, FollowUp, title="high", due_on=DAY, priority="high")
+    assert [item.id for item in agenda(session).due_today] == [high.id, normal.id]
+
+
+# -- check-ins ----------------------------------------------------------------------------------
+
+
+def contact(session: Session, client: Client, on: date, kind: str = "call") -> None:
+    at = datetime.combine(on, datetime.min.time()).replace(hour=23, minute=59)
+    make(session, Interaction, client_id=client.id, at=at, kind=kind)
+
+
+def checkin_names(session: Session, day: date = DAY) -> list[str]:
+    return [item.name for item in agenda(session, day).checkins_due]
+
+
+def test_check_in_is_due_exactly_on_the_cadence_day(session: Session) -> None:
+    due = make(session, Client, name="due", checkin_every_days=30)
+    contact(session, due, days(-30))
+    not_yet = make(session, Client, name="not yet", checkin_every_days=30)
+    contact(session, not_yet, days(-29))
+    (item,) = agenda(session).checkins_due
+    assert (item.name, item.last_contact_on, item.days_since, item.cadence, item.days_overdue) == (
+        "due",
+        days(-30),
+        30,
+        30,
+        0,
+    )
+
+
+def test_check_in_without_contact_counts_from_client_since(session: Session) -> None:
+    make(session, Client, name="due", client_since=days(-90), checkin_every_days=90)
+    make(session, Client, name="not yet", client_since=days(-89), checkin_every_days=90)
+    (item,) = agenda(session).checkins_due
+    assert (item.name, item.last_contact_on, item.days_since) == ("due", None, 90)
+
+
+def test_a_note_is_not_a_contact(session: Session) -> None:
+    client = make(session, Client, name="noted", checkin_every_days=30)
+    contact(session, client, days(-40))
+    contact(session, client, days(-1), kind="note")
+    (item,) = agenda(session).checkins_due
+    assert (item.last_contact_on, item.days_overdue) == (days(-40), 10)
+
+
+def test_contact_after_the_day_is_ignored(session: Session) -> None:
+    client = make(session, Client, name="Ada", checkin_every_days=30)
+    contact(session, client, days(-40))
+    contact(session, client, days(3))  # a meeting logged ahead
+    (item,) = agenda(session).checkins_due
+    assert item.last_contact_on == days(-40)
+    (then,) = agenda(session, days(-5)).checkins_due
+    assert (then.last_contact_on, then.days_since, then.days_overdue) == (days(-40), 35, 5)
+
+
+def test_past_day_uses_the_last_contact_of_that_day(session: Session) -> None:
+    client = make(session, Client, name="Ada", checkin_every_days=30)
+    contact(session, client, days(-70))
+    contact(session, client, days(-5))
+    assert checkin_names(session) == []
+    assert checkin_names(session, days(-40)) == ["Ada"]
+    assert checkin_names(session, days(-41)) == []
+
+
+def test_only_active_unarchived_clients_are_due(session: Session) -> None:
+    long_ago = days(-400)
+    make(session, Client, name="active", client_since=long_ago)
+    make(session, Client, name="starts tomorrow", client_since=days(1))
+    make(session, Client, name="lead", status="lead", client_since=None)
+    make(session, Client, name="left today", client_since=long_ago, client_until=DAY)
+    make(session, Client, name="leaves tomorrow", client_since=long_ago, client_until=days(1))
+    make(session, Client, name="archived", client_since=long_ago, archived=True)
+    assert sorted(checkin_names(session)) == ["active", "leaves tomorrow"]
+
+
+def test_most_overdue_first(session: Session) -> None:
+    for name, since in (("a bit", -100), ("very", -300), ("some", -200)):
+        make(session, Client, name=name, client_since=days(since), checkin_every_days=90)
+    assert checkin_names(session) == ["very", "some", "a bit"]
+
+
+# -- cases --------------------------------------------------------------------------------------
+
+
+def test_cases_overdue_or_due_within_two_days(session: Session) -> None:
+    client = make(session, Client, name="Ada")
+    cases = {n: make(session, Case, client_id=client.id, due_on=days(n)) for n in (3, 2, -3, 0)}
+    make(session, Case, client_id=client.id, due_on=days(-1), resolved_on=DAY)
+    items = agenda(session).cases_due
+    assert [item.id for item in items] == [cases[-3].id, cases[0].id, cases[2].id]
+    assert [item.days_left for item in items] == [-3, 0, 2]
+    assert items[0].client_name == "Ada"
+
+
+# -- birthdays ----------------------------------------------------------------------------------
+
+
+def birthdays(session: Session, day: date) -> list[tuple[str, date, int]]:
+    return [(item.name, item.on, item.turns) for item in agenda(session, day).birthdays]
+
+
+def test_birthdays_this_week_across_new_year(session: Session) -> None:
+    make(session, Client, name="eve", birthday=date(1970, 12, 31))
+    make(session, Client, name="jan 3", birthday=date(1980, 1, 3))
+    make(session, Client, name="jan 4", birthday=date(1980, 1, 4))
+    make(session, Client, name="yesterday", birthday=date(1990, 12, 27))
+    assert birthdays(session, date(2026, 12, 28)) == [
+        ("eve", date(2026, 12, 31), 56),
+        ("jan 3", date(2027, 1, 3), 47),
+    ]
+
+
+def test_29_february_birthday_kept_on_28_february_in_other_years(session: Session) -> None:
+    make(session, Client, name="leap", birthday=date(1988, 2, 29))
+    assert birthdays(session, date(2027, 2, 25)) == [("leap", date(2027, 2, 28), 39)]
+    assert birthdays(session, date(2027, 3, 1)) == []
+    assert birthdays(session, date(2028, 2, 29)) == [("leap", date(2028, 2, 29), 40)]
+    assert birthdays(session, date(2028, 2, 22)) == []
+
+
+def test_birthday_window_has_seven_days() -> None:
+    window = birthday_window(date(2027, 2, 25))
+    assert list(window)[:4] == ["02-25", "02-26", "02-27", "02-28"]
+    assert window["02-29"] == date(2027, 2, 28)
+    assert len(birthday_window(date(2028, 2, 25))) == 7
+
+
+# -- archived clients and output ----------------------------------------------------------------
+
+
+def everything_due(session: Session, client: Client) -> None:
+    make(session, FollowUp, client_id=client.id, due_on=days(-1))
+    make(session, FollowUp, client_id=client.id, due_on=DAY)
+    make(session, FollowUp, client_id=client.id, due_on=days(1))
+    make(session, Case, client_id=client.id, due_on=DAY)
+
+
+def test_archived_clients_never_appear(session: Session) -> None:
+    client = make(
+        session, Client, archived=True, birthday=date(1980, 11, 30), client_since=days(-999)
+    )
+    everything_due(session, client)
+    assert agenda(session).is_empty
+
+
+def test_each_section_is_one_query(session: Session, engine: Any) -> None:
+    for number in range(5):
+        client = make(session, Client, name=f"c{number}", client_since=days(-999))
+        everything_due(session, client)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    today = agenda(session)
+    assert len(statements) == 6
+    assert len(today.checkins_due) == 5
+
+
+@pytest.fixture
+def busy_day(session: Session) -> Agenda:
+    client = make(session, Client, name="Ada", birthday=date(1980, 12, 1), client_since=days(-999))
+    everything_due(session, client)
+    return agenda(session)
+
+
+def test_agenda_json_is_plain_data_with_iso_dates(busy_day: Agenda) -> None:
+    data = agenda_json(busy_day)
+    assert list(data) == [
+        "date",
+        "overdue",
+        "due_today",
+        "checkins_due",
+        "cases_due",
+        "birthdays",
+        "upcoming",
+    ]
+    assert data["date"] == "2026-11-29"
+    assert data["overdue"][0]["due_on"] == "2026-11-28"
+    assert data["birthdays"][0] == {
+        "client_id": busy_day.birthdays[0].client_id,
+        "name": "Ada",
+        "birthday": "1980-12-01",
+        "on": "2026-12-01",
+        "turns": 46,
+    }
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_agenda_text_has_headings_counts_and_lines(busy_day: Agenda) -> None:
+    text = agenda_text(busy_day)
+    assert text.splitlines()[0] == "Today, Sunday 2026-11-29"
+    assert "Overdue follow-ups (1)" in text
+    assert "  2026-11-28  Call back - Ada (1 day late)" in text
+    assert "Requests and complaints due (1)" in text
+    assert "Birthdays this week (1)\n  Tue 2026-12-01  Ada turns 46" in text
+    assert "last contact" not in text and "no contact in 999 days as a client" in text
+
+
+def test_empty_agenda_text_says_nothing(session: Session) -> None:
+    text = agenda_text(agenda(session))
+    assert text.count("\n  nothing") == 6
