@@ -16,6 +16,7 @@ from rmtui import audit
 from rmtui.db import BookError, session_scope
 from rmtui.export_rows import entity_table
 from rmtui.models import Client
+from rmtui.records import FIELDS
 
 CHUNK = 500
 
@@ -270,8 +271,6 @@ def _merge_clients(session: Session, merges: list[tuple[int, Candidate]]) -> Non
 
 def _given_values(candidate: Candidate) -> dict[str, Any]:
     """The column values of the fields the file actually filled in (no defaults)."""
-    from rmtui.records import FIELDS
-
     given = {name for name, value in candidate.record.items() if value not in (None, "", [])}
     columns = {spec.name: spec.column for spec in FIELDS["clients"]}
     return {

@@ -23,9 +23,10 @@ from rmtui.client_import import (
     import_clients,
     read_import_text,
 )
-from rmtui.export_rows import entity_table, exported_columns, field_names, record_from_row
+from rmtui.export_rows import entity_table
 from rmtui.files import open_private, private_folder
 from rmtui.models import ENTITIES
+from rmtui.records import client_values, field_names, record_of
 from rmtui.vcards import MONTHS
 
 BATCH_SIZE = 5000
@@ -174,13 +175,12 @@ def write_csv_export(folder: Path, *, engine: Engine) -> dict[str, int]:
 
 
 def _write_entity(path: Path, connection: Connection, entity: str) -> int:
-    table = entity_table(entity)
     count = 0
     with open_private(path) as handle:
         writer = csv.writer(handle)
-        writer.writerow(field_names(table))
+        writer.writerow(field_names(entity))
         for row in _rows(connection, entity):
-            record = record_from_row(table, row)
+            record = record_of(entity, row)
             writer.writerow([csv_cell(value) for value in record.values()])
             count += 1
     return count
@@ -188,7 +188,7 @@ def _write_entity(path: Path, connection: Connection, entity: str) -> int:
 
 def _rows(connection: Connection, entity: str) -> Iterator[Mapping[Any, Any]]:
     table = entity_table(entity)
-    query = select(*(table.c[name] for name in exported_columns(table))).order_by(table.c.id)
+    query = select(table).order_by(table.c.id)
     yield from connection.execution_options(yield_per=BATCH_SIZE).execute(query).mappings()
 
 
@@ -265,8 +265,6 @@ def import_clients_csv(
     or with `merge` the book's client is updated with the file's values. Raises ImportRejected
     (writing nothing) when a row has a problem; a dry run only reports.
     """
-    from rmtui.records import client_values
-
     path = Path(path)
     sheet = read_clients_csv(path, mapping=mapping)
     report = ClientImportReport(

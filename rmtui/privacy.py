@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from rmtui.audit import jsonable, record
 from rmtui.db import BookError, session_scope
-from rmtui.export_rows import audit_table, entity_table, record_from_row
+from rmtui.export_rows import audit_table, entity_table
 from rmtui.files import write_private_text
+from rmtui.records import record_of
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
 DOSSIER_VERSION = 1
@@ -68,7 +69,7 @@ def client_dossier(*, session: Session, client_id: int) -> dict[str, Any]:
         "format": DOSSIER_FORMAT,
         "version": DOSSIER_VERSION,
         "exported_at": jsonable(datetime.now().replace(microsecond=0)),
-        "client": record_from_row(entity_table("clients"), client),
+        "client": record_of("clients", client),
     }
     for entity in CLIENT_ENTITIES:
         dossier[entity] = _records_of(session.connection(), entity, client_id)
@@ -134,7 +135,7 @@ def _client_row(connection: Connection, client_id: int) -> dict[str, Any]:
 def _records_of(connection: Connection, entity: str, client_id: int) -> list[dict[str, Any]]:
     table = entity_table(entity)
     query = select(table).where(table.c.client_id == client_id).order_by(table.c.id)
-    return [record_from_row(table, row) for row in connection.execute(query).mappings()]
+    return [record_of(entity, row) for row in connection.execute(query).mappings()]
 
 
 def _audit_about(client: dict[str, Any]) -> Any:

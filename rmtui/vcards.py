@@ -25,6 +25,7 @@ from rmtui.client_import import (
 from rmtui.db import session_scope
 from rmtui.export_rows import entity_table
 from rmtui.files import open_private, private_folder, write_private_bytes
+from rmtui.records import client_values
 
 UID_DOMAIN = "rmtui"
 PRODUCT_ID = "-//rmtui//rmtui clients//EN"
@@ -174,8 +175,6 @@ def import_vcards(
     client is updated with the card's values. Raises ImportRejected (writing nothing) when a
     card has a problem; a dry run only reports.
     """
-    from rmtui.records import client_values
-
     path = Path(path)
     cards = read_vcards(path)
     report = ClientImportReport(source=path.name, read=len(cards), dry_run=dry_run)
