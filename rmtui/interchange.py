@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,8 +27,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rmtui import audit, dates, paths
+from rmtui import audit, dates
 from rmtui.db import session_scope
+from rmtui.files import open_private
 from rmtui.models import ENTITIES
 from rmtui.records import (
     ENTITY_NOUNS,
@@ -44,6 +43,8 @@ from rmtui.records import (
 FORMAT = "rmtui-book"
 VERSION = 1
 BATCH_SIZE = 5000
+# Keys of a book file besides the lists of records ("anchor" dates the demo book).
+HEADER_KEYS = frozenset({"format", "version", "anchor"})
 IMPORT_CACHE_SIZE = -256 * 1024  # KiB, as SQLite counts a negative cache_size
 TABLES: dict[str, Table] = {
     entity: model.__table__  # type: ignore[attr-defined]
@@ -111,25 +112,14 @@ def iter_records(connection: Connection, entity: str) -> Iterator[dict[str, Any]
 
 
 def write_book_file(path: Path, *, engine: Engine) -> dict[str, int]:
-    """Export the whole book to `path` (readable by the user alone); return counts per entity."""
-    path = Path(path)
-    if path.is_dir():
-        raise InterchangeError(f"{path} is a folder; give the name of the file to write.")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as error:
-        raise InterchangeError(f"cannot write {path}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out, engine.connect() as connection:
-            _begin_snapshot(connection)
-            counts = write_book(out, connection)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise InterchangeError(f"cannot write {path}: {error.strerror}.") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    paths.make_private(path)
-    return counts
+    """Export the whole book to `path` (readable by the user alone); return counts per entity.
+
+    The file is written through a temporary file, so a failed export leaves no half file;
+    BookError says why the file could not be written.
+    """
+    with open_private(Path(path)) as out, engine.connect() as connection:
+        _begin_snapshot(connection)
+        return write_book(out, connection)
 
 
 def write_book(out: IO[str], connection: Connection) -> dict[str, int]:
@@ -277,6 +267,10 @@ def book_is_empty(connection: Connection) -> bool:
 
 def _check_book(data: Mapping[str, Any], *, today: date) -> _Plan:
     plan = _Plan()
+    for key in data:
+        if key not in ENTITIES and key not in HEADER_KEYS:
+            problem = Problem(str(key), "", "", "is not part of the rmtui-book format")
+            plan.found.append(_Found(-1, 0, problem))
     for index, entity in enumerate(ENTITIES):
         plan.batches[entity] = batch = _Batch(entity)
         records = data.get(entity, [])

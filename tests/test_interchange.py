@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from rmtui.db import open_book, session_scope
+from rmtui.db import BookError, open_book, session_scope
 from rmtui.interchange import (
     BookImportError,
     InterchangeError,
@@ -264,6 +264,19 @@ def test_a_list_that_is_not_a_list_is_a_problem(engine: Engine) -> None:
         "clients: must be a list of records",
         "surveys item 1: is not a record (a JSON object)",
     ]
+
+
+def test_an_unknown_list_is_a_problem(engine: Engine) -> None:
+    with pytest.raises(BookImportError) as caught:
+        import_book(engine=engine, data=book_data(client=[{"id": 1, "name": "Ada"}]))
+    assert [str(p) for p in caught.value.problems] == [
+        "client: is not part of the rmtui-book format"
+    ]
+
+
+def test_exporting_into_a_missing_folder_says_so(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(BookError, match="does not exist"):
+        write_book_file(tmp_path / "nowhere" / "book.json", engine=engine)
 
 
 def test_an_import_that_fails_leaves_a_non_empty_book_as_it_was(engine: Engine) -> None:
