@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 
 from rmtui.app import RmApp, make_app
 from rmtui.db import session_scope
@@ -77,8 +77,7 @@ async def test_logging_a_call_clears_the_checkin(book: Engine) -> None:
         await highlight(app, checkin)
         await pilot.press("l")
         await pilot.pause()
-        app.screen.query_one("#field-subject", Input).value = "Quarterly check-in"
-        await pilot.press("ctrl+s")
+        await pilot.press(*"Quarterly check-in", "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert checkin not in agenda_ids(app)
@@ -149,9 +148,7 @@ async def test_new_follow_up_for_the_selected_client(book: Engine, tmp_path: Pat
         await highlight(app, agenda_ids(app)[0])
         await pilot.press("f")
         await pilot.pause()
-        app.screen.query_one("#field-title", Input).value = "Send the contract"
-        app.screen.query_one("#field-due_on", Input).value = "+3d"
-        await pilot.press("ctrl+s")
+        await pilot.press(*"Send the contract", "tab", *["backspace"] * 8, *"+3d", "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         follow_up = open_follow_up(book, "Send the contract")

@@ -52,10 +52,10 @@ class LogForm(FormScreen[dict[str, Any]]):
 
     def fields(self) -> Iterable[FormField]:
         return (
+            FormField("subject", "Subject", placeholder="What was it about?"),
             FormField("kind", "Kind", "choice", INTERACTION_KINDS),
             FormField("direction", "Direction", "choice", DIRECTIONS),
             FormField("at", "When", placeholder="now, 14:30, yesterday 9:15, 2026-11-02 10:00"),
-            FormField("subject", "Subject", placeholder="What was it about?"),
             FormField("duration_min", "Minutes", placeholder="optional"),
             FormField("notes", "Notes", "notes"),
             FormField("follow_up_title", "Next follow-up", placeholder="optional: what to do next"),

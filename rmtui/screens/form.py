@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
@@ -39,6 +39,7 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
     FORM_TITLE = "Form"
+    AUTO_FOCUS = "Input, Select, TextArea, Checkbox"
 
     def __init__(self, initial: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -54,11 +55,12 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form-box"):
+        with VerticalScroll(classes="form-box", can_focus=False):
             yield Static(self.FORM_TITLE, classes="form-title")
             for field in self.fields():
-                yield Label(field.label, classes="form-label")
-                yield self._widget(field)
+                with Horizontal(classes="form-row"):
+                    yield Label(field.label, classes="form-label")
+                    yield self._widget(field)
                 yield Static("", id=f"error-{field.name}", classes="field-error -hidden")
             yield Static("", id="error-form", classes="field-error -hidden")
             yield Static("ctrl+s save · escape cancel", classes="form-hint")
@@ -76,12 +78,14 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
                 value=value if value in field.choices else Select.NULL,
                 allow_blank=field.allow_blank or value not in field.choices,
                 id=widget_id,
+                compact=True,
             )
         if field.kind == "bool":
-            return Checkbox(field.label, value=bool(value), id=widget_id)
+            return Checkbox("", value=bool(value), id=widget_id, compact=True)
         if field.kind == "notes":
-            return TextArea(str(value or ""), id=widget_id, classes="form-notes")
-        return Input(value=str(value or ""), placeholder=field.placeholder, id=widget_id)
+            return TextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
+        return Input(value=str(value or ""), placeholder=field.placeholder, id=widget_id,
+                     compact=True)
 
     def values(self) -> dict[str, Any]:
         """What is typed in every field now (text, choice or bool)."""
