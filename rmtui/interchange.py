@@ -79,8 +79,28 @@ class ImportReport:
         return sum(self.counts.values())
 
     def __str__(self) -> str:
-        parts = [f"{count} {entity.replace('_', ' ')}" for entity, count in self.counts.items()]
-        return "Imported " + ", ".join(parts) + "."
+        """The counts as a person reads them: `60 clients, 1 interaction, ...`."""
+        return ", ".join(count_text(entity, count) for entity, count in self.counts.items())
+
+
+NOUNS = {
+    "clients": ("client", "clients"),
+    "interactions": ("interaction", "interactions"),
+    "follow_ups": ("follow-up", "follow-ups"),
+    "opportunities": ("opportunity", "opportunities"),
+    "revenue": ("revenue entry", "revenue entries"),
+    "holdings": ("holding", "holdings"),
+    "financial_goals": ("financial goal", "financial goals"),
+    "surveys": ("survey", "surveys"),
+    "cases": ("case", "cases"),
+    "targets": ("target", "targets"),
+}
+
+
+def count_text(entity: str, count: int) -> str:
+    """`count` records of `entity` in words, e.g. `1,503 interactions`."""
+    one, many = NOUNS[entity]
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

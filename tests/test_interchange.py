@@ -100,6 +100,7 @@ def test_round_trip_gives_the_same_file(engine: Engine, tmp_path: Path) -> None:
 
     assert report.ids_kept
     assert report.counts["clients"] == 2 and report.counts["interactions"] == 2
+    assert str(report).startswith("2 clients, 2 interactions, 2 follow-ups, 1 opportunity, ")
     assert first.read_bytes() == second.read_bytes()
     assert book_dict(copy) == book_dict(engine)
     copy.dispose()
