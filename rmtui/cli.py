@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 Handler = Callable[[argparse.Namespace], int]
+IMPORT_FORMATS = ("json", "csv", "vcf")
+EXPORT_FORMATS = ("json", "csv", "ics", "vcf")
+PASSPHRASE_ENV = "RMTUI_PASSPHRASE"
 
 
 class UsageError(Exception):
@@ -29,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler: Handler = args.handler
         return handler(args)
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("rmtui: interrupted; nothing was changed by the unfinished command.", file=sys.stderr)
         return 130
@@ -78,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         _add_backup,
         _add_restore,
         _add_doctor,
+        _add_client,
+        _add_encrypt,
+        _add_decrypt,
     ):
         add(commands)
     return parser
@@ -96,13 +105,37 @@ def _add_demo(commands: Any) -> None:
 
 
 def _add_import(commands: Any) -> None:
-    command = _command(commands, "import", run_import, "import a book file (rmtui-book JSON)")
+    command = _command(
+        commands,
+        "import",
+        run_import,
+        "import a book (.json), clients from a spreadsheet (.csv) or contacts (.vcf)",
+    )
     command.add_argument("file", type=Path)
+    command.add_argument("--format", choices=IMPORT_FORMATS, help="default: by the file's ending")
+    command.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="CSV: read COLUMN as the client field FIELD (repeatable)",
+    )
+    command.add_argument(
+        "--dry-run", action="store_true", help="CSV/vCard: report what would happen, change nothing"
+    )
+    command.add_argument(
+        "--merge", action="store_true", help="CSV/vCard: update duplicates with the file's values"
+    )
 
 
 def _add_export(commands: Any) -> None:
-    command = _command(commands, "export", run_export, "export the whole book (rmtui-book JSON)")
-    command.add_argument("file", type=Path)
+    command = _command(
+        commands,
+        "export",
+        run_export,
+        "export the book: json (everything), csv (a folder), ics (follow-ups), vcf (clients)",
+    )
+    command.add_argument("file", type=Path, metavar="FILE_OR_DIR")
+    command.add_argument("--format", choices=EXPORT_FORMATS, help="default: by the ending")
 
 
 def _add_agenda(commands: Any) -> None:
@@ -135,16 +168,80 @@ def _add_doctor(commands: Any) -> None:
     _command(commands, "doctor", run_doctor, "check the book: paths, schema, integrity")
 
 
+def _add_client(commands: Any) -> None:
+    command = _command(commands, "client", _needs_subcommand, "export or erase one client")
+    actions = command.add_subparsers(title="client commands", metavar="ACTION")
+    export = _command(
+        actions,
+        "export",
+        run_client_export,
+        "write everything about one client to a JSON file (GDPR access)",
+    )
+    export.add_argument("client_id", type=int, metavar="ID")
+    export.add_argument("file", type=Path)
+    erase = _command(
+        actions,
+        "erase",
+        run_client_erase,
+        "erase one client and every record about them (GDPR erasure)",
+    )
+    erase.add_argument("client_id", type=int, metavar="ID")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _add_encrypt(commands: Any) -> None:
+    _command(commands, "encrypt", run_encrypt, "encrypt the book with a passphrase")
+
+
+def _add_decrypt(commands: Any) -> None:
+    _command(commands, "decrypt", run_decrypt, "remove the book's encryption")
+
+
+def _needs_subcommand(args: argparse.Namespace) -> int:
+    raise UsageError(
+        "say what to do with the client: `rmtui client export ID FILE` or `rmtui client erase ID`."
+    )
+
+
 def book_path(args: argparse.Namespace) -> Path:
     """The book file chosen by --db, RMTUI_DB or the default."""
     return paths.db_path(args.db)
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
-    """Open (creating or migrating) the chosen book."""
-    from rmtui.db import open_book
+    """Open (creating or migrating) the chosen book, asking for its passphrase if encrypted."""
+    from rmtui.db import PassphraseNeeded, open_book
 
-    return open_book(book_path(args))
+    path = book_path(args)
+    try:
+        return open_book(path)
+    except PassphraseNeeded:
+        args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
+        return open_book(path, passphrase=args.passphrase)
+
+
+def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    """The passphrase from RMTUI_PASSPHRASE or, in a terminal, typed without echo."""
+    import getpass
+    import os
+
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"the book is encrypted; run rmtui in a terminal to type the "
+            f"passphrase, or set {PASSPHRASE_ENV}."
+        )
+    passphrase = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != passphrase:
+        raise UsageError("the two passphrases differ; nothing was changed.")
+    return passphrase
+
+
+def book_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase given while opening the book (None for a plain book)."""
+    return getattr(args, "passphrase", None)
 
 
 def cli_date(text: str | None, *, default: date | None = None) -> date:
@@ -156,8 +253,11 @@ def cli_date(text: str | None, *, default: date | None = None) -> date:
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI on the user's book."""
+    from rmtui.backups import daily_backup_if_due
+
     path = book_path(args)
     engine = open_engine(args)
+    daily_backup_if_due(path, passphrase=book_passphrase(args))
     return _run_app(engine, book_name=path.stem)
 
 
@@ -182,8 +282,25 @@ def _run_app(engine: Engine, *, book_name: str) -> int:
     return 0
 
 
+def file_format(path: Path, given: str | None, choices: tuple[str, ...]) -> str:
+    """The format named by --format, or else by the file's ending."""
+    if given:
+        return given
+    ending = path.suffix.lower().lstrip(".")
+    if ending in choices:
+        return ending
+    return "csv" if path.is_dir() and "csv" in choices else "json"
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Import a book file, all or nothing."""
+    """Import a book, a spreadsheet of clients or a contacts file, all or nothing."""
+    kind = file_format(args.file, args.format, IMPORT_FORMATS)
+    if kind == "json":
+        return _import_book_file(args)
+    return _import_clients(args, kind)
+
+
+def _import_book_file(args: argparse.Namespace) -> int:
     from rmtui.interchange import BookImportError, import_book, read_book_file
 
     data = read_book_file(args.file)
@@ -203,13 +320,50 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Export the whole book as an rmtui-book JSON file."""
-    from rmtui.interchange import write_book_file
+def _import_clients(args: argparse.Namespace, kind: str) -> int:
+    from rmtui.client_import import ImportRejected
+    from rmtui.csv_io import import_clients_csv, parse_mapping
+    from rmtui.vcards import import_vcards
 
     engine = open_engine(args)
-    write_book_file(args.file, engine=engine)
-    print(f"Exported the book to {args.file}.")
+    try:
+        if kind == "csv":
+            report = import_clients_csv(
+                args.file,
+                engine=engine,
+                mapping=parse_mapping(args.map),
+                dry_run=args.dry_run,
+                merge=args.merge,
+            )
+        else:
+            report = import_vcards(args.file, engine=engine, dry_run=args.dry_run, merge=args.merge)
+    except ImportRejected as error:
+        for line in error.report.lines():
+            print(f"rmtui: {line}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
+    from rmtui import calendar_export, csv_io, vcards
+    from rmtui.interchange import write_book_file
+
+    kind = file_format(args.file, args.format, EXPORT_FORMATS)
+    engine = open_engine(args)
+    if kind == "csv":
+        counts = csv_io.write_csv_export(args.file, engine=engine)
+        print(f"Exported {sum(counts.values())} rows in {len(counts)} CSV files to {args.file}.")
+    elif kind == "ics":
+        counts = calendar_export.write_calendar(args.file, engine=engine)
+        what = ", ".join(f"{count} {name}" for name, count in counts.items())
+        print(f"Exported {what} to {args.file}.")
+    elif kind == "vcf":
+        print(f"Exported {vcards.write_vcards(args.file, engine=engine)} clients to {args.file}.")
+    else:
+        write_book_file(args.file, engine=engine)
+        print(f"Exported the book to {args.file}.")
     return 0
 
 
@@ -250,22 +404,102 @@ def run_kpi(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Copy the book into the backups folder."""
-    from rmtui.db import backup_book
+    from rmtui.backups import make_backup
 
     path = book_path(args)
     if not path.exists():
         raise UsageError(f"there is no book at {path} to back up.")
     open_engine(args).dispose()
-    print(f"Backed up to {backup_book(path)}.")
+    print(f"Backed up to {make_backup(path, passphrase=book_passphrase(args))}.")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
     """Replace the book with a backup file, keeping a copy of the current book."""
     from rmtui.backups import restore_book
+    from rmtui.db import is_encrypted_file
 
-    safety_copy = restore_book(book_path(args), args.file)
-    print(f"Restored {args.file}; the previous book was kept at {safety_copy}.")
+    passphrase = None
+    if args.file.is_file() and is_encrypted_file(args.file):
+        passphrase = ask_passphrase(f"Passphrase for {args.file}: ")
+    safety_copy = restore_book(book_path(args), args.file, passphrase=passphrase)
+    kept = f"; the previous book was kept at {safety_copy}" if safety_copy else ""
+    print(f"Restored {args.file}{kept}.")
+    return 0
+
+
+def run_client_export(args: argparse.Namespace) -> int:
+    """Write everything about one client to a JSON file."""
+    from rmtui.privacy import write_client_dossier
+
+    engine = open_engine(args)
+    written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
+    print(f"Wrote everything about client {args.client_id} to {written}.")
+    return 0
+
+
+def run_client_erase(args: argparse.Namespace) -> int:
+    """Erase one client and every record about them, after confirmation."""
+    from rmtui.db import session_scope
+    from rmtui.privacy import erase_client
+    from rmtui.queries.clients import get_client
+
+    engine = open_engine(args)
+    with session_scope(engine) as session:
+        client = get_client(session=session, client_id=args.client_id)
+        name = client.name if client else None
+    if name is None:
+        raise UsageError(f"there is no client {args.client_id}; check the id with the TUI.")
+    if not args.yes and not confirm(
+        f"Erase {name} (client {args.client_id}) and every record "
+        "about them? This cannot be undone. [y/N] "
+    ):
+        print("Nothing was erased.")
+        return 1
+    report = erase_client(engine=engine, client_id=args.client_id)
+    print(report.summary())
+    for table, ids in report.mentions.items():
+        print(f"  still mentioned by name in {table}: {', '.join(map(str, ids))}")
+    if report.backups:
+        print(
+            f"  {len(report.backups)} older backup(s) in {report.backups[0].parent} still "
+            "hold this client; delete them to complete the erasure."
+        )
+    return 0
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; no terminal means no."""
+    if not sys.stdin.isatty():
+        raise UsageError("confirmation needs a terminal; add --yes to go ahead without asking.")
+    return input(question).strip().lower() in ("y", "yes")
+
+
+def run_encrypt(args: argparse.Namespace) -> int:
+    """Encrypt the book with a passphrase typed twice."""
+    from rmtui.encryption import encrypt_book
+
+    path = book_path(args)
+    open_engine(args).dispose()
+    backup = encrypt_book(path, ask_passphrase("New passphrase: ", confirm=True))
+    print(
+        f"Encrypted {path}. An unencrypted copy was kept at {backup}; delete it (and older "
+        "unencrypted backups) once you have checked the book opens."
+    )
+    return 0
+
+
+def run_decrypt(args: argparse.Namespace) -> int:
+    """Remove the book's encryption."""
+    from rmtui.encryption import decrypt_book
+
+    path = book_path(args)
+    open_engine(args).dispose()
+    passphrase = book_passphrase(args)
+    if passphrase is None:
+        raise UsageError(f"{path} is not encrypted.")
+    backup = decrypt_book(path, passphrase)
+    print(f"Decrypted {path}; the encrypted copy was kept at {backup}.")
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,22 +44,64 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def open_book(path: Path) -> Engine:
-    """Open (creating or migrating as needed) the book at `path`, or raise BookError."""
+class PassphraseNeeded(BookError):
+    """An encrypted book was opened without its passphrase."""
+
+
+def open_book(path: Path, *, passphrase: str | None = None) -> Engine:
+    """Open (creating or migrating as needed) the book at `path`, or raise BookError.
+
+    An encrypted book needs its `passphrase`; without one, PassphraseNeeded is raised.
+    """
     path = Path(path)
     if path.is_dir():
         raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
     if not path.exists():
         return _create_book(path)
+    if is_encrypted_file(path):
+        return _open_encrypted(path, passphrase)
     revision = read_revision(path)
-    if revision == SCHEMA_HEAD:
-        return make_engine(path)
-    if revision not in KNOWN_REVISIONS and revision is not None:
-        raise BookError(
-            f"{path} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
-        )
-    _migrate_with_backup(path)
+    if revision != SCHEMA_HEAD:
+        _check_known(path, revision)
+        _migrate_with_backup(path)
     return make_engine(path)
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """Whether `path` holds bytes that are neither SQLite nor text: an encrypted book."""
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header or header.startswith(SQLITE_HEADER):
+        return False
+    try:
+        header.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _open_encrypted(path: Path, passphrase: str | None) -> Engine:
+    from rmtui.encryption import copy_encrypted, make_encrypted_engine
+
+    if not passphrase:
+        raise PassphraseNeeded(f"{path} is encrypted; give its passphrase to open it.")
+    engine = make_encrypted_engine(path, passphrase)
+    with engine.connect() as connection:
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    if revision != SCHEMA_HEAD:
+        _check_known(path, revision)
+        folder = paths.ensure_private_dir(paths.backup_dir(path))
+        copy_encrypted(path, folder / _backup_file_name(path, "pre-migration"), passphrase)
+        upgrade_to_head(path, engine=engine)
+    return engine
+
+
+def _check_known(path: Path, revision: str | None) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise BookError(
+            f"{path} was written by a newer rmtui (schema {revision}); "
+            "upgrade rmtui to open it."
+        )
 
 
 def read_revision(path: Path) -> str | None:
@@ -139,11 +180,12 @@ def _migrate_with_backup(path: Path) -> None:
         ) from None
 
 
-def upgrade_to_head(path: Path) -> None:
-    """Apply every pending Alembic migration to the book at `path`."""
+def upgrade_to_head(path: Path, *, engine: Engine | None = None) -> None:
+    """Apply every pending Alembic migration to the book at `path`, in one transaction."""
     from alembic import command
 
-    engine = make_engine(path)
+    own_engine = engine is None
+    engine = engine or make_engine(path)
     try:
         with engine.begin() as connection:
             config = alembic_config()
@@ -152,7 +194,8 @@ def upgrade_to_head(path: Path) -> None:
     except OperationalError as error:
         raise _database_error(path, error) from None
     finally:
-        engine.dispose()
+        if own_engine:
+            engine.dispose()
 
 
 def alembic_config() -> Any:
@@ -168,10 +211,15 @@ def backup_book(path: Path, *, reason: str = "manual", dest: Path | None = None)
     """Copy the book at `path` with SQLite's online backup API; return the copy's path."""
     if dest is None:
         folder = paths.ensure_private_dir(paths.backup_dir(path))
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        dest = folder / f"{path.stem}-{stamp}-{reason}.db"
+        dest = folder / _backup_file_name(path, reason)
     copy_sqlite(path, dest)
     return dest
+
+
+def _backup_file_name(path: Path, reason: str) -> str:
+    from rmtui.backups import backup_name
+
+    return backup_name(path, reason)
 
 
 def copy_sqlite(source: Path, dest: Path) -> None:

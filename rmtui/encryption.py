@@ -28,7 +28,17 @@ def sqlcipher() -> ModuleType:
             "encryption needs the sqlcipher3-binary package; install it with "
             "`pip install sqlcipher3-binary`."
         ) from None
+    _quiet(sqlcipher3)
     return sqlcipher3
+
+
+def _quiet(driver: ModuleType) -> None:
+    """Stop SQLCipher logging its own errors to the terminal; rmtui says them in a sentence."""
+    connection = driver.connect(":memory:")
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        connection.close()
 
 
 def is_encrypted(path: Path) -> bool:

@@ -1,0 +1,181 @@
+"""The command line through its real entry point: exit codes, one-sentence errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from rmtui.cli import main
+from rmtui.db import session_scope
+from rmtui.kpi import KPI_KEYS
+from rmtui.models import Client, FollowUp, Revenue
+from tests.factories import make
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def rmtui(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the installed entry point (`python -m rmtui`) as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "rmtui", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def small_book(engine: Engine) -> Engine:
+    with session_scope(engine) as session:
+        ann = make(session, Client, name="Ann Peeters", email="ann@example.com")
+        make(session, FollowUp, client_id=ann.id, title="Send proposal", due_on=date(2026, 11, 20))
+        make(session, Revenue, client_id=ann.id, on=date(2026, 11, 2), amount="1250.50")
+    return engine
+
+
+def test_version_and_help() -> None:
+    assert rmtui("--version").stdout.startswith("rmtui ")
+    help_text = rmtui("--help").stdout
+    for command in (
+        "demo",
+        "import",
+        "export",
+        "agenda",
+        "kpi",
+        "backup",
+        "restore",
+        "doctor",
+        "client",
+        "encrypt",
+        "decrypt",
+    ):
+        assert command in help_text
+
+
+def test_agenda_json_through_the_entry_point(small_book: Engine) -> None:
+    result = rmtui("agenda", "--json")
+    assert result.returncode == 0, result.stderr
+    agenda = json.loads(result.stdout)
+    assert agenda["date"] == "2026-11-29"
+    assert [item["title"] for item in agenda["overdue"]] == ["Send proposal"]
+
+
+def test_kpi_json_has_every_key_and_money_as_text(small_book: Engine) -> None:
+    result = rmtui("kpi", "--from", "2026-10-01", "--to", "2026-12-31", "--json")
+    assert result.returncode == 0, result.stderr
+    kpis = json.loads(result.stdout)
+    assert list(kpis) == ["from", "to", *KPI_KEYS]
+    assert kpis["revenue"] == "1250.50"
+    assert kpis["from"] == "2026-10-01"
+
+
+def test_a_bad_date_is_one_sentence_and_exit_2(small_book: Engine) -> None:
+    result = rmtui("kpi", "--from", "someday", "--to", "2026-12-31")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("rmtui: 'someday' is not a date")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_reversed_period_is_refused(small_book: Engine) -> None:
+    assert main(["kpi", "--from", "2026-12-31", "--to", "2026-10-01"]) == 2
+
+
+def test_export_import_round_trip_through_the_cli(small_book: Engine, tmp_path: Path) -> None:
+    exported = tmp_path / "book.json"
+    assert main(["export", str(exported)]) == 0
+    other = tmp_path / "other.db"
+    assert main(["--db", str(other), "import", str(exported)]) == 0
+    again = tmp_path / "again.json"
+    assert main(["--db", str(other), "export", str(again)]) == 0
+    assert json.loads(again.read_text()) == json.loads(exported.read_text())
+
+
+def test_a_broken_import_writes_nothing_and_lists_every_problem(
+    small_book: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "rmtui-book",
+                "version": 1,
+                "clients": [
+                    {"id": 1, "name": "", "kind": "alien"},
+                    {"id": 2, "name": "Bob", "email": "bob@"},
+                ],
+            }
+        )
+    )
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was imported" in err
+    assert err.count("rmtui: clients #") >= 3
+    with session_scope(small_book) as session:
+        from sqlmodel import select
+
+        assert len(session.exec(select(Client)).all()) == 1
+
+
+def test_csv_import_dry_run_then_real(
+    small_book: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = str(FIXTURES / "excel_nl_semicolon.csv")
+    assert main(["import", sheet, "--dry-run"]) == 0
+    assert "would add" in capsys.readouterr().out
+    assert main(["import", sheet]) == 0
+    assert "added" in capsys.readouterr().out
+
+
+def test_not_a_book_is_one_sentence(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    result = rmtui("--db", str(notes), "agenda")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "not an rmtui book" in result.stderr
+
+
+def test_backup_and_doctor(small_book: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backup"]) == 0
+    assert "Backed up to" in capsys.readouterr().out
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "integrity: ok" in out
+    assert "schema:" in out
+
+
+def test_client_export_and_erase(
+    small_book: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dossier = tmp_path / "ann.json"
+    assert main(["client", "export", "1", str(dossier)]) == 0
+    assert "Ann Peeters" in dossier.read_text()
+    assert rmtui("client", "erase", "1").returncode == 2  # no terminal, no --yes: refused
+    assert main(["client", "erase", "1", "--yes"]) == 0
+    assert main(["client", "erase", "1", "--yes"]) == 2
+
+
+def test_encrypted_book_needs_its_passphrase(
+    small_book: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("sqlcipher3")
+    small_book.dispose()
+    monkeypatch.setenv("RMTUI_PASSPHRASE", "s3cret words")
+    assert main(["encrypt"]) == 0
+    assert b"Ann Peeters" not in db_path.read_bytes()
+    assert main(["agenda"]) == 0
+    monkeypatch.setenv("RMTUI_PASSPHRASE", "wrong")
+    result = rmtui("agenda")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"rmtui: the passphrase does not open {db_path}; check it and try again."
+    )
