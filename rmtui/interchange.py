@@ -420,12 +420,14 @@ def _staging_table(table: Table, columns: list[str]) -> Table:
 
 @contextmanager
 def _large_page_cache(connection: Connection) -> Iterator[None]:
-    """Let SQLite keep the indexes of a large import in memory while it writes them."""
+    """Let SQLite keep a large import (staging tables and indexes) in memory while it writes."""
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_SIZE}")
+    connection.exec_driver_sql(f"PRAGMA temp.cache_size = {IMPORT_CACHE_SIZE}")
     try:
         yield
     finally:
+        connection.exec_driver_sql(f"PRAGMA temp.cache_size = {int(before or 0)}")
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
 
 
