@@ -54,6 +54,8 @@ def create_demo_book(path: Path, *, today: date) -> Engine:
         import_book(engine=engine, data=data)
     except Exception:
         engine.dispose()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
         raise
     return engine
 

@@ -54,7 +54,10 @@ COMPUTED_FIELDS = frozenset({"last_contact_on"})
 
 @dataclass
 class Problem:
-    """What is wrong with one field of one record, e.g. `clients #12 email: ... `."""
+    """What is wrong with one field of one record.
+
+    Printed as one line: `clients #12 email: 'bob@' is not an e-mail address`.
+    """
 
     entity: str
     record_id: object
@@ -88,7 +91,11 @@ Default = Callable[[dict[str, Any], date], Any]
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of the interchange format and the column it fills."""
+    """One field of the interchange format and the column it fills.
+
+    `kind` says how the value is written back (record_of) and moved in time (the demo):
+    text, id, ref, date, birthday, datetime, money, number, flag or tags.
+    """
 
     name: str
     column: str
