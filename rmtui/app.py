@@ -14,6 +14,7 @@ from rmtui.dates import today
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from textual.command import Provider
 
 
 def _today_screen() -> Screen[None]:
@@ -46,6 +47,18 @@ def _kpi_screen() -> Screen[None]:
     return KpiScreen()
 
 
+def _client_commands() -> type[Provider]:
+    from rmtui.palette import ClientProvider
+
+    return ClientProvider
+
+
+def _screen_commands() -> type[Provider]:
+    from rmtui.palette import ScreenCommandProvider
+
+    return ScreenCommandProvider
+
+
 class RmApp(App[None]):
     """rmtui: the relationship manager's book of business in the terminal."""
 
@@ -59,6 +72,8 @@ class RmApp(App[None]):
         "kpis": _kpi_screen,
     }
     DEFAULT_MODE = "today"
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    COMMANDS: ClassVar = {_client_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('today')", "Today", id="mode-today"),
         Binding("2", "switch_mode('clients')", "Clients", id="mode-clients"),
