@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from benchmarks.bench import Bench, Group
-from benchmarks.rawsql import disagreements, raw_agenda, raw_kpis
+from benchmarks.rawsql import agenda_ids, disagreements, raw_agenda, raw_kpis
 from benchmarks.report import Measured, Spec, at_most, at_most_times
 from benchmarks.synth import TODAY
 from benchmarks.timing import median, paired_times_ms, percentile, time_ms, times_ms
@@ -210,8 +210,12 @@ def agenda_figures(bench: Bench) -> dict[str, Measured]:
         ours = partial(rmtui_agenda, engine, TODAY)
         raw = partial(raw_agenda, conn, TODAY)
         ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
-        sizes = ", ".join(f"{name} {len(ids):,}" for name, ids in raw().items())
-    return {"agenda": Measured(median(ours_ms), median(raw_ms), f"raw sections: {sizes}")}
+        expected = agenda_ids(raw())
+        found = agenda_ids({name: items for name, _title, items in ours().sections()})
+    differ = [name for name in expected if found.get(name) != expected[name]]
+    sizes = ", ".join(f"{name} {len(ids):,}" for name, ids in expected.items())
+    agree = "same rows" if not differ else "ROWS DIFFER in " + ", ".join(differ)
+    return {"agenda": Measured(median(ours_ms), median(raw_ms), f"{agree} ({sizes})")}
 
 
 AGENDA_GROUP = Group(

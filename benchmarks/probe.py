@@ -34,7 +34,7 @@ PAINT_TIMEOUT_S = 120.0
 SETTLE_S = 0.3
 POLL_S = 0.05
 BETWEEN_KEYS_S = 0.03
-ARROW_KEYS = 30
+ARROW_KEYS = 20
 PAGE_KEYS = 20
 # 20 filter keystrokes: three words typed and rubbed out, then two letters.
 FILTER_KEYS = (
@@ -137,9 +137,9 @@ def busy(app: Any, screen: Any) -> bool:
 
 
 def shows_rows(app: Any, mode: str) -> bool:
-    """Whether the screen of `mode` is in front, done loading and showing rows."""
+    """Whether the screen of `mode` is in front, not loading, and showing rows."""
     screen = app.screen
-    if app.current_mode != mode or screen.is_modal or busy(app, screen):
+    if app.current_mode != mode or screen.is_modal:
         return False
     if any(widget.loading for widget in screen.query("*")):
         return False
@@ -195,11 +195,19 @@ async def wait(app: Any, waiter: Waiter, timeout: float) -> float:
 
 async def key_to_paint(app: Any, watch: Watch, key: str, condition: Condition) -> float:
     """Milliseconds from sending `key` to the first screen update at which `condition` holds."""
-    waiter = watch.wait_for(condition)
+    (painted,) = await key_to_paints(app, watch, key, (condition,))
+    return painted
+
+
+async def key_to_paints(
+    app: Any, watch: Watch, key: str, conditions: Sequence[Condition]
+) -> list[float]:
+    """Milliseconds from sending `key` to the first screen update meeting each condition."""
+    waiters = [watch.wait_for(condition) for condition in conditions]
     sent = send_key(app, key)
-    painted = await wait(app, waiter, KEY_TIMEOUT_S)
+    painted = [await wait(app, waiter, KEY_TIMEOUT_S) for waiter in waiters]
     await asyncio.sleep(BETWEEN_KEYS_S)
-    return (painted - sent) * 1000
+    return [(moment - sent) * 1000 for moment in painted]
 
 
 async def cursor_keys(app: Any, watch: Watch, table: Any, keys: Sequence[str]) -> list[float]:
@@ -239,15 +247,24 @@ def count_calls(cls: Any, name: str) -> list[int]:
     return calls
 
 
-async def filter_keys(app: Any, watch: Watch, table: Any) -> list[float]:
-    """Time each FILTER_KEYS keystroke in the `/` filter until the table shows its result."""
+async def filter_keys(app: Any, watch: Watch, table: Any) -> tuple[list[float], list[float]]:
+    """Time each FILTER_KEYS keystroke in the `/` filter: until the table shows the first rows
+    of the result, and until the screen is done (its workers finished, e.g. the count shown)."""
     await key_to_paint(app, watch, "slash", lambda app: _is_input(app.focused))
     shown = count_calls(type(table), "show")
-    times = []
+    first_rows, settled = [], []
     for key in FILTER_KEYS:
         before = shown[0]
-        times.append(await key_to_paint(app, watch, key, counted_beyond(shown, before)))
-    return times
+        conditions = (counted_beyond(shown, before), settled_after(shown, before))
+        first, done = await key_to_paints(app, watch, key, conditions)
+        first_rows.append(first)
+        settled.append(done)
+    return first_rows, settled
+
+
+def settled_after(calls: list[int], before: int) -> Condition:
+    """Condition: the table was shown again and no worker of the screen is still going."""
+    return lambda app: calls[0] > before and not busy(app, app.screen)
 
 
 async def leave_filter(app: Any) -> None:
@@ -299,7 +316,7 @@ async def session(
     results["clients_rows"] = row_count(table)
     results["arrow_ms"] = await cursor_keys(app, watch, table, ["down"] * ARROW_KEYS)
     results["clients_page_ms"] = await cursor_keys(app, watch, table, ["pagedown"] * PAGE_KEYS)
-    results["filter_ms"] = await filter_keys(app, watch, table)
+    results["filter_ms"], results["filter_settled_ms"] = await filter_keys(app, watch, table)
     results["peak_rss_mb"] = peak_rss_mb()
     await leave_filter(app)
     if skip_log:

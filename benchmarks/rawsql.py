@@ -158,53 +158,100 @@ def disagreements(ours: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     ]
 
 
-# The agenda: each Today section as one query, returning ids in the order shown.
+# The agenda: each Today section as one query, rows in the order they are shown.
 
-NOT_ARCHIVED_FOLLOW_UP = """
-    SELECT f.id FROM follow_up f LEFT JOIN client c ON c.id = f.client_id
-    WHERE f.status = 'open' AND ({when}) AND (c.id IS NULL OR NOT c.archived)
-    ORDER BY f.due_on, f.priority = 'normal', f.id
+FOLLOW_UPS_SQL = """
+    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name
+    FROM follow_up f LEFT JOIN client c ON c.id = f.client_id
+    WHERE f.status = 'open' AND ({when}) AND (f.client_id IS NULL OR NOT c.archived)
+    ORDER BY f.due_on, f.priority != 'high', f.id
+"""
+
+CHECKINS_SQL = """
+WITH active AS (
+    SELECT id, name, tier, checkin_every_days AS cadence, client_since,
+        CASE
+            WHEN last_contact_on IS NULL THEN NULL
+            WHEN last_contact_on <= :day THEN last_contact_on
+            ELSE (SELECT date(max(at)) FROM interaction
+                  WHERE client_id = client.id AND kind != 'note' AND at < :after)
+        END AS last_on
+    FROM client
+    WHERE NOT archived AND client_since <= :day
+      AND (client_until IS NULL OR client_until > :day)
+), aged AS (
+    SELECT *, CAST(julianday(:day) - julianday(coalesce(last_on, client_since)) AS INTEGER)
+              AS days_since
+    FROM active
+)
+SELECT id, name, tier, last_on, days_since, cadence, days_since - cadence FROM aged
+WHERE julianday(coalesce(last_on, client_since)) + cadence <= julianday(:day)
+ORDER BY days_since - cadence DESC, tier, name, id
+"""
+
+CASES_DUE_SQL = """
+SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
+       CAST(julianday(k.due_on) - julianday(:day) AS INTEGER)
+FROM "case" k JOIN client c ON c.id = k.client_id
+WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND NOT c.archived
+ORDER BY k.due_on, k.id
+"""
+
+BIRTHDAYS_SQL = """
+SELECT id, name, birthday FROM client
+WHERE NOT archived AND strftime('%m-%d', birthday) IN ({month_days})
+ORDER BY id
 """
 
 AGENDA_SQL = {
-    "overdue": NOT_ARCHIVED_FOLLOW_UP.format(when="f.due_on < :day"),
-    "due_today": NOT_ARCHIVED_FOLLOW_UP.format(when="f.due_on = :day"),
-    "upcoming": NOT_ARCHIVED_FOLLOW_UP.format(when="f.due_on > :day AND f.due_on <= :week_end"),
-    "checkins": """
-        SELECT id FROM client
-        WHERE NOT archived AND client_since <= :day
-          AND (client_until IS NULL OR client_until > :day)
-          AND date(coalesce(last_contact_on, client_since),
-                   '+' || checkin_every_days || ' days') <= :day
-        ORDER BY date(coalesce(last_contact_on, client_since),
-                      '+' || checkin_every_days || ' days'), id
-    """,
-    "cases": """
-        SELECT k.id FROM "case" k JOIN client c ON c.id = k.client_id
-        WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND NOT c.archived
-        ORDER BY k.due_on, k.id
-    """,
-    "birthdays": """
-        SELECT id FROM client
-        WHERE NOT archived AND birthday IS NOT NULL
-          AND strftime('%m-%d', birthday) IN ({month_days})
-        ORDER BY id
-    """,
+    "overdue": FOLLOW_UPS_SQL.format(when="f.due_on < :day"),
+    "due_today": FOLLOW_UPS_SQL.format(when="f.due_on = :day"),
+    "checkins_due": CHECKINS_SQL,
+    "cases_due": CASES_DUE_SQL,
+    "birthdays": BIRTHDAYS_SQL,
+    "upcoming": FOLLOW_UPS_SQL.format(when="f.due_on > :day AND f.due_on <= :upcoming_end"),
 }
-CASE_HORIZON_DAYS = 3
+UPCOMING_DAYS = 7
+CASE_WARNING_DAYS = 2
+BIRTHDAY_DAYS = 7
 
 
-def raw_agenda(conn: sqlite3.Connection, day: date) -> dict[str, list[int]]:
-    """The Today sections of PRODUCT.md for `day` by plain sqlite3 SQL: ids per section."""
-    week = [day + timedelta(days=offset) for offset in range(7)]
+def raw_agenda(conn: sqlite3.Connection, day: date) -> dict[str, list[tuple[Any, ...]]]:
+    """The Today sections of PRODUCT.md for `day` by plain sqlite3 SQL: rows per section.
+
+    The first column of every row is the id the section lists (follow-up, client or case).
+    """
     params = {
         "day": day.isoformat(),
-        "week_end": week[-1].isoformat(),
-        "case_horizon": (day + timedelta(days=CASE_HORIZON_DAYS)).isoformat(),
+        "after": (day + timedelta(days=1)).isoformat(),
+        "upcoming_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
+        "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
     }
+    week = [day + timedelta(days=offset) for offset in range(BIRTHDAY_DAYS)]
     month_days = ", ".join(f"'{when:%m-%d}'" for when in week)
     sections = {}
     for name, sql in AGENDA_SQL.items():
         query = sql.format(month_days=month_days) if name == "birthdays" else sql
-        sections[name] = [row[0] for row in conn.execute(query, params)]
+        sections[name] = conn.execute(query, params).fetchall()
     return sections
+
+
+# The field holding the listed id of an rmtui agenda item, per section (default `id`).
+LISTED_ID = {"checkins_due": "client_id", "birthdays": "client_id"}
+
+
+def agenda_ids(sections: dict[str, Any]) -> dict[str, list[int]]:
+    """The ids listed per section (birthdays sorted, the others in the order shown).
+
+    Items are raw rows (id first) or rmtui agenda items.
+    """
+    ids = {name: [_item_id(name, item) for item in items] for name, items in sections.items()}
+    if "birthdays" in ids:
+        ids["birthdays"].sort()
+    return ids
+
+
+def _item_id(section: str, item: Any) -> int:
+    if isinstance(item, tuple):
+        return int(item[0])
+    return int(getattr(item, LISTED_ID.get(section, "id")))
