@@ -1,0 +1,405 @@
+"""The KPI dashboard: every KPI of a month, quarter or year against the period before and its
+target, with 12-period trends of the main ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from dateutil.relativedelta import relativedelta
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from rmtui.db import BookError, session_scope
+from rmtui.kpi import KPI_INFO, KPI_KEYS, compute_kpis, kpi_display, targets_for
+from rmtui.kpi_board import (
+    TREND_KEYS,
+    KpiLine,
+    figures_stamp,
+    kpi_lines,
+    pending_lines,
+    sample_note,
+    short_display,
+    status_sentence,
+    target_display,
+)
+from rmtui.periods import (
+    EN_DASH,
+    MONTHS_PER_UNIT,
+    Period,
+    next_unit,
+    period_containing,
+    previous_period,
+    trend_periods,
+)
+from rmtui.queries.targets import clear_target, set_target
+from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.target_form import TargetForm
+from rmtui.widgets.kpi_table import KpiTable
+from rmtui.widgets.trend_chart import TrendChart
+
+if TYPE_CHECKING:
+    from rmtui.app import RmApp
+
+Figures = dict[str, Any]
+TREND_COUNT = 12
+FIGURES_GROUP = "kpi-figures"
+TRENDS_GROUP = "kpi-trends"
+
+
+def period_dates(period: Period) -> str:
+    """`2026-10-01 – 2026-12-31`."""
+    return f"{period.start.isoformat()} {EN_DASH} {period.end.isoformat()}"
+
+
+class KpiScreen(Screen[None]):
+    """Every KPI for a month, quarter or year; opens on the quarter holding today."""
+
+    SCREEN_NAME = "KPI dashboard"
+    CSS_PATH = "kpis.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "cycle_unit", "Month/quarter/year", id="kpi-unit"),
+        Binding("left_square_bracket", "step(-1)", "Earlier", key_display="[", id="kpi-back"),
+        Binding("right_square_bracket", "step(1)", "Later", key_display="]", id="kpi-forward"),
+        Binding("i", "info", "About KPI", id="kpi-info"),
+        Binding("t", "edit_target", "Target", id="kpi-target"),
+        Binding("x,delete", "remove_target", "Remove target", key_display="x", id="kpi-untarget"),
+    ]
+
+    class FiguresReady(Message):
+        """The KPIs of `period` and of the same number of days before it are computed."""
+
+        def __init__(self, period: Period, figures: Figures, previous: Figures) -> None:
+            super().__init__()
+            self.period = period
+            self.figures = figures
+            self.previous = previous
+
+    class TrendPointReady(Message):
+        """The KPIs of `point`, one of the trend periods of the dashboard's `period`."""
+
+        def __init__(self, period: Period, point: Period, figures: Figures) -> None:
+            super().__init__()
+            self.period = period
+            self.point = point
+            self.figures = figures
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unit = "quarter"
+        # A day in the period shown: `p` keeps it, `[` and `]` move it by whole periods.
+        self.day: date | None = None
+        self.figures: tuple[Figures, Figures] | None = None
+        self.targets: dict[str, Decimal] = {}
+        self.trend: dict[Period, Figures] = {}
+        # KPIs computed so far, by period; dropped whenever the book changes.
+        self.computed: dict[Period, Figures] = {}
+        self.stamp = -1
+
+    @property
+    def book(self) -> RmApp:
+        """The app, with its engine and today."""
+        return cast("RmApp", self.app)
+
+    @property
+    def period(self) -> Period:
+        """The period shown."""
+        return period_containing(self.day or self.book.today, self.unit)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="period-bar"):
+            yield Static(id="period-label", markup=False)
+            yield Static(id="period-dates", markup=False)
+            yield Static(id="period-status", markup=False)
+        yield KpiTable(KPI_KEYS, id="kpi-table")
+        with Vertical(id="kpi-about"):
+            yield Static(id="kpi-definition", markup=False)
+            yield Static(id="kpi-warning", markup=False)
+        with Grid(id="trends"):
+            for key in TREND_KEYS:
+                yield TrendChart(
+                    KPI_INFO[key].label,
+                    partial(kpi_display, key),
+                    short_value=partial(short_display, key),
+                    id=f"trend-{key}",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.day = self.book.today
+        self.watch(self.app, "theme", self._restyle, init=False)
+        self.query_one(KpiTable).focus()
+
+    def on_screen_resume(self) -> None:
+        """Compute afresh when the book changed since the figures were computed."""
+        stamp = self._read_stamp()
+        if stamp != self.stamp:
+            self.stamp = stamp
+            self.computed.clear()
+            self.show_period()
+
+    # Actions
+
+    def action_cycle_unit(self) -> None:
+        """Month → quarter → year → month, around the same day."""
+        self.unit = next_unit(self.unit)
+        self.show_period()
+
+    def action_step(self, count: int) -> None:
+        """Go `count` periods later (or earlier when negative)."""
+        months = count * MONTHS_PER_UNIT[self.unit]
+        self.day = (self.day or self.book.today) + relativedelta(months=months)
+        self.show_period()
+
+    def action_info(self) -> None:
+        """Explain the highlighted KPI."""
+        table = self.query_one(KpiTable)
+        key = table.current_key
+        if key is None:
+            return
+        period = self.period
+        info = KpiInfoScreen(
+            key=key, line=table.lines.get(key), period=period, before=previous_period(period)
+        )
+        self.app.push_screen(info)
+
+    def action_edit_target(self) -> None:
+        """Set or change the highlighted KPI's target for the period shown."""
+        key = self.query_one(KpiTable).current_key
+        if key is None:
+            return
+        period = self.period
+        form = TargetForm(key=key, period=period, target=self.targets.get(key))
+        self.app.push_screen(form, partial(self._save_target, key, period))
+
+    def action_remove_target(self) -> None:
+        """Remove the highlighted KPI's target for the period shown, after asking."""
+        key = self.query_one(KpiTable).current_key
+        if key is None:
+            return
+        period, label = self.period, KPI_INFO[key].label
+        if key not in self.targets:
+            self.notify(f"{label} has no target for {period.label}.")
+            return
+        shown = target_display(key, self.targets[key])
+        question = f"Remove the target of {shown} for {label} in {period.label}?"
+        confirm = ConfirmScreen(question, yes="Remove", no="Keep")
+        self.app.push_screen(confirm, partial(self._remove_target, key, period))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_info()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_about()
+
+    # Showing a period
+
+    def show_period(self) -> None:
+        """Show the period: its targets at once, its figures and trends as they are computed."""
+        period = self.period
+        self.figures = None
+        self.trend = {}
+        self.workers.cancel_group(self, TRENDS_GROUP)
+        self.targets = self._read_targets(period)
+        self._show_bar("computing…")
+        self._show_table()
+        for chart in self.query(TrendChart).results(TrendChart):
+            chart.show_progress(0, TREND_COUNT, unit=self.unit)
+        self.compute_figures(period, dict(self.computed))
+
+    @work(thread=True, exclusive=True, group=FIGURES_GROUP, exit_on_error=False)
+    def compute_figures(self, period: Period, known: dict[Period, Figures]) -> None:
+        """Compute the KPIs of `period` and of the days before it (unless `known`)."""
+        worker = get_current_worker()
+        figures = known.get(period) or self._compute(period)
+        if worker.is_cancelled:
+            return
+        before = previous_period(period)
+        previous = known.get(before) or self._compute(before)
+        if not worker.is_cancelled:
+            self.post_message(self.FiguresReady(period, figures, previous))
+
+    @work(thread=True, exclusive=True, group=TRENDS_GROUP, exit_on_error=False)
+    def compute_trends(self, period: Period, unit: str, known: dict[Period, Figures]) -> None:
+        """Compute the KPIs of the last TREND_COUNT `unit`s up to `period`, oldest first."""
+        worker = get_current_worker()
+        for point in trend_periods(period, unit, TREND_COUNT):
+            if worker.is_cancelled:
+                return
+            figures = known.get(point) or self._compute(point)
+            self.post_message(self.TrendPointReady(period, point, figures))
+
+    def _compute(self, period: Period) -> Figures:
+        with session_scope(self.book.engine) as session:
+            return compute_kpis(session=session, start=period.start, end=period.end)
+
+    def on_kpi_screen_figures_ready(self, message: KpiScreen.FiguresReady) -> None:
+        self.computed[message.period] = message.figures
+        self.computed[previous_period(message.period)] = message.previous
+        if message.period != self.period:
+            return
+        self.figures = (message.figures, message.previous)
+        self._show_bar("")
+        self._show_table()
+        self.compute_trends(message.period, self.unit, dict(self.computed))
+
+    def on_kpi_screen_trend_point_ready(self, message: KpiScreen.TrendPointReady) -> None:
+        self.computed[message.point] = message.figures
+        if message.period != self.period:
+            return
+        self.trend[message.point] = message.figures
+        self._show_trends()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == FIGURES_GROUP:
+            self._show_bar("the figures could not be computed")
+
+    def _show_bar(self, status: str) -> None:
+        period = self.period
+        before = previous_period(period)
+        self.query_one("#period-label", Static).update(period.label)
+        dates = f"{period_dates(period)} · {self.unit} · compared with {period_dates(before)}"
+        self.query_one("#period-dates", Static).update(dates)
+        self.query_one("#period-status", Static).update(status)
+
+    def _show_table(self) -> None:
+        table = self.query_one(KpiTable)
+        if self.figures is None:
+            table.show_lines(pending_lines(self.targets))
+        else:
+            figures, previous = self.figures
+            table.show_lines(kpi_lines(figures, previous, self.targets))
+        self._show_about()
+
+    def _show_about(self) -> None:
+        table = self.query_one(KpiTable)
+        key = table.current_key
+        if key is None:
+            return
+        info = KPI_INFO[key]
+        self.query_one("#kpi-definition", Static).update(f"{info.label}: {info.definition}")
+        line = table.lines.get(key)
+        warning = ""
+        if line and line.warning:
+            warning = f"⚠ {sample_note(line.warning, subject=info.label)}"
+        self.query_one("#kpi-warning", Static).update(warning)
+
+    def _show_trends(self) -> None:
+        points = trend_periods(self.period, self.unit, TREND_COUNT)
+        charts = {chart.id: chart for chart in self.query(TrendChart).results(TrendChart)}
+        done = sum(point in self.trend for point in points)
+        for key in TREND_KEYS:
+            chart = charts[f"trend-{key}"]
+            if done < len(points):
+                chart.show_progress(done, len(points), unit=self.unit)
+            else:
+                values = [self.trend[point][key] for point in points]
+                chart.show_trend([point.label for point in points], values, unit=self.unit)
+
+    def _restyle(self) -> None:
+        self.query_one(KpiTable).restyle()
+
+    # Reading and writing the book
+
+    def _read_stamp(self) -> int:
+        with session_scope(self.book.engine) as session:
+            return figures_stamp(session=session)
+
+    def _read_targets(self, period: Period) -> dict[str, Decimal]:
+        with session_scope(self.book.engine) as session:
+            return targets_for(session=session, start=period.start, end=period.end)
+
+    def _save_target(self, key: str, period: Period, target: Decimal | None) -> None:
+        if target is None:
+            return
+        try:
+            with session_scope(self.book.engine) as session:
+                set_target(
+                    session=session,
+                    metric=key,
+                    period_start=period.start,
+                    period_end=period.end,
+                    target=target,
+                )
+        except BookError as error:
+            self.notify(str(error), severity="error")
+            return
+        shown = target_display(key, target)
+        self.notify(f"Target for {KPI_INFO[key].label} in {period.label}: {shown}.")
+        self._targets_changed(period)
+
+    def _remove_target(self, key: str, period: Period, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        try:
+            with session_scope(self.book.engine) as session:
+                clear_target(
+                    session=session, metric=key, period_start=period.start, period_end=period.end
+                )
+        except BookError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"Target for {KPI_INFO[key].label} in {period.label} removed.")
+        self._targets_changed(period)
+
+    def _targets_changed(self, period: Period) -> None:
+        if period == self.period:
+            self.targets = self._read_targets(period)
+            self._show_table()
+
+
+class KpiInfoScreen(ModalScreen[None]):
+    """What a KPI means, its figures for the period and how it stands against its target."""
+
+    CSS_PATH = "kpis.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,i,enter,q", "dismiss", "Close", key_display="esc"),
+    ]
+
+    def __init__(self, *, key: str, line: KpiLine | None, period: Period, before: Period) -> None:
+        super().__init__()
+        self.key = key
+        self.line = line
+        self.period = period
+        self.before = before
+
+    def compose(self) -> ComposeResult:
+        info = KPI_INFO[self.key]
+        direction = "Higher is better." if info.higher_is_better else "Lower is better."
+        with Vertical(id="kpi-info-box"):
+            yield Static(info.label, id="kpi-info-title", markup=False)
+            yield Static(info.definition, id="kpi-info-definition", markup=False)
+            yield Static(direction, classes="kpi-info-muted")
+            yield Static(self._figures(), id="kpi-info-figures", markup=False)
+            if self.line and self.line.warning:
+                note = f"⚠ {sample_note(self.line.warning)}"
+                yield Static(note, id="kpi-info-warning", markup=False)
+            yield Static("Press escape to close.", classes="kpi-info-muted")
+
+    def _figures(self) -> str:
+        line = self.line
+        if line is None:
+            return f"{self.period.label}: the figures are still being computed."
+        rows = [
+            f"{self.period.label} ({period_dates(self.period)}): {line.value}",
+            f"Before ({period_dates(self.before)}): {line.previous}",
+            f"Change: {line.change}",
+            self._target_row(line),
+        ]
+        return "\n".join(rows)
+
+    def _target_row(self, line: KpiLine) -> str:
+        if not line.target:
+            return "Target: none set for this period (press t on the dashboard to set one)."
+        return f"Target: {line.target} — {status_sentence(self.key, line.status)}"
