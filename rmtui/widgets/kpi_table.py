@@ -13,15 +13,15 @@ from textual.widgets import DataTable
 from rmtui.kpi_board import KpiLine, pending_line
 
 WARNING_MARK = "⚠"
-# (column key, header, justify, least width: the table keeps its shape while figures load)
+# (column key, header, justify, width: fixed, so the table keeps its shape as figures arrive)
 COLUMNS = (
     ("kpi", "KPI", "left", 17),
-    ("value", "Value", "right", 12),
-    ("previous", "Previous", "right", 12),
-    ("change", "Change", "right", 10),
-    ("target", "Target", "right", 10),
-    ("status", "Status", "left", 8),
-    ("note", "Note", "left", 20),
+    ("value", "Value", "right", 15),
+    ("previous", "Previous", "right", 15),
+    ("change", "Change", "right", 11),
+    ("target", "Target", "right", 13),
+    ("status", "Status", "left", 9),
+    ("note", "Note", "left", 22),
 )
 STATUS_MARK = "●"
 
@@ -54,7 +54,7 @@ class KpiTable(DataTable[Text]):
     def on_mount(self) -> None:
         for key, label, justify, width in COLUMNS:
             header = label.rjust(width) if justify == "right" else label.ljust(width)
-            self.add_column(Text(header), key=key)
+            self.add_column(Text(header), key=key, width=width)
         for key in self.keys:
             self.add_row(*self._cells(pending_line(key, None)), key=key)
 
@@ -70,7 +70,7 @@ class KpiTable(DataTable[Text]):
         self.lines = {line.key: line for line in lines}
         for line in lines:
             for (column, *_), cell in zip(COLUMNS, self._cells(line), strict=True):
-                self.update_cell(line.key, column, cell, update_width=True)
+                self.update_cell(line.key, column, cell)
 
     def restyle(self) -> None:
         """Paint the shown lines again (after a change of theme)."""
