@@ -1,0 +1,382 @@
+"""Clients: every client in a list that filters as you type, with quick filters, sorts and the
+client actions (open, add, edit, archive, log, follow-up)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from rmtui.db import BookError, session_scope
+from rmtui.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.screens import actions
+from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
+from rmtui.widgets.virtual_table import VirtualTable
+
+QUICK_FILTERS: dict[str, tuple[str, ...]] = {
+    "status": CLIENT_STATUSES,
+    "kind": CLIENT_KINDS,
+    "tier": TIERS,
+}
+QUICK_FILTER_TITLES = {"status": "Status S", "kind": "Kind K", "tier": "Tier T", "tag": "Tag #"}
+
+
+class ClientsScreen(Screen[None]):
+    """All clients: filter, sort, open, add, edit, archive, log and plan follow-ups."""
+
+    SCREEN_NAME = "Clients"
+    CSS_PATH = "clients.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_client", "Open"),
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("escape", "leave_filter", "Leave / clear filter", show=False),
+        Binding("a", "add_client", "Add"),
+        Binding("e", "edit_client", "Edit"),
+        Binding("l", "log", "Log"),
+        Binding("f", "follow_up", "Follow-up"),
+        Binding("x", "archive", "Archive"),
+        Binding("u", "undo_archive", "Undo archive", show=False),
+        Binding("o", "next_sort", "Sort"),
+        Binding("O", "reverse_sort", "Reverse sort", key_display="O", show=False),
+        Binding("S", "cycle_filter('status')", "Next status", key_display="S", show=False),
+        Binding("K", "cycle_filter('kind')", "Next kind", key_display="K", show=False),
+        Binding("T", "cycle_filter('tier')", "Next tier", key_display="T", show=False),
+        Binding("number_sign", "pick_tag", "Pick a tag", key_display="#", show=False),
+        Binding("A", "toggle_archived", "Show / hide archived", key_display="A", show=False),
+        Binding("c", "clear_filters", "Clear all filters", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listing = ClientListing()
+        self.pages: ClientPages | None = None
+        self.loading_pages: ClientPages | None = None
+        self.generation = 0
+        self.wanted_client: int | None = None
+        self.last_archived: tuple[int, str] | None = None
+        self.tags_stale = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="client-filters"):
+            yield _titled(
+                Input(placeholder="name, company, e-mail, city, tag", id="client-filter"),
+                "Filter /",
+            )
+            for name, choices in QUICK_FILTERS.items():
+                options = [(choice, choice) for choice in choices]
+                select = Select(options, prompt="any", id=f"filter-{name}", compact=True)
+                yield _titled(select, QUICK_FILTER_TITLES[name])
+            tags = Select[str]([], prompt="any", id="filter-tag", compact=True)
+            yield _titled(tags, QUICK_FILTER_TITLES["tag"])
+        yield Static("Loading clients…", id="clients-summary")
+        yield VirtualTable(client_columns(self.listing), id="client-table")
+        yield Footer()
+
+    @property
+    def table(self) -> VirtualTable:
+        """The client list."""
+        return self.query_one("#client-table", VirtualTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.load_list(None)
+
+    def on_screen_resume(self) -> None:
+        if self.pages is not None:
+            self.refresh_list()
+
+    # -- reading the list ----------------------------------------------------------------------
+
+    def refresh_list(self, client_id: int | None = None) -> None:
+        """Read the list again after a change, the cursor on `client_id` (else the current)."""
+        if client_id is not None:
+            self.wanted_client = client_id
+        keep = self.wanted_client if self.wanted_client is not None else self.table.current_key
+        self.load_list(keep)
+
+    def load_list(self, keep_client: int | None) -> None:
+        """Read the listing's size and first rows in a worker; keep the cursor on a client."""
+        self.generation += 1
+        if self.loading_pages is not None:
+            self.loading_pages.interrupt()
+        pages = ClientPages(actions.engine_of(self), self.listing, actions.rm_app(self).today)
+        self.loading_pages = pages
+        # Where the cursor goes when the kept client has left the list: the row it was on.
+        fallback = self.table.cursor if keep_client is not None else 0
+        self._read_list(pages, keep_client, fallback, self.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-list")
+    def _read_list(
+        self, pages: ClientPages, keep_client: int | None, fallback: int, generation: int
+    ) -> None:
+        """First block first (shown at once when nothing needs finding), then the count."""
+        try:
+            with pages.loading() as session:
+                self._load_in(session, pages, keep_client, fallback, generation)
+        except BookError:
+            if not pages.interrupted:  # stopped because a newer listing replaced it
+                raise
+
+    def _load_in(
+        self,
+        session: Session,
+        pages: ClientPages,
+        keep_client: int | None,
+        fallback: int,
+        generation: int,
+    ) -> None:
+        first = pages.read_first(session)
+        position = None
+        if keep_client is not None and keep_client in [row.key for row in first]:
+            position = pages.locate(session, keep_client, first)
+        if not pages.counted and (keep_client is None or position is not None):
+            loaded = pages.loaded(first, position)
+            self.app.call_from_thread(self._show_list, pages, loaded, fallback, generation)
+        if pages.interrupted:
+            return
+        pages.count(session)
+        if keep_client is not None and position is None:
+            position = pages.locate(session, keep_client, first)
+        loaded = pages.loaded(first, position)
+        self.app.call_from_thread(self._show_list, pages, loaded, fallback, generation)
+
+    def _show_list(
+        self, pages: ClientPages, loaded: LoadedList, fallback: int, generation: int
+    ) -> None:
+        if generation != self.generation:
+            return  # a newer listing is on its way
+        table = self.table
+        if self.pages is pages:  # the count of a listing already on screen
+            cursor = table.cursor
+            table.show(loaded.total, pages.fetch, first_block=loaded.first_block)
+            table.cursor = min(cursor, max(loaded.total - 1, 0))
+            self._update_summary(loaded)
+            return
+        self.pages = pages
+        self.wanted_client = None
+        table.empty_text = self._empty_text()
+        table.set_columns(client_columns(pages.listing))
+        table.show(loaded.total, pages.fetch, first_block=loaded.first_block)
+        position = fallback if loaded.position is None else loaded.position
+        table.cursor = max(min(position, loaded.total - 1), 0)
+        self._update_summary(loaded)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="client-tags")
+    def load_tags(self, open_menu: bool = False) -> None:
+        """Read the tags in use for the tag filter (when it is first wanted: reading them goes
+        through every client)."""
+        from rmtui.queries.clients import all_tags
+
+        with session_scope(actions.engine_of(self)) as session:
+            tags = all_tags(session=session, include_archived=True)
+        self.app.call_from_thread(self._show_tags, tags, open_menu)
+
+    def _show_tags(self, tags: list[str], open_menu: bool) -> None:
+        self.tags_stale = False
+        select = self.query_one("#filter-tag", Select)
+        current = self.listing.tag
+        with self.prevent(Select.Changed):
+            select.set_options([(tag, tag) for tag in tags])
+            if current in tags:
+                select.value = current
+        if current and current not in tags:
+            self._change(tag=None)
+        if open_menu:
+            select.focus()
+            select.action_show_overlay()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "filter-tag" and self.tags_stale:
+            self.load_tags()
+
+    def _empty_text(self) -> str:
+        if self.listing.filtered:
+            return "No client matches these filters — press escape or c to clear them."
+        return "No clients yet — press a to add your first client."
+
+    def _update_summary(self, loaded: LoadedList) -> None:
+        listing = self.listing
+        line = Text()
+        total = loaded.total
+        noun = "client" if total == 1 else "clients"
+        line.append(f"{total:,}{'' if loaded.counted else '+'} {noun}", style="bold")
+        if listing.text.strip():
+            line.append(f" matching “{listing.text.strip()}”")
+        line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")
+        archived = "archived shown" if listing.include_archived else "archived hidden"
+        line.append(f"  ·  {archived} (A)", style="dim")
+        if listing.filtered:
+            line.append("  ·  c clears the filters", style="dim")
+        self.query_one("#clients-summary", Static).update(line)
+
+    # -- filters and sort ----------------------------------------------------------------------
+
+    def _change(self, **changes: Any) -> None:
+        """Change the listing and read it again from the top."""
+        self.listing = replace(self.listing, **changes)
+        self.load_list(None)
+
+    @on(Input.Changed, "#client-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self._change(text=event.value)
+
+    @on(Input.Submitted, "#client-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    @on(Select.Changed)
+    def _quick_filter_chosen(self, event: Select.Changed) -> None:
+        name = (event.select.id or "").removeprefix("filter-")
+        value = None if event.value is Select.NULL else str(event.value)
+        self._change(**{name: value})
+        if event.select.has_focus_within:  # picked from its menu: back to the list
+            self.call_after_refresh(self.table.focus)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#client-filter", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        box = self.query_one("#client-filter", Input)
+        if not self.table.has_focus:
+            self.table.focus()
+        elif box.value:
+            box.value = ""
+
+    def action_cycle_filter(self, name: str) -> None:
+        select: Select[str] = self.query_one(f"#filter-{name}", Select)
+        choices = (None, *QUICK_FILTERS[name])
+        current = None if select.value is Select.NULL else select.value
+        following = choices[(choices.index(current) + 1) % len(choices)]
+        if following is None:
+            select.clear()
+        else:
+            select.value = following
+
+    def action_pick_tag(self) -> None:
+        if self.tags_stale:
+            self.load_tags(open_menu=True)
+            return
+        select = self.query_one("#filter-tag", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_clear_filters(self) -> None:
+        with self.prevent(Input.Changed, Select.Changed):
+            self.query_one("#client-filter", Input).value = ""
+            for select in self.query(Select).results(Select):
+                select.clear()
+        self._change(text="", status=None, kind=None, tier=None, tag=None)
+
+    def action_toggle_archived(self) -> None:
+        self.listing = replace(self.listing, include_archived=not self.listing.include_archived)
+        self.refresh_list()
+
+    def action_next_sort(self) -> None:
+        self.listing = self.listing.next_sort()
+        self.refresh_list()
+
+    def action_reverse_sort(self) -> None:
+        self.listing = replace(self.listing, descending=not self.listing.descending)
+        self.refresh_list()
+
+    # -- client actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_client", "edit_client", "log", "archive", "follow_up"):
+            return None if self.table.current_key is None else True
+        if action == "undo_archive":
+            return self.last_archived is not None
+        return True
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        actions.open_client(self, event.key)
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self.refresh_bindings()
+        pages = self.pages
+        following = pages.claim_read_ahead(event.table.cursor) if pages else None
+        if pages is not None and following is not None:
+            self._read_ahead(pages, following)
+
+    @work(thread=True, exit_on_error=False, group="client-read-ahead")
+    def _read_ahead(self, pages: ClientPages, offset: int) -> None:
+        pages.read_ahead(offset)
+
+    def _selected(self) -> int | None:
+        return self.table.current_key
+
+    def action_open_client(self) -> None:
+        client_id = self._selected()
+        if client_id is not None:
+            actions.open_client(self, client_id)
+
+    def action_add_client(self) -> None:
+        actions.new_client(self, on_saved=self._client_saved)
+
+    def action_edit_client(self) -> None:
+        client_id = self._selected()
+        if client_id is not None:
+            actions.edit_client(self, client_id, on_saved=self._client_saved)
+
+    def _client_saved(self, client_id: int) -> None:
+        self.refresh_list(client_id)
+        self.tags_stale = True
+
+    def action_log(self) -> None:
+        client_id = self._selected()
+        if client_id is not None:
+            actions.log_for_client(self, client_id, on_saved=lambda _values: self.refresh_list())
+
+    def action_follow_up(self) -> None:
+        client_id = self._selected()
+        if client_id is not None:
+            actions.plan_follow_up(self, client_id, on_saved=self.refresh_list)
+
+    def action_archive(self) -> None:
+        client_id = self._selected()
+        if client_id is None:
+            return
+        if self._is_archived(client_id):
+            self._unarchive(client_id)
+        else:
+            actions.archive_client_asking(self, client_id, on_archived=self._archived)
+
+    def _is_archived(self, client_id: int) -> bool:
+        from rmtui.queries.clients import get_client
+
+        with session_scope(actions.engine_of(self)) as session:
+            client = get_client(session=session, client_id=client_id)
+            return bool(client and client.archived)
+
+    def _archived(self, client_id: int, name: str) -> None:
+        self.last_archived = (client_id, name)
+        self.notify(f"Archived {name} — press u to undo.", markup=False)
+        self.refresh_list(client_id)
+
+    def action_undo_archive(self) -> None:
+        if self.last_archived is not None:
+            client_id, _name = self.last_archived
+            self._unarchive(client_id)
+
+    def _unarchive(self, client_id: int) -> None:
+        name = actions.unarchive(self, client_id)
+        if name is not None:
+            self.last_archived = None
+            self.notify(f"{name} is back in the lists.", markup=False)
+            self.refresh_list(client_id)
+
+
+def _titled(widget: Any, title: str) -> Any:
+    """`widget` with `title` on its border."""
+    widget.border_title = title
+    return widget

@@ -1,0 +1,293 @@
+"""The client list: what it is filtered and sorted by, its columns, and its rows read block by
+block (keyset after a block already read, otherwise OFFSET from the nearer end)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from rmtui.db import session_scope
+from rmtui.queries.client_list import client_position
+from rmtui.queries.clients import (
+    ClientRow,
+    client_page_at,
+    client_page_key,
+    count_clients,
+    list_clients,
+)
+from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+# The sorts `o` steps through, in order, and how the screen names them.
+SORT_CYCLE = ("name", "last_contact", "next_follow_up", "status", "tier", "city", "created_on")
+SORT_LABELS = {
+    "name": "name",
+    "last_contact": "last contact",
+    "next_follow_up": "next follow-up",
+    "status": "status",
+    "tier": "tier",
+    "city": "city",
+    "created_on": "date added",
+}
+# Sorts that start with the highest value (newest first).
+STARTS_DESCENDING = frozenset({"created_on"})
+COLUMNS = (
+    TableColumn("name", "Name"),
+    TableColumn("kind", "Kind", 9),
+    TableColumn("status", "Status", 9),
+    TableColumn("tier", "Tier", 5),
+    TableColumn("city", "City", 12),
+    TableColumn("last_contact", "Last contact", 13),
+    TableColumn("next_follow_up", "Next follow-up", 15),
+    TableColumn("tags", "Tags", 14),
+)
+DATE_FORMAT = "%d %b %Y"
+# Read the next block ahead once the cursor is this close to it.
+READ_AHEAD_ROWS = 120
+
+
+@dataclass(frozen=True)
+class ClientListing:
+    """What the client list shows: its text filter, quick filters and sort."""
+
+    text: str = ""
+    status: str | None = None
+    kind: str | None = None
+    tier: str | None = None
+    tag: str | None = None
+    include_archived: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+    def filters(self) -> dict[str, Any]:
+        """The filter arguments of the client queries."""
+        return {
+            "text": self.text.strip() or None,
+            "status": self.status,
+            "kind": self.kind,
+            "tier": self.tier,
+            "tag": self.tag,
+            "include_archived": self.include_archived,
+        }
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter (text or quick filter) narrows the list."""
+        return bool(self.text.strip() or self.status or self.kind or self.tier or self.tag)
+
+    def next_sort(self) -> ClientListing:
+        """The listing sorted by the next sort of SORT_CYCLE, in its natural direction."""
+        sort = SORT_CYCLE[(SORT_CYCLE.index(self.sort) + 1) % len(SORT_CYCLE)]
+        return replace(self, sort=sort, descending=sort in STARTS_DESCENDING)
+
+    def sort_label(self) -> str:
+        """The sort as the screen says it, with its direction."""
+        return f"{SORT_LABELS[self.sort]} {'▼' if self.descending else '▲'}"
+
+
+def client_columns(listing: ClientListing) -> list[TableColumn]:
+    """The columns, the sorted one marked with its direction."""
+    mark = "▼" if listing.descending else "▲"
+    return [
+        replace(column, label=f"{column.label}{mark}") if column.key == listing.sort else column
+        for column in COLUMNS
+    ]
+
+
+@dataclass(frozen=True)
+class LoadedList:
+    """What a listing shows first: its size (or, until counted, its first block's size), its
+    first block and where the kept client is."""
+
+    total: int
+    counted: bool
+    first_block: list[TableRow]
+    position: int | None
+
+
+@dataclass
+class ClientPages:
+    """The rows of one listing, read block by block as the table scrolls."""
+
+    engine: Engine
+    listing: ClientListing
+    day: date
+    total: int = 0
+    counted: bool = False
+    # Page key of the row just before each block start already read: the next block by keyset.
+    _after: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    # Blocks read ahead (by a worker), handed out once.
+    _ready: dict[int, list[TableRow]] = field(default_factory=dict)
+    # Starts of the blocks read or being read.
+    _read: set[int] = field(default_factory=set)
+    # The database connection of the worker loading this listing, while it reads.
+    _loading: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    interrupted: bool = False
+
+    @contextmanager
+    def loading(self) -> Iterator[Session]:
+        """A session for the worker that loads the listing; `interrupt()` stops its reads."""
+        with session_scope(self.engine) as session:
+            connection = session.connection().connection.dbapi_connection
+            with self._lock:
+                self._loading = connection
+            try:
+                yield session
+            finally:
+                with self._lock:
+                    self._loading = None
+
+    def interrupt(self) -> None:
+        """Stop loading this listing: a newer one replaces it."""
+        with self._lock:
+            self.interrupted = True
+            if self._loading is not None and hasattr(self._loading, "interrupt"):
+                self._loading.interrupt()
+
+    def read_first(self, session: Session) -> list[TableRow]:
+        """Read the first block; a short one is the whole list, so it is counted too."""
+        first = self.read(session, 0, BLOCK_SIZE)
+        self.total = len(first)
+        self.counted = len(first) < BLOCK_SIZE
+        return first
+
+    def count(self, session: Session) -> None:
+        """Count the listing (unless the first block already did)."""
+        if not self.counted:
+            self.total = count_clients(session=session, **self.listing.filters())
+            self.counted = True
+
+    def loaded(self, first: list[TableRow], position: int | None) -> LoadedList:
+        """What to show now."""
+        return LoadedList(self.total, self.counted, first, position)
+
+    def locate(self, session: Session, client_id: int, first: list[TableRow]) -> int | None:
+        """Where the client is in the (counted) listing, its block read ahead; None when the
+        filters leave it out."""
+        keys = [row.key for row in first]
+        if client_id in keys:
+            return keys.index(client_id)
+        position = client_position(
+            session=session,
+            client_id=client_id,
+            sort=self.listing.sort,
+            descending=self.listing.descending,
+            **self.listing.filters(),
+        )
+        if position is not None and position >= BLOCK_SIZE:
+            start = position - position % BLOCK_SIZE
+            self._ready[start] = self.read(session, start, BLOCK_SIZE)
+        return position
+
+    def claim_read_ahead(self, cursor: int) -> int | None:
+        """The start of the next block when `cursor` is near it and nobody read it yet (it is
+        then marked as being read)."""
+        following = cursor - cursor % BLOCK_SIZE + BLOCK_SIZE
+        near = following - cursor <= READ_AHEAD_ROWS
+        if near and following < self.total and following not in self._read:
+            self._read.add(following)
+            return following
+        return None
+
+    def read_ahead(self, offset: int) -> None:
+        """Read the block at `offset` now (in a worker) so that scrolling to it does not wait."""
+        with session_scope(self.engine) as session:
+            self._ready[offset] = self.read(session, offset, BLOCK_SIZE)
+
+    def fetch(self, offset: int, limit: int) -> list[TableRow]:
+        """The rows from `offset` (the table's block source)."""
+        ready = self._ready.pop(offset, None)
+        if ready is not None:
+            return ready
+        with session_scope(self.engine) as session:
+            return self.read(session, offset, limit)
+
+    def read(self, session: Session, offset: int, limit: int) -> list[TableRow]:
+        """Read the rows from `offset` in `session`."""
+        self._read.add(offset)
+        rows = self._rows(session, offset, limit)
+        if rows:
+            self._after[offset + len(rows)] = client_page_key(rows[-1], self.listing.sort)
+        return [TableRow(row.id, client_cells(row, self.day)) for row in rows]
+
+    def _rows(self, session: Session, offset: int, limit: int) -> list[ClientRow]:
+        listing = self.listing
+        if offset in self._after:
+            return self._page(session, 0, limit, listing.descending, self._after[offset])
+        end = min(offset + limit, self.total)
+        from_end = self.total - end
+        if 0 <= from_end < offset:  # nearer the end: read it in the opposite order
+            rows = self._page(session, from_end, end - offset, not listing.descending, None)
+            return rows[::-1]
+        return self._page(session, offset, limit, listing.descending, None)
+
+    def _page(
+        self,
+        session: Session,
+        offset: int,
+        limit: int,
+        descending: bool,
+        after: tuple[Any, ...] | None,
+    ) -> list[ClientRow]:
+        listing = self.listing
+        if offset == 0:
+            return list_clients(
+                session=session,
+                sort=listing.sort,
+                descending=descending,
+                limit=limit,
+                after=after,
+                **listing.filters(),
+            )
+        return client_page_at(
+            session=session,
+            offset=offset,
+            limit=limit,
+            sort=listing.sort,
+            descending=descending,
+            **listing.filters(),
+        )
+
+
+def client_cells(row: ClientRow, day: date) -> tuple[Text | str, ...]:
+    """The cells of one client's line, with what needs attention coloured."""
+    name = Text(row.name)
+    if row.archived:
+        name = Text(f"{row.name} (archived)", style="dim italic")
+    return (
+        name,
+        row.kind,
+        row.status,
+        row.tier,
+        row.city or "",
+        last_contact_cell(row, day),
+        follow_up_cell(row.next_follow_up_on, day),
+        ", ".join(row.tags),
+    )
+
+
+def last_contact_cell(row: ClientRow, day: date) -> Text:
+    """The last contact, red when a client is due for a check-in."""
+    checking_in = row.status == "client" and not row.archived
+    if row.last_contact_on is None:
+        return Text("never", style="yellow" if checking_in else "dim")
+    overdue = checking_in and (day - row.last_contact_on).days >= row.checkin_every_days
+    return Text(row.last_contact_on.strftime(DATE_FORMAT), style="red" if overdue else "")
+
+
+def follow_up_cell(due_on: date | None, day: date) -> Text:
+    """The next follow-up's date: red when late, yellow when due today."""
+    if due_on is None:
+        return Text("—", style="dim")
+    style = "bold red" if due_on < day else "bold yellow" if due_on == day else ""
+    return Text(due_on.strftime(DATE_FORMAT), style=style)
