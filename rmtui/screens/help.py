@@ -36,17 +36,38 @@ def screen_title(screen: Screen[object]) -> str:
     return getattr(screen, "SCREEN_NAME", None) or type(screen).__name__.removesuffix("Screen")
 
 
+GLOBAL_EXTRAS = (
+    ("ctrl+p", "Command palette: find a client, run a command"),
+    ("escape", "Back / close"),
+)
+
+
 def binding_table(screen: Screen[object]) -> Table:
-    """A two-column table of the keys active on `screen`."""
+    """A table of the keys declared by `screen`, then the keys that work everywhere."""
     table = Table(box=None, show_header=False, padding=(0, 2))
-    table.add_column(style="bold")
+    table.add_column(style="bold", min_width=10)
     table.add_column()
-    seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not binding.description or binding.description in seen:
-            continue
-        seen.add(binding.description)
-        display = binding.key_display or screen.app.get_key_display(binding)
-        table.add_row(display if key else "", binding.description)
+    table.add_row("", "[b]This screen[/b]")
+    for key, description in declared_keys(screen, type(screen).BINDINGS):
+        table.add_row(key, description)
+    table.add_row("", "")
+    table.add_row("", "[b]Everywhere[/b]")
+    for key, description in declared_keys(screen, type(screen.app).BINDINGS):
+        table.add_row(key, description)
+    for key, description in GLOBAL_EXTRAS:
+        table.add_row(key, description)
     return table
+
+
+def declared_keys(screen: Screen[object], bindings: list[BindingType]) -> list[tuple[str, str]]:
+    """(keys as shown, description) of each described binding in `bindings`."""
+    rows: list[tuple[str, str]] = []
+    for binding in Binding.make_bindings(bindings):
+        if not binding.description:
+            continue
+        shown = binding.key_display or screen.app.get_key_display(binding)
+        if rows and rows[-1][1] == binding.description:
+            rows[-1] = (f"{rows[-1][0]} {shown}", binding.description)
+        else:
+            rows.append((shown, binding.description))
+    return rows

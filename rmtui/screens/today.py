@@ -261,16 +261,23 @@ class TodayScreen(Screen[None]):
     def action_snooze(self) -> None:
         entry = self._follow_up_entry("snooze")
         if entry is not None:
-            prompt = DatePrompt("Snooze until…", base=book_day(self))
+            prompt = DatePrompt(f"Snooze “{self._title_of(entry)}” until…", base=book_day(self))
             self.app.push_screen(prompt, lambda day: self._move_follow_up(entry, day, "Snoozed"))
 
     def action_reschedule(self) -> None:
         entry = self._follow_up_entry("reschedule")
         if entry is not None:
-            prompt = DatePrompt("Reschedule to…", shortcuts=False, base=book_day(self))
+            prompt = DatePrompt(
+                f"Reschedule “{self._title_of(entry)}” to…", shortcuts=False, base=book_day(self)
+            )
             self.app.push_screen(
                 prompt, lambda day: self._move_follow_up(entry, day, "Rescheduled")
             )
+
+    def _title_of(self, entry: AgendaEntry) -> str:
+        agenda = self.agenda
+        items = (*agenda.overdue, *agenda.due_today, *agenda.upcoming) if agenda else ()
+        return next((item.title for item in items if item.id == entry.record_id), "follow-up")
 
     def _follow_up_entry(self, verb: str) -> AgendaEntry | None:
         entry = self.selected()
