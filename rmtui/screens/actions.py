@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from rmtui.db import BookError, session_scope
 from rmtui.screens.activity_forms import DatePrompt, FollowUpForm, LogForm
+from rmtui.screens.book import rm_app
 from rmtui.screens.client_form import ClientForm
 from rmtui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.screen import Screen
-
-    from rmtui.app import RmApp
 
 Result = TypeVar("Result")
 Values = dict[str, Any]
@@ -48,11 +47,6 @@ PROFILE_FIELDS = (
     "risk_profile",
     "notes",
 )
-
-
-def rm_app(screen: Screen[Any]) -> RmApp:
-    """The rmtui app a screen runs in (its engine and today)."""
-    return cast("RmApp", screen.app)
 
 
 def engine_of(screen: Screen[Any]) -> Engine:
@@ -273,17 +267,28 @@ def reopen_follow_up(
 
 
 def snooze_follow_up(
-    screen: Screen[Any], follow_up_id: int, *, on_saved: Saved | None = None
+    screen: Screen[Any],
+    follow_up_id: int,
+    *,
+    title: str | None = None,
+    on_saved: Saved | None = None,
 ) -> None:
     """Ask until when (tomorrow, next week or a typed date) and put the follow-up off."""
-    _move_follow_up(screen, follow_up_id, DatePrompt("Snooze until…"), "Snoozed", on_saved)
+    what = f" “{title}”" if title else ""
+    prompt = DatePrompt(f"Snooze{what} until…", base=rm_app(screen).today)
+    _move_follow_up(screen, follow_up_id, prompt, "Snoozed", on_saved)
 
 
 def reschedule_follow_up(
-    screen: Screen[Any], follow_up_id: int, *, on_saved: Saved | None = None
+    screen: Screen[Any],
+    follow_up_id: int,
+    *,
+    title: str | None = None,
+    on_saved: Saved | None = None,
 ) -> None:
     """Ask for a new due date (earlier or later) and move the follow-up to it."""
-    prompt = DatePrompt("Reschedule to…", shortcuts=False)
+    what = f" “{title}”" if title else ""
+    prompt = DatePrompt(f"Reschedule{what} to…", shortcuts=False, base=rm_app(screen).today)
     _move_follow_up(screen, follow_up_id, prompt, "Rescheduled", on_saved)
 
 

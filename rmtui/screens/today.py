@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -16,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rmtui.agenda import Agenda, BirthdayItem, CaseItem, CheckinItem, FollowUpItem, build_agenda
-from rmtui.screens.activity_forms import DatePrompt, FollowUpForm, LogForm
+from rmtui.screens import actions
 from rmtui.screens.book import book_day, book_session
 
 MAX_ROWS_PER_SECTION = 200
@@ -66,7 +65,7 @@ class TodayScreen(Screen[None]):
         super().__init__()
         self.entries: dict[str, AgendaEntry] = {}
         self.agenda: Agenda | None = None
-        self.undo: tuple[str, Callable[[], None]] | None = None
+        self.undo: tuple[str, AgendaEntry] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -153,49 +152,36 @@ class TodayScreen(Screen[None]):
         self.action_open_client()
 
     def action_open_client(self) -> None:
-        entry = self.selected()
-        if entry is None or entry.client_id is None:
-            self.notify("This follow-up is not about a client.", severity="warning")
-            return
-        from rmtui.screens.client_detail import ClientDetailScreen
-
-        self.app.push_screen(ClientDetailScreen(entry.client_id))
+        entry = self._client_entry("open")
+        if entry is not None:
+            actions.open_client(self, entry.client_id)  # type: ignore[arg-type]
 
     def action_log(self) -> None:
+        entry = self._client_entry("log an interaction for")
+        if entry is not None:
+            actions.log_for_client(
+                self,
+                entry.client_id,  # type: ignore[arg-type]
+                on_saved=lambda _values: self._after_log(entry),
+            )
+
+    def _client_entry(self, verb: str) -> AgendaEntry | None:
         entry = self.selected()
         if entry is None or entry.client_id is None:
-            self.notify("Choose a row about a client to log an interaction.", severity="warning")
-            return
-        channel = self._channel_of(entry.client_id)
-        title = ""
-        form = LogForm(
-            client_id=entry.client_id,
-            client_name=entry.client_name or "client",
-            channel=channel,
-            follow_up_title=title,
-        )
-        self.app.push_screen(form, lambda values: self._save_log(values, entry))
+            self.notify(f"Choose a row about a client to {verb}.", severity="warning")
+            return None
+        return entry
 
-    def _channel_of(self, client_id: int) -> str:
-        from rmtui.queries.clients import get_client
-
-        with book_session(self) as session:
-            client = get_client(session=session, client_id=client_id)
-            return client.preferred_channel if client else "phone"
-
-    def _save_log(self, values: dict[str, Any] | None, entry: AgendaEntry) -> None:
-        if not values:
-            return
-        from rmtui.queries.follow_ups import mark_done
-        from rmtui.queries.interactions import log_interaction
-
-        with book_session(self) as session:
-            log_interaction(session=session, **values)
-            if entry.kind == "follow_up" and self._is_due(entry):
-                mark_done(session=session, follow_up_id=entry.record_id, day=book_day(self))
-        done = " and marked the follow-up done" if entry.kind == "follow_up" else ""
-        self.notify(f"Logged {values['kind']} with {entry.client_name}{done}.")
-        self.load_agenda()
+    def _after_log(self, entry: AgendaEntry) -> None:
+        """A logged contact about a due follow-up also closes that follow-up."""
+        if entry.kind == "follow_up" and self._is_due(entry):
+            actions.complete_follow_up(
+                self,
+                entry.record_id,
+                on_saved=lambda title: self._offer_undo(f"Done: {title}", entry),
+            )
+        else:
+            self.load_agenda()
 
     def _is_due(self, entry: AgendaEntry) -> bool:
         agenda = self.agenda
@@ -209,7 +195,11 @@ class TodayScreen(Screen[None]):
         if entry is None:
             return
         if entry.kind == "follow_up":
-            self._follow_up_done(entry)
+            actions.complete_follow_up(
+                self,
+                entry.record_id,
+                on_saved=lambda title: self._offer_undo(f"Done: {title}", entry),
+            )
         elif entry.kind == "case":
             self._resolve_case(entry)
         elif entry.kind == "checkin":
@@ -217,61 +207,51 @@ class TodayScreen(Screen[None]):
         else:
             self.notify("Nothing to mark done on a birthday — press l to log your wishes.")
 
-    def _follow_up_done(self, entry: AgendaEntry) -> None:
-        from rmtui.queries.follow_ups import mark_done, reopen
-
-        with book_session(self) as session:
-            follow_up = mark_done(session=session, follow_up_id=entry.record_id, day=book_day(self))
-            title = follow_up.title
-
-        def undo() -> None:
-            with book_session(self) as session:
-                reopen(session=session, follow_up_id=entry.record_id)
-
-        self._offer_undo(f"Done: {title}", undo)
-
     def _resolve_case(self, entry: AgendaEntry) -> None:
-        from rmtui.queries.cases import reopen_case, resolve_case
+        from rmtui.queries.cases import resolve_case
 
-        with book_session(self) as session:
-            case = resolve_case(session=session, case_id=entry.record_id, day=book_day(self))
-            subject = case.subject
+        day = book_day(self)
+        subject = actions.saved(
+            self,
+            lambda session: resolve_case(session=session, case_id=entry.record_id, day=day).subject,
+        )
+        if subject is not None:
+            self._offer_undo(f"Resolved: {subject}", entry)
 
-        def undo() -> None:
-            with book_session(self) as session:
-                reopen_case(session=session, case_id=entry.record_id)
-
-        self._offer_undo(f"Resolved: {subject}", undo)
-
-    def _offer_undo(self, message: str, undo: Callable[[], None]) -> None:
-        self.undo = (message, undo)
-        self.notify(f"{message} — press u to undo.")
+    def _offer_undo(self, message: str, entry: AgendaEntry) -> None:
+        self.undo = (message, entry)
+        self.notify(f"{message} — press u to undo.", markup=False)
         self.load_agenda()
 
     def action_undo(self) -> None:
         if self.undo is None:
             self.notify("Nothing to undo.")
             return
-        message, undo = self.undo
+        message, entry = self.undo
         self.undo = None
-        undo()
-        self.notify(f"Undone: {message}")
+        if entry.kind == "case":
+            from rmtui.queries.cases import reopen_case
+
+            actions.saved(
+                self, lambda session: reopen_case(session=session, case_id=entry.record_id)
+            )
+        else:
+            actions.reopen_follow_up(self, entry.record_id)
+        self.notify(f"Undone: {message}", markup=False)
         self.load_agenda()
 
     def action_snooze(self) -> None:
         entry = self._follow_up_entry("snooze")
         if entry is not None:
-            prompt = DatePrompt(f"Snooze “{self._title_of(entry)}” until…", base=book_day(self))
-            self.app.push_screen(prompt, lambda day: self._move_follow_up(entry, day, "Snoozed"))
+            actions.snooze_follow_up(
+                self, entry.record_id, title=self._title_of(entry), on_saved=self.load_agenda
+            )
 
     def action_reschedule(self) -> None:
         entry = self._follow_up_entry("reschedule")
         if entry is not None:
-            prompt = DatePrompt(
-                f"Reschedule “{self._title_of(entry)}” to…", shortcuts=False, base=book_day(self)
-            )
-            self.app.push_screen(
-                prompt, lambda day: self._move_follow_up(entry, day, "Rescheduled")
+            actions.reschedule_follow_up(
+                self, entry.record_id, title=self._title_of(entry), on_saved=self.load_agenda
             )
 
     def _title_of(self, entry: AgendaEntry) -> str:
@@ -288,48 +268,10 @@ class TodayScreen(Screen[None]):
             return None
         return entry
 
-    def _move_follow_up(self, entry: AgendaEntry, day: date | None, verb: str) -> None:
-        if day is None:
-            return
-        from rmtui.queries.follow_ups import reschedule
-
-        with book_session(self) as session:
-            follow_up = reschedule(session=session, follow_up_id=entry.record_id, due_on=day)
-            old_due = _history_due(follow_up)
-        self.notify(f"{verb} to {day:%a %d %b}.")
-        if old_due is not None:
-            self.undo = (f"{verb} to {day:%a %d %b}", lambda: self._reschedule_back(entry, old_due))
-        self.load_agenda()
-
-    def _reschedule_back(self, entry: AgendaEntry, due_on: date) -> None:
-        from rmtui.queries.follow_ups import reschedule
-
-        with book_session(self) as session:
-            reschedule(session=session, follow_up_id=entry.record_id, due_on=due_on)
-
     def action_new_follow_up(self) -> None:
         entry = self.selected()
         client_id = entry.client_id if entry else None
-        client_name = entry.client_name if entry else None
-        form = FollowUpForm(client_id=client_id, client_name=client_name)
-        self.app.push_screen(form, self._save_follow_up)
-
-    def _save_follow_up(self, values: dict[str, Any] | None) -> None:
-        if not values:
-            return
-        from rmtui.queries.follow_ups import add_follow_up
-
-        with book_session(self) as session:
-            add_follow_up(session=session, **values)
-        self.notify(f"Follow-up planned for {values['due_on']:%a %d %b}.")
-        self.load_agenda()
-
-
-def _history_due(follow_up: Any) -> date | None:
-    from sqlalchemy import inspect
-
-    history = inspect(follow_up).attrs.due_on.history
-    return history.deleted[0] if history.deleted else None
+        actions.plan_follow_up(self, client_id, on_saved=self.load_agenda)
 
 
 def entry_for(item: Any) -> AgendaEntry:
