@@ -1,0 +1,384 @@
+"""The interaction log: every interaction, newest first, filtered by client, kind, dates and
+text; open the client, log a new interaction, correct one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, ClassVar
+
+from dateutil.relativedelta import relativedelta
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from rmtui.db import session_scope
+from rmtui.fields import FieldError, parse_optional_date
+from rmtui.models import INTERACTION_KINDS
+from rmtui.queries.interaction_log import LogFilter, QueryStopped, log_query
+from rmtui.screens import actions
+from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
+from rmtui.widgets.virtual_table import TableRow, VirtualTable
+
+# Typing in a filter waits this long for the next key before the log is read again.
+TYPING_PAUSE_S = 0.15
+PAST = re.compile(r"^(?:-\s*(\d+)\s*([dwmy])|(\d+)\s*([dwmy])\w*\s+ago)$")
+PAST_UNITS: dict[str, Callable[[int], relativedelta]] = {
+    "d": lambda count: relativedelta(days=count),
+    "w": lambda count: relativedelta(weeks=count),
+    "m": lambda count: relativedelta(months=count),
+    "y": lambda count: relativedelta(years=count),
+}
+DATE_FIELDS = ("from", "to")
+# A wanted cursor key meaning the top of the log (interaction ids start at 1).
+TOP = 0
+
+
+class LogScreen(Screen[None]):
+    """Every interaction, newest first, with the filters and actions of the log."""
+
+    SCREEN_NAME = "Interaction log"
+    CSS_PATH = "log.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_client", "Open client"),
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("escape", "leave_filter", "Leave / clear filter", show=False),
+        Binding("l", "log", "Log"),
+        Binding("e", "edit", "Edit"),
+        Binding("c", "clear_filters", "Clear filters"),
+        Binding("ctrl+r", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log_filter = LogFilter()
+        self.filter_errors: dict[str, str] = {}
+        self.pages: LogPages | None = None
+        self.generation = 0
+        self.typing: Timer | None = None
+        # Where the cursor goes when the log being read arrives (kept across reloads).
+        self.wanted: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="log-filters"):
+            yield _titled(Input(placeholder="in subject or notes", id="log-text"), "Text /")
+            yield _titled(Input(placeholder="part of a name", id="log-client"), "Client")
+            kinds = [(kind, kind) for kind in INTERACTION_KINDS]
+            yield _titled(Select(kinds, prompt="any", id="log-kind", compact=True), "Kind")
+            yield _titled(Input(placeholder="-30d or a date", id="log-from"), "From")
+            yield _titled(Input(placeholder="today, -1w", id="log-to"), "To")
+        yield Static("Loading the interaction log…", id="log-summary")
+        yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
+        yield Footer()
+
+    @property
+    def table(self) -> VirtualTable:
+        """The log's table."""
+        return self.query_one("#log-table", VirtualTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.load_log()
+
+    def on_screen_resume(self) -> None:
+        if self.pages is not None:
+            self.refresh_log()
+
+    # -- reading the log -----------------------------------------------------------------------
+
+    def refresh_log(self, wanted: int | None = None) -> None:
+        """Read the log again after a change, the cursor on interaction `wanted` (TOP for the
+        top), else on the one it was on."""
+        if wanted is not None:
+            self.wanted = wanted
+        self.load_log(keep_key=self.wanted if self.wanted is not None else self.table.current_key)
+
+    def load_log(self, *, keep_key: int | None = None) -> None:
+        """Read the log for the current filter in a worker: first rows at once, then the count;
+        the cursor on interaction `keep_key` (at the same row when it is further down), or at
+        the top for None."""
+        self.generation += 1
+        self._read_log(self.log_filter, keep_key, self.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="interaction-log")
+    def _read_log(self, log_filter: LogFilter, keep_key: int | None, generation: int) -> None:
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        engine = actions.engine_of(self)
+        try:
+            with session_scope(engine) as session:
+                pages = LogPages(engine, log_query(session=session, log_filter=log_filter))
+                first = pages.open(session, cancelled)
+                if cancelled():
+                    return
+                self.app.call_from_thread(self._show_log, pages, first, keep_key, generation)
+                if pages.total is None:
+                    pages.count(session, cancelled)
+                    self.app.call_from_thread(self._show_total, pages, first, generation)
+        except QueryStopped:
+            return  # a newer filter took over
+
+    def _show_log(
+        self, pages: LogPages, first: list[TableRow], keep_key: int | None, generation: int
+    ) -> None:
+        if generation != self.generation:
+            return
+        self.pages = pages
+        self.wanted = None
+        table = self.table
+        table.empty_text = self._empty_text()
+        table.show(pages.shown_total, pages.fetch, keep_key=keep_key, first_block=first)
+        if not keep_key:
+            table.cursor = 0
+        self._update_summary()
+
+    def _show_total(self, pages: LogPages, first: list[TableRow], generation: int) -> None:
+        if generation != self.generation:
+            return
+        table = self.table
+        table.show(pages.shown_total, pages.fetch, keep_key=table.current_key, first_block=first)
+        self._update_summary()
+
+    def _empty_text(self) -> str:
+        if self.log_filter.is_empty:
+            return "No interactions yet — press l to log one."
+        return "No interaction matches these filters — press c to clear them."
+
+    def _update_summary(self) -> None:
+        self.query_one("#log-summary", Static).update(
+            summary_line(self.pages, self.log_filter, self.filter_errors)
+        )
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self.refresh_bindings()
+        pages = self.pages
+        following = pages.claim_read_ahead(event.table.cursor) if pages else None
+        if pages is not None and following is not None:
+            self._read_ahead(pages, following)
+
+    @work(thread=True, exit_on_error=False, group="interaction-log-ahead")
+    def _read_ahead(self, pages: LogPages, offset: int) -> None:
+        pages.read_ahead(offset)
+
+    def action_reload(self) -> None:
+        self.refresh_log()
+
+    # -- filters -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#log-filters Input")
+    def _filter_typed(self) -> None:
+        if self.typing is not None:
+            self.typing.stop()
+        self.typing = self.set_timer(TYPING_PAUSE_S, self.apply_filters)
+
+    @on(Select.Changed, "#log-kind")
+    def _kind_chosen(self) -> None:
+        self.apply_filters()
+
+    @on(Input.Submitted, "#log-filters Input")
+    def _filter_done(self) -> None:
+        self.apply_filters()
+        self.table.focus()
+
+    def apply_filters(self) -> None:
+        """Read the filter bar and, when the filter changed, read the log again."""
+        self.typing = None
+        log_filter, errors = self._typed_filter()
+        changed = log_filter != self.log_filter or errors != self.filter_errors
+        self.log_filter, self.filter_errors = log_filter, errors
+        for name in DATE_FIELDS:
+            self.query_one(f"#log-{name}", Input).set_class(name in errors, "-invalid")
+        if changed:
+            self.load_log()
+
+    def _typed_filter(self) -> tuple[LogFilter, dict[str, str]]:
+        kind = self.query_one("#log-kind", Select).value
+        errors: dict[str, str] = {}
+        log_filter = LogFilter(
+            text=self._typed("text").strip(),
+            client_name=self._typed("client").strip(),
+            kind=None if kind is Select.NULL else str(kind),
+            date_from=self._typed_day("from", errors),
+            date_to=self._typed_day("to", errors),
+        )
+        return log_filter, errors
+
+    def _typed_day(self, name: str, errors: dict[str, str]) -> date | None:
+        try:
+            return typed_day(self._typed(name), base=actions.rm_app(self).today)
+        except FieldError as error:
+            errors[name] = str(error)
+            return None
+
+    def _typed(self, name: str) -> str:
+        return self.query_one(f"#log-{name}", Input).value
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#log-text", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        if not self.table.has_focus:
+            self.apply_filters()
+            self.table.focus()
+        elif not self.log_filter.is_empty or self.filter_errors:
+            self.action_clear_filters()
+
+    def action_clear_filters(self) -> None:
+        with self.prevent(Input.Changed, Select.Changed):
+            for box in self.query("#log-filters Input").results(Input):
+                box.value = ""
+            self.query_one("#log-kind", Select).clear()
+        self.apply_filters()
+
+    # -- actions on an interaction -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_client", "edit"):
+            return None if self.table.current_key is None else True
+        if action == "clear_filters":
+            return None if self.log_filter.is_empty and not self.filter_errors else True
+        return True
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        self.action_open_client()
+
+    def _selected_client(self) -> PickedClient | None:
+        """The client of the interaction under the cursor."""
+        from rmtui.models import Client, Interaction
+
+        interaction_id = self.table.current_key
+        if interaction_id is None:
+            return None
+        with session_scope(actions.engine_of(self)) as session:
+            interaction = session.get(Interaction, interaction_id)
+            client = session.get(Client, interaction.client_id) if interaction else None
+            return PickedClient(client.id, client.name) if client and client.id else None
+
+    def action_open_client(self) -> None:
+        client = self._selected_client()
+        if client is None:
+            self.notify("That interaction is no longer in the book.", severity="warning")
+            return
+        from rmtui.screens.client_detail import ClientDetailScreen
+
+        self.app.push_screen(ClientDetailScreen(client.id))
+
+    def action_log(self) -> None:
+        picker = ClientPicker("Log an interaction with…", suggested=self._selected_client())
+        self.app.push_screen(picker, self._log_for)
+
+    def _log_for(self, client: PickedClient | None) -> None:
+        if client is not None:
+            actions.log_for_client(self, client.id, on_saved=lambda _values: self.refresh_log(TOP))
+
+    def action_edit(self) -> None:
+        interaction_id = self.table.current_key
+        if interaction_id is not None:
+            self._ask_edit(interaction_id, None)
+
+    def _ask_edit(self, interaction_id: int, typed: dict[str, Any] | None) -> None:
+        from rmtui.screens.interaction_form import InteractionForm
+
+        found = actions.saved(self, lambda session: _interaction_for_form(session, interaction_id))
+        if found is None:
+            return
+        client_name, values = found
+        form = InteractionForm(client_name=client_name, initial=typed or values)
+
+        def save(changes: dict[str, Any] | None) -> None:
+            if changes is not None:
+                self._save_edit(interaction_id, changes)
+
+        self.app.push_screen(form, save)
+
+    def _save_edit(self, interaction_id: int, changes: dict[str, Any]) -> None:
+        from rmtui.queries.interactions import update_interaction
+
+        def write(session: Any) -> bool:
+            update_interaction(session=session, interaction_id=interaction_id, values=changes)
+            return True
+
+        if actions.saved(self, write):
+            self.notify("Interaction saved.")
+            self.refresh_log(interaction_id)
+        else:
+            self._ask_edit(interaction_id, actions.as_typed(changes))
+
+
+def _interaction_for_form(session: Any, interaction_id: int) -> tuple[str, dict[str, Any]]:
+    """The client's name and the interaction's values as the form shows them."""
+    from rmtui.models import Client, Interaction
+    from rmtui.queries.common import fetch
+    from rmtui.screens.interaction_form import INTERACTION_FIELDS
+
+    interaction = fetch(session, Interaction, interaction_id)
+    client = fetch(session, Client, interaction.client_id)
+    values = {name: getattr(interaction, name) for name in INTERACTION_FIELDS}
+    return client.name, actions.as_typed(values)
+
+
+def typed_day(text: str, *, base: date) -> date | None:
+    """A typed filter date: any date rmtui reads, or a past one as `-30d`, `-2w`, `3m ago`."""
+    value = " ".join(text.strip().lower().split())
+    match = PAST.match(value)
+    if match is None:
+        return parse_optional_date(value, base=base)
+    count = int(match.group(1) or match.group(3))
+    unit = match.group(2) or match.group(4)
+    return base - PAST_UNITS[unit](count)
+
+
+def summary_line(pages: LogPages | None, log_filter: LogFilter, errors: dict[str, str]) -> Text:
+    """The line above the log: how many interactions, what they are filtered by, errors."""
+    line = Text()
+    if pages is None:
+        return Text("Loading the interaction log…")
+    if pages.total is None:
+        line.append(f"{pages.shown_total:,}+ interactions", style="bold")
+        line.append(" (counting…)", style="dim")
+    else:
+        noun = "interaction" if pages.total == 1 else "interactions"
+        line.append(f"{pages.total:,} {noun}", style="bold")
+    line.append(" · newest first", style="dim")
+    for part in filter_parts(log_filter):
+        line.append(f" · {part}")
+    for name, error in errors.items():
+        line.append(f" · {name}: {error}", style="bold red")
+    if not log_filter.is_empty:
+        line.append("  (c clears)", style="dim")
+    return line
+
+
+def filter_parts(log_filter: LogFilter) -> list[str]:
+    """The active filters in words."""
+    parts = []
+    if log_filter.text:
+        parts.append(f"with “{log_filter.text}”")
+    if log_filter.client_name:
+        parts.append(f"client “{log_filter.client_name}”")
+    if log_filter.kind:
+        parts.append(f"{log_filter.kind}s only")
+    if log_filter.date_from:
+        parts.append(f"from {log_filter.date_from:%d %b %Y}")
+    if log_filter.date_to:
+        parts.append(f"to {log_filter.date_to:%d %b %Y}")
+    return parts
+
+
+def _titled(widget: Any, title: str) -> Any:
+    """`widget` with `title` on its border."""
+    widget.border_title = title
+    return widget

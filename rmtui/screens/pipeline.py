@@ -1,0 +1,503 @@
+"""The pipeline: deals by stage with counts, values and weighted values, the win rate and the
+average deal; add and edit deals, move them a stage on or back, mark them lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.orm import Session
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from rmtui.db import session_scope
+from rmtui.kpi import kpi_display
+from rmtui.models import STAGES
+from rmtui.money import money_display
+from rmtui.queries.opportunities import CLOSED_STAGES, OpportunityRow
+from rmtui.queries.pipeline_stats import (
+    StageSummary,
+    WinStats,
+    deal_position,
+    stage_summaries,
+    win_stats,
+)
+from rmtui.screens import actions
+from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.widgets.pipeline_table import (
+    PIPELINE_COLUMNS,
+    PipelineBoard,
+    probability_text,
+    stage_title,
+)
+from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
+
+# Won and lost deals are listed when closed within this many days.
+CLOSED_WINDOW_DAYS = 365
+NO_MONEY = Decimal("0.00")
+DEAL_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """A deal's stage before a move, to put it back with undo."""
+
+    opportunity_id: int
+    title: str
+    stage: str
+    closed_on: date | None
+    lost_reason: str | None
+
+
+@dataclass(frozen=True)
+class LoadedBoard:
+    """What the worker read: the board, its first rows, the win figures, the cursor's row."""
+
+    board: PipelineBoard
+    first_block: list[TableRow]
+    stats: WinStats
+    cursor: int | None
+
+
+class PipelineScreen(Screen[None]):
+    """Deals by stage, lead → qualified → proposal → negotiation → won / lost."""
+
+    SCREEN_NAME = "Pipeline"
+    CSS_PATH = "pipeline.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_client", "Open client"),
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("right_square_bracket", "move(True)", "Stage on", key_display="]"),
+        Binding("greater_than_sign", "move(True)", "Stage on", key_display=">", show=False),
+        Binding("left_square_bracket", "move(False)", "Stage back", key_display="["),
+        Binding("less_than_sign", "move(False)", "Stage back", key_display="<", show=False),
+        Binding("x", "lose", "Lost…"),
+        Binding("u", "undo", "Undo move"),
+        Binding("y", "toggle_period", "Year / all time"),
+        Binding("l", "log", "Log", show=False),
+        Binding("right", "jump_stage(1)", "Next stage", show=False),
+        Binding("left", "jump_stage(-1)", "Previous stage", show=False),
+        Binding("ctrl+r", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: PipelineBoard | None = None
+        self.all_time = False
+        self.generation = 0
+        self.last_move: StageMove | None = None
+        # The deal the cursor goes to when the board being read arrives (kept across reloads).
+        self.wanted: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="stage-boxes"):
+            for stage in STAGES:
+                box = Static("", id=f"box-{stage}", classes=f"stage-box -{stage}")
+                box.border_title = stage_title(stage)
+                box.border_subtitle = probability_text(stage)
+                yield box
+        yield Static("Loading the pipeline…", id="pipeline-stats")
+        yield VirtualTable(PIPELINE_COLUMNS, id="pipeline-table")
+        yield Static("", id="deal-detail")
+        yield Footer()
+
+    @property
+    def table(self) -> VirtualTable:
+        """The grouped table of deals."""
+        return self.query_one("#pipeline-table", VirtualTable)
+
+    @property
+    def day(self) -> date:
+        """The day the app works with."""
+        return actions.rm_app(self).today
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.load_board()
+
+    def on_screen_resume(self) -> None:
+        if self.board is not None:
+            self.load_board()
+
+    # -- reading the board ---------------------------------------------------------------------
+
+    def load_board(self, *, focus: int | None = None) -> None:
+        """Read the board in a worker; the cursor goes to `focus` (a deal id), else stays."""
+        self.generation += 1
+        if focus is not None:
+            self.wanted = focus
+        keep = self.wanted if self.wanted is not None else self.table.current_key
+        self._read_board(keep, self.table.cursor, self.all_time, self.generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pipeline")
+    def _read_board(self, keep: int | None, fallback: int, all_time: bool, generation: int) -> None:
+        engine, day = actions.engine_of(self), self.day
+        with session_scope(engine) as session:
+            loaded = read_board(session, engine, day, keep=keep, all_time=all_time)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_board, loaded, fallback, generation)
+
+    def _show_board(self, loaded: LoadedBoard, fallback: int, generation: int) -> None:
+        if generation != self.generation:
+            return
+        first_time = self.board is None
+        self.board = board = loaded.board
+        self.wanted = None
+        table = self.table
+        table.show(board.total, board.fetch, first_block=loaded.first_block)
+        if loaded.cursor is not None:
+            cursor = loaded.cursor
+        else:
+            cursor = first_deal_row(board) if first_time else fallback
+        table.cursor = max(0, min(cursor, board.total - 1))
+        for summary in board.summaries:
+            self.query_one(f"#box-{summary.stage}", Static).update(box_text(summary))
+        stats = self.query_one("#pipeline-stats", Static)
+        stats.update(stats_text(board.summaries, loaded.stats, self.all_time, self.day))
+        self._show_selection()
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        """Mark the stage under the cursor and describe the deal under it."""
+        self.refresh_bindings()
+        board = self.board
+        if board is None or not board.total:
+            return
+        stage = board.stage_at(self.table.cursor)
+        for box in self.query(".stage-box").results(Static):
+            box.set_class(box.id == f"box-{stage}", "-current")
+        deal = self.selected_deal()
+        detail = (
+            deal_detail(deal, self.day) if deal else stage_help(board.segment_of(stage).summary)
+        )
+        self.query_one("#deal-detail", Static).update(detail)
+
+    def selected_deal(self) -> OpportunityRow | None:
+        """The deal under the cursor (None on a stage heading)."""
+        key = self.table.current_key
+        if self.board is None or key is None or key < 0:
+            return None
+        return self.board.deals.get(key)
+
+    def action_reload(self) -> None:
+        self.load_board()
+
+    def action_toggle_period(self) -> None:
+        self.all_time = not self.all_time
+        self.load_board()
+
+    def action_jump_stage(self, step: int) -> None:
+        board = self.board
+        if board is None or not board.total:
+            return
+        index = STAGES.index(board.stage_at(self.table.cursor))
+        segment = board.segments[(index + step) % len(STAGES)]
+        has_deals = segment.summary.count > 0
+        self.table.cursor = segment.start + 1 if has_deals else segment.start
+
+    # -- moving deals --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_client", "edit", "move", "lose", "log"):
+            return None if self.selected_deal() is None else True
+        if action == "undo":
+            return None if self.last_move is None else True
+        return True
+
+    def _chosen_deal(self) -> OpportunityRow | None:
+        deal = self.selected_deal()
+        if deal is None:
+            self.notify("Choose a deal first (the cursor is on a stage heading).")
+        return deal
+
+    def action_move(self, forward: bool) -> None:
+        deal = self._chosen_deal()
+        if deal is not None:
+            self._move(deal, forward=forward, lost_reason=None)
+
+    def action_lose(self) -> None:
+        from rmtui.screens.opportunity_form import LostReasonForm
+
+        deal = self._chosen_deal()
+        if deal is None:
+            return
+        if deal.stage in CLOSED_STAGES:
+            self.notify(f"This deal is already {deal.stage}; press [ to reopen it first.")
+            return
+
+        def lose(reason: str | None) -> None:
+            if reason:
+                self._move(deal, forward=True, lost_reason=reason)
+
+        self.app.push_screen(LostReasonForm(deal.title), lose)
+
+    def _move(self, deal: OpportunityRow, *, forward: bool, lost_reason: str | None) -> None:
+        from rmtui.queries.opportunities import move_stage
+
+        day = self.day
+
+        def write(session: Session) -> str:
+            moved = move_stage(
+                session=session,
+                opportunity_id=deal.id,
+                forward=forward,
+                day=day,
+                lost_reason=lost_reason,
+            )
+            return moved.stage
+
+        stage = actions.saved(self, write)
+        if stage is not None:
+            self.last_move = StageMove(
+                deal.id, deal.title, deal.stage, deal.closed_on, deal.lost_reason
+            )
+            self.notify(f"“{deal.title}” is now {stage} — u undoes.", markup=False)
+            self.load_board(focus=deal.id)
+
+    def action_undo(self) -> None:
+        from rmtui.queries.opportunities import set_stage
+
+        move = self.last_move
+        if move is None:
+            return
+        day = move.closed_on or self.day
+
+        def write(session: Session) -> bool:
+            set_stage(
+                session=session,
+                opportunity_id=move.opportunity_id,
+                stage=move.stage,
+                day=day,
+                lost_reason=move.lost_reason,
+            )
+            return True
+
+        if actions.saved(self, write):
+            self.last_move = None
+            self.notify(f"“{move.title}” is back in {move.stage}.", markup=False)
+            self.load_board(focus=move.opportunity_id)
+
+    # -- adding and editing deals --------------------------------------------------------------
+
+    def action_add(self) -> None:
+        deal = self.selected_deal()
+        suggested = PickedClient(deal.client_id, deal.client_name) if deal else None
+        board = self.board
+        stage = board.stage_at(self.table.cursor) if board and board.total else "lead"
+        initial = {"stage": stage if stage not in CLOSED_STAGES else "lead"}
+
+        def picked(client: PickedClient | None) -> None:
+            if client is not None:
+                self._ask_deal(None, client, initial)
+
+        self.app.push_screen(
+            ClientPicker("New deal for which client?", suggested=suggested), picked
+        )
+
+    def action_edit(self) -> None:
+        deal = self._chosen_deal()
+        if deal is None:
+            return
+        found = actions.saved(self, lambda session: _deal_for_form(session, deal.id))
+        if found is not None:
+            client, typed = found
+            self._ask_deal(deal.id, client, typed)
+
+    def _ask_deal(
+        self, opportunity_id: int | None, client: PickedClient, typed: dict[str, Any]
+    ) -> None:
+        from rmtui.screens.opportunity_form import OpportunityForm
+
+        form = OpportunityForm(client=client, day=self.day, initial=typed)
+        if opportunity_id is None:
+            form.FORM_TITLE = "New deal"
+
+        def save(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            saved_id = self._save_deal(opportunity_id, values)
+            if saved_id is None:
+                again = PickedClient(values["client_id"], form.client.name)
+                self._ask_deal(opportunity_id, again, actions.as_typed(values))
+            else:
+                verb = "Added" if opportunity_id is None else "Saved"
+                self.notify(f"{verb} “{values['title']}”.", markup=False)
+                self.load_board(focus=saved_id)
+
+        self.app.push_screen(form, save)
+
+    def _save_deal(self, opportunity_id: int | None, values: dict[str, Any]) -> int | None:
+        day = self.day
+        return actions.saved(self, lambda session: save_deal(session, opportunity_id, values, day))
+
+    def action_open_client(self) -> None:
+        deal = self._chosen_deal()
+        if deal is not None:
+            actions.open_client(self, deal.client_id)
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        if event.key > 0:
+            self.action_open_client()
+
+    def action_log(self) -> None:
+        deal = self._chosen_deal()
+        if deal is not None:
+            actions.log_for_client(self, deal.client_id)
+
+
+def first_deal_row(board: PipelineBoard) -> int:
+    """The row of the first deal on the board (0 when there is none)."""
+    for segment in board.segments:
+        if segment.summary.count:
+            return segment.start + 1
+    return 0
+
+
+def read_board(
+    session: Session, engine: Any, day: date, *, keep: int | None, all_time: bool
+) -> LoadedBoard:
+    """The board as of `day`, its first rows, the win figures and the row of `keep`."""
+    closed_since = day - timedelta(days=CLOSED_WINDOW_DAYS)
+    summaries = stage_summaries(session=session, closed_since=closed_since)
+    board = PipelineBoard(engine, summaries, closed_since, day)
+    first_block = board.read(session, 0, BLOCK_SIZE)
+    stats = win_stats(session=session, start=None if all_time else date(day.year, 1, 1), end=day)
+    return LoadedBoard(board, first_block, stats, _row_of(session, board, keep))
+
+
+def _row_of(session: Session, board: PipelineBoard, key: int | None) -> int | None:
+    """The table row of a deal id or stage heading key, or None when it is not listed."""
+    if key is None:
+        return None
+    if key < 0:
+        return board.segments[-key - 1].start if -key <= len(board.segments) else None
+    position = deal_position(session=session, opportunity_id=key, closed_since=board.closed_since)
+    if position is None:
+        return None
+    return board.segment_of(_stage_of(session, key)).start + 1 + position
+
+
+def _stage_of(session: Session, opportunity_id: int) -> str:
+    from rmtui.models import Opportunity
+    from rmtui.queries.common import fetch
+
+    return fetch(session, Opportunity, opportunity_id).stage
+
+
+def _deal_for_form(session: Session, opportunity_id: int) -> tuple[PickedClient, dict[str, Any]]:
+    """The deal's client and its values as the form shows them."""
+    from rmtui.models import Client, Opportunity
+    from rmtui.queries.common import fetch
+
+    deal = fetch(session, Opportunity, opportunity_id)
+    client = fetch(session, Client, deal.client_id)
+    values = {name: getattr(deal, name) for name in DEAL_FIELDS}
+    return PickedClient(deal.client_id, client.name), actions.as_typed(values)
+
+
+def save_deal(
+    session: Session, opportunity_id: int | None, values: dict[str, Any], day: date
+) -> int | None:
+    """Add the deal (`opportunity_id` None) or save its changes, its stage moved as needed."""
+    from rmtui.models import Opportunity
+    from rmtui.queries.common import fetch
+    from rmtui.queries.opportunities import add_opportunity, set_stage, update_opportunity
+
+    columns = {name: values[name] for name in ("client_id", "title", "product", "value")}
+    if opportunity_id is None:
+        deal = add_opportunity(
+            session=session, stage=values["stage"], opened_on=values["opened_on"], **columns
+        )
+        opportunity_id = deal.id
+        assert opportunity_id is not None
+    else:
+        deal = fetch(session, Opportunity, opportunity_id)
+        columns["opened_on"] = values["opened_on"]
+        if deal.stage != values["stage"]:
+            set_stage(
+                session=session, opportunity_id=opportunity_id, stage=values["stage"], day=day
+            )
+    if values["stage"] == "lost":
+        columns["lost_reason"] = values["lost_reason"]
+    update_opportunity(session=session, opportunity_id=opportunity_id, values=columns)
+    return opportunity_id
+
+
+def box_text(summary: StageSummary) -> Text:
+    """A stage's box: how many deals, their value, and weighted value or older deals."""
+    text = Text()
+    noun = "deal" if summary.count == 1 else "deals"
+    text.append(f"{summary.count:,} {noun}\n", style="bold")
+    text.append(f"{money_display(summary.value)}\n")
+    if summary.stage in CLOSED_STAGES:
+        text.append(f"+{summary.older:,} older" if summary.older else "12 months", style="dim")
+    else:
+        text.append(f"≈ {money_display(summary.weighted)}", style="dim")
+    return text
+
+
+def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, day: date) -> Text:
+    """The lines above the table: the open pipeline, then the win rate and average deal."""
+    open_stages = [summary for summary in summaries if summary.stage not in CLOSED_STAGES]
+    count = sum(summary.count for summary in open_stages)
+    value = sum((summary.value for summary in open_stages), start=NO_MONEY)
+    weighted = sum((summary.weighted for summary in open_stages), start=NO_MONEY)
+    text = Text()
+    text.append("Open pipeline ", style="bold")
+    text.append(f"{count:,} deals · value {money_display(value)}")
+    text.append(f" · weighted {money_display(weighted)}")
+    text.append("  (weighted = value × stage probability)\n", style="dim")
+    period = "All time" if all_time else f"{day.year} to date"
+    text.append(f"{period} ", style="bold")
+    rate = kpi_display("pipeline_conversion", stats.win_rate)
+    text.append(f"win rate {rate} ({stats.won:,} won, {stats.lost:,} lost)")
+    text.append(f" · average won deal {money_display(stats.average_deal)}")
+    other = f"{day.year} to date" if all_time else "all time"
+    text.append(f"  (y: {other})", style="dim")
+    return text
+
+
+def deal_detail(deal: OpportunityRow, day: date) -> Text:
+    """The line below the table about the deal under the cursor."""
+    text = Text()
+    text.append(deal.title, style="bold")
+    text.append(f" — {deal.client_name}")
+    if deal.product:
+        text.append(f" · {deal.product}")
+    text.append(f" · {money_display(deal.value)}")
+    text.append(f" · opened {deal.opened_on:%d %b %Y}", style="dim")
+    if deal.stage not in CLOSED_STAGES:
+        days = (day - deal.opened_on).days
+        text.append(f" ({days} days ago)", style="dim")
+        text.append(f" · {deal.stage}, {probability_text(deal.stage)} likely")
+    elif deal.closed_on:
+        text.append(f" · {deal.stage} {deal.closed_on:%d %b %Y}")
+    if deal.lost_reason:
+        text.append(f": {deal.lost_reason}")
+    return text
+
+
+def stage_help(summary: StageSummary) -> Text:
+    """The line below the table on a stage heading."""
+    text = Text(f"{stage_title(summary.stage)}: ", style="bold")
+    if summary.stage in CLOSED_STAGES:
+        text.append(f"deals {summary.stage} in the last 12 months, the latest first")
+        if summary.older:
+            verb = "is" if summary.older == 1 else "are"
+            text.append(f"; {summary.older:,} closed earlier {verb} not listed")
+    else:
+        text.append("the biggest deals first · ] moves a deal on, [ back, x marks it lost")
+    return text

@@ -1,0 +1,172 @@
+"""The pipeline as one grouped table: a heading row per stage with its totals, then its deals,
+read block by block from the stages they fall in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from rmtui.db import session_scope
+from rmtui.money import CENT, money_display
+from rmtui.queries.opportunities import CLOSED_STAGES, OpportunityRow
+from rmtui.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
+from rmtui.widgets.virtual_table import TableColumn, TableRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+PIPELINE_COLUMNS = (
+    TableColumn("title", "Deal"),
+    TableColumn("client", "Client", 20),
+    TableColumn("product", "Product", 13),
+    TableColumn("value", "Value", 12, "right"),
+    TableColumn("weighted", "Weighted", 12, "right"),
+    TableColumn("status", "Status", 20),
+)
+CLOSED_WINDOW_LABEL = "last 12 months"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stage's part of the table: its heading row at `start`, then `count` deals."""
+
+    summary: StageSummary
+    start: int
+
+    @property
+    def end(self) -> int:
+        """The index just after the stage's last deal."""
+        return self.start + 1 + self.summary.count
+
+
+def stage_key(stage_index: int) -> int:
+    """The row key of a stage's heading (deal keys are positive ids)."""
+    return -(stage_index + 1)
+
+
+@dataclass
+class PipelineBoard:
+    """The deals of every stage laid out as table rows, read block by block."""
+
+    engine: Engine
+    summaries: list[StageSummary]
+    closed_since: date
+    day: date
+    segments: list[Segment] = field(init=False)
+    # Every deal read so far, by id (the board holds thousands at most).
+    deals: dict[int, OpportunityRow] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        start, self.segments = 0, []
+        for summary in self.summaries:
+            segment = Segment(summary, start)
+            self.segments.append(segment)
+            start = segment.end
+
+    @property
+    def total(self) -> int:
+        """Rows in the table: a heading per stage and every listed deal."""
+        return self.segments[-1].end if self.segments else 0
+
+    def segment_of(self, stage: str) -> Segment:
+        """The table part of `stage`."""
+        return next(segment for segment in self.segments if segment.summary.stage == stage)
+
+    def stage_at(self, index: int) -> str:
+        """The stage the row at `index` belongs to."""
+        for segment in self.segments:
+            if index < segment.end:
+                return segment.summary.stage
+        return self.segments[-1].summary.stage
+
+    def fetch(self, offset: int, limit: int) -> list[TableRow]:
+        """Rows `offset` .. `offset + limit` (the table's block source)."""
+        with session_scope(self.engine) as session:
+            return self.read(session, offset, limit)
+
+    def read(self, session: Session, offset: int, limit: int) -> list[TableRow]:
+        """Rows `offset` .. `offset + limit`, read in `session`."""
+        rows: list[TableRow] = []
+        stop = offset + limit
+        for index, segment in enumerate(self.segments):
+            if segment.end <= offset or segment.start >= stop:
+                continue
+            if segment.start >= offset:
+                rows.append(TableRow(stage_key(index), heading_cells(segment.summary)))
+            rows += self._deal_rows(session, segment, max(offset, segment.start + 1), stop)
+        return rows
+
+    def _deal_rows(
+        self, session: Session, segment: Segment, first: int, stop: int
+    ) -> list[TableRow]:
+        last = min(stop, segment.end)
+        if first >= last:
+            return []
+        deals = stage_deals(
+            session=session,
+            stage=segment.summary.stage,
+            closed_since=self.closed_since,
+            limit=last - first,
+            offset=first - segment.start - 1,
+        )
+        self.deals.update((deal.id, deal) for deal in deals)
+        return [TableRow(deal.id, deal_cells(deal, self.day)) for deal in deals]
+
+
+def heading_cells(summary: StageSummary) -> tuple[Text | str, ...]:
+    """A stage's heading row: name and probability, count, value, weighted value."""
+    noun = "deal" if summary.count == 1 else "deals"
+    note = ""
+    if summary.stage in CLOSED_STAGES:
+        note = f"12 months, +{summary.older:,} older" if summary.older else CLOSED_WINDOW_LABEL
+    return (
+        Text.styled(f"▌{stage_title(summary.stage)} · {probability_text(summary.stage)}", "bold"),
+        Text.styled(f"{summary.count:,} {noun}", "bold"),
+        "",
+        Text.styled(money_display(summary.value), "bold"),
+        Text.styled(money_display(summary.weighted), "bold"),
+        Text.styled(note, "dim"),
+    )
+
+
+def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
+    """One deal's row: title, client, product, value, weighted value, where it stands.
+
+    Only text attributes (bold, dim, italic) mark a cell: the table's row colours paint over
+    a cell's own colours on every other row.
+    """
+    weighted = (deal.value * STAGE_PROBABILITY[deal.stage]).quantize(CENT)
+    return (
+        f"  {deal.title}",
+        deal.client_name,
+        deal.product or "",
+        money_display(deal.value),
+        Text.styled(money_display(weighted), "dim"),
+        status_text(deal, day),
+    )
+
+
+def status_text(deal: OpportunityRow, day: date) -> Text:
+    """Where a deal stands: days open, or when it was won or lost (and why)."""
+    if deal.stage == "won" and deal.closed_on:
+        return Text.styled(f"✓ won {deal.closed_on:%d %b %Y}", "bold")
+    if deal.stage == "lost":
+        when = f"{deal.closed_on:%d %b %Y}" if deal.closed_on else ""
+        reason = f": {deal.lost_reason}" if deal.lost_reason else ""
+        return Text.styled(f"✗ lost {when}{reason}", "italic")
+    days = (day - deal.opened_on).days
+    return Text.styled(f"open {days} day{'s' if days != 1 else ''}", "dim")
+
+
+def stage_title(stage: str) -> str:
+    """A stage's name as a title."""
+    return stage.capitalize()
+
+
+def probability_text(stage: str) -> str:
+    """A stage's probability as a percentage."""
+    return f"{STAGE_PROBABILITY[stage] * 100:.0f}%"
