@@ -1,0 +1,158 @@
+"""A small bar chart of a value over the last months (AUM of a client or one account)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widget import Widget
+
+from rmtui.money import money_display
+from rmtui.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
+
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+MISSING = "·"
+SUMMARY_GAP = "   "
+MONTH_FORMAT = "%b %Y"
+
+
+def bar_eighths(values: Sequence[Decimal | None], levels: int) -> list[int | None]:
+    """How many of `levels` eighth-steps each value fills between the lowest and highest value
+    (the lowest still shows one step; all equal values fill half); None stays None."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return [None for _ in values]
+    low, high = min(known), max(known)
+    filled: list[int | None] = []
+    for value in values:
+        if value is None:
+            filled.append(None)
+        elif high == low:
+            filled.append(max(1, levels // 2))
+        else:
+            share = (value - low) / (high - low)
+            filled.append(max(1, round(share * (levels - 1)) + 1))
+    return filled
+
+
+class ValueTrend(Widget):
+    """Bars of a value on monthly steps, oldest first, with first/last, change and min/max.
+
+    Give it the points with `show_trend`; it reads nothing itself.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "value-trend--bar",
+        "value-trend--last",
+        "value-trend--axis",
+        "value-trend--up",
+        "value-trend--down",
+    }
+    DEFAULT_CSS = """
+    ValueTrend {
+        height: 7;
+        border: round $primary 50%;
+        border-title-color: $text;
+        padding: 0 1;
+    }
+    ValueTrend > .value-trend--bar { color: $primary; }
+    ValueTrend > .value-trend--last { color: $accent; }
+    ValueTrend > .value-trend--axis { color: $text-muted; }
+    ValueTrend > .value-trend--up { color: $success; }
+    ValueTrend > .value-trend--down { color: $error; }
+    """
+
+    def __init__(
+        self,
+        label: str = "Value",
+        *,
+        empty_text: str = "No holdings recorded yet.",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.empty_text = empty_text
+        self.points: list[ValuePoint] = []
+        self.border_title = label
+
+    def show_trend(self, points: Sequence[ValuePoint], *, label: str | None = None) -> None:
+        """Draw `points` (oldest first; a None value where nothing was held)."""
+        self.points = list(points)
+        if label is not None:
+            self.label = label
+        months = max(len(self.points) - 1, 0)
+        self.border_title = f"{self.label} · last {months} months" if months else self.label
+        self.refresh()
+
+    @property
+    def summary(self) -> TrendSummary | None:
+        """First and last known value, change, lowest and highest of the points shown."""
+        return summarize_trend(self.points)
+
+    def render(self) -> Text:
+        summary = self.summary
+        if summary is None:
+            return Text(self.empty_text, style=self.get_component_rich_style("value-trend--axis"))
+        return self._chart(summary, self.content_size.width, self.content_size.height)
+
+    def _chart(self, summary: TrendSummary, width: int, height: int) -> Text:
+        count = len(self.points)
+        bar_width = max(1, (width + 1) // count - 1) if width >= 2 * count - 1 else 0
+        used = count * (bar_width + 1) - 1 if bar_width else width
+        lines = [self._axis_text(used), *self._summary_lines(summary, width)]
+        chart = Text()
+        rows = max(1, height - len(lines))
+        if bar_width:
+            levels = bar_eighths([point.value for point in self.points], rows * 8)
+            for row in range(rows, 0, -1):
+                self._bar_row(chart, levels, row, bar_width)
+                chart.append("\n")
+        return chart + Text("\n").join(lines)
+
+    def _axis_text(self, width: int) -> Text:
+        """The first and last month under either end of the bars."""
+        first, last = self.points[0].on, self.points[-1].on
+        months = _spread(f"{first:{MONTH_FORMAT}}", f"{last:{MONTH_FORMAT}}", width)
+        return Text(months, self.get_component_rich_style("value-trend--axis"))
+
+    def _bar_row(self, chart: Text, levels: list[int | None], row: int, bar_width: int) -> None:
+        """Append the `row`-th line of bars counted from the bottom (1 is the lowest)."""
+        for index, filled in enumerate(levels):
+            if index:
+                chart.append(" ")
+            last = index == len(levels) - 1
+            style = self.get_component_rich_style(
+                "value-trend--last" if last else "value-trend--bar"
+            )
+            chart.append(_cell(filled, row) * bar_width, style)
+
+    def _summary_lines(self, summary: TrendSummary, width: int) -> list[Text]:
+        """First → last value with the change in percent (green up, red down), then min and
+        max: on one line when `width` allows, else on two."""
+        percent = f" {summary.change_pct:+.1f}%" if summary.change_pct is not None else ""
+        direction = "value-trend--up" if summary.change > 0 else "value-trend--down"
+        change = Text(f"{money_display(summary.first.value)} → ")
+        change.append(
+            f"{money_display(summary.last.value)}{percent}",
+            self.get_component_rich_style(direction) if summary.change else "",
+        )
+        low, high = money_display(summary.low), money_display(summary.high)
+        bounds = Text(f"min {low} · max {high}", self.get_component_rich_style("value-trend--axis"))
+        if change.cell_len + len(SUMMARY_GAP) + bounds.cell_len <= width:
+            return [change + Text(SUMMARY_GAP) + bounds]
+        return [change, bounds]
+
+
+def _cell(filled: int | None, row: int) -> str:
+    if filled is None:
+        return MISSING if row == 1 else " "
+    return EIGHTHS[max(0, min(8, filled - (row - 1) * 8))]
+
+
+def _spread(left: str, right: str, width: int) -> str:
+    """`left` and `right` at either end of `width` cells (side by side when too narrow)."""
+    gap = width - len(left) - len(right)
+    return f"{left}{' ' * max(gap, 1)}{right}"
