@@ -192,7 +192,9 @@ class VirtualTable(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width)
-        return self._strip(list(row.cells), self._row_style(index), width)
+        return self._strip(
+            list(row.cells), self._row_style(index), width, on_top=index == self.cursor
+        )
 
     def _row_style(self, index: int) -> Style:
         if index == self.cursor:
@@ -201,15 +203,19 @@ class VirtualTable(ScrollView, can_focus=True):
             return self.get_component_rich_style("virtual-table--odd")
         return Style()
 
-    def _strip(self, cells: list[Cell], style: Style, width: int) -> Strip:
+    def _strip(self, cells: list[Cell], style: Style, width: int, *, on_top: bool = False) -> Strip:
+        """One line of cells; the row style goes under the cells' own colours, or over them
+        (`on_top`) for the cursor row."""
         segments: list[Segment] = [Segment(" ", style)]
         for column, cell_width, cell in zip(self.columns, self._widths(width), cells, strict=False):
-            text = cell if isinstance(cell, Text) else Text(str(cell))
-            text = text.copy()
-            text.truncate(cell_width, overflow="ellipsis", pad=True)
-            if column.align == "right":
-                text = Text(text.plain.strip().rjust(cell_width), style=text.style)
-            text.stylize(style)
+            text = Text()
+            text.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
+            text.truncate(cell_width, overflow="ellipsis")
+            text.align("right" if column.align == "right" else "left", cell_width)
+            if on_top:
+                text.stylize(style)
+            else:
+                text.stylize_before(style)
             segments.extend(text.render(self.app.console))
             segments.append(Segment(" " * GAP, style))
         return Strip(segments).adjust_cell_length(width, style)
