@@ -68,9 +68,8 @@ def _entry(obj: Any, action: str, at: datetime) -> dict[str, Any]:
             changes[attr.key] = [None, jsonable(getattr(obj, attr.key))]
         elif action == "delete":
             changes[attr.key] = [jsonable(getattr(obj, attr.key)), None]
-        elif history.added or history.deleted:
-            if old != new:
-                changes[attr.key] = [jsonable(old), jsonable(new)]
+        elif (history.added or history.deleted) and old != new:
+            changes[attr.key] = [jsonable(old), jsonable(new)]
     client_id = obj.id if isinstance(obj, Client) else getattr(obj, "client_id", None)
     return {
         "at": at,

@@ -99,8 +99,7 @@ def _open_encrypted(path: Path, passphrase: str | None) -> Engine:
 def _check_known(path: Path, revision: str | None) -> None:
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise BookError(
-            f"{path} was written by a newer rmtui (schema {revision}); "
-            "upgrade rmtui to open it."
+            f"{path} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
         )
 
 

@@ -24,10 +24,18 @@ from rmtui.models import (
 Model = TypeVar("Model", bound=SQLModel)
 
 DEFAULTS: dict[type[SQLModel], dict[str, Any]] = {
-    Client: {"name": "Ada Client", "created_on": date(2024, 1, 1), "client_since": date(2024, 1, 1)},
+    Client: {
+        "name": "Ada Client",
+        "created_on": date(2024, 1, 1),
+        "client_since": date(2024, 1, 1),
+    },
     Interaction: {"at": datetime(2026, 11, 1, 10, 0), "kind": "call", "subject": "Catch-up"},
     FollowUp: {"title": "Call back", "due_on": date(2026, 11, 29)},
-    Opportunity: {"title": "Pension plan", "opened_on": date(2026, 10, 1), "value": Decimal("1000")},
+    Opportunity: {
+        "title": "Pension plan",
+        "opened_on": date(2026, 10, 1),
+        "value": Decimal("1000"),
+    },
     Revenue: {"on": date(2026, 11, 1), "amount": Decimal("100"), "kind": "fee"},
     Holding: {"account": "Main", "as_of": date(2026, 11, 1), "value": Decimal("1000")},
     FinancialGoal: {"title": "Retire", "target_amount": Decimal("100000")},

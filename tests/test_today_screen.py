@@ -22,18 +22,39 @@ DAY = date(2026, 11, 29)
 def book(engine: Engine) -> Engine:
     """A small book with something in every section of the agenda."""
     with session_scope(engine) as session:
-        ann = make(session, Client, name="Ann Peeters", tier="A", checkin_every_days=30,
-                   client_since=date(2024, 1, 1), birthday=date(1970, 12, 2))
-        bob = make(session, Client, name="Bob Janssens", tier="B", checkin_every_days=90,
-                   client_since=date(2024, 1, 1))
+        ann = make(
+            session,
+            Client,
+            name="Ann Peeters",
+            tier="A",
+            checkin_every_days=30,
+            client_since=date(2024, 1, 1),
+            birthday=date(1970, 12, 2),
+        )
+        bob = make(
+            session,
+            Client,
+            name="Bob Janssens",
+            tier="B",
+            checkin_every_days=90,
+            client_since=date(2024, 1, 1),
+        )
         make(session, Interaction, client_id=ann.id, at=datetime(2026, 10, 1, 10, 0))
         make(session, Interaction, client_id=bob.id, at=datetime(2026, 11, 20, 10, 0))
         make(session, FollowUp, client_id=bob.id, title="Send proposal", due_on=date(2026, 11, 25))
         make(session, FollowUp, client_id=ann.id, title="Call about pension", due_on=DAY)
-        make(session, FollowUp, client_id=bob.id, title="Review portfolio",
-             due_on=date(2026, 12, 3))
-        make(session, Case, client_id=bob.id, subject="Card blocked", kind="complaint",
-             opened_on=date(2026, 11, 27), due_on=date(2026, 11, 30))
+        make(
+            session, FollowUp, client_id=bob.id, title="Review portfolio", due_on=date(2026, 12, 3)
+        )
+        make(
+            session,
+            Case,
+            client_id=bob.id,
+            subject="Card blocked",
+            kind="complaint",
+            opened_on=date(2026, 11, 27),
+            due_on=date(2026, 11, 30),
+        )
     return engine
 
 

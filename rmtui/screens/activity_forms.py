@@ -143,8 +143,11 @@ class DatePrompt(ModalScreen[date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="date-box"):
             yield Static(self.question, classes="form-title")
-            yield Input(placeholder="tomorrow, next week, fri, +3d, 2026-12-01", id="date-input",
-                        compact=True)
+            yield Input(
+                placeholder="tomorrow, next week, fri, +3d, 2026-12-01",
+                id="date-input",
+                compact=True,
+            )
             yield Static("", id="date-error", classes="field-error -hidden")
             hint = "enter to confirm · escape to cancel"
             if self.shortcuts:

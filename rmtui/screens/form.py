@@ -84,8 +84,9 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
             return Checkbox("", value=bool(value), id=widget_id, compact=True)
         if field.kind == "notes":
             return TextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
-        return Input(value=str(value or ""), placeholder=field.placeholder, id=widget_id,
-                     compact=True)
+        return Input(
+            value=str(value or ""), placeholder=field.placeholder, id=widget_id, compact=True
+        )
 
     def values(self) -> dict[str, Any]:
         """What is typed in every field now (text, choice or bool)."""
