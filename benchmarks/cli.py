@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
 import tempfile
 import time
@@ -124,5 +123,4 @@ def run_facts(bench: Bench, generated: dict[str, float]) -> dict[str, Any]:
         "book_bytes": bench.book.stat().st_size,
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
-        "terminal_width": shutil.get_terminal_size().columns,
     }
