@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from rmtui.fields import EMAIL
+from rmtui.kpi import KPI_KEYS
 from rmtui.models import (
     CADENCE_BY_TIER,
     CASE_KINDS,
@@ -25,27 +27,6 @@ from rmtui.models import (
 )
 from rmtui.money import MoneyError, money_text, parse_money
 
-# The KPI keys of PRODUCT.md: the metrics a target can be set for.
-KPI_METRICS = (
-    "clients_start",
-    "retained",
-    "retention_rate",
-    "new_clients",
-    "lost_clients",
-    "revenue",
-    "revenue_previous",
-    "revenue_growth",
-    "csat",
-    "nps",
-    "pipeline_conversion",
-    "lead_conversion",
-    "cases_on_time",
-    "interactions",
-    "clients_contacted",
-    "checkin_coverage",
-    "aum",
-)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 # Fields that may appear in a record but are kept by the book itself, not imported.
@@ -390,7 +371,7 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     ),
     "targets": (
         _id(),
-        _choice("metric", KPI_METRICS),
+        _choice("metric", KPI_KEYS),
         _date("period_start", required=True),
         _date("period_end", required=True),
         _money("target", required=True),

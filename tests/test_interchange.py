@@ -253,9 +253,9 @@ def test_a_broken_file_writes_nothing_and_reports_every_problem(engine: Engine) 
 
 
 def _kpi_keys() -> list[str]:
-    from rmtui.records import KPI_METRICS
+    from rmtui.kpi import KPI_KEYS
 
-    return list(KPI_METRICS)
+    return list(KPI_KEYS)
 
 
 def test_a_list_that_is_not_a_list_is_a_problem(engine: Engine) -> None:
