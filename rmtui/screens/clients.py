@@ -52,6 +52,7 @@ class ClientsScreen(Screen[None]):
         Binding("number_sign", "pick_tag", "Pick a tag", key_display="#", show=False),
         Binding("A", "toggle_archived", "Show / hide archived", key_display="A", show=False),
         Binding("c", "clear_filters", "Clear all filters", show=False),
+        Binding("i", "import_clients", "Import .csv/.vcf", show=False),
     ]
 
     def __init__(self) -> None:
@@ -362,6 +363,15 @@ class ClientsScreen(Screen[None]):
         self.last_archived = (client_id, name)
         self.notify(f"Archived {name} — press u to undo.", markup=False)
         self.refresh_list(client_id)
+
+    def action_import_clients(self) -> None:
+        from rmtui.screens.import_clients import ImportClientsScreen
+
+        def imported(count: int | None) -> None:
+            if count:
+                self.refresh_list()
+
+        self.app.push_screen(ImportClientsScreen(), imported)
 
     def action_undo_archive(self) -> None:
         if self.last_archived is not None:
