@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--interactions", type=int, default=10_000, help="interactions")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     parser.add_argument(
         "--cache", type=Path, default=DEFAULT_CACHE, help="folder of the cached synthetic books"
     )
@@ -54,8 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             size, cache=args.cache, repeat=args.repeat, scratch=Path(scratch)
         )
         rows = measure_all(bench, only=_keys(args.only))
-    lines = markdown_lines(rows) if args.markdown else table_lines(rows)
-    print("\n".join(lines))
+    print("\n".join(table_lines(rows)))
+    if args.markdown:
+        print("\n" + "\n".join(markdown_lines(rows)))
     if args.json:
         write_json(args.json, rows, run_facts(bench, generated))
         print(f"\nFigures written to {args.json}.")

@@ -290,7 +290,16 @@ async def focus_list(app: Any) -> Any:
 
 
 def peak_rss_mb() -> float:
-    """The peak resident memory of this process so far, in MB."""
+    """The peak resident memory of this process so far, in MB.
+
+    Read from VmHWM in /proc/self/status: unlike `ru_maxrss`, which Linux carries over
+    `execve` from the parent process, it counts this program alone.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
