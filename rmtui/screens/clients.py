@@ -34,6 +34,7 @@ class ClientsScreen(Screen[None]):
 
     SCREEN_NAME = "Clients"
     CSS_PATH = "clients.tcss"
+    _had_row: bool | None = None  # whether the keys were last refreshed with a row
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
@@ -303,7 +304,12 @@ class ClientsScreen(Screen[None]):
         actions.open_client(self, event.key)
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        self.refresh_bindings()
+        # Rebuilding the footer on every cursor move is what makes keys slow; the keys only
+        # change when the list goes from no row to a row or back.
+        has_row = event.key is not None
+        if has_row != self._had_row:
+            self._had_row = has_row
+            self.refresh_bindings()
         pages = self.pages
         following = pages.claim_read_ahead(event.table.cursor) if pages else None
         if pages is not None and following is not None:

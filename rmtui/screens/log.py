@@ -47,6 +47,7 @@ class LogScreen(Screen[None]):
 
     SCREEN_NAME = "Interaction log"
     CSS_PATH = "log.tcss"
+    _had_row: bool | None = None  # whether the keys were last refreshed with a row
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open client"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
@@ -162,7 +163,12 @@ class LogScreen(Screen[None]):
         )
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        self.refresh_bindings()
+        # Rebuilding the footer on every cursor move is what makes keys slow; the keys only
+        # change when the list goes from no row to a row or back.
+        has_row = event.key is not None
+        if has_row != self._had_row:
+            self._had_row = has_row
+            self.refresh_bindings()
         pages = self.pages
         following = pages.claim_read_ahead(event.table.cursor) if pages else None
         if pages is not None and following is not None:

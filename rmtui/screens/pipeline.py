@@ -72,6 +72,7 @@ class PipelineScreen(Screen[None]):
 
     SCREEN_NAME = "Pipeline"
     CSS_PATH = "pipeline.tcss"
+    _was_on_deal: bool | None = None  # whether the keys were last refreshed with a row
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open client"),
         Binding("a", "add", "Add"),
@@ -171,7 +172,10 @@ class PipelineScreen(Screen[None]):
 
     def _show_selection(self) -> None:
         """Mark the stage under the cursor and describe the deal under it."""
-        self.refresh_bindings()
+        on_deal = self.selected_deal() is not None
+        if on_deal != self._was_on_deal:  # the keys change only then
+            self._was_on_deal = on_deal
+            self.refresh_bindings()
         board = self.board
         if board is None or not board.total:
             return
