@@ -36,8 +36,10 @@ def text_of(pilot: Pilot[None], selector: str) -> str:
 
 
 def profile_text(pilot: Pilot[None]) -> str:
+    """The profile as shown, its wrapped lines joined up again."""
     static = pilot.app.screen.query_one("#profile", Static)
-    return "\n".join(line.text for line in static.render_lines(static.region.reset_offset))
+    lines = static.render_lines(static.region.reset_offset)
+    return " ".join(" ".join(line.text.split()) for line in lines)
 
 
 async def open_detail(pilot: Pilot[None], client_id: int) -> ClientDetailScreen:
@@ -107,12 +109,14 @@ async def test_panels_have_their_containers_and_show_what_is_there(
         screen = pilot.app.screen
         for key in PANELS:
             assert screen.query_one(f"#panel-{key}") is not None
-        assert "Pension plan" in text_of(pilot, "#panel-opportunities-text")
-        assert "12,500.50" in text_of(pilot, "#panel-holdings-text")
-        assert "+2,500.50 (+25.0%) over the year" in text_of(pilot, "#panel-holdings-text")
-        assert "25.0%" in text_of(pilot, "#panel-goals-text")
-        assert "CSAT 5/5" in text_of(pilot, "#panel-surveys-text")
-        assert "Card blocked" in text_of(pilot, "#panel-cases-text")
+        assert cell(pilot, "deals", 0, 0) == "proposal"
+        assert cell(pilot, "deals", 0, 1) == "Pension plan — Pension fund"
+        assert cell(pilot, "accounts", 0, 1) == "12,500.50"
+        assert cell(pilot, "accounts", 0, 3) == "+25.0%"
+        assert "+2,500.50 (+25.0%) over 12 months" in text_of(pilot, "#aum-line")
+        assert cell(pilot, "goals", 0, 3).endswith(" 25%")
+        assert cell(pilot, "surveys", 0, 1) == "5/5"
+        assert cell(pilot, "cases", 0, 3) == "Card blocked"
 
 
 async def test_empty_panels_say_so(engine: Engine) -> None:
@@ -121,11 +125,17 @@ async def test_empty_panels_say_so(engine: Engine) -> None:
     assert client_id is not None
     async with app_on(engine).run_test(size=SIZE) as pilot:
         await open_detail(pilot, client_id)
-        assert text_of(pilot, "#panel-opportunities-text") == "No opportunities yet."
-        assert text_of(pilot, "#panel-holdings-text") == "No holdings recorded yet."
-        assert text_of(pilot, "#panel-goals-text") == "No financial goals yet."
-        assert text_of(pilot, "#panel-surveys-text") == "No surveys answered yet."
-        assert text_of(pilot, "#panel-cases-text") == "No requests or complaints."
+        for name, empty in (
+            ("deals", "No deals yet"),
+            ("accounts", "No holdings recorded yet"),
+            ("revenue", "No revenue recorded yet"),
+            ("goals", "No financial goals yet"),
+            ("surveys", "No surveys answered yet"),
+            ("cases", "No requests or complaints"),
+        ):
+            assert table(pilot, name).total == 0
+            assert table(pilot, name).empty_text.startswith(empty)
+        assert text_of(pilot, "#aum-line") == ""
         assert "never contacted" in text_of(pilot, "#client-due")
         assert table(pilot, "timeline").has_focus
 
@@ -264,7 +274,7 @@ async def test_a_client_that_is_gone_says_so(engine: Engine) -> None:
 
 def test_due_text_for_a_client_not_yet_due() -> None:
     from rmtui.queries.clients import client_due_state
-    from rmtui.screens.client_detail import due_text
+    from rmtui.screens.client_dossier import due_text
 
     client = Client(
         name="Fresh",

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from textual.pilot import Pilot
 
+from rmtui.app import RmApp
 from rmtui.db import session_scope
+from rmtui.models import Case, FinancialGoal, Holding, Revenue
+from rmtui.screens.client_panels import PANELS
 from rmtui.screens.clients import ClientsScreen
 from tests.clients_book import SIZE, app_on, fill_book, make_rich_client, open_clients, settle
+from tests.factories import make
 
 
 def test_clients_screen(snap_compare: Any, engine: Engine) -> None:
@@ -52,9 +60,81 @@ def test_client_detail_screen(snap_compare: Any, engine: Engine) -> None:
     assert snap_compare(app_on(engine), terminal_size=SIZE, run_before=run_before)
 
 
-def test_client_detail_holdings_panel(snap_compare: Any, engine: Engine) -> None:
+def add_financial_history(session: Session, client_id: int) -> None:
+    """A year of monthly values in two accounts, revenue, a second goal, two more cases."""
+    for month in range(13):  # month ends from October 2025 to October 2026
+        as_of = date(2025, 10, 31) + relativedelta(months=month, day=31)
+        savings = Decimal(10000 + 180 * month + (month % 3) * 90)
+        pension = Decimal(38000 + 420 * month - (month % 4) * 300)
+        make(session, Holding, client_id=client_id, account="Savings", as_of=as_of, value=savings)
+        make(
+            session,
+            Holding,
+            client_id=client_id,
+            account="Pension fund",
+            as_of=as_of,
+            value=pension,
+        )
+    for on, amount, kind, description in (
+        (date(2026, 1, 15), "320.00", "fee", "Advice fee"),
+        (date(2026, 4, 15), "320.00", "fee", "Advice fee"),
+        (date(2026, 6, 2), "1250.00", "commission", "Pension plan switch"),
+        (date(2026, 7, 15), "320.00", "fee", "Advice fee"),
+        (date(2026, 10, 15), "335.00", "fee", "Advice fee"),
+    ):
+        make(
+            session,
+            Revenue,
+            client_id=client_id,
+            on=on,
+            amount=Decimal(amount),
+            kind=kind,
+            description=description,
+        )
+    make(
+        session,
+        FinancialGoal,
+        client_id=client_id,
+        title="Emergency reserve",
+        target_amount=Decimal("15000"),
+        current_amount=Decimal("12500"),
+        target_date=date(2027, 12, 31),
+    )
+    make(
+        session,
+        FinancialGoal,
+        client_id=client_id,
+        title="Sabbatical",
+        target_amount=Decimal("30000"),
+        current_amount=Decimal("4000"),
+    )
+    make(
+        session,
+        Case,
+        client_id=client_id,
+        kind="complaint",
+        subject="Statement sent twice",
+        opened_on=date(2026, 11, 28),
+        due_on=date(2026, 11, 30),
+    )
+    make(
+        session,
+        Case,
+        client_id=client_id,
+        subject="New debit card",
+        opened_on=date(2026, 9, 1),
+        due_on=date(2026, 9, 6),
+        resolved_on=date(2026, 9, 4),
+        resolution="Card ordered and delivered to the branch.",
+    )
+
+
+def detail_panel(engine: Engine, panel: str) -> tuple[RmApp, Any]:
+    """The app on a book with a rich client, and the keys that open its detail on `panel`."""
     with session_scope(engine) as session:
         client_id = make_rich_client(session).id
+        assert client_id is not None
+        add_financial_history(session, client_id)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await open_clients(pilot)
@@ -64,7 +144,23 @@ def test_client_detail_holdings_panel(snap_compare: Any, engine: Engine) -> None
             await pilot.press("down")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("tab", "tab", "right")
+        for _ in range(list(PANELS).index(panel)):
+            await pilot.press("right_square_bracket")
         await settle(pilot)
 
-    assert snap_compare(app_on(engine), terminal_size=SIZE, run_before=run_before)
+    return app_on(engine), run_before
+
+
+def test_client_detail_holdings_panel(snap_compare: Any, engine: Engine) -> None:
+    app, run_before = detail_panel(engine, "holdings")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_client_detail_goals_panel(snap_compare: Any, engine: Engine) -> None:
+    app, run_before = detail_panel(engine, "goals")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_client_detail_cases_panel(snap_compare: Any, engine: Engine) -> None:
+    app, run_before = detail_panel(engine, "cases")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

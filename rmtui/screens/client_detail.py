@@ -1,86 +1,83 @@
 """Client detail: the profile, check-in state, open follow-ups, the timeline of interactions and
-the panels (opportunities, holdings, goals, surveys, cases) of one client."""
+the panels (opportunities, holdings and revenue, goals, surveys, cases) of one client, with the
+keys that act on each."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent
 from textual.worker import get_current_worker
 
 from rmtui.db import session_scope
-from rmtui.models import Client, FollowUp
-from rmtui.queries.clients import DueState, client_due_state, get_client
-from rmtui.queries.follow_ups import open_follow_ups
+from rmtui.models import OPEN_STAGES, Case, FollowUp, Opportunity
 from rmtui.queries.interactions import InteractionRow, client_timeline
-from rmtui.screens import actions
-from rmtui.screens.client_panels import PANELS, ClientPanels, read_panels
-from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow, VirtualTable
+from rmtui.queries.opportunities import CLOSED_STAGES
+from rmtui.screens import actions, deal_actions, record_actions
+from rmtui.screens.client_dossier import (
+    FOLLOW_UP_COLUMNS,
+    TIMELINE_COLUMNS,
+    TIMELINE_PAGE,
+    ClientDossier,
+    due_text,
+    follow_up_cells,
+    heading_text,
+    profile_table,
+    read_dossier,
+    timeline_row,
+)
+from rmtui.screens.client_panels import (
+    CASES,
+    GOALS,
+    MAIN_TABLES,
+    PANEL_TABLES,
+    PANELS,
+    ClientPanels,
+    PanelTable,
+    aum_text,
+    compose_panels,
+    goal_detail,
+    revenue_table,
+)
+from rmtui.screens.client_picker import PickedClient
+from rmtui.screens.pipeline import StageMove
+from rmtui.widgets.value_trend import ValueTrend
+from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
 
-TIMELINE_PAGE = 100
 # Read the next page of the timeline when the cursor comes this close to its end.
 TIMELINE_LOOKAHEAD = 20
-DATE_FORMAT = "%d %b %Y"
-FOLLOW_UP_COLUMNS = (
-    TableColumn("due_on", "Due", 11),
-    TableColumn("title", "What to do"),
-    TableColumn("priority", "Priority", 8),
-)
-TIMELINE_COLUMNS = (
-    TableColumn("at", "When", 17),
-    TableColumn("kind", "Kind", 7),
-    TableColumn("direction", "Dir", 3),
-    TableColumn("subject", "Subject"),
-    TableColumn("duration", "Min", 4, align="right"),
-)
+
+# `wanted` for the row of the record added last (the highest id) of a table.
+NEWEST = -1
+# Keys shown together in the footer.
+STAGE_KEYS = Binding.Group("Stage", compact=True)
+PANEL_KEYS = Binding.Group("Panels", compact=True)
 
 
 @dataclass(frozen=True)
-class ClientDossier:
-    """Everything the detail screen shows of one client on one day."""
+class Undo:
+    """The last change `u` takes back, and what to say once it is taken back."""
 
-    client: Client
-    due: DueState
-    referred_by: str | None
-    follow_ups: list[FollowUp]
-    timeline: list[InteractionRow]
-    more_timeline: bool
-    panels: ClientPanels
-
-
-def read_dossier(*, session: Session, client_id: int, day: date) -> ClientDossier | None:
-    """Read what the detail screen shows of the client, or None when it is gone."""
-    client = get_client(session=session, client_id=client_id)
-    if client is None:
-        return None
-    referrer = None
-    if client.referred_by_id is not None:
-        referrer = get_client(session=session, client_id=client.referred_by_id)
-    timeline = client_timeline(session=session, client_id=client_id, limit=TIMELINE_PAGE + 1)
-    return ClientDossier(
-        client=client,
-        due=client_due_state(client, day=day),
-        referred_by=referrer.name if referrer else None,
-        follow_ups=open_follow_ups(session=session, client_id=client_id),
-        timeline=timeline[:TIMELINE_PAGE],
-        more_timeline=len(timeline) > TIMELINE_PAGE,
-        panels=read_panels(session=session, client_id=client_id, day=day),
-    )
+    take_back: Callable[[], object]
+    message: str = ""
 
 
 class ClientDetailScreen(Screen[None]):
-    """One client: profile, check-ins, follow-ups, timeline and panels."""
+    """One client: profile, check-ins, follow-ups, timeline and panels.
+
+    `a` adds to the active panel (or to the list of it that has the focus); `e`, `x`, `enter`
+    and the panel's own keys act on the row under the cursor once the focus is in the panel
+    (`[` and `]` switch panels and put the focus there). Outside the panels, `e` edits the
+    profile and `d`, `s`, `r` act on the focused follow-up.
+    """
 
     SCREEN_NAME = "Client detail"
     CSS_PATH = "client_detail.tcss"
@@ -88,11 +85,35 @@ class ClientDetailScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("l", "log", "Log"),
         Binding("f", "follow_up", "Follow-up"),
+        Binding("a", "add('deal')", "Add deal"),
+        Binding("a", "add('holding')", "Add holding value"),
+        Binding("a", "add('revenue')", "Add revenue"),
+        Binding("a", "add('goal')", "Add goal"),
+        Binding("a", "add('survey')", "Add survey"),
+        Binding("a", "add('case')", "Add case"),
+        Binding("e", "edit_row", "Edit row"),
         Binding("e", "edit_profile", "Edit profile"),
+        Binding("x", "remove", "Remove row"),
+        Binding("x", "lose_deal", "Deal lost…"),
+        Binding(
+            "greater_than_sign", "move_deal(True)", "Stage on", key_display=">", group=STAGE_KEYS
+        ),
+        Binding(
+            "less_than_sign", "move_deal(False)", "Stage back", key_display="<", group=STAGE_KEYS
+        ),
         Binding("d", "done", "Done"),
+        Binding("d", "resolve_case", "Resolve case…"),
         Binding("s", "snooze", "Snooze"),
         Binding("r", "reschedule", "Reschedule"),
-        Binding("u", "undo", "Undo", show=False),
+        Binding("c", "add_case", "New case", show=False),  # in the help and the cases hint
+        Binding("R", "export_review", "Review report"),
+        Binding(
+            "left_square_bracket", "panel(-1)", "Previous panel", key_display="[", group=PANEL_KEYS
+        ),
+        Binding(
+            "right_square_bracket", "panel(1)", "Next panel", key_display="]", group=PANEL_KEYS
+        ),
+        Binding("u", "undo", "Undo"),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -101,7 +122,9 @@ class ClientDetailScreen(Screen[None]):
         self.dossier: ClientDossier | None = None
         self.timeline: list[InteractionRow] = []
         self.more_timeline = False
-        self.undo_done: tuple[int, str] | None = None
+        self.last_undo: Undo | None = None
+        # The row each panel table's cursor goes to at the next load (e.g. a deal just added).
+        self.wanted: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,10 +147,7 @@ class ClientDetailScreen(Screen[None]):
                     empty_text="No interactions yet — press l to log one.",
                     id="timeline",
                 )
-        with TabbedContent(id="panels"):
-            for key, (label, _text) in PANELS.items():
-                with TabPane(label, id=f"panel-{key}"):
-                    yield Static("Loading…", id=f"panel-{key}-text", classes="panel-text")
+        yield from compose_panels()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -143,6 +163,15 @@ class ClientDetailScreen(Screen[None]):
         """The timeline of interactions."""
         return self.query_one("#timeline", VirtualTable)
 
+    @property
+    def panels(self) -> TabbedContent:
+        """The tabs of the panels."""
+        return self.query_one("#panels", TabbedContent)
+
+    def panel_table(self, spec: PanelTable) -> VirtualTable:
+        """The table widget of one of the panels' tables."""
+        return self.query_one(f"#{spec.id}", VirtualTable)
+
     # -- reading -------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-detail")
@@ -153,6 +182,12 @@ class ClientDetailScreen(Screen[None]):
             dossier = read_dossier(session=session, client_id=self.client_id, day=day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_dossier, dossier)
+
+    def reload(self, *, table: str | None = None, key: int | None = None) -> None:
+        """Read the client again; the cursor of `table` goes to the row of record `key`."""
+        if table is not None and key is not None:
+            self.wanted[table] = key
+        self.load()
 
     def show_dossier(self, dossier: ClientDossier | None) -> None:
         """Fill every part of the screen from `dossier`."""
@@ -170,25 +205,18 @@ class ClientDetailScreen(Screen[None]):
         self._show_follow_ups(dossier.follow_ups, day)
         self.timeline, self.more_timeline = list(dossier.timeline), dossier.more_timeline
         self._show_timeline(keep_key=None)
-        for key, (_label, text) in PANELS.items():
-            self.query_one(f"#panel-{key}-text", Static).update(text(dossier.panels))
+        self._show_panels(dossier.panels)
         if first_time:
             table = self.follow_ups_table if dossier.follow_ups else self.timeline_table
             table.focus()
+        self.refresh_bindings()
 
     def _show_follow_ups(self, follow_ups: list[FollowUp], day: date) -> None:
-        table = self.follow_ups_table
         rows = [
             TableRow(follow_up.id or 0, follow_up_cells(follow_up, day)) for follow_up in follow_ups
         ]
-        table.show(
-            len(rows),
-            lambda offset, limit: rows[offset : offset + limit],
-            keep_key=table.current_key,
-            first_block=rows[:BLOCK_SIZE],  # where the kept follow-up is looked for
-        )
+        show_rows(self.follow_ups_table, rows, keep_key=self.follow_ups_table.current_key)
         self.query_one("#follow-ups-title", Static).update(f"Open follow-ups ({len(rows)})")
-        self.refresh_bindings()
 
     def _show_timeline(self, *, keep_key: int | None) -> None:
         rows = self.timeline
@@ -202,9 +230,33 @@ class ClientDetailScreen(Screen[None]):
         shown = f"{len(rows)} shown, more as you scroll" if self.more_timeline else f"{len(rows)}"
         self.query_one("#timeline-title", Static).update(f"Timeline, newest first ({shown})")
 
+    def _show_panels(self, panels: ClientPanels) -> None:
+        for spec in PANEL_TABLES.values():
+            table = self.panel_table(spec)
+            rows = spec.rows(panels)
+            keep = self.wanted.pop(spec.id, table.current_key)
+            if keep == NEWEST:
+                keep = max((row.key for row in rows), default=None)
+            show_rows(table, rows, keep_key=keep)
+        self.query_one("#aum-line", Static).update(aum_text(panels))
+        self.query_one("#aum-trend", ValueTrend).show_trend(panels.aum_trend, label="AUM")
+        self.query_one("#revenue-periods", Static).update(revenue_table(panels))
+        self._show_goal_detail()
+
+    def _show_goal_detail(self) -> None:
+        if self.dossier is None:
+            return
+        panels = self.dossier.panels
+        key = self.panel_table(GOALS).current_key
+        found = [(goal, status) for goal, status in panels.goals if goal.id == key]
+        detail = goal_detail(*found[0], panels.day) if found else ""
+        self.query_one("#goal-detail", Static).update(detail)
+
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         self.refresh_bindings()
         table = event.table
+        if table.id == "goals":
+            self._show_goal_detail()
         near_end = table.cursor >= len(self.timeline) - TIMELINE_LOOKAHEAD
         if table.id == "timeline" and self.more_timeline and near_end and self.timeline:
             last = self.timeline[-1]
@@ -227,21 +279,86 @@ class ClientDetailScreen(Screen[None]):
         self.more_timeline = len(rows) > TIMELINE_PAGE
         self._show_timeline(keep_key=self.timeline_table.current_key)
 
-    # -- keys ----------------------------------------------------------------------------------
+    # -- where the keys act --------------------------------------------------------------------
+
+    def active_panel(self) -> str:
+        """The key of the panel whose tab is active."""
+        key = self.panels.active.removeprefix("panel-")
+        return key if key in PANELS else next(iter(PANELS))
+
+    def in_panels(self) -> bool:
+        """Whether the focus is in the panels (their tabs or a table of the active one)."""
+        focused = self.focused
+        return focused is not None and self.panels in focused.ancestors_with_self
+
+    def acting_table(self) -> PanelTable:
+        """The table of the active panel that `a`, `e` and `x` act on: the focused one, else
+        the panel's main table."""
+        focused = self.focused
+        spec = PANEL_TABLES.get(focused.id or "") if focused is not None else None
+        if spec is not None and spec.panel == self.active_panel():
+            return spec
+        return MAIN_TABLES[self.active_panel()]
+
+    def selected(self, kind: str | None = None) -> int | None:
+        """The record under the cursor of the acting table (when it lists `kind`)."""
+        spec = self.acting_table()
+        if kind is not None and spec.kind != kind:
+            return None
+        return self.panel_table(spec).current_key
+
+    def _selected_deal(self) -> Opportunity | None:
+        key = self.selected("deal")
+        deals = self.dossier.panels.opportunities if self.dossier else []
+        return next((deal for deal in deals if deal.id == key), None)
+
+    def _selected_case(self) -> Case | None:
+        key = self.selected("case")
+        cases = self.dossier.panels.cases if self.dossier else []
+        return next((case for case in cases if case.id == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.dossier is None and action not in ("back", "undo"):
+            return None
+        if action in PANEL_ACTIONS:
+            return self._check_panel_action(action, parameters)
         if action in ("done", "snooze", "reschedule"):
+            if self.in_panels():
+                return False  # the panel's own keys show instead
             return None if self._focused_follow_up() is None else True
+        if action == "edit_profile":
+            return not self.in_panels()
         if action == "undo":
-            return self.undo_done is not None
+            return self.last_undo is not None
         return True
 
+    def _check_panel_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Whether a panel key applies: False (hidden) when it is not this panel's, None (shown
+        dimmed) when its row is missing or cannot take it."""
+        spec = self.acting_table()
+        if action == "add":
+            return parameters[0] == spec.kind
+        if not self.in_panels() or spec.kind not in PANEL_ACTIONS[action]:
+            return False
+        if action in ("move_deal", "lose_deal"):
+            deal = self._selected_deal()
+            return None if deal is None or not can_move(deal, action, parameters) else True
+        if action == "resolve_case":
+            case = self._selected_case()
+            return None if case is None or case.resolved_on is not None else True
+        return None if self.selected() is None else True
+
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.refresh_bindings()
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
 
     def _focused_follow_up(self) -> int | None:
         table = self.follow_ups_table
         return table.current_key if table.has_focus else None
+
+    # -- the client and follow-ups -------------------------------------------------------------
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -259,6 +376,8 @@ class ClientDetailScreen(Screen[None]):
         event.stop()
         if event.table.id == "follow-ups":
             actions.edit_follow_up(self, event.key, on_saved=self.load)
+        elif event.table.id in PANEL_TABLES:
+            self._edit(PANEL_TABLES[event.table.id], event.key)
 
     def action_done(self) -> None:
         follow_up_id = self._focused_follow_up()
@@ -268,16 +387,20 @@ class ClientDetailScreen(Screen[None]):
             )
 
     def _done(self, follow_up_id: int, title: str) -> None:
-        self.undo_done = (follow_up_id, title)
+        self.last_undo = Undo(
+            lambda: actions.reopen_follow_up(self, follow_up_id, on_saved=self.load),
+            f"Open again: {title}",
+        )
         self.notify(f"Done: {title} — press u to undo.", markup=False)
         self.load()
 
     def action_undo(self) -> None:
-        if self.undo_done is not None:
-            follow_up_id, title = self.undo_done
-            self.undo_done = None
-            actions.reopen_follow_up(self, follow_up_id, on_saved=self.load)
-            self.notify(f"Open again: {title}", markup=False)
+        undo, self.last_undo = self.last_undo, None
+        if undo is not None:
+            undo.take_back()
+            if undo.message:
+                self.notify(undo.message, markup=False)
+            self.refresh_bindings()
 
     def action_snooze(self) -> None:
         follow_up_id = self._focused_follow_up()
@@ -289,124 +412,118 @@ class ClientDetailScreen(Screen[None]):
         if follow_up_id is not None:
             actions.reschedule_follow_up(self, follow_up_id, on_saved=self.load)
 
+    def action_export_review(self) -> None:
+        record_actions.export_review(self, self.client_id)
 
-# -- what the screen says ----------------------------------------------------------------------
+    # -- the panels ----------------------------------------------------------------------------
 
+    def action_panel(self, step: int) -> None:
+        keys = list(PANELS)
+        self.show_panel(keys[(keys.index(self.active_panel()) + step) % len(keys)])
 
-def heading_text(client: Client) -> Text:
-    """The client's name with kind, status and tier."""
-    heading = Text(client.name, style="bold")
-    heading.append(f"   {client.kind} · {client.status} · tier {client.tier}", style="dim")
-    if client.archived:
-        heading.append("   ARCHIVED", style="bold red")
-    return heading
+    def show_panel(self, key: str) -> None:
+        """Make panel `key` the active one and put the focus in its main table."""
+        self.panels.active = f"panel-{key}"
+        self.call_after_refresh(self.panel_table(MAIN_TABLES[key]).focus)
 
+    def action_add(self, kind: str) -> None:
+        if kind == "deal":
+            client = PickedClient(self.client_id, self.dossier.client.name if self.dossier else "")
+            deal_actions.add_deal(
+                self, client, on_saved=lambda deal_id: self.reload(table="deals", key=deal_id)
+            )
+        elif kind == "case":
+            self.action_add_case()
+        else:
+            table = self.acting_table().id
+            record_actions.add_record(
+                self, kind, self.client_id, on_saved=lambda: self.reload(table=table, key=NEWEST)
+            )
 
-def due_text(client: Client, due: DueState, day: date) -> Text:
-    """Cadence, last contact and the check-in state in one line."""
-    line = Text()
-    if client.archived:
-        line.append("Archived: no check-ins.", style="dim")
-    elif due.due_on is None:
-        reason = "a former client" if client.status == "former" else f"a {client.status}"
-        line.append(f"No check-ins due: {client.name} is {reason}.", style="dim")
-    elif due.overdue and due.days_overdue == 0:
-        line.append("Due for a check-in today", style="bold red")
-    elif due.overdue:
-        line.append(f"Due for a check-in since {_days(due.days_overdue)}", style="bold red")
-        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="red")
-    else:
-        line.append(f"Next check-in in {_days((due.due_on - day).days)}", style="bold green")
-        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
-    line.append(f"  ·  every {_days(client.checkin_every_days)}", style="dim")
-    line.append("  ·  ")
-    line.append_text(last_contact_text(due.last_contact_on, day))
-    return line
+    def action_add_case(self) -> None:
+        record_actions.add_case(self, self.client_id, on_saved=self._case_opened)
 
+    def _case_opened(self) -> None:
+        if self.active_panel() != "cases":
+            self.show_panel("cases")
+        self.reload(table=CASES.id, key=NEWEST)
 
-def last_contact_text(last_contact_on: date | None, day: date) -> Text:
-    """When the client was last contacted, and how long ago."""
-    if last_contact_on is None:
-        return Text("never contacted", style="yellow")
-    ago = (day - last_contact_on).days
-    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{_days(ago)} ago"
-    return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
+    def action_edit_row(self) -> None:
+        spec = self.acting_table()
+        key = self.selected()
+        if key is not None:
+            self._edit(spec, key)
 
+    def _edit(self, spec: PanelTable, key: int) -> None:
+        if spec.kind == "deal":
+            deal_actions.edit_deal(self, key, on_saved=lambda _deal_id: self.load())
+        elif spec.kind == "case":
+            record_actions.edit_case(self, key, on_saved=self.load)
+        else:
+            record_actions.edit_record(self, spec.kind, key, on_saved=self.load)
 
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
+    def action_remove(self) -> None:
+        spec = self.acting_table()
+        key = self.selected()
+        if key is not None and spec.kind in PANEL_ACTIONS["remove"]:
+            record_actions.delete_record(self, spec.kind, key, on_saved=self.load)
 
+    def action_move_deal(self, forward: bool) -> None:
+        deal = self._selected_deal()
+        if deal is not None and deal.id is not None:
+            deal_actions.move_deal(self, deal.id, forward=forward, on_saved=self._deal_moved)
 
-def profile_table(dossier: ClientDossier, day: date) -> Table:
-    """The profile as label / value lines, with the notes below."""
-    client = dossier.client
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="dim", no_wrap=True)
-    table.add_column(overflow="fold")
-    place = ", ".join(part for part in (client.city, client.country) if part)
-    birthday = None
-    if client.birthday:
-        age = (
-            day.year
-            - client.birthday.year
-            - ((day.month, day.day) < (client.birthday.month, client.birthday.day))
+    def action_lose_deal(self) -> None:
+        deal = self._selected_deal()
+        if deal is not None and deal.id is not None:
+            deal_actions.lose_deal(self, deal.id, on_saved=self._deal_moved)
+
+    def _deal_moved(self, before: StageMove) -> None:
+        self.last_undo = Undo(lambda: deal_actions.put_back(self, before, on_saved=self.load))
+        self.load()
+
+    def action_resolve_case(self) -> None:
+        case = self._selected_case()
+        if case is None or case.id is None:
+            return
+        case_id = case.id
+        record_actions.resolve_case(
+            self, case_id, on_saved=lambda subject: self._resolved(case_id, subject)
         )
-        birthday = f"{client.birthday:{DATE_FORMAT}} ({age})"
-    rows = (
-        ("Kind", client.kind),
-        ("Status", client.status),
-        ("Tier", client.tier),
-        ("Company", client.company),
-        ("E-mail", client.email),
-        ("Phone", client.phone),
-        ("City", place),
-        ("Birthday", birthday),
-        ("Channel", client.preferred_channel),
-        ("Source", client.source),
-        ("Referred by", dossier.referred_by),
-        ("Tags", ", ".join(client.tags or [])),
-        ("Risk profile", client.risk_profile),
-        ("Client since", _date(client.client_since)),
-        ("Client until", _date(client.client_until)),
-        ("Added", _date(client.created_on)),
-    )
-    for label, value in rows:
-        if label == "Client until" and not value:
-            continue
-        table.add_row(label, value or Text("—", style="dim"))
-    table.add_row("", "")
-    table.add_row("Notes", client.notes or Text("—", style="dim"))
-    return table
+
+    def _resolved(self, case_id: int, subject: str) -> None:
+        self.last_undo = Undo(
+            lambda: record_actions.reopen_case(self, case_id, on_saved=self.load),
+            f"Open again: {subject}",
+        )
+        self.notify(f"Press u to undo resolving “{subject}”.", markup=False)
+        self.load()
 
 
-def _date(day: date | None) -> str | None:
-    return f"{day:{DATE_FORMAT}}" if day else None
+# Panel keys and the kinds of record (tables) they act on.
+PANEL_ACTIONS: dict[str, tuple[str, ...]] = {
+    "add": ("deal", "holding", "revenue", "goal", "survey", "case"),
+    "edit_row": ("deal", "holding", "revenue", "goal", "survey", "case"),
+    "remove": ("holding", "revenue", "goal", "survey"),
+    "move_deal": ("deal",),
+    "lose_deal": ("deal",),
+    "resolve_case": ("case",),
+}
 
 
-def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
-    """The cells of an open follow-up: due date (coloured when late or today), title, priority."""
-    due = follow_up.due_on
-    style = "bold red" if due < day else "bold yellow" if due == day else ""
-    priority = Text(
-        follow_up.priority, style="bold yellow" if follow_up.priority == "high" else "dim"
-    )
-    return (Text(f"{due:{DATE_FORMAT}}", style=style), follow_up.title, priority)
+def can_move(deal: Opportunity, action: str, parameters: tuple[object, ...]) -> bool:
+    """Whether a deal can be moved on (not once won or lost), back (not as a lead) or lost."""
+    closed = deal.stage in CLOSED_STAGES
+    if action == "lose_deal" or parameters[0]:
+        return not closed
+    return deal.stage != OPEN_STAGES[0]
 
 
-def timeline_row(row: InteractionRow) -> TableRow:
-    """One interaction of the timeline: when, kind, direction, subject (with notes), minutes."""
-    subject = Text(row.subject)
-    if row.notes:
-        subject.append(f" — {' '.join(row.notes.split())}", style="dim")
-    kind_style = "dim" if row.kind == "note" else ""
-    minutes = str(row.duration_min) if row.duration_min is not None else ""
-    return TableRow(
-        row.id,
-        (
-            f"{row.at:%Y-%m-%d %H:%M}",
-            Text(row.kind, style=kind_style),
-            row.direction,
-            subject,
-            minutes,
-        ),
+def show_rows(table: VirtualTable, rows: list[TableRow], *, keep_key: int | None) -> None:
+    """Show `rows` (all read already) in `table`, the cursor kept on `keep_key` when listed."""
+    table.show(
+        len(rows),
+        lambda offset, limit: rows[offset : offset + limit],
+        keep_key=keep_key,
+        first_block=rows[:BLOCK_SIZE],  # where the kept row is looked for
     )
