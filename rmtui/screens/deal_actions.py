@@ -18,7 +18,7 @@ from rmtui.queries.common import fetch
 from rmtui.queries.opportunities import CLOSED_STAGES, move_stage, set_stage
 from rmtui.screens.actions import as_typed, rm_app, saved
 from rmtui.screens.client_picker import PickedClient
-from rmtui.screens.pipeline import StageMove, _deal_for_form, save_deal
+from rmtui.screens.pipeline import StageMove, deal_for_form, save_deal
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -37,7 +37,7 @@ def edit_deal(
     screen: Screen[Any], opportunity_id: int, *, on_saved: Callable[[int], object] | None = None
 ) -> None:
     """Ask for changes to a deal (its stage too) and save them; `on_saved` gets its id."""
-    found = saved(screen, lambda session: _deal_for_form(session, opportunity_id))
+    found = saved(screen, lambda session: deal_for_form(session, opportunity_id))
     if found is not None:
         client, typed = found
         _ask_deal(screen, opportunity_id, client, typed, on_saved)

@@ -314,7 +314,7 @@ class PipelineScreen(Screen[None]):
         deal = self._chosen_deal()
         if deal is None:
             return
-        found = actions.saved(self, lambda session: _deal_for_form(session, deal.id))
+        found = actions.saved(self, lambda session: deal_for_form(session, deal.id))
         if found is not None:
             client, typed = found
             self._ask_deal(deal.id, client, typed)
@@ -401,7 +401,7 @@ def _stage_of(session: Session, opportunity_id: int) -> str:
     return fetch(session, Opportunity, opportunity_id).stage
 
 
-def _deal_for_form(session: Session, opportunity_id: int) -> tuple[PickedClient, dict[str, Any]]:
+def deal_for_form(session: Session, opportunity_id: int) -> tuple[PickedClient, dict[str, Any]]:
     """The deal's client and its values as the form shows them."""
     from rmtui.models import Client, Opportunity
     from rmtui.queries.common import fetch
