@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0002")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000

@@ -9,19 +9,39 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
+    ScalarSelect,
+    Select,
     Table,
     and_,
     case,
+    delete,
     func,
+    insert,
     literal_column,
     or_,
     select,
     type_coerce,
+    update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
-from rmtui.models import Case, Client, Holding, Interaction, Opportunity, Revenue, Survey, Target
+from rmtui.models import (
+    CONTACT_DAY,
+    HOLDING_TABLE,
+    NOT_SUPERSEDED,
+    REVENUE_DAY,
+    Case,
+    Client,
+    Interaction,
+    Opportunity,
+    Revenue,
+    Survey,
+    Target,
+)
 from rmtui.money import from_cents, money_text
 from rmtui.periods import Period, previous_period
 
@@ -54,10 +74,16 @@ REVENUE: Table = Revenue.__table__  # type: ignore[attr-defined]
 SURVEY: Table = Survey.__table__  # type: ignore[attr-defined]
 OPPORTUNITY: Table = Opportunity.__table__  # type: ignore[attr-defined]
 CASE: Table = Case.__table__  # type: ignore[attr-defined]
-HOLDING: Table = Holding.__table__  # type: ignore[attr-defined]
+HOLDING: Table = HOLDING_TABLE
 TARGET: Table = Target.__table__  # type: ignore[attr-defined]
 # Written literally (not as a bound parameter) so SQLite can use ix_interaction_contact.
 NOT_A_NOTE: ColumnElement[str] = literal_column("'note'")
+# Up to this many clients last contacted after a period's end are found through the index on
+# last_contact_on; more are read from the client table in order (see _client_columns).
+FEW_CONTACTED_AFTER = 2000
+# Looking up one client's contacts in the contact index costs about as much as reading three
+# contacts of a period in date order: clients_contacted does whichever costs less.
+LOOKUPS_PER_CONTACT_READ = 3
 
 
 @dataclass(frozen=True)
@@ -150,8 +176,9 @@ def compute_kpis(*, session: Session, start: date, end: date) -> dict[str, Any]:
     kpis.update(_survey_kpis(session, start, end))
     kpis["pipeline_conversion"] = _pipeline_conversion(session, start, end)
     kpis["cases_on_time"] = _cases_on_time(session, start, end)
-    kpis.update(_contact_kpis(session, start, end))
-    kpis["checkin_coverage"] = _checkin_coverage(session, end)
+    later = _contacted_after(session, end)
+    kpis.update(_contact_kpis(session, start, end, later))
+    kpis["checkin_coverage"] = _checkin_coverage(session, end, later)
     kpis["aum"] = _aum(session, end)
     return kpis
 
@@ -190,8 +217,11 @@ def ratio(part: int | Decimal, whole: int | Decimal | None) -> float | None:
 
 def active_on(day: date) -> ColumnElement[bool]:
     """SQL condition: the client is active on `day` (became a client, not yet ended)."""
-    until = CLIENT.c.client_until
-    return and_(CLIENT.c.client_since <= day, or_(until.is_(None), until > day))
+    return _active(day, CLIENT.c.client_since, CLIENT.c.client_until)
+
+
+def _active(day: date, since: Any, until: Any) -> ColumnElement[bool]:
+    return and_(since <= day, or_(until.is_(None), until > day))
 
 
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -203,17 +233,20 @@ def _between(column: Any, start: date, end: date) -> ColumnElement[bool]:
 
 
 def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
-    """clients_start, retained, retention_rate, new_clients, lost_clients, lead_conversion."""
+    """clients_start, retained, retention_rate, new_clients, lost_clients, lead_conversion.
+
+    Each count reads one range of a client index (since/until, until, created_on).
+    """
     eve = start - timedelta(days=1)
-    since, created = CLIENT.c.client_since, CLIENT.c.created_on
-    was_lead = and_(_between(created, start, end), or_(since.is_(None), since > created))
+    since, until, created = CLIENT.c.client_since, CLIENT.c.client_until, CLIENT.c.created_on
+    was_lead = or_(since.is_(None), since > created)
     query = select(
-        _count_where(active_on(eve)),
-        _count_where(and_(active_on(eve), active_on(end))),
-        _count_where(_between(since, start, end)),
-        _count_where(_between(CLIENT.c.client_until, start, end)),
-        _count_where(was_lead),
-        _count_where(and_(was_lead, since <= end)),
+        _count(since <= eve, or_(until.is_(None), until > eve)),
+        _count(since <= eve, or_(until.is_(None), until > end)),
+        _count(_between(since, start, end)),
+        _count(_between(until, start, end)),
+        _count(_between(created, start, end), was_lead),
+        _count(_between(created, start, end), was_lead, since <= end),
     )
     at_start, retained, new, lost, leads, converted = session.execute(query).one()
     return {
@@ -226,15 +259,15 @@ def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
     }
 
 
+def _count(*conditions: ColumnElement[bool]) -> ScalarSelect[int]:
+    """SQL: how many clients meet every one of `conditions` (a scalar subquery)."""
+    return select(func.count()).select_from(CLIENT).where(*conditions).scalar_subquery()
+
+
 def _revenue_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
-    """revenue, revenue_previous and revenue_growth, from one pass over both periods."""
+    """revenue, revenue_previous and revenue_growth, from the daily revenue roll-up."""
     before = previous_period(Period(start, end))
-    cents = type_coerce(REVENUE.c.amount, Integer)
-    on = REVENUE.c.on
-    query = select(
-        func.coalesce(func.sum(cents).filter(_between(on, start, end)), 0),
-        func.coalesce(func.sum(cents).filter(_between(on, before.start, before.end)), 0),
-    ).where(_between(on, before.start, end))
+    query = select(_revenue_between(start, end), _revenue_between(before.start, before.end))
     now_cents, before_cents = session.execute(query).one()
     revenue, revenue_previous = from_cents(now_cents), from_cents(before_cents)
     return {
@@ -242,6 +275,12 @@ def _revenue_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
         "revenue_previous": revenue_previous,
         "revenue_growth": ratio(revenue - revenue_previous, revenue_previous),
     }
+
+
+def _revenue_between(start: date, end: date) -> ScalarSelect[int]:
+    """SQL: revenue in cents booked from `start` to `end`, from the daily roll-up."""
+    cents = func.coalesce(func.sum(type_coerce(REVENUE_DAY.c.amount, Integer)), 0)
+    return select(cents).where(_between(REVENUE_DAY.c.on, start, end)).scalar_subquery()
 
 
 def _survey_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
@@ -283,16 +322,81 @@ def _cases_on_time(session: Session, start: date, end: date) -> float | None:
     return ratio(on_time, resolved)
 
 
-def _contact_kpis(session: Session, start: date, end: date) -> dict[str, int]:
-    """interactions (contacts, notes not counted) and clients_contacted in the period."""
+def _contacted_after(session: Session, end: date) -> int:
+    """How many clients have a stored last contact after `end` (none for a current period)."""
+    query = select(func.count()).where(CLIENT.c.last_contact_on > end)
+    return int(session.execute(query).scalar_one())
+
+
+def _client_columns(later: int) -> tuple[Any, Any, Any]:
+    """last_contact_on, client_since and client_until, for finding the `later` clients whose
+    stored last contact is after a day and looking up each one's contacts.
+
+    When more than FEW_CONTACTED_AFTER, the columns come unindexed, so that SQLite reads the
+    client table in id order: the look-ups that follow then go through the contact index in
+    order instead of jumping about.
+    """
+    columns = (CLIENT.c.last_contact_on, CLIENT.c.client_since, CLIENT.c.client_until)
+    if later <= FEW_CONTACTED_AFTER:
+        return columns
+    return tuple(unindexed(column) for column in columns)  # type: ignore[return-value]
+
+
+def unindexed(column: Any) -> ColumnElement[Any]:
+    """SQL: `+column`, the column's value that SQLite will not look up through an index."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _contact_kpis(session: Session, start: date, end: date, later: int) -> dict[str, int]:
+    """interactions (contacts, notes not counted) and clients_contacted in the period;
+    `later` clients have a stored last contact after `end`."""
+    in_period = _between(CONTACT_DAY.c.on, start, end)
+    contacts = session.execute(
+        select(func.coalesce(func.sum(CONTACT_DAY.c.contacts), 0)).where(in_period)
+    ).scalar_one()
+    clients = _clients_contacted(session, start, end, later, contacts) if contacts else 0
+    return {"interactions": contacts, "clients_contacted": clients}
+
+
+def _clients_contacted(session: Session, start: date, end: date, later: int, contacts: int) -> int:
+    """Distinct clients among the `contacts` contacts from `start` to `end`.
+
+    A client whose last contact of all time lies in the period was contacted in it; each of
+    the `later` ones, last contacted after the period, is looked up in the contact index.
+    When reading the period's contacts costs less than those look-ups (a period long past),
+    the contacts are read instead.
+    """
+    if contacts < later * LOOKUPS_PER_CONTACT_READ:
+        return int(session.execute(_distinct_contacted(start, end)).scalar_one())
+    stored = CLIENT.c.last_contact_on
+    last_in_period = select(func.count()).where(_between(stored, start, end)).scalar_subquery()
+    earlier = (
+        select(func.count())
+        .where(stored > end, _contacts_between(start, end).exists())
+        .scalar_subquery()
+    )
+    return int(session.execute(select(last_in_period + earlier)).scalar_one())
+
+
+def _contacts_between(start: date, end: date) -> Select[Any]:
+    """SQL: the client's contacts from `start` to `end` (correlated to CLIENT)."""
     at = INTERACTION.c.at
-    query = select(func.count(), func.count(INTERACTION.c.client_id.distinct())).where(
+    return select(INTERACTION.c.id).where(
+        INTERACTION.c.client_id == CLIENT.c.id,
+        INTERACTION.c.kind != NOT_A_NOTE,
+        at >= datetime.combine(start, time.min),
+        at < _start_of_day_after(end),
+    )
+
+
+def _distinct_contacted(start: date, end: date) -> Select[Any]:
+    """SQL: distinct clients among the contacts from `start` to `end`, read by date."""
+    at = INTERACTION.c.at
+    return select(func.count(INTERACTION.c.client_id.distinct())).where(
         at >= datetime.combine(start, time.min),
         at < _start_of_day_after(end),
         INTERACTION.c.kind != NOT_A_NOTE,
     )
-    contacts, clients = session.execute(query).one()
-    return {"interactions": contacts, "clients_contacted": clients}
 
 
 def _start_of_day_after(day: date) -> datetime:
@@ -322,42 +426,89 @@ def last_contact_on(day: date) -> ColumnElement[Any]:
     )
 
 
-def _checkin_coverage(session: Session, end: date) -> float | None:
-    """100 * clients active on `end` contacted within their cadence / clients active on `end`."""
+def checkin_due() -> ColumnElement[float]:
+    """SQL: the Julian day a client's check-in falls due counting from their stored last
+    contact (or client_since): the expression ix_client_checkin_due is built on."""
+    since = func.coalesce(CLIENT.c.last_contact_on, CLIENT.c.client_since)
+    return func.julianday(since) + CLIENT.c.checkin_every_days  # type: ignore[no-any-return]
+
+
+def rarely(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """SQL: `condition`, marked as rarely true so that SQLite reads it from its index rather
+    than from an index on one of the other conditions (the book has no planner statistics)."""
+    return func.unlikely(condition)  # type: ignore[no-any-return]
+
+
+def _checkin_coverage(session: Session, end: date, later: int) -> float | None:
+    """100 * clients active on `end` contacted within their cadence / clients active on `end`.
+
+    Clients whose stored last contact is not after `end` are counted from the check-in index
+    (contacted within the cadence = not yet due on `end`); the `later` ones, contacted after
+    `end`, look up their last contact on `end` in the interaction index.
+    """
+    stored = CLIENT.c.last_contact_on
+    up_to_end = (
+        select(func.count())
+        .where(rarely(checkin_due() > func.julianday(end.isoformat())), stored <= end)
+        .where(active_on(end))
+        .scalar_subquery()
+    )
     last = last_contact_on(end)
     days_since = func.julianday(end.isoformat()) - func.julianday(last)
-    within = and_(last.is_not(None), days_since < CLIENT.c.checkin_every_days)
-    query = select(_count_where(within), func.count()).where(active_on(end))
-    covered, active = session.execute(query).one()
-    return ratio(covered, active)
+    stored_later, since, until = _client_columns(later)
+    after_end = (
+        select(func.count())
+        .where(stored_later > end, _active(end, since, until))
+        .where(days_since < CLIENT.c.checkin_every_days)
+        .scalar_subquery()
+    )
+    active = select(func.count()).where(active_on(end)).scalar_subquery()
+    covered_before, covered_after, active_count = session.execute(
+        select(up_to_end, after_end, active)
+    ).one()
+    return ratio(covered_before + covered_after, active_count)
 
 
 def _aum(session: Session, end: date) -> Decimal:
-    """Sum over active clients' accounts of the latest holding value on or before `end`."""
-    latest = (
-        select(HOLDING.c.client_id, HOLDING.c.account, func.max(HOLDING.c.as_of).label("as_of"))
-        .where(HOLDING.c.as_of <= end)
-        .group_by(HOLDING.c.client_id, HOLDING.c.account)
-        .subquery("latest")
+    """Sum over active clients' accounts of the latest holding value on or before `end`.
+
+    A snapshot is the account's value on `end` when as_of <= end < superseded_on (kept by
+    triggers; of two snapshots on one day the one entered last supersedes the other).
+    """
+    in_effect = and_(HOLDING.c.superseded_on > end, HOLDING.c.as_of <= end)
+    cents = func.coalesce(func.sum(type_coerce(HOLDING.c.value, Integer)), 0)
+    query = (
+        select(cents)
+        .select_from(HOLDING.join(CLIENT, CLIENT.c.id == HOLDING.c.client_id))
+        .where(in_effect, active_on(end))
     )
-    same_day = HOLDING.alias("same_day")
-    # Of two snapshots of one account on the same day, the one entered last counts.
-    last_entered = (
-        select(func.max(same_day.c.id))
-        .where(
-            same_day.c.client_id == latest.c.client_id,
-            same_day.c.account == latest.c.account,
-            same_day.c.as_of == latest.c.as_of,
-        )
-        .correlate(latest)
+    return from_cents(session.execute(query).scalar_one())
+
+
+def refill_summaries(*, connection: Connection) -> None:
+    """Recompute from the rows every summary the KPI triggers keep: holding.superseded_on and
+    the daily revenue and contact roll-ups. For bulk loads that set the triggers aside."""
+    later = HOLDING.alias("later")
+    next_as_of = (
+        select(func.min(later.c.as_of))
+        .where(later.c.client_id == HOLDING.c.client_id, later.c.account == HOLDING.c.account)
+        .where(later.c.as_of >= HOLDING.c.as_of)
+        .where(or_(later.c.as_of > HOLDING.c.as_of, later.c.id > HOLDING.c.id))
         .scalar_subquery()
     )
-    snapshots = latest.join(CLIENT, CLIENT.c.id == latest.c.client_id).join(
-        HOLDING, HOLDING.c.id == last_entered
+    not_superseded: ColumnElement[str] = literal_column(f"'{NOT_SUPERSEDED}'")
+    connection.execute(
+        update(HOLDING).values(superseded_on=func.coalesce(next_as_of, not_superseded))
     )
-    cents = func.coalesce(func.sum(type_coerce(HOLDING.c.value, Integer)), 0)
-    query = select(cents).select_from(snapshots).where(active_on(end))
-    return from_cents(session.execute(query).scalar_one())
+    revenue_days = select(REVENUE.c.on, func.sum(REVENUE.c.amount), func.count()).group_by(
+        REVENUE.c.on
+    )
+    connection.execute(delete(REVENUE_DAY))
+    connection.execute(insert(REVENUE_DAY).from_select(["on", "amount", "entries"], revenue_days))
+    day = func.date(INTERACTION.c.at)
+    contact_days = select(day, func.count()).where(INTERACTION.c.kind != NOT_A_NOTE).group_by(day)
+    connection.execute(delete(CONTACT_DAY))
+    connection.execute(insert(CONTACT_DAY).from_select(["on", "contacts"], contact_days))
 
 
 def kpi_display(key: str, value: Any) -> str:

@@ -9,11 +9,13 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Table,
     text,
 )
 from sqlmodel import Field, SQLModel
@@ -42,6 +44,13 @@ OPEN_STAGES = STAGES[:4]
 REVENUE_KINDS = ("fee", "commission", "interest", "other")
 CASE_KINDS = ("request", "complaint")
 CADENCE_BY_TIER = {"A": 30, "B": 90, "C": 180}
+# The day a client's check-in falls due (as a Julian day number), written exactly as the
+# queries write it so that SQLite serves them from ix_client_checkin_due.
+CHECKIN_DUE_SQL = "julianday(coalesce(last_contact_on, client_since)) + checkin_every_days"
+# A birthday's month and day (`MM-DD`), as ix_client_birthday_month_day and the agenda write it.
+BIRTHDAY_MONTH_DAY_SQL = "strftime('%m-%d', birthday)"
+# holding.superseded_on of a snapshot no later snapshot has replaced yet.
+NOT_SUPERSEDED = "9999-12-31"
 
 
 def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -72,6 +81,19 @@ class Client(SQLModel, table=True):
         CheckConstraint("checkin_every_days > 0", name="cadence_positive"),
         Index("ix_client_name_nocase", text("name COLLATE NOCASE")),
         Index("ix_client_archived_status", "archived", "status"),
+        Index("ix_client_since_until", "client_since", "client_until"),
+        Index("ix_client_created_on", "created_on", "client_since"),
+        Index(
+            "ix_client_checkin_due",
+            text(CHECKIN_DUE_SQL),
+            "tier",
+            "name",
+            "archived",
+            "client_since",
+            "client_until",
+            "last_contact_on",
+        ),
+        Index("ix_client_birthday_month_day", text(BIRTHDAY_MONTH_DAY_SQL)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -197,6 +219,22 @@ class Holding(SQLModel, table=True):
     value: Decimal = Field(sa_type=Money)
 
 
+# The as_of of the snapshot that replaced this one (the next of the same client and account in
+# (as_of, id) order), or NOT_SUPERSEDED: kept by triggers, so a snapshot is the account's value
+# on day d when as_of <= d < superseded_on. Not mapped: the app never reads or writes it.
+HOLDING_TABLE: Table = Holding.__table__  # type: ignore[attr-defined]
+HOLDING_TABLE.append_column(
+    Column("superseded_on", Date, nullable=False, server_default=NOT_SUPERSEDED)
+)
+Index(
+    "ix_holding_in_effect",
+    HOLDING_TABLE.c.superseded_on,
+    HOLDING_TABLE.c.as_of,
+    HOLDING_TABLE.c.client_id,
+    HOLDING_TABLE.c.value,
+)
+
+
 class FinancialGoal(SQLModel, table=True):
     """A client's financial goal: an amount to reach by a date."""
 
@@ -272,6 +310,23 @@ class AuditEntry(SQLModel, table=True):
     action: str
     changes: dict[str, object] = Field(default_factory=dict, sa_type=JSON)
 
+
+# Daily roll-ups kept by triggers for the KPIs: never written by the app, not interchanged.
+REVENUE_DAY = Table(
+    "revenue_day",
+    SQLModel.metadata,
+    Column("on", Date, primary_key=True),
+    Column("amount", Money(), nullable=False),
+    Column("entries", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+CONTACT_DAY = Table(
+    "contact_day",
+    SQLModel.metadata,
+    Column("on", Date, primary_key=True),
+    Column("contacts", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
 
 ENTITIES: dict[str, type[SQLModel]] = {
     "clients": Client,

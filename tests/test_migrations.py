@@ -1,0 +1,233 @@
+"""Opening a book written at an older schema: a backup first, every row kept, summaries filled,
+and a failed migration leaving the file as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from rmtui import db, paths
+from rmtui.db import BookError, make_engine, open_book, read_revision, session_scope
+from rmtui.models import (
+    Case,
+    Client,
+    FinancialGoal,
+    FollowUp,
+    Holding,
+    Interaction,
+    Opportunity,
+    Revenue,
+    Survey,
+    Target,
+)
+from tests.factories import make
+from tests.maintained import recomputed_summaries, stored_summaries
+
+OLD_TRIGGERS = {
+    "interaction_contact_added",
+    "interaction_contact_changed",
+    "interaction_contact_removed",
+}
+
+
+def upgrade(path: Path, revision: str) -> None:
+    """Bring the book at `path` to `revision`, as rmtui.db.upgrade_to_head does to head."""
+    from alembic import command
+
+    engine = make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config = db.alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def fill(session: Session) -> None:
+    """Rows of every table, with same-day holdings of one account and a note among contacts."""
+    ada = make(session, Client, name="Ada", birthday=date(1980, 12, 1), tags=["vip"])
+    bob = make(session, Client, name="Bob", referred_by_id=ada.id, client_since=None)
+    call = make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30))
+    make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 3, 9), kind="note")
+    make(session, Interaction, client_id=bob.id, at=datetime(2026, 11, 3, 10), kind="email")
+    make(session, FollowUp, client_id=ada.id, interaction_id=call.id, priority="high")
+    make(session, FollowUp, title="Plan the week")
+    make(session, Opportunity, client_id=ada.id, stage="won", closed_on=date(2026, 11, 20))
+    for on, amount in [
+        (date(2026, 11, 1), "100.10"),
+        (date(2026, 11, 1), "5"),
+        (date(2026, 12, 1), "7"),
+    ]:
+        make(session, Revenue, client_id=ada.id, on=on, amount=Decimal(amount))
+    for account, as_of, value in [
+        ("Main", date(2026, 9, 30), "1000"),
+        ("Main", date(2026, 10, 31), "1100"),
+        ("Main", date(2026, 10, 31), "1150.50"),
+        ("ISA", date(2026, 10, 31), "20"),
+    ]:
+        make(session, Holding, client_id=ada.id, account=account, as_of=as_of, value=Decimal(value))
+    make(session, FinancialGoal, client_id=ada.id, target_date=date(2040, 1, 1))
+    make(session, Survey, client_id=bob.id, csat=None, nps=3)
+    make(session, Case, client_id=bob.id, kind="complaint", resolved_on=date(2026, 11, 4))
+    make(session, Target)
+
+
+@pytest.fixture
+def old_book(tmp_path: Path) -> Path:
+    """A book at schema 0001 holding rows of every table."""
+    path = tmp_path / "old.db"
+    upgrade(path, "0001")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        fill(session)
+    engine.dispose()
+    assert read_revision(path) == "0001"
+    return path
+
+
+def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the book at `path`, by table, in the columns of 0001."""
+    with sqlite3.connect(path) as conn:
+        tables = [name for (name,) in conn.execute(_NAMES, ("table",))]
+        return {table: _rows(conn, table) for table in tables if table not in NEW_TABLES}
+
+
+_NAMES = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name"
+NEW_TABLES = {"revenue_day", "contact_day"}
+NEW_COLUMNS = {"superseded_on"}
+
+
+def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
+    columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    kept = ", ".join(f'"{column}"' for column in columns if column not in NEW_COLUMNS)
+    return conn.execute(f'SELECT {kept} FROM "{table}" ORDER BY rowid').fetchall()
+
+
+def schema_names(path: Path, kind: str) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {name for (name,) in conn.execute(_NAMES, (kind,))}
+
+
+def table_sql(path: Path, table: str) -> str:
+    with sqlite3.connect(path) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    return str(sql)
+
+
+def pre_migration_backups(path: Path) -> list[Path]:
+    return sorted(paths.backup_dir(path).glob(f"{path.stem}-*-pre-migration.db"))
+
+
+def test_an_old_book_is_backed_up_then_migrated_keeping_every_row(old_book: Path) -> None:
+    before = contents(old_book)
+    assert all(before[table] for table in ("client", "interaction", "holding", "revenue"))
+    assert all(rows for table, rows in before.items() if table != "alembic_version")
+    open_book(old_book).dispose()
+    assert read_revision(old_book) == "0002"
+    assert contents(old_book) == {**before, "alembic_version": [("0002",)]}
+    (backup,) = pre_migration_backups(old_book)
+    assert read_revision(backup) == "0001"
+    assert contents(backup) == before
+
+
+def test_the_migration_fills_the_summaries_for_the_rows_already_there(old_book: Path) -> None:
+    engine = open_book(old_book)
+    with session_scope(engine) as session:
+        superseded_on, revenue_days, contact_days = stored_summaries(session)
+        assert (superseded_on, revenue_days, contact_days) == recomputed_summaries(session)
+    engine.dispose()
+    assert sorted(superseded_on.values()) == [
+        date(2026, 10, 31),  # Main of 09-30, superseded on 10-31
+        date(2026, 10, 31),  # the first Main of 10-31, superseded the same day
+        date(9999, 12, 31),
+        date(9999, 12, 31),
+    ]
+    assert revenue_days[date(2026, 11, 1)] == (Decimal("105.10"), 2)
+    assert contact_days == {date(2026, 11, 2): 1, date(2026, 11, 3): 1}
+
+
+def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Path) -> None:
+    tables = ("client", "interaction", "follow_up", "revenue")
+    before = {table: table_sql(old_book, table) for table in tables}
+    engine = open_book(old_book)
+    assert {table: table_sql(old_book, table) for table in tables} == before
+    assert table_sql(old_book, "holding").startswith("CREATE TABLE holding (")
+    assert schema_names(old_book, "trigger") > OLD_TRIGGERS
+    with session_scope(engine) as session:
+        ada = session.get(Client, 1)
+        assert ada is not None
+        make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 28, 16))
+        make(session, Holding, client_id=ada.id, account="ISA", as_of=date(2026, 11, 28))
+    with session_scope(engine) as session:
+        assert session.get(Client, 1).last_contact_on == date(2026, 11, 28)  # type: ignore[union-attr]
+        assert stored_summaries(session) == recomputed_summaries(session)
+    engine.dispose()
+
+
+def test_a_book_migrated_and_a_new_book_have_the_same_schema(
+    old_book: Path, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "fresh.db"
+    open_book(fresh).dispose()
+    open_book(old_book).dispose()
+    for kind in ("table", "index", "trigger"):
+        assert schema_names(old_book, kind) == schema_names(fresh, kind), kind
+
+
+def test_a_failed_migration_leaves_the_book_as_it_was(
+    old_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = contents(old_book)
+    real_upgrade = db.upgrade_to_head
+
+    def upgrade_then_fail(path: Path, *, engine: Engine | None = None) -> None:
+        real_upgrade(path, engine=engine)
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(db, "upgrade_to_head", upgrade_then_fail)
+    with pytest.raises(BookError) as raised:
+        open_book(old_book)
+    message = str(raised.value)
+    assert "the disk is full" in message and "it was left as it was" in message
+    assert message.endswith(".") and message.count(". ") == 0 and "\n" not in message
+    assert read_revision(old_book) == "0001"
+    assert contents(old_book) == before
+    assert schema_names(old_book, "trigger") == OLD_TRIGGERS
+    (backup,) = pre_migration_backups(old_book)
+    assert str(backup) in message
+
+
+def test_a_book_at_the_current_schema_opens_without_a_backup(db_path: Path) -> None:
+    open_book(db_path).dispose()
+    assert read_revision(db_path) == "0002"
+    engine = open_book(db_path)
+    with session_scope(engine) as session:
+        make(session, Client)
+    engine.dispose()
+    open_book(db_path).dispose()
+    assert pre_migration_backups(db_path) == []
+
+
+def test_downgrade_to_0001_takes_the_summaries_away(old_book: Path, tmp_path: Path) -> None:
+    from alembic import command
+
+    open_book(old_book).dispose()
+    engine = make_engine(old_book)
+    with engine.begin() as connection:
+        config = db.alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    engine.dispose()
+    first = tmp_path / "first.db"
+    upgrade(first, "0001")
+    for kind in ("table", "index", "trigger"):
+        assert schema_names(old_book, kind) == schema_names(first, kind), kind
+    assert read_revision(old_book) == "0001"
