@@ -1,17 +1,31 @@
-"""The Today list: follow-ups, check-ins, cases and birthdays due on a day, one query each."""
+"""The Today list: follow-ups, check-ins, cases and birthdays due on a day, each section read
+through an index, whole or up to a limit with its full count."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
+from rmtui.kpi import checkin_due, rarely
 from rmtui.models import Case, Client, FollowUp
 from rmtui.queries.clients import active_on, last_contact_on, not_archived
-from rmtui.queries.common import columns_for, table_of
+from rmtui.queries.common import columns_for, page_limit, table_of
 
 CLIENT = table_of(Client)
 FOLLOW_UP = table_of(FollowUp)
@@ -19,6 +33,10 @@ CASE = table_of(Case)
 UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
 CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
+# A birthday's month and day, written literally (not as a bound parameter) so that SQLite
+# reads it from ix_client_birthday_month_day.
+MONTH_DAY: ColumnElement[str] = literal_column("'%m-%d'")
+Item = TypeVar("Item")
 SECTIONS = (
     ("overdue", "Overdue follow-ups"),
     ("due_today", "Follow-ups due today"),
@@ -80,7 +98,11 @@ class BirthdayItem:
 
 @dataclass(frozen=True)
 class Agenda:
-    """The Today list for one day, section by section."""
+    """The Today list for one day, section by section.
+
+    A section may hold only its first items (see build_agenda's `limit`); `totals` has how
+    many it has in all.
+    """
 
     day: date
     overdue: tuple[FollowUpItem, ...]
@@ -89,35 +111,74 @@ class Agenda:
     cases_due: tuple[CaseItem, ...]
     birthdays: tuple[BirthdayItem, ...]
     upcoming: tuple[FollowUpItem, ...]
+    totals: Mapping[str, int] = field(default_factory=dict)
 
     def sections(self) -> list[tuple[str, str, tuple[Any, ...]]]:
         """(key, title, items) of every section, in the order they are shown."""
         return [(key, title, getattr(self, key)) for key, title in SECTIONS]
 
+    def total(self, key: str) -> int:
+        """How many items the section `key` has in all, listed or not."""
+        return self.totals.get(key, len(getattr(self, key)))
+
+    def not_listed(self, key: str) -> int:
+        """How many items of the section `key` were left out by the limit."""
+        return self.total(key) - len(getattr(self, key))
+
     @property
     def is_empty(self) -> bool:
         """True when nothing at all is on the agenda."""
-        return not any(items for _key, _title, items in self.sections())
+        return not any(self.total(key) for key, _title in SECTIONS)
 
 
-def build_agenda(*, session: Session, day: date) -> Agenda:
-    """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1)."""
+@dataclass(frozen=True)
+class Section:
+    """One section's first items and how many it has in all."""
+
+    items: tuple[Any, ...]
+    total: int
+
+
+def build_agenda(*, session: Session, day: date, limit: int | None = None) -> Agenda:
+    """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1).
+
+    With a `limit`, each section holds at most that many items, first ones first, and the
+    agenda's totals say how many it has in all; so it takes as long for any size of book.
+    """
     due_on = FOLLOW_UP.c.due_on
     after = day + timedelta(days=1)
+    coming = and_(due_on >= after, due_on <= day + timedelta(days=UPCOMING_DAYS))
+    sections = {
+        "overdue": follow_ups_due(session, due_on < day, limit),
+        "due_today": follow_ups_due(session, due_on == day, limit),
+        "checkins_due": checkins_due(session, day, limit),
+        "cases_due": cases_due(session, day, limit),
+        "birthdays": birthdays(session, day, limit),
+        "upcoming": follow_ups_due(session, coming, limit),
+    }
     return Agenda(
-        day=day,
-        overdue=follow_ups_due(session, due_on < day),
-        due_today=follow_ups_due(session, due_on == day),
-        checkins_due=checkins_due(session, day),
-        cases_due=cases_due(session, day),
-        birthdays=birthdays(session, day),
-        upcoming=follow_ups_due(
-            session, and_(due_on >= after, due_on <= day + timedelta(days=UPCOMING_DAYS))
-        ),
+        day,
+        **{key: section.items for key, section in sections.items()},
+        totals={key: section.total for key, section in sections.items()},
     )
 
 
-def follow_ups_due(session: Session, when: ColumnElement[bool]) -> tuple[FollowUpItem, ...]:
+def _section(
+    session: Session, items: Sequence[Item], limit: int | None, count: Select[Any]
+) -> Section:
+    """`items` (at most `limit` of them) and their total: `count` is run only when the limit
+    may have left some out."""
+    total = len(items)
+    if limit is not None and total >= limit:
+        total = int(session.execute(count).scalar_one())
+    return Section(tuple(items), total)
+
+
+def _limited(query: Select[Any], limit: int | None) -> Select[Any]:
+    return query if limit is None else query.limit(page_limit(limit))
+
+
+def follow_ups_due(session: Session, when: ColumnElement[bool], limit: int | None) -> Section:
     """Open follow-ups whose due date meets `when`, of no client or a non-archived one,
     earliest first and high priority first within a day."""
     high_first = (FOLLOW_UP.c.priority == "high").desc()
@@ -128,31 +189,92 @@ def follow_ups_due(session: Session, when: ColumnElement[bool]) -> tuple[FollowU
         .where(or_(FOLLOW_UP.c.client_id.is_(None), not_archived()))
         .order_by(FOLLOW_UP.c.due_on, high_first, FOLLOW_UP.c.id)
     )
-    return tuple(FollowUpItem(*row) for row in session.execute(query))
+    items = [FollowUpItem(*row) for row in session.execute(_limited(query, limit))]
+    return _section(session, items, limit, _follow_ups_count(when))
 
 
-def checkins_due(session: Session, day: date) -> tuple[CheckinItem, ...]:
-    """Clients due for a check-in on `day`, most overdue first (PRODUCT.md definition)."""
-    last = last_contact_on(day)
-    base = func.coalesce(last, CLIENT.c.client_since)
-    days_since = days_between(base, day)
-    cadence = CLIENT.c.checkin_every_days
-    columns = columns_for(
-        CheckinItem,
-        CLIENT,
-        client_id=CLIENT.c.id,
-        last_contact_on=last,
-        days_since=days_since,
-        cadence=cadence,
-        days_overdue=days_since - cadence,
+def _follow_ups_count(when: ColumnElement[bool]) -> Select[Any]:
+    """SQL: how many open follow-ups meet `when` less those of archived clients, each count
+    read from a follow-up index (archived clients are few; every follow-up is not read)."""
+    is_open = FOLLOW_UP.c.status == "open"
+    every = select(func.count()).select_from(FOLLOW_UP).where(is_open, when).scalar_subquery()
+    of_client = (
+        select(func.count())
+        .select_from(FOLLOW_UP)
+        .where(FOLLOW_UP.c.client_id == CLIENT.c.id, is_open, when)
+        .scalar_subquery()
     )
-    query = (
-        select(*columns)
-        .where(not_archived(), active_on(day))
-        .where(func.julianday(base) + cadence <= func.julianday(day))
-        .order_by((days_since - cadence).desc(), CLIENT.c.tier, CLIENT.c.name, CLIENT.c.id)
-    )
-    return tuple(CheckinItem(*row) for row in session.execute(query))
+    archived = select(func.coalesce(func.sum(of_client), 0)).where(CLIENT.c.archived.is_(True))
+    return select(every - archived.scalar_subquery())
+
+
+def checkins_due(session: Session, day: date, limit: int | None) -> Section:
+    """Clients due for a check-in on `day`, most overdue first (PRODUCT.md definition).
+
+    Clients last contacted on or before `day` are read in due order from the check-in index;
+    those contacted after it (a past day, or a contact logged ahead) look up their last
+    contact on `day` in the interaction index. SQLite merges the two in order.
+    """
+    stored = CLIENT.c.last_contact_on
+    up_to_day = CheckinsDue(day, stored, checkin_due(), func.coalesce(stored, "") <= day)
+    after_day = CheckinsDue(day, last_contact_on(day), None, stored > day)
+    order: list[ColumnElement[Any]] = [
+        literal_column(name) for name in ("due", "tier", "name", "client_id")
+    ]
+    query = union_all(up_to_day.rows(), after_day.rows()).order_by(*order)
+    if limit is not None:
+        query = query.limit(page_limit(limit))
+    items = [CheckinItem(*row[:-1]) for row in session.execute(query)]
+    count = select(up_to_day.count() + after_day.count())
+    return _section(session, items, limit, count)
+
+
+@dataclass(frozen=True)
+class CheckinsDue:
+    """SQL for the active, non-archived clients due for a check-in on `day` among those that
+    meet `contacted`, whose last contact on `day` is `last`.
+
+    `indexed_due` is the day their check-in falls due as ix_client_checkin_due has it, when
+    it holds for them; otherwise it is worked out from `last`.
+    """
+
+    day: date
+    last: Any
+    indexed_due: Any
+    contacted: ColumnElement[bool]
+
+    def due(self) -> ColumnElement[float]:
+        """SQL: the Julian day the check-in falls due."""
+        if self.indexed_due is not None:
+            return self.indexed_due  # type: ignore[no-any-return]
+        base = func.coalesce(self.last, CLIENT.c.client_since)
+        return func.julianday(base) + CLIENT.c.checkin_every_days  # type: ignore[no-any-return]
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """SQL: the client is due; read from the index on the due day when there is one."""
+        is_due = self.due() <= func.julianday(self.day)
+        indexed = rarely(is_due) if self.indexed_due is not None else is_due
+        return [indexed, self.contacted, not_archived(), active_on(self.day)]
+
+    def rows(self) -> Select[Any]:
+        """SQL: the CheckinItem columns and the due day."""
+        base = func.coalesce(self.last, CLIENT.c.client_since)
+        days_since = days_between(base, self.day)
+        cadence = CLIENT.c.checkin_every_days
+        columns = columns_for(
+            CheckinItem,
+            CLIENT,
+            client_id=CLIENT.c.id,
+            last_contact_on=self.last,
+            days_since=days_since,
+            cadence=cadence,
+            days_overdue=days_since - cadence,
+        )
+        return select(*columns, self.due().label("due")).where(*self.conditions())
+
+    def count(self) -> Any:
+        """SQL: how many clients are due (a scalar subquery)."""
+        return select(func.count()).where(*self.conditions()).scalar_subquery()
 
 
 def days_between(start: Any, day: date) -> ColumnElement[int]:
@@ -160,7 +282,7 @@ def days_between(start: Any, day: date) -> ColumnElement[int]:
     return cast(func.julianday(day) - func.julianday(start), Integer)
 
 
-def cases_due(session: Session, day: date) -> tuple[CaseItem, ...]:
+def cases_due(session: Session, day: date, limit: int | None) -> Section:
     """Open cases of non-archived clients overdue or due within CASE_WARNING_DAYS."""
     days_left = -days_between(CASE.c.due_on, day)
     query = (
@@ -171,24 +293,31 @@ def cases_due(session: Session, day: date) -> tuple[CaseItem, ...]:
         .where(not_archived())
         .order_by(CASE.c.due_on, CASE.c.id)
     )
-    return tuple(CaseItem(*row) for row in session.execute(query))
+    items = [CaseItem(*row) for row in session.execute(_limited(query, limit))]
+    count = select(func.count()).select_from(query.order_by(None).subquery())
+    return _section(session, items, limit, count)
 
 
-def birthdays(session: Session, day: date) -> tuple[BirthdayItem, ...]:
-    """Non-archived clients whose birthday falls in the BIRTHDAY_DAYS from `day` on.
+def birthdays(session: Session, day: date, limit: int | None) -> Section:
+    """Non-archived clients whose birthday falls in the BIRTHDAY_DAYS from `day` on, soonest
+    first (a week's birthdays are few: all are read, then the first `limit` kept).
 
     In a year without 29 February, a birthday on that day is celebrated on 28 February.
     """
     window = birthday_window(day)
-    month_day = func.strftime("%m-%d", CLIENT.c.birthday)
-    query = select(CLIENT.c.id, CLIENT.c.name, CLIENT.c.birthday).where(
+    month_day = func.strftime(MONTH_DAY, CLIENT.c.birthday)
+    query = select(month_day, CLIENT.c.name, CLIENT.c.id, CLIENT.c.birthday).where(
         not_archived(), month_day.in_(list(window))
     )
-    items = [
-        BirthdayItem(client_id, name, born, window[_month_day(born)], _age(born, window))
-        for client_id, name, born in session.execute(query)
-    ]
-    return tuple(sorted(items, key=lambda item: (item.on, item.name.lower(), item.client_id)))
+    rows = sorted(
+        (window[born_on], name.lower(), client_id, name, born)
+        for born_on, name, client_id, born in session.execute(query)
+    )
+    items = tuple(
+        BirthdayItem(client_id, name, born, on, on.year - born.year)
+        for on, _key, client_id, name, born in rows[:limit]
+    )
+    return Section(items, len(rows))
 
 
 def birthday_window(day: date) -> dict[str, date]:
@@ -200,14 +329,6 @@ def birthday_window(day: date) -> dict[str, date]:
         if on.month == 2 and on.day == 28 and not _is_leap(on.year):
             window["02-29"] = on
     return window
-
-
-def _month_day(born: date) -> str:
-    return born.strftime("%m-%d")
-
-
-def _age(born: date, window: dict[str, date]) -> int:
-    return window[_month_day(born)].year - born.year
 
 
 def _is_leap(year: int) -> bool:
@@ -232,9 +353,11 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 def agenda_text(agenda: Agenda) -> str:
     """The agenda as plain text with a heading and count per section, for a morning e-mail."""
     lines = [f"Today, {agenda.day.strftime('%A')} {agenda.day.isoformat()}"]
-    for _key, title, items in agenda.sections():
-        lines += ["", f"{title} ({len(items)})"]
+    for key, title, items in agenda.sections():
+        lines += ["", f"{title} ({agenda.total(key)})"]
         lines += [f"  {item_text(item, agenda.day)}" for item in items] or ["  nothing"]
+        if agenda.not_listed(key):
+            lines.append(f"  … and {agenda.not_listed(key)} more")
     return "\n".join(lines)
 
 

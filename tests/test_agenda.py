@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from rmtui.agenda import (
+    SECTIONS,
     Agenda,
     agenda_json,
     agenda_text,
@@ -264,3 +266,123 @@ def test_agenda_text_has_headings_counts_and_lines(busy_day: Agenda) -> None:
 def test_empty_agenda_text_says_nothing(session: Session) -> None:
     text = agenda_text(agenda(session))
     assert text.count("\n  nothing") == 6
+
+
+# -- a limit per section ------------------------------------------------------------------------
+
+
+def random_book(session: Session, rng: random.Random) -> None:
+    """Clients of every kind with follow-ups, contacts (some logged ahead), cases, birthdays."""
+    clients = []
+    for number in range(60):
+        since = days(-rng.randrange(1, 900)) if rng.random() < 0.85 else None
+        client = make(
+            session,
+            Client,
+            name=rng.choice(["Ada", "Bob", "Émile", "ada", "Zoë"]) + f" {number % 7}",
+            tier=rng.choice("ABC"),
+            client_since=since,
+            client_until=days(rng.randrange(-30, 30)) if since and rng.random() < 0.1 else None,
+            archived=rng.random() < 0.1,
+            birthday=date(1980 + number, 11, 25) + timedelta(days=rng.randrange(12)),
+            checkin_every_days=rng.choice([7, 30, 90]),
+        )
+        clients.append(client.id)
+    for _ in range(200):
+        on = days(rng.randrange(-200, 20))
+        at = datetime.combine(on, datetime.min.time()).replace(hour=rng.randrange(24))
+        kind = rng.choice(["call", "email", "note"])
+        make(session, Interaction, client_id=rng.choice(clients), at=at, kind=kind)
+    for _ in range(80):
+        make(
+            session,
+            FollowUp,
+            client_id=rng.choice([*clients, None]),
+            due_on=days(rng.randrange(-20, 10)),
+            priority=rng.choice(["normal", "high"]),
+            status=rng.choice(["open", "open", "done"]),
+        )
+    for _ in range(20):
+        make(session, Case, client_id=rng.choice(clients), due_on=days(rng.randrange(-5, 5)))
+
+
+@pytest.mark.parametrize("offset", [0, -3, -60])
+def test_a_limit_keeps_each_sections_first_items_and_counts_them_all(
+    session: Session, offset: int
+) -> None:
+    random_book(session, random.Random(offset))
+    day = days(offset)
+    whole = build_agenda(session=session, day=day)
+    for limit in (1, 3, 1000):
+        limited = build_agenda(session=session, day=day, limit=limit)
+        for key, _title, items in whole.sections():
+            assert getattr(limited, key) == items[:limit], (key, limit)
+            assert limited.total(key) == whole.total(key) == len(items), (key, limit)
+            assert limited.not_listed(key) == max(0, len(items) - limit)
+    assert whole.total("checkins_due") > 3
+    if offset == 0:
+        assert all(whole.total(key) > 1 for key, _title in SECTIONS)
+
+
+def expected_checkins(session: Session, day: date) -> list[tuple[Any, ...]]:
+    """The check-ins due on `day` by PRODUCT.md's definition, worked out in Python."""
+    contacts: dict[int, list[date]] = {}
+    for interaction in session.exec(select(Interaction)):
+        if interaction.kind != "note" and interaction.at.date() <= day:
+            contacts.setdefault(interaction.client_id, []).append(interaction.at.date())
+    due = []
+    for client in session.exec(select(Client)):
+        since, until = client.client_since, client.client_until
+        if client.archived or since is None or since > day or (until and until <= day):
+            continue
+        last = max(contacts.get(client.id or 0, []), default=None)
+        days_since = (day - (last or since)).days
+        if days_since >= client.checkin_every_days:
+            overdue = days_since - client.checkin_every_days
+            due.append((-overdue, client.tier, client.name, client.id, last, days_since))
+    return [row[2:] for row in sorted(due)]
+
+
+@pytest.mark.parametrize("offset", [0, -3, -60])
+def test_check_ins_on_any_day_are_those_of_the_definition(session: Session, offset: int) -> None:
+    random_book(session, random.Random(offset))
+    day = days(offset)
+    found = [
+        (item.name, item.client_id, item.last_contact_on, item.days_since)
+        for item in build_agenda(session=session, day=day).checkins_due
+    ]
+    assert found == expected_checkins(session, day)
+    assert found
+
+
+def test_counts_are_read_only_for_sections_the_limit_cut_short(
+    session: Session, engine: Any
+) -> None:
+    client = make(session, Client, name="Ada", client_since=days(-999))
+    for number in range(3):
+        make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    build_agenda(session=session, day=DAY, limit=3)
+    assert len(statements) == 7  # six sections and the overdue count
+    statements.clear()
+    build_agenda(session=session, day=DAY, limit=4)
+    assert len(statements) == 6
+
+
+def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: Session) -> None:
+    kept = make(session, Client, name="kept")
+    archived = make(session, Client, name="archived", archived=True)
+    for client_id in (kept.id, kept.id, archived.id, archived.id, None):
+        make(session, FollowUp, client_id=client_id, due_on=days(-2))
+    limited = build_agenda(session=session, day=DAY, limit=1)
+    assert (len(limited.overdue), limited.total("overdue")) == (1, 3)
+
+
+def test_agenda_text_says_how_many_more_there_are(session: Session) -> None:
+    client = make(session, Client, name="Ada")
+    for number in range(3):
+        make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
+    text = agenda_text(build_agenda(session=session, day=DAY, limit=2))
+    assert "Overdue follow-ups (3)\n  2026-11-28  late 0" in text
+    assert "late 1 - Ada (1 day late)\n  … and 1 more\n" in text

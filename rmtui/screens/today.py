@@ -84,7 +84,7 @@ class TodayScreen(Screen[None]):
     def load_agenda(self) -> None:
         """Read the agenda in a worker and show it when it arrives."""
         with book_session(self) as session:
-            agenda = build_agenda(session=session, day=book_day(self))
+            agenda = build_agenda(session=session, day=book_day(self), limit=MAX_ROWS_PER_SECTION)
         self.app.call_from_thread(self.show_agenda, agenda)
 
     def show_agenda(self, agenda: Agenda) -> None:
@@ -101,15 +101,15 @@ class TodayScreen(Screen[None]):
     def _options(self, agenda: Agenda) -> list[Option]:
         result: list[Option] = []
         for key, title, items in agenda.sections():
-            result.append(Option(section_heading(title, len(items)), disabled=True))
+            result.append(Option(section_heading(title, agenda.total(key)), disabled=True))
             if not items:
                 result.append(Option(Text(f"  {EMPTY_SECTION[key]}", style="dim"), disabled=True))
             for item in items[:MAX_ROWS_PER_SECTION]:
                 entry = entry_for(item)
                 self.entries[entry.option_id] = entry
                 result.append(Option(item_line(item, agenda.day), id=entry.option_id))
-            if len(items) > MAX_ROWS_PER_SECTION:
-                more = len(items) - MAX_ROWS_PER_SECTION
+            more = agenda.total(key) - min(len(items), MAX_ROWS_PER_SECTION)
+            if more:
                 line = f"  … and {more} more (Clients screen, sorted by last contact)"
                 result.append(Option(Text(line, style="dim"), disabled=True))
         return result
@@ -359,11 +359,11 @@ def _birthday_line(item: BirthdayItem, day: date) -> Text:
 def summary_text(agenda: Agenda) -> Text:
     """The line above the list: the day and the count of each section."""
     counts = [
-        (len(agenda.overdue), "overdue", "red"),
-        (len(agenda.due_today), "due today", "yellow"),
-        (len(agenda.checkins_due), "check-ins", "yellow"),
-        (len(agenda.cases_due), "cases", "red"),
-        (len(agenda.birthdays), "birthdays", "magenta"),
+        (agenda.total("overdue"), "overdue", "red"),
+        (agenda.total("due_today"), "due today", "yellow"),
+        (agenda.total("checkins_due"), "check-ins", "yellow"),
+        (agenda.total("cases_due"), "cases", "red"),
+        (agenda.total("birthdays"), "birthdays", "magenta"),
     ]
     line = Text(f"{agenda.day:%A %d %B %Y}", style="bold")
     for count, label, style in counts:
