@@ -35,6 +35,12 @@ class Terminal:
             ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command],
             check=True,
         )
+        # Other tmux sessions on the same server must not change this window's size.
+        for option in (
+            ["set-option", "-t", self.name, "window-size", "manual"],
+            ["resize-window", "-t", self.name, "-x", "120", "-y", "40"],
+        ):
+            subprocess.run(["tmux", *option], capture_output=True, check=False)
 
     def screen(self) -> str:
         result = subprocess.run(
@@ -106,7 +112,8 @@ def routine_book(tmp_path: Path) -> Iterator[Path]:
 def rmtui_command(book: Path) -> str:
     program = shutil.which("rmtui")
     base = shlex.quote(program) if program else f"{shlex.quote(sys.executable)} -m rmtui"
-    return f"RMTUI_TODAY=2026-11-29 {base} --db {shlex.quote(str(book))}"
+    # COLUMNS/LINES inherited from the test runner would override the terminal's real size.
+    return f"env -u COLUMNS -u LINES RMTUI_TODAY=2026-11-29 {base} --db {shlex.quote(str(book))}"
 
 
 def test_the_morning_routine_in_a_real_terminal(routine_book: Path) -> None:
