@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the generated data changes, so cached books are made again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 20261129
 TODAY = date(2026, 11, 29)
 HISTORY_DAYS = 730
@@ -226,6 +226,7 @@ def _fill(conn: sqlite3.Connection, size: BookSize, rng: random.Random) -> dict[
         counts[table] = insert_rows(conn, table, columns, rows)
     _run_all(conn, indexes)
     set_last_contacts(conn)
+    fill_summaries(conn)
     _run_all(conn, triggers)
     conn.execute("COMMIT")
     return counts
@@ -265,6 +266,20 @@ def _set_aside(conn: sqlite3.Connection, kind: str) -> list[str]:
 def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
     for sql in statements:
         conn.execute(sql)
+
+
+def fill_summaries(conn: sqlite3.Connection) -> None:
+    """Fill the trigger-kept summaries (schema 0002) from the rows, as that migration does."""
+    import importlib.util
+
+    folder = Path(__file__).resolve().parent.parent / "rmtui" / "migrations" / "versions"
+    (path,) = folder.glob("0002_*.py")
+    spec = importlib.util.spec_from_file_location("rmtui_migration_0002", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for statement in migration.FILL:
+        conn.execute(statement)
 
 
 def set_last_contacts(conn: sqlite3.Connection) -> None:
