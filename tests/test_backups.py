@@ -18,7 +18,7 @@ from rmtui.backups import (
     make_backup,
     restore_book,
 )
-from rmtui.db import BookError, session_scope
+from rmtui.db import SCHEMA_HEAD, BookError, session_scope
 from rmtui.models import Client
 from rmtui.settings import Settings, load_settings, settings_path
 from tests.factories import make
@@ -214,4 +214,4 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(
 
 
 def test_check_backup_file_reads_the_revision(engine: Engine, db_path: Path) -> None:
-    assert check_backup_file(make_backup(db_path, reason="manual")) == "0001"
+    assert check_backup_file(make_backup(db_path, reason="manual")) == SCHEMA_HEAD
