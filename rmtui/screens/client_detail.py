@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent
+from textual.widgets import Header, Static, TabbedContent
 from textual.worker import get_current_worker
 
 from rmtui.db import session_scope
@@ -49,6 +49,7 @@ from rmtui.screens.client_panels import (
 )
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.pipeline import StageMove
+from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
 
@@ -148,7 +149,7 @@ class ClientDetailScreen(Screen[None]):
                     id="timeline",
                 )
         yield from compose_panels()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from rmtui.db import BookError, session_scope
 from rmtui.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
 from rmtui.screens import actions
 from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
+from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.virtual_table import VirtualTable
 
 QUICK_FILTERS: dict[str, tuple[str, ...]] = {
@@ -81,7 +82,7 @@ class ClientsScreen(Screen[None]):
             yield _titled(tags, QUICK_FILTER_TITLES["tag"])
         yield Static("Loading clients…", id="clients-summary")
         yield VirtualTable(client_columns(self.listing), id="client-table")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VirtualTable:

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from rmtui.db import BookError, session_scope
@@ -43,6 +43,7 @@ from rmtui.periods import (
 from rmtui.queries.targets import clear_target, set_target
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.target_form import TargetForm
+from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
 
@@ -132,7 +133,7 @@ class KpiScreen(Screen[None]):
                     short_value=partial(short_display, key),
                     id=f"trend-{key}",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.day = self.book.today

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from rmtui.db import session_scope
@@ -25,6 +25,7 @@ from rmtui.models import INTERACTION_KINDS
 from rmtui.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.screens import actions
 from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
 from rmtui.widgets.virtual_table import TableRow, VirtualTable
 
@@ -79,7 +80,7 @@ class LogScreen(Screen[None]):
             yield _titled(Input(placeholder="today, -1w", id="log-to"), "To")
         yield Static("Loading the interaction log…", id="log-summary")
         yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VirtualTable:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from rmtui.db import session_scope
@@ -32,6 +32,7 @@ from rmtui.queries.pipeline_stats import (
 )
 from rmtui.screens import actions
 from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
     PipelineBoard,
@@ -110,7 +111,7 @@ class PipelineScreen(Screen[None]):
         yield Static("Loading the pipeline…", id="pipeline-stats")
         yield VirtualTable(PIPELINE_COLUMNS, id="pipeline-table")
         yield Static("", id="deal-detail")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VirtualTable:

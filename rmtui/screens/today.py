@@ -11,12 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rmtui.agenda import Agenda, BirthdayItem, CaseItem, CheckinItem, FollowUpItem, build_agenda
 from rmtui.screens import actions
 from rmtui.screens.book import book_day, book_session
+from rmtui.widgets.key_bar import KeyBar
 
 MAX_ROWS_PER_SECTION = 200
 EMPTY_SECTION = {
@@ -71,7 +72,7 @@ class TodayScreen(Screen[None]):
         yield Header()
         yield Static("Loading today's agenda…", id="today-summary")
         yield OptionList(id="agenda")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load_agenda()

@@ -79,7 +79,7 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .virtual-table--empty { color: $text-muted; }
     """
 
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, repaint=False)  # watch_cursor repaints what changed
 
     class Highlighted(Message):
         """The cursor moved onto the row of record `key`."""
@@ -228,10 +228,16 @@ class VirtualTable(ScrollView, can_focus=True):
         return [column.width or share for column in self.columns]
 
     def watch_cursor(self, old: int, new: int) -> None:
-        if old != new:
-            self._scroll_to_cursor()
+        if old == new:
+            return
+        top = self.scroll_offset.y
+        self._scroll_to_cursor()
+        if self.scroll_offset.y == top:  # only the two cursor rows change on screen
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+        else:
             self.refresh()
-            self.post_message(self.Highlighted(self, self.current_key))
+        self.post_message(self.Highlighted(self, self.current_key))
 
     def _scroll_to_cursor(self) -> None:
         top = int(self.scroll_offset.y)
