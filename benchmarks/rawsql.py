@@ -216,10 +216,14 @@ CASE_WARNING_DAYS = 2
 BIRTHDAY_DAYS = 7
 
 
-def raw_agenda(conn: sqlite3.Connection, day: date) -> dict[str, list[tuple[Any, ...]]]:
+def raw_agenda(
+    conn: sqlite3.Connection, day: date, limit: int | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
     """The Today sections of PRODUCT.md for `day` by plain sqlite3 SQL: rows per section.
 
     The first column of every row is the id the section lists (follow-up, client or case).
+    With a `limit`, each section keeps its first `limit` rows and its total is counted too
+    (under the key `<section>_total`, as one row holding the count).
     """
     params = {
         "day": day.isoformat(),
@@ -232,7 +236,12 @@ def raw_agenda(conn: sqlite3.Connection, day: date) -> dict[str, list[tuple[Any,
     sections = {}
     for name, sql in AGENDA_SQL.items():
         query = sql.format(month_days=month_days) if name == "birthdays" else sql
-        sections[name] = conn.execute(query, params).fetchall()
+        if limit is None:
+            sections[name] = conn.execute(query, params).fetchall()
+            continue
+        sections[name] = conn.execute(f"{query} LIMIT {limit}", params).fetchall()
+        total = f"SELECT count(*) FROM ({query})"
+        sections[f"{name}_total"] = conn.execute(total, params).fetchall()
     return sections
 
 

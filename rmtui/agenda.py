@@ -1,42 +1,27 @@
 """The Today list: follow-ups, check-ins, cases and birthdays due on a day, each section read
-through an index, whole or up to a limit with its full count."""
+through an index, whole or up to a limit with its full count.
+
+The sections are plain SQL run on a DB-API connection, so the Today screen can show them
+before SQLAlchemy and the models are loaded (start-up reads them with the standard
+library's sqlite3); `build_agenda` runs the same SQL inside a session.
+"""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    and_,
-    cast,
-    func,
-    literal_column,
-    or_,
-    select,
-    union_all,
-)
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from rmtui.kpi import checkin_due, rarely
-from rmtui.models import Case, Client, FollowUp
-from rmtui.queries.clients import active_on, last_contact_on, not_archived
-from rmtui.queries.common import columns_for, page_limit, table_of
-
-CLIENT = table_of(Client)
-FOLLOW_UP = table_of(FollowUp)
-CASE = table_of(Case)
+TODAY_LIMIT = 200  # the Today screen lists at most this many items a section
 UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
 CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
-# A birthday's month and day, written literally (not as a bound parameter) so that SQLite
-# reads it from ix_client_birthday_month_day.
-MONTH_DAY: ColumnElement[str] = literal_column("'%m-%d'")
-Item = TypeVar("Item")
 SECTIONS = (
     ("overdue", "Overdue follow-ups"),
     ("due_today", "Follow-ups due today"),
@@ -45,6 +30,12 @@ SECTIONS = (
     ("birthdays", "Birthdays this week"),
     ("upcoming", "Coming up in 7 days"),
 )
+
+
+class Connection(Protocol):
+    """A DB-API connection: sqlite3's, SQLCipher's, or the one under a session."""
+
+    def cursor(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -140,21 +131,24 @@ class Section:
 
 
 def build_agenda(*, session: Session, day: date, limit: int | None = None) -> Agenda:
-    """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1).
+    """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1), read in `session`.
 
     With a `limit`, each section holds at most that many items, first ones first, and the
     agenda's totals say how many it has in all; so it takes as long for any size of book.
     """
-    due_on = FOLLOW_UP.c.due_on
-    after = day + timedelta(days=1)
-    coming = and_(due_on >= after, due_on <= day + timedelta(days=UPCOMING_DAYS))
+    return read_agenda(session.connection().connection, day=day, limit=limit)
+
+
+def read_agenda(connection: Connection, *, day: date, limit: int | None = None) -> Agenda:
+    """The Today list for `day` read on a DB-API `connection` (see build_agenda)."""
+    reader = _Reader(connection, day, limit)
     sections = {
-        "overdue": follow_ups_due(session, due_on < day, limit),
-        "due_today": follow_ups_due(session, due_on == day, limit),
-        "checkins_due": checkins_due(session, day, limit),
-        "cases_due": cases_due(session, day, limit),
-        "birthdays": birthdays(session, day, limit),
-        "upcoming": follow_ups_due(session, coming, limit),
+        "overdue": reader.follow_ups("f.due_on < :day"),
+        "due_today": reader.follow_ups("f.due_on = :day"),
+        "checkins_due": reader.checkins(),
+        "cases_due": reader.cases(),
+        "birthdays": reader.birthdays(),
+        "upcoming": reader.follow_ups("f.due_on >= :tomorrow AND f.due_on <= :week_end"),
     }
     return Agenda(
         day,
@@ -163,161 +157,171 @@ def build_agenda(*, session: Session, day: date, limit: int | None = None) -> Ag
     )
 
 
-def _section(
-    session: Session, items: Sequence[Item], limit: int | None, count: Select[Any]
-) -> Section:
-    """`items` (at most `limit` of them) and their total: `count` is run only when the limit
-    may have left some out."""
-    total = len(items)
-    if limit is not None and total >= limit:
-        total = int(session.execute(count).scalar_one())
-    return Section(tuple(items), total)
+# Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
+# priority first within a day. `likely` tells SQLite that archived clients are few.
+FOLLOW_UPS_SQL = """
+    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name
+    FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
+    WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
+    ORDER BY f.due_on, f.priority = 'high' DESC, f.id
+    LIMIT :limit"""
+# How many: every open follow-up meeting {when} less those of archived clients, each count
+# read from a follow-up index (archived clients are few; every follow-up is not read).
+FOLLOW_UPS_COUNT_SQL = """
+    SELECT (SELECT count(*) FROM follow_up AS f WHERE f.status = 'open' AND {when})
+         - (SELECT coalesce(sum((
+                SELECT count(*) FROM follow_up AS f
+                WHERE f.client_id = c.id AND f.status = 'open' AND {when})), 0)
+            FROM client AS c WHERE c.archived IS 1)"""
+
+# Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts. Those
+# last contacted on or before :day are read in due order from ix_client_checkin_due, whose
+# expression this repeats word for word; `unlikely` makes SQLite prefer that index. Those
+# contacted after :day (a past day, or a contact logged ahead) look up their last contact on
+# :day in the interaction index.
+ACTIVE_SQL = """likely(c.archived IS 0) AND c.client_since <= :day
+    AND (c.client_until IS NULL OR c.client_until > :day)"""
+CHECKIN_DUE = "julianday(coalesce(c.last_contact_on, c.client_since)) + c.checkin_every_days"
+CONTACTED_BY_DAY_SQL = f"""
+    SELECT c.id, c.name, c.tier, c.last_contact_on AS last, c.client_since,
+        c.checkin_every_days AS cadence, {CHECKIN_DUE} AS due
+    FROM client AS c
+    WHERE unlikely({CHECKIN_DUE} <= julianday(:day))
+      AND coalesce(c.last_contact_on, '') <= :day AND {ACTIVE_SQL}"""
+CONTACTED_AFTER_DAY_SQL = f"""
+    SELECT id, name, tier, last, client_since, cadence,
+        julianday(coalesce(last, client_since)) + cadence AS due
+    FROM (
+        SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days AS cadence, (
+            SELECT date(max(i.at)) FROM interaction AS i
+            WHERE i.client_id = c.id AND i.kind != 'note' AND i.at < :next_midnight
+        ) AS last
+        FROM client AS c
+        WHERE c.last_contact_on > :day AND {ACTIVE_SQL})
+    WHERE julianday(coalesce(last, client_since)) + cadence <= julianday(:day)"""
+# Each part in due order, most overdue first; the first is read from the index in that order.
+CHECKINS_ORDER = """
+    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id
+    LIMIT :limit"""
+CHECKINS_SQL = (
+    CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
+    CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
+)
+CHECKINS_COUNT_SQL = f"""
+    SELECT (SELECT count(*) FROM ({CONTACTED_BY_DAY_SQL}))
+         + (SELECT count(*) FROM ({CONTACTED_AFTER_DAY_SQL}))"""
+
+# Open cases of non-archived clients overdue or due by :case_horizon, by deadline.
+CASES_WHERE_SQL = """
+    FROM "case" AS k JOIN client AS c ON c.id = k.client_id
+    WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND likely(c.archived IS 0)"""
+CASES_SQL = f"""
+    SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
+        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER)
+    {CASES_WHERE_SQL}
+    ORDER BY k.due_on, k.id
+    LIMIT :limit"""
+CASES_COUNT_SQL = f"SELECT count(*) {CASES_WHERE_SQL}"
+
+# Non-archived clients born on one of the window's days. The month and day are written as
+# ix_client_birthday_month_day has them, so SQLite reads them from that index.
+BIRTHDAYS_SQL = """
+    SELECT strftime('%m-%d', c.birthday), c.name, c.id, c.birthday
+    FROM client AS c
+    WHERE likely(c.archived IS 0) AND strftime('%m-%d', c.birthday) IN ({days})"""
 
 
-def _limited(query: Select[Any], limit: int | None) -> Select[Any]:
-    return query if limit is None else query.limit(page_limit(limit))
+class _Reader:
+    """Runs the agenda's SQL for one day on one connection."""
 
+    def __init__(self, connection: Connection, day: date, limit: int | None) -> None:
+        self.connection = connection
+        self.limit = limit
+        self.params: dict[str, Any] = {
+            "day": day.isoformat(),
+            "tomorrow": (day + timedelta(days=1)).isoformat(),
+            "week_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
+            "next_midnight": f"{day + timedelta(days=1)} 00:00:00.000000",
+            "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
+            "limit": -1 if limit is None else max(limit, 0),
+        }
+        self.day = day
 
-def follow_ups_due(session: Session, when: ColumnElement[bool], limit: int | None) -> Section:
-    """Open follow-ups whose due date meets `when`, of no client or a non-archived one,
-    earliest first and high priority first within a day."""
-    high_first = (FOLLOW_UP.c.priority == "high").desc()
-    query = (
-        select(*columns_for(FollowUpItem, FOLLOW_UP, client_name=CLIENT.c.name))
-        .join_from(FOLLOW_UP, CLIENT, CLIENT.c.id == FOLLOW_UP.c.client_id, isouter=True)
-        .where(FOLLOW_UP.c.status == "open", when)
-        .where(or_(FOLLOW_UP.c.client_id.is_(None), not_archived()))
-        .order_by(FOLLOW_UP.c.due_on, high_first, FOLLOW_UP.c.id)
-    )
-    items = [FollowUpItem(*row) for row in session.execute(_limited(query, limit))]
-    return _section(session, items, limit, _follow_ups_count(when))
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The rows of `sql`."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, dict(params if params is not None else self.params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
 
+    def section(self, items: Sequence[Any], count_sql: str) -> Section:
+        """`items` and their total: `count_sql` is run only when the limit may have left
+        some out."""
+        total = len(items)
+        if self.limit is not None and total >= self.limit:
+            total = int(self.rows(count_sql)[0][0])
+        return Section(tuple(items), total)
 
-def _follow_ups_count(when: ColumnElement[bool]) -> Select[Any]:
-    """SQL: how many open follow-ups meet `when` less those of archived clients, each count
-    read from a follow-up index (archived clients are few; every follow-up is not read)."""
-    is_open = FOLLOW_UP.c.status == "open"
-    every = select(func.count()).select_from(FOLLOW_UP).where(is_open, when).scalar_subquery()
-    of_client = (
-        select(func.count())
-        .select_from(FOLLOW_UP)
-        .where(FOLLOW_UP.c.client_id == CLIENT.c.id, is_open, when)
-        .scalar_subquery()
-    )
-    archived = select(func.coalesce(func.sum(of_client), 0)).where(CLIENT.c.archived.is_(True))
-    return select(every - archived.scalar_subquery())
+    def follow_ups(self, when: str) -> Section:
+        """Open follow-ups due `when` (SQL on `f`, the follow-up)."""
+        items = [
+            FollowUpItem(id_, title, _day(due), priority, client_id, name)
+            for id_, title, due, priority, client_id, name in self.rows(
+                FOLLOW_UPS_SQL.format(when=when)
+            )
+        ]
+        return self.section(items, FOLLOW_UPS_COUNT_SQL.format(when=when))
 
+    def checkins(self) -> Section:
+        """Clients due for a check-in, most overdue first."""
+        parts = [self.rows(sql) for sql in CHECKINS_SQL]
+        in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
+        items = [
+            self._checkin(*row[:6])
+            for row in itertools.islice(in_order, self.limit if self.limit is not None else None)
+        ]
+        return self.section(items, CHECKINS_COUNT_SQL)
 
-def checkins_due(session: Session, day: date, limit: int | None) -> Section:
-    """Clients due for a check-in on `day`, most overdue first (PRODUCT.md definition).
+    def _checkin(
+        self, id_: int, name: str, tier: str, last: str | None, since: str, cadence: int
+    ) -> CheckinItem:
+        last_contact = _day(last)
+        days_since = (self.day - (last_contact or _day(since))).days
+        return CheckinItem(id_, name, tier, last_contact, days_since, cadence, days_since - cadence)
 
-    Clients last contacted on or before `day` are read in due order from the check-in index;
-    those contacted after it (a past day, or a contact logged ahead) look up their last
-    contact on `day` in the interaction index. SQLite merges the two in order.
-    """
-    stored = CLIENT.c.last_contact_on
-    up_to_day = CheckinsDue(day, stored, checkin_due(), func.coalesce(stored, "") <= day)
-    after_day = CheckinsDue(day, last_contact_on(day), None, stored > day)
-    order: list[ColumnElement[Any]] = [
-        literal_column(name) for name in ("due", "tier", "name", "client_id")
-    ]
-    query = union_all(up_to_day.rows(), after_day.rows()).order_by(*order)
-    if limit is not None:
-        query = query.limit(page_limit(limit))
-    items = [CheckinItem(*row[:-1]) for row in session.execute(query)]
-    count = select(up_to_day.count() + after_day.count())
-    return _section(session, items, limit, count)
+    def cases(self) -> Section:
+        """Open cases overdue or near their deadline."""
+        items = [
+            CaseItem(id_, client_id, name, kind, subject, _day(due), days_left)
+            for id_, client_id, name, kind, subject, due, days_left in self.rows(CASES_SQL)
+        ]
+        return self.section(items, CASES_COUNT_SQL)
 
+    def birthdays(self) -> Section:
+        """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first (a week's birthdays
+        are few: all are read, then the first `limit` kept).
 
-@dataclass(frozen=True)
-class CheckinsDue:
-    """SQL for the active, non-archived clients due for a check-in on `day` among those that
-    meet `contacted`, whose last contact on `day` is `last`.
-
-    `indexed_due` is the day their check-in falls due as ix_client_checkin_due has it, when
-    it holds for them; otherwise it is worked out from `last`.
-    """
-
-    day: date
-    last: Any
-    indexed_due: Any
-    contacted: ColumnElement[bool]
-
-    def due(self) -> ColumnElement[float]:
-        """SQL: the Julian day the check-in falls due."""
-        if self.indexed_due is not None:
-            return self.indexed_due  # type: ignore[no-any-return]
-        base = func.coalesce(self.last, CLIENT.c.client_since)
-        return func.julianday(base) + CLIENT.c.checkin_every_days  # type: ignore[no-any-return]
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """SQL: the client is due; read from the index on the due day when there is one."""
-        is_due = self.due() <= func.julianday(self.day)
-        indexed = rarely(is_due) if self.indexed_due is not None else is_due
-        return [indexed, self.contacted, not_archived(), active_on(self.day)]
-
-    def rows(self) -> Select[Any]:
-        """SQL: the CheckinItem columns and the due day."""
-        base = func.coalesce(self.last, CLIENT.c.client_since)
-        days_since = days_between(base, self.day)
-        cadence = CLIENT.c.checkin_every_days
-        columns = columns_for(
-            CheckinItem,
-            CLIENT,
-            client_id=CLIENT.c.id,
-            last_contact_on=self.last,
-            days_since=days_since,
-            cadence=cadence,
-            days_overdue=days_since - cadence,
+        In a year without 29 February, a birthday on that day is celebrated on 28 February.
+        """
+        window = birthday_window(self.day)
+        names = {f"d{number}": month_day for number, month_day in enumerate(window)}
+        sql = BIRTHDAYS_SQL.format(days=", ".join(f":{name}" for name in names))
+        found = sorted(
+            (window[born_on], name.lower(), client_id, name, _day(born))
+            for born_on, name, client_id, born in self.rows(sql, names)
         )
-        return select(*columns, self.due().label("due")).where(*self.conditions())
-
-    def count(self) -> Any:
-        """SQL: how many clients are due (a scalar subquery)."""
-        return select(func.count()).where(*self.conditions()).scalar_subquery()
-
-
-def days_between(start: Any, day: date) -> ColumnElement[int]:
-    """SQL: whole days from the date `start` to `day`."""
-    return cast(func.julianday(day) - func.julianday(start), Integer)
+        items = tuple(
+            BirthdayItem(client_id, name, born, on, on.year - born.year)
+            for on, _key, client_id, name, born in found[: self.limit]
+        )
+        return Section(items, len(found))
 
 
-def cases_due(session: Session, day: date, limit: int | None) -> Section:
-    """Open cases of non-archived clients overdue or due within CASE_WARNING_DAYS."""
-    days_left = -days_between(CASE.c.due_on, day)
-    query = (
-        select(*columns_for(CaseItem, CASE, client_name=CLIENT.c.name, days_left=days_left))
-        .join_from(CASE, CLIENT, CLIENT.c.id == CASE.c.client_id)
-        .where(CASE.c.resolved_on.is_(None))
-        .where(CASE.c.due_on <= day + timedelta(days=CASE_WARNING_DAYS))
-        .where(not_archived())
-        .order_by(CASE.c.due_on, CASE.c.id)
-    )
-    items = [CaseItem(*row) for row in session.execute(_limited(query, limit))]
-    count = select(func.count()).select_from(query.order_by(None).subquery())
-    return _section(session, items, limit, count)
-
-
-def birthdays(session: Session, day: date, limit: int | None) -> Section:
-    """Non-archived clients whose birthday falls in the BIRTHDAY_DAYS from `day` on, soonest
-    first (a week's birthdays are few: all are read, then the first `limit` kept).
-
-    In a year without 29 February, a birthday on that day is celebrated on 28 February.
-    """
-    window = birthday_window(day)
-    month_day = func.strftime(MONTH_DAY, CLIENT.c.birthday)
-    query = select(month_day, CLIENT.c.name, CLIENT.c.id, CLIENT.c.birthday).where(
-        not_archived(), month_day.in_(list(window))
-    )
-    rows = sorted(
-        (window[born_on], name.lower(), client_id, name, born)
-        for born_on, name, client_id, born in session.execute(query)
-    )
-    items = tuple(
-        BirthdayItem(client_id, name, born, on, on.year - born.year)
-        for on, _key, client_id, name, born in rows[:limit]
-    )
-    return Section(items, len(rows))
+def _day(text: Any) -> Any:
+    """A date read from SQLite (ISO text), or None."""
+    return date.fromisoformat(text) if isinstance(text, str) else text
 
 
 def birthday_window(day: date) -> dict[str, date]:

@@ -14,12 +14,19 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rmtui.agenda import Agenda, BirthdayItem, CaseItem, CheckinItem, FollowUpItem, build_agenda
+from rmtui.agenda import (
+    TODAY_LIMIT,
+    Agenda,
+    BirthdayItem,
+    CaseItem,
+    CheckinItem,
+    FollowUpItem,
+    build_agenda,
+)
 from rmtui.screens import actions
 from rmtui.screens.book import book_day, book_session
 from rmtui.widgets.key_bar import KeyBar
 
-MAX_ROWS_PER_SECTION = 200
 EMPTY_SECTION = {
     "overdue": "Nothing overdue.",
     "due_today": "No follow-ups due today — press f to plan one.",
@@ -85,7 +92,7 @@ class TodayScreen(Screen[None]):
     def load_agenda(self) -> None:
         """Read the agenda in a worker and show it when it arrives."""
         with book_session(self) as session:
-            agenda = build_agenda(session=session, day=book_day(self), limit=MAX_ROWS_PER_SECTION)
+            agenda = build_agenda(session=session, day=book_day(self), limit=TODAY_LIMIT)
         self.app.call_from_thread(self.show_agenda, agenda)
 
     def show_agenda(self, agenda: Agenda) -> None:
@@ -105,11 +112,11 @@ class TodayScreen(Screen[None]):
             result.append(Option(section_heading(title, agenda.total(key)), disabled=True))
             if not items:
                 result.append(Option(Text(f"  {EMPTY_SECTION[key]}", style="dim"), disabled=True))
-            for item in items[:MAX_ROWS_PER_SECTION]:
+            for item in items[:TODAY_LIMIT]:
                 entry = entry_for(item)
                 self.entries[entry.option_id] = entry
                 result.append(Option(item_line(item, agenda.day), id=entry.option_id))
-            more = agenda.total(key) - min(len(items), MAX_ROWS_PER_SECTION)
+            more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
                 line = f"  … and {more} more (Clients screen, sorted by last contact)"
                 result.append(Option(Text(line, style="dim"), disabled=True))
