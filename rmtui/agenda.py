@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -155,6 +157,50 @@ def read_agenda(connection: Connection, *, day: date, limit: int | None = None) 
         **{key: section.items for key, section in sections.items()},
         totals={key: section.total for key, section in sections.items()},
     )
+
+
+class EarlyAgenda:
+    """The agenda of a plain book read in a thread of its own while the app starts up.
+
+    SQLite lets go of Python's lock while it reads, so the agenda is read alongside the
+    loading of the terminal UI instead of after it.
+    """
+
+    def __init__(self, path: Path, *, day: date, limit: int | None) -> None:
+        self.day = day
+        self.limit = limit
+        self._agenda: Agenda | None = None
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        from contextlib import closing
+
+        from rmtui.db import connect_plain
+
+        try:
+            with closing(connect_plain(path)) as connection:
+                self._agenda = read_agenda(connection, day=self.day, limit=self.limit)
+        except Exception as error:  # handed to whoever asks for the agenda
+            self._error = error
+
+    @property
+    def done(self) -> bool:
+        """Whether the reading has finished."""
+        return not self._thread.is_alive()
+
+    def ready(self) -> Agenda | None:
+        """The agenda if it has been read by now without error, else None."""
+        return self._agenda if self.done else None
+
+    def result(self) -> Agenda:
+        """The agenda, once read (waits for it); raises what the reading raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._agenda is not None
+        return self._agenda
 
 
 # Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gc
+import threading
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -19,6 +22,8 @@ SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.command import Provider
+
+    from rmtui.agenda import EarlyAgenda
 
 
 def _today_screen() -> Screen[None]:
@@ -88,11 +93,40 @@ class RmApp(App[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, engine: Engine, *, book_name: str, day: date | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        book_name: str,
+        day: date | None = None,
+        book_path: Path | None = None,
+        early_agenda: EarlyAgenda | None = None,
+    ) -> None:
         super().__init__()
-        self.engine = engine
+        if engine is None and book_path is None:
+            raise ValueError("the app needs an engine or the path of a book at the current schema")
+        self._engine = engine
+        self._engine_lock = threading.Lock()
+        self.book_path = book_path
+        self.early_agenda = early_agenda
         self.book_name = book_name
         self.fixed_day = day
+
+    @property
+    def engine(self) -> Engine:
+        """The book's engine; on a book given by path, it is made on first use."""
+        with self._engine_lock:
+            if self._engine is None:
+                from rmtui.db import make_engine
+
+                assert self.book_path is not None
+                self._engine = make_engine(self.book_path)
+            return self._engine
+
+    @property
+    def has_engine(self) -> bool:
+        """Whether the engine has been made (the Today screen reads without it until then)."""
+        return self._engine is not None
 
     @property
     def today(self) -> date:
@@ -103,6 +137,19 @@ class RmApp(App[None]):
         self.title = f"rmtui — {self.book_name}"
         self.sub_title = self.today.strftime("%a %d %b %Y")
         self.set_timer(SETTLED_S, freeze_heap)
+
+    def first_screen_shown(self) -> None:
+        """Called once the first screen shows its rows: load the rest behind it."""
+        if not self.has_engine:
+            self.call_after_refresh(self.warm_up)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="warm-up")
+    def warm_up(self) -> None:
+        """Load SQLAlchemy, the models and the screens' actions, and make the engine, while
+        the user reads the first screen: the first key that needs them then finds them ready."""
+        import rmtui.screens.actions  # noqa: F401  (loads the forms, models and SQLAlchemy)
+
+        self.engine.dispose()  # made, with no connection kept open
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """Show the screen of `mode`; once it has settled, freeze what it built (see
@@ -149,3 +196,12 @@ def error_sentence(error: BaseException) -> str:
 def make_app(engine: Engine, *, book_name: str, day: date | None = None) -> RmApp:
     """The app on an open book; the CLI and the tests both build it here."""
     return RmApp(engine, book_name=book_name, day=day)
+
+
+def make_app_on_path(
+    path: Path, *, book_name: str, early_agenda: EarlyAgenda | None = None
+) -> RmApp:
+    """The app on the book at `path`, which must be at the current schema and unencrypted
+    (see `rmtui.db.book_at_head`): its first screen shows before SQLAlchemy is loaded, with
+    the `early_agenda` if one is being read."""
+    return RmApp(book_name=book_name, book_path=path, early_agenda=early_agenda)

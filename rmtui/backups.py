@@ -12,16 +12,19 @@ from urllib.parse import quote
 
 from rmtui import dates, paths
 from rmtui.db import KNOWN_REVISIONS, SQLITE_HEADER, BookError, copy_sqlite, restore_file
-from rmtui.models import ENTITIES, AuditEntry
 
 DAILY = "daily"
 BEFORE_RESTORE = "before-restore"
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-BOOK_TABLES = frozenset(
-    [model.__tablename__ for model in ENTITIES.values()]  # type: ignore[misc]
-    + [AuditEntry.__tablename__, "alembic_version"]
-)
+
+
+def book_tables() -> frozenset[str]:
+    """The tables every book has (the models are loaded only when a backup is checked)."""
+    from rmtui.models import ENTITIES, AuditEntry
+
+    names = [model.__tablename__ for model in ENTITIES.values()]
+    return frozenset([*names, AuditEntry.__tablename__, "alembic_version"])  # type: ignore[list-item]
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ def check_backup_file(path: Path, *, passphrase: str | None = None) -> str:
     if not {"client", "audit"}.issubset(tables):
         raise _foreign(path)
     _check_revision(path, revision)
-    if not BOOK_TABLES.issubset(tables):
+    if not book_tables().issubset(tables):
         raise _foreign(path)
     return revision
 

@@ -252,10 +252,25 @@ def cli_date(text: str | None, *, default: date | None = None) -> date:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    """Open the TUI on the user's book."""
+    """Open the TUI on the user's book.
+
+    A plain book at the current schema (the everyday case) opens at once: its first screen is
+    read with the standard library's sqlite3 while SQLAlchemy loads behind it. A new,
+    encrypted or older book is opened (created, asked for, migrated) first.
+    """
     from rmtui.backups import daily_backup_if_due
+    from rmtui.db import book_at_head
 
     path = book_path(args)
+    if book_at_head(path):
+        from rmtui.agenda import TODAY_LIMIT, EarlyAgenda
+
+        early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT)  # read while the app loads
+        daily_backup_if_due(path)
+        from rmtui.app import make_app_on_path
+
+        make_app_on_path(path, book_name=path.stem, early_agenda=early).run()
+        return 0
     engine = open_engine(args)
     daily_backup_if_due(path, passphrase=book_passphrase(args))
     return _run_app(engine, book_name=path.stem)

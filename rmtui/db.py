@@ -8,14 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-
 from rmtui import paths
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
     from sqlmodel import Session
+
+# SQLAlchemy is imported where an engine is made, not here: the first screen of the TUI reads
+# the book with the standard library's sqlite3 before SQLAlchemy is loaded (see book_at_head).
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
 KNOWN_REVISIONS = ("0001", "0002")
@@ -30,6 +30,8 @@ class BookError(Exception):
 
 def make_engine(path: Path) -> Engine:
     """An engine on the SQLite file at `path` with foreign keys, WAL and a busy timeout."""
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _set_pragmas)
     return engine
@@ -65,6 +67,25 @@ def open_book(path: Path, *, passphrase: str | None = None) -> Engine:
         _check_known(path, revision)
         _migrate_with_backup(path)
     return make_engine(path)
+
+
+def book_at_head(path: Path) -> bool:
+    """Whether `path` is an unencrypted book at the current schema, which opens as it is.
+
+    Raises BookError for a file that is no book, as open_book would.
+    """
+    path = Path(path)
+    if not path.is_file() or is_encrypted_file(path):
+        return False
+    return read_revision(path) == SCHEMA_HEAD
+
+
+def connect_plain(path: Path) -> sqlite3.Connection:
+    """A standard-library sqlite3 connection to the unencrypted book at `path`, with the
+    pragmas every engine connection gets."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    _set_pragmas(connection, None)
+    return connection
 
 
 def is_encrypted_file(path: Path) -> bool:
@@ -182,6 +203,7 @@ def _migrate_with_backup(path: Path) -> None:
 def upgrade_to_head(path: Path, *, engine: Engine | None = None) -> None:
     """Apply every pending Alembic migration to the book at `path`, in one transaction."""
     from alembic import command
+    from sqlalchemy.exc import OperationalError
 
     own_engine = engine is None
     engine = engine or make_engine(path)
@@ -254,6 +276,7 @@ def integrity_problems(engine: Engine) -> list[str]:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A short-lived session whose work is one transaction, audited, rolled back on error."""
+    from sqlalchemy.exc import OperationalError
     from sqlmodel import Session
 
     from rmtui.audit import watch

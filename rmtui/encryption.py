@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import ModuleType
-from typing import Any
-
-from sqlalchemy import URL, create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING, Any
 
 from rmtui import paths
 from rmtui.db import BUSY_TIMEOUT_MS, SQLITE_HEADER, BookError, _set_pragmas
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class WrongPassphrase(BookError):
@@ -58,6 +57,9 @@ def make_encrypted_engine(path: Path, passphrase: str) -> Engine:
 
     Raises WrongPassphrase when the passphrase does not open the file.
     """
+    from sqlalchemy import URL, create_engine, event
+    from sqlalchemy.exc import DBAPIError
+
     sqlcipher()
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

@@ -20,12 +20,15 @@ from rmtui.agenda import (
     BirthdayItem,
     CaseItem,
     CheckinItem,
+    EarlyAgenda,
     FollowUpItem,
-    build_agenda,
+    read_agenda,
 )
-from rmtui.screens import actions
-from rmtui.screens.book import book_day, book_session
+from rmtui.screens.book import book_connection, book_day, rm_app
 from rmtui.widgets.key_bar import KeyBar
+
+# The actions (forms, models, SQLAlchemy) are imported inside the methods that use them: the
+# agenda is read with the standard library's sqlite3 and shows before they have loaded.
 
 EMPTY_SECTION = {
     "overdue": "Nothing overdue.",
@@ -81,18 +84,30 @@ class TodayScreen(Screen[None]):
         yield OptionList(id="agenda")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.load_agenda()
-
     def on_screen_resume(self) -> None:
-        if self.agenda is not None:
-            self.load_agenda()
+        early = self._early_agenda()
+        agenda = early.ready() if early is not None else None
+        if agenda is not None:
+            self.show_agenda(agenda)
+        else:  # still reading, or it failed and the worker reads again
+            self.load_agenda(early if early is not None and not early.done else None)
+
+    def _early_agenda(self) -> EarlyAgenda | None:
+        """The agenda read while the app started, if it is today's (taken only once)."""
+        app = rm_app(self)
+        early, app.early_agenda = app.early_agenda, None
+        if early is None or early.day != book_day(self) or early.limit != TODAY_LIMIT:
+            return None
+        return early
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="agenda")
-    def load_agenda(self) -> None:
-        """Read the agenda in a worker and show it when it arrives."""
-        with book_session(self) as session:
-            agenda = build_agenda(session=session, day=book_day(self), limit=TODAY_LIMIT)
+    def load_agenda(self, early: EarlyAgenda | None = None) -> None:
+        """Read the agenda in a worker (or wait for the `early` reading) and show it."""
+        if early is not None:
+            self.app.call_from_thread(self.show_agenda, early.result())
+            return
+        with book_connection(self) as connection:
+            agenda = read_agenda(connection, day=book_day(self), limit=TODAY_LIMIT)
         self.app.call_from_thread(self.show_agenda, agenda)
 
     def show_agenda(self, agenda: Agenda) -> None:
@@ -105,6 +120,7 @@ class TodayScreen(Screen[None]):
         options.add_options(self._options(agenda))
         self.query_one("#today-summary", Static).update(summary_text(agenda))
         self._restore_cursor(options, kept_id, kept_index)
+        rm_app(self).first_screen_shown()
 
     def _options(self, agenda: Agenda) -> list[Option]:
         result: list[Option] = []
@@ -160,11 +176,15 @@ class TodayScreen(Screen[None]):
         self.action_open_client()
 
     def action_open_client(self) -> None:
+        from rmtui.screens import actions
+
         entry = self._client_entry("open")
         if entry is not None:
             actions.open_client(self, entry.client_id)  # type: ignore[arg-type]
 
     def action_log(self) -> None:
+        from rmtui.screens import actions
+
         entry = self._client_entry("log an interaction for")
         if entry is not None:
             actions.log_for_client(
@@ -182,6 +202,8 @@ class TodayScreen(Screen[None]):
 
     def _after_log(self, entry: AgendaEntry) -> None:
         """A logged contact about a due follow-up also closes that follow-up."""
+        from rmtui.screens import actions
+
         if entry.kind == "follow_up" and self._is_due(entry):
             actions.complete_follow_up(
                 self,
@@ -199,6 +221,8 @@ class TodayScreen(Screen[None]):
         return entry.record_id in due
 
     def action_done(self) -> None:
+        from rmtui.screens import actions
+
         entry = self.selected()
         if entry is None:
             return
@@ -217,6 +241,7 @@ class TodayScreen(Screen[None]):
 
     def _resolve_case(self, entry: AgendaEntry) -> None:
         from rmtui.queries.cases import resolve_case
+        from rmtui.screens import actions
 
         day = book_day(self)
         subject = actions.saved(
@@ -232,6 +257,8 @@ class TodayScreen(Screen[None]):
         self.load_agenda()
 
     def action_undo(self) -> None:
+        from rmtui.screens import actions
+
         if self.undo is None:
             self.notify("Nothing to undo.")
             return
@@ -249,6 +276,8 @@ class TodayScreen(Screen[None]):
         self.load_agenda()
 
     def action_snooze(self) -> None:
+        from rmtui.screens import actions
+
         entry = self._follow_up_entry("snooze")
         if entry is not None:
             actions.snooze_follow_up(
@@ -256,6 +285,8 @@ class TodayScreen(Screen[None]):
             )
 
     def action_reschedule(self) -> None:
+        from rmtui.screens import actions
+
         entry = self._follow_up_entry("reschedule")
         if entry is not None:
             actions.reschedule_follow_up(
@@ -277,6 +308,8 @@ class TodayScreen(Screen[None]):
         return entry
 
     def action_new_follow_up(self) -> None:
+        from rmtui.screens import actions
+
         entry = self.selected()
         client_id = entry.client_id if entry else None
         actions.plan_follow_up(self, client_id, on_saved=self.load_agenda)

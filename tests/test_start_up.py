@@ -1,0 +1,100 @@
+"""Opening a book at the current schema: the agenda is read with sqlite3 while the app loads,
+and SQLAlchemy only after the first screen shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.widgets import OptionList
+
+from rmtui.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
+from rmtui.app import make_app_on_path
+from rmtui.db import BookError, book_at_head, open_book, session_scope
+from rmtui.models import Client, FollowUp, Interaction
+from tests.factories import make
+from tests.test_migrations import upgrade
+
+DAY = date(2026, 11, 29)  # RMTUI_TODAY in the tests
+
+
+@pytest.fixture
+def book(engine: Engine, db_path: Path) -> Path:
+    """The path of a small book with an overdue follow-up and a check-in due."""
+    with session_scope(engine) as session:
+        ann = make(
+            session, Client, name="Ann", checkin_every_days=30, client_since=date(2024, 1, 1)
+        )
+        make(session, Interaction, client_id=ann.id, at=datetime(2026, 9, 1, 10, 0))
+        make(session, FollowUp, client_id=ann.id, title="Send proposal", due_on=date(2026, 11, 25))
+    engine.dispose()
+    return db_path
+
+
+def test_a_book_at_the_current_schema_opens_as_it_is(book: Path, tmp_path: Path) -> None:
+    assert book_at_head(book)
+    assert not book_at_head(tmp_path / "missing.db")
+
+
+def test_an_older_book_is_left_to_open_book_to_migrate(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    old.touch()
+    upgrade(old, "0001")
+    assert not book_at_head(old)
+    open_book(old).dispose()
+    assert book_at_head(old)
+
+
+def test_a_file_that_is_no_book_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("not a book", encoding="utf-8")
+    with pytest.raises(BookError, match="not an rmtui book"):
+        book_at_head(text)
+
+
+def test_the_early_agenda_is_the_agenda(book: Path, engine: Engine) -> None:
+    early = EarlyAgenda(book, day=DAY, limit=TODAY_LIMIT)
+    with session_scope(engine) as session:
+        expected = build_agenda(session=session, day=DAY, limit=TODAY_LIMIT)
+    assert early.result() == expected
+    assert early.done
+
+
+def test_the_early_agenda_hands_on_what_went_wrong(tmp_path: Path) -> None:
+    early = EarlyAgenda(tmp_path / "empty.db", day=DAY, limit=TODAY_LIMIT)
+    with pytest.raises(Exception, match="no such table"):
+        early.result()
+    assert early.ready() is None
+
+
+def test_the_first_screen_loads_no_sqlalchemy() -> None:
+    code = (
+        "import sys\n"
+        "import rmtui.cli, rmtui.app, rmtui.backups, rmtui.screens.today, rmtui.agenda\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'rmtui.models')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_the_app_on_a_path_shows_the_agenda_and_its_keys_work(book: Path) -> None:
+    early = EarlyAgenda(book, day=DAY, limit=TODAY_LIMIT)
+    app = make_app_on_path(book, book_name="book", early_agenda=early)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        options = app.screen.query_one("#agenda", OptionList)
+        ids = [option.id for option in options.options if option.id]
+        assert ids[0].startswith("follow_up:")
+        assert any(option_id.startswith("checkin:") for option_id in ids)
+        await pilot.press("d")  # needs the engine, made on first use
+        await pilot.pause(0.5)
+        ids = [option.id for option in options.options if option.id]
+        assert not any(option_id.startswith("follow_up:") for option_id in ids)
+    with session_scope(app.engine) as session:
+        assert session.get(FollowUp, 1).status == "done"  # type: ignore[union-attr]
+    app.engine.dispose()
