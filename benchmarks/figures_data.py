@@ -243,7 +243,7 @@ AGENDA_GROUP = Group(
             "agenda",
             "agenda for today, as Today shows it",
             "ms",
-            "raw sqlite3 SQL; first 200 rows of each section and its total",
+            "raw sqlite3 SQL; the rows Today lists of each section, and its total",
             at_most_times(2, limit=50, unit="ms"),
         ),
         Spec(

@@ -197,10 +197,11 @@ WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND NOT c.archived
 ORDER BY k.due_on, k.id
 """
 
+# Soonest first: days of the window in the year after the first one's come after it.
 BIRTHDAYS_SQL = """
 SELECT id, name, birthday FROM client
 WHERE NOT archived AND strftime('%m-%d', birthday) IN ({month_days})
-ORDER BY id
+ORDER BY strftime('%m-%d', birthday) < {first_day}, strftime('%m-%d', birthday), lower(name), id
 """
 
 AGENDA_SQL = {
@@ -235,7 +236,10 @@ def raw_agenda(
     month_days = ", ".join(f"'{when:%m-%d}'" for when in week)
     sections = {}
     for name, sql in AGENDA_SQL.items():
-        query = sql.format(month_days=month_days) if name == "birthdays" else sql
+        first_day = f"'{day:%m-%d}'"
+        query = (
+            sql.format(month_days=month_days, first_day=first_day) if name == "birthdays" else sql
+        )
         if limit is None:
             sections[name] = conn.execute(query, params).fetchall()
             continue

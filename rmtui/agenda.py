@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-TODAY_LIMIT = 200  # the Today screen lists at most this many items a section
+TODAY_LIMIT = 50  # the Today screen lists at most this many items a section
 UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
 CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it

@@ -18,12 +18,14 @@ from textual.worker import Worker, WorkerState
 from rmtui.dates import today
 
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
+BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.command import Provider
 
     from rmtui.agenda import EarlyAgenda
+    from rmtui.backups import DailyBackup
 
 
 def _today_screen() -> Screen[None]:
@@ -101,6 +103,7 @@ class RmApp(App[None]):
         day: date | None = None,
         book_path: Path | None = None,
         early_agenda: EarlyAgenda | None = None,
+        daily_backup: DailyBackup | None = None,
     ) -> None:
         super().__init__()
         if engine is None and book_path is None:
@@ -109,6 +112,7 @@ class RmApp(App[None]):
         self._engine_lock = threading.Lock()
         self.book_path = book_path
         self.early_agenda = early_agenda
+        self.daily_backup = daily_backup
         self.book_name = book_name
         self.fixed_day = day
 
@@ -137,6 +141,21 @@ class RmApp(App[None]):
         self.title = f"rmtui — {self.book_name}"
         self.sub_title = self.today.strftime("%a %d %b %Y")
         self.set_timer(SETTLED_S, freeze_heap)
+        self.set_interval(BACKUP_CHECK_S, self.check_daily_backup)
+
+    def check_daily_backup(self) -> None:
+        """Say so if today's backup, taken in the background, has failed."""
+        backup = self.daily_backup
+        if backup is None or not backup.done:
+            return
+        self.daily_backup = None
+        if backup.error is not None:
+            self.notify(
+                f"Today's backup was not taken: {backup.error} Your book is unchanged; "
+                "run `rmtui backup` to try again.",
+                severity="error",
+                timeout=20,
+            )
 
     def first_screen_shown(self) -> None:
         """Called once the first screen shows its rows: load the rest behind it."""
@@ -199,9 +218,15 @@ def make_app(engine: Engine, *, book_name: str, day: date | None = None) -> RmAp
 
 
 def make_app_on_path(
-    path: Path, *, book_name: str, early_agenda: EarlyAgenda | None = None
+    path: Path,
+    *,
+    book_name: str,
+    early_agenda: EarlyAgenda | None = None,
+    daily_backup: DailyBackup | None = None,
 ) -> RmApp:
     """The app on the book at `path`, which must be at the current schema and unencrypted
     (see `rmtui.db.book_at_head`): its first screen shows before SQLAlchemy is loaded, with
     the `early_agenda` if one is being read."""
-    return RmApp(book_name=book_name, book_path=path, early_agenda=early_agenda)
+    return RmApp(
+        book_name=book_name, book_path=path, early_agenda=early_agenda, daily_backup=daily_backup
+    )

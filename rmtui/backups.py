@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -77,6 +78,37 @@ def daily_backup_if_due(
         taken = make_backup(db_path, reason=DAILY, passphrase=passphrase)
     prune_daily_backups(db_path, keep=keep)
     return taken
+
+
+class DailyBackup:
+    """Today's rolling backup (daily_backup_if_due) taken in a thread of its own, so the app
+    opens without waiting for a large book to be copied.
+
+    The thread is no daemon: quitting waits for a copy under way. A copy cut short leaves no
+    backup behind (it is written under a temporary name), so the next start takes it again.
+    """
+
+    def __init__(self, db_path: Path, *, passphrase: str | None = None) -> None:
+        self.error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._take, args=(Path(db_path), passphrase), name="daily-backup"
+        )
+        self._thread.start()
+
+    def _take(self, db_path: Path, passphrase: str | None) -> None:
+        try:
+            daily_backup_if_due(db_path, passphrase=passphrase)
+        except Exception as error:  # shown by the app, which goes on with the book
+            self.error = error
+
+    @property
+    def done(self) -> bool:
+        """Whether the backup has been taken (or has failed, see `error`)."""
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Wait until the backup is done."""
+        self._thread.join()
 
 
 def prune_daily_backups(db_path: Path, *, keep: int) -> list[Path]:

@@ -16,6 +16,8 @@ from rmtui.dates import DateError, parse_date, today
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from rmtui.backups import DailyBackup
+
 Handler = Callable[[argparse.Namespace], int]
 IMPORT_FORMATS = ("json", "csv", "vcf")
 EXPORT_FORMATS = ("json", "csv", "ics", "vcf")
@@ -258,7 +260,7 @@ def run_tui(args: argparse.Namespace) -> int:
     read with the standard library's sqlite3 while SQLAlchemy loads behind it. A new,
     encrypted or older book is opened (created, asked for, migrated) first.
     """
-    from rmtui.backups import daily_backup_if_due
+    from rmtui.backups import DailyBackup
     from rmtui.db import book_at_head
 
     path = book_path(args)
@@ -266,14 +268,14 @@ def run_tui(args: argparse.Namespace) -> int:
         from rmtui.agenda import TODAY_LIMIT, EarlyAgenda
 
         early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT)  # read while the app loads
-        daily_backup_if_due(path)
+        backup = DailyBackup(path)
         from rmtui.app import make_app_on_path
 
-        make_app_on_path(path, book_name=path.stem, early_agenda=early).run()
+        make_app_on_path(path, book_name=path.stem, early_agenda=early, daily_backup=backup).run()
         return 0
     engine = open_engine(args)
-    daily_backup_if_due(path, passphrase=book_passphrase(args))
-    return _run_app(engine, book_name=path.stem)
+    backup = DailyBackup(path, passphrase=book_passphrase(args))
+    return _run_app(engine, book_name=path.stem, daily_backup=backup)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -290,10 +292,12 @@ def run_demo(args: argparse.Namespace) -> int:
             engine.dispose()
 
 
-def _run_app(engine: Engine, *, book_name: str) -> int:
+def _run_app(engine: Engine, *, book_name: str, daily_backup: DailyBackup | None = None) -> int:
     from rmtui.app import make_app
 
-    make_app(engine, book_name=book_name).run()
+    app = make_app(engine, book_name=book_name)
+    app.daily_backup = daily_backup
+    app.run()
     return 0
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -245,15 +246,17 @@ def _backup_file_name(path: Path, reason: str) -> str:
 
 def copy_sqlite(source: Path, dest: Path) -> None:
     """Copy one SQLite file to another consistently, the copy readable by the user alone."""
-    dest.unlink(missing_ok=True)
-    dest.touch(mode=paths.PRIVATE_FILE_MODE)
-    paths.make_private(dest)
+    partial = dest.with_name(f"{dest.name}.partial")  # a copy cut short never takes its name
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=paths.PRIVATE_FILE_MODE)
+    paths.make_private(partial)
     try:
-        with sqlite3.connect(source) as src, sqlite3.connect(dest) as dst:
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)
     except sqlite3.DatabaseError as error:
-        dest.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise _database_error(source, error) from None
+    os.replace(partial, dest)
 
 
 def restore_file(backup: Path, path: Path) -> None:

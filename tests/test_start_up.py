@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from textual.widgets import OptionList
 
+from rmtui import paths
 from rmtui.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
 from rmtui.app import make_app_on_path
+from rmtui.backups import DailyBackup, list_backups
 from rmtui.db import BookError, book_at_head, open_book, session_scope
 from rmtui.models import Client, FollowUp, Interaction
 from tests.factories import make
@@ -98,3 +100,27 @@ async def test_the_app_on_a_path_shows_the_agenda_and_its_keys_work(book: Path) 
     with session_scope(app.engine) as session:
         assert session.get(FollowUp, 1).status == "done"  # type: ignore[union-attr]
     app.engine.dispose()
+
+
+def test_the_daily_backup_is_taken_in_the_background(book: Path) -> None:
+    backup = DailyBackup(book)
+    backup.wait()
+    assert backup.done and backup.error is None
+    assert [b.reason for b in list_backups(book)] == ["daily"]
+    assert not list(paths.backup_dir(book).glob("*.partial"))
+
+
+async def test_a_failed_daily_backup_is_told_and_the_book_opens(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(book.parent / "config"))
+    config = book.parent / "config" / "rmtui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[backups]\nkeep = 0\n", encoding="utf-8")
+    backup = DailyBackup(book)
+    app = make_app_on_path(book, book_name="book", daily_backup=backup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.5)
+        messages = [notification.message for notification in app._notifications]
+        assert any("Today's backup was not taken" in message for message in messages)
+        assert app.screen.query_one("#agenda", OptionList).option_count

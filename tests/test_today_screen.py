@@ -175,3 +175,26 @@ async def test_new_follow_up_for_the_selected_client(book: Engine, tmp_path: Pat
         follow_up = open_follow_up(book, "Send the contract")
         assert follow_up.due_on == date(2026, 12, 2)
         assert follow_up.client_id is not None
+
+
+async def test_a_long_section_lists_its_first_rows_and_says_how_many_more(engine: Engine) -> None:
+    from rmtui.agenda import TODAY_LIMIT
+
+    with session_scope(engine) as session:
+        ann = make(session, Client, name="Ann Peeters", client_since=date(2024, 1, 1))
+        for number in range(TODAY_LIMIT + 5):
+            make(
+                session,
+                FollowUp,
+                client_id=ann.id,
+                title=f"Late {number}",
+                due_on=date(2026, 11, 1),
+            )
+    app = make_app(engine, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        options = app.screen.query_one("#agenda", OptionList)
+        lines = [str(option.prompt) for option in options.options]
+        assert sum(1 for line in lines if "Late " in line) == TODAY_LIMIT
+        assert any("… and 5 more" in line for line in lines)
+        assert "55" in lines[0]  # the heading counts them all

@@ -30,6 +30,11 @@ from rmtui.widgets.key_bar import KeyBar
 # The actions (forms, models, SQLAlchemy) are imported inside the methods that use them: the
 # agenda is read with the standard library's sqlite3 and shows before they have loaded.
 
+MORE_HINT = {
+    "checkins_due": "(on the Clients screen sorted by last contact: press o)",
+    "birthdays": "(`rmtui agenda` lists them all)",
+}
+MORE_HINT_DEFAULT = "(they move up as you deal with these; `rmtui agenda` lists them all)"
 EMPTY_SECTION = {
     "overdue": "Nothing overdue.",
     "due_today": "No follow-ups due today — press f to plan one.",
@@ -134,7 +139,7 @@ class TodayScreen(Screen[None]):
                 result.append(Option(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
-                line = f"  … and {more} more (Clients screen, sorted by last contact)"
+                line = f"  … and {more:,} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
                 result.append(Option(Text(line, style="dim"), disabled=True))
         return result
 
