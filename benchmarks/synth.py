@@ -268,18 +268,36 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
         conn.execute(sql)
 
 
+# The migrations whose FILL statements compute what their triggers keep.
+FILLED_BY = ("0002", "0003")
+
+
 def fill_summaries(conn: sqlite3.Connection) -> None:
-    """Fill the trigger-kept summaries (schema 0002) from the rows, as that migration does."""
+    """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
+    (schema 0002) and the client search index (schema 0003, when the book has it)."""
+    for revision in FILLED_BY:
+        if revision == "0003" and not _has_table(conn, "client_fts"):
+            continue  # an SQLite without the trigram tokenizer: no index to fill
+        for statement in _migration(revision).FILL:
+            conn.execute(statement)
+
+
+def _migration(revision: str) -> Any:
+    """The migration module of `revision`, loaded from its file."""
     import importlib.util
 
     folder = Path(__file__).resolve().parent.parent / "rmtui" / "migrations" / "versions"
-    (path,) = folder.glob("0002_*.py")
-    spec = importlib.util.spec_from_file_location("rmtui_migration_0002", path)
+    (path,) = folder.glob(f"{revision}_*.py")
+    spec = importlib.util.spec_from_file_location(f"rmtui_migration_{revision}", path)
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    for statement in migration.FILL:
-        conn.execute(statement)
+    return migration
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
 
 
 def set_last_contacts(conn: sqlite3.Connection) -> None:

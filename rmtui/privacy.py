@@ -110,9 +110,20 @@ def erase_client(*, engine: Engine, client_id: int) -> ErasureReport:
 def scrub_book(engine: Engine) -> None:
     """Rewrite the book file so that deleted data is gone from it and from its -wal file."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        _merge_search_index(connection)
         _checkpoint(connection)
         connection.exec_driver_sql("VACUUM")
         _checkpoint(connection)
+
+
+def _merge_search_index(connection: Connection) -> None:
+    """Merge the client search index into one segment: the entries of deleted clients, kept
+    until then beside markers that they were deleted, are dropped."""
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'client_fts'"
+    ).first()
+    if found is not None:
+        connection.exec_driver_sql("INSERT INTO client_fts (client_fts) VALUES ('optimize')")
 
 
 def _checkpoint(connection: Connection) -> None:

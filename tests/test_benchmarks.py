@@ -85,6 +85,15 @@ def test_schema_and_triggers_are_those_of_a_fresh_book(book: Path, tmp_path: Pat
     assert len(rows(book, triggers)) == len(rows(fresh, triggers)) >= 3
 
 
+def test_client_search_index_holds_every_client(book: Path) -> None:
+    with sqlite3.connect(book) as conn:
+        conn.execute("INSERT INTO client_fts (client_fts, rank) VALUES ('integrity-check', 1)")
+    indexed = rows(book, """SELECT count(*) FROM client_fts WHERE client_fts MATCH '"mar"'""")
+    columns = ("name", "company", "email", "city", "tags")
+    like = " OR ".join(f"{column} LIKE '%mar%'" for column in columns)
+    assert indexed == [(count_where(book, "client", like),)] and indexed[0][0] > 0
+
+
 def test_triggers_keep_last_contact_after_generation(book: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     with sqlite3.connect(book) as source, sqlite3.connect(copy) as dest:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rmtui import db, paths
-from rmtui.db import BookError, make_engine, open_book, read_revision, session_scope
+from rmtui.db import SCHEMA_HEAD, BookError, make_engine, open_book, read_revision, session_scope
 from rmtui.models import (
     Case,
     Client,
@@ -97,11 +97,20 @@ def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the book at `path`, by table, in the columns of 0001."""
     with sqlite3.connect(path) as conn:
         tables = [name for (name,) in conn.execute(_NAMES, ("table",))]
-        return {table: _rows(conn, table) for table in tables if table not in NEW_TABLES}
+        return {table: _rows(conn, table) for table in tables if not is_new_table(table)}
 
 
 _NAMES = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name"
 NEW_TABLES = {"revenue_day", "contact_day"}
+# The client search index of 0003 and its FTS5 shadow tables.
+SEARCH_INDEX = "client_fts"
+
+
+def is_new_table(table: str) -> bool:
+    """Whether `table` came after schema 0001 (its rows are not the book's own)."""
+    return table in NEW_TABLES or table == SEARCH_INDEX or table.startswith(f"{SEARCH_INDEX}_")
+
+
 NEW_COLUMNS = {"superseded_on"}
 
 
@@ -131,8 +140,8 @@ def test_an_old_book_is_backed_up_then_migrated_keeping_every_row(old_book: Path
     assert all(before[table] for table in ("client", "interaction", "holding", "revenue"))
     assert all(rows for table, rows in before.items() if table != "alembic_version")
     open_book(old_book).dispose()
-    assert read_revision(old_book) == "0002"
-    assert contents(old_book) == {**before, "alembic_version": [("0002",)]}
+    assert read_revision(old_book) == SCHEMA_HEAD
+    assert contents(old_book) == {**before, "alembic_version": [(SCHEMA_HEAD,)]}
     (backup,) = pre_migration_backups(old_book)
     assert read_revision(backup) == "0001"
     assert contents(backup) == before
@@ -207,7 +216,7 @@ def test_a_failed_migration_leaves_the_book_as_it_was(
 
 def test_a_book_at_the_current_schema_opens_without_a_backup(db_path: Path) -> None:
     open_book(db_path).dispose()
-    assert read_revision(db_path) == "0002"
+    assert read_revision(db_path) == SCHEMA_HEAD
     engine = open_book(db_path)
     with session_scope(engine) as session:
         make(session, Client)
@@ -231,3 +240,46 @@ def test_downgrade_to_0001_takes_the_summaries_away(old_book: Path, tmp_path: Pa
     for kind in ("table", "index", "trigger"):
         assert schema_names(old_book, kind) == schema_names(first, kind), kind
     assert read_revision(old_book) == "0001"
+
+
+def searched(path: Path, word: str) -> list[int]:
+    """The ids of the clients whose text the search index finds `word` in."""
+    query = "SELECT rowid FROM client_fts WHERE client_fts MATCH ? ORDER BY rowid"
+    with sqlite3.connect(path) as conn:
+        return [client_id for (client_id,) in conn.execute(query, (f'"{word}"',))]
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_a_migrated_book_has_the_client_search_index_filled(old_book: Path, revision: str) -> None:
+    upgrade(old_book, revision)
+    assert read_revision(old_book) == revision
+    open_book(old_book).dispose()
+    assert read_revision(old_book) == SCHEMA_HEAD
+    assert searched(old_book, "ada") == [1]
+    assert searched(old_book, "vip") == [1]  # the tags' JSON text
+    assert searched(old_book, "BOB") == [2]
+    with sqlite3.connect(old_book) as conn:
+        check = "INSERT INTO client_fts (client_fts, rank) VALUES ('integrity-check', 1)"
+        conn.execute(check)  # raises when the index and the client table disagree
+    engine = open_book(old_book)
+    with session_scope(engine) as session:
+        make(session, Client, name="Adamo")
+    engine.dispose()
+    assert searched(old_book, "ada") == [1, 3]
+
+
+def test_downgrade_to_0002_takes_the_search_index_away(old_book: Path, tmp_path: Path) -> None:
+    from alembic import command
+
+    open_book(old_book).dispose()
+    engine = make_engine(old_book)
+    with engine.begin() as connection:
+        config = db.alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    engine.dispose()
+    second = tmp_path / "second.db"
+    upgrade(second, "0002")
+    for kind in ("table", "index", "trigger"):
+        assert schema_names(old_book, kind) == schema_names(second, kind), kind
+    assert read_revision(old_book) == "0002"

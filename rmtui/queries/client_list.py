@@ -11,6 +11,7 @@ from rmtui.queries.clients import (
     client_filters,
     client_page_key,
     client_row,
+    has_search_index,
     next_follow_up,
     sort_keys,
 )
@@ -40,7 +41,13 @@ def client_position(
     """The row number (from 0) of the client in `list_clients` with the same filters and sort,
     or None when the filters leave the client out."""
     conditions = client_filters(
-        text=text, status=status, kind=kind, tier=tier, tag=tag, include_archived=include_archived
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=has_search_index(session),
     )
     listed = select(func.count()).where(*conditions, CLIENT.c.id == client_id)
     if not session.execute(listed).scalar_one():

@@ -13,11 +13,13 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    column,
     exists,
     func,
     literal,
     or_,
     select,
+    table,
     true,
     type_coerce,
     union_all,
@@ -60,6 +62,14 @@ STATUS_RANK = {status: rank for rank, status in enumerate(CLIENT_STATUSES)}
 # A client with no open follow-up sorts after every real due date.
 NO_FOLLOW_UP = "9999-12-31"
 TEXT_COLUMNS = ("name", "company", "email", "city", "tags")
+# The trigram index over TEXT_COLUMNS (migration 0003); its hidden column of its own name is
+# the left side of MATCH.
+CLIENT_SEARCH = table("client_fts", column("rowid"), column("client_fts"))
+SCHEMA = table("sqlite_master", column("type"), column("name"))
+# Words this long are looked up in the trigram index; shorter ones have no trigram.
+INDEXED_WORD = 3
+# A text filter matched by scanning every client is counted up to this many matches only.
+SCAN_COUNT_LIMIT = 1_000
 # The highest code point: `prefix + TOP` is above every name starting with `prefix`.
 TOP = "\U0010ffff"
 CHOICES = {
@@ -126,8 +136,15 @@ def list_clients(
     `after` is `client_page_key(last_row, sort)` of the previous page's last row (None for the
     first page). `text` matches name, company, e-mail, city and tags; every word must match.
     """
+    search_index = has_search_index(session)
     conditions = client_filters(
-        text=text, status=status, kind=kind, tier=tier, tag=tag, include_archived=include_archived
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=search_index,
     )
     keys = sort_keys(sort)
     if sort == "next_follow_up":
@@ -138,8 +155,27 @@ def list_clients(
         conditions.append(
             after_key(keys, after, descending=descending, nullable_lead=lead_nullable)
         )
+    if _scanned_text(text, search_index):
+        few = _every_match_if_few(session, conditions, limit)
+        if few is not None:
+            return _rows(session, select(CLIENT.c.id).where(CLIENT.c.id.in_(few)), keys, descending)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
     return _rows(session, page.limit(page_limit(limit)), keys, descending)
+
+
+def _every_match_if_few(
+    session: Session, conditions: list[ColumnElement[bool]], limit: int
+) -> list[int] | None:
+    """The ids of every client meeting `conditions` when there are fewer than `limit`, else
+    None (the page is then read along the sort order's index).
+
+    The table is read in its own order up to `limit` matches: a common word stops this at
+    once; a rare one reads the whole table, and its few matches are then sorted alone instead
+    of walking the sort order's index to its end, looking up every client on the way.
+    """
+    query = select(CLIENT.c.id).where(*conditions).limit(page_limit(limit))
+    found = list(session.execute(query).scalars())
+    return found if len(found) < limit else None
 
 
 def client_page_at(
@@ -158,7 +194,13 @@ def client_page_at(
 ) -> list[ClientRow]:
     """The page of the client list starting at row `offset` (for jumps of a scroll bar)."""
     conditions = client_filters(
-        text=text, status=status, kind=kind, tier=tier, tag=tag, include_archived=include_archived
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=has_search_index(session),
     )
     keys = sort_keys(sort)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
@@ -174,12 +216,45 @@ def count_clients(
     tier: str | None = None,
     tag: str | None = None,
     include_archived: bool = False,
+    at_most: int | None = None,
 ) -> int:
-    """How many clients `list_clients` would list with the same filters."""
+    """How many clients `list_clients` would list with the same filters; with `at_most`, the
+    counting stops there (see `count_limit`)."""
     conditions = client_filters(
-        text=text, status=status, kind=kind, tier=tier, tag=tag, include_archived=include_archived
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=has_search_index(session),
     )
-    return session.execute(select(func.count()).where(*conditions)).scalar_one()
+    if at_most is None:
+        query = select(func.count()).select_from(CLIENT).where(*conditions)
+        return session.execute(query).scalar_one()
+    found = select(CLIENT.c.id).where(*conditions).limit(page_limit(at_most)).subquery()
+    return session.execute(select(func.count()).select_from(found)).scalar_one()
+
+
+def count_limit(*, session: Session, text: str | None) -> int | None:
+    """How far to count the client list filtered by `text`: SCAN_COUNT_LIMIT when no word of
+    it is in the search index, so that counting would read every client; else None (counted
+    in full, the index giving the matches)."""
+    return SCAN_COUNT_LIMIT if _scanned_text(text, has_search_index(session)) else None
+
+
+def _scanned_text(text: str | None, search_index: bool) -> bool:
+    """Whether `text` has words and none of them is looked up in the search index: its matches
+    are found by reading every client."""
+    words = (text or "").split()
+    return bool(words) and not _indexed_words(words, search_index)
+
+
+def has_search_index(session: Session) -> bool:
+    """Whether the book has the clients' trigram search index (schema 0003, created when
+    SQLite has FTS5 with the trigram tokenizer)."""
+    query = select(SCHEMA.c.name).where(SCHEMA.c.type == "table", SCHEMA.c.name == "client_fts")
+    return session.execute(query).first() is not None
 
 
 def client_filters(
@@ -190,25 +265,37 @@ def client_filters(
     tier: str | None = None,
     tag: str | None = None,
     include_archived: bool = False,
+    search_index: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """SQL conditions for the client list's filters."""
-    # Without a text, SQLite should walk the sort order's index and stop at a page; with one,
-    # matches may be rare and scanning the table beats walking an index row by row.
-    hint = likely if not text else _as_is
+    """SQL conditions for the client list's filters.
+
+    Every word of `text` must be in the name, company, e-mail, city or tags (their JSON
+    text), ignoring case. With `search_index` (see `has_search_index`) the words of
+    INDEXED_WORD or more characters are looked up in the trigram index, which also ignores the
+    case of non-ASCII letters; the others, and all without it, are matched with LIKE.
+    """
+    words = (text or "").split()
+    indexed = _indexed_words(words, search_index)
+    # The conditions are hinted as true for most clients: SQLite then reads the index's
+    # matches first when there are some (and sorts only them), otherwise walks the sort
+    # order's index and stops at a page (a word of one or two letters is in many clients)
+    # rather than walking the archived index row by row.
     conditions: list[ColumnElement[bool]] = []
     if not include_archived:
-        conditions.append(hint(CLIENT.c.archived.is_(False)))
-    for column, value in (("status", status), ("kind", kind), ("tier", tier)):
+        conditions.append(likely(CLIENT.c.archived.is_(False)))
+    for name, value in (("status", status), ("kind", kind), ("tier", tier)):
         if value:
-            conditions.append(hint(CLIENT.c[column] == value))
+            conditions.append(likely(CLIENT.c[name] == value))
     if tag:
         conditions.append(has_tag(tag))
-    conditions += [_matches_word(word) for word in (text or "").split()]
+    if indexed:
+        conditions.append(_in_search_index(indexed))
+    conditions += [likely(_matches_word(word)) for word in words if word not in indexed]
     return conditions
 
 
-def _as_is(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    return condition
+def _indexed_words(words: list[str], search_index: bool) -> list[str]:
+    return [word for word in words if search_index and len(word) >= INDEXED_WORD]
 
 
 def has_tag(tag: str) -> ColumnElement[bool]:
@@ -217,10 +304,22 @@ def has_tag(tag: str) -> ColumnElement[bool]:
     return exists().where(func.lower(tags.c.value) == tag.lower())
 
 
+def _in_search_index(words: list[str]) -> ColumnElement[bool]:
+    """SQL: the client's text holds every one of `words` (an FTS5 query of one string each)."""
+    query = " ".join(_fts_string(word) for word in words)
+    matches = select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(query))
+    return CLIENT.c.id.in_(matches)
+
+
+def _fts_string(word: str) -> str:
+    """`word` as an FTS5 string: in double quotes, its own double quotes doubled."""
+    return '"' + word.replace('"', '""') + '"'
+
+
 def _matches_word(word: str) -> ColumnElement[bool]:
     # Tags are matched in their stored JSON text, read as plain text.
     columns = [type_coerce(CLIENT.c[name], String) for name in TEXT_COLUMNS]
-    return or_(*(contains_text(column, word) for column in columns))
+    return or_(*(contains_text(text_column, word) for text_column in columns))
 
 
 def sort_keys(sort: str) -> list[Any]:

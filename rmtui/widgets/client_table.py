@@ -19,6 +19,7 @@ from rmtui.queries.clients import (
     client_page_at,
     client_page_key,
     count_clients,
+    count_limit,
     list_clients,
 )
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
@@ -162,10 +163,17 @@ class ClientPages:
         return first
 
     def count(self, session: Session) -> None:
-        """Count the listing (unless the first block already did)."""
+        """Count the listing (unless the first block already did).
+
+        A text filter that only a scan of every client can match is counted up to
+        `count_limit`: reaching it, the listing stays not counted (its size shown with a "+")
+        and holds that many rows.
+        """
         if not self.counted:
-            self.total = count_clients(session=session, **self.listing.filters())
-            self.counted = True
+            filters = self.listing.filters()
+            at_most = count_limit(session=session, text=filters["text"])
+            self.total = count_clients(session=session, at_most=at_most, **filters)
+            self.counted = at_most is None or self.total < at_most
 
     def loaded(self, first: list[TableRow], position: int | None) -> LoadedList:
         """What to show now."""
@@ -176,17 +184,20 @@ class ClientPages:
         filters leave it out."""
         keys = [row.key for row in first]
         if client_id in keys:
-            return keys.index(client_id)
-        position = client_position(
-            session=session,
-            client_id=client_id,
-            sort=self.listing.sort,
-            descending=self.listing.descending,
-            **self.listing.filters(),
-        )
+            position: int | None = keys.index(client_id)
+        else:
+            position = client_position(
+                session=session,
+                client_id=client_id,
+                sort=self.listing.sort,
+                descending=self.listing.descending,
+                **self.listing.filters(),
+            )
         if position is not None and position >= BLOCK_SIZE:
             start = position - position % BLOCK_SIZE
             self._ready[start] = self.read(session, start, BLOCK_SIZE)
+        if position is not None and not self.counted:
+            self.total = max(self.total, position + 1)  # the rows up to the client, at least
         return position
 
     def claim_read_ahead(self, cursor: int) -> int | None:
@@ -226,7 +237,8 @@ class ClientPages:
             return self._page(session, 0, limit, listing.descending, self._after[offset])
         end = min(offset + limit, self.total)
         from_end = self.total - end
-        if 0 <= from_end < offset:  # nearer the end: read it in the opposite order
+        # Nearer the end: read it in the opposite order (only a counted listing has a known end).
+        if self.counted and 0 <= from_end < offset:
             rows = self._page(session, from_end, end - offset, not listing.descending, None)
             return rows[::-1]
         return self._page(session, offset, limit, listing.descending, None)

@@ -1,0 +1,544 @@
+"""The client list's text filter through the trigram search index: it finds what a substring
+search over name, company, e-mail, city and tags finds, and stays right through every change."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from rmtui.client_import import ImportRejected
+from rmtui.csv_io import import_clients_csv
+from rmtui.db import make_engine, open_book, session_scope
+from rmtui.interchange import import_book
+from rmtui.models import Client, Interaction
+from rmtui.privacy import erase_client
+from rmtui.queries import clients as client_queries
+from rmtui.queries.client_list import client_position
+from rmtui.queries.clients import (
+    INDEXED_WORD,
+    SCAN_COUNT_LIMIT,
+    TEXT_COLUMNS,
+    add_client,
+    archive_client,
+    client_filters,
+    client_page_at,
+    client_page_key,
+    count_clients,
+    count_limit,
+    has_search_index,
+    list_clients,
+    unarchive_client,
+    update_client,
+)
+from rmtui.widgets.client_table import ClientListing, ClientPages
+from tests.factories import make
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVERYONE = 10_000  # a page size above any book here
+
+FIRST = ("Ann", "Zoë", "Élodie", "Chloé", "Seán", "Mary", "Marco", "Li", "Bo", "Ïda", "Øyvind")
+LAST = (
+    "O'Brien",
+    "D'Arcy",
+    "Müller",
+    "Smith",
+    "Li",
+    "Ng",
+    'the "Q"',
+    "100%",
+    "fifty_fifty",
+    "Berg",
+    "Larsson",
+    "Marsh",
+    "Bo",
+)
+COMPANIES = (
+    None,
+    "Acme & Co",
+    "Mar_Tech",
+    "50% Holdings",
+    'Quote "Q" Ltd',
+    "Crédit Léman",
+    "Li & Fung",
+    "AB",
+    "Ñandú SA",
+    "Back\\Slash",
+)
+CITIES = (None, "Gent", "Zürich", "São Paulo", "Malmö", "L'Aquila", "Rome", "Li", "Oslo")
+TAGS: tuple[list[str], ...] = (
+    [],
+    ["vip"],
+    ["golf", "pension"],
+    ["café"],
+    ['say "hi"'],
+    ["50%"],
+    ["a_b"],
+    ["ÉTÉ"],
+)
+DOMAINS = ("example.com", "mail.be", "post.ch")
+TEXTS = (
+    "",
+    "a",
+    "A",
+    "é",
+    "É",
+    "ë",
+    "o'",
+    "O'B",
+    "o'brien",
+    "'",
+    '"',
+    '"q',
+    '"Q"',
+    'the "q"',
+    "%",
+    "0%",
+    "50%",
+    "100%",
+    "_",
+    "a_b",
+    "fifty_",
+    "y_f",
+    "\\",
+    "k\\s",
+    "li",
+    "LI",
+    "ng",
+    "bo",
+    "mar",
+    "MAR",
+    "son",
+    "ber",
+    "li mar",
+    "mar li",
+    "li ng",
+    "ann gent",
+    "vip",
+    '"vip"',
+    "[]",
+    '["',
+    "café",
+    "caf",
+    "u00e9",
+    "zür",
+    "ZÜR",
+    "zurich",
+    "élo",
+    "ÉLO",
+    "crédit",
+    "CRÉDIT",
+    "müller",
+    "MÜLLER",
+    "ñandú",
+    "são",
+    "malmö",
+    "example",
+    "@",
+    ".com",
+    "x",
+    "zzz",
+    "qq",
+    "acme co",
+    "co acme",
+    "ø",
+    "øyv",
+    "ØYV",
+    "ïda",
+    "ÏDA",
+    "  mar   son  ",
+)
+
+
+def fill_varied_book(session: Session, clients: int = 300) -> None:
+    """Clients with accents, apostrophes, quotes, %, _ and \\ in every text column."""
+    rng = random.Random(20261129)
+    for number in range(clients):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = None
+        if rng.random() < 0.8:
+            local = f"{first}.{last}".lower().replace(" ", "").replace('"', "")
+            email = f"{local}{number}@{rng.choice(DOMAINS)}"
+        make(
+            session,
+            Client,
+            name=f"{first} {last}",
+            company=rng.choice(COMPANIES),
+            email=email,
+            city=rng.choice(CITIES),
+            tags=rng.choice(TAGS),
+            archived=rng.random() < 0.1,
+        )
+
+
+@pytest.fixture
+def varied(session: Session) -> Session:
+    """The test session on a book of 300 varied clients."""
+    fill_varied_book(session)
+    return session
+
+
+def stored_texts(session: Session) -> dict[int, tuple[list[str], bool]]:
+    """Each client's five texts as stored (tags as their JSON text), and whether archived."""
+    columns = ", ".join(f"coalesce(CAST({name} AS TEXT), '')" for name in TEXT_COLUMNS)
+    rows = session.connection().exec_driver_sql(f"SELECT id, {columns}, archived FROM client")
+    return {row[0]: (list(row[1:-1]), bool(row[-1])) for row in rows}
+
+
+def ascii_folded(text: str) -> str:
+    """`text` with its ASCII letters in lower case, as SQLite's LIKE compares."""
+    return "".join(char.lower() if char.isascii() else char for char in text)
+
+
+def holds(values: list[str], word: str) -> bool:
+    """Whether one of `values` contains `word`: ignoring the case of every letter for an indexed
+    word (the trigram index folds them all), of ASCII letters only for a shorter one (LIKE)."""
+    if len(word) >= INDEXED_WORD:
+        return any(word.lower() in value.lower() for value in values)
+    return any(ascii_folded(word) in ascii_folded(value) for value in values)
+
+
+def expected_ids(session: Session, text: str, *, include_archived: bool = False) -> list[int]:
+    """The clients a plain substring check over the stored texts finds for `text`."""
+    return sorted(
+        client_id
+        for client_id, (values, archived) in stored_texts(session).items()
+        if (include_archived or not archived) and all(holds(values, w) for w in text.split())
+    )
+
+
+def listed_ids(session: Session, text: str, **filters: Any) -> list[int]:
+    rows = list_clients(session=session, text=text, limit=EVERYONE, **filters)
+    return sorted(row.id for row in rows)
+
+
+def mismatches(session: Session, text: str) -> list[str]:
+    """How the client queries disagree with the substring check for `text` (none: [])."""
+    found: list[str] = []
+    for include_archived in (False, True):
+        expected = expected_ids(session, text, include_archived=include_archived)
+        filters: dict[str, Any] = {"text": text, "include_archived": include_archived}
+        if listed_ids(session, **filters) != expected:
+            found.append(f"list_clients {filters}")
+        if count_clients(session=session, **filters) != len(expected):
+            found.append(f"count_clients {filters}")
+        at_offset = client_page_at(session=session, offset=0, limit=EVERYONE, **filters)
+        if sorted(row.id for row in at_offset) != expected:
+            found.append(f"client_page_at {filters}")
+    return found
+
+
+def found_names(session: Session, text: str, **filters: Any) -> list[str]:
+    return [row.name for row in list_clients(session=session, text=text, **filters)]
+
+
+def check_index(session: Session) -> None:
+    """Raise unless the search index holds exactly the client table's text."""
+    session.connection().exec_driver_sql(
+        "INSERT INTO client_fts (client_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+# -- the filter finds what a substring search finds ---------------------------------------------
+
+
+def test_every_text_finds_what_a_substring_search_finds(varied: Session) -> None:
+    assert has_search_index(varied)
+    disagreements = {text: found for text in TEXTS if (found := mismatches(varied, text))}
+    assert disagreements == {}
+
+
+def test_the_varied_book_gives_every_kind_of_answer(varied: Session) -> None:
+    sizes = {text: len(expected_ids(varied, text)) for text in TEXTS}
+    assert sizes["zzz"] == 0 and sizes[""] > 250
+    assert all(sizes[text] > 0 for text in ("o'brien", '"Q"', "50%", "a_b", "\\", "ZÜR", "li mar"))
+    assert sizes["é"] > 0 and sizes["É"] > 0 and sizes["élo"] == sizes["ÉLO"] > 0
+
+
+def test_ascii_texts_give_what_like_gives_and_others_at_least_as_much(
+    varied: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexed = {text: listed_ids(varied, text) for text in TEXTS}
+    monkeypatch.setattr(client_queries, "has_search_index", lambda session: False)
+    scanned = {text: listed_ids(varied, text) for text in TEXTS}
+    for text in TEXTS:
+        if text.isascii():
+            assert indexed[text] == scanned[text], text
+        else:  # the index also ignores the case of letters that LIKE does not fold
+            assert set(scanned[text]) <= set(indexed[text]), text
+    assert len(indexed["ZÜR"]) > len(scanned["ZÜR"])
+
+
+@pytest.mark.parametrize("sort", ["name", "city", "last_contact", "next_follow_up"])
+def test_pages_read_one_after_another_make_the_whole_list(varied: Session, sort: str) -> None:
+    for text in ("a", "li", "bo", "é", "ø", "qq", "mar", "li mar", ""):
+        whole = list_clients(session=varied, text=text, sort=sort, limit=EVERYONE)
+        paged: list[int] = []
+        after = None
+        while page := list_clients(session=varied, text=text, sort=sort, limit=7, after=after):
+            paged += [row.id for row in page]
+            after = client_page_key(page[-1], sort)
+        assert paged == [row.id for row in whole], text
+        for offset in (0, 7, len(whole) - 3):
+            at = client_page_at(
+                session=varied, text=text, sort=sort, offset=max(offset, 0), limit=7
+            )
+            assert [row.id for row in at] == paged[max(offset, 0) : max(offset, 0) + 7], text
+
+
+def test_client_position_agrees_with_the_list(varied: Session) -> None:
+    for text in ("mar", "li", "li mar", "o'brien", "é"):
+        rows = list_clients(session=varied, text=text, limit=EVERYONE, sort="city")
+        assert rows, text
+        for position in (0, len(rows) // 2, len(rows) - 1):
+            client_id = rows[position].id
+            at = client_position(session=varied, client_id=client_id, text=text, sort="city")
+            assert at == position, text
+    left_out = expected_ids(varied, "")[0]
+    assert left_out not in expected_ids(varied, "zzz")
+    assert client_position(session=varied, client_id=left_out, text="zzz") is None
+
+
+def test_only_words_of_three_characters_or_more_go_through_the_index() -> None:
+    def sql(text: str, search_index: bool = True) -> str:
+        conditions = client_filters(text=text, search_index=search_index)
+        return " ".join(str(condition) for condition in conditions)
+
+    assert "MATCH" in sql("mar") and "LIKE" not in sql("mar")
+    assert "MATCH" not in sql("ma") and "LIKE" in sql("ma")
+    assert "MATCH" in sql("ma mar") and "LIKE" in sql("ma mar")
+    assert "MATCH" not in sql("mar", search_index=False)
+
+
+# -- the index follows every change -------------------------------------------------------------
+
+
+def test_a_new_client_is_found(session: Session) -> None:
+    add_client(session=session, values={"name": "Quentin Quokka", "city": "Perth"})
+    assert found_names(session, "quokka") == ["Quentin Quokka"]
+    assert found_names(session, "PERTH") == ["Quentin Quokka"]
+    check_index(session)
+
+
+@pytest.mark.parametrize("column", TEXT_COLUMNS)
+def test_a_changed_column_is_found_by_its_new_text_only(session: Session, column: str) -> None:
+    client = make(
+        session,
+        Client,
+        name="Ada Lovelace",
+        company="Difference Engines",
+        email="countess@numbers.example",
+        city="London",
+        tags=["poetry"],
+    )
+    old = {"name": "lovelace", "company": "difference", "email": "countess", "city": "london"}
+    old["tags"] = "poetry"
+    new_value: Any = ["wombat"] if column == "tags" else "Wombat Way"
+    update_client(session=session, client_id=client.id or 0, values={column: new_value})
+    assert found_names(session, "wombat") == ["Ada Lovelace" if column != "name" else "Wombat Way"]
+    assert found_names(session, old[column]) == []
+    check_index(session)
+
+
+def test_last_contacts_and_other_columns_leave_the_index_right(session: Session) -> None:
+    client = make(session, Client, name="Ada Lovelace", notes="Likes engines")
+    make(session, Interaction, client_id=client.id, at=datetime(2026, 11, 20, 9, 0))
+    update_client(session=session, client_id=client.id or 0, values={"notes": "Prefers mail"})
+    session.refresh(client)
+    assert client.last_contact_on == date(2026, 11, 20)
+    assert found_names(session, "lovelace") == ["Ada Lovelace"]
+    check_index(session)
+
+
+def test_an_archived_client_is_found_only_with_the_archived(session: Session) -> None:
+    client = make(session, Client, name="Ada Lovelace")
+    archive_client(session=session, client_id=client.id or 0)
+    assert found_names(session, "lovelace") == []
+    assert found_names(session, "lovelace", include_archived=True) == ["Ada Lovelace"]
+    unarchive_client(session=session, client_id=client.id or 0)
+    assert found_names(session, "lovelace") == ["Ada Lovelace"]
+    check_index(session)
+
+
+def test_a_deleted_client_is_not_found(session: Session) -> None:
+    client = make(session, Client, name="Ada Lovelace")
+    make(session, Client, name="Ada Byron")
+    session.delete(client)
+    session.flush()
+    assert found_names(session, "ada", include_archived=True) == ["Ada Byron"]
+    check_index(session)
+
+
+def test_clients_imported_from_a_json_book_are_found(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        make(session, Client, name="Already There")
+    records = [
+        {"id": 1, "name": "Grace Hopper", "city": "Arlington", "tags": ["navy"]},
+        {"id": 2, "name": "Alan Turing", "referred_by": 1, "email": "alan@bletchley.example"},
+    ]
+    import_book(engine=engine, data={"format": "rmtui-book", "version": 1, "clients": records})
+    with session_scope(engine) as session:
+        assert found_names(session, "hopper") == ["Grace Hopper"]
+        assert found_names(session, "navy") == ["Grace Hopper"]
+        assert found_names(session, "bletchley") == ["Alan Turing"]
+        check_index(session)
+
+
+def test_clients_imported_and_merged_from_a_csv_file_are_found(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        make(session, Client, name="Alan Turing", email="alan.turing@example.org", city="Wilmslow")
+    source = FIXTURES / "clients_with_duplicates.csv"
+    import_clients_csv(source, engine=engine, merge=True)
+    with session_scope(engine) as session:
+        assert found_names(session, "lovelace") == ["Ada Lovelace"]
+        assert found_names(session, "manchester") == ["Alan Turing"]
+        assert found_names(session, "wilmslow") == []
+        check_index(session)
+
+
+def test_a_refused_import_leaves_the_index_as_it_was(engine: Engine) -> None:
+    with pytest.raises(ImportRejected):
+        import_clients_csv(FIXTURES / "broken_clients.csv", engine=engine)
+    with session_scope(engine) as session:
+        assert count_clients(session=session, text="example", include_archived=True) == 0
+        check_index(session)
+
+
+# -- erasure --------------------------------------------------------------------------------------
+
+
+def index_blocks(path: Path) -> bytes:
+    with sqlite3.connect(path) as conn:
+        return b"".join(
+            bytes(block) for (block,) in conn.execute("SELECT block FROM client_fts_data")
+        )
+
+
+def test_an_erased_client_leaves_nothing_in_the_index(engine: Engine, db_path: Path) -> None:
+    with session_scope(engine) as session:
+        zelda = make(session, Client, name="Zelda Quixotic", email="zq@hyrule.example")
+        make(session, Client, name="Bob Other", email="bob@example.com")
+    # Trigrams of Zelda's alone, stored whole in the index (others share a prefix with the
+    # trigram before them and are stored shortened).
+    distinct = (b"zel", b"hyr", b"rul")
+    assert all(trigram in index_blocks(db_path) for trigram in distinct)
+    erase_client(engine=engine, client_id=zelda.id or 0)
+    blocks = index_blocks(db_path)
+    assert not any(trigram in blocks for trigram in distinct)
+    with session_scope(engine) as session:
+        assert found_names(session, "zelda", include_archived=True) == []
+        assert found_names(session, "other") == ["Bob Other"]
+        check_index(session)
+
+
+# -- counting -------------------------------------------------------------------------------------
+
+
+def test_only_a_text_matched_by_scanning_is_counted_up_to_a_limit(session: Session) -> None:
+    assert count_limit(session=session, text=None) is None
+    assert count_limit(session=session, text="mar") is None
+    assert count_limit(session=session, text="li mar") is None
+    assert count_limit(session=session, text="li") == SCAN_COUNT_LIMIT
+    assert count_limit(session=session, text="a b") == SCAN_COUNT_LIMIT
+
+
+def test_count_stops_at_most(varied: Session) -> None:
+    everyone = count_clients(session=varied, text="a")
+    assert everyone > 20
+    assert count_clients(session=varied, text="a", at_most=20) == 20
+    assert count_clients(session=varied, text="a", at_most=everyone + 5) == everyone
+
+
+def test_a_listing_counted_up_to_the_limit_holds_that_many_rows(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with session_scope(engine) as session:
+        fill_varied_book(session)
+    monkeypatch.setattr(client_queries, "SCAN_COUNT_LIMIT", 30)
+    pages = ClientPages(engine, ClientListing(text="a"), date(2026, 11, 29))
+    with session_scope(engine) as session:
+        first = pages.read_first(session)
+        pages.count(session)
+        everyone = list_clients(session=session, text="a", limit=EVERYONE)
+    assert (pages.total, pages.counted) == (30, False)
+    # The last rows of a listing counted only so far are the rows at their place, not the end.
+    assert [row.key for row in pages.fetch(20, 10)] == [row.id for row in everyone[20:30]]
+    assert [row.key for row in first[:30]] == [row.id for row in everyone[:30]]
+    far = everyone[100].id
+    with session_scope(engine) as session:
+        assert pages.locate(session, far, first) == 100
+    assert pages.total == 101
+
+
+def test_a_listing_under_the_limit_is_counted_in_full(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        fill_varied_book(session)
+        expected = count_clients(session=session, text="mar")
+    pages = ClientPages(engine, ClientListing(text="mar"), date(2026, 11, 29))
+    with session_scope(engine) as session:
+        pages.read_first(session)
+        pages.count(session)
+    assert (pages.total, pages.counted) == (expected, True)
+
+
+# -- books without the index ----------------------------------------------------------------------
+
+
+def drop_search_index(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        for name in ("client_fts_added", "client_fts_changed", "client_fts_removed"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("DROP TABLE client_fts")
+
+
+def test_a_book_without_the_index_filters_by_scanning(engine: Engine, db_path: Path) -> None:
+    with session_scope(engine) as session:
+        fill_varied_book(session, clients=100)
+    engine.dispose()
+    drop_search_index(db_path)
+    plain = make_engine(db_path)
+    with session_scope(plain) as session:
+        assert not has_search_index(session)
+        make(session, Client, name="Quentin Quokka")
+        assert found_names(session, "quokka") == ["Quentin Quokka"]
+        assert count_limit(session=session, text="mar") == SCAN_COUNT_LIMIT
+        for text in ("mar", "li mar", "o'brien", '"Q"', "50%", "a_b"):
+            assert listed_ids(session, text) == expected_ids(session, text), text
+    plain.dispose()
+
+
+# -- encrypted books ------------------------------------------------------------------------------
+
+
+def test_an_encrypted_book_is_migrated_with_its_index_and_keeps_it(tmp_path: Path) -> None:
+    pytest.importorskip("sqlcipher3")
+    from rmtui.encryption import decrypt_book, encrypt_book
+    from tests.test_migrations import upgrade
+
+    path = tmp_path / "secret.db"
+    upgrade(path, "0002")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        make(session, Client, name="Wilhelmina Secretkeeper")
+    engine.dispose()
+    encrypt_book(path, "passphrase")
+    encrypted = open_book(path, passphrase="passphrase")
+    with session_scope(encrypted) as session:
+        assert has_search_index(session)
+        assert found_names(session, "secretkeeper") == ["Wilhelmina Secretkeeper"]
+        make(session, Client, name="Wendell Keeper")
+        assert found_names(session, "keeper") == ["Wendell Keeper", "Wilhelmina Secretkeeper"]
+        check_index(session)
+    encrypted.dispose()
+    decrypt_book(path, "passphrase")
+    plain = open_book(path)
+    with session_scope(plain) as session:
+        assert found_names(session, "keeper") == ["Wendell Keeper", "Wilhelmina Secretkeeper"]
+        check_index(session)
+    plain.dispose()
