@@ -33,7 +33,9 @@ def probe_env(scratch: Path) -> dict[str, str]:
     """The environment of a probe: frozen today, private scratch folders, no daily backup.
 
     The daily backup is switched off so that a run does not copy the whole book into the
-    cache folder; Textual settings of the caller (TEXTUAL_*) are left out.
+    cache folder; Textual settings of the caller (TEXTUAL_*) are left out. Compiled bytecode
+    is kept (in the scratch folder), as an installed rmtui's is, even where the caller's
+    environment says not to write it.
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
     home = scratch / "probe-home"
@@ -49,6 +51,8 @@ def probe_env(scratch: Path) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
     )
     env.pop("RMTUI_DB", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "bytecode")
     return env
 
 

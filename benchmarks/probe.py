@@ -47,7 +47,7 @@ FILTER_KEYS = (
     + ["l", "i"]
 )
 CHARACTERS = {"slash": "/", "backspace": "\x08", "escape": "\x1b"}
-LIST_WIDGETS = "VirtualTable, DataTable, OptionList"
+LIST_WIDGETS = "VirtualTable, DataTable, OptionList, LineList"
 
 Condition = Callable[[Any], bool]
 

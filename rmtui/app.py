@@ -28,34 +28,46 @@ if TYPE_CHECKING:
     from rmtui.backups import DailyBackup
 
 
+def styles_current(screen: Screen[None]) -> Screen[None]:
+    """`screen`, marked as styled by the stylesheet as it is now (for every mode but the
+    first, whose screen is styled with the app).
+
+    A new screen takes its styles from the stylesheet when it mounts. Textual nonetheless
+    parses every style again, twice, when a mode's screen is first shown (its check that the
+    screen's styles are current runs before the screen is). This skips those two parses.
+    """
+    screen._css_update_count = screen.app._css_update_count
+    return screen
+
+
 def _today_screen() -> Screen[None]:
     from rmtui.screens.today import TodayScreen
 
-    return TodayScreen()
+    return TodayScreen()  # the first screen: the app's first styling pass includes it
 
 
 def _clients_screen() -> Screen[None]:
     from rmtui.screens.clients import ClientsScreen
 
-    return ClientsScreen()
+    return styles_current(ClientsScreen())
 
 
 def _log_screen() -> Screen[None]:
     from rmtui.screens.log import LogScreen
 
-    return LogScreen()
+    return styles_current(LogScreen())
 
 
 def _pipeline_screen() -> Screen[None]:
     from rmtui.screens.pipeline import PipelineScreen
 
-    return PipelineScreen()
+    return styles_current(PipelineScreen())
 
 
 def _kpi_screen() -> Screen[None]:
     from rmtui.screens.kpis import KpiScreen
 
-    return KpiScreen()
+    return styles_current(KpiScreen())
 
 
 def _client_commands() -> type[Provider]:
@@ -73,7 +85,16 @@ def _screen_commands() -> type[Provider]:
 class RmApp(App[None]):
     """rmtui: the relationship manager's book of business in the terminal."""
 
-    CSS_PATH = "app.tcss"
+    # Every screen's stylesheet is read at start-up: Textual parses all the styles again each
+    # time a screen brings a stylesheet it has not seen, which made opening a screen slow.
+    CSS_PATH: ClassVar = [
+        "app.tcss",
+        *(
+            f"screens/{name}.tcss"
+            for name in ("today", "clients", "client_detail", "client_picker", "log")
+        ),
+        *(f"screens/{name}.tcss" for name in ("pipeline", "kpis")),
+    ]
     TITLE = "rmtui"
     MODES: ClassVar = {
         "today": _today_screen,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 from rmtui.db import session_scope
 from rmtui.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
@@ -29,6 +29,7 @@ from rmtui.screens.financial_forms import (
 from rmtui.screens.help import HelpScreen, declared_keys
 from rmtui.screens.opportunity_form import LostReasonForm, OpportunityForm
 from rmtui.screens.today import TodayScreen
+from rmtui.widgets.line_list import LineList
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import VirtualTable
 from tests.clients_book import SIZE, app_on, make_rich_client, settle
@@ -273,7 +274,7 @@ async def test_c_opens_a_complaint_that_shows_on_today_and_d_resolves_it_with_un
         await settle(pilot)
         today = pilot.app.screen
         assert isinstance(today, TodayScreen)
-        options = today.query_one("#agenda", OptionList)
+        options = today.query_one("#agenda", LineList)
         on_today = [
             option.id for option in options.options if (option.id or "").startswith("case:")
         ]

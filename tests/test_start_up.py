@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from textual.widgets import OptionList
 
 from rmtui import paths
 from rmtui.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
@@ -18,6 +17,7 @@ from rmtui.app import make_app_on_path
 from rmtui.backups import DailyBackup, list_backups
 from rmtui.db import BookError, book_at_head, open_book, session_scope
 from rmtui.models import Client, FollowUp, Interaction
+from rmtui.widgets.line_list import LineList
 from tests.factories import make
 from tests.test_migrations import upgrade
 
@@ -89,7 +89,7 @@ async def test_the_app_on_a_path_shows_the_agenda_and_its_keys_work(book: Path) 
     app = make_app_on_path(book, book_name="book", early_agenda=early)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.3)
-        options = app.screen.query_one("#agenda", OptionList)
+        options = app.screen.query_one("#agenda", LineList)
         ids = [option.id for option in options.options if option.id]
         assert ids[0].startswith("follow_up:")
         assert any(option_id.startswith("checkin:") for option_id in ids)
@@ -123,4 +123,4 @@ async def test_a_failed_daily_backup_is_told_and_the_book_opens(
         await pilot.pause(2.5)
         messages = [notification.message for notification in app._notifications]
         assert any("Today's backup was not taken" in message for message in messages)
-        assert app.screen.query_one("#agenda", OptionList).option_count
+        assert app.screen.query_one("#agenda", LineList).option_count

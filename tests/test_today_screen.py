@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from textual.widgets import OptionList
 
 from rmtui.app import RmApp, make_app
 from rmtui.db import session_scope
 from rmtui.models import Case, Client, FollowUp, Interaction
 from rmtui.screens.today import TodayScreen
+from rmtui.widgets.line_list import LineList
 from tests.factories import make
 
 DAY = date(2026, 11, 29)
@@ -59,12 +59,12 @@ def book(engine: Engine) -> Engine:
 
 
 def agenda_ids(app: RmApp) -> list[str]:
-    options = app.screen.query_one("#agenda", OptionList)
+    options = app.screen.query_one("#agenda", LineList)
     return [option.id for option in options.options if option.id]
 
 
 async def highlight(app: RmApp, option_id: str) -> None:
-    options = app.screen.query_one("#agenda", OptionList)
+    options = app.screen.query_one("#agenda", LineList)
     options.highlighted = options.get_option_index(option_id)
 
 
@@ -193,7 +193,7 @@ async def test_a_long_section_lists_its_first_rows_and_says_how_many_more(engine
     app = make_app(engine, book_name="test", day=DAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.3)
-        options = app.screen.query_one("#agenda", OptionList)
+        options = app.screen.query_one("#agenda", LineList)
         lines = [str(option.prompt) for option in options.options]
         assert sum(1 for line in lines if "Late " in line) == TODAY_LIMIT
         assert any("… and 5 more" in line for line in lines)

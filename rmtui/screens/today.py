@@ -11,8 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Static
 
 from rmtui.agenda import (
     TODAY_LIMIT,
@@ -26,6 +25,7 @@ from rmtui.agenda import (
 )
 from rmtui.screens.book import book_connection, book_day, rm_app
 from rmtui.widgets.key_bar import KeyBar
+from rmtui.widgets.line_list import LineList, ListLine
 
 # The actions (forms, models, SQLAlchemy) are imported inside the methods that use them: the
 # agenda is read with the standard library's sqlite3 and shows before they have loaded.
@@ -86,7 +86,7 @@ class TodayScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading today's agenda…", id="today-summary")
-        yield OptionList(id="agenda")
+        yield LineList(id="agenda")
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
@@ -117,39 +117,38 @@ class TodayScreen(Screen[None]):
 
     def show_agenda(self, agenda: Agenda) -> None:
         """Fill the list from `agenda`, keeping the cursor where it was."""
-        options = self.query_one("#agenda", OptionList)
+        options = self.query_one("#agenda", LineList)
         kept_id, kept_index = self._highlighted_id(), options.highlighted
         self.agenda = agenda
         self.entries = {}
-        options.clear_options()
-        options.add_options(self._options(agenda))
+        options.set_options(self._options(agenda))
         self.query_one("#today-summary", Static).update(summary_text(agenda))
         self._restore_cursor(options, kept_id, kept_index)
         rm_app(self).first_screen_shown()
 
-    def _options(self, agenda: Agenda) -> list[Option]:
-        result: list[Option] = []
+    def _options(self, agenda: Agenda) -> list[ListLine]:
+        result: list[ListLine] = []
         for key, title, items in agenda.sections():
-            result.append(Option(section_heading(title, agenda.total(key)), disabled=True))
+            result.append(ListLine(section_heading(title, agenda.total(key))))
             if not items:
-                result.append(Option(Text(f"  {EMPTY_SECTION[key]}", style="dim"), disabled=True))
+                result.append(ListLine(Text(f"  {EMPTY_SECTION[key]}", style="dim")))
             for item in items[:TODAY_LIMIT]:
                 entry = entry_for(item)
                 self.entries[entry.option_id] = entry
-                result.append(Option(item_line(item, agenda.day), id=entry.option_id))
+                result.append(ListLine(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
                 line = f"  … and {more:,} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
-                result.append(Option(Text(line, style="dim"), disabled=True))
+                result.append(ListLine(Text(line, style="dim")))
         return result
 
     def _highlighted_id(self) -> str | None:
-        options = self.query_one("#agenda", OptionList)
+        options = self.query_one("#agenda", LineList)
         if options.highlighted is None:
             return None
         return options.get_option_at_index(options.highlighted).id
 
-    def _restore_cursor(self, options: OptionList, kept_id: str | None, index: int | None) -> None:
+    def _restore_cursor(self, options: LineList, kept_id: str | None, index: int | None) -> None:
         if kept_id is not None and kept_id in self.entries:
             options.highlighted = options.get_option_index(kept_id)
             return
@@ -168,15 +167,15 @@ class TodayScreen(Screen[None]):
         return self.entries.get(option_id) if option_id else None
 
     def action_cursor_down(self) -> None:
-        self.query_one("#agenda", OptionList).action_cursor_down()
+        self.query_one("#agenda", LineList).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one("#agenda", OptionList).action_cursor_up()
+        self.query_one("#agenda", LineList).action_cursor_up()
 
     def action_reload(self) -> None:
         self.load_agenda()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_line_list_option_selected(self, event: LineList.OptionSelected) -> None:
         event.stop()
         self.action_open_client()
 

@@ -201,7 +201,7 @@ class VirtualTable(ScrollView, can_focus=True):
             return self.get_component_rich_style("virtual-table--cursor")
         if index % 2:
             return self.get_component_rich_style("virtual-table--odd")
-        return Style()
+        return self.rich_style  # the table's own colours (dimmed with it behind a dialog)
 
     def _strip(self, cells: list[Cell], style: Style, width: int, *, on_top: bool = False) -> Strip:
         """One line of cells; the row style goes under the cells' own colours, or over them
