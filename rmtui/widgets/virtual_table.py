@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -43,6 +44,13 @@ class TableRow:
 
 
 Fetch = Callable[[int, int], Sequence[TableRow]]
+
+
+def fitted(text: str, width: int, *, right: bool = False) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis when longer, padded when shorter."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, max(width - 1, 0)) + "…" if width else ""
+    return set_cell_size(text, width) if not right else " " * (width - cell_len(text)) + text
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -119,6 +127,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.total = 0
         self._fetch: Fetch = lambda _offset, _limit: ()
         self._blocks: dict[int, Sequence[TableRow]] = {}
+        self._widths_for: tuple[object, list[int]] = (None, [])
 
     def show(
         self,
@@ -208,19 +217,34 @@ class VirtualTable(ScrollView, can_focus=True):
         (`on_top`) for the cursor row."""
         segments: list[Segment] = [Segment(" ", style)]
         for column, cell_width, cell in zip(self.columns, self._widths(width), cells, strict=False):
-            text = Text()
-            text.append_text(cell if isinstance(cell, Text) else Text(str(cell)))
-            text.truncate(cell_width, overflow="ellipsis")
-            text.align("right" if column.align == "right" else "left", cell_width)
-            if on_top:
-                text.stylize(style)
+            right = column.align == "right"
+            if isinstance(cell, str):  # plain text, the most of a row: no Text to build
+                segments.append(Segment(fitted(cell, cell_width, right=right), style))
             else:
-                text.stylize_before(style)
-            segments.extend(text.render(self.app.console))
+                segments.extend(self._styled_cell(cell, cell_width, style, right, on_top))
             segments.append(Segment(" " * GAP, style))
         return Strip(segments).adjust_cell_length(width, style)
 
+    def _styled_cell(
+        self, cell: Text, width: int, style: Style, right: bool, on_top: bool
+    ) -> list[Segment]:
+        text = Text()
+        text.append_text(cell)  # the cell's own style becomes a span, kept over the row's
+        text.truncate(width, overflow="ellipsis")
+        text.align("right" if right else "left", width)
+        if on_top:
+            text.stylize(style)
+        else:
+            text.stylize_before(style)
+        return list(text.render(self.app.console))
+
     def _widths(self, width: int) -> list[int]:
+        key = (width, self.columns)
+        if self._widths_for[0] != key:
+            self._widths_for = (key, self._column_widths(width))
+        return self._widths_for[1]
+
+    def _column_widths(self, width: int) -> list[int]:
         fixed = sum(column.width or 0 for column in self.columns)
         flexible = [column for column in self.columns if column.width is None]
         spare = max(width - 1 - fixed - GAP * len(self.columns), 8 * len(flexible))
