@@ -14,6 +14,7 @@ from rmtui.queries.client_list import client_position
 from rmtui.queries.clients import list_clients
 from rmtui.screens.clients import ClientsScreen
 from rmtui.widgets.client_table import (
+    READ_AHEAD_ROWS,
     SORT_CYCLE,
     ClientListing,
     ClientPages,
@@ -153,9 +154,10 @@ def test_listing_filters_sorts_and_column_marks() -> None:
 
 def test_the_next_block_is_read_ahead_once(big_book: Engine) -> None:
     pages = loaded_pages(big_book, ClientListing())
-    assert pages.claim_read_ahead(10) is None  # far from the next block
-    assert pages.claim_read_ahead(150) == BLOCK_SIZE
-    assert pages.claim_read_ahead(160) is None  # already claimed
+    near = BLOCK_SIZE - READ_AHEAD_ROWS  # that many rows before the next block
+    assert pages.claim_read_ahead(near - 1) is None  # far from the next block
+    assert pages.claim_read_ahead(near) == BLOCK_SIZE
+    assert pages.claim_read_ahead(near + 1) is None  # already claimed
     pages.read_ahead(BLOCK_SIZE)
     expected = every_id(big_book, ClientListing())
     assert block_ids(pages, BLOCK_SIZE) == expected[BLOCK_SIZE : 2 * BLOCK_SIZE]

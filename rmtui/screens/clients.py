@@ -219,7 +219,7 @@ class ClientsScreen(Screen[None]):
         line.append(f"  ·  {archived} (A)", style="dim")
         if listing.filtered:
             line.append("  ·  c clears the filters", style="dim")
-        self.query_one("#clients-summary", Static).update(line)
+        self.query_one("#clients-summary", Static).update(line, layout=False)  # one line, always
 
     # -- filters and sort ----------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ COLUMNS = (
 )
 DATE_FORMAT = "%d %b %Y"
 # Read the next block ahead once the cursor is this close to it.
-READ_AHEAD_ROWS = 120
+READ_AHEAD_ROWS = 80
 
 
 @dataclass(frozen=True)

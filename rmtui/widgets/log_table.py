@@ -37,7 +37,7 @@ LOG_COLUMNS = (
     TableColumn("notes", "Notes"),
 )
 # Read the next block ahead once the cursor is this close to it.
-READ_AHEAD_ROWS = 120
+READ_AHEAD_ROWS = 80
 
 
 @dataclass

@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-BLOCK_SIZE = 200
+BLOCK_SIZE = 100
 MAX_CACHED_BLOCKS = 16
 GAP = 2
 
