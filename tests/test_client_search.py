@@ -16,7 +16,7 @@ from sqlmodel import Session
 from rmtui.client_import import ImportRejected
 from rmtui.csv_io import import_clients_csv
 from rmtui.db import make_engine, open_book, session_scope
-from rmtui.interchange import import_book
+from rmtui.interchange import InterchangeError, import_book
 from rmtui.models import Client, Interaction
 from rmtui.privacy import erase_client
 from rmtui.queries import clients as client_queries
@@ -387,6 +387,28 @@ def test_clients_imported_from_a_json_book_are_found(engine: Engine) -> None:
         assert found_names(session, "hopper") == ["Grace Hopper"]
         assert found_names(session, "navy") == ["Grace Hopper"]
         assert found_names(session, "bletchley") == ["Alan Turing"]
+        check_index(session)
+    # The index's insert trigger, set aside while the clients were copied, is back.
+    with session_scope(engine) as session:
+        make(session, Client, name="Added Afterwards")
+        assert found_names(session, "afterwards") == ["Added Afterwards"]
+        check_index(session)
+
+
+def test_an_import_that_fails_while_writing_keeps_the_index_trigger(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        make(session, Client, name="Already There", email="same@example.org")
+    records = [{"id": 7, "name": "Twin", "email": "twin@example.org"}]
+    with session_scope(engine) as session:  # a clash the checks before writing cannot see
+        session.connection().exec_driver_sql(
+            "CREATE TRIGGER refuse_twin BEFORE INSERT ON client WHEN NEW.name = 'Twin' "
+            "BEGIN SELECT RAISE(ABORT, 'no twins'); END"
+        )
+    with pytest.raises(InterchangeError):
+        import_book(engine=engine, data={"format": "rmtui-book", "version": 1, "clients": records})
+    with session_scope(engine) as session:
+        make(session, Client, name="Added Afterwards")
+        assert found_names(session, "afterwards") == ["Added Afterwards"]
         check_index(session)
 
 
