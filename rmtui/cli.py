@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -395,6 +394,8 @@ def run_agenda(args: argparse.Namespace) -> int:
     with session_scope(open_engine(args)) as session:
         agenda = build_agenda(session=session, day=day)
     if args.json:
+        import json
+
         print(json.dumps(agenda_json(agenda), indent=2, ensure_ascii=False))
     else:
         print(agenda_text(agenda))
@@ -415,6 +416,8 @@ def run_kpi(args: argparse.Namespace) -> int:
     with session_scope(open_engine(args)) as session:
         kpis = compute_kpis(session=session, start=start, end=end)
     if args.json:
+        import json
+
         print(json.dumps(kpis_json(kpis), indent=2))
     else:
         print(kpis_text(kpis))

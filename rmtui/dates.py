@@ -6,8 +6,6 @@ import os
 import re
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 TODAY_ENV = "RMTUI_TODAY"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNIT_DAYS = {"d": 1, "w": 7}
@@ -84,6 +82,8 @@ def _next_unit(word: str, base: date) -> date | None:
 def _shift(base: date, count: int, unit: str) -> date:
     if unit in UNIT_DAYS:
         return base + timedelta(days=count * UNIT_DAYS[unit])
+    from dateutil.relativedelta import relativedelta  # months and years: loaded when needed
+
     if unit == "m":
         return base + relativedelta(months=count)
     return base + relativedelta(years=count)
