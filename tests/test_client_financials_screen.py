@@ -266,7 +266,8 @@ async def test_c_opens_a_complaint_that_shows_on_today_and_d_resolves_it_with_un
             "Refunded the fee.",
         ]
         messages = [notice.message for notice in pilot.app._notifications]
-        assert "Press u to undo resolving “Wrong fee charged”." in messages
+        assert messages.count("Resolved “Wrong fee charged” — press u to undo.") == 1
+        assert not any(message.startswith("Resolved: ") for message in messages)  # said once
         await pilot.press("u")
         await settle(pilot)
         assert row_text(pilot, "cases", 1)[1] == "2 days left"

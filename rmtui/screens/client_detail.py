@@ -497,7 +497,7 @@ class ClientDetailScreen(Screen[None]):
             lambda: record_actions.reopen_case(self, case_id, on_saved=self.load),
             f"Open again: {subject}",
         )
-        self.notify(f"Press u to undo resolving “{subject}”.", markup=False)
+        self.notify(f"Resolved “{subject}” — press u to undo.", markup=False)
         self.load()
 
 

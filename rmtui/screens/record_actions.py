@@ -315,8 +315,9 @@ def _resolved(
     if saved(
         screen, lambda session: cases.resolve_case(session=session, case_id=case_id, **values)
     ):
-        screen.notify(f"Resolved: {subject}", markup=False)
-        if on_saved is not None:
+        if on_saved is None:
+            screen.notify(f"Resolved: {subject}", markup=False)
+        else:  # the caller says it, with how to undo it
             on_saved(subject)
 
 
