@@ -335,7 +335,7 @@ def section_heading(title: str, count: int) -> Text:
     """A section's heading line with its count."""
     heading = Text()
     heading.append(f"{title} ", style="bold")
-    heading.append(f"({count})", style="bold" if count else "dim")
+    heading.append(f"({count:,})", style="bold" if count else "dim")
     return heading
 
 
@@ -413,5 +413,5 @@ def summary_text(agenda: Agenda) -> Text:
     line = Text(f"{agenda.day:%A %d %B %Y}", style="bold")
     for count, label, style in counts:
         line.append("  ·  ")
-        line.append(f"{count} {label}", style=style if count else "dim")
+        line.append(f"{count:,} {label}", style=style if count else "dim")
     return line
