@@ -17,6 +17,13 @@ from textual.worker import Worker, WorkerState
 
 from rmtui.dates import today
 
+# The other screens' styles, read once the first screen shows: Textual parses every style
+# again when a screen brings styles it has not seen, which made opening a screen slow, and
+# reading them all before the first screen made start-up slow.
+LATER_STYLES = tuple(
+    Path(__file__).parent / "screens" / f"{name}.tcss"
+    for name in ("dialogs", "clients", "client_detail", "client_picker", "log", "pipeline", "kpis")
+)
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
 
@@ -85,16 +92,7 @@ def _screen_commands() -> type[Provider]:
 class RmApp(App[None]):
     """rmtui: the relationship manager's book of business in the terminal."""
 
-    # Every screen's stylesheet is read at start-up: Textual parses all the styles again each
-    # time a screen brings a stylesheet it has not seen, which made opening a screen slow.
-    CSS_PATH: ClassVar = [
-        "app.tcss",
-        *(
-            f"screens/{name}.tcss"
-            for name in ("today", "clients", "client_detail", "client_picker", "log")
-        ),
-        *(f"screens/{name}.tcss" for name in ("pipeline", "kpis")),
-    ]
+    CSS_PATH: ClassVar = ["app.tcss", "screens/today.tcss"]
     TITLE = "rmtui"
     MODES: ClassVar = {
         "today": _today_screen,
@@ -133,6 +131,7 @@ class RmApp(App[None]):
         self._engine_lock = threading.Lock()
         self.book_path = book_path
         self.early_agenda = early_agenda
+        self._settled_in = False
         self.daily_backup = daily_backup
         self.book_name = book_name
         self.fixed_day = day
@@ -179,9 +178,21 @@ class RmApp(App[None]):
             )
 
     def first_screen_shown(self) -> None:
-        """Called once the first screen shows its rows: load the rest behind it."""
+        """Called when the first screen shows its rows: load the rest behind it."""
+        if not self._settled_in:
+            self._settled_in = True
+            self.call_after_refresh(self.settle_in)
+
+    def settle_in(self) -> None:
+        """Read the other screens' styles and, on a book given by path, load the rest of
+        rmtui in a worker, while the user reads the first screen."""
+        unread = [path for path in LATER_STYLES if not self.stylesheet.has_source(str(path))]
+        for path in unread:
+            self.stylesheet.read(path)
+        if unread:
+            self.refresh_css(animate=False)
         if not self.has_engine:
-            self.call_after_refresh(self.warm_up)
+            self.warm_up()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="warm-up")
     def warm_up(self) -> None:

@@ -126,6 +126,8 @@ class FollowUpForm(FormScreen[dict[str, Any]]):
 class DatePrompt(ModalScreen[date | None]):
     """Ask for one date: `t` tomorrow, `w` next week, or type any date and press enter."""
 
+    CSS_PATH = "dialogs.tcss"
+
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Cancel"),

@@ -34,6 +34,8 @@ class FormField:
 class FormScreen(ModalScreen[Result | None], Generic[Result]):
     """A modal form; subclasses list `fields()` and turn typed values into a result."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),

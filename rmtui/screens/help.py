@@ -15,6 +15,8 @@ from textual.widgets import Static
 class HelpScreen(ModalScreen[None]):
     """A modal listing the keys of the screen below it, and the global keys."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close", key_display="esc"),
     ]

@@ -45,6 +45,8 @@ class ImportClientsScreen(ModalScreen[int]):
     Dismisses with the number of clients added (0 when cancelled).
     """
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "import", "Import", priority=True),
