@@ -51,6 +51,20 @@ def upgrade(path: Path, revision: str) -> None:
         engine.dispose()
 
 
+def downgrade(path: Path, revision: str) -> None:
+    """Take the book at `path` back to `revision`."""
+    from alembic import command
+
+    engine = make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config = db.alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
 def fill(session: Session) -> None:
     """Rows of every table, with same-day holdings of one account and a note among contacts."""
     ada = make(session, Client, name="Ada", birthday=date(1980, 12, 1), tags=["vip"])
@@ -226,15 +240,8 @@ def test_a_book_at_the_current_schema_opens_without_a_backup(db_path: Path) -> N
 
 
 def test_downgrade_to_0001_takes_the_summaries_away(old_book: Path, tmp_path: Path) -> None:
-    from alembic import command
-
     open_book(old_book).dispose()
-    engine = make_engine(old_book)
-    with engine.begin() as connection:
-        config = db.alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
-    engine.dispose()
+    downgrade(old_book, "0001")
     first = tmp_path / "first.db"
     upgrade(first, "0001")
     for kind in ("table", "index", "trigger"):
@@ -269,15 +276,8 @@ def test_a_migrated_book_has_the_client_search_index_filled(old_book: Path, revi
 
 
 def test_downgrade_to_0002_takes_the_search_index_away(old_book: Path, tmp_path: Path) -> None:
-    from alembic import command
-
     open_book(old_book).dispose()
-    engine = make_engine(old_book)
-    with engine.begin() as connection:
-        config = db.alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0002")
-    engine.dispose()
+    downgrade(old_book, "0002")
     second = tmp_path / "second.db"
     upgrade(second, "0002")
     for kind in ("table", "index", "trigger"):
