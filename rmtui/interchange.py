@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rmtui import audit, dates
+from rmtui.bulk_load import copy_rows
 from rmtui.db import session_scope
 from rmtui.files import open_private
 from rmtui.models import ENTITIES
@@ -46,8 +47,6 @@ BATCH_SIZE = 5000
 # Keys of a book file besides the lists of records ("anchor" dates the demo book).
 HEADER_KEYS = frozenset({"format", "version", "anchor"})
 IMPORT_CACHE_SIZE = -256 * 1024  # KiB, as SQLite counts a negative cache_size
-SEARCH_INDEX = "client_fts"  # schema 0003: the clients' trigram index, kept by triggers
-SEARCH_INDEX_TRIGGER = "client_fts_added"
 TABLES: dict[str, Table] = {
     entity: model.__table__  # type: ignore[attr-defined]
     for entity, model in ENTITIES.items()
@@ -382,43 +381,17 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
     """Insert `rows` into `table` by way of a staging table and one INSERT ... SELECT.
 
     Rows are first written to a temporary table without indexes or triggers, their values
-    converted by the column types' own bind processors; copying them over in one statement
-    is several times faster than one INSERT per row into a table with triggers, and the
-    triggers (a client's last contact) still run for every row.
+    converted by the column types' own bind processors, then copied over in one statement
+    with the table's triggers and indexes set aside (`bulk_load.copy_rows`), which is
+    several times faster than one INSERT per row into a table with triggers.
     """
     if not rows:
         return
-    columns = list(rows[0])
-    staging = _staging_table(table, columns)
+    staging = _staging_table(table, list(rows[0]))
     staging.create(connection)
     _write_staging(connection, staging, rows)
-    copy = select(*staging.c).order_by(staging.c.id)
-    with _indexed_at_once(connection, table, staging):
-        connection.execute(insert(table).from_select(columns, copy))
+    copy_rows(connection, source=staging, target=table)
     staging.drop(connection)
-
-
-@contextmanager
-def _indexed_at_once(connection: Connection, table: Table, staging: Table) -> Iterator[None]:
-    """Copy clients with the search index's insert trigger set aside, then index the new
-    rows in one statement: row by row, the trigger took four times as long as the rest of
-    the copy. It is all one transaction, so a failed import leaves the trigger as it was."""
-    trigger = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
-        (SEARCH_INDEX_TRIGGER, table.name),
-    ).scalar()
-    if trigger is None:
-        yield
-        return
-    connection.exec_driver_sql(f'DROP TRIGGER "{SEARCH_INDEX_TRIGGER}"')
-    yield
-    indexed = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({SEARCH_INDEX})")]
-    names = ", ".join(f'"{name}"' for name in indexed)
-    connection.exec_driver_sql(
-        f"INSERT INTO {SEARCH_INDEX} (rowid, {names}) SELECT id, {names} FROM {table.name} "
-        f"WHERE id IN (SELECT id FROM {staging.name})"
-    )
-    connection.exec_driver_sql(trigger)
 
 
 def _write_staging(connection: Connection, staging: Table, rows: list[dict[str, Any]]) -> None:

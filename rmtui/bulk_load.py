@@ -1,0 +1,137 @@
+"""Many rows into one table at once, with its insert triggers and indexes set aside meanwhile.
+
+Row by row, the triggers that keep the book's summaries (a client's last contact, the daily
+roll-ups, a holding's superseded_on, the clients' search index) and the indexes cost more
+than the rows themselves. For a bulk copy they are dropped, the rows copied in one statement,
+and their work done in a few statements over all the new rows; then they are put back exactly
+as they were. It all happens in the caller's transaction, so a failed copy leaves the schema
+as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, insert, select
+
+
+@dataclass(frozen=True)
+class InsertTrigger:
+    """An AFTER INSERT trigger and statements doing its work for all new rows at once.
+
+    In the statements `{rows}` stands for the table holding the new rows (their column
+    names are those of the target table).
+    """
+
+    name: str
+    statements: tuple[str, ...]
+
+
+SEARCH_INDEXED = InsertTrigger(
+    "client_fts_added",
+    (
+        """INSERT INTO client_fts (rowid, name, company, email, city, tags)
+           SELECT id, name, company, email, city, tags FROM client
+           WHERE id IN (SELECT id FROM {rows})""",
+    ),
+)
+LAST_CONTACT = InsertTrigger(
+    "interaction_contact_added",
+    (
+        """UPDATE client SET last_contact_on = contact.day
+           FROM (SELECT client_id, date(max(at)) AS day FROM {rows}
+                 WHERE kind != 'note' GROUP BY client_id) AS contact
+           WHERE client.id = contact.client_id
+             AND (client.last_contact_on IS NULL OR client.last_contact_on < contact.day)""",
+    ),
+)
+CONTACTS_BY_DAY = InsertTrigger(
+    "contact_day_added",
+    (
+        """INSERT INTO contact_day ("on", contacts)
+           SELECT date(at), count(*) FROM {rows} WHERE kind != 'note' GROUP BY date(at)
+           ON CONFLICT ("on") DO UPDATE SET contacts = contacts + excluded.contacts""",
+    ),
+)
+REVENUE_BY_DAY = InsertTrigger(
+    "revenue_added",
+    (
+        """INSERT INTO revenue_day ("on", amount, entries)
+           SELECT "on", sum(amount), count(*) FROM {rows} GROUP BY "on"
+           ON CONFLICT ("on") DO UPDATE SET amount = amount + excluded.amount,
+                                            entries = entries + excluded.entries""",
+    ),
+)
+# Every snapshot of an account that got a new one takes the as_of of the next snapshot in
+# (as_of, id) order as the day it was superseded; only rows whose day changes are written.
+SUPERSEDED = InsertTrigger(
+    "holding_added",
+    (
+        """UPDATE holding SET superseded_on = next.day
+           FROM (SELECT id, coalesce(lead(as_of) OVER (
+                     PARTITION BY client_id, account ORDER BY as_of, id), '9999-12-31') AS day
+                 FROM holding WHERE client_id IN (SELECT client_id FROM {rows})) AS next
+           WHERE holding.id = next.id AND holding.superseded_on IS NOT next.day""",
+    ),
+)
+INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
+    "client": (SEARCH_INDEXED,),
+    "interaction": (LAST_CONTACT, CONTACTS_BY_DAY),
+    "revenue": (REVENUE_BY_DAY,),
+    "holding": (SUPERSEDED,),
+}
+"""The insert triggers of each table whose work a bulk copy does in bulk."""
+
+
+def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
+    """Copy every row of `source` (with columns of `target`, keyed by id) into `target`.
+
+    The target's indexes are set aside when the copy at least doubles the table (building
+    an index at once is quicker than growing it row by row), and its insert triggers
+    always; their work is done after the copy, before the indexes are built again.
+    """
+    triggers = _present(connection, target.name, INSERT_TRIGGERS.get(target.name, ()))
+    indexes = _index_sql(connection, target) if _doubles(connection, source, target) else []
+    for name in [trigger.name for trigger, _sql in triggers]:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    columns = [column.name for column in source.c]
+    connection.execute(insert(target).from_select(columns, select(*source.c).order_by(source.c.id)))
+    for trigger, sql in triggers:
+        for statement in trigger.statements:
+            connection.exec_driver_sql(statement.format(rows=source.name))
+        connection.exec_driver_sql(sql)
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
+
+
+def _present(
+    connection: Connection, table: str, triggers: tuple[InsertTrigger, ...]
+) -> list[tuple[InsertTrigger, str]]:
+    """The triggers of `table` the book has (a book without FTS5 has no search index),
+    with the SQL that creates them."""
+    rows = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    )
+    found: dict[str, str] = {name: sql for name, sql in rows}
+    return [(trigger, found[trigger.name]) for trigger in triggers if trigger.name in found]
+
+
+def _index_sql(connection: Connection, table: Table) -> list[tuple[str, str]]:
+    """The indexes of `table` that can be dropped, with the SQL that creates them."""
+    rows = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master"
+        " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table.name,),
+    )
+    return [(name, sql) for name, sql in rows]
+
+
+def _doubles(connection: Connection, source: Table, target: Table) -> bool:
+    """Whether `source` has at least as many rows as `target` (counted no further)."""
+    count = connection.exec_driver_sql(f'SELECT count(*) FROM "{source.name}"').scalar() or 0
+    existing = connection.exec_driver_sql(
+        f'SELECT count(*) FROM (SELECT 1 FROM "{target.name}" LIMIT ?)', (count + 1,)
+    ).scalar()
+    return (existing or 0) <= count

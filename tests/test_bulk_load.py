@@ -1,0 +1,158 @@
+"""A bulk import sets triggers and indexes aside, yet leaves every summary as the triggers would
+and the schema exactly as it was, also when it fails."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, MetaData, Table, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from rmtui.bulk_load import INSERT_TRIGGERS, copy_rows
+from rmtui.db import session_scope
+from rmtui.interchange import TABLES, import_book
+from rmtui.models import Client, Holding, Interaction, Revenue
+from rmtui.queries.clients import list_clients
+from tests.factories import make
+from tests.maintained import recomputed_summaries, stored_summaries
+
+ACCOUNTS = ("Main", "ISA", "Pension")
+KINDS = ("call", "email", "meeting", "note")
+
+
+def schema(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master ORDER BY name")
+        return [(name, sql) for name, sql in rows]
+
+
+def some_day(rng: random.Random) -> str:
+    return (date(2026, 3, 1) + timedelta(days=rng.randrange(6))).isoformat()
+
+
+def random_file(rng: random.Random, *, clients: int, book_clients: tuple[int, ...] = ()) -> Any:
+    """A book file whose records land on few days and accounts, so they collide often; with
+    `book_clients`, some records belong to clients already in the book."""
+    owners = [*range(1, clients + 1), *book_clients]
+
+    def owner() -> int:
+        return rng.choice(owners)
+
+    return {
+        "format": "rmtui-book",
+        "version": 1,
+        "clients": [{"id": n, "name": f"Client {n}"} for n in range(1, clients + 1)],
+        "interactions": [
+            {
+                "client": owner(),
+                "at": f"{some_day(rng)}T{rng.randrange(24):02}:{rng.randrange(60):02}",
+                "kind": rng.choice(KINDS),
+            }
+            for _ in range(300)
+        ],
+        "revenue": [
+            {"client": owner(), "on": some_day(rng), "amount": f"{rng.randrange(1, 9999)}.25"}
+            for _ in range(100)
+        ],
+        "holdings": [
+            {
+                "client": owner(),
+                "account": rng.choice(ACCOUNTS),
+                "as_of": some_day(rng),
+                "value": str(rng.randrange(100, 99_999)),
+            }
+            for _ in range(200)
+        ],
+    }
+
+
+def stored_last_contacts(engine: Engine) -> dict[int, date | None]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT id, last_contact_on FROM client")
+        return {client_id: day and date.fromisoformat(day) for client_id, day in rows}
+
+
+def recomputed_last_contacts(engine: Engine) -> dict[int, date | None]:
+    query = """SELECT client.id, (SELECT date(max(at)) FROM interaction
+               WHERE client_id = client.id AND kind != 'note') FROM client"""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(query)
+        return {client_id: day and date.fromisoformat(day) for client_id, day in rows}
+
+
+def assert_summaries_kept(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert stored_summaries(session) == recomputed_summaries(session)
+    assert stored_last_contacts(engine) == recomputed_last_contacts(engine)
+
+
+def test_import_into_an_empty_book_keeps_every_summary(engine: Engine) -> None:
+    before = schema(engine)
+    import_book(engine=engine, data=random_file(random.Random(1), clients=30))
+    assert_summaries_kept(engine)
+    assert schema(engine) == before
+
+
+def test_import_among_records_already_in_the_book_keeps_every_summary(engine: Engine) -> None:
+    rng = random.Random(2)
+    with session_scope(engine) as session:
+        mine = [make(session, Client, name=f"Mine {n}").id for n in range(5)]
+        for _ in range(40):
+            client_id = rng.choice(mine)
+            day = date.fromisoformat(some_day(rng))
+            at = datetime.combine(day, datetime.min.time())
+            make(session, Interaction, client_id=client_id, at=at, kind=rng.choice(KINDS))
+            make(session, Revenue, client_id=client_id, on=day)
+            make(session, Holding, client_id=client_id, account=rng.choice(ACCOUNTS), as_of=day)
+    before = schema(engine)
+    book_clients = tuple(client_id for client_id in mine if client_id is not None)
+    import_book(engine=engine, data=random_file(rng, clients=3, book_clients=book_clients))
+    assert_summaries_kept(engine)
+    assert schema(engine) == before
+
+
+def test_imported_clients_are_found_by_the_search_index(engine: Engine) -> None:
+    import_book(engine=engine, data=random_file(random.Random(3), clients=12))
+    with session_scope(engine) as session:
+        found = list_clients(session=session, text="ent 11")
+    assert [client.name for client in found] == ["Client 11"]
+
+
+def staging_with(connection: Connection, rows: str) -> Table:
+    """A temporary table shaped like the interaction table's columns, holding `rows`."""
+    connection.exec_driver_sql(
+        "CREATE TEMPORARY TABLE new_interaction AS SELECT id, client_id, at, kind, direction,"
+        " subject FROM interaction WHERE 0"
+    )
+    connection.exec_driver_sql(f"INSERT INTO new_interaction VALUES {rows}")
+    return Table("new_interaction", MetaData(), autoload_with=connection)
+
+
+def test_a_failed_copy_leaves_the_schema_as_it_was(engine: Engine) -> None:
+    before = schema(engine)
+    with session_scope(engine) as session:
+        make(session, Client, name="Ada")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        staging = staging_with(
+            connection,
+            "(1, 1, '2026-03-01 10:00:00.000000', 'call', 'out', 'fine'),"
+            " (2, 1, '2026-03-02 10:00:00.000000', 'shout', 'out', 'not a kind')",
+        )
+        copy_rows(connection, source=staging, target=TABLES["interactions"])
+    assert schema(engine) == before
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM interaction")).scalar() == 0
+
+
+def test_every_bulk_trigger_names_a_trigger_of_its_table(engine: Engine) -> None:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+        )
+        triggers = {(table, name) for table, name in rows}
+    for table, bulk in INSERT_TRIGGERS.items():
+        assert {(table, trigger.name) for trigger in bulk} <= triggers
