@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # the book with the standard library's sqlite3 before SQLAlchemy is loaded (see book_at_head).
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000

@@ -395,16 +395,24 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
 
 
 def _write_staging(connection: Connection, staging: Table, rows: list[dict[str, Any]]) -> None:
-    compiled = insert(staging).compile(dialect=connection.dialect)
+    dialect = connection.dialect
+    compiled = insert(staging).compile(dialect=dialect)
     names = list(compiled.positiontup or ())
-    convert = [staging.c[name].type.bind_processor(connection.dialect) for name in names]
-    steps = list(zip(names, convert, strict=True))
+    # The dialect's own processors: SQLite's DateTime writes `YYYY-MM-DD HH:MM:SS.ffffff`,
+    # the form the queries compare `at` with (the generic type would leave it to sqlite3).
+    convert = [staging.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     for chunk in chunks(rows, BATCH_SIZE):
-        params = [
-            tuple(row[name] if to_db is None else to_db(row[name]) for name, to_db in steps)
-            for row in chunk
+        columns = [
+            _column_values(chunk, name, to_db) for name, to_db in zip(names, convert, strict=True)
         ]
-        connection.exec_driver_sql(str(compiled), params)
+        connection.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
+
+
+def _column_values(rows: list[dict[str, Any]], name: str, to_db: Any) -> list[Any]:
+    """The values of column `name` of `rows`, as the database takes them (column by column,
+    so that each conversion is one pass of `map`)."""
+    values = [row[name] for row in rows]
+    return values if to_db is None else list(map(to_db, values))
 
 
 def _staging_table(table: Table, columns: list[str]) -> Table:

@@ -35,6 +35,7 @@ from rmtui.models import (
     Survey,
     Target,
 )
+from rmtui.queries.interactions import list_interactions
 from rmtui.records import Problem, client_values, record_of, record_values
 from tests.factories import make
 
@@ -431,3 +432,17 @@ def test_record_of_is_the_reverse_of_record_values() -> None:
     values, problems = record_values("opportunities", record, today=TODAY)
     assert problems == [] and values["value"] == Decimal("2500.00")
     assert record_of("opportunities", values) == record
+
+
+def test_an_interaction_imported_with_a_date_only_falls_on_that_day(engine: Engine) -> None:
+    data = book_data(
+        clients=[{"id": 1, "name": "Ada"}],
+        interactions=[{"id": 1, "client": 1, "at": "2026-11-01"}],
+    )
+    import_book(engine=engine, data=data)
+    with session_scope(engine) as session:
+        on_the_day = list_interactions(
+            session=session, date_from=date(2026, 11, 1), date_to=date(2026, 11, 1)
+        )
+        day_before = list_interactions(session=session, date_to=date(2026, 10, 31))
+    assert [row.id for row in on_the_day] == [1] and day_before == []

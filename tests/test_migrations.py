@@ -27,6 +27,7 @@ from rmtui.models import (
     Survey,
     Target,
 )
+from rmtui.queries.interactions import list_interactions
 from tests.factories import make
 from tests.maintained import recomputed_summaries, stored_summaries
 
@@ -283,3 +284,32 @@ def test_downgrade_to_0002_takes_the_search_index_away(old_book: Path, tmp_path:
     for kind in ("table", "index", "trigger"):
         assert schema_names(old_book, kind) == schema_names(second, kind), kind
     assert read_revision(old_book) == "0002"
+
+
+def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
+    path = tmp_path / "imported.db"
+    upgrade(path, "0003")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        ada = make(session, Client, name="Ada")
+        make(session, Interaction, client_id=ada.id, at=datetime(2026, 10, 30, 9, 15))
+    engine.dispose()
+    with sqlite3.connect(path) as conn:  # as imports before 0004 wrote them
+        conn.execute("UPDATE interaction SET at = '2026-11-01 00:00:00'")
+        conn.execute(
+            "INSERT INTO interaction (client_id, at, kind, direction, subject)"
+            " VALUES (1, '2026-11-02 10:30:00.250000', 'call', 'out', '')"
+        )
+    triggers = schema_names(path, "trigger")
+    engine = open_book(path)
+    with session_scope(engine) as session:
+        days = [row.at for row in list_interactions(session=session, date_from=date(2026, 11, 1))]
+        client = session.get(Client, 1)
+        assert client is not None and client.last_contact_on == date(2026, 11, 2)
+        assert stored_summaries(session) == recomputed_summaries(session)
+    engine.dispose()
+    assert days == [datetime(2026, 11, 2, 10, 30, 0, 250000), datetime(2026, 11, 1)]
+    with sqlite3.connect(path) as conn:
+        stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
+    assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
+    assert schema_names(path, "trigger") == triggers
