@@ -194,6 +194,8 @@ def read_book_file(path: Path) -> dict[str, Any]:
         raise InterchangeError(
             f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
         ) from None
+    except ValueError as error:  # e.g. a number of more digits than Python reads
+        raise InterchangeError(f"{path} cannot be read as a book: {error}.") from None
     check_book_header(data, source=str(path))
     return data
 

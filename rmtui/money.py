@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -9,6 +10,9 @@ from sqlalchemy import Integer
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+PLAIN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# The largest amount kept: its cents fit SQLite's 64-bit integers with room to add them up.
+LARGEST_AMOUNT = Decimal("999999999999.99")
 
 
 class MoneyError(ValueError):
@@ -18,9 +22,11 @@ class MoneyError(ValueError):
 def parse_money(text: str | int | Decimal) -> Decimal:
     """Read an amount such as `1234.5`, `1,234.50` or `€ 1 234,50` as exact Decimal."""
     if isinstance(text, Decimal | int):
-        return Decimal(text).quantize(CENT, ROUND_HALF_UP)
+        return _to_the_cent(Decimal(text), text)
     if isinstance(text, float):
         raise MoneyError("amounts must be given as text, not as a floating-point number")
+    if text.__class__ is str and PLAIN_AMOUNT.fullmatch(text):  # as exported: nothing to clean
+        return _to_the_cent(Decimal(text), text)
     cleaned = str(text).strip().replace("€", "").replace("$", "").replace("£", "")
     cleaned = cleaned.replace(" ", "").replace("_", "")
     if "," in cleaned and "." not in cleaned:
@@ -32,6 +38,13 @@ def parse_money(text: str | int | Decimal) -> Decimal:
         raise MoneyError(f"'{text}' is not an amount; write it like 1234.50") from None
     if not value.is_finite():
         raise MoneyError(f"'{text}' is not an amount; write it like 1234.50")
+    return _to_the_cent(value, text)
+
+
+def _to_the_cent(value: Decimal, text: object) -> Decimal:
+    """`value` rounded to the cent, or MoneyError when it is too large to keep."""
+    if abs(value) > LARGEST_AMOUNT:
+        raise MoneyError(f"'{text}' is too large; amounts go up to {LARGEST_AMOUNT:,}")
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
@@ -68,6 +81,8 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
+        if value.__class__ is Decimal:  # rounding once to whole cents is the same
+            return to_cents(value)
         return to_cents(parse_money(value))
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:

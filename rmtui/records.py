@@ -31,6 +31,7 @@ TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 # Fields that may appear in a record but are kept by the book itself, not imported.
 COMPUTED_FIELDS = frozenset({"last_contact_on"})
+LARGEST_NUMBER = 2**63 - 1  # SQLite's largest integer
 
 
 @dataclass
@@ -196,13 +197,25 @@ def read_tags(value: Any) -> list[str]:
 
 
 def _whole_number(value: Any, noun: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal) and value == value.to_integral_value():
+    if value.__class__ is int and -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        return int(value)
-    raise FieldError(f"{_shown(value)} is not {noun}")
+    if not _is_whole(value):
+        raise FieldError(f"{_shown(value)} is not {noun}")
+    number = Decimal(value)
+    if abs(number) > LARGEST_NUMBER:
+        raise FieldError(f"{_shown(value)} is too large to be {noun}")
+    return int(number)
+
+
+def _is_whole(value: Any) -> bool:
+    """Whether `value` is a whole number: an integer, a whole decimal, or digits as text."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value.is_finite() and value == value.to_integral_value()
+    if isinstance(value, str):
+        return re.fullmatch(r"\s*[+-]?\d+\s*", value) is not None
+    return isinstance(value, int)
 
 
 def _range_text(low: int | None, high: int | None) -> str:

@@ -402,6 +402,18 @@ def test_problem_lines() -> None:
             {"title": "T", "due_on": "2026-01-01", "status": "later"},
             "status: 'later' is not one of open, done, cancelled",
         ),
+        (
+            "interactions",
+            {"client": 1, "at": "2026-01-01T10:00", "duration_min": 10**19},
+            "duration_min: 10000000000000000000 is too large to be a whole number",
+        ),
+        ("revenue", {"client": 10**19, "on": "2026-01-01", "amount": "1"}, "client: 1000"),
+        (
+            "revenue",
+            {"client": 1, "on": "2026-01-01", "amount": "1" * 30},
+            f"amount: '{'1' * 30}' is too large; amounts go up to 999,999,999,999.99",
+        ),
+        ("holdings", {"client": 1, "account": "A", "as_of": "2026-01-01", "value": 7.5}, "value"),
     ],
 )
 def test_record_problems(entity: str, record: dict[str, Any], line: str) -> None:
