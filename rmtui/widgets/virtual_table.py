@@ -141,7 +141,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.total = total
         self._fetch = fetch
         self._blocks = {0: first_block} if first_block is not None else {}
-        self.virtual_size = Size(self.size.width, total + 1)
+        self._set_height(total + 1)
         self.cursor = self._index_of(keep_key) if keep_key is not None else 0
         self._scroll_to_cursor()
         self.refresh()
@@ -307,3 +307,11 @@ class VirtualTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total + 1)
         self._scroll_to_cursor()
+
+    def _set_height(self, lines: int) -> None:
+        """Set how many lines the table scrolls through. The table's own size does not depend
+        on it, so the screen is laid out again only when the scrollbar comes or goes (as
+        setting `virtual_size` would each time, at the cost of a frame when typing a filter)."""
+        size = Size(self.size.width, lines)
+        self.set_reactive(VirtualTable.virtual_size, size)
+        self._scroll_update(size)  # the scrollbar's visibility is a layout reactive
