@@ -33,6 +33,7 @@ KEY_TIMEOUT_S = 10.0
 PAINT_TIMEOUT_S = 120.0
 SETTLE_S = 0.3
 POLL_S = 0.05
+BUSY_POLL_S = 0.002
 BETWEEN_KEYS_S = 0.03
 ARROW_KEYS = 20
 PAGE_KEYS = 20
@@ -67,6 +68,7 @@ class Watch:
     def __init__(self) -> None:
         self.waiters: list[Waiter] = []
         self.updates = 0
+        self.last_update = 0.0  # monotonic seconds
 
     def wait_for(self, condition: Condition) -> Waiter:
         """A waiter released at the first screen update at which `condition` holds."""
@@ -78,6 +80,7 @@ class Watch:
         """Called right after a screen update was rendered."""
         now = time.monotonic()
         self.updates += 1
+        self.last_update = now
         for waiter in list(self.waiters):
             if waiter.condition(app):
                 waiter.at = now
@@ -229,18 +232,27 @@ def cursor_moved(table: Any, before: int) -> Condition:
     return lambda _app: cursor_of(table) != before
 
 
-def counted_beyond(calls: list[int], before: int) -> Condition:
-    """Condition: the counter `calls` has gone past `before`."""
-    return lambda _app: calls[0] > before
+def counted_beyond(calls: Calls, before: int) -> Condition:
+    """Condition: the method counted by `calls` was called more than `before` times."""
+    return lambda _app: calls.count > before
 
 
-def count_calls(cls: Any, name: str) -> list[int]:
-    """Count the calls of method `name` of `cls` from now on; the counter is a one-item list."""
-    calls = [0]
+@dataclass
+class Calls:
+    """How many times a method was called, and when last (monotonic seconds)."""
+
+    count: int = 0
+    last: float = 0.0
+
+
+def count_calls(cls: Any, name: str) -> Calls:
+    """Count the calls of method `name` of `cls` from now on."""
+    calls = Calls()
     original = getattr(cls, name)
 
     def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
+        calls.count += 1
+        calls.last = time.monotonic()
         return original(self, *args, **kwargs)
 
     setattr(cls, name, counted)
@@ -254,17 +266,26 @@ async def filter_keys(app: Any, watch: Watch, table: Any) -> tuple[list[float], 
     shown = count_calls(type(table), "show")
     first_rows, settled = [], []
     for key in FILTER_KEYS:
-        before = shown[0]
-        conditions = (counted_beyond(shown, before), settled_after(shown, before))
-        first, done = await key_to_paints(app, watch, key, conditions)
-        first_rows.append(first)
-        settled.append(done)
+        waiter = watch.wait_for(counted_beyond(shown, shown.count))
+        sent = send_key(app, key)
+        first_rows.append((await wait(app, waiter, KEY_TIMEOUT_S) - sent) * 1000)
+        settled.append((await settled_at(app, watch, shown) - sent) * 1000)
+        await asyncio.sleep(BETWEEN_KEYS_S)
     return first_rows, settled
 
 
-def settled_after(calls: list[int], before: int) -> Condition:
-    """Condition: the table was shown again and no worker of the screen is still going."""
-    return lambda app: calls[0] > before and not busy(app, app.screen)
+async def settled_at(app: Any, watch: Watch, shown: Calls) -> float:
+    """The moment the screen showed where its work ended: its workers done, and the table's
+    latest rows painted. (A worker is done a moment after its last rows were painted, and
+    nothing is painted then: the frame that showed them is the one.)"""
+    deadline = time.monotonic() + KEY_TIMEOUT_S
+    while busy(app, app.screen):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the screen was still busy after {KEY_TIMEOUT_S:g} s")
+        await asyncio.sleep(BUSY_POLL_S)
+    if watch.last_update >= shown.last:
+        return watch.last_update
+    return await wait(app, watch.wait_for(lambda _app: True), KEY_TIMEOUT_S)
 
 
 async def leave_filter(app: Any) -> None:
@@ -394,6 +415,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     watch = Watch()
     condition: Condition = shows_bare_table if args.scenario == "bare" else _today_painted
     waiter = watch.wait_for(condition)
+    if args.scenario != "bare":
+        from rmtui.cli import paint_promptly
+
+        paint_promptly()  # before Textual loads, as `rmtui` does it
     install(watch, scenario(args.scenario, watch, waiter, results, args.skip_log))
     try:
         run_bare_app() if args.scenario == "bare" else run_rmtui(args.db)

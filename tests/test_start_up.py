@@ -3,6 +3,7 @@ and SQLAlchemy only after the first screen shows."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date, datetime
@@ -82,6 +83,23 @@ def test_the_first_screen_loads_no_sqlalchemy() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_tui_paints_at_120_frames_a_second_unless_told_otherwise() -> None:
+    code = (
+        "import os, sys\n"
+        "from rmtui.cli import paint_promptly\n"
+        "assert 'textual' not in sys.modules  # Textual reads TEXTUAL_FPS once, when loaded\n"
+        "paint_promptly()\n"
+        "from textual import constants\n"
+        "print(constants.MAX_FPS)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "TEXTUAL_FPS"}
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert shown.stdout.split() == ["120"], shown.stderr
+    env["TEXTUAL_FPS"] = "30"
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert shown.stdout.split() == ["30"], shown.stderr
 
 
 async def test_the_app_on_a_path_shows_the_agenda_and_its_keys_work(book: Path) -> None:
