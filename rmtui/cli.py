@@ -326,6 +326,12 @@ def file_format(path: Path, given: str | None, choices: tuple[str, ...]) -> str:
     return "csv" if path.is_dir() and "csv" in choices else "json"
 
 
+def tell_progress(step: str) -> None:
+    """Say on the terminal what a long command is doing (nothing when stderr is redirected)."""
+    if sys.stderr.isatty():
+        print(f"rmtui: {step}…", file=sys.stderr, flush=True)
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Import a book, a spreadsheet of clients or a contacts file, all or nothing."""
     kind = file_format(args.file, args.format, IMPORT_FORMATS)
@@ -337,10 +343,11 @@ def run_import(args: argparse.Namespace) -> int:
 def _import_book_file(args: argparse.Namespace) -> int:
     from rmtui.interchange import BookImportError, import_book, read_book_file
 
+    tell_progress(f"reading {args.file}")
     data = read_book_file(args.file)
     engine = open_engine(args)
     try:
-        report = import_book(engine=engine, data=data)
+        report = import_book(engine=engine, data=data, progress=tell_progress)
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
@@ -382,7 +389,7 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
     from rmtui import calendar_export, csv_io, vcards
-    from rmtui.interchange import write_book_file
+    from rmtui.interchange import counts_text, write_book_file
 
     kind = file_format(args.file, args.format, EXPORT_FORMATS)
     engine = open_engine(args)
@@ -396,8 +403,8 @@ def run_export(args: argparse.Namespace) -> int:
     elif kind == "vcf":
         print(f"Exported {vcards.write_vcards(args.file, engine=engine)} clients to {args.file}.")
     else:
-        write_book_file(args.file, engine=engine)
-        print(f"Exported the book to {args.file}.")
+        counts = write_book_file(args.file, engine=engine, progress=tell_progress)
+        print(f"Exported {counts_text(counts)} to {args.file}.")
     return 0
 
 

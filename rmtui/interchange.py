@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +53,14 @@ TABLES: dict[str, Table] = {
 }
 
 
+Progress = Callable[[str], None]
+"""Told each step of a long import or export, e.g. `adding 1,000,000 interactions`."""
+
+
+def untold(_step: str) -> None:
+    """Progress that tells nobody."""
+
+
 class InterchangeError(Exception):
     """A book file that cannot be read or written, with one sentence saying why."""
 
@@ -81,7 +89,7 @@ class ImportReport:
 
     def __str__(self) -> str:
         """The counts as a person reads them: `60 clients, 1 interaction, ...`."""
-        return ", ".join(count_text(entity, count) for entity, count in self.counts.items())
+        return counts_text(self.counts)
 
 
 NOUNS = {
@@ -102,6 +110,11 @@ def count_text(entity: str, count: int) -> str:
     """`count` records of `entity` in words, e.g. `1,503 interactions`."""
     one, many = NOUNS[entity]
     return f"{count:,} {one if count == 1 else many}"
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """Records per entity in words, e.g. `60 clients, 1 interaction, 0 follow-ups`."""
+    return ", ".join(count_text(entity, count) for entity, count in counts.items())
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -132,7 +145,7 @@ def iter_records(connection: Connection, entity: str) -> Iterator[dict[str, Any]
         yield record_of(entity, row)
 
 
-def write_book_file(path: Path, *, engine: Engine) -> dict[str, int]:
+def write_book_file(path: Path, *, engine: Engine, progress: Progress = untold) -> dict[str, int]:
     """Export the whole book to `path` (readable by the user alone); return counts per entity.
 
     The file is written through a temporary file, so a failed export leaves no half file;
@@ -140,14 +153,17 @@ def write_book_file(path: Path, *, engine: Engine) -> dict[str, int]:
     """
     with open_private(Path(path)) as out, engine.connect() as connection:
         _begin_snapshot(connection)
-        return write_book(out, connection)
+        return write_book(out, connection, progress=progress)
 
 
-def write_book(out: IO[str], connection: Connection) -> dict[str, int]:
+def write_book(
+    out: IO[str], connection: Connection, *, progress: Progress = untold
+) -> dict[str, int]:
     """Stream the book as interchange JSON to `out`, one record a line; return counts."""
     counts: dict[str, int] = {}
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
     for entity in ENTITIES:
+        progress(f"writing the {NOUNS[entity][1]}")
         out.write(f',\n "{entity}": [')
         counts[entity] = _write_records(out, iter_records(connection, entity))
         out.write("\n ]" if counts[entity] else "]")
@@ -257,13 +273,16 @@ class _Plan:
     outside: list[tuple[str, int, _Found]] = field(default_factory=list)
 
 
-def import_book(*, engine: Engine, data: Mapping[str, Any]) -> ImportReport:
+def import_book(
+    *, engine: Engine, data: Mapping[str, Any], progress: Progress = untold
+) -> ImportReport:
     """Add every record of `data` to the book in one transaction, or nothing at all.
 
     Every record is checked first; if any is bad, BookImportError lists every problem.
     Into an empty book the ids of the file are kept; otherwise records get new ids.
     """
     check_book_header(data)
+    progress("checking every record")
     plan = _check_book(data, today=dates.today())
     try:
         with session_scope(engine) as session:
@@ -271,9 +290,10 @@ def import_book(*, engine: Engine, data: Mapping[str, Any]) -> ImportReport:
             found = plan.found + _missing_references(connection, plan.outside)
             if found:
                 raise BookImportError([item.problem for item in sorted(found)])
-            report = _insert_plan(connection, plan)
+            report = _insert_plan(connection, plan, progress)
             changes = {**report.counts, "ids_kept": report.ids_kept}
             audit.record(session, entity="book", action="import", changes=changes)
+            progress("saving the book")
     except IntegrityError as error:
         raise InterchangeError(
             f"the book refused the import ({error.orig}), so nothing was imported."
@@ -366,13 +386,15 @@ def _existing_ids(connection: Connection, entity: str, ids: set[int]) -> set[int
     return existing
 
 
-def _insert_plan(connection: Connection, plan: _Plan) -> ImportReport:
+def _insert_plan(connection: Connection, plan: _Plan, progress: Progress) -> ImportReport:
     ids_kept = book_is_empty(connection)
     for batch in plan.batches.values():
         _assign_ids(connection, batch, keep=ids_kept)
     referrals = _resolve_references(plan.batches)
     with _large_page_cache(connection):
         for batch in plan.batches.values():
+            if batch.rows:
+                progress(f"adding {count_text(batch.entity, len(batch.rows))}")
             _insert_rows(connection, batch.table, batch.rows)
         _link_referrals(connection, referrals)
     counts = {entity: len(batch.rows) for entity, batch in plan.batches.items()}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -97,6 +98,50 @@ def test_export_import_round_trip_through_the_cli(small_book: Engine, tmp_path: 
     again = tmp_path / "again.json"
     assert main(["--db", str(other), "export", str(again)]) == 0
     assert json.loads(again.read_text()) == json.loads(exported.read_text())
+
+
+class Terminal:
+    """A stand-in for stderr on a terminal, which long commands tell their progress."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_whole_book_import_and_export_tell_their_progress_on_a_terminal(
+    small_book: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    exported = tmp_path / "book.json"
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["export", str(exported)]) == 0
+    assert "rmtui: writing the interactions…" in terminal.text.splitlines()
+    out = capsys.readouterr().out
+    counts = (
+        "1 client, 0 interactions, 1 follow-up, 0 opportunities, 1 revenue entry, 0 holdings, "
+        "0 financial goals, 0 surveys, 0 cases, 0 targets"
+    )
+    assert out == f"Exported {counts} to {exported}.\n"
+    terminal.text = ""
+    assert main(["--db", str(tmp_path / "other.db"), "import", str(exported)]) == 0
+    steps = terminal.text.splitlines()
+    assert steps[0] == f"rmtui: reading {exported}…"
+    assert steps[1:] == [
+        "rmtui: checking every record…",
+        "rmtui: adding 1 client…",
+        "rmtui: adding 1 follow-up…",
+        "rmtui: adding 1 revenue entry…",
+        "rmtui: saving the book…",
+    ]
 
 
 def test_a_broken_import_writes_nothing_and_lists_every_problem(
