@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +18,9 @@ SAMPLE_MINIMUM = 30
 CLOSE_SHARE = Decimal("0.1")
 PENDING = "…"
 SHORT_MONEY = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
+# The widths of the value and target columns of the dashboard (widgets/kpi_table.py).
+FIGURE_WIDTH = 15
+TARGET_WIDTH = 13
 TREND_KEYS = ("revenue", "new_clients", "retention_rate", "nps", "interactions", "aum")
 AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 
@@ -51,8 +54,8 @@ def kpi_line(
     return KpiLine(
         key=key,
         label=KPI_INFO[key].label,
-        value=kpi_display(key, value),
-        previous=kpi_display(key, previous[key]),
+        value=figure_display(key, value),
+        previous=figure_display(key, previous[key]),
         change=change_text(key, value, previous[key]),
         target="" if target is None else target_display(key, target),
         status=target_status(key, value, target),
@@ -151,7 +154,7 @@ def target_number(key: str, target: Decimal) -> int | float | Decimal:
 
 def target_display(key: str, target: Decimal) -> str:
     """A target written like its KPI."""
-    return kpi_display(key, target_number(key, target))
+    return figure_display(key, target_number(key, target), TARGET_WIDTH)
 
 
 def target_text(target: Decimal) -> str:
@@ -159,6 +162,16 @@ def target_text(target: Decimal) -> str:
     if target == target.to_integral_value():
         return str(int(target))
     return str(target.normalize())
+
+
+def figure_display(key: str, value: Any, width: int = FIGURE_WIDTH) -> str:
+    """A KPI value in at most `width` characters (a column of the dashboard): an amount too
+    wide with its cents is shown in whole units, and short (13.4B) if still too wide."""
+    text = kpi_display(key, value)
+    if len(text) <= width or value is None or KPI_INFO[key].kind != "money":
+        return text
+    text = kpi_display(key, Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
+    return text if len(text) <= width else short_display(key, value)
 
 
 def short_display(key: str, value: Any) -> str:

@@ -13,6 +13,7 @@ from rmtui.fields import FieldError
 from rmtui.kpi import KPI_KEYS, compute_kpis, kpi_display
 from rmtui.kpi_board import (
     change_text,
+    figure_display,
     figures_stamp,
     kpi_lines,
     pending_lines,
@@ -148,6 +149,15 @@ def test_bar_levels_start_from_zero_and_show_every_value() -> None:
     assert bar_levels([3, 3], 8) == [8, 8]
     assert bar_levels([0, 0], 8) == [1, 1]
     assert bar_levels([None, None], 8) == [None, None]
+
+
+def test_figures_fit_their_column_without_losing_digits() -> None:
+    assert figure_display("aum", Decimal("8581122.63")) == "8,581,122.63"
+    assert figure_display("aum", Decimal("13369455994.52")) == "13,369,455,995"
+    assert figure_display("aum", Decimal("12345678901234.56")) == "12,345.7B"
+    assert figure_display("aum", Decimal("13369455994.52"), width=13) == "13.4B"
+    assert figure_display("retention_rate", 98.66) == "98.7%"
+    assert figure_display("aum", None) == "—"
 
 
 def test_short_display_shortens_large_amounts_only() -> None:

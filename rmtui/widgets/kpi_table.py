@@ -10,16 +10,16 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from rmtui.kpi_board import KpiLine, pending_line
+from rmtui.kpi_board import FIGURE_WIDTH, TARGET_WIDTH, KpiLine, pending_line
 
 WARNING_MARK = "⚠"
 # (column key, header, justify, width: fixed, so the table keeps its shape as figures arrive)
 COLUMNS = (
     ("kpi", "KPI", "left", 17),
-    ("value", "Value", "right", 15),
-    ("previous", "Previous", "right", 15),
+    ("value", "Value", "right", FIGURE_WIDTH),
+    ("previous", "Previous", "right", FIGURE_WIDTH),
     ("change", "Change", "right", 11),
-    ("target", "Target", "right", 13),
+    ("target", "Target", "right", TARGET_WIDTH),
     ("status", "Status", "left", 9),
     ("note", "Note", "left", 22),
 )
