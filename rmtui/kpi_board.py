@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from rmtui.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio
 from rmtui.models import AuditEntry
+from rmtui.money import money_within, short_money
 
 # Fewer survey answers than this make a CSAT or NPS figure shaky.
 SAMPLE_MINIMUM = 30
 # Within this share of its target a KPI is "close" (amber) rather than "behind" (red).
 CLOSE_SHARE = Decimal("0.1")
 PENDING = "…"
-SHORT_MONEY = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
 # The widths of the value and target columns of the dashboard (widgets/kpi_table.py).
 FIGURE_WIDTH = 15
 TARGET_WIDTH = 13
@@ -167,19 +167,15 @@ def target_text(target: Decimal) -> str:
 def figure_display(key: str, value: Any, width: int = FIGURE_WIDTH) -> str:
     """A KPI value in at most `width` characters (a column of the dashboard): an amount too
     wide with its cents is shown in whole units, and short (13.4B) if still too wide."""
-    text = kpi_display(key, value)
-    if len(text) <= width or value is None or KPI_INFO[key].kind != "money":
-        return text
-    text = kpi_display(key, Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
-    return text if len(text) <= width else short_display(key, value)
+    if value is not None and KPI_INFO[key].kind == "money":
+        return money_within(Decimal(value), width)
+    return kpi_display(key, value)
 
 
 def short_display(key: str, value: Any) -> str:
     """A KPI value in few characters: large amounts as 182.8M or 1.3B, the rest as shown."""
     if value is not None and KPI_INFO[key].kind == "money":
-        for size, suffix in SHORT_MONEY:
-            if abs(value) >= size:
-                return f"{Decimal(value) / size:,.1f}{suffix}"
+        return short_money(Decimal(value))
     return kpi_display(key, value)
 
 

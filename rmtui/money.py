@@ -13,6 +13,7 @@ CENT = Decimal("0.01")
 PLAIN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # The largest amount kept: its cents fit SQLite's 64-bit integers with room to add them up.
 LARGEST_AMOUNT = Decimal("999999999999.99")
+SHORT_SIZES = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
 
 
 class MoneyError(ValueError):
@@ -70,6 +71,24 @@ def money_display(amount: Decimal | None) -> str:
     if amount == amount.to_integral_value():
         return f"{amount:,.0f}"
     return f"{amount:,.2f}"
+
+
+def money_within(amount: Decimal | None, width: int) -> str:
+    """An amount for a column `width` characters wide, never cut: as money_display, in whole
+    units when its cents make it too wide, and short (13.4B) when still too wide."""
+    text = money_display(amount)
+    if amount is None or len(text) <= width:
+        return text
+    text = money_display(amount.quantize(Decimal(1), ROUND_HALF_UP))
+    return text if len(text) <= width else short_money(amount)
+
+
+def short_money(amount: Decimal) -> str:
+    """An amount in few characters: 182.8M, 1.3B, 25.3k; below a thousand as money_display."""
+    for size, suffix in SHORT_SIZES:
+        if abs(amount) >= size:
+            return f"{amount / size:,.1f}{suffix}"
+    return money_display(amount)
 
 
 class Money(TypeDecorator[Decimal]):

@@ -15,7 +15,9 @@ from rmtui.money import (
     from_cents,
     money_display,
     money_text,
+    money_within,
     parse_money,
+    short_money,
     to_cents,
 )
 
@@ -83,3 +85,17 @@ def test_amounts_as_written_and_shown() -> None:
     assert money_display(Decimal("1234567")) == "1,234,567"
     assert money_display(Decimal("-1234.5")) == "-1,234.50"
     assert money_display(None) == "—"
+
+
+def test_an_amount_fits_its_column_without_losing_digits() -> None:
+    assert money_within(Decimal("73939229.90"), 15) == "73,939,229.90"
+    assert money_within(Decimal("73939229.90"), 12) == "73,939,230"
+    assert money_within(Decimal("-73939229.90"), 12) == "-73,939,230"
+    assert money_within(Decimal("13369455994.52"), 12) == "13.4B"
+    assert money_within(None, 3) == "—"
+
+
+def test_short_amounts() -> None:
+    assert short_money(Decimal("182769936.01")) == "182.8M"
+    assert short_money(Decimal("25300")) == "25.3k"
+    assert short_money(Decimal("950.50")) == "950.50"

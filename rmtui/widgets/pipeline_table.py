@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from rmtui.db import session_scope
-from rmtui.money import CENT, money_display
+from rmtui.money import CENT, money_within
 from rmtui.queries.opportunities import CLOSED_STAGES, OpportunityRow
 from rmtui.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
 from rmtui.widgets.virtual_table import TableColumn, TableRow
@@ -19,12 +19,13 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
+MONEY_WIDTH = 12  # the value columns, in characters
 PIPELINE_COLUMNS = (
     TableColumn("title", "Deal"),
     TableColumn("client", "Client", 20),
     TableColumn("product", "Product", 13),
-    TableColumn("value", "Value", 12, "right"),
-    TableColumn("weighted", "Weighted", 12, "right"),
+    TableColumn("value", "Value", MONEY_WIDTH, "right"),
+    TableColumn("weighted", "Weighted", MONEY_WIDTH, "right"),
     TableColumn("status", "Status", 20),
 )
 CLOSED_WINDOW_LABEL = "last 12 months"
@@ -127,8 +128,8 @@ def heading_cells(summary: StageSummary) -> tuple[Text | str, ...]:
         Text.styled(f"▌{stage_title(summary.stage)} · {probability_text(summary.stage)}", "bold"),
         Text.styled(f"{summary.count:,} {noun}", "bold"),
         "",
-        Text.styled(money_display(summary.value), "bold"),
-        Text.styled(money_display(summary.weighted), "bold"),
+        Text.styled(money_within(summary.value, MONEY_WIDTH), "bold"),
+        Text.styled(money_within(summary.weighted, MONEY_WIDTH), "bold"),
         Text.styled(note, "dim"),
     )
 
@@ -144,8 +145,8 @@ def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
         f"  {deal.title}",
         deal.client_name,
         deal.product or "",
-        money_display(deal.value),
-        Text.styled(money_display(weighted), "dim"),
+        money_within(deal.value, MONEY_WIDTH),
+        Text.styled(money_within(weighted, MONEY_WIDTH), "dim"),
         status_text(deal, day),
     )
 
