@@ -347,7 +347,7 @@ def _import_book_file(args: argparse.Namespace) -> int:
     data = read_book_file(args.file)
     engine = open_engine(args)
     try:
-        report = import_book(engine=engine, data=data, progress=tell_progress)
+        report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)

@@ -274,16 +274,22 @@ class _Plan:
 
 
 def import_book(
-    *, engine: Engine, data: Mapping[str, Any], progress: Progress = untold
+    *,
+    engine: Engine,
+    data: Mapping[str, Any],
+    progress: Progress = untold,
+    consume: bool = False,
 ) -> ImportReport:
     """Add every record of `data` to the book in one transaction, or nothing at all.
 
     Every record is checked first; if any is bad, BookImportError lists every problem.
     Into an empty book the ids of the file are kept; otherwise records get new ids.
+    With `consume`, each record of `data` is replaced by None in its list once checked, so
+    that a large book read from a file is not held in memory twice over.
     """
     check_book_header(data)
     progress("checking every record")
-    plan = _check_book(data, today=dates.today())
+    plan = _check_book(data, today=dates.today(), let_go=consume)
     try:
         with session_scope(engine) as session:
             connection = session.connection()
@@ -308,7 +314,9 @@ def book_is_empty(connection: Connection) -> bool:
     )
 
 
-def _check_book(data: Mapping[str, Any], *, today: date) -> _Plan:
+def _check_book(data: Mapping[str, Any], *, today: date, let_go: bool) -> _Plan:
+    """Check every record of `data`; with `let_go`, each record is replaced by None in its
+    list once checked, so that it can be freed."""
     plan = _Plan()
     for key in data:
         if key not in ENTITIES and key not in HEADER_KEYS:
@@ -324,6 +332,8 @@ def _check_book(data: Mapping[str, Any], *, today: date) -> _Plan:
         for position, record in enumerate(records, 1):
             problems = _check_record(batch, record, position, today)
             plan.found += [_Found(index, position, problem) for problem in problems]
+            if let_go:
+                records[position - 1] = None
     plan.outside = _outside_references(plan.batches)
     return plan
 
