@@ -218,10 +218,10 @@ def open_engine(args: argparse.Namespace) -> Engine:
 
     path = book_path(args)
     try:
-        return open_book(path)
+        return open_book(path, progress=tell_progress)
     except PassphraseNeeded:
         args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
-        return open_book(path, passphrase=args.passphrase)
+        return open_book(path, passphrase=args.passphrase, progress=tell_progress)
 
 
 def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,10 +51,13 @@ class PassphraseNeeded(BookError):
     """An encrypted book was opened without its passphrase."""
 
 
-def open_book(path: Path, *, passphrase: str | None = None) -> Engine:
+def open_book(
+    path: Path, *, passphrase: str | None = None, progress: Callable[[str], None] | None = None
+) -> Engine:
     """Open (creating or migrating as needed) the book at `path`, or raise BookError.
 
     An encrypted book needs its `passphrase`; without one, PassphraseNeeded is raised.
+    `progress` is told when the book is upgraded, which can take a while for a large book.
     """
     path = Path(path)
     if path.is_dir():
@@ -62,10 +65,11 @@ def open_book(path: Path, *, passphrase: str | None = None) -> Engine:
     if not path.exists():
         return _create_book(path)
     if is_encrypted_file(path):
-        return _open_encrypted(path, passphrase)
+        return _open_encrypted(path, passphrase, progress)
     revision = read_revision(path)
     if revision != SCHEMA_HEAD:
         _check_known(path, revision)
+        _tell_upgrade(path, progress)
         _migrate_with_backup(path)
     return make_engine(path)
 
@@ -102,7 +106,9 @@ def is_encrypted_file(path: Path) -> bool:
     return False
 
 
-def _open_encrypted(path: Path, passphrase: str | None) -> Engine:
+def _open_encrypted(
+    path: Path, passphrase: str | None, progress: Callable[[str], None] | None
+) -> Engine:
     from rmtui.encryption import copy_encrypted, make_encrypted_engine
 
     if not passphrase:
@@ -112,10 +118,16 @@ def _open_encrypted(path: Path, passphrase: str | None) -> Engine:
         revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     if revision != SCHEMA_HEAD:
         _check_known(path, revision)
+        _tell_upgrade(path, progress)
         folder = paths.ensure_private_dir(paths.backup_dir(path))
         copy_encrypted(path, folder / _backup_file_name(path, "pre-migration"), passphrase)
         upgrade_to_head(path, engine=engine)
     return engine
+
+
+def _tell_upgrade(path: Path, progress: Callable[[str], None] | None) -> None:
+    if progress is not None:
+        progress(f"upgrading {path.name} to schema {SCHEMA_HEAD} (after a backup)")
 
 
 def _check_known(path: Path, revision: str | None) -> None:

@@ -313,3 +313,11 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
     assert schema_names(path, "trigger") == triggers
+
+
+def test_an_upgrade_is_told_before_it_starts(old_book: Path) -> None:
+    steps: list[str] = []
+    open_book(old_book, progress=steps.append).dispose()
+    assert steps == [f"upgrading old.db to schema {SCHEMA_HEAD} (after a backup)"]
+    open_book(old_book, progress=steps.append).dispose()
+    assert len(steps) == 1  # a book at the current schema opens without a word
