@@ -17,62 +17,52 @@ from sqlalchemy import Connection, Table, insert, select
 
 @dataclass(frozen=True)
 class InsertTrigger:
-    """An AFTER INSERT trigger and statements doing its work for all new rows at once.
+    """An AFTER INSERT trigger and a statement doing its work for all new rows at once.
 
-    In the statements `{rows}` stands for the table holding the new rows (their column
+    In the statement `{rows}` stands for the table holding the new rows (their column
     names are those of the target table).
     """
 
     name: str
-    statements: tuple[str, ...]
+    statement: str
 
 
 SEARCH_INDEXED = InsertTrigger(
     "client_fts_added",
-    (
-        """INSERT INTO client_fts (rowid, name, company, email, city, tags)
+    """INSERT INTO client_fts (rowid, name, company, email, city, tags)
            SELECT id, name, company, email, city, tags FROM client
            WHERE id IN (SELECT id FROM {rows})""",
-    ),
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
-    (
-        """UPDATE client SET last_contact_on = contact.day
+    """UPDATE client SET last_contact_on = contact.day
            FROM (SELECT client_id, date(max(at)) AS day FROM {rows}
                  WHERE kind != 'note' GROUP BY client_id) AS contact
            WHERE client.id = contact.client_id
              AND (client.last_contact_on IS NULL OR client.last_contact_on < contact.day)""",
-    ),
 )
 CONTACTS_BY_DAY = InsertTrigger(
     "contact_day_added",
-    (
-        """INSERT INTO contact_day ("on", contacts)
+    """INSERT INTO contact_day ("on", contacts)
            SELECT date(at), count(*) FROM {rows} WHERE kind != 'note' GROUP BY date(at)
            ON CONFLICT ("on") DO UPDATE SET contacts = contacts + excluded.contacts""",
-    ),
 )
 REVENUE_BY_DAY = InsertTrigger(
     "revenue_added",
-    (
-        """INSERT INTO revenue_day ("on", amount, entries)
+    """INSERT INTO revenue_day ("on", amount, entries)
            SELECT "on", sum(amount), count(*) FROM {rows} GROUP BY "on"
            ON CONFLICT ("on") DO UPDATE SET amount = amount + excluded.amount,
                                             entries = entries + excluded.entries""",
-    ),
 )
 # Every snapshot of an account that got a new one takes the as_of of the next snapshot in
 # (as_of, id) order as the day it was superseded; only rows whose day changes are written.
 SUPERSEDED = InsertTrigger(
     "holding_added",
-    (
-        """UPDATE holding SET superseded_on = next.day
+    """UPDATE holding SET superseded_on = next.day
            FROM (SELECT id, coalesce(lead(as_of) OVER (
                      PARTITION BY client_id, account ORDER BY as_of, id), '9999-12-31') AS day
                  FROM holding WHERE client_id IN (SELECT client_id FROM {rows})) AS next
            WHERE holding.id = next.id AND holding.superseded_on IS NOT next.day""",
-    ),
 )
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
     "client": (SEARCH_INDEXED,),
@@ -99,8 +89,7 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
     columns = [column.name for column in source.c]
     connection.execute(insert(target).from_select(columns, select(*source.c).order_by(source.c.id)))
     for trigger, sql in triggers:
-        for statement in trigger.statements:
-            connection.exec_driver_sql(statement.format(rows=source.name))
+        connection.exec_driver_sql(trigger.statement.format(rows=source.name))
         connection.exec_driver_sql(sql)
     for _name, sql in indexes:
         connection.exec_driver_sql(sql)
