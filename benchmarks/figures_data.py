@@ -21,7 +21,7 @@ KPI_TARGET = at_most_times(2, limit=150, unit="ms")
 @contextmanager
 def opened(bench_book: Any) -> Iterator[tuple[Any, sqlite3.Connection]]:
     """An rmtui engine and a plain sqlite3 connection on the same book file."""
-    from rmtui.db import open_book
+    from rmtui.core.db import open_book
 
     engine = open_book(bench_book)
     conn = sqlite3.connect(bench_book)
@@ -34,7 +34,7 @@ def opened(bench_book: Any) -> Iterator[tuple[Any, sqlite3.Connection]]:
 
 def in_session(engine: Any, work: Callable[[Any], Any]) -> Any:
     """Run `work(session)` in one rmtui session, as the CLI and the screens do."""
-    from rmtui.db import session_scope
+    from rmtui.core.db import session_scope
 
     with session_scope(engine) as session:
         return work(session)
@@ -59,7 +59,7 @@ def year_of(day: date) -> tuple[date, date]:
 
 def rmtui_kpis(engine: Any, start: date, end: date) -> dict[str, Any]:
     """The KPIs as rmtui computes them, in one session."""
-    from rmtui.kpi import compute_kpis
+    from rmtui.core.kpi import compute_kpis
 
     return dict(in_session(engine, partial(_kpis_in, compute_kpis, start, end)))
 
@@ -88,7 +88,7 @@ KPI_GROUP = Group(
         Spec("kpi_quarter", "KPI set, quarter", "ms", "raw sqlite3 SQL", KPI_TARGET),
         Spec("kpi_year", "KPI set, year", "ms", "raw sqlite3 SQL", KPI_TARGET),
     ),
-    needs=("rmtui.kpi:compute_kpis",),
+    needs=("rmtui.core.kpi:compute_kpis",),
     measure=kpi_figures,
 )
 
@@ -124,7 +124,7 @@ FILTER_TEXTS = (
 def client_page(session: Any, text: str | None) -> tuple[int, int]:
     """What the Clients screen needs for one filter text: the first page and the total,
     counted as far as the screen counts it."""
-    from rmtui.queries.clients import count_clients, count_limit, list_clients
+    from rmtui.core.queries.clients import count_clients, count_limit, list_clients
 
     page = list_clients(session=session, text=text, limit=PAGE_ROWS)
     at_most = count_limit(session=session, text=text)
@@ -133,7 +133,7 @@ def client_page(session: Any, text: str | None) -> tuple[int, int]:
 
 def filter_times_ms(engine: Any, *, repeat: int) -> tuple[float, float, list[float]]:
     """p50 and p95 of one keystroke's queries over FILTER_TEXTS (medians over `repeat` runs)."""
-    from rmtui.db import session_scope
+    from rmtui.core.db import session_scope
 
     p50s, p95s = [], []
     with session_scope(engine) as session:
@@ -188,9 +188,9 @@ CLIENT_LIST_GROUP = Group(
         ),
     ),
     needs=(
-        "rmtui.queries.clients:list_clients",
-        "rmtui.queries.clients:count_clients",
-        "rmtui.queries.clients:count_limit",
+        "rmtui.core.queries.clients:list_clients",
+        "rmtui.core.queries.clients:count_clients",
+        "rmtui.core.queries.clients:count_limit",
     ),
     measure=client_list_figures,
 )
@@ -201,7 +201,7 @@ CLIENT_LIST_GROUP = Group(
 
 def rmtui_agenda(engine: Any, day: date, limit: int | None) -> Any:
     """The Today list as rmtui builds it, in one session."""
-    from rmtui.agenda import build_agenda
+    from rmtui.core.agenda import build_agenda
 
     return in_session(engine, partial(_agenda_in, build_agenda, day, limit))
 
@@ -213,7 +213,7 @@ def _agenda_in(build: Any, day: date, limit: int | None, session: Any) -> Any:
 def agenda_figures(bench: Bench) -> dict[str, Measured]:
     """The agenda for today as the Today screen reads it (the first rows of each section and
     its total), and whole as `rmtui agenda` prints it, vs the same by raw sqlite3 SQL."""
-    from rmtui.agenda import TODAY_LIMIT
+    from rmtui.core.agenda import TODAY_LIMIT
 
     figures = {}
     with opened(bench.book) as (engine, conn):
@@ -254,6 +254,6 @@ AGENDA_GROUP = Group(
             at_most_times(2),
         ),
     ),
-    needs=("rmtui.agenda:build_agenda", "rmtui.agenda:TODAY_LIMIT"),
+    needs=("rmtui.core.agenda:build_agenda", "rmtui.core.agenda:TODAY_LIMIT"),
     measure=agenda_figures,
 )

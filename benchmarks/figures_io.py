@@ -72,8 +72,8 @@ def timed_seconds(action: Callable[[], Any]) -> float:
 
 def rmtui_export(book: Path, dest: Path) -> None:
     """`rmtui export`: the whole book written as interchange JSON."""
-    from rmtui.db import open_book
-    from rmtui.interchange import write_book_file
+    from rmtui.core.db import open_book
+    from rmtui.core.interchange.book_file import write_book_file
 
     engine = open_book(book)
     try:
@@ -99,7 +99,7 @@ def plain_dump(book: Path, dest: Path) -> None:
 
 def fresh_book(path: Path) -> Path:
     """An empty, migrated book at `path` (replacing any earlier one)."""
-    from rmtui.db import open_book
+    from rmtui.core.db import open_book
 
     remove_book(path)
     open_book(path).dispose()
@@ -114,8 +114,8 @@ def remove_book(path: Path) -> None:
 
 def rmtui_import(source: Path, book: Path) -> None:
     """`rmtui import`: read the file, check every record, add them all in one transaction."""
-    from rmtui.db import open_book
-    from rmtui.interchange import import_book, read_book_file
+    from rmtui.core.db import open_book
+    from rmtui.core.interchange.book_file import import_book, read_book_file
 
     engine = open_book(book)
     try:
@@ -219,9 +219,9 @@ INTERCHANGE_GROUP = Group(
         Spec("export", "export whole book", "rows/s", "plain SELECT dump to JSON"),
     ),
     needs=(
-        "rmtui.interchange:import_book",
-        "rmtui.interchange:read_book_file",
-        "rmtui.interchange:write_book_file",
+        "rmtui.core.interchange.book_file:import_book",
+        "rmtui.core.interchange.book_file:read_book_file",
+        "rmtui.core.interchange.book_file:write_book_file",
     ),
     measure=interchange_figures,
 )

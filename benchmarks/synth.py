@@ -176,7 +176,7 @@ class Generated:
 
 def book_file_name(size: BookSize, *, seed: int = SEED) -> str:
     """The cache file name for a book of `size`, keyed by generator and schema version."""
-    from rmtui.db import SCHEMA_HEAD
+    from rmtui.core.storage import SCHEMA_HEAD
 
     return f"book-{size.label}-s{seed}-g{GENERATOR_VERSION}-schema{SCHEMA_HEAD}.db"
 
@@ -194,7 +194,7 @@ def cached_book(size: BookSize, *, cache_dir: Path, seed: int = SEED) -> Path:
 
 def generate_book(path: Path, size: BookSize, *, seed: int = SEED) -> Generated:
     """Write a fresh rmtui book of `size` at `path` (replacing any file there)."""
-    from rmtui.db import open_book
+    from rmtui.core.db import open_book
 
     started = time.perf_counter()
     for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -286,7 +286,7 @@ def _migration(revision: str) -> Any:
     """The migration module of `revision`, loaded from its file."""
     import importlib.util
 
-    folder = Path(__file__).resolve().parent.parent / "rmtui" / "migrations" / "versions"
+    folder = Path(__file__).resolve().parent.parent / "rmtui" / "core" / "migrations" / "versions"
     (path,) = folder.glob(f"{revision}_*.py")
     spec = importlib.util.spec_from_file_location(f"rmtui_migration_{revision}", path)
     assert spec is not None and spec.loader is not None

@@ -2,7 +2,7 @@
 
 Run `python data/make_demo_book.py` (optionally `--anchor YYYY-MM-DD`). The same anchor always
 gives the same file. Every date is relative to the anchor, the day the book is "today" for;
-`rmtui.demo` shifts the book to the real today when it opens it.
+`rmtui.core.demo` shifts the book to the real today when it opens it.
 """
 
 from __future__ import annotations

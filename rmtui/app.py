@@ -15,14 +15,14 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
-from rmtui.dates import today
+from rmtui.core.dates import today
 
 # The other screens' styles, read once the first screen shows: Textual parses every style
 # again when a screen brings styles it has not seen, which made opening a screen slow, and
 # reading them all before the first screen made start-up slow.
 LATER_STYLES = tuple(
     Path(__file__).parent / "screens" / f"{name}.tcss"
-    for name in ("dialogs", "clients", "client_detail", "client_picker", "log", "pipeline", "kpis")
+    for name in ("dialogs", "clients", "client/detail", "client_picker", "log", "pipeline", "kpis")
 )
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.command import Provider
 
-    from rmtui.agenda import EarlyAgenda
-    from rmtui.backups import DailyBackup
+    from rmtui.core.agenda import EarlyAgenda
+    from rmtui.core.backups import DailyBackup
 
 
 def styles_current(screen: Screen[None]) -> Screen[None]:
@@ -78,13 +78,13 @@ def _kpi_screen() -> Screen[None]:
 
 
 def _client_commands() -> type[Provider]:
-    from rmtui.palette import ClientProvider
+    from rmtui.screens.palette import ClientProvider
 
     return ClientProvider
 
 
 def _screen_commands() -> type[Provider]:
-    from rmtui.palette import ScreenCommandProvider
+    from rmtui.screens.palette import ScreenCommandProvider
 
     return ScreenCommandProvider
 
@@ -141,7 +141,7 @@ class RmApp(App[None]):
         """The book's engine; on a book given by path, it is made on first use."""
         with self._engine_lock:
             if self._engine is None:
-                from rmtui.db import make_engine
+                from rmtui.core.db import make_engine
 
                 assert self.book_path is not None
                 self._engine = make_engine(self.book_path)
@@ -198,7 +198,7 @@ class RmApp(App[None]):
     def warm_up(self) -> None:
         """Load SQLAlchemy, the models and the screens' actions, and make the engine, while
         the user reads the first screen: the first key that needs them then finds them ready."""
-        import rmtui.screens.actions  # noqa: F401  (loads the forms, models and SQLAlchemy)
+        import rmtui.screens.flows.clients  # noqa: F401  (loads the forms, models and SQLAlchemy)
 
         self.engine.dispose()  # made, with no connection kept open
 
@@ -220,6 +220,8 @@ class RmApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Turn a failed background job into a visible error instead of a crash."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from rmtui.core.errors import error_sentence
+
             self.notify(error_sentence(event.worker.error), severity="error", timeout=10)
 
 
@@ -235,15 +237,6 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def error_sentence(error: BaseException) -> str:
-    """One sentence for an error met while working on the book."""
-    from rmtui.db import BookError
-
-    if isinstance(error, BookError | ValueError):
-        return str(error)
-    return f"Something went wrong ({type(error).__name__}: {error}); nothing was saved."
-
-
 def make_app(engine: Engine, *, book_name: str, day: date | None = None) -> RmApp:
     """The app on an open book; the CLI and the tests both build it here."""
     return RmApp(engine, book_name=book_name, day=day)
@@ -257,7 +250,7 @@ def make_app_on_path(
     daily_backup: DailyBackup | None = None,
 ) -> RmApp:
     """The app on the book at `path`, which must be at the current schema and unencrypted
-    (see `rmtui.db.book_at_head`): its first screen shows before SQLAlchemy is loaded, with
+    (see `rmtui.core.db.book_at_head`): its first screen shows before SQLAlchemy is loaded, with
     the `early_agenda` if one is being read."""
     return RmApp(
         book_name=book_name, book_path=path, early_agenda=early_agenda, daily_backup=daily_backup

@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rmtui import __version__, paths
-from rmtui.dates import DateError, parse_date, today
+from rmtui import __version__
+from rmtui.core import paths
+from rmtui.core.dates import DateError, parse_date, today
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from rmtui.backups import DailyBackup
+    from rmtui.core.backups import DailyBackup
 
 Handler = Callable[[argparse.Namespace], int]
 IMPORT_FORMATS = ("json", "csv", "vcf")
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report_error(error: Exception) -> int:
     """Print one sentence for `error` and return the exit code for it."""
-    from rmtui.db import BookError
+    from rmtui.core.errors import BookError
 
     if isinstance(error, BookError | UsageError | DateError | OSError):
         message = _os_error_text(error) if isinstance(error, OSError) else str(error)
@@ -214,7 +215,8 @@ def book_path(args: argparse.Namespace) -> Path:
 
 def open_engine(args: argparse.Namespace) -> Engine:
     """Open (creating or migrating) the chosen book, asking for its passphrase if encrypted."""
-    from rmtui.db import PassphraseNeeded, open_book
+    from rmtui.core.db import open_book
+    from rmtui.core.errors import PassphraseNeeded
 
     path = book_path(args)
     try:
@@ -262,13 +264,13 @@ def run_tui(args: argparse.Namespace) -> int:
     read with the standard library's sqlite3 while SQLAlchemy loads behind it. A new,
     encrypted or older book is opened (created, asked for, migrated) first.
     """
-    from rmtui.backups import DailyBackup
-    from rmtui.db import book_at_head
+    from rmtui.core.backups import DailyBackup
+    from rmtui.core.db import book_at_head
 
     paint_promptly()
     path = book_path(args)
     if book_at_head(path):
-        from rmtui.agenda import TODAY_LIMIT, EarlyAgenda
+        from rmtui.core.agenda import TODAY_LIMIT, EarlyAgenda
 
         early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT)  # read while the app loads
         backup = DailyBackup(path)
@@ -296,7 +298,7 @@ def run_demo(args: argparse.Namespace) -> int:
     """Open the TUI on a fresh copy of the demo book in a temporary folder."""
     import tempfile
 
-    from rmtui.demo import create_demo_book
+    from rmtui.core.demo import create_demo_book
 
     paint_promptly()
     with tempfile.TemporaryDirectory(prefix="rmtui-demo-") as folder:
@@ -341,7 +343,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import_book_file(args: argparse.Namespace) -> int:
-    from rmtui.interchange import BookImportError, import_book, read_book_file
+    from rmtui.core.interchange.book_file import BookImportError, import_book, read_book_file
 
     tell_progress(f"reading {args.file}")
     data = read_book_file(args.file)
@@ -362,9 +364,9 @@ def _import_book_file(args: argparse.Namespace) -> int:
 
 
 def _import_clients(args: argparse.Namespace, kind: str) -> int:
-    from rmtui.client_import import ImportRejected
-    from rmtui.csv_io import import_clients_csv, parse_mapping
-    from rmtui.vcards import import_vcards
+    from rmtui.core.interchange.client_import import ImportRejected
+    from rmtui.core.interchange.csv_files import import_clients_csv, parse_mapping
+    from rmtui.core.interchange.vcards import import_vcards
 
     engine = open_engine(args)
     try:
@@ -388,16 +390,16 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
-    from rmtui import calendar_export, csv_io, vcards
-    from rmtui.interchange import counts_text, write_book_file
+    from rmtui.core.interchange import calendar, csv_files, vcards
+    from rmtui.core.interchange.book_file import counts_text, write_book_file
 
     kind = file_format(args.file, args.format, EXPORT_FORMATS)
     engine = open_engine(args)
     if kind == "csv":
-        counts = csv_io.write_csv_export(args.file, engine=engine)
+        counts = csv_files.write_csv_export(args.file, engine=engine)
         print(f"Exported {sum(counts.values())} rows in {len(counts)} CSV files to {args.file}.")
     elif kind == "ics":
-        counts = calendar_export.write_calendar(args.file, engine=engine)
+        counts = calendar.write_calendar(args.file, engine=engine)
         what = ", ".join(f"{count} {name}" for name, count in counts.items())
         print(f"Exported {what} to {args.file}.")
     elif kind == "vcf":
@@ -410,8 +412,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_agenda(args: argparse.Namespace) -> int:
     """Print the Today list as text or JSON."""
-    from rmtui.agenda import agenda_json, agenda_text, build_agenda
-    from rmtui.db import session_scope
+    from rmtui.core.agenda import agenda_json, agenda_text, build_agenda
+    from rmtui.core.db import session_scope
 
     day = cli_date(args.day)
     with session_scope(open_engine(args)) as session:
@@ -427,9 +429,9 @@ def run_agenda(args: argparse.Namespace) -> int:
 
 def run_kpi(args: argparse.Namespace) -> int:
     """Print the KPIs for a period as text or JSON."""
-    from rmtui.db import session_scope
-    from rmtui.kpi import compute_kpis, kpis_json, kpis_text
-    from rmtui.periods import period_containing
+    from rmtui.core.db import session_scope
+    from rmtui.core.kpi import compute_kpis, kpis_json, kpis_text
+    from rmtui.core.periods import period_containing
 
     quarter = period_containing(today(), "quarter")
     start = cli_date(args.start, default=quarter.start)
@@ -449,7 +451,7 @@ def run_kpi(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Copy the book into the backups folder."""
-    from rmtui.backups import make_backup
+    from rmtui.core.backups import make_backup
 
     path = book_path(args)
     if not path.exists():
@@ -461,8 +463,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Replace the book with a backup file, keeping a copy of the current book."""
-    from rmtui.backups import restore_book
-    from rmtui.db import is_encrypted_file
+    from rmtui.core.backups import restore_book
+    from rmtui.core.storage import is_encrypted_file
 
     passphrase = None
     if args.file.is_file() and is_encrypted_file(args.file):
@@ -475,7 +477,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_client_export(args: argparse.Namespace) -> int:
     """Write everything about one client to a JSON file."""
-    from rmtui.privacy import write_client_dossier
+    from rmtui.core.privacy import write_client_dossier
 
     engine = open_engine(args)
     written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
@@ -485,9 +487,9 @@ def run_client_export(args: argparse.Namespace) -> int:
 
 def run_client_erase(args: argparse.Namespace) -> int:
     """Erase one client and every record about them, after confirmation."""
-    from rmtui.db import session_scope
-    from rmtui.privacy import erase_client
-    from rmtui.queries.clients import get_client
+    from rmtui.core.db import session_scope
+    from rmtui.core.privacy import erase_client
+    from rmtui.core.queries.clients import get_client
 
     engine = open_engine(args)
     with session_scope(engine) as session:
@@ -522,7 +524,7 @@ def confirm(question: str) -> bool:
 
 def run_encrypt(args: argparse.Namespace) -> int:
     """Encrypt the book with a passphrase typed twice."""
-    from rmtui.encryption import encrypt_book
+    from rmtui.core.encryption import encrypt_book
 
     path = book_path(args)
     open_engine(args).dispose()
@@ -536,7 +538,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
 
 def run_decrypt(args: argparse.Namespace) -> int:
     """Remove the book's encryption."""
-    from rmtui.encryption import decrypt_book
+    from rmtui.core.encryption import decrypt_book
 
     path = book_path(args)
     open_engine(args).dispose()
@@ -550,7 +552,8 @@ def run_decrypt(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Print paths, schema version and the integrity check of the book."""
-    from rmtui.db import SCHEMA_HEAD, integrity_problems, read_revision
+    from rmtui.core.db import integrity_problems
+    from rmtui.core.storage import SCHEMA_HEAD, read_revision
 
     path = book_path(args)
     print(f"book:      {path}")

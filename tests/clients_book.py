@@ -10,7 +10,7 @@ from sqlmodel import Session
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp, make_app
-from rmtui.models import (
+from rmtui.core.models import (
     Case,
     Client,
     FinancialGoal,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from rmtui.db import open_book, session_scope
+from rmtui.core.db import open_book, session_scope
 
 FROZEN_TODAY = "2026-11-29"
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
 
-from rmtui.models import (
+from rmtui.core.models import (
     Case,
     Client,
     FinancialGoal,

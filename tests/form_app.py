@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 import rmtui
-from rmtui.screens.form import FormScreen
+from rmtui.screens.forms.base import FormScreen
 
 APP_CSS = Path(rmtui.__file__).parent / "app.tcss"
 NOTHING: Any = object()  # what `result` is while the form is open

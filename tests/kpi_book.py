@@ -8,7 +8,16 @@ from decimal import Decimal
 
 from sqlmodel import Session, SQLModel
 
-from rmtui.models import Case, Client, Holding, Interaction, Opportunity, Revenue, Survey, Target
+from rmtui.core.models import (
+    Case,
+    Client,
+    Holding,
+    Interaction,
+    Opportunity,
+    Revenue,
+    Survey,
+    Target,
+)
 
 FIRST_DAY = date(2023, 1, 1)
 LAST_DAY = date(2026, 11, 29)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from rmtui.models import (
+from rmtui.core.models import (
     CONTACT_DAY,
     HOLDING_TABLE,
     NOT_SUPERSEDED,
@@ -18,7 +18,7 @@ from rmtui.models import (
     Interaction,
     Revenue,
 )
-from rmtui.queries.common import table_of
+from rmtui.core.queries.common import table_of
 
 INTERACTION = table_of(Interaction)
 REVENUE = table_of(Revenue)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp, make_app
-from rmtui.models import Client, Interaction, Opportunity
+from rmtui.core.models import Client, Interaction, Opportunity
 from tests.factories import make
 
 DAY = date(2026, 11, 29)

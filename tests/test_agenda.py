@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from rmtui.agenda import (
+from rmtui.core.agenda import (
     SECTIONS,
     Agenda,
     agenda_json,
@@ -18,7 +18,7 @@ from rmtui.agenda import (
     birthday_window,
     build_agenda,
 )
-from rmtui.models import Case, Client, FollowUp, Interaction
+from rmtui.core.models import Case, Client, FollowUp, Interaction
 from tests.factories import make
 
 DAY = date(2026, 11, 29)

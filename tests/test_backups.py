@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from rmtui import paths
-from rmtui.backups import (
+from rmtui.core import paths
+from rmtui.core.backups import (
     BEFORE_RESTORE,
     check_backup_file,
     daily_backup_if_due,
@@ -18,9 +18,11 @@ from rmtui.backups import (
     make_backup,
     restore_book,
 )
-from rmtui.db import SCHEMA_HEAD, BookError, session_scope
-from rmtui.models import Client
-from rmtui.settings import Settings, load_settings, settings_path
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import Client
+from rmtui.core.settings import Settings, load_settings, settings_path
+from rmtui.core.storage import SCHEMA_HEAD
 from tests.factories import make
 
 

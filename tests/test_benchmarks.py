@@ -16,8 +16,8 @@ from sqlmodel import select
 
 from benchmarks.figures import GROUPS
 from benchmarks.synth import BookSize, cached_book, generate_book
-from rmtui.db import integrity_problems, open_book, session_scope
-from rmtui.models import Client, Holding, Interaction
+from rmtui.core.db import integrity_problems, open_book, session_scope
+from rmtui.core.models import Client, Holding, Interaction
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SMALL = BookSize(clients=300, interactions=3000)

@@ -12,11 +12,11 @@ from sqlalchemy import Connection, MetaData, Table, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from rmtui.bulk_load import INSERT_TRIGGERS, copy_rows
-from rmtui.db import session_scope
-from rmtui.interchange import TABLES, import_book
-from rmtui.models import Client, Holding, Interaction, Revenue
-from rmtui.queries.clients import list_clients
+from rmtui.core.db import session_scope
+from rmtui.core.interchange.book_file import TABLES, import_book
+from rmtui.core.interchange.bulk_load import INSERT_TRIGGERS, copy_rows
+from rmtui.core.models import Client, Holding, Interaction, Revenue
+from rmtui.core.queries.clients import list_clients
 from tests.factories import make
 from tests.maintained import recomputed_summaries, stored_summaries
 

@@ -11,9 +11,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy.engine import Engine
 
-from rmtui.calendar_export import write_calendar
-from rmtui.db import BookError, session_scope
-from rmtui.models import Case, Client, FollowUp
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.interchange.calendar import write_calendar
+from rmtui.core.models import Case, Client, FollowUp
 from tests.factories import make
 
 

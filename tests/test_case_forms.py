@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 
 from rmtui.app import make_app
-from rmtui.db import session_scope
-from rmtui.models import Case, Client
-from rmtui.queries.cases import open_cases
-from rmtui.screens import record_actions
-from rmtui.screens.case_forms import CaseForm, ResolveCaseForm
+from rmtui.core.db import session_scope
+from rmtui.core.models import Case, Client
+from rmtui.core.queries.cases import open_cases
+from rmtui.screens.flows import records as record_actions
+from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
 from tests.factories import make
 from tests.form_app import NOTHING, FormApp, choose, error_of, type_in, value_of
 

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from rmtui.cli import main
-from rmtui.db import session_scope
-from rmtui.kpi import KPI_KEYS
-from rmtui.models import Client, FollowUp, Revenue
+from rmtui.core.db import session_scope
+from rmtui.core.kpi import KPI_KEYS
+from rmtui.core.models import Client, FollowUp, Revenue
 from tests.factories import make
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,12 +10,12 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from rmtui.db import session_scope
-from rmtui.models import Client, FollowUp, Interaction
-from rmtui.screens.activity_forms import DatePrompt, LogForm
-from rmtui.screens.client_detail import ClientDetailScreen
-from rmtui.screens.client_panels import PANELS
+from rmtui.core.db import session_scope
+from rmtui.core.models import Client, FollowUp, Interaction
+from rmtui.screens.client.detail import ClientDetailScreen
+from rmtui.screens.client.panels import PANELS
 from rmtui.screens.clients import ClientsScreen
+from rmtui.screens.forms.activity import DatePrompt, LogForm
 from rmtui.widgets.virtual_table import VirtualTable
 from tests.clients_book import DAY, SIZE, app_on, make_rich_client, open_clients, settle
 from tests.factories import make
@@ -273,8 +273,8 @@ async def test_a_client_that_is_gone_says_so(engine: Engine) -> None:
 
 
 def test_due_text_for_a_client_not_yet_due() -> None:
-    from rmtui.queries.clients import client_due_state
-    from rmtui.screens.client_dossier import due_text
+    from rmtui.core.queries.clients import client_due_state
+    from rmtui.screens.client.dossier import due_text
 
     client = Client(
         name="Fresh",

@@ -14,20 +14,20 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
-from rmtui.db import session_scope
-from rmtui.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
-from rmtui.screens.case_forms import CaseForm, ResolveCaseForm
-from rmtui.screens.client_detail import ClientDetailScreen
+from rmtui.core.db import session_scope
+from rmtui.core.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
+from rmtui.screens.client.detail import ClientDetailScreen
 from rmtui.screens.confirm import ConfirmScreen
-from rmtui.screens.financial_forms import (
+from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
+from rmtui.screens.forms.financial import (
     GoalForm,
     HoldingForm,
     RevenueForm,
     ReviewExportForm,
     SurveyForm,
 )
+from rmtui.screens.forms.opportunity import LostReasonForm, OpportunityForm
 from rmtui.screens.help import HelpScreen, declared_keys
-from rmtui.screens.opportunity_form import LostReasonForm, OpportunityForm
 from rmtui.screens.today import TodayScreen
 from rmtui.widgets.line_list import LineList
 from rmtui.widgets.value_trend import ValueTrend

@@ -13,15 +13,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from rmtui.client_import import ImportRejected
-from rmtui.csv_io import import_clients_csv
-from rmtui.db import make_engine, open_book, session_scope
-from rmtui.interchange import InterchangeError, import_book
-from rmtui.models import Client, Interaction
-from rmtui.privacy import erase_client
-from rmtui.queries import clients as client_queries
-from rmtui.queries.client_list import client_position
-from rmtui.queries.clients import (
+from rmtui.core.db import make_engine, open_book, session_scope
+from rmtui.core.interchange.book_file import InterchangeError, import_book
+from rmtui.core.interchange.client_import import ImportRejected
+from rmtui.core.interchange.csv_files import import_clients_csv
+from rmtui.core.models import Client, Interaction
+from rmtui.core.privacy import erase_client
+from rmtui.core.queries import clients as client_queries
+from rmtui.core.queries.client_list import client_position
+from rmtui.core.queries.clients import (
     INDEXED_WORD,
     SCAN_COUNT_LIMIT,
     TEXT_COLUMNS,
@@ -540,7 +540,7 @@ def test_a_book_without_the_index_filters_by_scanning(engine: Engine, db_path: P
 
 def test_an_encrypted_book_is_migrated_with_its_index_and_keeps_it(tmp_path: Path) -> None:
     pytest.importorskip("sqlcipher3")
-    from rmtui.encryption import decrypt_book, encrypt_book
+    from rmtui.core.encryption import decrypt_book, encrypt_book
     from tests.test_migrations import upgrade
 
     path = tmp_path / "secret.db"

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from rmtui.db import session_scope
-from rmtui.models import Client, FollowUp, Interaction
-from rmtui.queries.client_list import client_position
-from rmtui.queries.clients import list_clients
+from rmtui.core.db import session_scope
+from rmtui.core.models import Client, FollowUp, Interaction
+from rmtui.core.queries.client_list import client_position
+from rmtui.core.queries.clients import list_clients
 from rmtui.screens.clients import ClientsScreen
 from rmtui.widgets.client_table import (
     READ_AHEAD_ROWS,

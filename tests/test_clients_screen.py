@@ -10,12 +10,12 @@ from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from rmtui.db import session_scope
-from rmtui.models import Client, FollowUp
-from rmtui.screens.client_detail import ClientDetailScreen
-from rmtui.screens.client_form import ClientForm
+from rmtui.core.db import session_scope
+from rmtui.core.models import Client, FollowUp
+from rmtui.screens.client.detail import ClientDetailScreen
 from rmtui.screens.clients import ClientsScreen
 from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.forms.client import ClientForm
 from rmtui.widgets.virtual_table import VirtualTable
 from tests.clients_book import DAY, SIZE, app_on, fill_book, open_clients, settle
 

@@ -12,10 +12,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from rmtui.client_import import ImportFileError, ImportRejected
-from rmtui.csv_io import import_clients_csv, parse_mapping, read_clients_csv, write_csv_export
-from rmtui.db import BookError, session_scope
-from rmtui.models import (
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.interchange.client_import import ImportFileError, ImportRejected
+from rmtui.core.interchange.csv_files import (
+    import_clients_csv,
+    parse_mapping,
+    read_clients_csv,
+    write_csv_export,
+)
+from rmtui.core.models import (
     ENTITIES,
     AuditEntry,
     Case,
@@ -306,7 +312,7 @@ def test_parse_mapping_refuses_a_pair_without_equals() -> None:
 def test_exported_clients_import_into_another_book(
     engine: Engine, full_book: dict[str, int], tmp_path: Path
 ) -> None:
-    from rmtui.db import open_book
+    from rmtui.core.db import open_book
 
     write_csv_export(tmp_path / "out", engine=engine)
     other = open_book(tmp_path / "other.db")

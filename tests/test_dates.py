@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from rmtui.dates import DateError, parse_date
+from rmtui.core.dates import DateError, parse_date
 
 BASE = date(2026, 1, 31)  # a Saturday, at the end of a long month
 

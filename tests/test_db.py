@@ -13,17 +13,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from rmtui import paths
-from rmtui.db import (
-    SCHEMA_HEAD,
-    BookError,
-    backup_book,
-    integrity_problems,
-    open_book,
-    read_revision,
-    session_scope,
-)
-from rmtui.models import AuditEntry, Client, SQLModel
+from rmtui.core import paths
+from rmtui.core.db import backup_book, integrity_problems, open_book, session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import AuditEntry, Client, SQLModel
+from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.factories import make
 
 

@@ -15,17 +15,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from rmtui.dates import today as frozen_today
-from rmtui.db import BookError
-from rmtui.demo import (
+from rmtui.core.dates import today as frozen_today
+from rmtui.core.demo import (
     calendar_unit,
     create_demo_book,
     demo_book_data,
     demo_book_path,
     realigned_target,
 )
-from rmtui.interchange import read_book_file
-from rmtui.models import STAGES, Case, Client, FollowUp, Opportunity, Target
+from rmtui.core.errors import BookError
+from rmtui.core.interchange.book_file import read_book_file
+from rmtui.core.models import STAGES, Case, Client, FollowUp, Opportunity, Target
 
 KPI_TARGETS = {
     "retention_rate",

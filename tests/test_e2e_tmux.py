@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from rmtui.db import open_book, session_scope
-from rmtui.models import Client, FollowUp, Interaction
+from rmtui.core.db import open_book, session_scope
+from rmtui.core.models import Client, FollowUp, Interaction
 from tests.factories import make
 
 pytestmark = [

@@ -12,18 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from rmtui.backups import check_backup_file, daily_backup_if_due, make_backup, restore_book
-from rmtui.db import SCHEMA_HEAD, BookError, open_book, session_scope
-from rmtui.encryption import (
-    WrongPassphrase,
-    change_passphrase,
-    check_passphrase,
-    decrypt_book,
-    encrypt_book,
-    is_encrypted,
-    make_encrypted_engine,
-)
-from rmtui.models import Client, Interaction
+from rmtui.core.backups import check_backup_file, daily_backup_if_due, make_backup, restore_book
+from rmtui.core.db import open_book, session_scope
+from rmtui.core.encryption import change_passphrase, decrypt_book, encrypt_book
+from rmtui.core.errors import BookError, WrongPassphrase
+from rmtui.core.models import Client, Interaction
+from rmtui.core.sqlcipher import check_passphrase, is_encrypted, make_encrypted_engine
+from rmtui.core.storage import SCHEMA_HEAD
 from tests.factories import make
 
 pytest.importorskip("sqlcipher3")

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from textual.pilot import Pilot
 
 from rmtui.app import make_app
-from rmtui.db import session_scope
-from rmtui.models import Client, FinancialGoal, Holding, Revenue, Survey
-from rmtui.queries.client_records import (
+from rmtui.core.db import session_scope
+from rmtui.core.models import Client, FinancialGoal, Holding, Revenue, Survey
+from rmtui.core.queries.client_records import (
     add_goal,
     add_holding,
     add_revenue,
@@ -33,9 +33,9 @@ from rmtui.queries.client_records import (
     update_revenue,
     update_survey,
 )
-from rmtui.queries.common import InvalidChange, RecordNotFound
-from rmtui.screens import record_actions
-from rmtui.screens.financial_forms import (
+from rmtui.core.queries.common import InvalidChange, RecordNotFound
+from rmtui.screens.flows import records as record_actions
+from rmtui.screens.forms.financial import (
     GoalForm,
     HoldingForm,
     RevenueForm,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from rmtui.goals import (
+from rmtui.core.goals import (
     GoalStatus,
     client_goal_statuses,
     goal_status,
@@ -17,8 +17,8 @@ from rmtui.goals import (
     trend_growth,
     whole_months,
 )
-from rmtui.models import Client, FinancialGoal, Holding
-from rmtui.queries.holding_trend import ValuePoint
+from rmtui.core.models import Client, FinancialGoal, Holding
+from rmtui.core.queries.holding_trend import ValuePoint
 from tests.factories import make
 
 DAY = date(2026, 11, 29)

@@ -10,8 +10,8 @@ from sqlmodel import select
 from textual.widgets import Button, Static
 
 from rmtui.app import make_app
-from rmtui.db import session_scope
-from rmtui.models import Client
+from rmtui.core.db import session_scope
+from rmtui.core.models import Client
 from rmtui.screens.import_clients import ImportClientsScreen
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from rmtui.db import BookError, open_book, session_scope
-from rmtui.interchange import (
+from rmtui.core.db import open_book, session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.interchange.book_file import (
     BookImportError,
     InterchangeError,
     export_book,
@@ -22,7 +23,8 @@ from rmtui.interchange import (
     read_book_file,
     write_book_file,
 )
-from rmtui.models import (
+from rmtui.core.interchange.schema import Problem, client_values, record_of, record_values
+from rmtui.core.models import (
     AuditEntry,
     Case,
     Client,
@@ -35,8 +37,7 @@ from rmtui.models import (
     Survey,
     Target,
 )
-from rmtui.queries.interactions import list_interactions
-from rmtui.records import Problem, client_values, record_of, record_values
+from rmtui.core.queries.interactions import list_interactions
 from tests.factories import make
 
 TODAY = date(2026, 11, 29)
@@ -254,7 +255,7 @@ def test_a_broken_file_writes_nothing_and_reports_every_problem(engine: Engine) 
 
 
 def _kpi_keys() -> list[str]:
-    from rmtui.kpi import KPI_KEYS
+    from rmtui.core.kpi import KPI_KEYS
 
     return list(KPI_KEYS)
 

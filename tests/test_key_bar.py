@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from rmtui.app import make_app
-from rmtui.db import session_scope
+from rmtui.core.db import session_scope
 from rmtui.widgets.key_bar import Hint, KeyBar, fitting_hints
 from tests.clients_book import DAY, SIZE, fill_book
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from rmtui.kpi import (
+from rmtui.core.kpi import (
     KPI_INFO,
     KPI_KEYS,
     SAMPLE_KEYS,
@@ -18,7 +18,7 @@ from rmtui.kpi import (
     kpis_json,
     targets_for,
 )
-from rmtui.models import (
+from rmtui.core.models import (
     Case,
     Client,
     Holding,
@@ -391,6 +391,9 @@ def test_data_core_does_not_import_textual() -> None:
     import subprocess
     import sys
 
-    code = "import sys; sys.modules['textual'] = None; import rmtui.kpi, rmtui.periods; print('ok')"
+    code = (
+        "import sys; sys.modules['textual'] = None; "
+        "import rmtui.core.kpi, rmtui.core.periods; print('ok')"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr

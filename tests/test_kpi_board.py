@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from rmtui.db import session_scope
-from rmtui.fields import FieldError
-from rmtui.kpi import KPI_KEYS, compute_kpis, kpi_display
-from rmtui.kpi_board import (
+from rmtui.core.db import session_scope
+from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpi_display
+from rmtui.core.kpi_board import (
     change_text,
     figure_display,
     figures_stamp,
@@ -23,8 +22,9 @@ from rmtui.kpi_board import (
     target_status,
     target_text,
 )
-from rmtui.models import Client, Target
-from rmtui.screens.target_form import parse_target
+from rmtui.core.models import Client, Target
+from rmtui.core.parsers import FieldError
+from rmtui.screens.forms.target import parse_target
 from rmtui.widgets.trend_chart import bar_levels
 from tests.factories import make
 

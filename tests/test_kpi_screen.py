@@ -13,16 +13,16 @@ from textual.color import Color
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp, make_app
-from rmtui.db import session_scope
-from rmtui.kpi import KPI_KEYS, compute_kpis, kpi_display, targets_for
-from rmtui.kpi_board import TREND_KEYS
-from rmtui.models import Interaction
-from rmtui.periods import Period, previous_period, trend_periods
-from rmtui.queries.targets import list_targets
+from rmtui.core.db import session_scope
+from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpi_display, targets_for
+from rmtui.core.kpi_board import TREND_KEYS
+from rmtui.core.models import Interaction
+from rmtui.core.periods import Period, previous_period, trend_periods
+from rmtui.core.queries.targets import list_targets
 from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.forms.target import TargetForm
 from rmtui.screens.help import HelpScreen
 from rmtui.screens.kpis import KpiInfoScreen, KpiScreen
-from rmtui.screens.target_form import TargetForm
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
 from tests.kpi_book import build_kpi_book

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlmodel import Session
 
-from rmtui import kpi
-from rmtui.kpi import compute_kpis, refill_summaries
-from rmtui.models import (
+from rmtui.core import kpi
+from rmtui.core.kpi import compute_kpis, refill_summaries
+from rmtui.core.models import (
     CONTACT_DAY,
     HOLDING_TABLE,
     REVENUE_DAY,
@@ -25,8 +25,8 @@ from rmtui.models import (
     Interaction,
     Revenue,
 )
-from rmtui.money import from_cents
-from rmtui.queries.common import table_of
+from rmtui.core.money import from_cents
+from rmtui.core.queries.common import table_of
 from tests.factories import make
 from tests.maintained import (
     recomputed_contact_days,

@@ -10,11 +10,11 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from rmtui.db import session_scope
-from rmtui.models import Interaction
-from rmtui.screens.activity_forms import LogForm
+from rmtui.core.db import session_scope
+from rmtui.core.models import Interaction
 from rmtui.screens.client_picker import ClientPicker
-from rmtui.screens.interaction_form import InteractionForm
+from rmtui.screens.forms.activity import LogForm
+from rmtui.screens.forms.interaction import InteractionForm
 from rmtui.screens.log import LogScreen, typed_day
 from rmtui.widgets.virtual_table import VirtualTable
 from tests.small_book import DAY, INTERACTIONS, SIZE, app_on, fill_small_book, settle
@@ -137,7 +137,7 @@ async def test_a_wrong_date_is_said_and_c_clears_every_filter(book: Engine) -> N
 
 
 async def test_enter_opens_the_client_of_the_interaction(book: Engine) -> None:
-    from rmtui.screens.client_detail import ClientDetailScreen
+    from rmtui.screens.client.detail import ClientDetailScreen
 
     async with app_on(book).run_test(size=SIZE) as pilot:
         await open_log(pilot)

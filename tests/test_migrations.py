@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from rmtui import db, paths
-from rmtui.db import SCHEMA_HEAD, BookError, make_engine, open_book, read_revision, session_scope
-from rmtui.models import (
+from rmtui.core import db, paths
+from rmtui.core.db import make_engine, open_book, session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import (
     Case,
     Client,
     FinancialGoal,
@@ -27,7 +28,8 @@ from rmtui.models import (
     Survey,
     Target,
 )
-from rmtui.queries.interactions import list_interactions
+from rmtui.core.queries.interactions import list_interactions
+from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.factories import make
 from tests.maintained import recomputed_summaries, stored_summaries
 
@@ -39,7 +41,7 @@ OLD_TRIGGERS = {
 
 
 def upgrade(path: Path, revision: str) -> None:
-    """Bring the book at `path` to `revision`, as rmtui.db.upgrade_to_head does to head."""
+    """Bring the book at `path` to `revision`, as rmtui.core.db.upgrade_to_head does to head."""
     from alembic import command
 
     engine = make_engine(path)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from rmtui.money import (
+from rmtui.core.money import (
     LARGEST_AMOUNT,
     Money,
     MoneyError,

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from rmtui.app import make_app
-from rmtui.db import session_scope
-from rmtui.models import Client
+from rmtui.core.db import session_scope
+from rmtui.core.models import Client
 from tests.factories import make
 
 DAY = date(2026, 11, 29)

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from rmtui.periods import (
+from rmtui.core.periods import (
     UNITS,
     Period,
     next_unit,

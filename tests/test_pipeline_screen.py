@@ -11,10 +11,10 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
-from rmtui.db import session_scope
-from rmtui.models import Opportunity
+from rmtui.core.db import session_scope
+from rmtui.core.models import Opportunity
 from rmtui.screens.client_picker import ClientPicker
-from rmtui.screens.opportunity_form import LostReasonForm, OpportunityForm
+from rmtui.screens.forms.opportunity import LostReasonForm, OpportunityForm
 from rmtui.screens.pipeline import PipelineScreen
 from tests.small_book import DAY, SIZE, app_on, fill_small_book, settle
 
@@ -211,7 +211,7 @@ async def test_e_edits_a_deal_and_a_bad_value_is_said(book: Engine) -> None:
 
 
 async def test_arrows_jump_between_stages_and_enter_opens_the_client(book: Engine) -> None:
-    from rmtui.screens.client_detail import ClientDetailScreen
+    from rmtui.screens.client.detail import ClientDetailScreen
 
     async with app_on(book).run_test(size=SIZE) as pilot:
         screen = await open_pipeline(pilot)

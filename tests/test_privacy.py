@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from rmtui.backups import make_backup
-from rmtui.db import BookError, integrity_problems, session_scope
-from rmtui.models import (
+from rmtui.core.backups import make_backup
+from rmtui.core.db import integrity_problems, session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import (
     AuditEntry,
     Case,
     Client,
@@ -27,7 +28,7 @@ from rmtui.models import (
     Revenue,
     Survey,
 )
-from rmtui.privacy import client_dossier, erase_client, write_client_dossier
+from rmtui.core.privacy import client_dossier, erase_client, write_client_dossier
 from tests.factories import make
 
 NAME = "Zelda Quixotic-Vandermeer"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from rmtui.models import Case, Client
-from rmtui.queries import InvalidChange
-from rmtui.queries.cases import (
+from rmtui.core.models import Case, Client
+from rmtui.core.queries import InvalidChange
+from rmtui.core.queries.cases import (
     DEADLINE_DAYS,
     add_case,
     client_cases,

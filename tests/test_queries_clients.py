@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from rmtui.models import Client, FollowUp, Interaction
-from rmtui.queries import InvalidChange, RecordNotFound
-from rmtui.queries.clients import (
+from rmtui.core.models import Client, FollowUp, Interaction
+from rmtui.core.queries import InvalidChange, RecordNotFound
+from rmtui.core.queries.clients import (
     SORTS,
     STATUS_RANK,
     ClientRow,

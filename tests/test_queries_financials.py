@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from rmtui.models import Client, FinancialGoal, Holding, Revenue
-from rmtui.periods import Period
-from rmtui.queries.financials import (
+from rmtui.core.models import Client, FinancialGoal, Holding, Revenue
+from rmtui.core.periods import Period
+from rmtui.core.queries.financials import (
     AccountValue,
     client_aum,
     client_goals,

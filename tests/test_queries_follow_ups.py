@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from rmtui.models import Client, FollowUp
-from rmtui.queries import InvalidChange, RecordNotFound
-from rmtui.queries.follow_ups import (
+from rmtui.core.models import Client, FollowUp
+from rmtui.core.queries import InvalidChange, RecordNotFound
+from rmtui.core.queries.follow_ups import (
     add_follow_up,
     cancel,
     delete_follow_up,

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from rmtui.models import INTERACTION_KINDS, Client, Interaction
-from rmtui.queries import interaction_log
-from rmtui.queries.interaction_log import (
+from rmtui.core.models import INTERACTION_KINDS, Client, Interaction
+from rmtui.core.queries import interaction_log
+from rmtui.core.queries.interaction_log import (
     LogFilter,
     LogQuery,
     QueryStopped,

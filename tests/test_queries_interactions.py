@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from rmtui.models import Client, FollowUp, Interaction
-from rmtui.queries import InvalidChange, RecordNotFound
-from rmtui.queries.clients import get_client
-from rmtui.queries.interactions import (
+from rmtui.core.models import Client, FollowUp, Interaction
+from rmtui.core.queries import InvalidChange, RecordNotFound
+from rmtui.core.queries.clients import get_client
+from rmtui.core.queries.interactions import (
     client_timeline,
     delete_interaction,
     list_interactions,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from rmtui.models import Client, Opportunity
-from rmtui.queries import InvalidChange
-from rmtui.queries.opportunities import (
+from rmtui.core.models import Client, Opportunity
+from rmtui.core.queries import InvalidChange
+from rmtui.core.queries.opportunities import (
     add_opportunity,
     client_opportunities,
     move_stage,

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from rmtui.models import STAGES, Client, Opportunity
-from rmtui.queries.pipeline_stats import (
+from rmtui.core.models import STAGES, Client, Opportunity
+from rmtui.core.queries.pipeline_stats import (
     STAGE_PROBABILITY,
     StageSummary,
     WinStats,

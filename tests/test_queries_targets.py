@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from rmtui.kpi import targets_for
-from rmtui.models import AuditEntry, Target
-from rmtui.queries.common import InvalidChange, RecordNotFound, table_of
-from rmtui.queries.targets import (
+from rmtui.core.kpi import targets_for
+from rmtui.core.models import AuditEntry, Target
+from rmtui.core.queries.common import InvalidChange, RecordNotFound, table_of
+from rmtui.core.queries.targets import (
     add_target,
     clear_target,
     delete_target,

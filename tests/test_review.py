@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from rmtui.db import BookError, session_scope
-from rmtui.models import (
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import (
     Case,
     Client,
     FinancialGoal,
@@ -25,8 +26,8 @@ from rmtui.models import (
     Revenue,
     Survey,
 )
-from rmtui.queries.common import RecordNotFound
-from rmtui.review import (
+from rmtui.core.queries.common import RecordNotFound
+from rmtui.core.review import (
     Review,
     build_review,
     markdown_escaped,
@@ -300,7 +301,7 @@ def test_the_review_and_goals_never_import_textual() -> None:
         "        if name == 'textual' or name.startswith('textual.'):\n"
         "            raise ImportError('textual is blocked')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import rmtui.review, rmtui.goals, rmtui.queries.holding_trend\n"
-        "import rmtui.queries.client_records\n"
+        "import rmtui.core.review, rmtui.core.goals, rmtui.core.queries.holding_trend\n"
+        "import rmtui.core.queries.client_records\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp
-from rmtui.db import session_scope
-from rmtui.models import Case, FinancialGoal, Holding, Revenue
-from rmtui.screens.client_panels import PANELS
+from rmtui.core.db import session_scope
+from rmtui.core.models import Case, FinancialGoal, Holding, Revenue
+from rmtui.screens.client.panels import PANELS
 from rmtui.screens.clients import ClientsScreen
 from tests.clients_book import SIZE, app_on, fill_book, make_rich_client, open_clients, settle
 from tests.factories import make

@@ -11,8 +11,8 @@ import pytest
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp, make_app
-from rmtui.demo import create_demo_book
-from rmtui.kpi import KPI_KEYS
+from rmtui.core.demo import create_demo_book
+from rmtui.core.kpi import KPI_KEYS
 from rmtui.widgets.kpi_table import KpiTable
 
 SIZE = (120, 40)

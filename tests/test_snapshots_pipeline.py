@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp
-from rmtui.db import session_scope
+from rmtui.core.db import session_scope
 from tests.small_book import SIZE, app_on, fill_small_book, settle
 
 SnapCompare = Callable[..., bool]

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp, make_app
-from rmtui.demo import create_demo_book
+from rmtui.core.demo import create_demo_book
 
 SIZE = (120, 40)
 TODAY = date(2026, 11, 29)

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from rmtui import paths
-from rmtui.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
 from rmtui.app import make_app_on_path
-from rmtui.backups import DailyBackup, list_backups
-from rmtui.db import BookError, book_at_head, open_book, session_scope
-from rmtui.models import Client, FollowUp, Interaction
+from rmtui.core import paths
+from rmtui.core.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
+from rmtui.core.backups import DailyBackup, list_backups
+from rmtui.core.db import book_at_head, open_book, session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import Client, FollowUp, Interaction
 from rmtui.widgets.line_list import LineList
 from tests.factories import make
 from tests.test_migrations import upgrade
@@ -77,8 +78,8 @@ def test_the_early_agenda_hands_on_what_went_wrong(tmp_path: Path) -> None:
 def test_the_first_screen_loads_no_sqlalchemy() -> None:
     code = (
         "import sys\n"
-        "import rmtui.cli, rmtui.app, rmtui.backups, rmtui.screens.today, rmtui.agenda\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'rmtui.models')"
+        "import rmtui.cli, rmtui.app, rmtui.core.backups, rmtui.screens.today, rmtui.core.agenda\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'rmtui.core.models')"
         " if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

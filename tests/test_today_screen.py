@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from rmtui.app import RmApp, make_app
-from rmtui.db import session_scope
-from rmtui.models import Case, Client, FollowUp, Interaction
+from rmtui.core.db import session_scope
+from rmtui.core.models import Case, Client, FollowUp, Interaction
 from rmtui.screens.today import TodayScreen
 from rmtui.widgets.line_list import LineList
 from tests.factories import make
@@ -178,7 +178,7 @@ async def test_new_follow_up_for_the_selected_client(book: Engine, tmp_path: Pat
 
 
 async def test_a_long_section_lists_its_first_rows_and_says_how_many_more(engine: Engine) -> None:
-    from rmtui.agenda import TODAY_LIMIT
+    from rmtui.core.agenda import TODAY_LIMIT
 
     with session_scope(engine) as session:
         ann = make(session, Client, name="Ann Peeters", client_since=date(2024, 1, 1))

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session
 from textual.app import App, ComposeResult
 
-from rmtui.models import Client, Holding
-from rmtui.queries.financials import AccountValue
-from rmtui.queries.holding_trend import (
+from rmtui.core.models import Client, Holding
+from rmtui.core.queries.financials import AccountValue
+from rmtui.core.queries.holding_trend import (
     ValuePoint,
     account_trends,
     account_values,

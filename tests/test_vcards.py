@@ -12,10 +12,10 @@ import vobject
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from rmtui.client_import import ImportFileError, ImportRejected
-from rmtui.db import session_scope
-from rmtui.models import AuditEntry, Client
-from rmtui.vcards import import_vcards, read_vcards, write_vcards
+from rmtui.core.db import session_scope
+from rmtui.core.interchange.client_import import ImportFileError, ImportRejected
+from rmtui.core.interchange.vcards import import_vcards, read_vcards, write_vcards
+from rmtui.core.models import AuditEntry, Client
 from tests.factories import make
 
 FIXTURES = Path(__file__).parent / "fixtures"

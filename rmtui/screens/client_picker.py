@@ -15,9 +15,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from rmtui.db import session_scope
-from rmtui.queries.clients import ClientRow, search_clients_by_name
-from rmtui.screens.book import rm_app
+from rmtui.core.db import session_scope
+from rmtui.core.queries.clients import ClientRow, search_clients_by_name
+from rmtui.screens.book_access import rm_app
 
 MATCHES_SHOWN = 12
 

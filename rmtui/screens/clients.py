@@ -4,10 +4,9 @@ client actions (open, add, edit, archive, log, follow-up)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,12 +14,16 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from rmtui.db import BookError, session_scope
-from rmtui.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
-from rmtui.screens import actions
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.screens.flows import clients as actions
 from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 QUICK_FILTERS: dict[str, tuple[str, ...]] = {
     "status": CLIENT_STATUSES,
@@ -177,7 +180,7 @@ class ClientsScreen(Screen[None]):
     def load_tags(self, open_menu: bool = False) -> None:
         """Read the tags in use for the tag filter (when it is first wanted: reading them goes
         through every client)."""
-        from rmtui.queries.clients import all_tags
+        from rmtui.core.queries.clients import all_tags
 
         with session_scope(actions.engine_of(self)) as session:
             tags = all_tags(session=session, include_archived=True)
@@ -360,7 +363,7 @@ class ClientsScreen(Screen[None]):
             actions.archive_client_asking(self, client_id, on_archived=self._archived)
 
     def _is_archived(self, client_id: int) -> bool:
-        from rmtui.queries.clients import get_client
+        from rmtui.core.queries.clients import get_client
 
         with session_scope(actions.engine_of(self)) as session:
             client = get_client(session=session, client_id=client_id)

@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from rmtui.screens.book import rm_app
+from rmtui.screens.book_access import rm_app
 
 if TYPE_CHECKING:
-    from rmtui.client_import import ClientImportReport
+    from rmtui.core.interchange.client_import import ClientImportReport
 
 FORMATS = {".csv": "spreadsheet", ".vcf": "contacts"}
 
@@ -28,9 +28,9 @@ def read_clients_file(
     path: Path, *, engine: object, dry_run: bool, merge: bool
 ) -> ClientImportReport:
     """Import (or dry-run) the clients of a .csv or .vcf file; errors are BookErrors."""
-    from rmtui.csv_io import import_clients_csv
-    from rmtui.db import BookError
-    from rmtui.vcards import import_vcards
+    from rmtui.core.errors import BookError
+    from rmtui.core.interchange.csv_files import import_clients_csv
+    from rmtui.core.interchange.vcards import import_vcards
 
     if path.suffix.lower() not in FORMATS:
         raise BookError(f"{path.name} is neither a .csv spreadsheet nor a .vcf contacts file.")
@@ -103,8 +103,8 @@ class ImportClientsScreen(ModalScreen[int]):
     def _run(
         self, path: Path, *, merge: bool, dry_run: bool
     ) -> tuple[ClientImportReport | None, str | None]:
-        from rmtui.client_import import ImportRejected
-        from rmtui.db import BookError
+        from rmtui.core.errors import BookError
+        from rmtui.core.interchange.client_import import ImportRejected
 
         try:
             report = read_clients_file(

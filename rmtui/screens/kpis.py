@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
 from textual import work
@@ -18,9 +18,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from rmtui.db import BookError, session_scope
-from rmtui.kpi import KPI_INFO, KPI_KEYS, compute_kpis, kpi_display, targets_for
-from rmtui.kpi_board import (
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.kpi import KPI_INFO, KPI_KEYS, compute_kpis, kpi_display, targets_for
+from rmtui.core.kpi_board import (
     TREND_KEYS,
     KpiLine,
     figures_stamp,
@@ -31,7 +32,7 @@ from rmtui.kpi_board import (
     status_sentence,
     target_display,
 )
-from rmtui.periods import (
+from rmtui.core.periods import (
     EN_DASH,
     MONTHS_PER_UNIT,
     Period,
@@ -40,15 +41,13 @@ from rmtui.periods import (
     previous_period,
     trend_periods,
 )
-from rmtui.queries.targets import clear_target, set_target
+from rmtui.core.queries.targets import clear_target, set_target
+from rmtui.screens.book_access import BookApp, rm_app
 from rmtui.screens.confirm import ConfirmScreen
-from rmtui.screens.target_form import TargetForm
+from rmtui.screens.forms.target import TargetForm
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
-
-if TYPE_CHECKING:
-    from rmtui.app import RmApp
 
 Figures = dict[str, Any]
 TREND_COUNT = 12
@@ -106,9 +105,9 @@ class KpiScreen(Screen[None]):
         self.stamp = -1
 
     @property
-    def book(self) -> RmApp:
+    def book(self) -> BookApp:
         """The app, with its engine and today."""
-        return cast("RmApp", self.app)
+        return rm_app(self)
 
     @property
     def period(self) -> Period:

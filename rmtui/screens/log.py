@@ -19,12 +19,12 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
-from rmtui.db import session_scope
-from rmtui.fields import FieldError, parse_optional_date
-from rmtui.models import INTERACTION_KINDS
-from rmtui.queries.interaction_log import LogFilter, QueryStopped, log_query
-from rmtui.screens import actions
+from rmtui.core.db import session_scope
+from rmtui.core.models import INTERACTION_KINDS
+from rmtui.core.parsers import FieldError, parse_optional_date
+from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.screens.flows import clients as actions
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
 from rmtui.widgets.virtual_table import TableRow, VirtualTable
@@ -264,7 +264,7 @@ class LogScreen(Screen[None]):
 
     def _selected_client(self) -> PickedClient | None:
         """The client of the interaction under the cursor."""
-        from rmtui.models import Client, Interaction
+        from rmtui.core.models import Client, Interaction
 
         interaction_id = self.table.current_key
         if interaction_id is None:
@@ -279,7 +279,7 @@ class LogScreen(Screen[None]):
         if client is None:
             self.notify("That interaction is no longer in the book.", severity="warning")
             return
-        from rmtui.screens.client_detail import ClientDetailScreen
+        from rmtui.screens.client.detail import ClientDetailScreen
 
         self.app.push_screen(ClientDetailScreen(client.id))
 
@@ -297,7 +297,7 @@ class LogScreen(Screen[None]):
             self._ask_edit(interaction_id, None)
 
     def _ask_edit(self, interaction_id: int, typed: dict[str, Any] | None) -> None:
-        from rmtui.screens.interaction_form import InteractionForm
+        from rmtui.screens.forms.interaction import InteractionForm
 
         found = actions.saved(self, lambda session: _interaction_for_form(session, interaction_id))
         if found is None:
@@ -312,7 +312,7 @@ class LogScreen(Screen[None]):
         self.app.push_screen(form, save)
 
     def _save_edit(self, interaction_id: int, changes: dict[str, Any]) -> None:
-        from rmtui.queries.interactions import update_interaction
+        from rmtui.core.queries.interactions import update_interaction
 
         def write(session: Any) -> bool:
             update_interaction(session=session, interaction_id=interaction_id, values=changes)
@@ -327,9 +327,9 @@ class LogScreen(Screen[None]):
 
 def _interaction_for_form(session: Any, interaction_id: int) -> tuple[str, dict[str, Any]]:
     """The client's name and the interaction's values as the form shows them."""
-    from rmtui.models import Client, Interaction
-    from rmtui.queries.common import fetch
-    from rmtui.screens.interaction_form import INTERACTION_FIELDS
+    from rmtui.core.models import Client, Interaction
+    from rmtui.core.queries.common import fetch
+    from rmtui.screens.forms.interaction import INTERACTION_FIELDS
 
     interaction = fetch(session, Interaction, interaction_id)
     client = fetch(session, Client, interaction.client_id)

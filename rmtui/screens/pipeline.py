@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,20 +17,20 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from rmtui.db import session_scope
-from rmtui.kpi import kpi_display
-from rmtui.models import STAGES
-from rmtui.money import money_display
-from rmtui.queries.opportunities import CLOSED_STAGES, OpportunityRow
-from rmtui.queries.pipeline_stats import (
+from rmtui.core.db import session_scope
+from rmtui.core.kpi import kpi_display
+from rmtui.core.models import STAGES
+from rmtui.core.money import money_display
+from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
+from rmtui.core.queries.pipeline_stats import (
     StageSummary,
     WinStats,
     deal_position,
     stage_summaries,
     win_stats,
 )
-from rmtui.screens import actions
 from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.screens.flows import clients as actions
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
@@ -40,6 +39,9 @@ from rmtui.widgets.pipeline_table import (
     stage_title,
 )
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Won and lost deals are listed when closed within this many days.
 CLOSED_WINDOW_DAYS = 365
@@ -233,7 +235,7 @@ class PipelineScreen(Screen[None]):
             self._move(deal, forward=forward, lost_reason=None)
 
     def action_lose(self) -> None:
-        from rmtui.screens.opportunity_form import LostReasonForm
+        from rmtui.screens.forms.opportunity import LostReasonForm
 
         deal = self._chosen_deal()
         if deal is None:
@@ -249,7 +251,7 @@ class PipelineScreen(Screen[None]):
         self.app.push_screen(LostReasonForm(deal.title), lose)
 
     def _move(self, deal: OpportunityRow, *, forward: bool, lost_reason: str | None) -> None:
-        from rmtui.queries.opportunities import move_stage
+        from rmtui.core.queries.opportunities import move_stage
 
         day = self.day
 
@@ -272,7 +274,7 @@ class PipelineScreen(Screen[None]):
             self.load_board(focus=deal.id)
 
     def action_undo(self) -> None:
-        from rmtui.queries.opportunities import set_stage
+        from rmtui.core.queries.opportunities import set_stage
 
         move = self.last_move
         if move is None:
@@ -323,7 +325,7 @@ class PipelineScreen(Screen[None]):
     def _ask_deal(
         self, opportunity_id: int | None, client: PickedClient, typed: dict[str, Any]
     ) -> None:
-        from rmtui.screens.opportunity_form import OpportunityForm
+        from rmtui.screens.forms.opportunity import OpportunityForm
 
         form = OpportunityForm(client=client, day=self.day, initial=typed)
         if opportunity_id is None:
@@ -396,16 +398,16 @@ def _row_of(session: Session, board: PipelineBoard, key: int | None) -> int | No
 
 
 def _stage_of(session: Session, opportunity_id: int) -> str:
-    from rmtui.models import Opportunity
-    from rmtui.queries.common import fetch
+    from rmtui.core.models import Opportunity
+    from rmtui.core.queries.common import fetch
 
     return fetch(session, Opportunity, opportunity_id).stage
 
 
 def deal_for_form(session: Session, opportunity_id: int) -> tuple[PickedClient, dict[str, Any]]:
     """The deal's client and its values as the form shows them."""
-    from rmtui.models import Client, Opportunity
-    from rmtui.queries.common import fetch
+    from rmtui.core.models import Client, Opportunity
+    from rmtui.core.queries.common import fetch
 
     deal = fetch(session, Opportunity, opportunity_id)
     client = fetch(session, Client, deal.client_id)
@@ -417,9 +419,9 @@ def save_deal(
     session: Session, opportunity_id: int | None, values: dict[str, Any], day: date
 ) -> int | None:
     """Add the deal (`opportunity_id` None) or save its changes, its stage moved as needed."""
-    from rmtui.models import Opportunity
-    from rmtui.queries.common import fetch
-    from rmtui.queries.opportunities import add_opportunity, set_stage, update_opportunity
+    from rmtui.core.models import Opportunity
+    from rmtui.core.queries.common import fetch
+    from rmtui.core.queries.opportunities import add_opportunity, set_stage, update_opportunity
 
     columns = {name: values[name] for name in ("client_id", "title", "product", "value")}
     if opportunity_id is None:

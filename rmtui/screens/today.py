@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from rmtui.agenda import (
+from rmtui.core.agenda import (
     TODAY_LIMIT,
     Agenda,
     BirthdayItem,
@@ -23,7 +23,7 @@ from rmtui.agenda import (
     FollowUpItem,
     read_agenda,
 )
-from rmtui.screens.book import book_connection, book_day, rm_app
+from rmtui.screens.book_access import book_connection, book_day, rm_app
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.line_list import LineList, ListLine
 
@@ -180,14 +180,14 @@ class TodayScreen(Screen[None]):
         self.action_open_client()
 
     def action_open_client(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         entry = self._client_entry("open")
         if entry is not None:
             actions.open_client(self, entry.client_id)  # type: ignore[arg-type]
 
     def action_log(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         entry = self._client_entry("log an interaction for")
         if entry is not None:
@@ -206,7 +206,7 @@ class TodayScreen(Screen[None]):
 
     def _after_log(self, entry: AgendaEntry) -> None:
         """A logged contact about a due follow-up also closes that follow-up."""
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         if entry.kind == "follow_up" and self._is_due(entry):
             actions.complete_follow_up(
@@ -225,7 +225,7 @@ class TodayScreen(Screen[None]):
         return entry.record_id in due
 
     def action_done(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         entry = self.selected()
         if entry is None:
@@ -244,8 +244,8 @@ class TodayScreen(Screen[None]):
             self.notify("Nothing to mark done on a birthday — press l to log your wishes.")
 
     def _resolve_case(self, entry: AgendaEntry) -> None:
-        from rmtui.queries.cases import resolve_case
-        from rmtui.screens import actions
+        from rmtui.core.queries.cases import resolve_case
+        from rmtui.screens.flows import clients as actions
 
         day = book_day(self)
         subject = actions.saved(
@@ -261,7 +261,7 @@ class TodayScreen(Screen[None]):
         self.load_agenda()
 
     def action_undo(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         if self.undo is None:
             self.notify("Nothing to undo.")
@@ -269,7 +269,7 @@ class TodayScreen(Screen[None]):
         message, entry = self.undo
         self.undo = None
         if entry.kind == "case":
-            from rmtui.queries.cases import reopen_case
+            from rmtui.core.queries.cases import reopen_case
 
             actions.saved(
                 self, lambda session: reopen_case(session=session, case_id=entry.record_id)
@@ -280,7 +280,7 @@ class TodayScreen(Screen[None]):
         self.load_agenda()
 
     def action_snooze(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         entry = self._follow_up_entry("snooze")
         if entry is not None:
@@ -289,7 +289,7 @@ class TodayScreen(Screen[None]):
             )
 
     def action_reschedule(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         entry = self._follow_up_entry("reschedule")
         if entry is not None:
@@ -312,7 +312,7 @@ class TodayScreen(Screen[None]):
         return entry
 
     def action_new_follow_up(self) -> None:
-        from rmtui.screens import actions
+        from rmtui.screens.flows import clients as actions
 
         entry = self.selected()
         client_id = entry.client_id if entry else None

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from rmtui.db import session_scope
-from rmtui.queries.client_list import client_position
-from rmtui.queries.clients import (
+from rmtui.core.db import session_scope
+from rmtui.core.queries.client_list import client_position
+from rmtui.core.queries.clients import (
     ClientRow,
     client_page_at,
     client_page_key,

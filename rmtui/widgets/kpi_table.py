@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from rmtui.kpi_board import FIGURE_WIDTH, TARGET_WIDTH, KpiLine, pending_line
+from rmtui.core.kpi_board import FIGURE_WIDTH, TARGET_WIDTH, KpiLine, pending_line
 
 WARNING_MARK = "⚠"
 # (column key, header, justify, width: fixed, so the table keeps its shape as figures arrive)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rmtui.db import session_scope
-from rmtui.queries.interaction_log import (
+from rmtui.core.db import session_scope
+from rmtui.core.queries.interaction_log import (
     LogKey,
     LogQuery,
     count_log,
@@ -21,7 +21,7 @@ from rmtui.queries.interaction_log import (
     newest_block,
     stopping_when,
 )
-from rmtui.queries.interactions import InteractionRow
+from rmtui.core.queries.interactions import InteractionRow
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
 
 if TYPE_CHECKING:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rmtui.db import session_scope
-from rmtui.money import CENT, money_within
-from rmtui.queries.opportunities import CLOSED_STAGES, OpportunityRow
-from rmtui.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
+from rmtui.core.db import session_scope
+from rmtui.core.money import CENT, money_within
+from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
+from rmtui.core.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 if TYPE_CHECKING:

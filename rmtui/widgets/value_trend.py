@@ -9,8 +9,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from rmtui.money import money_display
-from rmtui.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
+from rmtui.core.money import money_display
+from rmtui.core.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 MISSING = "·"

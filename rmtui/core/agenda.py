@@ -1,0 +1,455 @@
+"""The Today list: follow-ups, check-ins, cases and birthdays due on a day, each section read
+through an index, whole or up to a limit with its full count.
+
+The sections are plain SQL run on a DB-API connection, so the Today screen can show them
+before SQLAlchemy and the models are loaded (start-up reads them with the standard
+library's sqlite3); `build_agenda` runs the same SQL inside a session.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+TODAY_LIMIT = 50  # the Today screen lists at most this many items a section
+UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
+CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
+BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
+SECTIONS = (
+    ("overdue", "Overdue follow-ups"),
+    ("due_today", "Follow-ups due today"),
+    ("checkins_due", "Check-ins due"),
+    ("cases_due", "Requests and complaints due"),
+    ("birthdays", "Birthdays this week"),
+    ("upcoming", "Coming up in 7 days"),
+)
+
+
+class Connection(Protocol):
+    """A DB-API connection: sqlite3's, SQLCipher's, or the one under a session."""
+
+    def cursor(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    """An open follow-up on the agenda; client_id and client_name are None for one's own."""
+
+    id: int
+    title: str
+    due_on: date
+    priority: str
+    client_id: int | None
+    client_name: str | None
+
+
+@dataclass(frozen=True)
+class CheckinItem:
+    """A client due for a check-in: no contact for at least their cadence."""
+
+    client_id: int
+    name: str
+    tier: str
+    last_contact_on: date | None
+    days_since: int  # since the last contact, or since client_since when never contacted
+    cadence: int
+    days_overdue: int  # 0 on the day the check-in falls due
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    """An open request or complaint near or past its deadline."""
+
+    id: int
+    client_id: int
+    client_name: str
+    kind: str
+    subject: str
+    due_on: date
+    days_left: int  # negative when overdue
+
+
+@dataclass(frozen=True)
+class BirthdayItem:
+    """A client's birthday in the coming week and the age they turn."""
+
+    client_id: int
+    name: str
+    birthday: date
+    on: date
+    turns: int
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The Today list for one day, section by section.
+
+    A section may hold only its first items (see build_agenda's `limit`); `totals` has how
+    many it has in all.
+    """
+
+    day: date
+    overdue: tuple[FollowUpItem, ...]
+    due_today: tuple[FollowUpItem, ...]
+    checkins_due: tuple[CheckinItem, ...]
+    cases_due: tuple[CaseItem, ...]
+    birthdays: tuple[BirthdayItem, ...]
+    upcoming: tuple[FollowUpItem, ...]
+    totals: Mapping[str, int] = field(default_factory=dict)
+
+    def sections(self) -> list[tuple[str, str, tuple[Any, ...]]]:
+        """(key, title, items) of every section, in the order they are shown."""
+        return [(key, title, getattr(self, key)) for key, title in SECTIONS]
+
+    def total(self, key: str) -> int:
+        """How many items the section `key` has in all, listed or not."""
+        return self.totals.get(key, len(getattr(self, key)))
+
+    def not_listed(self, key: str) -> int:
+        """How many items of the section `key` were left out by the limit."""
+        return self.total(key) - len(getattr(self, key))
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing at all is on the agenda."""
+        return not any(self.total(key) for key, _title in SECTIONS)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section's first items and how many it has in all."""
+
+    items: tuple[Any, ...]
+    total: int
+
+
+def build_agenda(*, session: Session, day: date, limit: int | None = None) -> Agenda:
+    """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1), read in `session`.
+
+    With a `limit`, each section holds at most that many items, first ones first, and the
+    agenda's totals say how many it has in all; so it takes as long for any size of book.
+    """
+    return read_agenda(session.connection().connection, day=day, limit=limit)
+
+
+def read_agenda(connection: Connection, *, day: date, limit: int | None = None) -> Agenda:
+    """The Today list for `day` read on a DB-API `connection` (see build_agenda)."""
+    reader = _Reader(connection, day, limit)
+    sections = {
+        "overdue": reader.follow_ups("f.due_on < :day"),
+        "due_today": reader.follow_ups("f.due_on = :day"),
+        "checkins_due": reader.checkins(),
+        "cases_due": reader.cases(),
+        "birthdays": reader.birthdays(),
+        "upcoming": reader.follow_ups("f.due_on >= :tomorrow AND f.due_on <= :week_end"),
+    }
+    return Agenda(
+        day,
+        **{key: section.items for key, section in sections.items()},
+        totals={key: section.total for key, section in sections.items()},
+    )
+
+
+class EarlyAgenda:
+    """The agenda of a plain book read in a thread of its own while the app starts up.
+
+    SQLite lets go of Python's lock while it reads, so the agenda is read alongside the
+    loading of the terminal UI instead of after it.
+    """
+
+    def __init__(self, path: Path, *, day: date, limit: int | None) -> None:
+        self.day = day
+        self.limit = limit
+        self._agenda: Agenda | None = None
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        from contextlib import closing
+
+        from rmtui.core.storage import connect_plain
+
+        try:
+            with closing(connect_plain(path)) as connection:
+                self._agenda = read_agenda(connection, day=self.day, limit=self.limit)
+        except Exception as error:  # handed to whoever asks for the agenda
+            self._error = error
+
+    @property
+    def done(self) -> bool:
+        """Whether the reading has finished."""
+        return not self._thread.is_alive()
+
+    def ready(self) -> Agenda | None:
+        """The agenda if it has been read by now without error, else None."""
+        return self._agenda if self.done else None
+
+    def result(self) -> Agenda:
+        """The agenda, once read (waits for it); raises what the reading raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._agenda is not None
+        return self._agenda
+
+
+# Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
+# priority first within a day. `likely` tells SQLite that archived clients are few.
+FOLLOW_UPS_SQL = """
+    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name
+    FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
+    WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
+    ORDER BY f.due_on, f.priority = 'high' DESC, f.id
+    LIMIT :limit"""
+# How many: every open follow-up meeting {when} less those of archived clients, each count
+# read from a follow-up index (archived clients are few; every follow-up is not read).
+FOLLOW_UPS_COUNT_SQL = """
+    SELECT (SELECT count(*) FROM follow_up AS f WHERE f.status = 'open' AND {when})
+         - (SELECT coalesce(sum((
+                SELECT count(*) FROM follow_up AS f
+                WHERE f.client_id = c.id AND f.status = 'open' AND {when})), 0)
+            FROM client AS c WHERE c.archived IS 1)"""
+
+# Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts. Those
+# last contacted on or before :day are read in due order from ix_client_checkin_due, whose
+# expression this repeats word for word; `unlikely` makes SQLite prefer that index. Those
+# contacted after :day (a past day, or a contact logged ahead) look up their last contact on
+# :day in the interaction index.
+ACTIVE_SQL = """likely(c.archived IS 0) AND c.client_since <= :day
+    AND (c.client_until IS NULL OR c.client_until > :day)"""
+CHECKIN_DUE = "julianday(coalesce(c.last_contact_on, c.client_since)) + c.checkin_every_days"
+CONTACTED_BY_DAY_SQL = f"""
+    SELECT c.id, c.name, c.tier, c.last_contact_on AS last, c.client_since,
+        c.checkin_every_days AS cadence, {CHECKIN_DUE} AS due
+    FROM client AS c
+    WHERE unlikely({CHECKIN_DUE} <= julianday(:day))
+      AND coalesce(c.last_contact_on, '') <= :day AND {ACTIVE_SQL}"""
+CONTACTED_AFTER_DAY_SQL = f"""
+    SELECT id, name, tier, last, client_since, cadence,
+        julianday(coalesce(last, client_since)) + cadence AS due
+    FROM (
+        SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days AS cadence, (
+            SELECT date(max(i.at)) FROM interaction AS i
+            WHERE i.client_id = c.id AND i.kind != 'note' AND i.at < :next_midnight
+        ) AS last
+        FROM client AS c
+        WHERE c.last_contact_on > :day AND {ACTIVE_SQL})
+    WHERE julianday(coalesce(last, client_since)) + cadence <= julianday(:day)"""
+# Each part in due order, most overdue first; the first is read from the index in that order.
+CHECKINS_ORDER = """
+    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id
+    LIMIT :limit"""
+CHECKINS_SQL = (
+    CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
+    CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
+)
+CHECKINS_COUNT_SQL = f"""
+    SELECT (SELECT count(*) FROM ({CONTACTED_BY_DAY_SQL}))
+         + (SELECT count(*) FROM ({CONTACTED_AFTER_DAY_SQL}))"""
+
+# Open cases of non-archived clients overdue or due by :case_horizon, by deadline.
+CASES_WHERE_SQL = """
+    FROM "case" AS k JOIN client AS c ON c.id = k.client_id
+    WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND likely(c.archived IS 0)"""
+CASES_SQL = f"""
+    SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
+        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER)
+    {CASES_WHERE_SQL}
+    ORDER BY k.due_on, k.id
+    LIMIT :limit"""
+CASES_COUNT_SQL = f"SELECT count(*) {CASES_WHERE_SQL}"
+
+# Non-archived clients born on one of the window's days. The month and day are written as
+# ix_client_birthday_month_day has them, so SQLite reads them from that index.
+BIRTHDAYS_SQL = """
+    SELECT strftime('%m-%d', c.birthday), c.name, c.id, c.birthday
+    FROM client AS c
+    WHERE likely(c.archived IS 0) AND strftime('%m-%d', c.birthday) IN ({days})"""
+
+
+class _Reader:
+    """Runs the agenda's SQL for one day on one connection."""
+
+    def __init__(self, connection: Connection, day: date, limit: int | None) -> None:
+        self.connection = connection
+        self.limit = limit
+        self.params: dict[str, Any] = {
+            "day": day.isoformat(),
+            "tomorrow": (day + timedelta(days=1)).isoformat(),
+            "week_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
+            "next_midnight": f"{day + timedelta(days=1)} 00:00:00.000000",
+            "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
+            "limit": -1 if limit is None else max(limit, 0),
+        }
+        self.day = day
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The rows of `sql`."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, dict(params if params is not None else self.params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def section(self, items: Sequence[Any], count_sql: str) -> Section:
+        """`items` and their total: `count_sql` is run only when the limit may have left
+        some out."""
+        total = len(items)
+        if self.limit is not None and total >= self.limit:
+            total = int(self.rows(count_sql)[0][0])
+        return Section(tuple(items), total)
+
+    def follow_ups(self, when: str) -> Section:
+        """Open follow-ups due `when` (SQL on `f`, the follow-up)."""
+        items = [
+            FollowUpItem(id_, title, _day(due), priority, client_id, name)
+            for id_, title, due, priority, client_id, name in self.rows(
+                FOLLOW_UPS_SQL.format(when=when)
+            )
+        ]
+        return self.section(items, FOLLOW_UPS_COUNT_SQL.format(when=when))
+
+    def checkins(self) -> Section:
+        """Clients due for a check-in, most overdue first."""
+        parts = [self.rows(sql) for sql in CHECKINS_SQL]
+        in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
+        items = [
+            self._checkin(*row[:6])
+            for row in itertools.islice(in_order, self.limit if self.limit is not None else None)
+        ]
+        return self.section(items, CHECKINS_COUNT_SQL)
+
+    def _checkin(
+        self, id_: int, name: str, tier: str, last: str | None, since: str, cadence: int
+    ) -> CheckinItem:
+        last_contact = _day(last)
+        days_since = (self.day - (last_contact or _day(since))).days
+        return CheckinItem(id_, name, tier, last_contact, days_since, cadence, days_since - cadence)
+
+    def cases(self) -> Section:
+        """Open cases overdue or near their deadline."""
+        items = [
+            CaseItem(id_, client_id, name, kind, subject, _day(due), days_left)
+            for id_, client_id, name, kind, subject, due, days_left in self.rows(CASES_SQL)
+        ]
+        return self.section(items, CASES_COUNT_SQL)
+
+    def birthdays(self) -> Section:
+        """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first (a week's birthdays
+        are few: all are read, then the first `limit` kept).
+
+        In a year without 29 February, a birthday on that day is celebrated on 28 February.
+        """
+        window = birthday_window(self.day)
+        names = {f"d{number}": month_day for number, month_day in enumerate(window)}
+        sql = BIRTHDAYS_SQL.format(days=", ".join(f":{name}" for name in names))
+        found = sorted(
+            (window[born_on], name.lower(), client_id, name, _day(born))
+            for born_on, name, client_id, born in self.rows(sql, names)
+        )
+        items = tuple(
+            BirthdayItem(client_id, name, born, on, on.year - born.year)
+            for on, _key, client_id, name, born in found[: self.limit]
+        )
+        return Section(items, len(found))
+
+
+def _day(text: Any) -> Any:
+    """A date read from SQLite (ISO text), or None."""
+    return date.fromisoformat(text) if isinstance(text, str) else text
+
+
+def birthday_window(day: date) -> dict[str, date]:
+    """Each `MM-DD` whose birthday falls in the week from `day`, mapped to the date it is kept."""
+    window: dict[str, date] = {}
+    for offset in range(BIRTHDAY_DAYS):
+        on = day + timedelta(days=offset)
+        window[on.strftime("%m-%d")] = on
+        if on.month == 2 and on.day == 28 and not _is_leap(on.year):
+            window["02-29"] = on
+    return window
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# -- output for `rmtui agenda` ---------------------------------------------------------------
+
+
+def agenda_json(agenda: Agenda) -> dict[str, Any]:
+    """The agenda as JSON-ready data: ISO dates, one list per section."""
+    out: dict[str, Any] = {"date": agenda.day.isoformat()}
+    for key, _title, items in agenda.sections():
+        out[key] = [_jsonable(asdict(item)) for item in items]
+    return out
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def agenda_text(agenda: Agenda) -> str:
+    """The agenda as plain text with a heading and count per section, for a morning e-mail."""
+    lines = [f"Today, {agenda.day.strftime('%A')} {agenda.day.isoformat()}"]
+    for key, title, items in agenda.sections():
+        lines += ["", f"{title} ({agenda.total(key)})"]
+        lines += [f"  {item_text(item, agenda.day)}" for item in items] or ["  nothing"]
+        if agenda.not_listed(key):
+            lines.append(f"  … and {agenda.not_listed(key)} more")
+    return "\n".join(lines)
+
+
+def item_text(item: Any, day: date) -> str:
+    """One agenda item as a line of text."""
+    if isinstance(item, FollowUpItem):
+        return _follow_up_text(item, day)
+    if isinstance(item, CheckinItem):
+        return _checkin_text(item)
+    if isinstance(item, CaseItem):
+        return _case_text(item)
+    if isinstance(item, BirthdayItem):
+        return f"{item.on.strftime('%a')} {item.on.isoformat()}  {item.name} turns {item.turns}"
+    raise TypeError(f"not an agenda item: {item!r}")
+
+
+def _follow_up_text(item: FollowUpItem, day: date) -> str:
+    who = f" - {item.client_name}" if item.client_name else ""
+    flag = " [high]" if item.priority == "high" else ""
+    late = (day - item.due_on).days
+    when = f" ({_days(late)} late)" if late > 0 else ""
+    return f"{item.due_on.isoformat()}  {item.title}{who}{flag}{when}"
+
+
+def _checkin_text(item: CheckinItem) -> str:
+    if item.last_contact_on:
+        since = f"last contact {item.last_contact_on.isoformat()} ({_days(item.days_since)} ago)"
+    else:
+        since = f"no contact in {_days(item.days_since)} as a client"
+    overdue = f"{_days(item.days_overdue)} overdue" if item.days_overdue else "due today"
+    return f"{item.name} ({item.tier})  {since}, every {_days(item.cadence)}: {overdue}"
+
+
+def _case_text(item: CaseItem) -> str:
+    if item.days_left < 0:
+        when = f"{_days(-item.days_left)} overdue"
+    elif item.days_left == 0:
+        when = "due today"
+    else:
+        when = f"due in {_days(item.days_left)}"
+    return f"{item.due_on.isoformat()}  {item.kind}: {item.subject} - {item.client_name} ({when})"
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"

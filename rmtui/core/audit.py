@@ -1,0 +1,81 @@
+"""The audit trail: every change a session flushes is recorded as old → new."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from rmtui.core.models import ENTITIES, AuditEntry, Client
+
+AUDITED = {model.__tablename__: model for model in ENTITIES.values()}
+
+
+def watch(session: Session) -> None:
+    """Record every insert, update and delete that `session` flushes."""
+    event.listen(session, "after_flush", _record_flush)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written to JSON: dates ISO, money as decimal strings."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _record_flush(session: Session, _context: Any) -> None:
+    at = datetime.now()
+    rows = [_entry(obj, "insert", at) for obj in session.new if _audited(obj)]
+    rows += [_entry(obj, "update", at) for obj in session.dirty if _audited(obj)]
+    rows += [_entry(obj, "delete", at) for obj in session.deleted if _audited(obj)]
+    rows = [row for row in rows if row["changes"] or row["action"] != "update"]
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+
+
+def record(session: Session, *, entity: str, action: str, changes: dict[str, Any]) -> None:
+    """Record a change made outside the ORM (an import, an erase) in the audit trail."""
+    row = {
+        "at": datetime.now(),
+        "entity": entity,
+        "entity_id": None,
+        "client_id": None,
+        "action": action,
+        "changes": changes,
+    }
+    session.connection().execute(insert(AuditEntry.__table__), [row])  # type: ignore[attr-defined]
+
+
+def _audited(obj: object) -> bool:
+    return getattr(obj, "__tablename__", None) in AUDITED
+
+
+def _entry(obj: Any, action: str, at: datetime) -> dict[str, Any]:
+    state = inspect(obj)
+    changes: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key == "last_contact_on":
+            continue
+        history = state.attrs[attr.key].history
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if action == "insert":
+            changes[attr.key] = [None, jsonable(getattr(obj, attr.key))]
+        elif action == "delete":
+            changes[attr.key] = [jsonable(getattr(obj, attr.key)), None]
+        elif (history.added or history.deleted) and old != new:
+            changes[attr.key] = [jsonable(old), jsonable(new)]
+    client_id = obj.id if isinstance(obj, Client) else getattr(obj, "client_id", None)
+    return {
+        "at": at,
+        "entity": obj.__tablename__,
+        "entity_id": obj.id,
+        "client_id": client_id,
+        "action": action,
+        "changes": changes,
+    }

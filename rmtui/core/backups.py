@@ -1,0 +1,332 @@
+"""Backups of a book: on demand, rolling daily ones, a list of them, and a checked restore."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from rmtui.core import dates, paths
+from rmtui.core.errors import BookError
+from rmtui.core.storage import KNOWN_REVISIONS, SQLITE_HEADER, copy_sqlite, restore_file
+
+DAILY = "daily"
+BEFORE_RESTORE = "before-restore"
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+_REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def book_tables() -> frozenset[str]:
+    """The tables every book has (the models are loaded only when a backup is checked)."""
+    from rmtui.core.models import ENTITIES, AuditEntry
+
+    names = [model.__tablename__ for model in ENTITIES.values()]
+    return frozenset([*names, AuditEntry.__tablename__, "alembic_version"])  # type: ignore[list-item]
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file of a book: when it was taken and why."""
+
+    path: Path
+    taken_at: datetime
+    reason: str
+
+    @property
+    def size(self) -> int:
+        """The size of the backup file in bytes."""
+        return self.path.stat().st_size
+
+
+def make_backup(db_path: Path, *, reason: str = "manual", passphrase: str | None = None) -> Path:
+    """Copy the book at `db_path` into its backup folder; the copy's path.
+
+    A plain book is copied with SQLite's online backup; an encrypted one (which needs its
+    `passphrase`) is copied encrypted with the same passphrase.
+    """
+    db_path = Path(db_path)
+    _check_reason(reason)
+    _check_book_exists(db_path)
+    dest = backup_folder(db_path) / backup_name(db_path, reason)
+    _copy_book(db_path, dest, passphrase=passphrase, doing="back it up")
+    paths.make_private(dest)
+    return dest
+
+
+def daily_backup_if_due(
+    db_path: Path, *, keep: int | None = None, passphrase: str | None = None
+) -> Path | None:
+    """Take today's rolling backup unless there is one, keep the last `keep`; the new copy or None.
+
+    `keep` defaults to the `backups.keep` setting (7 unless configured).
+    """
+    db_path = Path(db_path)
+    if keep is None:
+        from rmtui.core.settings import load_settings
+
+        keep = load_settings().backup_keep
+    if keep < 1:
+        raise BookError("the number of daily backups to keep must be at least 1.")
+    if not db_path.exists():
+        return None
+    taken = None
+    if not _has_daily_backup_on(db_path, dates.today()):
+        taken = make_backup(db_path, reason=DAILY, passphrase=passphrase)
+    prune_daily_backups(db_path, keep=keep)
+    return taken
+
+
+class DailyBackup:
+    """Today's rolling backup (daily_backup_if_due) taken in a thread of its own, so the app
+    opens without waiting for a large book to be copied.
+
+    The thread is no daemon: quitting waits for a copy under way. A copy cut short leaves no
+    backup behind (it is written under a temporary name), so the next start takes it again.
+    """
+
+    def __init__(self, db_path: Path, *, passphrase: str | None = None) -> None:
+        self.error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._take, args=(Path(db_path), passphrase), name="daily-backup"
+        )
+        self._thread.start()
+
+    def _take(self, db_path: Path, passphrase: str | None) -> None:
+        try:
+            daily_backup_if_due(db_path, passphrase=passphrase)
+        except Exception as error:  # shown by the app, which goes on with the book
+            self.error = error
+
+    @property
+    def done(self) -> bool:
+        """Whether the backup has been taken (or has failed, see `error`)."""
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Wait until the backup is done."""
+        self._thread.join()
+
+
+def prune_daily_backups(db_path: Path, *, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` daily backups of the book; the deleted paths."""
+    daily = [backup for backup in list_backups(db_path) if backup.reason == DAILY]
+    removed = [backup.path for backup in daily[keep:]]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """Every backup of the book at `db_path`, newest first."""
+    db_path = Path(db_path)
+    folder = paths.backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    pattern = re.compile(rf"^{re.escape(db_path.stem)}-(\d{{8}}-\d{{6}}-\d{{6}})-([a-z0-9-]+)\.db$")
+    found = [_backup_of(path, pattern) for path in folder.iterdir()]
+    backups = [backup for backup in found if backup is not None]
+    return sorted(backups, key=lambda backup: backup.taken_at, reverse=True)
+
+
+def backup_name(db_path: Path, reason: str) -> str:
+    """The file name of a backup of the book at `db_path` taken now for `reason`."""
+    _check_reason(reason)
+    return f"{Path(db_path).stem}-{_stamp()}-{reason}.db"
+
+
+def backup_folder(db_path: Path) -> Path:
+    """The backup folder of the book at `db_path`, created readable by the user alone."""
+    folder = paths.ensure_private_dir(paths.backup_dir(Path(db_path)))
+    folder.chmod(paths.PRIVATE_DIR_MODE)
+    return folder
+
+
+def restore_book(db_path: Path, backup_file: Path, *, passphrase: str | None = None) -> Path | None:
+    """Check `backup_file`, keep a copy of the current book, then put the backup in its place.
+
+    Returns the path of the safety copy of the book as it was (None when there was no book).
+    Raises BookError, changing nothing, when the file is missing, damaged, foreign or too new.
+    An encrypted backup (or book) needs the `passphrase`; the book becomes what the backup
+    is, encrypted or plain.
+    """
+    db_path, backup_file = Path(db_path), Path(backup_file)
+    check_backup_file(backup_file, passphrase=passphrase)
+    if db_path.exists() and db_path.resolve() == backup_file.resolve():
+        raise BookError(f"{backup_file} is the book itself; choose a backup file to restore.")
+    safety = None
+    if db_path.exists():
+        safety = make_backup(db_path, reason=BEFORE_RESTORE, passphrase=passphrase)
+    paths.ensure_private_dir(db_path.parent)
+    if _is_encrypted(backup_file):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        _copy_book(backup_file, db_path, passphrase=passphrase, doing="restore it")
+    else:
+        restore_file(backup_file, db_path)
+    return safety
+
+
+def check_backup_file(path: Path, *, passphrase: str | None = None) -> str:
+    """The schema revision of the book in `path`, or BookError saying why it can't be restored."""
+    path = Path(path)
+    encrypted = _check_is_sqlite(path)
+    conn = _connect_encrypted(path, passphrase) if encrypted else _connect_for_check(path)
+    try:
+        _check_integrity(conn, path)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        revision = _revision(conn, path, tables)
+    except _database_errors(encrypted) as error:
+        raise BookError(
+            f"{path} is damaged and cannot be restored ({error}); choose another backup."
+        ) from None
+    finally:
+        conn.close()
+    if not {"client", "audit"}.issubset(tables):
+        raise _foreign(path)
+    _check_revision(path, revision)
+    if not book_tables().issubset(tables):
+        raise _foreign(path)
+    return revision
+
+
+def _copy_book(source: Path, dest: Path, *, passphrase: str | None, doing: str) -> None:
+    """Copy a plain book with SQLite's backup API, an encrypted one with SQLCipher."""
+    if not _is_encrypted(source):
+        copy_sqlite(source, dest)
+        return
+    if passphrase is None:
+        raise BookError(f"{source} is encrypted; give its passphrase to {doing}.")
+    from rmtui.core.sqlcipher import copy_encrypted
+
+    copy_encrypted(source, dest, passphrase)
+
+
+def _is_encrypted(path: Path) -> bool:
+    from rmtui.core.sqlcipher import is_encrypted
+
+    return is_encrypted(path)
+
+
+def _connect_encrypted(path: Path, passphrase: str | None) -> Any:
+    from rmtui.core.sqlcipher import connect_sqlcipher
+
+    if passphrase is None:
+        raise BookError(
+            f"{path} is encrypted or not an rmtui backup; give its passphrase if it is encrypted."
+        )
+    return connect_sqlcipher(path, passphrase)
+
+
+def _database_errors(encrypted: bool) -> tuple[type[Exception], ...]:
+    if not encrypted:
+        return (sqlite3.DatabaseError,)
+    from rmtui.core.sqlcipher import sqlcipher
+
+    return (sqlite3.DatabaseError, sqlcipher().DatabaseError)
+
+
+def _check_reason(reason: str) -> None:
+    if not _REASON.match(reason):
+        raise BookError(f"'{reason}' cannot name a backup; use lower-case letters, digits and -.")
+
+
+def _check_book_exists(db_path: Path) -> None:
+    if db_path.is_dir():
+        raise BookError(f"{db_path} is a folder, not a book file; give the path of a .db file.")
+    if not db_path.exists():
+        raise BookError(f"there is no book at {db_path}, so there is nothing to back up.")
+
+
+def _stamp() -> str:
+    """A timestamp for a backup's name on `dates.today()` (which tests and demos can freeze)."""
+    return datetime.combine(dates.today(), datetime.now().time()).strftime(STAMP_FORMAT)
+
+
+def _has_daily_backup_on(db_path: Path, day: date) -> bool:
+    return any(
+        backup.reason == DAILY and backup.taken_at.date() == day for backup in list_backups(db_path)
+    )
+
+
+def _backup_of(path: Path, pattern: re.Pattern[str]) -> Backup | None:
+    match = pattern.match(path.name)
+    if not match or not path.is_file():
+        return None
+    try:
+        taken_at = datetime.strptime(match.group(1), STAMP_FORMAT)
+    except ValueError:
+        return None
+    return Backup(path=path, taken_at=taken_at, reason=match.group(2))
+
+
+def _check_is_sqlite(path: Path) -> bool:
+    """Refuse what is not an SQLite file; whether it is an encrypted one."""
+    if path.is_dir():
+        raise BookError(f"{path} is a folder; give the path of a backup file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        raise BookError(f"{path} does not exist; check the name of the backup file.") from None
+    except OSError as error:
+        raise BookError(f"{path} cannot be read ({error.strerror}).") from None
+    if len(header) >= 100 and not header.startswith(SQLITE_HEADER) and _is_encrypted(path):
+        if _looks_like_text(header):
+            raise BookError(f"{path} is not an rmtui backup (it is a text file); choose another.")
+        return True
+    if not header.startswith(SQLITE_HEADER):
+        raise BookError(f"{path} is not an rmtui backup (not an SQLite file); choose another file.")
+    if len(header) < 100:
+        raise BookError(f"{path} is cut short and cannot be restored; choose another backup.")
+    return False
+
+
+def _looks_like_text(header: bytes) -> bool:
+    try:
+        header.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _connect_for_check(path: Path) -> sqlite3.Connection:
+    """A connection that reads `path` without leaving -wal/-shm files behind when it can."""
+    uri = f"file:{quote(str(path.absolute()))}"
+    try:
+        return sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=5)
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
+
+
+def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    problems = [row[0] for row in rows if row[0] != "ok"]
+    if problems:
+        raise BookError(
+            f"{path} is damaged ({problems[0]}) and cannot be restored; choose another backup."
+        )
+
+
+def _revision(conn: sqlite3.Connection, path: Path, tables: set[str]) -> str:
+    if "alembic_version" not in tables:
+        raise _foreign(path)
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    if not row:
+        raise BookError(f"{path} has no schema version, so it is not a complete rmtui book.")
+    return str(row[0])
+
+
+def _foreign(path: Path) -> BookError:
+    return BookError(f"{path} is an SQLite file but not an rmtui book; choose another file.")
+
+
+def _check_revision(path: Path, revision: str) -> None:
+    if revision not in KNOWN_REVISIONS:
+        raise BookError(
+            f"{path} was written by a newer rmtui (schema {revision}); upgrade rmtui to restore it."
+        )

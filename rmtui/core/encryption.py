@@ -1,0 +1,118 @@
+"""Encryption at rest with SQLCipher: encrypt or decrypt a book, and open an encrypted one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rmtui.core import paths
+from rmtui.core.backups import backup_folder, backup_name, make_backup
+from rmtui.core.errors import BookError
+from rmtui.core.sqlcipher import (
+    check_passphrase,
+    connect_sqlcipher,
+    copy_encrypted,
+    export_encrypted,
+    is_encrypted,
+    sql_literal,
+)
+from rmtui.core.storage import read_revision
+
+if TYPE_CHECKING:
+    pass
+
+
+def encrypt_book(path: Path, passphrase: str) -> Path:
+    """Encrypt the book at `path` with `passphrase`; the path of the plain backup kept.
+
+    The backup is not encrypted: remove it (and older plain backups) once the encrypted
+    book has been checked.
+    """
+    path = Path(path)
+    _check_plain_book(path)
+    _check_new_passphrase(passphrase)
+    backup = make_backup(path, reason="before-encrypt")
+    _rewrite(path, source_key=None, dest_key=passphrase)
+    return backup
+
+
+def decrypt_book(path: Path, passphrase: str) -> Path:
+    """Turn the encrypted book at `path` back into a plain one; the encrypted backup kept."""
+    path = Path(path)
+    if not is_encrypted(path):
+        raise BookError(f"{path} is not encrypted, so there is nothing to decrypt.")
+    check_passphrase(path, passphrase)
+    backup = copy_encrypted(path, _backup_path(path, "before-decrypt"), passphrase)
+    _rewrite(path, source_key=passphrase, dest_key="")
+    return backup
+
+
+def change_passphrase(path: Path, old: str, new: str) -> None:
+    """Encrypt the book at `path` with a new passphrase instead of the old one."""
+    path = Path(path)
+    _check_new_passphrase(new)
+    connection = connect_sqlcipher(path, old)
+    try:
+        connection.execute(f"PRAGMA rekey = {sql_literal(new)}")
+    finally:
+        connection.close()
+
+
+def _backup_path(path: Path, reason: str) -> Path:
+    return backup_folder(path) / backup_name(path, reason)
+
+
+def _check_plain_book(path: Path) -> None:
+    if not path.exists():
+        raise BookError(f"there is no book at {path}; check the path.")
+    if is_encrypted(path):
+        raise BookError(f"{path} is already encrypted.")
+    read_revision(path)
+
+
+def _check_new_passphrase(passphrase: str) -> None:
+    if not passphrase or not passphrase.strip():
+        raise BookError("the passphrase is empty; type one you will remember.")
+
+
+def _rewrite(path: Path, *, source_key: str | None, dest_key: str) -> None:
+    """Export the book into a new file with `dest_key` ("" for none) and put it in place."""
+    temporary = path.with_name(f".{path.name}.rewrite")
+    _remove_with_sidecars(temporary)
+    try:
+        export_encrypted(path, source_key, temporary, dest_key)
+        _check_readable(temporary, dest_key)
+    except Exception:
+        _remove_with_sidecars(temporary)
+        raise
+    _checkpoint(path, source_key)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(temporary, path)
+    paths.make_private(path)
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _check_readable(path: Path, key: str) -> None:
+    connection = connect_sqlcipher(path, key or None)
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+    if [row[0] for row in rows] != ["ok"]:
+        raise BookError(
+            f"the new copy of {path.name} did not check out; the book was left as it was."
+        )
+
+
+def _checkpoint(path: Path, key: str | None) -> None:
+    connection = connect_sqlcipher(path, key)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()

@@ -1,0 +1,281 @@
+"""Importing clients from a file (CSV, vCard): duplicates, all-or-nothing writes, the report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from rmtui.core import audit
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.interchange.schema import FIELDS
+from rmtui.core.interchange.table_rows import entity_table
+from rmtui.core.models import Client
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """What is wrong in one place of an import file: `row 5, email: 'x' is not ...`."""
+
+    where: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}, {self.column}: {self.message}"
+            if self.column
+            else (f"{self.where}: {self.message}")
+        )
+
+
+@dataclass
+class Candidate:
+    """One client read from a file: where it was, the fields it gave, and its column values."""
+
+    where: str
+    record: dict[str, Any]
+    values: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The client's name as read."""
+        return str(self.values.get("name") or "")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A client of the file that is already in the file or in the book."""
+
+    where: str
+    name: str
+    reason: str
+    existing_id: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.name}): {self.reason}"
+
+
+@dataclass
+class ClientImportReport:
+    """What an import of clients did, or would do in a dry run."""
+
+    source: str
+    read: int = 0
+    added: int = 0
+    merged: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """One sentence saying what happened."""
+        if self.problems:
+            count = len(self.problems)
+            noun = "problem" if count == 1 else "problems"
+            return f"{self.source} has {count} {noun}, so nothing was imported."
+        verb = "would add" if self.dry_run else "added"
+        parts = [f"{verb} {self.added} of {self.read} clients"]
+        if self.merged:
+            parts.append(f"{'would merge' if self.dry_run else 'merged'} {self.merged}")
+        skipped = len(self.duplicates) - self.merged
+        if skipped:
+            parts.append(f"skipped {skipped} duplicates")
+        return f"{self.source}: " + ", ".join(parts) + "."
+
+    def lines(self) -> list[str]:
+        """The summary, then every problem, duplicate and note, one per line."""
+        lines = [self.summary()]
+        lines += [f"  problem: {problem}" for problem in self.problems]
+        lines += [f"  duplicate: {duplicate}" for duplicate in self.duplicates]
+        lines += [f"  note: {note}" for note in self.notes]
+        return lines
+
+
+class ImportRejected(BookError):
+    """An import refused because of problems in the file; nothing was written."""
+
+    def __init__(self, report: ClientImportReport) -> None:
+        self.report = report
+        super().__init__(report.summary())
+
+
+class ImportFileError(BookError):
+    """An import file that cannot be read at all, with one sentence saying why."""
+
+
+def import_clients(
+    candidates: list[Candidate],
+    report: ClientImportReport,
+    *,
+    engine: Engine,
+    merge: bool = False,
+) -> ClientImportReport:
+    """Add the candidates to the book in one transaction, skipping or merging duplicates.
+
+    Raises ImportRejected (writing nothing) when the report already holds problems, unless
+    it is a dry run, which only fills in the report.
+    """
+    if report.problems and not report.dry_run:
+        raise ImportRejected(report)
+    with session_scope(engine) as session:
+        new, merges = _sort_out(candidates, report, session.connection(), merge=merge)
+        report.added, report.merged = len(new), len(merges)
+        if report.dry_run or report.problems:
+            session.rollback()
+            return report
+        _insert_clients(session.connection(), new)
+        _merge_clients(session, merges)
+        changes = {"source": report.source, "added": report.added, "merged": report.merged}
+        audit.record(session, entity="client", action="import", changes=changes)
+    return report
+
+
+def read_import_text(path: Path, *, advice: str) -> str:
+    """The text of an import file: UTF-8, with or without a byte order mark.
+
+    `advice` ends the sentence when the file is in another encoding.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path} does not exist; check the file name.") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path} is a folder; give the file to import.") from None
+    except OSError as error:
+        raise ImportFileError(f"{path} cannot be read ({error.strerror}).") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFileError(f"{path} is not UTF-8 text (line {line}); {advice}.") from None
+
+
+def phone_digits(phone: str | None) -> str:
+    """The digits of a phone number, to compare numbers written differently."""
+    return re.sub(r"\D", "", phone or "")
+
+
+def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """`items` in lists of at most `size`."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _keys(values: dict[str, Any]) -> list[tuple[str, ...]]:
+    keys: list[tuple[str, ...]] = []
+    if values.get("email"):
+        keys.append(("email", str(values["email"]).strip().lower()))
+    digits = phone_digits(values.get("phone"))
+    if values.get("name") and digits:
+        keys.append(("name-phone", str(values["name"]).strip().casefold(), digits))
+    return keys
+
+
+def _sort_out(
+    candidates: list[Candidate],
+    report: ClientImportReport,
+    connection: Connection,
+    *,
+    merge: bool,
+) -> tuple[list[Candidate], list[tuple[int, Candidate]]]:
+    """Split the candidates into new clients and merges; record every duplicate."""
+    in_book = _book_keys(connection, candidates)
+    seen: dict[tuple[str, ...], str] = {}
+    new: list[Candidate] = []
+    merges: list[tuple[int, Candidate]] = []
+    for candidate in candidates:
+        keys = _keys(candidate.values)
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        existing = next((in_book[key] for key in keys if key in in_book), None)
+        if earlier is not None:
+            reason = f"same {_what(keys, seen)} as {earlier}; skipped"
+            report.duplicates.append(Duplicate(candidate.where, candidate.name, reason))
+        elif existing is not None:
+            client_id, client_name = existing
+            action = "merged into it" if merge else "skipped"
+            reason = f"same {_what(keys, in_book)} as client {client_id} ({client_name}); {action}"
+            report.duplicates.append(Duplicate(candidate.where, candidate.name, reason, client_id))
+            if merge:
+                merges.append((client_id, candidate))
+        else:
+            new.append(candidate)
+        for key in keys:
+            seen.setdefault(key, candidate.where)
+    return new, merges
+
+
+def _what(keys: list[tuple[str, ...]], found: dict[tuple[str, ...], Any]) -> str:
+    matched = next(key for key in keys if key in found)
+    return "e-mail" if matched[0] == "email" else "name and phone"
+
+
+def _book_keys(
+    connection: Connection, candidates: list[Candidate]
+) -> dict[tuple[str, ...], tuple[int, str]]:
+    """The duplicate keys of the book's clients that the candidates could match."""
+    clients = entity_table("clients")
+    emails = {str(c.values["email"]).strip().lower() for c in candidates if c.values.get("email")}
+    names = {c.name.strip() for c in candidates if c.name and phone_digits(c.values.get("phone"))}
+    found: dict[tuple[str, ...], tuple[int, str]] = {}
+    columns = (clients.c.id, clients.c.name, clients.c.email, clients.c.phone)
+    for batch in chunks(sorted(emails)):
+        query = select(*columns).where(func.lower(clients.c.email).in_(batch))
+        _add_keys(found, connection.execute(query))
+    for batch in chunks(sorted(names)):
+        query = select(*columns).where(clients.c.name.collate("NOCASE").in_(batch))
+        _add_keys(found, connection.execute(query))
+    return found
+
+
+def _add_keys(found: dict[tuple[str, ...], tuple[int, str]], rows: Iterable[Any]) -> None:
+    for client_id, name, email, phone in rows:
+        for key in _keys({"name": name, "email": email, "phone": phone}):
+            found.setdefault(key, (client_id, name))
+
+
+def _insert_clients(connection: Connection, new: list[Candidate]) -> None:
+    clients = entity_table("clients")
+    for batch in chunks(new, 5000):
+        rows = [{k: v for k, v in c.values.items() if k != "id"} for c in batch]
+        connection.execute(insert(clients), rows)
+
+
+def _merge_clients(session: Session, merges: list[tuple[int, Candidate]]) -> None:
+    """Update each existing client with the fields the file gave (tags are added to theirs)."""
+    for client_id, candidate in merges:
+        client = session.get(Client, client_id)
+        if client is None:
+            continue
+        for column, value in _given_values(candidate).items():
+            if column == "tags":
+                value = list(dict.fromkeys([*client.tags, *value]))
+            setattr(client, column, value)
+    session.flush()
+
+
+def _given_values(candidate: Candidate) -> dict[str, Any]:
+    """The column values of the fields the file actually filled in (no defaults)."""
+    given = {name for name, value in candidate.record.items() if value not in (None, "", [])}
+    columns = {spec.name: spec.column for spec in FIELDS["clients"]}
+    return {
+        columns[name]: candidate.values[columns[name]]
+        for name in given
+        if name in columns and name != "id" and columns[name] in candidate.values
+    }

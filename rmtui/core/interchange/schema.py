@@ -1,0 +1,516 @@
+"""One record of the interchange format: checked and turned into column values, and back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rmtui.core.kpi import KPI_KEYS
+from rmtui.core.models import (
+    CADENCE_BY_TIER,
+    CASE_KINDS,
+    CHANNELS,
+    CLIENT_KINDS,
+    CLIENT_STATUSES,
+    DIRECTIONS,
+    FOLLOW_UP_STATUSES,
+    INTERACTION_KINDS,
+    PRIORITIES,
+    REVENUE_KINDS,
+    STAGES,
+    TIERS,
+)
+from rmtui.core.money import MoneyError, money_text, parse_money
+from rmtui.core.parsers import EMAIL
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0"})
+# Fields that may appear in a record but are kept by the book itself, not imported.
+COMPUTED_FIELDS = frozenset({"last_contact_on"})
+LARGEST_NUMBER = 2**63 - 1  # SQLite's largest integer
+
+
+@dataclass
+class Problem:
+    """What is wrong with one field of one record.
+
+    Printed as one line: `clients #12 email: 'bob@' is not an e-mail address`.
+    """
+
+    entity: str
+    record_id: object
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.entity, record_label(self.record_id)) if part)
+        return f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def record_label(record_id: object) -> str:
+    """How a record is named in a problem: `#12` for an id, else the label as given.
+
+    An empty label stands for the whole list of records.
+    """
+    if record_id is None:
+        return "(no id)"
+    if isinstance(record_id, int) and not isinstance(record_id, bool):
+        return f"#{record_id}"
+    return str(record_id)
+
+
+class FieldError(ValueError):
+    """A value that cannot go into its field; the message completes `field: ...`."""
+
+
+Reader = Callable[[Any], Any]
+Default = Callable[[dict[str, Any], date], Any]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the interchange format and the column it fills.
+
+    `kind` says how the value is written back (record_of) and moved in time (the demo):
+    text, id, ref, date, birthday, datetime, money, number, flag or tags.
+    """
+
+    name: str
+    column: str
+    read: Reader
+    kind: str = "text"
+    required: bool = False
+    default: Default | None = None
+
+
+# Readers: each turns one JSON (or CSV) value into a column value or raises FieldError.
+
+
+def read_text(value: Any) -> str:
+    """Text as it is (numbers are refused so a phone number keeps its leading zero)."""
+    if not isinstance(value, str):
+        raise FieldError(f"{_shown(value)} is not text; put it in quotes")
+    return value
+
+
+def read_email(value: Any) -> str:
+    """An e-mail address such as `name@example.com`."""
+    text = read_text(value).strip()
+    if not EMAIL.match(text):
+        raise FieldError(f"'{text}' is not an e-mail address")
+    return text
+
+
+def read_id(value: Any) -> int:
+    """A record id: a whole number from 1."""
+    number = _whole_number(value, "an id")
+    if number < 1:
+        raise FieldError(f"{_shown(value)} is not an id; ids are whole numbers from 1")
+    return number
+
+
+def whole_number_between(low: int | None, high: int | None) -> Reader:
+    """A reader of whole numbers within `low`..`high` (either end open when None)."""
+
+    def read(value: Any) -> int:
+        number = _whole_number(value, "a whole number")
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise FieldError(f"{number} is not {_range_text(low, high)}")
+        return number
+
+    return read
+
+
+def one_of(choices: tuple[str, ...]) -> Reader:
+    """A reader of one of `choices`, matched without regard to case."""
+    canonical = {choice.lower(): choice for choice in choices}
+    listed = ", ".join(choices)
+
+    def read(value: Any) -> str:
+        found = canonical.get(str(value).strip().lower()) if isinstance(value, str) else None
+        if found is None:
+            raise FieldError(f"{_shown(value)} is not one of {listed}")
+        return found
+
+    return read
+
+
+def read_date(value: Any) -> date:
+    """A date written as YYYY-MM-DD."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(read_text(value).strip())
+    except ValueError:
+        raise FieldError(f"{_shown(value)} is not a date; write it as YYYY-MM-DD") from None
+
+
+def read_datetime(value: Any) -> datetime:
+    """A moment written as YYYY-MM-DDTHH:MM[:SS]; one with a time zone becomes local time."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(read_text(value).strip())
+        except ValueError:
+            raise FieldError(
+                f"{_shown(value)} is not a date and time; write it as YYYY-MM-DDTHH:MM"
+            ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment
+
+
+def read_money(value: Any) -> Decimal:
+    """An exact amount such as "1234.50"."""
+    if isinstance(value, bool):
+        raise FieldError(f'{_shown(value)} is not an amount; write it like "1234.50"')
+    try:
+        return parse_money(value)
+    except MoneyError as error:
+        raise FieldError(str(error)) from None
+
+
+def read_flag(value: Any) -> bool:
+    """A yes/no value: true/false (or yes/no, 1/0 as text)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower() if isinstance(value, str | int) else None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FieldError(f"{_shown(value)} is not true or false")
+
+
+def read_tags(value: Any) -> list[str]:
+    """Tags as a list of text, or as one text separated by commas."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise FieldError(f"{_shown(value)} is not a list of tags")
+    return [tag.strip() for tag in value if tag.strip()]
+
+
+def _whole_number(value: Any, noun: str) -> int:
+    if value.__class__ is int and -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
+        return int(value)
+    if not _is_whole(value):
+        raise FieldError(f"{_shown(value)} is not {noun}")
+    number = Decimal(value)
+    if abs(number) > LARGEST_NUMBER:
+        raise FieldError(f"{_shown(value)} is too large to be {noun}")
+    return int(number)
+
+
+def _is_whole(value: Any) -> bool:
+    """Whether `value` is a whole number: an integer, a whole decimal, or digits as text."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value.is_finite() and value == value.to_integral_value()
+    if isinstance(value, str):
+        return re.fullmatch(r"\s*[+-]?\d+\s*", value) is not None
+    return isinstance(value, int)
+
+
+def _range_text(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    return f"at least {low}" if low is not None else f"at most {high}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "an object"
+    return str(value)
+
+
+# Defaults for missing optional fields.
+
+
+def constant(value: Any) -> Default:
+    """A default that is always `value` (a fresh list each time for a list)."""
+    return lambda _values, _today: list(value) if isinstance(value, list) else value
+
+
+def cadence_of_tier(values: dict[str, Any], _today: date) -> int:
+    """The check-in cadence of the client's tier (PRODUCT.md: A 30, B 90, C 180)."""
+    return CADENCE_BY_TIER.get(values.get("tier", "B"), CADENCE_BY_TIER["B"])
+
+
+def on_today(_values: dict[str, Any], today: date) -> date:
+    """Today, for a record that does not say when it was created."""
+    return today
+
+
+def _id() -> FieldSpec:
+    return FieldSpec("id", "id", read_id, kind="id")
+
+
+def _client(*, required: bool = True) -> FieldSpec:
+    return FieldSpec("client", "client_id", read_id, kind="ref", required=required)
+
+
+def _text(name: str, *, required: bool = False, default: str | None = None) -> FieldSpec:
+    preset = constant(default) if default is not None else None
+    return FieldSpec(name, name, read_text, required=required, default=preset)
+
+
+def _choice(name: str, choices: tuple[str, ...], default: str | None = None) -> FieldSpec:
+    preset = constant(default) if default is not None else None
+    return FieldSpec(name, name, one_of(choices), required=default is None, default=preset)
+
+
+def _date(name: str, *, required: bool = False) -> FieldSpec:
+    return FieldSpec(name, name, read_date, kind="date", required=required)
+
+
+def _money(name: str, *, required: bool = False, default: str | None = None) -> FieldSpec:
+    preset = constant(Decimal(default)) if default is not None else None
+    return FieldSpec(name, name, read_money, kind="money", required=required, default=preset)
+
+
+FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "clients": (
+        _id(),
+        _text("name", required=True),
+        _choice("kind", CLIENT_KINDS, "person"),
+        _choice("status", CLIENT_STATUSES, "client"),
+        _choice("tier", TIERS, "B"),
+        FieldSpec("email", "email", read_email),
+        _text("phone"),
+        _text("company"),
+        _text("city"),
+        _text("country"),
+        FieldSpec("birthday", "birthday", read_date, kind="birthday"),
+        _choice("preferred_channel", CHANNELS, "phone"),
+        FieldSpec(
+            "checkin_every_days",
+            "checkin_every_days",
+            whole_number_between(1, None),
+            kind="number",
+            default=cadence_of_tier,
+        ),
+        _text("source"),
+        FieldSpec("referred_by", "referred_by_id", read_id, kind="ref"),
+        FieldSpec("tags", "tags", read_tags, kind="tags", default=constant([])),
+        _text("risk_profile"),
+        _text("notes"),
+        FieldSpec("created_on", "created_on", read_date, kind="date", default=on_today),
+        _date("client_since"),
+        _date("client_until"),
+        FieldSpec("archived", "archived", read_flag, kind="flag", default=constant(False)),
+    ),
+    "interactions": (
+        _id(),
+        _client(),
+        FieldSpec("at", "at", read_datetime, kind="datetime", required=True),
+        _choice("kind", INTERACTION_KINDS, "call"),
+        _choice("direction", DIRECTIONS, "out"),
+        _text("subject", default=""),
+        _text("notes"),
+        FieldSpec("duration_min", "duration_min", whole_number_between(0, None), kind="number"),
+    ),
+    "follow_ups": (
+        _id(),
+        _client(required=False),
+        _text("title", required=True),
+        _date("due_on", required=True),
+        _choice("status", FOLLOW_UP_STATUSES, "open"),
+        _date("done_on"),
+        _choice("priority", PRIORITIES, "normal"),
+        FieldSpec("interaction", "interaction_id", read_id, kind="ref"),
+    ),
+    "opportunities": (
+        _id(),
+        _client(),
+        _text("title", required=True),
+        _text("product"),
+        _choice("stage", STAGES, "lead"),
+        _money("value", default="0.00"),
+        _date("opened_on", required=True),
+        _date("closed_on"),
+        _text("lost_reason"),
+    ),
+    "revenue": (
+        _id(),
+        _client(),
+        _date("on", required=True),
+        _money("amount", required=True),
+        _choice("kind", REVENUE_KINDS, "fee"),
+        _text("description"),
+    ),
+    "holdings": (
+        _id(),
+        _client(),
+        _text("account", required=True),
+        _date("as_of", required=True),
+        _money("value", required=True),
+    ),
+    "financial_goals": (
+        _id(),
+        _client(),
+        _text("title", required=True),
+        _money("target_amount", required=True),
+        _date("target_date"),
+        _money("current_amount", default="0.00"),
+    ),
+    "surveys": (
+        _id(),
+        _client(),
+        _date("on", required=True),
+        FieldSpec("csat", "csat", whole_number_between(1, 5), kind="number"),
+        FieldSpec("nps", "nps", whole_number_between(0, 10), kind="number"),
+        _text("comment"),
+    ),
+    "cases": (
+        _id(),
+        _client(),
+        _choice("kind", CASE_KINDS, "request"),
+        _text("subject", required=True),
+        _date("opened_on", required=True),
+        _date("due_on", required=True),
+        _date("resolved_on"),
+        _text("resolution"),
+    ),
+    "targets": (
+        _id(),
+        _choice("metric", KPI_KEYS),
+        _date("period_start", required=True),
+        _date("period_end", required=True),
+        _money("target", required=True),
+    ),
+}
+"""Every field of every entity of the interchange format, in the order they are written."""
+
+# Which entity each reference field points to.
+REFERENCES: dict[str, dict[str, str]] = {
+    "clients": {"referred_by": "clients"},
+    "interactions": {"client": "clients"},
+    "follow_ups": {"client": "clients", "interaction": "interactions"},
+    **{
+        entity: {"client": "clients"}
+        for entity in (
+            "opportunities",
+            "revenue",
+            "holdings",
+            "financial_goals",
+            "surveys",
+            "cases",
+        )
+    },
+}
+ENTITY_NOUNS = {"clients": "client", "interactions": "interaction"}
+KNOWN_FIELDS = {
+    entity: frozenset(spec.name for spec in specs) | COMPUTED_FIELDS
+    for entity, specs in FIELDS.items()
+}
+# Pairs of dates where the second may not come before the first.
+ORDERED_DATES = {
+    "clients": ("client_since", "client_until"),
+    "cases": ("opened_on", "due_on"),
+    "targets": ("period_start", "period_end"),
+}
+
+
+def field_names(entity: str) -> tuple[str, ...]:
+    """The field names of `entity` records, in the order they are written."""
+    return tuple(spec.name for spec in FIELDS[entity])
+
+
+def fields_of_kind(entity: str, *kinds: str) -> tuple[FieldSpec, ...]:
+    """The fields of `entity` of the given kinds (e.g. "date", "datetime", "ref")."""
+    return tuple(spec for spec in FIELDS[entity] if spec.kind in kinds)
+
+
+def record_values(
+    entity: str, record: Mapping[str, Any], *, today: date, label: object = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check one `entity` record; return its column values and every problem found.
+
+    `label` names the record in problems (default: its id); values of fields with
+    problems are left out, so only a record without problems is ready to insert.
+    """
+    label = label if label is not None else _id_label(record)
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for spec in FIELDS[entity]:
+        raw = record.get(spec.name)
+        try:
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                values[spec.column] = _missing_value(spec, values, today)
+            else:
+                values[spec.column] = spec.read(raw)
+        except FieldError as error:
+            problems.append(Problem(entity, label, spec.name, str(error)))
+    if not KNOWN_FIELDS[entity].issuperset(record):
+        problems += _unknown_fields(entity, record, label)
+    if entity in ORDERED_DATES:
+        problems += _order_problems(entity, values, label)
+    return values, problems
+
+
+def client_values(
+    record: Mapping[str, Any], *, today: date, label: object = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check one client record (see `record_values`)."""
+    return record_values("clients", record, today=today, label=label)
+
+
+def record_of(entity: str, row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The interchange record of one table row (a mapping of column names to values)."""
+    return {spec.name: _exported(spec.kind, row[spec.column]) for spec in FIELDS[entity]}
+
+
+def _missing_value(spec: FieldSpec, values: dict[str, Any], today: date) -> Any:
+    if spec.required:
+        raise FieldError("is required")
+    return spec.default(values, today) if spec.default else None
+
+
+def _id_label(record: Mapping[str, Any]) -> object:
+    record_id = record.get("id")
+    if isinstance(record_id, int) and not isinstance(record_id, bool):
+        return record_id
+    return None
+
+
+def _unknown_fields(entity: str, record: Mapping[str, Any], label: object) -> list[Problem]:
+    known = KNOWN_FIELDS[entity]
+    return [
+        Problem(entity, label, str(name), f"is not a field of {entity} records")
+        for name in record
+        if name not in known
+    ]
+
+
+def _order_problems(entity: str, values: dict[str, Any], label: object) -> list[Problem]:
+    first, last = ORDERED_DATES[entity]
+    start, end = values.get(first), values.get(last)
+    if start is None or end is None or end >= start:
+        return []
+    message = f"{end.isoformat()} is before {first} {start.isoformat()}"
+    return [Problem(entity, label, last, message)]
+
+
+def _exported(kind: str, value: Any) -> Any:
+    if value is None:
+        return [] if kind == "tags" else None
+    if kind in ("date", "birthday", "datetime"):
+        return value.isoformat()
+    if kind == "money":
+        return money_text(value)
+    if kind == "tags":
+        return list(value)
+    if kind == "flag":
+        return bool(value)
+    return value

@@ -1,0 +1,187 @@
+"""What the KPI dashboard shows: each KPI beside the previous period, its target and status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio
+from rmtui.core.models import AuditEntry
+from rmtui.core.money import money_within, short_money
+
+# Fewer survey answers than this make a CSAT or NPS figure shaky.
+SAMPLE_MINIMUM = 30
+# Within this share of its target a KPI is "close" (amber) rather than "behind" (red).
+CLOSE_SHARE = Decimal("0.1")
+PENDING = "…"
+# The widths of the value and target columns of the dashboard (widgets/kpi_table.py).
+FIGURE_WIDTH = 15
+TARGET_WIDTH = 13
+TREND_KEYS = ("revenue", "new_clients", "retention_rate", "nps", "interactions", "aum")
+AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI as the dashboard shows it, every figure already written for a person."""
+
+    key: str
+    label: str
+    value: str
+    previous: str
+    change: str
+    target: str
+    status: str | None  # "met" | "close" | "behind" | None when there is no target or figure
+    warning: str | None  # e.g. "based on 12 answers"
+
+
+def kpi_lines(
+    kpis: dict[str, Any], previous: dict[str, Any], targets: dict[str, Decimal]
+) -> list[KpiLine]:
+    """A line per KPI of KPI_KEYS for the figures of a period and of the period before."""
+    return [kpi_line(key, kpis, previous, targets.get(key)) for key in KPI_KEYS]
+
+
+def kpi_line(
+    key: str, kpis: dict[str, Any], previous: dict[str, Any], target: Decimal | None
+) -> KpiLine:
+    """The line of one KPI."""
+    value = kpis[key]
+    return KpiLine(
+        key=key,
+        label=KPI_INFO[key].label,
+        value=figure_display(key, value),
+        previous=figure_display(key, previous[key]),
+        change=change_text(key, value, previous[key]),
+        target="" if target is None else target_display(key, target),
+        status=target_status(key, value, target),
+        warning=sample_warning(key, kpis),
+    )
+
+
+def pending_lines(targets: dict[str, Decimal]) -> list[KpiLine]:
+    """The lines shown while a period's figures are being computed (targets already known)."""
+    return [pending_line(key, targets.get(key)) for key in KPI_KEYS]
+
+
+def pending_line(key: str, target: Decimal | None) -> KpiLine:
+    """A KPI whose figures are not computed yet."""
+    shown_target = "" if target is None else target_display(key, target)
+    return KpiLine(key, KPI_INFO[key].label, PENDING, PENDING, "", shown_target, None, None)
+
+
+def target_status(key: str, value: Any, target: Decimal | None) -> str | None:
+    """ "met", "close" (within 10% of the target) or "behind"; None without target or value."""
+    if target is None or value is None:
+        return None
+    figure = Decimal(str(value))
+    shortfall = target - figure if KPI_INFO[key].higher_is_better else figure - target
+    if shortfall <= 0:
+        return "met"
+    if shortfall <= CLOSE_SHARE * abs(target):
+        return "close"
+    return "behind"
+
+
+def status_sentence(key: str, status: str | None) -> str:
+    """What a status means for KPI `key`, as a short sentence."""
+    if status is None:
+        return "No target for this period."
+    if status == "met":
+        return "Target met."
+    side = "short of" if KPI_INFO[key].higher_is_better else "over"
+    if status == "close":
+        return f"Close: at most 10% {side} the target."
+    return f"Behind: more than 10% {side} the target."
+
+
+def change_text(key: str, value: Any, previous: Any) -> str:
+    """The change against the previous period: points for percentages, % for money."""
+    if value is None or previous is None:
+        return "—"
+    kind = KPI_INFO[key].kind
+    if kind == "money":
+        growth = ratio(value - previous, previous)
+        return "—" if growth is None else _signed(growth, 1, "%")
+    if kind == "percent":
+        return _signed(value - previous, 1, " pts")
+    if kind == "mean":
+        return _signed(value - previous, 1, "")
+    return _signed(value - previous, 0, "")
+
+
+def _signed(number: float | int | Decimal, digits: int, suffix: str) -> str:
+    """`number` rounded to `digits` with its sign (none when it rounds to zero) and `suffix`."""
+    rounded = round(Decimal(str(number)), digits)
+    magnitude = f"{abs(rounded):,.{digits}f}{suffix}"
+    if rounded == 0:
+        return magnitude
+    return ("+" if rounded > 0 else "-") + magnitude
+
+
+def sample_warning(key: str, kpis: dict[str, Any]) -> str | None:
+    """ "based on N answers" when the KPI rests on fewer than SAMPLE_MINIMUM survey answers."""
+    sample_key = KPI_INFO[key].sample_key
+    if sample_key is None:
+        return None
+    answers = kpis.get(sample_key) or 0
+    if 0 < answers < SAMPLE_MINIMUM:
+        return f"based on {answers} answer{'s' if answers != 1 else ''}"
+    return None
+
+
+def sample_note(warning: str, *, subject: str = "This figure") -> str:
+    """The explanation beside a figure that rests on too few survey answers."""
+    return (
+        f"{subject} is {warning}; with fewer than {SAMPLE_MINIMUM} it can swing a lot "
+        "from one period to the next."
+    )
+
+
+def target_number(key: str, target: Decimal) -> int | float | Decimal:
+    """A stored target as the kind of number its KPI is (count, ratio or money)."""
+    kind = KPI_INFO[key].kind
+    if kind == "count" and target == target.to_integral_value():
+        return int(target)
+    if kind in ("percent", "mean"):
+        return float(target)
+    return target
+
+
+def target_display(key: str, target: Decimal) -> str:
+    """A target written like its KPI."""
+    return figure_display(key, target_number(key, target), TARGET_WIDTH)
+
+
+def target_text(target: Decimal) -> str:
+    """A target as typed in a form: no trailing zeros (85, 4.5, 25000.50)."""
+    if target == target.to_integral_value():
+        return str(int(target))
+    return str(target.normalize())
+
+
+def figure_display(key: str, value: Any, width: int = FIGURE_WIDTH) -> str:
+    """A KPI value in at most `width` characters (a column of the dashboard): an amount too
+    wide with its cents is shown in whole units, and short (13.4B) if still too wide."""
+    if value is not None and KPI_INFO[key].kind == "money":
+        return money_within(Decimal(value), width)
+    return kpi_display(key, value)
+
+
+def short_display(key: str, value: Any) -> str:
+    """A KPI value in few characters: large amounts as 182.8M or 1.3B, the rest as shown."""
+    if value is not None and KPI_INFO[key].kind == "money":
+        return short_money(Decimal(value))
+    return kpi_display(key, value)
+
+
+def figures_stamp(*, session: Session) -> int:
+    """The id of the latest recorded change that can move a KPI (targets cannot), 0 if none."""
+    query = (
+        select(AUDIT.c.id).where(AUDIT.c.entity != "target").order_by(AUDIT.c.id.desc()).limit(1)
+    )
+    return session.execute(query).scalar() or 0

@@ -1,0 +1,127 @@
+"""Reading one typed value (text, e-mail, phone, number, money, date) or saying why not."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from rmtui.core.dates import DateError, now, parse_date
+from rmtui.core.money import MoneyError, parse_money
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
+MIN_PHONE_DIGITS = 6
+TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field, with one sentence saying what to type."""
+
+
+def required_text(text: str, *, label: str) -> str:
+    """A text that may not be empty."""
+    value = text.strip()
+    if not value:
+        raise FieldError(f"{label} is required.")
+    return value
+
+
+def optional_text(text: str | None) -> str | None:
+    """A text, or None when it is empty."""
+    value = (text or "").strip()
+    return value or None
+
+
+def parse_email(text: str | None) -> str | None:
+    """An e-mail address, or None when empty."""
+    value = optional_text(text)
+    if value is not None and not EMAIL.match(value):
+        raise FieldError(f"'{value}' is not an e-mail address; write it like ann@example.com.")
+    return value
+
+
+def parse_phone(text: str | None) -> str | None:
+    """A phone number of digits, spaces and + ( ) . / -, or None when empty."""
+    value = optional_text(text)
+    if value is None:
+        return None
+    digits = sum(char.isdigit() for char in value)
+    if not PHONE.match(value) or digits < MIN_PHONE_DIGITS:
+        raise FieldError(f"'{value}' is not a phone number; write it like +32 470 12 34 56.")
+    return value
+
+
+def parse_int(
+    text: str | None, *, label: str, low: int | None = None, high: int | None = None
+) -> int | None:
+    """A whole number within low..high, or None when empty."""
+    value = optional_text(text)
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise FieldError(f"{label} must be a whole number, not '{value}'.") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise FieldError(f"{label} must be {bounds}.")
+    return number
+
+
+def parse_amount(text: str | None, *, label: str) -> Decimal | None:
+    """An exact amount of money, or None when empty."""
+    value = optional_text(text)
+    if value is None:
+        return None
+    try:
+        return parse_money(value)
+    except MoneyError:
+        raise FieldError(f"{label} must be an amount like 1250.00, not '{value}'.") from None
+
+
+def parse_choice(text: str | None, choices: tuple[str, ...], *, label: str) -> str:
+    """One of `choices` (case-insensitive)."""
+    value = (text or "").strip()
+    for choice in choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise FieldError(f"{label} must be one of {', '.join(choices)}, not '{value}'.")
+
+
+def parse_optional_date(text: str | None, *, base: date | None = None) -> date | None:
+    """A typed date (see rmtui.core.dates), or None when empty."""
+    value = optional_text(text)
+    if value is None:
+        return None
+    try:
+        return parse_date(value, base=base)
+    except DateError as error:
+        raise FieldError(str(error)) from None
+
+
+def parse_moment(text: str | None, *, base: date | None = None) -> datetime:
+    """A date with an optional time: `now`, `14:30`, `yesterday 9:15`, `2026-11-02 10:00`."""
+    value = " ".join((text or "").strip().lower().split())
+    if value in ("", "now"):
+        return now()
+    *day_words, last = value.split(" ")
+    clock = _clock(last)
+    if clock is None:
+        day_words, clock = [*day_words, last], time(9, 0)
+    day_text = " ".join(day_words) or "today"
+    try:
+        day = parse_date(day_text, base=base)
+    except DateError as error:
+        raise FieldError(str(error)) from None
+    return datetime.combine(day, clock)
+
+
+def _clock(word: str) -> time | None:
+    match = TIME.match(word)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise FieldError(f"'{word}' is not a time of day; write it like 14:30.")
+    return time(hour, minute)

@@ -1,0 +1,297 @@
+"""GDPR access and erasure: everything about one client exported whole, or erased whole."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import String, Table, cast, delete, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from rmtui.core.audit import jsonable, record
+from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
+from rmtui.core.interchange.schema import record_of
+from rmtui.core.interchange.table_rows import audit_table, entity_table
+from rmtui.core.private_files import write_private_text
+
+DOSSIER_FORMAT = "rmtui-client-dossier"
+DOSSIER_VERSION = 1
+# The entities that belong to one client, in the order a dossier lists them.
+CLIENT_ENTITIES = (
+    "interactions",
+    "follow_ups",
+    "opportunities",
+    "revenue",
+    "holdings",
+    "financial_goals",
+    "surveys",
+    "cases",
+)
+# Text columns searched for mentions of an erased client in other people's records.
+TEXT_COLUMNS = {
+    "clients": ("name", "email", "company", "notes", "source"),
+    "interactions": ("subject", "notes"),
+    "follow_ups": ("title",),
+    "opportunities": ("title", "lost_reason"),
+    "revenue": ("description",),
+    "financial_goals": ("title",),
+    "surveys": ("comment",),
+    "cases": ("subject", "resolution"),
+}
+MENTIONS_LISTED = 50
+
+
+@dataclass
+class ErasureReport:
+    """What erasing a client removed, what it kept anonymously and what still needs a look."""
+
+    client_id: int
+    erased: dict[str, int] = field(default_factory=dict)
+    referrals_cleared: int = 0
+    kept: dict[str, int] = field(default_factory=dict)
+    mentions: dict[str, list[int]] = field(default_factory=dict)
+    backups: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One sentence saying what was erased."""
+        counted = ", ".join(f"{count} {name}" for name, count in self.erased.items() if count)
+        return f"Client {self.client_id} was erased ({counted or 'no other records'})."
+
+
+def client_dossier(*, session: Session, client_id: int) -> dict[str, Any]:
+    """Everything the book holds about one client, as interchange records (GDPR access)."""
+    client = _client_row(session.connection(), client_id)
+    dossier: dict[str, Any] = {
+        "format": DOSSIER_FORMAT,
+        "version": DOSSIER_VERSION,
+        "exported_at": jsonable(datetime.now().replace(microsecond=0)),
+        "client": record_of("clients", client),
+    }
+    for entity in CLIENT_ENTITIES:
+        dossier[entity] = _records_of(session.connection(), entity, client_id)
+    dossier["audit"] = _audit_records(session.connection(), client)
+    return dossier
+
+
+def write_client_dossier(path: Path, *, engine: Engine, client_id: int) -> Path:
+    """Write one client's dossier as JSON to `path`, readable by the user alone; the path."""
+    path = Path(path)
+    with session_scope(engine) as session:
+        dossier = client_dossier(session=session, client_id=client_id)
+    write_private_text(path, json.dumps(dossier, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def erase_client(*, engine: Engine, client_id: int) -> ErasureReport:
+    """Remove a client and every record about them, then scrub the file (GDPR erasure).
+
+    Revenue, survey scores, closed opportunities, resolved cases and the client's dates are kept
+    only as counts and anonymous figures in one audit entry; nothing names the client any more.
+    """
+    report = ErasureReport(client_id=client_id)
+    with session_scope(engine) as session:
+        connection = session.connection()
+        client = _client_row(connection, client_id)
+        kept = _anonymous_history(connection, client)
+        report.referrals_cleared = _clear_referrals(connection, client_id)
+        report.erased = _delete_everything(connection, client)
+        report.kept = {name: len(rows) for name, rows in kept.items() if isinstance(rows, list)}
+        record(session, entity="client", action="erase", changes=_erase_note(report, kept))
+        report.mentions = _mentions(connection, client)
+    scrub_book(engine)
+    report.backups = _backups_of(engine)
+    return report
+
+
+def scrub_book(engine: Engine) -> None:
+    """Rewrite the book file so that deleted data is gone from it and from its -wal file."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        _merge_search_index(connection)
+        _checkpoint(connection)
+        connection.exec_driver_sql("VACUUM")
+        _checkpoint(connection)
+
+
+def _merge_search_index(connection: Connection) -> None:
+    """Merge the client search index into one segment: the entries of deleted clients, kept
+    until then beside markers that they were deleted, are dropped."""
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'client_fts'"
+    ).first()
+    if found is not None:
+        connection.exec_driver_sql("INSERT INTO client_fts (client_fts) VALUES ('optimize')")
+
+
+def _checkpoint(connection: Connection) -> None:
+    busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        raise BookError(
+            "the client was erased, but another program still has the book open, so traces "
+            "remain in the file; close it and run the erase again."
+        )
+
+
+def _client_row(connection: Connection, client_id: int) -> dict[str, Any]:
+    table = entity_table("clients")
+    row = connection.execute(select(table).where(table.c.id == client_id)).mappings().first()
+    if row is None:
+        raise BookError(f"there is no client with id {client_id}; check the number.")
+    return dict(row)
+
+
+def _records_of(connection: Connection, entity: str, client_id: int) -> list[dict[str, Any]]:
+    table = entity_table(entity)
+    query = select(table).where(table.c.client_id == client_id).order_by(table.c.id)
+    return [record_of(entity, row) for row in connection.execute(query).mappings()]
+
+
+def _audit_about(client: dict[str, Any]) -> Any:
+    """The audit entries about a client: theirs, or naming them or their e-mail exactly."""
+    audit = audit_table()
+    changes = cast(audit.c.changes, String)
+    clauses = [audit.c.client_id == client["id"]]
+    clauses.append((audit.c.entity == "client") & (audit.c.entity_id == client["id"]))
+    for value in (client["name"], client["email"]):
+        for pattern in _json_string_patterns(value):
+            clauses.append(changes.like(pattern, escape="\\"))
+    return or_(*clauses)
+
+
+def _json_string_patterns(value: str | None) -> set[str]:
+    """LIKE patterns matching `value` as a whole JSON string, ASCII-escaped or not."""
+    if not value:
+        return set()
+    forms = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
+    return {f"%{_like_escaped(form)}%" for form in forms}
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _audit_records(connection: Connection, client: dict[str, Any]) -> list[dict[str, Any]]:
+    audit = audit_table()
+    query = select(audit).where(_audit_about(client)).order_by(audit.c.id)
+    fields = ("id", "at", "entity", "entity_id", "action", "changes")
+    rows = connection.execute(query).mappings()
+    return [{name: jsonable(row[name]) for name in fields} for row in rows]
+
+
+def _anonymous_history(connection: Connection, client: dict[str, Any]) -> dict[str, Any]:
+    """The client's KPI history with nothing that identifies them."""
+    client_id = client["id"]
+    return {
+        "client_dates": {
+            name: jsonable(client[name]) for name in ("created_on", "client_since", "client_until")
+        },
+        "revenue": _figures(connection, "revenue", client_id, ("on", "amount", "kind")),
+        "surveys": _figures(connection, "surveys", client_id, ("on", "csat", "nps")),
+        "opportunities": _figures(
+            connection, "opportunities", client_id, ("stage", "value", "closed_on"), closed=True
+        ),
+        "cases": _figures(
+            connection, "cases", client_id, ("kind", "due_on", "resolved_on"), resolved=True
+        ),
+    }
+
+
+def _figures(
+    connection: Connection,
+    entity: str,
+    client_id: int,
+    names: tuple[str, ...],
+    *,
+    closed: bool = False,
+    resolved: bool = False,
+) -> list[dict[str, Any]]:
+    table = entity_table(entity)
+    query = select(*(table.c[name] for name in names)).where(table.c.client_id == client_id)
+    if closed:
+        query = query.where(table.c.closed_on.is_not(None))
+    if resolved:
+        query = query.where(table.c.resolved_on.is_not(None))
+    rows = connection.execute(query.order_by(table.c.id)).mappings()
+    return [{name: jsonable(row[name]) for name in names} for row in rows]
+
+
+def _delete_everything(connection: Connection, client: dict[str, Any]) -> dict[str, int]:
+    """Delete the client, their records and the audit entries about them; counts by entity."""
+    client_id = client["id"]
+    audit_deleted = connection.execute(delete(audit_table()).where(_audit_about(client))).rowcount
+    _unlink_follow_ups_from_interactions(connection, client_id)
+    counts = {
+        entity: _delete_of(connection, entity_table(entity), client_id)
+        for entity in CLIENT_ENTITIES
+    }
+    clients = entity_table("clients")
+    connection.execute(delete(clients).where(clients.c.id == client_id))
+    return {**counts, "audit": audit_deleted}
+
+
+def _delete_of(connection: Connection, table: Table, client_id: int) -> int:
+    return connection.execute(delete(table).where(table.c.client_id == client_id)).rowcount
+
+
+def _unlink_follow_ups_from_interactions(connection: Connection, client_id: int) -> None:
+    """Other clients' follow-ups that came from this client's interactions lose that link."""
+    follow_ups, interactions = entity_table("follow_ups"), entity_table("interactions")
+    theirs = select(interactions.c.id).where(interactions.c.client_id == client_id)
+    connection.execute(
+        update(follow_ups)
+        .where(follow_ups.c.interaction_id.in_(theirs), follow_ups.c.client_id != client_id)
+        .values(interaction_id=None)
+    )
+
+
+def _clear_referrals(connection: Connection, client_id: int) -> int:
+    clients = entity_table("clients")
+    query = update(clients).where(clients.c.referred_by_id == client_id)
+    return connection.execute(query.values(referred_by_id=None)).rowcount
+
+
+def _erase_note(report: ErasureReport, kept: dict[str, Any]) -> dict[str, Any]:
+    """The anonymous audit entry of an erasure: counts and KPI figures, no name, no id."""
+    return {"erased": report.erased, "referrals_cleared": report.referrals_cleared, **kept}
+
+
+def _mentions(connection: Connection, client: dict[str, Any]) -> dict[str, list[int]]:
+    """Other records whose text still names the erased client or their e-mail address."""
+    needles = [value for value in (client["name"], client["email"]) if value]
+    found: dict[str, list[int]] = {}
+    for entity, columns in TEXT_COLUMNS.items():
+        table = entity_table(entity)
+        clauses = [
+            table.c[column].like(f"%{_like_escaped(needle)}%", escape="\\")
+            for column in columns
+            for needle in needles
+        ]
+        query = select(table.c.id).where(or_(*clauses)).order_by(table.c.id)
+        ids = list(connection.execute(query.limit(MENTIONS_LISTED)).scalars())
+        if ids:
+            found[entity] = ids
+    audit_ids = _audit_mentions(connection, needles)
+    if audit_ids:
+        found["audit"] = audit_ids
+    return found
+
+
+def _audit_mentions(connection: Connection, needles: list[str]) -> list[int]:
+    audit = audit_table()
+    changes = cast(audit.c.changes, String)
+    forms = {json.dumps(needle)[1:-1] for needle in needles} | set(needles)
+    clauses = [changes.like(f"%{_like_escaped(form)}%", escape="\\") for form in forms]
+    query = select(audit.c.id).where(or_(*clauses)).order_by(audit.c.id).limit(MENTIONS_LISTED)
+    return list(connection.execute(query).scalars())
+
+
+def _backups_of(engine: Engine) -> list[Path]:
+    """Backups of the book, which may still hold the erased client until they are removed."""
+    from rmtui.core.backups import list_backups
+
+    database = engine.url.database
+    return [backup.path for backup in list_backups(Path(database))] if database else []

@@ -1,0 +1,65 @@
+"""Where one client stands in the filtered, sorted client list (to keep a cursor on it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rmtui.core.queries.clients import (
+    CLIENT,
+    ClientRow,
+    client_filters,
+    client_page_key,
+    client_row,
+    has_search_index,
+    next_follow_up,
+    sort_keys,
+)
+from rmtui.core.queries.common import after_key, columns_for
+
+
+def client_list_row(*, session: Session, client_id: int) -> ClientRow | None:
+    """The client-list line of one client, or None when there is no such client."""
+    columns = columns_for(ClientRow, CLIENT, next_follow_up_on=next_follow_up())
+    found = session.execute(select(*columns).where(CLIENT.c.id == client_id)).first()
+    return client_row(found) if found is not None else None
+
+
+def client_position(
+    *,
+    session: Session,
+    client_id: int,
+    text: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+    sort: str = "name",
+    descending: bool = False,
+) -> int | None:
+    """The row number (from 0) of the client in `list_clients` with the same filters and sort,
+    or None when the filters leave the client out."""
+    conditions = client_filters(
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=has_search_index(session),
+    )
+    listed = select(func.count()).where(*conditions, CLIENT.c.id == client_id)
+    if not session.execute(listed).scalar_one():
+        return None
+    row = client_list_row(session=session, client_id=client_id)
+    if row is None:
+        return None
+    # The rows before it are the rows after it when the order is turned round.
+    before = after_key(
+        sort_keys(sort),
+        client_page_key(row, sort),
+        descending=not descending,
+        nullable_lead=sort == "last_contact",
+    )
+    return int(session.execute(select(func.count()).where(*conditions, before)).scalar_one())

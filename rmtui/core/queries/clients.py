@@ -1,0 +1,643 @@
+"""Clients: the filtered, sorted, keyset-paged list, the palette search, edits and check-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    column,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    true,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from rmtui.core.dates import today
+from rmtui.core.models import (
+    CADENCE_BY_TIER,
+    CHANNELS,
+    CLIENT_KINDS,
+    CLIENT_STATUSES,
+    TIERS,
+    Client,
+    FollowUp,
+    Interaction,
+)
+from rmtui.core.queries.common import (
+    LIKE_ESCAPE,
+    NOT_A_NOTE,
+    after_key,
+    apply_values,
+    check_choice,
+    columns_for,
+    contains_text,
+    fetch,
+    like_escaped,
+    likely,
+    ordered,
+    page_limit,
+    table_of,
+)
+
+CLIENT = table_of(Client)
+FOLLOW_UP = table_of(FollowUp)
+INTERACTION = table_of(Interaction)
+SORTS = ("name", "last_contact", "next_follow_up", "created_on", "tier", "status", "city")
+# Statuses in the order a relationship goes through them, for sorting by status.
+STATUS_RANK = {status: rank for rank, status in enumerate(CLIENT_STATUSES)}
+# A client with no open follow-up sorts after every real due date.
+NO_FOLLOW_UP = "9999-12-31"
+TEXT_COLUMNS = ("name", "company", "email", "city", "tags")
+# The trigram index over TEXT_COLUMNS (migration 0003); its hidden column of its own name is
+# the left side of MATCH.
+CLIENT_SEARCH = table("client_fts", column("rowid"), column("client_fts"))
+SCHEMA = table("sqlite_master", column("type"), column("name"))
+# Words this long are looked up in the trigram index; shorter ones have no trigram.
+INDEXED_WORD = 3
+# A text filter matched by scanning every client is counted up to this many matches only.
+SCAN_COUNT_LIMIT = 1_000
+# The highest code point: `prefix + TOP` is above every name starting with `prefix`.
+TOP = "\U0010ffff"
+CHOICES = {
+    "kind": CLIENT_KINDS,
+    "status": CLIENT_STATUSES,
+    "tier": TIERS,
+    "preferred_channel": CHANNELS,
+}
+FIXED = ("id", "last_contact_on")
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One line of the client list."""
+
+    id: int
+    name: str
+    kind: str
+    status: str
+    tier: str
+    company: str | None
+    city: str | None
+    email: str | None
+    phone: str | None
+    tags: tuple[str, ...]
+    last_contact_on: date | None
+    next_follow_up_on: date | None
+    archived: bool
+    checkin_every_days: int
+    created_on: date
+
+
+@dataclass(frozen=True)
+class DueState:
+    """Where a client stands with check-ins on a day (PRODUCT.md "due for a check-in")."""
+
+    last_contact_on: date | None
+    days_since: int | None  # since last contact, or since client_since when never contacted
+    cadence: int
+    due_on: date | None  # the day the next check-in is due; None when not an active client
+    overdue: bool  # due for a check-in on the day
+    days_overdue: int
+
+
+# -- the client list ---------------------------------------------------------------------------
+
+
+def list_clients(
+    *,
+    session: Session,
+    text: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int = 50,
+    after: tuple[Any, ...] | None = None,
+) -> list[ClientRow]:
+    """One page of the client list: filtered, sorted, the rows after `after`.
+
+    `after` is `client_page_key(last_row, sort)` of the previous page's last row (None for the
+    first page). `text` matches name, company, e-mail, city and tags; every word must match.
+    """
+    search_index = has_search_index(session)
+    conditions = client_filters(
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=search_index,
+    )
+    keys = sort_keys(sort)
+    if sort == "next_follow_up":
+        page = _follow_up_order_page(conditions, after, descending, limit)
+        return _rows(session, page, keys, descending)
+    if after is not None:
+        lead_nullable = sort == "last_contact"
+        conditions.append(
+            after_key(keys, after, descending=descending, nullable_lead=lead_nullable)
+        )
+    if _scanned_text(text, search_index):
+        few = _every_match_if_few(session, conditions, limit)
+        if few is not None:
+            return _rows(session, select(CLIENT.c.id).where(CLIENT.c.id.in_(few)), keys, descending)
+    page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
+    return _rows(session, page.limit(page_limit(limit)), keys, descending)
+
+
+def _every_match_if_few(
+    session: Session, conditions: list[ColumnElement[bool]], limit: int
+) -> list[int] | None:
+    """The ids of every client meeting `conditions` when there are fewer than `limit`, else
+    None (the page is then read along the sort order's index).
+
+    The table is read in its own order up to `limit` matches: a common word stops this at
+    once; a rare one reads the whole table, and its few matches are then sorted alone instead
+    of walking the sort order's index to its end, looking up every client on the way.
+    """
+    query = select(CLIENT.c.id).where(*conditions).limit(page_limit(limit))
+    found = list(session.execute(query).scalars())
+    return found if len(found) < limit else None
+
+
+def client_page_at(
+    *,
+    session: Session,
+    offset: int,
+    limit: int = 50,
+    text: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+    sort: str = "name",
+    descending: bool = False,
+) -> list[ClientRow]:
+    """The page of the client list starting at row `offset` (for jumps of a scroll bar)."""
+    conditions = client_filters(
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=has_search_index(session),
+    )
+    keys = sort_keys(sort)
+    page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
+    return _rows(session, page.limit(page_limit(limit)).offset(offset), keys, descending)
+
+
+def count_clients(
+    *,
+    session: Session,
+    text: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+    at_most: int | None = None,
+) -> int:
+    """How many clients `list_clients` would list with the same filters; with `at_most`, the
+    counting stops there (see `count_limit`)."""
+    conditions = client_filters(
+        text=text,
+        status=status,
+        kind=kind,
+        tier=tier,
+        tag=tag,
+        include_archived=include_archived,
+        search_index=has_search_index(session),
+    )
+    if at_most is None:
+        query = select(func.count()).select_from(CLIENT).where(*conditions)
+        return session.execute(query).scalar_one()
+    found = select(CLIENT.c.id).where(*conditions).limit(page_limit(at_most)).subquery()
+    return session.execute(select(func.count()).select_from(found)).scalar_one()
+
+
+def count_limit(*, session: Session, text: str | None) -> int | None:
+    """How far to count the client list filtered by `text`: SCAN_COUNT_LIMIT when no word of
+    it is in the search index, so that counting would read every client; else None (counted
+    in full, the index giving the matches)."""
+    return SCAN_COUNT_LIMIT if _scanned_text(text, has_search_index(session)) else None
+
+
+def _scanned_text(text: str | None, search_index: bool) -> bool:
+    """Whether `text` has words and none of them is looked up in the search index: its matches
+    are found by reading every client."""
+    words = (text or "").split()
+    return bool(words) and not _indexed_words(words, search_index)
+
+
+def has_search_index(session: Session) -> bool:
+    """Whether the book has the clients' trigram search index (schema 0003, created when
+    SQLite has FTS5 with the trigram tokenizer)."""
+    query = select(SCHEMA.c.name).where(SCHEMA.c.type == "table", SCHEMA.c.name == "client_fts")
+    return session.execute(query).first() is not None
+
+
+def client_filters(
+    *,
+    text: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    tier: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+    search_index: bool = False,
+) -> list[ColumnElement[bool]]:
+    """SQL conditions for the client list's filters.
+
+    Every word of `text` must be in the name, company, e-mail, city or tags (their JSON
+    text), ignoring case. With `search_index` (see `has_search_index`) the words of
+    INDEXED_WORD or more characters are looked up in the trigram index, which also ignores the
+    case of non-ASCII letters; the others, and all without it, are matched with LIKE.
+    """
+    words = (text or "").split()
+    indexed = _indexed_words(words, search_index)
+    # The conditions are hinted as true for most clients: SQLite then reads the index's
+    # matches first when there are some (and sorts only them), otherwise walks the sort
+    # order's index and stops at a page (a word of one or two letters is in many clients)
+    # rather than walking the archived index row by row.
+    conditions: list[ColumnElement[bool]] = []
+    if not include_archived:
+        conditions.append(likely(CLIENT.c.archived.is_(False)))
+    for name, value in (("status", status), ("kind", kind), ("tier", tier)):
+        if value:
+            conditions.append(likely(CLIENT.c[name] == value))
+    if tag:
+        conditions.append(has_tag(tag))
+    if indexed:
+        conditions.append(_in_search_index(indexed))
+    conditions += [likely(_matches_word(word)) for word in words if word not in indexed]
+    return conditions
+
+
+def _indexed_words(words: list[str], search_index: bool) -> list[str]:
+    return [word for word in words if search_index and len(word) >= INDEXED_WORD]
+
+
+def has_tag(tag: str) -> ColumnElement[bool]:
+    """SQL: the client carries `tag` (exactly, ignoring case)."""
+    tags = func.json_each(CLIENT.c.tags).table_valued("value")
+    return exists().where(func.lower(tags.c.value) == tag.lower())
+
+
+def _in_search_index(words: list[str]) -> ColumnElement[bool]:
+    """SQL: the client's text holds every one of `words` (an FTS5 query of one string each)."""
+    query = " ".join(_fts_string(word) for word in words)
+    matches = select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(query))
+    return CLIENT.c.id.in_(matches)
+
+
+def _fts_string(word: str) -> str:
+    """`word` as an FTS5 string: in double quotes, its own double quotes doubled."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _matches_word(word: str) -> ColumnElement[bool]:
+    # Tags are matched in their stored JSON text, read as plain text.
+    columns = [type_coerce(CLIENT.c[name], String) for name in TEXT_COLUMNS]
+    return or_(*(contains_text(text_column, word) for text_column in columns))
+
+
+def sort_keys(sort: str) -> list[Any]:
+    """The SQL sort keys of a client list sort, ending with the id so the order is total."""
+    name = CLIENT.c.name.collate("NOCASE")
+    keys: dict[str, list[Any]] = {
+        "name": [name],
+        "last_contact": [CLIENT.c.last_contact_on],
+        "next_follow_up": [type_coerce(func.coalesce(next_follow_up(), NO_FOLLOW_UP), String)],
+        "created_on": [CLIENT.c.created_on],
+        "tier": [CLIENT.c.tier, name],
+        "status": [_status_rank(), name],
+        "city": [
+            case((CLIENT.c.city.is_(None), 1), else_=0),
+            func.coalesce(CLIENT.c.city, "").collate("NOCASE"),
+            name,
+        ],
+    }
+    if sort not in keys:
+        raise ValueError(f"unknown client sort {sort!r}; use one of {SORTS}")
+    return [*keys[sort], CLIENT.c.id]
+
+
+def client_page_key(row: ClientRow, sort: str) -> tuple[Any, ...]:
+    """The `after` of `list_clients` for the page that follows `row` in `sort` order."""
+    follow_up = row.next_follow_up_on.isoformat() if row.next_follow_up_on else NO_FOLLOW_UP
+    keys: dict[str, tuple[Any, ...]] = {
+        "name": (row.name,),
+        "last_contact": (row.last_contact_on,),
+        "next_follow_up": (follow_up,),
+        "created_on": (row.created_on,),
+        "tier": (row.tier, row.name),
+        "status": (STATUS_RANK[row.status], row.name),
+        "city": (int(row.city is None), row.city or "", row.name),
+    }
+    return (*keys[sort], row.id)
+
+
+def _follow_up_order_page(
+    conditions: list[ColumnElement[bool]],
+    after: tuple[Any, ...] | None,
+    descending: bool,
+    limit: int,
+) -> Select[Any]:
+    """Ids of a page in next-follow-up order without working out every client's date.
+
+    Clients with an open follow-up come from the follow-ups grouped by client; the others
+    (key NO_FOLLOW_UP) from the client table in id order. Each part gives at most one page.
+    """
+    due = (
+        select(FOLLOW_UP.c.client_id, func.min(FOLLOW_UP.c.due_on).label("due_on"))
+        # `likely` steers SQLite to the covering (client_id, status, due_on) index.
+        .where(likely(FOLLOW_UP.c.status == "open"), FOLLOW_UP.c.client_id.is_not(None))
+        .group_by(FOLLOW_UP.c.client_id)
+        .subquery("due")
+    )
+    due_key = type_coerce(due.c.due_on, String)
+    with_due = select(CLIENT.c.id, due_key.label("key")).join_from(
+        due, CLIENT, CLIENT.c.id == due.c.client_id
+    )
+    no_key = literal(NO_FOLLOW_UP, String)
+    without = select(CLIENT.c.id, no_key.label("key")).where(next_follow_up().is_(None))
+    # Ordering the part without a due date by its constant key too would keep SQLite from
+    # walking the client table in id order.
+    sorts = ((with_due, [due_key, CLIENT.c.id], 0), (without, [no_key, CLIENT.c.id], 1))
+    parts = []
+    for part, keys, constant_keys in sorts:
+        part = part.where(*conditions)
+        if after is not None:
+            part = part.where(after_key(keys, after, descending=descending))
+        order = ordered(keys[constant_keys:], descending=descending)
+        parts.append(select(part.order_by(*order).limit(page_limit(limit)).subquery()))
+    both = union_all(*parts).subquery("both")
+    return (
+        select(both.c.id)
+        .order_by(*ordered([both.c.key, both.c.id], descending=descending))
+        .limit(page_limit(limit))
+    )
+
+
+def _status_rank() -> ColumnElement[int]:
+    return case(STATUS_RANK, value=CLIENT.c.status, else_=len(STATUS_RANK))
+
+
+def next_follow_up() -> Any:
+    """SQL: the earliest due date of the client's open follow-ups (NULL when none)."""
+    return (
+        select(func.min(FOLLOW_UP.c.due_on))
+        .where(FOLLOW_UP.c.client_id == CLIENT.c.id, FOLLOW_UP.c.status == "open")
+        .scalar_subquery()
+    )
+
+
+def _row_columns() -> list[Any]:
+    return columns_for(ClientRow, CLIENT, next_follow_up_on=next_follow_up())
+
+
+def _rows(
+    session: Session, page: Select[Any], keys: list[Any], descending: bool
+) -> list[ClientRow]:
+    """The ClientRows of the ids `page` selects, the follow-up date worked out for them alone."""
+    ids = page.subquery("page")
+    query = (
+        select(*_row_columns())
+        .select_from(CLIENT.join(ids, ids.c.id == CLIENT.c.id))
+        .order_by(*ordered(keys, descending=descending))
+    )
+    return [client_row(row) for row in session.execute(query)]
+
+
+def client_row(row: Sequence[Any]) -> ClientRow:
+    """A ClientRow from a result row of the `_row_columns()`."""
+    values = ClientRow(*row)
+    return replace(values, tags=tuple(values.tags or ()), archived=bool(values.archived))
+
+
+# -- the command palette -------------------------------------------------------------------------
+
+
+def search_clients_by_name(
+    *, session: Session, text: str, limit: int = 20, include_archived: bool = False
+) -> list[ClientRow]:
+    """Clients whose name matches `text`, best first: name prefix, word start, substring, then
+    the letters in order (`jsm` finds John Smith)."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    found = _name_prefix_ids(session, text, limit, include_archived)
+    if len(found) < limit:
+        found += _name_match_ids(session, text, limit - len(found), include_archived, found)
+    return _rows_in_order(session, found)
+
+
+def _name_prefix_ids(session: Session, text: str, limit: int, include_archived: bool) -> list[int]:
+    """Ids of names starting with `text`, by an index range on the case-folded name."""
+    name = CLIENT.c.name.collate("NOCASE")
+    conditions = [name >= text, name < text + TOP]
+    if not include_archived:
+        conditions.append(likely(CLIENT.c.archived.is_(False)))
+    query = (
+        select(CLIENT.c.id).where(*conditions).order_by(name, CLIENT.c.id).limit(page_limit(limit))
+    )
+    return list(session.execute(query).scalars())
+
+
+def _name_match_ids(
+    session: Session, text: str, limit: int, include_archived: bool, skip: list[int]
+) -> list[int]:
+    """Ids of other names holding `text`'s letters in order, ranked word start, substring, rest."""
+    name = CLIENT.c.name
+    in_order = "%" + "%".join(like_escaped(char) for char in text) + "%"
+    word_start = (literal(" ") + name).like(f"% {like_escaped(text)}%", escape=LIKE_ESCAPE)
+    rank = case((word_start, 1), (contains_text(name, text), 2), else_=3)
+    conditions = [name.like(in_order, escape=LIKE_ESCAPE), CLIENT.c.id.not_in(skip)]
+    if not include_archived:
+        conditions.append(CLIENT.c.archived.is_(False))
+    query = (
+        select(CLIENT.c.id)
+        .where(*conditions)
+        .order_by(rank, func.length(name), name.collate("NOCASE"), CLIENT.c.id)
+        .limit(page_limit(limit))
+    )
+    return list(session.execute(query).scalars())
+
+
+def _rows_in_order(session: Session, ids: list[int]) -> list[ClientRow]:
+    if not ids:
+        return []
+    query = select(*_row_columns()).where(CLIENT.c.id.in_(ids))
+    rows = {row.id: client_row(row) for row in session.execute(query)}
+    return [rows[client_id] for client_id in ids]
+
+
+def all_tags(*, session: Session, include_archived: bool = False) -> list[str]:
+    """Every tag in use, sorted."""
+    tags = func.json_each(CLIENT.c.tags).table_valued("value").alias("tag")
+    query = select(tags.c.value).select_from(CLIENT).join(tags, true())
+    if not include_archived:
+        query = query.where(CLIENT.c.archived.is_(False))
+    query = query.distinct().order_by(tags.c.value)
+    return [str(tag) for tag in session.execute(query).scalars()]
+
+
+# -- one client --------------------------------------------------------------------------------
+
+
+def get_client(*, session: Session, client_id: int) -> Client | None:
+    """The client with `client_id`, or None."""
+    return session.get(Client, client_id)
+
+
+def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
+    """Add a client from column `values`, filling the defaults PRODUCT.md gives.
+
+    The cadence defaults by tier (CADENCE_BY_TIER), created_on to today and, for a client
+    (status `client`), client_since to today.
+    """
+    values = {name: value for name, value in values.items() if value is not None}
+    _check_choices(values)
+    tier = values.setdefault("tier", "B")
+    values.setdefault("checkin_every_days", CADENCE_BY_TIER[tier])
+    values.setdefault("created_on", today())
+    if values.get("status", "client") == "client":
+        values.setdefault("client_since", today())
+    client = Client(name=values["name"], created_on=values["created_on"])
+    apply_values(client, values, fixed=FIXED)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def update_client(*, session: Session, client_id: int, values: Mapping[str, Any]) -> Client:
+    """Change a client's columns; becoming a client or a former client dates it today."""
+    client = fetch(session, Client, client_id)
+    _check_choices(values)
+    values = dict(values)
+    if values.get("status") == "client" and client.client_since is None:
+        values.setdefault("client_since", today())
+    if values.get("status") == "former" and client.client_until is None:
+        values.setdefault("client_until", today())
+    if values.get("checkin_every_days", 0) is None:
+        del values["checkin_every_days"]
+    if "tier" in values and "checkin_every_days" not in values:
+        values["checkin_every_days"] = _cadence_for_tier(client, values["tier"])
+    apply_values(client, values, fixed=FIXED)
+    session.flush()
+    return client
+
+
+def _cadence_for_tier(client: Client, tier: str) -> int:
+    """The cadence after a change of tier: the new tier's default if the old one's was kept."""
+    if client.checkin_every_days == CADENCE_BY_TIER.get(client.tier):
+        return CADENCE_BY_TIER[tier]
+    return client.checkin_every_days
+
+
+def _check_choices(values: Mapping[str, Any]) -> None:
+    for field, choices in CHOICES.items():
+        if values.get(field) is not None:
+            check_choice(values[field], choices, label=f"The client's {field.replace('_', ' ')}")
+
+
+def archive_client(*, session: Session, client_id: int) -> Client:
+    """Archive a client: it leaves the lists and the agenda, its history stays."""
+    return _set_archived(session, client_id, archived=True)
+
+
+def unarchive_client(*, session: Session, client_id: int) -> Client:
+    """Bring an archived client back (the undo of archive_client)."""
+    return _set_archived(session, client_id, archived=False)
+
+
+def _set_archived(session: Session, client_id: int, *, archived: bool) -> Client:
+    client = fetch(session, Client, client_id)
+    client.archived = archived
+    session.flush()
+    return client
+
+
+# -- check-ins ---------------------------------------------------------------------------------
+
+
+def client_due_state(client: Client, *, day: date, last_contact_on: date | None = None) -> DueState:
+    """Where `client` stands with check-ins on `day`.
+
+    The client's maintained last contact is used; when it lies after `day`, pass the last
+    contact on `day` as `last_contact_on` (see `last_contact_as_of`).
+    """
+    last = client.last_contact_on
+    if last is not None and last > day:
+        last = last_contact_on
+    base = last or client.client_since
+    cadence = client.checkin_every_days
+    if base is None or not _active_on(client, day):
+        return DueState(last, None if base is None else (day - base).days, cadence, None, False, 0)
+    due_on = base + timedelta(days=cadence)
+    overdue = not client.archived and due_on <= day
+    days_overdue = (day - due_on).days if overdue else 0
+    return DueState(last, (day - base).days, cadence, due_on, overdue, days_overdue)
+
+
+def _active_on(client: Client, day: date) -> bool:
+    since, until = client.client_since, client.client_until
+    return since is not None and since <= day and (until is None or until > day)
+
+
+def last_contact_as_of(*, session: Session, client_id: int, day: date) -> date | None:
+    """The date of the client's latest contact (not a note) on or before `day`."""
+    query = select(last_contact_on(day)).where(CLIENT.c.id == client_id)
+    return session.execute(query).scalar_one_or_none()
+
+
+def last_contact_on(day: date) -> ColumnElement[date | None]:
+    """SQL: the client's last contact on or before `day` (NULL when there is none).
+
+    The maintained `client.last_contact_on` is the latest contact of all time, so it is the
+    answer whenever it is not after `day`; only otherwise is the contact index consulted.
+    """
+    stored = CLIENT.c.last_contact_on
+    latest_before = (
+        select(func.date(func.max(INTERACTION.c.at)))
+        .where(
+            INTERACTION.c.client_id == CLIENT.c.id,
+            INTERACTION.c.kind != NOT_A_NOTE,
+            INTERACTION.c.at < datetime.combine(day + timedelta(days=1), time.min),
+        )
+        .scalar_subquery()
+    )
+    return case((stored.is_(None), None), (stored <= day, stored), else_=latest_before)
+
+
+def not_archived() -> ColumnElement[bool]:
+    """SQL: the client is not archived, hinted as true for nearly every row so that SQLite
+    scans the table rather than walking the archived index row by row."""
+    return likely(CLIENT.c.archived.is_(False))
+
+
+def active_on(day: date) -> ColumnElement[bool]:
+    """SQL: the client is active on `day` (became a client, not yet ended)."""
+    until = CLIENT.c.client_until
+    return and_(CLIENT.c.client_since <= day, or_(until.is_(None), until > day))

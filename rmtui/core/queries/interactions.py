@@ -1,0 +1,201 @@
+"""Interactions: logging a contact (with its next follow-up), a client's timeline, the log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, or_, select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS, Client, FollowUp, Interaction
+from rmtui.core.queries.common import (
+    apply_values,
+    check_choice,
+    columns_for,
+    contains_text,
+    fetch,
+    page_limit,
+    table_of,
+)
+
+INTERACTION = table_of(Interaction)
+CLIENT = table_of(Client)
+
+
+@dataclass(frozen=True)
+class InteractionRow:
+    """One line of the interaction log or of a client's timeline."""
+
+    id: int
+    client_id: int
+    client_name: str
+    at: datetime
+    kind: str
+    direction: str
+    subject: str
+    notes: str | None
+    duration_min: int | None
+
+
+def log_interaction(
+    *,
+    session: Session,
+    client_id: int,
+    at: datetime,
+    kind: str,
+    direction: str,
+    subject: str,
+    notes: str | None = None,
+    duration_min: int | None = None,
+    follow_up_title: str | None = None,
+    follow_up_due: date | None = None,
+) -> Interaction:
+    """Log a call, meeting or note; with `follow_up_due`, also schedule the next follow-up.
+
+    The follow-up (titled `follow_up_title`, or after the subject) is linked to the
+    interaction and written in the same transaction.
+    """
+    fetch(session, Client, client_id)
+    check_choice(kind, INTERACTION_KINDS, label="The kind of interaction")
+    check_choice(direction, DIRECTIONS, label="The direction")
+    interaction = Interaction(
+        client_id=client_id,
+        at=at,
+        kind=kind,
+        direction=direction,
+        subject=subject,
+        notes=notes,
+        duration_min=duration_min,
+    )
+    session.add(interaction)
+    session.flush()
+    if follow_up_due is not None:
+        title = follow_up_title or f"Follow up: {subject}"
+        session.add(
+            FollowUp(
+                client_id=client_id,
+                title=title,
+                due_on=follow_up_due,
+                interaction_id=interaction.id,
+            )
+        )
+        session.flush()
+    _refresh_last_contact(session, client_id)
+    return interaction
+
+
+def update_interaction(
+    *, session: Session, interaction_id: int, values: Mapping[str, Any]
+) -> Interaction:
+    """Change an interaction's columns (its client's last contact follows)."""
+    interaction = fetch(session, Interaction, interaction_id)
+    if "kind" in values:
+        check_choice(values["kind"], INTERACTION_KINDS, label="The kind of interaction")
+    if "direction" in values:
+        check_choice(values["direction"], DIRECTIONS, label="The direction")
+    old_client_id = interaction.client_id
+    apply_values(interaction, values)
+    session.flush()
+    for client_id in {old_client_id, interaction.client_id}:
+        _refresh_last_contact(session, client_id)
+    return interaction
+
+
+def delete_interaction(*, session: Session, interaction_id: int) -> None:
+    """Delete an interaction (follow-ups that came from it stay, unlinked)."""
+    interaction = fetch(session, Interaction, interaction_id)
+    client_id = interaction.client_id
+    session.delete(interaction)
+    session.flush()
+    for follow_up in session.identity_map.values():
+        if isinstance(follow_up, FollowUp) and follow_up.interaction_id == interaction_id:
+            session.expire(follow_up, ["interaction_id"])
+    _refresh_last_contact(session, client_id)
+
+
+def _refresh_last_contact(session: Session, client_id: int) -> None:
+    """Let the client, when loaded, re-read the last contact the database triggers keep."""
+    client = session.identity_map.get(identity_key(Client, client_id))
+    if client is not None:
+        session.expire(client, ["last_contact_on"])
+
+
+def client_timeline(
+    *,
+    session: Session,
+    client_id: int,
+    limit: int = 50,
+    before: tuple[datetime, int] | None = None,
+) -> list[InteractionRow]:
+    """A client's interactions, newest first, the page after `before` = (at, id) of the last
+    row shown."""
+    return list_interactions(session=session, client_id=client_id, limit=limit, before=before)
+
+
+def list_interactions(
+    *,
+    session: Session,
+    client_id: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    limit: int = 50,
+    before: tuple[datetime, int] | None = None,
+) -> list[InteractionRow]:
+    """One page of the interaction log, newest first, filtered; `before` = (at, id) of the
+    previous page's last row. `text` is looked for in subject and notes."""
+    conditions = interaction_filters(
+        client_id=client_id, kind=kind, date_from=date_from, date_to=date_to, text=text
+    )
+    at, interaction_id = INTERACTION.c.at, INTERACTION.c.id
+    if before is not None:
+        conditions += [at <= before[0], tuple_(at, interaction_id) < tuple(before)]
+    query = (
+        _row_query()
+        .where(*conditions)
+        .order_by(at.desc(), interaction_id.desc())
+        .limit(page_limit(limit))
+    )
+    return [InteractionRow(*row) for row in session.execute(query)]
+
+
+def interaction_filters(
+    *,
+    client_id: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+) -> list[ColumnElement[bool]]:
+    """SQL conditions for the interaction log's filters (dates inclusive)."""
+    conditions: list[ColumnElement[bool]] = []
+    if client_id is not None:
+        conditions.append(INTERACTION.c.client_id == client_id)
+    if kind:
+        conditions.append(INTERACTION.c.kind == kind)
+    if date_from is not None:
+        conditions.append(INTERACTION.c.at >= datetime.combine(date_from, time.min))
+    if date_to is not None:
+        conditions.append(INTERACTION.c.at < start_of_day_after(date_to))
+    for word in (text or "").split():
+        conditions.append(
+            or_(
+                contains_text(INTERACTION.c.subject, word), contains_text(INTERACTION.c.notes, word)
+            )
+        )
+    return conditions
+
+
+def start_of_day_after(day: date) -> datetime:
+    """Midnight at the end of `day`: `at < start_of_day_after(day)` means on or before it."""
+    return datetime.combine(day + timedelta(days=1), time.min)
+
+
+def _row_query() -> Select[Any]:
+    columns = columns_for(InteractionRow, INTERACTION, client_name=CLIENT.c.name)
+    return select(*columns).join_from(INTERACTION, CLIENT, CLIENT.c.id == INTERACTION.c.client_id)

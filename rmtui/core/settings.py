@@ -1,0 +1,53 @@
+"""The user's settings, read from config.toml in rmtui's configuration folder."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rmtui.core import paths
+from rmtui.core.errors import BookError
+
+DEFAULT_BACKUP_KEEP = 7
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user may configure; every field has a sensible default."""
+
+    daily_backup: bool = True
+    backup_keep: int = DEFAULT_BACKUP_KEEP
+
+
+def settings_path() -> Path:
+    """The configuration file: config.toml in the user's rmtui configuration folder."""
+    return paths.config_dir() / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The settings in `path` (default `settings_path()`); defaults when there is no file."""
+    path = path or settings_path()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return Settings()
+    except tomllib.TOMLDecodeError as error:
+        raise BookError(f"{path} is not valid TOML ({error}); correct or remove it.") from None
+    except OSError as error:
+        raise BookError(f"{path} cannot be read ({error.strerror}).") from None
+    return _settings_from(data.get("backups", {}), path)
+
+
+def _settings_from(backups: Any, path: Path) -> Settings:
+    if not isinstance(backups, dict):
+        raise BookError(f"{path}: [backups] must be a table, like `[backups]` then `keep = 7`.")
+    keep = backups.get("keep", DEFAULT_BACKUP_KEEP)
+    daily = backups.get("daily", True)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise BookError(f"{path}: backups.keep must be a whole number of at least 1.")
+    if not isinstance(daily, bool):
+        raise BookError(f"{path}: backups.daily must be true or false.")
+    return Settings(daily_backup=daily, backup_keep=keep)

@@ -1,0 +1,84 @@
+"""Typed access, from any widget, to the book and the day the app works with.
+
+Screens and widgets see the app through `BookApp`, what they need of it, so that they never
+import the app module that imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from textual.dom import DOMNode
+
+from rmtui.core.db import session_scope
+from rmtui.core.storage import connect_plain
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from rmtui.core.agenda import EarlyAgenda
+
+
+class BookApp(Protocol):
+    """What screens and widgets use of the running app."""
+
+    book_path: Path | None
+    early_agenda: EarlyAgenda | None
+
+    @property
+    def engine(self) -> Engine:
+        """The book's engine, made on first use."""
+        ...
+
+    @property
+    def has_engine(self) -> bool:
+        """Whether the engine has been made."""
+        ...
+
+    @property
+    def today(self) -> date:
+        """The day the app works with."""
+        ...
+
+    def first_screen_shown(self) -> None:
+        """Load what the other screens need, once the first one shows."""
+        ...
+
+    def switch_mode(self, mode: str) -> Any:
+        """Show the screen of `mode`."""
+        ...
+
+
+def rm_app(node: DOMNode) -> BookApp:
+    """The running rmtui app."""
+    return cast("BookApp", node.app)
+
+
+def book_day(node: DOMNode) -> date:
+    """The day the app works with (today, or the frozen day of a test or demo)."""
+    return rm_app(node).today
+
+
+@contextmanager
+def book_session(node: DOMNode) -> Iterator[Session]:
+    """A short-lived session on the app's book: one transaction, audited."""
+    with session_scope(rm_app(node).engine) as session:
+        yield session
+
+
+@contextmanager
+def book_connection(node: DOMNode) -> Iterator[Any]:
+    """A DB-API connection on the app's book for reading: the engine's once it is made,
+    otherwise a standard-library sqlite3 one, so nothing waits for SQLAlchemy to load."""
+    app = rm_app(node)
+    if app.has_engine or app.book_path is None:
+        with closing(app.engine.raw_connection()) as connection:
+            yield connection
+        return
+    with closing(connect_plain(app.book_path)) as connection:
+        yield connection

@@ -1,0 +1,188 @@
+"""What client detail reads and says of one client: the dossier read in one session, the
+heading and check-in line, the profile, and the rows of follow-ups and the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+
+from rmtui.core.models import Client, FollowUp
+from rmtui.core.queries.clients import DueState, client_due_state, get_client
+from rmtui.core.queries.follow_ups import open_follow_ups
+from rmtui.core.queries.interactions import InteractionRow, client_timeline
+from rmtui.screens.client.panels import ClientPanels, read_panels
+from rmtui.widgets.virtual_table import TableColumn, TableRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+TIMELINE_PAGE = 100
+DATE_FORMAT = "%d %b %Y"
+FOLLOW_UP_COLUMNS = (
+    TableColumn("due_on", "Due", 11),
+    TableColumn("title", "What to do"),
+    TableColumn("priority", "Priority", 8),
+)
+TIMELINE_COLUMNS = (
+    TableColumn("at", "When", 17),
+    TableColumn("kind", "Kind", 7),
+    TableColumn("direction", "Dir", 3),
+    TableColumn("subject", "Subject"),
+    TableColumn("duration", "Min", 4, align="right"),
+)
+
+
+@dataclass(frozen=True)
+class ClientDossier:
+    """Everything the detail screen shows of one client on one day."""
+
+    client: Client
+    due: DueState
+    referred_by: str | None
+    follow_ups: list[FollowUp]
+    timeline: list[InteractionRow]
+    more_timeline: bool
+    panels: ClientPanels
+
+
+def read_dossier(*, session: Session, client_id: int, day: date) -> ClientDossier | None:
+    """Read what the detail screen shows of the client, or None when it is gone."""
+    client = get_client(session=session, client_id=client_id)
+    if client is None:
+        return None
+    referrer = None
+    if client.referred_by_id is not None:
+        referrer = get_client(session=session, client_id=client.referred_by_id)
+    timeline = client_timeline(session=session, client_id=client_id, limit=TIMELINE_PAGE + 1)
+    return ClientDossier(
+        client=client,
+        due=client_due_state(client, day=day),
+        referred_by=referrer.name if referrer else None,
+        follow_ups=open_follow_ups(session=session, client_id=client_id),
+        timeline=timeline[:TIMELINE_PAGE],
+        more_timeline=len(timeline) > TIMELINE_PAGE,
+        panels=read_panels(session=session, client_id=client_id, day=day),
+    )
+
+
+def heading_text(client: Client) -> Text:
+    """The client's name with kind, status and tier."""
+    heading = Text(client.name, style="bold")
+    heading.append(f"   {client.kind} · {client.status} · tier {client.tier}", style="dim")
+    if client.archived:
+        heading.append("   ARCHIVED", style="bold red")
+    return heading
+
+
+def due_text(client: Client, due: DueState, day: date) -> Text:
+    """Cadence, last contact and the check-in state in one line."""
+    line = Text()
+    if client.archived:
+        line.append("Archived: no check-ins.", style="dim")
+    elif due.due_on is None:
+        reason = "a former client" if client.status == "former" else f"a {client.status}"
+        line.append(f"No check-ins due: {client.name} is {reason}.", style="dim")
+    elif due.overdue and due.days_overdue == 0:
+        line.append("Due for a check-in today", style="bold red")
+    elif due.overdue:
+        line.append(f"Due for a check-in since {_days(due.days_overdue)}", style="bold red")
+        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="red")
+    else:
+        line.append(f"Next check-in in {_days((due.due_on - day).days)}", style="bold green")
+        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
+    line.append(f"  ·  every {_days(client.checkin_every_days)}", style="dim")
+    line.append("  ·  ")
+    line.append_text(last_contact_text(due.last_contact_on, day))
+    return line
+
+
+def last_contact_text(last_contact_on: date | None, day: date) -> Text:
+    """When the client was last contacted, and how long ago."""
+    if last_contact_on is None:
+        return Text("never contacted", style="yellow")
+    ago = (day - last_contact_on).days
+    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{_days(ago)} ago"
+    return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def profile_table(dossier: ClientDossier, day: date) -> Table:
+    """The profile as label / value lines, with the notes below."""
+    client = dossier.client
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(overflow="fold")
+    place = ", ".join(part for part in (client.city, client.country) if part)
+    birthday = None
+    if client.birthday:
+        age = (
+            day.year
+            - client.birthday.year
+            - ((day.month, day.day) < (client.birthday.month, client.birthday.day))
+        )
+        birthday = f"{client.birthday:{DATE_FORMAT}} ({age})"
+    rows = (
+        ("Kind", client.kind),
+        ("Status", client.status),
+        ("Tier", client.tier),
+        ("Company", client.company),
+        ("E-mail", client.email),
+        ("Phone", client.phone),
+        ("City", place),
+        ("Birthday", birthday),
+        ("Channel", client.preferred_channel),
+        ("Source", client.source),
+        ("Referred by", dossier.referred_by),
+        ("Tags", ", ".join(client.tags or [])),
+        ("Risk profile", client.risk_profile),
+        ("Client since", _date(client.client_since)),
+        ("Client until", _date(client.client_until)),
+        ("Added", _date(client.created_on)),
+    )
+    for label, value in rows:
+        if label == "Client until" and not value:
+            continue
+        table.add_row(label, value or Text("—", style="dim"))
+    table.add_row("", "")
+    table.add_row("Notes", client.notes or Text("—", style="dim"))
+    return table
+
+
+def _date(day: date | None) -> str | None:
+    return f"{day:{DATE_FORMAT}}" if day else None
+
+
+def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
+    """The cells of an open follow-up: due date (coloured when late or today), title, priority."""
+    due = follow_up.due_on
+    style = "bold red" if due < day else "bold yellow" if due == day else ""
+    priority = Text(
+        follow_up.priority, style="bold yellow" if follow_up.priority == "high" else "dim"
+    )
+    return (Text(f"{due:{DATE_FORMAT}}", style=style), follow_up.title, priority)
+
+
+def timeline_row(row: InteractionRow) -> TableRow:
+    """One interaction of the timeline: when, kind, direction, subject (with notes), minutes."""
+    subject = Text(row.subject)
+    if row.notes:
+        subject.append(f" — {' '.join(row.notes.split())}", style="dim")
+    kind_style = "dim" if row.kind == "note" else ""
+    minutes = str(row.duration_min) if row.duration_min is not None else ""
+    return TableRow(
+        row.id,
+        (
+            f"{row.at:%Y-%m-%d %H:%M}",
+            Text(row.kind, style=kind_style),
+            row.direction,
+            subject,
+            minutes,
+        ),
+    )

@@ -1,0 +1,557 @@
+"""The client detail's panels: opportunities, holdings and revenue, goals, surveys, cases.
+
+`read_panels` reads everything they show in one session (the detail screen's worker);
+`compose_panels` lays them out as tabs `#panel-<key>`; each `PanelTable` turns what was read
+into the rows of one of their tables, keyed by the id of the record a row shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static, TabbedContent, TabPane
+
+from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, goal_status, status_label
+from rmtui.core.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
+from rmtui.core.money import money_display
+from rmtui.core.periods import Period, period_containing, trend_periods
+from rmtui.core.queries.cases import client_cases, open_cases
+from rmtui.core.queries.client_records import client_revenue_entries
+from rmtui.core.queries.common import table_of
+from rmtui.core.queries.financials import (
+    AccountValue,
+    PeriodRevenue,
+    client_goals,
+    client_revenue,
+    latest_holdings,
+)
+from rmtui.core.queries.holding_trend import (
+    TREND_MONTHS,
+    ValuePoint,
+    account_trends,
+    change_percent,
+    combined_trend,
+    trend_days,
+    value_months_ago,
+)
+from rmtui.core.queries.opportunities import CLOSED_STAGES, client_opportunities
+from rmtui.core.queries.surveys import client_surveys
+from rmtui.core.review import sparkline
+from rmtui.widgets.value_trend import ValueTrend
+from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
+
+DATE_FORMAT = "%d %b %Y"
+REVENUE_QUARTERS = 4
+RECENT_REVENUE = 50
+RECENT_SURVEYS = 50
+RESOLVED_CASES = 30
+PROGRESS_CELLS = 10
+PARTIAL_BLOCKS = " ▏▎▍▌▋▊▉"  # a cell filled by 0 to 7 eighths
+HOLDING = table_of(Holding)
+STAGE_STYLES = {"won": "bold green", "lost": "red"}
+STATUS_STYLES = {"on track": "bold green", "reached": "bold green", "off track": "bold red"}
+
+# key → tab label; each panel is the TabPane `#panel-<key>`.
+PANELS: dict[str, str] = {
+    "opportunities": "Opportunities",
+    "holdings": "Holdings",
+    "goals": "Goals",
+    "surveys": "Surveys",
+    "cases": "Cases",
+}
+
+
+@dataclass(frozen=True)
+class AccountLine:
+    """One account: its latest snapshot (the record a row edits) and its monthly values."""
+
+    holding_id: int
+    account: str
+    as_of: date
+    value: Decimal
+    trend: tuple[ValuePoint, ...]
+
+    @property
+    def year_ago(self) -> Decimal | None:
+        """The account's value TREND_MONTHS months ago (None when it was not held yet)."""
+        return value_months_ago(self.trend, TREND_MONTHS)
+
+
+@dataclass(frozen=True)
+class ClientPanels:
+    """What the panels of one client show on one day."""
+
+    day: date
+    opportunities: list[Opportunity]
+    accounts: list[AccountLine]
+    aum_trend: list[ValuePoint]
+    revenue: list[PeriodRevenue]  # the last REVENUE_QUARTERS quarters, then the year to date
+    revenue_entries: list[Revenue]
+    goals: list[tuple[FinancialGoal, GoalStatus]]
+    surveys: list[Survey]
+    cases: list[Case]  # open ones by deadline, then resolved ones, latest first
+
+    @property
+    def aum(self) -> Decimal:
+        """The client's assets today: the sum of each account's latest value."""
+        return sum((line.value for line in self.accounts), Decimal("0.00"))
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def read_panels(*, session: Session, client_id: int, day: date) -> ClientPanels:
+    """Read every panel of the client on `day`."""
+    trends = account_trends(session=session, client_id=client_id, day=day)
+    aum_trend = combined_trend(trends, trend_days(day))
+    return ClientPanels(
+        day=day,
+        opportunities=client_opportunities(session=session, client_id=client_id),
+        accounts=_accounts(session, client_id, day, trends),
+        aum_trend=aum_trend,
+        revenue=client_revenue(session=session, client_id=client_id, periods=revenue_periods(day)),
+        revenue_entries=client_revenue_entries(
+            session=session, client_id=client_id, limit=RECENT_REVENUE
+        ),
+        goals=[
+            (goal, goal_status(goal, day=day, trend=aum_trend))
+            for goal in client_goals(session=session, client_id=client_id)
+        ],
+        surveys=client_surveys(session=session, client_id=client_id, limit=RECENT_SURVEYS),
+        cases=_cases(session, client_id),
+    )
+
+
+def revenue_periods(day: date) -> list[Period]:
+    """The last REVENUE_QUARTERS quarters up to the one holding `day`, then its year to date."""
+    quarters = trend_periods(period_containing(day, "quarter"), "quarter", REVENUE_QUARTERS)
+    return [*quarters, Period(date(day.year, 1, 1), day)]
+
+
+def _accounts(
+    session: Session, client_id: int, day: date, trends: dict[str, list[ValuePoint]]
+) -> list[AccountLine]:
+    holdings = latest_holdings(session=session, client_id=client_id, day=day)
+    return [
+        AccountLine(
+            _snapshot_id(session, client_id, holding),
+            holding.account,
+            holding.as_of,
+            holding.value,
+            tuple(trends.get(holding.account, ())),
+        )
+        for holding in holdings
+    ]
+
+
+def _snapshot_id(session: Session, client_id: int, holding: AccountValue) -> int:
+    """The id of the snapshot behind an account's latest value (the last one entered that day)."""
+    query = select(func.max(HOLDING.c.id)).where(
+        HOLDING.c.client_id == client_id,
+        HOLDING.c.account == holding.account,
+        HOLDING.c.as_of == holding.as_of,
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def _cases(session: Session, client_id: int) -> list[Case]:
+    """Open cases by deadline, then up to RESOLVED_CASES resolved ones, latest opened first."""
+    still_open = open_cases(session=session, client_id=client_id)
+    latest = client_cases(
+        session=session, client_id=client_id, limit=len(still_open) + RESOLVED_CASES
+    )
+    return still_open + [case for case in latest if case.resolved_on is not None]
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+
+def compose_panels() -> ComposeResult:
+    """The tabs of the panels with their tables, trend and summary lines."""
+    with TabbedContent(id="panels"):
+        with TabPane(PANELS["opportunities"], id="panel-opportunities"):
+            yield DEALS.table()
+            yield Static(DEALS_HINT, id="deals-hint", classes="panel-hint")
+        with TabPane(PANELS["holdings"], id="panel-holdings"):
+            with Horizontal(id="holdings-top", classes="panel-row"):
+                with Vertical(id="accounts-box"):
+                    yield ACCOUNTS.table()
+                    yield Static("", id="aum-line")
+                yield ValueTrend("AUM", id="aum-trend")
+            with Horizontal(id="holdings-bottom", classes="panel-row"):
+                yield Static("", id="revenue-periods")
+                yield REVENUE.table()
+        with TabPane(PANELS["goals"], id="panel-goals"):
+            yield GOALS.table()
+            yield Static("", id="goal-detail", classes="panel-hint")
+        with TabPane(PANELS["surveys"], id="panel-surveys"):
+            yield SURVEYS.table()
+        with TabPane(PANELS["cases"], id="panel-cases"):
+            yield CASES.table()
+            yield Static(CASES_HINT, id="cases-hint", classes="panel-hint")
+
+
+# -- the tables --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PanelTable:
+    """A table of one panel: which records it lists (`kind`) and how."""
+
+    id: str
+    panel: str
+    kind: str  # deal, holding, revenue, goal, survey or case
+    columns: tuple[TableColumn, ...]
+    empty_text: str
+    rows: Callable[[ClientPanels], list[TableRow]]
+
+    def table(self) -> VirtualTable:
+        """A new, empty table widget for this table."""
+        return VirtualTable(self.columns, empty_text=self.empty_text, id=self.id)
+
+
+def deal_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per deal: stage, title and product, value, opened, and how it stands."""
+    return [TableRow(deal.id or 0, deal_cells(deal, panels.day)) for deal in panels.opportunities]
+
+
+def deal_cells(deal: Opportunity, day: date) -> tuple[Text | str, ...]:
+    """The cells of one deal; closed deals are dimmed."""
+    closed = deal.stage in CLOSED_STAGES
+    style = "dim" if closed else ""
+    title = Text(deal.title, style=style)
+    if deal.product:
+        title.append(f" — {deal.product}", style="dim")
+    return (
+        Text(deal.stage, style=STAGE_STYLES.get(deal.stage, "bold")),
+        title,
+        Text(money_display(deal.value), style=style),
+        Text(f"{deal.opened_on:{DATE_FORMAT}}", style="dim"),
+        deal_state(deal, day),
+    )
+
+
+def deal_state(deal: Opportunity, day: date) -> Text:
+    """How long an open deal has been open, or when (and why) a closed one closed."""
+    if deal.closed_on is None:
+        days = (day - deal.opened_on).days
+        return Text(f"open {_days(days)}", style="dim")
+    text = Text(f"{deal.stage} {deal.closed_on:{DATE_FORMAT}}", style="dim")
+    if deal.lost_reason:
+        text.append(f": {deal.lost_reason}", style="dim")
+    return text
+
+
+def account_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per account: latest value, as of, change over the year and monthly bars."""
+    return [TableRow(line.holding_id, account_cells(line)) for line in panels.accounts]
+
+
+def account_cells(line: AccountLine) -> tuple[Text | str, ...]:
+    """The cells of one account."""
+    return (
+        line.account,
+        money_display(line.value),
+        Text(f"{line.as_of:{DATE_FORMAT}}", style="dim"),
+        change_text(line.year_ago, line.value, percent_only=True),
+        Text(sparkline([point.value for point in line.trend]), style="cyan"),
+    )
+
+
+def change_text(before: Decimal | None, now: Decimal, *, percent_only: bool = False) -> Text:
+    """The change from `before` to `now`, green up and red down ("new" when there was none)."""
+    if before is None:
+        return Text("new", style="dim")
+    change = now - before
+    if not change:
+        return Text("no change" if not percent_only else "±0.0%", style="dim")
+    style = "green" if change > 0 else "red"
+    sign = "+" if change > 0 else "−"
+    percent = change_percent(before, now)
+    percent_text = f"{sign}{abs(percent):.1f}%" if percent is not None else ""
+    if percent_only:
+        return Text(percent_text or f"{sign}{money_display(abs(change))}", style=style)
+    shown = f"{sign}{money_display(abs(change))}"
+    return Text(f"{shown} ({percent_text})" if percent_text else shown, style=style)
+
+
+def aum_text(panels: ClientPanels) -> Text:
+    """The assets today and their change over the last TREND_MONTHS months."""
+    if not panels.accounts:
+        return Text("")
+    text = Text("AUM ", style="bold")
+    text.append(money_display(panels.aum), style="bold")
+    year_ago = value_months_ago(panels.aum_trend, TREND_MONTHS)
+    if year_ago is None:
+        text.append(f"  ·  nothing held {TREND_MONTHS} months ago", style="dim")
+        return text
+    text.append("  ·  ")
+    text.append_text(change_text(year_ago, panels.aum))
+    text.append(f" over {TREND_MONTHS} months", style="dim")
+    return text
+
+
+def revenue_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per revenue entry: day, kind, amount, description."""
+    return [
+        TableRow(
+            entry.id or 0,
+            (
+                f"{entry.on:{DATE_FORMAT}}",
+                Text(entry.kind, style="dim"),
+                Text(money_display(entry.amount), style="red" if entry.amount < 0 else ""),
+                entry.description or "",
+            ),
+        )
+        for entry in panels.revenue_entries
+    ]
+
+
+def revenue_table(panels: ClientPanels) -> Table:
+    """Revenue per quarter and in the year to date."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_row(Text("Revenue", style="bold"), "")
+    for number, period in enumerate(panels.revenue):
+        year_to_date = number == len(panels.revenue) - 1
+        label = f"{period.period.start.year} to date" if year_to_date else period.period.label
+        style = "bold" if year_to_date else ""
+        amount = Text(money_display(period.amount), style="dim" if not period.amount else style)
+        table.add_row(Text(label, style=style), amount)
+    return table
+
+
+def goal_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per goal: target, reached, progress bar, date, status, needed per month."""
+    return [TableRow(goal.id or 0, goal_cells(goal, status)) for goal, status in panels.goals]
+
+
+def goal_cells(goal: FinancialGoal, status: GoalStatus) -> tuple[Text | str, ...]:
+    """The cells of one goal."""
+    when = f"{goal.target_date:{DATE_FORMAT}}" if goal.target_date else "—"
+    return (
+        goal.title,
+        money_display(goal.target_amount),
+        money_display(goal.current_amount),
+        progress_bar(status.progress_pct),
+        Text(when, style="" if goal.target_date else "dim"),
+        goal_status_text(status),
+        Text(
+            money_display(status.needed_per_month),
+            style="dim" if not status.needed_per_month else "",
+        ),
+    )
+
+
+def progress_bar(percent: float | None) -> Text:
+    """A bar of PROGRESS_CELLS cells filled to `percent`, and the percentage."""
+    if percent is None:
+        return Text("—", style="dim")
+    eighths = round(min(max(percent, 0.0), 100.0) / 100 * PROGRESS_CELLS * 8)
+    full, part = divmod(eighths, 8)
+    done = "█" * full + (PARTIAL_BLOCKS[part] if part else "")
+    bar = Text(done, style="green" if percent >= 100 else "cyan")
+    bar.append("░" * (PROGRESS_CELLS - len(done)), style="dim")
+    bar.append(f" {percent:3.0f}%")
+    return bar
+
+
+def goal_status_text(status: GoalStatus) -> Text:
+    """The goal's status: on track green, off track red, unknown dim."""
+    label = status_label(status)
+    return Text(label, style=STATUS_STYLES.get(label, "dim"))
+
+
+def goal_detail(goal: FinancialGoal, status: GoalStatus, day: date) -> Text:
+    """The line under the goals about the highlighted goal: where the trend takes it."""
+    text = Text(f"{goal.title}: ", style="bold")
+    if status.on_track is None:
+        why = (
+            "no target date, so no projection"
+            if goal.target_date is None
+            else f"under {TREND_MIN_MONTHS} months of holdings, too little history to project"
+        )
+        text.append(why, style="dim")
+    elif status.progress_pct is not None and status.progress_pct >= 100:
+        text.append("reached.", style="green")
+    elif goal.target_date is not None and goal.target_date <= day:
+        text.append(f"its date passed on {goal.target_date:{DATE_FORMAT}}, not reached.")
+    else:
+        text.append(f"projected {money_display(status.projected_amount)}")
+        text.append(f" by {goal.target_date:{DATE_FORMAT}}" if goal.target_date else "")
+        if status.growth_pct_per_month is not None:
+            text.append(f" at {status.growth_pct_per_month:+.2f}% a month", style="dim")
+    if status.needed_per_month and status.months_left:
+        text.append(
+            f"  ·  {money_display(status.needed_per_month)} a month needed"
+            f" over {status.months_left} months"
+        )
+    return text
+
+
+def survey_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per survey answer: day, CSAT, NPS and comment."""
+    return [
+        TableRow(
+            survey.id or 0,
+            (
+                f"{survey.on:{DATE_FORMAT}}",
+                score_text(survey.csat, 5, good=4, poor=2),
+                score_text(survey.nps, 10, good=9, poor=6),
+                " ".join((survey.comment or "").split()),
+            ),
+        )
+        for survey in panels.surveys
+    ]
+
+
+def score_text(score: int | None, top: int, *, good: int, poor: int) -> Text:
+    """A score out of `top`: green from `good` up, red at `poor` or below."""
+    if score is None:
+        return Text("—", style="dim")
+    style = "green" if score >= good else "red" if score <= poor else "yellow"
+    return Text(f"{score}/{top}", style=style)
+
+
+def case_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per case: deadline, how it stands, kind, subject, resolution."""
+    return [TableRow(case.id or 0, case_cells(case, panels.day)) for case in panels.cases]
+
+
+def case_cells(case: Case, day: date) -> tuple[Text | str, ...]:
+    """The cells of one case; resolved ones are dimmed."""
+    resolved = case.resolved_on is not None
+    style = "dim" if resolved else ""
+    return (
+        Text(f"{case.due_on:{DATE_FORMAT}}", style=style or "bold"),
+        case_state(case, day),
+        Text(case.kind, style="bold red" if case.kind == "complaint" and not resolved else style),
+        Text(case.subject, style=style),
+        Text(" ".join((case.resolution or "").split()), style="dim"),
+    )
+
+
+def case_state(case: Case, day: date) -> Text:
+    """Days left to an open case's deadline (red once overdue), or when it was resolved."""
+    if case.resolved_on is not None:
+        late = case.resolved_on > case.due_on
+        return Text(f"resolved {case.resolved_on:{DATE_FORMAT}}", style="red" if late else "dim")
+    left = (case.due_on - day).days
+    if left < 0:
+        return Text(f"{_days(-left)} overdue", style="bold red")
+    if left == 0:
+        return Text("due today", style="bold yellow")
+    return Text(f"{_days(left)} left", style="yellow" if left <= 2 else "")
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+DEALS = PanelTable(
+    "deals",
+    "opportunities",
+    "deal",
+    (
+        TableColumn("stage", "Stage", 11),
+        TableColumn("title", "Deal"),
+        TableColumn("value", "Value", 12, align="right"),
+        TableColumn("opened_on", "Opened", 11),
+        TableColumn("state", "Open / closed", 34),
+    ),
+    "No deals yet — press a to add one.",
+    deal_rows,
+)
+ACCOUNTS = PanelTable(
+    "accounts",
+    "holdings",
+    "holding",
+    (
+        TableColumn("account", "Account"),
+        TableColumn("value", "Value", 12, align="right"),
+        TableColumn("as_of", "As of", 11),
+        TableColumn("change", "12 mo", 7, align="right"),
+        TableColumn("trend", "Trend", 13),
+    ),
+    "No holdings recorded yet — press a to record an account's value.",
+    account_rows,
+)
+REVENUE = PanelTable(
+    "revenue",
+    "holdings",
+    "revenue",
+    (
+        TableColumn("on", "Earned", 11),
+        TableColumn("kind", "Kind", 10),
+        TableColumn("amount", "Amount", 11, align="right"),
+        TableColumn("description", "Description"),
+    ),
+    "No revenue recorded yet.",
+    revenue_rows,
+)
+GOALS = PanelTable(
+    "goals",
+    "goals",
+    "goal",
+    (
+        TableColumn("title", "Goal"),
+        TableColumn("target", "Target", 12, align="right"),
+        TableColumn("current", "Reached", 12, align="right"),
+        TableColumn("progress", "Progress", 16),
+        TableColumn("target_date", "By", 11),
+        TableColumn("status", "Status", 18),
+        TableColumn("needed", "Per month", 11, align="right"),
+    ),
+    "No financial goals yet — press a to add one.",
+    goal_rows,
+)
+SURVEYS = PanelTable(
+    "surveys",
+    "surveys",
+    "survey",
+    (
+        TableColumn("on", "Answered", 11),
+        TableColumn("csat", "CSAT", 5),
+        TableColumn("nps", "NPS", 5),
+        TableColumn("comment", "Comment"),
+    ),
+    "No surveys answered yet — press a to record one.",
+    survey_rows,
+)
+CASES = PanelTable(
+    "cases",
+    "cases",
+    "case",
+    (
+        TableColumn("due_on", "Deadline", 11),
+        TableColumn("state", "Status", 20),
+        TableColumn("kind", "Kind", 9),
+        TableColumn("subject", "Subject"),
+        TableColumn("resolution", "Resolution"),
+    ),
+    "No requests or complaints — press c to open one.",
+    case_rows,
+)
+PANEL_TABLES: dict[str, PanelTable] = {
+    table.id: table for table in (DEALS, ACCOUNTS, REVENUE, GOALS, SURVEYS, CASES)
+}
+# The table `a`, `e` and `x` act on in each panel when none of its tables has the focus.
+MAIN_TABLES: dict[str, PanelTable] = {
+    "opportunities": DEALS,
+    "holdings": ACCOUNTS,
+    "goals": GOALS,
+    "surveys": SURVEYS,
+    "cases": CASES,
+}
+DEALS_HINT = "a add · enter edit · > moves a deal on · < back · x marks it lost"
+CASES_HINT = "c or a opens a case · enter edits · d resolves · open cases show on Today by deadline"

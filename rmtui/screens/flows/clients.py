@@ -1,0 +1,402 @@
+"""Client actions the screens share: open a client, log a contact, plan and move follow-ups,
+add, edit and archive clients.
+
+Each action opens its form or prompt on top of `screen`, saves what comes back in one
+transaction and then calls the `on_saved` callback so the screen can refresh in place. A save
+that fails shows one sentence and, for a form, opens the form again with what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rmtui.core.db import session_scope
+from rmtui.core.errors import error_sentence, expected_errors
+from rmtui.screens.book_access import rm_app
+from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.forms.activity import DatePrompt, FollowUpForm, LogForm
+from rmtui.screens.forms.client import ClientForm
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+    from textual.screen import Screen
+
+Result = TypeVar("Result")
+Values = dict[str, Any]
+Saved = Callable[[], object]
+PROFILE_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "status",
+    "tier",
+    "email",
+    "phone",
+    "company",
+    "city",
+    "country",
+    "birthday",
+    "preferred_channel",
+    "checkin_every_days",
+    "tags",
+    "source",
+    "risk_profile",
+    "notes",
+)
+
+
+def engine_of(screen: Screen[Any]) -> Engine:
+    """The engine of the book the screen shows."""
+    return rm_app(screen).engine
+
+
+def saved(screen: Screen[Any], work: Callable[[Session], Result]) -> Result | None:
+    """Run `work` in one transaction; on failure show why and return None."""
+
+    try:
+        with session_scope(engine_of(screen)) as session:
+            return work(session)
+    except expected_errors() as error:
+        screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
+        return None
+
+
+def as_typed(values: Values) -> Values:
+    """Values as a form shows them again: dates and times as text, tags joined."""
+    typed: Values = {}
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value)
+        typed[name] = value
+    return typed
+
+
+# -- opening a client --------------------------------------------------------------------------
+
+
+def open_client(screen: Screen[Any], client_id: int) -> None:
+    """Show the client's detail screen on top of the current one."""
+    from rmtui.screens.client.detail import ClientDetailScreen
+
+    screen.app.push_screen(ClientDetailScreen(client_id))
+
+
+def client_name_and_channel(screen: Screen[Any], client_id: int) -> tuple[str, str] | None:
+    """The client's name and preferred channel, or None (with a message) when it is gone."""
+    from rmtui.core.queries.clients import get_client
+
+    def read(session: Session) -> tuple[str, str] | None:
+        client = get_client(session=session, client_id=client_id)
+        return (client.name, client.preferred_channel) if client else None
+
+    found = saved(screen, read)
+    if found is None:
+        screen.notify("That client is no longer in the book.", severity="warning")
+    return found
+
+
+# -- logging a contact -------------------------------------------------------------------------
+
+
+def log_for_client(
+    screen: Screen[Any],
+    client_id: int,
+    *,
+    on_saved: Callable[[Values], object] | None = None,
+    follow_up_title: str = "",
+) -> None:
+    """Ask for an interaction with the client (kind from their preferred channel, time now)
+    and log it, with the next follow-up when one was typed; `on_saved` gets the saved values."""
+    found = client_name_and_channel(screen, client_id)
+    if found is None:
+        return
+    name, channel = found
+    _ask_log(screen, client_id, name, channel, on_saved, {"follow_up_title": follow_up_title})
+
+
+def _ask_log(
+    screen: Screen[Any],
+    client_id: int,
+    name: str,
+    channel: str,
+    on_saved: Callable[[Values], object] | None,
+    typed: Values,
+) -> None:
+    form = LogForm(client_id=client_id, client_name=name, channel=channel)
+    form.initial.update({key: value for key, value in typed.items() if value})
+
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        if _save_log(screen, name, values):
+            if on_saved is not None:
+                on_saved(values)
+        else:
+            _ask_log(screen, client_id, name, channel, on_saved, as_typed(values))
+
+    screen.app.push_screen(form, save)
+
+
+def _save_log(screen: Screen[Any], name: str, values: Values) -> bool:
+    from rmtui.core.queries.interactions import log_interaction
+
+    def write(session: Session) -> bool:
+        log_interaction(session=session, **values)
+        return True
+
+    if not saved(screen, write):
+        return False
+    message = f"Logged {values['kind']} with {name}."
+    if values.get("follow_up_due"):
+        message += f" Next follow-up on {values['follow_up_due']:%a %d %b}."
+    screen.notify(message, markup=False)
+    return True
+
+
+# -- follow-ups --------------------------------------------------------------------------------
+
+
+def plan_follow_up(
+    screen: Screen[Any], client_id: int | None, *, on_saved: Saved | None = None
+) -> None:
+    """Ask for a new follow-up (for the client, or for the manager alone) and add it."""
+    name = None
+    if client_id is not None:
+        found = client_name_and_channel(screen, client_id)
+        if found is None:
+            return
+        name = found[0]
+    _ask_follow_up(screen, client_id, name, None, on_saved, None)
+
+
+def edit_follow_up(
+    screen: Screen[Any], follow_up_id: int, *, on_saved: Saved | None = None
+) -> None:
+    """Ask for the follow-up's new title, due date and priority and save them."""
+    from rmtui.core.models import Client, FollowUp
+    from rmtui.core.queries.common import fetch
+
+    def read(session: Session) -> tuple[int | None, str | None, Values]:
+        follow_up = fetch(session, FollowUp, follow_up_id)
+        client = session.get(Client, follow_up.client_id) if follow_up.client_id else None
+        values = {"title": follow_up.title, "due_on": follow_up.due_on}
+        values["priority"] = follow_up.priority
+        return follow_up.client_id, client.name if client else None, as_typed(values)
+
+    found = saved(screen, read)
+    if found is not None:
+        client_id, name, typed = found
+        _ask_follow_up(screen, client_id, name, follow_up_id, on_saved, typed)
+
+
+def _ask_follow_up(
+    screen: Screen[Any],
+    client_id: int | None,
+    name: str | None,
+    follow_up_id: int | None,
+    on_saved: Saved | None,
+    typed: Values | None,
+) -> None:
+    form = FollowUpForm(client_id=client_id, client_name=name, initial=typed)
+    if follow_up_id is None:
+        form.FORM_TITLE = "New follow-up" + (f" for {name}" if name else "")
+
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        if _save_follow_up(screen, follow_up_id, values):
+            if on_saved is not None:
+                on_saved()
+        else:
+            _ask_follow_up(screen, client_id, name, follow_up_id, on_saved, as_typed(values))
+
+    screen.app.push_screen(form, save)
+
+
+def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Values) -> bool:
+    from rmtui.core.queries.follow_ups import add_follow_up, update_follow_up
+
+    def write(session: Session) -> bool:
+        if follow_up_id is None:
+            add_follow_up(session=session, **values)
+        else:
+            changes = {key: values[key] for key in ("title", "due_on", "priority")}
+            update_follow_up(session=session, follow_up_id=follow_up_id, values=changes)
+        return True
+
+    if not saved(screen, write):
+        return False
+    verb = "planned" if follow_up_id is None else "moved"
+    screen.notify(f"Follow-up {verb} for {values['due_on']:%a %d %b}.")
+    return True
+
+
+def complete_follow_up(
+    screen: Screen[Any], follow_up_id: int, *, on_saved: Callable[[str], object] | None = None
+) -> None:
+    """Mark the follow-up done today; `on_saved` gets its title."""
+    from rmtui.core.queries.follow_ups import mark_done
+
+    today = rm_app(screen).today
+    title = saved(
+        screen,
+        lambda session: mark_done(session=session, follow_up_id=follow_up_id, day=today).title,
+    )
+    if title is not None and on_saved is not None:
+        on_saved(title)
+
+
+def reopen_follow_up(
+    screen: Screen[Any], follow_up_id: int, *, on_saved: Saved | None = None
+) -> None:
+    """Open a done follow-up again (the undo of `complete_follow_up`)."""
+    from rmtui.core.queries.follow_ups import reopen
+
+    reopened = saved(screen, lambda session: reopen(session=session, follow_up_id=follow_up_id))
+    if reopened is not None and on_saved is not None:
+        on_saved()
+
+
+def snooze_follow_up(
+    screen: Screen[Any],
+    follow_up_id: int,
+    *,
+    title: str | None = None,
+    on_saved: Saved | None = None,
+) -> None:
+    """Ask until when (tomorrow, next week or a typed date) and put the follow-up off."""
+    what = f" “{title}”" if title else ""
+    prompt = DatePrompt(f"Snooze{what} until…", base=rm_app(screen).today)
+    _move_follow_up(screen, follow_up_id, prompt, "Snoozed", on_saved)
+
+
+def reschedule_follow_up(
+    screen: Screen[Any],
+    follow_up_id: int,
+    *,
+    title: str | None = None,
+    on_saved: Saved | None = None,
+) -> None:
+    """Ask for a new due date (earlier or later) and move the follow-up to it."""
+    what = f" “{title}”" if title else ""
+    prompt = DatePrompt(f"Reschedule{what} to…", shortcuts=False, base=rm_app(screen).today)
+    _move_follow_up(screen, follow_up_id, prompt, "Rescheduled", on_saved)
+
+
+def _move_follow_up(
+    screen: Screen[Any], follow_up_id: int, prompt: DatePrompt, verb: str, on_saved: Saved | None
+) -> None:
+    from rmtui.core.queries.follow_ups import reschedule
+
+    def move(day: date | None) -> None:
+        if day is None:
+            return
+        if saved(
+            screen,
+            lambda session: reschedule(session=session, follow_up_id=follow_up_id, due_on=day),
+        ):
+            screen.notify(f"{verb} to {day:%a %d %b}.")
+            if on_saved is not None:
+                on_saved()
+
+    screen.app.push_screen(prompt, move)
+
+
+# -- clients -----------------------------------------------------------------------------------
+
+
+def new_client(screen: Screen[Any], *, on_saved: Callable[[int], object] | None = None) -> None:
+    """Ask for a new client's profile and add it; `on_saved` gets the new client's id."""
+    _ask_client(screen, None, None, on_saved)
+
+
+def edit_client(
+    screen: Screen[Any], client_id: int, *, on_saved: Callable[[int], object] | None = None
+) -> None:
+    """Ask for changes to the client's profile and save them."""
+    from rmtui.core.queries.clients import get_client
+
+    def read(session: Session) -> Values | None:
+        client = get_client(session=session, client_id=client_id)
+        return {name: getattr(client, name) for name in PROFILE_FIELDS} if client else None
+
+    profile = saved(screen, read)
+    if profile is None:
+        screen.notify("That client is no longer in the book.", severity="warning")
+        return
+    _ask_client(screen, client_id, profile, on_saved)
+
+
+def _ask_client(
+    screen: Screen[Any],
+    client_id: int | None,
+    typed: Values | None,
+    on_saved: Callable[[int], object] | None,
+) -> None:
+    form = ClientForm(typed)
+    if client_id is not None:
+        form.FORM_TITLE = f"Edit {(typed or {}).get('name') or 'client'}"
+
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        saved_id = _save_client(screen, client_id, values)
+        if saved_id is None:
+            again = {**as_typed(values), "id": client_id} if client_id else as_typed(values)
+            _ask_client(screen, client_id, again, on_saved)
+        elif on_saved is not None:
+            on_saved(saved_id)
+
+    screen.app.push_screen(form, save)
+
+
+def _save_client(screen: Screen[Any], client_id: int | None, values: Values) -> int | None:
+    from rmtui.core.queries.clients import add_client, update_client
+
+    def write(session: Session) -> int | None:
+        if client_id is None:
+            return add_client(session=session, values=values).id
+        return update_client(session=session, client_id=client_id, values=values).id
+
+    new_id = saved(screen, write)
+    if new_id is not None:
+        verb = "Added" if client_id is None else "Saved"
+        screen.notify(f"{verb} {values['name']}.", markup=False)
+    return new_id
+
+
+def archive_client_asking(
+    screen: Screen[Any], client_id: int, *, on_archived: Callable[[int, str], object]
+) -> None:
+    """Ask before archiving the client; `on_archived` gets its id and name once archived."""
+    from rmtui.core.queries.clients import archive_client
+
+    found = client_name_and_channel(screen, client_id)
+    if found is None:
+        return
+    name = found[0]
+
+    def archive(yes: bool | None) -> None:
+        if yes and saved(
+            screen, lambda session: archive_client(session=session, client_id=client_id)
+        ):
+            on_archived(client_id, name)
+
+    question = f"Archive {name}? The client leaves the lists and the agenda; history is kept."
+    screen.app.push_screen(ConfirmScreen(question, yes="Archive", no="Keep"), archive)
+
+
+def unarchive(screen: Screen[Any], client_id: int) -> str | None:
+    """Bring an archived client back; its name, or None when that failed."""
+    from rmtui.core.queries.clients import unarchive_client
+
+    return saved(
+        screen, lambda session: unarchive_client(session=session, client_id=client_id).name
+    )

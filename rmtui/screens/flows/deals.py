@@ -1,0 +1,155 @@
+"""Deal actions outside the pipeline board (client detail): add or edit a client's deal, move it
+a stage on or back, mark it lost and put a moved deal back.
+
+They use the pipeline's forms (`OpportunityForm`, `LostReasonForm`) and saves (`save_deal`,
+`move_stage`, `set_stage`); as in `rmtui.screens.flows.clients`, each one saves in one transaction,
+says so in a toast and calls `on_saved` so the screen can refresh in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rmtui.core.models import Opportunity
+from rmtui.core.queries.common import fetch
+from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, set_stage
+from rmtui.screens.client_picker import PickedClient
+from rmtui.screens.flows.clients import as_typed, rm_app, saved
+from rmtui.screens.pipeline import StageMove, deal_for_form, save_deal
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from textual.screen import Screen
+
+Values = dict[str, Any]
+
+
+def add_deal(
+    screen: Screen[Any], client: PickedClient, *, on_saved: Callable[[int], object] | None = None
+) -> None:
+    """Ask for a new deal of `client` and add it; `on_saved` gets its id."""
+    _ask_deal(screen, None, client, {"stage": "lead"}, on_saved)
+
+
+def edit_deal(
+    screen: Screen[Any], opportunity_id: int, *, on_saved: Callable[[int], object] | None = None
+) -> None:
+    """Ask for changes to a deal (its stage too) and save them; `on_saved` gets its id."""
+    found = saved(screen, lambda session: deal_for_form(session, opportunity_id))
+    if found is not None:
+        client, typed = found
+        _ask_deal(screen, opportunity_id, client, typed, on_saved)
+
+
+def _ask_deal(
+    screen: Screen[Any],
+    opportunity_id: int | None,
+    client: PickedClient,
+    typed: Values,
+    on_saved: Callable[[int], object] | None,
+) -> None:
+    from rmtui.screens.forms.opportunity import OpportunityForm
+
+    day = rm_app(screen).today
+    form = OpportunityForm(client=client, day=day, initial=typed)
+    if opportunity_id is None:
+        form.FORM_TITLE = f"New deal for {client.name}"
+
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        saved_id = saved(screen, lambda session: save_deal(session, opportunity_id, values, day))
+        if saved_id is None:
+            again = PickedClient(values["client_id"], form.client.name)
+            _ask_deal(screen, opportunity_id, again, as_typed(values), on_saved)
+            return
+        verb = "Added" if opportunity_id is None else "Saved"
+        screen.notify(f"{verb} “{values['title']}”.", markup=False)
+        if on_saved is not None:
+            on_saved(saved_id)
+
+    screen.app.push_screen(form, save)
+
+
+def move_deal(
+    screen: Screen[Any],
+    opportunity_id: int,
+    *,
+    forward: bool,
+    lost_reason: str | None = None,
+    on_saved: Callable[[StageMove], object] | None = None,
+) -> None:
+    """Move a deal one stage on or back (to lost with a `lost_reason`); `on_saved` gets where it
+    was before, for `put_back`."""
+    day = rm_app(screen).today
+
+    def write(session: Session) -> tuple[StageMove, str]:
+        deal = fetch(session, Opportunity, opportunity_id)
+        before = StageMove(opportunity_id, deal.title, deal.stage, deal.closed_on, deal.lost_reason)
+        moved = move_stage(
+            session=session,
+            opportunity_id=opportunity_id,
+            forward=forward,
+            day=day,
+            lost_reason=lost_reason,
+        )
+        return before, moved.stage
+
+    found = saved(screen, write)
+    if found is not None:
+        before, stage = found
+        screen.notify(f"“{before.title}” is now {stage} — press u to undo.", markup=False)
+        if on_saved is not None:
+            on_saved(before)
+
+
+def lose_deal(
+    screen: Screen[Any],
+    opportunity_id: int,
+    *,
+    on_saved: Callable[[StageMove], object] | None = None,
+) -> None:
+    """Ask why an open deal was lost and mark it lost."""
+    from rmtui.screens.forms.opportunity import LostReasonForm
+
+    found = saved(screen, lambda session: _title_and_stage(session, opportunity_id))
+    if found is None:
+        return
+    title, stage = found
+    if stage in CLOSED_STAGES:
+        screen.notify(f"This deal is already {stage}; press < to reopen it first.")
+        return
+
+    def lose(reason: str | None) -> None:
+        if reason:
+            move_deal(screen, opportunity_id, forward=True, lost_reason=reason, on_saved=on_saved)
+
+    screen.app.push_screen(LostReasonForm(title), lose)
+
+
+def _title_and_stage(session: Session, opportunity_id: int) -> tuple[str, str]:
+    deal = fetch(session, Opportunity, opportunity_id)
+    return deal.title, deal.stage
+
+
+def put_back(
+    screen: Screen[Any], move: StageMove, *, on_saved: Callable[[], object] | None = None
+) -> None:
+    """Put a moved deal back in the stage it was in (the undo of `move_deal`)."""
+    day = move.closed_on or rm_app(screen).today
+
+    def write(session: Session) -> bool:
+        set_stage(
+            session=session,
+            opportunity_id=move.opportunity_id,
+            stage=move.stage,
+            day=day,
+            lost_reason=move.lost_reason,
+        )
+        return True
+
+    if saved(screen, write):
+        screen.notify(f"“{move.title}” is back in {move.stage}.", markup=False)
+        if on_saved is not None:
+            on_saved()

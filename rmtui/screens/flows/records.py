@@ -1,0 +1,368 @@
+"""Actions on a client's cases and money records, and the review export, for client detail.
+
+As in `rmtui.screens.flows.clients`, each action opens its form on top of `screen`, saves what comes
+back in one transaction, says so in a toast and calls `on_saved` so the screen can refresh. A
+save that fails shows one sentence and opens the form again with what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from rmtui.core.errors import error_sentence, expected_errors
+from rmtui.core.models import Case, Client, FinancialGoal, Holding, Revenue, Survey
+from rmtui.core.money import money_display
+from rmtui.core.queries import cases, client_records
+from rmtui.core.queries.common import fetch
+from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.flows.clients import as_typed, engine_of, rm_app, saved
+from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
+from rmtui.screens.forms.financial import (
+    GoalForm,
+    HoldingForm,
+    RecordForm,
+    RevenueForm,
+    ReviewExportForm,
+    SurveyForm,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from sqlmodel import SQLModel
+    from textual.screen import Screen
+
+Values = dict[str, Any]
+Saved = Callable[[], object]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How one kind of record is asked for, added, changed, removed and named."""
+
+    model: type[SQLModel]
+    form: type[RecordForm]
+    fields: tuple[str, ...]
+    add: Callable[..., object]
+    update: Callable[..., object]
+    delete: Callable[..., object]
+    id_name: str
+    describe: Callable[[Values], str]
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    "holding": RecordKind(
+        Holding,
+        HoldingForm,
+        ("account", "as_of", "value"),
+        client_records.add_holding,
+        client_records.update_holding,
+        client_records.delete_holding,
+        "holding_id",
+        lambda values: f"{values['account']}: {money_display(values['value'])}",
+    ),
+    "goal": RecordKind(
+        FinancialGoal,
+        GoalForm,
+        ("title", "target_amount", "target_date", "current_amount"),
+        client_records.add_goal,
+        client_records.update_goal,
+        client_records.delete_goal,
+        "goal_id",
+        lambda values: f"goal “{values['title']}”",
+    ),
+    "survey": RecordKind(
+        Survey,
+        SurveyForm,
+        ("on", "csat", "nps", "comment"),
+        client_records.add_survey,
+        client_records.update_survey,
+        client_records.delete_survey,
+        "survey_id",
+        lambda values: f"survey of {values['on']:%d %b %Y}",
+    ),
+    "revenue": RecordKind(
+        Revenue,
+        RevenueForm,
+        ("on", "amount", "kind", "description"),
+        client_records.add_revenue,
+        client_records.update_revenue,
+        client_records.delete_revenue,
+        "revenue_id",
+        lambda values: f"{values['kind']} of {money_display(values['amount'])}",
+    ),
+}
+
+
+# -- holdings, goals, surveys, revenue ---------------------------------------------------------
+
+
+def add_record(
+    screen: Screen[Any], kind: str, client_id: int, *, on_saved: Saved | None = None
+) -> None:
+    """Ask for a new record of `kind` ("holding", "goal", "survey", "revenue") and add it."""
+    name = _client_name(screen, client_id)
+    if name is not None:
+        _ask_record(screen, RECORD_KINDS[kind], client_id, name, None, None, on_saved)
+
+
+def edit_record(
+    screen: Screen[Any], kind: str, record_id: int, *, on_saved: Saved | None = None
+) -> None:
+    """Ask for changes to one record of `kind` and save them."""
+    record_kind = RECORD_KINDS[kind]
+
+    def read(session: Session) -> tuple[int, str, Values]:
+        record = fetch(session, record_kind.model, record_id)
+        client_id: int = cast(Any, record).client_id
+        client = fetch(session, Client, client_id)
+        values = {field: getattr(record, field) for field in record_kind.fields}
+        return client_id, client.name, as_typed(values)
+
+    found = saved(screen, read)
+    if found is not None:
+        client_id, name, typed = found
+        _ask_record(screen, record_kind, client_id, name, record_id, typed, on_saved)
+
+
+def _ask_record(
+    screen: Screen[Any],
+    kind: RecordKind,
+    client_id: int,
+    name: str,
+    record_id: int | None,
+    typed: Values | None,
+    on_saved: Saved | None,
+) -> None:
+    options: Values = {}
+    if kind.form is HoldingForm:
+        options["accounts"] = _accounts(screen, client_id)
+    form = kind.form(
+        client_id=client_id,
+        client_name=name,
+        day=rm_app(screen).today,
+        initial=typed,
+        editing=record_id is not None,
+        **options,
+    )
+
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        if _save_record(screen, kind, record_id, values):
+            if on_saved is not None:
+                on_saved()
+        else:
+            _ask_record(screen, kind, client_id, name, record_id, as_typed(values), on_saved)
+
+    screen.app.push_screen(form, save)
+
+
+def _save_record(
+    screen: Screen[Any], kind: RecordKind, record_id: int | None, values: Values
+) -> bool:
+    def write(session: Session) -> bool:
+        if record_id is None:
+            kind.add(session=session, **values)
+        else:
+            changes = {field: values[field] for field in kind.fields}
+            kind.update(session=session, values=changes, **{kind.id_name: record_id})
+        return True
+
+    if not saved(screen, write):
+        return False
+    verb = "Added" if record_id is None else "Saved"
+    screen.notify(f"{verb} the {kind.describe(values)}.", markup=False)
+    return True
+
+
+def delete_record(
+    screen: Screen[Any], kind: str, record_id: int, *, on_saved: Saved | None = None
+) -> None:
+    """Ask before removing one record of `kind`, then remove it."""
+    record_kind = RECORD_KINDS[kind]
+
+    def describe(session: Session) -> str:
+        record = fetch(session, record_kind.model, record_id)
+        return record_kind.describe({field: getattr(record, field) for field in record_kind.fields})
+
+    what = saved(screen, describe)
+    if what is None:
+        return
+
+    def erase(session: Session) -> bool:
+        record_kind.delete(session=session, **{record_kind.id_name: record_id})
+        return True
+
+    def remove(yes: bool | None) -> None:
+        if yes and saved(screen, erase):
+            screen.notify(f"Removed the {what}.", markup=False)
+            if on_saved is not None:
+                on_saved()
+
+    question = f"Remove the {what}? This cannot be undone."
+    screen.app.push_screen(ConfirmScreen(question, yes="Remove", no="Keep"), remove)
+
+
+def _accounts(screen: Screen[Any], client_id: int) -> list[str]:
+    found = saved(
+        screen, lambda session: client_records.client_accounts(session=session, client_id=client_id)
+    )
+    return found or []
+
+
+# -- requests and complaints -------------------------------------------------------------------
+
+
+def add_case(screen: Screen[Any], client_id: int, *, on_saved: Saved | None = None) -> None:
+    """Ask for a new request or complaint of the client and open it."""
+    name = _client_name(screen, client_id)
+    if name is not None:
+        _ask_case(screen, client_id, name, None, None, on_saved)
+
+
+def edit_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = None) -> None:
+    """Ask for a case's new kind, subject or deadline and save them."""
+
+    def read(session: Session) -> tuple[int, str, Values]:
+        case = fetch(session, Case, case_id)
+        client = fetch(session, Client, case.client_id)
+        values = {name: getattr(case, name) for name in ("kind", "subject", "opened_on", "due_on")}
+        return case.client_id, client.name, as_typed(values)
+
+    found = saved(screen, read)
+    if found is not None:
+        client_id, name, typed = found
+        _ask_case(screen, client_id, name, case_id, typed, on_saved)
+
+
+def _ask_case(
+    screen: Screen[Any],
+    client_id: int,
+    name: str,
+    case_id: int | None,
+    typed: Values | None,
+    on_saved: Saved | None,
+) -> None:
+    form = CaseForm(
+        client_id=client_id,
+        client_name=name,
+        day=rm_app(screen).today,
+        initial=typed,
+        editing=case_id is not None,
+    )
+
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        if _save_case(screen, case_id, values):
+            if on_saved is not None:
+                on_saved()
+        else:
+            _ask_case(screen, client_id, name, case_id, as_typed(values), on_saved)
+
+    screen.app.push_screen(form, save)
+
+
+def _save_case(screen: Screen[Any], case_id: int | None, values: Values) -> bool:
+    def write(session: Session) -> bool:
+        if case_id is None:
+            cases.add_case(session=session, **values)
+        else:
+            changes = {name: values[name] for name in ("kind", "subject", "due_on")}
+            cases.update_case(session=session, case_id=case_id, values=changes)
+        return True
+
+    if not saved(screen, write):
+        return False
+    verb = "Opened" if case_id is None else "Saved"
+    screen.notify(f"{verb} the {values['kind']}, due {values['due_on']:%a %d %b}.", markup=False)
+    return True
+
+
+def resolve_case(
+    screen: Screen[Any], case_id: int, *, on_saved: Callable[[str], object] | None = None
+) -> None:
+    """Ask how the case was resolved and mark it resolved; `on_saved` gets its subject (for an
+    undo with `reopen_case`)."""
+    found = saved(screen, lambda session: _case_subject(session, case_id))
+    if found is not None:
+        subject, opened_on = found
+        form = ResolveCaseForm(subject=subject, opened_on=opened_on, day=rm_app(screen).today)
+        screen.app.push_screen(
+            form, lambda values: _resolved(screen, case_id, subject, values, on_saved)
+        )
+
+
+def _case_subject(session: Session, case_id: int) -> tuple[str, Any]:
+    case = fetch(session, Case, case_id)
+    return case.subject, case.opened_on
+
+
+def _resolved(
+    screen: Screen[Any],
+    case_id: int,
+    subject: str,
+    values: Values | None,
+    on_saved: Callable[[str], object] | None,
+) -> None:
+    if values is None:
+        return
+    if saved(
+        screen, lambda session: cases.resolve_case(session=session, case_id=case_id, **values)
+    ):
+        if on_saved is None:
+            screen.notify(f"Resolved: {subject}", markup=False)
+        else:  # the caller says it, with how to undo it
+            on_saved(subject)
+
+
+def reopen_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = None) -> None:
+    """Open a resolved case again (the undo of `resolve_case`)."""
+    reopened = saved(screen, lambda session: cases.reopen_case(session=session, case_id=case_id))
+    if reopened is not None and on_saved is not None:
+        on_saved()
+
+
+# -- the review report -------------------------------------------------------------------------
+
+
+def export_review(screen: Screen[Any], client_id: int, *, typed: str | None = None) -> None:
+    """Ask where to write the client's review report, write it and say where it went."""
+    name = _client_name(screen, client_id)
+    if name is None:
+        return
+    form = ReviewExportForm(client_name=name, day=rm_app(screen).today)
+    if typed:
+        form.initial["path"] = typed
+
+    def write(path: Path | None) -> None:
+        if path is not None:
+            _write_review(screen, client_id, name, path)
+
+    screen.app.push_screen(form, write)
+
+
+def _write_review(screen: Screen[Any], client_id: int, name: str, path: Path) -> None:
+
+    from rmtui.core.review import write_review
+
+    try:
+        written = write_review(
+            path, engine=engine_of(screen), client_id=client_id, day=rm_app(screen).today
+        )
+    except expected_errors() as error:
+        screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
+        export_review(screen, client_id, typed=str(path))
+        return
+    screen.notify(f"Review of {name} written to {written}", timeout=10, markup=False)
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _client_name(screen: Screen[Any], client_id: int) -> str | None:
+    """The client's name, or None (with a message) when it is gone."""
+    return saved(screen, lambda session: fetch(session, Client, client_id).name)

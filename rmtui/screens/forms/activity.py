@@ -1,0 +1,183 @@
+"""Forms for the daily work: log an interaction, add a follow-up, pick a snooze date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from rmtui.core.dates import DateError, parse_date
+from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS, PRIORITIES
+from rmtui.core.parsers import (
+    FieldError,
+    optional_text,
+    parse_int,
+    parse_moment,
+    parse_optional_date,
+    required_text,
+)
+from rmtui.screens.forms.base import FormField, FormScreen
+
+KIND_FOR_CHANNEL = {
+    "phone": "call",
+    "email": "email",
+    "meeting": "meeting",
+    "video": "video",
+    "message": "message",
+}
+
+
+class LogForm(FormScreen[dict[str, Any]]):
+    """Log a call, meeting or note for one client, optionally with the next follow-up."""
+
+    def __init__(
+        self, *, client_id: int, client_name: str, channel: str = "phone", follow_up_title: str = ""
+    ) -> None:
+        super().__init__(
+            {
+                "at": "now",
+                "kind": KIND_FOR_CHANNEL.get(channel, "call"),
+                "direction": "out",
+                "follow_up_title": follow_up_title,
+            }
+        )
+        self.client_id = client_id
+        self.FORM_TITLE = f"Log an interaction with {client_name}"
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("subject", "Subject", placeholder="What was it about?"),
+            FormField("kind", "Kind", "choice", INTERACTION_KINDS),
+            FormField("direction", "Direction", "choice", DIRECTIONS),
+            FormField("at", "When", placeholder="now, 14:30, yesterday 9:15, 2026-11-02 10:00"),
+            FormField("duration_min", "Minutes", placeholder="optional"),
+            FormField("notes", "Notes", "notes"),
+            FormField("follow_up_title", "Next follow-up", placeholder="optional: what to do next"),
+            FormField("follow_up_due", "Follow up on", placeholder="2w, fri, +3d, 2026-12-01"),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        follow_up_title = optional_text(values["follow_up_title"])
+        follow_up_due = self.check("follow_up_due", parse_optional_date, values["follow_up_due"])
+        if follow_up_title and follow_up_due is None and "follow_up_due" not in self.errors:
+            self.errors["follow_up_due"] = "Say when to follow up: 2w, fri, +3d or a date."
+        if follow_up_due and not follow_up_title:
+            follow_up_title = f"Follow up: {optional_text(values['subject']) or 'last contact'}"
+        return {
+            "client_id": self.client_id,
+            "kind": values["kind"] or "call",
+            "direction": values["direction"] or "out",
+            "at": self.check("at", parse_moment, values["at"]),
+            "subject": self.check("subject", required_text, values["subject"], label="A subject"),
+            "duration_min": self.check(
+                "duration_min",
+                parse_int,
+                values["duration_min"],
+                label="Minutes",
+                low=0,
+                high=24 * 60,
+            ),
+            "notes": optional_text(values["notes"]),
+            "follow_up_title": follow_up_title,
+            "follow_up_due": follow_up_due,
+        }
+
+
+class FollowUpForm(FormScreen[dict[str, Any]]):
+    """Add or edit a follow-up."""
+
+    def __init__(
+        self,
+        *,
+        client_id: int | None,
+        client_name: str | None,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__({"due_on": "tomorrow", "priority": "normal", **(initial or {})})
+        self.client_id = client_id
+        subject = f" for {client_name}" if client_name else ""
+        self.FORM_TITLE = ("Edit follow-up" if initial else "New follow-up") + subject
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("title", "What to do", placeholder="Send the pension proposal"),
+            FormField("due_on", "Due", placeholder="tomorrow, fri, 2w, 2026-12-01"),
+            FormField("priority", "Priority", "choice", PRIORITIES),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        due_on = self.check("due_on", parse_optional_date, values["due_on"])
+        if due_on is None and "due_on" not in self.errors:
+            self.errors["due_on"] = "A due date is needed: tomorrow, fri, 2w or a date."
+        return {
+            "client_id": self.client_id,
+            "title": self.check("title", required_text, values["title"], label="What to do"),
+            "due_on": due_on,
+            "priority": values["priority"] or "normal",
+        }
+
+
+class DatePrompt(ModalScreen[date | None]):
+    """Ask for one date: `t` tomorrow, `w` next week, or type any date and press enter."""
+
+    CSS_PATH = "../dialogs.tcss"
+
+    AUTO_FOCUS = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Cancel"),
+        Binding("t", "pick('tomorrow')", "Tomorrow"),
+        Binding("w", "pick('next week')", "Next week"),
+        Binding("d", "type_date", "Type a date"),
+    ]
+
+    def __init__(self, question: str, *, shortcuts: bool = True, base: date | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.shortcuts = shortcuts
+        self.base = base
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="date-box"):
+            yield Static(self.question, classes="form-title")
+            yield Input(
+                placeholder="tomorrow, next week, fri, +3d, 2026-12-01",
+                id="date-input",
+                compact=True,
+            )
+            yield Static("", id="date-error", classes="field-error -hidden")
+            hint = "enter to confirm · escape to cancel"
+            if self.shortcuts:
+                hint = "t tomorrow · w next week · d type a date · " + hint
+            yield Static(hint, classes="form-hint")
+
+    def on_mount(self) -> None:
+        if not self.shortcuts:
+            self.action_type_date()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pick", "type_date"):
+            return self.shortcuts and not self.query_one("#date-input", Input).has_focus
+        return True
+
+    def action_pick(self, word: str) -> None:
+        self.dismiss(parse_date(word, base=self.base))
+
+    def action_type_date(self) -> None:
+        self.query_one("#date-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            self.dismiss(parse_date(event.value, base=self.base))
+        except (DateError, FieldError) as error:
+            message = self.query_one("#date-error", Static)
+            message.update(str(error))
+            message.remove_class("-hidden")
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

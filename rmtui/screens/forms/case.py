@@ -1,0 +1,118 @@
+"""Forms for a client's requests and complaints: open or edit a case, resolve it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from textual import on
+from textual.widgets import Input, Select
+
+from rmtui.core.models import CASE_KINDS
+from rmtui.core.parsers import optional_text, parse_optional_date, required_text
+from rmtui.core.queries.cases import default_due_on
+from rmtui.screens.forms.base import FormField, FormScreen
+
+
+class CaseForm(FormScreen[dict[str, Any]]):
+    """Open (or edit) a request or complaint; the deadline follows the kind until it is typed.
+
+    Dismisses with `client_id`, `kind`, `subject`, `opened_on` and `due_on`: the arguments of
+    `rmtui.core.queries.cases.add_case` (and values for `update_case`).
+    """
+
+    def __init__(
+        self,
+        *,
+        client_id: int,
+        client_name: str,
+        day: date,
+        initial: dict[str, Any] | None = None,
+        editing: bool | None = None,
+    ) -> None:
+        values = {"kind": "request", "opened_on": day, **(initial or {})}
+        self.opened_on: date = _as_date(values["opened_on"])
+        self.auto_due = default_due_on(values["kind"], self.opened_on).isoformat()
+        super().__init__({"due_on": self.auto_due, **values})
+        self.client_id = client_id
+        self.day = day
+        if editing is None:
+            editing = bool(initial and initial.get("subject"))
+        verb = "Edit the case" if editing else "New request or complaint"
+        self.FORM_TITLE = f"{verb} for {client_name}"
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("kind", "Kind", "choice", CASE_KINDS),
+            FormField("subject", "Subject", placeholder="What the client asks or complains about"),
+            FormField("due_on", "Deadline", placeholder="2026-12-01, fri, +3d"),
+        )
+
+    @on(Select.Changed, "#field-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        """Move an untouched deadline to the new kind's default."""
+        if event.value not in CASE_KINDS:
+            return
+        deadline = self.query_one("#field-due_on", Input)
+        if deadline.value.strip() != self.auto_due:
+            return
+        self.auto_due = default_due_on(str(event.value), self.opened_on).isoformat()
+        deadline.value = self.auto_due
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        kind = values["kind"]
+        if kind not in CASE_KINDS:
+            self.errors["kind"] = "Choose request or complaint."
+        due_on = self.check("due_on", parse_optional_date, values["due_on"], base=self.day)
+        if due_on is None and "due_on" not in self.errors:
+            self.errors["due_on"] = "A deadline is needed: fri, +3d or a date."
+        elif due_on is not None and due_on < self.opened_on:
+            self.errors["due_on"] = (
+                f"The deadline cannot be before the case was opened ({self.opened_on:%d %b %Y})."
+            )
+        subject = self.check("subject", required_text, values["subject"], label="A subject")
+        return {
+            "client_id": self.client_id,
+            "kind": kind,
+            "subject": subject,
+            "opened_on": self.opened_on,
+            "due_on": due_on,
+        }
+
+
+class ResolveCaseForm(FormScreen[dict[str, Any]]):
+    """Resolve a case: how it was resolved (required) and on which day.
+
+    Dismisses with `resolution` and `day`: with `case_id`, the arguments of
+    `rmtui.core.queries.cases.resolve_case`.
+    """
+
+    def __init__(self, *, subject: str, opened_on: date, day: date) -> None:
+        super().__init__({"day": "today"})
+        self.opened_on = opened_on
+        self.day = day
+        self.FORM_TITLE = f"Resolve “{subject}”"
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("resolution", "Resolution", "notes"),
+            FormField("day", "Resolved on", placeholder="today, yesterday, 2026-11-28"),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        resolution = optional_text(values["resolution"])
+        if resolution is None:
+            self.errors["resolution"] = "Say how the case was resolved."
+        day = self.check("day", parse_optional_date, values["day"], base=self.day) or self.day
+        if day < self.opened_on:
+            self.errors["day"] = (
+                f"A case cannot be resolved before it was opened ({self.opened_on:%d %b %Y})."
+            )
+        elif day > self.day:
+            self.errors["day"] = "A case cannot be resolved on a day still to come."
+        return {"resolution": resolution, "day": day}
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

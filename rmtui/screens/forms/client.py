@@ -1,0 +1,98 @@
+"""The client form: add or edit a client's profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rmtui.core.models import CADENCE_BY_TIER, CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.core.parsers import (
+    optional_text,
+    parse_email,
+    parse_int,
+    parse_optional_date,
+    parse_phone,
+    required_text,
+)
+from rmtui.screens.forms.base import FormField, FormScreen
+
+CLIENT_FIELDS = (
+    FormField("name", "Name"),
+    FormField("kind", "Kind", "choice", CLIENT_KINDS),
+    FormField("status", "Status", "choice", CLIENT_STATUSES),
+    FormField("tier", "Tier", "choice", TIERS),
+    FormField("email", "E-mail", placeholder="ann@example.com"),
+    FormField("phone", "Phone", placeholder="+32 470 12 34 56"),
+    FormField("company", "Company"),
+    FormField("city", "City"),
+    FormField("country", "Country"),
+    FormField("birthday", "Birthday", placeholder="1970-05-31"),
+    FormField("preferred_channel", "Preferred channel", "choice", CHANNELS),
+    FormField(
+        "checkin_every_days",
+        "Check in every … days",
+        placeholder="empty: by tier (A 30, B 90, C 180)",
+    ),
+    FormField("tags", "Tags", placeholder="vip, golf, pension"),
+    FormField("source", "Source", placeholder="referral, event, website…"),
+    FormField("risk_profile", "Risk profile", placeholder="defensive, neutral, dynamic…"),
+    FormField("notes", "Notes", "notes"),
+)
+
+
+class ClientForm(FormScreen[dict[str, Any]]):
+    """Add or edit a client; dismisses with the column values to save."""
+
+    FORM_TITLE = "New client"
+
+    def __init__(self, initial: dict[str, Any] | None = None) -> None:
+        defaults = {"kind": "person", "status": "client", "tier": "B", "preferred_channel": "phone"}
+        values = {**defaults, **(initial or {})}
+        if isinstance(values.get("tags"), list):
+            values["tags"] = ", ".join(values["tags"])
+        super().__init__(values)
+        if initial and initial.get("id"):
+            self.FORM_TITLE = f"Edit {initial.get('name', 'client')}"
+
+    def fields(self) -> Iterable[FormField]:
+        return CLIENT_FIELDS
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        return client_values(values, self.check)
+
+
+def client_values(values: dict[str, Any], check: Any) -> dict[str, Any]:
+    """Column values of a client from the typed `values`; `check` records field errors."""
+    tier = values.get("tier") or "B"
+    cadence = check(
+        "checkin_every_days",
+        parse_int,
+        values["checkin_every_days"],
+        label="The check-in cadence",
+        low=1,
+        high=3650,
+    )
+    return {
+        "name": check("name", required_text, values["name"], label="A name"),
+        "kind": values.get("kind") or "person",
+        "status": values.get("status") or "client",
+        "tier": tier,
+        "email": check("email", parse_email, values["email"]),
+        "phone": check("phone", parse_phone, values["phone"]),
+        "company": optional_text(values["company"]),
+        "city": optional_text(values["city"]),
+        "country": optional_text(values["country"]),
+        "birthday": check("birthday", parse_optional_date, values["birthday"]),
+        "preferred_channel": values.get("preferred_channel") or "phone",
+        "checkin_every_days": cadence or CADENCE_BY_TIER[tier],
+        "tags": split_tags(values["tags"]),
+        "source": optional_text(values["source"]),
+        "risk_profile": optional_text(values["risk_profile"]),
+        "notes": optional_text(values["notes"]),
+    }
+
+
+def split_tags(text: str | None) -> list[str]:
+    """Tags typed as `vip, golf pension` → ['vip', 'golf', 'pension'] (lower case, unique)."""
+    words = (text or "").replace(",", " ").lower().split()
+    return list(dict.fromkeys(words))

@@ -1,0 +1,264 @@
+"""Forms for a client's money records (holding, goal, survey, revenue) and the review export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.widgets import Input, Select
+
+from rmtui.core.models import REVENUE_KINDS
+from rmtui.core.parsers import (
+    optional_text,
+    parse_amount,
+    parse_int,
+    parse_optional_date,
+    required_text,
+)
+from rmtui.core.review import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
+from rmtui.screens.forms.base import FormField, FormScreen
+
+FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
+
+
+class RecordForm(FormScreen[dict[str, Any]]):
+    """A form for one of a client's records; its title says new or edit and for whom."""
+
+    RECORD = "record"
+    DEFAULTS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(
+        self,
+        *,
+        client_id: int,
+        client_name: str,
+        day: date,
+        initial: dict[str, Any] | None = None,
+        editing: bool | None = None,
+    ) -> None:
+        super().__init__({**self.DEFAULTS, **(initial or {})})
+        self.client_id = client_id
+        self.day = day
+        self.editing = bool(initial) if editing is None else editing
+        verb = "Edit the" if self.editing else "New"
+        self.FORM_TITLE = f"{verb} {self.RECORD} for {client_name}"
+
+    def day_field(self, name: str, text: str, *, required_label: str) -> date | None:
+        """The date typed in field `name`, not after today; an error beside it when missing."""
+        day = self.check(name, parse_optional_date, text, base=self.day)
+        if day is None and name not in self.errors:
+            self.errors[name] = f"{required_label} is needed: today, yesterday or a date."
+        elif day is not None and day > self.day:
+            self.errors[name] = "This day is still to come; give today or a day before."
+        return day
+
+    def amount_field(
+        self, name: str, text: str, *, label: str, required: bool = True, low: Decimal | None = None
+    ) -> Decimal | None:
+        """The amount typed in field `name`; an error beside it when missing or below `low`."""
+        amount = self.check(name, parse_amount, text, label=label)
+        if amount is None and required and name not in self.errors:
+            self.errors[name] = f"{label} is required: an amount like 1250.00."
+        elif amount is not None and low is not None and amount < low:
+            self.errors[name] = f"{label} cannot be below {low}."
+        return amount
+
+
+class HoldingForm(RecordForm):
+    """Record an account's value on a day. Dismisses with the arguments of
+    `rmtui.core.queries.client_records.add_holding` (`client_id`, `account`, `as_of`, `value`)."""
+
+    RECORD = "holding value"
+    DEFAULTS: ClassVar[dict[str, Any]] = {"as_of": "today"}
+
+    def __init__(
+        self,
+        *,
+        client_id: int,
+        client_name: str,
+        day: date,
+        accounts: Sequence[str] = (),
+        initial: dict[str, Any] | None = None,
+        editing: bool | None = None,
+    ) -> None:
+        super().__init__(
+            client_id=client_id,
+            client_name=client_name,
+            day=day,
+            initial=initial,
+            editing=editing,
+        )
+        self.accounts = tuple(accounts)
+
+    def fields(self) -> Iterable[FormField]:
+        known = ", ".join(self.accounts[:3])
+        hint = f"e.g. {known}" if known else "Current account, Pension fund…"
+        return (
+            FormField("account", "Account", placeholder=hint),
+            FormField("as_of", "Value on", placeholder="today, 2026-10-31"),
+            FormField("value", "Value", placeholder="125000"),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "account": self.check("account", required_text, values["account"], label="The account"),
+            "as_of": self.day_field("as_of", values["as_of"], required_label="The day"),
+            "value": self.amount_field("value", values["value"], label="The value"),
+        }
+
+
+class GoalForm(RecordForm):
+    """Add or edit a financial goal. Dismisses with the arguments of
+    `rmtui.core.queries.client_records.add_goal` (`client_id`, `title`, `target_amount`,
+    `target_date`, `current_amount`)."""
+
+    RECORD = "financial goal"
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("title", "Goal", placeholder="Retirement, house deposit, studies…"),
+            FormField("target_amount", "Target amount", placeholder="250000"),
+            FormField("target_date", "Target date", placeholder="optional: 2035-12-31, +5y"),
+            FormField("current_amount", "Reached so far", placeholder="0"),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        target_date = self.check(
+            "target_date", parse_optional_date, values["target_date"], base=self.day
+        )
+        if target_date is not None and target_date <= self.day and not self.editing:
+            self.errors["target_date"] = "A new goal's date should still be to come."
+        target = self.amount_field(
+            "target_amount", values["target_amount"], label="The target amount", low=Decimal(0)
+        )
+        if target == 0:
+            self.errors["target_amount"] = "The target amount must be more than 0."
+        current = self.amount_field(
+            "current_amount",
+            values["current_amount"],
+            label="The amount reached",
+            required=False,
+            low=Decimal(0),
+        )
+        return {
+            "client_id": self.client_id,
+            "title": self.check("title", required_text, values["title"], label="A goal"),
+            "target_amount": target,
+            "target_date": target_date,
+            "current_amount": current if current is not None else Decimal("0.00"),
+        }
+
+
+class SurveyForm(RecordForm):
+    """Record a survey answer. Dismisses with the arguments of
+    `rmtui.core.queries.client_records.add_survey` (`client_id`, `on`, `csat`, `nps`, `comment`)."""
+
+    RECORD = "survey answer"
+    DEFAULTS: ClassVar[dict[str, Any]] = {"on": "today"}
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("on", "Answered on", placeholder="today, 2026-11-02"),
+            FormField("csat", "CSAT (1–5)", placeholder="how satisfied: 1 to 5"),
+            FormField("nps", "NPS (0–10)", placeholder="would recommend: 0 to 10"),
+            FormField("comment", "Comment", "notes"),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        csat = self.check("csat", parse_int, values["csat"], label="CSAT", low=1, high=5)
+        nps = self.check("nps", parse_int, values["nps"], label="NPS", low=0, high=10)
+        blank = not optional_text(values["csat"]) and not optional_text(values["nps"])
+        if blank:
+            self.errors["csat"] = "Give a CSAT score (1–5), an NPS score (0–10) or both."
+        return {
+            "client_id": self.client_id,
+            "on": self.day_field("on", values["on"], required_label="The day"),
+            "csat": csat,
+            "nps": nps,
+            "comment": optional_text(values["comment"]),
+        }
+
+
+class RevenueForm(RecordForm):
+    """Record revenue from the client. Dismisses with the arguments of
+    `rmtui.core.queries.client_records.add_revenue` (`client_id`, `on`, `amount`, `kind`,
+    `description`)."""
+
+    RECORD = "revenue"
+    DEFAULTS: ClassVar[dict[str, Any]] = {"on": "today", "kind": "fee"}
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("on", "Earned on", placeholder="today, 2026-11-02"),
+            FormField("amount", "Amount", placeholder="350.00 (negative for a refund)"),
+            FormField("kind", "Kind", "choice", REVENUE_KINDS),
+            FormField("description", "Description", placeholder="optional"),
+        )
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        amount = self.amount_field("amount", values["amount"], label="The amount")
+        if amount == 0:
+            self.errors["amount"] = "The amount cannot be 0."
+        kind = values["kind"]
+        if kind not in REVENUE_KINDS:
+            self.errors["kind"] = f"Choose one of {', '.join(REVENUE_KINDS)}."
+        return {
+            "client_id": self.client_id,
+            "on": self.day_field("on", values["on"], required_label="The day"),
+            "amount": amount,
+            "kind": kind,
+            "description": optional_text(values["description"]),
+        }
+
+
+class ReviewExportForm(FormScreen[Path]):
+    """Ask where to write a client's review report and in which format; dismisses with the full
+    path, whose ending (.md or .html) names the format for `rmtui.core.review.write_review`."""
+
+    FORM_TITLE = "Export the review report"
+
+    def __init__(self, *, client_name: str, day: date, folder: str = "~") -> None:
+        name = review_file_name(client_name, day)
+        super().__init__({"path": f"{folder.rstrip('/')}/{name}", "format": "markdown"})
+        self.FORM_TITLE = f"Export the review of {client_name}"
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("path", "File", placeholder="~/review.md"),
+            FormField("format", "Format", "choice", tuple(FORMAT_SUFFIXES)),
+        )
+
+    @on(Select.Changed, "#field-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """Give the file the new format's ending when it had the other one."""
+        if event.value not in FORMAT_SUFFIXES:
+            return
+        field = self.query_one("#field-path", Input)
+        path = Path(field.value.strip())
+        if SUFFIX_FORMATS.get(path.suffix.lower()) not in (None, event.value):
+            field.value = str(path.with_suffix(FORMAT_SUFFIXES[str(event.value)]))
+
+    def build(self, values: dict[str, Any]) -> Path:
+        file_format = values["format"] if values["format"] in FORMAT_SUFFIXES else "markdown"
+        typed = self.check("path", required_text, values["path"], label="A file name")
+        if typed is None:
+            return Path()
+        path = Path(typed).expanduser().absolute()
+        suffix = path.suffix.lower()
+        if not suffix:
+            path = path.with_name(path.name + FORMAT_SUFFIXES[file_format])
+        elif SUFFIX_FORMATS.get(suffix) != file_format:
+            wanted = FORMAT_SUFFIXES[file_format]
+            self.errors["path"] = (
+                f"A {FORMAT_NAMES[file_format]} file name should end in {wanted}, not {suffix}."
+            )
+        if path.is_dir():
+            self.errors["path"] = f"{path} is a folder; give the name of a file."
+        elif not path.parent.is_dir():
+            self.errors["path"] = f"The folder {path.parent} does not exist."
+        return path

@@ -1,0 +1,100 @@
+"""Forms of the pipeline: add or edit a deal (its client picked by name), and why one was lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from textual import on
+from textual.widget import Widget
+from textual.widgets import Button
+
+from rmtui.core.models import STAGES
+from rmtui.core.parsers import optional_text, parse_amount, parse_optional_date, required_text
+from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.screens.forms.base import FormField, FormScreen
+
+OPPORTUNITY_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")
+
+
+class OpportunityForm(FormScreen[dict[str, Any]]):
+    """Add or edit a deal; dismisses with its column values, `client_id` among them."""
+
+    def __init__(
+        self, *, client: PickedClient, day: date, initial: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__({"stage": "lead", "opened_on": day.isoformat(), **(initial or {})})
+        self.client = client
+        self.day = day
+        self.FORM_TITLE = "Edit the deal" if initial and initial.get("title") else "New deal"
+
+    def fields(self) -> Iterable[FormField]:
+        return (
+            FormField("client", "Client", "client"),
+            FormField("title", "Deal", placeholder="Pension plan, mortgage renewal…"),
+            FormField("product", "Product", placeholder="optional: pension, mortgage, fund…"),
+            FormField("value", "Value", placeholder="25000"),
+            FormField("stage", "Stage", "choice", STAGES),
+            FormField("opened_on", "Opened on", placeholder="2026-11-02, today"),
+            FormField("lost_reason", "Lost because", placeholder="only for a lost deal"),
+        )
+
+    def _widget(self, field: FormField) -> Widget:
+        if field.kind == "client":
+            return Button(client_label(self.client), id="field-client", compact=True)
+        return super()._widget(field)
+
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "client": self.client.id}
+
+    @on(Button.Pressed, "#field-client")
+    def _change_client(self) -> None:
+        self.app.push_screen(ClientPicker("Which client is the deal for?"), self._client_picked)
+
+    def _client_picked(self, client: PickedClient | None) -> None:
+        if client is not None:
+            self.client = client
+            self.query_one("#field-client", Button).label = client_label(client)
+
+    def build(self, values: dict[str, Any]) -> dict[str, Any]:
+        stage = values["stage"] or "lead"
+        lost_reason = optional_text(values["lost_reason"])
+        if stage == "lost" and lost_reason is None:
+            self.errors["lost_reason"] = "Say why the deal was lost: price, timing, competitor…"
+        opened_on = self.check("opened_on", parse_optional_date, values["opened_on"])
+        return {
+            "client_id": self.client.id,
+            "title": self.check("title", required_text, values["title"], label="A deal title"),
+            "product": optional_text(values["product"]),
+            "value": self._value(values["value"]),
+            "stage": stage,
+            "opened_on": opened_on or self.day,
+            "lost_reason": lost_reason if stage == "lost" else None,
+        }
+
+    def _value(self, text: str) -> Decimal:
+        value = self.check("value", parse_amount, text, label="The value")
+        if value is not None and value < 0:
+            self.errors["value"] = "The value cannot be negative."
+        return value or Decimal("0.00")
+
+
+def client_label(client: PickedClient) -> str:
+    """The client button's text."""
+    return f"{client.name}  (enter to change)"
+
+
+class LostReasonForm(FormScreen[str]):
+    """Ask why a deal was lost; dismisses with the reason."""
+
+    def __init__(self, deal_title: str) -> None:
+        super().__init__()
+        self.FORM_TITLE = f"Mark “{deal_title}” as lost"
+
+    def fields(self) -> Iterable[FormField]:
+        return (FormField("reason", "Why", placeholder="price, timing, went to a competitor…"),)
+
+    def build(self, values: dict[str, Any]) -> str:
+        return self.check("reason", required_text, values["reason"], label="A reason") or ""

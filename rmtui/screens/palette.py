@@ -1,0 +1,98 @@
+"""The command palette: jump to any client by name, run any command of the current screen."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from rmtui.screens.book_access import book_session, rm_app
+
+if TYPE_CHECKING:
+    from rmtui.core.queries.clients import ClientRow
+
+MAX_CLIENT_HITS = 20
+Command = Callable[[], object]
+SCREENS = (
+    ("today", "Today", "the agenda: follow-ups, check-ins, cases, birthdays"),
+    ("clients", "Clients", "every client, filter and sort"),
+    ("log", "Interaction log", "every call, meeting and e-mail"),
+    ("pipeline", "Pipeline", "opportunities by stage"),
+    ("kpis", "KPI dashboard", "KPIs against targets"),
+)
+
+
+class ClientProvider(Provider):
+    """Clients by fuzzy name: type a few letters, enter opens the client."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        clients = await asyncio.to_thread(self._find, query)
+        for rank, client in enumerate(clients):
+            score = 1.0 - rank / (len(clients) + 1)
+            yield Hit(
+                score,
+                self.matcher(query).highlight(client.name),
+                partial(self._open, client.id),
+                text=client.name,
+                help=client_help(client),
+            )
+
+    def _find(self, query: str) -> list[ClientRow]:
+        from rmtui.core.queries.clients import search_clients_by_name
+
+        with book_session(self.app) as session:
+            return search_clients_by_name(session=session, text=query, limit=MAX_CLIENT_HITS)
+
+    def _open(self, client_id: int) -> None:
+        from rmtui.screens.client.detail import ClientDetailScreen
+
+        self.app.push_screen(ClientDetailScreen(client_id))
+
+
+def client_help(client: ClientRow) -> str:
+    """The line under a client's name in the palette."""
+    parts = [client.kind, client.status, f"tier {client.tier}", client.company, client.city]
+    return " · ".join(part for part in parts if part)
+
+
+class ScreenCommandProvider(Provider):
+    """Every key of the current screen as a command, and a jump to every screen."""
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+
+    def _commands(self) -> Iterable[tuple[str, str, Command]]:
+        app = rm_app(self.app)
+        for mode, title, help_text in SCREENS:
+            yield f"Go to {title}", help_text, partial(app.switch_mode, mode)
+        yield from screen_commands(self.screen)
+
+
+def screen_commands(screen: Screen[object]) -> Iterable[tuple[str, str, Command]]:
+    """(title, help, callback) for each described binding of `screen` itself."""
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if active.node is not screen or not binding.show or binding.description in seen:
+            continue
+        seen.add(binding.description)
+        title = f"{binding.description} ({binding.key_display or key})"
+        yield (
+            title,
+            f"on the {getattr(screen, 'SCREEN_NAME', 'current')} screen",
+            partial(screen.run_action, binding.action),
+        )
