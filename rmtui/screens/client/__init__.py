@@ -1,0 +1,1 @@
+"""Client detail: the profile, timeline and panels of one client."""
