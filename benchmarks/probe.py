@@ -416,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     condition: Condition = shows_bare_table if args.scenario == "bare" else _today_painted
     waiter = watch.wait_for(condition)
     if args.scenario != "bare":
-        from rmtui.cli import paint_promptly
+        from rmtui.cli.tui import paint_promptly
 
         paint_promptly()  # before Textual loads, as `rmtui` does it
     install(watch, scenario(args.scenario, watch, waiter, results, args.skip_log))

@@ -89,7 +89,7 @@ def test_the_first_screen_loads_no_sqlalchemy() -> None:
 def test_the_tui_paints_at_120_frames_a_second_unless_told_otherwise() -> None:
     code = (
         "import os, sys\n"
-        "from rmtui.cli import paint_promptly\n"
+        "from rmtui.cli.tui import paint_promptly\n"
         "assert 'textual' not in sys.modules  # Textual reads TEXTUAL_FPS once, when loaded\n"
         "paint_promptly()\n"
         "from textual import constants\n"

@@ -1,0 +1,202 @@
+"""The `rmtui` command line: the TUI, the demo book and the commands for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rmtui import __version__
+from rmtui.cli.common import EXPORT_FORMATS, IMPORT_FORMATS, Handler, UsageError
+from rmtui.cli.files import run_export, run_import
+from rmtui.cli.reports import run_agenda, run_kpi
+from rmtui.cli.safekeeping import (
+    run_backup,
+    run_client_erase,
+    run_client_export,
+    run_decrypt,
+    run_doctor,
+    run_encrypt,
+    run_restore,
+)
+from rmtui.cli.tui import run_demo, run_tui
+from rmtui.core.dates import DateError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        handler: Handler = args.handler
+        return handler(args)
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("rmtui: interrupted; nothing was changed by the unfinished command.", file=sys.stderr)
+        return 130
+    except Exception as error:  # every failure ends in one sentence, never a traceback
+        return report_error(error)
+
+
+def report_error(error: Exception) -> int:
+    """Print one sentence for `error` and return the exit code for it."""
+    from rmtui.core.errors import BookError
+
+    if isinstance(error, BookError | UsageError | DateError | OSError):
+        message = _os_error_text(error) if isinstance(error, OSError) else str(error)
+        print(f"rmtui: {message}", file=sys.stderr)
+        return 2 if isinstance(error, UsageError | DateError) else 1
+    print(
+        f"rmtui: unexpected error ({type(error).__name__}: {error}); "
+        "please report it with the command you ran.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _os_error_text(error: OSError) -> str:
+    where = f" {error.filename}" if error.filename else ""
+    return f"cannot use{where}: {error.strerror or error}."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every rmtui command."""
+    parser = argparse.ArgumentParser(
+        prog="rmtui",
+        description="A keyboard-driven book of business for relationship managers.",
+    )
+    parser.add_argument("--version", action="version", version=f"rmtui {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="the book file (default: $RMTUI_DB or the user data folder)"
+    )
+    parser.set_defaults(handler=run_tui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add in (
+        _add_demo,
+        _add_import,
+        _add_export,
+        _add_agenda,
+        _add_kpi,
+        _add_backup,
+        _add_restore,
+        _add_doctor,
+        _add_client,
+        _add_encrypt,
+        _add_decrypt,
+    ):
+        add(commands)
+    return parser
+
+
+def _command(commands: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, help=help_text, description=help_text
+    )
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _add_demo(commands: Any) -> None:
+    _command(commands, "demo", run_demo, "open the TUI on a demo book (your book is untouched)")
+
+
+def _add_import(commands: Any) -> None:
+    command = _command(
+        commands,
+        "import",
+        run_import,
+        "import a book (.json), clients from a spreadsheet (.csv) or contacts (.vcf)",
+    )
+    command.add_argument("file", type=Path)
+    command.add_argument("--format", choices=IMPORT_FORMATS, help="default: by the file's ending")
+    command.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="CSV: read COLUMN as the client field FIELD (repeatable)",
+    )
+    command.add_argument(
+        "--dry-run", action="store_true", help="CSV/vCard: report what would happen, change nothing"
+    )
+    command.add_argument(
+        "--merge", action="store_true", help="CSV/vCard: update duplicates with the file's values"
+    )
+
+
+def _add_export(commands: Any) -> None:
+    command = _command(
+        commands,
+        "export",
+        run_export,
+        "export the book: json (everything), csv (a folder), ics (follow-ups), vcf (clients)",
+    )
+    command.add_argument("file", type=Path, metavar="FILE_OR_DIR")
+    command.add_argument("--format", choices=EXPORT_FORMATS, help="default: by the ending")
+
+
+def _add_agenda(commands: Any) -> None:
+    command = _command(commands, "agenda", run_agenda, "print the Today list")
+    command.add_argument("--date", dest="day", metavar="D", help="the day (default today)")
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_kpi(commands: Any) -> None:
+    command = _command(commands, "kpi", run_kpi, "print the KPIs for a period")
+    command.add_argument(
+        "--from", dest="start", metavar="D", help="first day (default: start of this quarter)"
+    )
+    command.add_argument(
+        "--to", dest="end", metavar="D", help="last day (default: end of this quarter)"
+    )
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_backup(commands: Any) -> None:
+    _command(commands, "backup", run_backup, "copy the book to the backups folder")
+
+
+def _add_restore(commands: Any) -> None:
+    command = _command(commands, "restore", run_restore, "replace the book with a backup")
+    command.add_argument("file", type=Path)
+
+
+def _add_doctor(commands: Any) -> None:
+    _command(commands, "doctor", run_doctor, "check the book: paths, schema, integrity")
+
+
+def _add_client(commands: Any) -> None:
+    command = _command(commands, "client", _needs_subcommand, "export or erase one client")
+    actions = command.add_subparsers(title="client commands", metavar="ACTION")
+    export = _command(
+        actions,
+        "export",
+        run_client_export,
+        "write everything about one client to a JSON file (GDPR access)",
+    )
+    export.add_argument("client_id", type=int, metavar="ID")
+    export.add_argument("file", type=Path)
+    erase = _command(
+        actions,
+        "erase",
+        run_client_erase,
+        "erase one client and every record about them (GDPR erasure)",
+    )
+    erase.add_argument("client_id", type=int, metavar="ID")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _add_encrypt(commands: Any) -> None:
+    _command(commands, "encrypt", run_encrypt, "encrypt the book with a passphrase")
+
+
+def _add_decrypt(commands: Any) -> None:
+    _command(commands, "decrypt", run_decrypt, "remove the book's encryption")
+
+
+def _needs_subcommand(args: argparse.Namespace) -> int:
+    raise UsageError(
+        "say what to do with the client: `rmtui client export ID FILE` or `rmtui client erase ID`."
+    )

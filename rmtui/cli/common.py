@@ -1,0 +1,104 @@
+"""What every command shares: the book it works on, its passphrase, dates, questions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rmtui.core import paths
+from rmtui.core.dates import parse_date, today
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+IMPORT_FORMATS = ("json", "csv", "vcf")
+
+
+EXPORT_FORMATS = ("json", "csv", "ics", "vcf")
+
+
+PASSPHRASE_ENV = "RMTUI_PASSPHRASE"
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out, said in one sentence."""
+
+
+def book_path(args: argparse.Namespace) -> Path:
+    """The book file chosen by --db, RMTUI_DB or the default."""
+    return paths.db_path(args.db)
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    """Open (creating or migrating) the chosen book, asking for its passphrase if encrypted."""
+    from rmtui.core.db import open_book
+    from rmtui.core.errors import PassphraseNeeded
+
+    path = book_path(args)
+    try:
+        return open_book(path, progress=tell_progress)
+    except PassphraseNeeded:
+        args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
+        return open_book(path, passphrase=args.passphrase, progress=tell_progress)
+
+
+def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    """The passphrase from RMTUI_PASSPHRASE or, in a terminal, typed without echo."""
+    import getpass
+
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"the book is encrypted; run rmtui in a terminal to type the "
+            f"passphrase, or set {PASSPHRASE_ENV}."
+        )
+    passphrase = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != passphrase:
+        raise UsageError("the two passphrases differ; nothing was changed.")
+    return passphrase
+
+
+def book_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase given while opening the book (None for a plain book)."""
+    return getattr(args, "passphrase", None)
+
+
+def cli_date(text: str | None, *, default: date | None = None) -> date:
+    """A date given on the command line, or `default` (today) when none was given."""
+    if text is None:
+        return default or today()
+    return parse_date(text)
+
+
+def file_format(path: Path, given: str | None, choices: tuple[str, ...]) -> str:
+    """The format named by --format, or else by the file's ending."""
+    if given:
+        return given
+    ending = path.suffix.lower().lstrip(".")
+    if ending in choices:
+        return ending
+    return "csv" if path.is_dir() and "csv" in choices else "json"
+
+
+def tell_progress(step: str) -> None:
+    """Say on the terminal what a long command is doing (nothing when stderr is redirected)."""
+    if sys.stderr.isatty():
+        print(f"rmtui: {step}…", file=sys.stderr, flush=True)
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; no terminal means no."""
+    if not sys.stdin.isatty():
+        raise UsageError("confirmation needs a terminal; add --yes to go ahead without asking.")
+    return input(question).strip().lower() in ("y", "yes")

@@ -1,0 +1,90 @@
+"""`rmtui import` and `rmtui export`: the whole book as JSON, clients as CSV or vCard."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rmtui.cli.common import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    file_format,
+    open_engine,
+    tell_progress,
+)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a book, a spreadsheet of clients or a contacts file, all or nothing."""
+    kind = file_format(args.file, args.format, IMPORT_FORMATS)
+    if kind == "json":
+        return _import_book_file(args)
+    return _import_clients(args, kind)
+
+
+def _import_book_file(args: argparse.Namespace) -> int:
+    from rmtui.core.interchange.book_file import BookImportError, import_book, read_book_file
+
+    tell_progress(f"reading {args.file}")
+    data = read_book_file(args.file)
+    engine = open_engine(args)
+    try:
+        report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
+    except BookImportError as error:
+        for problem in error.problems:
+            print(f"rmtui: {problem}", file=sys.stderr)
+        print(
+            f"rmtui: {len(error.problems)} problem(s) in {args.file}; nothing was imported. "
+            "Correct the file and import it again.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Imported {report}.")
+    return 0
+
+
+def _import_clients(args: argparse.Namespace, kind: str) -> int:
+    from rmtui.core.interchange.client_import import ImportRejected
+    from rmtui.core.interchange.csv_files import import_clients_csv, parse_mapping
+    from rmtui.core.interchange.vcards import import_vcards
+
+    engine = open_engine(args)
+    try:
+        if kind == "csv":
+            report = import_clients_csv(
+                args.file,
+                engine=engine,
+                mapping=parse_mapping(args.map),
+                dry_run=args.dry_run,
+                merge=args.merge,
+            )
+        else:
+            report = import_vcards(args.file, engine=engine, dry_run=args.dry_run, merge=args.merge)
+    except ImportRejected as error:
+        for line in error.report.lines():
+            print(f"rmtui: {line}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
+    from rmtui.core.interchange import calendar, csv_files, vcards
+    from rmtui.core.interchange.book_file import counts_text, write_book_file
+
+    kind = file_format(args.file, args.format, EXPORT_FORMATS)
+    engine = open_engine(args)
+    if kind == "csv":
+        counts = csv_files.write_csv_export(args.file, engine=engine)
+        print(f"Exported {sum(counts.values())} rows in {len(counts)} CSV files to {args.file}.")
+    elif kind == "ics":
+        counts = calendar.write_calendar(args.file, engine=engine)
+        what = ", ".join(f"{count} {name}" for name, count in counts.items())
+        print(f"Exported {what} to {args.file}.")
+    elif kind == "vcf":
+        print(f"Exported {vcards.write_vcards(args.file, engine=engine)} clients to {args.file}.")
+    else:
+        counts = write_book_file(args.file, engine=engine, progress=tell_progress)
+        print(f"Exported {counts_text(counts)} to {args.file}.")
+    return 0

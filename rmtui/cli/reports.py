@@ -1,0 +1,47 @@
+"""`rmtui agenda` and `rmtui kpi`: the Today list and the KPIs as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from rmtui.cli.common import UsageError, cli_date, open_engine
+from rmtui.core.dates import today
+
+
+def run_agenda(args: argparse.Namespace) -> int:
+    """Print the Today list as text or JSON."""
+    from rmtui.core.agenda import agenda_json, agenda_text, build_agenda
+    from rmtui.core.db import session_scope
+
+    day = cli_date(args.day)
+    with session_scope(open_engine(args)) as session:
+        agenda = build_agenda(session=session, day=day)
+    if args.json:
+        import json
+
+        print(json.dumps(agenda_json(agenda), indent=2, ensure_ascii=False))
+    else:
+        print(agenda_text(agenda))
+    return 0
+
+
+def run_kpi(args: argparse.Namespace) -> int:
+    """Print the KPIs for a period as text or JSON."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.kpi import compute_kpis, kpis_json, kpis_text
+    from rmtui.core.periods import period_containing
+
+    quarter = period_containing(today(), "quarter")
+    start = cli_date(args.start, default=quarter.start)
+    end = cli_date(args.end, default=quarter.end)
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
+    with session_scope(open_engine(args)) as session:
+        kpis = compute_kpis(session=session, start=start, end=end)
+    if args.json:
+        import json
+
+        print(json.dumps(kpis_json(kpis), indent=2))
+    else:
+        print(kpis_text(kpis))
+    return 0

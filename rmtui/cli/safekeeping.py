@@ -1,0 +1,129 @@
+"""Keeping the book safe: backup, restore, doctor, encryption, a client's data (GDPR)."""
+
+from __future__ import annotations
+
+import argparse
+
+from rmtui.cli.common import (
+    UsageError,
+    ask_passphrase,
+    book_passphrase,
+    book_path,
+    confirm,
+    open_engine,
+)
+from rmtui.core import paths
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """Copy the book into the backups folder."""
+    from rmtui.core.backups import make_backup
+
+    path = book_path(args)
+    if not path.exists():
+        raise UsageError(f"there is no book at {path} to back up.")
+    open_engine(args).dispose()
+    print(f"Backed up to {make_backup(path, passphrase=book_passphrase(args))}.")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Replace the book with a backup file, keeping a copy of the current book."""
+    from rmtui.core.backups import restore_book
+    from rmtui.core.storage import is_encrypted_file
+
+    passphrase = None
+    if args.file.is_file() and is_encrypted_file(args.file):
+        passphrase = ask_passphrase(f"Passphrase for {args.file}: ")
+    safety_copy = restore_book(book_path(args), args.file, passphrase=passphrase)
+    kept = f"; the previous book was kept at {safety_copy}" if safety_copy else ""
+    print(f"Restored {args.file}{kept}.")
+    return 0
+
+
+def run_client_export(args: argparse.Namespace) -> int:
+    """Write everything about one client to a JSON file."""
+    from rmtui.core.privacy import write_client_dossier
+
+    engine = open_engine(args)
+    written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
+    print(f"Wrote everything about client {args.client_id} to {written}.")
+    return 0
+
+
+def run_client_erase(args: argparse.Namespace) -> int:
+    """Erase one client and every record about them, after confirmation."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.privacy import erase_client
+    from rmtui.core.queries.clients import get_client
+
+    engine = open_engine(args)
+    with session_scope(engine) as session:
+        client = get_client(session=session, client_id=args.client_id)
+        name = client.name if client else None
+    if name is None:
+        raise UsageError(f"there is no client {args.client_id}; check the id with the TUI.")
+    if not args.yes and not confirm(
+        f"Erase {name} (client {args.client_id}) and every record "
+        "about them? This cannot be undone. [y/N] "
+    ):
+        print("Nothing was erased.")
+        return 1
+    report = erase_client(engine=engine, client_id=args.client_id)
+    print(report.summary())
+    for table, ids in report.mentions.items():
+        print(f"  still mentioned by name in {table}: {', '.join(map(str, ids))}")
+    if report.backups:
+        print(
+            f"  {len(report.backups)} older backup(s) in {report.backups[0].parent} still "
+            "hold this client; delete them to complete the erasure."
+        )
+    return 0
+
+
+def run_encrypt(args: argparse.Namespace) -> int:
+    """Encrypt the book with a passphrase typed twice."""
+    from rmtui.core.encryption import encrypt_book
+
+    path = book_path(args)
+    open_engine(args).dispose()
+    backup = encrypt_book(path, ask_passphrase("New passphrase: ", confirm=True))
+    print(
+        f"Encrypted {path}. An unencrypted copy was kept at {backup}; delete it (and older "
+        "unencrypted backups) once you have checked the book opens."
+    )
+    return 0
+
+
+def run_decrypt(args: argparse.Namespace) -> int:
+    """Remove the book's encryption."""
+    from rmtui.core.encryption import decrypt_book
+
+    path = book_path(args)
+    open_engine(args).dispose()
+    passphrase = book_passphrase(args)
+    if passphrase is None:
+        raise UsageError(f"{path} is not encrypted.")
+    backup = decrypt_book(path, passphrase)
+    print(f"Decrypted {path}; the encrypted copy was kept at {backup}.")
+    return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """Print paths, schema version and the integrity check of the book."""
+    from rmtui.core.db import integrity_problems
+    from rmtui.core.storage import SCHEMA_HEAD, read_revision
+
+    path = book_path(args)
+    print(f"book:      {path}")
+    print(f"backups:   {paths.backup_dir(path)}")
+    print(f"config:    {paths.config_dir()}")
+    if not path.exists():
+        print("status:    no book yet; `rmtui` creates it.")
+        return 0
+    print(f"schema:    {read_revision(path)} (this rmtui writes {SCHEMA_HEAD})")
+    problems = integrity_problems(open_engine(args))
+    for problem in problems:
+        print(f"problem:   {problem}")
+    print("integrity: ok" if not problems else f"integrity: {len(problems)} problem(s)")
+    return 1 if problems else 0

@@ -1,0 +1,81 @@
+"""Opening the TUI: on the user's book, or on a fresh demo book."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rmtui.cli.common import book_passphrase, book_path, open_engine
+from rmtui.core.dates import today
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from rmtui.core.backups import DailyBackup
+
+
+# How often the TUI may paint (see paint_promptly).
+FRAMES_PER_SECOND = 120
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Open the TUI on the user's book.
+
+    A plain book at the current schema (the everyday case) opens at once: its first screen is
+    read with the standard library's sqlite3 while SQLAlchemy loads behind it. A new,
+    encrypted or older book is opened (created, asked for, migrated) first.
+    """
+    from rmtui.core.backups import DailyBackup
+    from rmtui.core.db import book_at_head
+
+    paint_promptly()
+    path = book_path(args)
+    if book_at_head(path):
+        from rmtui.core.agenda import TODAY_LIMIT, EarlyAgenda
+
+        early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT)  # read while the app loads
+        backup = DailyBackup(path)
+        from rmtui.app import make_app_on_path
+
+        make_app_on_path(path, book_name=path.stem, early_agenda=early, daily_backup=backup).run()
+        return 0
+    engine = open_engine(args)
+    backup = DailyBackup(path, passphrase=book_passphrase(args))
+    return _run_app(engine, book_name=path.stem, daily_backup=backup)
+
+
+def paint_promptly() -> None:
+    """Let Textual paint up to FRAMES_PER_SECOND frames a second (unless TEXTUAL_FPS says).
+
+    Textual paints a change at its next frame, and a change made within a frame of the one
+    before waits one to two frame periods: at its default 60 frames a second, the list a
+    filter keystroke brings waited 17-33 ms after the typed letter was painted. Frames are
+    only painted when something changed, so an idle screen costs nothing more.
+    """
+    os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Open the TUI on a fresh copy of the demo book in a temporary folder."""
+    import tempfile
+
+    from rmtui.core.demo import create_demo_book
+
+    paint_promptly()
+    with tempfile.TemporaryDirectory(prefix="rmtui-demo-") as folder:
+        engine = create_demo_book(Path(folder) / "demo.db", today=today())
+        try:
+            return _run_app(engine, book_name="demo book")
+        finally:
+            engine.dispose()
+
+
+def _run_app(engine: Engine, *, book_name: str, daily_backup: DailyBackup | None = None) -> int:
+    from rmtui.app import make_app
+
+    app = make_app(engine, book_name=book_name)
+    app.daily_backup = daily_backup
+    app.run()
+    return 0
