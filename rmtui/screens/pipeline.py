@@ -31,6 +31,13 @@ from rmtui.core.queries.pipeline_stats import (
 )
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
+from rmtui.screens.flows.deals import (
+    StageMove,
+    deal_for_form,
+    move_deal,
+    put_back,
+    save_deal,
+)
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
@@ -46,18 +53,6 @@ if TYPE_CHECKING:
 # Won and lost deals are listed when closed within this many days.
 CLOSED_WINDOW_DAYS = 365
 NO_MONEY = Decimal("0.00")
-DEAL_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")
-
-
-@dataclass(frozen=True)
-class StageMove:
-    """A deal's stage before a move, to put it back with undo."""
-
-    opportunity_id: int
-    title: str
-    stage: str
-    closed_on: date | None
-    lost_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -251,50 +246,22 @@ class PipelineScreen(Screen[None]):
         self.app.push_screen(LostReasonForm(deal.title), lose)
 
     def _move(self, deal: OpportunityRow, *, forward: bool, lost_reason: str | None) -> None:
-        from rmtui.core.queries.opportunities import move_stage
-
-        day = self.day
-
-        def write(session: Session) -> str:
-            moved = move_stage(
-                session=session,
-                opportunity_id=deal.id,
-                forward=forward,
-                day=day,
-                lost_reason=lost_reason,
-            )
-            return moved.stage
-
-        stage = actions.saved(self, write)
-        if stage is not None:
-            self.last_move = StageMove(
-                deal.id, deal.title, deal.stage, deal.closed_on, deal.lost_reason
-            )
-            self.notify(f"“{deal.title}” is now {stage} — u undoes.", markup=False)
+        def moved(before: StageMove) -> None:
+            self.last_move = before
             self.load_board(focus=deal.id)
 
-    def action_undo(self) -> None:
-        from rmtui.core.queries.opportunities import set_stage
+        move_deal(self, deal.id, forward=forward, lost_reason=lost_reason, on_saved=moved)
 
+    def action_undo(self) -> None:
         move = self.last_move
         if move is None:
             return
-        day = move.closed_on or self.day
 
-        def write(session: Session) -> bool:
-            set_stage(
-                session=session,
-                opportunity_id=move.opportunity_id,
-                stage=move.stage,
-                day=day,
-                lost_reason=move.lost_reason,
-            )
-            return True
-
-        if actions.saved(self, write):
+        def undone() -> None:
             self.last_move = None
-            self.notify(f"“{move.title}” is back in {move.stage}.", markup=False)
             self.load_board(focus=move.opportunity_id)
+
+        put_back(self, move, on_saved=undone)
 
     # -- adding and editing deals --------------------------------------------------------------
 
@@ -402,45 +369,6 @@ def _stage_of(session: Session, opportunity_id: int) -> str:
     from rmtui.core.queries.common import fetch
 
     return fetch(session, Opportunity, opportunity_id).stage
-
-
-def deal_for_form(session: Session, opportunity_id: int) -> tuple[PickedClient, dict[str, Any]]:
-    """The deal's client and its values as the form shows them."""
-    from rmtui.core.models import Client, Opportunity
-    from rmtui.core.queries.common import fetch
-
-    deal = fetch(session, Opportunity, opportunity_id)
-    client = fetch(session, Client, deal.client_id)
-    values = {name: getattr(deal, name) for name in DEAL_FIELDS}
-    return PickedClient(deal.client_id, client.name), actions.as_typed(values)
-
-
-def save_deal(
-    session: Session, opportunity_id: int | None, values: dict[str, Any], day: date
-) -> int | None:
-    """Add the deal (`opportunity_id` None) or save its changes, its stage moved as needed."""
-    from rmtui.core.models import Opportunity
-    from rmtui.core.queries.common import fetch
-    from rmtui.core.queries.opportunities import add_opportunity, set_stage, update_opportunity
-
-    columns = {name: values[name] for name in ("client_id", "title", "product", "value")}
-    if opportunity_id is None:
-        deal = add_opportunity(
-            session=session, stage=values["stage"], opened_on=values["opened_on"], **columns
-        )
-        opportunity_id = deal.id
-        assert opportunity_id is not None
-    else:
-        deal = fetch(session, Opportunity, opportunity_id)
-        columns["opened_on"] = values["opened_on"]
-        if deal.stage != values["stage"]:
-            set_stage(
-                session=session, opportunity_id=opportunity_id, stage=values["stage"], day=day
-            )
-    if values["stage"] == "lost":
-        columns["lost_reason"] = values["lost_reason"]
-    update_opportunity(session=session, opportunity_id=opportunity_id, values=columns)
-    return opportunity_id
 
 
 def box_text(summary: StageSummary) -> Text:

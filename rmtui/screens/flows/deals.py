@@ -1,14 +1,16 @@
-"""Deal actions outside the pipeline board (client detail): add or edit a client's deal, move it
-a stage on or back, mark it lost and put a moved deal back.
+"""Deal flows for the pipeline board and client detail: add or edit a deal, move it a stage on
+or back, mark it lost and put a moved deal back.
 
-They use the pipeline's forms (`OpportunityForm`, `LostReasonForm`) and saves (`save_deal`,
-`move_stage`, `set_stage`); as in `rmtui.screens.flows.clients`, each one saves in one transaction,
-says so in a toast and calls `on_saved` so the screen can refresh in place.
+They use the deal forms (`OpportunityForm`, `LostReasonForm`) and the opportunity queries
+(`move_stage`, `set_stage`); as in `rmtui.screens.flows.clients`, each one saves in one
+transaction, says so in a toast and calls `on_saved` so the screen can refresh in place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.models import Opportunity
@@ -16,7 +18,6 @@ from rmtui.core.queries.common import fetch
 from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, set_stage
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows.clients import as_typed, rm_app, saved
-from rmtui.screens.pipeline import StageMove, deal_for_form, save_deal
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -153,3 +154,56 @@ def put_back(
         screen.notify(f"“{move.title}” is back in {move.stage}.", markup=False)
         if on_saved is not None:
             on_saved()
+
+
+DEAL_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """A deal's stage before a move, to put it back with undo."""
+
+    opportunity_id: int
+    title: str
+    stage: str
+    closed_on: date | None
+    lost_reason: str | None
+
+
+def deal_for_form(session: Session, opportunity_id: int) -> tuple[PickedClient, dict[str, Any]]:
+    """The deal's client and its values as the form shows them."""
+    from rmtui.core.models import Client, Opportunity
+    from rmtui.core.queries.common import fetch
+
+    deal = fetch(session, Opportunity, opportunity_id)
+    client = fetch(session, Client, deal.client_id)
+    values = {name: getattr(deal, name) for name in DEAL_FIELDS}
+    return PickedClient(deal.client_id, client.name), as_typed(values)
+
+
+def save_deal(
+    session: Session, opportunity_id: int | None, values: dict[str, Any], day: date
+) -> int | None:
+    """Add the deal (`opportunity_id` None) or save its changes, its stage moved as needed."""
+    from rmtui.core.models import Opportunity
+    from rmtui.core.queries.common import fetch
+    from rmtui.core.queries.opportunities import add_opportunity, set_stage, update_opportunity
+
+    columns = {name: values[name] for name in ("client_id", "title", "product", "value")}
+    if opportunity_id is None:
+        deal = add_opportunity(
+            session=session, stage=values["stage"], opened_on=values["opened_on"], **columns
+        )
+        opportunity_id = deal.id
+        assert opportunity_id is not None
+    else:
+        deal = fetch(session, Opportunity, opportunity_id)
+        columns["opened_on"] = values["opened_on"]
+        if deal.stage != values["stage"]:
+            set_stage(
+                session=session, opportunity_id=opportunity_id, stage=values["stage"], day=day
+            )
+    if values["stage"] == "lost":
+        columns["lost_reason"] = values["lost_reason"]
+    update_opportunity(session=session, opportunity_id=opportunity_id, values=columns)
+    return opportunity_id
