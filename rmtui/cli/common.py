@@ -12,20 +12,15 @@ from typing import TYPE_CHECKING
 
 from rmtui.core import paths
 from rmtui.core.dates import parse_date, today
+from rmtui.core.errors import BookError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
 Handler = Callable[[argparse.Namespace], int]
-
-
 IMPORT_FORMATS = ("json", "csv", "vcf")
-
-
 EXPORT_FORMATS = ("json", "csv", "ics", "vcf")
-
-
 PASSPHRASE_ENV = "RMTUI_PASSPHRASE"
 
 
@@ -38,12 +33,21 @@ def book_path(args: argparse.Namespace) -> Path:
     return paths.db_path(args.db)
 
 
-def open_engine(args: argparse.Namespace) -> Engine:
-    """Open (creating or migrating) the chosen book, asking for its passphrase if encrypted."""
+def open_engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
+    """Open (migrating as needed) the chosen book, asking for its passphrase if encrypted.
+
+    Only a command that writes what the user gave it (the TUI, an import) may `create` a new
+    book; any other says there is none, so a mistyped --db makes no folder and no file.
+    """
     from rmtui.core.db import open_book
-    from rmtui.core.errors import PassphraseNeeded
+    from rmtui.core.errors import BookError, PassphraseNeeded
 
     path = book_path(args)
+    if not create and not path.exists():
+        raise BookError(
+            f"there is no book at {path}; check the path, or run `rmtui --db {path}` "
+            "to start a new one there."
+        )
     try:
         return open_book(path, progress=tell_progress)
     except PassphraseNeeded:
@@ -89,6 +93,17 @@ def file_format(path: Path, given: str | None, choices: tuple[str, ...]) -> str:
     if ending in choices:
         return ending
     return "csv" if path.is_dir() and "csv" in choices else "json"
+
+
+def import_format(path: Path, given: str | None) -> str:
+    """The format of a file to import: named by --format, or by the file's ending."""
+    kind = file_format(path, given, IMPORT_FORMATS)
+    if given or path.is_dir() or path.suffix.lower().lstrip(".") == kind:
+        return kind
+    raise BookError(
+        f"cannot tell what {path.name} holds from its name; name it .json, .csv or "
+        ".vcf, or say which with --format."
+    )
 
 
 def tell_progress(step: str) -> None:

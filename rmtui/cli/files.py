@@ -7,16 +7,19 @@ import sys
 
 from rmtui.cli.common import (
     EXPORT_FORMATS,
-    IMPORT_FORMATS,
     file_format,
+    import_format,
     open_engine,
     tell_progress,
 )
+from rmtui.core.errors import BookError
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Import a book, a spreadsheet of clients or a contacts file, all or nothing."""
-    kind = file_format(args.file, args.format, IMPORT_FORMATS)
+    if not args.file.exists():
+        raise BookError(f"there is no file or folder at {args.file}; check its name.")
+    kind = import_format(args.file, args.format)
     if kind == "json":
         return _import_book_file(args)
     return _import_clients(args, kind)
@@ -27,7 +30,7 @@ def _import_book_file(args: argparse.Namespace) -> int:
 
     tell_progress(f"reading {args.file}")
     data = read_book_file(args.file)
-    engine = open_engine(args)
+    engine = open_engine(args, create=True)
     try:
         report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
     except BookImportError as error:
@@ -48,7 +51,7 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
     from rmtui.core.interchange.csv_files import import_clients_csv, parse_mapping
     from rmtui.core.interchange.vcards import import_vcards
 
-    engine = open_engine(args)
+    engine = open_engine(args, create=not args.dry_run)
     try:
         if kind == "csv":
             report = import_clients_csv(

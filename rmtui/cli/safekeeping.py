@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from rmtui.cli.common import (
-    UsageError,
     ask_passphrase,
     book_passphrase,
     book_path,
@@ -13,6 +12,7 @@ from rmtui.cli.common import (
     open_engine,
 )
 from rmtui.core import paths
+from rmtui.core.errors import BookError
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -21,7 +21,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
     path = book_path(args)
     if not path.exists():
-        raise UsageError(f"there is no book at {path} to back up.")
+        raise BookError(f"there is no book at {path} to back up.")
     open_engine(args).dispose()
     print(f"Backed up to {make_backup(path, passphrase=book_passphrase(args))}.")
     return 0
@@ -62,7 +62,7 @@ def run_client_erase(args: argparse.Namespace) -> int:
         client = get_client(session=session, client_id=args.client_id)
         name = client.name if client else None
     if name is None:
-        raise UsageError(f"there is no client {args.client_id}; check the id with the TUI.")
+        raise BookError(f"there is no client {args.client_id}; check the id with the TUI.")
     if not args.yes and not confirm(
         f"Erase {name} (client {args.client_id}) and every record "
         "about them? This cannot be undone. [y/N] "
@@ -103,7 +103,7 @@ def run_decrypt(args: argparse.Namespace) -> int:
     open_engine(args).dispose()
     passphrase = book_passphrase(args)
     if passphrase is None:
-        raise UsageError(f"{path} is not encrypted.")
+        raise BookError(f"{path} is not encrypted.")
     backup = decrypt_book(path, passphrase)
     print(f"Decrypted {path}; the encrypted copy was kept at {backup}.")
     return 0

@@ -41,7 +41,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
         make_app_on_path(path, book_name=path.stem, early_agenda=early, daily_backup=backup).run()
         return 0
-    engine = open_engine(args)
+    engine = open_engine(args, create=True)
     backup = DailyBackup(path, passphrase=book_passphrase(args))
     return _run_app(engine, book_name=path.stem, daily_backup=backup)
 

@@ -50,6 +50,7 @@ def open_book(
         raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
     if not path.exists():
         return _create_book(path)
+    _refuse_empty_file(path)
     if is_encrypted_file(path):
         return _open_encrypted(path, passphrase, progress)
     revision = read_revision(path)
@@ -58,6 +59,17 @@ def open_book(
         _tell_upgrade(path, progress)
         _migrate_with_backup(path)
     return make_engine(path)
+
+
+def _refuse_empty_file(path: Path) -> None:
+    """Refuse a file of zero bytes (with nothing waiting in its WAL): it was never a book, or
+    it was cut short, and taking it for a new book would hide that."""
+    wal = Path(f"{path}-wal")
+    if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+        raise BookError(
+            f"{path} is empty (0 bytes), so it is no book; remove it to start a new book "
+            "there, or restore a backup with `rmtui restore FILE`."
+        )
 
 
 def book_at_head(path: Path) -> bool:

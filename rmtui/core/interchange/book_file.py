@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from rmtui.core import audit, dates
 from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
 from rmtui.core.interchange.bulk_load import copy_rows
 from rmtui.core.interchange.schema import (
     ENTITY_NOUNS,
@@ -61,7 +62,7 @@ def untold(_step: str) -> None:
     """Progress that tells nobody."""
 
 
-class InterchangeError(Exception):
+class InterchangeError(BookError):
     """A book file that cannot be read or written, with one sentence saying why."""
 
 
@@ -209,6 +210,10 @@ def read_book_file(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise InterchangeError(
             f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise InterchangeError(
+            f"{path} nests lists or objects too deeply to be a book file; is it an rmtui export?"
         ) from None
     except ValueError as error:  # e.g. a number of more digits than Python reads
         raise InterchangeError(f"{path} cannot be read as a book: {error}.") from None

@@ -227,11 +227,24 @@ def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
     return mapping
 
 
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    """Every row of the CSV `text`, or ImportFileError saying why it cannot be read."""
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as error:
+        if "field limit" in str(error):
+            limit = csv.field_size_limit() // 1024
+            raise ImportFileError(
+                f"{path} has a cell longer than {limit} KiB; is it a spreadsheet of clients?"
+            ) from None
+        raise ImportFileError(f"{path} cannot be read as a spreadsheet: {error}.") from None
+
+
 def read_clients_csv(path: Path, *, mapping: Mapping[str, str] | None = None) -> ClientSheet:
     """The clients in a CSV file (comma or semicolon, UTF-8 with or without BOM), as records."""
     path = Path(path)
     text = read_import_text(path, advice="save it as 'CSV UTF-8' and import again")
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    rows = _csv_rows(path, text)
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise ImportFileError(f"{path} is empty; it needs a header row and a row per client.")
