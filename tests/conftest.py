@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rmtui.core.db import open_book, session_scope
+from rmtui.core.user_locale import user_locale
 
 FROZEN_TODAY = "2026-11-29"
 
@@ -25,6 +26,8 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("RMTUI_DB", str(tmp_path / "book.db"))
     monkeypatch.setenv("RMTUI_TODAY", FROZEN_TODAY)
+    monkeypatch.setenv("RMTUI_LOCALE", "en")  # a test that needs another locale sets it
+    user_locale.cache_clear()
     return home
 
 

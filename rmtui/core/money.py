@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer
 from sqlalchemy.types import TypeDecorator
 
+from rmtui.core.user_locale import user_locale
+
 CENT = Decimal("0.01")
 PLAIN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+PLAIN_EXAMPLE = "1234.50"
 # The largest amount kept: its cents fit SQLite's 64-bit integers with room to add them up.
 LARGEST_AMOUNT = Decimal("999999999999.99")
 SHORT_SIZES = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
@@ -20,33 +25,65 @@ class MoneyError(ValueError):
     """A text that is not an amount of money."""
 
 
-def parse_money(text: str | int | Decimal) -> Decimal:
-    """Read an amount such as `1234.5`, `1,234.50` or `€ 1 234,50` as exact Decimal."""
-    if isinstance(text, Decimal | int):
-        return _to_the_cent(Decimal(text), text)
-    if isinstance(text, float):
+def parse_money(value: str | int | Decimal) -> Decimal:
+    """Read an amount as the interchange format writes it, `1234.50` (a dot, no thousands
+    separators, at most two decimals), or an exact number; never rounded."""
+    if isinstance(value, float):
         raise MoneyError("amounts must be given as text, not as a floating-point number")
-    if text.__class__ is str and PLAIN_AMOUNT.fullmatch(text):  # as exported: nothing to clean
-        return _to_the_cent(Decimal(text), text)
-    cleaned = str(text).strip().replace("€", "").replace("$", "").replace("£", "")
-    cleaned = cleaned.replace(" ", "").replace("_", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned
-    cleaned = cleaned.replace(",", "")
+    if isinstance(value, Decimal | int):
+        return _exact(Decimal(value), value, PLAIN_EXAMPLE)
+    if value.__class__ is not str or not PLAIN_AMOUNT.fullmatch(value.strip()):
+        raise MoneyError(f"'{value}' is not an amount; write it like {PLAIN_EXAMPLE}")
+    return _exact(Decimal(value.strip()), value, PLAIN_EXAMPLE)
+
+
+def read_amount(text: str, *, locale: str | None = None) -> Decimal:
+    """Read an amount typed by the user the way their locale writes it (en `1,234.50`, nl
+    `1.234,50`; a currency sign and spaces may stand in it), or MoneyError showing how to
+    write it. Never rounded: more than two decimals are refused."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    locale = locale or user_locale()
+    example = amount_example(locale)
+    cleaned = "".join(char for char in text if not _is_sign_or_space(char))
+    if not cleaned or "e" in cleaned.lower():
+        raise MoneyError(f"'{text}' is not an amount; write it like {example}")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise MoneyError(f"'{text}' is not an amount; write it like 1234.50") from None
+        value = parse_decimal(cleaned, locale=locale, strict=True)
+    except NumberFormatError:
+        raise MoneyError(f"'{text}' is not an amount; write it like {example}") from None
+    return _exact(value, text, example)
+
+
+def amount_example(locale: str | None = None, *, example: str = PLAIN_EXAMPLE) -> str:
+    """How `example` is written in `locale` (default the user's): 1234.50 or 1234,50."""
+    _group, decimal = number_symbols(locale or user_locale())
+    return example.replace(".", decimal)
+
+
+@cache
+def number_symbols(locale: str) -> tuple[str, str]:
+    """The thousands separator and the decimal sign of `locale`."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+def _is_sign_or_space(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Sc"
+
+
+def _exact(value: Decimal, text: object, example: str) -> Decimal:
+    """`value` to the cent, or MoneyError when it is not finite, has more than two decimals or
+    is too large to keep."""
     if not value.is_finite():
-        raise MoneyError(f"'{text}' is not an amount; write it like 1234.50")
-    return _to_the_cent(value, text)
-
-
-def _to_the_cent(value: Decimal, text: object) -> Decimal:
-    """`value` rounded to the cent, or MoneyError when it is too large to keep."""
+        raise MoneyError(f"'{text}' is not an amount; write it like {example}")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise MoneyError(f"'{text}' has more than two decimals; write it like {example}")
     if abs(value) > LARGEST_AMOUNT:
         raise MoneyError(f"'{text}' is too large; amounts go up to {LARGEST_AMOUNT:,}")
-    return value.quantize(CENT, ROUND_HALF_UP)
+    return value.quantize(CENT)
 
 
 def to_cents(amount: Decimal) -> int:
@@ -65,12 +102,21 @@ def money_text(amount: Decimal | None) -> str:
 
 
 def money_display(amount: Decimal | None) -> str:
-    """An amount for the screen: thousands separated, no fraction for whole amounts."""
+    """An amount for the screen in the user's locale: thousands separated, no fraction for
+    whole amounts (en 1,234.50 and 1,200; nl 1.234,50 and 1.200)."""
     if amount is None:
         return "—"
     if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
+        return localised(f"{amount:,.0f}")
+    return localised(f"{amount:,.2f}")
+
+
+def localised(number: str) -> str:
+    """A number formatted by Python (`1,234.5`) with the user's locale's separators."""
+    group, decimal = number_symbols(user_locale())
+    if (group, decimal) == (",", "."):
+        return number
+    return number.translate({ord(","): group, ord("."): decimal})
 
 
 def money_within(amount: Decimal | None, width: int) -> str:
@@ -87,7 +133,7 @@ def short_money(amount: Decimal) -> str:
     """An amount in few characters: 182.8M, 1.3B, 25.3k; below a thousand as money_display."""
     for size, suffix in SHORT_SIZES:
         if abs(amount) >= size:
-            return f"{amount / size:,.1f}{suffix}"
+            return localised(f"{amount / size:,.1f}{suffix}")
     return money_display(amount)
 
 
@@ -100,7 +146,7 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
-        if value.__class__ is Decimal:  # rounding once to whole cents is the same
+        if value.__class__ is Decimal:  # an exact amount already
             return to_cents(value)
         return to_cents(parse_money(value))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from rmtui.core.dates import DateError, now, parse_date
-from rmtui.core.money import MoneyError, parse_money
+from rmtui.core.money import MoneyError, amount_example, read_amount
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -70,14 +70,26 @@ def parse_int(
 
 
 def parse_amount(text: str | None, *, label: str) -> Decimal | None:
-    """An exact amount of money, or None when empty."""
+    """An exact amount of money typed in the user's locale, or None when empty."""
     value = optional_text(text)
     if value is None:
         return None
     try:
-        return parse_money(value)
-    except MoneyError:
-        raise FieldError(f"{label} must be an amount like 1250.00, not '{value}'.") from None
+        return read_amount(value)
+    except MoneyError as error:
+        example = form_amount_example()
+        if "decimals" in str(error):
+            raise FieldError(
+                f"{label} has more than two decimals in '{value}'; write it like {example}."
+            ) from None
+        if "too large" in str(error):
+            raise FieldError(f"{label}: {error}.") from None
+        raise FieldError(f"{label} must be an amount like {example}, not '{value}'.") from None
+
+
+def form_amount_example() -> str:
+    """The amount a form shows as an example, written the user's way: 1250.00 or 1250,00."""
+    return amount_example(example="1250.00")
 
 
 def parse_choice(text: str | None, choices: tuple[str, ...], *, label: str) -> str:

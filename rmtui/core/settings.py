@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ class Settings:
 
     daily_backup: bool = True
     backup_keep: int = DEFAULT_BACKUP_KEEP
+    display_locale: str | None = None
 
 
 def settings_path() -> Path:
@@ -38,7 +39,20 @@ def load_settings(path: Path | None = None) -> Settings:
         raise BookError(f"{path} is not valid TOML ({error}); correct or remove it.") from None
     except OSError as error:
         raise BookError(f"{path} cannot be read ({error.strerror}).") from None
-    return _settings_from(data.get("backups", {}), path)
+    backups = _settings_from(data.get("backups", {}), path)
+    return replace(backups, display_locale=_display_locale(data.get("display", {}), path))
+
+
+def _display_locale(display: Any, path: Path) -> str | None:
+    """`[display] locale`, such as "nl_NL" or "en" (None when not set)."""
+    if not isinstance(display, dict):
+        raise BookError(
+            f'{path}: [display] must be a table, like `[display]` then `locale = "nl"`.'
+        )
+    locale = display.get("locale")
+    if locale is not None and not isinstance(locale, str):
+        raise BookError(f'{path}: display.locale must be text, like "nl_NL" or "en".')
+    return locale
 
 
 def _settings_from(backups: Any, path: Path) -> Settings:

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select
 
 from rmtui.core.models import REVENUE_KINDS
 from rmtui.core.parsers import (
+    form_amount_example,
     optional_text,
     parse_amount,
     parse_int,
@@ -62,7 +63,7 @@ class RecordForm(FormScreen[dict[str, Any]]):
         """The amount typed in field `name`; an error beside it when missing or below `low`."""
         amount = self.check(name, parse_amount, text, label=label)
         if amount is None and required and name not in self.errors:
-            self.errors[name] = f"{label} is required: an amount like 1250.00."
+            self.errors[name] = f"{label} is required: an amount like {form_amount_example()}."
         elif amount is not None and low is not None and amount < low:
             self.errors[name] = f"{label} cannot be below {low}."
         return amount

@@ -1,0 +1,52 @@
+"""The user's locale for numbers: `[display] locale`, RMTUI_LOCALE, the environment, else English.
+
+Babel is imported only where a locale is looked up, so start-up does not pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+LOCALE_ENV = "RMTUI_LOCALE"
+# The environment variables that name a locale, in the order POSIX reads them for numbers.
+ENVIRONMENT = ("LC_ALL", "LC_NUMERIC", "LANG")
+DEFAULT_LOCALE = "en"
+
+
+@cache
+def user_locale() -> str:
+    """The locale amounts are shown and read in, as Babel names it (`nl_NL`, `en`)."""
+    for candidate in (_configured(), *_from_environment()):
+        name = babel_name(candidate) if candidate else None
+        if name is not None:
+            return name
+    return DEFAULT_LOCALE
+
+
+def babel_name(text: str) -> str | None:
+    """The Babel name of a locale written as `nl_NL.UTF-8`, `nl-BE` or `de`, or None for
+    `C`, `POSIX` and names Babel does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    base = text.split(".")[0].split("@")[0].replace("-", "_").strip()
+    if base in ("", "C", "POSIX"):
+        return None
+    try:
+        return str(Locale.parse(base))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+def _configured() -> str | None:
+    from rmtui.core.errors import BookError
+    from rmtui.core.settings import load_settings
+
+    try:
+        return load_settings().display_locale
+    except BookError:  # a broken config.toml is reported where it is read for its own sake
+        return None
+
+
+def _from_environment() -> tuple[str | None, ...]:
+    return (os.environ.get(LOCALE_ENV), *(os.environ.get(name) for name in ENVIRONMENT))
