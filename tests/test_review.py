@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from rmtui.core.charts import sparkline
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import (
@@ -35,7 +36,6 @@ from rmtui.core.review import (
     review_file_name,
     review_html,
     review_markdown,
-    sparkline,
     write_review,
 )
 from tests.factories import make

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from rmtui.core.charts import bar_heights, sparkline
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.goals import GoalStatus, goal_status, status_label
@@ -64,7 +65,6 @@ DATE_FORMAT = "%d %b %Y"
 MONTH_FORMAT = "%b %Y"
 FORMAT_SUFFIXES = {"markdown": ".md", "html": ".html"}
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
-SPARK = "▁▂▃▄▅▆▇█"
 FINDING_LABELS = {"risk": "Risk", "growth": "Growth area"}
 
 
@@ -749,21 +749,24 @@ def _cell_class(table: Table, index: int) -> str:
 
 
 def _html_chart(chart: Chart) -> str:
-    known = [point.value for point in chart.points if point.value is not None]
-    if not known:
+    heights = bar_heights([point.value for point in chart.points], _bar_percent)
+    if all(height is None for height in heights):
         return '<p class="muted">No values in the last 12 months.</p>'
-    low, high = min(known), max(known)
     bars = []
-    for point in chart.points:
+    for point, height in zip(chart.points, heights, strict=True):
         tip = html.escape(f"{point.on:{MONTH_FORMAT}}: {money_display(point.value)}")
-        if point.value is None:
+        if height is None:
             bars.append(f'<span class="none" title="{tip}"></span>')
-            continue
-        share = 1 if high == low else (point.value - low) / (high - low)
-        height = 10 + int(90 * share)
-        bars.append(f'<span style="height: {height}%" title="{tip}"></span>')
+        else:
+            bars.append(f'<span style="height: {height}%" title="{tip}"></span>')
     caption = html.escape(_chart_caption(chart))
     return f'<div class="chart">{"".join(bars)}</div><p class="muted">{caption}</p>'
+
+
+def _bar_percent(share: Decimal | None) -> int:
+    """A bar's height in percent of the chart: a tenth for the lowest value, all for the highest
+    (and for every value when all are equal)."""
+    return 10 + int(90 * (1 if share is None else share))
 
 
 # -- writing the file --------------------------------------------------------------------------
@@ -807,24 +810,6 @@ def name_slug(name: str) -> str:
 
 
 # -- small words -------------------------------------------------------------------------------
-
-
-def sparkline(values: Sequence[Decimal | None]) -> str:
-    """Values as a line of block characters, lowest to highest (· where there is none)."""
-    known = [value for value in values if value is not None]
-    if not known:
-        return "·" * len(values)
-    low, high = min(known), max(known)
-    top = len(SPARK) - 1
-    line = []
-    for value in values:
-        if value is None:
-            line.append("·")
-        elif high == low:
-            line.append(SPARK[top // 2])
-        else:
-            line.append(SPARK[round((value - low) / (high - low) * top)])
-    return "".join(line)
 
 
 def _chart_caption(chart: Chart) -> str:
