@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
+from rmtui.core.charts import bar_levels
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpi_display
 from rmtui.core.kpi_board import (
@@ -25,7 +26,6 @@ from rmtui.core.kpi_board import (
 from rmtui.core.models import Client, Target
 from rmtui.core.parsers import FieldError
 from rmtui.screens.forms.target import parse_target
-from rmtui.widgets.trend_chart import bar_levels
 from tests.factories import make
 
 

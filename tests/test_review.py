@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from rmtui.core.charts import sparkline
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import (
@@ -27,17 +28,10 @@ from rmtui.core.models import (
     Survey,
 )
 from rmtui.core.queries.common import RecordNotFound
-from rmtui.core.review import (
-    Review,
-    build_review,
-    markdown_escaped,
-    name_slug,
-    review_file_name,
-    review_html,
-    review_markdown,
-    sparkline,
-    write_review,
-)
+from rmtui.core.review.files import name_slug, review_file_name, write_review
+from rmtui.core.review.html_page import review_html
+from rmtui.core.review.markdown import markdown_escaped, review_markdown
+from rmtui.core.review.reading import Review, build_review
 from tests.factories import make
 
 DAY = date(2026, 11, 29)
@@ -301,7 +295,7 @@ def test_the_review_and_goals_never_import_textual() -> None:
         "        if name == 'textual' or name.startswith('textual.'):\n"
         "            raise ImportError('textual is blocked')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import rmtui.core.review, rmtui.core.goals, rmtui.core.queries.holding_trend\n"
+        "import rmtui.core.review.files, rmtui.core.goals, rmtui.core.queries.holding_trend\n"
         "import rmtui.core.queries.client_records\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

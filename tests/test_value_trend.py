@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 from textual.app import App, ComposeResult
 
+from rmtui.core.charts import bar_eighths
 from rmtui.core.models import Client, Holding
 from rmtui.core.queries.financials import AccountValue
 from rmtui.core.queries.holding_trend import (
@@ -19,7 +20,7 @@ from rmtui.core.queries.holding_trend import (
     trend_days,
     value_trend,
 )
-from rmtui.widgets.value_trend import ValueTrend, bar_eighths
+from rmtui.widgets.value_trend import ValueTrend
 from tests.factories import make
 
 DAY = date(2026, 11, 29)

@@ -3,38 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-EIGHTHS = " ▁▂▃▄▅▆▇█"
-MISSING = "·"
+from rmtui.core.charts import bar_levels, bar_rows, spread
+
 LABEL_ROWS = 2  # the period labels and the low/high line under the bars
 
 
-def bar_levels(values: Sequence[Any], levels: int) -> list[int | None]:
-    """How many of `levels` steps each value fills, from zero (or the lowest value if below).
-
-    None stays None; every value fills at least one step so it is visible.
-    """
-    known = [Decimal(str(value)) for value in values if value is not None]
-    if not known:
-        return [None for _ in values]
-    floor, ceiling = min(min(known), Decimal(0)), max(max(known), Decimal(0))
-    span = ceiling - floor
-    filled: list[int | None] = []
-    for value in values:
-        if value is None:
-            filled.append(None)
-        elif span == 0:
-            filled.append(1)
-        else:
-            share = (Decimal(str(value)) - floor) / span
-            filled.append(max(1, round(share * levels)))
-    return filled
+def bars_text(lines: list[list[str]], bar: Style, last: Style) -> Text:
+    """Lines of bars (from `rmtui.core.charts.bar_rows`) as text, one line break after each,
+    every bar in `bar` and the last one, the latest period, in `last`."""
+    text = Text()
+    for line in lines:
+        for index, cells in enumerate(line):
+            if index:
+                text.append(" ")
+            text.append(cells, last if index == len(line) - 1 else bar)
+        text.append("\n")
+    return text
 
 
 class TrendChart(Widget):
@@ -105,34 +95,15 @@ class TrendChart(Widget):
         bar_width = max(1, (width + 1) // count - 1)
         rows = max(1, height - LABEL_ROWS)
         levels = bar_levels(self.values, rows * 8)
-        chart = Text()
-        for row in range(rows, 0, -1):
-            self._bar_row(chart, levels, row, bar_width)
-            chart.append("\n")
+        bar = self.get_component_rich_style("trend-chart--bar")
+        current = self.get_component_rich_style("trend-chart--current")
+        chart = bars_text(bar_rows(levels, rows, bar_width), bar, current)
         used = count * (bar_width + 1) - 1
         axis = self.get_component_rich_style("trend-chart--axis")
-        chart.append(_spread(self.period_labels[0], self.period_labels[-1], used), axis)
+        chart.append(spread(self.period_labels[0], self.period_labels[-1], used), axis)
         chart.append("\n")
         chart.append(self._low_high(used), axis)
         return chart
-
-    def _bar_row(self, chart: Text, levels: list[int | None], row: int, bar_width: int) -> None:
-        """Append the `row`-th line of bars counted from the bottom (1 is the lowest)."""
-        for index, filled in enumerate(levels):
-            if index:
-                chart.append(" ")
-            chart.append(self._cell(filled, row) * bar_width, self._bar_style(index, len(levels)))
-
-    @staticmethod
-    def _cell(filled: int | None, row: int) -> str:
-        if filled is None:
-            return MISSING if row == 1 else " "
-        eighths = max(0, min(8, filled - (row - 1) * 8))
-        return EIGHTHS[eighths]
-
-    def _bar_style(self, index: int, count: int) -> Style:
-        name = "trend-chart--current" if index == count - 1 else "trend-chart--bar"
-        return self.get_component_rich_style(name)
 
     def _low_high(self, width: int) -> str:
         """The lowest and highest value at either end of `width`, shortened when too long."""
@@ -140,13 +111,7 @@ class TrendChart(Widget):
         if not known:
             return "no figures"
         low, high = min(known), max(known)
-        line = _spread(f"low {self.show_value(low)}", f"high {self.show_value(high)}", width)
+        line = spread(f"low {self.show_value(low)}", f"high {self.show_value(high)}", width)
         if len(line) <= width:
             return line
-        return _spread(f"low {self.short_value(low)}", f"high {self.short_value(high)}", width)
-
-
-def _spread(left: str, right: str, width: int) -> str:
-    """`left` and `right` at either end of `width` cells (or side by side when too narrow)."""
-    gap = width - len(left) - len(right)
-    return f"{left}{' ' * max(gap, 1)}{right}"
+        return spread(f"low {self.short_value(low)}", f"high {self.short_value(high)}", width)

@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
 
+from rmtui.core.charts import bar_eighths, bar_rows, spread
 from rmtui.core.money import money_display
 from rmtui.core.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
+from rmtui.widgets.trend_chart import bars_text
 
-EIGHTHS = " ▁▂▃▄▅▆▇█"
-MISSING = "·"
 SUMMARY_GAP = "   "
 MONTH_FORMAT = "%b %Y"
-
-
-def bar_eighths(values: Sequence[Decimal | None], levels: int) -> list[int | None]:
-    """How many of `levels` eighth-steps each value fills between the lowest and highest value
-    (the lowest still shows one step; all equal values fill half); None stays None."""
-    known = [value for value in values if value is not None]
-    if not known:
-        return [None for _ in values]
-    low, high = min(known), max(known)
-    filled: list[int | None] = []
-    for value in values:
-        if value is None:
-            filled.append(None)
-        elif high == low:
-            filled.append(max(1, levels // 2))
-        else:
-            share = (value - low) / (high - low)
-            filled.append(max(1, round(share * (levels - 1)) + 1))
-    return filled
 
 
 class ValueTrend(Widget):
@@ -107,27 +87,16 @@ class ValueTrend(Widget):
         rows = max(1, height - len(lines))
         if bar_width:
             levels = bar_eighths([point.value for point in self.points], rows * 8)
-            for row in range(rows, 0, -1):
-                self._bar_row(chart, levels, row, bar_width)
-                chart.append("\n")
+            bar = self.get_component_rich_style("value-trend--bar")
+            last = self.get_component_rich_style("value-trend--last")
+            chart = bars_text(bar_rows(levels, rows, bar_width), bar, last)
         return chart + Text("\n").join(lines)
 
     def _axis_text(self, width: int) -> Text:
         """The first and last month under either end of the bars."""
         first, last = self.points[0].on, self.points[-1].on
-        months = _spread(f"{first:{MONTH_FORMAT}}", f"{last:{MONTH_FORMAT}}", width)
+        months = spread(f"{first:{MONTH_FORMAT}}", f"{last:{MONTH_FORMAT}}", width)
         return Text(months, self.get_component_rich_style("value-trend--axis"))
-
-    def _bar_row(self, chart: Text, levels: list[int | None], row: int, bar_width: int) -> None:
-        """Append the `row`-th line of bars counted from the bottom (1 is the lowest)."""
-        for index, filled in enumerate(levels):
-            if index:
-                chart.append(" ")
-            last = index == len(levels) - 1
-            style = self.get_component_rich_style(
-                "value-trend--last" if last else "value-trend--bar"
-            )
-            chart.append(_cell(filled, row) * bar_width, style)
 
     def _summary_lines(self, summary: TrendSummary, width: int) -> list[Text]:
         """First → last value with the change in percent (green up, red down), then min and
@@ -144,15 +113,3 @@ class ValueTrend(Widget):
         if change.cell_len + len(SUMMARY_GAP) + bounds.cell_len <= width:
             return [change + Text(SUMMARY_GAP) + bounds]
         return [change, bounds]
-
-
-def _cell(filled: int | None, row: int) -> str:
-    if filled is None:
-        return MISSING if row == 1 else " "
-    return EIGHTHS[max(0, min(8, filled - (row - 1) * 8))]
-
-
-def _spread(left: str, right: str, width: int) -> str:
-    """`left` and `right` at either end of `width` cells (side by side when too narrow)."""
-    gap = width - len(left) - len(right)
-    return f"{left}{' ' * max(gap, 1)}{right}"

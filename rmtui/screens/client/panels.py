@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
+from rmtui.core.charts import sparkline
 from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, goal_status, status_label
 from rmtui.core.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
 from rmtui.core.money import money_display
@@ -45,7 +46,6 @@ from rmtui.core.queries.holding_trend import (
 )
 from rmtui.core.queries.opportunities import CLOSED_STAGES, client_opportunities
 from rmtui.core.queries.surveys import client_surveys
-from rmtui.core.review import sparkline
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 

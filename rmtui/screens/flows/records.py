@@ -347,7 +347,7 @@ def export_review(screen: Screen[Any], client_id: int, *, typed: str | None = No
 
 def _write_review(screen: Screen[Any], client_id: int, name: str, path: Path) -> None:
 
-    from rmtui.core.review import write_review
+    from rmtui.core.review.files import write_review
 
     try:
         written = write_review(

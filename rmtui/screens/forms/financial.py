@@ -20,7 +20,7 @@ from rmtui.core.parsers import (
     parse_optional_date,
     required_text,
 )
-from rmtui.core.review import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
+from rmtui.core.review.files import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
 from rmtui.screens.forms.base import FormField, FormScreen
 
 FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
@@ -219,7 +219,8 @@ class RevenueForm(RecordForm):
 
 class ReviewExportForm(FormScreen[Path]):
     """Ask where to write a client's review report and in which format; dismisses with the full
-    path, whose ending (.md or .html) names the format for `rmtui.core.review.write_review`."""
+    path, whose ending (.md or .html) names the format for
+    `rmtui.core.review.files.write_review`."""
 
     FORM_TITLE = "Export the review report"
 

@@ -1,0 +1,166 @@
+"""Growth areas and risks: what a client's review should raise in the meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rmtui.core.goals import status_label
+from rmtui.core.models import OPEN_STAGES, Case, Opportunity, Survey
+from rmtui.core.money import money_display
+from rmtui.core.queries.holding_trend import change_percent
+from rmtui.core.review.words import _date, _days
+
+if TYPE_CHECKING:
+    from rmtui.core.review.reading import GoalReview, Profile, Review
+
+# What counts as a growth area or a risk.
+HIGH_VALUE_DEAL = Decimal("25000")  # an open deal worth at least this is a growth area
+FALL_ALERT_PCT = 1.0  # assets down by at least this percent over 3 or 12 months is a risk
+FALL_WINDOWS = (3, 12)  # months
+LONG_SILENCE_FACTOR = 2  # no contact for this many check-in cadences is a risk
+DETRACTOR_NPS = 6  # a last survey with NPS at most this, or CSAT at most LOW_CSAT, is a risk
+LOW_CSAT = 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A growth area (`kind` "growth") or a risk ("risk") worth raising in the meeting."""
+
+    kind: str
+    topic: str  # goal_off_track, goal_reached, falling_value, open_complaint, late_request,
+    # overdue_checkin, no_contact, high_value_opportunity, low_satisfaction
+    text: str
+
+
+def growth_and_risks(review: Review) -> list[Finding]:
+    """What to raise in the meeting: risks first, then growth areas."""
+    findings = [
+        *_checkin_findings(review.profile, review.day),
+        *_case_findings(review.cases, review.day),
+        *_value_findings(review),
+        *_goal_findings(review.goals, review.day),
+        *_survey_findings(review.surveys),
+        *_deal_findings(review.opportunities),
+    ]
+    return sorted(findings, key=lambda finding: finding.kind != "risk")
+
+
+def _checkin_findings(profile: Profile, day: date) -> list[Finding]:
+    findings = []
+    if profile.checkin_overdue:
+        late = "today" if profile.days_overdue == 0 else f"{_days(profile.days_overdue)} ago"
+        text = f"Check-in overdue: it was due {late} (every {_days(profile.checkin_every_days)})."
+        findings.append(Finding("risk", "overdue_checkin", text))
+    silence = _silence(profile, day)
+    if silence is not None:
+        findings.append(Finding("risk", "no_contact", silence))
+    return findings
+
+
+def _silence(profile: Profile, day: date) -> str | None:
+    """A sentence when the client has not been contacted for a long time, else None."""
+    long_days = LONG_SILENCE_FACTOR * profile.checkin_every_days
+    if profile.last_contact_on is not None:
+        quiet = (day - profile.last_contact_on).days
+        if quiet >= long_days:
+            return f"No contact for {_days(quiet)} (since {_date(profile.last_contact_on)})."
+        return None
+    since = profile.client_since
+    if since is not None and since <= day and (day - since).days >= profile.checkin_every_days:
+        return f"Never contacted since becoming a client on {_date(since)}."
+    return None
+
+
+def _case_findings(cases: Sequence[Case], day: date) -> list[Finding]:
+    findings = []
+    for case in cases:
+        late = (day - case.due_on).days
+        when = f"{_days(late)} past its deadline" if late > 0 else f"due {_date(case.due_on)}"
+        if case.kind == "complaint":
+            text = f"Open complaint “{case.subject}”, {when}."
+            findings.append(Finding("risk", "open_complaint", text))
+        elif late > 0:
+            text = f"Request “{case.subject}” is {when}."
+            findings.append(Finding("risk", "late_request", text))
+    return findings
+
+
+def _value_findings(review: Review) -> list[Finding]:
+    findings = []
+    now = review.aum_trend[-1].value if review.aum_trend else None
+    for months in FALL_WINDOWS:
+        before = review.aum_months_ago(months)
+        if now is None or before is None or before <= 0:
+            continue
+        percent = change_percent(before, now)
+        if percent is not None and percent <= -FALL_ALERT_PCT:
+            text = (
+                f"Assets fell by {money_display(before - now)} ({percent:.1f}%) over the last "
+                f"{months} months, to {money_display(now)}."
+            )
+            findings.append(Finding("risk", "falling_value", text))
+    return findings
+
+
+def _goal_findings(goals: Sequence[GoalReview], day: date) -> list[Finding]:
+    findings = []
+    for goal in goals:
+        label = status_label(goal.status)
+        if label == "off track":
+            findings.append(Finding("risk", "goal_off_track", _off_track_text(goal, day)))
+        elif label == "reached":
+            text = f"Goal “{goal.title}” is reached: a moment to set the next one."
+            findings.append(Finding("growth", "goal_reached", text))
+    return findings
+
+
+def _off_track_text(goal: GoalReview, day: date) -> str:
+    status = goal.status
+    target = money_display(goal.target_amount)
+    if goal.target_date is not None and goal.target_date <= day:
+        reached = money_display(goal.current_amount)
+        passed = _date(goal.target_date)
+        return f"Goal “{goal.title}” passed its date {passed} at {reached} of {target}."
+    projected = money_display(status.projected_amount)
+    needed = money_display(status.needed_per_month)
+    return (
+        f"Goal “{goal.title}” is off track: the trend reaches {projected} of {target} by "
+        f"{_date(goal.target_date)}; {needed} a month would close the gap."
+    )
+
+
+def _survey_findings(surveys: Sequence[Survey]) -> list[Finding]:
+    if not surveys:
+        return []
+    last = surveys[0]
+    low_nps = last.nps is not None and last.nps <= DETRACTOR_NPS
+    low_csat = last.csat is not None and last.csat <= LOW_CSAT
+    if not (low_nps or low_csat):
+        return []
+    text = f"Low satisfaction in the last survey ({_date(last.on)}: {_scores(last)})."
+    return [Finding("risk", "low_satisfaction", text)]
+
+
+def _deal_findings(deals: Sequence[Opportunity]) -> list[Finding]:
+    return [
+        Finding(
+            "growth",
+            "high_value_opportunity",
+            f"Open deal “{deal.title}” worth {money_display(deal.value)} ({deal.stage}).",
+        )
+        for deal in deals
+        if deal.stage in OPEN_STAGES and deal.value >= HIGH_VALUE_DEAL
+    ]
+
+
+def _scores(survey: Survey) -> str:
+    scores = []
+    if survey.csat is not None:
+        scores.append(f"CSAT {survey.csat}/5")
+    if survey.nps is not None:
+        scores.append(f"NPS {survey.nps}/10")
+    return ", ".join(scores)

@@ -1,0 +1,213 @@
+"""What the client review reads from the book: one client's records on one day."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import Session
+
+from rmtui.core.goals import GoalStatus, goal_status
+from rmtui.core.models import Case, Client, FollowUp, Opportunity, Survey
+from rmtui.core.periods import period_containing, trend_periods
+from rmtui.core.queries.cases import open_cases
+from rmtui.core.queries.clients import client_due_state, last_contact_as_of
+from rmtui.core.queries.common import fetch
+from rmtui.core.queries.financials import (
+    PeriodRevenue,
+    client_goals,
+    client_revenue,
+    latest_holdings,
+)
+from rmtui.core.queries.follow_ups import open_follow_ups
+from rmtui.core.queries.holding_trend import (
+    TrendSummary,
+    ValuePoint,
+    account_trends,
+    combined_trend,
+    summarize_trend,
+    trend_days,
+    value_months_ago,
+)
+from rmtui.core.queries.interactions import InteractionRow, client_timeline, start_of_day_after
+from rmtui.core.queries.opportunities import client_opportunities
+from rmtui.core.queries.surveys import client_surveys
+from rmtui.core.review.findings import Finding, growth_and_risks
+
+# What the report looks back on.
+RECENT_INTERACTIONS = 10
+RECENT_SURVEYS = 5
+REVENUE_QUARTERS = 4
+CLOSED_DEALS_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who the client is and where they stand with check-ins."""
+
+    name: str
+    kind: str
+    status: str
+    tier: str
+    company: str | None
+    email: str | None
+    phone: str | None
+    city: str | None
+    country: str | None
+    preferred_channel: str
+    risk_profile: str | None
+    tags: tuple[str, ...]
+    client_since: date | None
+    client_until: date | None
+    checkin_every_days: int
+    last_contact_on: date | None
+    next_checkin_on: date | None
+    checkin_overdue: bool
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class AccountReview:
+    """One account: its latest value and its trend over the last 12 months."""
+
+    account: str
+    as_of: date
+    value: Decimal
+    trend: tuple[ValuePoint, ...]
+    summary: TrendSummary | None
+
+
+@dataclass(frozen=True)
+class GoalReview:
+    """One financial goal and its status."""
+
+    title: str
+    target_amount: Decimal
+    target_date: date | None
+    current_amount: Decimal
+    status: GoalStatus
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the review report says about one client on one day."""
+
+    day: date
+    profile: Profile
+    accounts: tuple[AccountReview, ...]
+    aum: Decimal
+    aum_trend: tuple[ValuePoint, ...]
+    revenue: tuple[PeriodRevenue, ...]
+    goals: tuple[GoalReview, ...]
+    interactions: tuple[InteractionRow, ...]
+    follow_ups: tuple[FollowUp, ...]
+    cases: tuple[Case, ...]
+    opportunities: tuple[Opportunity, ...]
+    surveys: tuple[Survey, ...]
+    findings: tuple[Finding, ...] = ()
+
+    def aum_months_ago(self, months: int) -> Decimal | None:
+        """The assets `months` months before the day (None when nothing was held then)."""
+        return value_months_ago(self.aum_trend, months)
+
+
+def build_review(*, session: Session, client_id: int, day: date) -> Review:
+    """Read everything the review of the client on `day` shows, growth areas and risks too."""
+    client = fetch(session, Client, client_id)
+    trends = account_trends(session=session, client_id=client_id, day=day)
+    aum_trend = combined_trend(trends, trend_days(day))
+    review = Review(
+        day=day,
+        profile=_profile(session, client, day),
+        accounts=_accounts(session, client_id, day, trends),
+        aum=aum_trend[-1].value or Decimal("0.00"),
+        aum_trend=tuple(aum_trend),
+        revenue=tuple(_revenue(session, client_id, day)),
+        goals=_goals(session, client_id, day, aum_trend),
+        interactions=tuple(_interactions(session, client_id, day)),
+        follow_ups=tuple(open_follow_ups(session=session, client_id=client_id)),
+        cases=tuple(open_cases(session=session, client_id=client_id)),
+        opportunities=tuple(_opportunities(session, client_id, day)),
+        surveys=tuple(client_surveys(session=session, client_id=client_id, limit=RECENT_SURVEYS)),
+    )
+    return dataclasses.replace(review, findings=tuple(growth_and_risks(review)))
+
+
+def _profile(session: Session, client: Client, day: date) -> Profile:
+    last_contact = client.last_contact_on
+    if last_contact is not None and last_contact > day:
+        assert client.id is not None
+        last_contact = last_contact_as_of(session=session, client_id=client.id, day=day)
+    due = client_due_state(client, day=day, last_contact_on=last_contact)
+    return Profile(
+        name=client.name,
+        kind=client.kind,
+        status=client.status,
+        tier=client.tier,
+        company=client.company,
+        email=client.email,
+        phone=client.phone,
+        city=client.city,
+        country=client.country,
+        preferred_channel=client.preferred_channel,
+        risk_profile=client.risk_profile,
+        tags=tuple(client.tags or ()),
+        client_since=client.client_since,
+        client_until=client.client_until,
+        checkin_every_days=client.checkin_every_days,
+        last_contact_on=due.last_contact_on,
+        next_checkin_on=due.due_on,
+        checkin_overdue=due.overdue,
+        days_overdue=due.days_overdue,
+    )
+
+
+def _accounts(
+    session: Session, client_id: int, day: date, trends: dict[str, list[ValuePoint]]
+) -> tuple[AccountReview, ...]:
+    accounts = []
+    for holding in latest_holdings(session=session, client_id=client_id, day=day):
+        trend = tuple(trends.get(holding.account, ()))
+        summary = summarize_trend(trend)
+        accounts.append(
+            AccountReview(holding.account, holding.as_of, holding.value, trend, summary)
+        )
+    return tuple(accounts)
+
+
+def _revenue(session: Session, client_id: int, day: date) -> list[PeriodRevenue]:
+    quarters = trend_periods(period_containing(day, "quarter"), "quarter", REVENUE_QUARTERS)
+    return client_revenue(session=session, client_id=client_id, periods=quarters)
+
+
+def _goals(
+    session: Session, client_id: int, day: date, trend: Sequence[ValuePoint]
+) -> tuple[GoalReview, ...]:
+    return tuple(
+        GoalReview(
+            goal.title,
+            goal.target_amount,
+            goal.target_date,
+            goal.current_amount,
+            goal_status(goal, day=day, trend=trend),
+        )
+        for goal in client_goals(session=session, client_id=client_id)
+    )
+
+
+def _interactions(session: Session, client_id: int, day: date) -> list[InteractionRow]:
+    before = (start_of_day_after(day), 0)
+    return client_timeline(
+        session=session, client_id=client_id, limit=RECENT_INTERACTIONS, before=before
+    )
+
+
+def _opportunities(session: Session, client_id: int, day: date) -> list[Opportunity]:
+    """Open deals and the ones closed in the last CLOSED_DEALS_MONTHS months."""
+    since = day - relativedelta(months=CLOSED_DEALS_MONTHS)
+    deals = client_opportunities(session=session, client_id=client_id)
+    return [deal for deal in deals if deal.closed_on is None or deal.closed_on >= since]
