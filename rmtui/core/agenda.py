@@ -17,6 +17,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rmtui.core.rules import (
+    active_on_sql,
+    birthday_month_day_sql,
+    checkin_due_sql,
+    day_params,
+    due_for_checkin_sql,
+    last_contact_as_of_sql,
+)
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -222,29 +231,25 @@ FOLLOW_UPS_COUNT_SQL = """
 
 # Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts. Those
 # last contacted on or before :day are read in due order from ix_client_checkin_due, whose
-# expression this repeats word for word; `unlikely` makes SQLite prefer that index. Those
+# expression rules.checkin_due_sql is; `unlikely` makes SQLite prefer that index. Those
 # contacted after :day (a past day, or a contact logged ahead) look up their last contact on
 # :day in the interaction index.
-ACTIVE_SQL = """likely(c.archived IS 0) AND c.client_since <= :day
-    AND (c.client_until IS NULL OR c.client_until > :day)"""
-CHECKIN_DUE = "julianday(coalesce(c.last_contact_on, c.client_since)) + c.checkin_every_days"
+ACTIVE_SQL = f"likely(c.archived IS 0) AND {active_on_sql('c.')}"
 CONTACTED_BY_DAY_SQL = f"""
     SELECT c.id, c.name, c.tier, c.last_contact_on AS last, c.client_since,
-        c.checkin_every_days AS cadence, {CHECKIN_DUE} AS due
+        c.checkin_every_days AS cadence, {checkin_due_sql("c.")} AS due
     FROM client AS c
-    WHERE unlikely({CHECKIN_DUE} <= julianday(:day))
+    WHERE unlikely({due_for_checkin_sql("c.")})
       AND coalesce(c.last_contact_on, '') <= :day AND {ACTIVE_SQL}"""
 CONTACTED_AFTER_DAY_SQL = f"""
-    SELECT id, name, tier, last, client_since, cadence,
-        julianday(coalesce(last, client_since)) + cadence AS due
+    SELECT id, name, tier, last_contact_on AS last, client_since, checkin_every_days AS cadence,
+        {checkin_due_sql("")} AS due
     FROM (
-        SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days AS cadence, (
-            SELECT date(max(i.at)) FROM interaction AS i
-            WHERE i.client_id = c.id AND i.kind != 'note' AND i.at < :next_midnight
-        ) AS last
+        SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days,
+            {last_contact_as_of_sql("c.")} AS last_contact_on
         FROM client AS c
         WHERE c.last_contact_on > :day AND {ACTIVE_SQL})
-    WHERE julianday(coalesce(last, client_since)) + cadence <= julianday(:day)"""
+    WHERE {due_for_checkin_sql("")}"""
 # Each part in due order, most overdue first; the first is read from the index in that order.
 CHECKINS_ORDER = """
     ORDER BY due, {prefix}tier, {prefix}name, {prefix}id
@@ -271,10 +276,10 @@ CASES_COUNT_SQL = f"SELECT count(*) {CASES_WHERE_SQL}"
 
 # Non-archived clients born on one of the window's days. The month and day are written as
 # ix_client_birthday_month_day has them, so SQLite reads them from that index.
-BIRTHDAYS_SQL = """
-    SELECT strftime('%m-%d', c.birthday), c.name, c.id, c.birthday
+BIRTHDAYS_SQL = f"""
+    SELECT {birthday_month_day_sql("c.")}, c.name, c.id, c.birthday
     FROM client AS c
-    WHERE likely(c.archived IS 0) AND strftime('%m-%d', c.birthday) IN ({days})"""
+    WHERE likely(c.archived IS 0) AND {birthday_month_day_sql("c.")} IN ({{days}})"""
 
 
 class _Reader:
@@ -284,10 +289,9 @@ class _Reader:
         self.connection = connection
         self.limit = limit
         self.params: dict[str, Any] = {
-            "day": day.isoformat(),
+            **day_params(day),
             "tomorrow": (day + timedelta(days=1)).isoformat(),
             "week_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
-            "next_midnight": f"{day + timedelta(days=1)} 00:00:00.000000",
             "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
             "limit": -1 if limit is None else max(limit, 0),
         }

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
-    case,
     delete,
     func,
     insert,
@@ -44,6 +43,14 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import from_cents, money_text
 from rmtui.core.periods import Period, previous_period
+from rmtui.core.rules import (
+    active_on,
+    checkin_due,
+    is_contact,
+    last_contact_as_of,
+    not_ended_by,
+    start_of_next_day,
+)
 
 KPI_KEYS = (
     "clients_start",
@@ -76,8 +83,6 @@ OPPORTUNITY: Table = Opportunity.__table__  # type: ignore[attr-defined]
 CASE: Table = Case.__table__  # type: ignore[attr-defined]
 HOLDING: Table = HOLDING_TABLE
 TARGET: Table = Target.__table__  # type: ignore[attr-defined]
-# Written literally (not as a bound parameter) so SQLite can use ix_interaction_contact.
-NOT_A_NOTE: ColumnElement[str] = literal_column("'note'")
 # Up to this many clients last contacted after a period's end are found through the index on
 # last_contact_on; more are read from the client table in order (see _client_columns).
 FEW_CONTACTED_AFTER = 2000
@@ -215,15 +220,6 @@ def ratio(part: int | Decimal, whole: int | Decimal | None) -> float | None:
     return float(Decimal(100) * Decimal(part) / Decimal(whole))
 
 
-def active_on(day: date) -> ColumnElement[bool]:
-    """SQL condition: the client is active on `day` (became a client, not yet ended)."""
-    return _active(day, CLIENT.c.client_since, CLIENT.c.client_until)
-
-
-def _active(day: date, since: Any, until: Any) -> ColumnElement[bool]:
-    return and_(since <= day, or_(until.is_(None), until > day))
-
-
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count().filter(condition)
 
@@ -241,8 +237,8 @@ def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
     since, until, created = CLIENT.c.client_since, CLIENT.c.client_until, CLIENT.c.created_on
     was_lead = or_(since.is_(None), since > created)
     query = select(
-        _count(since <= eve, or_(until.is_(None), until > eve)),
-        _count(since <= eve, or_(until.is_(None), until > end)),
+        _count(active_on(eve)),
+        _count(active_on(eve), not_ended_by(end)),
         _count(_between(since, start, end)),
         _count(_between(until, start, end)),
         _count(_between(created, start, end), was_lead),
@@ -328,18 +324,18 @@ def _contacted_after(session: Session, end: date) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def _client_columns(later: int) -> tuple[Any, Any, Any]:
-    """last_contact_on, client_since and client_until, for finding the `later` clients whose
-    stored last contact is after a day and looking up each one's contacts.
+def _client_columns(later: int) -> tuple[Any, str]:
+    """last_contact_on, and the prefix to read the other client columns with (see rules), for
+    finding the `later` clients whose stored last contact is after a day and looking up each
+    one's contacts.
 
-    When more than FEW_CONTACTED_AFTER, the columns come unindexed, so that SQLite reads the
-    client table in id order: the look-ups that follow then go through the contact index in
-    order instead of jumping about.
+    When more than FEW_CONTACTED_AFTER, the columns are read unindexed, so that SQLite reads
+    the client table in id order: the look-ups that follow then go through the contact index
+    in order instead of jumping about.
     """
-    columns = (CLIENT.c.last_contact_on, CLIENT.c.client_since, CLIENT.c.client_until)
     if later <= FEW_CONTACTED_AFTER:
-        return columns
-    return tuple(unindexed(column) for column in columns)  # type: ignore[return-value]
+        return CLIENT.c.last_contact_on, "client."
+    return unindexed(CLIENT.c.last_contact_on), "+client."
 
 
 def unindexed(column: Any) -> ColumnElement[Any]:
@@ -383,9 +379,9 @@ def _contacts_between(start: date, end: date) -> Select[Any]:
     at = INTERACTION.c.at
     return select(INTERACTION.c.id).where(
         INTERACTION.c.client_id == CLIENT.c.id,
-        INTERACTION.c.kind != NOT_A_NOTE,
+        is_contact(),
         at >= datetime.combine(start, time.min),
-        at < _start_of_day_after(end),
+        at < start_of_next_day(end),
     )
 
 
@@ -394,43 +390,9 @@ def _distinct_contacted(start: date, end: date) -> Select[Any]:
     at = INTERACTION.c.at
     return select(func.count(INTERACTION.c.client_id.distinct())).where(
         at >= datetime.combine(start, time.min),
-        at < _start_of_day_after(end),
-        INTERACTION.c.kind != NOT_A_NOTE,
+        at < start_of_next_day(end),
+        is_contact(),
     )
-
-
-def _start_of_day_after(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min)
-
-
-def last_contact_on(day: date) -> ColumnElement[Any]:
-    """SQL: each client's last contact on or before `day` (ISO date text, NULL if none).
-
-    The maintained `client.last_contact_on` is the latest contact of all time, so it is the
-    answer whenever it is not after `day`; only otherwise is the interaction index consulted.
-    """
-    stored = CLIENT.c.last_contact_on
-    latest_before = (
-        select(func.date(func.max(INTERACTION.c.at)))
-        .where(
-            INTERACTION.c.client_id == CLIENT.c.id,
-            INTERACTION.c.kind != NOT_A_NOTE,
-            INTERACTION.c.at < _start_of_day_after(day),
-        )
-        .scalar_subquery()
-    )
-    return case(
-        (stored.is_(None), None),
-        (stored <= day, stored),
-        else_=latest_before,
-    )
-
-
-def checkin_due() -> ColumnElement[float]:
-    """SQL: the Julian day a client's check-in falls due counting from their stored last
-    contact (or client_since): the expression ix_client_checkin_due is built on."""
-    since = func.coalesce(CLIENT.c.last_contact_on, CLIENT.c.client_since)
-    return func.julianday(since) + CLIENT.c.checkin_every_days  # type: ignore[no-any-return]
 
 
 def rarely(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -453,16 +415,16 @@ def _checkin_coverage(session: Session, end: date, later: int) -> float | None:
         .where(active_on(end))
         .scalar_subquery()
     )
-    last = last_contact_on(end)
+    last = last_contact_as_of(end)
     days_since = func.julianday(end.isoformat()) - func.julianday(last)
-    stored_later, since, until = _client_columns(later)
+    stored_later, client = _client_columns(later)
     after_end = (
         select(func.count())
-        .where(stored_later > end, _active(end, since, until))
+        .where(stored_later > end, active_on(end, client=client))
         .where(days_since < CLIENT.c.checkin_every_days)
         .scalar_subquery()
     )
-    active = select(func.count()).where(active_on(end)).scalar_subquery()
+    active = select(func.count()).select_from(CLIENT).where(active_on(end)).scalar_subquery()
     covered_before, covered_after, active_count = session.execute(
         select(up_to_end, after_end, active)
     ).one()
@@ -506,7 +468,7 @@ def refill_summaries(*, connection: Connection) -> None:
     connection.execute(delete(REVENUE_DAY))
     connection.execute(insert(REVENUE_DAY).from_select(["on", "amount", "entries"], revenue_days))
     day = func.date(INTERACTION.c.at)
-    contact_days = select(day, func.count()).where(INTERACTION.c.kind != NOT_A_NOTE).group_by(day)
+    contact_days = select(day, func.count()).where(is_contact()).group_by(day)
     connection.execute(delete(CONTACT_DAY))
     connection.execute(insert(CONTACT_DAY).from_select(["on", "contacts"], contact_days))
 

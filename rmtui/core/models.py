@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from rmtui.core.money import Money
+from rmtui.core.rules import birthday_month_day_sql, checkin_due_sql, is_contact_sql
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -43,12 +44,6 @@ STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
 OPEN_STAGES = STAGES[:4]
 REVENUE_KINDS = ("fee", "commission", "interest", "other")
 CASE_KINDS = ("request", "complaint")
-CADENCE_BY_TIER = {"A": 30, "B": 90, "C": 180}
-# The day a client's check-in falls due (as a Julian day number), written exactly as the
-# queries write it so that SQLite serves them from ix_client_checkin_due.
-CHECKIN_DUE_SQL = "julianday(coalesce(last_contact_on, client_since)) + checkin_every_days"
-# A birthday's month and day (`MM-DD`), as ix_client_birthday_month_day and the agenda write it.
-BIRTHDAY_MONTH_DAY_SQL = "strftime('%m-%d', birthday)"
 # holding.superseded_on of a snapshot no later snapshot has replaced yet.
 NOT_SUPERSEDED = "9999-12-31"
 
@@ -85,7 +80,7 @@ class Client(SQLModel, table=True):
         Index("ix_client_created_on", "created_on", "client_since"),
         Index(
             "ix_client_checkin_due",
-            text(CHECKIN_DUE_SQL),
+            text(checkin_due_sql("")),
             "tier",
             "name",
             "archived",
@@ -93,7 +88,7 @@ class Client(SQLModel, table=True):
             "client_until",
             "last_contact_on",
         ),
-        Index("ix_client_birthday_month_day", text(BIRTHDAY_MONTH_DAY_SQL)),
+        Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -131,7 +126,7 @@ class Interaction(SQLModel, table=True):
         one_of("kind", INTERACTION_KINDS),
         one_of("direction", DIRECTIONS),
         Index("ix_interaction_client_at", "client_id", "at"),
-        Index("ix_interaction_contact", "client_id", "at", sqlite_where=text("kind != 'note'")),
+        Index("ix_interaction_contact", "client_id", "at", sqlite_where=text(is_contact_sql(""))),
         Index("ix_interaction_at", "at"),
     )
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select
 
+from rmtui.core.rules import is_contact_sql
+
 
 @dataclass(frozen=True)
 class InsertTrigger:
@@ -35,16 +37,16 @@ SEARCH_INDEXED = InsertTrigger(
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
-    """UPDATE client SET last_contact_on = contact.day
-           FROM (SELECT client_id, date(max(at)) AS day FROM {rows}
-                 WHERE kind != 'note' GROUP BY client_id) AS contact
+    f"""UPDATE client SET last_contact_on = contact.day
+           FROM (SELECT client_id, date(max(at)) AS day FROM {{rows}}
+                 WHERE {is_contact_sql("")} GROUP BY client_id) AS contact
            WHERE client.id = contact.client_id
              AND (client.last_contact_on IS NULL OR client.last_contact_on < contact.day)""",
 )
 CONTACTS_BY_DAY = InsertTrigger(
     "contact_day_added",
-    """INSERT INTO contact_day ("on", contacts)
-           SELECT date(at), count(*) FROM {rows} WHERE kind != 'note' GROUP BY date(at)
+    f"""INSERT INTO contact_day ("on", contacts)
+           SELECT date(at), count(*) FROM {{rows}} WHERE {is_contact_sql("")} GROUP BY date(at)
            ON CONFLICT ("on") DO UPDATE SET contacts = contacts + excluded.contacts""",
 )
 REVENUE_BY_DAY = InsertTrigger(

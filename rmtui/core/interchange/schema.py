@@ -11,7 +11,6 @@ from typing import Any
 
 from rmtui.core.kpi import KPI_KEYS
 from rmtui.core.models import (
-    CADENCE_BY_TIER,
     CASE_KINDS,
     CHANNELS,
     CLIENT_KINDS,
@@ -26,6 +25,7 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import MoneyError, money_text, parse_money
 from rmtui.core.parsers import EMAIL
+from rmtui.core.rules import CADENCE_BY_TIER
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})

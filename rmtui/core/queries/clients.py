@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
     case,
     column,
     exists,
@@ -26,9 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rmtui.core import rules
 from rmtui.core.dates import today
 from rmtui.core.models import (
-    CADENCE_BY_TIER,
     CHANNELS,
     CLIENT_KINDS,
     CLIENT_STATUSES,
@@ -39,7 +38,6 @@ from rmtui.core.models import (
 )
 from rmtui.core.queries.common import (
     LIKE_ESCAPE,
-    NOT_A_NOTE,
     after_key,
     apply_values,
     check_choice,
@@ -520,7 +518,7 @@ def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
     values = {name: value for name, value in values.items() if value is not None}
     _check_choices(values)
     tier = values.setdefault("tier", "B")
-    values.setdefault("checkin_every_days", CADENCE_BY_TIER[tier])
+    values.setdefault("checkin_every_days", rules.CADENCE_BY_TIER[tier])
     values.setdefault("created_on", today())
     if values.get("status", "client") == "client":
         values.setdefault("client_since", today())
@@ -551,8 +549,8 @@ def update_client(*, session: Session, client_id: int, values: Mapping[str, Any]
 
 def _cadence_for_tier(client: Client, tier: str) -> int:
     """The cadence after a change of tier: the new tier's default if the old one's was kept."""
-    if client.checkin_every_days == CADENCE_BY_TIER.get(client.tier):
-        return CADENCE_BY_TIER[tier]
+    if client.checkin_every_days == rules.CADENCE_BY_TIER.get(client.tier):
+        return rules.CADENCE_BY_TIER[tier]
     return client.checkin_every_days
 
 
@@ -591,53 +589,26 @@ def client_due_state(client: Client, *, day: date, last_contact_on: date | None 
     last = client.last_contact_on
     if last is not None and last > day:
         last = last_contact_on
-    base = last or client.client_since
+    base = rules.checkin_counts_from(last, client.client_since)
+    days_since = None if base is None else (day - base).days
     cadence = client.checkin_every_days
-    if base is None or not _active_on(client, day):
-        return DueState(last, None if base is None else (day - base).days, cadence, None, False, 0)
-    due_on = base + timedelta(days=cadence)
+    due_on = rules.checkin_due_on(last, client.client_since, cadence)
+    if due_on is None or not rules.is_active_on(day, client.client_since, client.client_until):
+        return DueState(last, days_since, cadence, None, False, 0)
     overdue = not client.archived and due_on <= day
     days_overdue = (day - due_on).days if overdue else 0
-    return DueState(last, (day - base).days, cadence, due_on, overdue, days_overdue)
-
-
-def _active_on(client: Client, day: date) -> bool:
-    since, until = client.client_since, client.client_until
-    return since is not None and since <= day and (until is None or until > day)
+    return DueState(last, days_since, cadence, due_on, overdue, days_overdue)
 
 
 def last_contact_as_of(*, session: Session, client_id: int, day: date) -> date | None:
     """The date of the client's latest contact (not a note) on or before `day`."""
-    query = select(last_contact_on(day)).where(CLIENT.c.id == client_id)
-    return session.execute(query).scalar_one_or_none()
-
-
-def last_contact_on(day: date) -> ColumnElement[date | None]:
-    """SQL: the client's last contact on or before `day` (NULL when there is none).
-
-    The maintained `client.last_contact_on` is the latest contact of all time, so it is the
-    answer whenever it is not after `day`; only otherwise is the contact index consulted.
-    """
-    stored = CLIENT.c.last_contact_on
-    latest_before = (
-        select(func.date(func.max(INTERACTION.c.at)))
-        .where(
-            INTERACTION.c.client_id == CLIENT.c.id,
-            INTERACTION.c.kind != NOT_A_NOTE,
-            INTERACTION.c.at < datetime.combine(day + timedelta(days=1), time.min),
-        )
-        .scalar_subquery()
+    query = (
+        select(rules.last_contact_as_of(day)).select_from(CLIENT).where(CLIENT.c.id == client_id)
     )
-    return case((stored.is_(None), None), (stored <= day, stored), else_=latest_before)
+    return session.execute(query).scalar_one_or_none()
 
 
 def not_archived() -> ColumnElement[bool]:
     """SQL: the client is not archived, hinted as true for nearly every row so that SQLite
     scans the table rather than walking the archived index row by row."""
     return likely(CLIENT.c.archived.is_(False))
-
-
-def active_on(day: date) -> ColumnElement[bool]:
-    """SQL: the client is active on `day` (became a client, not yet ended)."""
-    until = CLIENT.c.client_until
-    return and_(CLIENT.c.client_since <= day, or_(until.is_(None), until > day))

@@ -13,8 +13,6 @@ from sqlmodel import SQLModel
 from rmtui.core.errors import BookError
 
 Row = TypeVar("Row", bound=SQLModel)
-# Written literally (not as a bound parameter) so SQLite can use the partial contact index.
-NOT_A_NOTE: ColumnElement[str] = literal_column("'note'")
 LIKE_ESCAPE = "\\"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select, tuple_
@@ -21,6 +21,7 @@ from rmtui.core.queries.common import (
     page_limit,
     table_of,
 )
+from rmtui.core.rules import start_of_next_day
 
 INTERACTION = table_of(Interaction)
 CLIENT = table_of(Client)
@@ -181,7 +182,7 @@ def interaction_filters(
     if date_from is not None:
         conditions.append(INTERACTION.c.at >= datetime.combine(date_from, time.min))
     if date_to is not None:
-        conditions.append(INTERACTION.c.at < start_of_day_after(date_to))
+        conditions.append(INTERACTION.c.at < start_of_next_day(date_to))
     for word in (text or "").split():
         conditions.append(
             or_(
@@ -189,11 +190,6 @@ def interaction_filters(
             )
         )
     return conditions
-
-
-def start_of_day_after(day: date) -> datetime:
-    """Midnight at the end of `day`: `at < start_of_day_after(day)` means on or before it."""
-    return datetime.combine(day + timedelta(days=1), time.min)
 
 
 def _row_query() -> Select[Any]:

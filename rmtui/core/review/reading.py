@@ -33,10 +33,11 @@ from rmtui.core.queries.holding_trend import (
     trend_days,
     value_months_ago,
 )
-from rmtui.core.queries.interactions import InteractionRow, client_timeline, start_of_day_after
+from rmtui.core.queries.interactions import InteractionRow, client_timeline
 from rmtui.core.queries.opportunities import client_opportunities
 from rmtui.core.queries.surveys import client_surveys
 from rmtui.core.review.findings import Finding, growth_and_risks
+from rmtui.core.rules import start_of_next_day
 
 # What the report looks back on.
 RECENT_INTERACTIONS = 10
@@ -200,7 +201,7 @@ def _goals(
 
 
 def _interactions(session: Session, client_id: int, day: date) -> list[InteractionRow]:
-    before = (start_of_day_after(day), 0)
+    before = (start_of_next_day(day), 0)
     return client_timeline(
         session=session, client_id=client_id, limit=RECENT_INTERACTIONS, before=before
     )

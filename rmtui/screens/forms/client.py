@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rmtui.core.models import CADENCE_BY_TIER, CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
 from rmtui.core.parsers import (
     optional_text,
     parse_email,
@@ -14,6 +14,7 @@ from rmtui.core.parsers import (
     parse_phone,
     required_text,
 )
+from rmtui.core.rules import CADENCE_BY_TIER
 from rmtui.screens.forms.base import FormField, FormScreen
 
 CLIENT_FIELDS = (

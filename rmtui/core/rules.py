@@ -1,0 +1,177 @@
+"""The rules of the book (PRODUCT.md, "KPIs"), each written once: as SQL text and in Python."""
+
+# The SQL of each rule is plain text with named placeholders, so the agenda can run it with the
+# standard library's sqlite3 before SQLAlchemy is loaded (README, "Start-up"); SQLAlchemy, loaded
+# only inside the functions that need it, runs the same text. Each SQL function takes the prefix
+# its columns are read with: "c." for an alias, "client." for the table, "" inside the table's
+# own index definitions, or "+client." to keep SQLite from reading them through an index.
+#   :day            the day the rule is asked about (ISO date text)
+#   :next_midnight  the start of the next day (see next_midnight_text)
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+# The check-in cadence a client gets from their tier, in days.
+CADENCE_BY_TIER = {"A": 30, "B": 90, "C": 180}
+
+
+# -- the next day ------------------------------------------------------------------------------
+
+
+def start_of_next_day(day: date) -> datetime:
+    """Midnight at the end of `day`: a time before it is on or before `day`."""
+    return datetime.combine(day + timedelta(days=1), time.min)
+
+
+def next_midnight_text(day: date) -> str:
+    """start_of_next_day as SQLite holds a time (`2026-11-30 00:00:00.000000`)."""
+    return start_of_next_day(day).isoformat(" ", "microseconds")
+
+
+def day_params(day: date) -> dict[str, str]:
+    """The values of the rules' placeholders for `day`, for running their SQL with sqlite3."""
+    return {"day": day.isoformat(), "next_midnight": next_midnight_text(day)}
+
+
+# -- active on a day ---------------------------------------------------------------------------
+
+
+def is_active_on(day: date, since: date | None, until: date | None) -> bool:
+    """A client is active on `day`: a client since then (`since`) and not ended (`until`)."""
+    return since is not None and since <= day and (until is None or until > day)
+
+
+def active_on_sql(client: str = "client.") -> str:
+    """SQL: the client is active on :day (see is_active_on)."""
+    return f"{client}client_since <= :day AND {not_ended_by_sql(client)}"
+
+
+def not_ended_by_sql(client: str = "client.") -> str:
+    """SQL: the client's relationship had not ended by :day."""
+    return f"({client}client_until IS NULL OR {client}client_until > :day)"
+
+
+def active_on(day: date, *, client: str = "client.") -> ColumnElement[bool]:
+    """SQLAlchemy: the client is active on `day` (see active_on_sql)."""
+    return _boolean(active_on_sql(client), day=day)
+
+
+def not_ended_by(day: date, *, client: str = "client.") -> ColumnElement[bool]:
+    """SQLAlchemy: the client's relationship had not ended by `day`."""
+    return _boolean(not_ended_by_sql(client), day=day)
+
+
+# -- contacts ----------------------------------------------------------------------------------
+
+
+def is_contact_sql(interaction: str = "interaction.") -> str:
+    """SQL: the interaction is a contact, of any kind but a note. The kind is written literally
+    so that SQLite can use ix_interaction_contact, whose condition this is."""
+    return f"{interaction}kind != 'note'"
+
+
+def is_contact(*, interaction: str = "interaction.") -> ColumnElement[bool]:
+    """SQLAlchemy: the interaction is a contact (see is_contact_sql)."""
+    return _boolean(is_contact_sql(interaction))
+
+
+# -- last contact as of a day ------------------------------------------------------------------
+
+
+def last_contact_as_of_sql(client: str = "client.") -> str:
+    """SQL: the date of the client's latest contact on or before :day (NULL when none).
+
+    The maintained `last_contact_on` is the latest contact of all time, so it is the answer
+    whenever it is not after :day; only otherwise is the contact index consulted.
+    """
+    stored = f"{client}last_contact_on"
+    return (
+        f"CASE WHEN {stored} IS NULL THEN NULL WHEN {stored} <= :day THEN {stored}"
+        f" ELSE {_latest_contact_before_sql(client)} END"
+    )
+
+
+def _latest_contact_before_sql(client: str) -> str:
+    """SQL: the date of the client's latest contact before :next_midnight."""
+    return (
+        "(SELECT date(max(i.at)) FROM interaction AS i"
+        f" WHERE i.client_id = {client}id AND {is_contact_sql('i.')} AND i.at < :next_midnight)"
+    )
+
+
+def last_contact_as_of(day: date, *, client: str = "client.") -> ColumnElement[date | None]:
+    """SQLAlchemy: the client's last contact on or before `day` (see last_contact_as_of_sql)."""
+    from sqlalchemy import Date
+
+    sql = last_contact_as_of_sql(client)
+    return _expression(sql, Date(), day=day, next_midnight=start_of_next_day(day))
+
+
+# -- due for a check-in ------------------------------------------------------------------------
+
+
+def checkin_counts_from(last_contact: date | None, since: date | None) -> date | None:
+    """The day a client's check-in cadence counts from: their last contact, or the day they
+    became a client (`since`) when there is none."""
+    return last_contact or since
+
+
+def checkin_due_on(last_contact: date | None, since: date | None, cadence: int) -> date | None:
+    """The day a client's check-in falls due: `cadence` days after checkin_counts_from; None
+    when there is no day to count from."""
+    base = checkin_counts_from(last_contact, since)
+    return None if base is None else base + timedelta(days=cadence)
+
+
+def checkin_due_sql(client: str = "client.") -> str:
+    """SQL: the Julian day the client's check-in falls due (see checkin_due_on), counting from
+    the stored last contact: the expression ix_client_checkin_due is built on."""
+    since = f"coalesce({client}last_contact_on, {client}client_since)"
+    return f"julianday({since}) + {client}checkin_every_days"
+
+
+def due_for_checkin_sql(client: str = "client.") -> str:
+    """SQL: the client's check-in has fallen due by :day. (Due for a check-in is this for an
+    active client, not archived, whose last contact is the stored one.)"""
+    return f"{checkin_due_sql(client)} <= julianday(:day)"
+
+
+def checkin_due(*, client: str = "client.") -> ColumnElement[float]:
+    """SQLAlchemy: the Julian day the client's check-in falls due (see checkin_due_sql)."""
+    from sqlalchemy import Float
+
+    return _expression(checkin_due_sql(client), Float())
+
+
+# -- birthdays ---------------------------------------------------------------------------------
+
+
+def birthday_month_day_sql(client: str = "client.") -> str:
+    """SQL: the month and day of the client's birthday (`MM-DD`), as
+    ix_client_birthday_month_day is built on."""
+    return f"strftime('%m-%d', {client}birthday)"
+
+
+# -- SQL text as SQLAlchemy expressions --------------------------------------------------------
+
+
+def _boolean(sql: str, **values: Any) -> ColumnElement[bool]:
+    from sqlalchemy import Boolean
+
+    return _expression(sql, Boolean(), **values)
+
+
+def _expression(sql: str, type_: Any, **values: Any) -> ColumnElement[Any]:
+    """`sql` as an expression of `type_`, each placeholder bound to its value under a name of
+    its own, so that a statement may hold the same rule for different days."""
+    from sqlalchemy import BindParameter, bindparam, text, type_coerce
+
+    params: list[BindParameter[Any]] = [
+        bindparam(name, value, unique=True) for name, value in values.items()
+    ]
+    return type_coerce(text(sql).bindparams(*params), type_)
