@@ -32,6 +32,7 @@ from sqlalchemy.sql.operators import custom_op
 from rmtui.core.models import (
     CONTACT_DAY,
     HOLDING_TABLE,
+    KPI_KEYS,
     NOT_SUPERSEDED,
     REVENUE_DAY,
     Case,
@@ -45,25 +46,6 @@ from rmtui.core.models import (
 from rmtui.core.money import from_cents, money_text
 from rmtui.core.periods import Period, previous_period
 
-KPI_KEYS = (
-    "clients_start",
-    "retained",
-    "retention_rate",
-    "new_clients",
-    "lost_clients",
-    "revenue",
-    "revenue_previous",
-    "revenue_growth",
-    "csat",
-    "nps",
-    "pipeline_conversion",
-    "lead_conversion",
-    "cases_on_time",
-    "interactions",
-    "clients_contacted",
-    "checkin_coverage",
-    "aum",
-)
 # Extra keys of compute_kpis (not in KPI_KEYS, not in `rmtui kpi --json`): how many survey
 # answers csat and nps rest on, so a screen can warn when a figure rests on too few.
 SAMPLE_KEYS = ("csat_responses", "nps_responses")
