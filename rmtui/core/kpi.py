@@ -31,6 +31,7 @@ from sqlalchemy.sql.operators import custom_op
 from rmtui.core.models import (
     CONTACT_DAY,
     HOLDING_TABLE,
+    KPI_KEYS,
     NOT_SUPERSEDED,
     REVENUE_DAY,
     Case,
@@ -52,25 +53,6 @@ from rmtui.core.rules import (
     start_of_next_day,
 )
 
-KPI_KEYS = (
-    "clients_start",
-    "retained",
-    "retention_rate",
-    "new_clients",
-    "lost_clients",
-    "revenue",
-    "revenue_previous",
-    "revenue_growth",
-    "csat",
-    "nps",
-    "pipeline_conversion",
-    "lead_conversion",
-    "cases_on_time",
-    "interactions",
-    "clients_contacted",
-    "checkin_coverage",
-    "aum",
-)
 # Extra keys of compute_kpis (not in KPI_KEYS, not in `rmtui kpi --json`): how many survey
 # answers csat and nps rest on, so a screen can warn when a figure rests on too few.
 SAMPLE_KEYS = ("csat_responses", "nps_responses")

@@ -1,9 +1,13 @@
-"""The book's tables, one SQLModel class per entity, with form models beside them."""
+"""The book's entities, each declared once: its fields and their rules, then its table."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
+from types import NoneType
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from sqlalchemy import (
     JSON,
@@ -11,7 +15,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -32,20 +35,140 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-CLIENT_KINDS = ("person", "business", "corporate")
-CLIENT_STATUSES = ("lead", "prospect", "client", "former")
-TIERS = ("A", "B", "C")
-CHANNELS = ("phone", "email", "meeting", "video", "message")
-INTERACTION_KINDS = ("call", "meeting", "email", "video", "message", "visit", "note")
-DIRECTIONS = ("in", "out")
-FOLLOW_UP_STATUSES = ("open", "done", "cancelled")
-PRIORITIES = ("normal", "high")
-STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+# The choice sets, each declared once; the tuples below list their values in order.
+ClientKind = Literal["person", "business", "corporate"]
+ClientStatus = Literal["lead", "prospect", "client", "former"]
+Tier = Literal["A", "B", "C"]
+Channel = Literal["phone", "email", "meeting", "video", "message"]
+InteractionKind = Literal["call", "meeting", "email", "video", "message", "visit", "note"]
+Direction = Literal["in", "out"]
+FollowUpStatus = Literal["open", "done", "cancelled"]
+Priority = Literal["normal", "high"]
+Stage = Literal["lead", "qualified", "proposal", "negotiation", "won", "lost"]
+RevenueKind = Literal["fee", "commission", "interest", "other"]
+CaseKind = Literal["request", "complaint"]
+KpiKey = Literal[
+    "clients_start",
+    "retained",
+    "retention_rate",
+    "new_clients",
+    "lost_clients",
+    "revenue",
+    "revenue_previous",
+    "revenue_growth",
+    "csat",
+    "nps",
+    "pipeline_conversion",
+    "lead_conversion",
+    "cases_on_time",
+    "interactions",
+    "clients_contacted",
+    "checkin_coverage",
+    "aum",
+]
+
+
+def choices(choice_set: Any) -> tuple[str, ...]:
+    """The values of a choice set (a Literal), in the order they are declared."""
+    return get_args(choice_set)
+
+
+CLIENT_KINDS = choices(ClientKind)
+CLIENT_STATUSES = choices(ClientStatus)
+TIERS = choices(Tier)
+CHANNELS = choices(Channel)
+INTERACTION_KINDS = choices(InteractionKind)
+DIRECTIONS = choices(Direction)
+FOLLOW_UP_STATUSES = choices(FollowUpStatus)
+PRIORITIES = choices(Priority)
+STAGES = choices(Stage)
 OPEN_STAGES = STAGES[:4]
-REVENUE_KINDS = ("fee", "commission", "interest", "other")
-CASE_KINDS = ("request", "complaint")
+REVENUE_KINDS = choices(RevenueKind)
+CASE_KINDS = choices(CaseKind)
+KPI_KEYS = choices(KpiKey)
 # holding.superseded_on of a snapshot no later snapshot has replaced yet.
 NOT_SUPERSEDED = "9999-12-31"
+
+# -- what a field declares beyond its type (markers in its Annotated type) ---------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A text field kept to `values`; `label` names it when a change is refused.
+
+    `in_table`: a CHECK constraint keeps it in the table too.
+    """
+
+    values: tuple[str, ...]
+    label: str
+    in_table: bool = True
+
+
+@dataclass(frozen=True)
+class Range:
+    """A whole number's bounds, either end open when None.
+
+    `label` names the field when a change outside them is refused (unlabelled ranges are
+    checked on import only); `check` names the CHECK constraint keeping them in the table.
+    """
+
+    low: int | None = None
+    high: int | None = None
+    label: str | None = None
+    check: str | None = None
+
+
+@dataclass(frozen=True)
+class NotBefore:
+    """A date that may not come before the record's date `field`."""
+
+    field: str
+
+
+class Holds(Enum):
+    """What a field holds when its type does not say it all."""
+
+    EMAIL = "an e-mail address"
+    BIRTHDAY = "a birthday, a date that comes back every year"
+
+
+class WhenMissing(Enum):
+    """How a field an imported record leaves out is filled, when not with its default."""
+
+    TODAY = "today"
+    TIER_CADENCE = "the check-in cadence of the client's tier"
+
+
+Marker = TypeVar("Marker")
+
+
+def marked(model: type[SQLModel], marker: type[Marker]) -> dict[str, Marker]:
+    """The fields of `model` carrying a `marker`, with it, in the order they are declared."""
+    return {
+        name: found
+        for name, info in model.model_fields.items()
+        for found in info.metadata
+        if isinstance(found, marker)
+    }
+
+
+def references(model: type[SQLModel]) -> dict[str, str]:
+    """The fields of `model` referring to a row of another table, with that table's name."""
+    found = {name: getattr(info, "foreign_key", None) for name, info in model.model_fields.items()}
+    return {name: key.split(".")[0] for name, key in found.items() if isinstance(key, str)}
+
+
+def table_checks(model: type[SQLModel]) -> tuple[CheckConstraint, ...]:
+    """The CHECK constraints of `model`'s choices and ranges, in the order of its fields."""
+    checks: list[CheckConstraint] = []
+    for name, info in model.model_fields.items():
+        optional = NoneType in get_args(info.annotation)
+        for rule in info.metadata:
+            if isinstance(rule, Choice) and rule.in_table:
+                checks.append(one_of(name, rule.values))
+            elif isinstance(rule, Range) and rule.check:
+                checks.append(within(name, rule, optional=optional))
+    return tuple(checks)
 
 
 def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -54,26 +177,67 @@ def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_valid")
 
 
-def client_fk(*, nullable: bool = False, index: bool = True) -> Column[int]:
-    """A foreign key column to the client table; rows go with their client."""
-    return Column(
-        "client_id",
-        Integer,
-        ForeignKey("client.id", ondelete="CASCADE"),
-        nullable=nullable,
-        index=index,
-    )
+def within(column: str, rule: Range, *, optional: bool) -> CheckConstraint:
+    """A CHECK constraint keeping whole numbers in `column` within `rule`'s bounds."""
+    low, high = rule.low, rule.high
+    if low is not None and high is not None:
+        test = f"{column} BETWEEN {low} AND {high}"
+    elif low is not None:
+        test = f"{column} > {low - 1}"
+    elif high is not None:
+        test = f"{column} < {high + 1}"
+    else:
+        raise ValueError(f"The range of {column} has no bound to check.")
+    return CheckConstraint(f"{column} IS NULL OR {test}" if optional else test, name=rule.check)
 
 
-class Client(SQLModel, table=True):
+def client_ref(*, index: bool = True) -> Any:
+    """The field of a record's client: the record goes with its client."""
+    return Field(foreign_key="client.id", ondelete="CASCADE", index=index)
+
+
+class Stored(SQLModel):
+    """A row of the book; put last among a table's bases so that its id is the first column."""
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+# -- the entities ------------------------------------------------------------------------------
+
+
+class ClientBase(SQLModel):
+    """A client's profile, as a form, a spreadsheet or an imported record gives it."""
+
+    name: str
+    kind: Annotated[str, Choice(CLIENT_KINDS, "The client's kind")] = "person"
+    status: Annotated[str, Choice(CLIENT_STATUSES, "The client's status")] = "client"
+    tier: Annotated[str, Choice(TIERS, "The client's tier")] = "B"
+    email: Annotated[str | None, Holds.EMAIL] = None
+    phone: str | None = None
+    company: str | None = None
+    city: str | None = None
+    country: str | None = None
+    birthday: Annotated[date | None, Holds.BIRTHDAY] = None
+    preferred_channel: Annotated[str, Choice(CHANNELS, "The client's preferred channel")] = "phone"
+    checkin_every_days: Annotated[
+        int, Range(low=1, check="cadence_positive"), WhenMissing.TIER_CADENCE
+    ] = 90
+    source: str | None = None
+    referred_by_id: int | None = Field(default=None, foreign_key="client.id", ondelete="SET NULL")
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    risk_profile: str | None = None
+    notes: str | None = None
+    created_on: Annotated[date, WhenMissing.TODAY]
+    client_since: date | None = None
+    client_until: Annotated[date | None, NotBefore("client_since")] = None
+    archived: bool = False
+
+
+class Client(ClientBase, Stored, table=True):
     """A person, business or corporate the relationship manager looks after."""
 
     __table_args__ = (
-        one_of("kind", CLIENT_KINDS),
-        one_of("status", CLIENT_STATUSES),
-        one_of("tier", TIERS),
-        one_of("preferred_channel", CHANNELS),
-        CheckConstraint("checkin_every_days > 0", name="cadence_positive"),
+        *table_checks(ClientBase),
         Index("ix_client_name_nocase", text("name COLLATE NOCASE")),
         Index("ix_client_archived_status", "archived", "status"),
         Index("ix_client_since_until", "client_since", "client_until"),
@@ -91,127 +255,113 @@ class Client(SQLModel, table=True):
         Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    name: str
-    kind: str = "person"
-    status: str = "client"
-    tier: str = "B"
-    email: str | None = None
-    phone: str | None = None
-    company: str | None = None
-    city: str | None = None
-    country: str | None = None
-    birthday: date | None = None
-    preferred_channel: str = "phone"
-    checkin_every_days: int = 90
-    source: str | None = None
-    referred_by_id: int | None = Field(
-        default=None,
-        sa_column=Column("referred_by_id", Integer, ForeignKey("client.id", ondelete="SET NULL")),
-    )
-    tags: list[str] = Field(default_factory=list, sa_type=JSON)
-    risk_profile: str | None = None
-    notes: str | None = None
-    created_on: date
-    client_since: date | None = None
-    client_until: date | None = None
-    archived: bool = False
+    # Kept by the book's triggers from the client's interactions, never imported.
     last_contact_on: date | None = Field(default=None, index=True)
 
 
-class Interaction(SQLModel, table=True):
+class InteractionBase(SQLModel):
+    """A contact with a client: when, how, about what."""
+
+    client_id: int = client_ref(index=False)
+    at: datetime = Field(sa_type=DateTime)
+    kind: Annotated[str, Choice(INTERACTION_KINDS, "The kind of interaction")] = "call"
+    direction: Annotated[str, Choice(DIRECTIONS, "The direction")] = "out"
+    subject: str = ""
+    notes: str | None = None
+    duration_min: Annotated[int | None, Range(low=0)] = None
+
+
+class Interaction(InteractionBase, Stored, table=True):
     """A call, meeting, e-mail or note with a client."""
 
     __table_args__ = (
-        one_of("kind", INTERACTION_KINDS),
-        one_of("direction", DIRECTIONS),
+        *table_checks(InteractionBase),
         Index("ix_interaction_client_at", "client_id", "at"),
         Index("ix_interaction_contact", "client_id", "at", sqlite_where=text(is_contact_sql(""))),
         Index("ix_interaction_at", "at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk(index=False))
-    at: datetime = Field(sa_type=DateTime)
-    kind: str = "call"
-    direction: str = "out"
-    subject: str = ""
-    notes: str | None = None
-    duration_min: int | None = None
+
+class FollowUpBase(SQLModel):
+    """Something to do by a date, for a client or for the manager alone."""
+
+    client_id: int | None = Field(default=None, foreign_key="client.id", ondelete="CASCADE")
+    title: str
+    due_on: date
+    status: Annotated[str, Choice(FOLLOW_UP_STATUSES, "The status")] = "open"
+    done_on: date | None = None
+    priority: Annotated[str, Choice(PRIORITIES, "The priority")] = "normal"
+    interaction_id: int | None = Field(
+        default=None, foreign_key="interaction.id", ondelete="SET NULL"
+    )
 
 
-class FollowUp(SQLModel, table=True):
+class FollowUp(FollowUpBase, Stored, table=True):
     """Something to do by a date, usually for a client."""
 
     __tablename__ = "follow_up"
     __table_args__ = (
-        one_of("status", FOLLOW_UP_STATUSES),
-        one_of("priority", PRIORITIES),
+        *table_checks(FollowUpBase),
         Index("ix_follow_up_status_due_on", "status", "due_on"),
         Index("ix_follow_up_client_status_due_on", "client_id", "status", "due_on"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int | None = Field(default=None, sa_column=client_fk(nullable=True, index=False))
-    title: str
-    due_on: date
-    status: str = "open"
-    done_on: date | None = None
-    priority: str = "normal"
-    interaction_id: int | None = Field(
-        default=None,
-        sa_column=Column(
-            "interaction_id", Integer, ForeignKey("interaction.id", ondelete="SET NULL")
-        ),
-    )
 
+class OpportunityBase(SQLModel):
+    """A deal: what, for how much, in which stage."""
 
-class Opportunity(SQLModel, table=True):
-    """A possible piece of new business moving through the pipeline."""
-
-    __table_args__ = (
-        one_of("stage", STAGES),
-        Index("ix_opportunity_stage", "stage"),
-        Index("ix_opportunity_closed_on", "closed_on"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk())
+    client_id: int = client_ref()
     title: str
     product: str | None = None
-    stage: str = "lead"
+    stage: Annotated[str, Choice(STAGES, "The stage")] = "lead"
     value: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
     opened_on: date
     closed_on: date | None = None
     lost_reason: str | None = None
 
 
-class Revenue(SQLModel, table=True):
-    """Money earned from a client on a day."""
+class Opportunity(OpportunityBase, Stored, table=True):
+    """A possible piece of new business moving through the pipeline."""
 
     __table_args__ = (
-        one_of("kind", REVENUE_KINDS),
-        Index("ix_revenue_on", "on"),
+        *table_checks(OpportunityBase),
+        Index("ix_opportunity_stage", "stage"),
+        Index("ix_opportunity_closed_on", "closed_on"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk())
+
+class RevenueBase(SQLModel):
+    """An amount earned from a client on a day."""
+
+    client_id: int = client_ref()
     on: date
     amount: Decimal = Field(sa_type=Money)
-    kind: str = "fee"
+    kind: Annotated[str, Choice(REVENUE_KINDS, "The kind of revenue")] = "fee"
     description: str | None = None
 
 
-class Holding(SQLModel, table=True):
-    """A dated value snapshot of one of a client's accounts."""
+class Revenue(RevenueBase, Stored, table=True):
+    """Money earned from a client on a day."""
 
-    __table_args__ = (Index("ix_holding_client_account_as_of", "client_id", "account", "as_of"),)
+    __table_args__ = (
+        *table_checks(RevenueBase),
+        Index("ix_revenue_on", "on"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk(index=False))
+
+class HoldingBase(SQLModel):
+    """The value of one of a client's accounts on a day."""
+
+    client_id: int = client_ref(index=False)
     account: str
     as_of: date
     value: Decimal = Field(sa_type=Money)
+
+
+class Holding(HoldingBase, Stored, table=True):
+    """A dated value snapshot of one of a client's accounts."""
+
+    __table_args__ = (Index("ix_holding_client_account_as_of", "client_id", "account", "as_of"),)
 
 
 # The as_of of the snapshot that replaced this one (the next of the same client and account in
@@ -230,65 +380,77 @@ Index(
 )
 
 
-class FinancialGoal(SQLModel, table=True):
-    """A client's financial goal: an amount to reach by a date."""
+class FinancialGoalBase(SQLModel):
+    """An amount a client wants to reach, by a date when one is given."""
 
-    __tablename__ = "financial_goal"
-
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk())
+    client_id: int = client_ref()
     title: str
     target_amount: Decimal = Field(sa_type=Money)
     target_date: date | None = None
     current_amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
 
 
-class Survey(SQLModel, table=True):
-    """A satisfaction survey answered by a client."""
+class FinancialGoal(FinancialGoalBase, Stored, table=True):
+    """A client's financial goal: an amount to reach by a date."""
 
-    __table_args__ = (
-        CheckConstraint("csat IS NULL OR csat BETWEEN 1 AND 5", name="csat_range"),
-        CheckConstraint("nps IS NULL OR nps BETWEEN 0 AND 10", name="nps_range"),
-        Index("ix_survey_on", "on"),
-    )
+    __tablename__ = "financial_goal"
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk())
+
+class SurveyBase(SQLModel):
+    """A client's answer to a satisfaction survey: CSAT 1–5, NPS 0–10, either or both."""
+
+    client_id: int = client_ref()
     on: date
-    csat: int | None = None
-    nps: int | None = None
+    csat: Annotated[int | None, Range(1, 5, label="A CSAT score", check="csat_range")] = None
+    nps: Annotated[int | None, Range(0, 10, label="An NPS score", check="nps_range")] = None
     comment: str | None = None
 
 
-class Case(SQLModel, table=True):
-    """A client's request or complaint, with a deadline."""
+class Survey(SurveyBase, Stored, table=True):
+    """A satisfaction survey answered by a client."""
 
-    __tablename__ = "case"
     __table_args__ = (
-        one_of("kind", CASE_KINDS),
-        Index("ix_case_resolved_on_due_on", "resolved_on", "due_on"),
+        *table_checks(SurveyBase),
+        Index("ix_survey_on", "on"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(sa_column=client_fk())
-    kind: str = "request"
+
+class CaseBase(SQLModel):
+    """A client's request or complaint and its deadline."""
+
+    client_id: int = client_ref()
+    kind: Annotated[str, Choice(CASE_KINDS, "The kind of case")] = "request"
     subject: str
     opened_on: date
-    due_on: date
+    due_on: Annotated[date, NotBefore("opened_on")]
     resolved_on: date | None = None
     resolution: str | None = None
 
 
-class Target(SQLModel, table=True):
+class Case(CaseBase, Stored, table=True):
+    """A client's request or complaint, with a deadline."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        *table_checks(CaseBase),
+        Index("ix_case_resolved_on_due_on", "resolved_on", "due_on"),
+    )
+
+
+class TargetBase(SQLModel):
+    """What the relationship manager aims at for one KPI over a period."""
+
+    # Not checked in the table: a new KPI needs no new schema.
+    metric: Annotated[str, Choice(KPI_KEYS, "The KPI of a target", in_table=False)]
+    period_start: date
+    period_end: Annotated[date, NotBefore("period_start")]
+    target: Decimal = Field(sa_type=Money)
+
+
+class Target(TargetBase, Stored, table=True):
     """The relationship manager's target for one KPI over a period."""
 
     __table_args__ = (Index("ix_target_metric_period", "metric", "period_start", "period_end"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    metric: str
-    period_start: date
-    period_end: date
-    target: Decimal = Field(sa_type=Money)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -92,15 +92,6 @@ def form_amount_example() -> str:
     return amount_example(example="1250.00")
 
 
-def parse_choice(text: str | None, choices: tuple[str, ...], *, label: str) -> str:
-    """One of `choices` (case-insensitive)."""
-    value = (text or "").strip()
-    for choice in choices:
-        if value.lower() == choice.lower():
-            return choice
-    raise FieldError(f"{label} must be one of {', '.join(choices)}, not '{value}'.")
-
-
 def parse_optional_date(text: str | None, *, base: date | None = None) -> date | None:
     """A typed date (see rmtui.core.dates), or None when empty."""
     value = optional_text(text)

@@ -23,7 +23,13 @@ from rmtui.core.interchange.client_import import (
     import_clients,
     read_import_text,
 )
-from rmtui.core.interchange.schema import client_values, field_names, record_of
+from rmtui.core.interchange.schema import (
+    FIELDS,
+    client_values,
+    field_names,
+    fields_of_kind,
+    record_of,
+)
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.vcards import MONTHS
 from rmtui.core.models import ENTITIES
@@ -33,29 +39,8 @@ BATCH_SIZE = 5000
 SKIP = "skip"
 NAME_PARTS = ("first_name", "last_name")
 # Client fields a spreadsheet can fill; ids and referrals only mean something inside a book.
-IMPORTED_FIELDS = (
-    "name",
-    "kind",
-    "status",
-    "tier",
-    "email",
-    "phone",
-    "company",
-    "city",
-    "country",
-    "birthday",
-    "preferred_channel",
-    "checkin_every_days",
-    "source",
-    "tags",
-    "risk_profile",
-    "notes",
-    "created_on",
-    "client_since",
-    "client_until",
-    "archived",
-)
-DATE_FIELDS = frozenset({"birthday", "created_on", "client_since", "client_until"})
+IMPORTED_FIELDS = tuple(spec.name for spec in FIELDS["clients"] if spec.kind not in ("id", "ref"))
+DATE_FIELDS = frozenset(spec.name for spec in fields_of_kind("clients", "date", "birthday"))
 # Column headings as spreadsheets and address books write them (Dutch and English), by field.
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": (

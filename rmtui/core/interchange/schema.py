@@ -7,21 +7,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, get_args, get_origin
 
-from rmtui.core.kpi import KPI_KEYS
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+from sqlmodel import SQLModel
+
+from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.models import (
-    CASE_KINDS,
-    CHANNELS,
-    CLIENT_KINDS,
-    CLIENT_STATUSES,
-    DIRECTIONS,
-    FOLLOW_UP_STATUSES,
-    INTERACTION_KINDS,
-    PRIORITIES,
-    REVENUE_KINDS,
-    STAGES,
-    TIERS,
+    ENTITIES,
+    Choice,
+    Holds,
+    NotBefore,
+    Range,
+    WhenMissing,
+    marked,
+    references,
 )
 from rmtui.core.money import MoneyError, money_text, parse_money
 from rmtui.core.parsers import EMAIL
@@ -252,162 +254,112 @@ def on_today(_values: dict[str, Any], today: date) -> date:
     return today
 
 
-def _id() -> FieldSpec:
-    return FieldSpec("id", "id", read_id, kind="id")
+# The fields of the interchange format, read from the entities' declarations in models.py.
+
+# The kind and reader of a field by the type of its values (see FieldSpec.kind).
+KIND_OF_TYPE: dict[type, str] = {
+    str: "text",
+    date: "date",
+    datetime: "datetime",
+    Decimal: "money",
+    int: "number",
+    bool: "flag",
+    list: "tags",
+}
+READER_OF_KIND: dict[str, Reader] = {
+    "text": read_text,
+    "date": read_date,
+    "birthday": read_date,
+    "datetime": read_datetime,
+    "money": read_money,
+    "flag": read_flag,
+    "tags": read_tags,
+}
+FILLED_WHEN_MISSING: dict[WhenMissing, Default] = {
+    WhenMissing.TODAY: on_today,
+    WhenMissing.TIER_CADENCE: cadence_of_tier,
+}
 
 
-def _client(*, required: bool = True) -> FieldSpec:
-    return FieldSpec("client", "client_id", read_id, kind="ref", required=required)
+def entity_fields(model: type[SQLModel]) -> tuple[FieldSpec, ...]:
+    """The interchange fields of an entity's table `model`, in the order it declares them."""
+    refs = references(model)
+    return tuple(
+        _reference(name, info) if name in refs else _field(name, info)
+        for name, info in model.model_fields.items()
+        if name not in COMPUTED_FIELDS
+    )
 
 
-def _text(name: str, *, required: bool = False, default: str | None = None) -> FieldSpec:
-    preset = constant(default) if default is not None else None
-    return FieldSpec(name, name, read_text, required=required, default=preset)
+def reference_name(column: str) -> str:
+    """The interchange name of a reference column: `client` for client_id."""
+    return column.removesuffix("_id")
 
 
-def _choice(name: str, choices: tuple[str, ...], default: str | None = None) -> FieldSpec:
-    preset = constant(default) if default is not None else None
-    return FieldSpec(name, name, one_of(choices), required=default is None, default=preset)
+def _reference(name: str, info: FieldInfo) -> FieldSpec:
+    """A reference such as `client` (column client_id): the id of the record it refers to."""
+    return FieldSpec(reference_name(name), name, read_id, kind="ref", required=info.is_required())
 
 
-def _date(name: str, *, required: bool = False) -> FieldSpec:
-    return FieldSpec(name, name, read_date, kind="date", required=required)
+def _field(name: str, info: FieldInfo) -> FieldSpec:
+    """A field read by its type and markers, filled when missing as its declaration says."""
+    if name == "id":
+        return FieldSpec("id", "id", read_id, kind="id")
+    kind = KIND_OF_TYPE[_value_type(info.annotation)]
+    if Holds.BIRTHDAY in info.metadata:
+        kind = "birthday"
+    filled = next((rule for rule in info.metadata if isinstance(rule, WhenMissing)), None)
+    return FieldSpec(
+        name,
+        name,
+        _reader(kind, info.metadata),
+        kind=kind,
+        required=info.is_required() and filled is None,
+        default=FILLED_WHEN_MISSING[filled] if filled else _declared_default(info),
+    )
 
 
-def _money(name: str, *, required: bool = False, default: str | None = None) -> FieldSpec:
-    preset = constant(Decimal(default)) if default is not None else None
-    return FieldSpec(name, name, read_money, kind="money", required=required, default=preset)
+def _value_type(annotation: Any) -> type:
+    """The type of a field's values: `date` for `date | None`, `list` for `list[str]`."""
+    if isinstance(annotation, UnionType):
+        (annotation,) = (part for part in get_args(annotation) if part is not NoneType)
+    return get_origin(annotation) or annotation  # type: ignore[no-any-return]
+
+
+def _reader(kind: str, metadata: list[Any]) -> Reader:
+    """The reader of a field: by its choices, its range, what it holds, or else its kind."""
+    for rule in metadata:
+        if isinstance(rule, Choice):
+            return one_of(rule.values)
+        if isinstance(rule, Range):
+            return whole_number_between(rule.low, rule.high)
+    return read_email if Holds.EMAIL in metadata else READER_OF_KIND[kind]
+
+
+def _declared_default(info: FieldInfo) -> Default | None:
+    """The field's own default, for a record that leaves it out (None: left empty)."""
+    value = info.get_default(call_default_factory=True)
+    return None if value is None or value is PydanticUndefined else constant(value)
 
 
 FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "clients": (
-        _id(),
-        _text("name", required=True),
-        _choice("kind", CLIENT_KINDS, "person"),
-        _choice("status", CLIENT_STATUSES, "client"),
-        _choice("tier", TIERS, "B"),
-        FieldSpec("email", "email", read_email),
-        _text("phone"),
-        _text("company"),
-        _text("city"),
-        _text("country"),
-        FieldSpec("birthday", "birthday", read_date, kind="birthday"),
-        _choice("preferred_channel", CHANNELS, "phone"),
-        FieldSpec(
-            "checkin_every_days",
-            "checkin_every_days",
-            whole_number_between(1, None),
-            kind="number",
-            default=cadence_of_tier,
-        ),
-        _text("source"),
-        FieldSpec("referred_by", "referred_by_id", read_id, kind="ref"),
-        FieldSpec("tags", "tags", read_tags, kind="tags", default=constant([])),
-        _text("risk_profile"),
-        _text("notes"),
-        FieldSpec("created_on", "created_on", read_date, kind="date", default=on_today),
-        _date("client_since"),
-        _date("client_until"),
-        FieldSpec("archived", "archived", read_flag, kind="flag", default=constant(False)),
-    ),
-    "interactions": (
-        _id(),
-        _client(),
-        FieldSpec("at", "at", read_datetime, kind="datetime", required=True),
-        _choice("kind", INTERACTION_KINDS, "call"),
-        _choice("direction", DIRECTIONS, "out"),
-        _text("subject", default=""),
-        _text("notes"),
-        FieldSpec("duration_min", "duration_min", whole_number_between(0, None), kind="number"),
-    ),
-    "follow_ups": (
-        _id(),
-        _client(required=False),
-        _text("title", required=True),
-        _date("due_on", required=True),
-        _choice("status", FOLLOW_UP_STATUSES, "open"),
-        _date("done_on"),
-        _choice("priority", PRIORITIES, "normal"),
-        FieldSpec("interaction", "interaction_id", read_id, kind="ref"),
-    ),
-    "opportunities": (
-        _id(),
-        _client(),
-        _text("title", required=True),
-        _text("product"),
-        _choice("stage", STAGES, "lead"),
-        _money("value", default="0.00"),
-        _date("opened_on", required=True),
-        _date("closed_on"),
-        _text("lost_reason"),
-    ),
-    "revenue": (
-        _id(),
-        _client(),
-        _date("on", required=True),
-        _money("amount", required=True),
-        _choice("kind", REVENUE_KINDS, "fee"),
-        _text("description"),
-    ),
-    "holdings": (
-        _id(),
-        _client(),
-        _text("account", required=True),
-        _date("as_of", required=True),
-        _money("value", required=True),
-    ),
-    "financial_goals": (
-        _id(),
-        _client(),
-        _text("title", required=True),
-        _money("target_amount", required=True),
-        _date("target_date"),
-        _money("current_amount", default="0.00"),
-    ),
-    "surveys": (
-        _id(),
-        _client(),
-        _date("on", required=True),
-        FieldSpec("csat", "csat", whole_number_between(1, 5), kind="number"),
-        FieldSpec("nps", "nps", whole_number_between(0, 10), kind="number"),
-        _text("comment"),
-    ),
-    "cases": (
-        _id(),
-        _client(),
-        _choice("kind", CASE_KINDS, "request"),
-        _text("subject", required=True),
-        _date("opened_on", required=True),
-        _date("due_on", required=True),
-        _date("resolved_on"),
-        _text("resolution"),
-    ),
-    "targets": (
-        _id(),
-        _choice("metric", KPI_KEYS),
-        _date("period_start", required=True),
-        _date("period_end", required=True),
-        _money("target", required=True),
-    ),
+    entity: entity_fields(model) for entity, model in ENTITIES.items()
 }
 """Every field of every entity of the interchange format, in the order they are written."""
 
+
+def entity_references(model: type[SQLModel]) -> dict[str, str]:
+    """The reference fields of an entity's table `model`, with the entity each refers to."""
+    entity_of_table = {entity_table(entity).name: entity for entity in ENTITIES}
+    return {
+        reference_name(column): entity_of_table[table]
+        for column, table in references(model).items()
+    }
+
+
 # Which entity each reference field points to.
 REFERENCES: dict[str, dict[str, str]] = {
-    "clients": {"referred_by": "clients"},
-    "interactions": {"client": "clients"},
-    "follow_ups": {"client": "clients", "interaction": "interactions"},
-    **{
-        entity: {"client": "clients"}
-        for entity in (
-            "opportunities",
-            "revenue",
-            "holdings",
-            "financial_goals",
-            "surveys",
-            "cases",
-        )
-    },
+    entity: refs for entity, model in ENTITIES.items() if (refs := entity_references(model))
 }
 ENTITY_NOUNS = {"clients": "client", "interactions": "interaction"}
 KNOWN_FIELDS = {
@@ -416,9 +368,9 @@ KNOWN_FIELDS = {
 }
 # Pairs of dates where the second may not come before the first.
 ORDERED_DATES = {
-    "clients": ("client_since", "client_until"),
-    "cases": ("opened_on", "due_on"),
-    "targets": ("period_start", "period_end"),
+    entity: (rule.field, name)
+    for entity, model in ENTITIES.items()
+    for name, rule in marked(model, NotBefore).items()
 }
 
 

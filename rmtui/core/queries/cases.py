@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rmtui.core.dates import today
-from rmtui.core.models import CASE_KINDS, Case, Client
-from rmtui.core.queries.common import apply_values, check_choice, fetch, table_of
+from rmtui.core.models import Case, Client
+from rmtui.core.queries.common import apply_values, check_choices, fetch, table_of
 
 CASE = table_of(Case)
 # Days from opening to the deadline, by kind of case, when no deadline is given.
@@ -34,7 +34,7 @@ def add_case(
 ) -> Case:
     """Open a request or complaint; it is opened today and due by DEADLINE_DAYS by default."""
     fetch(session, Client, client_id)
-    check_choice(kind, CASE_KINDS, label="The kind of case")
+    check_choices(Case, {"kind": kind})
     opened_on = opened_on or today()
     case = Case(
         client_id=client_id,
@@ -51,8 +51,7 @@ def add_case(
 def update_case(*, session: Session, case_id: int, values: Mapping[str, Any]) -> Case:
     """Change a case's columns."""
     case = fetch(session, Case, case_id)
-    if "kind" in values:
-        check_choice(values["kind"], CASE_KINDS, label="The kind of case")
+    check_choices(Case, values)
     apply_values(case, values)
     session.flush()
     return case

@@ -10,9 +10,16 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rmtui.core.models import REVENUE_KINDS, Client, FinancialGoal, Holding, Revenue, Survey
+from rmtui.core.models import Client, FinancialGoal, Holding, Revenue, Survey
 from rmtui.core.money import parse_money
-from rmtui.core.queries.common import InvalidChange, apply_values, check_choice, fetch, table_of
+from rmtui.core.queries.common import (
+    InvalidChange,
+    apply_values,
+    check_choices,
+    check_ranges,
+    fetch,
+    table_of,
+)
 
 REVENUE = table_of(Revenue)
 HOLDING = table_of(Holding)
@@ -139,10 +146,7 @@ def delete_survey(*, session: Session, survey_id: int) -> None:
 
 
 def _check_scores(csat: int | None, nps: int | None) -> None:
-    if csat is not None and not 1 <= csat <= 5:
-        raise InvalidChange(f"A CSAT score must be from 1 to 5, not {csat}.")
-    if nps is not None and not 0 <= nps <= 10:
-        raise InvalidChange(f"An NPS score must be from 0 to 10, not {nps}.")
+    check_ranges(Survey, {"csat": csat, "nps": nps})
 
 
 # -- revenue -----------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ def add_revenue(
 ) -> Revenue:
     """Record money earned from the client on a day (a fee, commission, interest…)."""
     fetch(session, Client, client_id)
-    check_choice(kind, REVENUE_KINDS, label="The kind of revenue")
+    check_choices(Revenue, {"kind": kind})
     revenue = Revenue(client_id=client_id, on=on, amount=amount, kind=kind, description=description)
     return _added(session, revenue)
 
@@ -167,8 +171,7 @@ def add_revenue(
 def update_revenue(*, session: Session, revenue_id: int, values: Mapping[str, Any]) -> Revenue:
     """Change a revenue entry's day, amount, kind or description."""
     revenue = fetch(session, Revenue, revenue_id)
-    if "kind" in values:
-        check_choice(values["kind"], REVENUE_KINDS, label="The kind of revenue")
+    check_choices(Revenue, values)
     return _changed(session, revenue, values)
 
 

@@ -28,10 +28,7 @@ from sqlalchemy.orm import Session
 from rmtui.core import rules
 from rmtui.core.dates import today
 from rmtui.core.models import (
-    CHANNELS,
-    CLIENT_KINDS,
     CLIENT_STATUSES,
-    TIERS,
     Client,
     FollowUp,
     Interaction,
@@ -40,7 +37,7 @@ from rmtui.core.queries.common import (
     LIKE_ESCAPE,
     after_key,
     apply_values,
-    check_choice,
+    check_choices,
     columns_for,
     contains_text,
     fetch,
@@ -70,12 +67,6 @@ INDEXED_WORD = 3
 SCAN_COUNT_LIMIT = 1_000
 # The highest code point: `prefix + TOP` is above every name starting with `prefix`.
 TOP = "\U0010ffff"
-CHOICES = {
-    "kind": CLIENT_KINDS,
-    "status": CLIENT_STATUSES,
-    "tier": TIERS,
-    "preferred_channel": CHANNELS,
-}
 FIXED = ("id", "last_contact_on")
 
 
@@ -555,9 +546,7 @@ def _cadence_for_tier(client: Client, tier: str) -> int:
 
 
 def _check_choices(values: Mapping[str, Any]) -> None:
-    for field, choices in CHOICES.items():
-        if values.get(field) is not None:
-            check_choice(values[field], choices, label=f"The client's {field.replace('_', ' ')}")
+    check_choices(Client, {name: value for name, value in values.items() if value is not None})
 
 
 def archive_client(*, session: Session, client_id: int) -> Client:

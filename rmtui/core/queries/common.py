@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from rmtui.core.errors import BookError
+from rmtui.core.models import Choice, Range, marked
 
 Row = TypeVar("Row", bound=SQLModel)
 LIKE_ESCAPE = "\\"
@@ -62,6 +63,31 @@ def check_choice(value: str, choices: Sequence[str], *, label: str) -> str:
         listed = ", ".join(choices)
         raise InvalidChange(f"{label} must be one of {listed}, not '{value}'.")
     return value
+
+
+def check_choices(model: type[SQLModel], values: Mapping[str, Any]) -> None:
+    """InvalidChange when one of `values` is not among its field's declared choices."""
+    for name, choice in marked(model, Choice).items():
+        if name in values:
+            check_choice(values[name], choice.values, label=choice.label)
+
+
+def check_ranges(model: type[SQLModel], values: Mapping[str, Any]) -> None:
+    """InvalidChange when one of `values` is outside its field's declared, labelled range."""
+    for name, rule in marked(model, Range).items():
+        value = values.get(name)
+        if rule.label and value is not None and not _within(value, rule):
+            raise InvalidChange(f"{rule.label} must be {_bounds(rule)}, not {value}.")
+
+
+def _within(value: int, rule: Range) -> bool:
+    return (rule.low is None or value >= rule.low) and (rule.high is None or value <= rule.high)
+
+
+def _bounds(rule: Range) -> str:
+    if rule.low is not None and rule.high is not None:
+        return f"from {rule.low} to {rule.high}"
+    return f"at least {rule.low}" if rule.low is not None else f"at most {rule.high}"
 
 
 def like_escaped(text: str) -> str:

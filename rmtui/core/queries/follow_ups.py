@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rmtui.core.models import FOLLOW_UP_STATUSES, PRIORITIES, Client, FollowUp
-from rmtui.core.queries.common import apply_values, check_choice, fetch, table_of
+from rmtui.core.models import Client, FollowUp
+from rmtui.core.queries.common import apply_values, check_choices, fetch, table_of
 
 FOLLOW_UP = table_of(FollowUp)
 
@@ -27,7 +27,7 @@ def add_follow_up(
     """Add an open follow-up, for a client or (client_id None) for the manager alone."""
     if client_id is not None:
         fetch(session, Client, client_id)
-    check_choice(priority, PRIORITIES, label="The priority")
+    check_choices(FollowUp, {"priority": priority})
     follow_up = FollowUp(
         client_id=client_id,
         title=title,
@@ -43,10 +43,7 @@ def add_follow_up(
 def update_follow_up(*, session: Session, follow_up_id: int, values: Mapping[str, Any]) -> FollowUp:
     """Change a follow-up's columns."""
     follow_up = fetch(session, FollowUp, follow_up_id)
-    if "priority" in values:
-        check_choice(values["priority"], PRIORITIES, label="The priority")
-    if "status" in values:
-        check_choice(values["status"], FOLLOW_UP_STATUSES, label="The status")
+    check_choices(FollowUp, values)
     apply_values(follow_up, values)
     session.flush()
     return follow_up

@@ -11,10 +11,10 @@ from sqlalchemy import ColumnElement, Select, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS, Client, FollowUp, Interaction
+from rmtui.core.models import Client, FollowUp, Interaction
 from rmtui.core.queries.common import (
     apply_values,
-    check_choice,
+    check_choices,
     columns_for,
     contains_text,
     fetch,
@@ -61,8 +61,7 @@ def log_interaction(
     interaction and written in the same transaction.
     """
     fetch(session, Client, client_id)
-    check_choice(kind, INTERACTION_KINDS, label="The kind of interaction")
-    check_choice(direction, DIRECTIONS, label="The direction")
+    check_choices(Interaction, {"kind": kind, "direction": direction})
     interaction = Interaction(
         client_id=client_id,
         at=at,
@@ -94,10 +93,7 @@ def update_interaction(
 ) -> Interaction:
     """Change an interaction's columns (its client's last contact follows)."""
     interaction = fetch(session, Interaction, interaction_id)
-    if "kind" in values:
-        check_choice(values["kind"], INTERACTION_KINDS, label="The kind of interaction")
-    if "direction" in values:
-        check_choice(values["direction"], DIRECTIONS, label="The direction")
+    check_choices(Interaction, values)
     old_client_id = interaction.client_id
     apply_values(interaction, values)
     session.flush()

@@ -17,7 +17,7 @@ from rmtui.core.money import from_cents
 from rmtui.core.queries.common import (
     InvalidChange,
     apply_values,
-    check_choice,
+    check_choices,
     columns_for,
     fetch,
     page_limit,
@@ -68,7 +68,7 @@ def add_opportunity(
 ) -> Opportunity:
     """Add a deal to the pipeline, opened today unless `opened_on` says otherwise."""
     fetch(session, Client, client_id)
-    check_choice(stage, STAGES, label="The stage")
+    check_choices(Opportunity, {"stage": stage})
     opened_on = opened_on or today()
     opportunity = Opportunity(
         client_id=client_id,
@@ -122,7 +122,7 @@ def set_stage(
     lost_reason: str | None = None,
 ) -> Opportunity:
     """Put a deal in `stage` directly (also the undo of move_stage)."""
-    check_choice(stage, STAGES, label="The stage")
+    check_choices(Opportunity, {"stage": stage})
     opportunity = fetch(session, Opportunity, opportunity_id)
     return _put_in_stage(session, opportunity, stage, day=day, lost_reason=lost_reason)
 

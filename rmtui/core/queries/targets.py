@@ -8,10 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rmtui.core.kpi import KPI_KEYS
 from rmtui.core.models import Target
 from rmtui.core.money import parse_money
-from rmtui.core.queries.common import InvalidChange, check_choice, fetch, table_of
+from rmtui.core.queries.common import InvalidChange, check_choices, fetch, table_of
 
 TARGET = table_of(Target)
 
@@ -24,7 +23,7 @@ def add_target(
     Targets are kept to the cent, like every stored amount: 85.5 (%) is stored as 85.50.
     """
     _check_period(period_start, period_end)
-    check_choice(metric, KPI_KEYS, label="The KPI of a target")
+    check_choices(Target, {"metric": metric})
     row = Target(
         metric=metric,
         period_start=period_start,

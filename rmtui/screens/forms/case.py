@@ -63,7 +63,7 @@ class CaseForm(FormScreen[dict[str, Any]]):
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         kind = values["kind"]
         if kind not in CASE_KINDS:
-            self.errors["kind"] = "Choose request or complaint."
+            self.errors["kind"] = f"Choose {' or '.join(CASE_KINDS)}."
         due_on = self.check("due_on", parse_optional_date, values["due_on"], base=self.day)
         if due_on is None and "due_on" not in self.errors:
             self.errors["due_on"] = "A deadline is needed: fri, +3d or a date."
