@@ -46,6 +46,7 @@ from rmtui.core.queries.holding_trend import (
 from rmtui.core.queries.interactions import InteractionRow, client_timeline, start_of_day_after
 from rmtui.core.queries.opportunities import client_opportunities
 from rmtui.core.queries.surveys import client_surveys
+from rmtui.core.wording import days_text
 
 # What the report looks back on.
 RECENT_INTERACTIONS = 10
@@ -268,8 +269,9 @@ def growth_and_risks(review: Review) -> list[Finding]:
 def _checkin_findings(profile: Profile, day: date) -> list[Finding]:
     findings = []
     if profile.checkin_overdue:
-        late = "today" if profile.days_overdue == 0 else f"{_days(profile.days_overdue)} ago"
-        text = f"Check-in overdue: it was due {late} (every {_days(profile.checkin_every_days)})."
+        late = "today" if profile.days_overdue == 0 else f"{days_text(profile.days_overdue)} ago"
+        every = days_text(profile.checkin_every_days)
+        text = f"Check-in overdue: it was due {late} (every {every})."
         findings.append(Finding("risk", "overdue_checkin", text))
     silence = _silence(profile, day)
     if silence is not None:
@@ -283,7 +285,7 @@ def _silence(profile: Profile, day: date) -> str | None:
     if profile.last_contact_on is not None:
         quiet = (day - profile.last_contact_on).days
         if quiet >= long_days:
-            return f"No contact for {_days(quiet)} (since {_date(profile.last_contact_on)})."
+            return f"No contact for {days_text(quiet)} (since {_date(profile.last_contact_on)})."
         return None
     since = profile.client_since
     if since is not None and since <= day and (day - since).days >= profile.checkin_every_days:
@@ -295,7 +297,7 @@ def _case_findings(cases: Sequence[Case], day: date) -> list[Finding]:
     findings = []
     for case in cases:
         late = (day - case.due_on).days
-        when = f"{_days(late)} past its deadline" if late > 0 else f"due {_date(case.due_on)}"
+        when = f"{days_text(late)} past its deadline" if late > 0 else f"due {_date(case.due_on)}"
         if case.kind == "complaint":
             text = f"Open complaint “{case.subject}”, {when}."
             findings.append(Finding("risk", "open_complaint", text))
@@ -465,7 +467,7 @@ def _profile_table(review: Review) -> Table:
         ("Tags", ", ".join(profile.tags)),
         ("Client since", _date(profile.client_since) if profile.client_since else None),
         ("Client until", _date(profile.client_until) if profile.client_until else None),
-        ("Check-in every", _days(profile.checkin_every_days)),
+        ("Check-in every", days_text(profile.checkin_every_days)),
         ("Last contact", _date(profile.last_contact_on) if profile.last_contact_on else "never"),
         ("Next check-in", checkin),
     )
@@ -863,7 +865,3 @@ def _first_line(text: str | None) -> str:
 
 def _date(day: date | None) -> str:
     return f"{day:{DATE_FORMAT}}" if day else "—"
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"

@@ -14,6 +14,7 @@ from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.clients import DueState, client_due_state, get_client
 from rmtui.core.queries.follow_ups import open_follow_ups
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
+from rmtui.core.wording import days_text
 from rmtui.screens.client.panels import ClientPanels, read_panels
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
@@ -89,12 +90,12 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
     elif due.overdue and due.days_overdue == 0:
         line.append("Due for a check-in today", style="bold red")
     elif due.overdue:
-        line.append(f"Due for a check-in since {_days(due.days_overdue)}", style="bold red")
+        line.append(f"Due for a check-in since {days_text(due.days_overdue)}", style="bold red")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="red")
     else:
-        line.append(f"Next check-in in {_days((due.due_on - day).days)}", style="bold green")
+        line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
-    line.append(f"  ·  every {_days(client.checkin_every_days)}", style="dim")
+    line.append(f"  ·  every {days_text(client.checkin_every_days)}", style="dim")
     line.append("  ·  ")
     line.append_text(last_contact_text(due.last_contact_on, day))
     return line
@@ -105,12 +106,8 @@ def last_contact_text(last_contact_on: date | None, day: date) -> Text:
     if last_contact_on is None:
         return Text("never contacted", style="yellow")
     ago = (day - last_contact_on).days
-    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{_days(ago)} ago"
+    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{days_text(ago)} ago"
     return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
 
 
 def profile_table(dossier: ClientDossier, day: date) -> Table:

@@ -46,6 +46,7 @@ from rmtui.core.queries.holding_trend import (
 from rmtui.core.queries.opportunities import CLOSED_STAGES, client_opportunities
 from rmtui.core.queries.surveys import client_surveys
 from rmtui.core.review import sparkline
+from rmtui.core.wording import days_text
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 
@@ -244,7 +245,7 @@ def deal_state(deal: Opportunity, day: date) -> Text:
     """How long an open deal has been open, or when (and why) a closed one closed."""
     if deal.closed_on is None:
         days = (day - deal.opened_on).days
-        return Text(f"open {_days(days)}", style="dim")
+        return Text(f"open {days_text(days)}", style="dim")
     text = Text(f"{deal.stage} {deal.closed_on:{DATE_FORMAT}}", style="dim")
     if deal.lost_reason:
         text.append(f": {deal.lost_reason}", style="dim")
@@ -448,14 +449,10 @@ def case_state(case: Case, day: date) -> Text:
         return Text(f"resolved {case.resolved_on:{DATE_FORMAT}}", style="red" if late else "dim")
     left = (case.due_on - day).days
     if left < 0:
-        return Text(f"{_days(-left)} overdue", style="bold red")
+        return Text(f"{days_text(-left)} overdue", style="bold red")
     if left == 0:
         return Text("due today", style="bold yellow")
-    return Text(f"{_days(left)} left", style="yellow" if left <= 2 else "")
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
+    return Text(f"{days_text(left)} left", style="yellow" if left <= 2 else "")
 
 
 DEALS = PanelTable(
