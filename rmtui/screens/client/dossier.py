@@ -1,27 +1,20 @@
-"""What client detail reads and says of one client: the dossier read in one session, the
-heading and check-in line, the profile, and the rows of follow-ups and the timeline."""
+"""What client detail says of one client: the heading and check-in line, the profile, and the
+rows of follow-ups and the timeline (read by `rmtui.core.queries.client_detail`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
 from rmtui.core.models import Client, FollowUp
-from rmtui.core.queries.clients import DueState, client_due_state, get_client
-from rmtui.core.queries.follow_ups import open_follow_ups
-from rmtui.core.queries.interactions import InteractionRow, client_timeline
+from rmtui.core.queries.client_detail import ClientDossier
+from rmtui.core.queries.clients import DueState
+from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.wording import days_text
-from rmtui.screens.client.panels import ClientPanels, read_panels
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-TIMELINE_PAGE = 100
 DATE_FORMAT = "%d %b %Y"
 FOLLOW_UP_COLUMNS = (
     TableColumn("due_on", "Due", 11),
@@ -35,39 +28,6 @@ TIMELINE_COLUMNS = (
     TableColumn("subject", "Subject"),
     TableColumn("duration", "Min", 4, align="right"),
 )
-
-
-@dataclass(frozen=True)
-class ClientDossier:
-    """Everything the detail screen shows of one client on one day."""
-
-    client: Client
-    due: DueState
-    referred_by: str | None
-    follow_ups: list[FollowUp]
-    timeline: list[InteractionRow]
-    more_timeline: bool
-    panels: ClientPanels
-
-
-def read_dossier(*, session: Session, client_id: int, day: date) -> ClientDossier | None:
-    """Read what the detail screen shows of the client, or None when it is gone."""
-    client = get_client(session=session, client_id=client_id)
-    if client is None:
-        return None
-    referrer = None
-    if client.referred_by_id is not None:
-        referrer = get_client(session=session, client_id=client.referred_by_id)
-    timeline = client_timeline(session=session, client_id=client_id, limit=TIMELINE_PAGE + 1)
-    return ClientDossier(
-        client=client,
-        due=client_due_state(client, day=day),
-        referred_by=referrer.name if referrer else None,
-        follow_ups=open_follow_ups(session=session, client_id=client_id),
-        timeline=timeline[:TIMELINE_PAGE],
-        more_timeline=len(timeline) > TIMELINE_PAGE,
-        panels=read_panels(session=session, client_id=client_id, day=day),
-    )
 
 
 def heading_text(client: Client) -> Text:
