@@ -15,6 +15,7 @@ from rich.text import Text
 from rmtui.core.db import session_scope
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
+    ClientFilter,
     ClientRow,
     client_page_at,
     client_page_key,
@@ -69,16 +70,16 @@ class ClientListing:
     sort: str = "name"
     descending: bool = False
 
-    def filters(self) -> dict[str, Any]:
-        """The filter arguments of the client queries."""
-        return {
-            "text": self.text.strip() or None,
-            "status": self.status,
-            "kind": self.kind,
-            "tier": self.tier,
-            "tag": self.tag,
-            "include_archived": self.include_archived,
-        }
+    def client_filter(self) -> ClientFilter:
+        """The filter of the client queries."""
+        return ClientFilter(
+            text=self.text.strip() or None,
+            status=self.status,
+            kind=self.kind,
+            tier=self.tier,
+            tag=self.tag,
+            include_archived=self.include_archived,
+        )
 
     @property
     def filtered(self) -> bool:
@@ -170,9 +171,11 @@ class ClientPages:
         and holds that many rows.
         """
         if not self.counted:
-            filters = self.listing.filters()
-            at_most = count_limit(session=session, text=filters["text"])
-            self.total = count_clients(session=session, at_most=at_most, **filters)
+            client_filter = self.listing.client_filter()
+            at_most = count_limit(session=session, text=client_filter.text)
+            self.total = count_clients(
+                session=session, client_filter=client_filter, at_most=at_most
+            )
             self.counted = at_most is None or self.total < at_most
 
     def loaded(self, first: list[TableRow], position: int | None) -> LoadedList:
@@ -191,7 +194,7 @@ class ClientPages:
                 client_id=client_id,
                 sort=self.listing.sort,
                 descending=self.listing.descending,
-                **self.listing.filters(),
+                client_filter=self.listing.client_filter(),
             )
         if position is not None and position >= BLOCK_SIZE:
             start = position - position % BLOCK_SIZE
@@ -259,7 +262,7 @@ class ClientPages:
                 descending=descending,
                 limit=limit,
                 after=after,
-                **listing.filters(),
+                client_filter=listing.client_filter(),
             )
         return client_page_at(
             session=session,
@@ -267,7 +270,7 @@ class ClientPages:
             limit=limit,
             sort=listing.sort,
             descending=descending,
-            **listing.filters(),
+            client_filter=listing.client_filter(),
         )
 
 
