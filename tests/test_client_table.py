@@ -14,12 +14,12 @@ from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import ClientFilter, list_clients
 from rmtui.screens.clients import ClientsScreen
 from rmtui.widgets.client_table import (
-    READ_AHEAD_ROWS,
     SORT_CYCLE,
     ClientListing,
     ClientPages,
     client_columns,
 )
+from rmtui.widgets.page_source import READ_AHEAD_ROWS
 from rmtui.widgets.virtual_table import BLOCK_SIZE
 from tests.clients_book import DAY, SIZE, app_on, open_clients, settle
 from tests.factories import make
