@@ -124,11 +124,18 @@ FILTER_TEXTS = (
 def client_page(session: Any, text: str | None) -> tuple[int, int]:
     """What the Clients screen needs for one filter text: the first page and the total,
     counted as far as the screen counts it."""
-    from rmtui.core.queries.clients import count_clients, count_limit, list_clients
+    from rmtui.core.queries.clients import (
+        ClientFilter,
+        count_clients,
+        count_limit,
+        list_clients,
+    )
 
-    page = list_clients(session=session, text=text, limit=PAGE_ROWS)
+    page = list_clients(session=session, client_filter=ClientFilter(text=text), limit=PAGE_ROWS)
     at_most = count_limit(session=session, text=text)
-    return len(page), count_clients(session=session, text=text, at_most=at_most)
+    return len(page), count_clients(
+        session=session, client_filter=ClientFilter(text=text), at_most=at_most
+    )
 
 
 def filter_times_ms(engine: Any, *, repeat: int) -> tuple[float, float, list[float]]:

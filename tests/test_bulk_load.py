@@ -16,7 +16,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.interchange.book_file import TABLES, import_book
 from rmtui.core.interchange.bulk_load import INSERT_TRIGGERS, copy_rows
 from rmtui.core.models import Client, Holding, Interaction, Revenue
-from rmtui.core.queries.clients import list_clients
+from rmtui.core.queries.clients import ClientFilter, list_clients
 from tests.factories import make
 from tests.maintained import recomputed_summaries, stored_summaries
 
@@ -118,7 +118,7 @@ def test_import_among_records_already_in_the_book_keeps_every_summary(engine: En
 def test_imported_clients_are_found_by_the_search_index(engine: Engine) -> None:
     import_book(engine=engine, data=random_file(random.Random(3), clients=12))
     with session_scope(engine) as session:
-        found = list_clients(session=session, text="ent 11")
+        found = list_clients(session=session, client_filter=ClientFilter(text="ent 11"))
     assert [client.name for client in found] == ["Client 11"]
 
 

@@ -25,6 +25,7 @@ from rmtui.core.queries.clients import (
     INDEXED_WORD,
     SCAN_COUNT_LIMIT,
     TEXT_COLUMNS,
+    ClientFilter,
     add_client,
     archive_client,
     client_filters,
@@ -214,7 +215,9 @@ def expected_ids(session: Session, text: str, *, include_archived: bool = False)
 
 
 def listed_ids(session: Session, text: str, **filters: Any) -> list[int]:
-    rows = list_clients(session=session, text=text, limit=EVERYONE, **filters)
+    rows = list_clients(
+        session=session, client_filter=ClientFilter(text=text, **filters), limit=EVERYONE
+    )
     return sorted(row.id for row in rows)
 
 
@@ -226,16 +229,21 @@ def mismatches(session: Session, text: str) -> list[str]:
         filters: dict[str, Any] = {"text": text, "include_archived": include_archived}
         if listed_ids(session, **filters) != expected:
             found.append(f"list_clients {filters}")
-        if count_clients(session=session, **filters) != len(expected):
+        if count_clients(session=session, client_filter=ClientFilter(**filters)) != len(expected):
             found.append(f"count_clients {filters}")
-        at_offset = client_page_at(session=session, offset=0, limit=EVERYONE, **filters)
+        at_offset = client_page_at(
+            session=session, client_filter=ClientFilter(**filters), offset=0, limit=EVERYONE
+        )
         if sorted(row.id for row in at_offset) != expected:
             found.append(f"client_page_at {filters}")
     return found
 
 
 def found_names(session: Session, text: str, **filters: Any) -> list[str]:
-    return [row.name for row in list_clients(session=session, text=text, **filters)]
+    return [
+        row.name
+        for row in list_clients(session=session, client_filter=ClientFilter(text=text, **filters))
+    ]
 
 
 def check_index(session: Session) -> None:
@@ -278,36 +286,56 @@ def test_ascii_texts_give_what_like_gives_and_others_at_least_as_much(
 @pytest.mark.parametrize("sort", ["name", "city", "last_contact", "next_follow_up"])
 def test_pages_read_one_after_another_make_the_whole_list(varied: Session, sort: str) -> None:
     for text in ("a", "li", "bo", "é", "ø", "qq", "mar", "li mar", ""):
-        whole = list_clients(session=varied, text=text, sort=sort, limit=EVERYONE)
+        whole = list_clients(
+            session=varied, client_filter=ClientFilter(text=text), sort=sort, limit=EVERYONE
+        )
         paged: list[int] = []
         after = None
-        while page := list_clients(session=varied, text=text, sort=sort, limit=7, after=after):
+        while page := list_clients(
+            session=varied, client_filter=ClientFilter(text=text), sort=sort, limit=7, after=after
+        ):
             paged += [row.id for row in page]
             after = client_page_key(page[-1], sort)
         assert paged == [row.id for row in whole], text
         for offset in (0, 7, len(whole) - 3):
             at = client_page_at(
-                session=varied, text=text, sort=sort, offset=max(offset, 0), limit=7
+                session=varied,
+                client_filter=ClientFilter(text=text),
+                sort=sort,
+                offset=max(offset, 0),
+                limit=7,
             )
             assert [row.id for row in at] == paged[max(offset, 0) : max(offset, 0) + 7], text
 
 
 def test_client_position_agrees_with_the_list(varied: Session) -> None:
     for text in ("mar", "li", "li mar", "o'brien", "é"):
-        rows = list_clients(session=varied, text=text, limit=EVERYONE, sort="city")
+        rows = list_clients(
+            session=varied, client_filter=ClientFilter(text=text), limit=EVERYONE, sort="city"
+        )
         assert rows, text
         for position in (0, len(rows) // 2, len(rows) - 1):
             client_id = rows[position].id
-            at = client_position(session=varied, client_id=client_id, text=text, sort="city")
+            at = client_position(
+                session=varied,
+                client_filter=ClientFilter(text=text),
+                client_id=client_id,
+                sort="city",
+            )
             assert at == position, text
     left_out = expected_ids(varied, "")[0]
     assert left_out not in expected_ids(varied, "zzz")
-    assert client_position(session=varied, client_id=left_out, text="zzz") is None
+    assert (
+        client_position(session=varied, client_filter=ClientFilter(text="zzz"), client_id=left_out)
+        is None
+    )
 
 
 def test_only_words_of_three_characters_or_more_go_through_the_index() -> None:
     def sql(text: str, search_index: bool = True) -> str:
-        conditions = client_filters(text=text, search_index=search_index)
+        conditions = client_filters(
+            client_filter=ClientFilter(text=text), search_index=search_index
+        )
         return " ".join(str(condition) for condition in conditions)
 
     assert "MATCH" in sql("mar") and "LIKE" not in sql("mar")
@@ -428,7 +456,12 @@ def test_a_refused_import_leaves_the_index_as_it_was(engine: Engine) -> None:
     with pytest.raises(ImportRejected):
         import_clients_csv(FIXTURES / "broken_clients.csv", engine=engine)
     with session_scope(engine) as session:
-        assert count_clients(session=session, text="example", include_archived=True) == 0
+        assert (
+            count_clients(
+                session=session, client_filter=ClientFilter(text="example", include_archived=True)
+            )
+            == 0
+        )
         check_index(session)
 
 
@@ -471,10 +504,13 @@ def test_only_a_text_matched_by_scanning_is_counted_up_to_a_limit(session: Sessi
 
 
 def test_count_stops_at_most(varied: Session) -> None:
-    everyone = count_clients(session=varied, text="a")
+    everyone = count_clients(session=varied, client_filter=ClientFilter(text="a"))
     assert everyone > 20
-    assert count_clients(session=varied, text="a", at_most=20) == 20
-    assert count_clients(session=varied, text="a", at_most=everyone + 5) == everyone
+    assert count_clients(session=varied, client_filter=ClientFilter(text="a"), at_most=20) == 20
+    assert (
+        count_clients(session=varied, client_filter=ClientFilter(text="a"), at_most=everyone + 5)
+        == everyone
+    )
 
 
 def test_a_listing_counted_up_to_the_limit_holds_that_many_rows(
@@ -487,7 +523,9 @@ def test_a_listing_counted_up_to_the_limit_holds_that_many_rows(
     with session_scope(engine) as session:
         first = pages.read_first(session)
         pages.count(session)
-        everyone = list_clients(session=session, text="a", limit=EVERYONE)
+        everyone = list_clients(
+            session=session, client_filter=ClientFilter(text="a"), limit=EVERYONE
+        )
     assert (pages.total, pages.counted) == (30, False)
     # The last rows of a listing counted only so far are the rows at their place, not the end.
     assert [row.key for row in pages.fetch(20, 10)] == [row.id for row in everyone[20:30]]
@@ -501,7 +539,7 @@ def test_a_listing_counted_up_to_the_limit_holds_that_many_rows(
 def test_a_listing_under_the_limit_is_counted_in_full(engine: Engine) -> None:
     with session_scope(engine) as session:
         fill_varied_book(session)
-        expected = count_clients(session=session, text="mar")
+        expected = count_clients(session=session, client_filter=ClientFilter(text="mar"))
     pages = ClientPages(engine, ClientListing(text="mar"), date(2026, 11, 29))
     with session_scope(engine) as session:
         pages.read_first(session)

@@ -11,15 +11,15 @@ from sqlalchemy.engine import Engine
 from rmtui.core.db import session_scope
 from rmtui.core.models import Client, FollowUp, Interaction
 from rmtui.core.queries.client_list import client_position
-from rmtui.core.queries.clients import list_clients
+from rmtui.core.queries.clients import ClientFilter, list_clients
 from rmtui.screens.clients import ClientsScreen
 from rmtui.widgets.client_table import (
-    READ_AHEAD_ROWS,
     SORT_CYCLE,
     ClientListing,
     ClientPages,
     client_columns,
 )
+from rmtui.widgets.page_source import READ_AHEAD_ROWS
 from rmtui.widgets.virtual_table import BLOCK_SIZE
 from tests.clients_book import DAY, SIZE, app_on, open_clients, settle
 from tests.factories import make
@@ -60,7 +60,7 @@ def every_id(engine: Engine, listing: ClientListing) -> list[int]:
             sort=listing.sort,
             descending=listing.descending,
             limit=10_000,
-            **listing.filters(),
+            client_filter=listing.client_filter(),
         )
     return [row.id for row in rows]
 
@@ -112,7 +112,7 @@ def test_client_position_is_the_row_number_in_the_list(big_book: Engine, sort: s
                 client_id=expected[row],
                 sort=listing.sort,
                 descending=listing.descending,
-                **listing.filters(),
+                client_filter=listing.client_filter(),
             )
             assert found == row
 
@@ -122,7 +122,12 @@ def test_client_position_is_none_for_a_client_the_filters_leave_out(big_book: En
         archived = session.get(Client, 1)
         assert archived is not None and archived.archived
         assert client_position(session=session, client_id=1) is None
-        assert client_position(session=session, client_id=1, include_archived=True) is not None
+        assert (
+            client_position(
+                session=session, client_filter=ClientFilter(include_archived=True), client_id=1
+            )
+            is not None
+        )
         assert client_position(session=session, client_id=99_999) is None
 
 

@@ -13,6 +13,7 @@ from rmtui.core.queries import InvalidChange, RecordNotFound
 from rmtui.core.queries.clients import (
     SORTS,
     STATUS_RANK,
+    ClientFilter,
     ClientRow,
     add_client,
     all_tags,
@@ -105,7 +106,9 @@ def test_archive_and_unarchive(session: Session) -> None:
     client = make(session, Client, name="Ada")
     archive_client(session=session, client_id=id_of(client))
     assert list_clients(session=session) == []
-    assert names(list_clients(session=session, include_archived=True)) == ["Ada"]
+    assert names(
+        list_clients(session=session, client_filter=ClientFilter(include_archived=True))
+    ) == ["Ada"]
     unarchive_client(session=session, client_id=id_of(client))
     assert names(list_clients(session=session)) == ["Ada"]
     assert get_client(session=session, client_id=id_of(client)) is client
@@ -145,8 +148,8 @@ def book(session: Session) -> dict[str, Client]:
 def test_text_filter_matches_any_field_for_every_word(
     session: Session, book: dict[str, Client], text: str, expected: list[str]
 ) -> None:
-    assert names(list_clients(session=session, text=text)) == expected
-    assert count_clients(session=session, text=text) == len(expected)
+    assert names(list_clients(session=session, client_filter=ClientFilter(text=text))) == expected
+    assert count_clients(session=session, client_filter=ClientFilter(text=text)) == len(expected)
 
 
 @pytest.mark.parametrize(
@@ -164,8 +167,8 @@ def test_text_filter_matches_any_field_for_every_word(
 def test_quick_filters(
     session: Session, book: dict[str, Client], filters: dict[str, Any], expected: list[str]
 ) -> None:
-    assert names(list_clients(session=session, **filters)) == expected
-    assert count_clients(session=session, **filters) == len(expected)
+    assert names(list_clients(session=session, client_filter=ClientFilter(**filters))) == expected
+    assert count_clients(session=session, client_filter=ClientFilter(**filters)) == len(expected)
 
 
 def test_all_tags(session: Session, book: dict[str, Client]) -> None:
@@ -263,10 +266,20 @@ def test_offset_pages_agree_with_keyset_pages(
 
 
 def test_keyset_paging_with_a_filter(session: Session, crowd: list[Client]) -> None:
-    everyone = list_clients(session=session, text="a", tier="A", sort="city", limit=1000)
-    first = list_clients(session=session, text="a", tier="A", sort="city", limit=3)
+    everyone = list_clients(
+        session=session, client_filter=ClientFilter(text="a", tier="A"), sort="city", limit=1000
+    )
+    first = list_clients(
+        session=session, client_filter=ClientFilter(text="a", tier="A"), sort="city", limit=3
+    )
     after = client_page_key(first[-1], "city")
-    rest = list_clients(session=session, text="a", tier="A", sort="city", limit=1000, after=after)
+    rest = list_clients(
+        session=session,
+        client_filter=ClientFilter(text="a", tier="A"),
+        sort="city",
+        limit=1000,
+        after=after,
+    )
     assert [row.id for row in first + rest] == [row.id for row in everyone]
     assert all(row.tier == "A" for row in everyone)
 

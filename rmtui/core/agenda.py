@@ -25,6 +25,7 @@ from rmtui.core.rules import (
     due_for_checkin_sql,
     last_contact_as_of_sql,
 )
+from rmtui.core.wording import days_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -432,28 +433,25 @@ def _follow_up_text(item: FollowUpItem, day: date) -> str:
     who = f" - {item.client_name}" if item.client_name else ""
     flag = " [high]" if item.priority == "high" else ""
     late = (day - item.due_on).days
-    when = f" ({_days(late)} late)" if late > 0 else ""
+    when = f" ({days_text(late)} late)" if late > 0 else ""
     return f"{item.due_on.isoformat()}  {item.title}{who}{flag}{when}"
 
 
 def _checkin_text(item: CheckinItem) -> str:
     if item.last_contact_on:
-        since = f"last contact {item.last_contact_on.isoformat()} ({_days(item.days_since)} ago)"
+        ago = days_text(item.days_since)
+        since = f"last contact {item.last_contact_on.isoformat()} ({ago} ago)"
     else:
-        since = f"no contact in {_days(item.days_since)} as a client"
-    overdue = f"{_days(item.days_overdue)} overdue" if item.days_overdue else "due today"
-    return f"{item.name} ({item.tier})  {since}, every {_days(item.cadence)}: {overdue}"
+        since = f"no contact in {days_text(item.days_since)} as a client"
+    overdue = f"{days_text(item.days_overdue)} overdue" if item.days_overdue else "due today"
+    return f"{item.name} ({item.tier})  {since}, every {days_text(item.cadence)}: {overdue}"
 
 
 def _case_text(item: CaseItem) -> str:
     if item.days_left < 0:
-        when = f"{_days(-item.days_left)} overdue"
+        when = f"{days_text(-item.days_left)} overdue"
     elif item.days_left == 0:
         when = "due today"
     else:
-        when = f"due in {_days(item.days_left)}"
+        when = f"due in {days_text(item.days_left)}"
     return f"{item.due_on.isoformat()}  {item.kind}: {item.subject} - {item.client_name} ({when})"
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"

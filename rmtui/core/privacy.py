@@ -18,6 +18,7 @@ from rmtui.core.errors import BookError
 from rmtui.core.interchange.schema import record_of
 from rmtui.core.interchange.table_rows import audit_table, entity_table
 from rmtui.core.private_files import write_private_text
+from rmtui.core.queries.common import LIKE_ESCAPE, like_escaped
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
 DOSSIER_VERSION = 1
@@ -158,7 +159,7 @@ def _audit_about(client: dict[str, Any]) -> Any:
     clauses.append((audit.c.entity == "client") & (audit.c.entity_id == client["id"]))
     for value in (client["name"], client["email"]):
         for pattern in _json_string_patterns(value):
-            clauses.append(changes.like(pattern, escape="\\"))
+            clauses.append(changes.like(pattern, escape=LIKE_ESCAPE))
     return or_(*clauses)
 
 
@@ -167,11 +168,7 @@ def _json_string_patterns(value: str | None) -> set[str]:
     if not value:
         return set()
     forms = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
-    return {f"%{_like_escaped(form)}%" for form in forms}
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return {f"%{like_escaped(form)}%" for form in forms}
 
 
 def _audit_records(connection: Connection, client: dict[str, Any]) -> list[dict[str, Any]]:
@@ -266,7 +263,7 @@ def _mentions(connection: Connection, client: dict[str, Any]) -> dict[str, list[
     for entity, columns in TEXT_COLUMNS.items():
         table = entity_table(entity)
         clauses = [
-            table.c[column].like(f"%{_like_escaped(needle)}%", escape="\\")
+            table.c[column].like(f"%{like_escaped(needle)}%", escape=LIKE_ESCAPE)
             for column in columns
             for needle in needles
         ]
@@ -284,7 +281,7 @@ def _audit_mentions(connection: Connection, needles: list[str]) -> list[int]:
     audit = audit_table()
     changes = cast(audit.c.changes, String)
     forms = {json.dumps(needle)[1:-1] for needle in needles} | set(needles)
-    clauses = [changes.like(f"%{_like_escaped(form)}%", escape="\\") for form in forms]
+    clauses = [changes.like(f"%{like_escaped(form)}%", escape=LIKE_ESCAPE) for form in forms]
     query = select(audit.c.id).where(or_(*clauses)).order_by(audit.c.id).limit(MENTIONS_LISTED)
     return list(connection.execute(query).scalars())
 

@@ -11,13 +11,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
 from rmtui.screens.flows import clients as actions
+from rmtui.screens.list_screen import ListScreen, titled
 from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.virtual_table import VirtualTable
@@ -33,12 +33,12 @@ QUICK_FILTERS: dict[str, tuple[str, ...]] = {
 QUICK_FILTER_TITLES = {"status": "Status S", "kind": "Kind K", "tier": "Tier T", "tag": "Tag #"}
 
 
-class ClientsScreen(Screen[None]):
+class ClientsScreen(ListScreen):
     """All clients: filter, sort, open, add, edit, archive, log and plan follow-ups."""
 
     SCREEN_NAME = "Clients"
     CSS_PATH = "clients.tcss"
-    _had_row: bool | None = None  # whether the keys were last refreshed with a row
+    READ_AHEAD_GROUP = "client-read-ahead"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
@@ -73,16 +73,16 @@ class ClientsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="client-filters"):
-            yield _titled(
+            yield titled(
                 Input(placeholder="name, company, e-mail, city, tag", id="client-filter"),
                 "Filter /",
             )
             for name, choices in QUICK_FILTERS.items():
                 options = [(choice, choice) for choice in choices]
                 select = Select(options, prompt="any", id=f"filter-{name}", compact=True)
-                yield _titled(select, QUICK_FILTER_TITLES[name])
+                yield titled(select, QUICK_FILTER_TITLES[name])
             tags = Select[str]([], prompt="any", id="filter-tag", compact=True)
-            yield _titled(tags, QUICK_FILTER_TITLES["tag"])
+            yield titled(tags, QUICK_FILTER_TITLES["tag"])
         yield Static("Loading clients…", id="clients-summary")
         yield VirtualTable(client_columns(self.listing), id="client-table")
         yield KeyBar()
@@ -307,22 +307,6 @@ class ClientsScreen(Screen[None]):
         event.stop()
         actions.open_client(self, event.key)
 
-    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        # Rebuilding the footer on every cursor move is what makes keys slow; the keys only
-        # change when the list goes from no row to a row or back.
-        has_row = event.key is not None
-        if has_row != self._had_row:
-            self._had_row = has_row
-            self.refresh_bindings()
-        pages = self.pages
-        following = pages.claim_read_ahead(event.table.cursor) if pages else None
-        if pages is not None and following is not None:
-            self._read_ahead(pages, following)
-
-    @work(thread=True, exit_on_error=False, group="client-read-ahead")
-    def _read_ahead(self, pages: ClientPages, offset: int) -> None:
-        pages.read_ahead(offset)
-
     def _selected(self) -> int | None:
         return self.table.current_key
 
@@ -394,9 +378,3 @@ class ClientsScreen(Screen[None]):
             self.last_archived = None
             self.notify(f"{name} is back in the lists.", markup=False)
             self.refresh_list(client_id)
-
-
-def _titled(widget: Any, title: str) -> Any:
-    """`widget` with `title` on its border."""
-    widget.border_title = title
-    return widget

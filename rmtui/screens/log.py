@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
@@ -25,6 +24,7 @@ from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
+from rmtui.screens.list_screen import ListScreen, titled
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
 from rmtui.widgets.virtual_table import TableRow, VirtualTable
@@ -43,12 +43,12 @@ DATE_FIELDS = ("from", "to")
 TOP = 0
 
 
-class LogScreen(Screen[None]):
+class LogScreen(ListScreen):
     """Every interaction, newest first, with the filters and actions of the log."""
 
     SCREEN_NAME = "Interaction log"
     CSS_PATH = "log.tcss"
-    _had_row: bool | None = None  # whether the keys were last refreshed with a row
+    READ_AHEAD_GROUP = "interaction-log-ahead"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open client"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
@@ -72,12 +72,12 @@ class LogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            yield _titled(Input(placeholder="in subject or notes", id="log-text"), "Text /")
-            yield _titled(Input(placeholder="part of a name", id="log-client"), "Client")
+            yield titled(Input(placeholder="in subject or notes", id="log-text"), "Text /")
+            yield titled(Input(placeholder="part of a name", id="log-client"), "Client")
             kinds = [(kind, kind) for kind in INTERACTION_KINDS]
-            yield _titled(Select(kinds, prompt="any", id="log-kind", compact=True), "Kind")
-            yield _titled(Input(placeholder="-30d or a date", id="log-from"), "From")
-            yield _titled(Input(placeholder="today, -1w", id="log-to"), "To")
+            yield titled(Select(kinds, prompt="any", id="log-kind", compact=True), "Kind")
+            yield titled(Input(placeholder="-30d or a date", id="log-from"), "From")
+            yield titled(Input(placeholder="today, -1w", id="log-to"), "To")
         yield Static("Loading the interaction log…", id="log-summary")
         yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
         yield KeyBar()
@@ -162,22 +162,6 @@ class LogScreen(Screen[None]):
         self.query_one("#log-summary", Static).update(
             summary_line(self.pages, self.log_filter, self.filter_errors)
         )
-
-    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        # Rebuilding the footer on every cursor move is what makes keys slow; the keys only
-        # change when the list goes from no row to a row or back.
-        has_row = event.key is not None
-        if has_row != self._had_row:
-            self._had_row = has_row
-            self.refresh_bindings()
-        pages = self.pages
-        following = pages.claim_read_ahead(event.table.cursor) if pages else None
-        if pages is not None and following is not None:
-            self._read_ahead(pages, following)
-
-    @work(thread=True, exit_on_error=False, group="interaction-log-ahead")
-    def _read_ahead(self, pages: LogPages, offset: int) -> None:
-        pages.read_ahead(offset)
 
     def action_reload(self) -> None:
         self.refresh_log()
@@ -383,9 +367,3 @@ def filter_parts(log_filter: LogFilter) -> list[str]:
     if log_filter.date_to:
         parts.append(f"to {log_filter.date_to:%d %b %Y}")
     return parts
-
-
-def _titled(widget: Any, title: str) -> Any:
-    """`widget` with `title` on its border."""
-    widget.border_title = title
-    return widget

@@ -4,7 +4,7 @@ block (keyset after a block already read, otherwise OFFSET from the nearer end).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -15,6 +15,7 @@ from rich.text import Text
 from rmtui.core.db import session_scope
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
+    ClientFilter,
     ClientRow,
     client_page_at,
     client_page_key,
@@ -22,10 +23,10 @@ from rmtui.core.queries.clients import (
     count_limit,
     list_clients,
 )
+from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
 # The sorts `o` steps through, in order, and how the screen names them.
@@ -52,8 +53,6 @@ COLUMNS = (
     TableColumn("tags", "Tags", 14),
 )
 DATE_FORMAT = "%d %b %Y"
-# Read the next block ahead once the cursor is this close to it.
-READ_AHEAD_ROWS = 80
 
 
 @dataclass(frozen=True)
@@ -69,16 +68,16 @@ class ClientListing:
     sort: str = "name"
     descending: bool = False
 
-    def filters(self) -> dict[str, Any]:
-        """The filter arguments of the client queries."""
-        return {
-            "text": self.text.strip() or None,
-            "status": self.status,
-            "kind": self.kind,
-            "tier": self.tier,
-            "tag": self.tag,
-            "include_archived": self.include_archived,
-        }
+    def client_filter(self) -> ClientFilter:
+        """The filter of the client queries."""
+        return ClientFilter(
+            text=self.text.strip() or None,
+            status=self.status,
+            kind=self.kind,
+            tier=self.tier,
+            tag=self.tag,
+            include_archived=self.include_archived,
+        )
 
     @property
     def filtered(self) -> bool:
@@ -116,20 +115,15 @@ class LoadedList:
 
 
 @dataclass
-class ClientPages:
+class ClientPages(PageSource[ClientRow]):
     """The rows of one listing, read block by block as the table scrolls."""
 
-    engine: Engine
     listing: ClientListing
     day: date
     total: int = 0
     counted: bool = False
     # Page key of the row just before each block start already read: the next block by keyset.
     _after: dict[int, tuple[Any, ...]] = field(default_factory=dict)
-    # Blocks read ahead (by a worker), handed out once.
-    _ready: dict[int, list[TableRow]] = field(default_factory=dict)
-    # Starts of the blocks read or being read.
-    _read: set[int] = field(default_factory=set)
     # The database connection of the worker loading this listing, while it reads.
     _loading: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -170,9 +164,11 @@ class ClientPages:
         and holds that many rows.
         """
         if not self.counted:
-            filters = self.listing.filters()
-            at_most = count_limit(session=session, text=filters["text"])
-            self.total = count_clients(session=session, at_most=at_most, **filters)
+            client_filter = self.listing.client_filter()
+            at_most = count_limit(session=session, text=client_filter.text)
+            self.total = count_clients(
+                session=session, client_filter=client_filter, at_most=at_most
+            )
             self.counted = at_most is None or self.total < at_most
 
     def loaded(self, first: list[TableRow], position: int | None) -> LoadedList:
@@ -191,7 +187,7 @@ class ClientPages:
                 client_id=client_id,
                 sort=self.listing.sort,
                 descending=self.listing.descending,
-                **self.listing.filters(),
+                client_filter=self.listing.client_filter(),
             )
         if position is not None and position >= BLOCK_SIZE:
             start = position - position % BLOCK_SIZE
@@ -200,38 +196,22 @@ class ClientPages:
             self.total = max(self.total, position + 1)  # the rows up to the client, at least
         return position
 
-    def claim_read_ahead(self, cursor: int) -> int | None:
-        """The start of the next block when `cursor` is near it and nobody read it yet (it is
-        then marked as being read)."""
-        following = cursor - cursor % BLOCK_SIZE + BLOCK_SIZE
-        near = following - cursor <= READ_AHEAD_ROWS
-        if near and following < self.total and following not in self._read:
-            self._read.add(following)
-            return following
-        return None
+    @property
+    def shown_total(self) -> int:
+        """The rows the table can show: the total, or as far as it is counted."""
+        return self.total
 
-    def read_ahead(self, offset: int) -> None:
-        """Read the block at `offset` now (in a worker) so that scrolling to it does not wait."""
-        with session_scope(self.engine) as session:
-            self._ready[offset] = self.read(session, offset, BLOCK_SIZE)
+    def remember(self, offset: int, records: Sequence[ClientRow]) -> None:
+        """Keep the page key of the block's last row: the next block is read after it."""
+        self._after[offset + len(records)] = client_page_key(records[-1], self.listing.sort)
 
-    def fetch(self, offset: int, limit: int) -> list[TableRow]:
-        """The rows from `offset` (the table's block source)."""
-        ready = self._ready.pop(offset, None)
-        if ready is not None:
-            return ready
-        with session_scope(self.engine) as session:
-            return self.read(session, offset, limit)
+    def cells(self, record: ClientRow) -> tuple[Text | str, ...]:
+        """The cells of one client's line."""
+        return client_cells(record, self.day)
 
-    def read(self, session: Session, offset: int, limit: int) -> list[TableRow]:
-        """Read the rows from `offset` in `session`."""
-        self._read.add(offset)
-        rows = self._rows(session, offset, limit)
-        if rows:
-            self._after[offset + len(rows)] = client_page_key(rows[-1], self.listing.sort)
-        return [TableRow(row.id, client_cells(row, self.day)) for row in rows]
-
-    def _rows(self, session: Session, offset: int, limit: int) -> list[ClientRow]:
+    def rows(self, session: Session, offset: int, limit: int) -> list[ClientRow]:
+        """Read the clients from `offset`: after the block before when it was read, else by
+        OFFSET from the nearer end."""
         listing = self.listing
         if offset in self._after:
             return self._page(session, 0, limit, listing.descending, self._after[offset])
@@ -259,7 +239,7 @@ class ClientPages:
                 descending=descending,
                 limit=limit,
                 after=after,
-                **listing.filters(),
+                client_filter=listing.client_filter(),
             )
         return client_page_at(
             session=session,
@@ -267,7 +247,7 @@ class ClientPages:
             limit=limit,
             sort=listing.sort,
             descending=descending,
-            **listing.filters(),
+            client_filter=listing.client_filter(),
         )
 
 

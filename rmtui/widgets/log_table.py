@@ -3,13 +3,12 @@ already read (else by OFFSET from the nearer end), the next one read ahead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rmtui.core.db import session_scope
 from rmtui.core.queries.interaction_log import (
     LogKey,
     LogQuery,
@@ -22,10 +21,10 @@ from rmtui.core.queries.interaction_log import (
     stopping_when,
 )
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
 LOG_COLUMNS = (
@@ -36,15 +35,12 @@ LOG_COLUMNS = (
     TableColumn("subject", "Subject", 28),
     TableColumn("notes", "Notes"),
 )
-# Read the next block ahead once the cursor is this close to it.
-READ_AHEAD_ROWS = 80
 
 
 @dataclass
-class LogPages:
+class LogPages(PageSource[InteractionRow]):
     """The rows of one filtered log, read block by block as the table scrolls."""
 
-    engine: Engine
     query: LogQuery
     # The total once counted (None while it is being counted).
     total: int | None = None
@@ -52,10 +48,6 @@ class LogPages:
     newest: list[InteractionRow] = field(default_factory=list)
     # First and last key of each block read, by the block's start: neighbours read by key.
     _edges: dict[int, tuple[LogKey, LogKey]] = field(default_factory=dict)
-    # Blocks read ahead (by a worker), handed out once.
-    _ready: dict[int, list[TableRow]] = field(default_factory=dict)
-    # Starts of the blocks read or being read.
-    _read: set[int] = field(default_factory=set)
 
     @property
     def shown_total(self) -> int:
@@ -76,44 +68,30 @@ class LogPages:
             self.total = count_log(session=session, query=self.query)
         return self.total
 
-    def claim_read_ahead(self, cursor: int) -> int | None:
-        """The start of the next block when `cursor` is near it and nobody read it yet (it is
-        then marked as being read)."""
-        following = cursor - cursor % BLOCK_SIZE + BLOCK_SIZE
-        near = following - cursor <= READ_AHEAD_ROWS
-        if near and following < self.shown_total and following not in self._read:
-            self._read.add(following)
-            return following
-        return None
+    def read_now(self, offset: int, limit: int) -> list[TableRow]:
+        """The rows from `offset`: from the newest rows when they hold them, else read."""
+        if self._among_newest(offset, limit):
+            return self.table_rows(offset, self.newest[offset : offset + limit])
+        return super().read_now(offset, limit)
 
-    def read_ahead(self, offset: int) -> None:
-        """Read the block at `offset` now (in a worker) so that scrolling to it does not wait."""
-        with session_scope(self.engine) as session:
-            self._ready[offset] = self.read(session, offset, BLOCK_SIZE)
+    def remember(self, offset: int, records: Sequence[InteractionRow]) -> None:
+        """Keep the block's first and last keys: its neighbours are read by key."""
+        self._edges[offset] = (log_key(records[0]), log_key(records[-1]))
 
-    def fetch(self, offset: int, limit: int) -> list[TableRow]:
-        """The rows from `offset` (the table's block source)."""
-        ready = self._ready.pop(offset, None)
-        if ready is not None:
-            return ready
-        if offset + limit <= len(self.newest) or self._all_newest():
-            return self.read(None, offset, limit)
-        with session_scope(self.engine) as session:
-            return self.read(session, offset, limit)
+    def cells(self, record: InteractionRow) -> tuple[Text | str, ...]:
+        """The cells of one interaction's line."""
+        return log_cells(record)
 
-    def read(self, session: Session | None, offset: int, limit: int) -> list[TableRow]:
-        """The rows from `offset`, read in `session` unless they are among the newest."""
-        self._read.add(offset)
-        rows = self._rows(session, offset, limit)
-        if rows:
-            self._edges[offset] = (log_key(rows[0]), log_key(rows[-1]))
-        return [TableRow(row.id, log_cells(row)) for row in rows]
+    def _among_newest(self, offset: int, limit: int) -> bool:
+        return offset + limit <= len(self.newest) or self._all_newest()
 
     def _all_newest(self) -> bool:
         return self.total is not None and len(self.newest) >= self.total
 
-    def _rows(self, session: Session | None, offset: int, limit: int) -> list[InteractionRow]:
-        if session is None or offset + limit <= len(self.newest) or self._all_newest():
+    def rows(self, session: Session, offset: int, limit: int) -> list[InteractionRow]:
+        """The interactions from `offset`: among the newest rows, else next to a block read by
+        key, else by OFFSET from the nearer end."""
+        if self._among_newest(offset, limit):
             return self.newest[offset : offset + limit]
         if offset - limit in self._edges:
             older_than = self._edges[offset - limit][1]

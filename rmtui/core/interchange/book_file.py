@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +29,7 @@ from sqlalchemy.orm import Session
 from rmtui.core import audit, dates
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.interchange.batches import chunks
 from rmtui.core.interchange.bulk_load import copy_rows
 from rmtui.core.interchange.schema import (
     ENTITY_NOUNS,
@@ -116,13 +116,6 @@ def count_text(entity: str, count: int) -> str:
 def counts_text(counts: Mapping[str, int]) -> str:
     """Records per entity in words, e.g. `60 clients, 1 interaction, 0 follow-ups`."""
     return ", ".join(count_text(entity, count) for entity, count in counts.items())
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """`items` in lists of at most `size`."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 # Export

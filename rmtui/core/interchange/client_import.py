@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from sqlmodel import Session
 from rmtui.core import audit
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.interchange.batches import chunks
 from rmtui.core.interchange.schema import FIELDS
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.models import Client
@@ -166,18 +167,6 @@ def phone_digits(phone: str | None) -> str:
     return re.sub(r"\D", "", phone or "")
 
 
-def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    """`items` in lists of at most `size`."""
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _keys(values: dict[str, Any]) -> list[tuple[str, ...]]:
     keys: list[tuple[str, ...]] = []
     if values.get("email"):
@@ -235,10 +224,10 @@ def _book_keys(
     names = {c.name.strip() for c in candidates if c.name and phone_digits(c.values.get("phone"))}
     found: dict[tuple[str, ...], tuple[int, str]] = {}
     columns = (clients.c.id, clients.c.name, clients.c.email, clients.c.phone)
-    for batch in chunks(sorted(emails)):
+    for batch in chunks(sorted(emails), CHUNK):
         query = select(*columns).where(func.lower(clients.c.email).in_(batch))
         _add_keys(found, connection.execute(query))
-    for batch in chunks(sorted(names)):
+    for batch in chunks(sorted(names), CHUNK):
         query = select(*columns).where(clients.c.name.collate("NOCASE").in_(batch))
         _add_keys(found, connection.execute(query))
     return found

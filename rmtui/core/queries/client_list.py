@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from rmtui.core.queries.clients import (
     CLIENT,
+    NO_FILTER,
+    ClientFilter,
     ClientRow,
     client_filters,
     client_page_key,
@@ -29,26 +31,14 @@ def client_position(
     *,
     session: Session,
     client_id: int,
-    text: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    tier: str | None = None,
-    tag: str | None = None,
-    include_archived: bool = False,
+    client_filter: ClientFilter = NO_FILTER,
     sort: str = "name",
     descending: bool = False,
 ) -> int | None:
     """The row number (from 0) of the client in `list_clients` with the same filters and sort,
     or None when the filters leave the client out."""
-    conditions = client_filters(
-        text=text,
-        status=status,
-        kind=kind,
-        tier=tier,
-        tag=tag,
-        include_archived=include_archived,
-        search_index=has_search_index(session),
-    )
+    search_index = has_search_index(session)
+    conditions = client_filters(client_filter=client_filter, search_index=search_index)
     listed = select(func.count()).where(*conditions, CLIENT.c.id == client_id)
     if not session.execute(listed).scalar_one():
         return None

@@ -103,18 +103,29 @@ class DueState:
     days_overdue: int
 
 
+@dataclass(frozen=True)
+class ClientFilter:
+    """What the client list is narrowed to; an empty field does not filter."""
+
+    text: str | None = None  # every word in the name, company, e-mail, city or tags
+    status: str | None = None
+    kind: str | None = None
+    tier: str | None = None
+    tag: str | None = None
+    include_archived: bool = False
+
+
+# Every client that is not archived.
+NO_FILTER = ClientFilter()
+
+
 # -- the client list ---------------------------------------------------------------------------
 
 
 def list_clients(
     *,
     session: Session,
-    text: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    tier: str | None = None,
-    tag: str | None = None,
-    include_archived: bool = False,
+    client_filter: ClientFilter = NO_FILTER,
     sort: str = "name",
     descending: bool = False,
     limit: int = 50,
@@ -123,18 +134,10 @@ def list_clients(
     """One page of the client list: filtered, sorted, the rows after `after`.
 
     `after` is `client_page_key(last_row, sort)` of the previous page's last row (None for the
-    first page). `text` matches name, company, e-mail, city and tags; every word must match.
+    first page). See `client_filters` for what `client_filter` matches.
     """
     search_index = has_search_index(session)
-    conditions = client_filters(
-        text=text,
-        status=status,
-        kind=kind,
-        tier=tier,
-        tag=tag,
-        include_archived=include_archived,
-        search_index=search_index,
-    )
+    conditions = client_filters(client_filter=client_filter, search_index=search_index)
     keys = sort_keys(sort)
     if sort == "next_follow_up":
         page = _follow_up_order_page(conditions, after, descending, limit)
@@ -144,7 +147,7 @@ def list_clients(
         conditions.append(
             after_key(keys, after, descending=descending, nullable_lead=lead_nullable)
         )
-    if _scanned_text(text, search_index):
+    if _scanned_text(client_filter.text, search_index):
         few = _every_match_if_few(session, conditions, limit)
         if few is not None:
             return _rows(session, select(CLIENT.c.id).where(CLIENT.c.id.in_(few)), keys, descending)
@@ -172,25 +175,13 @@ def client_page_at(
     session: Session,
     offset: int,
     limit: int = 50,
-    text: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    tier: str | None = None,
-    tag: str | None = None,
-    include_archived: bool = False,
+    client_filter: ClientFilter = NO_FILTER,
     sort: str = "name",
     descending: bool = False,
 ) -> list[ClientRow]:
     """The page of the client list starting at row `offset` (for jumps of a scroll bar)."""
-    conditions = client_filters(
-        text=text,
-        status=status,
-        kind=kind,
-        tier=tier,
-        tag=tag,
-        include_archived=include_archived,
-        search_index=has_search_index(session),
-    )
+    search_index = has_search_index(session)
+    conditions = client_filters(client_filter=client_filter, search_index=search_index)
     keys = sort_keys(sort)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
     return _rows(session, page.limit(page_limit(limit)).offset(offset), keys, descending)
@@ -199,25 +190,13 @@ def client_page_at(
 def count_clients(
     *,
     session: Session,
-    text: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    tier: str | None = None,
-    tag: str | None = None,
-    include_archived: bool = False,
+    client_filter: ClientFilter = NO_FILTER,
     at_most: int | None = None,
 ) -> int:
     """How many clients `list_clients` would list with the same filters; with `at_most`, the
     counting stops there (see `count_limit`)."""
-    conditions = client_filters(
-        text=text,
-        status=status,
-        kind=kind,
-        tier=tier,
-        tag=tag,
-        include_archived=include_archived,
-        search_index=has_search_index(session),
-    )
+    search_index = has_search_index(session)
+    conditions = client_filters(client_filter=client_filter, search_index=search_index)
     if at_most is None:
         query = select(func.count()).select_from(CLIENT).where(*conditions)
         return session.execute(query).scalar_one()
@@ -248,35 +227,35 @@ def has_search_index(session: Session) -> bool:
 
 def client_filters(
     *,
-    text: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    tier: str | None = None,
-    tag: str | None = None,
-    include_archived: bool = False,
+    client_filter: ClientFilter = NO_FILTER,
     search_index: bool = False,
 ) -> list[ColumnElement[bool]]:
     """SQL conditions for the client list's filters.
 
-    Every word of `text` must be in the name, company, e-mail, city or tags (their JSON
-    text), ignoring case. With `search_index` (see `has_search_index`) the words of
+    Every word of the filter's text must be in the name, company, e-mail, city or tags (their
+    JSON text), ignoring case. With `search_index` (see `has_search_index`) the words of
     INDEXED_WORD or more characters are looked up in the trigram index, which also ignores the
     case of non-ASCII letters; the others, and all without it, are matched with LIKE.
     """
-    words = (text or "").split()
+    words = (client_filter.text or "").split()
     indexed = _indexed_words(words, search_index)
     # The conditions are hinted as true for most clients: SQLite then reads the index's
     # matches first when there are some (and sorts only them), otherwise walks the sort
     # order's index and stops at a page (a word of one or two letters is in many clients)
     # rather than walking the archived index row by row.
     conditions: list[ColumnElement[bool]] = []
-    if not include_archived:
+    if not client_filter.include_archived:
         conditions.append(likely(CLIENT.c.archived.is_(False)))
-    for name, value in (("status", status), ("kind", kind), ("tier", tier)):
+    chosen = (
+        ("status", client_filter.status),
+        ("kind", client_filter.kind),
+        ("tier", client_filter.tier),
+    )
+    for name, value in chosen:
         if value:
             conditions.append(likely(CLIENT.c[name] == value))
-    if tag:
-        conditions.append(has_tag(tag))
+    if client_filter.tag:
+        conditions.append(has_tag(client_filter.tag))
     if indexed:
         conditions.append(_in_search_index(indexed))
     conditions += [likely(_matches_word(word)) for word in words if word not in indexed]

@@ -12,7 +12,8 @@ from rmtui.core.goals import status_label
 from rmtui.core.models import OPEN_STAGES, Case, Opportunity, Survey
 from rmtui.core.money import money_display
 from rmtui.core.queries.holding_trend import change_percent
-from rmtui.core.review.words import _date, _days
+from rmtui.core.review.words import date_text
+from rmtui.core.wording import days_text
 
 if TYPE_CHECKING:
     from rmtui.core.review.reading import GoalReview, Profile, Review
@@ -52,8 +53,10 @@ def growth_and_risks(review: Review) -> list[Finding]:
 def _checkin_findings(profile: Profile, day: date) -> list[Finding]:
     findings = []
     if profile.checkin_overdue:
-        late = "today" if profile.days_overdue == 0 else f"{_days(profile.days_overdue)} ago"
-        text = f"Check-in overdue: it was due {late} (every {_days(profile.checkin_every_days)})."
+        late = "today" if profile.days_overdue == 0 else f"{days_text(profile.days_overdue)} ago"
+        text = (
+            f"Check-in overdue: it was due {late} (every {days_text(profile.checkin_every_days)})."
+        )
         findings.append(Finding("risk", "overdue_checkin", text))
     silence = _silence(profile, day)
     if silence is not None:
@@ -67,11 +70,13 @@ def _silence(profile: Profile, day: date) -> str | None:
     if profile.last_contact_on is not None:
         quiet = (day - profile.last_contact_on).days
         if quiet >= long_days:
-            return f"No contact for {_days(quiet)} (since {_date(profile.last_contact_on)})."
+            return (
+                f"No contact for {days_text(quiet)} (since {date_text(profile.last_contact_on)})."
+            )
         return None
     since = profile.client_since
     if since is not None and since <= day and (day - since).days >= profile.checkin_every_days:
-        return f"Never contacted since becoming a client on {_date(since)}."
+        return f"Never contacted since becoming a client on {date_text(since)}."
     return None
 
 
@@ -79,7 +84,9 @@ def _case_findings(cases: Sequence[Case], day: date) -> list[Finding]:
     findings = []
     for case in cases:
         late = (day - case.due_on).days
-        when = f"{_days(late)} past its deadline" if late > 0 else f"due {_date(case.due_on)}"
+        when = (
+            f"{days_text(late)} past its deadline" if late > 0 else f"due {date_text(case.due_on)}"
+        )
         if case.kind == "complaint":
             text = f"Open complaint “{case.subject}”, {when}."
             findings.append(Finding("risk", "open_complaint", text))
@@ -123,13 +130,13 @@ def _off_track_text(goal: GoalReview, day: date) -> str:
     target = money_display(goal.target_amount)
     if goal.target_date is not None and goal.target_date <= day:
         reached = money_display(goal.current_amount)
-        passed = _date(goal.target_date)
+        passed = date_text(goal.target_date)
         return f"Goal “{goal.title}” passed its date {passed} at {reached} of {target}."
     projected = money_display(status.projected_amount)
     needed = money_display(status.needed_per_month)
     return (
         f"Goal “{goal.title}” is off track: the trend reaches {projected} of {target} by "
-        f"{_date(goal.target_date)}; {needed} a month would close the gap."
+        f"{date_text(goal.target_date)}; {needed} a month would close the gap."
     )
 
 
@@ -141,7 +148,7 @@ def _survey_findings(surveys: Sequence[Survey]) -> list[Finding]:
     low_csat = last.csat is not None and last.csat <= LOW_CSAT
     if not (low_nps or low_csat):
         return []
-    text = f"Low satisfaction in the last survey ({_date(last.on)}: {_scores(last)})."
+    text = f"Low satisfaction in the last survey ({date_text(last.on)}: {_scores(last)})."
     return [Finding("risk", "low_satisfaction", text)]
 
 

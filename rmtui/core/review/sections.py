@@ -25,7 +25,8 @@ from rmtui.core.review.document import (
 )
 from rmtui.core.review.findings import FALL_WINDOWS
 from rmtui.core.review.reading import RECENT_INTERACTIONS, Review
-from rmtui.core.review.words import MONTH_FORMAT, _date, _days
+from rmtui.core.review.words import MONTH_FORMAT, date_text
+from rmtui.core.wording import days_text
 
 FINDING_LABELS = {"risk": "Risk", "growth": "Growth area"}
 
@@ -43,9 +44,8 @@ def review_title(review: Review) -> str:
 def review_subtitle(review: Review) -> str:
     """The line under the title: the day and who the client is."""
     profile = review.profile
-    return (
-        f"Prepared on {_date(review.day)} · {profile.kind} · {profile.status} · tier {profile.tier}"
-    )
+    who = f"{profile.kind} · {profile.status} · tier {profile.tier}"
+    return f"Prepared on {date_text(review.day)} · {who}"
 
 
 def review_sections(review: Review) -> list[Section]:
@@ -70,7 +70,7 @@ def _profile_table(review: Review) -> Table:
     checkin = "not planned"
     if profile.next_checkin_on is not None:
         late = " (overdue)" if profile.checkin_overdue else ""
-        checkin = f"{_date(profile.next_checkin_on)}{late}"
+        checkin = f"{date_text(profile.next_checkin_on)}{late}"
     rows = (
         ("Company", profile.company),
         ("E-mail", profile.email),
@@ -79,10 +79,13 @@ def _profile_table(review: Review) -> Table:
         ("Preferred channel", profile.preferred_channel),
         ("Risk profile", profile.risk_profile),
         ("Tags", ", ".join(profile.tags)),
-        ("Client since", _date(profile.client_since) if profile.client_since else None),
-        ("Client until", _date(profile.client_until) if profile.client_until else None),
-        ("Check-in every", _days(profile.checkin_every_days)),
-        ("Last contact", _date(profile.last_contact_on) if profile.last_contact_on else "never"),
+        ("Client since", date_text(profile.client_since) if profile.client_since else None),
+        ("Client until", date_text(profile.client_until) if profile.client_until else None),
+        ("Check-in every", days_text(profile.checkin_every_days)),
+        (
+            "Last contact",
+            date_text(profile.last_contact_on) if profile.last_contact_on else "never",
+        ),
         ("Next check-in", checkin),
     )
     return Table(("Detail", ""), tuple((label, value) for label, value in rows if value))
@@ -98,13 +101,13 @@ def _asset_blocks(review: Review) -> tuple[Block, ...]:
     if not review.accounts:
         return (Paragraph("No holdings recorded.", muted=True),)
     changes = [_aum_change(review, months) for months in FALL_WINDOWS]
-    line = f"Assets under management: {money_display(review.aum)} on {_date(review.day)}"
+    line = f"Assets under management: {money_display(review.aum)} on {date_text(review.day)}"
     line += "".join(f"; {change}" for change in changes if change)
     rows = tuple(
         (
             account.account,
             money_display(account.value),
-            _date(account.as_of),
+            date_text(account.as_of),
             sparkline([point.value for point in account.trend]),
             _change_text(account.summary),
         )
@@ -141,7 +144,7 @@ def _goals_block(review: Review) -> Block:
             _percent(goal.status.progress_pct),
             money_display(goal.current_amount),
             money_display(goal.target_amount),
-            _date(goal.target_date) if goal.target_date else "—",
+            date_text(goal.target_date) if goal.target_date else "—",
             money_display(goal.status.projected_amount),
             money_display(goal.status.needed_per_month),
             status_label(goal.status),
@@ -162,7 +165,7 @@ def _follow_ups_block(review: Review) -> Block:
         return Paragraph("No open follow-ups.", muted=True)
     rows = tuple(
         (
-            _date(item.due_on) + (" (late)" if item.due_on < review.day else ""),
+            date_text(item.due_on) + (" (late)" if item.due_on < review.day else ""),
             item.title,
             item.priority,
         )
@@ -178,8 +181,8 @@ def _cases_block(review: Review) -> Block:
         (
             case.kind,
             case.subject,
-            _date(case.opened_on),
-            _date(case.due_on) + (" (late)" if case.due_on < review.day else ""),
+            date_text(case.opened_on),
+            date_text(case.due_on) + (" (late)" if case.due_on < review.day else ""),
         )
         for case in review.cases
     )
@@ -195,8 +198,8 @@ def _deals_block(review: Review) -> Block:
             deal.product or "",
             deal.stage,
             money_display(deal.value),
-            _date(deal.opened_on),
-            _date(deal.closed_on) if deal.closed_on else "",
+            date_text(deal.opened_on),
+            date_text(deal.closed_on) if deal.closed_on else "",
         )
         for deal in review.opportunities
     )
@@ -225,7 +228,7 @@ def _surveys_block(review: Review) -> Block:
         return Paragraph("No surveys answered.", muted=True)
     rows = tuple(
         (
-            _date(survey.on),
+            date_text(survey.on),
             f"{survey.csat}/5" if survey.csat is not None else "—",
             f"{survey.nps}/10" if survey.nps is not None else "—",
             survey.comment or "",

@@ -1,4 +1,4 @@
-"""The review's words for days and dates, shared by its findings and its sections."""
+"""The review's way of writing dates, shared by its findings and its sections."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ DATE_FORMAT = "%d %b %Y"
 MONTH_FORMAT = "%b %Y"
 
 
-def _date(day: date | None) -> str:
+def date_text(day: date | None) -> str:
+    """A day as the review writes it (01 Dec 2026), or a dash for none."""
     return f"{day:{DATE_FORMAT}}" if day else "—"
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"

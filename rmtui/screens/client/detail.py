@@ -19,18 +19,21 @@ from textual.worker import get_current_worker
 
 from rmtui.core.db import session_scope
 from rmtui.core.models import OPEN_STAGES, Case, FollowUp, Opportunity
+from rmtui.core.queries.client_detail import (
+    TIMELINE_PAGE,
+    ClientDossier,
+    ClientPanels,
+    read_dossier,
+)
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
 from rmtui.core.queries.opportunities import CLOSED_STAGES
 from rmtui.screens.client.dossier import (
     FOLLOW_UP_COLUMNS,
     TIMELINE_COLUMNS,
-    TIMELINE_PAGE,
-    ClientDossier,
     due_text,
     follow_up_cells,
     heading_text,
     profile_table,
-    read_dossier,
     timeline_row,
 )
 from rmtui.screens.client.panels import (
@@ -39,7 +42,6 @@ from rmtui.screens.client.panels import (
     MAIN_TABLES,
     PANEL_TABLES,
     PANELS,
-    ClientPanels,
     PanelTable,
     aum_text,
     compose_panels,

@@ -1,26 +1,20 @@
-"""What client detail reads and says of one client: the dossier read in one session, the
-heading and check-in line, the profile, and the rows of follow-ups and the timeline."""
+"""What client detail says of one client: the heading and check-in line, the profile, and the
+rows of follow-ups and the timeline (read by `rmtui.core.queries.client_detail`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
 from rmtui.core.models import Client, FollowUp
-from rmtui.core.queries.clients import DueState, client_due_state, get_client
-from rmtui.core.queries.follow_ups import open_follow_ups
-from rmtui.core.queries.interactions import InteractionRow, client_timeline
-from rmtui.screens.client.panels import ClientPanels, read_panels
+from rmtui.core.queries.client_detail import ClientDossier
+from rmtui.core.queries.clients import DueState
+from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.wording import days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-TIMELINE_PAGE = 100
 DATE_FORMAT = "%d %b %Y"
 FOLLOW_UP_COLUMNS = (
     TableColumn("due_on", "Due", 11),
@@ -34,39 +28,6 @@ TIMELINE_COLUMNS = (
     TableColumn("subject", "Subject"),
     TableColumn("duration", "Min", 4, align="right"),
 )
-
-
-@dataclass(frozen=True)
-class ClientDossier:
-    """Everything the detail screen shows of one client on one day."""
-
-    client: Client
-    due: DueState
-    referred_by: str | None
-    follow_ups: list[FollowUp]
-    timeline: list[InteractionRow]
-    more_timeline: bool
-    panels: ClientPanels
-
-
-def read_dossier(*, session: Session, client_id: int, day: date) -> ClientDossier | None:
-    """Read what the detail screen shows of the client, or None when it is gone."""
-    client = get_client(session=session, client_id=client_id)
-    if client is None:
-        return None
-    referrer = None
-    if client.referred_by_id is not None:
-        referrer = get_client(session=session, client_id=client.referred_by_id)
-    timeline = client_timeline(session=session, client_id=client_id, limit=TIMELINE_PAGE + 1)
-    return ClientDossier(
-        client=client,
-        due=client_due_state(client, day=day),
-        referred_by=referrer.name if referrer else None,
-        follow_ups=open_follow_ups(session=session, client_id=client_id),
-        timeline=timeline[:TIMELINE_PAGE],
-        more_timeline=len(timeline) > TIMELINE_PAGE,
-        panels=read_panels(session=session, client_id=client_id, day=day),
-    )
 
 
 def heading_text(client: Client) -> Text:
@@ -89,12 +50,12 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
     elif due.overdue and due.days_overdue == 0:
         line.append("Due for a check-in today", style="bold red")
     elif due.overdue:
-        line.append(f"Due for a check-in since {_days(due.days_overdue)}", style="bold red")
+        line.append(f"Due for a check-in since {days_text(due.days_overdue)}", style="bold red")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="red")
     else:
-        line.append(f"Next check-in in {_days((due.due_on - day).days)}", style="bold green")
+        line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
-    line.append(f"  ·  every {_days(client.checkin_every_days)}", style="dim")
+    line.append(f"  ·  every {days_text(client.checkin_every_days)}", style="dim")
     line.append("  ·  ")
     line.append_text(last_contact_text(due.last_contact_on, day))
     return line
@@ -105,12 +66,8 @@ def last_contact_text(last_contact_on: date | None, day: date) -> Text:
     if last_contact_on is None:
         return Text("never contacted", style="yellow")
     ago = (day - last_contact_on).days
-    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{_days(ago)} ago"
+    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{days_text(ago)} ago"
     return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
 
 
 def profile_table(dossier: ClientDossier, day: date) -> Table:

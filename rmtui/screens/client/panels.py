@@ -1,7 +1,7 @@
 """The client detail's panels: opportunities, holdings and revenue, goals, surveys, cases.
 
-`read_panels` reads everything they show in one session (the detail screen's worker);
-`compose_panels` lays them out as tabs `#panel-<key>`; each `PanelTable` turns what was read
+What they show is read by `rmtui.core.queries.client_detail.read_panels`; `compose_panels`
+lays them out as tabs `#panel-<key>`; each `PanelTable` turns what was read
 into the rows of one of their tables, keyed by the id of the record a row shows.
 """
 
@@ -14,49 +14,24 @@ from decimal import Decimal
 
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
 from rmtui.core.charts import sparkline
-from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, goal_status, status_label
-from rmtui.core.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
+from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, status_label
+from rmtui.core.models import Case, FinancialGoal, Opportunity
 from rmtui.core.money import money_display
-from rmtui.core.periods import Period, period_containing, trend_periods
-from rmtui.core.queries.cases import client_cases, open_cases
-from rmtui.core.queries.client_records import client_revenue_entries
-from rmtui.core.queries.common import table_of
-from rmtui.core.queries.financials import (
-    AccountValue,
-    PeriodRevenue,
-    client_goals,
-    client_revenue,
-    latest_holdings,
-)
-from rmtui.core.queries.holding_trend import (
-    TREND_MONTHS,
-    ValuePoint,
-    account_trends,
-    change_percent,
-    combined_trend,
-    trend_days,
-    value_months_ago,
-)
-from rmtui.core.queries.opportunities import CLOSED_STAGES, client_opportunities
-from rmtui.core.queries.surveys import client_surveys
+from rmtui.core.queries.client_detail import AccountLine, ClientPanels
+from rmtui.core.queries.holding_trend import TREND_MONTHS, change_percent, value_months_ago
+from rmtui.core.queries.opportunities import CLOSED_STAGES
+from rmtui.core.wording import days_text
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 
 DATE_FORMAT = "%d %b %Y"
-REVENUE_QUARTERS = 4
-RECENT_REVENUE = 50
-RECENT_SURVEYS = 50
-RESOLVED_CASES = 30
 PROGRESS_CELLS = 10
 PARTIAL_BLOCKS = " ▏▎▍▌▋▊▉"  # a cell filled by 0 to 7 eighths
-HOLDING = table_of(Holding)
 STAGE_STYLES = {"won": "bold green", "lost": "red"}
 STATUS_STYLES = {"on track": "bold green", "reached": "bold green", "off track": "bold red"}
 
@@ -68,108 +43,6 @@ PANELS: dict[str, str] = {
     "surveys": "Surveys",
     "cases": "Cases",
 }
-
-
-@dataclass(frozen=True)
-class AccountLine:
-    """One account: its latest snapshot (the record a row edits) and its monthly values."""
-
-    holding_id: int
-    account: str
-    as_of: date
-    value: Decimal
-    trend: tuple[ValuePoint, ...]
-
-    @property
-    def year_ago(self) -> Decimal | None:
-        """The account's value TREND_MONTHS months ago (None when it was not held yet)."""
-        return value_months_ago(self.trend, TREND_MONTHS)
-
-
-@dataclass(frozen=True)
-class ClientPanels:
-    """What the panels of one client show on one day."""
-
-    day: date
-    opportunities: list[Opportunity]
-    accounts: list[AccountLine]
-    aum_trend: list[ValuePoint]
-    revenue: list[PeriodRevenue]  # the last REVENUE_QUARTERS quarters, then the year to date
-    revenue_entries: list[Revenue]
-    goals: list[tuple[FinancialGoal, GoalStatus]]
-    surveys: list[Survey]
-    cases: list[Case]  # open ones by deadline, then resolved ones, latest first
-
-    @property
-    def aum(self) -> Decimal:
-        """The client's assets today: the sum of each account's latest value."""
-        return sum((line.value for line in self.accounts), Decimal("0.00"))
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-
-def read_panels(*, session: Session, client_id: int, day: date) -> ClientPanels:
-    """Read every panel of the client on `day`."""
-    trends = account_trends(session=session, client_id=client_id, day=day)
-    aum_trend = combined_trend(trends, trend_days(day))
-    return ClientPanels(
-        day=day,
-        opportunities=client_opportunities(session=session, client_id=client_id),
-        accounts=_accounts(session, client_id, day, trends),
-        aum_trend=aum_trend,
-        revenue=client_revenue(session=session, client_id=client_id, periods=revenue_periods(day)),
-        revenue_entries=client_revenue_entries(
-            session=session, client_id=client_id, limit=RECENT_REVENUE
-        ),
-        goals=[
-            (goal, goal_status(goal, day=day, trend=aum_trend))
-            for goal in client_goals(session=session, client_id=client_id)
-        ],
-        surveys=client_surveys(session=session, client_id=client_id, limit=RECENT_SURVEYS),
-        cases=_cases(session, client_id),
-    )
-
-
-def revenue_periods(day: date) -> list[Period]:
-    """The last REVENUE_QUARTERS quarters up to the one holding `day`, then its year to date."""
-    quarters = trend_periods(period_containing(day, "quarter"), "quarter", REVENUE_QUARTERS)
-    return [*quarters, Period(date(day.year, 1, 1), day)]
-
-
-def _accounts(
-    session: Session, client_id: int, day: date, trends: dict[str, list[ValuePoint]]
-) -> list[AccountLine]:
-    holdings = latest_holdings(session=session, client_id=client_id, day=day)
-    return [
-        AccountLine(
-            _snapshot_id(session, client_id, holding),
-            holding.account,
-            holding.as_of,
-            holding.value,
-            tuple(trends.get(holding.account, ())),
-        )
-        for holding in holdings
-    ]
-
-
-def _snapshot_id(session: Session, client_id: int, holding: AccountValue) -> int:
-    """The id of the snapshot behind an account's latest value (the last one entered that day)."""
-    query = select(func.max(HOLDING.c.id)).where(
-        HOLDING.c.client_id == client_id,
-        HOLDING.c.account == holding.account,
-        HOLDING.c.as_of == holding.as_of,
-    )
-    return int(session.execute(query).scalar_one())
-
-
-def _cases(session: Session, client_id: int) -> list[Case]:
-    """Open cases by deadline, then up to RESOLVED_CASES resolved ones, latest opened first."""
-    still_open = open_cases(session=session, client_id=client_id)
-    latest = client_cases(
-        session=session, client_id=client_id, limit=len(still_open) + RESOLVED_CASES
-    )
-    return still_open + [case for case in latest if case.resolved_on is not None]
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -244,7 +117,7 @@ def deal_state(deal: Opportunity, day: date) -> Text:
     """How long an open deal has been open, or when (and why) a closed one closed."""
     if deal.closed_on is None:
         days = (day - deal.opened_on).days
-        return Text(f"open {_days(days)}", style="dim")
+        return Text(f"open {days_text(days)}", style="dim")
     text = Text(f"{deal.stage} {deal.closed_on:{DATE_FORMAT}}", style="dim")
     if deal.lost_reason:
         text.append(f": {deal.lost_reason}", style="dim")
@@ -448,14 +321,10 @@ def case_state(case: Case, day: date) -> Text:
         return Text(f"resolved {case.resolved_on:{DATE_FORMAT}}", style="red" if late else "dim")
     left = (case.due_on - day).days
     if left < 0:
-        return Text(f"{_days(-left)} overdue", style="bold red")
+        return Text(f"{days_text(-left)} overdue", style="bold red")
     if left == 0:
         return Text("due today", style="bold yellow")
-    return Text(f"{_days(left)} left", style="yellow" if left <= 2 else "")
-
-
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
+    return Text(f"{days_text(left)} left", style="yellow" if left <= 2 else "")
 
 
 DEALS = PanelTable(
