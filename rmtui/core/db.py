@@ -194,6 +194,18 @@ def integrity_problems(engine: Engine) -> list[str]:
     return problems
 
 
+def interrupter_of(session: Session) -> Callable[[], None]:
+    """A function that stops the query `session` is running now (from another thread), so
+    that a read a newer one replaces ends at once; it does nothing where the driver cannot."""
+    connection = session.connection().connection.dbapi_connection
+    interrupt = getattr(connection, "interrupt", None)
+    return interrupt if callable(interrupt) else _do_nothing
+
+
+def _do_nothing() -> None:
+    """Nothing: what an interrupter does where the driver cannot interrupt."""
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A short-lived session whose work is one transaction, audited, rolled back on error."""

@@ -248,15 +248,14 @@ class LogScreen(ListScreen):
 
     def _selected_client(self) -> PickedClient | None:
         """The client of the interaction under the cursor."""
-        from rmtui.core.models import Client, Interaction
+        from rmtui.core.queries.interactions import interaction_client
 
         interaction_id = self.table.current_key
         if interaction_id is None:
             return None
         with session_scope(actions.engine_of(self)) as session:
-            interaction = session.get(Interaction, interaction_id)
-            client = session.get(Client, interaction.client_id) if interaction else None
-            return PickedClient(client.id, client.name) if client and client.id else None
+            found = interaction_client(session=session, interaction_id=interaction_id)
+        return PickedClient(*found) if found is not None else None
 
     def action_open_client(self) -> None:
         client = self._selected_client()

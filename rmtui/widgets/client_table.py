@@ -4,7 +4,7 @@ block (keyset after a block already read, otherwise OFFSET from the nearer end).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from rmtui.core.db import session_scope
+from rmtui.core.db import interrupter_of, session_scope
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
     ClientFilter,
@@ -124,8 +124,8 @@ class ClientPages(PageSource[ClientRow]):
     counted: bool = False
     # Page key of the row just before each block start already read: the next block by keyset.
     _after: dict[int, tuple[Any, ...]] = field(default_factory=dict)
-    # The database connection of the worker loading this listing, while it reads.
-    _loading: Any = None
+    # Stops the reads of the worker loading this listing, while it reads.
+    _loading: Callable[[], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     interrupted: bool = False
 
@@ -133,9 +133,8 @@ class ClientPages(PageSource[ClientRow]):
     def loading(self) -> Iterator[Session]:
         """A session for the worker that loads the listing; `interrupt()` stops its reads."""
         with session_scope(self.engine) as session:
-            connection = session.connection().connection.dbapi_connection
             with self._lock:
-                self._loading = connection
+                self._loading = interrupter_of(session)
             try:
                 yield session
             finally:
@@ -146,8 +145,8 @@ class ClientPages(PageSource[ClientRow]):
         """Stop loading this listing: a newer one replaces it."""
         with self._lock:
             self.interrupted = True
-            if self._loading is not None and hasattr(self._loading, "interrupt"):
-                self._loading.interrupt()
+            if self._loading is not None:
+                self._loading()
 
     def read_first(self, session: Session) -> list[TableRow]:
         """Read the first block; a short one is the whole list, so it is counted too."""

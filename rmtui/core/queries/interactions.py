@@ -114,6 +114,17 @@ def delete_interaction(*, session: Session, interaction_id: int) -> None:
     _refresh_last_contact(session, client_id)
 
 
+def interaction_client(*, session: Session, interaction_id: int) -> tuple[int, str] | None:
+    """The id and name of the client an interaction was with, or None when it is gone."""
+    query = (
+        select(CLIENT.c.id, CLIENT.c.name)
+        .join_from(INTERACTION, CLIENT, CLIENT.c.id == INTERACTION.c.client_id)
+        .where(INTERACTION.c.id == interaction_id)
+    )
+    found = session.execute(query).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def _refresh_last_contact(session: Session, client_id: int) -> None:
     """Let the client, when loaded, re-read the last contact the database triggers keep."""
     client = session.identity_map.get(identity_key(Client, client_id))

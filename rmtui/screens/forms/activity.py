@@ -13,16 +13,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from rmtui.core.dates import DateError, parse_date
-from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS, PRIORITIES
+from rmtui.core.models import PRIORITIES
 from rmtui.core.parsers import (
     FieldError,
     optional_text,
-    parse_int,
-    parse_moment,
     parse_optional_date,
     required_text,
 )
 from rmtui.screens.forms.base import FormField, FormScreen
+from rmtui.screens.forms.interaction import interaction_fields, interaction_values
 
 KIND_FOR_CHANNEL = {
     "phone": "call",
@@ -52,12 +51,7 @@ class LogForm(FormScreen[dict[str, Any]]):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("subject", "Subject", placeholder="What was it about?"),
-            FormField("kind", "Kind", "choice", INTERACTION_KINDS),
-            FormField("direction", "Direction", "choice", DIRECTIONS),
-            FormField("at", "When", placeholder="now, 14:30, yesterday 9:15, 2026-11-02 10:00"),
-            FormField("duration_min", "Minutes", placeholder="optional"),
-            FormField("notes", "Notes", "notes"),
+            *interaction_fields(when_hint="now, 14:30, yesterday 9:15, 2026-11-02 10:00"),
             FormField("follow_up_title", "Next follow-up", placeholder="optional: what to do next"),
             FormField("follow_up_due", "Follow up on", placeholder="2w, fri, +3d, 2026-12-01"),
         )
@@ -71,19 +65,7 @@ class LogForm(FormScreen[dict[str, Any]]):
             follow_up_title = f"Follow up: {optional_text(values['subject']) or 'last contact'}"
         return {
             "client_id": self.client_id,
-            "kind": values["kind"] or "call",
-            "direction": values["direction"] or "out",
-            "at": self.check("at", parse_moment, values["at"]),
-            "subject": self.check("subject", required_text, values["subject"], label="A subject"),
-            "duration_min": self.check(
-                "duration_min",
-                parse_int,
-                values["duration_min"],
-                label="Minutes",
-                low=0,
-                high=24 * 60,
-            ),
-            "notes": optional_text(values["notes"]),
+            **interaction_values(self, values),
             "follow_up_title": follow_up_title,
             "follow_up_due": follow_up_due,
         }
