@@ -74,7 +74,7 @@ def test_kpi_json_has_every_key_and_money_as_text(small_book: Engine) -> None:
     result = rmtui("kpi", "--from", "2026-10-01", "--to", "2026-12-31", "--json")
     assert result.returncode == 0, result.stderr
     kpis = json.loads(result.stdout)
-    assert list(kpis) == ["from", "to", *KPI_KEYS]
+    assert list(kpis) == ["from", "to", "previous_from", "previous_to", *KPI_KEYS]
     assert kpis["revenue"] == "1250.50"
     assert kpis["from"] == "2026-10-01"
 

@@ -206,6 +206,9 @@ def test_every_kpi_of_the_book(session: Session) -> None:
     expected = {
         "from": FROM,
         "to": TO,
+        # The quarter before Q4: Q3.
+        "previous_from": date(2026, 7, 1),
+        "previous_to": date(2026, 9, 30),
         # Active on 09-30: throughout, leaves_first, leaves_last, leaves_after = 4
         # (starts_first, lead_old start later; former ended on 09-30).
         "clients_start": 4,
@@ -329,7 +332,7 @@ def test_open_opportunities_and_unresolved_cases_give_no_ratio(session: Session)
 def test_kpis_json(session: Session) -> None:
     build_book(session)
     out = kpis_json(compute_kpis(session=session, start=FROM, end=TO))
-    assert list(out) == ["from", "to", *KPI_KEYS]
+    assert list(out) == ["from", "to", "previous_from", "previous_to", *KPI_KEYS]
     assert out["from"] == "2026-10-01"
     assert out["to"] == "2026-12-31"
     assert out["revenue"] == "1350.50"

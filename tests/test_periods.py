@@ -53,13 +53,30 @@ def test_step_from_an_arbitrary_period_uses_the_unit_holding_its_start() -> None
     assert step(arbitrary, "month", 1) == Period(date(2026, 12, 1), date(2026, 12, 31))
 
 
-def test_previous_period_of_q1_is_the_same_number_of_days_before() -> None:
-    q1 = period_containing(date(2026, 2, 1), "quarter")
-    assert q1.days == 31 + 28 + 31 == 90
-    before = previous_period(q1)
-    # 90 days back from 2026-01-01: Dec 31 + Nov 30 + Oct 29 days → 2025-10-03..2025-12-31.
-    assert before == Period(date(2025, 10, 3), date(2025, 12, 31))
-    assert before.days == 90
+@pytest.mark.parametrize(
+    ("period", "before"),
+    [
+        # A quarter: the calendar quarter before it, whatever the number of days.
+        (
+            Period(date(2026, 1, 1), date(2026, 3, 31)),
+            Period(date(2025, 10, 1), date(2025, 12, 31)),
+        ),
+        (Period(date(2026, 7, 1), date(2026, 9, 30)), Period(date(2026, 4, 1), date(2026, 6, 30))),
+        # A month: the month before (March against all of February).
+        (Period(date(2026, 3, 1), date(2026, 3, 31)), Period(date(2026, 2, 1), date(2026, 2, 28))),
+        # A year: the year before.
+        (
+            Period(date(2025, 1, 1), date(2025, 12, 31)),
+            Period(date(2024, 1, 1), date(2024, 12, 31)),
+        ),
+        # Two whole months: the two months before.
+        (Period(date(2026, 5, 1), date(2026, 6, 30)), Period(date(2026, 3, 1), date(2026, 4, 30))),
+    ],
+)
+def test_previous_period_of_whole_months_is_as_many_months_before(
+    period: Period, before: Period
+) -> None:
+    assert previous_period(period) == before
 
 
 def test_previous_period_of_an_arbitrary_range() -> None:

@@ -157,7 +157,13 @@ def compute_kpis(*, session: Session, start: date, end: date) -> dict[str, Any]:
 
     Counts are int, percentages and means float (None when the denominator is 0), money Decimal.
     """
-    kpis: dict[str, Any] = {"from": start, "to": end}
+    before = previous_period(Period(start, end))
+    kpis: dict[str, Any] = {
+        "from": start,
+        "to": end,
+        "previous_from": before.start,
+        "previous_to": before.end,
+    }
     kpis.update(_client_kpis(session, start, end))
     kpis.update(_revenue_kpis(session, start, end))
     kpis.update(_survey_kpis(session, start, end))
@@ -178,7 +184,9 @@ def kpi_sample_sizes(*, session: Session, start: date, end: date) -> dict[str, i
 
 def kpis_json(kpis: dict[str, Any]) -> dict[str, Any]:
     """The KPIs for `rmtui kpi --json`: ISO dates, money as decimal strings, ratios or null."""
-    out: dict[str, Any] = {"from": kpis["from"].isoformat(), "to": kpis["to"].isoformat()}
+    out: dict[str, Any] = {
+        key: kpis[key].isoformat() for key in ("from", "to", "previous_from", "previous_to")
+    }
     for key in KPI_KEYS:
         value = kpis[key]
         out[key] = money_text(value) if isinstance(value, Decimal) else value

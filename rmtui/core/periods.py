@@ -60,8 +60,20 @@ def step(period: Period, unit: str, n: int) -> Period:
 
 
 def previous_period(period: Period) -> Period:
-    """The same number of days just before `period` (not the previous calendar unit)."""
+    """The period a KPI is compared with (PRODUCT.md, "KPIs"): for a range of whole calendar
+    months, the same number of whole months just before it (Q1 → Q4, March → February); for
+    any other range, the same number of days just before it."""
+    months = whole_months(period)
+    if months is not None:
+        return Period(period.start - relativedelta(months=months), period.start - timedelta(days=1))
     return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+
+
+def whole_months(period: Period) -> int | None:
+    """How many calendar months `period` spans when it is whole months, else None."""
+    if period.start.day != 1 or (period.end + timedelta(days=1)).day != 1:
+        return None
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
 
 
 def trend_periods(period: Period, unit: str, count: int = 12) -> list[Period]:
