@@ -371,9 +371,11 @@ def test_targets_for_exactly_the_period(session: Session) -> None:
 def test_kpi_info_describes_every_key() -> None:
     assert tuple(KPI_INFO) == KPI_KEYS
     for info in KPI_INFO.values():
-        assert info.kind in ("count", "percent", "money", "mean")
+        assert info.kind in ("count", "percent", "money", "mean", "score")
         assert info.label and info.definition.endswith(".")
     assert KPI_INFO["lost_clients"].higher_is_better is False
+    assert KPI_INFO["nps"].kind == "score"  # from -100 to 100: not a percentage
+    assert KPI_INFO["aum"].whole_units
 
 
 def test_a_single_day_period(session: Session) -> None:

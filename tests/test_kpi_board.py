@@ -79,7 +79,7 @@ def test_sample_warning_under_thirty_answers() -> None:
 
 def test_targets_are_written_like_their_kpi() -> None:
     assert target_display("new_clients", Decimal("12.00")) == "12"
-    assert target_display("nps", Decimal("35.00")) == "35.0%"
+    assert target_display("nps", Decimal("35.00")) == "35.0"  # a score, not a percentage
     assert target_display("revenue", Decimal("25000.00")) == "25,000"
     assert target_display("csat", Decimal("4.50")) == "4.5"
     assert target_text(Decimal("25000.00")) == "25000"
@@ -97,7 +97,7 @@ def test_kpi_lines_use_the_kpi_engine_display(session: Session) -> None:
     assert lines[0].target == "2" and lines[0].status == "behind"
     pending = pending_lines({"nps": Decimal(10)})
     assert {line.value for line in pending} == {"…"}
-    assert [line.target for line in pending if line.target] == ["10.0%"]
+    assert [line.target for line in pending if line.target] == ["10.0"]
 
 
 def test_figures_stamp_moves_with_changes_but_not_with_targets(engine: object) -> None:
@@ -152,7 +152,8 @@ def test_bar_levels_start_from_zero_and_show_every_value() -> None:
 
 
 def test_figures_fit_their_column_without_losing_digits() -> None:
-    assert figure_display("aum", Decimal("8581122.63")) == "8,581,122.63"
+    assert figure_display("aum", Decimal("8581122.63")) == "8,581,123"  # assets in whole units
+    assert figure_display("revenue", Decimal("8581122.63")) == "8,581,122.63"
     assert figure_display("aum", Decimal("13369455994.52")) == "13,369,455,995"
     assert figure_display("aum", Decimal("12345678901234.56")) == "12,345.7B"
     assert figure_display("aum", Decimal("13369455994.52"), width=13) == "13.4B"
@@ -165,5 +166,5 @@ def test_short_display_shortens_large_amounts_only() -> None:
     assert short_display("aum", Decimal("133882119596.23")) == "133.9B"
     assert short_display("revenue", Decimal("25300")) == "25.3k"
     assert short_display("revenue", Decimal("950.50")) == "950.50"
-    assert short_display("nps", 12.34) == "12.3%"
+    assert short_display("nps", 12.34) == "12.3"
     assert short_display("aum", None) == "—"

@@ -234,7 +234,7 @@ async def test_x_removes_a_target_after_asking(book: Engine) -> None:
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("n")
         await pilot.pause()
-        assert shown_column(screen, "target")["nps"] == "60.0%"
+        assert shown_column(screen, "target")["nps"] == "60.0"
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
@@ -250,13 +250,13 @@ async def test_i_explains_the_highlighted_kpi(book: Engine) -> None:
         screen = await open_dashboard(pilot)
         await highlight(pilot, screen, "nps")
         definition = str(screen.query_one("#kpi-definition").content)  # type: ignore[attr-defined]
-        assert definition.startswith("NPS: Promoters (9-10) minus detractors")
+        assert definition.startswith("NPS: A score from -100 to 100")
         await pilot.press("i")
         await pilot.pause()
         info = pilot.app.screen
         assert isinstance(info, KpiInfoScreen)
         text = str(info.query_one("#kpi-info-definition").content)  # type: ignore[attr-defined]
-        assert text.startswith("Promoters (9-10)")
+        assert text.startswith("A score from -100 to 100")
         warning = str(info.query_one("#kpi-info-warning").content)  # type: ignore[attr-defined]
         assert "based on 6 answers" in warning
         await pilot.press("escape")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -42,7 +42,7 @@ from rmtui.core.models import (
     Survey,
     Target,
 )
-from rmtui.core.money import from_cents, money_text
+from rmtui.core.money import from_cents, localised, money_display, money_text
 from rmtui.core.periods import Period, previous_period
 from rmtui.core.rules import (
     active_on,
@@ -79,9 +79,10 @@ class KpiInfo:
 
     label: str
     definition: str
-    kind: str  # "count" | "percent" | "money" | "mean"
+    kind: str  # "count" | "percent" | "money" | "mean" | "score" (NPS, from -100 to 100)
     higher_is_better: bool = True
     sample_key: str | None = None  # the compute_kpis key holding how many answers it rests on
+    whole_units: bool = False  # a large amount, shown without its cents
 
 
 KPI_INFO: dict[str, KpiInfo] = {
@@ -116,8 +117,9 @@ KPI_INFO: dict[str, KpiInfo] = {
     ),
     "nps": KpiInfo(
         "NPS",
-        "Promoters (9-10) minus detractors (0-6) as a share of survey answers in the period.",
-        "percent",
+        "A score from -100 to 100: the share of promoters (9-10) minus the share of detractors "
+        "(0-6) among survey answers in the period.",
+        "score",
         sample_key="nps_responses",
     ),
     "pipeline_conversion": KpiInfo(
@@ -147,7 +149,10 @@ KPI_INFO: dict[str, KpiInfo] = {
         "percent",
     ),
     "aum": KpiInfo(
-        "Assets", "Latest value of the accounts of clients at the end of the period.", "money"
+        "Assets",
+        "Latest value of the accounts of clients at the end of the period.",
+        "money",
+        whole_units=True,
     ),
 }
 
@@ -464,19 +469,23 @@ def refill_summaries(*, connection: Connection) -> None:
 
 
 def kpi_display(key: str, value: Any) -> str:
-    """A KPI value as shown to a person: percentages to one decimal, money with separators."""
+    """A KPI value as shown to a person in their locale: percentages, means and scores to one
+    decimal, money with separators (large amounts such as assets in whole units)."""
     if value is None:
         return "—"
-    kind = KPI_INFO[key].kind
-    if kind == "percent":
-        return f"{value:.1f}%"
-    if kind == "mean":
-        return f"{value:.1f}"
-    if kind == "money":
-        from rmtui.core.money import money_display
+    info = KPI_INFO[key]
+    if info.kind == "percent":
+        return localised(f"{value:.1f}%")
+    if info.kind in ("mean", "score"):
+        return localised(f"{value:.1f}")
+    if info.kind == "money":
+        return money_display(whole_units(value) if info.whole_units else value)
+    return localised(f"{value:,}")
 
-        return money_display(value)
-    return f"{value:,}"
+
+def whole_units(amount: Decimal) -> Decimal:
+    """An amount rounded to whole units, for large totals shown without cents."""
+    return Decimal(amount).quantize(Decimal(1), ROUND_HALF_UP)
 
 
 def kpis_text(kpis: dict[str, Any]) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio
+from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio, whole_units
 from rmtui.core.models import AuditEntry
-from rmtui.core.money import money_within, short_money
+from rmtui.core.money import localised, money_within, short_money
 
 # Fewer survey answers than this make a CSAT or NPS figure shaky.
 SAMPLE_MINIMUM = 30
@@ -107,7 +107,7 @@ def change_text(key: str, value: Any, previous: Any) -> str:
     if kind == "money":
         growth = ratio(value - previous, previous)
         return "—" if growth is None else _signed(growth, 1, "%")
-    if kind == "percent":
+    if kind in ("percent", "score"):
         return _signed(value - previous, 1, " pts")
     if kind == "mean":
         return _signed(value - previous, 1, "")
@@ -117,7 +117,7 @@ def change_text(key: str, value: Any, previous: Any) -> str:
 def _signed(number: float | int | Decimal, digits: int, suffix: str) -> str:
     """`number` rounded to `digits` with its sign (none when it rounds to zero) and `suffix`."""
     rounded = round(Decimal(str(number)), digits)
-    magnitude = f"{abs(rounded):,.{digits}f}{suffix}"
+    magnitude = localised(f"{abs(rounded):,.{digits}f}") + suffix
     if rounded == 0:
         return magnitude
     return ("+" if rounded > 0 else "-") + magnitude
@@ -147,7 +147,7 @@ def target_number(key: str, target: Decimal) -> int | float | Decimal:
     kind = KPI_INFO[key].kind
     if kind == "count" and target == target.to_integral_value():
         return int(target)
-    if kind in ("percent", "mean"):
+    if kind in ("percent", "mean", "score"):
         return float(target)
     return target
 
@@ -167,8 +167,10 @@ def target_text(target: Decimal) -> str:
 def figure_display(key: str, value: Any, width: int = FIGURE_WIDTH) -> str:
     """A KPI value in at most `width` characters (a column of the dashboard): an amount too
     wide with its cents is shown in whole units, and short (13.4B) if still too wide."""
-    if value is not None and KPI_INFO[key].kind == "money":
-        return money_within(Decimal(value), width)
+    info = KPI_INFO[key]
+    if value is not None and info.kind == "money":
+        amount = whole_units(value) if info.whole_units else Decimal(value)
+        return money_within(amount, width)
     return kpi_display(key, value)
 
 

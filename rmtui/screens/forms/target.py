@@ -12,12 +12,13 @@ from rmtui.core.parsers import FieldError, parse_amount
 from rmtui.core.periods import EN_DASH, Period
 from rmtui.screens.forms.base import FormField, FormScreen
 
-EXAMPLES = {"count": "12", "percent": "85", "money": "25000", "mean": "4.5"}
+EXAMPLES = {"count": "12", "percent": "85", "money": "25000", "mean": "4.5", "score": "30"}
 LABELS = {
     "count": "Target (number)",
     "percent": "Target (%)",
     "money": "Target (amount)",
     "mean": "Target (score 1-5)",
+    "score": "Target (score -100 to 100)",
 }
 
 
@@ -37,6 +38,8 @@ def parse_target(text: str | None, *, key: str) -> Decimal:
         raise FieldError("The target must be a whole number of at least 0.")
     if info.kind == "mean" and not 1 <= number <= 5:
         raise FieldError("The target must be a score from 1 to 5.")
+    if info.kind == "score" and not -100 <= number <= 100:
+        raise FieldError("The target must be a score from -100 to 100.")
     return number
 
 
