@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from rmtui.cli import main
 
@@ -86,3 +87,12 @@ def test_a_file_of_unknown_ending_imports_with_format(
     book = json.dumps({"format": "rmtui-book", "version": 1, "clients": [{"id": 1, "name": "Ann"}]})
     path = write(tmp_path, "book.export", book)
     assert run(capsys, "import", "--format", "json", str(path))[0] == 0
+
+
+def test_the_agenda_of_another_day_is_headed_with_its_date(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["agenda", "--date", "2026-12-04"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Friday 2026-12-04"
+    assert main(["agenda"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Today, Sunday 2026-11-29"

@@ -77,7 +77,7 @@ async def test_detail_shows_profile_due_state_follow_ups_and_timeline(
         assert "person · client · tier A" in heading
         due = text_of(pilot, "#client-due")
         # Last contact 18 Oct (the note of 1 Jul does not count) + 30 days = due 17 Nov.
-        assert "Due for a check-in since 12 days (17 Nov 2026)" in due
+        assert "Due for a check-in for 12 days (since 17 Nov 2026)" in due
         assert "every 30 days" in due
         assert "last contact 18 Oct 2026 (42 days ago)" in due
         profile = profile_text(pilot)

@@ -34,3 +34,19 @@ def test_a_date_that_cannot_be_read_is_refused_in_one_sentence(typed: str) -> No
     with pytest.raises(DateError) as raised:
         parse_date(typed, base=BASE)
     assert "\n" not in str(raised.value)
+
+
+def test_a_day_is_named_with_its_year_only_outside_this_year() -> None:
+    from rmtui.core.dates import day_text
+
+    assert day_text(date(2026, 12, 2), today=date(2026, 11, 29)) == "Wed 02 Dec"
+    assert day_text(date(2020, 1, 1), today=date(2026, 11, 29)) == "Wed 01 Jan 2020"
+    assert day_text(date(2027, 1, 4), today=date(2026, 12, 30)) == "Mon 04 Jan 2027"
+
+
+def test_a_typed_birthday_in_the_future_is_refused() -> None:
+    from rmtui.core.parsers import FieldError, parse_birthday
+
+    assert parse_birthday("1970-05-31") == date(1970, 5, 31)
+    with pytest.raises(FieldError, match="2030-05-01 is in the future"):
+        parse_birthday("2030-05-01")

@@ -476,3 +476,12 @@ def test_an_import_leaves_its_data_alone_unless_told_to_consume_it(engine: Engin
     assert report.counts["clients"] == 1 and report.counts["interactions"] == 1
     assert consumed["clients"] == [None] and consumed["interactions"] == [None]
     assert count(engine, Client) == 2 and count(engine, Interaction) == 2
+
+
+def test_a_birthday_in_the_future_is_refused() -> None:
+    _values, problems = client_values({"name": "Ada", "birthday": "2030-05-01"}, today=TODAY)
+    assert [str(problem) for problem in problems] == [
+        "clients (no id) birthday: 2030-05-01 is in the future; a birthday has already been"
+    ]
+    _values, problems = client_values({"name": "Ada", "birthday": TODAY.isoformat()}, today=TODAY)
+    assert problems == []

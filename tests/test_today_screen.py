@@ -198,3 +198,30 @@ async def test_a_long_section_lists_its_first_rows_and_says_how_many_more(engine
         assert sum(1 for line in lines if "Late " in line) == TODAY_LIMIT
         assert any("… and 5 more" in line for line in lines)
         assert "55" in lines[0]  # the heading counts them all
+
+
+async def test_rescheduling_into_the_past_asks_first_and_names_the_year(book: Engine) -> None:
+    from rmtui.screens.confirm import ConfirmScreen
+
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await highlight(app, agenda_ids(app)[0])
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"2020-01-01", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Wed 01 Jan 2020 is in the past" in app.screen.question
+        await pilot.press("n")  # choose again: the date prompt comes back, nothing moved
+        await pilot.pause()
+        assert open_follow_up(book, "Send proposal").due_on == date(2026, 11, 25)
+        await pilot.press(*"2020-01-01", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert open_follow_up(book, "Send proposal").due_on == date(2020, 1, 1)
+        messages = [notification.message for notification in app._notifications]
+        assert "Rescheduled to Wed 01 Jan 2020." in messages

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rmtui.core.dates import today
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -407,7 +408,8 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 
 def agenda_text(agenda: Agenda) -> str:
     """The agenda as plain text with a heading and count per section, for a morning e-mail."""
-    lines = [f"Today, {agenda.day.strftime('%A')} {agenda.day.isoformat()}"]
+    day = f"{agenda.day.strftime('%A')} {agenda.day.isoformat()}"
+    lines = [f"Today, {day}" if agenda.day == today() else day]
     for key, title, items in agenda.sections():
         lines += ["", f"{title} ({agenda.total(key)})"]
         lines += [f"  {item_text(item, agenda.day)}" for item in items] or ["  nothing"]

@@ -24,6 +24,12 @@ def today() -> date:
     return date.fromisoformat(frozen) if frozen else date.today()
 
 
+def day_text(day: date, *, today: date) -> str:
+    """A day as toasts and lists name it: `Wed 02 Dec`, with the year when it is not
+    `today`'s (`Wed 01 Jan 2020`)."""
+    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"
+
+
 def now() -> datetime:
     """The current time on `today()`, to the minute."""
     current = datetime.now().replace(second=0, microsecond=0)

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from rmtui.core.dates import DateError, now, parse_date
+from rmtui.core.dates import DateError, now, parse_date, today
 from rmtui.core.money import MoneyError, amount_example, read_amount
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -101,6 +101,14 @@ def parse_optional_date(text: str | None, *, base: date | None = None) -> date |
         return parse_date(value, base=base)
     except DateError as error:
         raise FieldError(str(error)) from None
+
+
+def parse_birthday(text: str | None) -> date | None:
+    """A typed birthday, which cannot be after today, or None when empty."""
+    day = parse_optional_date(text)
+    if day is not None and day > today():
+        raise FieldError(f"{day.isoformat()} is in the future; a birthday has already been.")
+    return day
 
 
 def parse_moment(text: str | None, *, base: date | None = None) -> datetime:

@@ -402,6 +402,8 @@ def record_values(
                 values[spec.column] = _missing_value(spec, values, today)
             else:
                 values[spec.column] = spec.read(raw)
+                if spec.kind == "birthday" and values[spec.column] > today:
+                    raise FieldError(f"{raw} is in the future; a birthday has already been")
         except FieldError as error:
             problems.append(Problem(entity, label, spec.name, str(error)))
     if not KNOWN_FIELDS[entity].issuperset(record):

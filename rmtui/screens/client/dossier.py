@@ -50,8 +50,8 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
     elif due.overdue and due.days_overdue == 0:
         line.append("Due for a check-in today", style="bold red")
     elif due.overdue:
-        line.append(f"Due for a check-in since {days_text(due.days_overdue)}", style="bold red")
-        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="red")
+        line.append(f"Due for a check-in for {days_text(due.days_overdue)}", style="bold red")
+        line.append(f" (since {due.due_on:{DATE_FORMAT}})", style="red")
     else:
         line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rmtui.core.dates import day_text
 from rmtui.core.db import session_scope
 from rmtui.core.errors import error_sentence, expected_errors
 from rmtui.screens.book_access import rm_app
@@ -155,7 +157,8 @@ def _save_log(screen: Screen[Any], name: str, values: Values) -> bool:
         return False
     message = f"Logged {values['kind']} with {name}."
     if values.get("follow_up_due"):
-        message += f" Next follow-up on {values['follow_up_due']:%a %d %b}."
+        next_day = day_text(values["follow_up_due"], today=rm_app(screen).today)
+        message += f" Next follow-up on {next_day}."
     screen.notify(message, markup=False)
     return True
 
@@ -234,7 +237,7 @@ def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Value
     if not saved(screen, write):
         return False
     verb = "planned" if follow_up_id is None else "moved"
-    screen.notify(f"Follow-up {verb} for {values['due_on']:%a %d %b}.")
+    screen.notify(f"Follow-up {verb} for {day_text(values['due_on'], today=rm_app(screen).today)}.")
     return True
 
 
@@ -273,7 +276,8 @@ def snooze_follow_up(
 ) -> None:
     """Ask until when (tomorrow, next week or a typed date) and put the follow-up off."""
     what = f" “{title}”" if title else ""
-    prompt = DatePrompt(f"Snooze{what} until…", base=rm_app(screen).today)
+    base = rm_app(screen).today
+    prompt = partial(DatePrompt, f"Snooze{what} until…", base=base)
     _move_follow_up(screen, follow_up_id, prompt, "Snoozed", on_saved)
 
 
@@ -286,27 +290,53 @@ def reschedule_follow_up(
 ) -> None:
     """Ask for a new due date (earlier or later) and move the follow-up to it."""
     what = f" “{title}”" if title else ""
-    prompt = DatePrompt(f"Reschedule{what} to…", shortcuts=False, base=rm_app(screen).today)
+    base = rm_app(screen).today
+    prompt = partial(DatePrompt, f"Reschedule{what} to…", shortcuts=False, base=base)
     _move_follow_up(screen, follow_up_id, prompt, "Rescheduled", on_saved)
 
 
 def _move_follow_up(
-    screen: Screen[Any], follow_up_id: int, prompt: DatePrompt, verb: str, on_saved: Saved | None
+    screen: Screen[Any],
+    follow_up_id: int,
+    prompt: Callable[[], DatePrompt],
+    verb: str,
+    on_saved: Saved | None,
 ) -> None:
+    """Ask for the day with `prompt` and move the follow-up there, asking first when that day
+    is in the past (it would show as overdue at once)."""
     from rmtui.core.queries.follow_ups import reschedule
 
-    def move(day: date | None) -> None:
-        if day is None:
-            return
+    today = rm_app(screen).today
+
+    def move(day: date) -> None:
         if saved(
             screen,
             lambda session: reschedule(session=session, follow_up_id=follow_up_id, due_on=day),
         ):
-            screen.notify(f"{verb} to {day:%a %d %b}.")
+            screen.notify(f"{verb} to {day_text(day, today=today)}.")
             if on_saved is not None:
                 on_saved()
 
-    screen.app.push_screen(prompt, move)
+    def chosen(day: date | None) -> None:
+        if day is None:
+            return
+        if day >= today:
+            move(day)
+            return
+        question = (
+            f"{day_text(day, today=today)} is in the past, so the follow-up will show as "
+            "overdue. Move it there all the same?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                move(day)
+            else:
+                screen.app.push_screen(prompt(), chosen)
+
+        screen.app.push_screen(ConfirmScreen(question, yes="Move", no="Choose again"), answered)
+
+    screen.app.push_screen(prompt(), chosen)
 
 
 # -- clients -----------------------------------------------------------------------------------

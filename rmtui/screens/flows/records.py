@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from rmtui.core.dates import day_text
 from rmtui.core.errors import error_sentence, expected_errors
 from rmtui.core.models import Case, Client, FinancialGoal, Holding, Revenue, Survey
 from rmtui.core.money import money_display
@@ -278,7 +279,8 @@ def _save_case(screen: Screen[Any], case_id: int | None, values: Values) -> bool
     if not saved(screen, write):
         return False
     verb = "Opened" if case_id is None else "Saved"
-    screen.notify(f"{verb} the {values['kind']}, due {values['due_on']:%a %d %b}.", markup=False)
+    due = day_text(values["due_on"], today=rm_app(screen).today)
+    screen.notify(f"{verb} the {values['kind']}, due {due}.", markup=False)
     return True
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
 from rmtui.core.parsers import (
     optional_text,
+    parse_birthday,
     parse_email,
     parse_int,
-    parse_optional_date,
     parse_phone,
     required_text,
 )
@@ -83,7 +83,7 @@ def client_values(values: dict[str, Any], check: Any) -> dict[str, Any]:
         "company": optional_text(values["company"]),
         "city": optional_text(values["city"]),
         "country": optional_text(values["country"]),
-        "birthday": check("birthday", parse_optional_date, values["birthday"]),
+        "birthday": check("birthday", parse_birthday, values["birthday"]),
         "preferred_channel": values.get("preferred_channel") or "phone",
         "checkin_every_days": cadence or CADENCE_BY_TIER[tier],
         "tags": split_tags(values["tags"]),
