@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
+from rmtui.widgets.printable_lines import PrintableLines
 
 # The other screens' styles, read once the first screen shows: Textual parses every style
 # again when a screen brings styles it has not seen, which made opening a screen slow, and
@@ -24,6 +27,7 @@ LATER_STYLES = tuple(
     Path(__file__).parent / "screens" / f"{name}.tcss"
     for name in ("dialogs", "clients", "client/detail", "client_picker", "log", "pipeline", "kpis")
 )
+PRINTABLE_LINES = PrintableLines()
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
 
@@ -208,6 +212,10 @@ class RmApp(App[None]):
         switched = super().switch_mode(mode)
         self.set_timer(SETTLED_S, freeze_heap)
         return switched
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then one that keeps control characters off the terminal."""
+        return [*super().get_line_filters(), PRINTABLE_LINES]
 
     def action_help(self) -> None:
         """Show every binding of the current screen."""

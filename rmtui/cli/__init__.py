@@ -11,6 +11,7 @@ from typing import Any
 from rmtui import __version__
 from rmtui.cli.common import EXPORT_FORMATS, IMPORT_FORMATS, Handler, UsageError
 from rmtui.cli.files import run_export, run_import
+from rmtui.cli.printable_output import guard_output
 from rmtui.cli.reports import run_agenda, run_kpi
 from rmtui.cli.safekeeping import (
     run_backup,
@@ -28,8 +29,10 @@ from rmtui.core.dates import DateError
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    if handler not in (run_tui, run_demo):  # the TUI draws the terminal itself
+        guard_output()
     try:
-        handler: Handler = args.handler
         return handler(args)
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
         sys.stderr.close()

@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 
 def days_text(count: int) -> str:
     """`count` days in words: `1 day`, `3 days`."""
     return "1 day" if count == 1 else f"{count} days"
+
+
+# The characters that steer a terminal instead of showing: C0 controls but tab and newline,
+# DEL and the C1 controls. Text from a book or a file never reaches the terminal with them.
+CONTROL_CHARACTERS = (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))
+CONTROL_PATTERN = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in CONTROL_CHARACTERS) + "]"
+)
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a character `printable` would replace."""
+    return CONTROL_PATTERN.search(text) is not None
+
+
+def printable(text: str, *, replacement: str = REPLACEMENT) -> str:
+    """`text` with every control character (escape sequences included) replaced, so that
+    showing it can neither retitle nor clear the terminal."""
+    return text.translate(_replacements(replacement))
+
+
+@cache
+def _replacements(replacement: str) -> dict[int, str]:
+    return dict.fromkeys(CONTROL_CHARACTERS, replacement)
