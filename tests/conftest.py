@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from rmtui.core import paths
 from rmtui.core.db import open_book, session_scope
 
 FROZEN_TODAY = "2026-11-29"
@@ -34,10 +36,39 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "book.db"
 
 
+@pytest.fixture(scope="session")
+def book_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty book at the current schema, migrated once per test session to be copied."""
+    path = tmp_path_factory.mktemp("template") / "book.db"
+    engine = open_book(path)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def copy_book(template: Path, path: Path) -> Path:
+    """Copy the closed `template` book to `path`, private as a new book is, and return `path`."""
+    paths.ensure_private_dir(path.parent)
+    shutil.copyfile(template, path)
+    paths.make_private(path)
+    return path
+
+
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    """A fresh, migrated book in tmp_path."""
-    engine = open_book(db_path)
+def new_book(book_template: Path) -> Callable[[Path], Engine]:
+    """Open an empty book at a path, copied from the session's template instead of migrated."""
+
+    def open_new_book(path: Path) -> Engine:
+        return open_book(copy_book(book_template, path))
+
+    return open_new_book
+
+
+@pytest.fixture
+def engine(db_path: Path, new_book: Callable[[Path], Engine]) -> Iterator[Engine]:
+    """A fresh book at the current schema in tmp_path."""
+    engine = new_book(db_path)
     yield engine
     engine.dispose()
 
