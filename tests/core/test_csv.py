@@ -38,7 +38,7 @@ from rmtui.core.models import (
 )
 from tests.factories import make
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def clients(engine: Engine) -> dict[str, Client]:
