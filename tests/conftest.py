@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from rmtui.core import paths
 from rmtui.core.db import open_book, session_scope
+from tests.book_files import close_as_template, copy_book
 
 FROZEN_TODAY = "2026-11-29"
 
@@ -40,18 +39,7 @@ def db_path(tmp_path: Path) -> Path:
 def book_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty book at the current schema, migrated once per test session to be copied."""
     path = tmp_path_factory.mktemp("template") / "book.db"
-    engine = open_book(path)
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
-
-
-def copy_book(template: Path, path: Path) -> Path:
-    """Copy the closed `template` book to `path`, private as a new book is, and return `path`."""
-    paths.ensure_private_dir(path.parent)
-    shutil.copyfile(template, path)
-    paths.make_private(path)
+    close_as_template(open_book(path))
     return path
 
 
