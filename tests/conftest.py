@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from rmtui.core.db import open_book, session_scope
 from rmtui.core.user_locale import user_locale
+from tests.book_files import close_as_template, copy_book
 
 FROZEN_TODAY = "2026-11-29"
 
@@ -37,10 +38,28 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "book.db"
 
 
+@pytest.fixture(scope="session")
+def book_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty book at the current schema, migrated once per test session to be copied."""
+    path = tmp_path_factory.mktemp("template") / "book.db"
+    close_as_template(open_book(path))
+    return path
+
+
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    """A fresh, migrated book in tmp_path."""
-    engine = open_book(db_path)
+def new_book(book_template: Path) -> Callable[[Path], Engine]:
+    """Open an empty book at a path, copied from the session's template instead of migrated."""
+
+    def open_new_book(path: Path) -> Engine:
+        return open_book(copy_book(book_template, path))
+
+    return open_new_book
+
+
+@pytest.fixture
+def engine(db_path: Path, new_book: Callable[[Path], Engine]) -> Iterator[Engine]:
+    """A fresh book at the current schema in tmp_path."""
+    engine = new_book(db_path)
     yield engine
     engine.dispose()
 

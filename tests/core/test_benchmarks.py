@@ -19,7 +19,7 @@ from benchmarks.synth import BookSize, cached_book, generate_book
 from rmtui.core.db import integrity_problems, open_book, session_scope
 from rmtui.core.models import Client, Holding, Interaction
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 SMALL = BookSize(clients=300, interactions=3000)
 
 

@@ -41,7 +41,7 @@ from rmtui.core.queries.clients import (
 from rmtui.widgets.client_table import ClientListing, ClientPages
 from tests.factories import make
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 EVERYONE = 10_000  # a page size above any book here
 
 FIRST = ("Ann", "Zoë", "Élodie", "Chloé", "Seán", "Mary", "Marco", "Li", "Bo", "Ïda", "Øyvind")
@@ -579,7 +579,7 @@ def test_a_book_without_the_index_filters_by_scanning(engine: Engine, db_path: P
 def test_an_encrypted_book_is_migrated_with_its_index_and_keeps_it(tmp_path: Path) -> None:
     pytest.importorskip("sqlcipher3")
     from rmtui.core.encryption import decrypt_book, encrypt_book
-    from tests.test_migrations import upgrade
+    from tests.core.test_migrations import upgrade
 
     path = tmp_path / "secret.db"
     upgrade(path, "0002")

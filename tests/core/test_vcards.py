@@ -18,7 +18,7 @@ from rmtui.core.interchange.vcards import import_vcards, read_vcards, write_vcar
 from rmtui.core.models import AuditEntry, Client
 from tests.factories import make
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def clients(engine: Engine) -> dict[str, Client]:

@@ -27,8 +27,7 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import from_cents
 from rmtui.core.queries.common import table_of
-from tests.factories import make
-from tests.maintained import (
+from tests.core.maintained import (
     recomputed_contact_days,
     recomputed_revenue_days,
     recomputed_summaries,
@@ -38,6 +37,7 @@ from tests.maintained import (
     stored_summaries,
     stored_superseded_on,
 )
+from tests.factories import make
 
 FIRST_DAY = date(2025, 1, 1)
 INTERACTION = table_of(Interaction)

@@ -34,8 +34,8 @@ from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import VirtualTable
 from tests.clients_book import SIZE, app_on, make_rich_client, settle
 from tests.factories import make
-from tests.form_app import choose
-from tests.test_client_detail import open_detail
+from tests.tui.form_app import choose
+from tests.tui.test_client_detail import open_detail
 
 
 @pytest.fixture

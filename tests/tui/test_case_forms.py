@@ -13,7 +13,7 @@ from rmtui.core.queries.cases import open_cases
 from rmtui.screens.flows import records as record_actions
 from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
 from tests.factories import make
-from tests.form_app import NOTHING, FormApp, choose, error_of, type_in, value_of
+from tests.tui.form_app import NOTHING, FormApp, choose, error_of, type_in, value_of
 
 DAY = date(2026, 11, 29)
 SIZE = (120, 40)

@@ -43,7 +43,7 @@ from rmtui.screens.forms.financial import (
     SurveyForm,
 )
 from tests.factories import make
-from tests.form_app import NOTHING, FormApp, choose, error_of, type_in, value_of
+from tests.tui.form_app import NOTHING, FormApp, choose, error_of, type_in, value_of
 
 DAY = date(2026, 11, 29)
 SIZE = (120, 40)

@@ -17,8 +17,8 @@ from rmtui.core.interchange.book_file import TABLES, import_book
 from rmtui.core.interchange.bulk_load import INSERT_TRIGGERS, copy_rows
 from rmtui.core.models import Client, Holding, Interaction, Revenue
 from rmtui.core.queries.clients import ClientFilter, list_clients
+from tests.core.maintained import recomputed_summaries, stored_summaries
 from tests.factories import make
-from tests.maintained import recomputed_summaries, stored_summaries
 
 ACCOUNTS = ("Main", "ISA", "Pension")
 KINDS = ("call", "email", "meeting", "note")

@@ -85,7 +85,7 @@ def open_follow_ups_by_when(engine: Engine, day: date) -> Counter[str]:
 
 
 def load_generator() -> ModuleType:
-    path = Path(__file__).parent.parent / "data" / "make_demo_book.py"
+    path = Path(__file__).parent.parent.parent / "data" / "make_demo_book.py"
     spec = importlib.util.spec_from_file_location("make_demo_book", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
 
 from rmtui.app import RmApp, make_app
-from rmtui.core.demo import create_demo_book
 from rmtui.core.kpi import KPI_KEYS
 from rmtui.widgets.kpi_table import KpiTable
 
@@ -21,9 +21,9 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[RmApp]:
+def app(tmp_path: Path, demo_book: Callable[[Path], Engine]) -> Iterator[RmApp]:
     """The app on the demo book with today frozen at 2026-11-29."""
-    engine = create_demo_book(tmp_path / "demo.db", today=TODAY)
+    engine = demo_book(tmp_path / "demo.db")
     yield make_app(engine, book_name="demo", day=TODAY)
     engine.dispose()
 

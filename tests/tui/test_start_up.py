@@ -20,8 +20,8 @@ from rmtui.core.db import book_at_head, open_book, session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import Client, FollowUp, Interaction
 from rmtui.widgets.line_list import LineList
+from tests.core.test_migrations import upgrade
 from tests.factories import make
-from tests.test_migrations import upgrade
 
 DAY = date(2026, 11, 29)  # RMTUI_TODAY in the tests
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from rmtui.core.db import open_book, session_scope
+from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.book_file import (
     BookImportError,
@@ -91,11 +92,13 @@ def book_data(**lists: Any) -> dict[str, Any]:
 # Round trip and export
 
 
-def test_round_trip_gives_the_same_file(engine: Engine, tmp_path: Path) -> None:
+def test_round_trip_gives_the_same_file(
+    engine: Engine, tmp_path: Path, new_book: Callable[[Path], Engine]
+) -> None:
     fill_book(engine)
     first = tmp_path / "first.json"
     write_book_file(first, engine=engine)
-    copy = open_book(tmp_path / "copy.db")
+    copy = new_book(tmp_path / "copy.db")
     report = import_book(engine=copy, data=read_book_file(first))
     second = tmp_path / "second.json"
     write_book_file(second, engine=copy)

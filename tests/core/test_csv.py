@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import stat
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +38,7 @@ from rmtui.core.models import (
 )
 from tests.factories import make
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def clients(engine: Engine) -> dict[str, Client]:
@@ -310,12 +311,10 @@ def test_parse_mapping_refuses_a_pair_without_equals() -> None:
 
 
 def test_exported_clients_import_into_another_book(
-    engine: Engine, full_book: dict[str, int], tmp_path: Path
+    engine: Engine, full_book: dict[str, int], tmp_path: Path, new_book: Callable[[Path], Engine]
 ) -> None:
-    from rmtui.core.db import open_book
-
     write_csv_export(tmp_path / "out", engine=engine)
-    other = open_book(tmp_path / "other.db")
+    other = new_book(tmp_path / "other.db")
     try:
         report = import_clients_csv(tmp_path / "out" / "clients.csv", engine=other)
         assert report.added == 2

@@ -25,7 +25,7 @@ from rmtui.screens.help import HelpScreen
 from rmtui.screens.kpis import KpiInfoScreen, KpiScreen
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
-from tests.kpi_book import build_kpi_book
+from tests.tui.kpi_book import build_kpi_book
 
 TODAY = date(2026, 11, 29)
 Q4_2026 = Period(date(2026, 10, 1), date(2026, 12, 31))

@@ -19,7 +19,7 @@ from rmtui.core.kpi import KPI_KEYS
 from rmtui.core.models import Client, FollowUp, Revenue
 from tests.factories import make
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def rmtui(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -30,8 +30,8 @@ from rmtui.core.models import (
 )
 from rmtui.core.queries.interactions import list_interactions
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
+from tests.core.maintained import recomputed_summaries, stored_summaries
 from tests.factories import make
-from tests.maintained import recomputed_summaries, stored_summaries
 
 OLD_TRIGGERS = {
     "interaction_contact_added",

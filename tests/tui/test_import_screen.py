@@ -14,7 +14,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.models import Client
 from rmtui.screens.import_clients import ImportClientsScreen
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 DAY = date(2026, 11, 29)
 
 

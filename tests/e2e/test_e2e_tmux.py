@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -82,10 +82,10 @@ class Terminal:
 
 
 @pytest.fixture
-def routine_book(tmp_path: Path) -> Iterator[Path]:
+def routine_book(tmp_path: Path, new_book: Callable[[Path], Engine]) -> Iterator[Path]:
     """A book file with a client due for a check-in and an overdue follow-up."""
     path = tmp_path / "e2e.db"
-    engine: Engine = open_book(path)
+    engine = new_book(path)
     with session_scope(engine) as session:
         ann = make(
             session,

@@ -1,0 +1,1 @@
+"""SVG snapshots of each screen at a fixed size with today frozen."""

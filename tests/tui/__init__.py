@@ -1,0 +1,1 @@
+"""Pilot tests: screens, forms and widgets driven by key presses, their state asserted."""
