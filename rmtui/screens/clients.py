@@ -16,6 +16,7 @@ from textual.widgets import Header, Input, Select, Static
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.screens.client.opening import open_client
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
 from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
@@ -305,7 +306,7 @@ class ClientsScreen(ListScreen):
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
-        actions.open_client(self, event.key)
+        open_client(self, event.key)
 
     def _selected(self) -> int | None:
         return self.table.current_key
@@ -313,7 +314,7 @@ class ClientsScreen(ListScreen):
     def action_open_client(self) -> None:
         client_id = self._selected()
         if client_id is not None:
-            actions.open_client(self, client_id)
+            open_client(self, client_id)
 
     def action_add_client(self) -> None:
         actions.new_client(self, on_saved=self._client_saved)

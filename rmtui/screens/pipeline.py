@@ -29,6 +29,7 @@ from rmtui.core.queries.pipeline_stats import (
     stage_summaries,
     win_stats,
 )
+from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.flows.deals import (
@@ -319,7 +320,7 @@ class PipelineScreen(Screen[None]):
     def action_open_client(self) -> None:
         deal = self._chosen_deal()
         if deal is not None:
-            actions.open_client(self, deal.client_id)
+            open_client(self, deal.client_id)
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()

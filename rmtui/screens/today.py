@@ -180,11 +180,11 @@ class TodayScreen(Screen[None]):
         self.action_open_client()
 
     def action_open_client(self) -> None:
-        from rmtui.screens.flows import clients as actions
+        from rmtui.screens.client.opening import open_client
 
         entry = self._client_entry("open")
         if entry is not None:
-            actions.open_client(self, entry.client_id)  # type: ignore[arg-type]
+            open_client(self, entry.client_id)  # type: ignore[arg-type]
 
     def action_log(self) -> None:
         from rmtui.screens.flows import clients as actions

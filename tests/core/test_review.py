@@ -28,10 +28,11 @@ from rmtui.core.models import (
     Survey,
 )
 from rmtui.core.queries.common import RecordNotFound
+from rmtui.core.review.facts import Review
 from rmtui.core.review.files import name_slug, review_file_name, write_review
 from rmtui.core.review.html_page import review_html
 from rmtui.core.review.markdown import markdown_escaped, review_markdown
-from rmtui.core.review.reading import Review, build_review
+from rmtui.core.review.reading import build_review
 from tests.factories import make
 
 DAY = date(2026, 11, 29)

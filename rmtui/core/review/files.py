@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.private_files import write_private_text
+from rmtui.core.review.facts import Review
 from rmtui.core.review.html_page import review_html
 from rmtui.core.review.markdown import review_markdown
-from rmtui.core.review.reading import Review, build_review
+from rmtui.core.review.reading import build_review
 
 FORMAT_SUFFIXES = {"markdown": ".md", "html": ".html"}
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from rmtui.core.goals import status_label
 from rmtui.core.models import OPEN_STAGES, Case, Opportunity, Survey
 from rmtui.core.money import money_display
 from rmtui.core.queries.holding_trend import change_percent
+from rmtui.core.review.facts import Finding, GoalReview, Profile, Review
 from rmtui.core.review.words import date_text
 from rmtui.core.wording import days_text
-
-if TYPE_CHECKING:
-    from rmtui.core.review.reading import GoalReview, Profile, Review
 
 # What counts as a growth area or a risk.
 HIGH_VALUE_DEAL = Decimal("25000")  # an open deal worth at least this is a growth area
@@ -25,16 +21,6 @@ FALL_WINDOWS = (3, 12)  # months
 LONG_SILENCE_FACTOR = 2  # no contact for this many check-in cadences is a risk
 DETRACTOR_NPS = 6  # a last survey with NPS at most this, or CSAT at most LOW_CSAT, is a risk
 LOW_CSAT = 2
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A growth area (`kind` "growth") or a risk ("risk") worth raising in the meeting."""
-
-    kind: str
-    topic: str  # goal_off_track, goal_reached, falling_value, open_complaint, late_request,
-    # overdue_checkin, no_contact, high_value_opportunity, low_satisfaction
-    text: str
 
 
 def growth_and_risks(review: Review) -> list[Finding]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rmtui.core.charts import bar_heights
 from rmtui.core.money import money_display
 from rmtui.core.review.document import Bullets, Chart, Document, Paragraph, Table, render
-from rmtui.core.review.reading import Review
+from rmtui.core.review.facts import Review
 from rmtui.core.review.sections import FINDING_LABELS, review_document
 from rmtui.core.review.words import MONTH_FORMAT
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rmtui.core.charts import sparkline
 from rmtui.core.review.document import Bullets, Chart, Document, Paragraph, Table, render
-from rmtui.core.review.reading import Review
+from rmtui.core.review.facts import Review
 from rmtui.core.review.sections import review_document
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&|~#])")

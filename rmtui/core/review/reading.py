@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from rmtui.core.goals import GoalStatus, goal_status
-from rmtui.core.models import Case, Client, FollowUp, Opportunity, Survey
+from rmtui.core.goals import goal_status
+from rmtui.core.models import Client, Opportunity
 from rmtui.core.periods import period_containing, trend_periods
 from rmtui.core.queries.cases import open_cases
 from rmtui.core.queries.clients import client_due_state, last_contact_as_of
@@ -25,18 +24,17 @@ from rmtui.core.queries.financials import (
 )
 from rmtui.core.queries.follow_ups import open_follow_ups
 from rmtui.core.queries.holding_trend import (
-    TrendSummary,
     ValuePoint,
     account_trends,
     combined_trend,
     summarize_trend,
     trend_days,
-    value_months_ago,
 )
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
 from rmtui.core.queries.opportunities import client_opportunities
 from rmtui.core.queries.surveys import client_surveys
-from rmtui.core.review.findings import Finding, growth_and_risks
+from rmtui.core.review.facts import AccountReview, GoalReview, Profile, Review
+from rmtui.core.review.findings import growth_and_risks
 from rmtui.core.rules import start_of_next_day
 
 # What the report looks back on.
@@ -44,76 +42,6 @@ RECENT_INTERACTIONS = 10
 RECENT_SURVEYS = 5
 REVENUE_QUARTERS = 4
 CLOSED_DEALS_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Who the client is and where they stand with check-ins."""
-
-    name: str
-    kind: str
-    status: str
-    tier: str
-    company: str | None
-    email: str | None
-    phone: str | None
-    city: str | None
-    country: str | None
-    preferred_channel: str
-    risk_profile: str | None
-    tags: tuple[str, ...]
-    client_since: date | None
-    client_until: date | None
-    checkin_every_days: int
-    last_contact_on: date | None
-    next_checkin_on: date | None
-    checkin_overdue: bool
-    days_overdue: int
-
-
-@dataclass(frozen=True)
-class AccountReview:
-    """One account: its latest value and its trend over the last 12 months."""
-
-    account: str
-    as_of: date
-    value: Decimal
-    trend: tuple[ValuePoint, ...]
-    summary: TrendSummary | None
-
-
-@dataclass(frozen=True)
-class GoalReview:
-    """One financial goal and its status."""
-
-    title: str
-    target_amount: Decimal
-    target_date: date | None
-    current_amount: Decimal
-    status: GoalStatus
-
-
-@dataclass(frozen=True)
-class Review:
-    """Everything the review report says about one client on one day."""
-
-    day: date
-    profile: Profile
-    accounts: tuple[AccountReview, ...]
-    aum: Decimal
-    aum_trend: tuple[ValuePoint, ...]
-    revenue: tuple[PeriodRevenue, ...]
-    goals: tuple[GoalReview, ...]
-    interactions: tuple[InteractionRow, ...]
-    follow_ups: tuple[FollowUp, ...]
-    cases: tuple[Case, ...]
-    opportunities: tuple[Opportunity, ...]
-    surveys: tuple[Survey, ...]
-    findings: tuple[Finding, ...] = ()
-
-    def aum_months_ago(self, months: int) -> Decimal | None:
-        """The assets `months` months before the day (None when nothing was held then)."""
-        return value_months_ago(self.aum_trend, months)
 
 
 def build_review(*, session: Session, client_id: int, day: date) -> Review:

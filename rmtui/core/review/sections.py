@@ -23,8 +23,9 @@ from rmtui.core.review.document import (
     Section,
     Table,
 )
+from rmtui.core.review.facts import Review
 from rmtui.core.review.findings import FALL_WINDOWS
-from rmtui.core.review.reading import RECENT_INTERACTIONS, Review
+from rmtui.core.review.reading import RECENT_INTERACTIONS
 from rmtui.core.review.words import MONTH_FORMAT, date_text
 from rmtui.core.wording import days_text
 

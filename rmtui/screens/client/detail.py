@@ -52,7 +52,7 @@ from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.flows import deals as deal_actions
 from rmtui.screens.flows import records as record_actions
-from rmtui.screens.pipeline import StageMove
+from rmtui.screens.flows.deals import StageMove
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable

@@ -83,13 +83,6 @@ def as_typed(values: Values) -> Values:
 # -- opening a client --------------------------------------------------------------------------
 
 
-def open_client(screen: Screen[Any], client_id: int) -> None:
-    """Show the client's detail screen on top of the current one."""
-    from rmtui.screens.client.detail import ClientDetailScreen
-
-    screen.app.push_screen(ClientDetailScreen(client_id))
-
-
 def client_name_and_channel(screen: Screen[Any], client_id: int) -> tuple[str, str] | None:
     """The client's name and preferred channel, or None (with a message) when it is gone."""
     from rmtui.core.queries.clients import get_client
