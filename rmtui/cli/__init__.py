@@ -5,23 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from rmtui import __version__
 from rmtui.cli.common import EXPORT_FORMATS, IMPORT_FORMATS, Handler, UsageError
-from rmtui.cli.files import run_export, run_import
-from rmtui.cli.printable_output import guard_output
-from rmtui.cli.reports import run_agenda, run_kpi
-from rmtui.cli.safekeeping import (
-    run_backup,
-    run_client_erase,
-    run_client_export,
-    run_decrypt,
-    run_doctor,
-    run_encrypt,
-    run_restore,
-)
 from rmtui.cli.tui import run_demo, run_tui
 from rmtui.core.dates import DateError
 
@@ -31,6 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     if handler not in (run_tui, run_demo):  # the TUI draws the terminal itself
+        from rmtui.cli.printable_output import guard_output
+
         guard_output()
     try:
         return handler(args)
@@ -94,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def later(module: str, name: str) -> Handler:
+    """The handler `name` of rmtui.cli.`module`, imported only when its command runs, so that
+    opening the TUI does not load every command's code."""
+
+    def run(args: argparse.Namespace) -> int:
+        handler: Handler = getattr(import_module(f"rmtui.cli.{module}"), name)
+        return handler(args)
+
+    return run
+
+
 def _command(commands: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
     command: argparse.ArgumentParser = commands.add_parser(
         name, help=help_text, description=help_text
@@ -110,7 +112,7 @@ def _add_import(commands: Any) -> None:
     command = _command(
         commands,
         "import",
-        run_import,
+        later("files", "run_import"),
         "import a book (.json), clients from a spreadsheet (.csv) or contacts (.vcf)",
     )
     command.add_argument("file", type=Path)
@@ -133,7 +135,7 @@ def _add_export(commands: Any) -> None:
     command = _command(
         commands,
         "export",
-        run_export,
+        later("files", "run_export"),
         "export the book: json (everything), csv (a folder), ics (follow-ups), vcf (clients)",
     )
     command.add_argument("file", type=Path, metavar="FILE_OR_DIR")
@@ -141,13 +143,13 @@ def _add_export(commands: Any) -> None:
 
 
 def _add_agenda(commands: Any) -> None:
-    command = _command(commands, "agenda", run_agenda, "print the Today list")
+    command = _command(commands, "agenda", later("reports", "run_agenda"), "print the Today list")
     command.add_argument("--date", dest="day", metavar="D", help="the day (default today)")
     command.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _add_kpi(commands: Any) -> None:
-    command = _command(commands, "kpi", run_kpi, "print the KPIs for a period")
+    command = _command(commands, "kpi", later("reports", "run_kpi"), "print the KPIs for a period")
     command.add_argument(
         "--from", dest="start", metavar="D", help="first day (default: start of this quarter)"
     )
@@ -158,16 +160,28 @@ def _add_kpi(commands: Any) -> None:
 
 
 def _add_backup(commands: Any) -> None:
-    _command(commands, "backup", run_backup, "copy the book to the backups folder")
+    _command(
+        commands,
+        "backup",
+        later("safekeeping", "run_backup"),
+        "copy the book to the backups folder",
+    )
 
 
 def _add_restore(commands: Any) -> None:
-    command = _command(commands, "restore", run_restore, "replace the book with a backup")
+    command = _command(
+        commands, "restore", later("safekeeping", "run_restore"), "replace the book with a backup"
+    )
     command.add_argument("file", type=Path)
 
 
 def _add_doctor(commands: Any) -> None:
-    _command(commands, "doctor", run_doctor, "check the book: paths, schema, integrity")
+    _command(
+        commands,
+        "doctor",
+        later("safekeeping", "run_doctor"),
+        "check the book: paths, schema, integrity",
+    )
 
 
 def _add_client(commands: Any) -> None:
@@ -176,7 +190,7 @@ def _add_client(commands: Any) -> None:
     export = _command(
         actions,
         "export",
-        run_client_export,
+        later("safekeeping", "run_client_export"),
         "write everything about one client to a JSON file (GDPR access)",
     )
     export.add_argument("client_id", type=int, metavar="ID")
@@ -184,7 +198,7 @@ def _add_client(commands: Any) -> None:
     erase = _command(
         actions,
         "erase",
-        run_client_erase,
+        later("safekeeping", "run_client_erase"),
         "erase one client and every record about them (GDPR erasure)",
     )
     erase.add_argument("client_id", type=int, metavar="ID")
@@ -192,11 +206,18 @@ def _add_client(commands: Any) -> None:
 
 
 def _add_encrypt(commands: Any) -> None:
-    _command(commands, "encrypt", run_encrypt, "encrypt the book with a passphrase")
+    _command(
+        commands,
+        "encrypt",
+        later("safekeeping", "run_encrypt"),
+        "encrypt the book with a passphrase",
+    )
 
 
 def _add_decrypt(commands: Any) -> None:
-    _command(commands, "decrypt", run_decrypt, "remove the book's encryption")
+    _command(
+        commands, "decrypt", later("safekeeping", "run_decrypt"), "remove the book's encryption"
+    )
 
 
 def _needs_subcommand(args: argparse.Namespace) -> int:
