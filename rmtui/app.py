@@ -200,10 +200,14 @@ class RmApp(App[None]):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="warm-up")
     def warm_up(self) -> None:
-        """Load SQLAlchemy, the models and the screens' actions, and make the engine, while
-        the user reads the first screen: the first key that needs them then finds them ready."""
+        """Load SQLAlchemy, the models, the screens' actions and the locale's way of writing
+        numbers (Babel), and make the engine, while the user reads the first screen: the first
+        key that needs them then finds them ready."""
         import rmtui.screens.flows.clients  # noqa: F401  (loads the forms, models and SQLAlchemy)
+        from rmtui.core.money import number_symbols
+        from rmtui.core.user_locale import user_locale
 
+        number_symbols(user_locale())
         self.engine.dispose()  # made, with no connection kept open
 
     def switch_mode(self, mode: str) -> AwaitMount:
