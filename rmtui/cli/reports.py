@@ -29,19 +29,20 @@ def run_kpi(args: argparse.Namespace) -> int:
     """Print the KPIs for a period as text or JSON."""
     from rmtui.core.db import session_scope
     from rmtui.core.kpi import compute_kpis, kpis_json, kpis_text
-    from rmtui.core.periods import period_containing
+    from rmtui.core.periods import Period, in_progress, period_containing
 
     quarter = period_containing(today(), "quarter")
     start = cli_date(args.start, default=quarter.start)
     end = cli_date(args.end, default=quarter.end)
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
+    day = today()
     with session_scope(open_engine(args)) as session:
-        kpis = compute_kpis(session=session, start=start, end=end)
+        kpis = compute_kpis(session=session, start=start, end=end, today=day)
     if args.json:
         import json
 
         print(json.dumps(kpis_json(kpis), indent=2))
     else:
-        print(kpis_text(kpis))
+        print(kpis_text(kpis, to_date=in_progress(Period(start, end), day)))
     return 0

@@ -43,7 +43,7 @@ from rmtui.core.models import (
     Target,
 )
 from rmtui.core.money import from_cents, localised, money_display, money_text
-from rmtui.core.periods import Period, previous_period
+from rmtui.core.periods import Period, compared_period, previous_period, so_far
 from rmtui.core.rules import (
     active_on,
     checkin_due,
@@ -83,6 +83,7 @@ class KpiInfo:
     higher_is_better: bool = True
     sample_key: str | None = None  # the compute_kpis key holding how many answers it rests on
     whole_units: bool = False  # a large amount, shown without its cents
+    paced: bool = False  # a count or sum that grows over the period: a target is judged by pace
 
 
 KPI_INFO: dict[str, KpiInfo] = {
@@ -95,14 +96,17 @@ KPI_INFO: dict[str, KpiInfo] = {
     "retention_rate": KpiInfo(
         "Retention", "Share of the clients at the start still clients at the end.", "percent"
     ),
-    "new_clients": KpiInfo("New clients", "Clients who became clients during the period.", "count"),
+    "new_clients": KpiInfo(
+        "New clients", "Clients who became clients during the period.", "count", paced=True
+    ),
     "lost_clients": KpiInfo(
         "Lost clients",
         "Clients whose relationship ended during the period.",
         "count",
         higher_is_better=False,
+        paced=True,
     ),
-    "revenue": KpiInfo("Revenue", "Revenue booked during the period.", "money"),
+    "revenue": KpiInfo("Revenue", "Revenue booked during the period.", "money", paced=True),
     "revenue_previous": KpiInfo(
         "Revenue before", "Revenue of the same number of days just before the period.", "money"
     ),
@@ -139,9 +143,13 @@ KPI_INFO: dict[str, KpiInfo] = {
         "Contacts",
         "Calls, meetings, e-mails and other contacts (not notes) in the period.",
         "count",
+        paced=True,
     ),
     "clients_contacted": KpiInfo(
-        "Clients contacted", "Different clients you were in contact with in the period.", "count"
+        "Clients contacted",
+        "Different clients you were in contact with in the period.",
+        "count",
+        paced=True,
     ),
     "checkin_coverage": KpiInfo(
         "Check-in coverage",
@@ -157,12 +165,21 @@ KPI_INFO: dict[str, KpiInfo] = {
 }
 
 
-def compute_kpis(*, session: Session, start: date, end: date) -> dict[str, Any]:
-    """Every KPI for `start`..`end` (inclusive) plus `from`, `to` and the SAMPLE_KEYS counts.
+def compute_kpis(
+    *, session: Session, start: date, end: date, today: date | None = None
+) -> dict[str, Any]:
+    """Every KPI for `start`..`end` (inclusive) plus `from`, `to`, `previous_from`,
+    `previous_to` and the SAMPLE_KEYS counts.
 
+    Given `today`, a period that has not ended is computed to date, from `start` to `today`,
+    and its revenue compared with as many days from the start of the period before
+    (periods.compared_period); `to` is then `today`.
     Counts are int, percentages and means float (None when the denominator is 0), money Decimal.
     """
-    before = previous_period(Period(start, end))
+    period = Period(start, end)
+    before = previous_period(period) if today is None else compared_period(period, today)
+    if today is not None:
+        start, end = so_far(period, today).start, so_far(period, today).end
     kpis: dict[str, Any] = {
         "from": start,
         "to": end,
@@ -170,7 +187,7 @@ def compute_kpis(*, session: Session, start: date, end: date) -> dict[str, Any]:
         "previous_to": before.end,
     }
     kpis.update(_client_kpis(session, start, end))
-    kpis.update(_revenue_kpis(session, start, end))
+    kpis.update(_revenue_kpis(session, start, end, before))
     kpis.update(_survey_kpis(session, start, end))
     kpis["pipeline_conversion"] = _pipeline_conversion(session, start, end)
     kpis["cases_on_time"] = _cases_on_time(session, start, end)
@@ -255,9 +272,8 @@ def _count(*conditions: ColumnElement[bool]) -> ScalarSelect[int]:
     return select(func.count()).select_from(CLIENT).where(*conditions).scalar_subquery()
 
 
-def _revenue_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
-    """revenue, revenue_previous and revenue_growth, from the daily revenue roll-up."""
-    before = previous_period(Period(start, end))
+def _revenue_kpis(session: Session, start: date, end: date, before: Period) -> dict[str, Any]:
+    """revenue, revenue_previous (over `before`) and revenue_growth, from the daily roll-up."""
     query = select(_revenue_between(start, end), _revenue_between(before.start, before.end))
     now_cents, before_cents = session.execute(query).one()
     revenue, revenue_previous = from_cents(now_cents), from_cents(before_cents)
@@ -488,9 +504,12 @@ def whole_units(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(Decimal(1), ROUND_HALF_UP)
 
 
-def kpis_text(kpis: dict[str, Any]) -> str:
-    """The KPIs as aligned plain text, one per line, for the command line."""
-    lines = [f"KPIs {kpis['from'].isoformat()} – {kpis['to'].isoformat()}"]
+def kpis_text(kpis: dict[str, Any], *, to_date: bool = False) -> str:
+    """The KPIs as aligned plain text, one per line, for the command line; `to_date` for a
+    period in progress."""
+    span = f"{kpis['from'].isoformat()} – {kpis['to'].isoformat()}"
+    compared = f"{kpis['previous_from'].isoformat()} – {kpis['previous_to'].isoformat()}"
+    lines = [f"KPIs {span}{' (to date)' if to_date else ''}, compared with {compared}"]
     width = max(len(KPI_INFO[key].label) for key in KPI_KEYS)
     lines += [
         f"  {KPI_INFO[key].label:<{width}}  {kpi_display(key, kpis[key])}" for key in KPI_KEYS

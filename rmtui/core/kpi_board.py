@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -37,20 +37,33 @@ class KpiLine:
     target: str
     status: str | None  # "met" | "close" | "behind" | None when there is no target or figure
     warning: str | None  # e.g. "based on 12 answers"
+    expected: str | None = None  # a paced target's share due by today, in a period to date
 
 
 def kpi_lines(
-    kpis: dict[str, Any], previous: dict[str, Any], targets: dict[str, Decimal]
+    kpis: dict[str, Any],
+    previous: dict[str, Any],
+    targets: dict[str, Decimal],
+    *,
+    gone: Decimal | None = None,
 ) -> list[KpiLine]:
-    """A line per KPI of KPI_KEYS for the figures of a period and of the period before."""
-    return [kpi_line(key, kpis, previous, targets.get(key)) for key in KPI_KEYS]
+    """A line per KPI of KPI_KEYS for the figures of a period and of the period before; `gone`
+    is the share of a period in progress that has gone (see periods.share_gone)."""
+    return [kpi_line(key, kpis, previous, targets.get(key), gone=gone) for key in KPI_KEYS]
 
 
 def kpi_line(
-    key: str, kpis: dict[str, Any], previous: dict[str, Any], target: Decimal | None
+    key: str,
+    kpis: dict[str, Any],
+    previous: dict[str, Any],
+    target: Decimal | None,
+    *,
+    gone: Decimal | None = None,
 ) -> KpiLine:
-    """The line of one KPI."""
+    """The line of one KPI; a target of a count or a sum in a period to date is judged by its
+    pace: against the share of it due by today."""
     value = kpis[key]
+    expected = expected_by_today(key, target, gone)
     return KpiLine(
         key=key,
         label=KPI_INFO[key].label,
@@ -58,9 +71,18 @@ def kpi_line(
         previous=figure_display(key, previous[key]),
         change=change_text(key, value, previous[key]),
         target="" if target is None else target_display(key, target),
-        status=target_status(key, value, target),
+        status=target_status(key, value, target if expected is None else expected),
         warning=sample_warning(key, kpis),
+        expected=None if expected is None else target_display(key, expected),
     )
+
+
+def expected_by_today(key: str, target: Decimal | None, gone: Decimal | None) -> Decimal | None:
+    """What a paced target asks for by today: target × the share of the period gone."""
+    if target is None or gone is None or not KPI_INFO[key].paced:
+        return None
+    step = Decimal(1) if KPI_INFO[key].kind == "count" else Decimal("0.01")
+    return (target * gone).quantize(step, ROUND_HALF_UP)
 
 
 def pending_lines(targets: dict[str, Decimal]) -> list[KpiLine]:

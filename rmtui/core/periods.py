@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -67,6 +68,34 @@ def previous_period(period: Period) -> Period:
     if months is not None:
         return Period(period.start - relativedelta(months=months), period.start - timedelta(days=1))
     return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+
+
+def in_progress(period: Period, today: date) -> bool:
+    """Whether `period` has begun but not ended by `today` (it is shown to date)."""
+    return period.start <= today < period.end
+
+
+def so_far(period: Period, today: date) -> Period:
+    """The part of `period` up to `today` while it is in progress, else the whole period."""
+    return Period(period.start, today) if in_progress(period, today) else period
+
+
+def compared_period(period: Period, today: date) -> Period:
+    """What `period` is compared with (PRODUCT.md, "KPIs"): its previous period, and for a
+    period in progress the same number of days from the start of it (Q4 to date on 1 Dec,
+    62 days, against 1 Jul - 31 Aug)."""
+    before = previous_period(period)
+    if not in_progress(period, today):
+        return before
+    return Period(before.start, before.start + timedelta(days=so_far(period, today).days - 1))
+
+
+def share_gone(period: Period, today: date) -> Decimal | None:
+    """How much of `period` has gone by `today` (days gone / days in the period) while it is
+    in progress, for judging a target of a count or a sum by its pace; None otherwise."""
+    if not in_progress(period, today):
+        return None
+    return Decimal(so_far(period, today).days) / Decimal(period.days)
 
 
 def whole_months(period: Period) -> int | None:

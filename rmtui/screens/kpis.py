@@ -36,9 +36,12 @@ from rmtui.core.periods import (
     EN_DASH,
     MONTHS_PER_UNIT,
     Period,
+    compared_period,
+    in_progress,
     next_unit,
     period_containing,
-    previous_period,
+    share_gone,
+    so_far,
     trend_periods,
 )
 from rmtui.core.queries.targets import clear_target, set_target
@@ -168,9 +171,21 @@ class KpiScreen(Screen[None]):
             return
         period = self.period
         info = KpiInfoScreen(
-            key=key, line=table.lines.get(key), period=period, before=previous_period(period)
+            key=key,
+            line=table.lines.get(key),
+            period=so_far(period, self.book.today),
+            before=self.compared(period),
+            label=self.period_label(period),
         )
         self.app.push_screen(info)
+
+    def compared(self, period: Period) -> Period:
+        """The period `period` is compared with (to date for one in progress)."""
+        return compared_period(period, self.book.today)
+
+    def period_label(self, period: Period) -> str:
+        """The period's name, "to date" while it is in progress."""
+        return f"{period.label} to date" if in_progress(period, self.book.today) else period.label
 
     def action_edit_target(self) -> None:
         """Set or change the highlighted KPI's target for the period shown."""
@@ -225,7 +240,7 @@ class KpiScreen(Screen[None]):
         figures = known.get(period) or self._compute(period)
         if worker.is_cancelled:
             return
-        before = previous_period(period)
+        before = self.compared(period)
         previous = known.get(before) or self._compute(before)
         if not worker.is_cancelled:
             self.post_message(self.FiguresReady(period, figures, previous))
@@ -242,11 +257,13 @@ class KpiScreen(Screen[None]):
 
     def _compute(self, period: Period) -> Figures:
         with session_scope(self.book.engine) as session:
-            return compute_kpis(session=session, start=period.start, end=period.end)
+            return compute_kpis(
+                session=session, start=period.start, end=period.end, today=self.book.today
+            )
 
     def on_kpi_screen_figures_ready(self, message: KpiScreen.FiguresReady) -> None:
         self.computed[message.period] = message.figures
-        self.computed[previous_period(message.period)] = message.previous
+        self.computed[self.compared(message.period)] = message.previous
         if message.period != self.period:
             return
         self.figures = (message.figures, message.previous)
@@ -267,9 +284,9 @@ class KpiScreen(Screen[None]):
 
     def _show_bar(self, status: str) -> None:
         period = self.period
-        before = previous_period(period)
-        self.query_one("#period-label", Static).update(period.label)
-        dates = f"{period_dates(period)} · {self.unit} · compared with {period_dates(before)}"
+        shown, before = so_far(period, self.book.today), self.compared(period)
+        self.query_one("#period-label", Static).update(self.period_label(period))
+        dates = f"{period_dates(shown)} · {self.unit} · compared with {period_dates(before)}"
         self.query_one("#period-dates", Static).update(dates)
         self.query_one("#period-status", Static).update(status)
 
@@ -279,7 +296,8 @@ class KpiScreen(Screen[None]):
             table.show_lines(pending_lines(self.targets))
         else:
             figures, previous = self.figures
-            table.show_lines(kpi_lines(figures, previous, self.targets))
+            gone = share_gone(self.period, self.book.today)
+            table.show_lines(kpi_lines(figures, previous, self.targets, gone=gone))
         self._show_about()
 
     def _show_about(self) -> None:
@@ -367,12 +385,15 @@ class KpiInfoScreen(ModalScreen[None]):
         Binding("escape,i,enter,q", "dismiss", "Close", key_display="esc"),
     ]
 
-    def __init__(self, *, key: str, line: KpiLine | None, period: Period, before: Period) -> None:
+    def __init__(
+        self, *, key: str, line: KpiLine | None, period: Period, before: Period, label: str
+    ) -> None:
         super().__init__()
         self.key = key
         self.line = line
         self.period = period
         self.before = before
+        self.label = label
 
     def compose(self) -> ComposeResult:
         info = KPI_INFO[self.key]
@@ -390,9 +411,9 @@ class KpiInfoScreen(ModalScreen[None]):
     def _figures(self) -> str:
         line = self.line
         if line is None:
-            return f"{self.period.label}: the figures are still being computed."
+            return f"{self.label}: the figures are still being computed."
         rows = [
-            f"{self.period.label} ({period_dates(self.period)}): {line.value}",
+            f"{self.label} ({period_dates(self.period)}): {line.value}",
             f"Before ({period_dates(self.before)}): {line.previous}",
             f"Change: {line.change}",
             self._target_row(line),
@@ -402,4 +423,5 @@ class KpiInfoScreen(ModalScreen[None]):
     def _target_row(self, line: KpiLine) -> str:
         if not line.target:
             return "Target: none set for this period (press t on the dashboard to set one)."
-        return f"Target: {line.target} — {status_sentence(self.key, line.status)}"
+        due = f"; expected by today {line.expected}" if line.expected else ""
+        return f"Target: {line.target}{due} — {status_sentence(self.key, line.status)}"

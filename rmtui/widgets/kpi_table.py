@@ -84,6 +84,8 @@ class KpiTable(DataTable[Text]):
     def _cells(self, line: KpiLine) -> list[Text]:
         status_style = self._status_style(line.status)
         note = f"{WARNING_MARK} {line.warning}" if line.warning else ""
+        if not note and line.expected:
+            note = f"by today {line.expected}"
         status = f"{STATUS_MARK} {line.status}" if line.status else ""
         return [
             Text(line.label),

@@ -402,3 +402,34 @@ def test_data_core_does_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_quarter_in_progress_is_computed_to_date_against_as_many_days_before(
+    session: Session,
+) -> None:
+    owner = client(session, "Owner")
+    for on, amount in (
+        (date(2026, 8, 15), "100"),  # in the first 60 days of Q3: compared
+        (date(2026, 9, 15), "999"),  # later in Q3: not compared with Q4 to date
+        (date(2026, 11, 2), "150"),  # Q4 to date
+        (date(2026, 12, 15), "777"),  # after today: not yet counted
+    ):
+        make(session, Revenue, client_id=owner, on=on, amount=Decimal(amount))
+    today = date(2026, 11, 29)
+    kpis = compute_kpis(session=session, start=FROM, end=TO, today=today)
+    assert (kpis["from"], kpis["to"]) == (FROM, today)
+    assert (kpis["previous_from"], kpis["previous_to"]) == (date(2026, 7, 1), date(2026, 8, 29))
+    assert kpis["revenue"] == Decimal("150.00")
+    assert kpis["revenue_previous"] == Decimal("100.00")
+    assert kpis["revenue_growth"] == 50.0
+    # The same quarter once it has ended is whole, against the whole quarter before.
+    ended = compute_kpis(session=session, start=FROM, end=TO, today=date(2027, 1, 4))
+    assert (ended["to"], ended["previous_to"]) == (TO, date(2026, 9, 30))
+    assert ended["revenue"] == Decimal("927.00")
+    assert ended["revenue_previous"] == Decimal("1099.00")
+    # A custom range: the same number of days just before it.
+    custom = compute_kpis(session=session, start=date(2026, 11, 1), end=date(2026, 11, 10))
+    assert (custom["previous_from"], custom["previous_to"]) == (
+        date(2026, 10, 22),
+        date(2026, 10, 31),
+    )

@@ -168,3 +168,19 @@ def test_short_display_shortens_large_amounts_only() -> None:
     assert short_display("revenue", Decimal("950.50")) == "950.50"
     assert short_display("nps", 12.34) == "12.3"
     assert short_display("aum", None) == "—"
+
+
+def test_a_target_of_a_count_or_sum_is_judged_by_its_pace() -> None:
+    from rmtui.core.kpi_board import expected_by_today, kpi_line
+
+    gone = Decimal(60) / Decimal(92)
+    assert expected_by_today("revenue", Decimal("40000"), gone) == Decimal("26086.96")
+    assert expected_by_today("interactions", Decimal("175"), gone) == Decimal("114")
+    assert expected_by_today("nps", Decimal("40"), gone) is None  # a score: as it is
+    assert expected_by_today("aum", Decimal("1000000"), gone) is None  # a level: as it is
+    assert expected_by_today("revenue", Decimal("40000"), None) is None  # the period has ended
+    figures = {"revenue": Decimal("27000"), "revenue_responses": 0}
+    line = kpi_line("revenue", figures, {"revenue": Decimal("1")}, Decimal("40000"), gone=gone)
+    assert (line.status, line.expected, line.target) == ("met", "26,086.96", "40,000")
+    ended = kpi_line("revenue", figures, {"revenue": Decimal("1")}, Decimal("40000"))
+    assert (ended.status, ended.expected) == ("behind", None)

@@ -114,3 +114,26 @@ def test_days_counts_both_ends() -> None:
 
 def test_next_unit_cycles() -> None:
     assert [next_unit(unit) for unit in UNITS] == ["quarter", "year", "month"]
+
+
+def test_a_period_in_progress_is_shown_to_date_against_as_many_days_before() -> None:
+    from decimal import Decimal
+
+    from rmtui.core.periods import compared_period, in_progress, share_gone, so_far
+
+    q4 = Period(date(2026, 10, 1), date(2026, 12, 31))
+    first_of_december = date(2026, 12, 1)
+    assert in_progress(q4, first_of_december)
+    assert so_far(q4, first_of_december) == Period(date(2026, 10, 1), date(2026, 12, 1))
+    # PRODUCT.md: Q4 to date on 1 Dec, 62 days, against 1 Jul - 31 Aug.
+    assert compared_period(q4, first_of_december) == Period(date(2026, 7, 1), date(2026, 8, 31))
+    assert share_gone(q4, first_of_december) == Decimal(62) / Decimal(92)
+    # A period that has ended (or not begun) is shown whole, against its previous period.
+    assert so_far(q4, date(2027, 1, 5)) == q4
+    assert compared_period(q4, date(2027, 1, 5)) == Period(date(2026, 7, 1), date(2026, 9, 30))
+    assert share_gone(q4, date(2027, 1, 5)) is None
+    # A custom range in progress: as many days from the start of the same days before it.
+    custom = Period(date(2026, 11, 10), date(2026, 12, 20))
+    assert compared_period(custom, first_of_december) == Period(
+        date(2026, 9, 30), date(2026, 10, 21)
+    )

@@ -17,7 +17,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpi_display, targets_for
 from rmtui.core.kpi_board import TREND_KEYS
 from rmtui.core.models import Interaction
-from rmtui.core.periods import Period, previous_period, trend_periods
+from rmtui.core.periods import Period, compared_period, trend_periods
 from rmtui.core.queries.targets import list_targets
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.target import TargetForm
@@ -40,9 +40,10 @@ def book(engine: Engine) -> Iterator[Engine]:
 
 
 def kpis_of(engine: Engine, period: Period) -> dict[str, Any]:
-    """What the KPI engine computes for `period`."""
+    """What the KPI engine computes for `period` as the dashboard shows it on TODAY (to date
+    while it is in progress)."""
     with session_scope(engine) as session:
-        return compute_kpis(session=session, start=period.start, end=period.end)
+        return compute_kpis(session=session, start=period.start, end=period.end, today=TODAY)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -94,17 +95,19 @@ async def test_figures_equal_the_kpi_engine(book: Engine) -> None:
         screen = await open_dashboard(pilot)
         assert screen.period == Q4_2026
         assert shown_column(screen, "value") == expected_column(kpis_of(book, Q4_2026))
-        before = previous_period(Q4_2026)
+        # Q4 to date on 29 Nov (60 days) against the first 60 days of Q3.
+        before = Period(date(2026, 7, 1), date(2026, 8, 29))
+        assert compared_period(Q4_2026, TODAY) == before
         assert shown_column(screen, "previous") == expected_column(kpis_of(book, before))
 
 
 async def test_opens_on_the_current_quarter_with_its_dates(book: Engine) -> None:
     async with app_on(book).run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
-        assert period_label(screen) == "Q4 2026"
+        assert period_label(screen) == "Q4 2026 to date"
         dates = str(screen.query_one("#period-dates").content)  # type: ignore[attr-defined]
-        assert "2026-10-01 – 2026-12-31" in dates
-        assert "compared with 2026-07-01 – 2026-09-30" in dates
+        assert "2026-10-01 – 2026-11-29" in dates
+        assert "compared with 2026-07-01 – 2026-08-29" in dates
 
 
 async def test_p_cycles_quarter_year_month(book: Engine) -> None:
@@ -117,7 +120,7 @@ async def test_p_cycles_quarter_year_month(book: Engine) -> None:
             labels.append(period_label(screen))
             figures = kpis_of(book, screen.period)
             assert shown_column(screen, "value") == expected_column(figures)
-        assert labels == ["2026", "Nov 2026", "Q4 2026"]
+        assert labels == ["2026 to date", "Nov 2026 to date", "Q4 2026 to date"]
 
 
 async def test_brackets_step_back_and_forward(book: Engine) -> None:
@@ -167,8 +170,11 @@ async def test_targets_show_with_their_status(book: Engine) -> None:
         screen = await open_dashboard(pilot)
         status = shown_column(screen, "status")
         assert status["new_clients"] == "● met"
-        assert status["revenue"] == "● close"
-        assert status["nps"] == "● behind"
+        # Revenue is judged by its pace: 60 of the quarter's 92 days are gone, so by today
+        # 60/92 of the 40,000 target are due.
+        assert status["revenue"] == "● met"
+        assert shown_column(screen, "note")["revenue"] == "by today 26,086.96"
+        assert status["nps"] == "● behind"  # a score is judged as it is
         assert status["aum"] == ""
         assert shown_column(screen, "target")["revenue"] == "40,000"
 
@@ -273,7 +279,7 @@ async def test_few_survey_answers_are_marked(book: Engine) -> None:
         answers = kpis_of(book, Q4_2026)["nps_responses"]
         notes = shown_column(screen, "note")
         assert notes["nps"] == f"⚠ based on {answers} answers"
-        assert notes["revenue"] == ""
+        assert notes["clients_start"] == ""
 
 
 async def test_coming_back_after_a_change_recomputes(book: Engine) -> None:
