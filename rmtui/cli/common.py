@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rmtui.core import paths
 from rmtui.core.dates import parse_date, today
 from rmtui.core.errors import BookError
+from rmtui.core.wording import printable
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -116,4 +117,4 @@ def confirm(question: str) -> bool:
     """Ask a yes/no question on the terminal; no terminal means no."""
     if not sys.stdin.isatty():
         raise UsageError("confirmation needs a terminal; add --yes to go ahead without asking.")
-    return input(question).strip().lower() in ("y", "yes")
+    return input(printable(question)).strip().lower() in ("y", "yes")

@@ -30,6 +30,12 @@ def day_text(day: date, *, today: date) -> str:
     return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"
 
 
+def short_day_text(day: date, *, today: date) -> str:
+    """A day in a narrow list column (11 characters): `Wed 02 Dec`, or `02 Jan 2027` when it
+    is not `today`'s year."""
+    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%d %b %Y}"
+
+
 def now() -> datetime:
     """The current time on `today()`, to the minute."""
     current = datetime.now().replace(second=0, microsecond=0)

@@ -108,10 +108,10 @@ KPI_INFO: dict[str, KpiInfo] = {
     ),
     "revenue": KpiInfo("Revenue", "Revenue booked during the period.", "money", paced=True),
     "revenue_previous": KpiInfo(
-        "Revenue before", "Revenue of the same number of days just before the period.", "money"
+        "Revenue before", "Revenue of the period it is compared with.", "money"
     ),
     "revenue_growth": KpiInfo(
-        "Revenue growth", "Change in revenue against the days just before the period.", "percent"
+        "Revenue growth", "Change in revenue against the period it is compared with.", "percent"
     ),
     "csat": KpiInfo(
         "CSAT",

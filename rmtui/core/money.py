@@ -25,6 +25,14 @@ class MoneyError(ValueError):
     """A text that is not an amount of money."""
 
 
+class TooManyDecimals(MoneyError):
+    """An amount with more than two decimals, which would have to be rounded."""
+
+
+class TooLarge(MoneyError):
+    """An amount larger than the book keeps."""
+
+
 def parse_money(value: str | int | Decimal) -> Decimal:
     """Read an amount as the interchange format writes it, `1234.50` (a dot, no thousands
     separators, at most two decimals), or an exact number; never rounded."""
@@ -80,9 +88,9 @@ def _exact(value: Decimal, text: object, example: str) -> Decimal:
         raise MoneyError(f"'{text}' is not an amount; write it like {example}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise MoneyError(f"'{text}' has more than two decimals; write it like {example}")
+        raise TooManyDecimals(f"'{text}' has more than two decimals; write it like {example}")
     if abs(value) > LARGEST_AMOUNT:
-        raise MoneyError(f"'{text}' is too large; amounts go up to {LARGEST_AMOUNT:,}")
+        raise TooLarge(f"'{text}' is too large; amounts go up to {LARGEST_AMOUNT:,}")
     return value.quantize(CENT)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from rmtui.core.dates import DateError, now, parse_date, today
-from rmtui.core.money import MoneyError, amount_example, read_amount
+from rmtui.core.money import MoneyError, TooLarge, TooManyDecimals, amount_example, read_amount
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -74,16 +74,16 @@ def parse_amount(text: str | None, *, label: str) -> Decimal | None:
     value = optional_text(text)
     if value is None:
         return None
+    example = form_amount_example()
     try:
         return read_amount(value)
-    except MoneyError as error:
-        example = form_amount_example()
-        if "decimals" in str(error):
-            raise FieldError(
-                f"{label} has more than two decimals in '{value}'; write it like {example}."
-            ) from None
-        if "too large" in str(error):
-            raise FieldError(f"{label}: {error}.") from None
+    except TooManyDecimals:
+        raise FieldError(
+            f"{label} has more than two decimals in '{value}'; write it like {example}."
+        ) from None
+    except TooLarge as error:
+        raise FieldError(f"{label}: {error}.") from None
+    except MoneyError:
         raise FieldError(f"{label} must be an amount like {example}, not '{value}'.") from None
 
 

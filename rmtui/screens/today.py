@@ -23,6 +23,7 @@ from rmtui.core.agenda import (
     FollowUpItem,
     read_agenda,
 )
+from rmtui.core.dates import short_day_text
 from rmtui.screens.book_access import book_connection, book_day, rm_app
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.line_list import LineList, ListLine
@@ -352,7 +353,13 @@ def item_line(item: Any, day: date) -> Text:
 
 def _follow_up_line(item: FollowUpItem, day: date) -> Text:
     late = (day - item.due_on).days
-    when = f"{late}d late" if late > 0 else "today" if late == 0 else f"{item.due_on:%a %d %b}"
+    when = (
+        f"{late}d late"
+        if late > 0
+        else "today"
+        if late == 0
+        else short_day_text(item.due_on, today=day)
+    )
     line = Text("  ")
     line.append(f"{when:<11}", style="bold red" if late > 0 else "")
     line.append("! " if item.priority == "high" else "  ", style="bold yellow")
@@ -394,7 +401,7 @@ def _case_line(item: CaseItem) -> Text:
 
 
 def _birthday_line(item: BirthdayItem, day: date) -> Text:
-    when = "today" if item.on == day else f"{item.on:%a %d %b}"
+    when = "today" if item.on == day else short_day_text(item.on, today=day)
     line = Text("  ")
     line.append(f"{when:<13}", style="bold magenta" if item.on == day else "")
     line.append(f"{item.name} turns {item.turns}")

@@ -50,3 +50,10 @@ def test_a_typed_birthday_in_the_future_is_refused() -> None:
     assert parse_birthday("1970-05-31") == date(1970, 5, 31)
     with pytest.raises(FieldError, match="2030-05-01 is in the future"):
         parse_birthday("2030-05-01")
+
+
+def test_a_day_in_a_list_column_fits_eleven_characters() -> None:
+    from rmtui.core.dates import short_day_text
+
+    assert short_day_text(date(2026, 12, 2), today=date(2026, 11, 29)) == "Wed 02 Dec"
+    assert short_day_text(date(2027, 1, 2), today=date(2026, 12, 29)) == "02 Jan 2027"

@@ -96,3 +96,18 @@ def test_the_agenda_of_another_day_is_headed_with_its_date(
     assert capsys.readouterr().out.splitlines()[0] == "Friday 2026-12-04"
     assert main(["agenda"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "Today, Sunday 2026-11-29"
+
+
+def test_a_refused_import_leaves_no_new_book_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "new.db"
+    bad_records = json.dumps({"format": "rmtui-book", "version": 1, "clients": [{"id": 1}]})
+    for path in (
+        write(tmp_path, "bad_records.json", bad_records),
+        write(tmp_path, "empty.csv", ""),
+        write(tmp_path, "bad.vcf", "not a vcard"),
+    ):
+        code, _error = run(capsys, "--db", str(book), "import", str(path))
+        assert code == 1, path
+        assert not book.exists(), path

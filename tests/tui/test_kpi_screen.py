@@ -308,3 +308,17 @@ async def test_help_lists_the_dashboard_keys(book: Engine) -> None:
         keys = set(help_screen.bindings_table.columns[1].cells)
         assert {"Month/quarter/year", "Earlier", "Later", "About KPI", "Target"} <= keys
         assert "Remove target" in keys
+
+
+def test_a_typed_target_is_read_in_the_users_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    from decimal import Decimal
+
+    from rmtui.core.user_locale import user_locale
+    from rmtui.screens.forms.target import parse_target
+
+    assert parse_target("1,000", key="interactions") == Decimal(1000)
+    assert parse_target("85.5", key="retention_rate") == Decimal("85.5")
+    monkeypatch.setenv("RMTUI_LOCALE", "nl_NL")
+    user_locale.cache_clear()
+    assert parse_target("1.000", key="interactions") == Decimal(1000)
+    assert parse_target("4,5", key="csat") == Decimal("4.5")

@@ -1,4 +1,4 @@
-"""Client actions the screens share: open a client, log a contact, plan and move follow-ups,
+"""Client actions the screens share: log a contact, plan and move follow-ups,
 add, edit and archive clients.
 
 Each action opens its form or prompt on top of `screen`, saves what comes back in one

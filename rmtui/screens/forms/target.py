@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from rmtui.core.kpi import KPI_INFO
 from rmtui.core.kpi_board import target_text
 from rmtui.core.parsers import FieldError, parse_amount
 from rmtui.core.periods import EN_DASH, Period
+from rmtui.core.user_locale import user_locale
 from rmtui.screens.forms.base import FormField, FormScreen
 
 EXAMPLES = {"count": "12", "percent": "85", "money": "25000", "mean": "4.5", "score": "30"}
@@ -44,9 +45,12 @@ def parse_target(text: str | None, *, key: str) -> Decimal:
 
 
 def _number(value: str) -> Decimal:
+    """A number typed the way the user's locale writes it (en 1,000.5, nl 1.000,5)."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
     try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
+        number = parse_decimal(value, locale=user_locale(), strict=True)
+    except NumberFormatError:
         raise FieldError(f"The target must be a number, not '{value}'.") from None
     if not number.is_finite():
         raise FieldError(f"The target must be a number, not '{value}'.")
