@@ -22,6 +22,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
+from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
@@ -262,9 +263,7 @@ class LogScreen(ListScreen):
         if client is None:
             self.notify("That interaction is no longer in the book.", severity="warning")
             return
-        from rmtui.screens.client.detail import ClientDetailScreen
-
-        self.app.push_screen(ClientDetailScreen(client.id))
+        open_client(self, client.id)
 
     def action_log(self) -> None:
         picker = ClientPicker("Log an interaction with…", suggested=self._selected_client())

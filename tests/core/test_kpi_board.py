@@ -117,7 +117,7 @@ def test_figures_stamp_moves_with_changes_but_not_with_targets(engine: object) -
     [
         ("new_clients", "12", Decimal("12")),
         ("nps", "-10", Decimal("-10")),
-        ("retention_rate", " 92,5 % ", Decimal("92.5")),
+        ("retention_rate", " 92.5 % ", Decimal("92.5")),  # as en writes it; nl: 92,5
         ("revenue", "25 000", Decimal("25000.00")),
         ("csat", "4.5", Decimal("4.5")),
     ],

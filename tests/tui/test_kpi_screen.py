@@ -322,3 +322,4 @@ def test_a_typed_target_is_read_in_the_users_locale(monkeypatch: pytest.MonkeyPa
     user_locale.cache_clear()
     assert parse_target("1.000", key="interactions") == Decimal(1000)
     assert parse_target("4,5", key="csat") == Decimal("4.5")
+    assert parse_target(" 92,5 % ", key="retention_rate") == Decimal("92.5")

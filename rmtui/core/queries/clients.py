@@ -574,9 +574,3 @@ def last_contact_as_of(*, session: Session, client_id: int, day: date) -> date |
         select(rules.last_contact_as_of(day)).select_from(CLIENT).where(CLIENT.c.id == client_id)
     )
     return session.execute(query).scalar_one_or_none()
-
-
-def not_archived() -> ColumnElement[bool]:
-    """SQL: the client is not archived, hinted as true for nearly every row so that SQLite
-    scans the table rather than walking the archived index row by row."""
-    return likely(CLIENT.c.archived.is_(False))

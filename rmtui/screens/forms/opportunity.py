@@ -16,8 +16,6 @@ from rmtui.core.parsers import optional_text, parse_amount, parse_optional_date,
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.forms.base import FormField, FormScreen
 
-OPPORTUNITY_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")
-
 
 class OpportunityForm(FormScreen[dict[str, Any]]):
     """Add or edit a deal; dismisses with its column values, `client_id` among them."""

@@ -49,7 +49,7 @@ def _number(value: str) -> Decimal:
     from babel.numbers import NumberFormatError, parse_decimal
 
     try:
-        number = parse_decimal(value, locale=user_locale(), strict=True)
+        number = parse_decimal("".join(value.split()), locale=user_locale(), strict=True)
     except NumberFormatError:
         raise FieldError(f"The target must be a number, not '{value}'.") from None
     if not number.is_finite():
