@@ -50,3 +50,11 @@ def _configured() -> str | None:
 
 def _from_environment() -> tuple[str | None, ...]:
     return (os.environ.get(LOCALE_ENV), *(os.environ.get(name) for name in ENVIRONMENT))
+
+
+def user_region() -> str | None:
+    """The country of the user's locale (`BE` for nl_BE), for reading phone numbers written
+    without a country code; None when the locale names none."""
+    from babel import Locale
+
+    return Locale.parse(user_locale()).territory

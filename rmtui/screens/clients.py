@@ -317,7 +317,9 @@ class ClientsScreen(ListScreen):
             open_client(self, client_id)
 
     def action_add_client(self) -> None:
-        actions.new_client(self, on_saved=self._client_saved)
+        actions.new_client(
+            self, on_saved=self._client_saved, on_open=lambda found: open_client(self, found)
+        )
 
     def action_edit_client(self) -> None:
         client_id = self._selected()

@@ -42,3 +42,37 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class LookAlikeQuestion(ModalScreen[str]):
+    """Say that a client being added may already be in the book; dismiss with "add" (add it
+    all the same), "open" (open the one in the book) or "back" (back to the form)."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "answer('add')", "Add anyway"),
+        Binding("o", "answer('open')", "Open"),
+        Binding("escape", "answer('back')", "Back"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self.question, id="confirm-question", markup=False)
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Add anyway (a)", id="add", variant="warning")
+                yield Button("Open it (o)", id="open", variant="primary")
+                yield Button("Back (esc)", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#open", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "back")
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)

@@ -18,6 +18,7 @@ from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.client import ClientForm
 from rmtui.widgets.virtual_table import VirtualTable
 from tests.clients_book import DAY, SIZE, app_on, fill_book, open_clients, settle
+from tests.factories import make
 
 
 @pytest.fixture
@@ -353,3 +354,57 @@ async def test_keys_on_an_empty_book_do_nothing_harmful(engine: Engine) -> None:
         await pilot.press("e", "l", "f", "x", "enter", "u")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ClientsScreen)
+
+
+async def test_adding_a_client_already_in_the_book_asks_first_and_offers_to_open_it(
+    book: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmtui.core.user_locale import user_locale
+    from rmtui.screens.confirm import LookAlikeQuestion
+
+    monkeypatch.setenv("RMTUI_LOCALE", "nl_BE")  # 0470 … is then the Belgian +32 470 …
+    user_locale.cache_clear()
+    with session_scope(book) as session:
+        make(session, Client, name="Aline Vermeulen", phone="+32 470 12 34 56")
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await open_clients(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await type_in(pilot, "name", "Someone Else")
+        await type_in(pilot, "phone", "0470 12 34 56")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        question = pilot.app.screen
+        assert isinstance(question, LookAlikeQuestion)
+        assert "Aline Vermeulen" in question.question
+        assert "the same phone number" in question.question
+        await pilot.press("escape")  # back to the form, with what was typed
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, ClientForm)
+        assert form.query_one("#field-phone", Input).value == "0470 12 34 56"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("o")  # open the client already in the book
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientDetailScreen)
+    with session_scope(book) as session:
+        assert session.exec(select(Client).where(Client.name == "Someone Else")).all() == []
+
+
+async def test_a_look_alike_can_be_added_all_the_same(book: Engine) -> None:
+    from rmtui.screens.confirm import LookAlikeQuestion
+
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await open_clients(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await type_in(pilot, "name", "CHLOE claes")  # Chloé Claes: the same name, folded
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, LookAlikeQuestion)
+        assert "the same name" in pilot.app.screen.question
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientsScreen)
+    assert client_named(book, "CHLOE claes").id is not None

@@ -17,7 +17,7 @@ from rmtui.core.dates import day_text
 from rmtui.core.db import session_scope
 from rmtui.core.errors import error_sentence, expected_errors
 from rmtui.screens.book_access import rm_app
-from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.confirm import ConfirmScreen, LookAlikeQuestion
 from rmtui.screens.forms.activity import DatePrompt, FollowUpForm, LogForm
 from rmtui.screens.forms.client import ClientForm
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
     from textual.screen import Screen
+
+    from rmtui.core.queries.look_alikes import LookAlike
 
 Result = TypeVar("Result")
 Values = dict[str, Any]
@@ -335,9 +337,16 @@ def _move_follow_up(
 # -- clients -----------------------------------------------------------------------------------
 
 
-def new_client(screen: Screen[Any], *, on_saved: Callable[[int], object] | None = None) -> None:
-    """Ask for a new client's profile and add it; `on_saved` gets the new client's id."""
-    _ask_client(screen, None, None, on_saved)
+def new_client(
+    screen: Screen[Any],
+    *,
+    on_saved: Callable[[int], object] | None = None,
+    on_open: Callable[[int], object] | None = None,
+) -> None:
+    """Ask for a new client's profile and add it; `on_saved` gets the new client's id. When a
+    client in the book has the same e-mail, phone number or name, ask first: `on_open` opens
+    that client instead."""
+    _ask_client(screen, None, None, on_saved, on_open)
 
 
 def edit_client(
@@ -362,22 +371,68 @@ def _ask_client(
     client_id: int | None,
     typed: Values | None,
     on_saved: Callable[[int], object] | None,
+    on_open: Callable[[int], object] | None = None,
 ) -> None:
     form = ClientForm(typed)
     if client_id is not None:
         form.FORM_TITLE = f"Edit {(typed or {}).get('name') or 'client'}"
 
-    def save(values: Values | None) -> None:
-        if values is None:
-            return
+    def again(values: Values) -> None:
+        retyped = {**as_typed(values), "id": client_id} if client_id else as_typed(values)
+        _ask_client(screen, client_id, retyped, on_saved, on_open)
+
+    def store(values: Values) -> None:
         saved_id = _save_client(screen, client_id, values)
         if saved_id is None:
-            again = {**as_typed(values), "id": client_id} if client_id else as_typed(values)
-            _ask_client(screen, client_id, again, on_saved)
+            again(values)
         elif on_saved is not None:
             on_saved(saved_id)
 
+    def save(values: Values | None) -> None:
+        if values is None:
+            return
+        alikes = _look_alikes(screen, values) if client_id is None else []
+        if alikes is None:  # the book could not be read: said in a toast, nothing is lost
+            again(values)
+            return
+        if not alikes:
+            store(values)
+            return
+        alike = alikes[0]
+
+        def answered(answer: str | None) -> None:
+            if answer == "add":
+                store(values)
+            elif answer == "open" and on_open is not None:
+                on_open(alike.client_id)
+            else:
+                again(values)
+
+        question = (
+            f"{alike.name} (#{alike.client_id}) has {alike.reason}: is {values['name']} "
+            "already in your book?"
+        )
+        screen.app.push_screen(LookAlikeQuestion(question), answered)
+
     screen.app.push_screen(form, save)
+
+
+def _look_alikes(screen: Screen[Any], values: Values) -> list[LookAlike] | None:
+    """The clients in the book that may be the one `values` adds (None when the book could
+    not be read)."""
+    from rmtui.core.queries.look_alikes import look_alikes
+    from rmtui.core.user_locale import user_region
+
+    def read(session: Session) -> list[LookAlike]:
+        return look_alikes(
+            session=session,
+            name=values["name"],
+            email=values.get("email"),
+            phone=values.get("phone"),
+            region=user_region(),
+        )
+
+    return saved(screen, read)
 
 
 def _save_client(screen: Screen[Any], client_id: int | None, values: Values) -> int | None:
