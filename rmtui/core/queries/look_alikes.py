@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from rmtui.core.models import Client
@@ -14,8 +14,7 @@ from rmtui.core.queries.common import table_of
 CLIENT = table_of(Client)
 # Phone numbers are first matched on their last digits, then compared as numbers.
 MATCHED_DIGITS = 7
-PHONE_PUNCTUATION = (" ", "-", ".", "/", "(", ")")
-NAME_SLACK = 3  # characters a stored name may be longer or shorter (spaces) and still match
+NAME_SLACK = 1  # characters a stored name may be longer or shorter (a space) and still match
 
 
 @dataclass(frozen=True)
@@ -78,13 +77,18 @@ def _same_phone(session: Session, phone: str | None, region: str | None) -> list
     if len(digits) < MATCHED_DIGITS:
         return []
     tail = digits[-MATCHED_DIGITS:]
+    # Cheap first: numbers ending in the same two digits, written together or apart.
+    last, before_last = digits[-1], digits[-2]
     query = select(CLIENT.c.id, CLIENT.c.name, CLIENT.c.phone).where(
-        _phone_digits().like(f"%{tail}")
+        or_(
+            CLIENT.c.phone.like(f"%{before_last}{last}"),
+            CLIENT.c.phone.like(f"%{before_last}_{last}"),
+        )
     )
     return [
         (row.id, row.name)
         for row in session.execute(query)
-        if same_number(phone or "", row.phone, region)
+        if _digits(row.phone).endswith(tail) and same_number(phone or "", row.phone, region)
     ]
 
 
@@ -99,14 +103,6 @@ def _same_name(session: Session, name: str) -> list[tuple[int, str]]:
         length.between(len(wanted) - NAME_SLACK, len(wanted) + NAME_SLACK)
     )
     return [(row.id, row.name) for row in session.execute(query) if folded_name(row.name) == wanted]
-
-
-def _phone_digits() -> ColumnElement[str]:
-    """SQL: the client's phone number without its punctuation."""
-    digits: ColumnElement[str] = CLIENT.c.phone
-    for mark in PHONE_PUNCTUATION:
-        digits = func.replace(digits, mark, "")
-    return digits
 
 
 def _digits(text: str) -> str:
