@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 TODAY_ENV = "RMTUI_TODAY"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNIT_DAYS = {"d": 1, "w": 7}
+# A date in numbers with a four-digit year: 15-12-2026, 15/12/2026, 15.12.2026.
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _OFFSET = re.compile(
     r"^(?:in\s+)?\+?\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|year|years)$"
 )
@@ -48,7 +50,7 @@ def parse_date(text: str, *, base: date | None = None) -> date:
     word = " ".join(text.strip().lower().split())
     if not word:
         raise DateError("a date is needed: 2026-12-01, today, tomorrow, fri, +3d, 2w")
-    for reader in (_iso, _named, _weekday, _offset, _next_unit):
+    for reader in (_iso, _numeric, _named, _weekday, _offset, _next_unit):
         found = reader(word, base)
         if found is not None:
             return found
@@ -62,6 +64,25 @@ def _iso(word: str, base: date) -> date | None:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", word):
             raise DateError(f"'{word}' is not a real calendar date") from None
         return None
+
+
+def _numeric(word: str, _base: date) -> date | None:
+    """A date written with numbers in the order the user's locale writes them: 15-12-2026 or
+    15/12/2026 where the day comes first (nl, de, en_GB), 12/15/2026 where the month does."""
+    match = NUMERIC_DATE.match(word)
+    if match is None:
+        return None
+    from rmtui.core.user_locale import writes_day_first
+
+    first, second, year = (int(part) for part in match.groups())
+    day, month = (first, second) if writes_day_first() else (second, first)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        order = "day-month-year" if writes_day_first() else "month/day/year"
+        raise DateError(
+            f"'{word}' is not a real calendar date (read as {order}); or write it as 2026-12-01"
+        ) from None
 
 
 def _named(word: str, base: date) -> date | None:

@@ -58,3 +58,12 @@ def user_region() -> str | None:
     from babel import Locale
 
     return Locale.parse(user_locale()).territory
+
+
+def writes_day_first() -> bool:
+    """Whether the user's locale writes a date with the day before the month (nl 15-12-2026,
+    en_GB 15/12/2026), not the month first (en_US 12/15/26)."""
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("short", locale=user_locale()).pattern.lower()
+    return pattern.find("d") < pattern.find("m")

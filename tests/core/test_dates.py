@@ -57,3 +57,31 @@ def test_a_day_in_a_list_column_fits_eleven_characters() -> None:
 
     assert short_day_text(date(2026, 12, 2), today=date(2026, 11, 29)) == "Wed 02 Dec"
     assert short_day_text(date(2027, 1, 2), today=date(2026, 12, 29)) == "02 Jan 2027"
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        ("nl_NL", "15-12-2026", date(2026, 12, 15)),
+        ("nl_BE", "15/12/2026", date(2026, 12, 15)),
+        ("de_DE", "1.2.2027", date(2027, 2, 1)),
+        ("en_GB", "01/02/2027", date(2027, 2, 1)),
+        ("en_US", "12/15/2026", date(2026, 12, 15)),
+        ("en", "02/01/2027", date(2027, 2, 1)),
+    ],
+)
+def test_dates_in_numbers_are_read_in_the_locales_order(
+    monkeypatch: pytest.MonkeyPatch, locale: str, text: str, expected: date
+) -> None:
+    from rmtui.core.user_locale import user_locale
+
+    monkeypatch.setenv("RMTUI_LOCALE", locale)
+    user_locale.cache_clear()
+    assert parse_date(text) == expected
+
+
+def test_a_date_in_numbers_that_is_no_date_in_the_locales_order_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(DateError, match=r"not a real calendar date \(read as month/day/year\)"):
+        parse_date("15-12-2026")  # en writes the month first
