@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from rmtui.cli.common import (
     EXPORT_FORMATS,
@@ -15,6 +14,7 @@ from rmtui.cli.common import (
     tell_progress,
 )
 from rmtui.core.errors import BookError
+from rmtui.core.storage import remove_book_files
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -22,23 +22,16 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise BookError(f"there is no file or folder at {args.file}; check its name.")
     kind = import_format(args.file, args.format)
-    made = not book_path(args).exists()
+    made = not book_path(args).exists()  # a refused import removes the book it made
     try:
         code = _import_book_file(args) if kind == "json" else _import_clients(args, kind)
     except BaseException:
         if made:
-            remove_book(book_path(args))
+            remove_book_files(book_path(args))
         raise
     if code != 0 and made:
-        remove_book(book_path(args))
+        remove_book_files(book_path(args))
     return code
-
-
-def remove_book(path: Path) -> None:
-    """Remove a book this command created for an import that was then refused, so that a
-    refused import leaves nothing behind."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _import_book_file(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime, timedelta
 
 TODAY_ENV = "RMTUI_TODAY"
+# How a day is written in tables, panels and reports: 01 Dec 2026.
+DATE_FORMAT = "%d %b %Y"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNIT_DAYS = {"d": 1, "w": 7}
 # A date in numbers with a four-digit year: 15-12-2026, 15/12/2026, 15.12.2026.

@@ -17,7 +17,7 @@ from rmtui.core.sqlcipher import (
     is_encrypted,
     sql_literal,
 )
-from rmtui.core.storage import read_revision
+from rmtui.core.storage import read_revision, remove_book_files
 
 if TYPE_CHECKING:
     pass
@@ -79,23 +79,18 @@ def _check_new_passphrase(passphrase: str) -> None:
 def _rewrite(path: Path, *, source_key: str | None, dest_key: str) -> None:
     """Export the book into a new file with `dest_key` ("" for none) and put it in place."""
     temporary = path.with_name(f".{path.name}.rewrite")
-    _remove_with_sidecars(temporary)
+    remove_book_files(temporary)
     try:
         export_encrypted(path, source_key, temporary, dest_key)
         _check_readable(temporary, dest_key)
     except Exception:
-        _remove_with_sidecars(temporary)
+        remove_book_files(temporary)
         raise
     _checkpoint(path, source_key)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(temporary, path)
     paths.make_private(path)
-
-
-def _remove_with_sidecars(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _check_readable(path: Path, key: str) -> None:

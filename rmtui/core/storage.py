@@ -110,3 +110,9 @@ def restore_file(backup: Path, path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     copy_sqlite(backup, path)
+
+
+def remove_book_files(path: Path) -> None:
+    """Remove the book file at `path` with its write-ahead log, shared memory and journal."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

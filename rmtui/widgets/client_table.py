@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.db import interrupter_of, session_scope
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
@@ -52,7 +53,6 @@ COLUMNS = (
     TableColumn("next_follow_up", "Next follow-up", 15),
     TableColumn("tags", "Tags", 14),
 )
-DATE_FORMAT = "%d %b %Y"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-DATE_FORMAT = "%d %b %Y"
+from rmtui.core.dates import DATE_FORMAT
+
 MONTH_FORMAT = "%b %Y"
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from rich.table import Table
 from rich.text import Text
 
+from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.clients import DueState
@@ -15,7 +16,6 @@ from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.wording import days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
-DATE_FORMAT = "%d %b %Y"
 FOLLOW_UP_COLUMNS = (
     TableColumn("due_on", "Due", 11),
     TableColumn("title", "What to do"),

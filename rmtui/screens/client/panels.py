@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
 from rmtui.core.charts import sparkline
+from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, status_label
 from rmtui.core.models import Case, FinancialGoal, Opportunity
 from rmtui.core.money import money_display
@@ -29,7 +30,6 @@ from rmtui.core.wording import days_text
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 
-DATE_FORMAT = "%d %b %Y"
 PROGRESS_CELLS = 10
 PARTIAL_BLOCKS = " ▏▎▍▌▋▊▉"  # a cell filled by 0 to 7 eighths
 STAGE_STYLES = {"won": "bold green", "lost": "red"}
