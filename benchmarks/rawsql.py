@@ -53,7 +53,9 @@ WHERE at >= :start AND at < :after AND kind != 'note'
 # otherwise the latest contact before the day after :end, found through the contact index.
 CHECKIN_SQL = """
 WITH active AS (
-    SELECT id, checkin_every_days,
+    SELECT id,
+        coalesce(checkin_every_days, CASE tier WHEN 'A' THEN 30 WHEN 'B' THEN 90 ELSE 180 END)
+            AS cadence,
         CASE
             WHEN last_contact_on IS NULL THEN NULL
             WHEN last_contact_on <= :end THEN last_contact_on
@@ -65,7 +67,7 @@ WITH active AS (
 )
 SELECT count(*) FILTER (
            WHERE last_on IS NOT NULL
-             AND julianday(:end) - julianday(last_on) < checkin_every_days),
+             AND julianday(:end) - julianday(last_on) < cadence),
        count(*)
 FROM active
 """
@@ -169,7 +171,9 @@ FOLLOW_UPS_SQL = """
 
 CHECKINS_SQL = """
 WITH active AS (
-    SELECT id, name, tier, checkin_every_days AS cadence, client_since,
+    SELECT id, name, tier, client_since,
+        coalesce(checkin_every_days, CASE tier WHEN 'A' THEN 30 WHEN 'B' THEN 90 ELSE 180 END)
+            AS cadence,
         CASE
             WHEN last_contact_on IS NULL THEN NULL
             WHEN last_contact_on <= :day THEN last_contact_on

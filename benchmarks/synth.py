@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the generated data changes, so cached books are made again.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 SEED = 20261129
 TODAY = date(2026, 11, 29)
 HISTORY_DAYS = 730
@@ -101,7 +101,7 @@ TARGET_METRICS = {
 STATUS_WEIGHTS = {"client": 65, "former": 8, "prospect": 12, "lead": 15}
 KIND_WEIGHTS = {"person": 70, "business": 20, "corporate": 10}
 TIER_WEIGHTS = {"A": 15, "B": 45, "C": 40}
-CADENCE = {"A": 30, "B": 90, "C": 180}
+OWN_CADENCE = 45  # every tenth client has a check-in cadence of their own; the rest by tier
 CONTACT_WEIGHT = {"A": 4.0, "B": 2.0, "C": 1.0, "former": 0.5, "prospect": 1.0, "lead": 0.5}
 INTERACTION_KIND_WEIGHTS = {
     "call": 30,
@@ -421,7 +421,7 @@ def client_row(rng: random.Random, client_id: int, kind: str, status: str, tier:
         rng.choice(COUNTRIES),
         day_text(birthday),
         rng.choice(("phone", "phone", "email", "meeting", "video", "message")),
-        CADENCE[tier],
+        OWN_CADENCE if client_id % 10 == 0 else None,
         rng.choice(SOURCES),
         referred,
         json.dumps(rng.sample(TAGS, rng.choice((0, 0, 1, 1, 2)))),

@@ -633,12 +633,13 @@ class DemoBook:
         weights = [5, 3, 2, 2, 1] if tier != "C" else [3, 5, 1, 1, 2]
         return self.random.choices(["phone", "email", "meeting", "video", "message"], weights)[0]
 
-    def _cadence(self, number: int, kind: str, tier: str) -> int:
+    def _cadence(self, number: int, kind: str, tier: str) -> int | None:
+        """A check-in cadence of the client's own, or None to follow the tier's."""
         if number in (1, 20):
             return 21
         if kind == "corporate" and tier == "A":
             return 45
-        return CADENCE[tier]
+        return None
 
     def _risk_profile(self, kind: str) -> str | None:
         if kind == "corporate":
@@ -697,7 +698,7 @@ class DemoBook:
             days.append(weekday_on_or_before(day))
 
     def _last_contact(self, person: Person) -> date | None:
-        cadence = person.record["checkin_every_days"]
+        cadence = person.record["checkin_every_days"] or CADENCE[person.record["tier"]]
         if person.until is not None:
             return weekday_on_or_before(person.until - timedelta(days=self.random.randint(3, 40)))
         if person.number in OVERDUE_CHECKINS:

@@ -21,6 +21,7 @@ from rmtui.core.dates import today
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
+    cadence_sql,
     checkin_due_sql,
     day_params,
     due_for_checkin_sql,
@@ -239,12 +240,12 @@ FOLLOW_UPS_COUNT_SQL = """
 ACTIVE_SQL = f"likely(c.archived IS 0) AND {active_on_sql('c.')}"
 CONTACTED_BY_DAY_SQL = f"""
     SELECT c.id, c.name, c.tier, c.last_contact_on AS last, c.client_since,
-        c.checkin_every_days AS cadence, {checkin_due_sql("c.")} AS due
+        {cadence_sql("c.")} AS cadence, {checkin_due_sql("c.")} AS due
     FROM client AS c
     WHERE unlikely({due_for_checkin_sql("c.")})
       AND coalesce(c.last_contact_on, '') <= :day AND {ACTIVE_SQL}"""
 CONTACTED_AFTER_DAY_SQL = f"""
-    SELECT id, name, tier, last_contact_on AS last, client_since, checkin_every_days AS cadence,
+    SELECT id, name, tier, last_contact_on AS last, client_since, {cadence_sql("")} AS cadence,
         {checkin_due_sql("")} AS due
     FROM (
         SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days,

@@ -46,6 +46,7 @@ from rmtui.core.money import from_cents, localised, money_display, money_text
 from rmtui.core.periods import Period, compared_period, previous_period, so_far
 from rmtui.core.rules import (
     active_on,
+    cadence,
     checkin_due,
     is_contact,
     last_contact_as_of,
@@ -432,7 +433,7 @@ def _checkin_coverage(session: Session, end: date, later: int) -> float | None:
     after_end = (
         select(func.count())
         .where(stored_later > end, active_on(end, client=client))
-        .where(days_since < CLIENT.c.checkin_every_days)
+        .where(days_since < cadence(client=client))
         .scalar_subquery()
     )
     active = select(func.count()).select_from(CLIENT).where(active_on(end)).scalar_subquery()

@@ -136,7 +136,6 @@ class WhenMissing(Enum):
     """How a field an imported record leaves out is filled, when not with its default."""
 
     TODAY = "today"
-    TIER_CADENCE = "the check-in cadence of the client's tier"
 
 
 Marker = TypeVar("Marker")
@@ -219,9 +218,8 @@ class ClientBase(SQLModel):
     country: str | None = None
     birthday: Annotated[date | None, Holds.BIRTHDAY] = None
     preferred_channel: Annotated[str, Choice(CHANNELS, "The client's preferred channel")] = "phone"
-    checkin_every_days: Annotated[
-        int, Range(low=1, check="cadence_positive"), WhenMissing.TIER_CADENCE
-    ] = 90
+    # None: the cadence of the client's tier (rules.cadence_of).
+    checkin_every_days: Annotated[int | None, Range(low=1, check="cadence_positive")] = None
     source: str | None = None
     referred_by_id: int | None = Field(default=None, foreign_key="client.id", ondelete="SET NULL")
     tags: list[str] = Field(default_factory=list, sa_type=JSON)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
-# The check-in cadence a client gets from their tier, in days.
+# The check-in cadence a client gets from their tier, in days, unless one of their own is set.
 CADENCE_BY_TIER = {"A": 30, "B": 90, "C": 180}
 
 
@@ -112,6 +112,27 @@ def last_contact_as_of(day: date, *, client: str = "client.") -> ColumnElement[d
     return _expression(sql, Date(), day=day, next_midnight=start_of_next_day(day))
 
 
+# -- the check-in cadence ----------------------------------------------------------------------
+
+
+def cadence_of(every_days: int | None, tier: str) -> int:
+    """A client's check-in cadence in days: their own (`every_days`), else their tier's."""
+    return every_days if every_days is not None else CADENCE_BY_TIER[tier]
+
+
+def cadence_sql(client: str = "client.") -> str:
+    """SQL: the client's check-in cadence in days (see cadence_of)."""
+    by_tier = " ".join(f"WHEN '{tier}' THEN {days}" for tier, days in CADENCE_BY_TIER.items())
+    return f"coalesce({client}checkin_every_days, CASE {client}tier {by_tier} END)"
+
+
+def cadence(*, client: str = "client.") -> ColumnElement[int]:
+    """SQLAlchemy: the client's check-in cadence in days (see cadence_sql)."""
+    from sqlalchemy import Integer
+
+    return _expression(cadence_sql(client), Integer())
+
+
 # -- due for a check-in ------------------------------------------------------------------------
 
 
@@ -132,7 +153,7 @@ def checkin_due_sql(client: str = "client.") -> str:
     """SQL: the Julian day the client's check-in falls due (see checkin_due_on), counting from
     the stored last contact: the expression ix_client_checkin_due is built on."""
     since = f"coalesce({client}last_contact_on, {client}client_since)"
-    return f"julianday({since}) + {client}checkin_every_days"
+    return f"julianday({since}) + {cadence_sql(client)}"
 
 
 def due_for_checkin_sql(client: str = "client.") -> str:

@@ -272,7 +272,7 @@ def last_contact_cell(row: ClientRow, day: date) -> Text:
     checking_in = row.status == "client" and not row.archived
     if row.last_contact_on is None:
         return Text("never", style="yellow" if checking_in else "dim")
-    overdue = checking_in and (day - row.last_contact_on).days >= row.checkin_every_days
+    overdue = checking_in and (day - row.last_contact_on).days >= row.cadence
     return Text(row.last_contact_on.strftime(DATE_FORMAT), style="red" if overdue else "")
 
 

@@ -19,6 +19,7 @@ from rmtui.core.agenda import (
     build_agenda,
 )
 from rmtui.core.models import Case, Client, FollowUp, Interaction
+from rmtui.core.rules import cadence_of
 from tests.factories import make
 
 DAY = date(2026, 11, 29)
@@ -110,6 +111,18 @@ def test_check_in_without_contact_counts_from_client_since(session: Session) -> 
     make(session, Client, name="not yet", client_since=days(-89), checkin_every_days=90)
     (item,) = agenda(session).checkins_due
     assert (item.name, item.last_contact_on, item.days_since) == ("due", None, 90)
+
+
+def test_a_client_without_a_cadence_of_their_own_follows_their_tier(session: Session) -> None:
+    first = make(session, Client, name="first", tier="A", checkin_every_days=None)
+    contact(session, first, days(-30))
+    second = make(session, Client, name="second", tier="B", checkin_every_days=None)
+    contact(session, second, days(-30))
+    assert [(item.name, item.cadence) for item in agenda(session).checkins_due] == [("first", 30)]
+    first.tier, second.tier = "C", "A"
+    session.add_all([first, second])
+    session.commit()
+    assert [(item.name, item.cadence) for item in agenda(session).checkins_due] == [("second", 30)]
 
 
 def test_a_note_is_not_a_contact(session: Session) -> None:
@@ -292,7 +305,7 @@ def random_book(session: Session, rng: random.Random) -> None:
             client_until=days(rng.randrange(-30, 30)) if since and rng.random() < 0.1 else None,
             archived=rng.random() < 0.1,
             birthday=date(1980 + number, 11, 25) + timedelta(days=rng.randrange(12)),
-            checkin_every_days=rng.choice([7, 30, 90]),
+            checkin_every_days=rng.choice([7, 30, 90, None]),
         )
         clients.append(client.id)
     for _ in range(200):
@@ -344,8 +357,9 @@ def expected_checkins(session: Session, day: date) -> list[tuple[Any, ...]]:
             continue
         last = max(contacts.get(client.id or 0, []), default=None)
         days_since = (day - (last or since)).days
-        if days_since >= client.checkin_every_days:
-            overdue = days_since - client.checkin_every_days
+        cadence = cadence_of(client.checkin_every_days, client.tier)
+        if days_since >= cadence:
+            overdue = days_since - cadence
             due.append((-overdue, client.tier, client.name, client.id, last, days_since))
     return [row[2:] for row in sorted(due)]
 

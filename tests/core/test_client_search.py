@@ -585,7 +585,7 @@ def test_an_encrypted_book_is_migrated_with_its_index_and_keeps_it(tmp_path: Pat
     upgrade(path, "0002")
     engine = make_engine(path)
     with session_scope(engine) as session:
-        make(session, Client, name="Wilhelmina Secretkeeper")
+        make(session, Client, name="Wilhelmina Secretkeeper", checkin_every_days=90)
     engine.dispose()
     encrypt_book(path, "passphrase")
     encrypted = open_book(path, passphrase="passphrase")

@@ -285,7 +285,7 @@ def test_map_overrides_the_headings(engine: Engine, tmp_path: Path) -> None:
     assert sheet.notes == ["columns not imported: 'Relatienr' (map one with --map 'COLUMN=FIELD')"]
     import_clients_csv(path, engine=engine, mapping=mapping)
     kapsalon = clients(engine)["Kapsalon Knip"]
-    assert (kapsalon.tier, kapsalon.city, kapsalon.checkin_every_days) == ("A", None, 30)
+    assert (kapsalon.tier, kapsalon.city, kapsalon.checkin_every_days) == ("A", None, None)
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from rmtui.core.demo import (
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.book_file import read_book_file
 from rmtui.core.models import STAGES, Case, Client, FollowUp, Opportunity, Target
+from rmtui.core.rules import cadence_of
 
 KPI_TARGETS = {
     "retention_rate",
@@ -61,7 +62,7 @@ def due_for_checkin(engine: Engine, day: date) -> list[str]:
         active = client["client_since"] is not None and client["client_since"] <= day
         active = active and (client["client_until"] is None or client["client_until"] > day)
         since = client["last_contact_on"] or client["client_since"]
-        cadence = timedelta(days=client["checkin_every_days"])
+        cadence = timedelta(days=cadence_of(client["checkin_every_days"], client["tier"]))
         if active and not client["archived"] and since + cadence <= day:
             due.append(client["name"])
     return due

@@ -150,7 +150,7 @@ def test_import_keeps_ids_and_lets_triggers_keep_last_contact(engine: Engine) ->
         assert ada is not None and bob is not None
         assert ada.last_contact_on == date(2026, 11, 20)
         assert bob.referred_by_id == 7 and bob.last_contact_on is None
-        assert ada.checkin_every_days == 90 and ada.created_on == TODAY
+        assert ada.checkin_every_days is None and ada.created_on == TODAY
 
 
 def test_import_records_one_audit_entry(engine: Engine) -> None:
@@ -355,7 +355,7 @@ def test_client_values_fill_defaults() -> None:
     values, problems = client_values({"name": "Ada", "tier": "a", "kind": "Business"}, today=TODAY)
     assert problems == []
     assert values["tier"] == "A" and values["kind"] == "business"
-    assert values["checkin_every_days"] == 30 and values["created_on"] == TODAY
+    assert values["checkin_every_days"] is None and values["created_on"] == TODAY
     assert values["tags"] == [] and values["archived"] is False and values["referred_by_id"] is None
 
 

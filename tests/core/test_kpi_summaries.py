@@ -27,6 +27,7 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import from_cents
 from rmtui.core.queries.common import table_of
+from rmtui.core.rules import cadence_of
 from tests.core.maintained import (
     recomputed_contact_days,
     recomputed_revenue_days,
@@ -82,7 +83,8 @@ def add_clients(session: Session, rng: random.Random, count: int) -> list[int]:
             client_since=since,
             client_until=until,
             archived=rng.random() < 0.1,
-            checkin_every_days=rng.choice([7, 30, 90]),
+            tier=rng.choice("ABC"),
+            checkin_every_days=rng.choice([7, 30, 90, None]),
         )
         assert client.id is not None
         ids.append(client.id)
@@ -304,7 +306,9 @@ def expected_coverage(book: Book, end: date) -> float | None:
     covered = 0
     for client in active:
         days = [day for who, day in book.contacts if who == client["id"] and day <= end]
-        if days and (end - max(days)).days < client["checkin_every_days"]:
+        if days and (end - max(days)).days < cadence_of(
+            client["checkin_every_days"], client["tier"]
+        ):
             covered += 1
     return percent(covered, len(active))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from rmtui.core import db, paths
 from rmtui.core.db import make_engine, open_book, session_scope
@@ -70,8 +70,12 @@ def downgrade(path: Path, revision: str) -> None:
 
 def fill(session: Session) -> None:
     """Rows of every table, with same-day holdings of one account and a note among contacts."""
-    ada = make(session, Client, name="Ada", birthday=date(1980, 12, 1), tags=["vip"])
-    bob = make(session, Client, name="Bob", referred_by_id=ada.id, client_since=None)
+    ada = make(
+        session, Client, name="Ada", birthday=date(1980, 12, 1), tags=["vip"], checkin_every_days=45
+    )
+    bob = make(
+        session, Client, name="Bob", referred_by_id=ada.id, client_since=None, checkin_every_days=7
+    )
     call = make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30))
     make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 3, 9), kind="note")
     make(session, Interaction, client_id=bob.id, at=datetime(2026, 11, 3, 10), kind="email")
@@ -184,6 +188,8 @@ def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Pa
     tables = ("client", "interaction", "follow_up", "revenue")
     before = {table: table_sql(old_book, table) for table in tables}
     engine = open_book(old_book)
+    cadence = "checkin_every_days INTEGER"  # its NOT NULL dropped in place by 0005
+    before["client"] = before["client"].replace(f"{cadence} NOT NULL", cadence)
     assert {table: table_sql(old_book, table) for table in tables} == before
     assert table_sql(old_book, "holding").startswith("CREATE TABLE holding (")
     assert schema_names(old_book, "trigger") > OLD_TRIGGERS
@@ -293,7 +299,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     upgrade(path, "0003")
     engine = make_engine(path)
     with session_scope(engine) as session:
-        ada = make(session, Client, name="Ada")
+        ada = make(session, Client, name="Ada", checkin_every_days=30)
         make(session, Interaction, client_id=ada.id, at=datetime(2026, 10, 30, 9, 15))
     engine.dispose()
     with sqlite3.connect(path) as conn:  # as imports before 0004 wrote them
@@ -323,3 +329,36 @@ def test_an_upgrade_is_told_before_it_starts(old_book: Path) -> None:
     assert steps == [f"upgrading old.db to schema {SCHEMA_HEAD} (after a backup)"]
     open_book(old_book, progress=steps.append).dispose()
     assert len(steps) == 1  # a book at the current schema opens without a word
+
+
+def test_stored_tier_cadences_become_by_tier_and_own_ones_stay(tmp_path: Path) -> None:
+    path = tmp_path / "cadences.db"
+    upgrade(path, "0004")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        for name, tier, every in [("A30", "A", 30), ("A90", "A", 90), ("C180", "C", 180)]:
+            make(session, Client, name=name, tier=tier, checkin_every_days=every)
+    engine.dispose()
+    engine = open_book(path)
+    with session_scope(engine) as session:
+        stored = {c.name: c.checkin_every_days for c in session.exec(select(Client))}
+        make(session, Client, name="new", tier="A", checkin_every_days=None)
+    engine.dispose()
+    assert stored == {"A30": None, "A90": 90, "C180": None}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_downgrade_to_0004_stores_the_tier_cadences_again(tmp_path: Path) -> None:
+    path = tmp_path / "cadences.db"
+    open_book(path).dispose()
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        make(session, Client, name="by tier", tier="A", checkin_every_days=None)
+        make(session, Client, name="own", tier="A", checkin_every_days=14)
+    engine.dispose()
+    downgrade(path, "0004")
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, checkin_every_days FROM client ORDER BY id").fetchall()
+        assert "checkin_every_days INTEGER NOT NULL" in table_sql(path, "client")
+    assert rows == [("by tier", 30), ("own", 14)]

@@ -48,9 +48,10 @@ def names(rows: list[ClientRow]) -> list[str]:
 # -- adding and changing clients ----------------------------------------------------------------
 
 
-def test_add_client_fills_cadence_by_tier_and_dates_today(session: Session) -> None:
+def test_add_client_follows_the_tier_cadence_and_dates_today(session: Session) -> None:
     client = add_client(session=session, values={"name": "Ada", "tier": "A", "status": "client"})
-    assert client.checkin_every_days == 30
+    assert client.checkin_every_days is None
+    assert client_due_state(client, day=DAY).cadence == 30
     assert client.created_on == DAY
     assert client.client_since == DAY
 
@@ -64,7 +65,7 @@ def test_add_client_keeps_given_values_and_leaves_a_lead_without_client_since(
     )
     assert client.checkin_every_days == 7
     assert client.client_since is None
-    assert add_client(session=session, values={"name": "Cy"}).checkin_every_days == 90
+    assert add_client(session=session, values={"name": "Cy"}).checkin_every_days is None
 
 
 def test_add_client_refuses_a_value_outside_its_choices(session: Session) -> None:
@@ -80,7 +81,9 @@ def test_update_client_dates_status_changes_and_follows_the_tier_cadence(
         session=session, client_id=id_of(client), values={"status": "client", "tier": "A"}
     )
     assert client.client_since == DAY
-    assert client.checkin_every_days == 30
+    assert client_due_state(client, day=DAY).cadence == 30
+    update_client(session=session, client_id=id_of(client), values={"tier": "C"})
+    assert client_due_state(client, day=DAY).cadence == 180
     update_client(session=session, client_id=id_of(client), values={"status": "former"})
     assert client.client_until == DAY
 

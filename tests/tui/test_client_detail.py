@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from rmtui.core.db import session_scope
 from rmtui.core.models import Client, FollowUp, Interaction
@@ -291,3 +291,25 @@ def test_due_text_for_a_client_not_yet_due() -> None:
         "No check-ins due: Lead is a lead."
         in due_text(lead, client_due_state(lead, day=DAY), DAY).plain
     )
+
+
+async def test_a_client_without_a_cadence_of_their_own_follows_a_new_tier(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        client = make(session, Client, name="Tiered Client", tier="B", checkin_every_days=None)
+        make(session, Interaction, client_id=client.id, at=datetime(2026, 10, 20, 9, 0))
+        client_id = client.id
+    assert client_id is not None
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await open_detail(pilot, client_id)
+        assert "every 90 days (tier B)" in text_of(pilot, "#client-due")
+        await pilot.press("e")
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#field-checkin_every_days", Input).value == ""
+        pilot.app.screen.query_one("#field-tier", Select).focus()
+        await pilot.press("enter", "up", "enter", "ctrl+s")
+        await settle(pilot)
+        assert "Due for a check-in for 10 days" in text_of(pilot, "#client-due")
+        assert "every 30 days (tier A)" in text_of(pilot, "#client-due")
+    with session_scope(engine) as session:
+        stored = session.get(Client, client_id)
+        assert stored is not None and (stored.tier, stored.checkin_every_days) == ("A", None)

@@ -27,7 +27,6 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import MoneyError, money_text, parse_money
 from rmtui.core.parsers import EMAIL
-from rmtui.core.rules import CADENCE_BY_TIER
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
@@ -244,11 +243,6 @@ def constant(value: Any) -> Default:
     return lambda _values, _today: list(value) if isinstance(value, list) else value
 
 
-def cadence_of_tier(values: dict[str, Any], _today: date) -> int:
-    """The check-in cadence of the client's tier (PRODUCT.md: A 30, B 90, C 180)."""
-    return CADENCE_BY_TIER.get(values.get("tier", "B"), CADENCE_BY_TIER["B"])
-
-
 def on_today(_values: dict[str, Any], today: date) -> date:
     """Today, for a record that does not say when it was created."""
     return today
@@ -277,7 +271,6 @@ READER_OF_KIND: dict[str, Reader] = {
 }
 FILLED_WHEN_MISSING: dict[WhenMissing, Default] = {
     WhenMissing.TODAY: on_today,
-    WhenMissing.TIER_CADENCE: cadence_of_tier,
 }
 
 

@@ -13,17 +13,16 @@ from rmtui.core.queries.clients import (
     client_filters,
     client_page_key,
     client_row,
+    client_row_columns,
     has_search_index,
-    next_follow_up,
     sort_keys,
 )
-from rmtui.core.queries.common import after_key, columns_for
+from rmtui.core.queries.common import after_key
 
 
 def client_list_row(*, session: Session, client_id: int) -> ClientRow | None:
     """The client-list line of one client, or None when there is no such client."""
-    columns = columns_for(ClientRow, CLIENT, next_follow_up_on=next_follow_up())
-    found = session.execute(select(*columns).where(CLIENT.c.id == client_id)).first()
+    found = session.execute(select(*client_row_columns()).where(CLIENT.c.id == client_id)).first()
     return client_row(found) if found is not None else None
 
 

@@ -87,7 +87,7 @@ class ClientRow:
     last_contact_on: date | None
     next_follow_up_on: date | None
     archived: bool
-    checkin_every_days: int
+    cadence: int  # the client's own check-in cadence, else their tier's
     created_on: date
 
 
@@ -381,8 +381,11 @@ def next_follow_up() -> Any:
     )
 
 
-def _row_columns() -> list[Any]:
-    return columns_for(ClientRow, CLIENT, next_follow_up_on=next_follow_up())
+def client_row_columns() -> list[Any]:
+    """The columns a ClientRow is built from (see client_row)."""
+    return columns_for(
+        ClientRow, CLIENT, next_follow_up_on=next_follow_up(), cadence=rules.cadence()
+    )
 
 
 def _rows(
@@ -391,7 +394,7 @@ def _rows(
     """The ClientRows of the ids `page` selects, the follow-up date worked out for them alone."""
     ids = page.subquery("page")
     query = (
-        select(*_row_columns())
+        select(*client_row_columns())
         .select_from(CLIENT.join(ids, ids.c.id == CLIENT.c.id))
         .order_by(*ordered(keys, descending=descending))
     )
@@ -399,7 +402,7 @@ def _rows(
 
 
 def client_row(row: Sequence[Any]) -> ClientRow:
-    """A ClientRow from a result row of the `_row_columns()`."""
+    """A ClientRow from a result row of the `client_row_columns()`."""
     values = ClientRow(*row)
     return replace(values, tags=tuple(values.tags or ()), archived=bool(values.archived))
 
@@ -456,7 +459,7 @@ def _name_match_ids(
 def _rows_in_order(session: Session, ids: list[int]) -> list[ClientRow]:
     if not ids:
         return []
-    query = select(*_row_columns()).where(CLIENT.c.id.in_(ids))
+    query = select(*client_row_columns()).where(CLIENT.c.id.in_(ids))
     rows = {row.id: client_row(row) for row in session.execute(query)}
     return [rows[client_id] for client_id in ids]
 
@@ -482,13 +485,11 @@ def get_client(*, session: Session, client_id: int) -> Client | None:
 def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
     """Add a client from column `values`, filling the defaults PRODUCT.md gives.
 
-    The cadence defaults by tier (CADENCE_BY_TIER), created_on to today and, for a client
-    (status `client`), client_since to today.
+    created_on defaults to today and, for a client (status `client`), client_since to today;
+    with no check-in cadence of their own the client follows their tier's.
     """
     values = {name: value for name, value in values.items() if value is not None}
     _check_choices(values)
-    tier = values.setdefault("tier", "B")
-    values.setdefault("checkin_every_days", rules.CADENCE_BY_TIER[tier])
     values.setdefault("created_on", today())
     if values.get("status", "client") == "client":
         values.setdefault("client_since", today())
@@ -500,7 +501,8 @@ def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
 
 
 def update_client(*, session: Session, client_id: int, values: Mapping[str, Any]) -> Client:
-    """Change a client's columns; becoming a client or a former client dates it today."""
+    """Change a client's columns; becoming a client or a former client dates it today, and a
+    check-in cadence of None follows the tier."""
     client = fetch(session, Client, client_id)
     _check_choices(values)
     values = dict(values)
@@ -508,20 +510,9 @@ def update_client(*, session: Session, client_id: int, values: Mapping[str, Any]
         values.setdefault("client_since", today())
     if values.get("status") == "former" and client.client_until is None:
         values.setdefault("client_until", today())
-    if values.get("checkin_every_days", 0) is None:
-        del values["checkin_every_days"]
-    if "tier" in values and "checkin_every_days" not in values:
-        values["checkin_every_days"] = _cadence_for_tier(client, values["tier"])
     apply_values(client, values, fixed=FIXED)
     session.flush()
     return client
-
-
-def _cadence_for_tier(client: Client, tier: str) -> int:
-    """The cadence after a change of tier: the new tier's default if the old one's was kept."""
-    if client.checkin_every_days == rules.CADENCE_BY_TIER.get(client.tier):
-        return rules.CADENCE_BY_TIER[tier]
-    return client.checkin_every_days
 
 
 def _check_choices(values: Mapping[str, Any]) -> None:
@@ -559,7 +550,7 @@ def client_due_state(client: Client, *, day: date, last_contact_on: date | None 
         last = last_contact_on
     base = rules.checkin_counts_from(last, client.client_since)
     days_since = None if base is None else (day - base).days
-    cadence = client.checkin_every_days
+    cadence = rules.cadence_of(client.checkin_every_days, client.tier)
     due_on = rules.checkin_due_on(last, client.client_since, cadence)
     if due_on is None or not rules.is_active_on(day, client.client_since, client.client_until):
         return DueState(last, days_since, cadence, None, False, 0)

@@ -87,7 +87,7 @@ def _profile(session: Session, client: Client, day: date) -> Profile:
         tags=tuple(client.tags or ()),
         client_since=client.client_since,
         client_until=client.client_until,
-        checkin_every_days=client.checkin_every_days,
+        checkin_every_days=due.cadence,
         last_contact_on=due.last_contact_on,
         next_checkin_on=due.due_on,
         checkin_overdue=due.overdue,

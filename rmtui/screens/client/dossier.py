@@ -55,7 +55,9 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
     else:
         line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
-    line.append(f"  ·  every {days_text(client.checkin_every_days)}", style="dim")
+    line.append(f"  ·  every {days_text(due.cadence)}", style="dim")
+    if client.checkin_every_days is None:
+        line.append(f" (tier {client.tier})", style="dim")
     line.append("  ·  ")
     line.append_text(last_contact_text(due.last_contact_on, day))
     return line

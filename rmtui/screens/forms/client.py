@@ -32,7 +32,7 @@ CLIENT_FIELDS = (
     FormField(
         "checkin_every_days",
         "Check in every … days",
-        placeholder="empty: by tier (A 30, B 90, C 180)",
+        placeholder=f"empty: by tier ({', '.join(f'{t} {d}' for t, d in CADENCE_BY_TIER.items())})",
     ),
     FormField("tags", "Tags", placeholder="vip, golf, pension"),
     FormField("source", "Source", placeholder="referral, event, website…"),
@@ -64,7 +64,6 @@ class ClientForm(FormScreen[dict[str, Any]]):
 
 def client_values(values: dict[str, Any], check: Any) -> dict[str, Any]:
     """Column values of a client from the typed `values`; `check` records field errors."""
-    tier = values.get("tier") or "B"
     cadence = check(
         "checkin_every_days",
         parse_int,
@@ -77,7 +76,7 @@ def client_values(values: dict[str, Any], check: Any) -> dict[str, Any]:
         "name": check("name", required_text, values["name"], label="A name"),
         "kind": values.get("kind") or "person",
         "status": values.get("status") or "client",
-        "tier": tier,
+        "tier": values.get("tier") or "B",
         "email": check("email", parse_email, values["email"]),
         "phone": check("phone", parse_phone, values["phone"]),
         "company": optional_text(values["company"]),
@@ -85,7 +84,7 @@ def client_values(values: dict[str, Any], check: Any) -> dict[str, Any]:
         "country": optional_text(values["country"]),
         "birthday": check("birthday", parse_birthday, values["birthday"]),
         "preferred_channel": values.get("preferred_channel") or "phone",
-        "checkin_every_days": cadence or CADENCE_BY_TIER[tier],
+        "checkin_every_days": cadence,
         "tags": split_tags(values["tags"]),
         "source": optional_text(values["source"]),
         "risk_profile": optional_text(values["risk_profile"]),
