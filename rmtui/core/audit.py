@@ -38,13 +38,22 @@ def _record_flush(session: Session, _context: Any) -> None:
         session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
 
 
-def record(session: Session, *, entity: str, action: str, changes: dict[str, Any]) -> None:
-    """Record a change made outside the ORM (an import, an erase) in the audit trail."""
+def record(
+    session: Session,
+    *,
+    entity: str,
+    action: str,
+    changes: dict[str, Any],
+    entity_id: int | None = None,
+    client_id: int | None = None,
+) -> None:
+    """Record a change made outside the ORM (an import, an erase, a restore) in the audit
+    trail."""
     row = {
         "at": datetime.now(),
         "entity": entity,
-        "entity_id": None,
-        "client_id": None,
+        "entity_id": entity_id,
+        "client_id": client_id,
         "action": action,
         "changes": changes,
     }

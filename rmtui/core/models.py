@@ -483,6 +483,26 @@ CONTACT_DAY = Table(
     sqlite_with_rowid=False,
 )
 
+
+class TrashEntry(SQLModel, table=True):
+    """A deleted record and the rows deleted with it, kept KEPT_FOR days (core/trash.py)."""
+
+    __tablename__ = "trash"
+    __table_args__ = (Index("ix_trash_deleted_at", "deleted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deleted_at: datetime = Field(sa_type=DateTime)
+    entity: str  # the table of the record deleted
+    entity_id: int
+    client_id: int | None = Field(default=None, index=True)  # the client it was, or was of
+    what: str  # the record as the user knows it
+    rows: dict[str, list[dict[str, object]]] = Field(default_factory=dict, sa_type=JSON)
+    links: list[list[object]] = Field(default_factory=list, sa_type=JSON)
+
+
+# Columns the book's triggers keep from other rows: never written by the app or restored.
+MAINTAINED_COLUMNS = frozenset({"last_contact_on", "superseded_on"})
+
 ENTITIES: dict[str, type[SQLModel]] = {
     "clients": Client,
     "interactions": Interaction,

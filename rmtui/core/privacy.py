@@ -19,6 +19,7 @@ from rmtui.core.interchange.schema import record_of
 from rmtui.core.interchange.table_rows import audit_table, entity_table
 from rmtui.core.private_files import write_private_text
 from rmtui.core.queries.common import LIKE_ESCAPE, like_escaped
+from rmtui.core.queries.trash import client_in_trash, forget_client, restore
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
 DOSSIER_VERSION = 1
@@ -96,14 +97,34 @@ def erase_client(*, engine: Engine, client_id: int) -> ErasureReport:
     """
     report = ErasureReport(client_id=client_id)
     with session_scope(engine) as session:
-        connection = session.connection()
-        client = _client_row(connection, client_id)
-        kept = _anonymous_history(connection, client)
-        report.referrals_cleared = _clear_referrals(connection, client_id)
-        report.erased = _delete_everything(connection, client)
-        report.kept = {name: len(rows) for name, rows in kept.items() if isinstance(rows, list)}
-        record(session, entity="client", action="erase", changes=_erase_note(report, kept))
-        report.mentions = _mentions(connection, client)
+        client_id = _out_of_trash(session, client_id)
+        in_trash = forget_client(session=session, client_id=client_id)
+        _erase_from_book(session, client_id, report)
+        if in_trash:
+            report.erased["trash entries"] = in_trash
+    return _scrubbed(engine, report)
+
+
+def _out_of_trash(session: Session, client_id: int) -> int:
+    """Bring a deleted client back from the trash to be erased like any other (their id)."""
+    entry = client_in_trash(session=session, client_id=client_id)
+    if entry is None:
+        return client_id
+    return restore(session=session, entry_id=entry).entity_id
+
+
+def _erase_from_book(session: Session, client_id: int, report: ErasureReport) -> None:
+    connection = session.connection()
+    client = _client_row(connection, client_id)
+    kept = _anonymous_history(connection, client)
+    report.referrals_cleared = _clear_referrals(connection, client_id)
+    report.erased = _delete_everything(connection, client)
+    report.kept = {name: len(rows) for name, rows in kept.items() if isinstance(rows, list)}
+    record(session, entity="client", action="erase", changes=_erase_note(report, kept))
+    report.mentions = _mentions(connection, client)
+
+
+def _scrubbed(engine: Engine, report: ErasureReport) -> ErasureReport:
     scrub_book(engine)
     report.backups = _backups_of(engine)
     return report

@@ -8,7 +8,12 @@ from functools import cache
 
 def days_text(count: int) -> str:
     """`count` days in words: `1 day`, `3 days`."""
-    return "1 day" if count == 1 else f"{count} days"
+    return count_text(count, "day", "days")
+
+
+def count_text(count: int, one: str, many: str) -> str:
+    """`count` things in words: `1 follow-up`, `3 follow-ups`."""
+    return f"{count} {one if count == 1 else many}"
 
 
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,

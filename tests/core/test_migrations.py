@@ -122,7 +122,7 @@ def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 _NAMES = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name"
-NEW_TABLES = {"revenue_day", "contact_day"}
+NEW_TABLES = {"revenue_day", "contact_day", "trash"}
 # The client search index of 0003 and its FTS5 shadow tables.
 SEARCH_INDEX = "client_fts"
 

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.models import (
     ENTITIES,
+    MAINTAINED_COLUMNS,
     Choice,
     Holds,
     NotBefore,
@@ -31,7 +32,7 @@ from rmtui.core.parsers import EMAIL
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 # Fields that may appear in a record but are kept by the book itself, not imported.
-COMPUTED_FIELDS = frozenset({"last_contact_on"})
+COMPUTED_FIELDS = MAINTAINED_COLUMNS
 LARGEST_NUMBER = 2**63 - 1  # SQLite's largest integer
 
 

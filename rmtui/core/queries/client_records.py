@@ -20,6 +20,7 @@ from rmtui.core.queries.common import (
     fetch,
     table_of,
 )
+from rmtui.core.queries.trash import TrashRow, move_to_trash
 
 REVENUE = table_of(Revenue)
 HOLDING = table_of(Holding)
@@ -51,9 +52,9 @@ def update_holding(*, session: Session, holding_id: int, values: Mapping[str, An
     return _changed(session, holding, values)
 
 
-def delete_holding(*, session: Session, holding_id: int) -> None:
-    """Remove one holding snapshot."""
-    _deleted(session, fetch(session, Holding, holding_id))
+def delete_holding(*, session: Session, holding_id: int) -> TrashRow:
+    """Move one holding snapshot to the trash."""
+    return move_to_trash(session=session, model=Holding, record_id=holding_id)
 
 
 def client_holdings(*, session: Session, client_id: int, limit: int = 100) -> list[Holding]:
@@ -110,9 +111,9 @@ def update_goal(*, session: Session, goal_id: int, values: Mapping[str, Any]) ->
     return _changed(session, goal, values)
 
 
-def delete_goal(*, session: Session, goal_id: int) -> None:
-    """Remove one financial goal."""
-    _deleted(session, fetch(session, FinancialGoal, goal_id))
+def delete_goal(*, session: Session, goal_id: int) -> TrashRow:
+    """Move one financial goal to the trash."""
+    return move_to_trash(session=session, model=FinancialGoal, record_id=goal_id)
 
 
 # -- surveys -----------------------------------------------------------------------------------
@@ -140,9 +141,9 @@ def update_survey(*, session: Session, survey_id: int, values: Mapping[str, Any]
     return _changed(session, survey, values)
 
 
-def delete_survey(*, session: Session, survey_id: int) -> None:
-    """Remove one survey answer."""
-    _deleted(session, fetch(session, Survey, survey_id))
+def delete_survey(*, session: Session, survey_id: int) -> TrashRow:
+    """Move one survey answer to the trash."""
+    return move_to_trash(session=session, model=Survey, record_id=survey_id)
 
 
 def _check_scores(csat: int | None, nps: int | None) -> None:
@@ -175,9 +176,9 @@ def update_revenue(*, session: Session, revenue_id: int, values: Mapping[str, An
     return _changed(session, revenue, values)
 
 
-def delete_revenue(*, session: Session, revenue_id: int) -> None:
-    """Remove one revenue entry."""
-    _deleted(session, fetch(session, Revenue, revenue_id))
+def delete_revenue(*, session: Session, revenue_id: int) -> TrashRow:
+    """Move one revenue entry to the trash."""
+    return move_to_trash(session=session, model=Revenue, record_id=revenue_id)
 
 
 def client_revenue_entries(*, session: Session, client_id: int, limit: int = 50) -> list[Revenue]:
@@ -214,8 +215,3 @@ def _changed(session: Session, record: Record, values: Mapping[str, Any]) -> Rec
     apply_values(record, {**values, **money}, fixed=FIXED)
     session.flush()
     return record
-
-
-def _deleted(session: Session, record: Any) -> None:
-    session.delete(record)
-    session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.common import apply_values, check_choices, fetch, table_of
+from rmtui.core.queries.trash import TrashRow, move_to_trash
 
 FOLLOW_UP = table_of(FollowUp)
 
@@ -77,10 +78,9 @@ def reschedule(*, session: Session, follow_up_id: int, due_on: date) -> FollowUp
     return follow_up
 
 
-def delete_follow_up(*, session: Session, follow_up_id: int) -> None:
-    """Delete a follow-up (the undo of add_follow_up)."""
-    session.delete(fetch(session, FollowUp, follow_up_id))
-    session.flush()
+def delete_follow_up(*, session: Session, follow_up_id: int) -> TrashRow:
+    """Move a follow-up to the trash."""
+    return move_to_trash(session=session, model=FollowUp, record_id=follow_up_id)
 
 
 def _set_status(

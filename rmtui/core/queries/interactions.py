@@ -21,6 +21,7 @@ from rmtui.core.queries.common import (
     page_limit,
     table_of,
 )
+from rmtui.core.queries.trash import TrashRow, move_to_trash
 from rmtui.core.rules import start_of_next_day
 
 INTERACTION = table_of(Interaction)
@@ -102,16 +103,10 @@ def update_interaction(
     return interaction
 
 
-def delete_interaction(*, session: Session, interaction_id: int) -> None:
-    """Delete an interaction (follow-ups that came from it stay, unlinked)."""
-    interaction = fetch(session, Interaction, interaction_id)
-    client_id = interaction.client_id
-    session.delete(interaction)
-    session.flush()
-    for follow_up in session.identity_map.values():
-        if isinstance(follow_up, FollowUp) and follow_up.interaction_id == interaction_id:
-            session.expire(follow_up, ["interaction_id"])
-    _refresh_last_contact(session, client_id)
+def delete_interaction(*, session: Session, interaction_id: int) -> TrashRow:
+    """Move an interaction to the trash (follow-ups that came from it stay, unlinked until it
+    is restored)."""
+    return move_to_trash(session=session, model=Interaction, record_id=interaction_id)
 
 
 def interaction_client(*, session: Session, interaction_id: int) -> tuple[int, str] | None:

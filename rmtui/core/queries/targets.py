@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from rmtui.core.models import Target
 from rmtui.core.money import parse_money
 from rmtui.core.queries.common import InvalidChange, check_choices, fetch, table_of
+from rmtui.core.queries.trash import TrashRow, move_to_trash
 
 TARGET = table_of(Target)
 
@@ -43,10 +44,9 @@ def update_target(*, session: Session, target_id: int, target: Decimal) -> Targe
     return row
 
 
-def delete_target(*, session: Session, target_id: int) -> None:
-    """Remove one target."""
-    session.delete(fetch(session, Target, target_id))
-    session.flush()
+def delete_target(*, session: Session, target_id: int) -> TrashRow:
+    """Move one target to the trash."""
+    return move_to_trash(session=session, model=Target, record_id=target_id)
 
 
 def list_targets(
@@ -103,13 +103,14 @@ def set_target(
 
 
 def clear_target(*, session: Session, metric: str, period_start: date, period_end: date) -> int:
-    """Remove every target of `metric` for exactly this period; return how many there were."""
+    """Move every target of `metric` for exactly this period to the trash; return how many
+    there were."""
     rows = list_targets(
         session=session, metric=metric, period_start=period_start, period_end=period_end
     )
     for row in rows:
-        session.delete(row)
-    session.flush()
+        assert row.id is not None
+        move_to_trash(session=session, model=Target, record_id=row.id)
     return len(rows)
 
 
