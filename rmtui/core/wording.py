@@ -13,7 +13,27 @@ def days_text(count: int) -> str:
 
 def count_text(count: int, one: str, many: str) -> str:
     """`count` things in words: `1 follow-up`, `3 follow-ups`."""
-    return f"{count} {one if count == 1 else many}"
+    return f"{count:,} {one if count == 1 else many}"
+
+
+# Each kind of record (by its key in models.ENTITIES), as one and as many.
+RECORD_NOUNS = {
+    "clients": ("client", "clients"),
+    "interactions": ("interaction", "interactions"),
+    "follow_ups": ("follow-up", "follow-ups"),
+    "opportunities": ("opportunity", "opportunities"),
+    "revenue": ("revenue entry", "revenue entries"),
+    "holdings": ("holding", "holdings"),
+    "financial_goals": ("financial goal", "financial goals"),
+    "surveys": ("survey", "surveys"),
+    "cases": ("case", "cases"),
+    "targets": ("target", "targets"),
+}
+
+
+def records_text(entity: str, count: int) -> str:
+    """`count` records of `entity` (a key of RECORD_NOUNS) in words: `1,503 interactions`."""
+    return count_text(count, *RECORD_NOUNS[entity])
 
 
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,

@@ -87,8 +87,8 @@ def test_a_deleted_client_leaves_every_list_and_comes_back_whole(session: Sessio
     entry = move_to_trash(session=session, model=Client, record_id=ann.id)
 
     assert entry.what == (
-        "client Ann Smit with 2 interactions, 1 follow-up, 1 deal, 1 revenue entry, "
-        "2 account values, 1 case"
+        "client Ann Smit with 2 interactions, 1 follow-up, 1 opportunity, 1 revenue entry, "
+        "2 holdings, 1 case"
     )
     assert session.get(Client, ann.id) is None
     assert count_clients(session=session, client_filter=ClientFilter(text="Ann")) == 0

@@ -41,6 +41,7 @@ from rmtui.core.interchange.schema import (
 )
 from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
+from rmtui.core.wording import RECORD_NOUNS, records_text
 
 FORMAT = "rmtui-book"
 VERSION = 1
@@ -93,24 +94,9 @@ class ImportReport:
         return counts_text(self.counts)
 
 
-NOUNS = {
-    "clients": ("client", "clients"),
-    "interactions": ("interaction", "interactions"),
-    "follow_ups": ("follow-up", "follow-ups"),
-    "opportunities": ("opportunity", "opportunities"),
-    "revenue": ("revenue entry", "revenue entries"),
-    "holdings": ("holding", "holdings"),
-    "financial_goals": ("financial goal", "financial goals"),
-    "surveys": ("survey", "surveys"),
-    "cases": ("case", "cases"),
-    "targets": ("target", "targets"),
-}
-
-
 def count_text(entity: str, count: int) -> str:
     """`count` records of `entity` in words, e.g. `1,503 interactions`."""
-    one, many = NOUNS[entity]
-    return f"{count:,} {one if count == 1 else many}"
+    return records_text(entity, count)
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
@@ -157,7 +143,7 @@ def write_book(
     counts: dict[str, int] = {}
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
     for entity in ENTITIES:
-        progress(f"writing the {NOUNS[entity][1]}")
+        progress(f"writing the {RECORD_NOUNS[entity][1]}")
         out.write(f',\n "{entity}": [')
         counts[entity] = _write_records(out, iter_records(connection, entity))
         out.write("\n ]" if counts[entity] else "]")

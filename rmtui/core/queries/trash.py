@@ -29,7 +29,7 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import Money, money_display
 from rmtui.core.queries.common import InvalidChange, RecordNotFound, fetch, table_of
-from rmtui.core.wording import count_text
+from rmtui.core.wording import RECORD_NOUNS, records_text
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 KEPT_FOR = timedelta(days=30)
 TRASH: Table = table_of(TrashEntry)
 TABLES: dict[str, Table] = {table_of(model).name: table_of(model) for model in ENTITIES.values()}
+ENTITY_OF_TABLE = {table_of(model).name: entity for entity, model in ENTITIES.items()}
 
 # Rows by table name, each a dict of column values as JSON holds them.
 Rows = dict[str, list[dict[str, Any]]]
@@ -225,9 +226,9 @@ def _refuse_without_client(
         return
     in_trash = client_in_trash(session=session, client_id=client_id)
     first = f"; restore the client first (trash entry {in_trash})" if in_trash else ""
+    record = RECORD_NOUNS[ENTITY_OF_TABLE[name]][0]
     raise InvalidChange(
-        f"This {NOUNS.get(name, (name,))[0]} belonged to client #{client_id}, who is no longer "
-        f"in the book{first}."
+        f"This {record} belonged to client #{client_id}, who is no longer in the book{first}."
     )
 
 
@@ -335,23 +336,10 @@ def describe(session: Session, table_name: str, row: Mapping[str, Any]) -> str:
     return f"{table_name.replace('_', ' ')} #{row['id']}"
 
 
-# The records that come along with a deleted one, as counted in its description.
-NOUNS = {
-    "interaction": ("interaction", "interactions"),
-    "follow_up": ("follow-up", "follow-ups"),
-    "opportunity": ("deal", "deals"),
-    "revenue": ("revenue entry", "revenue entries"),
-    "holding": ("account value", "account values"),
-    "financial_goal": ("goal", "goals"),
-    "survey": ("survey", "surveys"),
-    "case": ("case", "cases"),
-}
-
-
 def contents_text(rows: Rows, entity: str) -> str:
     """What came along with the deleted record: `12 interactions, 3 follow-ups`."""
     parts = [
-        count_text(len(table_rows), *NOUNS.get(name, (name, name)))
+        records_text(ENTITY_OF_TABLE[name], len(table_rows))
         for name, table_rows in rows.items()
         if name != entity and table_rows
     ]
