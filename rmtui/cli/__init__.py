@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_restore,
         _add_doctor,
         _add_client,
+        _add_trash,
         _add_encrypt,
         _add_decrypt,
     ):
@@ -205,6 +206,26 @@ def _add_client(commands: Any) -> None:
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
+def _add_trash(commands: Any) -> None:
+    command = _command(
+        commands, "trash", _needs_trash_subcommand, "list, restore or empty the deleted records"
+    )
+    actions = command.add_subparsers(title="trash commands", metavar="ACTION")
+    listing = _command(
+        actions, "list", later("trash", "run_trash_list"), "what was deleted in the last 30 days"
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    restore = _command(
+        actions, "restore", later("trash", "run_trash_restore"), "put a deleted record back"
+    )
+    restore.add_argument("entry_id", type=int, metavar="ID", help="as `rmtui trash list` shows")
+    restore.add_argument("--json", action="store_true", help="print JSON")
+    empty = _command(
+        actions, "empty", later("trash", "run_trash_empty"), "delete the trash for good"
+    )
+    empty.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
 def _add_encrypt(commands: Any) -> None:
     _command(
         commands,
@@ -217,6 +238,13 @@ def _add_encrypt(commands: Any) -> None:
 def _add_decrypt(commands: Any) -> None:
     _command(
         commands, "decrypt", later("safekeeping", "run_decrypt"), "remove the book's encryption"
+    )
+
+
+def _needs_trash_subcommand(args: argparse.Namespace) -> int:
+    raise UsageError(
+        "say what to do with the trash: `rmtui trash list`, `rmtui trash restore ID` or "
+        "`rmtui trash empty`."
     )
 
 

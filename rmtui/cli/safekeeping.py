@@ -56,11 +56,13 @@ def run_client_erase(args: argparse.Namespace) -> int:
     from rmtui.core.db import session_scope
     from rmtui.core.privacy import erase_client
     from rmtui.core.queries.clients import get_client
+    from rmtui.core.queries.trash import client_in_trash
 
     engine = open_engine(args)
     with session_scope(engine) as session:
         client = get_client(session=session, client_id=args.client_id)
-        name = client.name if client else None
+        trashed = client is None and client_in_trash(session=session, client_id=args.client_id)
+        name = client.name if client else "the deleted client" if trashed else None
     if name is None:
         raise BookError(f"there is no client {args.client_id}; check the id with the TUI.")
     if not args.yes and not confirm(

@@ -488,7 +488,8 @@ class TrashEntry(SQLModel, table=True):
     """A deleted record and the rows deleted with it, kept KEPT_FOR days (core/trash.py)."""
 
     __tablename__ = "trash"
-    __table_args__ = (Index("ix_trash_deleted_at", "deleted_at"),)
+    # AUTOINCREMENT: an entry's number, which the user types to restore it, is never reused.
+    __table_args__ = (Index("ix_trash_deleted_at", "deleted_at"), {"sqlite_autoincrement": True})
 
     id: int | None = Field(default=None, primary_key=True)
     deleted_at: datetime = Field(sa_type=DateTime)

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,7 @@ from sqlalchemy.engine import Engine
 from rmtui.cli import main
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import KPI_KEYS
-from rmtui.core.models import Client, FollowUp, Revenue
-from tests.factories import make
+from rmtui.core.models import Client
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -34,15 +32,6 @@ def rmtui(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def small_book(engine: Engine) -> Engine:
-    with session_scope(engine) as session:
-        ann = make(session, Client, name="Ann Peeters", email="ann@example.com")
-        make(session, FollowUp, client_id=ann.id, title="Send proposal", due_on=date(2026, 11, 20))
-        make(session, Revenue, client_id=ann.id, on=date(2026, 11, 2), amount="1250.50")
-    return engine
-
-
 def test_version_and_help() -> None:
     assert rmtui("--version").stdout.startswith("rmtui ")
     help_text = rmtui("--help").stdout
@@ -56,6 +45,7 @@ def test_version_and_help() -> None:
         "restore",
         "doctor",
         "client",
+        "trash",
         "encrypt",
         "decrypt",
     ):

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("rows", sa.JSON(), nullable=False),
         sa.Column("links", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trash")),
+        sqlite_autoincrement=True,  # an entry's number is never reused
     )
     op.create_index("ix_trash_deleted_at", "trash", ["deleted_at"])
     op.create_index(op.f("ix_trash_client_id"), "trash", ["client_id"])
