@@ -18,6 +18,7 @@ from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
+from rmtui.screens.undo import UndoHistory, undo_latest
 from rmtui.widgets.printable_lines import PrintableLines
 
 # The other screens' styles, read once the first screen shows: Textual parses every style
@@ -25,7 +26,16 @@ from rmtui.widgets.printable_lines import PrintableLines
 # reading them all before the first screen made start-up slow.
 LATER_STYLES = tuple(
     Path(__file__).parent / "screens" / f"{name}.tcss"
-    for name in ("dialogs", "clients", "client/detail", "client_picker", "log", "pipeline", "kpis")
+    for name in (
+        "dialogs",
+        "clients",
+        "client/detail",
+        "client_picker",
+        "log",
+        "pipeline",
+        "kpis",
+        "trash",
+    )
 )
 PRINTABLE_LINES = PrintableLines()
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
@@ -114,6 +124,8 @@ class RmApp(App[None]):
         Binding("3", "switch_mode('log')", "Log", id="mode-log"),
         Binding("4", "switch_mode('pipeline')", "Pipeline", id="mode-pipeline"),
         Binding("5", "switch_mode('kpis')", "KPIs", id="mode-kpis"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("ctrl+t", "trash", "Trash", show=False, id="trash"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -139,6 +151,7 @@ class RmApp(App[None]):
         self.daily_backup = daily_backup
         self.book_name = book_name
         self.fixed_day = day
+        self.undo_history = UndoHistory()
 
     @property
     def engine(self) -> Engine:
@@ -220,6 +233,17 @@ class RmApp(App[None]):
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then one that keeps control characters off the terminal."""
         return [*super().get_line_filters(), PRINTABLE_LINES]
+
+    def action_undo(self) -> None:
+        """Take back the newest change of this session (again for the one before it)."""
+        undo_latest(self.screen)
+
+    def action_trash(self) -> None:
+        """Show what was deleted in the last 30 days, to restore it."""
+        from rmtui.screens.trash import TrashScreen
+
+        if not isinstance(self.screen, TrashScreen):
+            self.push_screen(TrashScreen())
 
     def action_help(self) -> None:
         """Show every binding of the current screen."""

@@ -49,7 +49,7 @@ class ClientsScreen(ListScreen):
         Binding("l", "log", "Log"),
         Binding("f", "follow_up", "Follow-up"),
         Binding("x", "archive", "Archive"),
-        Binding("u", "undo_archive", "Undo archive", show=False),
+        Binding("D,delete", "delete_client", "Delete…", key_display="D"),
         Binding("o", "next_sort", "Sort"),
         Binding("O", "reverse_sort", "Reverse sort", key_display="O", show=False),
         Binding("S", "cycle_filter('status')", "Next status", key_display="S", show=False),
@@ -68,7 +68,6 @@ class ClientsScreen(ListScreen):
         self.loading_pages: ClientPages | None = None
         self.generation = 0
         self.wanted_client: int | None = None
-        self.last_archived: tuple[int, str] | None = None
         self.tags_stale = True
 
     def compose(self) -> ComposeResult:
@@ -298,10 +297,8 @@ class ClientsScreen(ListScreen):
     # -- client actions ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_client", "edit_client", "log", "archive", "follow_up"):
+        if action in ("open_client", "edit_client", "log", "archive", "follow_up", "delete_client"):
             return None if self.table.current_key is None else True
-        if action == "undo_archive":
-            return self.last_archived is not None
         return True
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
@@ -356,10 +353,18 @@ class ClientsScreen(ListScreen):
             client = get_client(session=session, client_id=client_id)
             return bool(client and client.archived)
 
-    def _archived(self, client_id: int, name: str) -> None:
-        self.last_archived = (client_id, name)
-        self.notify(f"Archived {name} — press u to undo.", markup=False)
+    def _archived(self, client_id: int, _name: str) -> None:
         self.refresh_list(client_id)
+
+    def action_delete_client(self) -> None:
+        client_id = self._selected()
+        if client_id is not None:
+            actions.delete_client_asking(self, client_id, on_deleted=self.refresh_list)
+
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the list again (after an undo), the cursor on client `focus`."""
+        self.refresh_list(focus)
+        self.tags_stale = True
 
     def action_import_clients(self) -> None:
         from rmtui.screens.import_clients import ImportClientsScreen
@@ -370,14 +375,8 @@ class ClientsScreen(ListScreen):
 
         self.app.push_screen(ImportClientsScreen(), imported)
 
-    def action_undo_archive(self) -> None:
-        if self.last_archived is not None:
-            client_id, _name = self.last_archived
-            self._unarchive(client_id)
-
     def _unarchive(self, client_id: int) -> None:
         name = actions.unarchive(self, client_id)
         if name is not None:
-            self.last_archived = None
             self.notify(f"{name} is back in the lists.", markup=False)
             self.refresh_list(client_id)

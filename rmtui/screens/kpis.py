@@ -45,9 +45,11 @@ from rmtui.core.periods import (
     trend_periods,
 )
 from rmtui.core.queries.targets import clear_target, set_target
+from rmtui.core.queries.trash import restore_all
 from rmtui.screens.book_access import BookApp, rm_app
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.target import TargetForm
+from rmtui.screens.undo import remember
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
@@ -362,14 +364,22 @@ class KpiScreen(Screen[None]):
             return
         try:
             with session_scope(self.book.engine) as session:
-                clear_target(
+                entries = clear_target(
                     session=session, metric=key, period_start=period.start, period_end=period.end
                 )
         except BookError as error:
             self.notify(str(error), severity="error")
             return
-        self.notify(f"Target for {KPI_INFO[key].label} in {period.label} removed.")
+        remember(
+            self,
+            f"removed the target for {KPI_INFO[key].label} in {period.label}",
+            partial(restore_all, [entry.id for entry in entries]),
+        )
         self._targets_changed(period)
+
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the targets again (after an undo)."""
+        self._targets_changed(self.period)
 
     def _targets_changed(self, period: Period) -> None:
         if period == self.period:

@@ -56,6 +56,7 @@ class LogScreen(ListScreen):
         Binding("escape", "leave_filter", "Leave / clear filter", show=False),
         Binding("l", "log", "Log"),
         Binding("e", "edit", "Edit"),
+        Binding("D,delete", "delete", "Delete…", key_display="D"),
         Binding("c", "clear_filters", "Clear filters"),
         Binding("ctrl+r", "reload", "Refresh", show=False),
     ]
@@ -97,6 +98,10 @@ class LogScreen(ListScreen):
             self.refresh_log()
 
     # -- reading the log -----------------------------------------------------------------------
+
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the log again (after an undo), the cursor on interaction `focus`."""
+        self.refresh_log(focus)
 
     def refresh_log(self, wanted: int | None = None) -> None:
         """Read the log again after a change, the cursor on interaction `wanted` (TOP for the
@@ -237,7 +242,7 @@ class LogScreen(ListScreen):
     # -- actions on an interaction -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_client", "edit"):
+        if action in ("open_client", "edit", "delete"):
             return None if self.table.current_key is None else True
         if action == "clear_filters":
             return None if self.log_filter.is_empty and not self.filter_errors else True
@@ -277,6 +282,16 @@ class LogScreen(ListScreen):
         interaction_id = self.table.current_key
         if interaction_id is not None:
             self._ask_edit(interaction_id, None)
+
+    def action_delete(self) -> None:
+        interaction_id = self.table.current_key
+        if interaction_id is not None:
+            question = (
+                "Delete this interaction? It goes to the trash for 30 days, and u brings it back."
+            )
+            actions.delete_asking(
+                self, "interaction", interaction_id, question, on_deleted=self.refresh_log
+            )
 
     def _ask_edit(self, interaction_id: int, typed: dict[str, Any] | None) -> None:
         from rmtui.screens.forms.interaction import InteractionForm

@@ -79,7 +79,13 @@ class ScreenCommandProvider(Provider):
         app = rm_app(self.app)
         for mode, title, help_text in SCREENS:
             yield f"Go to {title}", help_text, partial(app.switch_mode, mode)
+        yield "Open the trash (ctrl+t)", "what was deleted in the last 30 days", self._open_trash
         yield from screen_commands(self.screen)
+
+    def _open_trash(self) -> None:
+        from rmtui.screens.trash import TrashScreen
+
+        self.app.push_screen(TrashScreen())
 
 
 def screen_commands(screen: Screen[object]) -> Iterable[tuple[str, str, Command]]:

@@ -32,13 +32,7 @@ from rmtui.core.queries.pipeline_stats import (
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
-from rmtui.screens.flows.deals import (
-    StageMove,
-    deal_for_form,
-    move_deal,
-    put_back,
-    save_deal,
-)
+from rmtui.screens.flows.deals import deal_for_form, lose_deal, move_deal, save_deal
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
@@ -81,7 +75,7 @@ class PipelineScreen(Screen[None]):
         Binding("left_square_bracket", "move(False)", "Stage back", key_display="["),
         Binding("less_than_sign", "move(False)", "Stage back", key_display="<", show=False),
         Binding("x", "lose", "Lost…"),
-        Binding("u", "undo", "Undo move"),
+        Binding("D,delete", "delete", "Delete…", key_display="D", show=False),
         Binding("y", "toggle_period", "Year / all time"),
         Binding("l", "log", "Log", show=False),
         Binding("right", "jump_stage(1)", "Next stage", show=False),
@@ -94,7 +88,6 @@ class PipelineScreen(Screen[None]):
         self.board: PipelineBoard | None = None
         self.all_time = False
         self.generation = 0
-        self.last_move: StageMove | None = None
         # The deal the cursor goes to when the board being read arrives (kept across reloads).
         self.wanted: int | None = None
 
@@ -213,10 +206,8 @@ class PipelineScreen(Screen[None]):
     # -- moving deals --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_client", "edit", "move", "lose", "log"):
+        if action in ("open_client", "edit", "move", "lose", "log", "delete"):
             return None if self.selected_deal() is None else True
-        if action == "undo":
-            return None if self.last_move is None else True
         return True
 
     def _chosen_deal(self) -> OpportunityRow | None:
@@ -231,38 +222,31 @@ class PipelineScreen(Screen[None]):
             self._move(deal, forward=forward, lost_reason=None)
 
     def action_lose(self) -> None:
-        from rmtui.screens.forms.opportunity import LostReasonForm
-
         deal = self._chosen_deal()
-        if deal is None:
-            return
-        if deal.stage in CLOSED_STAGES:
-            self.notify(f"This deal is already {deal.stage}; press [ to reopen it first.")
-            return
-
-        def lose(reason: str | None) -> None:
-            if reason:
-                self._move(deal, forward=True, lost_reason=reason)
-
-        self.app.push_screen(LostReasonForm(deal.title), lose)
+        if deal is not None:
+            lose_deal(self, deal.id, on_saved=lambda _before: self.load_board(focus=deal.id))
 
     def _move(self, deal: OpportunityRow, *, forward: bool, lost_reason: str | None) -> None:
-        def moved(before: StageMove) -> None:
-            self.last_move = before
-            self.load_board(focus=deal.id)
+        move_deal(
+            self,
+            deal.id,
+            forward=forward,
+            lost_reason=lost_reason,
+            on_saved=lambda _before: self.load_board(focus=deal.id),
+        )
 
-        move_deal(self, deal.id, forward=forward, lost_reason=lost_reason, on_saved=moved)
+    def action_delete(self) -> None:
+        deal = self._chosen_deal()
+        if deal is not None:
+            question = (
+                f"Delete the deal “{deal.title}”? It goes to the trash for 30 days, and u "
+                "brings it back."
+            )
+            actions.delete_asking(self, "deal", deal.id, question, on_deleted=self.load_board)
 
-    def action_undo(self) -> None:
-        move = self.last_move
-        if move is None:
-            return
-
-        def undone() -> None:
-            self.last_move = None
-            self.load_board(focus=move.opportunity_id)
-
-        put_back(self, move, on_saved=undone)
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the board again (after an undo)."""
+        self.load_board(focus=focus or self.table.current_key)
 
     # -- adding and editing deals --------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from rmtui.core.agenda import (
 )
 from rmtui.core.dates import short_day_text
 from rmtui.screens.book_access import book_connection, book_day, rm_app
+from rmtui.screens.undo import remember
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.line_list import LineList, ListLine
 
@@ -74,7 +75,6 @@ class TodayScreen(Screen[None]):
         Binding("s", "snooze", "Snooze"),
         Binding("r", "reschedule", "Reschedule"),
         Binding("f", "new_follow_up", "Follow-up"),
-        Binding("u", "undo", "Undo", show=False),
         Binding("ctrl+r", "reload", "Refresh", show=False),
     ]
 
@@ -82,7 +82,6 @@ class TodayScreen(Screen[None]):
         super().__init__()
         self.entries: dict[str, AgendaEntry] = {}
         self.agenda: Agenda | None = None
-        self.undo: tuple[str, AgendaEntry] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,7 +212,7 @@ class TodayScreen(Screen[None]):
             actions.complete_follow_up(
                 self,
                 entry.record_id,
-                on_saved=lambda title: self._offer_undo(f"Done: {title}", entry),
+                on_saved=lambda _title: self.load_agenda(),
             )
         else:
             self.load_agenda()
@@ -233,9 +232,7 @@ class TodayScreen(Screen[None]):
             return
         if entry.kind == "follow_up":
             actions.complete_follow_up(
-                self,
-                entry.record_id,
-                on_saved=lambda title: self._offer_undo(f"Done: {title}", entry),
+                self, entry.record_id, on_saved=lambda _title: self.load_agenda()
             )
         elif entry.kind == "case":
             self._resolve_case(entry)
@@ -245,39 +242,23 @@ class TodayScreen(Screen[None]):
             self.notify("Nothing to mark done on a birthday — press l to log your wishes.")
 
     def _resolve_case(self, entry: AgendaEntry) -> None:
-        from rmtui.core.queries.cases import resolve_case
+        from rmtui.core.queries.cases import reopen_case, resolve_case
         from rmtui.screens.flows import clients as actions
 
-        day = book_day(self)
+        day, case_id = book_day(self), entry.record_id
         subject = actions.saved(
-            self,
-            lambda session: resolve_case(session=session, case_id=entry.record_id, day=day).subject,
+            self, lambda session: resolve_case(session=session, case_id=case_id, day=day).subject
         )
         if subject is not None:
-            self._offer_undo(f"Resolved: {subject}", entry)
-
-    def _offer_undo(self, message: str, entry: AgendaEntry) -> None:
-        self.undo = (message, entry)
-        self.notify(f"{message} — press u to undo.", markup=False)
-        self.load_agenda()
-
-    def action_undo(self) -> None:
-        from rmtui.screens.flows import clients as actions
-
-        if self.undo is None:
-            self.notify("Nothing to undo.")
-            return
-        message, entry = self.undo
-        self.undo = None
-        if entry.kind == "case":
-            from rmtui.core.queries.cases import reopen_case
-
-            actions.saved(
-                self, lambda session: reopen_case(session=session, case_id=entry.record_id)
+            remember(
+                self,
+                f"resolved “{subject}”",
+                lambda session: reopen_case(session=session, case_id=case_id),
             )
-        else:
-            actions.reopen_follow_up(self, entry.record_id)
-        self.notify(f"Undone: {message}", markup=False)
+            self.load_agenda()
+
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the agenda again (after an undo)."""
         self.load_agenda()
 
     def action_snooze(self) -> None:

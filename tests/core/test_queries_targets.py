@@ -119,7 +119,7 @@ def test_clear_target_removes_every_copy_for_the_period_only(session: Session) -
     q4_target(session, "csat", "4.5")
     make(session, Target, metric="csat", period_start=NOV[0], period_end=NOV[1], target=4)
     removed = clear_target(session=session, metric="csat", period_start=Q4[0], period_end=Q4[1])
-    assert removed == 2
+    assert len(removed) == 2
     assert [(row.period_start, row.target) for row in list_targets(session=session)] == [
         (NOV[0], Decimal("4.00"))
     ]

@@ -194,7 +194,7 @@ def test_emptying_the_trash_deletes_for_good(session: Session) -> None:
 def test_removed_targets_go_to_the_trash(session: Session) -> None:
     period = {"period_start": date(2026, 10, 1), "period_end": date(2026, 12, 31)}
     make(session, Target, metric="revenue", target=Decimal("1000"), **period)
-    assert clear_target(session=session, metric="revenue", **period) == 1
+    assert len(clear_target(session=session, metric="revenue", **period)) == 1
     (entry,) = trash_rows(session=session)
     assert entry.what == "target for revenue 01 Oct 2026–31 Dec 2026"
     restore(session=session, entry_id=entry.id)

@@ -189,9 +189,8 @@ async def test_add_resolve_and_reopen_a_case_through_the_actions(engine: Engine)
             assert resolved is not None
             assert (resolved.resolved_on, resolved.resolution) == (DAY, "Refunded")
 
-        record_actions.reopen_case(app.screen, case.id, on_saved=lambda: saved.append("open"))
+        await pilot.press("u")  # the resolve is taken back
         await pilot.pause()
-        assert saved[-1] == "open"
         with session_scope(engine) as session:
             assert len(open_cases(session=session, client_id=client_id)) == 1
 

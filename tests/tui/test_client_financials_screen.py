@@ -266,7 +266,7 @@ async def test_c_opens_a_complaint_that_shows_on_today_and_d_resolves_it_with_un
             "Refunded the fee.",
         ]
         messages = [notice.message for notice in pilot.app._notifications]
-        assert messages.count("Resolved “Wrong fee charged” — press u to undo.") == 1
+        assert messages.count("Resolved “Wrong fee charged” — u undoes.") == 1
         assert not any(message.startswith("Resolved: ") for message in messages)  # said once
         await pilot.press("u")
         await settle(pilot)
@@ -420,7 +420,7 @@ async def test_brackets_switch_panels_and_keys_follow_the_focus(
         for expected in (
             ("a", "Add holding value"),
             ("e", "Edit row"),
-            ("x", "Remove row"),
+            ("x", "Delete row…"),
             ("x", "Deal lost…"),
             (">", "Stage on"),
             ("d", "Resolve case…"),

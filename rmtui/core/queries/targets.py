@@ -102,16 +102,19 @@ def set_target(
     return update_target(session=session, target_id=row.id, target=target)
 
 
-def clear_target(*, session: Session, metric: str, period_start: date, period_end: date) -> int:
-    """Move every target of `metric` for exactly this period to the trash; return how many
-    there were."""
+def clear_target(
+    *, session: Session, metric: str, period_start: date, period_end: date
+) -> list[TrashRow]:
+    """Move every target of `metric` for exactly this period to the trash; return their trash
+    entries."""
     rows = list_targets(
         session=session, metric=metric, period_start=period_start, period_end=period_end
     )
-    for row in rows:
-        assert row.id is not None
+    return [
         move_to_trash(session=session, model=Target, record_id=row.id)
-    return len(rows)
+        for row in rows
+        if row.id is not None
+    ]
 
 
 def _check_period(period_start: date, period_end: date) -> None:

@@ -25,6 +25,8 @@ from rmtui.core.models import (
     ENTITIES,
     MAINTAINED_COLUMNS,
     Client,
+    FinancialGoal,
+    Opportunity,
     TrashEntry,
 )
 from rmtui.core.money import Money, money_display
@@ -37,6 +39,12 @@ if TYPE_CHECKING:
 KEPT_FOR = timedelta(days=30)
 TRASH: Table = table_of(TrashEntry)
 TABLES: dict[str, Table] = {table_of(model).name: table_of(model) for model in ENTITIES.values()}
+# The model of each kind of record, by its table's name or as the screens name it.
+MODEL_OF_KIND: dict[str, type[SQLModel]] = {
+    **{table_of(model).name: model for model in ENTITIES.values()},
+    "deal": Opportunity,
+    "goal": FinancialGoal,
+}
 ENTITY_OF_TABLE = {table_of(model).name: entity for entity, model in ENTITIES.items()}
 
 # Rows by table name, each a dict of column values as JSON holds them.
@@ -193,6 +201,11 @@ def restore(*, session: Session, entry_id: int) -> Restored:
     return Restored(entry["entity"], entity_id, entry["what"])
 
 
+def restore_all(entry_ids: Sequence[int], session: Session) -> list[Restored]:
+    """Restore several trash entries (deleted together), in the order given."""
+    return [restore(session=session, entry_id=entry_id) for entry_id in entry_ids]
+
+
 def _restore_row(
     session: Session, table: Table, row: Mapping[str, Any], new_ids: dict[str, dict[int, int]]
 ) -> None:
@@ -251,16 +264,29 @@ def _exists(session: Session, table: Table, record_id: Any) -> bool:
 # -- listing and emptying ----------------------------------------------------------------------
 
 
-def trash_rows(*, session: Session, at: datetime | None = None) -> list[TrashRow]:
-    """What is in the trash, most recently deleted first (entries past KEPT_FOR are gone)."""
+def trash_rows(
+    *,
+    session: Session,
+    at: datetime | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[TrashRow]:
+    """What is in the trash, most recently deleted first (entries past KEPT_FOR are gone);
+    `limit` rows from `offset` when given."""
     purge_expired(session=session, at=at or now())
     query = select(*_row_columns()).order_by(TRASH.c.deleted_at.desc(), TRASH.c.id.desc())
+    query = query.offset(offset).limit(limit)
     return [_as_trash_row(row) for row in session.execute(query)]
 
 
 def trash_count(*, session: Session) -> int:
     """How many entries the trash holds."""
     return int(session.execute(select(func.count()).select_from(TRASH)).scalar_one())
+
+
+def forget_entry(session: Session, entry_id: int) -> int:
+    """Delete one trash entry for good; return 1, or 0 when it was not there."""
+    return _deleted_count(session, delete(TRASH).where(TRASH.c.id == entry_id))
 
 
 def empty_trash(*, session: Session) -> int:

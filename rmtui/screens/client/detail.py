@@ -4,8 +4,7 @@ keys that act on each."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -67,14 +66,6 @@ STAGE_KEYS = Binding.Group("Stage", compact=True)
 PANEL_KEYS = Binding.Group("Panels", compact=True)
 
 
-@dataclass(frozen=True)
-class Undo:
-    """The last change `u` takes back, and what to say once it is taken back."""
-
-    take_back: Callable[[], object]
-    message: str = ""
-
-
 class ClientDetailScreen(Screen[None]):
     """One client: profile, check-ins, follow-ups, timeline and panels.
 
@@ -98,7 +89,8 @@ class ClientDetailScreen(Screen[None]):
         Binding("a", "add('case')", "Add case"),
         Binding("e", "edit_row", "Edit row"),
         Binding("e", "edit_profile", "Edit profile"),
-        Binding("x", "remove", "Remove row"),
+        Binding("x", "remove", "Delete row…"),
+        Binding("D,delete", "delete", "Delete…", key_display="D"),
         Binding("x", "lose_deal", "Deal lost…"),
         Binding(
             "greater_than_sign", "move_deal(True)", "Stage on", key_display=">", group=STAGE_KEYS
@@ -118,7 +110,6 @@ class ClientDetailScreen(Screen[None]):
         Binding(
             "right_square_bracket", "panel(1)", "Next panel", key_display="]", group=PANEL_KEYS
         ),
-        Binding("u", "undo", "Undo"),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -127,7 +118,6 @@ class ClientDetailScreen(Screen[None]):
         self.dossier: ClientDossier | None = None
         self.timeline: list[InteractionRow] = []
         self.more_timeline = False
-        self.last_undo: Undo | None = None
         # The row each panel table's cursor goes to at the next load (e.g. a deal just added).
         self.wanted: dict[str, int] = {}
 
@@ -323,7 +313,7 @@ class ClientDetailScreen(Screen[None]):
         return next((case for case in cases if case.id == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.dossier is None and action not in ("back", "undo"):
+        if self.dossier is None and action != "back":
             return None
         if action in PANEL_ACTIONS:
             return self._check_panel_action(action, parameters)
@@ -333,8 +323,6 @@ class ClientDetailScreen(Screen[None]):
             return None if self._focused_follow_up() is None else True
         if action == "edit_profile":
             return not self.in_panels()
-        if action == "undo":
-            return self.last_undo is not None
         return True
 
     def _check_panel_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -387,25 +375,11 @@ class ClientDetailScreen(Screen[None]):
     def action_done(self) -> None:
         follow_up_id = self._focused_follow_up()
         if follow_up_id is not None:
-            actions.complete_follow_up(
-                self, follow_up_id, on_saved=lambda title: self._done(follow_up_id, title)
-            )
+            actions.complete_follow_up(self, follow_up_id, on_saved=lambda _title: self.load())
 
-    def _done(self, follow_up_id: int, title: str) -> None:
-        self.last_undo = Undo(
-            lambda: actions.reopen_follow_up(self, follow_up_id, on_saved=self.load),
-            f"Open again: {title}",
-        )
-        self.notify(f"Done: {title} — press u to undo.", markup=False)
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the client again (after an undo)."""
         self.load()
-
-    def action_undo(self) -> None:
-        undo, self.last_undo = self.last_undo, None
-        if undo is not None:
-            undo.take_back()
-            if undo.message:
-                self.notify(undo.message, markup=False)
-            self.refresh_bindings()
 
     def action_snooze(self) -> None:
         follow_up_id = self._focused_follow_up()
@@ -467,6 +441,24 @@ class ClientDetailScreen(Screen[None]):
         else:
             record_actions.edit_record(self, spec.kind, key, on_saved=self.load)
 
+    def action_delete(self) -> None:
+        """Delete what has the focus: a panel's row, a follow-up, an interaction of the
+        timeline, else the client."""
+        if self.in_panels():
+            spec, key = self.acting_table(), self.selected()
+            if key is not None:
+                self._delete(spec.kind, key, spec.kind)
+        elif self.follow_ups_table.has_focus and self.follow_ups_table.current_key is not None:
+            self._delete("follow_up", self.follow_ups_table.current_key, "follow-up")
+        elif self.timeline_table.has_focus and self.timeline_table.current_key is not None:
+            self._delete("interaction", self.timeline_table.current_key, "interaction")
+        else:
+            actions.delete_client_asking(self, self.client_id, on_deleted=self.app.pop_screen)
+
+    def _delete(self, kind: str, key: int, what: str) -> None:
+        question = f"Delete this {what}? It goes to the trash for 30 days, and u brings it back."
+        actions.delete_asking(self, kind, key, question, on_deleted=self.load)
+
     def action_remove(self) -> None:
         spec = self.acting_table()
         key = self.selected()
@@ -483,8 +475,7 @@ class ClientDetailScreen(Screen[None]):
         if deal is not None and deal.id is not None:
             deal_actions.lose_deal(self, deal.id, on_saved=self._deal_moved)
 
-    def _deal_moved(self, before: StageMove) -> None:
-        self.last_undo = Undo(lambda: deal_actions.put_back(self, before, on_saved=self.load))
+    def _deal_moved(self, _before: StageMove) -> None:
         self.load()
 
     def action_resolve_case(self) -> None:
@@ -492,17 +483,7 @@ class ClientDetailScreen(Screen[None]):
         if case is None or case.id is None:
             return
         case_id = case.id
-        record_actions.resolve_case(
-            self, case_id, on_saved=lambda subject: self._resolved(case_id, subject)
-        )
-
-    def _resolved(self, case_id: int, subject: str) -> None:
-        self.last_undo = Undo(
-            lambda: record_actions.reopen_case(self, case_id, on_saved=self.load),
-            f"Open again: {subject}",
-        )
-        self.notify(f"Resolved “{subject}” — press u to undo.", markup=False)
-        self.load()
+        record_actions.resolve_case(self, case_id, on_saved=lambda _subject: self.load())
 
 
 # Panel keys and the kinds of record (tables) they act on.

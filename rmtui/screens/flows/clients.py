@@ -20,6 +20,7 @@ from rmtui.screens.book_access import rm_app
 from rmtui.screens.confirm import ConfirmScreen, LookAlikeQuestion
 from rmtui.screens.forms.activity import DatePrompt, FollowUpForm, LogForm
 from rmtui.screens.forms.client import ClientForm
+from rmtui.screens.undo import remember
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -239,15 +240,22 @@ def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Value
 def complete_follow_up(
     screen: Screen[Any], follow_up_id: int, *, on_saved: Callable[[str], object] | None = None
 ) -> None:
-    """Mark the follow-up done today; `on_saved` gets its title."""
-    from rmtui.core.queries.follow_ups import mark_done
+    """Mark the follow-up done today (`u` opens it again); `on_saved` gets its title."""
+    from rmtui.core.queries.follow_ups import mark_done, reopen
 
     today = rm_app(screen).today
     title = saved(
         screen,
         lambda session: mark_done(session=session, follow_up_id=follow_up_id, day=today).title,
     )
-    if title is not None and on_saved is not None:
+    if title is None:
+        return
+    remember(
+        screen,
+        f"marked “{title}” done",
+        lambda session: reopen(session=session, follow_up_id=follow_up_id),
+    )
+    if on_saved is not None:
         on_saved(title)
 
 
@@ -298,19 +306,32 @@ def _move_follow_up(
     on_saved: Saved | None,
 ) -> None:
     """Ask for the day with `prompt` and move the follow-up there, asking first when that day
-    is in the past (it would show as overdue at once)."""
+    is in the past (it would show as overdue at once); `u` moves it back."""
+    from rmtui.core.models import FollowUp
+    from rmtui.core.queries.common import fetch
     from rmtui.core.queries.follow_ups import reschedule
 
     today = rm_app(screen).today
 
+    def move_to(day: date) -> Callable[[Session], tuple[str, date]]:
+        def work(session: Session) -> tuple[str, date]:
+            before = fetch(session, FollowUp, follow_up_id).due_on
+            return reschedule(session=session, follow_up_id=follow_up_id, due_on=day).title, before
+
+        return work
+
     def move(day: date) -> None:
-        if saved(
+        moved = saved(screen, move_to(day))
+        if moved is None:
+            return
+        title, before = moved
+        remember(
             screen,
-            lambda session: reschedule(session=session, follow_up_id=follow_up_id, due_on=day),
-        ):
-            screen.notify(f"{verb} to {day_text(day, today=today)}.")
-            if on_saved is not None:
-                on_saved()
+            f"{verb.lower()} “{title}” to {day_text(day, today=today)}",
+            lambda session: reschedule(session=session, follow_up_id=follow_up_id, due_on=before),
+        )
+        if on_saved is not None:
+            on_saved()
 
     def chosen(day: date | None) -> None:
         if day is None:
@@ -453,8 +474,9 @@ def _save_client(screen: Screen[Any], client_id: int | None, values: Values) -> 
 def archive_client_asking(
     screen: Screen[Any], client_id: int, *, on_archived: Callable[[int, str], object]
 ) -> None:
-    """Ask before archiving the client; `on_archived` gets its id and name once archived."""
-    from rmtui.core.queries.clients import archive_client
+    """Ask before archiving the client (`u` brings it back); `on_archived` gets its id and
+    name once archived."""
+    from rmtui.core.queries.clients import archive_client, unarchive_client
 
     found = client_name_and_channel(screen, client_id)
     if found is None:
@@ -465,10 +487,64 @@ def archive_client_asking(
         if yes and saved(
             screen, lambda session: archive_client(session=session, client_id=client_id)
         ):
+            remember(
+                screen,
+                f"archived {name}",
+                lambda session: unarchive_client(session=session, client_id=client_id),
+                focus=client_id,
+            )
             on_archived(client_id, name)
 
     question = f"Archive {name}? The client leaves the lists and the agenda; history is kept."
     screen.app.push_screen(ConfirmScreen(question, yes="Archive", no="Keep"), archive)
+
+
+def delete_client_asking(
+    screen: Screen[Any], client_id: int, *, on_deleted: Callable[[], object]
+) -> None:
+    """Ask before moving the client, and everything about them, to the trash."""
+    found = client_name_and_channel(screen, client_id)
+    if found is None:
+        return
+    question = (
+        f"Delete {found[0]} and everything about them? They go to the trash for 30 days "
+        "(ctrl+t), and u brings them back."
+    )
+    delete_asking(screen, "client", client_id, question, on_deleted=on_deleted)
+
+
+def delete_asking(
+    screen: Screen[Any],
+    kind: str,
+    record_id: int,
+    question: str,
+    *,
+    on_deleted: Callable[[], object] | None = None,
+) -> None:
+    """Ask `question`, then move the record of `kind` (a key of MODEL_OF_KIND) to the trash;
+    `u` restores it."""
+    from rmtui.core.queries.trash import MODEL_OF_KIND, move_to_trash, restore_all
+
+    model = MODEL_OF_KIND[kind]
+
+    def delete(yes: bool | None) -> None:
+        if not yes:
+            return
+        entry = saved(
+            screen, lambda session: move_to_trash(session=session, model=model, record_id=record_id)
+        )
+        if entry is None:
+            return
+        remember(
+            screen,
+            f"deleted the {entry.what}",
+            partial(restore_all, [entry.id]),
+            focus=entry.entity_id,
+        )
+        if on_deleted is not None:
+            on_deleted()
+
+    screen.app.push_screen(ConfirmScreen(question, yes="Delete", no="Keep"), delete)
 
 
 def unarchive(screen: Screen[Any], client_id: int) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.models import Opportunity
@@ -18,6 +19,7 @@ from rmtui.core.queries.common import fetch
 from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, set_stage
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows.clients import as_typed, rm_app, saved
+from rmtui.screens.undo import remember
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -81,8 +83,8 @@ def move_deal(
     lost_reason: str | None = None,
     on_saved: Callable[[StageMove], object] | None = None,
 ) -> None:
-    """Move a deal one stage on or back (to lost with a `lost_reason`); `on_saved` gets where it
-    was before, for `put_back`."""
+    """Move a deal one stage on or back (to lost with a `lost_reason`); `u` puts it back where
+    it was, which `on_saved` gets."""
     day = rm_app(screen).today
 
     def write(session: Session) -> tuple[StageMove, str]:
@@ -100,7 +102,12 @@ def move_deal(
     found = saved(screen, write)
     if found is not None:
         before, stage = found
-        screen.notify(f"“{before.title}” is now {stage} — press u to undo.", markup=False)
+        remember(
+            screen,
+            f"moved “{before.title}” to {stage}",
+            partial(put_back, before, day),
+            focus=opportunity_id,
+        )
         if on_saved is not None:
             on_saved(before)
 
@@ -134,26 +141,15 @@ def _title_and_stage(session: Session, opportunity_id: int) -> tuple[str, str]:
     return deal.title, deal.stage
 
 
-def put_back(
-    screen: Screen[Any], move: StageMove, *, on_saved: Callable[[], object] | None = None
-) -> None:
+def put_back(move: StageMove, day: date, session: Session) -> None:
     """Put a moved deal back in the stage it was in (the undo of `move_deal`)."""
-    day = move.closed_on or rm_app(screen).today
-
-    def write(session: Session) -> bool:
-        set_stage(
-            session=session,
-            opportunity_id=move.opportunity_id,
-            stage=move.stage,
-            day=day,
-            lost_reason=move.lost_reason,
-        )
-        return True
-
-    if saved(screen, write):
-        screen.notify(f"“{move.title}” is back in {move.stage}.", markup=False)
-        if on_saved is not None:
-            on_saved()
+    set_stage(
+        session=session,
+        opportunity_id=move.opportunity_id,
+        stage=move.stage,
+        day=move.closed_on or day,
+        lost_reason=move.lost_reason,
+    )
 
 
 DEAL_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")

@@ -18,8 +18,7 @@ from rmtui.core.models import Case, Client, FinancialGoal, Holding, Revenue, Sur
 from rmtui.core.money import money_display
 from rmtui.core.queries import cases, client_records
 from rmtui.core.queries.common import fetch
-from rmtui.screens.confirm import ConfirmScreen
-from rmtui.screens.flows.clients import as_typed, engine_of, rm_app, saved
+from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
 from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
 from rmtui.screens.forms.financial import (
     GoalForm,
@@ -29,6 +28,7 @@ from rmtui.screens.forms.financial import (
     ReviewExportForm,
     SurveyForm,
 )
+from rmtui.screens.undo import remember
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -41,14 +41,13 @@ Saved = Callable[[], object]
 
 @dataclass(frozen=True)
 class RecordKind:
-    """How one kind of record is asked for, added, changed, removed and named."""
+    """How one kind of record is asked for, added, changed and named."""
 
     model: type[SQLModel]
     form: type[RecordForm]
     fields: tuple[str, ...]
     add: Callable[..., object]
     update: Callable[..., object]
-    delete: Callable[..., object]
     id_name: str
     describe: Callable[[Values], str]
 
@@ -60,7 +59,6 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ("account", "as_of", "value"),
         client_records.add_holding,
         client_records.update_holding,
-        client_records.delete_holding,
         "holding_id",
         lambda values: f"{values['account']}: {money_display(values['value'])}",
     ),
@@ -70,7 +68,6 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ("title", "target_amount", "target_date", "current_amount"),
         client_records.add_goal,
         client_records.update_goal,
-        client_records.delete_goal,
         "goal_id",
         lambda values: f"goal “{values['title']}”",
     ),
@@ -80,7 +77,6 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ("on", "csat", "nps", "comment"),
         client_records.add_survey,
         client_records.update_survey,
-        client_records.delete_survey,
         "survey_id",
         lambda values: f"survey of {values['on']:%d %b %Y}",
     ),
@@ -90,7 +86,6 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ("on", "amount", "kind", "description"),
         client_records.add_revenue,
         client_records.update_revenue,
-        client_records.delete_revenue,
         "revenue_id",
         lambda values: f"{values['kind']} of {money_display(values['amount'])}",
     ),
@@ -182,7 +177,7 @@ def _save_record(
 def delete_record(
     screen: Screen[Any], kind: str, record_id: int, *, on_saved: Saved | None = None
 ) -> None:
-    """Ask before removing one record of `kind`, then remove it."""
+    """Ask before moving one record of `kind` to the trash (`u` brings it back)."""
     record_kind = RECORD_KINDS[kind]
 
     def describe(session: Session) -> str:
@@ -190,21 +185,9 @@ def delete_record(
         return record_kind.describe({field: getattr(record, field) for field in record_kind.fields})
 
     what = saved(screen, describe)
-    if what is None:
-        return
-
-    def erase(session: Session) -> bool:
-        record_kind.delete(session=session, **{record_kind.id_name: record_id})
-        return True
-
-    def remove(yes: bool | None) -> None:
-        if yes and saved(screen, erase):
-            screen.notify(f"Removed the {what}.", markup=False)
-            if on_saved is not None:
-                on_saved()
-
-    question = f"Remove the {what}? This cannot be undone."
-    screen.app.push_screen(ConfirmScreen(question, yes="Remove", no="Keep"), remove)
+    if what is not None:
+        question = f"Delete the {what}? It goes to the trash for 30 days, and u brings it back."
+        delete_asking(screen, kind, record_id, question, on_deleted=on_saved)
 
 
 def _accounts(screen: Screen[Any], client_id: int) -> list[str]:
@@ -287,8 +270,8 @@ def _save_case(screen: Screen[Any], case_id: int | None, values: Values) -> bool
 def resolve_case(
     screen: Screen[Any], case_id: int, *, on_saved: Callable[[str], object] | None = None
 ) -> None:
-    """Ask how the case was resolved and mark it resolved; `on_saved` gets its subject (for an
-    undo with `reopen_case`)."""
+    """Ask how the case was resolved and mark it resolved (`u` opens it again); `on_saved` gets
+    its subject."""
     found = saved(screen, lambda session: _case_subject(session, case_id))
     if found is not None:
         subject, opened_on = found
@@ -315,17 +298,13 @@ def _resolved(
     if saved(
         screen, lambda session: cases.resolve_case(session=session, case_id=case_id, **values)
     ):
-        if on_saved is None:
-            screen.notify(f"Resolved: {subject}", markup=False)
-        else:  # the caller says it, with how to undo it
+        remember(
+            screen,
+            f"resolved “{subject}”",
+            lambda session: cases.reopen_case(session=session, case_id=case_id),
+        )
+        if on_saved is not None:
             on_saved(subject)
-
-
-def reopen_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = None) -> None:
-    """Open a resolved case again (the undo of `resolve_case`)."""
-    reopened = saved(screen, lambda session: cases.reopen_case(session=session, case_id=case_id))
-    if reopened is not None and on_saved is not None:
-        on_saved()
 
 
 # -- the review report -------------------------------------------------------------------------
