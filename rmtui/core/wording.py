@@ -3,12 +3,50 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 
 def days_text(count: int) -> str:
     """`count` days in words: `1 day`, `3 days`."""
     return "1 day" if count == 1 else f"{count} days"
+
+
+# How many records of an entity (or other things counted in a message) are said: one, many.
+NOUNS = {
+    "clients": ("client", "clients"),
+    "interactions": ("interaction", "interactions"),
+    "follow_ups": ("follow-up", "follow-ups"),
+    "opportunities": ("opportunity", "opportunities"),
+    "revenue": ("revenue entry", "revenue entries"),
+    "holdings": ("holding", "holdings"),
+    "financial_goals": ("financial goal", "financial goals"),
+    "surveys": ("survey", "surveys"),
+    "cases": ("case", "cases"),
+    "targets": ("target", "targets"),
+    "contact_points": ("contact point", "contact points"),
+    "audit": ("audit entry", "audit entries"),
+    "to-dos": ("to-do", "to-dos"),
+    "events": ("event", "events"),
+    "rows": ("row", "rows"),
+    "CSV files": ("CSV file", "CSV files"),
+}
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The noun for `count` things: `one` for 1, else `many` (default: `one` + "s")."""
+    return one if count == 1 else (many or f"{one}s")
+
+
+def count_text(entity: str, count: int) -> str:
+    """`count` records of `entity` (a key of NOUNS) in words, e.g. `1,503 interactions`."""
+    one, many = NOUNS[entity]
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """Records per entity in words, e.g. `60 clients, 1 interaction, 0 follow-ups`."""
+    return ", ".join(count_text(entity, count) for entity, count in counts.items())
 
 
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,

@@ -29,6 +29,7 @@ from rmtui.core import rules
 from rmtui.core.dates import today
 from rmtui.core.models import (
     CLIENT_STATUSES,
+    NAME_PARTS,
     Client,
     FollowUp,
     Interaction,
@@ -47,6 +48,7 @@ from rmtui.core.queries.common import (
     page_limit,
     table_of,
 )
+from rmtui.core.queries.contact_points import keep_in_step
 
 CLIENT = table_of(Client)
 FOLLOW_UP = table_of(FollowUp)
@@ -496,6 +498,7 @@ def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
     apply_values(client, values, fixed=FIXED)
     session.add(client)
     session.flush()
+    keep_in_step(session, client, {})
     return client
 
 
@@ -512,8 +515,12 @@ def update_client(*, session: Session, client_id: int, values: Mapping[str, Any]
         del values["checkin_every_days"]
     if "tier" in values and "checkin_every_days" not in values:
         values["checkin_every_days"] = _cadence_for_tier(client, values["tier"])
+    if values.get("name", client.name) != client.name and not set(NAME_PARTS) & set(values):
+        values.update(dict.fromkeys(NAME_PARTS))  # the parts were those of the old name
+    before = {"email": client.email, "phone": client.phone}
     apply_values(client, values, fixed=FIXED)
     session.flush()
+    keep_in_step(session, client, before)
     return client
 
 
