@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     case,
     column,
     exists,
@@ -31,6 +32,7 @@ from rmtui.core.models import (
     CLIENT_STATUSES,
     NAME_PARTS,
     Client,
+    ContactPoint,
     FollowUp,
     Interaction,
 )
@@ -62,6 +64,9 @@ TEXT_COLUMNS = ("name", "company", "email", "city", "tags")
 # The trigram index over TEXT_COLUMNS (migration 0003); its hidden column of its own name is
 # the left side of MATCH.
 CLIENT_SEARCH = table("client_fts", column("rowid"), column("client_fts"))
+# The trigram index over contact_point.value (migration 0007), made where client_fts is.
+POINT_SEARCH = table("contact_point_fts", column("rowid"), column("contact_point_fts"))
+CONTACT_POINT = table_of(ContactPoint)
 SCHEMA = table("sqlite_master", column("type"), column("name"))
 # Words this long are looked up in the trigram index; shorter ones have no trigram.
 INDEXED_WORD = 3
@@ -275,10 +280,33 @@ def has_tag(tag: str) -> ColumnElement[bool]:
 
 
 def _in_search_index(words: list[str]) -> ColumnElement[bool]:
-    """SQL: the client's text holds every one of `words` (an FTS5 query of one string each)."""
+    """SQL: every one of `words` is in the client's text or in one of its contact points.
+
+    The words all in the client's text are one FTS5 query (a string each); only when that
+    misses a client does a word come from its e-mail addresses and phone numbers.
+    """
     query = " ".join(_fts_string(word) for word in words)
     matches = select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(query))
-    return CLIENT.c.id.in_(matches)
+    per_word = [
+        or_(
+            CLIENT.c.id.in_(
+                select(CLIENT_SEARCH.c.rowid).where(
+                    CLIENT_SEARCH.c.client_fts.match(_fts_string(word))
+                )
+            ),
+            CLIENT.c.id.in_(_points_matching(word)),
+        )
+        for word in words
+    ]
+    return or_(CLIENT.c.id.in_(matches), and_(*per_word))
+
+
+def _points_matching(word: str) -> Select[Any]:
+    """SQL: the ids of clients with a contact point holding `word` (from its trigram index)."""
+    found = select(POINT_SEARCH.c.rowid).where(
+        POINT_SEARCH.c.contact_point_fts.match(_fts_string(word))
+    )
+    return select(CONTACT_POINT.c.client_id).where(CONTACT_POINT.c.id.in_(found))
 
 
 def _fts_string(word: str) -> str:
@@ -289,7 +317,10 @@ def _fts_string(word: str) -> str:
 def _matches_word(word: str) -> ColumnElement[bool]:
     # Tags are matched in their stored JSON text, read as plain text.
     columns = [type_coerce(CLIENT.c[name], String) for name in TEXT_COLUMNS]
-    return or_(*(contains_text(text_column, word) for text_column in columns))
+    in_points = exists().where(
+        CONTACT_POINT.c.client_id == CLIENT.c.id, contains_text(CONTACT_POINT.c.value, word)
+    )
+    return or_(*(contains_text(text_column, word) for text_column in columns), in_points)
 
 
 def sort_keys(sort: str) -> list[Any]:

@@ -60,6 +60,9 @@ COPY_CLIENT_POINTS = """
     SELECT id, '{kind}', trim({kind}), NULL, 1 FROM client
     WHERE {kind} IS NOT NULL AND trim({kind}) != ''
     ORDER BY id"""
+# The points of the clients already in the book, then (when there is one) their index.
+FILL = tuple(COPY_CLIENT_POINTS.format(kind=kind) for kind in ("email", "phone"))
+FILL_INDEX = ("INSERT INTO contact_point_fts (contact_point_fts) VALUES ('rebuild')",)
 
 
 def trigram_available() -> bool:
@@ -96,12 +99,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_point")),
     )
     op.create_index("ix_contact_point_client_kind", "contact_point", ["client_id", "kind"])
-    for kind in ("email", "phone"):
-        op.execute(COPY_CLIENT_POINTS.format(kind=kind))
+    for statement in FILL:
+        op.execute(statement)
     if not trigram_available():
         return
     op.execute(CREATE_INDEX)
-    op.execute("INSERT INTO contact_point_fts (contact_point_fts) VALUES ('rebuild')")
+    for statement in FILL_INDEX:
+        op.execute(statement)
     for name, body in TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {body}")
 
