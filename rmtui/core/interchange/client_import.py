@@ -164,8 +164,11 @@ def import_clients(
     return report
 
 
-def read_import_text(path: Path, *, advice: str, charset_hint: bool = False) -> ImportText:
-    """The text of an import file, in the encoding it was found to be in (see `decode_text`).
+def read_import_text(
+    path: Path, *, advice: str, charset_hint: bool = False, encoding: str | None = None
+) -> ImportText:
+    """The text of an import file, in `encoding` when given, else in the one it was found to
+    be in (see `decode_text`).
 
     `advice` ends the sentence when no encoding reads it; `charset_hint`: look for a vCard
     CHARSET parameter before guessing.
@@ -178,10 +181,25 @@ def read_import_text(path: Path, *, advice: str, charset_hint: bool = False) -> 
         raise ImportFileError(f"{path} is a folder; give the file to import.") from None
     except OSError as error:
         raise ImportFileError(f"{path} cannot be read ({error.strerror}).") from None
+    if encoding:
+        return decoded_as(path, data, encoding)
     decoded = decode_text(data, charset_hint=charset_hint)
     if decoded is None:
         raise ImportFileError(f"{path} is not text in an encoding rmtui can tell; {advice}.")
     return decoded
+
+
+def decoded_as(path: Path, data: bytes, encoding: str) -> ImportText:
+    """The text of `data` in the `encoding` the user named, or ImportFileError saying why not."""
+    try:
+        return ImportText(data.decode(encoding), encoding, "as asked")
+    except LookupError:
+        raise ImportFileError(
+            f"'{encoding}' is not an encoding rmtui knows; try utf-8, cp1252 or shift_jis."
+        ) from None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFileError(f"{path} is not {encoding} text (line {line}).") from None
 
 
 def phone_digits(phone: str | None) -> str:

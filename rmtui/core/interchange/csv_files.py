@@ -37,6 +37,7 @@ from rmtui.core.models import ENTITIES, NAME_PARTS
 from rmtui.core.parsers import EMAIL
 from rmtui.core.private_files import open_private, private_folder
 from rmtui.core.queries.contact_points import NewPoint
+from rmtui.core.wording import plural
 
 BATCH_SIZE = 5000
 SKIP = "skip"
@@ -169,6 +170,8 @@ LABEL_WORDS = {
     "main": "main",
 }
 PRIMARY_WORDS = frozenset({"primary", "*"})
+# A heading is short; a longer text that mentions e-mail is a note above the header.
+MOST_HEADING_WORDS = 5
 # Google Contacts writes several values of one column in one cell, separated so.
 MULTI_VALUE = re.compile(r"\s*:::\s*")
 GOOGLE_LABEL = re.compile(r"^((?:e-mail|phone) \d+) - (?:type|label)$")
@@ -266,8 +269,15 @@ PHONE_TEXT = re.compile(r"\+?[0-9 ()./-]+")
 
 
 def neutralised(cell: str) -> str:
-    """`cell` with a ' before it when a spreadsheet would read it as a formula (OWASP)."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    """`cell` with a ' before it when a spreadsheet would read it as a formula (OWASP), or
+    when it already starts with the ' that import takes away (so it comes back as it was)."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) or is_marked(cell) else cell
+
+
+def is_marked(cell: str) -> bool:
+    """Whether `cell` starts with a ' before a formula-like value (or before another such ')."""
+    rest = cell[1:]
+    return cell.startswith("'") and (rest.startswith(FORMULA_STARTS) or is_marked(rest))
 
 
 def _rows(connection: Connection, entity: str) -> Iterator[Mapping[Any, Any]]:
@@ -381,10 +391,13 @@ def _one_delimiter(row: list[str], delimiter: str) -> list[str]:
     return row
 
 
-def read_clients_csv(path: Path, *, mapping: Mapping[str, str] | None = None) -> ClientSheet:
+def read_clients_csv(
+    path: Path, *, mapping: Mapping[str, str] | None = None, encoding: str | None = None
+) -> ClientSheet:
     """The clients in a CSV file (comma, semicolon or tab; any encoding), as records."""
     path = Path(path)
-    text = read_import_text(path, advice="save it as 'CSV UTF-8' and import again")
+    advice = "save it as 'CSV UTF-8' and import again"
+    text = read_import_text(path, advice=advice, encoding=encoding)
     table = csv_table(path, text.text)
     rows = [(line, row) for line, row in table.rows if any(cell.strip() for cell in row)]
     if not rows and table.problem is None:
@@ -402,7 +415,9 @@ def read_clients_csv(path: Path, *, mapping: Mapping[str, str] | None = None) ->
     else:
         header = [cell.strip() for cell in rows[header_at][1]]
         if header_at:
-            sheet_note = f"the {header_at} line(s) above the header row were left out"
+            above = f"{header_at} {plural(header_at, 'row')}"
+            verb = "was" if header_at == 1 else "were"
+            sheet_note = f"the {above} above the header row {verb} left out"
         rows = rows[header_at + 1 :]
         sheet = _sheet(path, header, mapping)
         if header_at:
@@ -470,16 +485,17 @@ def import_clients_csv(
     dry_run: bool = False,
     merge: bool = False,
     skip_invalid: bool = False,
+    encoding: str | None = None,
 ) -> ClientImportReport:
     """Add the clients of a CSV file to the book, all or nothing.
 
     Duplicates (same e-mail, or same name and phone, in the file or in the book) are skipped,
     or with `merge` the book's client is updated with the file's values. Raises ImportRejected
     (writing nothing) when a row has a problem, unless `skip_invalid` leaves such rows out; a
-    dry run only reports.
+    dry run only reports. `encoding` overrides the one detected.
     """
     path = Path(path)
-    sheet = read_clients_csv(path, mapping=mapping)
+    sheet = read_clients_csv(path, mapping=mapping, encoding=encoding)
     report = ClientImportReport(
         source=path.name, read=len(sheet.rows), dry_run=dry_run, notes=sheet.notes
     )
@@ -523,8 +539,9 @@ def _alias_table() -> dict[str, str]:
 def contact_column(heading: str) -> ContactColumn | None:
     """The e-mail or phone column a heading names (`Mobile Phone`, `E-mail 2 Address`,
     `Primary Email`, `E-mail 1 - Value`), or None."""
-    words = set(re.split(r"[\s/]+|(?<=\w) - ", normalised(heading)))
-    if words & NOT_CONTACT_WORDS:
+    split = re.split(r"[\s/]+|(?<=\w) - ", normalised(heading))
+    words = set(split)
+    if len(split) > MOST_HEADING_WORDS or words & NOT_CONTACT_WORDS:
         return None
     if words & EMAIL_WORDS:
         kind = "email"
@@ -632,8 +649,9 @@ def _read_row(sheet: ClientSheet, header: list[str], number: int, row: list[str]
 
 
 def unmarked(cell: str) -> str:
-    """A cell without the ' a spreadsheet-safe export put before a formula-like value."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+    """A cell without the ' that a spreadsheet-safe export put before a formula-like value;
+    everything else, a formula too, as it is."""
+    return cell[1:] if is_marked(cell) else cell
 
 
 def _points_of_row(

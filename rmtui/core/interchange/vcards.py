@@ -216,11 +216,10 @@ class VCardFile:
     encoding_note: str | None = None
 
 
-def read_vcard_file(path: Path) -> VCardFile:
+def read_vcard_file(path: Path, *, encoding: str | None = None) -> VCardFile:
     """Every vCard (2.1, 3.0 or 4.0) in the file at `path` as client records with problems."""
-    text = read_import_text(
-        Path(path), advice="export it again as UTF-8 (Unicode)", charset_hint=True
-    )
+    advice = "export it again as UTF-8 (Unicode)"
+    text = read_import_text(Path(path), advice=advice, charset_hint=True, encoding=encoding)
     cards = [_read_card(number, card) for number, card in enumerate(card_texts(text.text), 1)]
     if not cards:
         raise ImportFileError(f"{path} holds no vCards (no BEGIN:VCARD line); check the file.")
@@ -239,15 +238,17 @@ def import_vcards(
     dry_run: bool = False,
     merge: bool = False,
     skip_invalid: bool = False,
+    encoding: str | None = None,
 ) -> ClientImportReport:
     """Add the contacts of a .vcf file as clients, all or nothing.
 
     Duplicates (same e-mail, or same name and phone) are skipped, or with `merge` the book's
     client is updated with the card's values. Raises ImportRejected (writing nothing) when a
     card has a problem, unless `skip_invalid` leaves such cards out; a dry run only reports.
+    `encoding` overrides the one detected.
     """
     path = Path(path)
-    read = read_vcard_file(path)
+    read = read_vcard_file(path, encoding=encoding)
     report = ClientImportReport(source=path.name, read=len(read.cards), dry_run=dry_run)
     if read.encoding_note:
         report.notes.append(read.encoding_note)
