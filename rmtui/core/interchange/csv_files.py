@@ -320,6 +320,7 @@ class ClientSheet:
     rows: list[tuple[int, dict[str, Any], list[NewPoint]]] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unread: int = 0  # rows that could not be read as a record
 
     def fills(self, target: str) -> bool:
         """Whether some column fills the field `target`."""
@@ -497,7 +498,7 @@ def import_clients_csv(
     path = Path(path)
     sheet = read_clients_csv(path, mapping=mapping, encoding=encoding)
     report = ClientImportReport(
-        source=path.name, read=len(sheet.rows), dry_run=dry_run, notes=sheet.notes
+        source=path.name, read=len(sheet.rows) + sheet.unread, dry_run=dry_run, notes=sheet.notes
     )
     report.problems += sheet.problems
     headers = {target: column for column, target in sheet.columns.items()}
@@ -630,6 +631,7 @@ def _read_row(sheet: ClientSheet, header: list[str], number: int, row: list[str]
     if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
         message = f"has {len(row)} cells but the header has {len(header)} columns"
         sheet.problems.append(ImportProblem(where, "", message))
+        sheet.unread += 1
         return
     cells = dict(zip(header, (unmarked(cell.strip()) for cell in row), strict=False))
     record: dict[str, Any] = {}
