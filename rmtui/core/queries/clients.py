@@ -22,6 +22,7 @@ from sqlalchemy import (
     table,
     true,
     type_coerce,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -280,32 +281,20 @@ def has_tag(tag: str) -> ColumnElement[bool]:
 
 
 def _in_search_index(words: list[str]) -> ColumnElement[bool]:
-    """SQL: every one of `words` is in the client's text or in one of its contact points.
+    """SQL: every one of `words` is in the client's text or in one of its contact points (for
+    each word, the union of the ids the two trigram indexes give)."""
+    return and_(*(CLIENT.c.id.in_(union(_clients_matching(w), _points_matching(w))) for w in words))
 
-    The words all in the client's text are one FTS5 query (a string each); only when that
-    misses a client does a word come from its e-mail addresses and phone numbers.
-    """
-    query = " ".join(_fts_string(word) for word in words)
-    matches = select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(query))
-    per_word = [
-        or_(
-            CLIENT.c.id.in_(
-                select(CLIENT_SEARCH.c.rowid).where(
-                    CLIENT_SEARCH.c.client_fts.match(_fts_string(word))
-                )
-            ),
-            CLIENT.c.id.in_(_points_matching(word)),
-        )
-        for word in words
-    ]
-    return or_(CLIENT.c.id.in_(matches), and_(*per_word))
+
+def _clients_matching(word: str) -> Select[Any]:
+    """SQL: the ids of clients whose own text holds `word` (from its trigram index)."""
+    return select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(_fts_string(word)))
 
 
 def _points_matching(word: str) -> Select[Any]:
     """SQL: the ids of clients with a contact point holding `word` (from its trigram index)."""
-    found = select(POINT_SEARCH.c.rowid).where(
-        POINT_SEARCH.c.contact_point_fts.match(_fts_string(word))
-    )
+    query = POINT_SEARCH.c.contact_point_fts.match(_fts_string(word))
+    found = select(POINT_SEARCH.c.rowid).where(query)
     return select(CONTACT_POINT.c.client_id).where(CONTACT_POINT.c.id.in_(found))
 
 
