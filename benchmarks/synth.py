@@ -269,17 +269,22 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 # The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0003")
+FILLED_BY = ("0002", "0003", "0007")
 
 
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
-    (schema 0002) and the client search index (schema 0003, when the book has it)."""
+    (schema 0002), the client search index (schema 0003, when the book has it), the clients'
+    contact points and their index (schema 0007)."""
     for revision in FILLED_BY:
         if revision == "0003" and not _has_table(conn, "client_fts"):
             continue  # an SQLite without the trigram tokenizer: no index to fill
-        for statement in _migration(revision).FILL:
+        migration = _migration(revision)
+        for statement in migration.FILL:
             conn.execute(statement)
+        if revision == "0007" and _has_table(conn, "contact_point_fts"):
+            for statement in migration.FILL_INDEX:
+                conn.execute(statement)
 
 
 def _migration(revision: str) -> Any:

@@ -6,11 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
 from rmtui.core.models import (
     Case,
     Client,
+    ContactPoint,
     FinancialGoal,
     FollowUp,
     Holding,
@@ -29,6 +31,7 @@ DEFAULTS: dict[type[SQLModel], dict[str, Any]] = {
         "created_on": date(2024, 1, 1),
         "client_since": date(2024, 1, 1),
     },
+    ContactPoint: {"kind": "email", "value": "ada@example.com"},
     Interaction: {"at": datetime(2026, 11, 1, 10, 0), "kind": "call", "subject": "Catch-up"},
     FollowUp: {"title": "Call back", "due_on": date(2026, 11, 29)},
     Opportunity: {
@@ -55,4 +58,22 @@ def make(session: Session, model: type[Model], **fields: Any) -> Model:
     row = model(**{**DEFAULTS.get(model, {}), **fields})
     session.add(row)
     session.flush()
+    return row
+
+
+def make_in_old_book(session: Session, model: type[Model], **fields: Any) -> Model:
+    """Like `make`, for a book at an older schema: only the columns its table has are written,
+    and the row (with its id) is returned detached."""
+    row = model(**{**DEFAULTS.get(model, {}), **fields})
+    table = model.__table__  # type: ignore[attr-defined]
+    present = {
+        info[1]
+        for info in session.connection().exec_driver_sql(f'PRAGMA table_info("{table.name}")')
+    }
+    values = {
+        column.name: getattr(row, column.name)
+        for column in table.columns
+        if column.name in present and column.name != "id" and hasattr(row, column.name)
+    }
+    row.id = session.execute(insert(table).values(values)).inserted_primary_key[0]  # type: ignore[attr-defined]
     return row

@@ -130,6 +130,16 @@ def _add_import(commands: Any) -> None:
     command.add_argument(
         "--merge", action="store_true", help="CSV/vCard: update duplicates with the file's values"
     )
+    command.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="CSV/vCard: import the good records, list each one skipped (default: all or nothing)",
+    )
+    command.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="CSV/vCard: read the file in this encoding (default: detected, e.g. shift_jis)",
+    )
 
 
 def _add_export(commands: Any) -> None:
@@ -141,6 +151,16 @@ def _add_export(commands: Any) -> None:
     )
     command.add_argument("file", type=Path, metavar="FILE_OR_DIR")
     command.add_argument("--format", choices=EXPORT_FORMATS, help="default: by the ending")
+    command.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV: for a spreadsheet (byte order mark, the locale's separators, phones as text)",
+    )
+    command.add_argument(
+        "--events",
+        action="store_true",
+        help="ICS: follow-ups as all-day events, for calendars that show no to-dos",
+    )
 
 
 def _add_agenda(commands: Any) -> None:

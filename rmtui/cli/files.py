@@ -7,6 +7,7 @@ import sys
 
 from rmtui.cli.common import (
     EXPORT_FORMATS,
+    UsageError,
     book_path,
     file_format,
     import_format,
@@ -61,17 +62,18 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
     from rmtui.core.interchange.vcards import import_vcards
 
     engine = open_engine(args, create=not args.dry_run)
+    options = {
+        "engine": engine,
+        "dry_run": args.dry_run,
+        "merge": args.merge,
+        "skip_invalid": args.skip_invalid,
+        "encoding": args.encoding,
+    }
     try:
         if kind == "csv":
-            report = import_clients_csv(
-                args.file,
-                engine=engine,
-                mapping=parse_mapping(args.map),
-                dry_run=args.dry_run,
-                merge=args.merge,
-            )
+            report = import_clients_csv(args.file, mapping=parse_mapping(args.map), **options)
         else:
-            report = import_vcards(args.file, engine=engine, dry_run=args.dry_run, merge=args.merge)
+            report = import_vcards(args.file, **options)
     except ImportRejected as error:
         for line in error.report.lines():
             print(f"rmtui: {line}", file=sys.stderr)
@@ -83,19 +85,25 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
     from rmtui.core.interchange import calendar, csv_files, vcards
-    from rmtui.core.interchange.book_file import counts_text, write_book_file
+    from rmtui.core.interchange.book_file import write_book_file
+    from rmtui.core.wording import count_text, counts_text
 
     kind = file_format(args.file, args.format, EXPORT_FORMATS)
+    if args.excel and kind != "csv":
+        raise UsageError("--excel is an option of CSV exports; give a folder or --format csv.")
+    if args.events and kind != "ics":
+        raise UsageError("--events is an option of calendar exports; give a .ics file.")
     engine = open_engine(args)
     if kind == "csv":
-        counts = csv_files.write_csv_export(args.file, engine=engine)
-        print(f"Exported {sum(counts.values())} rows in {len(counts)} CSV files to {args.file}.")
+        counts = csv_files.write_csv_export(args.file, engine=engine, excel=args.excel)
+        rows, files = count_text("rows", sum(counts.values())), count_text("CSV files", len(counts))
+        print(f"Exported {rows} in {files} to {args.file}.")
     elif kind == "ics":
-        counts = calendar.write_calendar(args.file, engine=engine)
-        what = ", ".join(f"{count} {name}" for name, count in counts.items())
-        print(f"Exported {what} to {args.file}.")
+        counts = calendar.write_calendar(args.file, engine=engine, events=args.events)
+        print(f"Exported {counts_text(counts)} to {args.file}.")
     elif kind == "vcf":
-        print(f"Exported {vcards.write_vcards(args.file, engine=engine)} clients to {args.file}.")
+        written = count_text("clients", vcards.write_vcards(args.file, engine=engine))
+        print(f"Exported {written} to {args.file}.")
     else:
         counts = write_book_file(args.file, engine=engine, progress=tell_progress)
         print(f"Exported {counts_text(counts)} to {args.file}.")

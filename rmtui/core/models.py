@@ -47,6 +47,7 @@ Priority = Literal["normal", "high"]
 Stage = Literal["lead", "qualified", "proposal", "negotiation", "won", "lost"]
 RevenueKind = Literal["fee", "commission", "interest", "other"]
 CaseKind = Literal["request", "complaint"]
+ContactKind = Literal["email", "phone"]
 KpiKey = Literal[
     "clients_start",
     "retained",
@@ -85,7 +86,10 @@ STAGES = choices(Stage)
 OPEN_STAGES = STAGES[:4]
 REVENUE_KINDS = choices(RevenueKind)
 CASE_KINDS = choices(CaseKind)
+CONTACT_KINDS = choices(ContactKind)
 KPI_KEYS = choices(KpiKey)
+# The fields of the parts of a person's name (vCard N: prefix, given, additional, family, suffix).
+NAME_PARTS = ("name_prefix", "given_name", "additional_names", "family_name", "name_suffix")
 # holding.superseded_on of a snapshot no later snapshot has replaced yet.
 NOT_SUPERSEDED = "9999-12-31"
 
@@ -229,6 +233,13 @@ class ClientBase(SQLModel):
     client_since: date | None = None
     client_until: Annotated[date | None, NotBefore("client_since")] = None
     archived: bool = False
+    # The parts of a person's name as an address book gives them (vCard N); kept while the
+    # name is the one they came with.
+    name_prefix: str | None = None
+    given_name: str | None = None
+    additional_names: str | None = None
+    family_name: str | None = None
+    name_suffix: str | None = None
 
 
 class Client(ClientBase, Stored, table=True):
@@ -451,6 +462,27 @@ class Target(TargetBase, Stored, table=True):
     __table_args__ = (Index("ix_target_metric_period", "metric", "period_start", "period_end"),)
 
 
+class ContactPointBase(SQLModel):
+    """One of a client's e-mail addresses or phone numbers, with its label."""
+
+    client_id: int = client_ref(index=False)
+    kind: Annotated[str, Choice(CONTACT_KINDS, "The kind of contact point")] = "email"
+    value: str
+    label: str | None = None  # work, home, mobile...
+    preferred: bool = False
+
+
+class ContactPoint(ContactPointBase, Stored, table=True):
+    """An e-mail address or phone number of a client; the preferred one of each kind is also
+    the client's `email` or `phone`."""
+
+    __tablename__ = "contact_point"
+    __table_args__ = (
+        *table_checks(ContactPointBase),
+        Index("ix_contact_point_client_kind", "client_id", "kind"),
+    )
+
+
 class AuditEntry(SQLModel, table=True):
     """One recorded change: what, when, old → new."""
 
@@ -515,4 +547,5 @@ ENTITIES: dict[str, type[SQLModel]] = {
     "surveys": Survey,
     "cases": Case,
     "targets": Target,
+    "contact_points": ContactPoint,
 }

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rmtui.core.dates import DateError, now, parse_date, today
 from rmtui.core.money import MoneyError, TooLarge, TooManyDecimals, amount_example, read_amount
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 MIN_PHONE_DIGITS = 6
 TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")

@@ -20,11 +20,13 @@ from rmtui.core.interchange.table_rows import audit_table, entity_table
 from rmtui.core.private_files import write_private_text
 from rmtui.core.queries.common import LIKE_ESCAPE, like_escaped
 from rmtui.core.queries.trash import client_in_trash, forget_client, restore
+from rmtui.core.wording import counts_text
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
 DOSSIER_VERSION = 1
 # The entities that belong to one client, in the order a dossier lists them.
 CLIENT_ENTITIES = (
+    "contact_points",
     "interactions",
     "follow_ups",
     "opportunities",
@@ -46,6 +48,8 @@ TEXT_COLUMNS = {
     "cases": ("subject", "resolution"),
 }
 MENTIONS_LISTED = 50
+# The trigram search indexes (migrations 0003 and 0007), which keep erased text until merged.
+SEARCH_INDEXES = ("client_fts", "contact_point_fts")
 
 
 @dataclass
@@ -61,7 +65,7 @@ class ErasureReport:
 
     def summary(self) -> str:
         """One sentence saying what was erased."""
-        counted = ", ".join(f"{count} {name}" for name, count in self.erased.items() if count)
+        counted = counts_text({name: count for name, count in self.erased.items() if count})
         return f"Client {self.client_id} was erased ({counted or 'no other records'})."
 
 
@@ -140,13 +144,14 @@ def scrub_book(engine: Engine) -> None:
 
 
 def _merge_search_index(connection: Connection) -> None:
-    """Merge the client search index into one segment: the entries of deleted clients, kept
-    until then beside markers that they were deleted, are dropped."""
-    found = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'client_fts'"
-    ).first()
-    if found is not None:
-        connection.exec_driver_sql("INSERT INTO client_fts (client_fts) VALUES ('optimize')")
+    """Merge the search indexes into one segment each: the entries of deleted clients and
+    contact points, kept until then beside markers that they were deleted, are dropped."""
+    for index in SEARCH_INDEXES:
+        found = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (index,)
+        ).first()
+        if found is not None:
+            connection.exec_driver_sql(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
 
 
 def _checkpoint(connection: Connection) -> None:

@@ -12,7 +12,7 @@ from rmtui.core import paths
 from rmtui.core.errors import BookError, database_error
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 
 def days_text(count: int) -> str:
     """`count` days in words: `1 day`, `3 days`."""
-    return count_text(count, "day", "days")
+    return f"{count} {plural(count, 'day')}"
 
 
-def count_text(count: int, one: str, many: str) -> str:
-    """`count` things in words: `1 follow-up`, `3 follow-ups`."""
-    return f"{count:,} {one if count == 1 else many}"
-
-
-# Each kind of record (by its key in models.ENTITIES), as one and as many.
-RECORD_NOUNS = {
+# How many records of an entity (or other things counted in a message) are said: one, many.
+NOUNS = {
     "clients": ("client", "clients"),
     "interactions": ("interaction", "interactions"),
     "follow_ups": ("follow-up", "follow-ups"),
@@ -28,12 +24,29 @@ RECORD_NOUNS = {
     "surveys": ("survey", "surveys"),
     "cases": ("case", "cases"),
     "targets": ("target", "targets"),
+    "contact_points": ("contact point", "contact points"),
+    "audit": ("audit entry", "audit entries"),
+    "to-dos": ("to-do", "to-dos"),
+    "events": ("event", "events"),
+    "rows": ("row", "rows"),
+    "CSV files": ("CSV file", "CSV files"),
 }
 
 
-def records_text(entity: str, count: int) -> str:
-    """`count` records of `entity` (a key of RECORD_NOUNS) in words: `1,503 interactions`."""
-    return count_text(count, *RECORD_NOUNS[entity])
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The noun for `count` things: `one` for 1, else `many` (default: `one` + "s")."""
+    return one if count == 1 else (many or f"{one}s")
+
+
+def count_text(entity: str, count: int) -> str:
+    """`count` records of `entity` (a key of NOUNS) in words, e.g. `1,503 interactions`."""
+    one, many = NOUNS[entity]
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """Records per entity in words, e.g. `60 clients, 1 interaction, 0 follow-ups`."""
+    return ", ".join(count_text(entity, count) for entity, count in counts.items())
 
 
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,

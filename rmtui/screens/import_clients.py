@@ -1,7 +1,8 @@
 """Importing clients from a spreadsheet (.csv) or contacts file (.vcf) inside the TUI.
 
 The file is first read as a dry run and its report shown; nothing is written until the user
-confirms, and then the import is all or nothing.
+confirms, and then the import is all or nothing, or, when the report lists problems and the
+user chooses so, of the good records only (each one skipped listed).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ FORMATS = {".csv": "spreadsheet", ".vcf": "contacts"}
 
 
 def read_clients_file(
-    path: Path, *, engine: object, dry_run: bool, merge: bool
+    path: Path, *, engine: object, dry_run: bool, merge: bool, skip_invalid: bool = False
 ) -> ClientImportReport:
     """Import (or dry-run) the clients of a .csv or .vcf file; errors are BookErrors."""
     from rmtui.core.errors import BookError
@@ -34,9 +35,10 @@ def read_clients_file(
 
     if path.suffix.lower() not in FORMATS:
         raise BookError(f"{path.name} is neither a .csv spreadsheet nor a .vcf contacts file.")
+    options = {"dry_run": dry_run, "merge": merge, "skip_invalid": skip_invalid}
     if path.suffix.lower() == ".csv":
-        return import_clients_csv(path, engine=engine, dry_run=dry_run, merge=merge)  # type: ignore[arg-type]
-    return import_vcards(path, engine=engine, dry_run=dry_run, merge=merge)  # type: ignore[arg-type]
+        return import_clients_csv(path, engine=engine, **options)  # type: ignore[arg-type]
+    return import_vcards(path, engine=engine, **options)  # type: ignore[arg-type]
 
 
 class ImportClientsScreen(ModalScreen[int]):
@@ -62,6 +64,11 @@ class ImportClientsScreen(ModalScreen[int]):
             yield Checkbox(
                 "Update duplicates with the file's values (merge)", id="import-merge", compact=True
             )
+            yield Checkbox(
+                "Skip the records with problems and import the others",
+                id="import-skip",
+                compact=True,
+            )
             with VerticalScroll(id="import-report", can_focus=False):
                 yield Static(
                     "Type the file's path and press enter to see what would happen; "
@@ -74,6 +81,12 @@ class ImportClientsScreen(ModalScreen[int]):
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
+        self.query_one("#import-skip", Checkbox).display = False
+
+    def choices(self) -> tuple[bool, bool]:
+        """Whether to merge duplicates and whether to skip records with problems."""
+        skip = self.query_one("#import-skip", Checkbox)
+        return self.query_one("#import-merge", Checkbox).value, skip.display and skip.value
 
     def chosen_path(self) -> Path:
         """The path typed, with ~ expanded."""
@@ -88,27 +101,31 @@ class ImportClientsScreen(ModalScreen[int]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#import-go", Button).disabled = True
+        skip = self.query_one("#import-skip", Checkbox)
+        with skip.prevent(Checkbox.Changed):
+            skip.value = False  # another file: all or nothing until its report says otherwise
+        skip.display = False
 
     def check_file(self) -> None:
         """Dry-run the file in a worker and show its report."""
         self.show_text("Reading the file…")
         self.query_one("#import-go", Button).disabled = True
-        self.dry_run(self.chosen_path(), self.query_one("#import-merge", Checkbox).value)
+        self.dry_run(self.chosen_path(), *self.choices())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
-    def dry_run(self, path: Path, merge: bool) -> None:
-        report, error = self._run(path, merge=merge, dry_run=True)
+    def dry_run(self, path: Path, merge: bool, skip: bool) -> None:
+        report, error = self._run(path, merge=merge, skip=skip, dry_run=True)
         self.app.call_from_thread(self.show_dry_run, report, error)
 
     def _run(
-        self, path: Path, *, merge: bool, dry_run: bool
+        self, path: Path, *, merge: bool, skip: bool, dry_run: bool
     ) -> tuple[ClientImportReport | None, str | None]:
         from rmtui.core.errors import BookError
         from rmtui.core.interchange.client_import import ImportRejected
 
         try:
             report = read_clients_file(
-                path, engine=rm_app(self).engine, dry_run=dry_run, merge=merge
+                path, engine=rm_app(self).engine, dry_run=dry_run, merge=merge, skip_invalid=skip
             )
         except ImportRejected as rejected:
             return rejected.report, None
@@ -122,8 +139,13 @@ class ImportClientsScreen(ModalScreen[int]):
             return
         lines = report.lines()
         if report.problems:
-            lines.append("Correct the file and press enter to read it again.")
+            lines.append(
+                "Correct the file and press enter to read it again, or tick the box above to "
+                "skip the records with problems."
+            )
         self.show_text("\n".join(lines), problem=bool(report.problems))
+        skip = self.query_one("#import-skip", Checkbox)
+        skip.display = skip.display or bool(report.problems)
         can_import = not report.problems and bool(report.added or report.merged)
         go = self.query_one("#import-go", Button)
         go.disabled = not can_import
@@ -149,11 +171,11 @@ class ImportClientsScreen(ModalScreen[int]):
         """Import the file in a worker; the dialog closes when it is done."""
         self.query_one("#import-go", Button).disabled = True
         self.show_text("Importing…")
-        self.run_import(self.chosen_path(), self.query_one("#import-merge", Checkbox).value)
+        self.run_import(self.chosen_path(), *self.choices())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
-    def run_import(self, path: Path, merge: bool) -> None:
-        report, error = self._run(path, merge=merge, dry_run=False)
+    def run_import(self, path: Path, merge: bool, skip: bool) -> None:
+        report, error = self._run(path, merge=merge, skip=skip, dry_run=False)
         self.app.call_from_thread(self.finish_import, report, error)
 
     def finish_import(self, report: ClientImportReport | None, error: str | None) -> None:

@@ -105,12 +105,31 @@ def test_calendar_is_valid_and_uids_are_stable(
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
 
 
-def test_empty_book_gives_an_empty_calendar(engine: Engine, tmp_path: Path) -> None:
+def test_an_empty_book_writes_no_calendar_without_components(
+    engine: Engine, tmp_path: Path
+) -> None:
     target = tmp_path / "empty.ics"
-    assert write_calendar(target, engine=engine) == {"follow_ups": 0, "cases": 0}
-    assert read_back(target).walk("VTODO") == []
+    with pytest.raises(BookError, match="no open follow-ups or case deadlines, so no calendar"):
+        write_calendar(target, engine=engine)
+    assert not target.exists()
 
 
-def test_writing_into_a_missing_folder_says_so(engine: Engine, tmp_path: Path) -> None:
+def test_follow_ups_as_all_day_events(engine: Engine, book: dict[str, int], tmp_path: Path) -> None:
+    target = tmp_path / "events.ics"
+    counts = write_calendar(target, engine=engine, events=True)
+    calendar = read_back(target)
+    assert calendar.walk("VTODO") == []
+    events = calendar.walk("VEVENT")
+    assert len(events) == counts["follow_ups"] + counts["cases"]
+    follow_ups = [event for event in events if str(event["UID"]).startswith("follow-up-")]
+    assert len(follow_ups) == counts["follow_ups"] > 0
+    for event in follow_ups:
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert isinstance(start, date) and (end - start).days == 1
+
+
+def test_writing_into_a_missing_folder_says_so(
+    engine: Engine, book: dict[str, int], tmp_path: Path
+) -> None:
     with pytest.raises(BookError, match="does not exist"):
         write_calendar(tmp_path / "nowhere" / "x.ics", engine=engine)

@@ -39,7 +39,7 @@ from rmtui.core.queries.clients import (
     update_client,
 )
 from rmtui.widgets.client_table import ClientListing, ClientPages
-from tests.factories import make
+from tests.factories import make, make_in_old_book
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 EVERYONE = 10_000  # a page size above any book here
@@ -585,7 +585,7 @@ def test_an_encrypted_book_is_migrated_with_its_index_and_keeps_it(tmp_path: Pat
     upgrade(path, "0002")
     engine = make_engine(path)
     with session_scope(engine) as session:
-        make(session, Client, name="Wilhelmina Secretkeeper", checkin_every_days=90)
+        make_in_old_book(session, Client, name="Wilhelmina Secretkeeper", checkin_every_days=90)
     engine.dispose()
     encrypt_book(path, "passphrase")
     encrypted = open_book(path, passphrase="passphrase")

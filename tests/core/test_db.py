@@ -43,9 +43,10 @@ def test_engine_sets_wal_foreign_keys_and_full_sync(engine: Engine) -> None:
 
 
 def compared(name: str | None, kind: str, _parents: object) -> bool:
-    """Whether Alembic compares `name` with the models: all but the client search index (an
-    FTS5 table that only the migrations know) and its shadow tables."""
-    search_index = name is not None and (name == "client_fts" or name.startswith("client_fts_"))
+    """Whether Alembic compares `name` with the models: all but the search indexes (FTS5
+    tables that only the migrations know) and their shadow tables."""
+    indexes = ("client_fts", "contact_point_fts")
+    search_index = name is not None and name.startswith(indexes)
     return not (kind == "table" and search_index)
 
 

@@ -29,6 +29,7 @@ from rmtui.core.models import (
     AuditEntry,
     Case,
     Client,
+    ContactPoint,
     FinancialGoal,
     FollowUp,
     Holding,
@@ -48,7 +49,7 @@ def fill_book(engine: Engine) -> None:
     """A small book with every entity, a referral, links and awkward values."""
     with session_scope(engine) as session:
         ada = make(session, Client, name="Ada Lovelace", tier="A", tags=["vip", "golf"])
-        make(
+        zoe = make(
             session,
             Client,
             name="Zoë Brontë-Müller",
@@ -73,6 +74,10 @@ def fill_book(engine: Engine) -> None:
         make(session, Survey, client_id=ada.id, csat=None, nps=0, comment="Meh")
         make(session, Case, client_id=ada.id, kind="complaint", resolved_on=date(2026, 11, 4))
         make(session, Target, metric="nps", target=Decimal("40"))
+        make(session, ContactPoint, client_id=zoe.id, value="zoe@example.com", preferred=True)
+        make(session, ContactPoint, client_id=zoe.id, value="zoe@brontë.example", label="home")
+        phone = "+31 6 1234 5678"
+        make(session, ContactPoint, client_id=zoe.id, kind="phone", value=phone, preferred=True)
 
 
 def book_dict(engine: Engine) -> dict[str, Any]:
@@ -119,7 +124,15 @@ def test_export_is_private_utf8_json_in_the_format(engine: Engine, tmp_path: Pat
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "Zoë Brontë-Müller" in path.read_text(encoding="utf-8")
-    assert data["format"] == "rmtui-book" and data["version"] == 1
+    assert data["format"] == "rmtui-book" and data["version"] == 2
+    assert data["contact_points"][1] == {
+        "id": 2,
+        "client": 2,
+        "kind": "email",
+        "value": "zoe@brontë.example",
+        "label": "home",
+        "preferred": False,
+    }
     assert counts["follow_ups"] == len(data["follow_ups"]) == 2
     zoe = data["clients"][1]
     assert zoe["referred_by"] == 1 and zoe["birthday"] == "1980-02-29" and zoe["archived"]
@@ -326,9 +339,9 @@ def test_reading_a_file_of_another_format(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("2", "was written by a newer rmtui (format version 2); upgrade rmtui to import it."),
-        ('"1"', 'has an unsupported "version" ("1"); this rmtui reads version 1.'),
-        ("null", 'has an unsupported "version" (null); this rmtui reads version 1.'),
+        ("3", "was written by a newer rmtui (format version 3); upgrade rmtui to import it."),
+        ('"1"', 'has an unsupported "version" ("1"); this rmtui reads versions 1 and 2.'),
+        ("null", 'has an unsupported "version" (null); this rmtui reads versions 1 and 2.'),
     ],
 )
 def test_reading_a_file_of_another_version(tmp_path: Path, version: str, message: str) -> None:
@@ -488,3 +501,29 @@ def test_a_birthday_in_the_future_is_refused() -> None:
     ]
     _values, problems = client_values({"name": "Ada", "birthday": TODAY.isoformat()}, today=TODAY)
     assert problems == []
+
+
+def test_a_version_1_file_gives_each_client_its_email_and_phone_as_points(engine: Engine) -> None:
+    client = {"id": 7, "name": "Ann", "email": "ann@x.test", "phone": "+32 470 00 00 01"}
+    report = import_book(engine=engine, data=book_data(clients=[client]))
+    assert report.counts["contact_points"] == 2
+    points = book_dict(engine)["contact_points"]
+    assert [(p["client"], p["kind"], p["value"], p["preferred"]) for p in points] == [
+        (7, "email", "ann@x.test", True),
+        (7, "phone", "+32 470 00 00 01", True),
+    ]
+
+
+def test_a_version_2_file_keeps_its_points_and_labels(engine: Engine) -> None:
+    client = {"id": 1, "name": "Ann", "email": "ann@x.test"}
+    points = [
+        {"id": 1, "client": 1, "kind": "email", "value": "ann@x.test", "preferred": True},
+        {"id": 2, "client": 1, "kind": "phone", "value": "+32 9 000 00 00", "label": "work"},
+    ]
+    data = {**book_data(clients=[client], contact_points=points), "version": 2}
+    import_book(engine=engine, data=data)
+    kept = book_dict(engine)["contact_points"]
+    assert [(p["kind"], p["value"], p["label"], p["preferred"]) for p in kept] == [
+        ("email", "ann@x.test", None, True),
+        ("phone", "+32 9 000 00 00", "work", False),
+    ]

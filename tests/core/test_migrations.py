@@ -3,6 +3,7 @@ and a failed migration leaving the file as it was."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,7 +32,7 @@ from rmtui.core.models import (
 from rmtui.core.queries.interactions import list_interactions
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.core.maintained import recomputed_summaries, stored_summaries
-from tests.factories import make
+from tests.factories import make, make_in_old_book
 
 OLD_TRIGGERS = {
     "interaction_contact_added",
@@ -70,10 +71,16 @@ def downgrade(path: Path, revision: str) -> None:
 
 def fill(session: Session) -> None:
     """Rows of every table, with same-day holdings of one account and a note among contacts."""
-    ada = make(
-        session, Client, name="Ada", birthday=date(1980, 12, 1), tags=["vip"], checkin_every_days=45
+    ada = make_in_old_book(
+        session,
+        Client,
+        name="Ada",
+        birthday=date(1980, 12, 1),
+        tags=["vip"],
+        email="ada@x.test",
+        checkin_every_days=45,
     )
-    bob = make(
+    bob = make_in_old_book(
         session, Client, name="Bob", referred_by_id=ada.id, client_since=None, checkin_every_days=7
     )
     call = make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30))
@@ -122,17 +129,29 @@ def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 _NAMES = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name"
-NEW_TABLES = {"revenue_day", "contact_day", "trash"}
-# The client search index of 0003 and its FTS5 shadow tables.
-SEARCH_INDEX = "client_fts"
+NEW_TABLES = {"revenue_day", "contact_day", "trash", "contact_point"}
+# The search indexes of 0003 and 0007 and their FTS5 shadow tables.
+SEARCH_INDEXES = ("client_fts", "contact_point_fts")
 
 
 def is_new_table(table: str) -> bool:
     """Whether `table` came after schema 0001 (its rows are not the book's own)."""
-    return table in NEW_TABLES or table == SEARCH_INDEX or table.startswith(f"{SEARCH_INDEX}_")
+    return table in NEW_TABLES or table.startswith(SEARCH_INDEXES)
 
 
-NEW_COLUMNS = {"superseded_on"}
+CONTACT_POINT_TRIGGERS = {
+    "contact_point_fts_added",
+    "contact_point_fts_changed",
+    "contact_point_fts_removed",
+}
+NEW_COLUMNS = {
+    "superseded_on",
+    "name_prefix",
+    "given_name",
+    "additional_names",
+    "family_name",
+    "name_suffix",
+}
 
 
 def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
@@ -190,7 +209,10 @@ def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Pa
     engine = open_book(old_book)
     cadence = "checkin_every_days INTEGER"  # its NOT NULL dropped in place by 0005
     before["client"] = before["client"].replace(f"{cadence} NOT NULL", cadence)
-    assert {table: table_sql(old_book, table) for table in tables} == before
+    # Columns added by ALTER TABLE ADD COLUMN are written after the last column in its SQL.
+    added = re.compile(rf" ({'|'.join(NEW_COLUMNS)}) VARCHAR,")
+    after = {table: added.sub("", table_sql(old_book, table)) for table in tables}
+    assert after == before
     assert table_sql(old_book, "holding").startswith("CREATE TABLE holding (")
     assert schema_names(old_book, "trigger") > OLD_TRIGGERS
     with session_scope(engine) as session:
@@ -299,7 +321,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     upgrade(path, "0003")
     engine = make_engine(path)
     with session_scope(engine) as session:
-        ada = make(session, Client, name="Ada", checkin_every_days=30)
+        ada = make_in_old_book(session, Client, name="Ada", checkin_every_days=30)
         make(session, Interaction, client_id=ada.id, at=datetime(2026, 10, 30, 9, 15))
     engine.dispose()
     with sqlite3.connect(path) as conn:  # as imports before 0004 wrote them
@@ -320,7 +342,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
-    assert schema_names(path, "trigger") == triggers
+    assert schema_names(path, "trigger") == triggers | CONTACT_POINT_TRIGGERS
 
 
 def test_an_upgrade_is_told_before_it_starts(old_book: Path) -> None:
@@ -337,7 +359,7 @@ def test_stored_tier_cadences_become_by_tier_and_own_ones_stay(tmp_path: Path) -
     engine = make_engine(path)
     with session_scope(engine) as session:
         for name, tier, every in [("A30", "A", 30), ("A90", "A", 90), ("C180", "C", 180)]:
-            make(session, Client, name=name, tier=tier, checkin_every_days=every)
+            make_in_old_book(session, Client, name=name, tier=tier, checkin_every_days=every)
     engine.dispose()
     engine = open_book(path)
     with session_scope(engine) as session:

@@ -20,6 +20,7 @@ from rmtui.core.models import (
     AuditEntry,
     Case,
     Client,
+    ContactPoint,
     FinancialGoal,
     FollowUp,
     Holding,
@@ -38,6 +39,7 @@ EMAIL = "zelda.qv@example.org"
 def add_full_client(session: Session, *, name: str = NAME, email: str = EMAIL) -> Client:
     """A client with one of every record, edited once so the audit has an update too."""
     client = make(session, Client, name=name, email=email, phone="+32 470 11 22 33", tags=["vip"])
+    make(session, ContactPoint, client_id=client.id, value=email, preferred=True)
     interaction = make(session, Interaction, client_id=client.id, notes=f"Lunch with {name}")
     make(session, FollowUp, client_id=client.id, title="Send offer", interaction_id=interaction.id)
     make(session, Opportunity, client_id=client.id, stage="won", closed_on=date(2026, 11, 2))
@@ -119,6 +121,7 @@ def test_erase_removes_every_record_and_keeps_others(engine: Engine) -> None:
         other = add_other_client(session, referred_by=client.id)
     report = erase_client(engine=engine, client_id=client.id or 0)
     assert report.erased == {
+        "contact_points": 1,
         "interactions": 1,
         "follow_ups": 1,
         "opportunities": 1,
@@ -127,7 +130,7 @@ def test_erase_removes_every_record_and_keeps_others(engine: Engine) -> None:
         "financial_goals": 1,
         "surveys": 1,
         "cases": 1,
-        "audit": 10,
+        "audit": 11,
     }
     assert report.referrals_cleared == 1
     assert report.kept == {"revenue": 1, "surveys": 1, "opportunities": 1, "cases": 1}
@@ -139,7 +142,9 @@ def test_erase_removes_every_record_and_keeps_others(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert session.get(Client, other.id).referred_by_id is None  # type: ignore[union-attr]
     assert integrity_problems(engine) == []
-    assert report.summary().startswith(f"Client {client.id} was erased (1 interactions")
+    assert report.summary().startswith(
+        f"Client {client.id} was erased (1 contact point, 1 interaction"
+    )
 
 
 def test_erase_leaves_an_anonymous_audit_entry(engine: Engine) -> None:

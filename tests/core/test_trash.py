@@ -18,6 +18,7 @@ from rmtui.core.models import (
     AuditEntry,
     Case,
     Client,
+    ContactPoint,
     FollowUp,
     Holding,
     Interaction,
@@ -42,7 +43,7 @@ from tests.core.maintained import recomputed_summaries, stored_summaries
 from tests.factories import make
 
 DAY = date(2026, 11, 29)
-MODELS = (Client, Interaction, FollowUp, Opportunity, Revenue, Holding, Case, Target)
+MODELS = (Client, ContactPoint, Interaction, FollowUp, Opportunity, Revenue, Holding, Case, Target)
 
 
 def agenda(session: Session, day: date) -> Agenda:
@@ -62,6 +63,7 @@ def ann_with_history(session: Session) -> Client:
     """Ann, with something in most tables, referred to by Bob, one of whose follow-ups came
     from a call with Ann."""
     ann = make(session, Client, name="Ann Smit", client_since=date(2026, 10, 5))
+    make(session, ContactPoint, client_id=ann.id, value="ann@smit.test", label="home")
     call = make(session, Interaction, client_id=ann.id, at=datetime(2026, 11, 20, 10))
     make(session, Interaction, client_id=ann.id, at=datetime(2026, 11, 21, 9), kind="email")
     make(session, FollowUp, client_id=ann.id, title="Send the proposal", interaction_id=call.id)

@@ -118,7 +118,7 @@ def test_a_whole_book_import_and_export_tell_their_progress_on_a_terminal(
     out = capsys.readouterr().out
     counts = (
         "1 client, 0 interactions, 1 follow-up, 0 opportunities, 1 revenue entry, 0 holdings, "
-        "0 financial goals, 0 surveys, 0 cases, 0 targets"
+        "0 financial goals, 0 surveys, 0 cases, 0 targets, 1 contact point"
     )
     assert out == f"Exported {counts} to {exported}.\n"
     terminal.text = ""
@@ -130,6 +130,7 @@ def test_a_whole_book_import_and_export_tell_their_progress_on_a_terminal(
         "rmtui: adding 1 client…",
         "rmtui: adding 1 follow-up…",
         "rmtui: adding 1 revenue entry…",
+        "rmtui: adding 1 contact point…",
         "rmtui: saving the book…",
     ]
 
@@ -214,3 +215,31 @@ def test_encrypted_book_needs_its_passphrase(
     assert result.stderr.strip() == (
         f"rmtui: the passphrase does not open {db_path}; check it and try again."
     )
+
+
+def test_export_messages_count_in_words(
+    small_book: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(tmp_path / "c.vcf")]) == 0
+    assert capsys.readouterr().out == f"Exported 1 client to {tmp_path / 'c.vcf'}.\n"
+    assert main(["export", "--events", str(tmp_path / "f.ics")]) == 0
+    assert capsys.readouterr().out == f"Exported 1 follow-up, 0 cases to {tmp_path / 'f.ics'}.\n"
+    assert main(["export", "--format", "csv", "--excel", str(tmp_path / "csv")]) == 0
+    assert capsys.readouterr().out.startswith("Exported 4 rows in 11 CSV files to ")
+
+
+def test_skip_invalid_from_the_command_line(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = str(FIXTURES / "broken_clients.csv")
+    assert main(["import", sheet]) == 1
+    assert "nothing was imported" in capsys.readouterr().err
+    assert main(["import", sheet, "--skip-invalid"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("broken_clients.csv: added 3 of 7 clients, skipped 4 with problems.")
+    assert "  skipped: row 6, tier: 'Z' is not one of A, B, C" in out
+
+
+def test_an_empty_calendar_is_not_written(engine: Engine, tmp_path: Path) -> None:
+    assert main(["export", str(tmp_path / "none.ics")]) == 1
+    assert not (tmp_path / "none.ics").exists()

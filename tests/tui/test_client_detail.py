@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from rmtui.core.db import session_scope
-from rmtui.core.models import Client, FollowUp, Interaction
+from rmtui.core.models import Client, ContactPoint, FollowUp, Interaction
 from rmtui.screens.client.detail import ClientDetailScreen
 from rmtui.screens.client.panels import PANELS
 from rmtui.screens.clients import ClientsScreen
@@ -313,3 +313,18 @@ async def test_a_client_without_a_cadence_of_their_own_follows_a_new_tier(engine
     with session_scope(engine) as session:
         stored = session.get(Client, client_id)
         assert stored is not None and (stored.tier, stored.checkin_every_days) == ("A", None)
+
+
+async def test_the_profile_shows_every_email_and_phone_with_its_label(
+    engine: Engine, client_id: int
+) -> None:
+    with session_scope(engine) as session:
+        client = session.get(Client, client_id)
+        assert client is not None
+        make(session, ContactPoint, client_id=client_id, value=client.email, preferred=True)
+        make(session, ContactPoint, client_id=client_id, value="home@x.test", label="home")
+        make(session, ContactPoint, client_id=client_id, kind="phone", value="+32 9 1", label="fax")
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await open_detail(pilot, client_id)
+        shown = profile_text(pilot)
+        assert "home@x.test (home)" in shown and "+32 9 1 (fax)" in shown

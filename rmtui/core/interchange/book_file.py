@@ -41,10 +41,14 @@ from rmtui.core.interchange.schema import (
 )
 from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
-from rmtui.core.wording import RECORD_NOUNS, records_text
+from rmtui.core.queries.contact_points import add_missing_contact_points
+from rmtui.core.wording import NOUNS, count_text, counts_text
 
 FORMAT = "rmtui-book"
-VERSION = 1
+VERSION = 2
+# Versions this code reads: 1 has no contact points (they come from the clients' e-mail and
+# phone), 2 adds them.
+READABLE_VERSIONS = (1, 2)
 BATCH_SIZE = 5000
 # Keys of a book file besides the lists of records ("anchor" dates the demo book).
 HEADER_KEYS = frozenset({"format", "version", "anchor"})
@@ -94,16 +98,6 @@ class ImportReport:
         return counts_text(self.counts)
 
 
-def count_text(entity: str, count: int) -> str:
-    """`count` records of `entity` in words, e.g. `1,503 interactions`."""
-    return records_text(entity, count)
-
-
-def counts_text(counts: Mapping[str, int]) -> str:
-    """Records per entity in words, e.g. `60 clients, 1 interaction, 0 follow-ups`."""
-    return ", ".join(count_text(entity, count) for entity, count in counts.items())
-
-
 # Export
 
 
@@ -143,7 +137,7 @@ def write_book(
     counts: dict[str, int] = {}
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
     for entity in ENTITIES:
-        progress(f"writing the {RECORD_NOUNS[entity][1]}")
+        progress(f"writing the {NOUNS[entity][1]}")
         out.write(f',\n "{entity}": [')
         counts[entity] = _write_records(out, iter_records(connection, entity))
         out.write("\n ]" if counts[entity] else "]")
@@ -212,10 +206,11 @@ def check_book_header(data: Any, *, source: str = "the data") -> None:
             f"{source} was written by a newer rmtui (format version {version}); "
             "upgrade rmtui to import it."
         )
-    if version != VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        readable = " and ".join(str(number) for number in READABLE_VERSIONS)
         raise InterchangeError(
             f'{source} has an unsupported "version" ({json.dumps(version, default=str)}); '
-            f"this rmtui reads version {VERSION}."
+            f"this rmtui reads versions {readable}."
         )
 
 
@@ -391,7 +386,11 @@ def _insert_plan(connection: Connection, plan: _Plan, progress: Progress) -> Imp
                 progress(f"adding {count_text(batch.entity, len(batch.rows))}")
             _insert_rows(connection, batch.table, batch.rows)
         _link_referrals(connection, referrals)
+        derived = add_missing_contact_points(
+            connection, [row["id"] for row in plan.batches["clients"].rows]
+        )
     counts = {entity: len(batch.rows) for entity, batch in plan.batches.items()}
+    counts["contact_points"] += derived
     return ImportReport(counts, ids_kept)
 
 

@@ -35,6 +35,11 @@ SEARCH_INDEXED = InsertTrigger(
            SELECT id, name, company, email, city, tags FROM client
            WHERE id IN (SELECT id FROM {rows})""",
 )
+CONTACT_POINT_INDEXED = InsertTrigger(
+    "contact_point_fts_added",
+    """INSERT INTO contact_point_fts (rowid, value)
+           SELECT id, value FROM contact_point WHERE id IN (SELECT id FROM {rows})""",
+)
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
     f"""UPDATE client SET last_contact_on = contact.day
@@ -71,6 +76,7 @@ INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
     "interaction": (LAST_CONTACT, CONTACTS_BY_DAY),
     "revenue": (REVENUE_BY_DAY,),
     "holding": (SUPERSEDED,),
+    "contact_point": (CONTACT_POINT_INDEXED,),
 }
 """The insert triggers of each table whose work a bulk copy does in bulk."""
 

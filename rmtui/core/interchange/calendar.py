@@ -1,4 +1,5 @@
-"""iCalendar export: open follow-ups as to-dos and open case deadlines as all-day events."""
+"""iCalendar export: open follow-ups as to-dos (or all-day events) and open case deadlines as
+all-day events."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import false, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from rmtui.core.db import session_scope
+from rmtui.core.errors import BookError
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.private_files import write_private_bytes
 
@@ -31,13 +33,17 @@ def case_uid(case_id: int) -> str:
     return f"case-{case_id}@{UID_DOMAIN}"
 
 
-def build_calendar(*, connection: Connection) -> tuple[Calendar, dict[str, int]]:
-    """The calendar of open follow-ups and open case deadlines, and how many of each."""
+def build_calendar(
+    *, connection: Connection, events: bool = False
+) -> tuple[Calendar, dict[str, int]]:
+    """The calendar of open follow-ups (to-dos, or all-day events with `events`) and open
+    case deadlines, and how many of each."""
     calendar = _empty_calendar()
     stamp = datetime.now(UTC).replace(microsecond=0)
     counts = {"follow_ups": 0, "cases": 0}
+    as_component = follow_up_event if events else follow_up_todo
     for row in _open_follow_ups(connection):
-        calendar.add_component(follow_up_todo(row, stamp=stamp))
+        calendar.add_component(as_component(row, stamp=stamp))
         counts["follow_ups"] += 1
     for row in _open_cases(connection):
         calendar.add_component(case_event(row, stamp=stamp))
@@ -45,10 +51,17 @@ def build_calendar(*, connection: Connection) -> tuple[Calendar, dict[str, int]]
     return calendar, counts
 
 
-def write_calendar(path: Path, *, engine: Engine) -> dict[str, int]:
-    """Write the .ics file a calendar app can subscribe to; how many to-dos and events it has."""
+def write_calendar(path: Path, *, engine: Engine, events: bool = False) -> dict[str, int]:
+    """Write the .ics file a calendar app can subscribe to; how many follow-ups and case
+    deadlines it has. A calendar needs at least one entry (RFC 5545), so with none BookError
+    says so and no file is written."""
     with session_scope(engine) as session:
-        calendar, counts = build_calendar(connection=session.connection())
+        calendar, counts = build_calendar(connection=session.connection(), events=events)
+    if not any(counts.values()):
+        raise BookError(
+            "there are no open follow-ups or case deadlines, so no calendar was written "
+            "(a calendar file needs at least one entry)."
+        )
     write_private_bytes(Path(path), calendar.to_ical())
     return counts
 
@@ -56,30 +69,46 @@ def write_calendar(path: Path, *, engine: Engine) -> dict[str, int]:
 def follow_up_todo(row: Mapping[Any, Any], *, stamp: datetime) -> Todo:
     """One open follow-up as a VTODO due on its day."""
     todo = Todo()
-    todo.add("uid", follow_up_uid(row["id"]))
-    todo.add("dtstamp", stamp)
-    todo.add("summary", _with_client(row["title"], row["client_name"]))
     todo.add("due", row["due_on"])
     todo.add("status", "NEEDS-ACTION")
+    return _follow_up(todo, row, stamp)
+
+
+def follow_up_event(row: Mapping[Any, Any], *, stamp: datetime) -> Event:
+    """One open follow-up as an all-day event on its due day, for calendars without to-dos."""
+    return _follow_up(_all_day(row["due_on"]), row, stamp)
+
+
+def _follow_up(component: Todo | Event, row: Mapping[Any, Any], stamp: datetime) -> Any:
+    """What a follow-up's to-do and event share: its UID, title, priority and client."""
+    component.add("uid", follow_up_uid(row["id"]))
+    component.add("dtstamp", stamp)
+    component.add("summary", _with_client(row["title"], row["client_name"]))
     if row["priority"] == "high":
-        todo.add("priority", HIGHEST_PRIORITY)
+        component.add("priority", HIGHEST_PRIORITY)
     if row["client_id"] is not None:
-        todo.add("description", f"Follow-up for {row['client_name']} (client {row['client_id']}).")
-    return todo
+        text = f"Follow-up for {row['client_name']} (client {row['client_id']})."
+        component.add("description", text)
+    return component
 
 
 def case_event(row: Mapping[Any, Any], *, stamp: datetime) -> Event:
     """One open case as an all-day event on its deadline."""
-    event = Event()
-    due_on: date = row["due_on"]
+    event = _all_day(row["due_on"])
     event.add("uid", case_uid(row["id"]))
     event.add("dtstamp", stamp)
     noun = "Complaint" if row["kind"] == "complaint" else "Request"
     event.add("summary", _with_client(f"{noun} due: {row['subject']}", row["client_name"]))
-    event.add("dtstart", due_on)
-    event.add("dtend", due_on + timedelta(days=1))
-    event.add("transp", "TRANSPARENT")
     event.add("description", f"{noun} opened on {row['opened_on'].isoformat()}.")
+    return event
+
+
+def _all_day(day: date) -> Event:
+    """An event filling `day`, which leaves the time free (TRANSPARENT)."""
+    event = Event()
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
     return event
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,10 @@ from rmtui.core.errors import BookError
 from rmtui.core.interchange.batches import chunks
 from rmtui.core.interchange.schema import FIELDS
 from rmtui.core.interchange.table_rows import entity_table
+from rmtui.core.interchange.text_files import ImportText, decode_text
 from rmtui.core.models import Client
+from rmtui.core.queries.contact_points import NewPoint, add_points
+from rmtui.core.wording import count_text, plural
 
 CHUNK = 500
 
@@ -41,11 +44,13 @@ class ImportProblem:
 
 @dataclass
 class Candidate:
-    """One client read from a file: where it was, the fields it gave, and its column values."""
+    """One client read from a file: where it was, the fields it gave, its column values, and
+    every e-mail address and phone number it had (the preferred ones also in `values`)."""
 
     where: str
     record: dict[str, Any]
     values: dict[str, Any]
+    points: list[NewPoint] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -76,6 +81,7 @@ class ClientImportReport:
     merged: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    skipped: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
 
@@ -86,21 +92,32 @@ class ClientImportReport:
             noun = "problem" if count == 1 else "problems"
             return f"{self.source} has {count} {noun}, so nothing was imported."
         verb = "would add" if self.dry_run else "added"
-        parts = [f"{verb} {self.added} of {self.read} clients"]
+        parts = [f"{verb} {self.added} of {count_text('clients', self.read)}"]
         if self.merged:
             parts.append(f"{'would merge' if self.dry_run else 'merged'} {self.merged}")
-        skipped = len(self.duplicates) - self.merged
-        if skipped:
-            parts.append(f"skipped {skipped} duplicates")
+        duplicates = len(self.duplicates) - self.merged
+        if duplicates:
+            parts.append(f"skipped {duplicates} {plural(duplicates, 'duplicate')}")
+        if self.skipped:
+            records = len({problem.where for problem in self.skipped})
+            verb = "would skip" if self.dry_run else "skipped"
+            parts.append(f"{verb} {records} with problems")
         return f"{self.source}: " + ", ".join(parts) + "."
 
     def lines(self) -> list[str]:
-        """The summary, then every problem, duplicate and note, one per line."""
+        """The summary, then every problem, skipped record, duplicate and note, one per line."""
         lines = [self.summary()]
         lines += [f"  problem: {problem}" for problem in self.problems]
+        lines += [f"  skipped: {problem}" for problem in self.skipped]
         lines += [f"  duplicate: {duplicate}" for duplicate in self.duplicates]
         lines += [f"  note: {note}" for note in self.notes]
         return lines
+
+    def skip_problems(self) -> set[str]:
+        """Move every problem to `skipped`; the places (rows, cards) left out."""
+        self.skipped += self.problems
+        self.problems = []
+        return {problem.where for problem in self.skipped}
 
 
 class ImportRejected(BookError):
@@ -121,12 +138,17 @@ def import_clients(
     *,
     engine: Engine,
     merge: bool = False,
+    skip_invalid: bool = False,
 ) -> ClientImportReport:
     """Add the candidates to the book in one transaction, skipping or merging duplicates.
 
     Raises ImportRejected (writing nothing) when the report already holds problems, unless
-    it is a dry run, which only fills in the report.
+    it is a dry run, which only fills in the report. With `skip_invalid` the records with
+    problems are left out (and listed as skipped) and the others imported.
     """
+    if skip_invalid and report.problems:
+        left_out = report.skip_problems()
+        candidates = [candidate for candidate in candidates if candidate.where not in left_out]
     if report.problems and not report.dry_run:
         raise ImportRejected(report)
     with session_scope(engine) as session:
@@ -142,10 +164,14 @@ def import_clients(
     return report
 
 
-def read_import_text(path: Path, *, advice: str) -> str:
-    """The text of an import file: UTF-8, with or without a byte order mark.
+def read_import_text(
+    path: Path, *, advice: str, charset_hint: bool = False, encoding: str | None = None
+) -> ImportText:
+    """The text of an import file, in `encoding` when given, else in the one it was found to
+    be in (see `decode_text`).
 
-    `advice` ends the sentence when the file is in another encoding.
+    `advice` ends the sentence when no encoding reads it; `charset_hint`: look for a vCard
+    CHARSET parameter before guessing.
     """
     try:
         data = path.read_bytes()
@@ -155,11 +181,25 @@ def read_import_text(path: Path, *, advice: str) -> str:
         raise ImportFileError(f"{path} is a folder; give the file to import.") from None
     except OSError as error:
         raise ImportFileError(f"{path} cannot be read ({error.strerror}).") from None
+    if encoding:
+        return decoded_as(path, data, encoding)
+    decoded = decode_text(data, charset_hint=charset_hint)
+    if decoded is None:
+        raise ImportFileError(f"{path} is not text in an encoding rmtui can tell; {advice}.")
+    return decoded
+
+
+def decoded_as(path: Path, data: bytes, encoding: str) -> ImportText:
+    """The text of `data` in the `encoding` the user named, or ImportFileError saying why not."""
     try:
-        return data.decode("utf-8-sig")
+        return ImportText(data.decode(encoding), encoding, "as asked")
+    except LookupError:
+        raise ImportFileError(
+            f"'{encoding}' is not an encoding rmtui knows; try utf-8, cp1252 or shift_jis."
+        ) from None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError(f"{path} is not UTF-8 text (line {line}); {advice}.") from None
+        raise ImportFileError(f"{path} is not {encoding} text (line {line}).") from None
 
 
 def phone_digits(phone: str | None) -> str:
@@ -240,14 +280,50 @@ def _add_keys(found: dict[tuple[str, ...], tuple[int, str]], rows: Iterable[Any]
 
 
 def _insert_clients(connection: Connection, new: list[Candidate]) -> None:
+    """Insert the new clients, then every contact point of each."""
     clients = entity_table("clients")
+    statement = insert(clients).returning(clients.c.id, sort_by_parameter_order=True)
     for batch in chunks(new, 5000):
         rows = [{k: v for k, v in c.values.items() if k != "id"} for c in batch]
-        connection.execute(insert(clients), rows)
+        ids = connection.execute(statement, rows).scalars().all()
+        points = [
+            {"client_id": client_id, **point.__dict__}
+            for client_id, candidate in zip(ids, batch, strict=True)
+            for point in candidate_points(candidate)
+        ]
+        if points:
+            connection.execute(insert(entity_table("contact_points")), points)
+
+
+def candidate_points(candidate: Candidate) -> list[NewPoint]:
+    """The candidate's contact points, its `email` and `phone` among them as the preferred."""
+    points = list(candidate.points)
+    for kind in ("email", "phone"):
+        value = candidate.values.get(kind)
+        if value and not any(p.kind == kind and p.value == value for p in points):
+            points.insert(0, NewPoint(kind, value))
+        points = [
+            replace(point, preferred=point.value == value) if point.kind == kind else point
+            for point in points
+        ]
+    return unique_points(points)
+
+
+def unique_points(points: list[NewPoint]) -> list[NewPoint]:
+    """`points` without a second one of the same kind and value (ignoring case)."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[NewPoint] = []
+    for point in points:
+        key = (point.kind, point.value.casefold())
+        if key not in seen:
+            seen.add(key)
+            kept.append(point)
+    return kept
 
 
 def _merge_clients(session: Session, merges: list[tuple[int, Candidate]]) -> None:
-    """Update each existing client with the fields the file gave (tags are added to theirs)."""
+    """Update each existing client with the fields the file gave (tags are added to theirs,
+    contact points to theirs)."""
     for client_id, candidate in merges:
         client = session.get(Client, client_id)
         if client is None:
@@ -256,6 +332,8 @@ def _merge_clients(session: Session, merges: list[tuple[int, Candidate]]) -> Non
             if column == "tags":
                 value = list(dict.fromkeys([*client.tags, *value]))
             setattr(client, column, value)
+        session.flush()
+        add_points(session.connection(), client_id, candidate_points(candidate))
     session.flush()
 
 

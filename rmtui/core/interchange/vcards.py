@@ -25,7 +25,11 @@ from rmtui.core.interchange.client_import import (
 )
 from rmtui.core.interchange.schema import client_values
 from rmtui.core.interchange.table_rows import entity_table
+from rmtui.core.interchange.vcard_lines import CardText, card_texts
+from rmtui.core.models import NAME_PARTS
+from rmtui.core.parsers import EMAIL
 from rmtui.core.private_files import open_private, private_folder, write_private_bytes
+from rmtui.core.queries.contact_points import NewPoint, PointRow
 
 UID_DOMAIN = "rmtui"
 PRODUCT_ID = "-//rmtui//rmtui clients//EN"
@@ -44,6 +48,10 @@ PROPERTY_OF_FIELD = {
     "tags": "CATEGORIES",
     "notes": "NOTE",
 }
+# TYPE words that say nothing a label should (pref is a flag; voice and internet the default).
+UNLABELLED_TYPES = frozenset({"pref", "voice", "internet", "x400", "msg"})
+LABEL_OF_TYPE = {"cell": "mobile", "iphone": "mobile"}
+TYPE_OF_LABEL = {"mobile": "cell"}
 MONTHS = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
 
 
@@ -55,19 +63,20 @@ def client_uid(client_id: int) -> str:
     return f"client-{client_id}@{UID_DOMAIN}"
 
 
-def client_vcard(row: Mapping[Any, Any]) -> Any:
-    """One client row as a vCard 3.0 component."""
+def client_vcard(row: Mapping[Any, Any], points: list[PointRow] | None = None) -> Any:
+    """One client row as a vCard 3.0 component, with its e-mail address and phone number and
+    every other contact point in `points`."""
     card = vobject.vCard()
     card.add("prodid").value = PRODUCT_ID
     card.add("uid").value = client_uid(row["id"])
     card.add("fn").value = row["name"]
-    card.add("n").value = _name_parts(row["name"], kind=row["kind"])
+    card.add("n").value = _name_parts(row)
     if row["kind"] != "person" or row["company"]:
         card.add("org").value = [row["name"] if row["kind"] != "person" else row["company"]]
     if row["kind"] != "person":
         card.add("x-abshowas").value = "COMPANY"
-    _add_typed(card, "email", row["email"], "INTERNET")
-    _add_typed(card, "tel", row["phone"], "VOICE")
+    for point in _with_own_points(row, points or []):
+        _add_point(card, point)
     if row["city"] or row["country"]:
         address = vobject.vcard.Address(city=row["city"] or "", country=row["country"] or "")
         card.add("adr").value = address
@@ -89,32 +98,45 @@ def write_vcards(target: Path, *, engine: Engine) -> int:
     """
     target = Path(target)
     with session_scope(engine) as session:
-        rows = _client_rows(session.connection())
+        cards = _client_cards(session.connection())
         if target.is_dir() or target.suffix.lower() != ".vcf":
-            return _write_folder(target, rows)
-        return _write_one_file(target, rows)
+            return _write_folder(target, cards)
+        return _write_one_file(target, cards)
 
 
-def _client_rows(connection: Connection) -> Iterator[Mapping[Any, Any]]:
+def _client_cards(connection: Connection) -> Iterator[tuple[int, Any]]:
+    """(client id, vCard) of every client, by id."""
     clients = entity_table("clients")
-    yield from connection.execute(select(clients).order_by(clients.c.id)).mappings()
+    points = _points_by_client(connection)
+    for row in connection.execute(select(clients).order_by(clients.c.id)).mappings():
+        yield row["id"], client_vcard(row, points.get(row["id"], []))
 
 
-def _write_one_file(target: Path, rows: Iterator[Mapping[Any, Any]]) -> int:
+def _points_by_client(connection: Connection) -> dict[int, list[PointRow]]:
+    table = entity_table("contact_points")
+    query = select(table).order_by(table.c.client_id, table.c.kind, table.c.id)
+    found: dict[int, list[PointRow]] = {}
+    for row in connection.execute(query):
+        point = PointRow(row.id, row.kind, row.value, row.label, bool(row.preferred))
+        found.setdefault(row.client_id, []).append(point)
+    return found
+
+
+def _write_one_file(target: Path, cards: Iterator[tuple[int, Any]]) -> int:
     count = 0
     with open_private(target) as handle:
-        for row in rows:
-            handle.write(client_vcard(row).serialize())
+        for _client_id, card in cards:
+            handle.write(card.serialize())
             count += 1
     return count
 
 
-def _write_folder(folder: Path, rows: Iterator[Mapping[Any, Any]]) -> int:
+def _write_folder(folder: Path, cards: Iterator[tuple[int, Any]]) -> int:
     folder = private_folder(folder)
     written: set[str] = set()
-    for row in rows:
-        name = f"client-{row['id']}.vcf"
-        write_private_bytes(folder / name, client_vcard(row).serialize().encode("utf-8"))
+    for client_id, card in cards:
+        name = f"client-{client_id}.vcf"
+        write_private_bytes(folder / name, card.serialize().encode("utf-8"))
         written.add(name)
     for stale in folder.iterdir():
         if CARD_FILE.match(stale.name) and stale.name not in written:
@@ -122,18 +144,46 @@ def _write_folder(folder: Path, rows: Iterator[Mapping[Any, Any]]) -> int:
     return len(written)
 
 
-def _name_parts(name: str, *, kind: str) -> Any:
-    if kind != "person":
+def _name_parts(row: Mapping[Any, Any]) -> Any:
+    """The N of a client: its kept parts, else its name split at the first space."""
+    if row["kind"] != "person":
         return vobject.vcard.Name()
-    given, _, family = name.strip().partition(" ")
+    kept = [row.get(part) or "" for part in NAME_PARTS]
+    if any(kept):
+        prefix, given, additional, family, suffix = kept
+        return vobject.vcard.Name(
+            family=family, given=given, additional=additional, prefix=prefix, suffix=suffix
+        )
+    given, _, family = row["name"].strip().partition(" ")
     return vobject.vcard.Name(family=family.strip(), given=given)
 
 
-def _add_typed(card: Any, prop: str, value: str | None, kind: str) -> None:
-    if value:
-        line = card.add(prop)
-        line.value = value
-        line.type_param = kind
+def _with_own_points(row: Mapping[Any, Any], points: list[PointRow]) -> list[PointRow]:
+    """`points` with the client's own e-mail and phone first when they are not among them."""
+    own = [
+        PointRow(0, kind, row[kind], None, True)
+        for kind in ("email", "phone")
+        if row[kind] and not any(p.kind == kind and p.value == row[kind] for p in points)
+    ]
+    return [*own, *points]
+
+
+def _add_point(card: Any, point: PointRow) -> None:
+    """An EMAIL or TEL line: its label as TYPE values, `pref` for the preferred one."""
+    line = card.add("email" if point.kind == "email" else "tel")
+    line.value = point.value
+    types = ["INTERNET"] if point.kind == "email" else []
+    types += [_type_word(word) for word in re.split(r"[,;]\s*", point.label or "") if word]
+    if point.preferred:
+        types.append("pref")
+    if types:
+        line.type_paramlist = types
+
+
+def _type_word(label: str) -> str:
+    """A label as a TYPE value: vCard's own word where there is one (mobile is CELL)."""
+    word = re.sub(r"[^A-Za-z0-9-]", "-", label.strip())
+    return TYPE_OF_LABEL.get(word.lower(), word)
 
 
 # Import
@@ -141,13 +191,16 @@ def _add_typed(card: Any, prop: str, value: str | None, kind: str) -> None:
 
 @dataclass
 class ContactCard:
-    """One vCard read from a file: the client record it gives, its problems and notes."""
+    """One vCard read from a file: the client record it gives, its e-mail addresses and phone
+    numbers, its problems and notes."""
 
     number: int
     line: int
     record: dict[str, Any] = field(default_factory=dict)
+    points: list[NewPoint] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # values kept in the client's notes
 
     @property
     def where(self) -> str:
@@ -155,75 +208,102 @@ class ContactCard:
         return f"card {self.number} (line {self.line})"
 
 
-def read_vcards(path: Path) -> list[ContactCard]:
+@dataclass
+class VCardFile:
+    """The cards of a .vcf file and how its text was read."""
+
+    cards: list[ContactCard]
+    encoding_note: str | None = None
+
+
+def read_vcard_file(path: Path, *, encoding: str | None = None) -> VCardFile:
     """Every vCard (2.1, 3.0 or 4.0) in the file at `path` as client records with problems."""
-    text = read_import_text(Path(path), advice="export it again as UTF-8 (Unicode)")
-    cards = [
-        _read_card(number, line, block) for number, (line, block) in enumerate(_blocks(text), 1)
-    ]
+    advice = "export it again as UTF-8 (Unicode)"
+    text = read_import_text(Path(path), advice=advice, charset_hint=True, encoding=encoding)
+    cards = [_read_card(number, card) for number, card in enumerate(card_texts(text.text), 1)]
     if not cards:
         raise ImportFileError(f"{path} holds no vCards (no BEGIN:VCARD line); check the file.")
-    return cards
+    return VCardFile(cards, text.note)
+
+
+def read_vcards(path: Path) -> list[ContactCard]:
+    """Every vCard in the file at `path` (see `read_vcard_file`)."""
+    return read_vcard_file(path).cards
 
 
 def import_vcards(
-    path: Path, *, engine: Engine, dry_run: bool = False, merge: bool = False
+    path: Path,
+    *,
+    engine: Engine,
+    dry_run: bool = False,
+    merge: bool = False,
+    skip_invalid: bool = False,
+    encoding: str | None = None,
 ) -> ClientImportReport:
     """Add the contacts of a .vcf file as clients, all or nothing.
 
     Duplicates (same e-mail, or same name and phone) are skipped, or with `merge` the book's
     client is updated with the card's values. Raises ImportRejected (writing nothing) when a
-    card has a problem; a dry run only reports.
+    card has a problem, unless `skip_invalid` leaves such cards out; a dry run only reports.
+    `encoding` overrides the one detected.
     """
     path = Path(path)
-    cards = read_vcards(path)
-    report = ClientImportReport(source=path.name, read=len(cards), dry_run=dry_run)
+    read = read_vcard_file(path, encoding=encoding)
+    report = ClientImportReport(source=path.name, read=len(read.cards), dry_run=dry_run)
+    if read.encoding_note:
+        report.notes.append(read.encoding_note)
     candidates: list[Candidate] = []
     today = dates.today()
-    for card in cards:
+    for card in read.cards:
         report.problems += card.problems
         report.notes += [f"{card.where}: {note}" for note in card.notes]
-        if card.problems:
+        if card.problems or not card.record.get("name"):
+            report.read -= not card.problems  # an empty card is no client
             continue
         values, problems = client_values(card.record, today=today, label=card.where)
         report.problems += [
             ImportProblem(card.where, PROPERTY_OF_FIELD.get(p.field, p.field), p.message)
             for p in problems
         ]
-        candidates.append(Candidate(card.where, card.record, values))
-    return import_clients(candidates, report, engine=engine, merge=merge)
+        candidates.append(Candidate(card.where, card.record, values, card.points))
+    return import_clients(candidates, report, engine=engine, merge=merge, skip_invalid=skip_invalid)
 
 
-def _blocks(text: str) -> Iterator[tuple[int, str]]:
-    """(first line number, text) of every BEGIN:VCARD ... END:VCARD block."""
-    start: int | None = None
-    lines: list[str] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        word = line.strip().upper()
-        if word == "BEGIN:VCARD" and start is None:
-            start, lines = number, []
-        if start is not None:
-            lines.append(line)
-        if word == "END:VCARD" and start is not None:
-            yield start, "\r\n".join(lines) + "\r\n"
-            start = None
-    if start is not None:
-        yield start, "\r\n".join(lines) + "\r\n"
-
-
-def _read_card(number: int, line: int, block: str) -> ContactCard:
-    card = ContactCard(number=number, line=line)
+def _read_card(number: int, text: CardText) -> ContactCard:
+    card = ContactCard(number=number, line=text.line, notes=list(text.notes))
     try:
-        component = vobject.readOne(block, allowQP=True)
+        component = _parsed(text, card)
     except vobject.base.ParseError as error:
         problem = ImportProblem(card.where, "", f"is not a readable vCard ({_parse_error(error)})")
         card.problems.append(problem)
         return card
-    except (ValueError, TypeError, UnicodeError) as error:
+    except (ValueError, TypeError, UnicodeError, vobject.base.VObjectError) as error:
         card.problems.append(ImportProblem(card.where, "", f"is not a readable vCard ({error})"))
         return card
     _fill_record(card, _Properties(component))
     return card
+
+
+PARSE_ERRORS = (vobject.base.VObjectError, ValueError, TypeError, UnicodeError)
+
+
+def _parsed(text: CardText, card: ContactCard) -> Any:
+    """The card as a vobject component; lines vobject cannot read are left out and noted."""
+    try:
+        return vobject.readOne(text.text, allowQP=True)
+    except PARSE_ERRORS:
+        pass
+    kept: list[str] = []
+    for line in text.lines:
+        alone = CardText(text.line, [line])
+        try:
+            vobject.readOne(alone.text, allowQP=True)
+        except PARSE_ERRORS:
+            name = line.split(":", 1)[0].split(";", 1)[0]
+            card.notes.append(f"its {name} line could not be read; left out")
+            continue
+        kept.append(line)
+    return vobject.readOne(CardText(text.line, kept).text, allowQP=True)
 
 
 def _parse_error(error: Exception) -> str:
@@ -261,28 +341,35 @@ class _Properties:
         return _plain(line.value).strip() if line is not None else ""
 
     def label(self, line: Any) -> str:
-        """A short label for a line: its Apple/Google label, else its TYPE (work, cell...)."""
+        """A short label for a line: its Apple/Google label, else its TYPE (work, mobile...)."""
         if line.group and line.group in self.labels:
             return self.labels[line.group]
-        types = [t.lower() for t in _types(line) if t.lower() not in ("pref", "voice", "internet")]
-        return ", ".join(types)
+        types = [LABEL_OF_TYPE.get(t.lower(), t.lower()) for t in _types(line)]
+        return ", ".join(dict.fromkeys(t for t in types if t not in UNLABELLED_TYPES))
 
 
 def _fill_record(card: ContactCard, props: _Properties) -> None:
     record = card.record
     business = _is_business(props)
     organisation = _organisation(props)
-    personal = _name_from_n(props)
+    parts = _name_parts_of(props)
+    personal = " ".join(part for part in parts.values() if part)
     name = props.text("FN") or personal or organisation
     if organisation and name == organisation and not personal:
         business = True
     record["name"] = name
     record["kind"] = "business" if business else "person"
+    if not business:
+        record.update(parts)
     if organisation and not business:
         record["company"] = organisation
     notes = [_one_newline(props.text("NOTE"))] if props.text("NOTE") else []
-    record["email"] = _chosen(props, "EMAIL", "e-mail", notes)
-    record["phone"] = _phone(_chosen(props, "TEL", "phone", notes))
+    _fill_points(card, props)
+    notes += card.unreadable
+    if not name:
+        _name_after_a_point(card)
+    if not card.record.get("name"):
+        card.notes.append("holds no name, e-mail address or phone number, so it was left out")
     _fill_address(record, props)
     _fill_birthday(card, props, notes)
     tags = _categories(props)
@@ -293,6 +380,51 @@ def _fill_record(card: ContactCard, props: _Properties) -> None:
     card.record = {key: value for key, value in record.items() if value not in (None, "")}
 
 
+def _name_parts_of(props: _Properties) -> dict[str, str]:
+    """The parts of the card's N, by field (empty when the card has no structured N)."""
+    line = props.first("N")
+    if line is None or not isinstance(line.value, vobject.vcard.Name):
+        return {}
+    n = line.value
+    given = (n.prefix, n.given, n.additional, n.family, n.suffix)
+    return {name: _plain(part).strip() for name, part in zip(NAME_PARTS, given, strict=True)}
+
+
+def _fill_points(card: ContactCard, props: _Properties) -> None:
+    """Every EMAIL and TEL of the card as contact points; the preferred one of each kind also
+    fills the client's e-mail or phone."""
+    for kind, prop in (("email", "EMAIL"), ("phone", "TEL")):
+        first = True
+        for line in props.all(prop):
+            value = _point_value(kind, _plain(line.value))
+            if not value:
+                continue
+            if kind == "email" and not EMAIL.match(value):
+                card.unreadable.append(f"E-mail: {value}")
+                card.notes.append(f"'{value}' is not an e-mail address, so it was put in the notes")
+                continue
+            label = props.label(line) or None
+            card.points.append(NewPoint(kind, value, label, preferred=first))
+            if first:
+                card.record[kind] = value
+            first = False
+
+
+def _point_value(kind: str, value: str) -> str:
+    """An address or number as kept: no `mailto:` / `tel:` of URIs, no surrounding spaces."""
+    prefix = r"^mailto:" if kind == "email" else r"^tel:"
+    return re.sub(prefix, "", value.strip(), flags=re.IGNORECASE).strip()
+
+
+def _name_after_a_point(card: ContactCard) -> None:
+    """A card with no name takes its e-mail address, or else its phone number, as its name."""
+    for kind, noun in (("email", "e-mail address"), ("phone", "phone number")):
+        if card.record.get(kind):
+            card.record["name"] = card.record[kind]
+            card.notes.append(f"has no name, so it is named after its {noun}")
+            return
+
+
 def _is_business(props: _Properties) -> bool:
     kind = props.text("KIND").lower()
     show_as = props.text("X-ABSHOWAS").upper()
@@ -300,42 +432,20 @@ def _is_business(props: _Properties) -> bool:
 
 
 def _organisation(props: _Properties) -> str:
+    """The organisation's name: the first part of ORG (its commas kept as written)."""
     line = props.first("ORG")
     if line is None:
         return ""
     value = line.value
     parts = value if isinstance(value, list) else [value]
-    return _plain(parts[0]).strip() if parts else ""
-
-
-def _name_from_n(props: _Properties) -> str:
-    line = props.first("N")
-    if line is None:
+    if not parts:
         return ""
-    n = line.value
-    if not isinstance(n, vobject.vcard.Name):
-        return _plain(n).strip()
-    parts = [n.prefix, n.given, n.additional, n.family, n.suffix]
-    return " ".join(_plain(part).strip() for part in parts if _plain(part).strip())
-
-
-def _chosen(props: _Properties, name: str, noun: str, notes: list[str]) -> str | None:
-    """The preferred value of `name`; the others go into the notes so nothing is lost."""
-    lines = [line for line in props.all(name) if _plain(line.value).strip()]
-    if not lines:
-        return None
-    for other in lines[1:]:
-        label = props.label(other)
-        suffix = f" ({label})" if label else ""
-        notes.append(f"Other {noun}: {_phone(_plain(other.value).strip())}{suffix}")
-    return _plain(lines[0].value).strip()
-
-
-def _phone(value: str | None) -> str | None:
-    """A phone number without the `tel:` of vCard 4.0 URIs."""
-    if value is None:
-        return None
-    return re.sub(r"^tel:", "", value.strip(), flags=re.IGNORECASE)
+    first = parts[0]
+    return (
+        ",".join(_plain(item) for item in first).strip()
+        if isinstance(first, list)
+        else (_plain(first).strip())
+    )
 
 
 def _fill_address(record: dict[str, Any], props: _Properties) -> None:
@@ -351,7 +461,12 @@ def _fill_birthday(card: ContactCard, props: _Properties, notes: list[str]) -> N
     if line is None or not _plain(line.value).strip():
         return
     text = _plain(line.value).strip()
-    omit_year = "X-APPLE-OMIT-YEAR" in {key.upper() for key in line.params}
+    params = {key.upper(): [str(v).lower() for v in values] for key, values in line.params.items()}
+    if "text" in params.get("VALUE", []):
+        notes.append(f"Birthday: {text}")
+        card.notes.append(f"the birthday '{text}' is text, not a date, so it was put in the notes")
+        return
+    omit_year = "X-APPLE-OMIT-YEAR" in params
     try:
         day, has_year = _birthday(text, omit_year=omit_year)
     except ValueError:

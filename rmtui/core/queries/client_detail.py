@@ -4,7 +4,7 @@ client, check-in state, follow-ups, the first page of the timeline) and its pane
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +27,7 @@ from rmtui.core.queries.cases import client_cases, open_cases
 from rmtui.core.queries.client_records import client_revenue_entries
 from rmtui.core.queries.clients import DueState, client_due_state, get_client
 from rmtui.core.queries.common import table_of
+from rmtui.core.queries.contact_points import PointRow, contact_points_of
 from rmtui.core.queries.financials import (
     AccountValue,
     PeriodRevenue,
@@ -102,6 +103,7 @@ class ClientDossier:
     timeline: list[InteractionRow]
     more_timeline: bool
     panels: ClientPanels
+    contact_points: list[PointRow] = field(default_factory=list)
 
 
 def read_dossier(*, session: Session, client_id: int, day: date) -> ClientDossier | None:
@@ -121,6 +123,7 @@ def read_dossier(*, session: Session, client_id: int, day: date) -> ClientDossie
         timeline=timeline[:TIMELINE_PAGE],
         more_timeline=len(timeline) > TIMELINE_PAGE,
         panels=read_panels(session=session, client_id=client_id, day=day),
+        contact_points=contact_points_of(session=session, client_id=client_id),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    and_,
     case,
     column,
     exists,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     table,
     true,
     type_coerce,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -29,7 +31,9 @@ from rmtui.core import rules
 from rmtui.core.dates import today
 from rmtui.core.models import (
     CLIENT_STATUSES,
+    NAME_PARTS,
     Client,
+    ContactPoint,
     FollowUp,
     Interaction,
 )
@@ -47,6 +51,7 @@ from rmtui.core.queries.common import (
     page_limit,
     table_of,
 )
+from rmtui.core.queries.contact_points import keep_in_step
 
 CLIENT = table_of(Client)
 FOLLOW_UP = table_of(FollowUp)
@@ -60,6 +65,9 @@ TEXT_COLUMNS = ("name", "company", "email", "city", "tags")
 # The trigram index over TEXT_COLUMNS (migration 0003); its hidden column of its own name is
 # the left side of MATCH.
 CLIENT_SEARCH = table("client_fts", column("rowid"), column("client_fts"))
+# The trigram index over contact_point.value (migration 0007), made where client_fts is.
+POINT_SEARCH = table("contact_point_fts", column("rowid"), column("contact_point_fts"))
+CONTACT_POINT = table_of(ContactPoint)
 SCHEMA = table("sqlite_master", column("type"), column("name"))
 # Words this long are looked up in the trigram index; shorter ones have no trigram.
 INDEXED_WORD = 3
@@ -273,10 +281,21 @@ def has_tag(tag: str) -> ColumnElement[bool]:
 
 
 def _in_search_index(words: list[str]) -> ColumnElement[bool]:
-    """SQL: the client's text holds every one of `words` (an FTS5 query of one string each)."""
-    query = " ".join(_fts_string(word) for word in words)
-    matches = select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(query))
-    return CLIENT.c.id.in_(matches)
+    """SQL: every one of `words` is in the client's text or in one of its contact points (for
+    each word, the union of the ids the two trigram indexes give)."""
+    return and_(*(CLIENT.c.id.in_(union(_clients_matching(w), _points_matching(w))) for w in words))
+
+
+def _clients_matching(word: str) -> Select[Any]:
+    """SQL: the ids of clients whose own text holds `word` (from its trigram index)."""
+    return select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(_fts_string(word)))
+
+
+def _points_matching(word: str) -> Select[Any]:
+    """SQL: the ids of clients with a contact point holding `word` (from its trigram index)."""
+    query = POINT_SEARCH.c.contact_point_fts.match(_fts_string(word))
+    found = select(POINT_SEARCH.c.rowid).where(query)
+    return select(CONTACT_POINT.c.client_id).where(CONTACT_POINT.c.id.in_(found))
 
 
 def _fts_string(word: str) -> str:
@@ -287,7 +306,10 @@ def _fts_string(word: str) -> str:
 def _matches_word(word: str) -> ColumnElement[bool]:
     # Tags are matched in their stored JSON text, read as plain text.
     columns = [type_coerce(CLIENT.c[name], String) for name in TEXT_COLUMNS]
-    return or_(*(contains_text(text_column, word) for text_column in columns))
+    in_points = exists().where(
+        CONTACT_POINT.c.client_id == CLIENT.c.id, contains_text(CONTACT_POINT.c.value, word)
+    )
+    return or_(*(contains_text(text_column, word) for text_column in columns), in_points)
 
 
 def sort_keys(sort: str) -> list[Any]:
@@ -497,6 +519,7 @@ def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
     apply_values(client, values, fixed=FIXED)
     session.add(client)
     session.flush()
+    keep_in_step(session, client, {})
     return client
 
 
@@ -510,8 +533,12 @@ def update_client(*, session: Session, client_id: int, values: Mapping[str, Any]
         values.setdefault("client_since", today())
     if values.get("status") == "former" and client.client_until is None:
         values.setdefault("client_until", today())
+    if values.get("name", client.name) != client.name and not set(NAME_PARTS) & set(values):
+        values.update(dict.fromkeys(NAME_PARTS))  # the parts were those of the old name
+    before = {"email": client.email, "phone": client.phone}
     apply_values(client, values, fixed=FIXED)
     session.flush()
+    keep_in_step(session, client, before)
     return client
 
 

@@ -31,7 +31,7 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import Money, money_display
 from rmtui.core.queries.common import InvalidChange, RecordNotFound, fetch, table_of
-from rmtui.core.wording import RECORD_NOUNS, records_text
+from rmtui.core.wording import NOUNS, count_text
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -239,7 +239,7 @@ def _refuse_without_client(
         return
     in_trash = client_in_trash(session=session, client_id=client_id)
     first = f"; restore the client first (trash entry {in_trash})" if in_trash else ""
-    record = RECORD_NOUNS[ENTITY_OF_TABLE[name]][0]
+    record = NOUNS[ENTITY_OF_TABLE[name]][0]
     raise InvalidChange(
         f"This {record} belonged to client #{client_id}, who is no longer in the book{first}."
     )
@@ -362,12 +362,16 @@ def describe(session: Session, table_name: str, row: Mapping[str, Any]) -> str:
     return f"{table_name.replace('_', ' ')} #{row['id']}"
 
 
+# Rows that are part of a record's own profile rather than records about it: not counted.
+PART_OF_PROFILE = frozenset({"contact_point"})
+
+
 def contents_text(rows: Rows, entity: str) -> str:
     """What came along with the deleted record: `12 interactions, 3 follow-ups`."""
     parts = [
-        records_text(ENTITY_OF_TABLE[name], len(table_rows))
+        count_text(ENTITY_OF_TABLE[name], len(table_rows))
         for name, table_rows in rows.items()
-        if name != entity and table_rows
+        if name != entity and name not in PART_OF_PROFILE and table_rows
     ]
     return ", ".join(parts)
 

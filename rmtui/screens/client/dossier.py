@@ -12,6 +12,7 @@ from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.clients import DueState
+from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.wording import days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
@@ -92,8 +93,8 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         ("Status", client.status),
         ("Tier", client.tier),
         ("Company", client.company),
-        ("E-mail", client.email),
-        ("Phone", client.phone),
+        *_contact_rows("E-mail", "email", client.email, dossier.contact_points),
+        *_contact_rows("Phone", "phone", client.phone, dossier.contact_points),
         ("City", place),
         ("Birthday", birthday),
         ("Channel", client.preferred_channel),
@@ -112,6 +113,21 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
     table.add_row("", "")
     table.add_row("Notes", client.notes or Text("—", style="dim"))
     return table
+
+
+def _contact_rows(
+    label: str, kind: str, own: str | None, points: list[PointRow]
+) -> list[tuple[str, str | None]]:
+    """The client's e-mail address (or phone number), then every other one it has, each with
+    its label: `ann@work.example (work)`."""
+    mine = [point for point in points if point.kind == kind]
+    labelled = {point.value: point.label for point in mine}
+    values = [own] if own else []
+    values += [point.value for point in mine if point.value != own]
+    if not values:
+        return [(label, None)]
+    shown = [f"{value} ({labelled[value]})" if labelled.get(value) else value for value in values]
+    return [(label if index == 0 else "", text) for index, text in enumerate(shown)]
 
 
 def _date(day: date | None) -> str | None:
