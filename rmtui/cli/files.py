@@ -86,7 +86,7 @@ def run_export(args: argparse.Namespace) -> int:
     from rmtui.core.interchange.book_file import counts_text, write_book_file
 
     kind = file_format(args.file, args.format, EXPORT_FORMATS)
-    engine = open_engine(args)
+    engine = open_engine(args, read_only=True)
     if kind == "csv":
         counts = csv_files.write_csv_export(args.file, engine=engine)
         print(f"Exported {sum(counts.values())} rows in {len(counts)} CSV files to {args.file}.")

@@ -14,7 +14,7 @@ def run_agenda(args: argparse.Namespace) -> int:
     from rmtui.core.db import session_scope
 
     day = cli_date(args.day)
-    with session_scope(open_engine(args)) as session:
+    with session_scope(open_engine(args, read_only=True)) as session:
         agenda = build_agenda(session=session, day=day)
     if args.json:
         import json
@@ -37,7 +37,7 @@ def run_kpi(args: argparse.Namespace) -> int:
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
     day = today()
-    with session_scope(open_engine(args)) as session:
+    with session_scope(open_engine(args, read_only=True)) as session:
         kpis = compute_kpis(session=session, start=start, end=end, today=day)
     if args.json:
         import json

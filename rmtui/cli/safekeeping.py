@@ -22,7 +22,7 @@ def run_backup(args: argparse.Namespace) -> int:
     path = book_path(args)
     if not path.exists():
         raise BookError(f"there is no book at {path} to back up.")
-    open_engine(args).dispose()
+    open_engine(args, read_only=True).dispose()
     print(f"Backed up to {make_backup(path, passphrase=book_passphrase(args))}.")
     return 0
 
@@ -45,7 +45,7 @@ def run_client_export(args: argparse.Namespace) -> int:
     """Write everything about one client to a JSON file."""
     from rmtui.core.privacy import write_client_dossier
 
-    engine = open_engine(args)
+    engine = open_engine(args, read_only=True)
     written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
     print(f"Wrote everything about client {args.client_id} to {written}.")
     return 0
@@ -110,9 +110,12 @@ def run_decrypt(args: argparse.Namespace) -> int:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    """Print paths, schema version and the integrity check of the book."""
+    """Print paths, schema version, the integrity check and the schema check of the book."""
+    from contextlib import closing
+
     from rmtui.core.db import integrity_problems
-    from rmtui.core.storage import SCHEMA_HEAD, read_revision
+    from rmtui.core.schema_check import schema_problems
+    from rmtui.core.storage import SCHEMA_HEAD, revision_of
 
     path = book_path(args)
     print(f"book:      {path}")
@@ -121,8 +124,14 @@ def run_doctor(args: argparse.Namespace) -> int:
     if not path.exists():
         print("status:    no book yet; `rmtui` creates it.")
         return 0
-    print(f"schema:    {read_revision(path)} (this rmtui writes {SCHEMA_HEAD})")
-    problems = integrity_problems(open_engine(args))
+    engine = open_engine(args, read_only=True)
+    try:
+        with closing(engine.raw_connection()) as connection:
+            print(f"schema:    {revision_of(connection, path)} (this rmtui writes {SCHEMA_HEAD})")
+            problems = schema_problems(connection)
+        problems += integrity_problems(engine)
+    finally:
+        engine.dispose()
     for problem in problems:
         print(f"problem:   {problem}")
     print("integrity: ok" if not problems else f"integrity: {len(problems)} problem(s)")
