@@ -36,11 +36,23 @@ def _record_flush(session: Session, _context: Any) -> None:
     rows = [row for row in rows if row["changes"] or row["action"] != "update"]
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+        if "seen" in session.info:
+            from rmtui.core.changes import note_written
+
+            note_written(session, len(rows))
 
 
-def record(session: Session, *, entity: str, action: str, changes: dict[str, Any]) -> None:
+def record(
+    session: Session,
+    *,
+    entity: str,
+    action: str,
+    changes: dict[str, Any],
+    entry_id: int | None = None,
+) -> None:
     """Record a change made outside the ORM (an import, an erase) in the audit trail."""
     row = {
+        "id": entry_id,
         "at": datetime.now(),
         "entity": entity,
         "entity_id": None,
