@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
@@ -141,6 +142,7 @@ class ClientsScreen(ListScreen):
         fallback: int,
         generation: int,
     ) -> None:
+        mark = change_mark(session.connection())
         first = pages.read_first(session)
         position = None
         if keep_client is not None and keep_client in [row.key for row in first]:
@@ -155,6 +157,11 @@ class ClientsScreen(ListScreen):
             position = pages.locate(session, keep_client, first)
         loaded = pages.loaded(first, position)
         self.app.call_from_thread(self._show_list, pages, loaded, fallback, generation)
+        self.app.call_from_thread(setattr, self, "seen_mark", mark)
+
+    def book_changed(self) -> None:
+        """Another window or program changed the book: read the list again."""
+        self.refresh_list()
 
     def _show_list(
         self, pages: ClientPages, loaded: LoadedList, fallback: int, generation: int

@@ -142,6 +142,10 @@ class KpiScreen(Screen[None]):
         self.watch(self.app, "theme", self._restyle, init=False)
         self.query_one(KpiTable).focus()
 
+    def book_changed(self) -> None:
+        """Another window or program changed the book: compute afresh if the figures moved."""
+        self.on_screen_resume()
+
     def on_screen_resume(self) -> None:
         """Compute afresh when the book changed since the figures were computed."""
         stamp = self._read_stamp()

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
@@ -105,6 +106,10 @@ class LogScreen(ListScreen):
             self.wanted = wanted
         self.load_log(keep_key=self.wanted if self.wanted is not None else self.table.current_key)
 
+    def book_changed(self) -> None:
+        """Another window or program changed the book: read the log again."""
+        self.refresh_log()
+
     def load_log(self, *, keep_key: int | None = None) -> None:
         """Read the log for the current filter in a worker: first rows at once, then the count;
         the cursor on interaction `keep_key` (at the same row when it is further down), or at
@@ -122,11 +127,13 @@ class LogScreen(ListScreen):
         engine = actions.engine_of(self)
         try:
             with session_scope(engine) as session:
+                mark = change_mark(session.connection())
                 pages = LogPages(engine, log_query(session=session, log_filter=log_filter))
                 first = pages.open(session, cancelled)
                 if cancelled():
                     return
                 self.app.call_from_thread(self._show_log, pages, first, keep_key, generation)
+                self.app.call_from_thread(setattr, self, "seen_mark", mark)
                 if pages.total is None:
                     pages.count(session, cancelled)
                     self.app.call_from_thread(self._show_total, pages, first, generation)

@@ -83,6 +83,7 @@ class TodayScreen(Screen[None]):
         self.entries: dict[str, AgendaEntry] = {}
         self.agenda: Agenda | None = None
         self.undo: tuple[str, AgendaEntry] | None = None
+        self.seen_mark: int | None = None  # the book's change mark of the agenda shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,6 +126,7 @@ class TodayScreen(Screen[None]):
         options.set_options(self._options(agenda))
         self.query_one("#today-summary", Static).update(summary_text(agenda))
         self._restore_cursor(options, kept_id, kept_index)
+        self.seen_mark = agenda.mark
         rm_app(self).first_screen_shown()
 
     def _options(self, agenda: Agenda) -> list[ListLine]:
@@ -174,6 +176,10 @@ class TodayScreen(Screen[None]):
         self.query_one("#agenda", LineList).action_cursor_up()
 
     def action_reload(self) -> None:
+        self.load_agenda()
+
+    def book_changed(self) -> None:
+        """Another window or program changed the book: read the agenda again."""
         self.load_agenda()
 
     def on_line_list_option_selected(self, event: LineList.OptionSelected) -> None:
