@@ -230,14 +230,17 @@ class RmApp(App[None]):
             self._watch = None
             self.book_replaced = True
             return
-        self._show_changes(watch.version())
+        self._show_changes(watch)
 
-    def _show_changes(self, version: int) -> None:
-        if self._version_shown is None:
-            self._version_shown = version
-            return
+    def _show_changes(self, watch: BookWatch) -> None:
+        version = watch.version()
         changed = getattr(self.screen, "book_changed", None)
-        if version != self._version_shown and callable(changed):
+        if self._version_shown is None:  # the first look: was the screen read before a change?
+            self._version_shown = version
+            seen = getattr(self.screen, "seen_mark", None)
+            if callable(changed) and seen is not None and watch.mark() > seen:
+                changed()
+        elif version != self._version_shown and callable(changed):
             self._version_shown = version
             changed()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +59,18 @@ def open_engine(
     except PassphraseNeeded:
         args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
         return open_book(path, passphrase=args.passphrase, progress=tell_progress)
+
+
+@contextmanager
+def opened_book(
+    args: argparse.Namespace, *, create: bool = False, read_only: bool = False
+) -> Iterator[Engine]:
+    """The chosen book opened as `open_engine` does, closed again when the command is done."""
+    engine = open_engine(args, create=create, read_only=read_only)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from rmtui.cli.common import (
     EXPORT_FORMATS,
     book_path,
     file_format,
     import_format,
-    open_engine,
+    opened_book,
     tell_progress,
 )
 from rmtui.core.errors import BookError
 from rmtui.core.storage import remove_book_files
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -39,9 +43,9 @@ def _import_book_file(args: argparse.Namespace) -> int:
 
     tell_progress(f"reading {args.file}")
     data = read_book_file(args.file)
-    engine = open_engine(args, create=True)
     try:
-        report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
+        with opened_book(args, create=True) as engine:
+            report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
@@ -60,18 +64,20 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
     from rmtui.core.interchange.csv_files import import_clients_csv, parse_mapping
     from rmtui.core.interchange.vcards import import_vcards
 
-    engine = open_engine(args, create=not args.dry_run)
     try:
-        if kind == "csv":
-            report = import_clients_csv(
-                args.file,
-                engine=engine,
-                mapping=parse_mapping(args.map),
-                dry_run=args.dry_run,
-                merge=args.merge,
-            )
-        else:
-            report = import_vcards(args.file, engine=engine, dry_run=args.dry_run, merge=args.merge)
+        with opened_book(args, create=not args.dry_run) as engine:
+            if kind == "csv":
+                report = import_clients_csv(
+                    args.file,
+                    engine=engine,
+                    mapping=parse_mapping(args.map),
+                    dry_run=args.dry_run,
+                    merge=args.merge,
+                )
+            else:
+                report = import_vcards(
+                    args.file, engine=engine, dry_run=args.dry_run, merge=args.merge
+                )
     except ImportRejected as error:
         for line in error.report.lines():
             print(f"rmtui: {line}", file=sys.stderr)
@@ -82,11 +88,15 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
+    kind = file_format(args.file, args.format, EXPORT_FORMATS)
+    with opened_book(args, read_only=True) as engine:
+        return _export(args, kind, engine)
+
+
+def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
     from rmtui.core.interchange import calendar, csv_files, vcards
     from rmtui.core.interchange.book_file import counts_text, write_book_file
 
-    kind = file_format(args.file, args.format, EXPORT_FORMATS)
-    engine = open_engine(args, read_only=True)
     if kind == "csv":
         counts = csv_files.write_csv_export(args.file, engine=engine)
         print(f"Exported {sum(counts.values())} rows in {len(counts)} CSV files to {args.file}.")

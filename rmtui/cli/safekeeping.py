@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from rmtui.cli.common import (
     ask_passphrase,
@@ -10,9 +11,13 @@ from rmtui.cli.common import (
     book_path,
     confirm,
     open_engine,
+    opened_book,
 )
 from rmtui.core import paths
 from rmtui.core.errors import BookError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -45,19 +50,23 @@ def run_client_export(args: argparse.Namespace) -> int:
     """Write everything about one client to a JSON file."""
     from rmtui.core.privacy import write_client_dossier
 
-    engine = open_engine(args, read_only=True)
-    written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
+    with opened_book(args, read_only=True) as engine:
+        written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
     print(f"Wrote everything about client {args.client_id} to {written}.")
     return 0
 
 
 def run_client_erase(args: argparse.Namespace) -> int:
     """Erase one client and every record about them, after confirmation."""
+    with opened_book(args) as engine:
+        return _erase(args, engine)
+
+
+def _erase(args: argparse.Namespace, engine: Engine) -> int:
     from rmtui.core.db import session_scope
     from rmtui.core.privacy import erase_client
     from rmtui.core.queries.clients import get_client
 
-    engine = open_engine(args)
     with session_scope(engine) as session:
         client = get_client(session=session, client_id=args.client_id)
         name = client.name if client else None
@@ -124,14 +133,11 @@ def run_doctor(args: argparse.Namespace) -> int:
     if not path.exists():
         print("status:    no book yet; `rmtui` creates it.")
         return 0
-    engine = open_engine(args, read_only=True)
-    try:
+    with opened_book(args, read_only=True) as engine:
         with closing(engine.raw_connection()) as connection:
             print(f"schema:    {revision_of(connection, path)} (this rmtui writes {SCHEMA_HEAD})")
             problems = schema_problems(connection)
         problems += integrity_problems(engine)
-    finally:
-        engine.dispose()
     for problem in problems:
         print(f"problem:   {problem}")
     print("integrity: ok" if not problems else f"integrity: {len(problems)} problem(s)")

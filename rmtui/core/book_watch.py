@@ -20,11 +20,20 @@ class BookWatch:
 
     def version(self) -> int:
         """A number that changes whenever another connection has committed to the book."""
+        return self._read("PRAGMA data_version")
+
+    def mark(self) -> int:
+        """The book's change mark now (rmtui.core.changes)."""
+        from rmtui.core.changes import MARK_SQL
+
+        return self._read(MARK_SQL)
+
+    def _read(self, sql: str) -> int:
         if self._connection is None:
             self._connection = self._connect()
         cursor = self._connection.cursor()
         try:
-            return int(cursor.execute("PRAGMA data_version").fetchone()[0])
+            return int(cursor.execute(sql).fetchone()[0])
         finally:
             cursor.close()
 

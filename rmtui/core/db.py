@@ -66,7 +66,7 @@ def open_book(
     if path.is_dir():
         raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
     if not path.exists():
-        return _create_book(path)
+        return _create_book(path, progress)
     _refuse_empty_file(path)
     if is_encrypted_file(path):
         return _open_encrypted(path, passphrase, progress)
@@ -74,7 +74,7 @@ def open_book(
     if revision != SCHEMA_HEAD:
         _check_known(path, revision)
         _tell_upgrade(path, progress)
-        _migrate_with_backup(path)
+        _migrate_with_backup(path, progress)
     return make_engine(path, read_only=read_only)
 
 
@@ -175,7 +175,7 @@ def _check_known(path: Path, revision: str | None) -> None:
         )
 
 
-def _create_book(path: Path) -> Engine:
+def _create_book(path: Path, progress: Callable[[str], None] | None = None) -> Engine:
     """Build a new book in a hidden file beside `path` and give it its name only once it is
     whole, so that a book cut short by a crash never takes the name."""
     try:
@@ -188,7 +188,7 @@ def _create_book(path: Path) -> Engine:
         remove_book_files(building)
         building.touch(mode=paths.PRIVATE_FILE_MODE)
         paths.make_private(building)
-        upgrade_to_head(building)
+        upgrade_to_head(building, progress=progress)
         _settle(building)
         _take_name(building, path)
     except OSError as error:
@@ -236,13 +236,13 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _migrate_with_backup(path: Path) -> None:
+def _migrate_with_backup(path: Path, progress: Callable[[str], None] | None = None) -> None:
     """Back the book up (checked), then upgrade it in one transaction. A failed upgrade
     leaves the book as it was and its backup is removed (the book is that copy), so only
     good pre-migration backups are kept."""
     backup = backup_book(path, reason="pre-migration")
     try:
-        upgrade_to_head(path)
+        upgrade_to_head(path, progress=progress)
     except BookError:
         backup.unlink(missing_ok=True)
         raise
@@ -262,7 +262,13 @@ def _reason(error: BaseException) -> str:
     return driver_message(getattr(error, "orig", None) or error)
 
 
-def upgrade_to_head(path: Path, *, engine: Engine | None = None, target: str = "head") -> None:
+def upgrade_to_head(
+    path: Path,
+    *,
+    engine: Engine | None = None,
+    target: str = "head",
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """Apply every pending Alembic migration (up to `target`) to the book at `path`, all in
     one transaction: a crash or an error at any step leaves the book at its old revision.
 
@@ -270,13 +276,14 @@ def upgrade_to_head(path: Path, *, engine: Engine | None = None, target: str = "
     transaction to us (BEGIN IMMEDIATE … COMMIT), foreign keys are off while tables are
     rebuilt and checked before the commit, and the connection is thrown away afterwards,
     since a migration may have rewritten the schema under it (PRAGMA writable_schema).
+    `progress` is told each step done (nothing is kept until the last one is).
     """
     own_engine = engine is None
     engine = engine or make_engine(path)
     try:
         connection = engine.connect()
         try:
-            _migrate(connection, target)
+            _migrate(connection, target, progress)
         finally:
             connection.invalidate()
             connection.close()
@@ -295,7 +302,7 @@ def upgrade_to_head(path: Path, *, engine: Engine | None = None, target: str = "
             engine.dispose()
 
 
-def _migrate(connection: Any, target: str) -> None:
+def _migrate(connection: Any, target: str, progress: Callable[[str], None] | None) -> None:
     from alembic import command
 
     driver = connection.connection.dbapi_connection
@@ -305,6 +312,8 @@ def _migrate(connection: Any, target: str) -> None:
     try:
         config = alembic_config()
         config.attributes["connection"] = connection
+        if progress is not None:
+            config.attributes["step_done"] = lambda revision: progress(f"schema step {revision}")
         command.upgrade(config, target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:

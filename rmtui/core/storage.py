@@ -65,6 +65,9 @@ def connect_reading(path: Path, *, check_same_thread: bool = True) -> sqlite3.Co
             if not _cannot_write(error):
                 raise
             continue
+        except BaseException:
+            connection.close()
+            raise
         return connection
     raise sqlite3.OperationalError("unable to open database file")
 
