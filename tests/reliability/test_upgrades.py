@@ -16,7 +16,7 @@ from rmtui.core.errors import BookError
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.reliability.torture import Worker, environment, opens_whole
 
-REWRITING_MIGRATION = '''"""A later revision that rewrites the schema text in place (PRAGMA writable_schema)."""
+REWRITING_MIGRATION = '''"""A later revision rewriting the schema text (writable_schema)."""
 
 import os
 import time

@@ -232,6 +232,7 @@ def old_book(path: Path, clients: int = 300) -> Path:
             )
             session.add(client)
             session.flush()
+            assert client.id is not None
             for day in range(5):
                 at = datetime(2026, 1, 1, 9) + timedelta(days=day * 7 + number % 7)
                 session.add(Interaction(client_id=client.id, at=at, kind="call", subject="s"))
@@ -508,7 +509,7 @@ def _damaged_case(
         target = folder / "restore-target.db"
         remove_book_files(target)
         shutil.copyfile(template, target)
-        args = ("--db", str(target), "restore", str(path))
+        args: tuple[str, ...] = ("--db", str(target), "restore", str(path))
         watched = [path, target]
     else:
         args = ("--db", str(path), *(part.format(**files) for part in command))

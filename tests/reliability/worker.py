@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rmtui.core import db
 from rmtui.core.errors import BookError
@@ -66,7 +67,7 @@ def add_versions(folder: str) -> None:
     """Let this process know the migrations in `folder` too (a test's own later revision)."""
     from rmtui.core import storage
 
-    known = (*storage.KNOWN_REVISIONS, "0005")
+    known: Any = (*storage.KNOWN_REVISIONS, "0005")
     storage.KNOWN_REVISIONS = known
     storage.SCHEMA_HEAD = db.SCHEMA_HEAD = known[-1]
     db.KNOWN_REVISIONS = known
