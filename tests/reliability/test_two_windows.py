@@ -3,6 +3,8 @@ follows what the other window changed."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -114,3 +116,21 @@ async def test_the_list_follows_a_change_made_in_the_other_window(
             if "Call back" in agenda_text(app):
                 break
         assert "Call back" in agenda_text(app)
+
+
+async def test_a_book_replaced_under_the_app_is_said_in_one_sentence(
+    book: Engine, db_path: Path, tmp_path: Path
+) -> None:
+    from rmtui.app import REPLACED
+
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.watch_book()
+        copy = tmp_path / "copy.db"
+        shutil.copyfile(db_path, copy)
+        os.replace(copy, db_path)
+        app.watch_book()
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [REPLACED]
+        assert app.error_text(RuntimeError("file is not a database")) == REPLACED
