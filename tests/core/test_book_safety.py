@@ -46,27 +46,41 @@ def test_a_database_failure_is_one_sentence_without_sql(driver_says: str, senten
     assert text.endswith(".") and text.count(". ") == 0
 
 
-def test_an_import_waits_for_another_writer_instead_of_failing(
-    engine: Engine, db_path: Path, tmp_path: Path
-) -> None:
-    source = tmp_path / "clients.csv"
-    source.write_text("name,email\nAnn,ann@example.test\nBob,bob@example.test\n")
+def hold_the_write_lock(path: Path, seconds: float) -> threading.Thread:
+    """Another connection that writes to the book and commits only after `seconds`."""
     held = threading.Event()
 
     def other_writer() -> None:
-        with closing(sqlite3.connect(db_path, isolation_level=None)) as connection:
+        with closing(sqlite3.connect(path, isolation_level=None)) as connection:
             connection.execute("BEGIN IMMEDIATE")
             connection.execute("UPDATE audit SET action = action")
             held.set()
-            time.sleep(0.6)
+            time.sleep(seconds)
             connection.execute("COMMIT")
 
     writer = threading.Thread(target=other_writer)
     writer.start()
     held.wait()
-    report = import_clients_csv(source, engine=engine)
+    return writer
+
+
+def test_an_import_waits_for_another_writer_instead_of_failing(
+    engine: Engine, db_path: Path, tmp_path: Path
+) -> None:
+    from rmtui.core.interchange.book_file import import_book
+
+    with session_scope(engine) as session:
+        make(session, Client, name="Already there")
+    writer = hold_the_write_lock(db_path, 0.6)
+    data = {"format": "rmtui-book", "version": 1, "clients": [{"name": "Ann"}, {"name": "Bob"}]}
+    report = import_book(engine=engine, data=data)
     writer.join()
-    assert report.added == 2
+    assert report.counts["clients"] == 2
+    source = tmp_path / "clients.csv"
+    source.write_text("name,email\nCas,cas@example.test\n")
+    writer = hold_the_write_lock(db_path, 0.6)
+    assert import_clients_csv(source, engine=engine).added == 1
+    writer.join()
 
 
 def test_erase_reports_mentions_of_a_former_name_and_e_mail(engine: Engine) -> None:
