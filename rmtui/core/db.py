@@ -55,18 +55,20 @@ def open_book(
     passphrase: str | None = None,
     progress: Callable[[str], None] | None = None,
     read_only: bool = False,
+    steps: Callable[[str], None] | None = None,
 ) -> Engine:
     """Open (creating or migrating as needed) the book at `path`, or raise BookError.
 
     An encrypted book needs its `passphrase`; without one, PassphraseNeeded is raised.
-    `progress` is told when the book is upgraded, which can take a while for a large book.
+    `progress` is told when the book is upgraded, which can take a while for a large book,
+    and `steps` each schema step applied (nothing is kept until the last one is).
     A `read_only` book at the current schema is opened for reading alone (see make_engine).
     """
     path = Path(path)
     if path.is_dir():
         raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
     if not path.exists():
-        return _create_book(path, progress)
+        return _create_book(path, steps)
     _refuse_empty_file(path)
     if is_encrypted_file(path):
         return _open_encrypted(path, passphrase, progress)
@@ -74,7 +76,7 @@ def open_book(
     if revision != SCHEMA_HEAD:
         _check_known(path, revision)
         _tell_upgrade(path, progress)
-        _migrate_with_backup(path, progress)
+        _migrate_with_backup(path, steps)
     return make_engine(path, read_only=read_only)
 
 
@@ -175,7 +177,7 @@ def _check_known(path: Path, revision: str | None) -> None:
         )
 
 
-def _create_book(path: Path, progress: Callable[[str], None] | None = None) -> Engine:
+def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engine:
     """Build a new book in a hidden file beside `path` and give it its name only once it is
     whole, so that a book cut short by a crash never takes the name."""
     try:
@@ -188,7 +190,7 @@ def _create_book(path: Path, progress: Callable[[str], None] | None = None) -> E
         remove_book_files(building)
         building.touch(mode=paths.PRIVATE_FILE_MODE)
         paths.make_private(building)
-        upgrade_to_head(building, progress=progress)
+        upgrade_to_head(building, steps=steps)
         _settle(building)
         _take_name(building, path)
     except OSError as error:
@@ -236,13 +238,13 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _migrate_with_backup(path: Path, progress: Callable[[str], None] | None = None) -> None:
+def _migrate_with_backup(path: Path, steps: Callable[[str], None] | None = None) -> None:
     """Back the book up (checked), then upgrade it in one transaction. A failed upgrade
     leaves the book as it was and its backup is removed (the book is that copy), so only
     good pre-migration backups are kept."""
     backup = backup_book(path, reason="pre-migration")
     try:
-        upgrade_to_head(path, progress=progress)
+        upgrade_to_head(path, steps=steps)
     except BookError:
         backup.unlink(missing_ok=True)
         raise
@@ -267,7 +269,7 @@ def upgrade_to_head(
     *,
     engine: Engine | None = None,
     target: str = "head",
-    progress: Callable[[str], None] | None = None,
+    steps: Callable[[str], None] | None = None,
 ) -> None:
     """Apply every pending Alembic migration (up to `target`) to the book at `path`, all in
     one transaction: a crash or an error at any step leaves the book at its old revision.
@@ -276,14 +278,14 @@ def upgrade_to_head(
     transaction to us (BEGIN IMMEDIATE … COMMIT), foreign keys are off while tables are
     rebuilt and checked before the commit, and the connection is thrown away afterwards,
     since a migration may have rewritten the schema under it (PRAGMA writable_schema).
-    `progress` is told each step done (nothing is kept until the last one is).
+    `steps` is told each step done (nothing is kept until the last one is).
     """
     own_engine = engine is None
     engine = engine or make_engine(path)
     try:
         connection = engine.connect()
         try:
-            _migrate(connection, target, progress)
+            _migrate(connection, target, steps)
         finally:
             connection.invalidate()
             connection.close()
@@ -302,7 +304,7 @@ def upgrade_to_head(
             engine.dispose()
 
 
-def _migrate(connection: Any, target: str, progress: Callable[[str], None] | None) -> None:
+def _migrate(connection: Any, target: str, steps: Callable[[str], None] | None) -> None:
     from alembic import command
 
     driver = connection.connection.dbapi_connection
@@ -312,8 +314,8 @@ def _migrate(connection: Any, target: str, progress: Callable[[str], None] | Non
     try:
         config = alembic_config()
         config.attributes["connection"] = connection
-        if progress is not None:
-            config.attributes["step_done"] = lambda revision: progress(f"schema step {revision}")
+        if steps is not None:
+            config.attributes["step_done"] = lambda revision: steps(f"schema step {revision}")
         command.upgrade(config, target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:

@@ -59,7 +59,7 @@ def open_only(path: Path, extra_versions: str | None) -> None:
     if extra_versions:
         add_versions(extra_versions)
     say("starting")
-    db.open_book(path, progress=say).dispose()
+    db.open_book(path, progress=say, steps=say).dispose()
     say("opened")
 
 
