@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from contextlib import closing
-from datetime import date
 from pathlib import Path
 
 import pytest
