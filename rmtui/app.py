@@ -40,6 +40,11 @@ LATER_STYLES = tuple(
 PRINTABLE_LINES = PrintableLines()
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
+BOOK_WATCH_S = 1.5  # how often to look whether another program changed the book
+REPLACED = (
+    "The book file was replaced by another program (a restore or an encryption); "
+    "quit rmtui and open the book again to see it."
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -47,6 +52,7 @@ if TYPE_CHECKING:
 
     from rmtui.core.agenda import EarlyAgenda
     from rmtui.core.backups import DailyBackup
+    from rmtui.core.book_watch import BookWatch
 
 
 def styles_current(screen: Screen[None]) -> Screen[None]:
@@ -152,6 +158,10 @@ class RmApp(App[None]):
         self.book_name = book_name
         self.fixed_day = day
         self.undo_history = UndoHistory()
+        self.own_changes: set[int] = set()  # audit entries this window wrote
+        self._watch: BookWatch | None = None
+        self._version_shown: int | None = None
+        self.book_replaced = False
 
     @property
     def engine(self) -> Engine:
@@ -179,6 +189,10 @@ class RmApp(App[None]):
         self.sub_title = self.today.strftime("%a %d %b %Y")
         self.set_timer(SETTLED_S, freeze_heap)
         self.set_interval(BACKUP_CHECK_S, self.check_daily_backup)
+
+    def on_unmount(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
 
     def check_daily_backup(self) -> None:
         """Say so if today's backup, taken in the background, has failed."""
@@ -210,6 +224,38 @@ class RmApp(App[None]):
             self.refresh_css(animate=False)
         if not self.has_engine:
             self.warm_up()
+        self.set_interval(BOOK_WATCH_S, self.watch_book)
+
+    def watch_book(self) -> None:
+        """Refresh the screen when another program changed the book; say so, once, when
+        another file was put in its place."""
+        if not self.has_engine or self.book_replaced:
+            return  # the engine is still being made behind the first screen, or it is over
+        watch = self._watch
+        if watch is None:
+            from rmtui.core.book_watch import BookWatch
+            from rmtui.core.db import book_file_of
+
+            watch = self._watch = BookWatch(book_file_of(self.engine), self.engine.raw_connection)
+        if watch.replaced:
+            watch.close()
+            self.notify(REPLACED, severity="error", timeout=30)
+            self._watch = None
+            self.book_replaced = True
+            return
+        self._show_changes(watch)
+
+    def _show_changes(self, watch: BookWatch) -> None:
+        version = watch.version()
+        changed = getattr(self.screen, "book_changed", None)
+        if self._version_shown is None:  # the first look: was the screen read before a change?
+            self._version_shown = version
+            seen = getattr(self.screen, "seen_mark", None)
+            if callable(changed) and seen is not None and watch.mark() > seen:
+                changed()
+        elif version != self._version_shown and callable(changed):
+            self._version_shown = version
+            changed()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="warm-up")
     def warm_up(self) -> None:
@@ -256,9 +302,24 @@ class RmApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Turn a failed background job into a visible error instead of a crash."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            from rmtui.core.errors import error_sentence
+            self.notify(self.error_text(event.worker.error), severity="error", timeout=10)
 
-            self.notify(error_sentence(event.worker.error), severity="error", timeout=10)
+    def error_text(self, error: BaseException) -> str:
+        """One sentence for an error met on the book (that it was replaced, when it was)."""
+        from rmtui.core.errors import error_sentence
+
+        if self.book_replaced or (self._watch is not None and self._watch.replaced):
+            return REPLACED
+        return error_sentence(error, path=self._book_file())
+
+    def _book_file(self) -> Path | None:
+        if self.book_path is not None:
+            return self.book_path
+        if self.has_engine:
+            from rmtui.core.db import book_file_of
+
+            return book_file_of(self.engine)
+        return None
 
 
 def freeze_heap() -> None:

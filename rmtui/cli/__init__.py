@@ -32,13 +32,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("rmtui: interrupted; nothing was changed by the unfinished command.", file=sys.stderr)
         return 130
     except Exception as error:  # every failure ends in one sentence, never a traceback
-        return report_error(error)
+        return report_error(error, book=args.db)
 
 
-def report_error(error: Exception) -> int:
-    """Print one sentence for `error` and return the exit code for it."""
-    from rmtui.core.errors import BookError
+def report_error(error: Exception, *, book: str | None = None) -> int:
+    """Print one sentence for `error` (met on the book `book` names) and return its exit code."""
+    from rmtui.core import paths
+    from rmtui.core.errors import BookError, database_error, is_database_failure
 
+    if is_database_failure(error):
+        error = database_error(paths.db_path(book), error)
     if isinstance(error, BookError | UsageError | DateError | OSError):
         message = _os_error_text(error) if isinstance(error, OSError) else str(error)
         print(f"rmtui: {message}", file=sys.stderr)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,11 +35,15 @@ def book_path(args: argparse.Namespace) -> Path:
     return paths.db_path(args.db)
 
 
-def open_engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
+def open_engine(
+    args: argparse.Namespace, *, create: bool = False, read_only: bool = False
+) -> Engine:
     """Open (migrating as needed) the chosen book, asking for its passphrase if encrypted.
 
     Only a command that writes what the user gave it (the TUI, an import) may `create` a new
     book; any other says there is none, so a mistyped --db makes no folder and no file.
+    A command that only reads opens the book `read_only`, which also works on a read-only
+    medium.
     """
     from rmtui.core.db import open_book
     from rmtui.core.errors import BookError, PassphraseNeeded
@@ -50,10 +55,22 @@ def open_engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
             "to start a new one there."
         )
     try:
-        return open_book(path, progress=tell_progress)
+        return open_book(path, progress=tell_progress, read_only=read_only)
     except PassphraseNeeded:
         args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
         return open_book(path, passphrase=args.passphrase, progress=tell_progress)
+
+
+@contextmanager
+def opened_book(
+    args: argparse.Namespace, *, create: bool = False, read_only: bool = False
+) -> Iterator[Engine]:
+    """The chosen book opened as `open_engine` does, closed again when the command is done."""
+    engine = open_engine(args, create=create, read_only=read_only)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:

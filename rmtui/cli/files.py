@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from rmtui.cli.common import (
     EXPORT_FORMATS,
@@ -11,11 +12,14 @@ from rmtui.cli.common import (
     book_path,
     file_format,
     import_format,
-    open_engine,
+    opened_book,
     tell_progress,
 )
 from rmtui.core.errors import BookError
 from rmtui.core.storage import remove_book_files
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -40,9 +44,9 @@ def _import_book_file(args: argparse.Namespace) -> int:
 
     tell_progress(f"reading {args.file}")
     data = read_book_file(args.file)
-    engine = open_engine(args, create=True)
     try:
-        report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
+        with opened_book(args, create=True) as engine:
+            report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
@@ -61,19 +65,19 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
     from rmtui.core.interchange.csv_files import import_clients_csv, parse_mapping
     from rmtui.core.interchange.vcards import import_vcards
 
-    engine = open_engine(args, create=not args.dry_run)
-    options = {
-        "engine": engine,
-        "dry_run": args.dry_run,
-        "merge": args.merge,
-        "skip_invalid": args.skip_invalid,
-        "encoding": args.encoding,
-    }
     try:
-        if kind == "csv":
-            report = import_clients_csv(args.file, mapping=parse_mapping(args.map), **options)
-        else:
-            report = import_vcards(args.file, **options)
+        with opened_book(args, create=not args.dry_run) as engine:
+            options = {
+                "engine": engine,
+                "dry_run": args.dry_run,
+                "merge": args.merge,
+                "skip_invalid": args.skip_invalid,
+                "encoding": args.encoding,
+            }
+            if kind == "csv":
+                report = import_clients_csv(args.file, mapping=parse_mapping(args.map), **options)
+            else:
+                report = import_vcards(args.file, **options)
     except ImportRejected as error:
         for line in error.report.lines():
             print(f"rmtui: {line}", file=sys.stderr)
@@ -84,16 +88,20 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
-    from rmtui.core.interchange import calendar, csv_files, vcards
-    from rmtui.core.interchange.book_file import write_book_file
-    from rmtui.core.wording import count_text, counts_text
-
     kind = file_format(args.file, args.format, EXPORT_FORMATS)
     if args.excel and kind != "csv":
         raise UsageError("--excel is an option of CSV exports; give a folder or --format csv.")
     if args.events and kind != "ics":
         raise UsageError("--events is an option of calendar exports; give a .ics file.")
-    engine = open_engine(args)
+    with opened_book(args, read_only=True) as engine:
+        return _export(args, kind, engine)
+
+
+def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
+    from rmtui.core.interchange import calendar, csv_files, vcards
+    from rmtui.core.interchange.book_file import write_book_file
+    from rmtui.core.wording import count_text, counts_text
+
     if kind == "csv":
         counts = csv_files.write_csv_export(args.file, engine=engine, excel=args.excel)
         rows, files = count_text("rows", sum(counts.values())), count_text("CSV files", len(counts))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rmtui.cli.common import UsageError, cli_date, open_engine
+from rmtui.cli.common import UsageError, cli_date, opened_book
 from rmtui.core.dates import today
 
 
@@ -14,7 +14,7 @@ def run_agenda(args: argparse.Namespace) -> int:
     from rmtui.core.db import session_scope
 
     day = cli_date(args.day)
-    with session_scope(open_engine(args)) as session:
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
         agenda = build_agenda(session=session, day=day)
     if args.json:
         import json
@@ -37,7 +37,7 @@ def run_kpi(args: argparse.Namespace) -> int:
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
     day = today()
-    with session_scope(open_engine(args)) as session:
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
         kpis = compute_kpis(session=session, start=start, end=end, today=day)
     if args.json:
         import json

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from rmtui.cli.common import (
     ask_passphrase,
@@ -10,9 +11,13 @@ from rmtui.cli.common import (
     book_path,
     confirm,
     open_engine,
+    opened_book,
 )
 from rmtui.core import paths
 from rmtui.core.errors import BookError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -22,7 +27,7 @@ def run_backup(args: argparse.Namespace) -> int:
     path = book_path(args)
     if not path.exists():
         raise BookError(f"there is no book at {path} to back up.")
-    open_engine(args).dispose()
+    open_engine(args, read_only=True).dispose()
     print(f"Backed up to {make_backup(path, passphrase=book_passphrase(args))}.")
     return 0
 
@@ -45,20 +50,24 @@ def run_client_export(args: argparse.Namespace) -> int:
     """Write everything about one client to a JSON file."""
     from rmtui.core.privacy import write_client_dossier
 
-    engine = open_engine(args)
-    written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
+    with opened_book(args, read_only=True) as engine:
+        written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
     print(f"Wrote everything about client {args.client_id} to {written}.")
     return 0
 
 
 def run_client_erase(args: argparse.Namespace) -> int:
     """Erase one client and every record about them, after confirmation."""
+    with opened_book(args) as engine:
+        return _erase(args, engine)
+
+
+def _erase(args: argparse.Namespace, engine: Engine) -> int:
     from rmtui.core.db import session_scope
     from rmtui.core.privacy import erase_client
     from rmtui.core.queries.clients import get_client
     from rmtui.core.queries.trash import client_in_trash
 
-    engine = open_engine(args)
     with session_scope(engine) as session:
         client = get_client(session=session, client_id=args.client_id)
         trashed = client is None and client_in_trash(session=session, client_id=args.client_id)
@@ -112,9 +121,12 @@ def run_decrypt(args: argparse.Namespace) -> int:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    """Print paths, schema version and the integrity check of the book."""
+    """Print paths, schema version, the integrity check and the schema check of the book."""
+    from contextlib import closing
+
     from rmtui.core.db import integrity_problems
-    from rmtui.core.storage import SCHEMA_HEAD, read_revision
+    from rmtui.core.schema_check import schema_problems
+    from rmtui.core.storage import SCHEMA_HEAD, revision_of
 
     path = book_path(args)
     print(f"book:      {path}")
@@ -123,8 +135,11 @@ def run_doctor(args: argparse.Namespace) -> int:
     if not path.exists():
         print("status:    no book yet; `rmtui` creates it.")
         return 0
-    print(f"schema:    {read_revision(path)} (this rmtui writes {SCHEMA_HEAD})")
-    problems = integrity_problems(open_engine(args))
+    with opened_book(args, read_only=True) as engine:
+        with closing(engine.raw_connection()) as connection:
+            print(f"schema:    {revision_of(connection, path)} (this rmtui writes {SCHEMA_HEAD})")
+            problems = schema_problems(connection)
+        problems += integrity_problems(engine)
     for problem in problems:
         print(f"problem:   {problem}")
     print("integrity: ok" if not problems else f"integrity: {len(problems)} problem(s)")

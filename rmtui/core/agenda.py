@@ -117,6 +117,7 @@ class Agenda:
     birthdays: tuple[BirthdayItem, ...]
     upcoming: tuple[FollowUpItem, ...]
     totals: Mapping[str, int] = field(default_factory=dict)
+    mark: int = 0  # the book's change mark when it was read (rmtui.core.changes)
 
     def sections(self) -> list[tuple[str, str, tuple[Any, ...]]]:
         """(key, title, items) of every section, in the order they are shown."""
@@ -155,6 +156,9 @@ def build_agenda(*, session: Session, day: date, limit: int | None = None) -> Ag
 
 def read_agenda(connection: Connection, *, day: date, limit: int | None = None) -> Agenda:
     """The Today list for `day` read on a DB-API `connection` (see build_agenda)."""
+    from rmtui.core.changes import change_mark
+
+    mark = change_mark(connection)
     reader = _Reader(connection, day, limit)
     sections = {
         "overdue": reader.follow_ups("f.due_on < :day"),
@@ -168,6 +172,7 @@ def read_agenda(connection: Connection, *, day: date, limit: int | None = None) 
         day,
         **{key: section.items for key, section in sections.items()},
         totals={key: section.total for key, section in sections.items()},
+        mark=mark,
     )
 
 

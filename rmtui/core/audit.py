@@ -36,6 +36,10 @@ def _record_flush(session: Session, _context: Any) -> None:
     rows = [row for row in rows if row["changes"] or row["action"] != "update"]
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+        if "seen" in session.info:
+            from rmtui.core.changes import note_written
+
+            note_written(session, len(rows))
 
 
 def record(
@@ -46,10 +50,12 @@ def record(
     changes: dict[str, Any],
     entity_id: int | None = None,
     client_id: int | None = None,
+    entry_id: int | None = None,
 ) -> None:
     """Record a change made outside the ORM (an import, an erase, a restore) in the audit
     trail."""
     row = {
+        "id": entry_id,
         "at": datetime.now(),
         "entity": entity,
         "entity_id": entity_id,

@@ -12,8 +12,15 @@ from typing import Any
 from urllib.parse import quote
 
 from rmtui.core import dates, paths
+from rmtui.core.book_lock import check_held_book, export_held, held_alone, put_in_place
 from rmtui.core.errors import BookError
-from rmtui.core.storage import KNOWN_REVISIONS, SQLITE_HEADER, copy_sqlite, restore_file
+from rmtui.core.storage import (
+    KNOWN_REVISIONS,
+    SQLITE_HEADER,
+    copy_connection,
+    copy_sqlite,
+    remove_book_files,
+)
 
 DAILY = "daily"
 BEFORE_RESTORE = "before-restore"
@@ -150,7 +157,9 @@ def restore_book(db_path: Path, backup_file: Path, *, passphrase: str | None = N
     """Check `backup_file`, keep a copy of the current book, then put the backup in its place.
 
     Returns the path of the safety copy of the book as it was (None when there was no book).
-    Raises BookError, changing nothing, when the file is missing, damaged, foreign or too new.
+    Raises BookError, changing nothing, when the file is missing, damaged, foreign or too new,
+    and BookInUse when another program has the book open: the book is held alone from the
+    safety copy to the end, so no write of another program falls between them.
     An encrypted backup (or book) needs the `passphrase`; the book becomes what the backup
     is, encrypted or plain.
     """
@@ -158,17 +167,46 @@ def restore_book(db_path: Path, backup_file: Path, *, passphrase: str | None = N
     check_backup_file(backup_file, passphrase=passphrase)
     if db_path.exists() and db_path.resolve() == backup_file.resolve():
         raise BookError(f"{backup_file} is the book itself; choose a backup file to restore.")
-    safety = None
-    if db_path.exists():
-        safety = make_backup(db_path, reason=BEFORE_RESTORE, passphrase=passphrase)
     paths.ensure_private_dir(db_path.parent)
-    if _is_encrypted(backup_file):
-        for suffix in ("-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if not db_path.exists():
         _copy_book(backup_file, db_path, passphrase=passphrase, doing="restore it")
-    else:
-        restore_file(backup_file, db_path)
+        return None
+    book_key = passphrase if _is_encrypted(db_path) else None
+    plain_backup = not _is_encrypted(backup_file)
+    safety = backup_folder(db_path) / backup_name(db_path, BEFORE_RESTORE)
+    with held_alone(db_path, key=book_key) as held:
+        if book_key is None:
+            copy_connection(held, safety, source=db_path, checked=False)
+        else:
+            export_held(held, safety, book_key)
+        if book_key is None and plain_backup:
+            _copy_into(held, backup_file, db_path)
+        else:
+            _swap_in(held, backup_file, db_path, passphrase)
     return safety
+
+
+def _copy_into(held: Any, backup_file: Path, db_path: Path) -> None:
+    """Copy a plain backup into the held plain book, in place (SQLite's backup API)."""
+    from rmtui.core.sqlcipher import sqlcipher
+
+    source = sqlcipher().connect(str(backup_file))
+    try:
+        source.backup(held)
+    finally:
+        source.close()
+    check_held_book(held, db_path)
+
+
+def _swap_in(held: Any, backup_file: Path, db_path: Path, passphrase: str | None) -> None:
+    """Put a copy of the backup in the place of the held book (one of them is encrypted)."""
+    temporary = db_path.with_name(f".{db_path.name}.restore")
+    remove_book_files(temporary)
+    try:
+        _copy_book(backup_file, temporary, passphrase=passphrase, doing="restore it")
+        put_in_place(held, temporary, db_path)
+    finally:
+        remove_book_files(temporary)
 
 
 def check_backup_file(path: Path, *, passphrase: str | None = None) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +14,12 @@ from rmtui.core.storage import (
     BUSY_TIMEOUT_MS,
     KNOWN_REVISIONS,
     SCHEMA_HEAD,
+    connect_plain,
+    connect_reading,
     copy_sqlite,
     is_encrypted_file,
     read_revision,
-    restore_file,
+    remove_book_files,
     set_pragmas,
 )
 
@@ -24,41 +27,92 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from rmtui.core.changes import Seen
+
 # SQLAlchemy is imported where an engine is made, not here: the first screen of the TUI reads
 # the book with the standard library's sqlite3 before SQLAlchemy is loaded (see book_at_head).
 
 
-def make_engine(path: Path) -> Engine:
-    """An engine on the SQLite file at `path` with foreign keys, WAL and a busy timeout."""
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on the SQLite file at `path` with foreign keys, WAL and a busy timeout.
+
+    A `read_only` engine never writes to the book and also reads it on a read-only medium.
+    """
     from sqlalchemy import create_engine, event
 
+    if read_only:
+        return create_engine(
+            f"sqlite:///{path}", creator=lambda: connect_reading(path, check_same_thread=False)
+        )
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", set_pragmas)
     return engine
 
 
 def open_book(
-    path: Path, *, passphrase: str | None = None, progress: Callable[[str], None] | None = None
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    read_only: bool = False,
+    steps: Callable[[str], None] | None = None,
 ) -> Engine:
     """Open (creating or migrating as needed) the book at `path`, or raise BookError.
 
     An encrypted book needs its `passphrase`; without one, PassphraseNeeded is raised.
-    `progress` is told when the book is upgraded, which can take a while for a large book.
+    `progress` is told when the book is upgraded, which can take a while for a large book,
+    and `steps` each schema step applied (nothing is kept until the last one is).
+    A `read_only` book at the current schema is opened for reading alone (see make_engine).
     """
     path = Path(path)
     if path.is_dir():
         raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
     if not path.exists():
-        return _create_book(path)
+        return _create_book(path, steps)
     _refuse_empty_file(path)
     if is_encrypted_file(path):
         return _open_encrypted(path, passphrase, progress)
-    revision = read_revision(path)
+    revision = _revision_or_repair(path, progress)
     if revision != SCHEMA_HEAD:
         _check_known(path, revision)
         _tell_upgrade(path, progress)
-        _migrate_with_backup(path)
-    return make_engine(path)
+        _migrate_with_backup(path, steps)
+    return make_engine(path, read_only=read_only)
+
+
+def _revision_or_repair(path: Path, progress: Callable[[str], None] | None) -> str | None:
+    """The book's revision; a book that lost its stamp but whose tables are exactly those of
+    a known revision is stamped with it again (after a backup)."""
+    from rmtui.core.storage import Unstamped
+
+    try:
+        return read_revision(path)
+    except Unstamped:
+        from rmtui.core.schema_check import matching_revision
+
+        with closing(connect_reading(path)) as connection:
+            revision = matching_revision(connection)
+        if revision is None:
+            raise
+    if progress is not None:
+        progress(f"restoring the lost schema version of {path.name} ({revision})")
+    backup_book(path, reason="before-repair")
+    _stamp(path, revision)
+    return revision
+
+
+def _stamp(path: Path, revision: str) -> None:
+    """Write `revision` as the book's schema version, in one transaction."""
+    with closing(connect_plain(path)) as connection:
+        connection.isolation_level = None
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+        connection.execute("DELETE FROM alembic_version")
+        connection.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+        connection.execute("COMMIT")
 
 
 def _refuse_empty_file(path: Path) -> None:
@@ -80,7 +134,12 @@ def book_at_head(path: Path) -> bool:
     path = Path(path)
     if not path.is_file() or is_encrypted_file(path):
         return False
-    return read_revision(path) == SCHEMA_HEAD
+    from rmtui.core.storage import Unstamped
+
+    try:
+        return read_revision(path) == SCHEMA_HEAD
+    except Unstamped:
+        return False  # open_book repairs it
 
 
 def _open_encrypted(
@@ -98,7 +157,11 @@ def _open_encrypted(
         _tell_upgrade(path, progress)
         folder = paths.ensure_private_dir(paths.backup_dir(path))
         copy_encrypted(path, folder / _backup_file_name(path, "pre-migration"), passphrase)
-        upgrade_to_head(path, engine=engine)
+        try:
+            upgrade_to_head(path, engine=engine)
+        except BaseException:
+            engine.dispose()
+            raise
     return engine
 
 
@@ -114,50 +177,154 @@ def _check_known(path: Path, revision: str | None) -> None:
         )
 
 
-def _create_book(path: Path) -> Engine:
+def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engine:
+    """Build a new book in a hidden file beside `path` and give it its name only once it is
+    whole, so that a book cut short by a crash never takes the name."""
     try:
         paths.ensure_private_dir(path.parent)
-        path.touch(mode=paths.PRIVATE_FILE_MODE)
     except OSError as error:
         raise BookError(f"cannot create a book at {path}: {error.strerror}.") from None
-    paths.make_private(path)
+    _remove_abandoned_builds(path)
+    building = path.with_name(f".{path.name}.new-{os.getpid()}")
     try:
-        upgrade_to_head(path)
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
+        remove_book_files(building)
+        building.touch(mode=paths.PRIVATE_FILE_MODE)
+        paths.make_private(building)
+        upgrade_to_head(building, steps=steps)
+        _settle(building)
+        _take_name(building, path)
+    except OSError as error:
+        raise BookError(f"cannot create a book at {path}: {error.strerror}.") from None
+    finally:
+        remove_book_files(building)
     return make_engine(path)
 
 
-def _migrate_with_backup(path: Path) -> None:
+def _settle(path: Path) -> None:
+    """Fold the write-ahead log of the closed book at `path` into the file itself."""
+    with closing(connect_plain(path)) as connection:
+        busy, log, done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy or log != done:
+        raise BookError(f"the new book {path.name} could not be completed; try again.")
+
+
+def _take_name(building: Path, path: Path) -> None:
+    """Give the finished book its name, unless another program made a book there meanwhile."""
+    try:
+        os.link(building, path)
+    except FileExistsError:
+        return  # that program's book is opened instead
+    except OSError:  # a file system without hard links
+        if path.exists():
+            return
+        os.replace(building, path)
+
+
+def _remove_abandoned_builds(path: Path) -> None:
+    """Remove new books that a killed rmtui left half built beside `path`."""
+    for leftover in path.parent.glob(f".{path.name}.new-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            remove_book_files(leftover)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _migrate_with_backup(path: Path, steps: Callable[[str], None] | None = None) -> None:
+    """Back the book up (checked), then upgrade it in one transaction. A failed upgrade
+    leaves the book as it was and its backup is removed (the book is that copy), so only
+    good pre-migration backups are kept."""
     backup = backup_book(path, reason="pre-migration")
     try:
-        upgrade_to_head(path)
+        upgrade_to_head(path, steps=steps)
+    except BookError:
+        backup.unlink(missing_ok=True)
+        raise
     except Exception as error:
-        restore_file(backup, path)
+        backup.unlink(missing_ok=True)
         raise BookError(
-            f"updating {path} to the new schema failed ({error}); it was left as it was "
-            f"and a copy is at {backup}."
+            f"updating {path} to the new schema failed ({_reason(error)}); it was left as it was."
         ) from None
+    except BaseException:
+        backup.unlink(missing_ok=True)
+        raise
 
 
-def upgrade_to_head(path: Path, *, engine: Engine | None = None) -> None:
-    """Apply every pending Alembic migration to the book at `path`, in one transaction."""
-    from alembic import command
-    from sqlalchemy.exc import OperationalError
+def _reason(error: BaseException) -> str:
+    from rmtui.core.errors import driver_message
 
+    return driver_message(getattr(error, "orig", None) or error)
+
+
+def upgrade_to_head(
+    path: Path,
+    *,
+    engine: Engine | None = None,
+    target: str = "head",
+    steps: Callable[[str], None] | None = None,
+) -> None:
+    """Apply every pending Alembic migration (up to `target`) to the book at `path`, all in
+    one transaction: a crash or an error at any step leaves the book at its old revision.
+
+    Python's sqlite3 module commits before DDL on its own; here it is told to leave the
+    transaction to us (BEGIN IMMEDIATE … COMMIT), foreign keys are off while tables are
+    rebuilt and checked before the commit, and the connection is thrown away afterwards,
+    since a migration may have rewritten the schema under it (PRAGMA writable_schema).
+    `steps` is told each step done (nothing is kept until the last one is).
+    """
     own_engine = engine is None
     engine = engine or make_engine(path)
     try:
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except OperationalError as error:
-        raise database_error(path, error) from None
+        connection = engine.connect()
+        try:
+            _migrate(connection, target, steps)
+        finally:
+            connection.invalidate()
+            connection.close()
+    except BookError:
+        raise
+    except Exception as error:
+        from sqlalchemy.exc import DBAPIError
+
+        from rmtui.core.errors import is_database_failure
+
+        if isinstance(error, DBAPIError) and is_database_failure(error):
+            raise database_error(path, error) from None
+        raise
     finally:
         if own_engine:
             engine.dispose()
+
+
+def _migrate(connection: Any, target: str, steps: Callable[[str], None] | None) -> None:
+    from alembic import command
+
+    driver = connection.connection.dbapi_connection
+    driver.isolation_level = None  # no transaction of the driver's own: ours, below
+    connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        if steps is not None:
+            config.attributes["step_done"] = lambda revision: steps(f"schema step {revision}")
+        command.upgrade(config, target)
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise BookError(f"the upgrade left {len(broken)} row(s) referring to missing records")
+        driver.execute("COMMIT")
+    except BaseException:
+        if driver.in_transaction:
+            driver.execute("ROLLBACK")
+        raise
 
 
 def alembic_config() -> Any:
@@ -207,21 +374,57 @@ def _do_nothing() -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A short-lived session whose work is one transaction, audited, rolled back on error."""
-    from sqlalchemy.exc import OperationalError
+def session_scope(
+    engine: Engine, *, bulk: bool = False, seen: Seen | None = None
+) -> Iterator[Session]:
+    """A short-lived session whose work is one transaction, audited, rolled back on error.
+
+    A `bulk` session (an import, an erase) takes the write lock first, waiting its turn behind
+    other writers within the busy timeout, and refuses a damaged book before it writes.
+    With `seen`, a change to a record that someone else changed since it was shown here is
+    refused with ChangedMeanwhile (see rmtui.core.changes).
+    """
+    from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
     from rmtui.core.audit import watch
+    from rmtui.core.errors import is_database_failure
 
+    path = book_file_of(engine)
     with Session(engine, expire_on_commit=False) as session:
         watch(session)
+        if seen is not None:
+            from rmtui.core.changes import check_unchanged
+
+            check_unchanged(session, seen)
         try:
+            if bulk:
+                _begin_bulk(session, path)
             yield session
             session.commit()
-        except OperationalError as error:
+        except DBAPIError as error:
             session.rollback()
-            raise database_error(Path(engine.url.database or ""), error) from None
-        except Exception:
+            if is_database_failure(error):
+                raise database_error(path, error) from None
+            raise
+        except BaseException:
             session.rollback()
             raise
+
+
+def book_file_of(engine: Engine) -> Path:
+    """The path of the book file `engine` works on."""
+    return Path(engine.url.database or "")
+
+
+def _begin_bulk(session: Session, path: Path) -> None:
+    connection = session.connection()
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    check_not_damaged(connection, path)
+
+
+def check_not_damaged(connection: Any, path: Path) -> None:
+    """Refuse, in one sentence, to change a book that SQLite's quick check finds damaged."""
+    rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+    if [row[0] for row in rows] != ["ok"]:
+        raise BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")

@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from rmtui.core import paths
-from rmtui.core.backups import backup_folder, backup_name, make_backup
+from rmtui.core.backups import backup_folder, backup_name
+from rmtui.core.book_lock import check_held_book, export_held, held_alone, put_in_place
 from rmtui.core.errors import BookError
 from rmtui.core.sqlcipher import (
     check_passphrase,
     connect_sqlcipher,
-    copy_encrypted,
-    export_encrypted,
     is_encrypted,
     sql_literal,
 )
-from rmtui.core.storage import read_revision, remove_book_files
-
-if TYPE_CHECKING:
-    pass
+from rmtui.core.storage import copy_connection, read_revision, remove_book_files
 
 
 def encrypt_book(path: Path, passphrase: str) -> Path:
     """Encrypt the book at `path` with `passphrase`; the path of the plain backup kept.
 
-    The backup is not encrypted: remove it (and older plain backups) once the encrypted
-    book has been checked.
+    The book is held alone throughout (BookInUse while another program has it open). The
+    backup is not encrypted: remove it (and older plain backups) once the encrypted book
+    has been checked.
     """
     path = Path(path)
     _check_plain_book(path)
     _check_new_passphrase(passphrase)
-    backup = make_backup(path, reason="before-encrypt")
-    _rewrite(path, source_key=None, dest_key=passphrase)
+    backup = _backup_path(path, "before-encrypt")
+    with held_alone(path) as held:
+        check_held_book(held, path)
+        copy_connection(held, backup, source=path)
+        _rewrite(held, path, dest_key=passphrase)
     return backup
 
 
@@ -43,8 +41,11 @@ def decrypt_book(path: Path, passphrase: str) -> Path:
     if not is_encrypted(path):
         raise BookError(f"{path} is not encrypted, so there is nothing to decrypt.")
     check_passphrase(path, passphrase)
-    backup = copy_encrypted(path, _backup_path(path, "before-decrypt"), passphrase)
-    _rewrite(path, source_key=passphrase, dest_key="")
+    backup = _backup_path(path, "before-decrypt")
+    with held_alone(path, key=passphrase) as held:
+        check_held_book(held, path)
+        export_held(held, backup, passphrase)
+        _rewrite(held, path, dest_key="")
     return backup
 
 
@@ -76,21 +77,15 @@ def _check_new_passphrase(passphrase: str) -> None:
         raise BookError("the passphrase is empty; type one you will remember.")
 
 
-def _rewrite(path: Path, *, source_key: str | None, dest_key: str) -> None:
-    """Export the book into a new file with `dest_key` ("" for none) and put it in place."""
+def _rewrite(held: Any, path: Path, *, dest_key: str) -> None:
+    """Export the held book into a new file with `dest_key` ("" for none) and put it in place."""
     temporary = path.with_name(f".{path.name}.rewrite")
-    remove_book_files(temporary)
     try:
-        export_encrypted(path, source_key, temporary, dest_key)
+        export_held(held, temporary, dest_key)
         _check_readable(temporary, dest_key)
-    except Exception:
+        put_in_place(held, temporary, path)
+    finally:
         remove_book_files(temporary)
-        raise
-    _checkpoint(path, source_key)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    os.replace(temporary, path)
-    paths.make_private(path)
 
 
 def _check_readable(path: Path, key: str) -> None:
@@ -103,11 +98,3 @@ def _check_readable(path: Path, key: str) -> None:
         raise BookError(
             f"the new copy of {path.name} did not check out; the book was left as it was."
         )
-
-
-def _checkpoint(path: Path, key: str | None) -> None:
-    connection = connect_sqlcipher(path, key)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()

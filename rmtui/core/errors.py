@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+IN_USE = "the book is open in another program; close it and try again."
+
 
 class BookError(Exception):
     """A book that cannot be opened or written, with one sentence saying what to do."""
@@ -13,27 +15,71 @@ class PassphraseNeeded(BookError):
     """An encrypted book was opened without its passphrase."""
 
 
-def database_error(path: Path, error: Exception) -> BookError:
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return BookError(f"{path} is in use by another program; close it and try again.")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
+class BookInUse(BookError):
+    """The book is held by another program, so a command that needs it alone refuses."""
+
+    def __init__(self) -> None:
+        super().__init__(IN_USE)
+
+
+class ChangedMeanwhile(BookError):
+    """A record that another window or program changed after it was shown here."""
+
+
+def database_error(path: Path, error: BaseException) -> BookError:
+    """The sentence for an error SQLite gave about the book at `path` (never its SQL)."""
+    driver = getattr(error, "orig", None) or error
+    text = driver_message(driver)
+    low = text.lower()
+    if getattr(driver, "sqlite_errorname", "") == "SQLITE_READONLY_DBMOVED":
         return BookError(
-            f"{path} is damaged ({error}); restore a backup with `rmtui restore FILE`."
+            f"{path} was replaced by another program while rmtui had it open; "
+            "close rmtui and open the book again."
         )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return BookError(f"{path} cannot be opened for writing; check the file's permissions.")
-    return BookError(f"{path} could not be opened: {error}.")
+    if "locked" in low or "busy" in low:
+        return BookError(f"{path} is in use by another program; close it and try again.")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")
+    if "disk is full" in low or "disk i/o" in low:
+        return BookError(
+            f"{path} could not be written: the disk is full or failing; "
+            "free some space and try again."
+        )
+    if "readonly" in low or "read-only" in low:
+        return BookError(f"{path} cannot be written; check the file's permissions.")
+    if "unable to open" in low:
+        return BookError(f"{path} cannot be opened; check that it exists and you may read it.")
+    return BookError(f"{path} could not be read or written ({text}).")
+
+
+def driver_message(error: BaseException) -> str:
+    """The first line of what the database driver said, without SQL or trailing dot."""
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__).rstrip(".")
+
+
+def is_database_failure(error: BaseException) -> bool:
+    """Whether `error` is the database saying the file is damaged, full, locked, moved or
+    unreadable (rather than a bug or a refused value)."""
+    driver = getattr(error, "orig", None) or error
+    names = {cls.__name__ for cls in type(driver).__mro__}
+    return bool(names & {"OperationalError", "DatabaseError"}) and not names & {
+        "IntegrityError",
+        "ProgrammingError",
+        "InterfaceError",
+    }
 
 
 class WrongPassphrase(BookError):
     """A passphrase that does not open an encrypted book."""
 
 
-def error_sentence(error: BaseException) -> str:
+def error_sentence(error: BaseException, *, path: Path | None = None) -> str:
     """One sentence for an error met while working on the book."""
     if isinstance(error, BookError | ValueError):
         return str(error)
+    if path is not None and is_database_failure(error):
+        return str(database_error(path, error))
     return f"Something went wrong ({type(error).__name__}: {error}); nothing was saved."
 
 

@@ -39,8 +39,19 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def backup_dir(db: Path) -> Path:
-    """The folder that holds the backups of the book at `db`."""
+    """The folder that holds the backups of the book at `db`: beside it, or in the user's data
+    folder when the book is on a read-only medium (a CD, a share mounted read-only)."""
+    if on_read_only_medium(db):
+        return data_dir() / "backups" / "read-only-books"
     return db.parent / "backups"
+
+
+def on_read_only_medium(path: Path) -> bool:
+    """Whether the folder of `path` is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(Path(path).absolute().parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -100,7 +100,7 @@ def erase_client(*, engine: Engine, client_id: int) -> ErasureReport:
     only as counts and anonymous figures in one audit entry; nothing names the client any more.
     """
     report = ErasureReport(client_id=client_id)
-    with session_scope(engine) as session:
+    with session_scope(engine, bulk=True) as session:
         client_id = _out_of_trash(session, client_id)
         in_trash = forget_client(session=session, client_id=client_id)
         _erase_from_book(session, client_id, report)
@@ -120,11 +120,19 @@ def _out_of_trash(session: Session, client_id: int) -> int:
 def _erase_from_book(session: Session, client_id: int, report: ErasureReport) -> None:
     connection = session.connection()
     client = _client_row(connection, client_id)
+    client["former"] = _former_names(connection, client)
     kept = _anonymous_history(connection, client)
+    newest_entry = _newest_audit_id(connection)
     report.referrals_cleared = _clear_referrals(connection, client_id)
     report.erased = _delete_everything(connection, client)
     report.kept = {name: len(rows) for name, rows in kept.items() if isinstance(rows, list)}
-    record(session, entity="client", action="erase", changes=_erase_note(report, kept))
+    record(
+        session,
+        entity="client",
+        action="erase",
+        changes=_erase_note(report, kept),
+        entry_id=newest_entry + 1,  # audit ids only grow, even when the newest are erased
+    )
     report.mentions = _mentions(connection, client)
 
 
@@ -163,6 +171,33 @@ def _checkpoint(connection: Connection) -> None:
         )
 
 
+def _newest_audit_id(connection: Connection) -> int:
+    from rmtui.core.changes import change_mark
+
+    return change_mark(connection)
+
+
+def _former_names(connection: Connection, client: dict[str, Any]) -> list[str]:
+    """Every name and e-mail address the client had before, from the audit trail."""
+    audit = audit_table()
+    query = select(audit.c.changes).where(
+        audit.c.entity == "client", audit.c.entity_id == client["id"]
+    )
+    former: dict[str, None] = {}
+    for changes in connection.execute(query).scalars():
+        for column in ("name", "email"):
+            for value in (changes or {}).get(column) or ():
+                if isinstance(value, str) and value and value != client[column]:
+                    former[value] = None
+    return list(former)
+
+
+def _identities(client: dict[str, Any]) -> list[str]:
+    """The client's name and e-mail address, now and before: what names them in a text."""
+    values = [client["name"], client["email"], *client.get("former", ())]
+    return list(dict.fromkeys(value for value in values if value))
+
+
 def _client_row(connection: Connection, client_id: int) -> dict[str, Any]:
     table = entity_table("clients")
     row = connection.execute(select(table).where(table.c.id == client_id)).mappings().first()
@@ -183,7 +218,7 @@ def _audit_about(client: dict[str, Any]) -> Any:
     changes = cast(audit.c.changes, String)
     clauses = [audit.c.client_id == client["id"]]
     clauses.append((audit.c.entity == "client") & (audit.c.entity_id == client["id"]))
-    for value in (client["name"], client["email"]):
+    for value in _identities(client):
         for pattern in _json_string_patterns(value):
             clauses.append(changes.like(pattern, escape=LIKE_ESCAPE))
     return or_(*clauses)
@@ -283,8 +318,9 @@ def _erase_note(report: ErasureReport, kept: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mentions(connection: Connection, client: dict[str, Any]) -> dict[str, list[int]]:
-    """Other records whose text still names the erased client or their e-mail address."""
-    needles = [value for value in (client["name"], client["email"]) if value]
+    """Other records whose text still names the erased client or their e-mail address, as
+    they are now or were before (a former name or address from the audit trail)."""
+    needles = _identities(client)
     found: dict[str, list[int]] = {}
     for entity, columns in TEXT_COLUMNS.items():
         table = entity_table(entity)

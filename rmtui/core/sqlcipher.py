@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core import paths
-from rmtui.core.errors import BookError, WrongPassphrase
+from rmtui.core.errors import BookError, WrongPassphrase, database_error
 from rmtui.core.storage import BUSY_TIMEOUT_MS, SQLITE_HEADER, set_pragmas
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def make_encrypted_engine(path: Path, passphrase: str) -> Engine:
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
     except DBAPIError as error:
         engine.dispose()
-        raise _open_error(Path(path), error.orig) from None
+        raise open_error(Path(path), error.orig) from None
     return engine
 
 
@@ -112,17 +112,16 @@ def connect_sqlcipher(path: Path, key: str | None) -> Any:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except driver.DatabaseError as error:
         connection.close()
-        raise _open_error(path, error) from None
+        raise open_error(path, error) from None
     return connection
 
 
-def _open_error(path: Path, error: Any) -> BookError:
+def open_error(path: Path, error: Any) -> BookError:
+    """The sentence for an error met opening the book at `path` with SQLCipher."""
     text = str(error).lower()
     if "not a database" in text or "encrypted" in text:
         return WrongPassphrase(f"the passphrase does not open {path}; check it and try again.")
-    if "locked" in text or "busy" in text:
-        return BookError(f"{path} is in use by another program; close it and try again.")
-    return BookError(f"{path} could not be opened: {error}.")
+    return database_error(path, error)
 
 
 def sql_literal(text: str) -> str:

@@ -7,9 +7,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rmtui.core import paths
-from rmtui.core.errors import BookError, database_error
+from rmtui.core.errors import BookError, database_error, is_database_failure
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
@@ -41,6 +42,41 @@ def connect_plain(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def connect_reading(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A sqlite3 connection that only reads the book at `path` and leaves nothing beside it.
+
+    It opens the file for writing when it can (so that, as the last connection, it removes
+    the -wal and -shm files it used), but writes nothing (`query_only`); on a read-only
+    medium it reads the file as immutable, which is all it can be there.
+    """
+    uri = f"file:{quote(str(Path(path).absolute()))}"
+    timeout = BUSY_TIMEOUT_MS / 1000
+    for mode in ("mode=rw", "mode=ro", "immutable=1"):
+        if mode == "immutable=1" and not paths.on_read_only_medium(path):
+            break
+        connection = sqlite3.connect(
+            f"{uri}?{mode}", uri=True, timeout=timeout, check_same_thread=check_same_thread
+        )
+        try:
+            connection.execute("PRAGMA query_only = ON")
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if not _cannot_write(error):
+                raise
+            continue
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+    raise sqlite3.OperationalError("unable to open database file")
+
+
+def _cannot_write(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
 def is_encrypted_file(path: Path) -> bool:
     """Whether `path` holds bytes that are neither SQLite nor text: an encrypted book."""
     with path.open("rb") as handle:
@@ -58,23 +94,35 @@ def read_revision(path: Path) -> str | None:
     """The schema revision stamped in the book at `path` (None for an unstamped file)."""
     _check_sqlite_file(path)
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
-            has_table = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchone()
-            if not has_table:
-                _refuse_foreign_tables(conn, path)
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        with closing(connect_reading(path)) as conn:
+            return revision_of(conn, path)
     except sqlite3.DatabaseError as error:
         raise database_error(path, error) from None
-    return row[0] if row else None
 
 
-def _refuse_foreign_tables(conn: sqlite3.Connection, path: Path) -> None:
-    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-    if tables:
-        raise BookError(f"{path} is an SQLite file but not an rmtui book; choose another file.")
+class Unstamped(BookError):
+    """An rmtui book whose schema version is missing (its tables may still be whole)."""
+
+
+def revision_of(conn: Any, path: Path) -> str | None:
+    """The revision stamped in the book `conn` reads (None for a file with no tables yet).
+
+    Raises Unstamped for a book with rmtui's tables but no stamp, BookError for a foreign one.
+    """
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    row = None
+    if "alembic_version" in tables:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    if row is not None:
+        return str(row[0])
+    if not tables - {"alembic_version"}:
+        return None
+    if {"client", "audit"} <= tables:
+        raise Unstamped(
+            f"{path} has lost its schema version and its tables match no version this "
+            "rmtui knows; restore a backup with `rmtui restore FILE`."
+        )
+    raise BookError(f"{path} is an SQLite file but not an rmtui book; choose another file.")
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -92,24 +140,33 @@ def _check_sqlite_file(path: Path) -> None:
 
 def copy_sqlite(source: Path, dest: Path) -> None:
     """Copy one SQLite file to another consistently, the copy readable by the user alone."""
-    partial = dest.with_name(f"{dest.name}.partial")  # a copy cut short never takes its name
-    partial.unlink(missing_ok=True)
+    try:
+        with closing(connect_reading(source)) as src:
+            copy_connection(src, dest, source=source)
+    except sqlite3.DatabaseError as error:
+        raise database_error(source, error) from None
+
+
+def copy_connection(src: Any, dest: Path, *, source: Path, checked: bool = True) -> None:
+    """Copy the database `src` reads into a new file `dest` with SQLite's backup API, checked
+    (unless not `checked`) and readable by the user alone; a copy cut short never takes its
+    name."""
+    partial = dest.with_name(f"{dest.name}.partial")
+    remove_book_files(partial)
     partial.touch(mode=paths.PRIVATE_FILE_MODE)
     paths.make_private(partial)
     try:
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
+        with closing(type(src)(str(partial))) as dst:
             src.backup(dst)
-    except sqlite3.DatabaseError as error:
-        partial.unlink(missing_ok=True)
-        raise database_error(source, error) from None
+            problems = [row[0] for row in dst.execute("PRAGMA quick_check").fetchall()]
+        if checked and problems != ["ok"]:
+            raise BookError(f"{source} is damaged; restore a backup with `rmtui restore FILE`.")
+    except BaseException as error:
+        remove_book_files(partial)
+        if is_database_failure(error):
+            raise database_error(source, error) from None
+        raise
     os.replace(partial, dest)
-
-
-def restore_file(backup: Path, path: Path) -> None:
-    """Put the contents of `backup` back into the book at `path`."""
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    copy_sqlite(backup, path)
 
 
 def remove_book_files(path: Path) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from rmtui.core.agenda import EarlyAgenda
+    from rmtui.core.changes import Seen
 
 
 class BookApp(Protocol):
@@ -29,6 +30,7 @@ class BookApp(Protocol):
 
     book_path: Path | None
     early_agenda: EarlyAgenda | None
+    own_changes: set[int]
 
     @property
     def engine(self) -> Engine:
@@ -53,10 +55,25 @@ class BookApp(Protocol):
         """Show the screen of `mode`."""
         ...
 
+    def error_text(self, error: BaseException) -> str:
+        """One sentence for an error met on the book."""
+        ...
+
 
 def rm_app(node: DOMNode) -> BookApp:
     """The running rmtui app."""
     return cast("BookApp", node.app)
+
+
+def seen_by(screen: DOMNode) -> Seen | None:
+    """What `screen` has shown of the book: the change mark of its last reading (set in
+    `seen_mark` by screens that show records), with the changes this window made since."""
+    from rmtui.core.changes import Seen
+
+    mark = getattr(screen, "seen_mark", None)
+    if mark is None:
+        return None
+    return Seen(mark, own=frozenset(rm_app(screen).own_changes))
 
 
 def book_day(node: DOMNode) -> date:

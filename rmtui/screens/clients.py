@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
@@ -140,6 +141,7 @@ class ClientsScreen(ListScreen):
         fallback: int,
         generation: int,
     ) -> None:
+        mark = change_mark(session.connection())
         first = pages.read_first(session)
         position = None
         if keep_client is not None and keep_client in [row.key for row in first]:
@@ -154,6 +156,7 @@ class ClientsScreen(ListScreen):
             position = pages.locate(session, keep_client, first)
         loaded = pages.loaded(first, position)
         self.app.call_from_thread(self._show_list, pages, loaded, fallback, generation)
+        self.app.call_from_thread(setattr, self, "seen_mark", mark)
 
     def _show_list(
         self, pages: ClientPages, loaded: LoadedList, fallback: int, generation: int
@@ -362,7 +365,8 @@ class ClientsScreen(ListScreen):
             actions.delete_client_asking(self, client_id, on_deleted=self.refresh_list)
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the list again (after an undo), the cursor on client `focus`."""
+        """Read the list again (another window or program changed the book, or an undo did),
+        the cursor on client `focus`."""
         self.refresh_list(focus)
         self.tags_stale = True
 

@@ -3,10 +3,12 @@ target, with 12-period trends of the main ones."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
 from textual import work
@@ -18,8 +20,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
-from rmtui.core.errors import BookError
+from rmtui.core.errors import BookError, ChangedMeanwhile
 from rmtui.core.kpi import KPI_INFO, KPI_KEYS, compute_kpis, kpi_display, targets_for
 from rmtui.core.kpi_board import (
     TREND_KEYS,
@@ -46,10 +49,13 @@ from rmtui.core.periods import (
 )
 from rmtui.core.queries.targets import clear_target, set_target
 from rmtui.core.queries.trash import restore_all
-from rmtui.screens.book_access import BookApp, rm_app
+from rmtui.screens.book_access import BookApp, rm_app, seen_by
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.target import TargetForm
 from rmtui.screens.undo import remember
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
@@ -143,6 +149,12 @@ class KpiScreen(Screen[None]):
         self.day = self.book.today
         self.watch(self.app, "theme", self._restyle, init=False)
         self.query_one(KpiTable).focus()
+
+    def book_changed(self, focus: int | None = None) -> None:
+        """Another window or program changed the book, or an undo did: compute afresh if the
+        figures moved, and read the targets again."""
+        self.on_screen_resume()
+        self._targets_changed(self.period)
 
     def on_screen_resume(self) -> None:
         """Compute afresh when the book changed since the figures were computed."""
@@ -338,13 +350,23 @@ class KpiScreen(Screen[None]):
 
     def _read_targets(self, period: Period) -> dict[str, Decimal]:
         with session_scope(self.book.engine) as session:
+            self.seen_mark = change_mark(session.connection())
             return targets_for(session=session, start=period.start, end=period.end)
+
+    @contextmanager
+    def _changing_targets(self) -> Iterator[Session]:
+        """A session that refuses to change a target someone else changed since it was shown."""
+        seen = seen_by(self)
+        with session_scope(self.book.engine, seen=seen) as session:
+            yield session
+        if seen is not None:
+            self.book.own_changes.update(seen.written)
 
     def _save_target(self, key: str, period: Period, target: Decimal | None) -> None:
         if target is None:
             return
         try:
-            with session_scope(self.book.engine) as session:
+            with self._changing_targets() as session:
                 set_target(
                     session=session,
                     metric=key,
@@ -353,7 +375,7 @@ class KpiScreen(Screen[None]):
                     target=target,
                 )
         except BookError as error:
-            self.notify(str(error), severity="error")
+            self._refused(error, period)
             return
         shown = target_display(key, target)
         self.notify(f"Target for {KPI_INFO[key].label} in {period.label}: {shown}.")
@@ -363,12 +385,12 @@ class KpiScreen(Screen[None]):
         if not confirmed:
             return
         try:
-            with session_scope(self.book.engine) as session:
+            with self._changing_targets() as session:
                 entries = clear_target(
                     session=session, metric=key, period_start=period.start, period_end=period.end
                 )
         except BookError as error:
-            self.notify(str(error), severity="error")
+            self._refused(error, period)
             return
         remember(
             self,
@@ -377,9 +399,10 @@ class KpiScreen(Screen[None]):
         )
         self._targets_changed(period)
 
-    def book_changed(self, focus: int | None = None) -> None:
-        """Read the targets again (after an undo)."""
-        self._targets_changed(self.period)
+    def _refused(self, error: BookError, period: Period) -> None:
+        self.notify(str(error), severity="error", markup=False)
+        if isinstance(error, ChangedMeanwhile):
+            self._targets_changed(period)
 
     def _targets_changed(self, period: Period) -> None:
         if period == self.period:

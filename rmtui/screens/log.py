@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
@@ -100,7 +101,8 @@ class LogScreen(ListScreen):
     # -- reading the log -----------------------------------------------------------------------
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the log again (after an undo), the cursor on interaction `focus`."""
+        """Read the log again (another window or program changed the book, or an undo did),
+        the cursor on interaction `focus`."""
         self.refresh_log(focus)
 
     def refresh_log(self, wanted: int | None = None) -> None:
@@ -127,11 +129,13 @@ class LogScreen(ListScreen):
         engine = actions.engine_of(self)
         try:
             with session_scope(engine) as session:
+                mark = change_mark(session.connection())
                 pages = LogPages(engine, log_query(session=session, log_filter=log_filter))
                 first = pages.open(session, cancelled)
                 if cancelled():
                     return
                 self.app.call_from_thread(self._show_log, pages, first, keep_key, generation)
+                self.app.call_from_thread(setattr, self, "seen_mark", mark)
                 if pages.total is None:
                     pages.count(session, cancelled)
                     self.app.call_from_thread(self._show_total, pages, first, generation)

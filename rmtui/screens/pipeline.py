@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import kpi_display
 from rmtui.core.models import STAGES
@@ -136,9 +137,11 @@ class PipelineScreen(Screen[None]):
     def _read_board(self, keep: int | None, fallback: int, all_time: bool, generation: int) -> None:
         engine, day = actions.engine_of(self), self.day
         with session_scope(engine) as session:
+            mark = change_mark(session.connection())
             loaded = read_board(session, engine, day, keep=keep, all_time=all_time)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_board, loaded, fallback, generation)
+            self.app.call_from_thread(setattr, self, "seen_mark", mark)
 
     def _show_board(self, loaded: LoadedBoard, fallback: int, generation: int) -> None:
         if generation != self.generation:
@@ -245,7 +248,7 @@ class PipelineScreen(Screen[None]):
             actions.delete_asking(self, "deal", deal.id, question, on_deleted=self.load_board)
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the board again (after an undo)."""
+        """Read the board again (another window or program changed the book, or an undo did)."""
         self.load_board(focus=focus or self.table.current_key)
 
     # -- adding and editing deals --------------------------------------------------------------

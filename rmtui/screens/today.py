@@ -82,6 +82,7 @@ class TodayScreen(Screen[None]):
         super().__init__()
         self.entries: dict[str, AgendaEntry] = {}
         self.agenda: Agenda | None = None
+        self.seen_mark: int | None = None  # the book's change mark of the agenda shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,6 +125,7 @@ class TodayScreen(Screen[None]):
         options.set_options(self._options(agenda))
         self.query_one("#today-summary", Static).update(summary_text(agenda))
         self._restore_cursor(options, kept_id, kept_index)
+        self.seen_mark = agenda.mark
         rm_app(self).first_screen_shown()
 
     def _options(self, agenda: Agenda) -> list[ListLine]:
@@ -258,7 +260,7 @@ class TodayScreen(Screen[None]):
             self.load_agenda()
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the agenda again (after an undo)."""
+        """Read the agenda again (another window or program changed the book, or an undo did)."""
         self.load_agenda()
 
     def action_snooze(self) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from rmtui.core import db, paths
@@ -239,14 +238,18 @@ def test_a_book_migrated_and_a_new_book_have_the_same_schema(
 def test_a_failed_migration_leaves_the_book_as_it_was(
     old_book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = contents(old_book)
-    real_upgrade = db.upgrade_to_head
+    """Every step ran, then the last failed: all of it is undone, tables and stamp alike, and
+    the backup taken for it goes (the book itself is that copy)."""
+    from alembic import command
 
-    def upgrade_then_fail(path: Path, *, engine: Engine | None = None) -> None:
-        real_upgrade(path, engine=engine)
+    before = contents(old_book)
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(config: Any, revision: str) -> None:
+        real_upgrade(config, revision)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(db, "upgrade_to_head", upgrade_then_fail)
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
     with pytest.raises(BookError) as raised:
         open_book(old_book)
     message = str(raised.value)
@@ -255,8 +258,11 @@ def test_a_failed_migration_leaves_the_book_as_it_was(
     assert read_revision(old_book) == "0001"
     assert contents(old_book) == before
     assert schema_names(old_book, "trigger") == OLD_TRIGGERS
-    (backup,) = pre_migration_backups(old_book)
-    assert str(backup) in message
+    assert pre_migration_backups(old_book) == []
+    monkeypatch.setattr(command, "upgrade", real_upgrade)
+    open_book(old_book).dispose()
+    assert read_revision(old_book) == SCHEMA_HEAD
+    assert len(pre_migration_backups(old_book)) == 1
 
 
 def test_a_book_at_the_current_schema_opens_without_a_backup(db_path: Path) -> None:

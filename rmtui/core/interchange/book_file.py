@@ -270,7 +270,7 @@ def import_book(
     progress("checking every record")
     plan = _check_book(data, today=dates.today(), let_go=consume)
     try:
-        with session_scope(engine) as session:
+        with session_scope(engine, bulk=True) as session:
             connection = session.connection()
             found = plan.found + _missing_references(connection, plan.outside)
             if found:

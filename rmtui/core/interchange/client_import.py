@@ -151,7 +151,7 @@ def import_clients(
         candidates = [candidate for candidate in candidates if candidate.where not in left_out]
     if report.problems and not report.dry_run:
         raise ImportRejected(report)
-    with session_scope(engine) as session:
+    with session_scope(engine, bulk=True) as session:
         new, merges = _sort_out(candidates, report, session.connection(), merge=merge)
         report.added, report.merged = len(new), len(merges)
         if report.dry_run or report.problems:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent
 from textual.worker import get_current_worker
 
+from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.models import OPEN_STAGES, Case, FollowUp, Opportunity
 from rmtui.core.queries.client_detail import (
@@ -174,9 +175,10 @@ class ClientDetailScreen(Screen[None]):
         """Read the client again (after a change) and show it."""
         day = actions.rm_app(self).today
         with session_scope(actions.engine_of(self)) as session:
+            mark = change_mark(session.connection())
             dossier = read_dossier(session=session, client_id=self.client_id, day=day)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_dossier, dossier)
+            self.app.call_from_thread(self.show_dossier, dossier, mark)
 
     def reload(self, *, table: str | None = None, key: int | None = None) -> None:
         """Read the client again; the cursor of `table` goes to the row of record `key`."""
@@ -184,8 +186,10 @@ class ClientDetailScreen(Screen[None]):
             self.wanted[table] = key
         self.load()
 
-    def show_dossier(self, dossier: ClientDossier | None) -> None:
-        """Fill every part of the screen from `dossier`."""
+    def show_dossier(self, dossier: ClientDossier | None, mark: int | None = None) -> None:
+        """Fill every part of the screen from `dossier`, read at the book's change `mark`."""
+        if mark is not None:
+            self.seen_mark = mark
         first_time = self.dossier is None
         if dossier is None:
             self.query_one("#client-heading", Static).update(
@@ -378,7 +382,7 @@ class ClientDetailScreen(Screen[None]):
             actions.complete_follow_up(self, follow_up_id, on_saved=lambda _title: self.load())
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the client again (after an undo)."""
+        """Read the client again (another window or program changed the book, or an undo did)."""
         self.load()
 
     def action_snooze(self) -> None:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rmtui.core.dates import day_text
 from rmtui.core.db import session_scope
-from rmtui.core.errors import error_sentence, expected_errors
-from rmtui.screens.book_access import rm_app
+from rmtui.core.errors import ChangedMeanwhile, expected_errors
+from rmtui.screens.book_access import rm_app, seen_by
 from rmtui.screens.confirm import ConfirmScreen, LookAlikeQuestion
 from rmtui.screens.forms.activity import DatePrompt, FollowUpForm, LogForm
 from rmtui.screens.forms.client import ClientForm
@@ -59,14 +59,33 @@ def engine_of(screen: Screen[Any]) -> Engine:
 
 
 def saved(screen: Screen[Any], work: Callable[[Session], Result]) -> Result | None:
-    """Run `work` in one transaction; on failure show why and return None."""
+    """Run `work` in one transaction; on failure show why and return None.
 
+    A change to a record that another window or program changed since `screen` showed it is
+    refused: the screen says so and shows the record as it is now.
+    """
+    seen = seen_by(screen)
     try:
-        with session_scope(engine_of(screen)) as session:
-            return work(session)
-    except expected_errors() as error:
-        screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
+        with session_scope(engine_of(screen), seen=seen) as session:
+            result = work(session)
+    except ChangedMeanwhile as error:
+        screen.notify(str(error), severity="warning", timeout=10, markup=False)
+        show_changes(screen)
         return None
+    except expected_errors() as error:
+        text = rm_app(screen).error_text(error)
+        screen.notify(text, severity="error", timeout=10, markup=False)
+        return None
+    if seen is not None:
+        rm_app(screen).own_changes.update(seen.written)
+    return result
+
+
+def show_changes(screen: Screen[Any]) -> None:
+    """Read again what `screen` shows, since the book changed under it."""
+    changed = getattr(screen, "book_changed", None)
+    if callable(changed):
+        changed()
 
 
 def as_typed(values: Values) -> Values:

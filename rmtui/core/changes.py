@@ -1,0 +1,118 @@
+"""Edits someone else got to first: refusing to overwrite a record changed since it was shown.
+
+Every change to a record is in the audit trail, whose ids only grow. A window notes the newest
+audit id when it reads what it shows (its *mark*); an edit of a record that has audit entries
+past that mark, other than the window's own, was changed by someone else meanwhile and is
+refused (ChangedMeanwhile) instead of overwriting what the user never saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from rmtui.core.errors import ChangedMeanwhile
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.orm import Session
+
+# Nothing heavy is imported here at first: the Today screen reads the mark before SQLAlchemy
+# is loaded.
+MARK_SQL = "SELECT coalesce(max(id), 0) FROM audit"
+NOUNS = {
+    "client": "client",
+    "interaction": "interaction",
+    "follow_up": "follow-up",
+    "opportunity": "opportunity",
+    "revenue": "revenue entry",
+    "holding": "holding",
+    "financial_goal": "goal",
+    "survey": "survey",
+    "case": "case",
+    "target": "target",
+}
+
+
+@dataclass
+class Seen:
+    """What a window has seen: the audit mark of its reading, and the entries it wrote
+    itself since (which are no one else's change); `written` gets this session's entries."""
+
+    mark: int
+    own: frozenset[int] = frozenset()
+    written: list[int] = field(default_factory=list)
+
+
+def change_mark(connection: Any) -> int:
+    """The newest audit id of the book (0 for none), read through a DB-API or SQLAlchemy
+    connection: a window reads it before what it shows."""
+    run = getattr(connection, "exec_driver_sql", None) or connection.execute
+    row = run(MARK_SQL).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _audit() -> Table:
+    from rmtui.core.models import AuditEntry
+
+    return AuditEntry.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def check_unchanged(session: Session, seen: Seen) -> None:
+    """Make `session` refuse to flush a change to a record someone else changed since `seen`,
+    and note the audit entries it writes in `seen.written`."""
+    from sqlalchemy import event
+
+    session.info["seen"] = seen
+    event.listen(session, "before_flush", partial(_refuse_changed, seen=seen))
+
+
+def note_written(session: Session, count: int) -> None:
+    """Note the `count` audit entries just written by `session` (which holds the write lock,
+    so the newest ones are its own) as the window's own."""
+    seen: Seen | None = session.info.get("seen")
+    if seen is None or not count:
+        return
+    from sqlalchemy import select
+
+    audit = _audit()
+    query = select(audit.c.id).order_by(audit.c.id.desc()).limit(count)
+    seen.written.extend(session.connection().execute(query).scalars())
+
+
+def changed_by_others(session: Session, table: str, record_id: int, seen: Seen) -> bool:
+    """Whether the record has audit entries past the mark that are not the window's own."""
+    from sqlalchemy import select
+
+    audit = _audit()
+    query = select(audit.c.id).where(
+        audit.c.entity == table, audit.c.entity_id == record_id, audit.c.id > seen.mark
+    )
+    found = set(session.connection().execute(query).scalars())
+    return bool(found - seen.own - set(seen.written))
+
+
+def changed_sentence(table: str) -> str:
+    """The one sentence telling that a record was changed elsewhere and nothing was saved."""
+    noun = NOUNS.get(table, "record")
+    return (
+        f"This {noun} was changed in another window or program after it was shown here, "
+        "so nothing was saved; it is shown again as it is now."
+    )
+
+
+def _refuse_changed(session: Session, _context: Any, _instances: Any, *, seen: Seen) -> None:
+    for table, record_id in _edited(session):
+        if changed_by_others(session, table, record_id, seen):
+            raise ChangedMeanwhile(changed_sentence(table))
+
+
+def _edited(session: Session) -> Iterable[tuple[str, int]]:
+    """(table, id) of every record the session is about to change or delete."""
+    edited = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in [*edited, *session.deleted]:
+        table = getattr(obj, "__tablename__", None)
+        if table in NOUNS and getattr(obj, "id", None) is not None:
+            yield table, obj.id
