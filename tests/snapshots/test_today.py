@@ -50,7 +50,7 @@ def test_log_form_with_an_error(app: RmApp, snap_compare: SnapCompare) -> None:
     async def log_without_subject(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("down", "l")
-        await pilot.pause()
+        await settle(pilot)  # the form is open before the keys for it are typed
         await pilot.press("tab", "tab", "tab", *"yesterday 25:00", "ctrl+s")
         await pilot.pause()
 
