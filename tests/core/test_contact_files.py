@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from rmtui.core.db import session_scope
-from rmtui.core.interchange.client_import import ImportRejected
+from rmtui.core.interchange.client_import import ImportFileError, ImportRejected
 from rmtui.core.interchange.csv_files import import_clients_csv, write_csv_export
 from rmtui.core.interchange.vcards import import_vcards, read_vcards
 from rmtui.core.models import Client
@@ -139,6 +139,14 @@ def test_an_unclosed_quote_is_a_problem_at_its_line(engine: Engine, tmp_path: Pa
         "line 2: a quote opens here and is never closed, so the rest of the file would be one "
         "cell; close or remove it"
     ]
+    assert clients(engine) == {}
+
+
+def test_a_quote_left_open_in_the_first_row_is_one_sentence(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "first.csv"
+    path.write_bytes(b'"\xe3\x8e\x98\xc3\x8d<\x19\xc2\x9f')  # found by fuzzing
+    with pytest.raises(ImportFileError, match="line 1: a quote opens here and is never closed"):
+        import_clients_csv(path, engine=engine)
     assert clients(engine) == {}
 
 

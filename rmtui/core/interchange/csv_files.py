@@ -401,8 +401,11 @@ def read_clients_csv(
     text = read_import_text(path, advice=advice, encoding=encoding)
     table = csv_table(path, text.text)
     rows = [(line, row) for line, row in table.rows if any(cell.strip() for cell in row)]
-    if not rows and table.problem is None:
-        raise ImportFileError(f"{path} is empty; it needs a header row and a row per client.")
+    if not rows:
+        problem = table.problem
+        if problem is None:
+            raise ImportFileError(f"{path} is empty; it needs a header row and a row per client.")
+        raise ImportFileError(f"{path}, {problem.where}: {problem.message}.")  # its first row
     mapping = dict(mapping or {})
     header_at = _header_index(rows, mapping)
     if header_at is None:
