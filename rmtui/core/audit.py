@@ -35,11 +35,7 @@ def _record_flush(session: Session, _context: Any) -> None:
     rows += [_entry(obj, "delete", at) for obj in session.deleted if _audited(obj)]
     rows = [row for row in rows if row["changes"] or row["action"] != "update"]
     if rows:
-        session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
-        if "seen" in session.info:
-            from rmtui.core.changes import note_written
-
-            note_written(session, len(rows))
+        _write(session, rows)
 
 
 def record(
@@ -63,7 +59,16 @@ def record(
         "action": action,
         "changes": changes,
     }
-    session.connection().execute(insert(AuditEntry.__table__), [row])  # type: ignore[attr-defined]
+    _write(session, [row])
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write audit entries; a session that watches for others' changes notes them as its own."""
+    session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+    if "seen" in session.info:
+        from rmtui.core.changes import note_written
+
+        note_written(session, len(rows))
 
 
 def _audited(obj: object) -> bool:
