@@ -4,7 +4,7 @@ commands read it here, so both say the same sentence about the same mistake."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -33,6 +33,26 @@ KIND_FOR_CHANNEL = {
     "video": "video",
     "message": "message",
 }
+# The fields of a client's profile, as the client form and `rmtui client edit` show them.
+PROFILE_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "status",
+    "tier",
+    "email",
+    "phone",
+    "company",
+    "city",
+    "country",
+    "birthday",
+    "preferred_channel",
+    "checkin_every_days",
+    "tags",
+    "source",
+    "risk_profile",
+    "notes",
+)
 
 
 class Entry(Protocol):
@@ -58,6 +78,20 @@ class Checked:
         except FieldError as error:
             self.errors.setdefault(name, str(error))
             return None
+
+
+def as_typed(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values written as a person types them: dates and times as text, lists joined."""
+    typed: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            value = value.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value)
+        typed[name] = value
+    return typed
 
 
 # -- clients -----------------------------------------------------------------------------------
