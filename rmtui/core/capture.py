@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,6 +56,7 @@ DUTCH_WORDS = {
 FILLERS = ("with", "to", "from", "met", "aan", "naar", "van", "om", "at", "bij")
 SUBJECT_WORDS = ("re", "re:", "about", "over", "betreft", "inzake", "ivm", "-", ":")
 FOLLOW_UP_MARKS = ("+fu", "+followup", "+follow-up", "+opvolging")
+SUBJECT_COLON = re.compile(r":(\s|$)")  # `jansen: wants a call back`, not `14:00`
 LONGEST_WHEN = 3  # words: `next week`, `yesterday 14:00`, `2026-11-02 10:00`
 
 Finder = Callable[[str], Sequence[Candidate]]
@@ -86,7 +88,7 @@ def read_capture(text: str, *, find: Finder, moment: datetime | None = None) -> 
     longest run of words matching exactly one client by `find`), `re SUBJECT` or just the
     subject, `+fu WHEN TITLE` and `#tags` anywhere."""
     moment = moment or now()
-    words, tags = _without_tags(text.split())
+    words, tags = _without_tags(SUBJECT_COLON.sub(r" :\1", text).split())
     words, follow_up = _split_at(words, FOLLOW_UP_MARKS)
     at, kind, words = _when_and_kind(words, moment)
     words = _skip_fillers(words)
