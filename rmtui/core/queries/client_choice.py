@@ -85,7 +85,7 @@ def _matching(session: Session, condition: ColumnElement[bool]) -> tuple[Candida
     query = (
         select(CLIENT.c.id, CLIENT.c.name, CLIENT.c.city)
         .where(condition, CLIENT.c.archived.is_(False))
-        .order_by(CLIENT.c.name, CLIENT.c.id)
+        .order_by(CLIENT.c.name.collate("NOCASE"), CLIENT.c.id)
         .limit(CANDIDATES + 1)
     )
     return tuple(Candidate(*row) for row in session.execute(query))
