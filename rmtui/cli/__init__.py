@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from rmtui import __version__
-from rmtui.cli.common import EXPORT_FORMATS, IMPORT_FORMATS, Handler, UsageError
+from rmtui.cli.book_commands import EXIT_CODES, add_book_commands, add_client_actions
+from rmtui.cli.common import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    Handler,
+    UsageError,
+    add_command,
+    later,
+)
 from rmtui.cli.tui import run_demo, run_tui
 from rmtui.core.dates import DateError
 
@@ -64,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rmtui",
         description="A keyboard-driven book of business for relationship managers.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"rmtui {__version__}")
     parser.add_argument(
@@ -86,34 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
         _add_decrypt,
     ):
         add(commands)
+    add_book_commands(commands)
     return parser
 
 
-def later(module: str, name: str) -> Handler:
-    """The handler `name` of rmtui.cli.`module`, imported only when its command runs, so that
-    opening the TUI does not load every command's code."""
-
-    def run(args: argparse.Namespace) -> int:
-        handler: Handler = getattr(import_module(f"rmtui.cli.{module}"), name)
-        return handler(args)
-
-    return run
-
-
-def _command(commands: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-    command: argparse.ArgumentParser = commands.add_parser(
-        name, help=help_text, description=help_text
-    )
-    command.set_defaults(handler=handler)
-    return command
-
-
 def _add_demo(commands: Any) -> None:
-    _command(commands, "demo", run_demo, "open the TUI on a demo book (your book is untouched)")
+    add_command(commands, "demo", run_demo, "open the TUI on a demo book (your book is untouched)")
 
 
 def _add_import(commands: Any) -> None:
-    command = _command(
+    command = add_command(
         commands,
         "import",
         later("files", "run_import"),
@@ -146,7 +136,7 @@ def _add_import(commands: Any) -> None:
 
 
 def _add_export(commands: Any) -> None:
-    command = _command(
+    command = add_command(
         commands,
         "export",
         later("files", "run_export"),
@@ -167,13 +157,17 @@ def _add_export(commands: Any) -> None:
 
 
 def _add_agenda(commands: Any) -> None:
-    command = _command(commands, "agenda", later("reports", "run_agenda"), "print the Today list")
+    command = add_command(
+        commands, "agenda", later("reports", "run_agenda"), "print the Today list"
+    )
     command.add_argument("--date", dest="day", metavar="D", help="the day (default today)")
     command.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _add_kpi(commands: Any) -> None:
-    command = _command(commands, "kpi", later("reports", "run_kpi"), "print the KPIs for a period")
+    command = add_command(
+        commands, "kpi", later("reports", "run_kpi"), "print the KPIs for a period"
+    )
     command.add_argument(
         "--from", dest="start", metavar="D", help="first day (default: start of this quarter)"
     )
@@ -184,7 +178,7 @@ def _add_kpi(commands: Any) -> None:
 
 
 def _add_backup(commands: Any) -> None:
-    _command(
+    add_command(
         commands,
         "backup",
         later("safekeeping", "run_backup"),
@@ -193,14 +187,14 @@ def _add_backup(commands: Any) -> None:
 
 
 def _add_restore(commands: Any) -> None:
-    command = _command(
+    command = add_command(
         commands, "restore", later("safekeeping", "run_restore"), "replace the book with a backup"
     )
     command.add_argument("file", type=Path)
 
 
 def _add_doctor(commands: Any) -> None:
-    _command(
+    add_command(
         commands,
         "doctor",
         later("safekeeping", "run_doctor"),
@@ -209,9 +203,12 @@ def _add_doctor(commands: Any) -> None:
 
 
 def _add_client(commands: Any) -> None:
-    command = _command(commands, "client", _needs_subcommand, "export or erase one client")
+    command = add_command(
+        commands, "client", _needs_subcommand, "add, list, show, edit, export or erase clients"
+    )
     actions = command.add_subparsers(title="client commands", metavar="ACTION")
-    export = _command(
+    add_client_actions(actions)
+    export = add_command(
         actions,
         "export",
         later("safekeeping", "run_client_export"),
@@ -219,7 +216,7 @@ def _add_client(commands: Any) -> None:
     )
     export.add_argument("client_id", type=int, metavar="ID")
     export.add_argument("file", type=Path)
-    erase = _command(
+    erase = add_command(
         actions,
         "erase",
         later("safekeeping", "run_client_erase"),
@@ -230,27 +227,27 @@ def _add_client(commands: Any) -> None:
 
 
 def _add_trash(commands: Any) -> None:
-    command = _command(
+    command = add_command(
         commands, "trash", _needs_trash_subcommand, "list, restore or empty the deleted records"
     )
     actions = command.add_subparsers(title="trash commands", metavar="ACTION")
-    listing = _command(
+    listing = add_command(
         actions, "list", later("trash", "run_trash_list"), "what was deleted in the last 30 days"
     )
     listing.add_argument("--json", action="store_true", help="print JSON")
-    restore = _command(
+    restore = add_command(
         actions, "restore", later("trash", "run_trash_restore"), "put a deleted record back"
     )
     restore.add_argument("entry_id", type=int, metavar="ID", help="as `rmtui trash list` shows")
     restore.add_argument("--json", action="store_true", help="print JSON")
-    empty = _command(
+    empty = add_command(
         actions, "empty", later("trash", "run_trash_empty"), "delete the trash for good"
     )
     empty.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
 def _add_encrypt(commands: Any) -> None:
-    _command(
+    add_command(
         commands,
         "encrypt",
         later("safekeeping", "run_encrypt"),
@@ -259,7 +256,7 @@ def _add_encrypt(commands: Any) -> None:
 
 
 def _add_decrypt(commands: Any) -> None:
-    _command(
+    add_command(
         commands, "decrypt", later("safekeeping", "run_decrypt"), "remove the book's encryption"
     )
 
@@ -273,5 +270,6 @@ def _needs_trash_subcommand(args: argparse.Namespace) -> int:
 
 def _needs_subcommand(args: argparse.Namespace) -> int:
     raise UsageError(
-        "say what to do with the client: `rmtui client export ID FILE` or `rmtui client erase ID`."
+        "say what to do with clients: `rmtui client add NAME`, `list`, `show CLIENT`, "
+        "`edit CLIENT --FIELD VALUE`, `export ID FILE` or `erase ID`."
     )

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rmtui.core import paths
 from rmtui.core.dates import parse_date, today
@@ -135,3 +136,25 @@ def confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("confirmation needs a terminal; add --yes to go ahead without asking.")
     return input(printable(question)).strip().lower() in ("y", "yes")
+
+
+def later(module: str, name: str) -> Handler:
+    """The handler `name` of rmtui.cli.`module`, imported only when its command runs, so that
+    opening the TUI does not load every command's code."""
+
+    def run(args: argparse.Namespace) -> int:
+        handler: Handler = getattr(import_module(f"rmtui.cli.{module}"), name)
+        return handler(args)
+
+    return run
+
+
+def add_command(
+    commands: Any, name: str, handler: Handler, help_text: str
+) -> argparse.ArgumentParser:
+    """Add the command `name` to the subparsers `commands`, run by `handler`."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, help=help_text, description=help_text
+    )
+    command.set_defaults(handler=handler)
+    return command

@@ -82,6 +82,9 @@ def _import_clients(args: argparse.Namespace, kind: str) -> int:
         for line in error.report.lines():
             print(f"rmtui: {line}", file=sys.stderr)
         return 1
+    if args.dry_run and (report.problems or report.skipped):
+        print("\n".join(report.lines()), file=sys.stderr)  # a dry run that found bad records
+        return 1
     print("\n".join(report.lines()))
     return 0
 

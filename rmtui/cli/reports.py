@@ -46,3 +46,28 @@ def run_kpi(args: argparse.Namespace) -> int:
     else:
         print(kpis_text(kpis, to_date=in_progress(Period(start, end), day)))
     return 0
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    """Print the morning digest as text, Markdown or JSON."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.digest import (
+        FORMATS,
+        build_digest,
+        digest_json,
+        digest_markdown,
+        digest_text,
+    )
+
+    if args.format not in FORMATS:
+        raise UsageError(f"--format: choose one of {', '.join(FORMATS)}, not '{args.format}'.")
+    day = cli_date(args.day)
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+        digest = build_digest(session=session, day=day)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(digest_json(digest), indent=2, ensure_ascii=False))
+    else:
+        print(digest_markdown(digest) if args.format == "markdown" else digest_text(digest))
+    return 0

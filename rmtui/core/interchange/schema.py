@@ -419,6 +419,12 @@ def record_of(entity: str, row: Mapping[Any, Any]) -> dict[str, Any]:
     return {spec.name: _exported(spec.kind, row[spec.column]) for spec in FIELDS[entity]}
 
 
+def record_of_model(record: SQLModel) -> dict[str, Any]:
+    """The interchange record of one row object of the book (a Client, an Interaction…)."""
+    entity = next(name for name, model in ENTITIES.items() if isinstance(record, model))
+    return record_of(entity, record.model_dump())
+
+
 def _missing_value(spec: FieldSpec, values: dict[str, Any], today: date) -> Any:
     if spec.required:
         raise FieldError("is required")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from rmtui.core.models import Client, FollowUp
@@ -101,3 +101,29 @@ def open_follow_ups(*, session: Session, client_id: int) -> list[FollowUp]:
         .order_by(FOLLOW_UP.c.due_on, FOLLOW_UP.c.id)
     )
     return list(session.execute(query).scalars())
+
+
+def follow_ups_from(*, session: Session, interaction_id: int) -> list[FollowUp]:
+    """The follow-ups planned when an interaction was logged."""
+    query = select(FollowUp).where(FOLLOW_UP.c.interaction_id == interaction_id)
+    return list(session.execute(query.order_by(FOLLOW_UP.c.id)).scalars())
+
+
+def list_follow_ups(
+    *, session: Session, client_id: int | None = None, status: str | None = "open"
+) -> list[tuple[FollowUp, str | None]]:
+    """Follow-ups soonest first, each with its client's name (None for the manager's own):
+    of one client or of everyone (but archived clients), of one status or (None) all."""
+    client = table_of(Client)
+    query = (
+        select(FollowUp, client.c.name)
+        .outerjoin(client, client.c.id == FOLLOW_UP.c.client_id)
+        .order_by(FOLLOW_UP.c.due_on, FOLLOW_UP.c.id)
+    )
+    if client_id is not None:
+        query = query.where(FOLLOW_UP.c.client_id == client_id)
+    else:
+        query = query.where(or_(client.c.archived.is_(False), FOLLOW_UP.c.client_id.is_(None)))
+    if status is not None:
+        query = query.where(FOLLOW_UP.c.status == status)
+    return [(follow_up, name) for follow_up, name in session.execute(query)]

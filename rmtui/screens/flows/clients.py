@@ -9,12 +9,13 @@ that fails shows one sentence and, for a form, opens the form again with what wa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rmtui.core.dates import day_text
 from rmtui.core.db import session_scope
+from rmtui.core.entries import PROFILE_FIELDS, as_typed
 from rmtui.core.errors import ChangedMeanwhile, expected_errors
 from rmtui.screens.book_access import rm_app, seen_by
 from rmtui.screens.confirm import ConfirmScreen, LookAlikeQuestion
@@ -32,25 +33,6 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 Values = dict[str, Any]
 Saved = Callable[[], object]
-PROFILE_FIELDS = (
-    "id",
-    "name",
-    "kind",
-    "status",
-    "tier",
-    "email",
-    "phone",
-    "company",
-    "city",
-    "country",
-    "birthday",
-    "preferred_channel",
-    "checkin_every_days",
-    "tags",
-    "source",
-    "risk_profile",
-    "notes",
-)
 
 
 def engine_of(screen: Screen[Any]) -> Engine:
@@ -86,20 +68,6 @@ def show_changes(screen: Screen[Any]) -> None:
     changed = getattr(screen, "book_changed", None)
     if callable(changed):
         changed()
-
-
-def as_typed(values: Values) -> Values:
-    """Values as a form shows them again: dates and times as text, tags joined."""
-    typed: Values = {}
-    for name, value in values.items():
-        if isinstance(value, datetime):
-            value = value.strftime("%Y-%m-%d %H:%M")
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, list | tuple):
-            value = ", ".join(str(item) for item in value)
-        typed[name] = value
-    return typed
 
 
 # -- opening a client --------------------------------------------------------------------------

@@ -13,23 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from rmtui.core.dates import DateError, parse_date
+from rmtui.core.entries import KIND_FOR_CHANNEL, follow_up_entry, log_entry
 from rmtui.core.models import PRIORITIES
-from rmtui.core.parsers import (
-    FieldError,
-    optional_text,
-    parse_optional_date,
-    required_text,
-)
+from rmtui.core.parsers import FieldError
 from rmtui.screens.forms.base import FormField, FormScreen
-from rmtui.screens.forms.interaction import interaction_fields, interaction_values
-
-KIND_FOR_CHANNEL = {
-    "phone": "call",
-    "email": "email",
-    "meeting": "meeting",
-    "video": "video",
-    "message": "message",
-}
+from rmtui.screens.forms.interaction import interaction_fields
 
 
 class LogForm(FormScreen[dict[str, Any]]):
@@ -57,18 +45,7 @@ class LogForm(FormScreen[dict[str, Any]]):
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        follow_up_title = optional_text(values["follow_up_title"])
-        follow_up_due = self.check("follow_up_due", parse_optional_date, values["follow_up_due"])
-        if follow_up_title and follow_up_due is None and "follow_up_due" not in self.errors:
-            self.errors["follow_up_due"] = "Say when to follow up: 2w, fri, +3d or a date."
-        if follow_up_due and not follow_up_title:
-            follow_up_title = f"Follow up: {optional_text(values['subject']) or 'last contact'}"
-        return {
-            "client_id": self.client_id,
-            **interaction_values(self, values),
-            "follow_up_title": follow_up_title,
-            "follow_up_due": follow_up_due,
-        }
+        return log_entry(values, self, client_id=self.client_id)
 
 
 class FollowUpForm(FormScreen[dict[str, Any]]):
@@ -94,15 +71,7 @@ class FollowUpForm(FormScreen[dict[str, Any]]):
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        due_on = self.check("due_on", parse_optional_date, values["due_on"])
-        if due_on is None and "due_on" not in self.errors:
-            self.errors["due_on"] = "A due date is needed: tomorrow, fri, 2w or a date."
-        return {
-            "client_id": self.client_id,
-            "title": self.check("title", required_text, values["title"], label="What to do"),
-            "due_on": due_on,
-            "priority": values["priority"] or "normal",
-        }
+        return follow_up_entry(values, self, client_id=self.client_id)
 
 
 class DatePrompt(ModalScreen[date | None]):

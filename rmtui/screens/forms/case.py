@@ -9,8 +9,8 @@ from typing import Any
 from textual import on
 from textual.widgets import Input, Select
 
+from rmtui.core.entries import case_entry, resolution_entry
 from rmtui.core.models import CASE_KINDS
-from rmtui.core.parsers import optional_text, parse_optional_date, required_text
 from rmtui.core.queries.cases import default_due_on
 from rmtui.screens.forms.base import FormField, FormScreen
 
@@ -61,24 +61,9 @@ class CaseForm(FormScreen[dict[str, Any]]):
         deadline.value = self.auto_due
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        kind = values["kind"]
-        if kind not in CASE_KINDS:
-            self.errors["kind"] = f"Choose {' or '.join(CASE_KINDS)}."
-        due_on = self.check("due_on", parse_optional_date, values["due_on"], base=self.day)
-        if due_on is None and "due_on" not in self.errors:
-            self.errors["due_on"] = "A deadline is needed: fri, +3d or a date."
-        elif due_on is not None and due_on < self.opened_on:
-            self.errors["due_on"] = (
-                f"The deadline cannot be before the case was opened ({self.opened_on:%d %b %Y})."
-            )
-        subject = self.check("subject", required_text, values["subject"], label="A subject")
-        return {
-            "client_id": self.client_id,
-            "kind": kind,
-            "subject": subject,
-            "opened_on": self.opened_on,
-            "due_on": due_on,
-        }
+        return case_entry(
+            values, self, client_id=self.client_id, day=self.day, opened_on=self.opened_on
+        )
 
 
 class ResolveCaseForm(FormScreen[dict[str, Any]]):
@@ -101,17 +86,7 @@ class ResolveCaseForm(FormScreen[dict[str, Any]]):
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        resolution = optional_text(values["resolution"])
-        if resolution is None:
-            self.errors["resolution"] = "Say how the case was resolved."
-        day = self.check("day", parse_optional_date, values["day"], base=self.day) or self.day
-        if day < self.opened_on:
-            self.errors["day"] = (
-                f"A case cannot be resolved before it was opened ({self.opened_on:%d %b %Y})."
-            )
-        elif day > self.day:
-            self.errors["day"] = "A case cannot be resolved on a day still to come."
-        return {"resolution": resolution, "day": day}
+        return resolution_entry(values, self, opened_on=self.opened_on, day=self.day)
 
 
 def _as_date(value: date | str) -> date:

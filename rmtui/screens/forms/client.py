@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rmtui.core.entries import client_entry
 from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
-from rmtui.core.parsers import (
-    optional_text,
-    parse_birthday,
-    parse_email,
-    parse_int,
-    parse_phone,
-    required_text,
-)
 from rmtui.core.rules import CADENCE_BY_TIER
 from rmtui.screens.forms.base import FormField, FormScreen
 
@@ -59,40 +52,4 @@ class ClientForm(FormScreen[dict[str, Any]]):
         return CLIENT_FIELDS
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        return client_values(values, self.check)
-
-
-def client_values(values: dict[str, Any], check: Any) -> dict[str, Any]:
-    """Column values of a client from the typed `values`; `check` records field errors."""
-    cadence = check(
-        "checkin_every_days",
-        parse_int,
-        values["checkin_every_days"],
-        label="The check-in cadence",
-        low=1,
-        high=3650,
-    )
-    return {
-        "name": check("name", required_text, values["name"], label="A name"),
-        "kind": values.get("kind") or "person",
-        "status": values.get("status") or "client",
-        "tier": values.get("tier") or "B",
-        "email": check("email", parse_email, values["email"]),
-        "phone": check("phone", parse_phone, values["phone"]),
-        "company": optional_text(values["company"]),
-        "city": optional_text(values["city"]),
-        "country": optional_text(values["country"]),
-        "birthday": check("birthday", parse_birthday, values["birthday"]),
-        "preferred_channel": values.get("preferred_channel") or "phone",
-        "checkin_every_days": cadence,
-        "tags": split_tags(values["tags"]),
-        "source": optional_text(values["source"]),
-        "risk_profile": optional_text(values["risk_profile"]),
-        "notes": optional_text(values["notes"]),
-    }
-
-
-def split_tags(text: str | None) -> list[str]:
-    """Tags typed as `vip, golf pension` → ['vip', 'golf', 'pension'] (lower case, unique)."""
-    words = (text or "").replace(",", " ").lower().split()
-    return list(dict.fromkeys(words))
+        return client_entry(values, self)

@@ -11,15 +11,9 @@ from typing import Any, ClassVar
 from textual import on
 from textual.widgets import Input, Select
 
+from rmtui.core.entries import amount, holding_entry, past_day, revenue_entry
 from rmtui.core.models import REVENUE_KINDS
-from rmtui.core.parsers import (
-    form_amount_example,
-    optional_text,
-    parse_amount,
-    parse_int,
-    parse_optional_date,
-    required_text,
-)
+from rmtui.core.parsers import optional_text, parse_int, parse_optional_date, required_text
 from rmtui.core.review.files import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
 from rmtui.screens.forms.base import FormField, FormScreen
 
@@ -50,23 +44,13 @@ class RecordForm(FormScreen[dict[str, Any]]):
 
     def day_field(self, name: str, text: str, *, required_label: str) -> date | None:
         """The date typed in field `name`, not after today; an error beside it when missing."""
-        day = self.check(name, parse_optional_date, text, base=self.day)
-        if day is None and name not in self.errors:
-            self.errors[name] = f"{required_label} is needed: today, yesterday or a date."
-        elif day is not None and day > self.day:
-            self.errors[name] = "This day is still to come; give today or a day before."
-        return day
+        return past_day(self, name, text, day=self.day, label=required_label)
 
     def amount_field(
         self, name: str, text: str, *, label: str, required: bool = True, low: Decimal | None = None
     ) -> Decimal | None:
         """The amount typed in field `name`; an error beside it when missing or below `low`."""
-        amount = self.check(name, parse_amount, text, label=label)
-        if amount is None and required and name not in self.errors:
-            self.errors[name] = f"{label} is required: an amount like {form_amount_example()}."
-        elif amount is not None and low is not None and amount < low:
-            self.errors[name] = f"{label} cannot be below {low}."
-        return amount
+        return amount(self, name, text, label=label, required=required, low=low)
 
 
 class HoldingForm(RecordForm):
@@ -105,12 +89,7 @@ class HoldingForm(RecordForm):
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "client_id": self.client_id,
-            "account": self.check("account", required_text, values["account"], label="The account"),
-            "as_of": self.day_field("as_of", values["as_of"], required_label="The day"),
-            "value": self.amount_field("value", values["value"], label="The value"),
-        }
+        return holding_entry(values, self, client_id=self.client_id, day=self.day)
 
 
 class GoalForm(RecordForm):
@@ -202,19 +181,7 @@ class RevenueForm(RecordForm):
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        amount = self.amount_field("amount", values["amount"], label="The amount")
-        if amount == 0:
-            self.errors["amount"] = "The amount cannot be 0."
-        kind = values["kind"]
-        if kind not in REVENUE_KINDS:
-            self.errors["kind"] = f"Choose one of {', '.join(REVENUE_KINDS)}."
-        return {
-            "client_id": self.client_id,
-            "on": self.day_field("on", values["on"], required_label="The day"),
-            "amount": amount,
-            "kind": kind,
-            "description": optional_text(values["description"]),
-        }
+        return revenue_entry(values, self, client_id=self.client_id, day=self.day)
 
 
 class ReviewExportForm(FormScreen[Path]):

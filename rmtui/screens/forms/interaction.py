@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rmtui.core.entries import interaction_entry
 from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS
-from rmtui.core.parsers import optional_text, parse_int, parse_moment, required_text
 from rmtui.screens.forms.base import FormField, FormScreen
 
 INTERACTION_FIELDS = ("subject", "kind", "direction", "at", "duration_min", "notes")
@@ -25,25 +25,6 @@ def interaction_fields(*, when_hint: str) -> tuple[FormField, ...]:
     )
 
 
-def interaction_values(form: FormScreen[Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The column values of an interaction typed in `form`, each checked beside its field."""
-    return {
-        "subject": form.check("subject", required_text, values["subject"], label="A subject"),
-        "kind": values["kind"] or "call",
-        "direction": values["direction"] or "out",
-        "at": form.check("at", parse_moment, values["at"]),
-        "duration_min": form.check(
-            "duration_min",
-            parse_int,
-            values["duration_min"],
-            label="Minutes",
-            low=0,
-            high=24 * 60,
-        ),
-        "notes": optional_text(values["notes"]),
-    }
-
-
 class InteractionForm(FormScreen[dict[str, Any]]):
     """Edit an interaction; dismisses with the column values to save."""
 
@@ -55,4 +36,4 @@ class InteractionForm(FormScreen[dict[str, Any]]):
         return interaction_fields(when_hint="2026-11-02 10:00, yesterday 9:15, 14:30")
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        return interaction_values(self, values)
+        return interaction_entry(values, self)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from textual import on
 from textual.widget import Widget
 from textual.widgets import Button
 
+from rmtui.core.entries import deal_entry
 from rmtui.core.models import STAGES
-from rmtui.core.parsers import optional_text, parse_amount, parse_optional_date, required_text
+from rmtui.core.parsers import required_text
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.forms.base import FormField, FormScreen
 
@@ -57,26 +57,7 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
             self.query_one("#field-client", Button).label = client_label(client)
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        stage = values["stage"] or "lead"
-        lost_reason = optional_text(values["lost_reason"])
-        if stage == "lost" and lost_reason is None:
-            self.errors["lost_reason"] = "Say why the deal was lost: price, timing, competitor…"
-        opened_on = self.check("opened_on", parse_optional_date, values["opened_on"])
-        return {
-            "client_id": self.client.id,
-            "title": self.check("title", required_text, values["title"], label="A deal title"),
-            "product": optional_text(values["product"]),
-            "value": self._value(values["value"]),
-            "stage": stage,
-            "opened_on": opened_on or self.day,
-            "lost_reason": lost_reason if stage == "lost" else None,
-        }
-
-    def _value(self, text: str) -> Decimal:
-        value = self.check("value", parse_amount, text, label="The value")
-        if value is not None and value < 0:
-            self.errors["value"] = "The value cannot be negative."
-        return value or Decimal("0.00")
+        return deal_entry(values, self, client_id=self.client.id, day=self.day)
 
 
 def client_label(client: PickedClient) -> str:

@@ -1,0 +1,256 @@
+"""The commands that write the book from the shell (clients, contacts, follow-ups, money,
+deals, cases, capture) and the digest, as the parser knows them; their code is imported only
+when one runs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rmtui.cli.common import UsageError, add_command, later
+
+EXIT_CODES = "exit status: 0 done, 1 refused (one sentence says why; nothing is written), 2 usage"
+
+
+def add_book_commands(commands: Any) -> None:
+    """Add every command that writes one kind of record, capture and digest."""
+    for add in (
+        _add_log,
+        _add_follow_up,
+        _add_revenue,
+        _add_holding,
+        _add_deal,
+        _add_case,
+        _add_capture,
+        _add_digest,
+    ):
+        add(commands)
+
+
+def _json(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--json", action="store_true", help="print the record as the JSON interchange format does"
+    )
+    command.epilog = EXIT_CODES
+
+
+def _client(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "client", metavar="CLIENT", help="a client id, or a text matching one client's name"
+    )
+
+
+def _group(commands: Any, name: str, help_text: str, usage: str) -> Any:
+    def needs_action(_args: argparse.Namespace) -> int:
+        raise UsageError(f"say what to do: {usage}.")
+
+    group = add_command(commands, name, needs_action, help_text)
+    return group.add_subparsers(title=f"{name} commands", metavar="ACTION")
+
+
+# -- clients -----------------------------------------------------------------------------------
+
+
+def add_client_actions(actions: Any) -> None:
+    """`client add|list|show|edit|archive|unarchive` (next to export and erase)."""
+    add = add_command(actions, "add", later("clients", "run_client_add"), "add a client")
+    add.add_argument("name", metavar="NAME")
+    _profile_options(add)
+    add.add_argument(
+        "--force",
+        action="store_true",
+        help="add even when a client with the same e-mail, phone or name is in the book",
+    )
+    _json(add)
+    listing = add_command(
+        actions, "list", later("clients", "run_client_list"), "list clients by name"
+    )
+    listing.add_argument("text", nargs="?", metavar="TEXT", help="words in name, company, city…")
+    for option in ("--status", "--tier", "--tag", "--kind"):
+        listing.add_argument(option)
+    listing.add_argument("--archived", action="store_true", help="include archived clients")
+    _json(listing)
+    show = add_command(actions, "show", later("clients", "run_client_show"), "show one client")
+    _client(show)
+    _json(show)
+    edit = add_command(
+        actions, "edit", later("clients", "run_client_edit"), "change fields of a client"
+    )
+    _client(edit)
+    edit.add_argument("--name")
+    _profile_options(edit)
+    _json(edit)
+    for name, undo, text in (
+        ("archive", False, "archive a client (history is kept)"),
+        ("unarchive", True, "bring an archived client back"),
+    ):
+        action = add_command(actions, name, later("clients", "run_client_archive"), text)
+        _client(action)
+        action.set_defaults(undo=undo)
+        _json(action)
+
+
+def _profile_options(command: argparse.ArgumentParser) -> None:
+    for option in ("--kind", "--status", "--tier", "--email", "--phone", "--company", "--city"):
+        command.add_argument(option)
+    command.add_argument("--country")
+    command.add_argument("--birthday", metavar="DATE")
+    command.add_argument("--channel", dest="preferred_channel", help="preferred channel")
+    command.add_argument("--checkin-every", dest="checkin_every_days", metavar="DAYS")
+    command.add_argument(
+        "--tag", dest="tags", action="append", metavar="TAG", help="a tag (repeatable)"
+    )
+    command.add_argument("--source")
+    command.add_argument("--risk-profile", dest="risk_profile")
+    command.add_argument("--notes")
+
+
+# -- contacts and follow-ups -------------------------------------------------------------------
+
+
+def _add_log(commands: Any) -> None:
+    log = add_command(commands, "log", later("activity", "run_log"), "log a call, meeting, note…")
+    _client(log)
+    log.add_argument("subject", metavar="SUBJECT")
+    log.add_argument("--kind", help="call, meeting, email, video, message, visit or note")
+    log.add_argument("--direction", help="in or out (default out)")
+    log.add_argument("--at", metavar="WHEN", help="now (default), 14:30, yesterday 9:15…")
+    log.add_argument("--notes")
+    log.add_argument("--minutes", metavar="N")
+    log.add_argument(
+        "--next", metavar="WHEN:TITLE", help="plan the next follow-up, e.g. '2w:send proposal'"
+    )
+    _json(log)
+
+
+def _add_follow_up(commands: Any) -> None:
+    actions = _group(
+        commands,
+        "follow-up",
+        "add, finish or list follow-ups",
+        "`rmtui follow-up add CLIENT TITLE --due WHEN`, `done ID` or `list`",
+    )
+    add = add_command(actions, "add", later("activity", "run_follow_up_add"), "plan a follow-up")
+    _client(add)
+    add.add_argument("title", metavar="TITLE")
+    add.add_argument("--due", required=True, metavar="WHEN", help="tomorrow, fri, 2w, 2026-12-01")
+    add.add_argument("--priority", help="normal (default) or high")
+    _json(add)
+    done = add_command(
+        actions, "done", later("activity", "run_follow_up_done"), "mark a follow-up done"
+    )
+    done.add_argument("follow_up_id", type=int, metavar="ID")
+    done.add_argument("--on", metavar="DAY", help="the day it was done (default today)")
+    _json(done)
+    listing = add_command(
+        actions, "list", later("activity", "run_follow_up_list"), "list follow-ups, soonest first"
+    )
+    listing.add_argument("--client", metavar="CLIENT", help="only this client's")
+    listing.add_argument("--status", default="open", help="open (default), done, cancelled, all")
+    _json(listing)
+
+
+# -- money, deals, cases -----------------------------------------------------------------------
+
+
+def _add_revenue(commands: Any) -> None:
+    actions = _group(
+        commands, "revenue", "record revenue", "`rmtui revenue add CLIENT AMOUNT [--on --kind]`"
+    )
+    add = add_command(actions, "add", later("records", "run_revenue_add"), "record revenue")
+    _client(add)
+    add.add_argument("amount", metavar="AMOUNT", help="as your locale writes it: 1.234,50")
+    add.add_argument("--on", metavar="DAY", help="the day it was earned (default today)")
+    add.add_argument("--kind", help="fee (default), commission, interest or other")
+    add.add_argument("--description")
+    _json(add)
+
+
+def _add_holding(commands: Any) -> None:
+    actions = _group(
+        commands,
+        "holding",
+        "record an account's value",
+        "`rmtui holding add CLIENT ACCOUNT VALUE [--as-of DAY]`",
+    )
+    add = add_command(
+        actions, "add", later("records", "run_holding_add"), "record an account's value on a day"
+    )
+    _client(add)
+    add.add_argument("account", metavar="ACCOUNT")
+    add.add_argument("value", metavar="VALUE", help="as your locale writes it: 125.000,00")
+    add.add_argument("--as-of", dest="as_of", metavar="DAY", help="default today")
+    _json(add)
+
+
+def _add_deal(commands: Any) -> None:
+    actions = _group(
+        commands,
+        "deal",
+        "add a deal or move it through the pipeline",
+        "`rmtui deal add CLIENT TITLE` or `rmtui deal move ID STAGE`",
+    )
+    add = add_command(actions, "add", later("records", "run_deal_add"), "add a deal")
+    _client(add)
+    add.add_argument("title", metavar="TITLE")
+    add.add_argument("--value", metavar="AMOUNT")
+    add.add_argument("--stage", help="lead (default), qualified, proposal, negotiation, won, lost")
+    add.add_argument("--product")
+    add.add_argument("--opened-on", dest="opened_on", metavar="DAY")
+    add.add_argument("--reason", help="why it was lost (for --stage lost)")
+    _json(add)
+    move = add_command(actions, "move", later("records", "run_deal_move"), "put a deal in a stage")
+    move.add_argument("deal_id", type=int, metavar="ID")
+    move.add_argument("stage", metavar="STAGE", help="lead … negotiation, won or lost")
+    move.add_argument("--reason", help="why it was lost (needed for lost)")
+    _json(move)
+
+
+def _add_case(commands: Any) -> None:
+    actions = _group(
+        commands,
+        "case",
+        "open or resolve a request or complaint",
+        "`rmtui case add CLIENT SUBJECT` or `rmtui case resolve ID RESOLUTION`",
+    )
+    add = add_command(actions, "add", later("records", "run_case_add"), "open a case")
+    _client(add)
+    add.add_argument("subject", metavar="SUBJECT")
+    add.add_argument("--kind", help="request (default) or complaint")
+    add.add_argument("--due", metavar="WHEN", help="default by kind: request 5, complaint 2 days")
+    _json(add)
+    resolve = add_command(
+        actions, "resolve", later("records", "run_case_resolve"), "resolve a case"
+    )
+    resolve.add_argument("case_id", type=int, metavar="ID")
+    resolve.add_argument("resolution", metavar="RESOLUTION")
+    resolve.add_argument("--on", metavar="DAY", help="default today")
+    _json(resolve)
+
+
+# -- capture and digest ------------------------------------------------------------------------
+
+
+def _add_capture(commands: Any) -> None:
+    capture = add_command(
+        commands,
+        "capture",
+        later("capture", "run_capture"),
+        "log a contact in one line: "
+        "'yesterday 14:00 call jansen re pension review +fu 2w send proposal #pension'",
+    )
+    capture.add_argument("text", nargs="+", metavar="TEXT")
+    capture.add_argument(
+        "--dry-run", action="store_true", help="say what was understood, write nothing"
+    )
+    _json(capture)
+
+
+def _add_digest(commands: Any) -> None:
+    digest = add_command(
+        commands, "digest", later("reports", "run_digest"), "the morning summary, for cron or mail"
+    )
+    digest.add_argument("--date", dest="day", metavar="D", help="the day (default today)")
+    digest.add_argument(
+        "--format", default="text", help="text (default), markdown (for mail) or json"
+    )

@@ -1,0 +1,243 @@
+"""`rmtui client add|list|show|edit|archive|unarchive`: the client list from the shell."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from rmtui.cli.common import open_engine, opened_book
+from rmtui.cli.writing import (
+    Refused,
+    chosen_client,
+    print_json,
+    print_lines,
+    record_json,
+    refuse_choices,
+    refuse_errors,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rmtui.core.models import Client
+    from rmtui.core.queries.clients import ClientRow
+
+# Each profile field and the option (or argument) it is typed in.
+CLIENT_OPTIONS = {
+    "name": "NAME",
+    "kind": "--kind",
+    "status": "--status",
+    "tier": "--tier",
+    "email": "--email",
+    "phone": "--phone",
+    "company": "--company",
+    "city": "--city",
+    "country": "--country",
+    "birthday": "--birthday",
+    "preferred_channel": "--channel",
+    "checkin_every_days": "--checkin-every",
+    "tags": "--tag",
+    "source": "--source",
+    "risk_profile": "--risk-profile",
+    "notes": "--notes",
+}
+PAGE = 500
+
+
+def run_client_add(args: argparse.Namespace) -> int:
+    """Add a client; a look-alike already in the book refuses it unless --force."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.entries import Checked, client_entry
+    from rmtui.core.models import Client
+    from rmtui.core.queries.clients import add_client
+
+    typed = {"name": args.name, **given_fields(args)}
+    entry = Checked()
+    values = client_entry(typed, entry)
+    refuse_errors(entry.errors, CLIENT_OPTIONS)
+    refuse_choices(Client, values, CLIENT_OPTIONS)
+    with session_scope(open_engine(args, create=True)) as session:
+        if not args.force:
+            _refuse_look_alike(session, values)
+        client = add_client(session=session, values=values)
+    if args.json:
+        print_json(record_json(client))
+    else:
+        print(f"Added {client.name} (client {client.id}).")
+    return 0
+
+
+def _refuse_look_alike(session: Session, values: dict[str, Any]) -> None:
+    from rmtui.core.queries.look_alikes import look_alikes
+    from rmtui.core.user_locale import user_region
+
+    alikes = look_alikes(
+        session=session,
+        name=values["name"],
+        email=values.get("email"),
+        phone=values.get("phone"),
+        region=user_region(),
+    )
+    if alikes:
+        alike = alikes[0]
+        raise Refused(
+            f"{alike.name} (client {alike.client_id}) has {alike.reason}, so "
+            f"{values['name']} may already be in your book; add --force to add them all the "
+            "same. Nothing was written."
+        )
+
+
+def run_client_edit(args: argparse.Namespace) -> int:
+    """Change the fields given as options of one client's profile."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.entries import PROFILE_FIELDS, Checked, as_typed, client_entry
+    from rmtui.core.models import Client
+    from rmtui.core.queries.clients import get_client, update_client
+
+    changes = given_fields(args)
+    if args.name is not None:
+        changes["name"] = args.name
+    if not changes:
+        raise Refused("say what to change, e.g. --email or --tier; nothing was written.")
+    with session_scope(open_engine(args)) as session:
+        client_id = chosen_client(session, args.client).id
+        client = get_client(session=session, client_id=client_id)
+        assert client is not None  # just chosen
+        profile = as_typed({name: getattr(client, name) for name in PROFILE_FIELDS})
+        entry = Checked()
+        values = client_entry({**profile, **changes}, entry)
+        refuse_errors(entry.errors, {**CLIENT_OPTIONS, "name": "--name"})
+        refuse_choices(Client, values, CLIENT_OPTIONS)
+        client = update_client(session=session, client_id=client_id, values=values)
+    if args.json:
+        print_json(record_json(client))
+    else:
+        print(f"Saved {client.name} (client {client.id}).")
+    return 0
+
+
+def given_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The profile fields typed as options (an empty text clears a field)."""
+    given = {
+        field: getattr(args, field)
+        for field in CLIENT_OPTIONS
+        if field not in ("name", "tags") and getattr(args, field, None) is not None
+    }
+    if args.tags is not None:
+        given["tags"] = ", ".join(args.tags)
+    return given
+
+
+def run_client_archive(args: argparse.Namespace) -> int:
+    """Archive a client, or bring an archived one back."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.clients import archive_client, unarchive_client
+
+    change = unarchive_client if args.undo else archive_client
+    with session_scope(open_engine(args)) as session:
+        client = change(session=session, client_id=chosen_client(session, args.client).id)
+    if args.json:
+        print_json(record_json(client))
+    else:
+        verb = "Brought back" if args.undo else "Archived"
+        print(f"{verb} {client.name} (client {client.id}).")
+    return 0
+
+
+def run_client_list(args: argparse.Namespace) -> int:
+    """Print the clients matching TEXT and the filters, by name."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.clients import ClientFilter
+
+    client_filter = ClientFilter(
+        text=args.text,
+        status=args.status,
+        tier=args.tier.upper() if args.tier else None,
+        tag=args.tag.lower() if args.tag else None,
+        kind=args.kind,
+        include_archived=args.archived,
+    )
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+        pages = _pages(session, client_filter)
+        if args.json:
+            print_json([record_json(client) for page in pages for client in _models(session, page)])
+        else:
+            print_lines(client_line(row) for page in pages for row in page)
+    return 0
+
+
+def _pages(session: Session, client_filter: Any) -> Iterator[list[ClientRow]]:
+    from rmtui.core.queries.clients import client_page_key, list_clients
+
+    after = None
+    while True:
+        page = list_clients(session=session, client_filter=client_filter, limit=PAGE, after=after)
+        if page:
+            yield page
+        if len(page) < PAGE:
+            return
+        after = client_page_key(page[-1], "name")
+
+
+def _models(session: Session, page: list[ClientRow]) -> list[Client]:
+    from rmtui.core.models import Client
+
+    return [client for row in page if (client := session.get(Client, row.id)) is not None]
+
+
+def client_line(row: ClientRow) -> str:
+    """One client of `rmtui client list`: id, name, status and tier, city, e-mail."""
+    extra = "  ".join(part for part in (row.city, row.email) if part)
+    archived = " (archived)" if row.archived else ""
+    return f"{row.id:>7}  {row.name}{archived}  [{row.status} {row.tier}]  {extra}".rstrip()
+
+
+def run_client_show(args: argparse.Namespace) -> int:
+    """Print one client's profile, check-in state and open follow-ups."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.clients import get_client
+    from rmtui.core.queries.follow_ups import open_follow_ups
+
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+        client_id = chosen_client(session, args.client).id
+        client = get_client(session=session, client_id=client_id)
+        assert client is not None  # just chosen
+        follow_ups = open_follow_ups(session=session, client_id=client_id)
+        if args.json:
+            print_json(record_json(client, open_follow_ups=[record_json(f) for f in follow_ups]))
+        else:
+            print_lines(profile_lines(session, client, follow_ups))
+    return 0
+
+
+def profile_lines(session: Session, client: Client, follow_ups: list[Any]) -> Iterator[str]:
+    """The lines of `rmtui client show`."""
+    from rmtui.core.dates import today
+    from rmtui.core.queries.clients import client_due_state, last_contact_as_of
+
+    day = today()
+    yield f"{client.name} (client {client.id}){' — archived' if client.archived else ''}"
+    yield f"  {client.kind}, {client.status}, tier {client.tier}"
+    for label, value in (
+        ("company", client.company),
+        ("e-mail", client.email),
+        ("phone", client.phone),
+        ("city", ", ".join(part for part in (client.city, client.country) if part)),
+        ("birthday", client.birthday),
+        ("tags", ", ".join(client.tags or [])),
+        ("source", client.source),
+        ("risk profile", client.risk_profile),
+    ):
+        if value:
+            yield f"  {label + ':':<14}{value}"
+    last = last_contact_as_of(session=session, client_id=client.id or 0, day=day)
+    state = client_due_state(client, day=day, last_contact_on=last)
+    checkin = f"every {state.cadence} days; last contact {last or 'never'}"
+    if state.overdue:
+        checkin += f", due for a check-in ({state.days_overdue} days over)"
+    yield f"  {'check-in:':<14}{checkin}"
+    for follow_up in follow_ups:
+        yield f"  follow-up {follow_up.id}: {follow_up.due_on}  {follow_up.title}"
+    if client.notes:
+        yield f"  {'notes:':<14}{client.notes}"

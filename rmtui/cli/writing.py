@@ -1,0 +1,95 @@
+"""What the commands that write the book share: the CLIENT argument, refusing typed values
+with the option they came from, and printing what was written as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from rmtui.core.errors import BookError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from sqlmodel import SQLModel
+
+    from rmtui.core.queries.client_choice import Candidate
+
+
+class Refused(BookError):
+    """A command that writes nothing, with the sentence saying why (exit status 1)."""
+
+
+def chosen_client(session: Session, text: str) -> Candidate:
+    """The one client CLIENT (an id or a text) means; Refused, listing the candidates, when the
+    text matches several, and Refused when it matches none."""
+    from rmtui.core.queries.client_choice import CANDIDATES, candidates_text, choose_client
+
+    choice = choose_client(session=session, text=text)
+    if choice.client is not None:
+        return choice.client
+    if not choice.matches:
+        if text.strip().isdigit():
+            raise Refused(f"there is no client {text.strip()}; nothing was written.")
+        raise Refused(
+            f"no client matches '{text}'; check the name with `rmtui client list`. "
+            "Nothing was written."
+        )
+    count = f"more than {CANDIDATES}" if len(choice.matches) > CANDIDATES else len(choice.matches)
+    listing = candidates_text(choice.matches[:CANDIDATES])
+    raise Refused(
+        f"'{text}' matches {count} clients; give the id or more of the name. "
+        f"Nothing was written.\n{listing}"
+    )
+
+
+def refuse_errors(errors: Mapping[str, str], options: Mapping[str, str]) -> None:
+    """Refuse the command when a typed value was wrong: the first error, named by the option
+    (or argument) it was typed in, as `options` maps field names to them."""
+    if not errors:
+        return
+    ordered = [name for name in options if name in errors] + [
+        name for name in errors if name not in options
+    ]
+    name = ordered[0]
+    message = errors[name].rstrip(".")
+    where = options.get(name)
+    said = f"{where}: {message}" if where else message
+    raise Refused(f"{said}; nothing was written.")
+
+
+def refuse_choices(
+    model: type[SQLModel], values: dict[str, Any], options: Mapping[str, str]
+) -> None:
+    """Put each choice among `values` in the case the book writes it (`--tier a` is A), and
+    refuse a value that is none of its field's choices, naming its option."""
+    from rmtui.core.models import Choice, marked
+
+    for name, choice in marked(model, Choice).items():
+        value = values.get(name)
+        if value is None:
+            continue
+        same = [known for known in choice.values if known.casefold() == str(value).casefold()]
+        if not same:
+            listed = ", ".join(choice.values)
+            where = options.get(name, name)
+            raise Refused(f"{where}: choose one of {listed}, not '{value}'; nothing was written.")
+        values[name] = same[0]
+
+
+def record_json(record: SQLModel, **extra: Any) -> dict[str, Any]:
+    """A record of the book as the interchange format writes it, with `extra` fields."""
+    from rmtui.core.interchange.schema import record_of_model
+
+    return {**record_of_model(record), **extra}
+
+
+def print_json(value: Any) -> None:
+    """Print a record or a list of records as JSON."""
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """Print each line of text output."""
+    for line in lines:
+        print(line)

@@ -1,0 +1,130 @@
+"""The morning digest: the Today list in short and the month's KPIs to date against their
+targets, as text, Markdown (for mail) or JSON, for `rmtui digest`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rmtui.core.agenda import Agenda, agenda_json, build_agenda, item_text
+from rmtui.core.kpi import compute_kpis, kpis_json, targets_for
+from rmtui.core.kpi_board import KpiLine, kpi_lines
+from rmtui.core.periods import Period, compared_period, period_containing, share_gone
+
+TOP_ITEMS = 5  # the first items shown of each agenda section
+# KPIs shown even without a target; any KPI with a target is shown too.
+HEADLINE_KPIS = (
+    "revenue",
+    "new_clients",
+    "interactions",
+    "clients_contacted",
+    "checkin_coverage",
+    "pipeline_conversion",
+    "cases_on_time",
+)
+FORMATS = ("text", "markdown", "json")
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The morning summary for one day."""
+
+    day: date
+    agenda: Agenda
+    month: Period
+    kpis: dict[str, Any]
+    lines: tuple[KpiLine, ...]
+
+
+def build_digest(*, session: Session, day: date, top: int = TOP_ITEMS) -> Digest:
+    """The digest of `day`: each agenda section's count and first `top` items, and the KPIs of
+    the month to date with the previous month's as many days and the month's targets."""
+    agenda = build_agenda(session=session, day=day, limit=top)
+    month = period_containing(day, "month")
+    before = compared_period(month, day)
+    kpis = compute_kpis(session=session, start=month.start, end=month.end, today=day)
+    previous = compute_kpis(session=session, start=before.start, end=before.end)
+    targets = targets_for(session=session, start=month.start, end=month.end)
+    lines = kpi_lines(kpis, previous, targets, gone=share_gone(month, day))
+    shown = tuple(line for line in lines if line.key in HEADLINE_KPIS or line.target)
+    return Digest(day, agenda, month, kpis, shown)
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest as plain text."""
+    lines = [f"rmtui digest for {digest.day:%A %d %B %Y}", ""]
+    for key, title, items in digest.agenda.sections():
+        lines.append(f"{title}: {digest.agenda.total(key)}")
+        lines += [f"  {item_text(item, digest.day)}" for item in items]
+        if digest.agenda.not_listed(key):
+            lines.append(f"  … and {digest.agenda.not_listed(key)} more")
+    lines += ["", f"{digest.month.label} to {digest.day:%d %b} (against the month before):"]
+    lines += [f"  {_kpi_sentence(line)}" for line in digest.lines]
+    return "\n".join(lines)
+
+
+def digest_markdown(digest: Digest) -> str:
+    """The digest as Markdown, for a mail."""
+    lines = [f"# rmtui digest for {digest.day:%A %d %B %Y}"]
+    for key, title, items in digest.agenda.sections():
+        lines += ["", f"## {title} ({digest.agenda.total(key)})", ""]
+        lines += [f"- {_escaped(item_text(item, digest.day))}" for item in items] or ["- nothing"]
+        if digest.agenda.not_listed(key):
+            lines.append(f"- … and {digest.agenda.not_listed(key)} more")
+    lines += ["", f"## {digest.month.label} to date", ""]
+    lines += ["| KPI | value | change | target | status |", "|---|---:|---:|---:|---|"]
+    for line in digest.lines:
+        target = line.target + (f" ({line.expected} by today)" if line.expected else "")
+        cells = (line.label, line.value, line.change, target, line.status or "")
+        lines.append("| " + " | ".join(_escaped(cell) for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """The digest as JSON-ready data: the agenda's sections with totals, the KPIs with their
+    targets and status."""
+    agenda = agenda_json(digest.agenda)
+    sections = {
+        key: {"total": digest.agenda.total(key), "items": agenda[key]}
+        for key, _title, _items in digest.agenda.sections()
+    }
+    figures = kpis_json(digest.kpis)
+    return {
+        "date": digest.day.isoformat(),
+        "agenda": sections,
+        "kpis": {
+            "from": figures["from"],
+            "to": figures["to"],
+            **{
+                line.key: {
+                    "value": figures[line.key],
+                    "target": line.target or None,
+                    "status": line.status,
+                }
+                for line in digest.lines
+            },
+        },
+    }
+
+
+def _kpi_sentence(line: KpiLine) -> str:
+    text = f"{line.label}: {line.value} ({line.change})" if line.change else line.label
+    if not line.change:
+        text += f": {line.value}"
+    if line.target:
+        text += f"; target {line.target}"
+        if line.expected:
+            text += f", {line.expected} by today"
+        if line.status:
+            text += f": {line.status}"
+    return text
+
+
+def _escaped(text: str) -> str:
+    """Text safe in a Markdown list item or table cell."""
+    for char in ("\\", "|", "*", "_", "`", "[", "]"):
+        text = text.replace(char, "\\" + char)
+    return text
