@@ -84,9 +84,9 @@ class Capture:
 
 
 def read_capture(text: str, *, find: Finder, moment: datetime | None = None) -> Capture:
-    """Read `text`: an optional when (default now) and kind in either order, the client (the
-    longest run of words matching exactly one client by `find`), `re SUBJECT` or just the
-    subject, `+fu WHEN TITLE` and `#tags` anywhere."""
+    """Read `text`: an optional when (default now) and kind in either order, before or just
+    after the client (the longest run of words matching exactly one client by `find`),
+    `re SUBJECT` or just the subject, `+fu WHEN TITLE` and `#tags` anywhere."""
     moment = moment or now()
     words, tags = _without_tags(SUBJECT_COLON.sub(r" :\1", text).split())
     words, follow_up = _split_at(words, FOLLOW_UP_MARKS)
@@ -95,9 +95,13 @@ def read_capture(text: str, *, find: Finder, moment: datetime | None = None) -> 
     if not words:
         raise CaptureError("say who it was with: a client's name or id after the kind.")
     client, rest = _client(words, find)
+    if at is None or kind is None:  # `called jansen yesterday 14:00 about …`
+        later_at, later_kind, after = _when_and_kind(_skip_fillers(rest), moment)
+        if (at is None and later_at) or (kind is None and later_kind):
+            at, kind, rest = at or later_at, kind or later_kind, after
     subject = " ".join(_subject_words(rest)) or None
     due, title = _follow_up(follow_up, moment.date()) if follow_up is not None else (None, None)
-    return Capture(at, kind, client, subject, due, title, tuple(tags))
+    return Capture(at or moment, kind, client, subject, due, title, tuple(tags))
 
 
 def _without_tags(words: list[str]) -> tuple[list[str], list[str]]:
@@ -114,8 +118,11 @@ def _split_at(words: list[str], marks: tuple[str, ...]) -> tuple[list[str], list
     return words, None
 
 
-def _when_and_kind(words: list[str], moment: datetime) -> tuple[datetime, str | None, list[str]]:
-    """The moment and the kind at the start of the line, in either order."""
+def _when_and_kind(
+    words: list[str], moment: datetime
+) -> tuple[datetime | None, str | None, list[str]]:
+    """The moment and the kind at the start of `words`, in either order (None when not
+    given), and the words after them."""
     at: datetime | None = None
     kind: str | None = None
     for _ in range(2):
@@ -123,7 +130,7 @@ def _when_and_kind(words: list[str], moment: datetime) -> tuple[datetime, str | 
             kind, words = KIND_OF_WORD[words[0].lower()], words[1:]
         if at is None:
             at, words = _moment(words, moment)
-    return at or moment, kind, words
+    return at, kind, words
 
 
 def _moment(words: list[str], moment: datetime) -> tuple[datetime | None, list[str]]:

@@ -189,6 +189,19 @@ LINES: list[tuple[str, tuple[object, ...]]] = [
         "#vip call maria re gala",
         (NOW_AT, "call", "Maria van den Berg", "gala", None, None, ("vip",)),
     ),
+    # The when (and the kind) may also come just after the client, as people say it.
+    (
+        "called jansen yesterday 14:00 about pension",
+        (at(28, 14), "call", "Piet Jansen", "pension", None, None, ()),
+    ),
+    (
+        "gebeld met ann smit gisteren 14:00 over pensioen",
+        (at(28, 14), "call", "Ann Smit", "pensioen", None, None, ()),
+    ),
+    (
+        "ann smit gebeld gisteren om 9:30 re hypotheek",
+        (at(28, 9, 30), "call", "Ann Smit", "hypotheek", None, None, ()),
+    ),
 ]
 
 
