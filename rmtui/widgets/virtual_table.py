@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -42,10 +42,11 @@ class TableColumn:
 
 @dataclass(frozen=True)
 class TableRow:
-    """One row: the id of the record it shows and its cells."""
+    """One row: the id of the record it shows, its cells and (when kept) the record."""
 
     key: int
     cells: tuple[Cell, ...]
+    record: object = field(default=None, compare=False)
 
 
 Fetch = Callable[[int, int], Sequence[TableRow]]
@@ -194,6 +195,12 @@ class VirtualTable(ScrollView, can_focus=True):
         """Change the columns (e.g. the sort marker in a label)."""
         self.columns = tuple(columns)
         self.refresh()
+
+    @property
+    def current_record(self) -> object:
+        """The record under the cursor (for rows that keep theirs), or None."""
+        row = self.row_at(self.cursor)
+        return row.record if row else None
 
     @property
     def current_key(self) -> int | None:

@@ -160,4 +160,5 @@ def timeline_row(row: InteractionRow) -> TableRow:
             subject,
             minutes,
         ),
+        row,
     )
