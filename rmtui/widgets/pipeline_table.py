@@ -26,7 +26,7 @@ PIPELINE_COLUMNS = (
     TableColumn("product", "Product", min_width=13, max_width=24, drop=2),
     TableColumn("value", "Value", MONEY_WIDTH, "right"),
     TableColumn("weighted", "Weighted", MONEY_WIDTH, "right", drop=1),
-    TableColumn("status", "Status", min_width=20, drop=3),
+    TableColumn("status", "Status", min_width=20, max_width=30, drop=3),
 )
 CLOSED_WINDOW_LABEL = "last 12 months"
 

@@ -19,6 +19,7 @@ from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.keys_ahead import KeepsEarlyKeys, handed_on
 
 Result = TypeVar("Result")
+SAVE_HINT = "ctrl+s save · escape cancel"
 # The keys that move between fields, and how: done as the field reads them, in typing order.
 FIELD_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
 
@@ -62,7 +63,8 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form-box", can_focus=False):
+        with VerticalScroll(classes="form-box", can_focus=False) as box:
+            box.border_subtitle = SAVE_HINT  # in sight however far the form scrolls
             yield Static(self.FORM_TITLE, classes="form-title")
             for field in self.fields():
                 with Horizontal(classes="form-row"):
@@ -70,7 +72,6 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
                     yield self._widget(field)
                 yield Static("", id=f"error-{field.name}", classes="field-error -hidden")
             yield Static("", id="error-form", classes="field-error -hidden")
-            yield Static("ctrl+s save · escape cancel", classes="form-hint")
 
     def on_mount(self) -> None:
         self._started_with = self.values()
