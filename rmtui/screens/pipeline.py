@@ -177,7 +177,7 @@ class PipelineScreen(Screen[None]):
         if board is None or not board.total:
             return
         stage = board.stage_at(self.table.cursor)
-        for box in self.query(".stage-box").results(Static):
+        for box in self.query(".stage-box").results(StageBox):
             box.set_class(box.id == f"box-{stage}", "-current")
         deal = self.selected_deal()
         detail = (
@@ -399,7 +399,7 @@ def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, d
     text.append(f"{period} ", style="bold")
     rate = kpi_display("pipeline_conversion", stats.win_rate)
     text.append(f"win rate {rate} ({stats.won:,} won, {stats.lost:,} lost)")
-    text.append(f" · average won deal {money_display(stats.average_deal)}")
+    text.append(f" · average won deal {whole_money_display(stats.average_deal)}")
     other = f"{day.year} to date" if all_time else "all time"
     text.append(f"  (y: {other})", style="dim")
     return text

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from rmtui.app import RmApp, make_app
 from tests.snapshots.conftest import TODAY
@@ -41,6 +42,9 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        for field in pilot.app.screen.query(Input).results(Input):
+            field.cursor_blink = False  # the picture never depends on when it was taken
+        await pilot.pause()
 
     return run_before
 
