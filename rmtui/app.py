@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
@@ -18,6 +18,7 @@ from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
+from rmtui.screens.keys_ahead import covered_since, retyped
 from rmtui.screens.undo import UndoHistory, undo_latest
 from rmtui.widgets.printable_lines import PrintableLines
 
@@ -122,6 +123,10 @@ class RmApp(App[None]):
         "kpis": _kpi_screen,
     }
     DEFAULT_MODE = "today"
+    # Screen classes the .tcss files lay out by: a narrow (80 columns, a split laptop) or wide
+    # terminal, a short one (24 rows).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS: ClassVar = {_client_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -135,6 +140,12 @@ class RmApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and covered_since(event, self):
+            self.post_message(retyped(event))  # to the form opened over its screen
+            return
+        await super().on_event(event)
 
     def __init__(
         self,

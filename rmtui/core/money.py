@@ -127,14 +127,19 @@ def localised(number: str) -> str:
     return number.translate({ord(","): group, ord("."): decimal})
 
 
-def money_within(amount: Decimal | None, width: int) -> str:
-    """An amount for a column `width` characters wide, never cut: as money_display, in whole
-    units when its cents make it too wide, and short (13.4B) when still too wide."""
-    text = money_display(amount)
+def money_within(amount: Decimal | None, width: int, *, whole: bool = False) -> str:
+    """An amount for a column `width` characters wide, never cut: as money_display (in whole
+    units when `whole`, or when its cents make it too wide), short (13.4B) when still too wide."""
+    text = whole_money_display(amount) if whole else money_display(amount)
     if amount is None or len(text) <= width:
         return text
-    text = money_display(amount.quantize(Decimal(1), ROUND_HALF_UP))
+    text = whole_money_display(amount)
     return text if len(text) <= width else short_money(amount)
+
+
+def whole_money_display(amount: Decimal | None) -> str:
+    """A large amount (assets, pipeline totals) for the screen in whole units: 1.234.568."""
+    return money_display(None if amount is None else amount.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def short_money(amount: Decimal) -> str:

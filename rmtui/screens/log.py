@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from dateutil.relativedelta import relativedelta
 from rich.text import Text
@@ -23,6 +23,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
+from rmtui.core.queries.interactions import InteractionRow
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
@@ -52,7 +53,8 @@ class LogScreen(ListScreen):
     CSS_PATH = "log.tcss"
     READ_AHEAD_GROUP = "interaction-log-ahead"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_client", "Open client"),
+        Binding("enter", "read", "Read"),
+        Binding("o", "open_client", "Open client"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("escape", "leave_filter", "Leave / clear filter", show=False),
         Binding("l", "log", "Log"),
@@ -83,6 +85,7 @@ class LogScreen(ListScreen):
             yield titled(Input(placeholder="today, -1w", id="log-to"), "To")
         yield Static("Loading the interaction log…", id="log-summary")
         yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
+        yield Static("", id="log-preview")
         yield KeyBar()
 
     @property
@@ -246,7 +249,7 @@ class LogScreen(ListScreen):
     # -- actions on an interaction -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_client", "edit", "delete"):
+        if action in ("read", "open_client", "edit", "delete"):
             return None if self.table.current_key is None else True
         if action == "clear_filters":
             return None if self.log_filter.is_empty and not self.filter_errors else True
@@ -254,7 +257,21 @@ class LogScreen(ListScreen):
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
-        self.action_open_client()
+        self.action_read()
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        super().on_virtual_table_highlighted(event)
+        record = event.table.current_record
+        preview = preview_text(record) if isinstance(record, InteractionRow) else ""
+        self.query_one("#log-preview", Static).update(preview)
+
+    def action_read(self) -> None:
+        record = self.table.current_record
+        if isinstance(record, InteractionRow):
+            actions.read_interaction(self, record, on_saved=self._interaction_saved)
+
+    def _interaction_saved(self, interaction_id: int) -> None:
+        self.refresh_log(interaction_id)
 
     def _selected_client(self) -> PickedClient | None:
         """The client of the interaction under the cursor."""
@@ -285,7 +302,7 @@ class LogScreen(ListScreen):
     def action_edit(self) -> None:
         interaction_id = self.table.current_key
         if interaction_id is not None:
-            self._ask_edit(interaction_id, None)
+            actions.edit_interaction(self, interaction_id, on_saved=self._interaction_saved)
 
     def action_delete(self) -> None:
         interaction_id = self.table.current_key
@@ -297,45 +314,15 @@ class LogScreen(ListScreen):
                 self, "interaction", interaction_id, question, on_deleted=self.refresh_log
             )
 
-    def _ask_edit(self, interaction_id: int, typed: dict[str, Any] | None) -> None:
-        from rmtui.screens.forms.interaction import InteractionForm
 
-        found = actions.saved(self, lambda session: _interaction_for_form(session, interaction_id))
-        if found is None:
-            return
-        client_name, values = found
-        form = InteractionForm(client_name=client_name, initial=typed or values)
-
-        def save(changes: dict[str, Any] | None) -> None:
-            if changes is not None:
-                self._save_edit(interaction_id, changes)
-
-        self.app.push_screen(form, save)
-
-    def _save_edit(self, interaction_id: int, changes: dict[str, Any]) -> None:
-        from rmtui.core.queries.interactions import update_interaction
-
-        def write(session: Any) -> bool:
-            update_interaction(session=session, interaction_id=interaction_id, values=changes)
-            return True
-
-        if actions.saved(self, write):
-            self.notify("Interaction saved.")
-            self.refresh_log(interaction_id)
-        else:
-            self._ask_edit(interaction_id, actions.as_typed(changes))
-
-
-def _interaction_for_form(session: Any, interaction_id: int) -> tuple[str, dict[str, Any]]:
-    """The client's name and the interaction's values as the form shows them."""
-    from rmtui.core.models import Client, Interaction
-    from rmtui.core.queries.common import fetch
-    from rmtui.screens.forms.interaction import INTERACTION_FIELDS
-
-    interaction = fetch(session, Interaction, interaction_id)
-    client = fetch(session, Client, interaction.client_id)
-    values = {name: getattr(interaction, name) for name in INTERACTION_FIELDS}
-    return client.name, actions.as_typed(values)
+def preview_text(row: InteractionRow) -> Text:
+    """The preview of the selected interaction: who, when, subject, then the notes in full."""
+    text = Text()
+    text.append(row.subject, style="bold")
+    text.append(f"  ·  {row.client_name}  ·  {row.kind}  ·  {row.at:%d %b %Y %H:%M}", style="dim")
+    text.append("\n")
+    text.append(row.notes or "No notes.", style="" if row.notes else "dim")
+    return text
 
 
 def typed_day(text: str, *, base: date) -> date | None:

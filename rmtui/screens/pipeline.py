@@ -13,7 +13,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
@@ -21,7 +23,7 @@ from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import kpi_display
 from rmtui.core.models import STAGES
-from rmtui.core.money import money_display
+from rmtui.core.money import money_display, money_within, whole_money_display
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
 from rmtui.core.queries.pipeline_stats import (
     StageSummary,
@@ -96,7 +98,7 @@ class PipelineScreen(Screen[None]):
         yield Header()
         with Horizontal(id="stage-boxes"):
             for stage in STAGES:
-                box = Static("", id=f"box-{stage}", classes=f"stage-box -{stage}")
+                box = StageBox(id=f"box-{stage}", classes=f"stage-box -{stage}")
                 box.border_title = stage_title(stage)
                 box.border_subtitle = probability_text(stage)
                 yield box
@@ -157,7 +159,7 @@ class PipelineScreen(Screen[None]):
             cursor = first_deal_row(board) if first_time else fallback
         table.cursor = max(0, min(cursor, board.total - 1))
         for summary in board.summaries:
-            self.query_one(f"#box-{summary.stage}", Static).update(box_text(summary))
+            self.query_one(f"#box-{summary.stage}", StageBox).summary = summary
         stats = self.query_one("#pipeline-stats", Static)
         stats.update(stats_text(board.summaries, loaded.stats, self.all_time, self.day))
         self._show_selection()
@@ -175,7 +177,7 @@ class PipelineScreen(Screen[None]):
         if board is None or not board.total:
             return
         stage = board.stage_at(self.table.cursor)
-        for box in self.query(".stage-box").results(Static):
+        for box in self.query(".stage-box").results(StageBox):
             box.set_class(box.id == f"box-{stage}", "-current")
         deal = self.selected_deal()
         detail = (
@@ -359,16 +361,26 @@ def _stage_of(session: Session, opportunity_id: int) -> str:
     return fetch(session, Opportunity, opportunity_id).stage
 
 
-def box_text(summary: StageSummary) -> Text:
-    """A stage's box: how many deals, their value, and weighted value or older deals."""
-    text = Text()
+class StageBox(Widget):
+    """A stage's box, its figures written to fit its width (never wrapped)."""
+
+    summary: reactive[StageSummary | None] = reactive(None)
+
+    def render(self) -> Text:
+        return box_text(self.summary, self.content_size.width) if self.summary else Text()
+
+
+def box_text(summary: StageSummary, width: int) -> Text:
+    """A stage's box `width` cells wide: how many deals, their value, and weighted value or
+    older deals; amounts too long for it are shortened (15.5M), never wrapped."""
+    text = Text(no_wrap=True, overflow="ellipsis")
     noun = "deal" if summary.count == 1 else "deals"
     text.append(f"{summary.count:,} {noun}\n", style="bold")
-    text.append(f"{money_display(summary.value)}\n")
+    text.append(f"{money_within(summary.value, width, whole=True)}\n")
     if summary.stage in CLOSED_STAGES:
         text.append(f"+{summary.older:,} older" if summary.older else "12 months", style="dim")
     else:
-        text.append(f"≈ {money_display(summary.weighted)}", style="dim")
+        text.append(f"≈ {money_within(summary.weighted, width - 2, whole=True)}", style="dim")
     return text
 
 
@@ -380,14 +392,14 @@ def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, d
     weighted = sum((summary.weighted for summary in open_stages), start=NO_MONEY)
     text = Text()
     text.append("Open pipeline ", style="bold")
-    text.append(f"{count:,} deals · value {money_display(value)}")
-    text.append(f" · weighted {money_display(weighted)}")
+    text.append(f"{count:,} deals · value {whole_money_display(value)}")
+    text.append(f" · weighted {whole_money_display(weighted)}")
     text.append("  (weighted = value × stage probability)\n", style="dim")
     period = "All time" if all_time else f"{day.year} to date"
     text.append(f"{period} ", style="bold")
     rate = kpi_display("pipeline_conversion", stats.win_rate)
     text.append(f"win rate {rate} ({stats.won:,} won, {stats.lost:,} lost)")
-    text.append(f" · average won deal {money_display(stats.average_deal)}")
+    text.append(f" · average won deal {whole_money_display(stats.average_deal)}")
     other = f"{day.year} to date" if all_time else "all time"
     text.append(f"  (y: {other})", style="dim")
     return text

@@ -44,14 +44,14 @@ SORT_LABELS = {
 # Sorts that start with the highest value (newest first).
 STARTS_DESCENDING = frozenset({"created_on"})
 COLUMNS = (
-    TableColumn("name", "Name"),
-    TableColumn("kind", "Kind", 9),
-    TableColumn("status", "Status", 9),
-    TableColumn("tier", "Tier", 5),
-    TableColumn("city", "City", 12),
-    TableColumn("last_contact", "Last contact", 13),
-    TableColumn("next_follow_up", "Next follow-up", 15),
-    TableColumn("tags", "Tags", 14),
+    TableColumn("name", "Name", min_width=30, max_width=48),
+    TableColumn("kind", "Kind", 9, drop=6),
+    TableColumn("status", "Status", 9, drop=2),
+    TableColumn("tier", "Tier", 5, drop=1),
+    TableColumn("city", "City", min_width=12, max_width=22, drop=4),
+    TableColumn("last_contact", "Last contact", 13, drop=3),
+    TableColumn("next_follow_up", "Next follow-up", 15, drop=5),
+    TableColumn("tags", "Tags", min_width=14, drop=7),
 )
 
 

@@ -24,6 +24,20 @@ COLUMNS = (
     ("note", "Note", "left", 22),
 )
 STATUS_MARK = "●"
+# The columns that leave, in this order, when the table is wider than the terminal.
+DROPPED_FIRST = ("note", "previous")
+CELL_PADDING = 2  # a DataTable cell's padding, both sides
+
+
+def shown_columns(width: int) -> tuple[str, ...]:
+    """The keys of the columns that fit in `width` cells (the KPI and its value always)."""
+    keys = [key for key, *_ in COLUMNS]
+    widths = {key: width + CELL_PADDING for key, _label, _justify, width in COLUMNS}
+    for dropped in DROPPED_FIRST:
+        if sum(widths[key] for key in keys) <= width:
+            break
+        keys.remove(dropped)
+    return tuple(keys)
 
 
 class KpiTable(DataTable[Text]):
@@ -50,13 +64,25 @@ class KpiTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.keys = tuple(keys)
         self.lines: dict[str, KpiLine] = {}
+        self.shown: tuple[str, ...] = ()
 
-    def on_mount(self) -> None:
+    def on_resize(self) -> None:
+        shown = shown_columns(self.size.width)
+        if shown != self.shown:
+            self._build(shown)
+
+    def _build(self, shown: tuple[str, ...]) -> None:
+        """(Re)build the table with the columns `shown`, keeping its figures and cursor."""
+        row = self.cursor_row
+        self.shown = shown
+        self.clear(columns=True)
         for key, label, justify, width in COLUMNS:
-            header = label.rjust(width) if justify == "right" else label.ljust(width)
-            self.add_column(Text(header), key=key, width=width)
+            if key in shown:
+                header = label.rjust(width) if justify == "right" else label.ljust(width)
+                self.add_column(Text(header), key=key, width=width)
         for key in self.keys:
-            self.add_row(*self._cells(pending_line(key, None)), key=key)
+            self.add_row(*self._cells(self.lines.get(key) or pending_line(key, None)), key=key)
+        self.move_cursor(row=row, animate=False)
 
     @property
     def current_key(self) -> str | None:
@@ -69,7 +95,7 @@ class KpiTable(DataTable[Text]):
         """Show the figures of `lines`, keeping the cursor where it is."""
         self.lines = {line.key: line for line in lines}
         for line in lines:
-            for (column, *_), cell in zip(COLUMNS, self._cells(line), strict=True):
+            for column, cell in zip(self.shown, self._cells(line), strict=True):
                 self.update_cell(line.key, column, cell)
 
     def restyle(self) -> None:
@@ -87,15 +113,16 @@ class KpiTable(DataTable[Text]):
         if not note and line.expected:
             note = f"by today {line.expected}"
         status = f"{STATUS_MARK} {line.status}" if line.status else ""
-        return [
-            Text(line.label),
-            Text(line.value, style=status_style, justify="right"),
-            Text(line.previous, justify="right"),
-            Text(line.change, justify="right"),
-            Text(line.target, justify="right"),
-            Text(status, style=status_style),
-            Text(note, style=self._colour("kpi-table--note")),
-        ]
+        cells = {
+            "kpi": Text(line.label),
+            "value": Text(line.value, style=status_style, justify="right"),
+            "previous": Text(line.previous, justify="right"),
+            "change": Text(line.change, justify="right"),
+            "target": Text(line.target, justify="right"),
+            "status": Text(status, style=status_style),
+            "note": Text(note, style=self._colour("kpi-table--note")),
+        }
+        return [cells[key] for key in self.shown]
 
     def _status_style(self, status: str | None) -> Style:
         if status is None:

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 
 LOG_COLUMNS = (
     TableColumn("at", "When", 16),
-    TableColumn("client", "Client", 22),
-    TableColumn("kind", "Kind", 7),
-    TableColumn("direction", "Dir", 3),
-    TableColumn("subject", "Subject", 28),
-    TableColumn("notes", "Notes"),
+    TableColumn("client", "Client", min_width=20, max_width=30),
+    TableColumn("kind", "Kind", 7, drop=1),
+    TableColumn("direction", "Dir", 3, drop=3),
+    TableColumn("subject", "Subject", min_width=20, max_width=48),
+    TableColumn("notes", "Notes", min_width=20, drop=2),
 )
 
 

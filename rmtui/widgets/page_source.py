@@ -94,4 +94,4 @@ class PageSource(ABC, Generic[RecordT]):
         self._read.add(offset)
         if records:
             self.remember(offset, records)
-        return [TableRow(record.id, self.cells(record)) for record in records]
+        return [TableRow(record.id, self.cells(record), record) for record in records]

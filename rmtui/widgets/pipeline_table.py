@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 MONEY_WIDTH = 12  # the value columns, in characters
 PIPELINE_COLUMNS = (
-    TableColumn("title", "Deal"),
-    TableColumn("client", "Client", 20),
-    TableColumn("product", "Product", 13),
+    TableColumn("title", "Deal", min_width=18, max_width=48),
+    TableColumn("client", "Client", min_width=18, max_width=30),
+    TableColumn("product", "Product", min_width=13, max_width=24, drop=2),
     TableColumn("value", "Value", MONEY_WIDTH, "right"),
-    TableColumn("weighted", "Weighted", MONEY_WIDTH, "right"),
-    TableColumn("status", "Status", 20),
+    TableColumn("weighted", "Weighted", MONEY_WIDTH, "right", drop=1),
+    TableColumn("status", "Status", min_width=20, max_width=30, drop=3),
 )
 CLOSED_WINDOW_LABEL = "last 12 months"
 
@@ -128,8 +128,8 @@ def heading_cells(summary: StageSummary) -> tuple[Text | str, ...]:
         Text.styled(f"▌{stage_title(summary.stage)} · {probability_text(summary.stage)}", "bold"),
         Text.styled(f"{summary.count:,} {noun}", "bold"),
         "",
-        Text.styled(money_within(summary.value, MONEY_WIDTH), "bold"),
-        Text.styled(money_within(summary.weighted, MONEY_WIDTH), "bold"),
+        Text.styled(money_within(summary.value, MONEY_WIDTH, whole=True), "bold"),
+        Text.styled(money_within(summary.weighted, MONEY_WIDTH, whole=True), "bold"),
         Text.styled(note, "dim"),
     )
 
@@ -146,7 +146,7 @@ def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
         deal.client_name,
         deal.product or "",
         money_within(deal.value, MONEY_WIDTH),
-        Text.styled(money_within(weighted, MONEY_WIDTH), "dim"),
+        Text.styled(money_within(weighted, MONEY_WIDTH, whole=True), "dim"),
         status_text(deal, day),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -27,20 +27,26 @@ Cell = str | Text
 
 @dataclass(frozen=True)
 class TableColumn:
-    """A column: its label and width in cells (None takes the space that is left)."""
+    """A column: its label and width in cells (None shares the space that is left, at least
+    `min_width` and at most `max_width` cells). When the width runs short, the columns with the
+    highest `drop` leave first (0: never), before a shared column shrinks below its minimum."""
 
     key: str
     label: str
     width: int | None = None
     align: str = "left"
+    drop: int = 0
+    min_width: int = 8
+    max_width: int | None = None
 
 
 @dataclass(frozen=True)
 class TableRow:
-    """One row: the id of the record it shows and its cells."""
+    """One row: the id of the record it shows, its cells and (when kept) the record."""
 
     key: int
     cells: tuple[Cell, ...]
+    record: object = field(default=None, compare=False)
 
 
 Fetch = Callable[[int, int], Sequence[TableRow]]
@@ -51,6 +57,44 @@ def fitted(text: str, width: int, *, right: bool = False) -> str:
     if cell_len(text) > width:
         text = set_cell_size(text, max(width - 1, 0)) + "…" if width else ""
     return set_cell_size(text, width) if not right else " " * (width - cell_len(text)) + text
+
+
+def column_widths(columns: Sequence[TableColumn], width: int) -> list[int]:
+    """Each column's width in `width` cells, 0 for a column dropped because the others need
+    the room (the highest `drop` first)."""
+    shown = [index for index, _column in enumerate(columns)]
+    while True:
+        spare = width - sum((columns[i].width or 0) + GAP for i in shown)
+        needed = sum(columns[i].min_width for i in shown if columns[i].width is None)
+        droppable = [i for i in shown if columns[i].drop]
+        if spare >= needed or not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: columns[i].drop))
+    shares = shared_widths([columns[i] for i in shown if columns[i].width is None], spare)
+    widths = [0] * len(columns)
+    for i in shown:
+        widths[i] = columns[i].width or shares.pop(0)
+    return widths
+
+
+def shared_widths(flexible: Sequence[TableColumn], spare: int) -> list[int]:
+    """The widths of the columns that share `spare` cells: each its minimum, then the rest
+    in equal parts, none above its maximum (what a maximum leaves goes to the others)."""
+    widths = [column.min_width for column in flexible]
+    left = spare - sum(widths)
+    growing = [i for i, column in enumerate(flexible) if column.max_width != column.min_width]
+    while left > 0 and growing:
+        part = max(left // len(growing), 1)
+        for i in list(growing):
+            cap = flexible[i].max_width
+            grow = min(part, left, cap - widths[i] if cap is not None else part)
+            widths[i] += grow
+            left -= grow
+            if cap is not None and widths[i] >= cap:
+                growing.remove(i)
+            if not left:
+                break
+    return widths
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -153,6 +197,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     @property
+    def current_record(self) -> object:
+        """The record under the cursor (for rows that keep theirs), or None."""
+        row = self.row_at(self.cursor)
+        return row.record if row else None
+
+    @property
     def current_key(self) -> int | None:
         """The record id under the cursor, or None for an empty table."""
         row = self.row_at(self.cursor)
@@ -217,6 +267,8 @@ class VirtualTable(ScrollView, can_focus=True):
         (`on_top`) for the cursor row."""
         segments: list[Segment] = [Segment(" ", style)]
         for column, cell_width, cell in zip(self.columns, self._widths(width), cells, strict=False):
+            if not cell_width:
+                continue  # a column dropped for want of width
             right = column.align == "right"
             if isinstance(cell, str):  # plain text, the most of a row: no Text to build
                 segments.append(Segment(fitted(cell, cell_width, right=right), style))
@@ -241,15 +293,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def _widths(self, width: int) -> list[int]:
         key = (width, self.columns)
         if self._widths_for[0] != key:
-            self._widths_for = (key, self._column_widths(width))
+            self._widths_for = (key, column_widths(self.columns, width - 1))
         return self._widths_for[1]
-
-    def _column_widths(self, width: int) -> list[int]:
-        fixed = sum(column.width or 0 for column in self.columns)
-        flexible = [column for column in self.columns if column.width is None]
-        spare = max(width - 1 - fixed - GAP * len(self.columns), 8 * len(flexible))
-        share = spare // len(flexible) if flexible else 0
-        return [column.width or share for column in self.columns]
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old == new:

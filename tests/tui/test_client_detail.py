@@ -228,7 +228,7 @@ async def test_f_adds_a_follow_up_and_e_edits_the_profile(engine: Engine, client
         await pilot.press(*"Call about the loan", "ctrl+s")
         await settle(pilot)
         assert table(pilot, "follow-ups").total == 3
-        await pilot.press("e")
+        await pilot.press("p")
         await pilot.pause()
         tier = pilot.app.screen.query_one("#field-company", Input)
         tier.focus()
@@ -302,7 +302,7 @@ async def test_a_client_without_a_cadence_of_their_own_follows_a_new_tier(engine
     async with app_on(engine).run_test(size=SIZE) as pilot:
         await open_detail(pilot, client_id)
         assert "every 90 days (tier B)" in text_of(pilot, "#client-due")
-        await pilot.press("e")
+        await pilot.press("p")
         await pilot.pause()
         assert pilot.app.screen.query_one("#field-checkin_every_days", Input).value == ""
         pilot.app.screen.query_one("#field-tier", Select).focus()

@@ -395,7 +395,10 @@ async def test_brackets_switch_panels_and_keys_follow_the_focus(
     async with app_on(engine).run_test(size=SIZE) as pilot:
         screen = await open_detail(pilot, client_id)
         assert not screen.in_panels()
-        assert screen.check_action("edit_profile", ()) is True
+        assert screen.follow_ups_table.has_focus  # e edits the focused follow-up, p the profile
+        assert screen.check_action("edit_follow_up", ()) is True
+        assert screen.check_action("edit_profile", ()) is False
+        assert screen.check_action("edit_client", ()) is True
         assert screen.check_action("edit_row", ()) is False
         assert screen.check_action("add", ("deal",)) is True
         await pilot.press("left_square_bracket")

@@ -136,12 +136,12 @@ async def test_a_wrong_date_is_said_and_c_clears_every_filter(book: Engine) -> N
         assert not screen.query_one("#log-from", Input).has_class("-invalid")
 
 
-async def test_enter_opens_the_client_of_the_interaction(book: Engine) -> None:
+async def test_o_opens_the_client_of_the_interaction(book: Engine) -> None:
     from rmtui.screens.client.detail import ClientDetailScreen
 
     async with app_on(book).run_test(size=SIZE) as pilot:
         await open_log(pilot)
-        await pilot.press("down", "enter")  # Brightwater Ltd's meeting
+        await pilot.press("down", "o")  # Brightwater Ltd's meeting
         await settle(pilot)
         detail = pilot.app.screen
         assert isinstance(detail, ClientDetailScreen)

@@ -72,8 +72,9 @@ class ClientDetailScreen(Screen[None]):
 
     `a` adds to the active panel (or to the list of it that has the focus); `e`, `x`, `enter`
     and the panel's own keys act on the row under the cursor once the focus is in the panel
-    (`[` and `]` switch panels and put the focus there). Outside the panels, `e` edits the
-    profile and `d`, `s`, `r` act on the focused follow-up.
+    (`[` and `]` switch panels and put the focus there). Outside the panels, `e` edits what
+    has the focus (a follow-up, an interaction, else the profile), `enter` on the timeline
+    shows an interaction whole, and `d`, `s`, `r` act on the focused follow-up.
     """
 
     SCREEN_NAME = "Client detail"
@@ -89,7 +90,10 @@ class ClientDetailScreen(Screen[None]):
         Binding("a", "add('survey')", "Add survey"),
         Binding("a", "add('case')", "Add case"),
         Binding("e", "edit_row", "Edit row"),
+        Binding("e", "edit_interaction", "Edit interaction"),
+        Binding("e", "edit_follow_up", "Edit follow-up"),
         Binding("e", "edit_profile", "Edit profile"),
+        Binding("p", "edit_client", "Profile"),
         Binding("x", "remove", "Delete row…"),
         Binding("D,delete", "delete", "Delete…", key_display="D"),
         Binding("x", "lose_deal", "Deal lost…"),
@@ -325,9 +329,20 @@ class ClientDetailScreen(Screen[None]):
             if self.in_panels():
                 return False  # the panel's own keys show instead
             return None if self._focused_follow_up() is None else True
+        if action == "edit_interaction":
+            return self.timeline_table.has_focus and self.timeline_table.current_key is not None
+        if action == "edit_follow_up":
+            return self._focused_follow_up() is not None
         if action == "edit_profile":
-            return not self.in_panels()
+            return not self.in_panels() and self.focused_list() is None
         return True
+
+    def focused_list(self) -> VirtualTable | None:
+        """The open follow-ups or the timeline when one of them has the focus and a row."""
+        for table in (self.follow_ups_table, self.timeline_table):
+            if table.has_focus and table.current_key is not None:
+                return table
+        return None
 
     def _check_panel_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Whether a panel key applies: False (hidden) when it is not this panel's, None (shown
@@ -366,6 +381,9 @@ class ClientDetailScreen(Screen[None]):
     def action_follow_up(self) -> None:
         actions.plan_follow_up(self, self.client_id, on_saved=self.load)
 
+    def action_edit_client(self) -> None:
+        self.action_edit_profile()
+
     def action_edit_profile(self) -> None:
         actions.edit_client(self, self.client_id, on_saved=lambda _client_id: self.load())
 
@@ -373,8 +391,22 @@ class ClientDetailScreen(Screen[None]):
         event.stop()
         if event.table.id == "follow-ups":
             actions.edit_follow_up(self, event.key, on_saved=self.load)
+        elif event.table.id == "timeline":
+            record = event.table.current_record
+            if isinstance(record, InteractionRow):
+                actions.read_interaction(self, record, on_saved=lambda _id: self.load())
         elif event.table.id in PANEL_TABLES:
             self._edit(PANEL_TABLES[event.table.id], event.key)
+
+    def action_edit_interaction(self) -> None:
+        key = self.timeline_table.current_key
+        if key is not None:
+            actions.edit_interaction(self, key, on_saved=lambda _id: self.load())
+
+    def action_edit_follow_up(self) -> None:
+        key = self._focused_follow_up()
+        if key is not None:
+            actions.edit_follow_up(self, key, on_saved=self.load)
 
     def action_done(self) -> None:
         follow_up_id = self._focused_follow_up()

@@ -19,15 +19,15 @@ from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 FOLLOW_UP_COLUMNS = (
     TableColumn("due_on", "Due", 11),
-    TableColumn("title", "What to do"),
-    TableColumn("priority", "Priority", 8),
+    TableColumn("title", "What to do", min_width=20),
+    TableColumn("priority", "Priority", 8, drop=1),
 )
 TIMELINE_COLUMNS = (
     TableColumn("at", "When", 17),
-    TableColumn("kind", "Kind", 7),
-    TableColumn("direction", "Dir", 3),
-    TableColumn("subject", "Subject"),
-    TableColumn("duration", "Min", 4, align="right"),
+    TableColumn("kind", "Kind", 7, drop=2),
+    TableColumn("direction", "Dir", 3, drop=3),
+    TableColumn("subject", "Subject", min_width=20),
+    TableColumn("duration", "Min", 4, align="right", drop=1),
 )
 
 
@@ -160,4 +160,5 @@ def timeline_row(row: InteractionRow) -> TableRow:
             subject,
             minutes,
         ),
+        row,
     )

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
     from textual.screen import Screen
 
+    from rmtui.core.queries.interactions import InteractionRow
     from rmtui.core.queries.look_alikes import LookAlike
 
 Result = TypeVar("Result")
@@ -541,3 +542,67 @@ def unarchive(screen: Screen[Any], client_id: int) -> str | None:
     return saved(
         screen, lambda session: unarchive_client(session=session, client_id=client_id).name
     )
+
+
+def edit_interaction(
+    screen: Screen[Any],
+    interaction_id: int,
+    *,
+    on_saved: Callable[[int], object],
+    typed: Values | None = None,
+) -> None:
+    """Ask for changes to a logged interaction and save them; `on_saved` gets its id."""
+    from rmtui.screens.forms.interaction import InteractionForm
+
+    found = saved(screen, lambda session: _interaction_for_form(session, interaction_id))
+    if found is None:
+        return
+    client_name, values = found
+    form = InteractionForm(client_name=client_name, initial=typed or values)
+
+    def save(changes: Values | None) -> None:
+        if changes is not None:
+            _save_interaction(screen, interaction_id, changes, on_saved)
+
+    screen.app.push_screen(form, save)
+
+
+def _save_interaction(
+    screen: Screen[Any], interaction_id: int, changes: Values, on_saved: Callable[[int], object]
+) -> None:
+    from rmtui.core.queries.interactions import update_interaction
+
+    def write(session: Session) -> bool:
+        update_interaction(session=session, interaction_id=interaction_id, values=changes)
+        return True
+
+    if saved(screen, write):
+        screen.notify("Interaction saved.")
+        on_saved(interaction_id)
+    else:
+        edit_interaction(screen, interaction_id, on_saved=on_saved, typed=as_typed(changes))
+
+
+def _interaction_for_form(session: Session, interaction_id: int) -> tuple[str, Values]:
+    """The client's name and the interaction's values as the form shows them."""
+    from rmtui.core.models import Client, Interaction
+    from rmtui.core.queries.common import fetch
+    from rmtui.screens.forms.interaction import INTERACTION_FIELDS
+
+    interaction = fetch(session, Interaction, interaction_id)
+    client = fetch(session, Client, interaction.client_id)
+    values = {name: getattr(interaction, name) for name in INTERACTION_FIELDS}
+    return client.name, as_typed(values)
+
+
+def read_interaction(
+    screen: Screen[Any], interaction: InteractionRow, *, on_saved: Callable[[int], object]
+) -> None:
+    """Show an interaction whole; `e` there edits it (`on_saved` gets its id)."""
+    from rmtui.screens.interaction_view import EDIT, InteractionView
+
+    def then(choice: str | None) -> None:
+        if choice == EDIT:
+            edit_interaction(screen, interaction.id, on_saved=on_saved)
+
+    screen.app.push_screen(InteractionView(interaction), then)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -15,8 +16,12 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from rmtui.core.parsers import FieldError
 from rmtui.screens.confirm import ConfirmScreen
+from rmtui.screens.keys_ahead import KeepsEarlyKeys, handed_on
 
 Result = TypeVar("Result")
+SAVE_HINT = "ctrl+s save · escape cancel"
+# The keys that move between fields, and how: done as the field reads them, in typing order.
+FIELD_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class FormField:
     allow_blank: bool = False
 
 
-class FormScreen(ModalScreen[Result | None], Generic[Result]):
+class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
     """A modal form; subclasses list `fields()` and turn typed values into a result."""
 
     CSS_PATH = "../dialogs.tcss"
@@ -47,6 +52,7 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         super().__init__()
         self.initial = {key: value for key, value in (initial or {}).items() if value is not None}
         self._started_with: dict[str, Any] = {}
+        self._save_waiting = False  # ctrl+s typed before the fields had their keys
 
     def fields(self) -> Iterable[FormField]:
         """The fields, in order."""
@@ -57,7 +63,8 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form-box", can_focus=False):
+        with VerticalScroll(classes="form-box", can_focus=False) as box:
+            box.border_subtitle = SAVE_HINT  # in sight however far the form scrolls
             yield Static(self.FORM_TITLE, classes="form-title")
             for field in self.fields():
                 with Horizontal(classes="form-row"):
@@ -65,10 +72,33 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
                     yield self._widget(field)
                 yield Static("", id=f"error-{field.name}", classes="field-error -hidden")
             yield Static("", id="error-form", classes="field-error -hidden")
-            yield Static("ctrl+s save · escape cancel", classes="form-hint")
 
     def on_mount(self) -> None:
         self._started_with = self.values()
+
+    # -- keys typed ahead: none lost, each in the field it was typed in -------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        super().on_descendant_focus(event)
+        if self._save_waiting and self.focused is not None:
+            self._save_waiting = False
+            self.action_save()
+
+    def on_field_key(self, field: Widget, event: events.Key) -> bool:
+        """Move to the next field at once on a tab (the keys typed after it are on their way
+        to this field already), and hand a key that reached `field` after the focus left it
+        to the field that has it now; True when the key was dealt with here."""
+        move = FIELD_MOVES.get(event.key)
+        focused = self.focused
+        if move is None and (focused is None or focused is field):
+            return False
+        event.stop()
+        event.prevent_default()
+        if move is not None:
+            getattr(self, move)()
+        elif focused is not None:
+            focused.post_message(handed_on(event))
+        return True
 
     def _widget(self, field: FormField) -> Widget:
         value = self.initial.get(field.name)
@@ -85,8 +115,8 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         if field.kind == "bool":
             return Checkbox("", value=bool(value), id=widget_id, compact=True)
         if field.kind == "notes":
-            return TextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
-        return Input(
+            return FieldTextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
+        return FieldInput(
             value=str(value or ""), placeholder=field.placeholder, id=widget_id, compact=True
         )
 
@@ -114,6 +144,21 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
             self.query_one(f"#field-{first}").focus()
 
     def action_save(self) -> None:
+        """Save once every key typed before ctrl+s has reached its field."""
+        focused = self.focused
+        if focused is None or self.early_keys:
+            self._save_waiting = True
+        else:
+            focused.call_later(self._save_after, focused)
+
+    def _save_after(self, field: Widget) -> None:
+        focused = self.focused
+        if focused is not None and focused is not field:  # keys went on to another field
+            focused.call_later(self._save_after, focused)
+        else:
+            self._save()
+
+    def _save(self) -> None:
         values = self.values()
         errors: dict[str, str] = {}
         result = self.build_checked(values, errors)
@@ -151,3 +196,23 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
     def _discard_if_confirmed(self, discard: bool | None) -> None:
         if discard:
             self.dismiss(None)
+
+
+class FieldInput(Input):
+    """A form's text field: a key that reaches it after the focus moved on goes on too."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if isinstance(screen, FormScreen) and screen.on_field_key(self, event):
+            return
+        await super()._on_key(event)
+
+
+class FieldTextArea(TextArea):
+    """A form's notes field: a key that reaches it after the focus moved on goes on too."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if isinstance(screen, FormScreen) and screen.on_field_key(self, event):
+            return
+        await super()._on_key(event)
