@@ -162,6 +162,20 @@ def due_for_checkin_sql(client: str = "client.") -> str:
     return f"{checkin_due_sql(client)} <= julianday(:day)"
 
 
+def checkin_contact_sql(client: str = "client.") -> str:
+    """SQL: the contact a client's check-in counts from on the agenda: their household's
+    latest contact when the household shares check-ins (the maintained household_contact_on,
+    never before their own), else their own last contact."""
+    return f"coalesce({client}household_contact_on, {client}last_contact_on)"
+
+
+def household_checkin_due_sql(client: str = "client.") -> str:
+    """SQL: the Julian day the client's check-in falls due on the agenda, counting from
+    checkin_contact_sql: the expression ix_client_household_checkin_due is built on."""
+    since = f"coalesce({checkin_contact_sql(client)}, {client}client_since)"
+    return f"julianday({since}) + {cadence_sql(client)}"
+
+
 def checkin_due(*, client: str = "client.") -> ColumnElement[float]:
     """SQLAlchemy: the Julian day the client's check-in falls due (see checkin_due_sql)."""
     from sqlalchemy import Float
