@@ -82,9 +82,7 @@ def fill(session: Session) -> None:
     bob = make_in_old_book(
         session, Client, name="Bob", referred_by_id=ada.id, client_since=None, checkin_every_days=7
     )
-    call = make_in_old_book(
-        session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30)
-    )
+    call = make_in_old_book(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30))
     make_in_old_book(
         session, Interaction, client_id=ada.id, at=datetime(2026, 11, 3, 9), kind="note"
     )

@@ -62,9 +62,11 @@ HOUSEHOLD_TRIGGERS = {
     "household_contact_changed": f"""
         AFTER UPDATE OF last_contact_on ON client
         WHEN NEW.last_contact_on IS NOT OLD.last_contact_on BEGIN
-            {SHARE_CONTACT.format(
-                household="(SELECT household_id FROM household_member WHERE client_id = NEW.id)"
-            )};
+            {
+        SHARE_CONTACT.format(
+            household="(SELECT household_id FROM household_member WHERE client_id = NEW.id)"
+        )
+    };
         END""",
     "household_member_added": f"""
         AFTER INSERT ON household_member BEGIN
