@@ -103,6 +103,12 @@ def _client_commands() -> type[Provider]:
     return ClientProvider
 
 
+def _person_commands() -> type[Provider]:
+    from rmtui.screens.palette import ContactPersonProvider
+
+    return ContactPersonProvider
+
+
 def _screen_commands() -> type[Provider]:
     from rmtui.screens.palette import ScreenCommandProvider
 
@@ -123,7 +129,7 @@ class RmApp(App[None]):
     }
     DEFAULT_MODE = "today"
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    COMMANDS: ClassVar = {_client_commands, _screen_commands}
+    COMMANDS: ClassVar = {_client_commands, _person_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('today')", "Today", id="mode-today"),
         Binding("2", "switch_mode('clients')", "Clients", id="mode-clients"),

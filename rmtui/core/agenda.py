@@ -267,7 +267,8 @@ CONTACTED_AFTER_DAY_SQL = f"""
             CASE WHEN household IS NULL THEN {last_contact_as_of_sql("c.")}
                  ELSE {household_contact_as_of_sql("household")} END AS last_contact_on
         FROM (SELECT c.id, c.name, c.tier, c.client_since, c.client_until, c.checkin_every_days,
-                  c.last_contact_on, {shared_household_sql("c.")} AS household FROM client AS c
+                  c.last_contact_on, {shared_household_sql("c.")} AS household
+              FROM client AS c
               WHERE c.id IN (
                   SELECT id FROM client WHERE last_contact_on > :day
                   UNION SELECT id FROM client WHERE household_contact_on > :day)

@@ -279,6 +279,7 @@ class Client(ClientBase, Stored, table=True):
             "client_until",
             "last_contact_on",
             "household_contact_on",
+            "shared_household_id",
         ),
         Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
     )
@@ -288,6 +289,8 @@ class Client(ClientBase, Stored, table=True):
     # Kept by the book's triggers: the latest last contact of the client's household when it
     # shares check-ins (rules.checkin_contact_sql), else None; never imported.
     household_contact_on: date | None = Field(default=None, index=True)
+    # Kept by the book's triggers: the client's household when it shares check-ins, else None.
+    shared_household_id: int | None = None
 
 
 class InteractionBase(SQLModel):
@@ -608,7 +611,9 @@ class TrashEntry(SQLModel, table=True):
 
 
 # Columns the book's triggers keep from other rows: never written by the app or restored.
-MAINTAINED_COLUMNS = frozenset({"last_contact_on", "household_contact_on", "superseded_on"})
+MAINTAINED_COLUMNS = frozenset(
+    {"last_contact_on", "household_contact_on", "shared_household_id", "superseded_on"}
+)
 
 ENTITIES: dict[str, type[SQLModel]] = {
     "clients": Client,

@@ -90,7 +90,7 @@ def test_members_are_listed_by_role_then_name(session: Session) -> None:
 
 
 def test_a_client_is_in_one_household_only(session: Session) -> None:
-    household, (piet, *_rest) = family(session)
+    _household, (piet, *_rest) = family(session)
     other = make(session, Client, name="Other")
     assert other.id and piet.id
     second = create_household(session=session, client_id=other.id)

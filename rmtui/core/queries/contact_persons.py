@@ -4,17 +4,26 @@ client (name, role, how to reach them, whether they decide)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from rmtui.core.models import Client, ContactPerson
 from rmtui.core.parsers import EMAIL
-from rmtui.core.queries.common import InvalidChange, apply_values, fetch, table_of
+from rmtui.core.queries.common import (
+    InvalidChange,
+    apply_values,
+    contains_text,
+    fetch,
+    page_limit,
+    table_of,
+)
 from rmtui.core.queries.trash import TrashRow, move_to_trash
 
 CONTACT_PERSON = table_of(ContactPerson)
+CLIENT = table_of(Client)
 # Kinds of client that have people of their own to deal with.
 ORGANISATIONS = ("business", "corporate")
 FIXED = ("id", "client_id")
@@ -32,6 +41,48 @@ def contact_persons_of(*, session: Session, client_id: int) -> list[ContactPerso
         )
     )
     return list(session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    """A contact person found by name or role, with the client they are at."""
+
+    id: int
+    client_id: int
+    client_name: str
+    name: str
+    role: str | None
+
+
+def search_contact_persons(*, session: Session, text: str, limit: int = 20) -> list[PersonHit]:
+    """Contact persons of clients not archived whose name or role holds every word of `text`
+    (`joke`, `cfo`), by name."""
+    words = text.split()
+    if not words:
+        return []
+    matches = [
+        or_(contains_text(CONTACT_PERSON.c.name, word), contains_text(CONTACT_PERSON.c.role, word))
+        for word in words
+    ]
+    query = (
+        select(
+            CONTACT_PERSON.c.id,
+            CONTACT_PERSON.c.client_id,
+            CLIENT.c.name,
+            CONTACT_PERSON.c.name,
+            CONTACT_PERSON.c.role,
+        )
+        .join_from(CONTACT_PERSON, CLIENT, CLIENT.c.id == CONTACT_PERSON.c.client_id)
+        .where(*matches, CLIENT.c.archived.is_(False))
+        .order_by(CONTACT_PERSON.c.name.collate("NOCASE"), CONTACT_PERSON.c.id)
+        .limit(page_limit(limit))
+    )
+    return [PersonHit(*row) for row in session.execute(query)]
+
+
+def person_label(person: ContactPerson) -> str:
+    """A contact person as a picker lists them: `Joke de Vries, CFO`."""
+    return f"{person.name}, {person.role}" if person.role else person.name
 
 
 def add_contact_person(
@@ -64,9 +115,8 @@ def _changed(
     session: Session, person: ContactPerson, values: Mapping[str, Any], *, add: bool = False
 ) -> ContactPerson:
     cleaned = {name: _cleaned(value) for name, value in values.items()}
-    if "name" in cleaned or add:
-        if not cleaned.get("name"):
-            raise InvalidChange("A contact person needs a name.")
+    if ("name" in cleaned or add) and not cleaned.get("name"):
+        raise InvalidChange("A contact person needs a name.")
     email = cleaned.get("email")
     if email and not EMAIL.match(email):
         raise InvalidChange(f"'{email}' is not an e-mail address.")

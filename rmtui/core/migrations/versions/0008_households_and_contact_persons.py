@@ -7,8 +7,9 @@ Create Date: 2026-12-01 09:00:00.000000
 `household` groups clients looked after together; `household_member` holds each member with
 a role, a client in at most one household (a unique index). With `shared_checkin`, a contact
 with one member counts for the household: the client's `household_contact_on`, kept by the
-triggers below, is the latest last contact of its household's members (None when the
-household does not share check-ins), and the agenda counts a check-in from it through
+triggers below, is the latest last contact of its household's members and
+`shared_household_id` the household (both None when it does not share check-ins), and the
+agenda asks about such a household once, counting a check-in from that contact through
 `ix_client_household_checkin_due`, an index on that rule's expression (rules.py).
 
 `contact_person` holds the people at a business or corporate client; an interaction may name
@@ -46,18 +47,21 @@ CHECKIN_INDEX_COLUMNS = (
     "client_until",
     "last_contact_on",
     "household_contact_on",
+    "shared_household_id",
 )
 
-# Every member of household {household} gets its latest last contact, when it shares
+# Every member of household {household} gets its id and latest last contact when it shares
 # check-ins (else NULL).
 SHARE_CONTACT = """
-    UPDATE client SET household_contact_on = (
-        SELECT CASE WHEN h.shared_checkin THEN (
+    UPDATE client SET (shared_household_id, household_contact_on) = (
+        SELECT CASE WHEN h.shared_checkin THEN h.id END, CASE WHEN h.shared_checkin THEN (
             SELECT max(m.last_contact_on) FROM household_member AS o
             JOIN client AS m ON m.id = o.client_id WHERE o.household_id = h.id) END
         FROM household AS h WHERE h.id = {household})
     WHERE id IN (SELECT client_id FROM household_member WHERE household_id = {household})"""
-CLEAR_CONTACT = "UPDATE client SET household_contact_on = NULL WHERE id = {client}"
+CLEAR_CONTACT = """
+    UPDATE client SET shared_household_id = NULL, household_contact_on = NULL
+    WHERE id = {client}"""
 HOUSEHOLD_TRIGGERS = {
     "household_contact_changed": f"""
         AFTER UPDATE OF last_contact_on ON client
@@ -200,6 +204,7 @@ def _create_households() -> None:
     op.create_index("ix_household_member_household_id", "household_member", ["household_id"])
     op.create_index("ix_household_member_client", "household_member", ["client_id"], unique=True)
     op.add_column("client", sa.Column("household_contact_on", sa.Date(), nullable=True))
+    op.add_column("client", sa.Column("shared_household_id", sa.Integer(), nullable=True))
     op.create_index("ix_client_household_contact_on", "client", ["household_contact_on"])
     op.create_index(
         "ix_client_household_checkin_due",
@@ -218,6 +223,7 @@ def downgrade() -> None:
     op.drop_index("ix_client_household_contact_on", table_name="client")
     # Without rebuilding the client and interaction tables, which would drop their triggers.
     op.execute("ALTER TABLE client DROP COLUMN household_contact_on")
+    op.execute("ALTER TABLE client DROP COLUMN shared_household_id")
     op.drop_table("household_member")
     op.drop_table("household")
     op.drop_index("ix_interaction_contact_person_id", table_name="interaction")
