@@ -26,16 +26,16 @@ from rmtui.core.interchange.book_file import (
 )
 from rmtui.core.interchange.schema import Problem, client_values, record_of, record_values
 from rmtui.core.models import (
-    ContactPerson,
-    Household,
-    HouseholdMember,
     AuditEntry,
     Case,
     Client,
+    ContactPerson,
     ContactPoint,
     FinancialGoal,
     FollowUp,
     Holding,
+    Household,
+    HouseholdMember,
     Interaction,
     Opportunity,
     Revenue,
