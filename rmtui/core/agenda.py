@@ -358,7 +358,7 @@ class _Reader:
         try:
             in_order = heapq.merge(*cursors, key=lambda row: (row[6], row[2], row[1], row[0]))
             rows = itertools.islice(once_a_household(in_order), self.limit)
-            items = [self._checkin(*row[:6], household_id=row[7]) for row in rows]
+            items = [self._checkin(row) for row in rows]
         finally:
             for cursor in cursors:
                 cursor.close()
@@ -370,16 +370,9 @@ class _Reader:
         cursor.execute(sql, dict(self.params))
         return cursor
 
-    def _checkin(
-        self,
-        id_: int,
-        name: str,
-        tier: str,
-        last: str | None,
-        since: str,
-        cadence: int,
-        household_id: int | None,
-    ) -> CheckinItem:
+    def _checkin(self, row: Sequence[Any]) -> CheckinItem:
+        """A check-in row: id, name, tier, last contact, since, cadence, due, household."""
+        id_, name, tier, last, since, cadence, _due, household_id = row
         last_contact = _day(last)
         days_since = (self.day - (last_contact or _day(since))).days
         overdue = days_since - cadence

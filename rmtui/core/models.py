@@ -233,7 +233,9 @@ class ClientBase(SQLModel):
     # None: the cadence of the client's tier (rules.cadence_of).
     checkin_every_days: Annotated[int | None, Range(low=1, check="cadence_positive")] = None
     source: str | None = None
-    referred_by_id: int | None = Field(default=None, foreign_key="client.id", ondelete="SET NULL")
+    referred_by_id: int | None = Field(
+        default=None, foreign_key="client.id", ondelete="SET NULL", index=True
+    )
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
     risk_profile: str | None = None
     notes: str | None = None

@@ -263,7 +263,7 @@ def test_deleting_and_restoring_a_client_brings_their_household_place_and_people
     assert piet.id and household.id and anna.id
     piet_id, anna_id, household_id = piet.id, anna.id, household.id
     person = add_contact_person(
-        session=session, client_id=piet.id, values={"name": "Joke de Vries", "role": "CFO"}
+        session=session, client_id=piet.id, name="Joke de Vries", role="CFO"
     )
     call = contact(session, piet, days(-1))
     call.contact_person_id = person_id = person.id
@@ -297,7 +297,7 @@ def test_deleting_a_contact_person_clears_them_from_interactions_until_restored(
 ) -> None:
     firm = make(session, Client, name="De Groot Agro", kind="corporate")
     assert firm.id is not None
-    person = add_contact_person(session=session, client_id=firm.id, values={"name": "Joke"})
+    person = add_contact_person(session=session, client_id=firm.id, name="Joke")
     call = contact(session, firm, days(-1))
     call.contact_person_id = person.id
     session.add(call)

@@ -85,10 +85,9 @@ def person_label(person: ContactPerson) -> str:
     return f"{person.name}, {person.role}" if person.role else person.name
 
 
-def add_contact_person(
-    *, session: Session, client_id: int, values: Mapping[str, Any]
-) -> ContactPerson:
-    """Add a person at a business or corporate client."""
+def add_contact_person(*, session: Session, client_id: int, **values: Any) -> ContactPerson:
+    """Add a person at a business or corporate client (`values`: name, role, email, phone,
+    decision_maker, notes)."""
     client = fetch(session, Client, client_id)
     if client.kind not in ORGANISATIONS:
         raise InvalidChange(
