@@ -19,6 +19,7 @@ from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.db import session_scope
+from rmtui.core.kpi import whole_units
 from rmtui.core.money import money_display
 from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
 from rmtui.core.queries.households import HouseholdView, MemberRow, read_household
@@ -35,12 +36,12 @@ from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 MEMBER_COLUMNS = (
     TableColumn("name", "Member"),
     TableColumn("role", "Role", 9),
-    TableColumn("last", "Last contact", 12),
+    TableColumn("last", "Last contact", 11),
 )
 OPEN_COLUMNS = (
-    TableColumn("due", "Due", 10),
+    TableColumn("due", "Due", 11),
     TableColumn("who", "Who", 12),
-    TableColumn("what", "Follow-up or case"),
+    TableColumn("what", "What"),
 )
 HOUSEHOLD_TIMELINE_COLUMNS = (
     TIMELINE_COLUMNS[0],
@@ -246,13 +247,13 @@ def heading_text(view: HouseholdView) -> Text:
 def summary_text(view: HouseholdView, day: date) -> Text:
     """Combined assets with their trend and change, and the household's last contact."""
     text = Text("Assets ", style="bold")
-    text.append(money_display(view.aum), style="bold")
+    text.append(money_display(whole_units(view.aum)), style="bold")
     text.append(" ")
     text.append(sparkline([point.value for point in view.aum_trend]), style="cyan")
     year_ago = value_months_ago(view.aum_trend, TREND_MONTHS)
     if year_ago is not None:
         text.append(" ")
-        text.append_text(change_text(year_ago, view.aum))
+        text.append_text(change_text(whole_units(year_ago), whole_units(view.aum)))
         text.append(f" in {TREND_MONTHS} mo", style="dim")
     last = view.last_contact_on
     text.append("\nLast contact ")

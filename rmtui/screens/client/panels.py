@@ -338,7 +338,7 @@ def case_state(case: Case, day: date) -> Text:
 
 
 def people_rows(panels: ClientPanels) -> list[TableRow]:
-    """One row per contact person: name, role, decision maker, e-mail, phone, notes."""
+    """One row per contact person: name, role, decision maker, e-mail, phone."""
     return [TableRow(person.id or 0, person_cells(person)) for person in panels.contact_persons]
 
 
@@ -350,7 +350,6 @@ def person_cells(person: ContactPerson) -> tuple[Text | str, ...]:
         Text("decides", style="bold green") if person.decision_maker else Text(""),
         person.email or "",
         person.phone or "",
-        Text(" ".join((person.notes or "").split()), style="dim"),
     )
 
 
@@ -483,9 +482,8 @@ PEOPLE = PanelTable(
         TableColumn("name", "Name"),
         TableColumn("role", "Role", 14),
         TableColumn("decides", "", 7),
-        TableColumn("email", "E-mail", 24),
+        TableColumn("email", "E-mail", 22),
         TableColumn("phone", "Phone", 15),
-        TableColumn("notes", "Notes"),
     ),
     "No contact persons — press a to add the people you deal with here.",
     people_rows,
