@@ -174,6 +174,7 @@ NEW_COLUMNS = {
     "family_name",
     "name_suffix",
     "household_contact_on",
+    "shared_household_id",
     "contact_person_id",
 }
 
