@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from benchmarks.bench import Group
 from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
+from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import INTERCHANGE_GROUP
 from benchmarks.figures_screens import SESSION_GROUP, STARTUP_GROUP
 
@@ -14,5 +15,6 @@ GROUPS: tuple[Group, ...] = (
     KPI_GROUP,
     AGENDA_GROUP,
     CLIENT_LIST_GROUP,
+    HOUSEHOLD_GROUP,
     INTERCHANGE_GROUP,
 )

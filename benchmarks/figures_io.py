@@ -17,6 +17,7 @@ from benchmarks.timing import median
 # The interchange entities and their tables, in the order they are written and read.
 ENTITY_TABLES = {
     "clients": "client",
+    "contact_persons": "contact_person",
     "interactions": "interaction",
     "follow_ups": "follow_up",
     "opportunities": "opportunity",
@@ -38,6 +39,7 @@ COLUMN_OF_FIELD = {
     "client": "client_id",
     "interaction": "interaction_id",
     "referred_by": "referred_by_id",
+    "contact_person": "contact_person_id",
 }
 # The page cache of the baseline import, as large as rmtui's import uses (negative: KiB).
 IMPORT_CACHE_KIB = -256 * 1024

@@ -18,7 +18,8 @@ SELECT
                        AND (client_since IS NULL OR client_since > created_on)),
     count(*) FILTER (WHERE created_on BETWEEN :start AND :end
                        AND (client_since IS NULL OR client_since > created_on)
-                       AND client_since <= :end)
+                       AND client_since <= :end),
+    count(*) FILTER (WHERE client_since BETWEEN :start AND :end AND referred_by_id IS NOT NULL)
 FROM client
 """
 
@@ -113,7 +114,7 @@ def raw_kpis(conn: sqlite3.Connection, start: date, end: date) -> dict[str, Any]
     def one(sql: str) -> tuple[Any, ...]:
         return tuple(conn.execute(sql, params).fetchone())
 
-    at_start, retained, new, lost, leads, converted = one(CLIENTS_SQL)
+    at_start, retained, new, lost, leads, converted, referred = one(CLIENTS_SQL)
     revenue, before = one(REVENUE_SQL)
     csat, nps_count, promoters, detractors = one(SURVEY_SQL)
     won, lost_deals = one(PIPELINE_SQL)
@@ -134,6 +135,7 @@ def raw_kpis(conn: sqlite3.Connection, start: date, end: date) -> dict[str, Any]
         "nps": percent(promoters - detractors, nps_count),
         "pipeline_conversion": percent(won, won + lost_deals),
         "lead_conversion": percent(converted, leads),
+        "referral_share": percent(referred, new),
         "cases_on_time": percent(on_time, resolved),
         "interactions": contacts,
         "clients_contacted": contacted,
@@ -169,27 +171,46 @@ FOLLOW_UPS_SQL = """
     ORDER BY f.due_on, f.priority != 'high', f.id
 """
 
+# A member of a household that shares check-ins counts from the household's latest contact,
+# and the household is listed once, as its most overdue member.
 CHECKINS_SQL = """
-WITH active AS (
-    SELECT id, name, tier, client_since,
-        coalesce(checkin_every_days, CASE tier WHEN 'A' THEN 30 WHEN 'B' THEN 90 ELSE 180 END)
-            AS cadence,
+WITH contact AS (
+    SELECT id,
         CASE
             WHEN last_contact_on IS NULL THEN NULL
             WHEN last_contact_on <= :day THEN last_contact_on
             ELSE (SELECT date(max(at)) FROM interaction
                   WHERE client_id = client.id AND kind != 'note' AND at < :after)
-        END AS last_on
+        END AS own_last
     FROM client
+), shared AS (
+    SELECT hm.client_id, hm.household_id FROM household_member hm
+    JOIN household h ON h.id = hm.household_id WHERE h.shared_checkin
+), household_last AS (
+    SELECT s.household_id, max(k.own_last) AS last_on
+    FROM shared s JOIN contact k ON k.id = s.client_id GROUP BY s.household_id
+), active AS (
+    SELECT client.id, name, tier, client_since, s.household_id AS household,
+        coalesce(checkin_every_days, CASE tier WHEN 'A' THEN 30 WHEN 'B' THEN 90 ELSE 180 END)
+            AS cadence,
+        CASE WHEN s.household_id IS NULL THEN k.own_last ELSE h.last_on END AS last_on
+    FROM client JOIN contact k ON k.id = client.id
+    LEFT JOIN shared s ON s.client_id = client.id
+    LEFT JOIN household_last h ON h.household_id = s.household_id
     WHERE NOT archived AND client_since <= :day
       AND (client_until IS NULL OR client_until > :day)
 ), aged AS (
     SELECT *, CAST(julianday(:day) - julianday(coalesce(last_on, client_since)) AS INTEGER)
               AS days_since
     FROM active
+), due AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY coalesce(-household, id) ORDER BY days_since - cadence DESC, tier, name, id
+    ) AS place
+    FROM aged WHERE julianday(coalesce(last_on, client_since)) + cadence <= julianday(:day)
 )
-SELECT id, name, tier, last_on, days_since, cadence, days_since - cadence FROM aged
-WHERE julianday(coalesce(last_on, client_since)) + cadence <= julianday(:day)
+SELECT id, name, tier, last_on, days_since, cadence, days_since - cadence FROM due
+WHERE place = 1
 ORDER BY days_since - cadence DESC, tier, name, id
 """
 

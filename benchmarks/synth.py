@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the generated data changes, so cached books are made again.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 5
 SEED = 20261129
 TODAY = date(2026, 11, 29)
 HISTORY_DAYS = 730
@@ -158,6 +158,7 @@ class ClientFacts:
     tier: list[str] = field(default_factory=list)
     since: list[date | None] = field(default_factory=list)
     until: list[date | None] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
 
     def ids_with_status(self, *statuses: str) -> list[int]:
         """The ids of the clients whose status is one of `statuses`."""
@@ -227,6 +228,7 @@ def _fill(conn: sqlite3.Connection, size: BookSize, rng: random.Random) -> dict[
     _run_all(conn, indexes)
     set_last_contacts(conn)
     fill_summaries(conn)
+    fill_households_and_people(conn)
     _run_all(conn, triggers)
     conn.execute("COMMIT")
     return counts
@@ -247,6 +249,10 @@ def _other_tables(
     yield "survey", SURVEY_COLUMNS, map(as_stored, survey_rows(rng, facts))
     yield "case", CASE_COLUMNS, map(as_stored, case_rows(rng, facts))
     yield "target", TARGET_COLUMNS, map(as_stored, target_rows())
+    households: list[Row] = []
+    yield "household_member", MEMBER_COLUMNS, household_member_rows(rng, facts, households)
+    yield "household", HOUSEHOLD_COLUMNS, households
+    yield "contact_person", PERSON_COLUMNS, contact_person_rows(rng, facts)
 
 
 def _set_aside(conn: sqlite3.Connection, kind: str) -> list[str]:
@@ -285,6 +291,16 @@ def fill_summaries(conn: sqlite3.Connection) -> None:
         if revision == "0007" and _has_table(conn, "contact_point_fts"):
             for statement in migration.FILL_INDEX:
                 conn.execute(statement)
+
+
+def fill_households_and_people(conn: sqlite3.Connection) -> None:
+    """What the triggers of schema 0008 keep: the households' shared contact and the contact
+    persons' search index (when the book has it)."""
+    from rmtui.core.interchange.bulk_load import SHARED_CONTACT
+
+    conn.execute(SHARED_CONTACT.statement.format(rows="household_member"))
+    if _has_table(conn, "contact_person_fts"):
+        conn.execute("INSERT INTO contact_person_fts (contact_person_fts) VALUES ('rebuild')")
 
 
 def _migration(revision: str) -> Any:
@@ -399,6 +415,7 @@ def client_rows(rng: random.Random, size: BookSize, facts: ClientFacts) -> Itera
     for index in range(n):
         row = client_row(rng, index + 1, kinds[index], statuses[index], tiers[index])
         facts.status.append(statuses[index])
+        facts.kind.append(kinds[index])
         facts.tier.append(tiers[index])
         facts.since.append(row[19])
         facts.until.append(row[20])
@@ -699,6 +716,56 @@ def target_rows() -> Iterator[Row]:
     for start, end in periods:
         for metric, cents in TARGET_METRICS.items():
             yield (metric, start, end, cents)
+
+
+# Households and contact persons.
+
+HOUSEHOLD_COLUMNS = ("id", "name", "shared_checkin")
+MEMBER_COLUMNS = ("household_id", "client_id", "role")
+PERSON_COLUMNS = ("client_id", "name", "role", "email", "phone", "decision_maker", "notes")
+IN_A_HOUSEHOLD = 0.5  # the share of persons who start a household of 1-5 members
+SHARED_CHECKINS = 0.8  # the share of households where a check-in counts for every member
+MEMBER_ROLES = ("head", "partner", "child", "child", "dependent")
+PERSON_ROLES = ("CEO", "CFO", "Treasurer", "Owner", "Controller", "Head of HR", "Assistant")
+MOST_PEOPLE = 8  # contact persons per business or corporate client: 0 to this many
+
+
+def household_member_rows(
+    rng: random.Random, facts: ClientFacts, households: list[Row]
+) -> Iterator[Row]:
+    """Runs of 1-5 consecutive persons as households (each appended to `households`)."""
+    persons = [index + 1 for index, kind in enumerate(facts.kind) if kind == "person"]
+    position = 0
+    while position < len(persons):
+        if rng.random() >= IN_A_HOUSEHOLD:
+            position += 1
+            continue
+        members = persons[position : position + rng.randint(1, 5)]
+        position += len(members)
+        household_id = len(households) + 1
+        households.append(
+            (household_id, f"Household {household_id}", rng.random() < SHARED_CHECKINS)
+        )
+        for role, client_id in zip(MEMBER_ROLES, members, strict=False):
+            yield (household_id, client_id, role)
+
+
+def contact_person_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]:
+    """0-8 people at each business or corporate client."""
+    for index, kind in enumerate(facts.kind):
+        if kind == "person":
+            continue
+        for number in range(rng.randint(0, MOST_PEOPLE)):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            yield (
+                index + 1,
+                f"{first} {last}",
+                rng.choice(PERSON_ROLES),
+                f"{first}.{last}.{index + 1}.{number}@example.com".lower(),
+                f"+44 20 {index + 1:06d}{number:02d}",
+                number == 0,
+                None,
+            )
 
 
 def as_stored(row: Row) -> Row:

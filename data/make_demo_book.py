@@ -33,6 +33,8 @@ ENTITIES = (
     "surveys",
     "cases",
     "targets",
+    "contact_persons",
+    "households",
 )
 CADENCE = {"A": 30, "B": 90, "C": 180}
 # Mean days between two contacts, per tier (prospects and leads are courted more often).
@@ -524,7 +526,9 @@ class DemoBook:
         self.make_surveys()
         self.make_cases()
         self.make_targets()
-        book: dict[str, Any] = {"format": "rmtui-book", "version": 1}
+        self.make_family()
+        self.make_contact_persons()
+        book: dict[str, Any] = {"format": "rmtui-book", "version": 3}
         book["anchor"] = self.anchor.isoformat()
         book.update(self.lists)
         return book
@@ -1165,6 +1169,74 @@ class DemoBook:
 
     # Targets
 
+    def make_family(self) -> None:
+        """Sanne de Vries's husband and daughter, and the household of the three of them."""
+        book = self
+        head = book.people[0]
+        members = [{"client": head.number, "role": "head"}]
+        for name, role, tier, birthday, days, value in FAMILY:
+            first = name.split()[0].lower()
+            record = book.add(
+                "clients",
+                {
+                    **{key: value for key, value in head.record.items() if key != "id"},
+                    "name": name,
+                    "tier": tier,
+                    "email": f"{first}.devries@example.nl",
+                    "birthday": birthday,
+                    "checkin_every_days": None,
+                    "source": "referral",
+                    "referred_by": head.number,
+                    "tags": [],
+                    "notes": None,
+                    "company": None,
+                },
+            )
+            member = record["id"]
+            members.append({"client": member, "role": role})
+            at = datetime.combine(book.days_ago(days), time(10, 30))
+            book.add("interactions", {
+                "client": member, "at": at.isoformat(), "kind": "call", "direction": "out",
+                "subject": "Family review: your part of the plan", "notes": None,
+                "duration_min": 20,
+            })  # fmt: skip
+            for months_ago, share in ((12, 0.9), (0, 1.0)):
+                as_of = book.days_ago(30 * months_ago + 29)
+                book.add("holdings", {
+                    "client": member, "account": "Savings", "as_of": as_of.isoformat(),
+                    "value": money(value * share),
+                })  # fmt: skip
+        book.add(
+            "households", {"name": "De Vries family", "shared_checkin": True, "members": members}
+        )
+
+    def make_contact_persons(self) -> None:
+        """The people named at each business and corporate client (and a second one at the
+        corporates); their calls and meetings were with the decision maker."""
+        book = self
+        seconds = iter(CORPORATE_SECOND)
+        for person, (_name, kind, *_rest, extra) in zip(book.people, CLIENTS, strict=False):
+            if "contact" not in extra:
+                continue
+            name, role = contact_of(extra, kind)
+            first = next(word for word in name.split() if not word.startswith("Dr"))
+            email = f"{ascii_name(first).lower()}@{person.record['email'].split('@')[1]}"
+            decider = book.add("contact_persons", {
+                "client": person.number, "name": name, "role": role, "email": email,
+                "phone": person.record["phone"], "decision_maker": True, "notes": None,
+            })  # fmt: skip
+            if kind == "corporate":
+                second = next(seconds, None)
+                if second is not None:
+                    book.add("contact_persons", {
+                        "client": person.number, "name": second[0], "role": second[1],
+                        "email": None, "phone": None, "decision_maker": False,
+                        "notes": "Prepares the figures before each review.",
+                    })  # fmt: skip
+            for interaction in book.lists["interactions"]:
+                if interaction["client"] == person.number and interaction["kind"] != "note":
+                    interaction["contact_person"] = decider["id"]
+
     def make_targets(self) -> None:
         """Targets for the current and recent months, quarters and years for the main KPIs."""
         periods = self._periods()
@@ -1220,6 +1292,34 @@ class DemoBook:
         for record in self.lists["holdings"]:
             latest[(record["client"], record["account"])] = float(record["value"])
         return sum(latest.values())
+
+
+# --- Households and contact persons: written after the rest, drawing no random numbers ---
+
+# Sanne de Vries (client 1) is married to Bas; Emma is their daughter. (name, role, tier,
+# birthday, days since the last contact, account value)
+FAMILY = [
+    ("Bas de Vries", "partner", "A", "1978-03-14", 51, 185_000),
+    ("Emma de Vries", "child", "C", "2009-06-02", 200, 12_500),
+]
+# The second person the manager deals with at each corporate client.
+CORPORATE_SECOND = [
+    ("Noor Verhoef", "Treasury analyst"),
+    ("Stefan Krause", "Head of finance operations"),
+    ("Hannah Lowe", "Financial controller"),
+    ("Wout Janssens", "Financial controller"),
+    ("Iris de Wit", "Finance manager"),
+]
+
+
+def contact_of(extra: dict[str, Any], kind: str) -> tuple[str, str]:
+    """The contact a business or corporate client names: `Name (Role)`, the role by kind
+    when none is given."""
+    text = extra["contact"]
+    if text.endswith(")") and " (" in text:
+        name, role = text[:-1].split(" (", 1)
+        return name, role
+    return text, "Owner" if kind == "business" else "CEO"
 
 
 def write_book(book: dict[str, Any], path: Path) -> None:

@@ -104,6 +104,12 @@ def _client_commands() -> type[Provider]:
     return ClientProvider
 
 
+def _person_commands() -> type[Provider]:
+    from rmtui.screens.palette import ContactPersonProvider
+
+    return ContactPersonProvider
+
+
 def _screen_commands() -> type[Provider]:
     from rmtui.screens.palette import ScreenCommandProvider
 
@@ -128,7 +134,7 @@ class RmApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    COMMANDS: ClassVar = {_client_commands, _screen_commands}
+    COMMANDS: ClassVar = {_client_commands, _person_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('today')", "Today", id="mode-today"),
         Binding("2", "switch_mode('clients')", "Clients", id="mode-clients"),

@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_restore,
         _add_doctor,
         _add_client,
+        _add_household,
         _add_trash,
         _add_encrypt,
         _add_decrypt,
@@ -224,6 +225,55 @@ def _add_client(commands: Any) -> None:
     )
     erase.add_argument("client_id", type=int, metavar="ID")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _add_household(commands: Any) -> None:
+    command = add_command(
+        commands,
+        "household",
+        _needs_household_subcommand,
+        "households: clients looked after together",
+    )
+    actions = command.add_subparsers(title="household commands", metavar="ACTION")
+    add = add_command(
+        actions, "add", later("households", "run_household_add"), "start a household from a client"
+    )
+    add.add_argument("client", metavar="CLIENT", help="an id or a name matching one client")
+    add.add_argument("--name", help="the household's name (default: after the client)")
+    roles = "head, partner, child, dependent or other"
+    add.add_argument("--role", default="head", help=roles)
+    add.add_argument(
+        "--separate-checkins",
+        action="store_true",
+        help="a check-in with one member does not count for the others",
+    )
+    join = add_command(
+        actions, "join", later("households", "run_household_join"), "add a client to a household"
+    )
+    join.add_argument("household", metavar="HOUSEHOLD", help="an id or a name")
+    join.add_argument("client", metavar="CLIENT")
+    join.add_argument("--role", default="other", help=roles)
+    leave = add_command(
+        actions, "leave", later("households", "run_household_leave"), "take a client out"
+    )
+    leave.add_argument("client", metavar="CLIENT")
+    show = add_command(
+        actions, "show", later("households", "run_household_show"), "members, assets, open items"
+    )
+    show.add_argument("household", metavar="HOUSEHOLD")
+    show.add_argument("--date", metavar="D", help="the day (default: today)")
+    listing = add_command(actions, "list", later("households", "run_household_list"), "households")
+    listing.add_argument("text", nargs="?", help="only those whose name holds this")
+    listing.add_argument("--limit", type=int, default=200)
+    for action in (add, join, leave, show, listing):
+        action.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _needs_household_subcommand(args: argparse.Namespace) -> int:
+    raise UsageError(
+        "say what to do: `rmtui household add CLIENT`, `join HOUSEHOLD CLIENT`, "
+        "`leave CLIENT`, `show HOUSEHOLD` or `list`."
+    )
 
 
 def _add_trash(commands: Any) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,10 +22,14 @@ from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
     cadence_sql,
+    checkin_contact_sql,
     checkin_due_sql,
     day_params,
     due_for_checkin_sql,
+    household_checkin_due_sql,
+    household_contact_as_of_sql,
     last_contact_as_of_sql,
+    shared_household_sql,
 )
 from rmtui.core.wording import days_text
 
@@ -75,6 +79,9 @@ class CheckinItem:
     days_since: int  # since the last contact, or since client_since when never contacted
     cadence: int
     days_overdue: int  # 0 on the day the check-in falls due
+    # The household the check-in is asked for once, when the client's shares check-ins.
+    household_id: int | None = None
+    household: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,38 +244,49 @@ FOLLOW_UPS_COUNT_SQL = """
                 WHERE f.client_id = c.id AND f.status = 'open' AND {when})), 0)
             FROM client AS c WHERE c.archived IS 1)"""
 
-# Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts. Those
-# last contacted on or before :day are read in due order from ix_client_checkin_due, whose
-# expression rules.checkin_due_sql is; `unlikely` makes SQLite prefer that index. Those
-# contacted after :day (a past day, or a contact logged ahead) look up their last contact on
-# :day in the interaction index.
+# Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts; a
+# member of a household that shares check-ins counts from the household's latest contact
+# (rules.checkin_contact_sql), and each row says which such household it is in. Those whose
+# contact counted from is on or before :day are read in due order from
+# ix_client_household_checkin_due, whose expression rules.household_checkin_due_sql is;
+# `unlikely` makes SQLite prefer that index. Those contacted after :day (a past day, or a
+# contact logged ahead) look up their last contact on :day in the interaction index.
 ACTIVE_SQL = f"likely(c.archived IS 0) AND {active_on_sql('c.')}"
 CONTACTED_BY_DAY_SQL = f"""
-    SELECT c.id, c.name, c.tier, c.last_contact_on AS last, c.client_since,
-        {cadence_sql("c.")} AS cadence, {checkin_due_sql("c.")} AS due
+    SELECT c.id, c.name, c.tier, {checkin_contact_sql("c.")} AS last, c.client_since,
+        {cadence_sql("c.")} AS cadence, {household_checkin_due_sql("c.")} AS due,
+        {shared_household_sql("c.")} AS household
     FROM client AS c
-    WHERE unlikely({due_for_checkin_sql("c.")})
-      AND coalesce(c.last_contact_on, '') <= :day AND {ACTIVE_SQL}"""
+    WHERE unlikely({household_checkin_due_sql("c.")} <= julianday(:day))
+      AND coalesce({checkin_contact_sql("c.")}, '') <= :day AND {ACTIVE_SQL}"""
 CONTACTED_AFTER_DAY_SQL = f"""
     SELECT id, name, tier, last_contact_on AS last, client_since, {cadence_sql("")} AS cadence,
-        {checkin_due_sql("")} AS due
+        {checkin_due_sql("")} AS due, household
     FROM (
-        SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days,
-            {last_contact_as_of_sql("c.")} AS last_contact_on
-        FROM client AS c
-        WHERE c.last_contact_on > :day AND {ACTIVE_SQL})
+        SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days, household,
+            CASE WHEN household IS NULL THEN {last_contact_as_of_sql("c.")}
+                 ELSE {household_contact_as_of_sql("household")} END AS last_contact_on
+        FROM (SELECT c.id, c.name, c.tier, c.client_since, c.client_until, c.checkin_every_days,
+                  c.last_contact_on, {shared_household_sql("c.")} AS household
+              FROM client AS c
+              WHERE c.id IN (
+                  SELECT id FROM client WHERE last_contact_on > :day
+                  UNION SELECT id FROM client WHERE household_contact_on > :day)
+                AND {ACTIVE_SQL}) AS c)
     WHERE {due_for_checkin_sql("")}"""
 # Each part in due order, most overdue first; the first is read from the index in that order.
 CHECKINS_ORDER = """
-    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id
-    LIMIT :limit"""
+    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id"""
 CHECKINS_SQL = (
     CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
     CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
 )
+# A household that shares check-ins is asked about once: counted by its id (negated, to be
+# told from the clients' ids).
 CHECKINS_COUNT_SQL = f"""
-    SELECT (SELECT count(*) FROM ({CONTACTED_BY_DAY_SQL}))
-         + (SELECT count(*) FROM ({CONTACTED_AFTER_DAY_SQL}))"""
+    SELECT count(DISTINCT coalesce(-household, id)) FROM (
+        SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
+        UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
 
 # Open cases of non-archived clients overdue or due by :case_horizon, by deadline.
 CASES_WHERE_SQL = """
@@ -333,21 +351,51 @@ class _Reader:
         return self.section(items, FOLLOW_UPS_COUNT_SQL.format(when=when))
 
     def checkins(self) -> Section:
-        """Clients due for a check-in, most overdue first."""
-        parts = [self.rows(sql) for sql in CHECKINS_SQL]
-        in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
-        items = [
-            self._checkin(*row[:6])
-            for row in itertools.islice(in_order, self.limit if self.limit is not None else None)
-        ]
-        return self.section(items, CHECKINS_COUNT_SQL)
+        """Clients due for a check-in, most overdue first; a household that shares check-ins
+        once, as its most overdue member. The rows are read as they come, in due order, up
+        to the limit."""
+        cursors = [self.cursor(sql) for sql in CHECKINS_SQL]
+        try:
+            in_order = heapq.merge(*cursors, key=lambda row: (row[6], row[2], row[1], row[0]))
+            rows = itertools.islice(once_a_household(in_order), self.limit)
+            items = [self._checkin(row) for row in rows]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        return self.section(self._with_household_names(items), CHECKINS_COUNT_SQL)
 
-    def _checkin(
-        self, id_: int, name: str, tier: str, last: str | None, since: str, cadence: int
-    ) -> CheckinItem:
+    def cursor(self, sql: str) -> Any:
+        """A cursor running `sql`, its rows read as they are needed."""
+        cursor = self.connection.cursor()
+        cursor.execute(sql, dict(self.params))
+        return cursor
+
+    def _checkin(self, row: Sequence[Any]) -> CheckinItem:
+        """A check-in row: id, name, tier, last contact, since, cadence, due, household."""
+        id_, name, tier, last, since, cadence, _due, household_id = row
         last_contact = _day(last)
         days_since = (self.day - (last_contact or _day(since))).days
-        return CheckinItem(id_, name, tier, last_contact, days_since, cadence, days_since - cadence)
+        overdue = days_since - cadence
+        return CheckinItem(
+            id_, name, tier, last_contact, days_since, cadence, overdue, household_id
+        )
+
+    def _with_household_names(self, items: list[CheckinItem]) -> list[CheckinItem]:
+        """`items` with the names of their households, read for the listed ones alone."""
+        wanted = sorted({item.household_id for item in items if item.household_id is not None})
+        if not wanted:
+            return items
+        marks = ", ".join("?" for _ in wanted)
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(f"SELECT id, name FROM household WHERE id IN ({marks})", wanted)
+            names = dict(cursor.fetchall())
+        finally:
+            cursor.close()
+        return [
+            replace(item, household=names.get(item.household_id)) if item.household_id else item
+            for item in items
+        ]
 
     def cases(self) -> Section:
         """Open cases overdue or near their deadline."""
@@ -375,6 +423,19 @@ class _Reader:
             for on, _key, client_id, name, born in found[: self.limit]
         )
         return Section(items, len(found))
+
+
+def once_a_household(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The check-in rows but those of a household already listed (the household's id is a
+    row's eighth column; None for a client on their own)."""
+    seen: set[int] = set()
+    for row in rows:
+        household = row[7]
+        if household is not None:
+            if household in seen:
+                continue
+            seen.add(household)
+        yield row
 
 
 def _day(text: Any) -> Any:
@@ -446,6 +507,12 @@ def _follow_up_text(item: FollowUpItem, day: date) -> str:
 
 
 def _checkin_text(item: CheckinItem) -> str:
+    if item.household:
+        return f"{item.household}: {_one_checkin_text(item)}"
+    return _one_checkin_text(item)
+
+
+def _one_checkin_text(item: CheckinItem) -> str:
     if item.last_contact_on:
         ago = days_text(item.days_since)
         since = f"last contact {item.last_contact_on.isoformat()} ({ago} ago)"

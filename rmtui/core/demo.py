@@ -10,9 +10,8 @@ from sqlalchemy.engine import Engine
 
 from rmtui.core.db import open_book
 from rmtui.core.errors import BookError
-from rmtui.core.interchange.book_file import import_book, read_book_file
+from rmtui.core.interchange.book_file import FILE_ENTITIES, import_book, read_book_file
 from rmtui.core.interchange.schema import fields_of_kind
-from rmtui.core.models import ENTITIES
 
 DEMO_FILE = "demo-book.json"
 MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
@@ -35,7 +34,7 @@ def demo_book_data(*, today: date) -> dict[str, Any]:
     anchor = date.fromisoformat(data["anchor"])
     shifted: dict[str, Any] = {"format": data["format"], "version": data["version"]}
     shifted["anchor"] = today.isoformat()
-    for entity in ENTITIES:
+    for entity in FILE_ENTITIES:
         records = data.get(entity, [])
         if entity == "targets":
             shifted[entity] = [realigned_target(record, anchor, today) for record in records]

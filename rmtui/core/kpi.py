@@ -163,6 +163,11 @@ KPI_INFO: dict[str, KpiInfo] = {
         "money",
         whole_units=True,
     ),
+    "referral_share": KpiInfo(
+        "Referral share",
+        "Share of the new clients of the period who were referred by another client.",
+        "percent",
+    ),
 }
 
 
@@ -242,7 +247,8 @@ def _between(column: Any, start: date, end: date) -> ColumnElement[bool]:
 
 
 def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
-    """clients_start, retained, retention_rate, new_clients, lost_clients, lead_conversion.
+    """clients_start, retained, retention_rate, new_clients, lost_clients, lead_conversion,
+    referral_share.
 
     Each count reads one range of a client index (since/until, until, created_on).
     """
@@ -256,8 +262,9 @@ def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
         _count(_between(until, start, end)),
         _count(_between(created, start, end), was_lead),
         _count(_between(created, start, end), was_lead, since <= end),
+        _count(_between(since, start, end), CLIENT.c.referred_by_id.is_not(None)),
     )
-    at_start, retained, new, lost, leads, converted = session.execute(query).one()
+    at_start, retained, new, lost, leads, converted, referred = session.execute(query).one()
     return {
         "clients_start": at_start,
         "retained": retained,
@@ -265,6 +272,7 @@ def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
         "new_clients": new,
         "lost_clients": lost,
         "lead_conversion": ratio(converted, leads),
+        "referral_share": ratio(referred, new),
     }
 
 

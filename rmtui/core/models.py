@@ -24,7 +24,12 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from rmtui.core.money import Money
-from rmtui.core.rules import birthday_month_day_sql, checkin_due_sql, is_contact_sql
+from rmtui.core.rules import (
+    birthday_month_day_sql,
+    checkin_due_sql,
+    household_checkin_due_sql,
+    is_contact_sql,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -48,6 +53,7 @@ Stage = Literal["lead", "qualified", "proposal", "negotiation", "won", "lost"]
 RevenueKind = Literal["fee", "commission", "interest", "other"]
 CaseKind = Literal["request", "complaint"]
 ContactKind = Literal["email", "phone"]
+HouseholdRole = Literal["head", "partner", "child", "dependent", "other"]
 KpiKey = Literal[
     "clients_start",
     "retained",
@@ -66,6 +72,7 @@ KpiKey = Literal[
     "clients_contacted",
     "checkin_coverage",
     "aum",
+    "referral_share",
 ]
 
 
@@ -87,6 +94,7 @@ OPEN_STAGES = STAGES[:4]
 REVENUE_KINDS = choices(RevenueKind)
 CASE_KINDS = choices(CaseKind)
 CONTACT_KINDS = choices(ContactKind)
+HOUSEHOLD_ROLES = choices(HouseholdRole)
 KPI_KEYS = choices(KpiKey)
 # The fields of the parts of a person's name (vCard N: prefix, given, additional, family, suffix).
 NAME_PARTS = ("name_prefix", "given_name", "additional_names", "family_name", "name_suffix")
@@ -225,7 +233,9 @@ class ClientBase(SQLModel):
     # None: the cadence of the client's tier (rules.cadence_of).
     checkin_every_days: Annotated[int | None, Range(low=1, check="cadence_positive")] = None
     source: str | None = None
-    referred_by_id: int | None = Field(default=None, foreign_key="client.id", ondelete="SET NULL")
+    referred_by_id: int | None = Field(
+        default=None, foreign_key="client.id", ondelete="SET NULL", index=True
+    )
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
     risk_profile: str | None = None
     notes: str | None = None
@@ -261,11 +271,28 @@ class Client(ClientBase, Stored, table=True):
             "client_until",
             "last_contact_on",
         ),
+        Index(
+            "ix_client_household_checkin_due",
+            text(household_checkin_due_sql("")),
+            "tier",
+            "name",
+            "archived",
+            "client_since",
+            "client_until",
+            "last_contact_on",
+            "household_contact_on",
+            "shared_household_id",
+        ),
         Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
     )
 
     # Kept by the book's triggers from the client's interactions, never imported.
     last_contact_on: date | None = Field(default=None, index=True)
+    # Kept by the book's triggers: the latest last contact of the client's household when it
+    # shares check-ins (rules.checkin_contact_sql), else None; never imported.
+    household_contact_on: date | None = Field(default=None, index=True)
+    # Kept by the book's triggers: the client's household when it shares check-ins, else None.
+    shared_household_id: int | None = None
 
 
 class InteractionBase(SQLModel):
@@ -278,6 +305,10 @@ class InteractionBase(SQLModel):
     subject: str = ""
     notes: str | None = None
     duration_min: Annotated[int | None, Range(low=0)] = None
+    # The person at a business or corporate client the interaction was with.
+    contact_person_id: int | None = Field(
+        default=None, foreign_key="contact_person.id", ondelete="SET NULL", index=True
+    )
 
 
 class Interaction(InteractionBase, Stored, table=True):
@@ -483,6 +514,54 @@ class ContactPoint(ContactPointBase, Stored, table=True):
     )
 
 
+class HouseholdBase(SQLModel):
+    """A family or other group of clients looked after together."""
+
+    name: str
+    # A check-in with one member counts for every member, so the agenda asks once.
+    shared_checkin: bool = True
+
+
+class Household(HouseholdBase, Stored, table=True):
+    """A household: clients looked after together, each member with a role."""
+
+
+class HouseholdMemberBase(SQLModel):
+    """A client's place in a household; a client is in at most one."""
+
+    household_id: int = Field(foreign_key="household.id", ondelete="CASCADE", index=True)
+    client_id: int = client_ref(index=False)
+    role: Annotated[str, Choice(HOUSEHOLD_ROLES, "The member's role")] = "other"
+
+
+class HouseholdMember(HouseholdMemberBase, Stored, table=True):
+    """A member of a household and their role in it."""
+
+    __tablename__ = "household_member"
+    __table_args__ = (
+        *table_checks(HouseholdMemberBase),
+        Index("ix_household_member_client", "client_id", unique=True),
+    )
+
+
+class ContactPersonBase(SQLModel):
+    """A person at a business or corporate client: who they are and how to reach them."""
+
+    client_id: int = client_ref()
+    name: str
+    role: str | None = None  # free text: CFO, owner, treasurer...
+    email: Annotated[str | None, Holds.EMAIL] = None
+    phone: str | None = None
+    decision_maker: bool = False
+    notes: str | None = None
+
+
+class ContactPerson(ContactPersonBase, Stored, table=True):
+    """Someone the relationship manager deals with at a business or corporate client."""
+
+    __tablename__ = "contact_person"
+
+
 class AuditEntry(SQLModel, table=True):
     """One recorded change: what, when, old → new."""
 
@@ -534,10 +613,14 @@ class TrashEntry(SQLModel, table=True):
 
 
 # Columns the book's triggers keep from other rows: never written by the app or restored.
-MAINTAINED_COLUMNS = frozenset({"last_contact_on", "superseded_on"})
+MAINTAINED_COLUMNS = frozenset(
+    {"last_contact_on", "household_contact_on", "shared_household_id", "superseded_on"}
+)
 
 ENTITIES: dict[str, type[SQLModel]] = {
     "clients": Client,
+    # Before the interactions that name them.
+    "contact_persons": ContactPerson,
     "interactions": Interaction,
     "follow_ups": FollowUp,
     "opportunities": Opportunity,
@@ -548,4 +631,6 @@ ENTITIES: dict[str, type[SQLModel]] = {
     "cases": Case,
     "targets": Target,
     "contact_points": ContactPoint,
+    "households": Household,
+    "household_members": HouseholdMember,
 }

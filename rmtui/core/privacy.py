@@ -27,6 +27,8 @@ DOSSIER_VERSION = 1
 # The entities that belong to one client, in the order a dossier lists them.
 CLIENT_ENTITIES = (
     "contact_points",
+    "contact_persons",
+    "household_members",  # their place in a household; the household stays for the others
     "interactions",
     "follow_ups",
     "opportunities",
@@ -48,8 +50,9 @@ TEXT_COLUMNS = {
     "cases": ("subject", "resolution"),
 }
 MENTIONS_LISTED = 50
-# The trigram search indexes (migrations 0003 and 0007), which keep erased text until merged.
-SEARCH_INDEXES = ("client_fts", "contact_point_fts")
+# The trigram search indexes (migrations 0003, 0007 and 0008), which keep erased text until
+# merged.
+SEARCH_INDEXES = ("client_fts", "contact_point_fts", "contact_person_fts")
 
 
 @dataclass

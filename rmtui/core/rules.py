@@ -162,6 +162,35 @@ def due_for_checkin_sql(client: str = "client.") -> str:
     return f"{checkin_due_sql(client)} <= julianday(:day)"
 
 
+def checkin_contact_sql(client: str = "client.") -> str:
+    """SQL: the contact a client's check-in counts from on the agenda: their household's
+    latest contact when the household shares check-ins (the maintained household_contact_on,
+    never before their own), else their own last contact."""
+    return f"coalesce({client}household_contact_on, {client}last_contact_on)"
+
+
+def household_checkin_due_sql(client: str = "client.") -> str:
+    """SQL: the Julian day the client's check-in falls due on the agenda, counting from
+    checkin_contact_sql: the expression ix_client_household_checkin_due is built on."""
+    since = f"coalesce({client}household_contact_on, {client}last_contact_on, {client}client_since)"
+    return f"julianday({since}) + {cadence_sql(client)}"
+
+
+def shared_household_sql(client: str = "client.") -> str:
+    """SQL: the id of the client's household when it shares check-ins (a check-in with one
+    member counts for all, and the agenda asks once), else NULL: kept by the book's
+    triggers."""
+    return f"{client}shared_household_id"
+
+
+def household_contact_as_of_sql(household: str) -> str:
+    """SQL: the latest contact on or before :day of any member of `household` (an id)."""
+    return (
+        f"(SELECT max({last_contact_as_of_sql('m.')}) FROM household_member AS o"
+        f" JOIN client AS m ON m.id = o.client_id WHERE o.household_id = {household})"
+    )
+
+
 def checkin_due(*, client: str = "client.") -> ColumnElement[float]:
     """SQLAlchemy: the Julian day the client's check-in falls due (see checkin_due_sql)."""
     from sqlalchemy import Float

@@ -13,7 +13,7 @@ from rmtui.core import paths
 from rmtui.core.errors import BookError, database_error, is_database_failure
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]

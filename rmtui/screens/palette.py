@@ -14,8 +14,10 @@ from rmtui.screens.book_access import book_session, rm_app
 
 if TYPE_CHECKING:
     from rmtui.core.queries.clients import ClientRow
+    from rmtui.core.queries.contact_persons import PersonHit
 
 MAX_CLIENT_HITS = 20
+MAX_PERSON_HITS = 10
 Command = Callable[[], object]
 SCREENS = (
     ("today", "Today", "the agenda: follow-ups, check-ins, cases, birthdays"),
@@ -53,6 +55,37 @@ class ClientProvider(Provider):
         from rmtui.screens.client.detail import ClientDetailScreen
 
         self.app.push_screen(ClientDetailScreen(client_id))
+
+
+class ContactPersonProvider(ClientProvider):
+    """The people at businesses by name or role (`cfo`): enter opens the client they are at."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        people = await asyncio.to_thread(self._people, query)
+        for rank, person in enumerate(people):
+            score = 0.5 - rank / (2 * (len(people) + 1))
+            title = person_title(person)
+            yield Hit(
+                score,
+                self.matcher(query).highlight(title),
+                partial(self._open, person.client_id),
+                text=title,
+                help=f"contact person at {person.client_name}",
+            )
+
+    def _people(self, query: str) -> list[PersonHit]:
+        from rmtui.core.queries.contact_persons import search_contact_persons
+
+        with book_session(self.app) as session:
+            return search_contact_persons(session=session, text=query, limit=MAX_PERSON_HITS)
+
+
+def person_title(person: PersonHit) -> str:
+    """A contact person as the palette lists them: `Joke de Vries, CFO at De Groot Agro`."""
+    role = f", {person.role}" if person.role else ""
+    return f"{person.name}{role} at {person.client_name}"
 
 
 def client_help(client: ClientRow) -> str:

@@ -354,7 +354,10 @@ def _follow_up_line(item: FollowUpItem, day: date) -> Text:
 
 def _checkin_line(item: CheckinItem) -> Text:
     line = Text("  ")
-    line.append(f"{item.name:<30.30}")
+    # A household that shares check-ins is asked about once: by its name and the first name
+    # of the member most overdue.
+    who = f"{item.household} ({item.name.split()[0]})" if item.household else item.name
+    line.append(f"{who:<30.30}")
     line.append(f" tier {item.tier}  ", style="dim")
     since = "never contacted" if item.last_contact_on is None else "last contact"
     line.append(

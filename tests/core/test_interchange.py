@@ -29,10 +29,13 @@ from rmtui.core.models import (
     AuditEntry,
     Case,
     Client,
+    ContactPerson,
     ContactPoint,
     FinancialGoal,
     FollowUp,
     Holding,
+    Household,
+    HouseholdMember,
     Interaction,
     Opportunity,
     Revenue,
@@ -78,6 +81,11 @@ def fill_book(engine: Engine) -> None:
         make(session, ContactPoint, client_id=zoe.id, value="zoe@brontë.example", label="home")
         phone = "+31 6 1234 5678"
         make(session, ContactPoint, client_id=zoe.id, kind="phone", value=phone, preferred=True)
+        joke = make(session, ContactPerson, client_id=zoe.id, name="Joke", role="CFO")
+        make(session, Interaction, client_id=zoe.id, contact_person_id=joke.id)
+        home = make(session, Household, name="Lovelace family", shared_checkin=False)
+        make(session, HouseholdMember, household_id=home.id, client_id=ada.id, role="head")
+        make(session, HouseholdMember, household_id=home.id, client_id=zoe.id, role="partner")
 
 
 def book_dict(engine: Engine) -> dict[str, Any]:
@@ -109,8 +117,9 @@ def test_round_trip_gives_the_same_file(
     write_book_file(second, engine=copy)
 
     assert report.ids_kept
-    assert report.counts["clients"] == 2 and report.counts["interactions"] == 2
-    assert str(report).startswith("2 clients, 2 interactions, 2 follow-ups, 1 opportunity, ")
+    assert report.counts["clients"] == 2 and report.counts["interactions"] == 3
+    assert report.counts["households"] == 1 and report.counts["household_members"] == 2
+    assert str(report).startswith("2 clients, 1 contact person, 3 interactions, 2 follow-ups, ")
     assert first.read_bytes() == second.read_bytes()
     assert book_dict(copy) == book_dict(engine)
     copy.dispose()
@@ -124,7 +133,7 @@ def test_export_is_private_utf8_json_in_the_format(engine: Engine, tmp_path: Pat
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "Zoë Brontë-Müller" in path.read_text(encoding="utf-8")
-    assert data["format"] == "rmtui-book" and data["version"] == 2
+    assert data["format"] == "rmtui-book" and data["version"] == 3
     assert data["contact_points"][1] == {
         "id": 2,
         "client": 2,
@@ -221,7 +230,12 @@ def test_importing_the_same_file_twice_adds_a_copy(engine: Engine, tmp_path: Pat
     book = book_dict(engine)
     assert len(book["clients"]) == 4
     assert book["clients"][3]["referred_by"] == 3
-    assert count(engine, Interaction) == 4
+    assert count(engine, Interaction) == 6
+    assert [h["members"] for h in book["households"]][1] == [
+        {"client": 3, "role": "head"},
+        {"client": 4, "role": "partner"},
+    ]
+    assert book["interactions"][-1]["contact_person"] == 2
 
 
 # Bad files
@@ -339,9 +353,9 @@ def test_reading_a_file_of_another_format(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("3", "was written by a newer rmtui (format version 3); upgrade rmtui to import it."),
-        ('"1"', 'has an unsupported "version" ("1"); this rmtui reads versions 1 and 2.'),
-        ("null", 'has an unsupported "version" (null); this rmtui reads versions 1 and 2.'),
+        ("4", "was written by a newer rmtui (format version 4); upgrade rmtui to import it."),
+        ('"1"', 'has an unsupported "version" ("1"); this rmtui reads versions 1, 2 and 3.'),
+        ("null", 'has an unsupported "version" (null); this rmtui reads versions 1, 2 and 3.'),
     ],
 )
 def test_reading_a_file_of_another_version(tmp_path: Path, version: str, message: str) -> None:
@@ -527,3 +541,38 @@ def test_a_version_2_file_keeps_its_points_and_labels(engine: Engine) -> None:
         ("email", "ann@x.test", None, True),
         ("phone", "+32 9 000 00 00", "work", False),
     ]
+
+
+def test_a_household_lists_its_members_inside_it(engine: Engine, tmp_path: Path) -> None:
+    fill_book(engine)
+    path = tmp_path / "book.json"
+    write_book_file(path, engine=engine)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "household_members" not in data
+    assert data["households"] == [
+        {
+            "id": 1,
+            "name": "Lovelace family",
+            "shared_checkin": False,
+            "members": [{"client": 1, "role": "head"}, {"client": 2, "role": "partner"}],
+        }
+    ]
+    assert data["contact_persons"][0]["name"] == "Joke"
+    assert data["interactions"][-1]["contact_person"] == 1
+
+
+def test_members_of_an_unknown_client_or_role_are_refused(engine: Engine) -> None:
+    household = {"id": 1, "name": "H", "members": [{"client": 9, "role": "uncle"}]}
+    data = {**book_data(clients=[{"id": 1, "name": "A"}]), "version": 3, "households": [household]}
+    with pytest.raises(BookImportError) as refused:
+        import_book(engine=engine, data=data)
+    said = [str(problem) for problem in refused.value.problems]
+    assert any("role" in line and "uncle" in line for line in said), said
+    assert any("no client #9" in line for line in said), said
+    assert count(engine, Household) == 0
+
+
+def test_a_flat_list_of_members_is_not_part_of_the_format(engine: Engine) -> None:
+    data = {**book_data(), "version": 3, "household_members": []}
+    with pytest.raises(BookImportError):
+        import_book(engine=engine, data=data)

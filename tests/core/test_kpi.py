@@ -252,6 +252,8 @@ def test_every_kpi_of_the_book(session: Session) -> None:
         # throughout: Main 1500.00 (12-31) + ISA 200.25; starts_first: Main 350.00 (12-01);
         # lead_converted has no value yet; leaves_last and former are not active on 12-31.
         "aum": Decimal("2050.25"),
+        # None of the 3 new clients came through a referral.
+        "referral_share": 0.0,
         # 4, 5, 2 answered csat; 6, 7, 9 answered nps.
         "csat_responses": 3,
         "nps_responses": 3,
@@ -433,3 +435,18 @@ def test_a_quarter_in_progress_is_computed_to_date_against_as_many_days_before(
         date(2026, 10, 22),
         date(2026, 10, 31),
     )
+
+
+def test_referral_share_is_the_part_of_new_clients_with_a_referrer(session: Session) -> None:
+    referrer = make(session, Client, name="Referrer", client_since=date(2020, 1, 1))
+    make(session, Client, name="Referred", client_since=FROM, referred_by_id=referrer.id)
+    make(session, Client, name="Walk-in", client_since=TO)
+    make(
+        session,
+        Client,
+        name="Referred earlier",
+        client_since=date(2021, 1, 1),
+        referred_by_id=referrer.id,
+    )
+    kpis = compute_kpis(session=session, start=FROM, end=TO)
+    assert (kpis["new_clients"], kpis["referral_share"]) == (2, 50.0)

@@ -82,9 +82,13 @@ def fill(session: Session) -> None:
     bob = make_in_old_book(
         session, Client, name="Bob", referred_by_id=ada.id, client_since=None, checkin_every_days=7
     )
-    call = make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30))
-    make(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 3, 9), kind="note")
-    make(session, Interaction, client_id=bob.id, at=datetime(2026, 11, 3, 10), kind="email")
+    call = make_in_old_book(session, Interaction, client_id=ada.id, at=datetime(2026, 11, 2, 9, 30))
+    make_in_old_book(
+        session, Interaction, client_id=ada.id, at=datetime(2026, 11, 3, 9), kind="note"
+    )
+    make_in_old_book(
+        session, Interaction, client_id=bob.id, at=datetime(2026, 11, 3, 10), kind="email"
+    )
     make(session, FollowUp, client_id=ada.id, interaction_id=call.id, priority="high")
     make(session, FollowUp, title="Plan the week")
     make(session, Opportunity, client_id=ada.id, stage="won", closed_on=date(2026, 11, 20))
@@ -128,9 +132,17 @@ def contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 _NAMES = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name"
-NEW_TABLES = {"revenue_day", "contact_day", "trash", "contact_point"}
+NEW_TABLES = {
+    "revenue_day",
+    "contact_day",
+    "trash",
+    "contact_point",
+    "contact_person",
+    "household",
+    "household_member",
+}
 # The search indexes of 0003 and 0007 and their FTS5 shadow tables.
-SEARCH_INDEXES = ("client_fts", "contact_point_fts")
+SEARCH_INDEXES = ("client_fts", "contact_point_fts", "contact_person_fts")
 
 
 def is_new_table(table: str) -> bool:
@@ -143,6 +155,17 @@ CONTACT_POINT_TRIGGERS = {
     "contact_point_fts_changed",
     "contact_point_fts_removed",
 }
+# The triggers of 0008: the households' shared contact and the contact persons' search index.
+LATER_TRIGGERS = {
+    "household_contact_changed",
+    "household_member_added",
+    "household_member_moved",
+    "household_member_removed",
+    "household_sharing_changed",
+    "contact_person_fts_added",
+    "contact_person_fts_changed",
+    "contact_person_fts_removed",
+}
 NEW_COLUMNS = {
     "superseded_on",
     "name_prefix",
@@ -150,6 +173,9 @@ NEW_COLUMNS = {
     "additional_names",
     "family_name",
     "name_suffix",
+    "household_contact_on",
+    "shared_household_id",
+    "contact_person_id",
 }
 
 
@@ -209,7 +235,7 @@ def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Pa
     cadence = "checkin_every_days INTEGER"  # its NOT NULL dropped in place by 0005
     before["client"] = before["client"].replace(f"{cadence} NOT NULL", cadence)
     # Columns added by ALTER TABLE ADD COLUMN are written after the last column in its SQL.
-    added = re.compile(rf" ({'|'.join(NEW_COLUMNS)}) VARCHAR,")
+    added = re.compile(rf" ({'|'.join(NEW_COLUMNS)}) (VARCHAR|DATE|INTEGER[^,]*),")
     after = {table: added.sub("", table_sql(old_book, table)) for table in tables}
     assert after == before
     assert table_sql(old_book, "holding").startswith("CREATE TABLE holding (")
@@ -328,7 +354,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     engine = make_engine(path)
     with session_scope(engine) as session:
         ada = make_in_old_book(session, Client, name="Ada", checkin_every_days=30)
-        make(session, Interaction, client_id=ada.id, at=datetime(2026, 10, 30, 9, 15))
+        make_in_old_book(session, Interaction, client_id=ada.id, at=datetime(2026, 10, 30, 9, 15))
     engine.dispose()
     with sqlite3.connect(path) as conn:  # as imports before 0004 wrote them
         conn.execute("UPDATE interaction SET at = '2026-11-01 00:00:00'")
@@ -348,7 +374,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
-    assert schema_names(path, "trigger") == triggers | CONTACT_POINT_TRIGGERS
+    assert schema_names(path, "trigger") == triggers | CONTACT_POINT_TRIGGERS | LATER_TRIGGERS
 
 
 def test_an_upgrade_is_told_before_it_starts(old_book: Path) -> None:

@@ -122,6 +122,8 @@ def test_erase_removes_every_record_and_keeps_others(engine: Engine) -> None:
     report = erase_client(engine=engine, client_id=client.id or 0)
     assert report.erased == {
         "contact_points": 1,
+        "contact_persons": 0,
+        "household_members": 0,
         "interactions": 1,
         "follow_ups": 1,
         "opportunities": 1,
@@ -220,3 +222,29 @@ def test_erase_with_the_book_open_elsewhere_says_so(engine: Engine, db_path: Pat
     finally:
         reader.close()
     assert count(engine, Client) == 0
+
+
+def test_erasing_a_member_keeps_the_household_and_their_people_go(engine: Engine) -> None:
+    from rmtui.core.models import ContactPerson, Household, HouseholdMember, Interaction
+    from rmtui.core.queries.households import add_member, create_household
+
+    with session_scope(engine) as session:
+        firm = make(session, Client, name="Firm", kind="business")
+        partner = make(session, Client, name="Partner")
+        assert firm.id and partner.id
+        household = create_household(session=session, client_id=firm.id, name="Home")
+        assert household.id is not None
+        add_member(session=session, household_id=household.id, client_id=partner.id)
+        joke = make(session, ContactPerson, client_id=firm.id, name="Joke de Vries")
+        make(session, Interaction, client_id=firm.id, contact_person_id=joke.id)
+        dossier = client_dossier(session=session, client_id=firm.id)
+        assert [person["name"] for person in dossier["contact_persons"]] == ["Joke de Vries"]
+        assert dossier["household_members"] == [
+            {"id": 1, "household": household.id, "client": firm.id, "role": "head"}
+        ]
+        firm_id = firm.id
+    report = erase_client(engine=engine, client_id=firm_id)
+    assert report.erased["contact_persons"] == 1 and report.erased["household_members"] == 1
+    assert count(engine, ContactPerson) == 0
+    assert count(engine, HouseholdMember) == 1
+    assert count(engine, Household) == 1

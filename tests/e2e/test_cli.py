@@ -117,8 +117,9 @@ def test_a_whole_book_import_and_export_tell_their_progress_on_a_terminal(
     assert "rmtui: writing the interactions…" in terminal.text.splitlines()
     out = capsys.readouterr().out
     counts = (
-        "1 client, 0 interactions, 1 follow-up, 0 opportunities, 1 revenue entry, 0 holdings, "
-        "0 financial goals, 0 surveys, 0 cases, 0 targets, 1 contact point"
+        "1 client, 0 contact persons, 0 interactions, 1 follow-up, 0 opportunities, "
+        "1 revenue entry, 0 holdings, 0 financial goals, 0 surveys, 0 cases, 0 targets, "
+        "1 contact point, 0 households"
     )
     assert out == f"Exported {counts} to {exported}.\n"
     terminal.text = ""
@@ -225,7 +226,7 @@ def test_export_messages_count_in_words(
     assert main(["export", "--events", str(tmp_path / "f.ics")]) == 0
     assert capsys.readouterr().out == f"Exported 1 follow-up, 0 cases to {tmp_path / 'f.ics'}.\n"
     assert main(["export", "--format", "csv", "--excel", str(tmp_path / "csv")]) == 0
-    assert capsys.readouterr().out.startswith("Exported 4 rows in 11 CSV files to ")
+    assert capsys.readouterr().out.startswith("Exported 4 rows in 14 CSV files to ")
 
 
 def test_skip_invalid_from_the_command_line(

@@ -239,7 +239,9 @@ def old_book(path: Path, clients: int = 300) -> Path:
             assert client.id is not None
             for day in range(5):
                 at = datetime(2026, 1, 1, 9) + timedelta(days=day * 7 + number % 7)
-                session.add(Interaction(client_id=client.id, at=at, kind="call", subject="s"))
+                make_in_old_book(
+                    session, Interaction, client_id=client.id, at=at, kind="call", subject="s"
+                )
             session.add(
                 Holding(
                     client_id=client.id, account="Main", as_of=date(2026, 1, 31), value=Decimal(1)

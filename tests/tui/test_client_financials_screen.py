@@ -17,6 +17,7 @@ from textual.widgets import Input, Static, TabbedContent
 from rmtui.core.db import session_scope
 from rmtui.core.models import Case, FinancialGoal, Holding, Opportunity, Revenue, Survey
 from rmtui.screens.client.detail import ClientDetailScreen
+from rmtui.screens.client.panels import PANELS
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
 from rmtui.screens.forms.financial import (
@@ -74,7 +75,7 @@ async def go_to_panel(pilot: Pilot[None], key: str) -> ClientDetailScreen:
     """Press `]` until panel `key` is active (its main table then has the focus)."""
     screen = pilot.app.screen
     assert isinstance(screen, ClientDetailScreen)
-    for _ in range(6):
+    for _ in range(len(PANELS) + 1):
         if screen.active_panel() == key and screen.in_panels():
             return screen
         await pilot.press("right_square_bracket")
@@ -403,13 +404,16 @@ async def test_brackets_switch_panels_and_keys_follow_the_focus(
         assert screen.check_action("add", ("deal",)) is True
         await pilot.press("left_square_bracket")
         await settle(pilot)
+        assert screen.active_panel() == "relations" and screen.in_panels()
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
         assert screen.active_panel() == "cases" and screen.in_panels()
         assert pilot.app.screen.query_one("#panels", TabbedContent).active == "panel-cases"
         assert screen.check_action("edit_profile", ()) is False
         assert screen.check_action("edit_row", ()) is True
         assert screen.check_action("remove", ()) is False  # cases are resolved, not removed
         assert screen.check_action("resolve_case", ()) is True
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.press(*["right_square_bracket"] * 4)
         await settle(pilot)
         assert screen.active_panel() == "holdings"
         assert screen.check_action("remove", ()) is True

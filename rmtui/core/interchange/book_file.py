@@ -31,6 +31,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.batches import chunks
 from rmtui.core.interchange.bulk_load import copy_rows
+from rmtui.core.interchange.nested import NESTED, NESTED_IN, unnested, with_nested
 from rmtui.core.interchange.schema import (
     ENTITY_NOUNS,
     FIELDS,
@@ -45,10 +46,10 @@ from rmtui.core.queries.contact_points import add_missing_contact_points
 from rmtui.core.wording import NOUNS, count_text, counts_text
 
 FORMAT = "rmtui-book"
-VERSION = 2
+VERSION = 3
 # Versions this code reads: 1 has no contact points (they come from the clients' e-mail and
-# phone), 2 adds them.
-READABLE_VERSIONS = (1, 2)
+# phone), 2 adds them, 3 adds households (their members inside) and contact persons.
+READABLE_VERSIONS = (1, 2, 3)
 BATCH_SIZE = 5000
 # Keys of a book file besides the lists of records ("anchor" dates the demo book).
 HEADER_KEYS = frozenset({"format", "version", "anchor"})
@@ -57,6 +58,8 @@ TABLES: dict[str, Table] = {
     entity: model.__table__  # type: ignore[attr-defined]
     for entity, model in ENTITIES.items()
 }
+# The lists of a book file: every entity but those written inside another (nested.py).
+FILE_ENTITIES = tuple(entity for entity in ENTITIES if entity not in NESTED)
 
 
 Progress = Callable[[str], None]
@@ -105,15 +108,28 @@ def export_book(*, session: Session) -> dict[str, Any]:
     """The whole book in the interchange format, as one dict."""
     connection = session.connection()
     book: dict[str, Any] = {"format": FORMAT, "version": VERSION}
-    for entity in ENTITIES:
-        book[entity] = list(iter_records(connection, entity))
+    for entity in FILE_ENTITIES:
+        book[entity] = list(file_records(connection, entity))
     return book
 
 
-def iter_records(connection: Connection, entity: str) -> Iterator[dict[str, Any]]:
-    """Every record of `entity` in the book, by id, read in batches."""
+def file_records(connection: Connection, entity: str) -> Iterator[dict[str, Any]]:
+    """Every record of `entity` as the book file holds it: with the records nested in it."""
+    nested = NESTED_IN.get(entity)
+    if nested is None:
+        return iter_records(connection, entity)
+    children = iter_records(connection, nested.entity, by=nested.link)
+    return with_nested(nested, iter_records(connection, entity), children)
+
+
+def iter_records(
+    connection: Connection, entity: str, *, by: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every record of `entity` in the book, by id (or by the reference field `by`, then id),
+    read in batches."""
     table = TABLES[entity]
-    query = select(table).order_by(table.c.id)
+    order = [table.c[f"{by}_id"], table.c.id] if by else [table.c.id]
+    query = select(table).order_by(*order)
     result = connection.execution_options(yield_per=BATCH_SIZE).execute(query)
     for row in result.mappings():
         yield record_of(entity, row)
@@ -136,10 +152,10 @@ def write_book(
     """Stream the book as interchange JSON to `out`, one record a line; return counts."""
     counts: dict[str, int] = {}
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
-    for entity in ENTITIES:
+    for entity in FILE_ENTITIES:
         progress(f"writing the {NOUNS[entity][1]}")
         out.write(f',\n "{entity}": [')
-        counts[entity] = _write_records(out, iter_records(connection, entity))
+        counts[entity] = _write_records(out, file_records(connection, entity))
         out.write("\n ]" if counts[entity] else "]")
     out.write("\n}\n")
     return counts
@@ -207,7 +223,8 @@ def check_book_header(data: Any, *, source: str = "the data") -> None:
             "upgrade rmtui to import it."
         )
     if version not in READABLE_VERSIONS or isinstance(version, bool):
-        readable = " and ".join(str(number) for number in READABLE_VERSIONS)
+        numbers = [str(number) for number in READABLE_VERSIONS]
+        readable = f"{', '.join(numbers[:-1])} and {numbers[-1]}"
         raise InterchangeError(
             f'{source} has an unsupported "version" ({json.dumps(version, default=str)}); '
             f"this rmtui reads versions {readable}."
@@ -268,7 +285,9 @@ def import_book(
     """
     check_book_header(data)
     progress("checking every record")
+    data, nesting = unnested(data)
     plan = _check_book(data, today=dates.today(), let_go=consume)
+    plan.found += [_Found(-1, 0, problem) for problem in nesting]
     try:
         with session_scope(engine, bulk=True) as session:
             connection = session.connection()
@@ -298,7 +317,7 @@ def _check_book(data: Mapping[str, Any], *, today: date, let_go: bool) -> _Plan:
     list once checked, so that it can be freed."""
     plan = _Plan()
     for key in data:
-        if key not in ENTITIES and key not in HEADER_KEYS:
+        if key not in FILE_ENTITIES and key not in HEADER_KEYS and key not in NESTED:
             problem = Problem(str(key), "", "", "is not part of the rmtui-book format")
             plan.found.append(_Found(-1, 0, problem))
     for index, entity in enumerate(ENTITIES):

@@ -71,12 +71,35 @@ SUPERSEDED = InsertTrigger(
                  FROM holding WHERE client_id IN (SELECT client_id FROM {rows})) AS next
            WHERE holding.id = next.id AND holding.superseded_on IS NOT next.day""",
 )
+# Every member of a household given new members gets the household and its latest contact
+# when it shares check-ins (schema 0008).
+SHARED_CONTACT = InsertTrigger(
+    "household_member_added",
+    """UPDATE client SET household_contact_on = shared.day, shared_household_id = shared.household
+           FROM (SELECT hm.client_id AS id,
+                     CASE WHEN h.shared_checkin THEN h.id END AS household,
+                     CASE WHEN h.shared_checkin THEN (
+                     SELECT max(m.last_contact_on) FROM household_member AS o
+                     JOIN client AS m ON m.id = o.client_id
+                     WHERE o.household_id = hm.household_id) END AS day
+                 FROM household_member AS hm JOIN household AS h ON h.id = hm.household_id
+                 WHERE hm.household_id IN (SELECT household_id FROM {rows})) AS shared
+           WHERE client.id = shared.id""",
+)
+PERSON_INDEXED = InsertTrigger(
+    "contact_person_fts_added",
+    """INSERT INTO contact_person_fts (rowid, name, role, email, phone)
+           SELECT id, name, role, email, phone FROM contact_person
+           WHERE id IN (SELECT id FROM {rows})""",
+)
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
     "client": (SEARCH_INDEXED,),
     "interaction": (LAST_CONTACT, CONTACTS_BY_DAY),
     "revenue": (REVENUE_BY_DAY,),
     "holding": (SUPERSEDED,),
     "contact_point": (CONTACT_POINT_INDEXED,),
+    "household_member": (SHARED_CONTACT,),
+    "contact_person": (PERSON_INDEXED,),
 }
 """The insert triggers of each table whose work a bulk copy does in bulk."""
 

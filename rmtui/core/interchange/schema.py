@@ -355,7 +355,12 @@ def entity_references(model: type[SQLModel]) -> dict[str, str]:
 REFERENCES: dict[str, dict[str, str]] = {
     entity: refs for entity, model in ENTITIES.items() if (refs := entity_references(model))
 }
-ENTITY_NOUNS = {"clients": "client", "interactions": "interaction"}
+ENTITY_NOUNS = {
+    "clients": "client",
+    "interactions": "interaction",
+    "contact_persons": "contact person",
+    "households": "household",
+}
 KNOWN_FIELDS = {
     entity: frozenset(spec.name for spec in specs) | COMPUTED_FIELDS
     for entity, specs in FIELDS.items()

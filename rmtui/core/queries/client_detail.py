@@ -15,6 +15,7 @@ from rmtui.core.goals import GoalStatus, goal_status
 from rmtui.core.models import (
     Case,
     Client,
+    ContactPerson,
     FinancialGoal,
     FollowUp,
     Holding,
@@ -27,6 +28,7 @@ from rmtui.core.queries.cases import client_cases, open_cases
 from rmtui.core.queries.client_records import client_revenue_entries
 from rmtui.core.queries.clients import DueState, client_due_state, get_client
 from rmtui.core.queries.common import table_of
+from rmtui.core.queries.contact_persons import contact_persons_of
 from rmtui.core.queries.contact_points import PointRow, contact_points_of
 from rmtui.core.queries.financials import (
     AccountValue,
@@ -44,8 +46,10 @@ from rmtui.core.queries.holding_trend import (
     trend_days,
     value_months_ago,
 )
+from rmtui.core.queries.households import MemberRow, household_members, household_name_of
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
 from rmtui.core.queries.opportunities import client_opportunities
+from rmtui.core.queries.referrals import Referral, referred_by
 from rmtui.core.queries.surveys import client_surveys
 
 TIMELINE_PAGE = 100
@@ -73,6 +77,16 @@ class AccountLine:
 
 
 @dataclass(frozen=True)
+class HouseholdPlace:
+    """The household a client is in, their role and who else is in it."""
+
+    id: int
+    name: str
+    role: str
+    members: list[MemberRow]
+
+
+@dataclass(frozen=True)
 class ClientPanels:
     """What the panels of one client show on one day."""
 
@@ -85,6 +99,9 @@ class ClientPanels:
     goals: list[tuple[FinancialGoal, GoalStatus]]
     surveys: list[Survey]
     cases: list[Case]  # open ones by deadline, then resolved ones, latest first
+    contact_persons: list[ContactPerson] = field(default_factory=list)
+    household: HouseholdPlace | None = None
+    referrals: list[Referral] = field(default_factory=list)  # the clients they referred
 
     @property
     def aum(self) -> Decimal:
@@ -146,7 +163,20 @@ def read_panels(*, session: Session, client_id: int, day: date) -> ClientPanels:
         ],
         surveys=client_surveys(session=session, client_id=client_id, limit=RECENT_SURVEYS),
         cases=recent_cases(session=session, client_id=client_id),
+        contact_persons=contact_persons_of(session=session, client_id=client_id),
+        household=household_place(session=session, client_id=client_id),
+        referrals=referred_by(session=session, client_id=client_id),
     )
+
+
+def household_place(*, session: Session, client_id: int) -> HouseholdPlace | None:
+    """The client's household, role and its members, or None when they are in none."""
+    found = household_name_of(session=session, client_id=client_id)
+    if found is None:
+        return None
+    household_id, name, role = found
+    members = household_members(session=session, household_id=household_id)
+    return HouseholdPlace(household_id, name, role, members)
 
 
 def revenue_periods(day: date) -> list[Period]:

@@ -33,6 +33,7 @@ from rmtui.core.models import (
     CLIENT_STATUSES,
     NAME_PARTS,
     Client,
+    ContactPerson,
     ContactPoint,
     FollowUp,
     Interaction,
@@ -68,6 +69,10 @@ CLIENT_SEARCH = table("client_fts", column("rowid"), column("client_fts"))
 # The trigram index over contact_point.value (migration 0007), made where client_fts is.
 POINT_SEARCH = table("contact_point_fts", column("rowid"), column("contact_point_fts"))
 CONTACT_POINT = table_of(ContactPoint)
+# The trigram index over the contact persons' name, role, e-mail and phone (migration 0008).
+PERSON_SEARCH = table("contact_person_fts", column("rowid"), column("contact_person_fts"))
+CONTACT_PERSON = table_of(ContactPerson)
+PERSON_COLUMNS = ("name", "role", "email", "phone")
 SCHEMA = table("sqlite_master", column("type"), column("name"))
 # Words this long are looked up in the trigram index; shorter ones have no trigram.
 INDEXED_WORD = 3
@@ -241,7 +246,8 @@ def client_filters(
     """SQL conditions for the client list's filters.
 
     Every word of the filter's text must be in the name, company, e-mail, city or tags (their
-    JSON text), ignoring case. With `search_index` (see `has_search_index`) the words of
+    JSON text), a contact point or a contact person (name, role, e-mail, phone), ignoring
+    case. With `search_index` (see `has_search_index`) the words of
     INDEXED_WORD or more characters are looked up in the trigram index, which also ignores the
     case of non-ASCII letters; the others, and all without it, are matched with LIKE.
     """
@@ -281,9 +287,14 @@ def has_tag(tag: str) -> ColumnElement[bool]:
 
 
 def _in_search_index(words: list[str]) -> ColumnElement[bool]:
-    """SQL: every one of `words` is in the client's text or in one of its contact points (for
-    each word, the union of the ids the two trigram indexes give)."""
-    return and_(*(CLIENT.c.id.in_(union(_clients_matching(w), _points_matching(w))) for w in words))
+    """SQL: every one of `words` is in the client's text, one of its contact points or one of
+    its contact persons (for each word, the union of the ids the trigram indexes give)."""
+    return and_(
+        *(
+            CLIENT.c.id.in_(union(_clients_matching(w), _points_matching(w), _persons_matching(w)))
+            for w in words
+        )
+    )
 
 
 def _clients_matching(word: str) -> Select[Any]:
@@ -298,6 +309,14 @@ def _points_matching(word: str) -> Select[Any]:
     return select(CONTACT_POINT.c.client_id).where(CONTACT_POINT.c.id.in_(found))
 
 
+def _persons_matching(word: str) -> Select[Any]:
+    """SQL: the ids of clients with a contact person whose name, role, e-mail or phone holds
+    `word` (from its trigram index)."""
+    query = PERSON_SEARCH.c.contact_person_fts.match(_fts_string(word))
+    found = select(PERSON_SEARCH.c.rowid).where(query)
+    return select(CONTACT_PERSON.c.client_id).where(CONTACT_PERSON.c.id.in_(found))
+
+
 def _fts_string(word: str) -> str:
     """`word` as an FTS5 string: in double quotes, its own double quotes doubled."""
     return '"' + word.replace('"', '""') + '"'
@@ -309,7 +328,13 @@ def _matches_word(word: str) -> ColumnElement[bool]:
     in_points = exists().where(
         CONTACT_POINT.c.client_id == CLIENT.c.id, contains_text(CONTACT_POINT.c.value, word)
     )
-    return or_(*(contains_text(text_column, word) for text_column in columns), in_points)
+    in_persons = exists().where(
+        CONTACT_PERSON.c.client_id == CLIENT.c.id,
+        or_(*(contains_text(CONTACT_PERSON.c[name], word) for name in PERSON_COLUMNS)),
+    )
+    return or_(
+        *(contains_text(text_column, word) for text_column in columns), in_points, in_persons
+    )
 
 
 def sort_keys(sort: str) -> list[Any]:

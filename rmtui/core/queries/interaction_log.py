@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 from rmtui.core.models import Client, Interaction
 from rmtui.core.queries.common import (
     after_key,
-    columns_for,
     contains_text,
     ordered,
     page_limit,
     table_of,
 )
-from rmtui.core.queries.interactions import InteractionRow, interaction_filters
+from rmtui.core.queries.interactions import (
+    InteractionRow,
+    interaction_filters,
+    interaction_rows_query,
+)
 
 INTERACTION = table_of(Interaction)
 CLIENT = table_of(Client)
@@ -140,7 +143,7 @@ def _scanned_start(session: Session, query: LogQuery) -> LogStart:
     """The newest SMALL_LOG rows and the total, by one scan (`+at` keeps SQLite off the index
     of `at`, whose walk is slow when matches are rare)."""
     scan = (
-        _row_query()
+        interaction_rows_query()
         .add_columns(func.count().over())
         .where(*query.conditions)
         .order_by(literal_column("+interaction.at").desc(), INTERACTION.c.id.desc())
@@ -177,7 +180,7 @@ def log_block(
         .limit(page_limit(limit))
         .offset(offset)
     )
-    rows = _row_query().where(INTERACTION.c.id.in_(ids))
+    rows = interaction_rows_query().where(INTERACTION.c.id.in_(ids))
     return _run(session, rows.order_by(*ordered(LOG_ORDER, descending=True)))
 
 
@@ -186,7 +189,7 @@ def log_block_after(
 ) -> list[InteractionRow]:
     """The `limit` rows that follow the row at `key` in the log (older ones)."""
     rows = (
-        _row_query()
+        interaction_rows_query()
         .where(*query.conditions, after_key(LOG_ORDER, key, descending=True))
         .order_by(*ordered(LOG_ORDER, descending=True))
         .limit(page_limit(limit))
@@ -199,17 +202,12 @@ def log_block_before(
 ) -> list[InteractionRow]:
     """The `limit` rows just before the row at `key` in the log (newer ones), newest first."""
     rows = (
-        _row_query()
+        interaction_rows_query()
         .where(*query.conditions, after_key(LOG_ORDER, key, descending=False))
         .order_by(*ordered(LOG_ORDER, descending=False))
         .limit(page_limit(limit))
     )
     return _run(session, rows)[::-1]
-
-
-def _row_query() -> Select[Any]:
-    columns = columns_for(InteractionRow, INTERACTION, client_name=CLIENT.c.name)
-    return select(*columns).join_from(INTERACTION, CLIENT, CLIENT.c.id == INTERACTION.c.client_id)
 
 
 def _run(session: Session, query: Select[Any]) -> list[InteractionRow]:

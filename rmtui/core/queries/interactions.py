@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -11,8 +11,9 @@ from sqlalchemy import ColumnElement, Select, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from rmtui.core.models import Client, FollowUp, Interaction
+from rmtui.core.models import Client, ContactPerson, FollowUp, Interaction
 from rmtui.core.queries.common import (
+    InvalidChange,
     apply_values,
     check_choices,
     columns_for,
@@ -26,6 +27,7 @@ from rmtui.core.rules import start_of_next_day
 
 INTERACTION = table_of(Interaction)
 CLIENT = table_of(Client)
+CONTACT_PERSON = table_of(ContactPerson)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class InteractionRow:
     subject: str
     notes: str | None
     duration_min: int | None
+    contact_person: str | None = None  # the name of the person at the client it was with
 
 
 def log_interaction(
@@ -55,6 +58,7 @@ def log_interaction(
     duration_min: int | None = None,
     follow_up_title: str | None = None,
     follow_up_due: date | None = None,
+    contact_person_id: int | None = None,
 ) -> Interaction:
     """Log a call, meeting or note; with `follow_up_due`, also schedule the next follow-up.
 
@@ -63,6 +67,7 @@ def log_interaction(
     """
     fetch(session, Client, client_id)
     check_choices(Interaction, {"kind": kind, "direction": direction})
+    check_contact_person(session, client_id, contact_person_id)
     interaction = Interaction(
         client_id=client_id,
         at=at,
@@ -71,6 +76,7 @@ def log_interaction(
         subject=subject,
         notes=notes,
         duration_min=duration_min,
+        contact_person_id=contact_person_id,
     )
     session.add(interaction)
     session.flush()
@@ -97,6 +103,7 @@ def update_interaction(
     check_choices(Interaction, values)
     old_client_id = interaction.client_id
     apply_values(interaction, values)
+    check_contact_person(session, interaction.client_id, interaction.contact_person_id)
     session.flush()
     for client_id in {old_client_id, interaction.client_id}:
         _refresh_last_contact(session, client_id)
@@ -107,6 +114,15 @@ def delete_interaction(*, session: Session, interaction_id: int) -> TrashRow:
     """Move an interaction to the trash (follow-ups that came from it stay, unlinked until it
     is restored)."""
     return move_to_trash(session=session, model=Interaction, record_id=interaction_id)
+
+
+def check_contact_person(session: Session, client_id: int, person_id: int | None) -> None:
+    """InvalidChange unless `person_id` is None or one of the client's contact persons."""
+    if person_id is None:
+        return
+    person = fetch(session, ContactPerson, person_id)
+    if person.client_id != client_id:
+        raise InvalidChange(f"{person.name} is a contact person of another client.")
 
 
 def interaction_client(*, session: Session, interaction_id: int) -> tuple[int, str] | None:
@@ -143,6 +159,7 @@ def list_interactions(
     *,
     session: Session,
     client_id: int | None = None,
+    client_ids: Sequence[int] | None = None,
     kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -151,15 +168,18 @@ def list_interactions(
     before: tuple[datetime, int] | None = None,
 ) -> list[InteractionRow]:
     """One page of the interaction log, newest first, filtered; `before` = (at, id) of the
-    previous page's last row. `text` is looked for in subject and notes."""
+    previous page's last row. `text` is looked for in subject and notes; `client_ids` keeps
+    the interactions of those clients (a household's members)."""
     conditions = interaction_filters(
         client_id=client_id, kind=kind, date_from=date_from, date_to=date_to, text=text
     )
+    if client_ids is not None:
+        conditions.append(INTERACTION.c.client_id.in_(list(client_ids)))
     at, interaction_id = INTERACTION.c.at, INTERACTION.c.id
     if before is not None:
         conditions += [at <= before[0], tuple_(at, interaction_id) < tuple(before)]
     query = (
-        _row_query()
+        interaction_rows_query()
         .where(*conditions)
         .order_by(at.desc(), interaction_id.desc())
         .limit(page_limit(limit))
@@ -194,6 +214,14 @@ def interaction_filters(
     return conditions
 
 
-def _row_query() -> Select[Any]:
-    columns = columns_for(InteractionRow, INTERACTION, client_name=CLIENT.c.name)
-    return select(*columns).join_from(INTERACTION, CLIENT, CLIENT.c.id == INTERACTION.c.client_id)
+def interaction_rows_query() -> Select[Any]:
+    """SQL: the columns of an InteractionRow, each interaction with its client and person."""
+    columns = columns_for(
+        InteractionRow, INTERACTION, client_name=CLIENT.c.name, contact_person=CONTACT_PERSON.c.name
+    )
+    person = CONTACT_PERSON.c.id == INTERACTION.c.contact_person_id
+    return (
+        select(*columns)
+        .join_from(INTERACTION, CLIENT, CLIENT.c.id == INTERACTION.c.client_id)
+        .outerjoin(CONTACT_PERSON, person)
+    )

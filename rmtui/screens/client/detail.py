@@ -46,11 +46,13 @@ from rmtui.screens.client.panels import (
     aum_text,
     compose_panels,
     goal_detail,
+    relations_text,
     revenue_table,
 )
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.flows import deals as deal_actions
+from rmtui.screens.flows import households as household_actions
 from rmtui.screens.flows import records as record_actions
 from rmtui.screens.flows.deals import StageMove
 from rmtui.widgets.key_bar import KeyBar
@@ -89,6 +91,7 @@ class ClientDetailScreen(Screen[None]):
         Binding("a", "add('goal')", "Add goal"),
         Binding("a", "add('survey')", "Add survey"),
         Binding("a", "add('case')", "Add case"),
+        Binding("a", "add('contact_person')", "Add person"),
         Binding("e", "edit_row", "Edit row"),
         Binding("e", "edit_interaction", "Edit interaction"),
         Binding("e", "edit_follow_up", "Edit follow-up"),
@@ -109,6 +112,7 @@ class ClientDetailScreen(Screen[None]):
         Binding("r", "reschedule", "Reschedule"),
         Binding("c", "add_case", "New case", show=False),  # in the help and the cases hint
         Binding("R", "export_review", "Review report"),
+        Binding("H", "household", "Household"),
         Binding(
             "left_square_bracket", "panel(-1)", "Previous panel", key_display="[", group=PANEL_KEYS
         ),
@@ -244,6 +248,8 @@ class ClientDetailScreen(Screen[None]):
         self.query_one("#aum-line", Static).update(aum_text(panels))
         self.query_one("#aum-trend", ValueTrend).show_trend(panels.aum_trend, label="AUM")
         self.query_one("#revenue-periods", Static).update(revenue_table(panels))
+        referrer = self.dossier.referred_by if self.dossier else None
+        self.query_one("#household-line", Static).update(relations_text(panels, referrer))
         self._show_goal_detail()
 
     def _show_goal_detail(self) -> None:
@@ -430,6 +436,14 @@ class ClientDetailScreen(Screen[None]):
     def action_export_review(self) -> None:
         record_actions.export_review(self, self.client_id)
 
+    def action_household(self) -> None:
+        """Open the client's household, or start one with them when they are in none."""
+        place = self.dossier.panels.household if self.dossier else None
+        if place is not None:
+            household_actions.open_household(self, place.id)
+        else:
+            household_actions.start_household(self, self.client_id, on_saved=self.load)
+
     # -- the panels ----------------------------------------------------------------------------
 
     def action_panel(self, step: int) -> None:
@@ -470,7 +484,9 @@ class ClientDetailScreen(Screen[None]):
             self._edit(spec, key)
 
     def _edit(self, spec: PanelTable, key: int) -> None:
-        if spec.kind == "deal":
+        if spec.kind == "referral":
+            self.app.push_screen(ClientDetailScreen(key))
+        elif spec.kind == "deal":
             deal_actions.edit_deal(self, key, on_saved=lambda _deal_id: self.load())
         elif spec.kind == "case":
             record_actions.edit_case(self, key, on_saved=self.load)
@@ -524,9 +540,9 @@ class ClientDetailScreen(Screen[None]):
 
 # Panel keys and the kinds of record (tables) they act on.
 PANEL_ACTIONS: dict[str, tuple[str, ...]] = {
-    "add": ("deal", "holding", "revenue", "goal", "survey", "case"),
-    "edit_row": ("deal", "holding", "revenue", "goal", "survey", "case"),
-    "remove": ("holding", "revenue", "goal", "survey"),
+    "add": ("deal", "holding", "revenue", "goal", "survey", "case", "contact_person"),
+    "edit_row": ("deal", "holding", "revenue", "goal", "survey", "case", "contact_person"),
+    "remove": ("holding", "revenue", "goal", "survey", "contact_person"),
     "move_deal": ("deal",),
     "lose_deal": ("deal",),
     "resolve_case": ("case",),

@@ -146,7 +146,8 @@ def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
 
 def timeline_row(row: InteractionRow) -> TableRow:
     """One interaction of the timeline: when, kind, direction, subject (with notes), minutes."""
-    subject = Text(row.subject)
+    subject = Text(f"with {row.contact_person}: ", style="cyan") if row.contact_person else Text()
+    subject.append(row.subject)
     if row.notes:
         subject.append(f" — {' '.join(row.notes.split())}", style="dim")
     kind_style = "dim" if row.kind == "note" else ""

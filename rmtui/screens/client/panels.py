@@ -1,4 +1,5 @@
-"""The client detail's panels: opportunities, holdings and revenue, goals, surveys, cases.
+"""The client detail's panels: opportunities, holdings and revenue, goals, surveys, cases,
+the people at a business, and the client's household and referrals.
 
 What they show is read by `rmtui.core.queries.client_detail.read_panels`; `compose_panels`
 lays them out as tabs `#panel-<key>`; each `PanelTable` turns what was read
@@ -21,7 +22,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, status_label
-from rmtui.core.models import Case, FinancialGoal, Opportunity
+from rmtui.core.models import Case, ContactPerson, FinancialGoal, Opportunity
 from rmtui.core.money import money_display
 from rmtui.core.queries.client_detail import AccountLine, ClientPanels
 from rmtui.core.queries.holding_trend import TREND_MONTHS, change_percent, value_months_ago
@@ -42,6 +43,8 @@ PANELS: dict[str, str] = {
     "goals": "Goals",
     "surveys": "Surveys",
     "cases": "Cases",
+    "people": "People",
+    "relations": "Household",
 }
 
 
@@ -71,6 +74,13 @@ def compose_panels() -> ComposeResult:
         with TabPane(PANELS["cases"], id="panel-cases"):
             yield CASES.table()
             yield Static(CASES_HINT, id="cases-hint", classes="panel-hint")
+        with TabPane(PANELS["people"], id="panel-people"):
+            yield PEOPLE.table()
+            yield Static(PEOPLE_HINT, id="people-hint", classes="panel-hint")
+        with TabPane(PANELS["relations"], id="panel-relations"):
+            yield Static("", id="household-line")
+            yield REFERRALS.table()
+            yield Static(RELATIONS_HINT, id="relations-hint", classes="panel-hint")
 
 
 # -- the tables --------------------------------------------------------------------------------
@@ -327,6 +337,59 @@ def case_state(case: Case, day: date) -> Text:
     return Text(f"{days_text(left)} left", style="yellow" if left <= 2 else "")
 
 
+def people_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per contact person: name, role, decision maker, e-mail, phone."""
+    return [TableRow(person.id or 0, person_cells(person)) for person in panels.contact_persons]
+
+
+def person_cells(person: ContactPerson) -> tuple[Text | str, ...]:
+    """The cells of one contact person; decision makers stand out."""
+    return (
+        Text(person.name, style="bold" if person.decision_maker else ""),
+        person.role or "",
+        Text("decides", style="bold green") if person.decision_maker else Text(""),
+        person.email or "",
+        person.phone or "",
+    )
+
+
+def referral_rows(panels: ClientPanels) -> list[TableRow]:
+    """One row per client this one referred: name, status, client since, revenue brought."""
+    return [
+        TableRow(
+            referral.client_id,
+            (
+                referral.name,
+                Text(referral.status, style="dim"),
+                f"{referral.client_since:{DATE_FORMAT}}" if referral.client_since else "",
+                money_display(referral.revenue),
+            ),
+        )
+        for referral in panels.referrals
+    ]
+
+
+def relations_text(panels: ClientPanels, referred_by: str | None) -> Text:
+    """The client's household, who referred them and what their own referrals brought."""
+    place = panels.household
+    text = Text()
+    if place is None:
+        text.append("In no household", style="dim")
+        text.append(" — H starts one with this client.")
+    else:
+        text.append(place.name, style="bold")
+        text.append(f" ({place.role}): ")
+        text.append(", ".join(f"{m.name} ({m.role})" for m in place.members), style="dim")
+    text.append("\nReferred by ")
+    text.append(referred_by or "nobody recorded", style="bold" if referred_by else "dim")
+    if panels.referrals:
+        brought = sum((referral.revenue for referral in panels.referrals), Decimal("0.00"))
+        count = len(panels.referrals)
+        text.append(f" · referred {count} {'client' if count == 1 else 'clients'}")
+        text.append(f", who brought {money_display(brought)} in revenue")
+    return text
+
+
 DEALS = PanelTable(
     "deals",
     "opportunities",
@@ -411,8 +474,36 @@ CASES = PanelTable(
     "No requests or complaints — press c to open one.",
     case_rows,
 )
+PEOPLE = PanelTable(
+    "people",
+    "people",
+    "contact_person",
+    (
+        TableColumn("name", "Name"),
+        TableColumn("role", "Role", 14),
+        TableColumn("decides", "", 7),
+        TableColumn("email", "E-mail", 22),
+        TableColumn("phone", "Phone", 15),
+    ),
+    "No contact persons — press a to add the people you deal with here.",
+    people_rows,
+)
+REFERRALS = PanelTable(
+    "referrals",
+    "relations",
+    "referral",
+    (
+        TableColumn("name", "Referred"),
+        TableColumn("status", "Status", 9),
+        TableColumn("since", "Client since", 12),
+        TableColumn("revenue", "Revenue", 12, align="right"),
+    ),
+    "Nobody referred by this client yet.",
+    referral_rows,
+)
 PANEL_TABLES: dict[str, PanelTable] = {
-    table.id: table for table in (DEALS, ACCOUNTS, REVENUE, GOALS, SURVEYS, CASES)
+    table.id: table
+    for table in (DEALS, ACCOUNTS, REVENUE, GOALS, SURVEYS, CASES, PEOPLE, REFERRALS)
 }
 # The table `a`, `e` and `x` act on in each panel when none of its tables has the focus.
 MAIN_TABLES: dict[str, PanelTable] = {
@@ -421,6 +512,10 @@ MAIN_TABLES: dict[str, PanelTable] = {
     "goals": GOALS,
     "surveys": SURVEYS,
     "cases": CASES,
+    "people": PEOPLE,
+    "relations": REFERRALS,
 }
 DEALS_HINT = "a add · enter edit · > moves a deal on · < back · x marks it lost"
 CASES_HINT = "c or a opens a case · enter edits · d resolves · open cases show on Today by deadline"
+PEOPLE_HINT = "a add · enter edit · x delete · the log form asks whom a contact was with"
+RELATIONS_HINT = "H household · enter opens the client referred"

@@ -115,19 +115,32 @@ def _ask_log(
     on_saved: Callable[[Values], object] | None,
     typed: Values,
 ) -> None:
-    form = LogForm(client_id=client_id, client_name=name, channel=channel)
+    people = people_of(screen, client_id)
+    form = LogForm(client_id=client_id, client_name=name, channel=channel, people=people)
     form.initial.update({key: value for key, value in typed.items() if value})
 
     def save(values: Values | None) -> None:
         if values is None:
             return
-        if _save_log(screen, name, values):
+        who = dict(people).get(values.get("contact_person_id") or 0)
+        if _save_log(screen, f"{name} ({who})" if who else name, values):
             if on_saved is not None:
                 on_saved(values)
         else:
             _ask_log(screen, client_id, name, channel, on_saved, as_typed(values))
 
     screen.app.push_screen(form, save)
+
+
+def people_of(screen: Screen[Any], client_id: int) -> list[tuple[int, str]]:
+    """The client's contact persons as (id, `name, role`), decision makers first."""
+    from rmtui.core.queries.contact_persons import contact_persons_of, person_label
+
+    def read(session: Session) -> list[tuple[int, str]]:
+        people = contact_persons_of(session=session, client_id=client_id)
+        return [(person.id or 0, person_label(person)) for person in people]
+
+    return saved(screen, read) or []
 
 
 def _save_log(screen: Screen[Any], name: str, values: Values) -> bool:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rmtui.core.dates import day_text
 from rmtui.core.errors import error_sentence, expected_errors
-from rmtui.core.models import Case, Client, FinancialGoal, Holding, Revenue, Survey
+from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
 from rmtui.core.money import money_display
-from rmtui.core.queries import cases, client_records
+from rmtui.core.queries import cases, client_records, contact_persons
 from rmtui.core.queries.common import fetch
 from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
 from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
+from rmtui.screens.forms.contact_person import ContactPersonForm
 from rmtui.screens.forms.financial import (
     GoalForm,
     HoldingForm,
@@ -89,6 +90,15 @@ RECORD_KINDS: dict[str, RecordKind] = {
         "revenue_id",
         lambda values: f"{values['kind']} of {money_display(values['amount'])}",
     ),
+    "contact_person": RecordKind(
+        ContactPerson,
+        ContactPersonForm,
+        ("name", "role", "email", "phone", "decision_maker", "notes"),
+        contact_persons.add_contact_person,
+        contact_persons.update_contact_person,
+        "person_id",
+        lambda values: f"contact person {values['name']}",
+    ),
 }
 
 
@@ -98,7 +108,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
 def add_record(
     screen: Screen[Any], kind: str, client_id: int, *, on_saved: Saved | None = None
 ) -> None:
-    """Ask for a new record of `kind` ("holding", "goal", "survey", "revenue") and add it."""
+    """Ask for a new record of `kind` ("holding", "goal", "survey", "revenue",
+    "contact_person") and add it."""
     name = _client_name(screen, client_id)
     if name is not None:
         _ask_record(screen, RECORD_KINDS[kind], client_id, name, None, None, on_saved)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -24,8 +24,16 @@ class LogForm(FormScreen[dict[str, Any]]):
     """Log a call, meeting or note for one client, optionally with the next follow-up."""
 
     def __init__(
-        self, *, client_id: int, client_name: str, channel: str = "phone", follow_up_title: str = ""
+        self,
+        *,
+        client_id: int,
+        client_name: str,
+        channel: str = "phone",
+        follow_up_title: str = "",
+        people: Sequence[tuple[int, str]] = (),
     ) -> None:
+        # The client's contact persons (id, label) to say whom the interaction was with.
+        self.people = {label: person_id for person_id, label in people}
         super().__init__(
             {
                 "at": "now",
@@ -38,14 +46,23 @@ class LogForm(FormScreen[dict[str, Any]]):
         self.FORM_TITLE = f"Log an interaction with {client_name}"
 
     def fields(self) -> Iterable[FormField]:
+        with_whom = (
+            (FormField("contact_person", "With", "choice", tuple(self.people), allow_blank=True),)
+            if self.people
+            else ()
+        )
         return (
             *interaction_fields(when_hint="now, 14:30, yesterday 9:15, 2026-11-02 10:00"),
+            *with_whom,
             FormField("follow_up_title", "Next follow-up", placeholder="optional: what to do next"),
             FormField("follow_up_due", "Follow up on", placeholder="2w, fri, +3d, 2026-12-01"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
-        return log_entry(values, self, client_id=self.client_id)
+        return {
+            **log_entry(values, self, client_id=self.client_id),
+            "contact_person_id": self.people.get(values.get("contact_person") or ""),
+        }
 
 
 class FollowUpForm(FormScreen[dict[str, Any]]):

@@ -1,0 +1,278 @@
+"""The household view: its members and roles, their combined assets and trend, last contact,
+the open follow-ups and cases of every member and one timeline of them all."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Header, Static
+from textual.worker import get_current_worker
+
+from rmtui.core.changes import change_mark
+from rmtui.core.charts import sparkline
+from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.db import session_scope
+from rmtui.core.kpi import whole_units
+from rmtui.core.money import money_display
+from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
+from rmtui.core.queries.households import HouseholdView, MemberRow, read_household
+from rmtui.core.wording import days_text
+from rmtui.screens.book_access import book_day, rm_app
+from rmtui.screens.client.detail import show_rows
+from rmtui.screens.client.dossier import TIMELINE_COLUMNS, timeline_row
+from rmtui.screens.client.panels import change_text
+from rmtui.screens.flows import clients as client_actions
+from rmtui.screens.flows import households as actions
+from rmtui.widgets.key_bar import KeyBar
+from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
+
+MEMBER_COLUMNS = (
+    TableColumn("name", "Member"),
+    TableColumn("role", "Role", 9),
+    TableColumn("last", "Last contact", 11),
+)
+OPEN_COLUMNS = (
+    TableColumn("due", "Due", 11),
+    TableColumn("who", "Who", 12),
+    TableColumn("what", "What"),
+)
+HOUSEHOLD_TIMELINE_COLUMNS = (
+    TIMELINE_COLUMNS[0],
+    TableColumn("who", "Who", 14),
+    *TIMELINE_COLUMNS[1:],
+)
+
+
+class HouseholdScreen(Screen[None]):
+    """One household: members, combined assets, open items and the timeline of them all.
+
+    `enter` opens the client of the row under the cursor; on the members `r` changes a role,
+    `x` takes the member out (`u` puts them back) and `l` logs a contact with them.
+    """
+
+    SCREEN_NAME = "Household"
+    CSS_PATH = "household.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "add_member", "Add member"),
+        Binding("r", "change_role", "Role"),
+        Binding("x", "remove_member", "Take out…"),
+        Binding("l", "log", "Log"),
+        Binding("e", "edit", "Edit household"),
+    ]
+
+    def __init__(self, household_id: int) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.view: HouseholdView | None = None
+        # The client each row of the open items and of the timeline is about, by row key.
+        self.open_clients: dict[int, int] = {}
+        self.timeline_clients: dict[int, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the household…", id="household-heading")
+        yield Static("", id="household-summary")
+        with Horizontal(id="household-top"):
+            with Vertical(id="members-box"):
+                yield Static("Members", id="members-title", classes="section-title")
+                yield VirtualTable(MEMBER_COLUMNS, empty_text="No members.", id="members")
+            with Vertical(id="open-box"):
+                yield Static("Open items", id="open-title", classes="section-title")
+                yield VirtualTable(
+                    OPEN_COLUMNS, empty_text="No open follow-ups or cases.", id="open-items"
+                )
+        yield Static(
+            "Timeline of all members", id="household-timeline-title", classes="section-title"
+        )
+        yield VirtualTable(
+            HOUSEHOLD_TIMELINE_COLUMNS, empty_text="No interactions yet.", id="household-timeline"
+        )
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @property
+    def members_table(self) -> VirtualTable:
+        """The members and their roles."""
+        return self.query_one("#members", VirtualTable)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="household")
+    def load(self) -> None:
+        """Read the household again and show it."""
+        day = book_day(self)
+        with session_scope(rm_app(self).engine) as session:
+            mark = change_mark(session.connection())
+            view = read_household(session=session, household_id=self.household_id, day=day)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_view, view, mark, day)
+
+    def book_changed(self, focus: int | None = None) -> None:
+        """Read the household again (another window changed the book, or an undo did)."""
+        self.load()
+
+    def show_view(self, view: HouseholdView | None, mark: int, day: date) -> None:
+        """Fill the screen from `view`, read at the book's change `mark`."""
+        self.seen_mark = mark
+        first_time = self.view is None
+        if view is None:
+            self.query_one("#household-heading", Static).update(
+                "This household is no longer in the book."
+            )
+            return
+        self.view = view
+        self.query_one("#household-heading", Static).update(heading_text(view))
+        self.query_one("#household-summary", Static).update(summary_text(view, day))
+        rows = [TableRow(member.client_id, member_cells(member)) for member in view.members]
+        show_rows(self.members_table, rows, keep_key=self.members_table.current_key)
+        self.query_one("#members-title", Static).update(f"Members ({len(rows)})")
+        self._show_open_items(view, day)
+        self._show_timeline(view)
+        if first_time:
+            self.members_table.focus()
+        self.refresh_bindings()
+
+    def _show_open_items(self, view: HouseholdView, day: date) -> None:
+        rows: list[TableRow] = []
+        self.open_clients = {}
+        for follow_up, who in view.follow_ups:
+            key = follow_up.id or 0
+            self.open_clients[key] = follow_up.client_id or 0
+            rows.append(TableRow(key, open_cells(follow_up.due_on, who, follow_up.title, day)))
+        for case, who in view.cases:
+            key = -(case.id or 0)
+            self.open_clients[key] = case.client_id
+            rows.append(
+                TableRow(key, open_cells(case.due_on, who, f"{case.kind}: {case.subject}", day))
+            )
+        rows.sort(key=lambda row: str(row.cells[0]))
+        table = self.query_one("#open-items", VirtualTable)
+        show_rows(table, rows, keep_key=table.current_key)
+        self.query_one("#open-title", Static).update(f"Open items ({len(rows)})")
+
+    def _show_timeline(self, view: HouseholdView) -> None:
+        self.timeline_clients = {row.id: row.client_id for row in view.timeline}
+        rows = []
+        for row in view.timeline:
+            shown = timeline_row(row)
+            rows.append(TableRow(shown.key, (shown.cells[0], row.client_name, *shown.cells[1:])))
+        table = self.query_one("#household-timeline", VirtualTable)
+        show_rows(table, rows, keep_key=table.current_key)
+        title = f"Timeline of all members, newest first ({len(rows)})"
+        self.query_one("#household-timeline-title", Static).update(title)
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def _selected_member(self) -> MemberRow | None:
+        if self.view is None or not self.members_table.has_focus:
+            return None
+        key = self.members_table.current_key
+        return next((m for m in self.view.members if m.client_id == key), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.view is None and action != "back":
+            return None
+        if action in ("change_role", "remove_member", "log"):
+            return None if self._selected_member() is None else True
+        return True
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.refresh_bindings()
+
+    def on_virtual_table_highlighted(self, _event: VirtualTable.Highlighted) -> None:
+        self.refresh_bindings()
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        table_clients = {
+            "members": {event.key: event.key},
+            "open-items": self.open_clients,
+            "household-timeline": self.timeline_clients,
+        }
+        client_id = table_clients.get(event.table.id or "", {}).get(event.key)
+        if client_id:
+            from rmtui.screens.client.detail import ClientDetailScreen
+
+            self.app.push_screen(ClientDetailScreen(client_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_add_member(self) -> None:
+        actions.add_member(self, self.household_id, on_saved=self.load)
+
+    def action_change_role(self) -> None:
+        member = self._selected_member()
+        if member is not None:
+            actions.change_role(
+                self, member.client_id, member.name, member.role, on_saved=self.load
+            )
+
+    def action_remove_member(self) -> None:
+        member = self._selected_member()
+        if member is not None:
+            actions.remove_member(self, member.client_id, member.name, on_saved=self.load)
+
+    def action_log(self) -> None:
+        member = self._selected_member()
+        if member is not None:
+            client_actions.log_for_client(
+                self, member.client_id, on_saved=lambda _values: self.load()
+            )
+
+    def action_edit(self) -> None:
+        actions.edit_household(self, self.household_id, on_saved=self.load)
+
+
+def heading_text(view: HouseholdView) -> Text:
+    """The household's name, how many members, and how check-ins count."""
+    text = Text(view.household.name, style="bold")
+    count = len(view.members)
+    text.append(f"  ·  {count} {'member' if count == 1 else 'members'}  ·  ", style="dim")
+    shared = view.household.shared_checkin
+    text.append("one check-in for all" if shared else "check-ins per member", style="dim")
+    return text
+
+
+def summary_text(view: HouseholdView, day: date) -> Text:
+    """Combined assets with their trend and change, and the household's last contact."""
+    text = Text("Assets ", style="bold")
+    text.append(money_display(whole_units(view.aum)), style="bold")
+    text.append(" ")
+    text.append(sparkline([point.value for point in view.aum_trend]), style="cyan")
+    year_ago = value_months_ago(view.aum_trend, TREND_MONTHS)
+    if year_ago is not None:
+        text.append(" ")
+        text.append_text(change_text(whole_units(year_ago), whole_units(view.aum)))
+        text.append(f" in {TREND_MONTHS} mo", style="dim")
+    last = view.last_contact_on
+    text.append("\nLast contact ")
+    if last is None:
+        text.append("none yet", style="dim")
+    else:
+        text.append(f"{last:{DATE_FORMAT}}")
+        text.append(f" ({days_text((day - last).days)} ago)", style="dim")
+    return text
+
+
+def member_cells(member: MemberRow) -> tuple[Text | str, ...]:
+    """A member's name, role and last contact (archived members dimmed)."""
+    style = "dim" if member.archived else ""
+    last = f"{member.last_contact_on:{DATE_FORMAT}}" if member.last_contact_on else "—"
+    return (Text(member.name, style=style), member.role, Text(last, style="dim"))
+
+
+def open_cells(due: date, who: str, what: str, day: date) -> tuple[Text | str, ...]:
+    """An open follow-up or case: when due (red once late), whose, what."""
+    late = due < day
+    return (Text(f"{due:{DATE_FORMAT}}", style="bold red" if late else ""), who, what)
