@@ -251,7 +251,7 @@ class PipelineScreen(Screen[None]):
 
     def book_changed(self, focus: int | None = None) -> None:
         """Read the board again (another window or program changed the book, or an undo did)."""
-        self.load_board(focus=focus or self.table.current_key)
+        self.load_board(focus=focus)
 
     # -- adding and editing deals --------------------------------------------------------------
 
