@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from rmtui.cli.printable_output import terminal_stream
+from rmtui.core.wording import printable
+
 if TYPE_CHECKING:
     from rmtui.core.progress import Progress
 
@@ -26,6 +29,7 @@ class ProgressBar:
         """Show `step` with `done` of `total` (a pulsing bar while the total is unknown)."""
         if not sys.stderr.isatty():
             return
+        step = printable(step)  # a file's name may hold control characters
         if self._bar is None:
             self._start(step)
         self._bar.update(self._task, description=step, completed=done, total=total)
@@ -41,12 +45,13 @@ class ProgressBar:
         )
 
         columns = (
-            TextColumn("rmtui: {task.description}"),
+            TextColumn("rmtui: {task.description}", markup=False),
             BarColumn(),
             TaskProgressColumn(),
             TimeRemainingColumn(),
         )
-        self._bar = Progress(*columns, console=Console(stderr=True), transient=True)
+        console = Console(file=terminal_stream(sys.stderr))
+        self._bar = Progress(*columns, console=console, transient=True)
         self._task = self._bar.add_task(step, total=None)
         self._bar.start()
 

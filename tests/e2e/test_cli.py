@@ -115,6 +115,7 @@ def test_a_whole_book_import_and_export_tell_their_progress_on_a_terminal(
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["export", str(exported)]) == 0
     assert "rmtui: writing the clients" in terminal.text and "━" in terminal.text
+    assert "\x1b[2K" in terminal.text and "\ufffd" not in terminal.text  # drawn, not escaped
     out = capsys.readouterr().out
     counts = (
         "1 client, 0 interactions, 1 follow-up, 0 opportunities, 1 revenue entry, 0 holdings, "
