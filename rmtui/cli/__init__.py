@@ -18,13 +18,17 @@ from rmtui.cli.common import (
     add_command,
     later,
 )
+from rmtui.cli.completion import SHELLS, complete, is_completing
 from rmtui.cli.tui import run_demo, run_tui
 from rmtui.core.dates import DateError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if is_completing():  # the shell asks for the completions of a command line
+        complete(parser)
+    args = parser.parse_args(argv)
     handler: Handler = args.handler
     if handler not in (run_tui, run_demo):  # the TUI draws the terminal itself
         from rmtui.cli.printable_output import guard_output
@@ -93,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_trash,
         _add_encrypt,
         _add_decrypt,
+        _add_completion,
     ):
         add(commands)
     add_book_commands(commands)
@@ -308,6 +313,21 @@ def _add_encrypt(commands: Any) -> None:
 def _add_decrypt(commands: Any) -> None:
     add_command(
         commands, "decrypt", later("safekeeping", "run_decrypt"), "remove the book's encryption"
+    )
+
+
+def _add_completion(commands: Any) -> None:
+    command = add_command(
+        commands,
+        "completion",
+        later("completion", "run_completion"),
+        "print the script that completes rmtui's commands and client names in your shell",
+    )
+    command.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash, zsh or fish")
+    command.epilog = (
+        'bash: add  eval "$(rmtui completion bash)"  to ~/.bashrc; '
+        'zsh: add  eval "$(rmtui completion zsh)"  to ~/.zshrc after compinit; '
+        "fish: rmtui completion fish > ~/.config/fish/completions/rmtui.fish"
     )
 
 

@@ -8,6 +8,7 @@ import argparse
 from typing import Any
 
 from rmtui.cli.common import UsageError, add_command, later
+from rmtui.cli.completion import complete_client_names
 
 EXIT_CODES = "exit status: 0 done, 1 refused (one sentence says why; nothing is written), 2 usage"
 
@@ -35,8 +36,10 @@ def _json(command: argparse.ArgumentParser) -> None:
 
 
 def _client(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "client", metavar="CLIENT", help="a client id, or a text matching one client's name"
+    complete_client_names(
+        command.add_argument(
+            "client", metavar="CLIENT", help="a client id, or a text matching one client's name"
+        )
     )
 
 
@@ -145,7 +148,9 @@ def _add_follow_up(commands: Any) -> None:
     listing = add_command(
         actions, "list", later("activity", "run_follow_up_list"), "list follow-ups, soonest first"
     )
-    listing.add_argument("--client", metavar="CLIENT", help="only this client's")
+    complete_client_names(
+        listing.add_argument("--client", metavar="CLIENT", help="only this client's")
+    )
     listing.add_argument("--status", default="open", help="open (default), done, cancelled, all")
     _json(listing)
 

@@ -46,6 +46,7 @@ def open_engine(
     A command that only reads opens the book `read_only`, which also works on a read-only
     medium.
     """
+    from rmtui.cli.progress_bar import progress_bar
     from rmtui.core.db import open_book
     from rmtui.core.errors import BookError, PassphraseNeeded
 
@@ -56,10 +57,12 @@ def open_engine(
             "to start a new one there."
         )
     try:
-        return open_book(path, progress=tell_progress, read_only=read_only)
+        with progress_bar() as progress:
+            return open_book(path, progress=progress, read_only=read_only)
     except PassphraseNeeded:
         args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
-        return open_book(path, passphrase=args.passphrase, progress=tell_progress)
+        with progress_bar() as progress:
+            return open_book(path, passphrase=args.passphrase, progress=progress)
 
 
 @contextmanager
@@ -86,6 +89,9 @@ def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
             f"the book is encrypted; run rmtui in a terminal to type the "
             f"passphrase, or set {PASSPHRASE_ENV}."
         )
+    from rmtui.cli.progress_bar import pause_progress
+
+    pause_progress()
     passphrase = getpass.getpass(prompt)
     if confirm and getpass.getpass("Type it again: ") != passphrase:
         raise UsageError("the two passphrases differ; nothing was changed.")
@@ -123,12 +129,6 @@ def import_format(path: Path, given: str | None) -> str:
         f"cannot tell what {path.name} holds from its name; name it .json, .csv or "
         ".vcf, or say which with --format."
     )
-
-
-def tell_progress(step: str) -> None:
-    """Say on the terminal what a long command is doing (nothing when stderr is redirected)."""
-    if sys.stderr.isatty():
-        print(f"rmtui: {step}…", file=sys.stderr, flush=True)
 
 
 def confirm(question: str) -> bool:

@@ -13,8 +13,8 @@ from rmtui.cli.common import (
     file_format,
     import_format,
     opened_book,
-    tell_progress,
 )
+from rmtui.cli.progress_bar import progress_bar
 from rmtui.core.errors import BookError
 from rmtui.core.storage import remove_book_files
 
@@ -42,11 +42,12 @@ def run_import(args: argparse.Namespace) -> int:
 def _import_book_file(args: argparse.Namespace) -> int:
     from rmtui.core.interchange.book_file import BookImportError, import_book, read_book_file
 
-    tell_progress(f"reading {args.file}")
-    data = read_book_file(args.file)
     try:
-        with opened_book(args, create=True) as engine:
-            report = import_book(engine=engine, data=data, progress=tell_progress, consume=True)
+        with progress_bar() as progress:
+            progress(f"reading {args.file.name}")
+            data = read_book_file(args.file)
+            with opened_book(args, create=True) as engine:
+                report = import_book(engine=engine, data=data, progress=progress, consume=True)
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
@@ -116,6 +117,7 @@ def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
         written = count_text("clients", vcards.write_vcards(args.file, engine=engine))
         print(f"Exported {written} to {args.file}.")
     else:
-        counts = write_book_file(args.file, engine=engine, progress=tell_progress)
+        with progress_bar() as progress:
+            counts = write_book_file(args.file, engine=engine, progress=progress)
         print(f"Exported {counts_text(counts)} to {args.file}.")
     return 0

@@ -30,3 +30,9 @@ def guard_output() -> None:
         sys.stdout = PrintableOutput(sys.stdout)  # type: ignore[assignment]
     if not isinstance(sys.stderr, PrintableOutput):
         sys.stderr = PrintableOutput(sys.stderr)  # type: ignore[assignment]
+
+
+def terminal_stream(stream: TextIO) -> TextIO:
+    """The stream under `stream`'s guard, for drawing on the terminal (a progress bar) with
+    text made printable by the caller."""
+    return stream.stream if isinstance(stream, PrintableOutput) else stream

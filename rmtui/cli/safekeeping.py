@@ -27,8 +27,12 @@ def run_backup(args: argparse.Namespace) -> int:
     path = book_path(args)
     if not path.exists():
         raise BookError(f"there is no book at {path} to back up.")
+    from rmtui.cli.progress_bar import progress_bar
+
     open_engine(args, read_only=True).dispose()
-    print(f"Backed up to {make_backup(path, passphrase=book_passphrase(args))}.")
+    with progress_bar() as progress:
+        backup = make_backup(path, passphrase=book_passphrase(args), progress=progress)
+    print(f"Backed up to {backup}.")
     return 0
 
 
@@ -80,7 +84,10 @@ def _erase(args: argparse.Namespace, engine: Engine) -> int:
     ):
         print("Nothing was erased.")
         return 1
-    report = erase_client(engine=engine, client_id=args.client_id)
+    from rmtui.cli.progress_bar import progress_bar
+
+    with progress_bar() as progress:
+        report = erase_client(engine=engine, client_id=args.client_id, progress=progress)
     print(report.summary())
     for table, ids in report.mentions.items():
         print(f"  still mentioned by name in {table}: {', '.join(map(str, ids))}")

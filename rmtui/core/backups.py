@@ -14,6 +14,7 @@ from urllib.parse import quote
 from rmtui.core import dates, paths
 from rmtui.core.book_lock import check_held_book, export_held, held_alone, put_in_place
 from rmtui.core.errors import BookError
+from rmtui.core.progress import Progress, untold
 from rmtui.core.storage import (
     KNOWN_REVISIONS,
     SQLITE_HEADER,
@@ -50,17 +51,24 @@ class Backup:
         return self.path.stat().st_size
 
 
-def make_backup(db_path: Path, *, reason: str = "manual", passphrase: str | None = None) -> Path:
+def make_backup(
+    db_path: Path,
+    *,
+    reason: str = "manual",
+    passphrase: str | None = None,
+    progress: Progress = untold,
+) -> Path:
     """Copy the book at `db_path` into its backup folder; the copy's path.
 
-    A plain book is copied with SQLite's online backup; an encrypted one (which needs its
-    `passphrase`) is copied encrypted with the same passphrase.
+    A plain book is copied with SQLite's online backup (`progress` is told the pages
+    copied); an encrypted one (which needs its `passphrase`) is copied encrypted with the
+    same passphrase, in one step.
     """
     db_path = Path(db_path)
     _check_reason(reason)
     _check_book_exists(db_path)
     dest = backup_folder(db_path) / backup_name(db_path, reason)
-    _copy_book(db_path, dest, passphrase=passphrase, doing="back it up")
+    _copy_book(db_path, dest, passphrase=passphrase, doing="back it up", progress=progress)
     paths.make_private(dest)
     return dest
 
@@ -232,10 +240,12 @@ def check_backup_file(path: Path, *, passphrase: str | None = None) -> str:
     return revision
 
 
-def _copy_book(source: Path, dest: Path, *, passphrase: str | None, doing: str) -> None:
+def _copy_book(
+    source: Path, dest: Path, *, passphrase: str | None, doing: str, progress: Progress = untold
+) -> None:
     """Copy a plain book with SQLite's backup API, an encrypted one with SQLCipher."""
     if not _is_encrypted(source):
-        copy_sqlite(source, dest)
+        copy_sqlite(source, dest, progress=progress)
         return
     if passphrase is None:
         raise BookError(f"{source} is encrypted; give its passphrase to {doing}.")

@@ -18,6 +18,7 @@ from rmtui.core.errors import BookError
 from rmtui.core.interchange.schema import record_of
 from rmtui.core.interchange.table_rows import audit_table, entity_table
 from rmtui.core.private_files import write_private_text
+from rmtui.core.progress import Progress, untold
 from rmtui.core.queries.common import LIKE_ESCAPE, like_escaped
 from rmtui.core.queries.trash import client_in_trash, forget_client, restore
 from rmtui.core.wording import counts_text
@@ -96,20 +97,25 @@ def write_client_dossier(path: Path, *, engine: Engine, client_id: int) -> Path:
     return path
 
 
-def erase_client(*, engine: Engine, client_id: int) -> ErasureReport:
+ERASE_STEPS = ("erasing the client's records", "clearing the search index", "rewriting the file")
+
+
+def erase_client(*, engine: Engine, client_id: int, progress: Progress = untold) -> ErasureReport:
     """Remove a client and every record about them, then scrub the file (GDPR erasure).
 
     Revenue, survey scores, closed opportunities, resolved cases and the client's dates are kept
     only as counts and anonymous figures in one audit entry; nothing names the client any more.
+    `progress` is told each of the ERASE_STEPS.
     """
     report = ErasureReport(client_id=client_id)
+    progress(ERASE_STEPS[0], 0, len(ERASE_STEPS))
     with session_scope(engine, bulk=True) as session:
         client_id = _out_of_trash(session, client_id)
         in_trash = forget_client(session=session, client_id=client_id)
         _erase_from_book(session, client_id, report)
         if in_trash:
             report.erased["trash entries"] = in_trash
-    return _scrubbed(engine, report)
+    return _scrubbed(engine, report, progress)
 
 
 def _out_of_trash(session: Session, client_id: int) -> int:
@@ -139,19 +145,24 @@ def _erase_from_book(session: Session, client_id: int, report: ErasureReport) ->
     report.mentions = _mentions(connection, client)
 
 
-def _scrubbed(engine: Engine, report: ErasureReport) -> ErasureReport:
-    scrub_book(engine)
+def _scrubbed(engine: Engine, report: ErasureReport, progress: Progress) -> ErasureReport:
+    scrub_book(engine, progress=progress)
     report.backups = _backups_of(engine)
     return report
 
 
-def scrub_book(engine: Engine) -> None:
-    """Rewrite the book file so that deleted data is gone from it and from its -wal file."""
+def scrub_book(engine: Engine, *, progress: Progress = untold) -> None:
+    """Rewrite the book file so that deleted data is gone from it and from its -wal file;
+    `progress` is told the last two of the ERASE_STEPS."""
+    steps = len(ERASE_STEPS)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        progress(ERASE_STEPS[1], 1, steps)
         _merge_search_index(connection)
         _checkpoint(connection)
+        progress(ERASE_STEPS[2], 2, steps)
         connection.exec_driver_sql("VACUUM")
         _checkpoint(connection)
+    progress("erased", steps, steps)
 
 
 def _merge_search_index(connection: Connection) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from rmtui.core import paths
 from rmtui.core.errors import BookError, database_error, is_database_failure
+from rmtui.core.progress import Progress, untold
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
@@ -23,6 +24,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 BUSY_TIMEOUT_MS = 5000
+
+
+# Pages SQLite's backup copies between two reports of its progress (16 MiB of 4 KiB pages).
+COPY_PAGES_PER_STEP = 4096
 
 
 def set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -138,26 +143,33 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
-def copy_sqlite(source: Path, dest: Path) -> None:
-    """Copy one SQLite file to another consistently, the copy readable by the user alone."""
+def copy_sqlite(source: Path, dest: Path, *, progress: Progress = untold) -> None:
+    """Copy one SQLite file to another consistently, the copy readable by the user alone;
+    `progress` is told the pages copied."""
     try:
         with closing(connect_reading(source)) as src:
-            copy_connection(src, dest, source=source)
+            copy_connection(src, dest, source=source, progress=progress)
     except sqlite3.DatabaseError as error:
         raise database_error(source, error) from None
 
 
-def copy_connection(src: Any, dest: Path, *, source: Path, checked: bool = True) -> None:
+def copy_connection(
+    src: Any, dest: Path, *, source: Path, checked: bool = True, progress: Progress = untold
+) -> None:
     """Copy the database `src` reads into a new file `dest` with SQLite's backup API, checked
     (unless not `checked`) and readable by the user alone; a copy cut short never takes its
-    name."""
+    name. `progress` is told the pages copied."""
+
+    def told(_status: int, remaining: int, total: int) -> None:
+        progress("copying the book", total - remaining, total)
+
     partial = dest.with_name(f"{dest.name}.partial")
     remove_book_files(partial)
     partial.touch(mode=paths.PRIVATE_FILE_MODE)
     paths.make_private(partial)
     try:
         with closing(type(src)(str(partial))) as dst:
-            src.backup(dst)
+            src.backup(dst, pages=COPY_PAGES_PER_STEP, progress=told)
             problems = [row[0] for row in dst.execute("PRAGMA quick_check").fetchall()]
         if checked and problems != ["ok"]:
             raise BookError(f"{source} is damaged; restore a backup with `rmtui restore FILE`.")

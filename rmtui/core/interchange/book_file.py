@@ -42,6 +42,7 @@ from rmtui.core.interchange.schema import (
 )
 from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
+from rmtui.core.progress import REPORT_EVERY, Progress, part_of, untold
 from rmtui.core.queries.contact_points import add_missing_contact_points
 from rmtui.core.wording import NOUNS, count_text, counts_text
 
@@ -60,14 +61,6 @@ TABLES: dict[str, Table] = {
 }
 # The lists of a book file: every entity but those written inside another (nested.py).
 FILE_ENTITIES = tuple(entity for entity in ENTITIES if entity not in NESTED)
-
-
-Progress = Callable[[str], None]
-"""Told each step of a long import or export, e.g. `adding 1,000,000 interactions`."""
-
-
-def untold(_step: str) -> None:
-    """Progress that tells nobody."""
 
 
 class InterchangeError(BookError):
@@ -149,24 +142,43 @@ def write_book_file(path: Path, *, engine: Engine, progress: Progress = untold) 
 def write_book(
     out: IO[str], connection: Connection, *, progress: Progress = untold
 ) -> dict[str, int]:
-    """Stream the book as interchange JSON to `out`, one record a line; return counts."""
+    """Stream the book as interchange JSON to `out`, one record a line; return counts.
+
+    `progress` is told the records written so far of all the book's records."""
     counts: dict[str, int] = {}
+    total = _record_count(connection)
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
     for entity in FILE_ENTITIES:
-        progress(f"writing the {NOUNS[entity][1]}")
+        step, written = f"writing the {NOUNS[entity][1]}", sum(counts.values())
+
+        def told(count: int, step: str = step, written: int = written) -> None:
+            progress(step, written + count, total)
+
+        told(0)
         out.write(f',\n "{entity}": [')
-        counts[entity] = _write_records(out, file_records(connection, entity))
+        counts[entity] = _write_records(out, file_records(connection, entity), told)
         out.write("\n ]" if counts[entity] else "]")
     out.write("\n}\n")
+    progress("written", total, total)
     return counts
 
 
-def _write_records(out: IO[str], records: Iterable[dict[str, Any]]) -> int:
+def _record_count(connection: Connection) -> int:
+    """How many records the book file lists at its top level (the nested ones come along)."""
+    counts = (select(func.count()).select_from(TABLES[entity]) for entity in FILE_ENTITIES)
+    return sum(connection.execute(count).scalar_one() for count in counts)
+
+
+def _write_records(
+    out: IO[str], records: Iterable[dict[str, Any]], told: Callable[[int], None]
+) -> int:
     count = 0
     for record in records:
         out.write(",\n  " if count else "\n  ")
         out.write(json.dumps(record, ensure_ascii=False))
         count += 1
+        if count % REPORT_EVERY == 0:
+            told(count)
     return count
 
 
@@ -284,9 +296,10 @@ def import_book(
     that a large book read from a file is not held in memory twice over.
     """
     check_book_header(data)
-    progress("checking every record")
     data, nesting = unnested(data)
-    plan = _check_book(data, today=dates.today(), let_go=consume)
+    records = sum(len(value) for value in data.values() if isinstance(value, list))
+    checking = part_of(progress, before=0, whole=2 * records)  # then as many to add
+    plan = _check_book(data, today=dates.today(), let_go=consume, progress=checking)
     plan.found += [_Found(-1, 0, problem) for problem in nesting]
     try:
         with session_scope(engine, bulk=True) as session:
@@ -294,10 +307,11 @@ def import_book(
             found = plan.found + _missing_references(connection, plan.outside)
             if found:
                 raise BookImportError([item.problem for item in sorted(found)])
-            report = _insert_plan(connection, plan, progress)
+            adding = part_of(progress, before=records, whole=2 * records)
+            report = _insert_plan(connection, plan, adding)
             changes = {**report.counts, "ids_kept": report.ids_kept}
             audit.record(session, entity="book", action="import", changes=changes)
-            progress("saving the book")
+            progress("saving the book", 2 * records, 2 * records)
     except IntegrityError as error:
         raise InterchangeError(
             f"the book refused the import ({error.orig}), so nothing was imported."
@@ -312,10 +326,12 @@ def book_is_empty(connection: Connection) -> bool:
     )
 
 
-def _check_book(data: Mapping[str, Any], *, today: date, let_go: bool) -> _Plan:
+def _check_book(data: Mapping[str, Any], *, today: date, let_go: bool, progress: Progress) -> _Plan:
     """Check every record of `data`; with `let_go`, each record is replaced by None in its
-    list once checked, so that it can be freed."""
+    list once checked, so that it can be freed. `progress` is told the records checked."""
     plan = _Plan()
+    checked = 0
+    progress("checking every record", checked)
     for key in data:
         if key not in FILE_ENTITIES and key not in HEADER_KEYS and key not in NESTED:
             problem = Problem(str(key), "", "", "is not part of the rmtui-book format")
@@ -332,6 +348,9 @@ def _check_book(data: Mapping[str, Any], *, today: date, let_go: bool) -> _Plan:
             plan.found += [_Found(index, position, problem) for problem in problems]
             if let_go:
                 records[position - 1] = None
+            checked += 1
+            if checked % REPORT_EVERY == 0:
+                progress("checking every record", checked)
     plan.outside = _outside_references(plan.batches)
     return plan
 
@@ -399,11 +418,13 @@ def _insert_plan(connection: Connection, plan: _Plan, progress: Progress) -> Imp
     for batch in plan.batches.values():
         _assign_ids(connection, batch, keep=ids_kept)
     referrals = _resolve_references(plan.batches)
+    added = 0
     with _large_page_cache(connection):
         for batch in plan.batches.values():
             if batch.rows:
-                progress(f"adding {count_text(batch.entity, len(batch.rows))}")
+                progress(f"adding {count_text(batch.entity, len(batch.rows))}", added)
             _insert_rows(connection, batch.table, batch.rows)
+            added += len(batch.rows)
         _link_referrals(connection, referrals)
         derived = add_missing_contact_points(
             connection, [row["id"] for row in plan.batches["clients"].rows]

@@ -89,15 +89,3 @@ def _matching(session: Session, condition: ColumnElement[bool]) -> tuple[Candida
         .limit(CANDIDATES + 1)
     )
     return tuple(Candidate(*row) for row in session.execute(query))
-
-
-def names_starting(*, session: Session, prefix: str, limit: int = 50) -> Sequence[str]:
-    """Names of clients (not archived) starting with `prefix`, for completing a command line."""
-    name = CLIENT.c.name.collate("NOCASE")
-    query = (
-        select(CLIENT.c.name)
-        .where(name >= prefix, name < prefix + "\U0010ffff", CLIENT.c.archived.is_(False))
-        .order_by(name)
-        .limit(limit)
-    )
-    return list(session.execute(query).scalars())
