@@ -85,7 +85,7 @@ def test_nothing_extra_when_stderr_is_not_a_terminal(
 def test_an_export_draws_a_bar_on_a_terminal(demo_book: Path, tmp_path: Path) -> None:
     code, out, shown = run_on_a_terminal("export", str(tmp_path / "book.json"))
     assert code == 0, shown
-    assert out.startswith("Exported 60 clients")
+    assert out.startswith("Exported 62 clients")
     assert_drawn(shown)
     assert "rmtui: writing the clients" in shown and "100%" in shown
 
@@ -96,7 +96,7 @@ def test_an_import_draws_a_bar_on_a_terminal(demo_book: Path, tmp_path: Path) ->
         "--db", str(tmp_path / "new.db"), "import", str(tmp_path / "book.json")
     )
     assert code == 0, shown
-    assert out.startswith("Imported 60 clients")
+    assert out.startswith("Imported 62 clients")
     assert_drawn(shown)
 
 
