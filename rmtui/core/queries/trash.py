@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import JSON, Date, DateTime, Table, delete, func, insert, select, update
+from sqlalchemy import Date, DateTime, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -409,6 +409,4 @@ def _from_json(table: Table, name: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if isinstance(kind, Money):
         return Decimal(value)
-    if isinstance(kind, JSON):
-        return value
-    return value
+    return value  # text, numbers, flags and JSON lists come back as they were
