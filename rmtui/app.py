@@ -172,6 +172,7 @@ class RmApp(App[None]):
         self.early_agenda = early_agenda
         self._settled_in = False
         self.daily_backup = daily_backup
+        self._backup_told = False
         self.book_name = book_name
         self.fixed_day = day
         self.undo_history = UndoHistory()
@@ -214,6 +215,15 @@ class RmApp(App[None]):
     def check_daily_backup(self) -> None:
         """Say so if today's backup, taken in the background, has failed."""
         backup = self.daily_backup
+        if backup is not None and backup.large and not self._backup_told:
+            from rmtui.core.backups import size_text
+
+            self._backup_told = True
+            self.notify(
+                f"Making today's backup of this {size_text(backup.book_size)} book in the "
+                "background; you can work meanwhile, and quitting does not wait for it.",
+                timeout=8,
+            )
         if backup is None or not backup.done:
             return
         self.daily_backup = None

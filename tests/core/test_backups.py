@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from rmtui.core import paths
 from rmtui.core.backups import (
     BEFORE_RESTORE,
+    BackupPutOff,
     check_backup_file,
     daily_backup_if_due,
     list_backups,
@@ -85,6 +86,28 @@ def test_daily_backups_are_pruned_to_the_last_n(
     daily = [b for b in list_backups(db_path) if b.reason == "daily"]
     assert [b.taken_at.day for b in daily] == [25, 24, 23]
     assert manual.exists()
+
+
+def test_daily_false_in_the_settings_turns_the_daily_backup_off(
+    engine: Engine, db_path: Path
+) -> None:
+    settings_path().parent.mkdir(parents=True)
+    settings_path().write_text("[backups]\ndaily = false\n")
+    assert daily_backup_if_due(db_path) is None
+    assert list_backups(db_path) == []
+
+
+def test_a_daily_backup_put_off_mid_copy_leaves_nothing_and_is_taken_next_time(
+    engine: Engine, db_path: Path
+) -> None:
+    def put_off(step: str, done: int = 0, total: int | None = None) -> None:
+        raise BackupPutOff
+
+    with pytest.raises(BackupPutOff):
+        daily_backup_if_due(db_path, keep=7, progress=put_off)
+    assert list_backups(db_path) == []
+    assert not list(paths.backup_dir(db_path).glob("*.partial*"))
+    assert daily_backup_if_due(db_path, keep=7) is not None
 
 
 def test_daily_backup_keep_comes_from_the_settings(
