@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -98,12 +100,14 @@ def daily_backup_if_due(
     if not db_path.exists():
         return None
     taken = None
+    remove_abandoned_copies(db_path)
     if not _has_daily_backup_on(db_path, dates.today()):
         taken = make_backup(db_path, reason=DAILY, passphrase=passphrase, progress=progress)
     prune_daily_backups(db_path, keep=keep)
     return taken
 
 
+ABANDONED_AFTER_S = 15 * 60  # an unfinished copy untouched this long was left by a killed rmtui
 LARGE_BOOK_BYTES = 100_000_000  # a daily backup of a book this big is told when it starts
 
 
@@ -171,6 +175,23 @@ class DailyBackup:
         """Stop a copy under way (the next start takes it again) and wait for it to stop."""
         self._stop.set()
         self._thread.join()
+
+
+def remove_abandoned_copies(db_path: Path) -> list[Path]:
+    """Delete the unfinished copies a killed rmtui left in the backup folder (none written to
+    for ABANDONED_AFTER_S: a copy under way in another window is left alone); their paths."""
+    folder = paths.backup_dir(Path(db_path))
+    if not folder.is_dir():
+        return []
+    now = time.time()
+    abandoned = [
+        path
+        for path in folder.glob(f"{glob.escape(Path(db_path).stem)}-*.db.partial*")
+        if now - path.stat().st_mtime > ABANDONED_AFTER_S
+    ]
+    for path in abandoned:
+        path.unlink(missing_ok=True)
+    return abandoned
 
 
 def prune_daily_backups(db_path: Path, *, keep: int) -> list[Path]:

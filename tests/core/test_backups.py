@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,22 @@ def test_a_daily_backup_put_off_mid_copy_leaves_nothing_and_is_taken_next_time(
     assert list_backups(db_path) == []
     assert not list(paths.backup_dir(db_path).glob("*.partial*"))
     assert daily_backup_if_due(db_path, keep=7) is not None
+
+
+def test_copies_a_killed_rmtui_left_unfinished_go_but_one_under_way_stays(
+    engine: Engine, db_path: Path
+) -> None:
+    folder = paths.ensure_private_dir(paths.backup_dir(db_path))
+    abandoned = folder / f"{db_path.stem}-20261128-080000-000000-daily.db.partial"
+    under_way = folder / f"{db_path.stem}-20261129-080000-000000-daily.db.partial"
+    for path in (abandoned, Path(f"{abandoned}-wal"), under_way):
+        path.write_bytes(b"half a copy")
+    an_hour_ago = time.time() - 3600
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+    os.utime(f"{abandoned}-wal", (an_hour_ago, an_hour_ago))
+    daily_backup_if_due(db_path, keep=7)
+    assert not abandoned.exists() and not Path(f"{abandoned}-wal").exists()
+    assert under_way.exists()
 
 
 def test_daily_backup_keep_comes_from_the_settings(
