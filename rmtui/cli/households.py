@@ -1,4 +1,5 @@
-"""`rmtui household`: start a household from a client, add and remove members, show one."""
+"""`rmtui household`: start a household from a client, add and remove members, show one,
+write its review report, delete it."""
 
 from __future__ import annotations
 
@@ -97,6 +98,25 @@ def run_household_list(args: argparse.Namespace) -> int:
         print("No households.")
     for id_, name, count in found:
         print(f"{id_:>6}  {name}  ({count} {'member' if count == 1 else 'members'})")
+    return 0
+
+
+def run_household_delete(args: argparse.Namespace) -> int:
+    """Move HOUSEHOLD to the trash; its members stay clients."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.households import delete_household, household_members
+    from rmtui.core.wording import members_stay
+
+    with session_scope(open_engine(args)) as session:
+        household_id, name = find_household(session, args.household)
+        members = len(household_members(session=session, household_id=household_id))
+        entry = delete_household(session=session, household_id=household_id)
+    record = {"household": household_id, "members": members, "trash_entry": entry.id}
+    text = (
+        f"Moved {name} to the trash; {members_stay(members)}. "
+        f"`rmtui trash restore {entry.id}` brings it back within 30 days."
+    )
+    _said(args, record, text)
     return 0
 
 

@@ -54,7 +54,8 @@ class HouseholdScreen(Screen[None]):
     """One household: members, combined assets, open items and the timeline of them all.
 
     `enter` opens the client of the row under the cursor; on the members `r` changes a role,
-    `x` takes the member out (`u` puts them back) and `l` logs a contact with them.
+    `x` takes the member out (`u` puts them back) and `l` logs a contact with them. `D`
+    deletes the household (to the trash; its members stay clients).
     """
 
     SCREEN_NAME = "Household"
@@ -66,6 +67,7 @@ class HouseholdScreen(Screen[None]):
         Binding("x", "remove_member", "Take out…"),
         Binding("l", "log", "Log"),
         Binding("e", "edit", "Edit household"),
+        Binding("D,delete", "delete", "Delete household…", key_display="D"),
     ]
 
     def __init__(self, household_id: int) -> None:
@@ -232,6 +234,14 @@ class HouseholdScreen(Screen[None]):
 
     def action_edit(self) -> None:
         actions.edit_household(self, self.household_id, on_saved=self.load)
+
+    def action_delete(self) -> None:
+        """Ask, then delete the household (its members stay clients) and go back."""
+        if self.view is not None:
+            name, members = self.view.household.name, len(self.view.members)
+            actions.delete_household(
+                self, self.household_id, name, members, on_deleted=self.app.pop_screen
+            )
 
 
 def heading_text(view: HouseholdView) -> Text:

@@ -305,6 +305,7 @@ def test_deleting_a_contact_person_clears_them_from_interactions_until_restored(
     assert person.id is not None
     entry = move_to_trash(session=session, model=ContactPerson, record_id=person.id)
     session.commit()
+    assert entry.what == "contact person Joke (De Groot Agro)"
     session.expire_all()
     cleared = session.get(Interaction, call.id)
     assert cleared is not None and cleared.contact_person_id is None
@@ -320,6 +321,7 @@ def test_deleting_a_household_keeps_its_clients(session: Session) -> None:
     assert household.id and piet.id
     entry = move_to_trash(session=session, model=Household, record_id=household.id)
     session.commit()
+    assert entry.what == "household “Jansen family” with 3 household members"
     assert household_name_of(session=session, client_id=piet.id) is None
     assert session.get(Client, piet.id) is not None
     restore(session=session, entry_id=entry.id)

@@ -64,3 +64,39 @@ def test_refusals_are_one_sentence_and_exit_1(
     assert main(["household", "leave", "2"]) == 1
     assert "not in a household" in capsys.readouterr().err
     assert main(["household"]) == 2
+
+
+def test_a_household_is_deleted_to_the_trash_and_its_members_stay(
+    jansens: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["household", "add", "Piet Jansen", "--name", "Jansen family"]) == 0
+    assert main(["household", "join", "1", "Anna Jansen", "--role", "partner"]) == 0
+    capsys.readouterr()
+    assert main(["household", "delete", "jansen family"]) == 0
+    said = capsys.readouterr().out
+    assert "Moved Jansen family to the trash; its 2 members stay clients" in said
+    assert "`rmtui trash restore 1` brings it back within 30 days." in said
+    assert main(["household", "list"]) == 0
+    assert "No households." in capsys.readouterr().out
+    assert main(["client", "list", "Jansen", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+    assert main(["trash", "list"]) == 0
+    assert "household “Jansen family” with 2 household members" in capsys.readouterr().out
+    assert main(["trash", "restore", "1"]) == 0
+    capsys.readouterr()
+    assert main(["household", "show", "1", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["members"]) == 2
+    assert main(["household", "delete", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"household": 1, "members": 2, "trash_entry": 2}
+
+
+def test_deleting_a_household_that_is_not_there_is_one_sentence_and_exit_1(
+    jansens: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["household", "delete", "7"]) == 1
+    assert capsys.readouterr().err.strip() == "rmtui: There is no household #7."
+    assert main(["household", "delete", "Smit"]) == 1
+    assert "No household is named like 'Smit'." in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["household", "delete"])
+    assert usage.value.code == 2

@@ -180,3 +180,51 @@ async def test_a_meeting_is_logged_with_the_cfo_and_the_timeline_names_her(
         first = cells(pilot, "timeline")[0]
         assert first[1] == "meeting"
         assert first[3] == "with Joke de Vries: Credit line renewal"
+
+
+async def test_d_deletes_the_household_after_saying_the_members_stay_and_u_brings_it_back(
+    engine: Engine, people: dict[str, int]
+) -> None:
+    from rmtui.core.queries.households import add_member, create_household
+
+    with session_scope(engine) as session:
+        household = create_household(session=session, client_id=people["piet"], name="Jansens")
+        household_id = household.id or 0
+        add_member(session=session, household_id=household_id, client_id=people["anna"])
+    async with app_on(engine).run_test(size=SIZE, notifications=True) as pilot:
+        detail = await open_detail(pilot, people["anna"])
+        await pilot.press("H")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HouseholdScreen)
+        await pilot.press("D")
+        await pilot.pause()
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.question.startswith(
+            "Delete the household Jansens? Its 2 members stay clients, with everything about "
+            "them; only the household and the roles in it go to the trash for 30 days"
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HouseholdScreen)
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert pilot.app.screen is detail
+        with session_scope(engine) as session:
+            assert household_name_of(session=session, client_id=people["anna"]) is None
+            assert session.get(Client, people["anna"]) is not None
+        messages = [notice.message for notice in pilot.app._notifications]
+        assert "Deleted the household “Jansens” with 2 household members — u undoes." in messages
+        await pilot.press("u")
+        await settle(pilot)
+        detail.show_panel("relations")
+        await settle(pilot)
+        assert "Jansens (other)" in text_of(pilot, "#household-line")
+    with session_scope(engine) as session:
+        assert household_name_of(session=session, client_id=people["piet"]) == (
+            household_id,
+            "Jansens",
+            "head",
+        )

@@ -170,3 +170,19 @@ def _put_back(household_id: int, client_id: int, role: str, session: Session) ->
     return households.add_member(
         session=session, household_id=household_id, client_id=client_id, role=role
     )
+
+
+def delete_household(
+    screen: Screen[Any], household_id: int, name: str, members: int, *, on_deleted: Saved
+) -> None:
+    """Ask, then move the household to the trash; its members stay clients, `u` brings it
+    back with everyone in their role."""
+    from rmtui.core.wording import members_stay
+    from rmtui.screens.flows.clients import delete_asking
+
+    question = (
+        f"Delete the household {name}? {members_stay(members).capitalize()}; only the"
+        " household and the roles in it go to the trash for 30 days (ctrl+t), and u brings"
+        " it back."
+    )
+    delete_asking(screen, "household", household_id, question, on_deleted=on_deleted)
