@@ -74,7 +74,7 @@ def run_household_show(args: argparse.Namespace) -> int:
     day = cli_date(args.date)
     with session_scope(open_engine(args)) as session:
         household_id, _name = find_household(session, args.household)
-        view = read_household(session=session, household_id=household_id, day=day, timeline_limit=5)
+        view = read_household(session=session, household_id=household_id, day=day)
         assert view is not None
         if args.json:
             print(json.dumps(household_json(view), indent=2, ensure_ascii=False))

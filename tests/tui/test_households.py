@@ -228,3 +228,44 @@ async def test_d_deletes_the_household_after_saying_the_members_stay_and_u_bring
             "Jansens",
             "head",
         )
+
+
+async def test_the_timeline_pages_through_every_interaction_reading_a_block_at_a_time(
+    engine: Engine, people: dict[str, int]
+) -> None:
+    from datetime import timedelta
+
+    from rmtui.core.queries.households import add_member, create_household
+
+    with session_scope(engine) as session:
+        household = create_household(session=session, client_id=people["piet"], name="Jansens")
+        add_member(session=session, household_id=household.id or 0, client_id=people["anna"])
+        start = datetime(2025, 1, 1, 9)
+        for number in range(349):
+            at = start + timedelta(hours=number)
+            who = people["piet"] if number % 2 else people["anna"]
+            make(session, Interaction, client_id=who, at=at, subject=f"Call {number}")
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await open_detail(pilot, people["piet"])
+        await pilot.press("H")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, HouseholdScreen)
+        title = text_of(pilot, "#household-timeline-title")
+        assert title == "Timeline of all members, newest first (350)"  # and Anna's tea
+        timeline = table(pilot, "household-timeline")
+        assert screen.timeline is not None and screen.timeline._read == {0}
+        timeline.focus()
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert timeline.cursor > 80 and screen.timeline._read == {0, 100}  # read ahead
+        await pilot.press("G")
+        await settle(pilot)
+        last = timeline.row_at(timeline.cursor)
+        assert timeline.cursor == 349 and last is not None
+        assert (str(last.cells[1]), str(last.cells[4])) == ("Anna Jansen", "Call 0")
+        assert screen.timeline._read == {0, 100, 300}  # never the block in between
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientDetailScreen)
+        assert pilot.app.screen.client_id == people["anna"]
