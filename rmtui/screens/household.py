@@ -92,8 +92,9 @@ class HouseholdScreen(Screen[None]):
     """One household: members, combined assets, open items and the timeline of them all.
 
     `enter` opens the client of the row under the cursor; on the members `r` changes a role,
-    `x` takes the member out (`u` puts them back) and `l` logs a contact with them. `D`
-    deletes the household (to the trash; its members stay clients).
+    `x` takes the member out (`u` puts them back) and `l` logs a contact with them. `R`
+    writes the review report of the whole household; `D` deletes the household (to the
+    trash; its members stay clients).
     """
 
     SCREEN_NAME = "Household"
@@ -105,6 +106,7 @@ class HouseholdScreen(Screen[None]):
         Binding("x", "remove_member", "Take out…"),
         Binding("l", "log", "Log"),
         Binding("e", "edit", "Edit household"),
+        Binding("R", "export_review", "Review report"),
         Binding("D,delete", "delete", "Delete household…", key_display="D"),
     ]
 
@@ -289,6 +291,11 @@ class HouseholdScreen(Screen[None]):
 
     def action_edit(self) -> None:
         actions.edit_household(self, self.household_id, on_saved=self.load)
+
+    def action_export_review(self) -> None:
+        """Ask where to write the review report of the whole household, and write it."""
+        if self.view is not None:
+            actions.export_review(self, self.household_id, self.view.household.name)
 
     def action_delete(self) -> None:
         """Ask, then delete the household (its members stay clients) and go back."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -100,3 +101,37 @@ def test_deleting_a_household_that_is_not_there_is_one_sentence_and_exit_1(
     with pytest.raises(SystemExit) as usage:
         main(["household", "delete"])
     assert usage.value.code == 2
+
+
+def test_the_review_of_a_household_is_printed_or_written(
+    jansens: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["household", "add", "Piet Jansen", "--name", "Jansen family"]) == 0
+    assert main(["household", "join", "1", "Anna Jansen", "--role", "partner"]) == 0
+    capsys.readouterr()
+    assert main(["household", "review", "jansen family", "--date", "2026-11-29"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("# Household review: Jansen family\n\n_Prepared on 29 Nov 2026")
+    assert "| Piet Jansen | head | B | never | 1,000 |" in printed
+    assert main(["household", "review", "1", "--format", "html"]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+    target = tmp_path / "jansens.html"
+    assert main(["household", "review", "1", str(target)]) == 0
+    assert capsys.readouterr().out == f"Wrote the review of Jansen family to {target}.\n"
+    assert "<h1>Household review: Jansen family</h1>" in target.read_text(encoding="utf-8")
+
+
+def test_a_review_that_cannot_be_written_is_one_sentence(
+    jansens: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["household", "add", "1"]) == 0
+    capsys.readouterr()
+    assert main(["household", "review", "1", str(tmp_path / "review.txt")]) == 1
+    assert "review.txt does not end in .md or .html" in capsys.readouterr().err
+    assert main(["household", "review", "1", str(tmp_path / "r.md"), "--format", "html"]) == 2
+    assert "the ending names the format, so leave out --format" in capsys.readouterr().err
+    assert main(["household", "review", "1", str(tmp_path / "no" / "r.md")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["household", "review", "Smit"]) == 1
+    assert capsys.readouterr().err == "rmtui: No household is named like 'Smit'.\n"
+    assert not list(tmp_path.glob("*.md")) and not list(tmp_path.glob("*.txt"))

@@ -4,6 +4,7 @@ member, add a contact person and log a meeting with them."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -269,3 +270,39 @@ async def test_the_timeline_pages_through_every_interaction_reading_a_block_at_a
         await settle(pilot)
         assert isinstance(pilot.app.screen, ClientDetailScreen)
         assert pilot.app.screen.client_id == people["anna"]
+
+
+async def test_r_writes_the_review_report_of_the_whole_household(
+    engine: Engine, people: dict[str, int], private_dirs: Path
+) -> None:
+    from rmtui.core.queries.households import add_member, create_household
+    from rmtui.screens.forms.financial import ReviewExportForm
+
+    private_dirs.mkdir(parents=True, exist_ok=True)
+    with session_scope(engine) as session:
+        household = create_household(session=session, client_id=people["piet"], name="Jansens")
+        add_member(session=session, household_id=household.id or 0, client_id=people["anna"])
+    async with app_on(engine).run_test(size=SIZE, notifications=True) as pilot:
+        await open_detail(pilot, people["piet"])
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, ReviewExportForm)
+        path = form.query_one("#field-path", Input)
+        assert path.value == "~/rmtui-review-jansens-2026-11-29.md"
+        form.query_one("#field-format", Select).value = "html"
+        await pilot.pause()
+        assert path.value == "~/rmtui-review-jansens-2026-11-29.html"
+        path.focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HouseholdScreen)
+        written = private_dirs / "rmtui-review-jansens-2026-11-29.html"
+        page = written.read_text(encoding="utf-8")
+        assert "<h1>Household review: Jansens</h1>" in page
+        assert "<td>Anna Jansen</td><td>other</td>" in page  # every member, with their role
+        assert "Tea" in page  # Anna's contact, with who
+        messages = [notice.message for notice in pilot.app._notifications]
+        assert f"Review of Jansens written to {written}" in messages

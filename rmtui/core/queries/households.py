@@ -28,12 +28,18 @@ from rmtui.core.queries.common import (
     check_choice,
     fetch,
     likely,
+    page_limit,
     table_of,
 )
 from rmtui.core.queries.holding_trend import ValuePoint, combined_trend, trend_days, value_trend
 from rmtui.core.queries.interaction_log import LogQuery
-from rmtui.core.queries.interactions import InteractionRow, list_interactions
+from rmtui.core.queries.interactions import (
+    InteractionRow,
+    interaction_rows_query,
+    list_interactions,
+)
 from rmtui.core.queries.trash import TrashRow, move_to_trash
+from rmtui.core.rules import is_contact, start_of_next_day
 
 HOUSEHOLD = table_of(Household)
 MEMBER = table_of(HouseholdMember)
@@ -266,6 +272,25 @@ def household_log(*, member_ids: Sequence[int]) -> LogQuery:
     so that no more of it is read than is shown."""
     of_members = INTERACTION.c.client_id.in_(list(member_ids))
     return LogQuery((of_members,), (of_members,))
+
+
+def household_contacts(
+    *, session: Session, member_ids: Sequence[int], day: date, limit: int = 15
+) -> list[InteractionRow]:
+    """The members' latest contacts (every kind of interaction but a note) on or before
+    `day`, newest first, each with the member and the person at a business it was with."""
+    at, interaction_id = INTERACTION.c.at, INTERACTION.c.id
+    query = (
+        interaction_rows_query()
+        .where(
+            INTERACTION.c.client_id.in_(list(member_ids)),
+            is_contact(),
+            at < start_of_next_day(day),
+        )
+        .order_by(at.desc(), interaction_id.desc())
+        .limit(page_limit(limit))
+    )
+    return [InteractionRow(*row) for row in session.execute(query)]
 
 
 def household_follow_ups(*, session: Session, member_ids: list[int]) -> list[tuple[FollowUp, str]]:
