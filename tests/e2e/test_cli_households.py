@@ -135,3 +135,21 @@ def test_a_review_that_cannot_be_written_is_one_sentence(
     assert main(["household", "review", "Smit"]) == 1
     assert capsys.readouterr().err == "rmtui: No household is named like 'Smit'.\n"
     assert not list(tmp_path.glob("*.md")) and not list(tmp_path.glob("*.txt"))
+
+
+def test_the_vcard_export_says_how_many_households_it_wrote_and_imports_back_alike(
+    jansens: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["household", "add", "Piet Jansen", "--name", "Jansen family"]) == 0
+    capsys.readouterr()
+    target = tmp_path / "book.vcf"
+    assert main(["export", str(target)]) == 0
+    assert capsys.readouterr().out == f"Exported 3 clients, 1 household to {target}.\n"
+    other = str(tmp_path / "other.db")
+    assert main(["--db", other, "import", str(target)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("book.vcf: added 3 of 3 clients.\n")
+    assert "(Jansen family) is a group of 1 card, not a client, so it was left out" in said
+    assert main(["--db", other, "client", "list", "--json"]) == 0
+    names = [client["name"] for client in json.loads(capsys.readouterr().out)]
+    assert sorted(names) == ["Anna Jansen", "Piet Jansen", "Tim Jansen"]
