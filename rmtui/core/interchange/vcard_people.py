@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.interchange.client_import import ClientImportReport, Duplicate
+from rmtui.core.interchange.vcard_export import DECISION_MAKER
 from rmtui.core.models import Client
 from rmtui.core.queries.contact_persons import (
     ORGANISATIONS,
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
     from rmtui.core.interchange.vcards import ContactCard
 
-DECISION_MAKER = "decision maker"  # the ROLE of a person who decides, as rmtui writes it
 # What a client card may hold that a contact person has no place for.
 NOT_KEPT = {"city": "city", "country": "country", "birthday": "birthday", "tags": "categories"}
 
