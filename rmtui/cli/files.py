@@ -102,7 +102,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
-    from rmtui.core.interchange import calendar, csv_files, vcards
+    from rmtui.core.interchange import calendar, csv_files, vcard_export
     from rmtui.core.interchange.book_file import write_book_file
     from rmtui.core.wording import count_text, counts_text
 
@@ -114,8 +114,9 @@ def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
         counts = calendar.write_calendar(args.file, engine=engine, events=args.events)
         print(f"Exported {counts_text(counts)} to {args.file}.")
     elif kind == "vcf":
-        written = count_text("clients", vcards.write_vcards(args.file, engine=engine))
-        print(f"Exported {written} to {args.file}.")
+        counts = vcard_export.write_vcards(args.file, engine=engine)
+        shown = {entity: count for entity, count in counts.items() if count or entity == "clients"}
+        print(f"Exported {counts_text(shown)} to {args.file}.")
     else:
         with progress_bar() as progress:
             counts = write_book_file(args.file, engine=engine, progress=progress)

@@ -52,6 +52,16 @@ def counts_text(counts: Mapping[str, int]) -> str:
     return ", ".join(count_text(entity, count) for entity, count in counts.items())
 
 
+def members_stay(members: int) -> str:
+    """What happens to the members of a deleted household, in words (`its 3 members stay
+    clients, with everything about them`)."""
+    if members == 0:
+        return "it has no members"
+    if members == 1:
+        return "its one member stays a client, with everything about them"
+    return f"its {members} members stay clients, with everything about them"
+
+
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,
 # DEL and the C1 controls. Text from a book or a file never reaches the terminal with them.
 CONTROL_CHARACTERS = (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))

@@ -323,3 +323,26 @@ def test_a_typed_target_is_read_in_the_users_locale(monkeypatch: pytest.MonkeyPa
     assert parse_target("1.000", key="interactions") == Decimal(1000)
     assert parse_target("4,5", key="csat") == Decimal("4.5")
     assert parse_target(" 92,5 % ", key="retention_rate") == Decimal("92.5")
+
+
+async def test_every_kpi_shows_without_scrolling_at_120x40(book: Engine) -> None:
+    async with app_on(book).run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        table = screen.query_one(KpiTable)
+        assert table.max_scroll_y == 0
+        assert table.size.height >= len(KPI_KEYS) + 1  # the header and a line per KPI
+        last_line = table.region.y + table.size.height - 1
+        assert last_line < screen.query_one("#trends").region.y  # the charts stay below it
+
+
+async def test_at_80x24_the_kpis_scroll_to_referral_share(book: Engine) -> None:
+    async with app_on(book).run_test(size=(80, 24)) as pilot:
+        screen = await open_dashboard(pilot)
+        table = screen.query_one(KpiTable)
+        assert table.max_scroll_y > 0
+        for _ in KPI_KEYS:
+            await pilot.press("j")
+        await pilot.pause()
+        assert table.current_key == "referral_share"
+        row_on_screen = KPI_KEYS.index("referral_share") + 1 - table.scroll_y
+        assert 0 < row_on_screen < table.size.height

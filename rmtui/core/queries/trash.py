@@ -356,6 +356,10 @@ def describe(session: Session, table_name: str, row: Mapping[str, Any]) -> str:
             return f"survey of {_day(row['on'])}{of}"
         case "case":
             return f"{row['kind']} “{row['subject']}”{of}"
+        case "household":
+            return f"household “{row['name']}”"
+        case "contact_person":
+            return f"contact person {row['name']}{of}"
         case "target":
             period = f"{_day(row['period_start'])}–{_day(row['period_end'])}"
             return f"target for {row['metric']} {period}"

@@ -23,7 +23,7 @@ from rmtui.core.review.document import (
     Section,
     Table,
 )
-from rmtui.core.review.facts import Review
+from rmtui.core.review.facts import AssetsOverTime, Review
 from rmtui.core.review.findings import FALL_WINDOWS
 from rmtui.core.review.reading import RECENT_INTERACTIONS
 from rmtui.core.review.words import MONTH_FORMAT, date_text
@@ -120,7 +120,7 @@ def _asset_blocks(review: Review) -> tuple[Block, ...]:
     return (Paragraph(line + "."), chart, table)
 
 
-def _aum_change(review: Review, months: int) -> str | None:
+def _aum_change(review: AssetsOverTime, months: int) -> str | None:
     before = review.aum_months_ago(months)
     if before is None:
         return None

@@ -170,3 +170,33 @@ def _put_back(household_id: int, client_id: int, role: str, session: Session) ->
     return households.add_member(
         session=session, household_id=household_id, client_id=client_id, role=role
     )
+
+
+def delete_household(
+    screen: Screen[Any], household_id: int, name: str, members: int, *, on_deleted: Saved
+) -> None:
+    """Ask, then move the household to the trash; its members stay clients, `u` brings it
+    back with everyone in their role."""
+    from rmtui.core.wording import members_stay
+    from rmtui.screens.flows.clients import delete_asking
+
+    question = (
+        f"Delete the household {name}? {members_stay(members).capitalize()}; only the"
+        " household and the roles in it go to the trash for 30 days (ctrl+t), and u brings"
+        " it back."
+    )
+    delete_asking(screen, "household", household_id, question, on_deleted=on_deleted)
+
+
+def export_review(screen: Screen[Any], household_id: int, name: str) -> None:
+    """Ask where to write the household's review report (every member in one), write it and
+    say where it went."""
+    from rmtui.core.review.files import write_household_review
+    from rmtui.screens.flows.clients import engine_of, rm_app
+    from rmtui.screens.flows.records import ask_and_write_review
+
+    day = rm_app(screen).today
+    write = partial(
+        write_household_review, engine=engine_of(screen), household_id=household_id, day=day
+    )
+    ask_and_write_review(screen, name, write)

@@ -1,4 +1,5 @@
-"""Actions on a client's cases and money records, and the review export, for client detail.
+"""Actions on a client's cases and money records, and the review export (of a client or a
+household), for client detail and the household view.
 
 As in `rmtui.screens.flows.clients`, each action opens its form on top of `screen`, saves what comes
 back in one transaction, says so in a toast and calls `on_saved` so the screen can refresh. A
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -321,38 +323,38 @@ def _resolved(
 # -- the review report -------------------------------------------------------------------------
 
 
-def export_review(screen: Screen[Any], client_id: int, *, typed: str | None = None) -> None:
+def export_review(screen: Screen[Any], client_id: int) -> None:
     """Ask where to write the client's review report, write it and say where it went."""
+    from rmtui.core.review.files import write_review
+
     name = _client_name(screen, client_id)
-    if name is None:
-        return
+    if name is not None:
+        day = rm_app(screen).today
+        write = partial(write_review, engine=engine_of(screen), client_id=client_id, day=day)
+        ask_and_write_review(screen, name, write)
+
+
+def ask_and_write_review(
+    screen: Screen[Any], name: str, write: Callable[[Path], Path], *, typed: str | None = None
+) -> None:
+    """Ask where to write the review of `name` (a client or a household), write it with
+    `write` and say where it went; when that fails, say why and ask again with what was typed."""
     form = ReviewExportForm(client_name=name, day=rm_app(screen).today)
     if typed:
         form.initial["path"] = typed
 
-    def write(path: Path | None) -> None:
-        if path is not None:
-            _write_review(screen, client_id, name, path)
+    def chosen(path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            written = write(path)
+        except expected_errors() as error:
+            screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
+            ask_and_write_review(screen, name, write, typed=str(path))
+            return
+        screen.notify(f"Review of {name} written to {written}", timeout=10, markup=False)
 
-    screen.app.push_screen(form, write)
-
-
-def _write_review(screen: Screen[Any], client_id: int, name: str, path: Path) -> None:
-
-    from rmtui.core.review.files import write_review
-
-    try:
-        written = write_review(
-            path, engine=engine_of(screen), client_id=client_id, day=rm_app(screen).today
-        )
-    except expected_errors() as error:
-        screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
-        export_review(screen, client_id, typed=str(path))
-        return
-    screen.notify(f"Review of {name} written to {written}", timeout=10, markup=False)
-
-
-# -- shared ------------------------------------------------------------------------------------
+    screen.app.push_screen(form, chosen)
 
 
 def _client_name(screen: Screen[Any], client_id: int) -> str | None:
