@@ -51,12 +51,12 @@ if TYPE_CHECKING:
 MEMBER_COLUMNS = (
     TableColumn("name", "Member"),
     TableColumn("role", "Role", 9),
-    TableColumn("last", "Last contact", 11),
+    TableColumn("last", "Last contact", 12),
 )
 OPEN_COLUMNS = (
     TableColumn("due", "Due", 11),
-    TableColumn("who", "Who", 12),
-    TableColumn("what", "What"),
+    TableColumn("who", "Who", min_width=12, max_width=16),
+    TableColumn("what", "What", min_width=12),
 )
 HOUSEHOLD_TIMELINE_COLUMNS = (
     TIMELINE_COLUMNS[0],
