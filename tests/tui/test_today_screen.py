@@ -355,3 +355,27 @@ async def test_no_row_keys_on_an_empty_agenda(engine: Engine) -> None:
         hints = {hint.key: hint.enabled for hint in app.screen.query_one(KeyBar).hints}
         assert not any(hints[key] for key in ("l", "d", "s", "r"))
         assert hints["f"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_toasts_stay_clear_of_the_cursor_row(
+    late_book: Engine, size: tuple[int, int]
+) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(late_book, book_name="test", day=DAY)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settled(pilot)
+        for _ in range(3):
+            await pilot.press("d")
+            await settled(pilot)
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 2  # the newest two
+        assert "Chase the form" in str(toasts[-1].render())
+        options = app.screen.query_one("#agenda", LineList)
+        assert options.highlighted is not None
+        cursor_y = options.region.y + options.highlighted - int(options.scroll_offset.y)
+        assert all(toast.region.bottom <= cursor_y for toast in toasts)
+        app.notify("The backup failed.", severity="error")
+        await settled(pilot)
+        assert len(list(app.screen.query(Toast))) == 3  # a warning or an error stays
