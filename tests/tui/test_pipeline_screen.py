@@ -235,3 +235,24 @@ async def test_keys_for_a_deal_say_so_on_a_stage_heading(book: Engine) -> None:
         assert screen.selected_deal() is None
         assert "Lead: the biggest deals first" in text_of(screen, "#deal-detail")
         assert screen.check_action("move", (True,)) is None
+
+
+async def test_stage_keys_are_dimmed_where_the_deal_cannot_go(book: Engine) -> None:
+    from rmtui.widgets.key_bar import KeyBar
+
+    def enabled(screen: PipelineScreen) -> dict[str, bool]:
+        return {hint.key: hint.enabled for hint in screen.query_one(KeyBar).hints}
+
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        screen = await open_pipeline(pilot)
+        await move_to(pilot, screen, "Pension top-up")  # a lead
+        keys = enabled(screen)
+        assert keys["right_square_bracket"] and keys["x"]
+        assert not keys["left_square_bracket"]
+        await move_to(pilot, screen, "Retirement plan")  # won
+        keys = enabled(screen)
+        assert keys["left_square_bracket"]  # reopens it
+        assert not keys["right_square_bracket"] and not keys["x"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert pilot.app.screen is screen

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
-from rmtui.core.models import OPEN_STAGES, Case, FollowUp, Opportunity
+from rmtui.core.models import Case, FollowUp, Opportunity
 from rmtui.core.queries.client_detail import (
     TIMELINE_PAGE,
     ClientDossier,
@@ -26,7 +26,6 @@ from rmtui.core.queries.client_detail import (
     read_dossier,
 )
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
-from rmtui.core.queries.opportunities import CLOSED_STAGES
 from rmtui.screens.client.dossier import (
     FOLLOW_UP_COLUMNS,
     TIMELINE_COLUMNS,
@@ -550,11 +549,10 @@ PANEL_ACTIONS: dict[str, tuple[str, ...]] = {
 
 
 def can_move(deal: Opportunity, action: str, parameters: tuple[object, ...]) -> bool:
-    """Whether a deal can be moved on (not once won or lost), back (not as a lead) or lost."""
-    closed = deal.stage in CLOSED_STAGES
-    if action == "lose_deal" or parameters[0]:
-        return not closed
-    return deal.stage != OPEN_STAGES[0]
+    """Whether a deal can be moved on, back or lost."""
+    if action == "lose_deal":
+        return deal_actions.can_lose(deal.stage)
+    return deal_actions.can_move(deal.stage, forward=bool(parameters[0]))
 
 
 def show_rows(table: VirtualTable, rows: list[TableRow], *, keep_key: int | None) -> None:

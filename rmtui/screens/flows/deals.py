@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from rmtui.core.models import Opportunity
+from rmtui.core.models import OPEN_STAGES, Opportunity
 from rmtui.core.queries.common import fetch
 from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, set_stage
 from rmtui.screens.client_picker import PickedClient
@@ -139,6 +139,19 @@ def lose_deal(
 def _title_and_stage(session: Session, opportunity_id: int) -> tuple[str, str]:
     deal = fetch(session, Opportunity, opportunity_id)
     return deal.title, deal.stage
+
+
+def can_move(stage: str, *, forward: bool) -> bool:
+    """Whether a deal in `stage` can move a stage on (not once won or lost) or back (not as a
+    lead; back from won or lost reopens it)."""
+    if forward:
+        return stage not in CLOSED_STAGES
+    return stage != OPEN_STAGES[0]
+
+
+def can_lose(stage: str) -> bool:
+    """Whether a deal in `stage` can be marked lost (not once won or lost)."""
+    return stage not in CLOSED_STAGES
 
 
 def put_back(move: StageMove, day: date, session: Session) -> None:
