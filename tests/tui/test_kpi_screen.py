@@ -327,7 +327,7 @@ async def test_help_lists_the_dashboard_keys(book: Engine) -> None:
         await pilot.pause()
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
-        keys = set(help_screen.bindings_table.columns[1].cells)
+        keys = {str(cell) for cell in help_screen.bindings_table.columns[1].cells}
         assert {"Month/quarter/year", "Earlier", "Later", "About KPI", "Target"} <= keys
         assert "Remove target" in keys
 
