@@ -340,6 +340,14 @@ async def test_deals_move_on_and_back_with_undo_and_are_lost_with_a_reason(
         await pilot.press("less_than_sign")
         await settle(pilot)
         assert row_text(pilot, "deals", 0)[0] == "negotiation"
+        await pilot.press("greater_than_sign")  # on to won: asked first
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert question.question.startswith("Mark “Pension plan” (25,000) as won?")
+        await pilot.press("n")
+        await settle(pilot)
+        assert row_text(pilot, "deals", 0)[0] == "negotiation"
     with session_scope(engine) as session:
         deal = session.exec(select(Opportunity)).one()
         assert (deal.stage, deal.closed_on, deal.lost_reason) == ("negotiation", None, None)
