@@ -13,8 +13,10 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widget import AwaitMount
+from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
@@ -39,6 +41,7 @@ LATER_STYLES = tuple(
     )
 )
 PRINTABLE_LINES = PrintableLines()
+SHOWN_INFORMATION = 2  # information toasts on screen at once, the newest
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
 BOOK_WATCH_S = 1.5  # how often to look whether another program changed the book
@@ -327,6 +330,28 @@ class RmApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
+
+    def on_notify(self, event: Notify) -> None:
+        """Keep the newest information toasts only (a warning or an error stays its time):
+        the toasts of changes made one after the other never reach down to the rows."""
+        new = event.notification
+        if new.severity != "information":
+            return
+        earlier = [shown for shown in self._notifications if shown.severity == "information"]
+        earlier = [shown for shown in earlier if shown is not new]
+        for older in earlier[: max(len(earlier) - SHOWN_INFORMATION + 1, 0)]:
+            self._take_away(older)
+
+    def _take_away(self, notification: Notification) -> None:
+        """Take a notification away before its time, the way Textual does when its toast is
+        clicked (the toast goes with the box that places it)."""
+        toasts = [
+            toast for toast in self.screen.query(Toast) if toast._notification is notification
+        ]
+        for toast in toasts:
+            toast._expire()
+        if not toasts:  # its toast is not shown yet
+            self._unnotify(notification)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Turn a failed background job into a visible error instead of a crash."""

@@ -35,7 +35,14 @@ from rmtui.core.queries.pipeline_stats import (
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
-from rmtui.screens.flows.deals import deal_for_form, lose_deal, move_deal, save_deal
+from rmtui.screens.flows.deals import (
+    can_lose,
+    can_move,
+    deal_for_form,
+    lose_deal,
+    move_deal,
+    save_deal,
+)
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
@@ -68,7 +75,7 @@ class PipelineScreen(Screen[None]):
 
     SCREEN_NAME = "Pipeline"
     CSS_PATH = "pipeline.tcss"
-    _was_on_deal: bool | None = None  # whether the keys were last refreshed with a row
+    _keys_for: str | None = None  # the stage of the deal the keys were last refreshed for
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open client"),
         Binding("a", "add", "Add"),
@@ -169,9 +176,10 @@ class PipelineScreen(Screen[None]):
 
     def _show_selection(self) -> None:
         """Mark the stage under the cursor and describe the deal under it."""
-        on_deal = self.selected_deal() is not None
-        if on_deal != self._was_on_deal:  # the keys change only then
-            self._was_on_deal = on_deal
+        selected = self.selected_deal()
+        keys_for = selected.stage if selected else ""
+        if keys_for != self._keys_for:  # the keys change only with the stage of the row
+            self._keys_for = keys_for
             self.refresh_bindings()
         board = self.board
         if board is None or not board.total:
@@ -212,7 +220,13 @@ class PipelineScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_client", "edit", "move", "lose", "log", "delete"):
-            return None if self.selected_deal() is None else True
+            deal = self.selected_deal()
+            if deal is None:
+                return None  # on a stage heading
+            if action == "move" and not can_move(deal.stage, forward=bool(parameters[0])):
+                return None  # won or lost goes no further, a lead no further back
+            if action == "lose" and not can_lose(deal.stage):
+                return None
         return True
 
     def _chosen_deal(self) -> OpportunityRow | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -47,6 +48,17 @@ EMPTY_SECTION = {
 }
 
 
+# The keys that act on the row under the cursor, and the kinds of row they act on.
+ROW_ACTIONS: dict[str, tuple[str, ...]] = {
+    "open_client": ("follow_up", "checkin", "case", "birthday"),
+    "log": ("follow_up", "checkin", "case", "birthday"),
+    "done": ("follow_up", "case"),
+    "snooze": ("follow_up",),
+    "reschedule": ("follow_up",),
+}
+CLIENT_ACTIONS = ("open_client", "log")  # only on a row about a client
+
+
 @dataclass(frozen=True)
 class AgendaEntry:
     """What one row of the Today list stands for: its kind, record id and client."""
@@ -69,6 +81,10 @@ class TodayScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First item", show=False),
+        Binding("G,end", "last", "Last item", show=False),
+        Binding("tab,right_curly_bracket", "section(1)", "Next section", show=False),
+        Binding("shift+tab,left_curly_bracket", "section(-1)", "Previous section", show=False),
         Binding("enter", "open_client", "Open client"),
         Binding("l", "log", "Log"),
         Binding("d", "done", "Done"),
@@ -83,6 +99,11 @@ class TodayScreen(Screen[None]):
         self.entries: dict[str, AgendaEntry] = {}
         self.agenda: Agenda | None = None
         self.seen_mark: int | None = None  # the book's change mark of the agenda shown
+        # The row the cursor stays on when the agenda being read is shown (after a change).
+        self.row_to_keep: int | None = None
+        # The item the cursor goes to when it is listed again (one a change taken back brings).
+        self.item_to_show: str | None = None
+        self._row_kind: tuple[str, bool] | None = None  # what the keys were last set for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,8 +116,10 @@ class TodayScreen(Screen[None]):
         agenda = early.ready() if early is not None else None
         if agenda is not None:
             self.show_agenda(agenda)
-        else:  # still reading, or it failed and the worker reads again
-            self.load_agenda(early if early is not None and not early.done else None)
+        elif early is not None and not early.done:  # still being read
+            self.load_agenda(early)
+        else:  # back from another screen (or the early reading failed): read it again
+            self.reload_in_place()
 
     def _early_agenda(self) -> EarlyAgenda | None:
         """The agenda read while the app started, if it is today's (taken only once)."""
@@ -119,7 +142,7 @@ class TodayScreen(Screen[None]):
     def show_agenda(self, agenda: Agenda) -> None:
         """Fill the list from `agenda`, keeping the cursor where it was."""
         options = self.query_one("#agenda", LineList)
-        kept_id, kept_index = self._highlighted_id(), options.highlighted
+        kept_id, kept_index = self._cursor_plan(options)
         self.agenda = agenda
         self.entries = {}
         options.set_options(self._options(agenda))
@@ -128,10 +151,21 @@ class TodayScreen(Screen[None]):
         self.seen_mark = agenda.mark
         rm_app(self).first_screen_shown()
 
+    def _cursor_plan(self, options: LineList) -> tuple[str | None, int | None]:
+        """Where the cursor goes in the agenda about to be shown: on the item with the id, if
+        listed, else on the row (on the nearest item when that row has none)."""
+        kept_id, row = self._highlighted_id(), options.highlighted
+        if self.row_to_keep is not None:  # the row, whatever is on it now
+            kept_id, row = None, self.row_to_keep
+        if self.item_to_show is not None:
+            kept_id = self.item_to_show
+        self.row_to_keep = self.item_to_show = None
+        return kept_id, row
+
     def _options(self, agenda: Agenda) -> list[ListLine]:
         result: list[ListLine] = []
         for key, title, items in agenda.sections():
-            result.append(ListLine(section_heading(title, agenda.total(key))))
+            result.append(ListLine(section_heading(title, agenda.total(key)), heading=True))
             if not items:
                 result.append(ListLine(Text(f"  {EMPTY_SECTION[key]}", style="dim")))
             for item in items[:TODAY_LIMIT]:
@@ -174,6 +208,50 @@ class TodayScreen(Screen[None]):
     def action_cursor_up(self) -> None:
         self.query_one("#agenda", LineList).action_cursor_up()
 
+    def action_first(self) -> None:
+        self.query_one("#agenda", LineList).action_first()
+
+    def action_last(self) -> None:
+        self.query_one("#agenda", LineList).action_last()
+
+    def action_section(self, step: int) -> None:
+        self.query_one("#agenda", LineList).action_section(step)
+
+    def reload_in_place(self) -> None:
+        """Read the agenda again after a change made here (or taken back): the cursor stays
+        on its row, where the next item comes up when the one it was on left the list."""
+        if self.row_to_keep is None:
+            self.row_to_keep = self.query_one("#agenda", LineList).highlighted
+        self.load_agenda()
+
+    def show_again(self, entry: AgendaEntry) -> Callable[[], None]:
+        """What puts the cursor back on `entry` once a change to it is taken back."""
+
+        def wanted() -> None:
+            self.item_to_show = entry.option_id
+
+        return wanted
+
+    # -- the keys that apply to the row under the cursor ----------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kinds = ROW_ACTIONS.get(action)
+        if kinds is None:
+            return True
+        entry = self.selected()
+        if entry is None or entry.kind not in kinds:
+            return None  # shown dimmed: the key is this screen's, not this row's
+        if action in CLIENT_ACTIONS and entry.client_id is None:
+            return None
+        return True
+
+    def on_line_list_option_highlighted(self, event: LineList.OptionHighlighted) -> None:
+        entry = self.entries.get(event.option_id) if event.option_id else None
+        row_kind = (entry.kind, entry.client_id is not None) if entry else None
+        if row_kind != self._row_kind:  # the keys change only with the kind of row
+            self._row_kind = row_kind
+            self.refresh_bindings()
+
     def action_reload(self) -> None:
         self.load_agenda()
 
@@ -214,10 +292,11 @@ class TodayScreen(Screen[None]):
             actions.complete_follow_up(
                 self,
                 entry.record_id,
-                on_saved=lambda _title: self.load_agenda(),
+                on_saved=lambda _title: self.reload_in_place(),
+                on_undone=self.show_again(entry),
             )
         else:
-            self.load_agenda()
+            self.reload_in_place()
 
     def _is_due(self, entry: AgendaEntry) -> bool:
         agenda = self.agenda
@@ -234,14 +313,13 @@ class TodayScreen(Screen[None]):
             return
         if entry.kind == "follow_up":
             actions.complete_follow_up(
-                self, entry.record_id, on_saved=lambda _title: self.load_agenda()
+                self,
+                entry.record_id,
+                on_saved=lambda _title: self.reload_in_place(),
+                on_undone=self.show_again(entry),
             )
         elif entry.kind == "case":
             self._resolve_case(entry)
-        elif entry.kind == "checkin":
-            self.notify("A check-in clears when you log the contact: press l.")
-        else:
-            self.notify("Nothing to mark done on a birthday — press l to log your wishes.")
 
     def _resolve_case(self, entry: AgendaEntry) -> None:
         from rmtui.core.queries.cases import reopen_case, resolve_case
@@ -256,12 +334,14 @@ class TodayScreen(Screen[None]):
                 self,
                 f"resolved “{subject}”",
                 lambda session: reopen_case(session=session, case_id=case_id),
+                on_undone=self.show_again(entry),
             )
-            self.load_agenda()
+            self.reload_in_place()
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the agenda again (another window or program changed the book, or an undo did)."""
-        self.load_agenda()
+        """Read the agenda again (another window or program changed the book, or an undo did),
+        the cursor staying on its row."""
+        self.reload_in_place()
 
     def action_snooze(self) -> None:
         from rmtui.screens.flows import clients as actions
@@ -269,7 +349,11 @@ class TodayScreen(Screen[None]):
         entry = self._follow_up_entry("snooze")
         if entry is not None:
             actions.snooze_follow_up(
-                self, entry.record_id, title=self._title_of(entry), on_saved=self.load_agenda
+                self,
+                entry.record_id,
+                title=self._title_of(entry),
+                on_saved=self.reload_in_place,
+                on_undone=self.show_again(entry),
             )
 
     def action_reschedule(self) -> None:
@@ -278,7 +362,11 @@ class TodayScreen(Screen[None]):
         entry = self._follow_up_entry("reschedule")
         if entry is not None:
             actions.reschedule_follow_up(
-                self, entry.record_id, title=self._title_of(entry), on_saved=self.load_agenda
+                self,
+                entry.record_id,
+                title=self._title_of(entry),
+                on_saved=self.reload_in_place,
+                on_undone=self.show_again(entry),
             )
 
     def _title_of(self, entry: AgendaEntry) -> str:

@@ -64,6 +64,7 @@ class TrashScreen(Screen[None]):
 
     def _show(self, pages: TrashPages, first: list[TableRow], keep_key: int | None) -> None:
         self.table.show(pages.shown_total, pages.fetch, keep_key=keep_key, first_block=first)
+        self.refresh_bindings()  # the keys for a record, or the empty trash's
         count = pages.shown_total
         entries = "1 deleted record" if count == 1 else f"{count} deleted records"
         self.query_one("#trash-summary", Static).update(
@@ -73,7 +74,7 @@ class TrashScreen(Screen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("restore", "delete_for_good"):
+        if action in ("restore", "delete_for_good", "empty"):
             return None if self.table.current_key is None else True
         return True
 

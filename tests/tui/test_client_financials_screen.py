@@ -340,6 +340,14 @@ async def test_deals_move_on_and_back_with_undo_and_are_lost_with_a_reason(
         await pilot.press("less_than_sign")
         await settle(pilot)
         assert row_text(pilot, "deals", 0)[0] == "negotiation"
+        await pilot.press("greater_than_sign")  # on to won: asked first
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert question.question.startswith("Mark “Pension plan” (25,000) as won?")
+        await pilot.press("n")
+        await settle(pilot)
+        assert row_text(pilot, "deals", 0)[0] == "negotiation"
     with session_scope(engine) as session:
         deal = session.exec(select(Opportunity)).one()
         assert (deal.stage, deal.closed_on, deal.lost_reason) == ("negotiation", None, None)
@@ -422,15 +430,19 @@ async def test_brackets_switch_panels_and_keys_follow_the_focus(
         await settle(pilot)
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
-        listed = declared_keys(help_screen.for_screen, type(screen).BINDINGS)
+        keys = declared_keys(help_screen.for_screen, type(screen).BINDINGS)
+        listed = [(key, described.plain) for key, described in keys]
         assert help_screen.for_screen is screen
         for expected in (
-            ("a", "Add holding value"),
-            ("e", "Edit row"),
-            ("x", "Delete row…"),
-            ("x", "Deal lost…"),
-            (">", "Stage on"),
-            ("d", "Resolve case…"),
+            ("a", "Add deal (Opportunities panel)"),
+            ("a", "Add holding value (Holdings panel, accounts)"),
+            ("a", "Add revenue (Holdings panel, revenue)"),
+            ("a", "Add person (People panel)"),
+            ("e", "Edit row (the row of a panel)"),
+            ("x", "Delete row… (Holdings, Goals, Surveys, People panels)"),
+            ("x", "Deal lost… (Opportunities panel)"),
+            (">", "Stage on (Opportunities panel)"),
+            ("d", "Resolve case… (Cases panel)"),
             ("c", "New case"),
             ("R", "Review report"),
             ("[", "Previous panel"),

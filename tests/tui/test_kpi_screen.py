@@ -251,6 +251,28 @@ async def test_x_removes_a_target_after_asking(book: Engine) -> None:
             assert list_targets(session=session, metric="nps") == []
 
 
+async def test_x_is_dimmed_on_a_kpi_without_a_target(book: Engine) -> None:
+    from rmtui.widgets.key_bar import KeyBar
+
+    def x_enabled(screen: KpiScreen) -> bool:
+        return next(hint.enabled for hint in screen.query_one(KeyBar).hints if hint.key == "x")
+
+    async with app_on(book).run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        await highlight(pilot, screen, "nps")
+        await pilot.pause()
+        assert x_enabled(screen)
+        await highlight(pilot, screen, "interactions")
+        await pilot.pause()
+        assert not x_enabled(screen)
+        await pilot.press("x")  # nothing to remove: no question
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        await pilot.press("t", *"90", "ctrl+s")
+        await settle(pilot)
+        assert x_enabled(screen)
+
+
 async def test_i_explains_the_highlighted_kpi(book: Engine) -> None:
     async with app_on(book).run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
@@ -305,7 +327,7 @@ async def test_help_lists_the_dashboard_keys(book: Engine) -> None:
         await pilot.pause()
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
-        keys = set(help_screen.bindings_table.columns[1].cells)
+        keys = {str(cell) for cell in help_screen.bindings_table.columns[1].cells}
         assert {"Month/quarter/year", "Earlier", "Later", "About KPI", "Target"} <= keys
         assert "Remove target" in keys
 

@@ -169,7 +169,20 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
         if errors:
             self.show_errors(errors)
             return
-        self.dismiss(result)
+        question = self.question_before_saving(result) if result is not None else None
+        if question is None:
+            self.dismiss(result)
+            return
+
+        def answered(yes: bool | None) -> None:  # no: back to the form as it was typed
+            if yes:
+                self.dismiss(result)
+
+        self.app.push_screen(question, answered)
+
+    def question_before_saving(self, result: Result) -> ConfirmScreen | None:
+        """A question to answer yes to before `result` is saved (None: save at once)."""
+        return None
 
     def build_checked(self, values: dict[str, Any], errors: dict[str, str]) -> Result | None:
         """Build the result, collecting each field's error in `errors` instead of raising."""
