@@ -282,8 +282,7 @@ class RmApp(App[None]):
         numbers (Babel), and make the engine, while the user reads the first screen: the first
         key that needs them then finds them ready."""
         import rmtui.screens.flows.clients  # noqa: F401  (loads the forms, models and SQLAlchemy)
-        from rmtui.core.money import number_symbols
-        from rmtui.core.user_locale import user_locale
+        from rmtui.core.user_locale import number_symbols, user_locale
 
         number_symbols(user_locale())
         self.engine.dispose()  # made, with no connection kept open

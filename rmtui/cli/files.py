@@ -104,17 +104,20 @@ def run_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
     from rmtui.core.interchange import calendar, csv_files, vcards
     from rmtui.core.interchange.book_file import write_book_file
-    from rmtui.core.wording import count_text, counts_text
+    from rmtui.core.wording import counts_text, records_text
 
     if kind == "csv":
         counts = csv_files.write_csv_export(args.file, engine=engine, excel=args.excel)
-        rows, files = count_text("rows", sum(counts.values())), count_text("CSV files", len(counts))
+        rows, files = (
+            records_text("rows", sum(counts.values())),
+            records_text("CSV files", len(counts)),
+        )
         print(f"Exported {rows} in {files} to {args.file}.")
     elif kind == "ics":
         counts = calendar.write_calendar(args.file, engine=engine, events=args.events)
         print(f"Exported {counts_text(counts)} to {args.file}.")
     elif kind == "vcf":
-        written = count_text("clients", vcards.write_vcards(args.file, engine=engine))
+        written = records_text("clients", vcards.write_vcards(args.file, engine=engine))
         print(f"Exported {written} to {args.file}.")
     else:
         with progress_bar() as progress:

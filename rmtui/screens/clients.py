@@ -16,6 +16,7 @@ from textual.widgets import Header, Input, Select, Static
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.figures import count_text
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.flows import clients as actions
@@ -217,7 +218,7 @@ class ClientsScreen(ListScreen):
         line = Text()
         total = loaded.total
         noun = "client" if total == 1 else "clients"
-        line.append(f"{total:,}{'' if loaded.counted else '+'} {noun}", style="bold")
+        line.append(f"{count_text(total)}{'' if loaded.counted else '+'} {noun}", style="bold")
         if listing.text.strip():
             line.append(f" matching “{listing.text.strip()}”")
         line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")

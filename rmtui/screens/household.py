@@ -19,11 +19,10 @@ from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.db import session_scope
-from rmtui.core.kpi import whole_units
-from rmtui.core.money import money_display
+from rmtui.core.figures import total_text
 from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
 from rmtui.core.queries.households import HouseholdView, MemberRow, read_household
-from rmtui.core.wording import days_text
+from rmtui.core.wording import ago_text, counted
 from rmtui.screens.book_access import book_day, rm_app
 from rmtui.screens.client.detail import show_rows
 from rmtui.screens.client.dossier import TIMELINE_COLUMNS, timeline_row
@@ -237,8 +236,7 @@ class HouseholdScreen(Screen[None]):
 def heading_text(view: HouseholdView) -> Text:
     """The household's name, how many members, and how check-ins count."""
     text = Text(view.household.name, style="bold")
-    count = len(view.members)
-    text.append(f"  ·  {count} {'member' if count == 1 else 'members'}  ·  ", style="dim")
+    text.append(f"  ·  {counted(len(view.members), 'member')}  ·  ", style="dim")
     shared = view.household.shared_checkin
     text.append("one check-in for all" if shared else "check-ins per member", style="dim")
     return text
@@ -247,13 +245,13 @@ def heading_text(view: HouseholdView) -> Text:
 def summary_text(view: HouseholdView, day: date) -> Text:
     """Combined assets with their trend and change, and the household's last contact."""
     text = Text("Assets ", style="bold")
-    text.append(money_display(whole_units(view.aum)), style="bold")
+    text.append(total_text(view.aum), style="bold")
     text.append(" ")
     text.append(sparkline([point.value for point in view.aum_trend]), style="cyan")
     year_ago = value_months_ago(view.aum_trend, TREND_MONTHS)
     if year_ago is not None:
         text.append(" ")
-        text.append_text(change_text(whole_units(year_ago), whole_units(view.aum)))
+        text.append_text(change_text(year_ago, view.aum))
         text.append(f" in {TREND_MONTHS} mo", style="dim")
     last = view.last_contact_on
     text.append("\nLast contact ")
@@ -261,7 +259,7 @@ def summary_text(view: HouseholdView, day: date) -> Text:
         text.append("none yet", style="dim")
     else:
         text.append(f"{last:{DATE_FORMAT}}")
-        text.append(f" ({days_text((day - last).days)} ago)", style="dim")
+        text.append(f" ({ago_text((day - last).days)})", style="dim")
     return text
 
 

@@ -20,14 +20,17 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
+from rmtui.core.figures import count_text
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.wording import records_text
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
+from rmtui.screens.undo import delete_question
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
 from rmtui.widgets.virtual_table import TableRow, VirtualTable
@@ -307,9 +310,7 @@ class LogScreen(ListScreen):
     def action_delete(self) -> None:
         interaction_id = self.table.current_key
         if interaction_id is not None:
-            question = (
-                "Delete this interaction? It goes to the trash for 30 days, and u brings it back."
-            )
+            question = delete_question("this interaction")
             actions.delete_asking(
                 self, "interaction", interaction_id, question, on_deleted=self.refresh_log
             )
@@ -342,11 +343,10 @@ def summary_line(pages: LogPages | None, log_filter: LogFilter, errors: dict[str
     if pages is None:
         return Text("Loading the interaction log…")
     if pages.total is None:
-        line.append(f"{pages.shown_total:,}+ interactions", style="bold")
+        line.append(f"{count_text(pages.shown_total)}+ interactions", style="bold")
         line.append(" (counting…)", style="dim")
     else:
-        noun = "interaction" if pages.total == 1 else "interactions"
-        line.append(f"{pages.total:,} {noun}", style="bold")
+        line.append(records_text("interactions", pages.total), style="bold")
     line.append(" · newest first", style="dim")
     for part in filter_parts(log_filter):
         line.append(f" · {part}")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from rmtui.core.charts import bar_heights
-from rmtui.core.money import money_display
+from rmtui.core.figures import total_text
 from rmtui.core.review.document import Bullets, Chart, Document, Paragraph, Table, render
 from rmtui.core.review.facts import Review
 from rmtui.core.review.sections import FINDING_LABELS, review_document
@@ -100,7 +100,7 @@ class HtmlRenderer:
             return caption
         bars = []
         for point, height in zip(chart.points, heights, strict=True):
-            tip = html.escape(f"{point.on:{MONTH_FORMAT}}: {money_display(point.value)}")
+            tip = html.escape(f"{point.on:{MONTH_FORMAT}}: {total_text(point.value)}")
             if height is None:
                 bars.append(f'<span class="none" title="{tip}"></span>')
             else:

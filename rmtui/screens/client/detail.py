@@ -55,6 +55,7 @@ from rmtui.screens.flows import deals as deal_actions
 from rmtui.screens.flows import households as household_actions
 from rmtui.screens.flows import records as record_actions
 from rmtui.screens.flows.deals import StageMove
+from rmtui.screens.undo import delete_question
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
@@ -508,7 +509,7 @@ class ClientDetailScreen(Screen[None]):
             actions.delete_client_asking(self, self.client_id, on_deleted=self.app.pop_screen)
 
     def _delete(self, kind: str, key: int, what: str) -> None:
-        question = f"Delete this {what}? It goes to the trash for 30 days, and u brings it back."
+        question = delete_question(f"this {what}")
         actions.delete_asking(self, kind, key, question, on_deleted=self.load)
 
     def action_remove(self) -> None:

@@ -20,6 +20,7 @@ from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, set_stag
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows.clients import as_typed, rm_app, saved
 from rmtui.screens.undo import remember
+from rmtui.widgets.pipeline_table import stage_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -104,7 +105,7 @@ def move_deal(
         before, stage = found
         remember(
             screen,
-            f"moved “{before.title}” to {stage}",
+            f"moved “{before.title}” to {stage_title(stage)}",
             partial(put_back, before, day),
             focus=opportunity_id,
         )
