@@ -22,6 +22,7 @@ from rmtui.screens.client.opening import open_client
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
 from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
+from rmtui.widgets.hinted_input import HintedInput
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.virtual_table import VirtualTable
 
@@ -34,6 +35,8 @@ QUICK_FILTERS: dict[str, tuple[str, ...]] = {
     "tier": TIERS,
 }
 QUICK_FILTER_TITLES = {"status": "Status S", "kind": "Kind K", "tier": "Tier T", "tag": "Tag #"}
+# What the text filter looks in, said in the room it has: the longest hint that fits.
+FILTER_HINTS = ("name, company, e-mail, city, tag", "name, company, e-mail", "name, e-mail")
 
 
 class ClientsScreen(ListScreen):
@@ -76,7 +79,7 @@ class ClientsScreen(ListScreen):
         yield Header()
         with Horizontal(id="client-filters"):
             yield titled(
-                Input(placeholder="name, company, e-mail, city, tag", id="client-filter"),
+                HintedInput(*FILTER_HINTS, id="client-filter"),
                 "Filter /",
             )
             for name, choices in QUICK_FILTERS.items():

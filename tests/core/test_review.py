@@ -242,6 +242,15 @@ def test_markdown_escapes_and_lays_out_tables(review: Review) -> None:
     assert "| Retire early | 18.0% | 90,000 | 500,000 | 29 Nov 2028 | 72,900 |" in markdown
 
 
+def test_the_review_shows_interaction_notes_whole(review: Review) -> None:
+    markdown = review_markdown(review)
+    first, second = LONG_NOTES.split("\n")
+    assert f"| {first}<br>{second} |" in markdown
+    page = review_html(review)
+    assert f"<td>{first}\n{second}</td>" in page
+    assert "td { white-space: pre-line; }" in page
+
+
 def test_html_is_self_contained_and_escaped(review: Review) -> None:
     page = review_html(review)
     assert page.startswith("<!DOCTYPE html>")

@@ -20,7 +20,9 @@ h1 { margin-bottom: 0.2rem; }
 h2 { border-bottom: 1px solid #d2d6dc; padding-bottom: 0.2rem; margin-top: 2rem; }
 .muted { color: #6b7280; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #e5e7eb; }
+th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #e5e7eb;
+         vertical-align: top; }
+td { white-space: pre-line; }
 th { background: #f3f4f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .risk { color: #b91c1c; }

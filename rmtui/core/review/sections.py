@@ -222,7 +222,7 @@ def _interactions_block(review: Review) -> Block:
             row.kind,
             row.direction,
             row.subject,
-            _first_line(row.notes),
+            (row.notes or "").strip(),
         )
         for row in review.interactions
     )
@@ -254,8 +254,3 @@ def _chart_caption(points: Sequence[ValuePoint]) -> str:
         f"{last.on:{MONTH_FORMAT}} {total_text(last.value)}, {_change_text(summary)}; "
         f"low {total_text(summary.low)}, high {total_text(summary.high)}"
     )
-
-
-def _first_line(text: str | None) -> str:
-    lines = (text or "").strip().splitlines()
-    return lines[0][:80] if lines else ""

@@ -15,6 +15,7 @@ from rmtui.core.queries.clients import DueState
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.wording import ago_text, days_text
+from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 FOLLOW_UP_COLUMNS = (
@@ -92,7 +93,12 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         ("Status", client.status),
         ("Tier", client.tier),
         ("Company", client.company),
-        *_contact_rows("E-mail", "email", client.email, dossier.contact_points),
+        *(
+            (label, AddressText(address) if address else None)
+            for label, address in _contact_rows(
+                "E-mail", "email", client.email, dossier.contact_points
+            )
+        ),
         *_contact_rows("Phone", "phone", client.phone, dossier.contact_points),
         ("City", place),
         ("Birthday", birthday),
