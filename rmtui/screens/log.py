@@ -31,6 +31,7 @@ from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
 from rmtui.screens.undo import delete_question
+from rmtui.widgets.hinted_input import HintedInput
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
 from rmtui.widgets.virtual_table import TableRow, VirtualTable
@@ -80,12 +81,13 @@ class LogScreen(ListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            yield titled(Input(placeholder="in subject or notes", id="log-text"), "Text /")
-            yield titled(Input(placeholder="part of a name", id="log-client"), "Client")
+            hints = ("in subject or notes", "subject or notes", "subject, notes")
+            yield titled(HintedInput(*hints, id="log-text"), "Text /")
+            yield titled(HintedInput("part of a name", "a name", id="log-client"), "Client")
             kinds = [(kind, kind) for kind in INTERACTION_KINDS]
             yield titled(Select(kinds, prompt="any", id="log-kind", compact=True), "Kind")
-            yield titled(Input(placeholder="-30d or a date", id="log-from"), "From")
-            yield titled(Input(placeholder="today, -1w", id="log-to"), "To")
+            yield titled(HintedInput("-30d or a date", "-30d", id="log-from"), "From")
+            yield titled(HintedInput("today, -1w", "today", id="log-to"), "To")
         yield Static("Loading the interaction log…", id="log-summary")
         yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
         yield Static("", id="log-preview")

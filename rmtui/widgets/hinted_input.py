@@ -15,5 +15,5 @@ class HintedInput(Input):
         self.hints = hints
 
     def on_resize(self, event: events.Resize) -> None:
-        room = self.content_size.width - 1  # the cursor's cell
+        room = self.content_size.width
         self.placeholder = next((hint for hint in self.hints if len(hint) <= room), self.hints[-1])
