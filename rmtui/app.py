@@ -323,12 +323,14 @@ class RmApp(App[None]):
             self.notify(self.error_text(event.worker.error), severity="error", timeout=10)
 
     def error_text(self, error: BaseException) -> str:
-        """One sentence for an error met on the book (that it was replaced, when it was)."""
+        """One sentence for an error met on the book (that it was replaced, when it was),
+        begun with a capital as every message on the screen is."""
         from rmtui.core.errors import error_sentence
 
         if self.book_replaced or (self._watch is not None and self._watch.replaced):
             return REPLACED
-        return error_sentence(error, path=self._book_file())
+        said = error_sentence(error, path=self._book_file())
+        return said[:1].upper() + said[1:]
 
     def _book_file(self) -> Path | None:
         if self.book_path is not None:

@@ -19,7 +19,7 @@ from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.db import session_scope
-from rmtui.core.figures import total_text
+from rmtui.core.figures import count_text, total_text
 from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
 from rmtui.core.queries.households import HouseholdView, MemberRow, read_household
 from rmtui.core.wording import ago_text, counted
@@ -134,7 +134,7 @@ class HouseholdScreen(Screen[None]):
         self.query_one("#household-summary", Static).update(summary_text(view, day))
         rows = [TableRow(member.client_id, member_cells(member)) for member in view.members]
         show_rows(self.members_table, rows, keep_key=self.members_table.current_key)
-        self.query_one("#members-title", Static).update(f"Members ({len(rows)})")
+        self.query_one("#members-title", Static).update(f"Members ({count_text(len(rows))})")
         self._show_open_items(view, day)
         self._show_timeline(view)
         if first_time:
@@ -157,7 +157,7 @@ class HouseholdScreen(Screen[None]):
         rows.sort(key=lambda row: str(row.cells[0]))
         table = self.query_one("#open-items", VirtualTable)
         show_rows(table, rows, keep_key=table.current_key)
-        self.query_one("#open-title", Static).update(f"Open items ({len(rows)})")
+        self.query_one("#open-title", Static).update(f"Open items ({count_text(len(rows))})")
 
     def _show_timeline(self, view: HouseholdView) -> None:
         self.timeline_clients = {row.id: row.client_id for row in view.timeline}
@@ -167,7 +167,7 @@ class HouseholdScreen(Screen[None]):
             rows.append(TableRow(shown.key, (shown.cells[0], row.client_name, *shown.cells[1:])))
         table = self.query_one("#household-timeline", VirtualTable)
         show_rows(table, rows, keep_key=table.current_key)
-        title = f"Timeline of all members, newest first ({len(rows)})"
+        title = f"Timeline of all members, newest first ({count_text(len(rows))})"
         self.query_one("#household-timeline-title", Static).update(title)
 
     # -- keys ----------------------------------------------------------------------------------

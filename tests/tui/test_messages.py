@@ -115,3 +115,10 @@ async def test_the_quick_filter_titles_fit_at_80_columns(engine: Engine) -> None
             select = pilot.app.screen.query_one(f"#filter-{name}", Select)
             # A border title has a corner and a space on either side of it.
             assert select.outer_size.width >= len(title) + 6, name
+
+
+def test_an_error_on_the_screen_begins_with_a_capital(engine: Engine) -> None:
+    from rmtui.core.errors import BookError
+
+    said = app_on(engine).error_text(BookError("there is no client 5; nothing was saved."))
+    assert said == "There is no client 5; nothing was saved."

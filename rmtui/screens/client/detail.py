@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
+from rmtui.core.figures import count_text
 from rmtui.core.models import OPEN_STAGES, Case, FollowUp, Opportunity
 from rmtui.core.queries.client_detail import (
     TIMELINE_PAGE,
@@ -224,7 +225,9 @@ class ClientDetailScreen(Screen[None]):
             TableRow(follow_up.id or 0, follow_up_cells(follow_up, day)) for follow_up in follow_ups
         ]
         show_rows(self.follow_ups_table, rows, keep_key=self.follow_ups_table.current_key)
-        self.query_one("#follow-ups-title", Static).update(f"Open follow-ups ({len(rows)})")
+        self.query_one("#follow-ups-title", Static).update(
+            f"Open follow-ups ({count_text(len(rows))})"
+        )
 
     def _show_timeline(self, *, keep_key: int | None) -> None:
         rows = self.timeline
@@ -235,7 +238,8 @@ class ClientDetailScreen(Screen[None]):
         self.timeline_table.show(
             len(rows), fetch, keep_key=keep_key, first_block=fetch(0, BLOCK_SIZE)
         )
-        shown = f"{len(rows)} shown, more as you scroll" if self.more_timeline else f"{len(rows)}"
+        count = count_text(len(rows))
+        shown = f"{count} shown, more as you scroll" if self.more_timeline else count
         self.query_one("#timeline-title", Static).update(f"Timeline, newest first ({shown})")
 
     def _show_panels(self, panels: ClientPanels) -> None:

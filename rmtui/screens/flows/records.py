@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rmtui.core.dates import day_text
-from rmtui.core.errors import error_sentence, expected_errors
+from rmtui.core.errors import expected_errors
 from rmtui.core.figures import amount_text
 from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
 from rmtui.core.queries import cases, client_records, contact_persons
@@ -349,7 +349,8 @@ def _write_review(screen: Screen[Any], client_id: int, name: str, path: Path) ->
             path, engine=engine_of(screen), client_id=client_id, day=rm_app(screen).today
         )
     except expected_errors() as error:
-        screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
+        said = rm_app(screen).error_text(error)
+        screen.notify(said, severity="error", timeout=10, markup=False)
         export_review(screen, client_id, typed=str(path))
         return
     screen.notify(f"Wrote the review of {name} to {written}.", timeout=10, markup=False)
