@@ -17,6 +17,7 @@ from rmtui.cli.common import (
 from rmtui.cli.progress_bar import progress_bar
 from rmtui.core.errors import BookError
 from rmtui.core.storage import remove_book_files
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -52,7 +53,8 @@ def _import_book_file(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
         print(
-            f"rmtui: {len(error.problems)} problem(s) in {args.file}; nothing was imported. "
+            f"rmtui: {counted(len(error.problems), 'problem')} in {args.file}; nothing was "
+            "imported. "
             "Correct the file and import it again.",
             file=sys.stderr,
         )

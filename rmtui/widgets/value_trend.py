@@ -11,6 +11,7 @@ from textual.widget import Widget
 from rmtui.core.charts import bar_eighths, bar_rows, spread
 from rmtui.core.figures import percent_text, total_text
 from rmtui.core.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
+from rmtui.core.wording import counted
 from rmtui.widgets.trend_chart import bars_text
 
 SUMMARY_GAP = "   "
@@ -64,7 +65,9 @@ class ValueTrend(Widget):
         if label is not None:
             self.label = label
         months = max(len(self.points) - 1, 0)
-        self.border_title = f"{self.label} · last {months} months" if months else self.label
+        self.border_title = (
+            f"{self.label} · last {counted(months, 'month')}" if months else self.label
+        )
         self.refresh()
 
     @property
