@@ -295,8 +295,7 @@ class RmApp(App[None]):
         numbers (Babel), and make the engine, while the user reads the first screen: the first
         key that needs them then finds them ready."""
         import rmtui.screens.flows.clients  # noqa: F401  (loads the forms, models and SQLAlchemy)
-        from rmtui.core.money import number_symbols
-        from rmtui.core.user_locale import user_locale
+        from rmtui.core.user_locale import number_symbols, user_locale
 
         number_symbols(user_locale())
         self.engine.dispose()  # made, with no connection kept open
@@ -359,12 +358,14 @@ class RmApp(App[None]):
             self.notify(self.error_text(event.worker.error), severity="error", timeout=10)
 
     def error_text(self, error: BaseException) -> str:
-        """One sentence for an error met on the book (that it was replaced, when it was)."""
+        """One sentence for an error met on the book (that it was replaced, when it was),
+        begun with a capital as every message on the screen is."""
         from rmtui.core.errors import error_sentence
 
         if self.book_replaced or (self._watch is not None and self._watch.replaced):
             return REPLACED
-        return error_sentence(error, path=self._book_file())
+        said = error_sentence(error, path=self._book_file())
+        return said[:1].upper() + said[1:]
 
     def _book_file(self) -> Path | None:
         if self.book_path is not None:

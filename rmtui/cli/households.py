@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rmtui.cli.common import UsageError, cli_date, open_engine
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -97,7 +98,7 @@ def run_household_list(args: argparse.Namespace) -> int:
     if not found:
         print("No households.")
     for id_, name, count in found:
-        print(f"{id_:>6}  {name}  ({count} {'member' if count == 1 else 'members'})")
+        print(f"{id_:>6}  {name}  ({counted(count, 'member')})")
     return 0
 
 
@@ -226,7 +227,7 @@ def household_json(view: HouseholdView) -> dict[str, Any]:
 
 def household_text(view: HouseholdView, day: date) -> str:
     """A household as `rmtui household show` prints it."""
-    from rmtui.core.money import money_display
+    from rmtui.core.figures import total_text
 
     last = view.last_contact_on
     sharing = (
@@ -236,7 +237,7 @@ def household_text(view: HouseholdView, day: date) -> str:
     )
     lines = [
         f"{view.household.name} (household {view.household.id}): {sharing}",
-        f"Assets {money_display(view.aum)} on {day.isoformat()}"
+        f"Assets {total_text(view.aum)} on {day.isoformat()}"
         f" · last contact {last.isoformat() if last else 'none yet'}",
         "Members:",
         *(f"  {m.name} (#{m.client_id}), {m.role}" for m in view.members),

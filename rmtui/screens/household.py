@@ -21,8 +21,7 @@ from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.db import session_scope
-from rmtui.core.kpi import whole_units
-from rmtui.core.money import money_display
+from rmtui.core.figures import count_text, total_text
 from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
 from rmtui.core.queries.households import (
     HouseholdView,
@@ -32,7 +31,7 @@ from rmtui.core.queries.households import (
 )
 from rmtui.core.queries.interaction_log import QueryStopped
 from rmtui.core.queries.interactions import InteractionRow
-from rmtui.core.wording import days_text
+from rmtui.core.wording import ago_text, counted
 from rmtui.screens.book_access import book_day, rm_app
 from rmtui.screens.client.detail import show_rows
 from rmtui.screens.client.dossier import TIMELINE_COLUMNS, timeline_row
@@ -196,7 +195,7 @@ class HouseholdScreen(Screen[None]):
         self.query_one("#household-summary", Static).update(summary_text(view, day))
         rows = [TableRow(member.client_id, member_cells(member)) for member in view.members]
         show_rows(self.members_table, rows, keep_key=self.members_table.current_key)
-        self.query_one("#members-title", Static).update(f"Members ({len(rows)})")
+        self.query_one("#members-title", Static).update(f"Members ({count_text(len(rows))})")
         self._show_open_items(view, day)
         if timeline is not None:
             self._show_timeline(*timeline)
@@ -220,13 +219,13 @@ class HouseholdScreen(Screen[None]):
         rows.sort(key=lambda row: str(row.cells[0]))
         table = self.query_one("#open-items", VirtualTable)
         show_rows(table, rows, keep_key=table.current_key)
-        self.query_one("#open-title", Static).update(f"Open items ({len(rows)})")
+        self.query_one("#open-title", Static).update(f"Open items ({count_text(len(rows))})")
 
     def _show_timeline(self, pages: TimelinePages, first: list[TableRow]) -> None:
         self.timeline = pages
         table = self.timeline_table
         table.show(pages.shown_total, pages.fetch, keep_key=table.current_key, first_block=first)
-        title = f"Timeline of all members, newest first ({pages.shown_total:,})"
+        title = f"Timeline of all members, newest first ({count_text(pages.shown_total)})"
         self.query_one("#household-timeline-title", Static).update(title)
 
     # -- keys ----------------------------------------------------------------------------------
@@ -309,8 +308,7 @@ class HouseholdScreen(Screen[None]):
 def heading_text(view: HouseholdView) -> Text:
     """The household's name, how many members, and how check-ins count."""
     text = Text(view.household.name, style="bold")
-    count = len(view.members)
-    text.append(f"  ·  {count} {'member' if count == 1 else 'members'}  ·  ", style="dim")
+    text.append(f"  ·  {counted(len(view.members), 'member')}  ·  ", style="dim")
     shared = view.household.shared_checkin
     text.append("one check-in for all" if shared else "check-ins per member", style="dim")
     return text
@@ -319,13 +317,13 @@ def heading_text(view: HouseholdView) -> Text:
 def summary_text(view: HouseholdView, day: date) -> Text:
     """Combined assets with their trend and change, and the household's last contact."""
     text = Text("Assets ", style="bold")
-    text.append(money_display(whole_units(view.aum)), style="bold")
+    text.append(total_text(view.aum), style="bold")
     text.append(" ")
     text.append(sparkline([point.value for point in view.aum_trend]), style="cyan")
     year_ago = value_months_ago(view.aum_trend, TREND_MONTHS)
     if year_ago is not None:
         text.append(" ")
-        text.append_text(change_text(whole_units(year_ago), whole_units(view.aum)))
+        text.append_text(change_text(year_ago, view.aum))
         text.append(f" in {TREND_MONTHS} mo", style="dim")
     last = view.last_contact_on
     text.append("\nLast contact ")
@@ -333,7 +331,7 @@ def summary_text(view: HouseholdView, day: date) -> Text:
         text.append("none yet", style="dim")
     else:
         text.append(f"{last:{DATE_FORMAT}}")
-        text.append(f" ({days_text((day - last).days)} ago)", style="dim")
+        text.append(f" ({ago_text((day - last).days)})", style="dim")
     return text
 
 

@@ -412,7 +412,7 @@ class KpiScreen(Screen[None]):
         self._targets_changed(period)
 
     def _refused(self, error: BookError, period: Period) -> None:
-        self.notify(str(error), severity="error", markup=False)
+        self.notify(rm_app(self).error_text(error), severity="error", markup=False)
         if isinstance(error, ChangedMeanwhile):
             self._targets_changed(period)
 

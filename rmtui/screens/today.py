@@ -25,6 +25,8 @@ from rmtui.core.agenda import (
     read_agenda,
 )
 from rmtui.core.dates import short_day_text
+from rmtui.core.figures import count_text
+from rmtui.core.wording import counted
 from rmtui.screens.book_access import book_connection, book_day, rm_app
 from rmtui.screens.undo import remember
 from rmtui.widgets.key_bar import KeyBar
@@ -174,7 +176,7 @@ class TodayScreen(Screen[None]):
                 result.append(ListLine(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
-                line = f"  … and {more:,} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
+                line = f"  … and {count_text(more)} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
                 result.append(ListLine(Text(line, style="dim")))
         return result
 
@@ -407,7 +409,7 @@ def section_heading(title: str, count: int) -> Text:
     """A section's heading line with its count."""
     heading = Text()
     heading.append(f"{title} ", style="bold")
-    heading.append(f"({count:,})", style="bold" if count else "dim")
+    heading.append(f"({count_text(count)})", style="bold" if count else "dim")
     return heading
 
 
@@ -453,9 +455,9 @@ def _checkin_line(item: CheckinItem) -> Text:
         if item.last_contact_on
         else f"{since}, client {item.days_since}d"
     )
+    over = f"{item.days_overdue}d over" if item.days_overdue else "due today"
     line.append(
-        f"  (every {item.cadence}d, {item.days_overdue}d over)",
-        style="red" if item.days_overdue else "yellow",
+        f"  (every {item.cadence}d, {over})", style="red" if item.days_overdue else "yellow"
     )
     return line
 
@@ -485,14 +487,15 @@ def _birthday_line(item: BirthdayItem, day: date) -> Text:
 def summary_text(agenda: Agenda) -> Text:
     """The line above the list: the day and the count of each section."""
     counts = [
-        (agenda.total("overdue"), "overdue", "red"),
-        (agenda.total("due_today"), "due today", "yellow"),
-        (agenda.total("checkins_due"), "check-ins", "yellow"),
-        (agenda.total("cases_due"), "cases", "red"),
-        (agenda.total("birthdays"), "birthdays", "magenta"),
+        ("overdue", "overdue", "overdue", "red"),
+        ("due_today", "due today", "due today", "yellow"),
+        ("checkins_due", "check-in", "check-ins", "yellow"),
+        ("cases_due", "case", "cases", "red"),
+        ("birthdays", "birthday", "birthdays", "magenta"),
     ]
     line = Text(f"{agenda.day:%A %d %B %Y}", style="bold")
-    for count, label, style in counts:
+    for key, one, many, style in counts:
+        count = agenda.total(key)
         line.append("  ·  ")
-        line.append(f"{count:,} {label}", style=style if count else "dim")
+        line.append(counted(count, one, many), style=style if count else "dim")
     return line

@@ -217,7 +217,9 @@ async def test_d_deletes_the_household_after_saying_the_members_stay_and_u_bring
             assert household_name_of(session=session, client_id=people["anna"]) is None
             assert session.get(Client, people["anna"]) is not None
         messages = [notice.message for notice in pilot.app._notifications]
-        assert "Deleted the household “Jansens” with 2 household members — u undoes." in messages
+        assert (
+            "Deleted the household “Jansens” with 2 household members. Press u to undo." in messages
+        )
         await pilot.press("u")
         await settle(pilot)
         detail.show_panel("relations")

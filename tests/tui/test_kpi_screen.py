@@ -173,7 +173,7 @@ async def test_targets_show_with_their_status(book: Engine) -> None:
         # Revenue is judged by its pace: 60 of the quarter's 92 days are gone, so by today
         # 60/92 of the 40,000 target are due.
         assert status["revenue"] == "● met"
-        assert shown_column(screen, "note")["revenue"] == "by today 26,086.96"
+        assert shown_column(screen, "note")["revenue"] == "by today 26,087"
         assert status["nps"] == "● behind"  # a score is judged as it is
         assert status["aum"] == ""
         assert shown_column(screen, "target")["revenue"] == "40,000"

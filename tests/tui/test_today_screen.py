@@ -225,7 +225,7 @@ async def test_rescheduling_into_the_past_asks_first_and_names_the_year(book: En
         await pilot.pause()
         assert open_follow_up(book, "Send proposal").due_on == date(2020, 1, 1)
         messages = [notification.message for notification in app._notifications]
-        assert "Rescheduled “Send proposal” to Wed 01 Jan 2020 — u undoes." in messages
+        assert "Rescheduled “Send proposal” to Wed 01 Jan 2020. Press u to undo." in messages
 
 
 @pytest.fixture

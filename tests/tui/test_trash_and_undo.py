@@ -59,13 +59,13 @@ async def test_d_deletes_a_client_after_asking_and_u_brings_them_back(engine: En
         await settle(pilot)
         assert table_of(pilot).total == 29
         assert "Bram Maes" not in shown_names(table_of(pilot))
-        assert "Deleted the client Bram Maes — u undoes." in messages(pilot)
+        assert "Deleted the client Bram Maes. Press u to undo." in messages(pilot)
         assert trashed(book) == ["client Bram Maes"]
         await pilot.press("u")
         await settle(pilot)
         assert table_of(pilot).total == 30
         assert current_name(pilot) == "Bram Maes"
-        assert "Undid: deleted the client Bram Maes" in messages(pilot)
+        assert "Undone: deleted the client Bram Maes." in messages(pilot)
         assert trashed(book) == []
 
 
@@ -90,10 +90,10 @@ async def test_u_takes_back_one_change_after_another_newest_first(engine: Engine
         await pilot.press("u")
         await settle(pilot)
         assert "Dirk Maes" in names_in_book(book)
-        assert messages(pilot)[-1] == "Undid: deleted the client Dirk Maes with 1 interaction"
+        assert messages(pilot)[-1] == "Undone: deleted the client Dirk Maes with 1 interaction."
         await pilot.press("u", "u")
         await settle(pilot)
-        assert messages(pilot)[-2:] == ["Undid: archived Bram Maes", "Undid: archived Ann Maes"]
+        assert messages(pilot)[-2:] == ["Undone: archived Bram Maes.", "Undone: archived Ann Maes."]
         await pilot.press("u")
         await settle(pilot)
         assert messages(pilot)[-1] == "Nothing to undo."

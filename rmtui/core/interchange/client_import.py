@@ -15,13 +15,14 @@ from sqlmodel import Session
 from rmtui.core import audit
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.figures import count_text
 from rmtui.core.interchange.batches import chunks
 from rmtui.core.interchange.schema import FIELDS
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.text_files import ImportText, decode_text
 from rmtui.core.models import Client
 from rmtui.core.queries.contact_points import NewPoint, add_points
-from rmtui.core.wording import count_text, plural
+from rmtui.core.wording import counted, records_text
 
 CHUNK = 500
 
@@ -90,20 +91,20 @@ class ClientImportReport:
     def summary(self) -> str:
         """One sentence saying what happened."""
         if self.problems:
-            count = len(self.problems)
-            noun = "problem" if count == 1 else "problems"
-            return f"{self.source} has {count} {noun}, so nothing was imported."
+            problems = counted(len(self.problems), "problem")
+            return f"{self.source} has {problems}, so nothing was imported."
         verb = "would add" if self.dry_run else "added"
-        parts = [f"{verb} {self.added} of {count_text('clients', self.read)}"]
+        parts = [f"{verb} {count_text(self.added)} of {records_text('clients', self.read)}"]
         if self.contact_persons:
-            parts[0] += f" and {count_text('contact_persons', self.contact_persons)}"
+            parts[0] += f" and {records_text('contact_persons', self.contact_persons)}"
         if self.merged:
-            parts.append(f"{'would merge' if self.dry_run else 'merged'} {self.merged}")
+            merged = count_text(self.merged)
+            parts.append(f"{'would merge' if self.dry_run else 'merged'} {merged}")
         duplicates = len(self.duplicates) - self.merged
         if duplicates:
-            parts.append(f"skipped {duplicates} {plural(duplicates, 'duplicate')}")
+            parts.append(f"skipped {counted(duplicates, 'duplicate')}")
         if self.skipped:
-            records = len({problem.where for problem in self.skipped})
+            records = count_text(len({problem.where for problem in self.skipped}))
             verb = "would skip" if self.dry_run else "skipped"
             parts.append(f"{verb} {records} with problems")
         return f"{self.source}: " + ", ".join(parts) + "."

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from rmtui.core.charts import sparkline
+from rmtui.core.figures import listed_amount_text, percent_text, total_text
 from rmtui.core.goals import status_label
-from rmtui.core.money import money_display
 from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.review.document import (
     Block,
@@ -26,7 +26,7 @@ from rmtui.core.review.html_page import HtmlRenderer
 from rmtui.core.review.markdown import MarkdownRenderer
 
 # The client review's ways of writing a trend and a change, so that both reports say them alike.
-from rmtui.core.review.sections import _aum_change, _change_text, _chart_caption, _percent
+from rmtui.core.review.sections import _aum_change, _change_text, _chart_caption
 from rmtui.core.review.words import date_text
 from rmtui.core.wording import plural
 
@@ -74,7 +74,7 @@ def _members_block(review: HouseholdReview) -> Block:
             member.member.role,
             member.member.tier,
             date_text(member.last_contact_on) if member.last_contact_on else "never",
-            money_display(member.aum),
+            total_text(member.aum),
         )
         for member in review.members
     )
@@ -86,12 +86,12 @@ def _asset_blocks(review: HouseholdReview) -> tuple[Block, ...]:
     if all(member.summary is None for member in review.members):
         return (Paragraph("No holdings recorded for any member.", muted=True),)
     changes = [_aum_change(review, months) for months in FALL_WINDOWS]
-    line = f"Assets of all members: {money_display(review.aum)} on {date_text(review.day)}"
+    line = f"Assets of all members: {total_text(review.aum)} on {date_text(review.day)}"
     line += "".join(f"; {change}" for change in changes if change)
     rows = tuple(
         (
             member.member.name,
-            money_display(member.aum),
+            total_text(member.aum),
             sparkline([point.value for point in member.trend]),
             _change_text(member.summary),
         )
@@ -110,9 +110,9 @@ def _goals_block(review: HouseholdReview) -> Block:
         (
             goal.title,
             who,
-            _percent(goal.status.progress_pct),
-            money_display(goal.current_amount),
-            money_display(goal.target_amount),
+            percent_text(goal.status.progress_pct),
+            listed_amount_text(goal.current_amount),
+            listed_amount_text(goal.target_amount),
             date_text(goal.target_date) if goal.target_date else "—",
             status_label(goal.status),
         )

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
+from rmtui.core.figures import count_text
 from rmtui.core.models import Case, FollowUp, Opportunity
 from rmtui.core.queries.client_detail import (
     TIMELINE_PAGE,
@@ -54,6 +55,7 @@ from rmtui.screens.flows import deals as deal_actions
 from rmtui.screens.flows import households as household_actions
 from rmtui.screens.flows import records as record_actions
 from rmtui.screens.flows.deals import StageMove
+from rmtui.screens.undo import delete_question
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
@@ -238,7 +240,9 @@ class ClientDetailScreen(Screen[None]):
             TableRow(follow_up.id or 0, follow_up_cells(follow_up, day)) for follow_up in follow_ups
         ]
         show_rows(self.follow_ups_table, rows, keep_key=self.follow_ups_table.current_key)
-        self.query_one("#follow-ups-title", Static).update(f"Open follow-ups ({len(rows)})")
+        self.query_one("#follow-ups-title", Static).update(
+            f"Open follow-ups ({count_text(len(rows))})"
+        )
 
     def _show_timeline(self, *, keep_key: int | None) -> None:
         rows = self.timeline
@@ -249,7 +253,8 @@ class ClientDetailScreen(Screen[None]):
         self.timeline_table.show(
             len(rows), fetch, keep_key=keep_key, first_block=fetch(0, BLOCK_SIZE)
         )
-        shown = f"{len(rows)} shown, more as you scroll" if self.more_timeline else f"{len(rows)}"
+        count = count_text(len(rows))
+        shown = f"{count} shown, more as you scroll" if self.more_timeline else count
         self.query_one("#timeline-title", Static).update(f"Timeline, newest first ({shown})")
 
     def _show_panels(self, panels: ClientPanels) -> None:
@@ -523,7 +528,7 @@ class ClientDetailScreen(Screen[None]):
             actions.delete_client_asking(self, self.client_id, on_deleted=self.app.pop_screen)
 
     def _delete(self, kind: str, key: int, what: str) -> None:
-        question = f"Delete this {what}? It goes to the trash for 30 days, and u brings it back."
+        question = delete_question(f"this {what}")
         actions.delete_asking(self, kind, key, question, on_deleted=self.load)
 
     def action_remove(self) -> None:

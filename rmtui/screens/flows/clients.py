@@ -233,8 +233,8 @@ def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Value
 
     if not saved(screen, write):
         return False
-    verb = "planned" if follow_up_id is None else "moved"
-    screen.notify(f"Follow-up {verb} for {day_text(values['due_on'], today=rm_app(screen).today)}.")
+    verb = "planned for" if follow_up_id is None else "moved to"
+    screen.notify(f"Follow-up {verb} {day_text(values['due_on'], today=rm_app(screen).today)}.")
     return True
 
 
@@ -520,7 +520,7 @@ def delete_client_asking(
         return
     question = (
         f"Delete {found[0]} and everything about them? They go to the trash for 30 days "
-        "(ctrl+t), and u brings them back."
+        "(ctrl+t); press u to bring them back."
     )
     delete_asking(screen, "client", client_id, question, on_deleted=on_deleted)
 

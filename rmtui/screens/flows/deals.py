@@ -22,6 +22,7 @@ from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows.clients import as_typed, rm_app, saved
 from rmtui.screens.forms.opportunity import closing_question
 from rmtui.screens.undo import remember
+from rmtui.widgets.pipeline_table import stage_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -146,7 +147,7 @@ def _move_deal(
         before, stage = found
         remember(
             screen,
-            f"moved “{before.title}” to {stage}",
+            f"moved “{before.title}” to {stage_title(stage)}",
             partial(put_back, before, day),
             focus=opportunity_id,
         )

@@ -59,7 +59,7 @@ def _ask_new(
         if created is None:
             _ask_new(screen, client_id, name, as_typed(values), on_saved)
             return
-        screen.notify(f"Started {values['name']}.", markup=False)
+        screen.notify(f"Started the household “{values['name']}”.", markup=False)
         if on_saved is not None:
             on_saved()
         open_household(screen, created)
@@ -89,7 +89,7 @@ def edit_household(screen: Screen[Any], household_id: int, *, on_saved: Saved | 
             ),
         )
         if done is not None:
-            screen.notify(f"Saved {values['name']}.", markup=False)
+            screen.notify(f"Saved the household “{values['name']}”.", markup=False)
             if on_saved is not None:
                 on_saved()
 
@@ -113,7 +113,7 @@ def add_member(screen: Screen[Any], household_id: int, *, on_saved: Saved | None
                 ),
             )
             if done is not None:
-                screen.notify(f"Added {client.name} as {role}.", markup=False)
+                screen.notify(f"Added {client.name} to the household as {role}.", markup=False)
                 if on_saved is not None:
                     on_saved()
 
@@ -137,7 +137,7 @@ def change_role(
             ),
         )
         if done is not None:
-            screen.notify(f"{member_name} is now {new_role}.", markup=False)
+            screen.notify(f"Changed {member_name}'s role to {new_role}.", markup=False)
             if on_saved is not None:
                 on_saved()
 
@@ -162,7 +162,9 @@ def remove_member(
         if on_saved is not None:
             on_saved()
 
-    question = f"Take {member_name} out of the household? They stay a client; u undoes."
+    question = (
+        f"Take {member_name} out of the household? {member_name} stays a client; press u to undo."
+    )
     screen.app.push_screen(ConfirmScreen(question, yes="Take out", no="Keep"), remove)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rmtui.core.dates import day_text
-from rmtui.core.errors import error_sentence, expected_errors
+from rmtui.core.errors import expected_errors
+from rmtui.core.figures import amount_text
 from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
-from rmtui.core.money import money_display
 from rmtui.core.queries import cases, client_records, contact_persons
 from rmtui.core.queries.common import fetch
 from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
@@ -31,7 +31,7 @@ from rmtui.screens.forms.financial import (
     ReviewExportForm,
     SurveyForm,
 )
-from rmtui.screens.undo import remember
+from rmtui.screens.undo import delete_question, remember
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -63,7 +63,10 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_holding,
         client_records.update_holding,
         "holding_id",
-        lambda values: f"{values['account']}: {money_display(values['value'])}",
+        lambda values: (
+            f"value of {values['account']} on {values['as_of']:%d %b %Y}"
+            f" ({amount_text(values['value'])})"
+        ),
     ),
     "goal": RecordKind(
         FinancialGoal,
@@ -90,7 +93,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_revenue,
         client_records.update_revenue,
         "revenue_id",
-        lambda values: f"{values['kind']} of {money_display(values['amount'])}",
+        lambda values: f"{values['kind']} of {amount_text(values['amount'])}",
     ),
     "contact_person": RecordKind(
         ContactPerson,
@@ -199,7 +202,7 @@ def delete_record(
 
     what = saved(screen, describe)
     if what is not None:
-        question = f"Delete the {what}? It goes to the trash for 30 days, and u brings it back."
+        question = delete_question(f"the {what}")
         delete_asking(screen, kind, record_id, question, on_deleted=on_saved)
 
 
@@ -349,12 +352,16 @@ def ask_and_write_review(
         try:
             written = write(path)
         except expected_errors() as error:
-            screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
+            said = rm_app(screen).error_text(error)
+            screen.notify(said, severity="error", timeout=10, markup=False)
             ask_and_write_review(screen, name, write, typed=str(path))
             return
-        screen.notify(f"Review of {name} written to {written}", timeout=10, markup=False)
+        screen.notify(f"Wrote the review of {name} to {written}.", timeout=10, markup=False)
 
     screen.app.push_screen(form, chosen)
+
+
+# -- shared ------------------------------------------------------------------------------------
 
 
 def _client_name(screen: Screen[Any], client_id: int) -> str | None:

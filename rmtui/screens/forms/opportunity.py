@@ -12,8 +12,8 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from rmtui.core.entries import deal_entry
+from rmtui.core.figures import amount_text
 from rmtui.core.models import STAGES
-from rmtui.core.money import money_display
 from rmtui.core.parsers import required_text
 from rmtui.core.queries.opportunities import CLOSED_STAGES
 from rmtui.screens.client_picker import ClientPicker, PickedClient
@@ -74,7 +74,7 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
 def closing_question(title: str, value: Decimal, stage: str) -> ConfirmScreen:
     """The question asked before a deal is marked won or lost (`stage`)."""
     question = (
-        f"Mark “{title}” ({money_display(value)}) as {stage}? "
+        f"Mark “{title}” ({amount_text(value)}) as {stage}? "
         "It closes today and counts in the win rate."
     )
     if stage == "won":
@@ -92,7 +92,7 @@ class LostReasonForm(FormScreen[str]):
 
     def __init__(self, deal_title: str, value: Decimal) -> None:
         super().__init__()
-        self.FORM_TITLE = f"Mark “{deal_title}” ({money_display(value)}) as lost"
+        self.FORM_TITLE = f"Mark “{deal_title}” ({amount_text(value)}) as lost"
 
     def fields(self) -> Iterable[FormField]:
         return (FormField("reason", "Why", placeholder="price, timing, went to a competitor…"),)
