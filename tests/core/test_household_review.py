@@ -99,9 +99,9 @@ def test_markdown_says_whose_each_item_is_and_keeps_notes_whole(session: Session
     text = household_review_text(review, "markdown")
     assert text.startswith("# Household review: Jansen family\n\n_Prepared on 29 Nov 2026")
     assert "2 members · one check-in for all" in text
-    assert "| Piet Jansen | head | A | 01 Nov 2026 | 120,000.50 |" in text
-    assert "Assets of all members: 160,000.50 on 29 Nov 2026" in text
-    assert "+10,000.50 (+6.7%) over 12 months" in text
+    assert "| Piet Jansen | head | A | 01 Nov 2026 | 120,001 |" in text
+    assert "Assets of all members: 160,001 on 29 Nov 2026" in text
+    assert "+10,001 (+6.7%) over 12 months" in text
     assert "| Studies for Tim | Anna \\<Jansen\\> \\& Co | 50.0% | 30,000 | 60,000 |" in text
     assert "| 20 Nov 2026 (late) | Piet Jansen | Send the review | normal |" in text
     assert "| complaint | Anna \\<Jansen\\> \\& Co | Card blocked |" in text
@@ -116,7 +116,7 @@ def test_html_is_escaped_and_keeps_notes_whole(session: Session) -> None:
     assert "<td>Anna &lt;Jansen&gt; &amp; Co</td>" in page
     assert "<Jansen>" not in page
     assert html.escape(" ".join(LONG_NOTE.split())) in page
-    assert '<div class="chart">' in page and '<td class="num">120,000.50</td>' in page
+    assert '<div class="chart">' in page and '<td class="num">120,001</td>' in page
 
 
 def test_amounts_follow_the_users_locale(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,8 +124,8 @@ def test_amounts_follow_the_users_locale(session: Session, monkeypatch: pytest.M
     user_locale.cache_clear()
     review = build_household_review(session=session, household_id=jansens(session), day=DAY)
     text = household_review_text(review, "markdown")
-    assert "| Piet Jansen | head | A | 01 Nov 2026 | 120.000,50 |" in text
-    assert "Assets of all members: 160.000,50 on 29 Nov 2026" in text
+    assert "| Piet Jansen | head | A | 01 Nov 2026 | 120.001 |" in text
+    assert "Assets of all members: 160.001 on 29 Nov 2026" in text
 
 
 def test_a_household_without_records_says_so(session: Session) -> None:

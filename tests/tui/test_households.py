@@ -307,4 +307,4 @@ async def test_r_writes_the_review_report_of_the_whole_household(
         assert "<td>Anna Jansen</td><td>other</td>" in page  # every member, with their role
         assert "Tea" in page  # Anna's contact, with who
         messages = [notice.message for notice in pilot.app._notifications]
-        assert f"Review of Jansens written to {written}" in messages
+        assert f"Wrote the review of Jansens to {written}." in messages
