@@ -81,10 +81,15 @@ class Checked:
 
 
 def as_typed(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values written as a person types them: dates and times as text, lists joined."""
+    """Values written as a person types them: dates and times as text, lists joined,
+    amounts with the user's decimal mark (so that a form reads back what it shows)."""
+    from rmtui.core.money import amount_example, money_text
+
     typed: dict[str, Any] = {}
     for name, value in values.items():
-        if isinstance(value, datetime):
+        if isinstance(value, Decimal):
+            value = amount_example(example=money_text(value))
+        elif isinstance(value, datetime):
             value = value.strftime("%Y-%m-%d %H:%M")
         elif isinstance(value, date):
             value = value.isoformat()

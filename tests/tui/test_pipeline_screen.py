@@ -268,6 +268,24 @@ async def test_e_edits_a_deal_and_a_bad_value_is_said(book: Engine) -> None:
         assert deal is not None and deal.value == Decimal("95000")
 
 
+async def test_a_deal_edited_in_dutch_shows_its_value_as_dutch_is_typed_and_saves_as_is(
+    book: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RMTUI_LOCALE", "nl_NL")
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        screen = await open_pipeline(pilot)
+        await move_to(pilot, screen, "Credit line increase")
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, OpportunityForm)
+        assert form.query_one("#field-value", Input).value == "80000,00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+    assert deal_named(book, "Credit line increase").value == Decimal("80000")
+
+
 async def test_arrows_jump_between_stages_and_enter_opens_the_client(book: Engine) -> None:
     from rmtui.screens.client.detail import ClientDetailScreen
 
