@@ -275,32 +275,30 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 # The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0003", "0007")
+FILLED_BY = ("0002", "0007")
 
 
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
-    (schema 0002), the client search index (schema 0003, when the book has it), the clients'
-    contact points and their index (schema 0007)."""
+    (schema 0002), the clients' contact points (schema 0007)."""
     for revision in FILLED_BY:
-        if revision == "0003" and not _has_table(conn, "client_fts"):
-            continue  # an SQLite without the trigram tokenizer: no index to fill
-        migration = _migration(revision)
-        for statement in migration.FILL:
+        for statement in _migration(revision).FILL:
             conn.execute(statement)
-        if revision == "0007" and _has_table(conn, "contact_point_fts"):
-            for statement in migration.FILL_INDEX:
-                conn.execute(statement)
 
 
 def fill_households_and_people(conn: sqlite3.Connection) -> None:
-    """What the triggers of schema 0008 keep: the households' shared contact and the contact
-    persons' search index (when the book has it)."""
+    """What the triggers of schemas 0008 and 0009 keep: the households' shared contact, the
+    clients' search text (over their contact points and people) and its index (when the book
+    has it)."""
     from rmtui.core.interchange.bulk_load import SHARED_CONTACT
 
     conn.execute(SHARED_CONTACT.statement.format(rows="household_member"))
-    if _has_table(conn, "contact_person_fts"):
-        conn.execute("INSERT INTO contact_person_fts (contact_person_fts) VALUES ('rebuild')")
+    search = _migration("0009")
+    for statement in search.FILL:
+        conn.execute(statement)
+    if _has_table(conn, "client_search"):  # an SQLite with the trigram tokenizer
+        for statement in search.FILL_INDEX:
+            conn.execute(statement)
 
 
 def _migration(revision: str) -> Any:
