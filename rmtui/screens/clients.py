@@ -75,7 +75,10 @@ class ClientsScreen(ListScreen):
         yield Header()
         with Horizontal(id="client-filters"):
             yield titled(
-                Input(placeholder="name, company, e-mail, city, tag", id="client-filter"),
+                Input(
+                    placeholder="name, phone, company, e-mail, city, tag, person",
+                    id="client-filter",
+                ),
                 "Filter /",
             )
             for name, choices in QUICK_FILTERS.items():
@@ -218,9 +221,13 @@ class ClientsScreen(ListScreen):
         total = loaded.total
         noun = "client" if total == 1 else "clients"
         line.append(f"{total:,}{'' if loaded.counted else '+'} {noun}", style="bold")
-        if listing.text.strip():
-            line.append(f" matching “{listing.text.strip()}”")
-        line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")
+        if loaded.alike:
+            line.append(f" with a name like “{listing.text.strip()}” (none matches it exactly)")
+            line.append("  ·  likest first", style="dim")
+        else:
+            if listing.text.strip():
+                line.append(f" matching “{listing.text.strip()}”")
+            line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")
         archived = "archived shown" if listing.include_archived else "archived hidden"
         line.append(f"  ·  {archived} (A)", style="dim")
         if listing.filtered:
