@@ -8,6 +8,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from rmtui.screens.book_access import book_session, rm_app
@@ -40,6 +42,23 @@ def in_band(band: tuple[float, float], score: float) -> float:
     return low + (high - low) * score
 
 
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """`text` as it is (never read as markup: a name may hold square brackets), the letters
+    the fuzzy match found in it marked."""
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def as_markup(text: str) -> str:
+    """`text` for a place the palette reads as markup (a hit's help), its square brackets
+    kept as they are."""
+    return text.replace("[", "\\[")
+
+
 def ranked(count: int) -> list[float]:
     """Scores from 1 down for `count` hits in their order."""
     return [1.0 - rank / (count + 1) for rank in range(count)]
@@ -64,7 +83,7 @@ class ClientProvider(Provider):
             for score, client in zip(ranked(len(clients)), clients, strict=True):
                 yield Hit(
                     in_band(ALIKE if alike else MATCHING, score),
-                    self.matcher(query).highlight(client.name),
+                    highlighted(self.matcher(query), client.name),
                     partial(self._open, client.id),
                     text=client.name,
                     help=client_help(client, alike=alike),
@@ -93,10 +112,10 @@ class ContactPersonProvider(ClientProvider):
             title = person_title(person)
             yield Hit(
                 in_band(BELOW_CLIENTS, score / 2),
-                self.matcher(query).highlight(title),
+                highlighted(self.matcher(query), title),
                 partial(self._open, person.client_id),
                 text=title,
-                help=f"contact person at {person.client_name}",
+                help=as_markup(f"contact person at {person.client_name}"),
             )
 
     def _people(self, query: str) -> list[PersonHit]:
@@ -118,7 +137,7 @@ def client_help(client: ClientRow, *, alike: bool = False) -> str:
     parts = [client.kind, client.status, f"tier {client.tier}", client.company, client.city]
     if alike:
         parts.insert(0, "a name alike")
-    return " · ".join(part for part in parts if part)
+    return as_markup(" · ".join(part for part in parts if part))
 
 
 class ScreenCommandProvider(Provider):

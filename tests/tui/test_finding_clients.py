@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 from textual.command import Command, CommandList, CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -141,3 +142,21 @@ async def test_a_name_only_alike_comes_after_the_commands(book: Engine) -> None:
         hits = await palette_with(pilot, "trash")
         assert hits[0] == "Open the trash (ctrl+t)"
         assert hits[-1] == "Mia Trask"
+
+
+async def test_the_palette_shows_names_with_square_brackets_as_they_are(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for name, company in (("Smith [Ltd]", "Smith [UK] Holdings"), ("Jo [/] Doe", None)):
+            add_client(session=session, values={"name": name, "company": company})
+    async with make_app(engine, book_name="test", day=DAY).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await palette_with(pilot, "smith")
+        options = pilot.app.screen.query_one(CommandList)
+        shown = options.get_option_at_index(0).prompt
+        assert isinstance(shown, Content)
+        assert shown.plain.splitlines() == [
+            "Smith [Ltd]",
+            "person · client · tier B · Smith [UK] Holdings",
+        ]
+        await pilot.press("escape")
+        assert (await palette_with(pilot, "jo doe"))[0] == "Jo [/] Doe"
