@@ -123,15 +123,30 @@ def digits_sql(expression: str) -> str:
 @dataclass(frozen=True)
 class SearchTerm:
     """One thing a filter text asks for: a word, folded; for a phone number, also its
-    national number (`national_digits`), which every notation of it gives."""
+    national number (`national_digits`), which every notation of it gives: the start of one
+    of the client's national numbers when typed from the start (after `+`, `00` or a trunk
+    `0`), else anywhere in one (`34 56`)."""
 
     word: str
     digits: str | None = None
+    from_start: bool = False
 
     @property
     def indexed(self) -> bool:
         """Whether the trigram index can look it up (a short word has no trigram)."""
         return len(self.word) >= TRIGRAM_WORD or self.digits is not None
+
+    @property
+    def as_written(self) -> bool:
+        """Whether the word itself is looked for in the client's text: any word but a phone
+        number, or a bare number (`1987`), which may be part of an e-mail address too."""
+        return self.digits is None or (self.word.isdigit() and not self.from_start)
+
+    @property
+    def digits_text(self) -> str:
+        """The digits as the search text holds them: a national number starts after a
+        space."""
+        return f" {self.digits}" if self.from_start else self.digits or ""
 
 
 def search_terms(text: str) -> list[SearchTerm]:
@@ -147,7 +162,8 @@ def search_terms(text: str) -> list[SearchTerm]:
             number = " ".join(words[position : position + run])
             national = national_digits(number)
             digits = national if len(national) >= PHONE_DIGITS else None
-            terms.append(SearchTerm(fold(number), digits))
+            from_start = number.startswith(("+", "0"))
+            terms.append(SearchTerm(fold(number), digits, from_start))
             position += run
         else:
             terms.append(SearchTerm(fold(words[position])))
@@ -218,6 +234,7 @@ def trigrams(word: str) -> frozenset[str]:
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
+@lru_cache(maxsize=65_536)
 def similarity(word: str, other: str) -> float:
     """How alike two words are by their trigrams, from 0 to 1 (pg_trgm's similarity)."""
     mine, theirs = trigrams(word), trigrams(other)

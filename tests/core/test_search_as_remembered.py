@@ -152,8 +152,12 @@ def test_the_book_folds_as_the_code_does(engine: Engine) -> None:
         ("jansen 0698", ["Jan Jansen"]),
         ("020 555 12", ["De Groot Agro"]),  # a contact person's number
         ("+31 20 5551234", ["De Groot Agro"]),
-        ("555 1234", ["De Groot Agro"]),  # as written, in the middle
+        ("555 1234", ["De Groot Agro"]),  # in the middle of a number
+        ("55 51", ["De Groot Agro"]),
+        ("76 12", ["Lena Krüger"]),
+        ("34 56", ["Lena Krüger", "Piet Schneider"]),
         ("0612 9999", []),
+        ("0555 1234", []),  # from the start: no number starts so
     ],
 )
 def test_phone_numbers_are_found_in_any_notation(
@@ -191,12 +195,16 @@ def test_the_country_codes_of_two_digits_are_those_of_phonenumbers() -> None:
 
 
 def test_the_words_of_a_phone_number_are_one_term() -> None:
-    terms = search_terms("jansen 06 12 34 56 78 2026-12")
-    assert [(term.word, term.digits) for term in terms] == [
-        ("jansen", None),
-        ("06 12 34 56 78 2026-12", "612345678202612"),
+    terms = search_terms("jansen 06 12 34 56 78 2026-12 +32 4")
+    assert [(term.word, term.digits, term.digits_text) for term in terms] == [
+        ("jansen", None, ""),
+        ("06 12 34 56 78 2026-12 +32 4", "612345678202612324", " 612345678202612324"),
     ]
     assert [term.digits for term in search_terms("12 b 3")] == [None, None, None]
+    bare, _a, middle, _b, typed = search_terms("1987 a 34-56 b +31 6")
+    assert bare.as_written and bare.digits_text == "1987"  # in an e-mail address, say
+    assert not middle.as_written and middle.digits_text == "3456"
+    assert typed.as_written and typed.digits is None  # too short a national number yet
 
 
 # -- contact persons and points ----------------------------------------------------------------
@@ -354,3 +362,15 @@ def test_the_migration_down_brings_the_three_indexes_back(
     assert found == [(1,)]
     open_book(book_at_0008).dispose()  # and up again
     assert read_revision(book_at_0008) == SCHEMA_HEAD
+
+
+def test_names_alike_follow_every_change_of_the_book(book: Session, db_path: Path) -> None:
+    assert names(book, "schnieder") == ["Piet Schneider"]
+    make(book, Client, name="Mark Schneider")
+    assert names(book, "schnieder") == ["Mark Schneider", "Piet Schneider"]
+    book.commit()
+    other = make_engine(db_path)  # another program adds one
+    with session_scope(other) as session:
+        make(session, Client, name="Anna Schneider")
+    other.dispose()
+    assert names(book, "schnieder") == ["Anna Schneider", "Mark Schneider", "Piet Schneider"]

@@ -80,15 +80,15 @@ def matching_ids(terms: Sequence[SearchTerm]) -> Select[Any]:
 
 
 def match_expression(terms: Sequence[SearchTerm]) -> str:
-    """The FTS5 query of `terms`: each one's word anywhere in the row, or, for a phone number,
-    a national number of the client's starting with its own (each follows a space)."""
+    """The FTS5 query of `terms`: each one's word anywhere in the client's text; a phone
+    number's digits in the client's national numbers (`SearchTerm.digits_text`)."""
     return " AND ".join(_term_query(term) for term in terms)
 
 
 def _term_query(term: SearchTerm) -> str:
-    parts = [fts_string(term.word)] if len(term.word) >= TRIGRAM_WORD else []
+    parts = [fts_string(term.word)] if term.as_written and len(term.word) >= TRIGRAM_WORD else []
     if term.digits is not None:
-        parts.append(f"digits : {fts_string(' ' + term.digits)}")
+        parts.append(f"digits : {fts_string(term.digits_text)}")
     return "(" + " OR ".join(parts) + ")"
 
 
@@ -122,12 +122,22 @@ def count_matches(session: Session, terms: Sequence[SearchTerm]) -> int:
 
 
 def _holds(term: SearchTerm) -> ColumnElement[bool]:
-    """SQL: the client's search text holds `term`'s word (LIKE, ignoring the case of ASCII
-    letters), or, for a phone number, a national number starting with its own."""
-    found = [contains_text(SEARCH_TEXT.c[name], term.word) for name in TEXT_COLUMNS]
+    """SQL: the client's search text holds `term` as `match_expression` reads it, with LIKE
+    (which ignores the case of ASCII letters only)."""
+    found = []
+    if term.as_written:
+        found += [contains_text(SEARCH_TEXT.c[name], term.word) for name in TEXT_COLUMNS]
     if term.digits is not None:
-        found.append(contains_text(SEARCH_TEXT.c.digits, " " + term.digits))
+        found.append(contains_text(SEARCH_TEXT.c.digits, term.digits_text))
     return exists().where(SEARCH_TEXT.c.id == CLIENT.c.id, or_(*found))
+
+
+def book_state(session: Session) -> tuple[int, int]:
+    """What changes with any change of the book: SQLite's data version (changed by other
+    connections' commits) and this connection's count of changed rows."""
+    connection = session.connection()
+    version = connection.exec_driver_sql("PRAGMA data_version").scalar_one()
+    return int(version), int(connection.connection.driver_connection.total_changes)  # type: ignore[union-attr]
 
 
 # -- names alike ----------------------------------------------------------------------------

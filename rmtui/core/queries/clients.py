@@ -34,6 +34,7 @@ from rmtui.core.models import (
 from rmtui.core.queries.client_search import (
     MANY_MATCHES,
     any_match,
+    book_state,
     count_matches,
     has_search_index,
     indexed_terms,
@@ -67,6 +68,8 @@ SORTS = ("name", "last_contact", "next_follow_up", "created_on", "tier", "status
 STATUS_RANK = {status: rank for rank, status in enumerate(CLIENT_STATUSES)}
 # A client with no open follow-up sorts after every real due date.
 NO_FOLLOW_UP = "9999-12-31"
+# Where a session keeps the clients alike its last text (`clients_alike`).
+ALIKE_KEPT = "clients_alike"
 # Sorts whose order an index gives: with many matches, a page walks that index.
 INDEXED_SORTS = frozenset({"name", "last_contact", "created_on"})
 # A text filter matched by scanning every client is counted up to this many matches only.
@@ -326,12 +329,21 @@ def matches_as_typed(*, session: Session, client_filter: ClientFilter) -> bool:
 def clients_alike(*, session: Session, client_filter: ClientFilter) -> list[int]:
     """The ids of the clients the other filters leave whose name, company, city or contact
     persons' names are alike the filter's text (`schnieder` finds Schneider), the likest
-    first (`client_search.similar_client_ids`)."""
+    first (`client_search.similar_client_ids`).
+
+    They are kept in the session while the book stays as it is, for the list, its count and
+    a client's place in it."""
     words = misspelt_words(client_filter.terms())
     if not words or not has_search_index(session):
         return []
-    others = client_filters(client_filter=replace(client_filter, text=None))
-    return similar_client_ids(session, words, others)
+    others = replace(client_filter, text=None)
+    asked = (tuple(words), others, book_state(session))
+    kept = session.info.get(ALIKE_KEPT)
+    if kept is not None and kept[0] == asked:
+        return list(kept[1])
+    alike = similar_client_ids(session, words, client_filters(client_filter=others))
+    session.info[ALIKE_KEPT] = (asked, alike)
+    return list(alike)
 
 
 def _alike_instead(
