@@ -176,7 +176,7 @@ class ClientsScreen(ListScreen):
         self.pages = pages
         self.wanted_client = None
         table.empty_text = self._empty_text()
-        table.set_columns(client_columns(pages.listing))
+        table.set_columns(client_columns(pages.listing, alike=loaded.alike))
         table.show(loaded.total, pages.fetch, first_block=loaded.first_block)
         position = fallback if loaded.position is None else loaded.position
         table.cursor = max(min(position, loaded.total - 1), 0)

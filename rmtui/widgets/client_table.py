@@ -95,11 +95,14 @@ class ClientListing:
         return f"{SORT_LABELS[self.sort]} {'▼' if self.descending else '▲'}"
 
 
-def client_columns(listing: ClientListing) -> list[TableColumn]:
-    """The columns, the sorted one marked with its direction."""
+def client_columns(listing: ClientListing, *, alike: bool = False) -> list[TableColumn]:
+    """The columns, the sorted one marked with its direction (none for clients alike a text,
+    which are listed likest first)."""
     mark = "▼" if listing.descending else "▲"
     return [
-        replace(column, label=f"{column.label}{mark}") if column.key == listing.sort else column
+        replace(column, label=f"{column.label}{mark}")
+        if column.key == listing.sort and not alike
+        else column
         for column in COLUMNS
     ]
 

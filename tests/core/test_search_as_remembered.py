@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from rmtui.core.db import make_engine, open_book, session_scope
+from rmtui.core.interchange.book_file import import_book
 from rmtui.core.models import Client, ContactPerson, ContactPoint
 from rmtui.core.queries import client_search
 from rmtui.core.queries.client_list import client_position
@@ -374,3 +375,29 @@ def test_names_alike_follow_every_change_of_the_book(book: Session, db_path: Pat
         make(session, Client, name="Anna Schneider")
     other.dispose()
     assert names(book, "schnieder") == ["Anna Schneider", "Mark Schneider", "Piet Schneider"]
+
+
+def test_an_imported_book_is_found_as_remembered(engine: Engine) -> None:
+    """A whole-book import copies its tables in bulk, the triggers set aside: the search text
+    of its clients, contact points and contact persons is written all the same."""
+    data = {
+        "format": "rmtui-book",
+        "version": 3,
+        "clients": [
+            {"id": 1, "name": "Lena Krüger", "city": "München"},
+            {"id": 2, "name": "De Groot Agro", "kind": "business"},
+        ],
+        "contact_points": [
+            {"id": 1, "client": 1, "kind": "phone", "value": "+32 476 12 34 56"},
+        ],
+        "contact_persons": [{"id": 1, "client": 2, "name": "Joke de Vries", "role": "CFO"}],
+    }
+    import_book(engine=engine, data=data)
+    with session_scope(engine) as session:
+        assert names(session, "kruger munchen") == ["Lena Krüger"]
+        assert names(session, "0476 12") == ["Lena Krüger"]
+        assert names(session, "cfo vries") == ["De Groot Agro"]
+        check_index(session)
+        add_contact_person(session=session, client_id=2, name="Piet Ödegaard", role="CEO")
+        assert names(session, "odegaard") == ["De Groot Agro"]  # the triggers are back
+        check_index(session)

@@ -90,10 +90,14 @@ async def test_a_misspelt_name_lists_the_names_alike_best_first(book: Engine) ->
         assert await filter_by(pilot, "schnieder") == ["Piet Schneider", "Paul Schneiders"]
         line = summary(pilot)
         assert "2 clients with a name like “schnieder”" in line and "likest first" in line
+        screen = pilot.app.screen
+        assert isinstance(screen, ClientsScreen)
+        assert screen.table.columns[0].label == "Name"  # not sorted by name
         await pilot.press(*["backspace"] * 5)
         await settle(pilot)  # in the names as typed: sorted by name again
         assert shown(pilot) == ["Paul Schneiders", "Piet Schneider"]
         assert "2 clients matching “schn”" in summary(pilot)
+        assert screen.table.columns[0].label == "Name▲"
 
 
 def palette_hits(pilot: Pilot[None]) -> list[str]:
