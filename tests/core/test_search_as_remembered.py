@@ -33,6 +33,7 @@ from rmtui.core.queries.contact_persons import (
     update_contact_person,
 )
 from rmtui.core.queries.contact_points import NewPoint, add_points
+from rmtui.core.queries.trash import move_to_trash, restore
 from rmtui.core.search_text import (
     FOLDS,
     TWO_DIGIT_CODES,
@@ -401,3 +402,11 @@ def test_an_imported_book_is_found_as_remembered(engine: Engine) -> None:
         add_contact_person(session=session, client_id=2, name="Piet Ödegaard", role="CEO")
         assert names(session, "odegaard") == ["De Groot Agro"]  # the triggers are back
         check_index(session)
+
+
+def test_a_client_back_from_the_trash_is_found_with_its_people(book: Session) -> None:
+    deleted = move_to_trash(session=book, model=Client, record_id=4)  # De Groot Agro
+    assert names(book, "cfo", include_archived=True) == []
+    restore(session=book, entry_id=deleted.id)
+    assert names(book, "cfo") == ["De Groot Agro"]
+    check_index(book)
