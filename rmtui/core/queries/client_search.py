@@ -1,4 +1,4 @@
-"""What the client filter's text matches: every word in a client's search row (its own text,
+"""What the client filter's text matches: every word in a client's search text (its own text,
 contact points and contact persons, accents left out), a phone number by its digits, and,
 when nothing matches, the clients whose names are most alike."""
 
@@ -63,7 +63,7 @@ def term_conditions(
     terms: Sequence[SearchTerm], *, search_index: bool, many: bool = False
 ) -> list[ColumnElement[bool]]:
     """SQL: the client holds every one of `terms`: the indexed ones through the index, the
-    others (too short for a trigram) with LIKE on the search row. With `many`, the index's
+    others (too short for a trigram) with LIKE on the search text. With `many`, the index's
     matches are tested client by client (see MANY_MATCHES) rather than read first."""
     indexed = indexed_terms(terms, search_index)
     conditions: list[ColumnElement[bool]] = []
@@ -75,7 +75,7 @@ def term_conditions(
 
 
 def matching_ids(terms: Sequence[SearchTerm]) -> Select[Any]:
-    """SQL: the ids of the clients whose search row holds every one of `terms`."""
+    """SQL: the ids of the clients whose search text holds every one of `terms`."""
     return select(SEARCH.c.rowid).where(SEARCH.c.client_search.match(match_expression(terms)))
 
 
@@ -116,7 +116,7 @@ def any_match(
 
 
 def count_matches(session: Session, terms: Sequence[SearchTerm]) -> int:
-    """How many clients' search rows hold every one of `terms` (archived or not)."""
+    """How many clients' search texts hold every one of `terms` (archived or not)."""
     found = matching_ids(terms).subquery()
     return session.execute(select(func.count()).select_from(found)).scalar_one()
 

@@ -285,7 +285,7 @@ def client_filters(
 ) -> list[ColumnElement[bool]]:
     """SQL conditions for the client list's filters.
 
-    Every term of the filter's text (`ClientFilter.terms`) must be in the client's search row:
+    Every term of the filter's text (`ClientFilter.terms`) must be in the client's search text:
     its name, company, e-mail, city, tags, contact points, or a contact person's name, role,
     e-mail or phone, ignoring case and accents; a phone number may also be in the digits of
     one of its numbers, however written. With `search_index` (see `has_search_index`) the
