@@ -7,10 +7,12 @@ and `munchen` München whichever side has the accent. A phone number is looked u
 digits that every notation of it holds (`search_terms`): `+31 6 1234 5678`,
 `0031 6 1234 5678` and `06-1234 5678` all look for a number whose national number starts
 with `612345678`, however the book's numbers were written (`national_digits` on one side,
-`national_sql` on the other).
+`national_sql` on the other); digits typed without a leading `+` or `0` (`34 56`) are looked
+for anywhere in a national number.
 
-The index is built with the fold table as it is here: a change of FOLDS needs a migration
-that builds the index again (tests/core/test_client_search.py checks the two agree).
+The search text is built with the fold table as it is here: a change of FOLDS needs a
+migration that builds it again (tests/core/test_search_as_remembered.py checks that the
+book's view folds as this module does).
 """
 
 from __future__ import annotations
@@ -92,8 +94,8 @@ def fold_sql(expression: str) -> str:
 
     Text of printable ASCII alone is taken as it is; other text is read character by
     character, each one looked up in FOLDS written out as two strings (its folded form in a
-    cell of two characters, padded with spaces). `expression` is read once per character:
-    give a column, not a subquery.
+    cell of two characters, padded with spaces). `expression` is read several times for each
+    character: give a column, not a subquery.
     """
     accented = "".join(FOLDS)
     plain = "".join(folded.ljust(FOLD_WIDTH) for folded in FOLDS.values())
@@ -226,7 +228,7 @@ def national_sql(expression: str) -> str:
 # -- names alike ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def trigrams(word: str) -> frozenset[str]:
     """The trigrams of a word, padded as PostgreSQL's pg_trgm pads it (two spaces before, one
     after), lower case."""
@@ -234,7 +236,7 @@ def trigrams(word: str) -> frozenset[str]:
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def similarity(word: str, other: str) -> float:
     """How alike two words are by their trigrams, from 0 to 1 (pg_trgm's similarity)."""
     mine, theirs = trigrams(word), trigrams(other)
