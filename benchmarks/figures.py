@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.bench import Group
+from benchmarks.figures_cli import CLI_GROUP
 from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import INTERCHANGE_GROUP
@@ -18,5 +19,6 @@ GROUPS: tuple[Group, ...] = (
     CLIENT_LIST_GROUP,
     SEARCH_GROUP,
     HOUSEHOLD_GROUP,
+    CLI_GROUP,
     INTERCHANGE_GROUP,
 )

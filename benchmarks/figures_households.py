@@ -24,11 +24,17 @@ MEMBERS = "SELECT count(*) FROM household_member WHERE household_id = ?"
 
 
 def household_view(session: Any, household_id: int) -> int:
-    """What the household view reads: members, assets and trend, timeline, open items."""
-    from rmtui.core.queries.households import read_household
+    """What the household view reads: members, assets and trend, open items, and the first
+    block of the timeline with its count."""
+    from rmtui.core.queries.households import household_log, read_household
+    from rmtui.core.queries.interaction_log import count_log, newest_block
 
     view = read_household(session=session, household_id=household_id, day=TODAY)
-    return 0 if view is None else len(view.timeline)
+    if view is None:
+        return 0
+    timeline = household_log(member_ids=view.member_ids)
+    first = newest_block(session=session, query=timeline, limit=100)
+    return first.total if first.total is not None else count_log(session=session, query=timeline)
 
 
 def _one(conn: sqlite3.Connection, sql: str) -> Any:

@@ -13,8 +13,10 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widget import AwaitMount
+from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
@@ -39,6 +41,7 @@ LATER_STYLES = tuple(
     )
 )
 PRINTABLE_LINES = PrintableLines()
+SHOWN_INFORMATION = 2  # information toasts on screen at once, the newest
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
 BOOK_WATCH_S = 1.5  # how often to look whether another program changed the book
@@ -172,6 +175,7 @@ class RmApp(App[None]):
         self.early_agenda = early_agenda
         self._settled_in = False
         self.daily_backup = daily_backup
+        self._backup_told = False
         self.book_name = book_name
         self.fixed_day = day
         self.undo_history = UndoHistory()
@@ -214,6 +218,15 @@ class RmApp(App[None]):
     def check_daily_backup(self) -> None:
         """Say so if today's backup, taken in the background, has failed."""
         backup = self.daily_backup
+        if backup is not None and backup.large and not self._backup_told:
+            from rmtui.core.backups import size_text
+
+            self._backup_told = True
+            self.notify(
+                f"Making today's backup of this {size_text(backup.book_size)} book in the "
+                "background; you can work meanwhile, and quitting does not wait for it.",
+                timeout=8,
+            )
         if backup is None or not backup.done:
             return
         self.daily_backup = None
@@ -282,8 +295,7 @@ class RmApp(App[None]):
         numbers (Babel), and make the engine, while the user reads the first screen: the first
         key that needs them then finds them ready."""
         import rmtui.screens.flows.clients  # noqa: F401  (loads the forms, models and SQLAlchemy)
-        from rmtui.core.money import number_symbols
-        from rmtui.core.user_locale import user_locale
+        from rmtui.core.user_locale import number_symbols, user_locale
 
         number_symbols(user_locale())
         self.engine.dispose()  # made, with no connection kept open
@@ -318,18 +330,42 @@ class RmApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def on_notify(self, event: Notify) -> None:
+        """Keep the newest information toasts only (a warning or an error stays its time):
+        the toasts of changes made one after the other never reach down to the rows."""
+        new = event.notification
+        if new.severity != "information":
+            return
+        earlier = [shown for shown in self._notifications if shown.severity == "information"]
+        earlier = [shown for shown in earlier if shown is not new]
+        for older in earlier[: max(len(earlier) - SHOWN_INFORMATION + 1, 0)]:
+            self._take_away(older)
+
+    def _take_away(self, notification: Notification) -> None:
+        """Take a notification away before its time, the way Textual does when its toast is
+        clicked (the toast goes with the box that places it)."""
+        toasts = [
+            toast for toast in self.screen.query(Toast) if toast._notification is notification
+        ]
+        for toast in toasts:
+            toast._expire()
+        if not toasts:  # its toast is not shown yet
+            self._unnotify(notification)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Turn a failed background job into a visible error instead of a crash."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.notify(self.error_text(event.worker.error), severity="error", timeout=10)
 
     def error_text(self, error: BaseException) -> str:
-        """One sentence for an error met on the book (that it was replaced, when it was)."""
+        """One sentence for an error met on the book (that it was replaced, when it was),
+        begun with a capital as every message on the screen is."""
         from rmtui.core.errors import error_sentence
 
         if self.book_replaced or (self._watch is not None and self._watch.replaced):
             return REPLACED
-        return error_sentence(error, path=self._book_file())
+        said = error_sentence(error, path=self._book_file())
+        return said[:1].upper() + said[1:]
 
     def _book_file(self) -> Path | None:
         if self.book_path is not None:

@@ -270,14 +270,36 @@ def _add_household(commands: Any) -> None:
     listing = add_command(actions, "list", later("households", "run_household_list"), "households")
     listing.add_argument("text", nargs="?", help="only those whose name holds this")
     listing.add_argument("--limit", type=int, default=200)
-    for action in (add, join, leave, show, listing):
+    review = add_command(
+        actions,
+        "review",
+        later("households", "run_household_review"),
+        "write the review report of a whole household (.md or .html), or print it",
+    )
+    review.add_argument("household", metavar="HOUSEHOLD")
+    review.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="ending in .md or .html (default: print)"
+    )
+    review.add_argument("--date", metavar="D", help="the day of the review (default: today)")
+    review.add_argument(
+        "--format", choices=("markdown", "html"), help="printed: markdown (default) or html"
+    )
+    delete = add_command(
+        actions,
+        "delete",
+        later("households", "run_household_delete"),
+        "move a household to the trash; its members stay clients",
+    )
+    delete.add_argument("household", metavar="HOUSEHOLD")
+    for action in (add, join, leave, show, listing, delete):
         action.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _needs_household_subcommand(args: argparse.Namespace) -> int:
     raise UsageError(
         "say what to do: `rmtui household add CLIENT`, `join HOUSEHOLD CLIENT`, "
-        "`leave CLIENT`, `show HOUSEHOLD` or `list`."
+        "`leave CLIENT`, `show HOUSEHOLD`, `review HOUSEHOLD [FILE]`, `delete HOUSEHOLD` "
+        "or `list`."
     )
 
 

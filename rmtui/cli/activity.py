@@ -149,7 +149,8 @@ def run_follow_up_done(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record_json(follow_up))
     else:
-        print(f"Done: {follow_up_text(follow_up, client.name if client else None)}.")
+        who = f" ({client.name})" if client else ""
+        print(f"Marked follow-up {follow_up.id} done: {follow_up.title}{who}.")
     return 0
 
 

@@ -226,6 +226,7 @@ def profile_lines(session: Session, client: Client, follow_ups: list[Any]) -> It
     """The lines of `rmtui client show`."""
     from rmtui.core.dates import today
     from rmtui.core.queries.clients import client_due_state, last_contact_as_of
+    from rmtui.core.wording import days_text
 
     day = today()
     yield f"{client.name} (client {client.id}){' — archived' if client.archived else ''}"
@@ -244,9 +245,11 @@ def profile_lines(session: Session, client: Client, follow_ups: list[Any]) -> It
             yield f"  {label + ':':<14}{value}"
     last = last_contact_as_of(session=session, client_id=client.id or 0, day=day)
     state = client_due_state(client, day=day, last_contact_on=last)
-    checkin = f"every {state.cadence} days; last contact {last or 'never'}"
-    if state.overdue:
-        checkin += f", due for a check-in ({state.days_overdue} days over)"
+    checkin = f"every {days_text(state.cadence)}; last contact {last or 'never'}"
+    if state.overdue and state.days_overdue:
+        checkin += f"; check-in {days_text(state.days_overdue)} overdue"
+    elif state.overdue:
+        checkin += "; check-in due today"
     yield f"  {'check-in:':<14}{checkin}"
     for follow_up in follow_ups:
         yield f"  follow-up {follow_up.id}: {follow_up.due_on}  {follow_up.title}"

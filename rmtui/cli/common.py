@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rmtui.core import paths
 from rmtui.core.dates import parse_date, today
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 Handler = Callable[[argparse.Namespace], int]
+Result = TypeVar("Result")
 IMPORT_FORMATS = ("json", "csv", "vcf")
 EXPORT_FORMATS = ("json", "csv", "ics", "vcf")
 PASSPHRASE_ENV = "RMTUI_PASSPHRASE"
@@ -63,6 +64,29 @@ def open_engine(
         args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
         with progress_bar() as progress:
             return open_book(path, passphrase=args.passphrase, progress=progress)
+
+
+def read_quickly(args: argparse.Namespace, read: Callable[[Any], Result]) -> Result | None:
+    """What `read` returns from a sqlite3 connection to the chosen book, when it is a plain
+    book at the current schema (the everyday case: read without loading SQLAlchemy, as the
+    TUI's first screen is); None when it is not (missing, encrypted, older), for the caller
+    to open it the full way, which says what is wrong or does what is needed."""
+    from contextlib import closing
+
+    from rmtui.core.db import book_at_head
+    from rmtui.core.errors import database_error, is_database_failure
+    from rmtui.core.storage import connect_reading
+
+    path = book_path(args)
+    if not book_at_head(path):
+        return None
+    try:
+        with closing(connect_reading(path)) as connection:
+            return read(connection)
+    except Exception as error:
+        if is_database_failure(error):
+            raise database_error(path, error) from None
+        raise
 
 
 @contextmanager

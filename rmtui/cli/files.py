@@ -17,6 +17,7 @@ from rmtui.cli.common import (
 from rmtui.cli.progress_bar import progress_bar
 from rmtui.core.errors import BookError
 from rmtui.core.storage import remove_book_files
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -52,7 +53,8 @@ def _import_book_file(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
         print(
-            f"rmtui: {len(error.problems)} problem(s) in {args.file}; nothing was imported. "
+            f"rmtui: {counted(len(error.problems), 'problem')} in {args.file}; nothing was "
+            "imported. "
             "Correct the file and import it again.",
             file=sys.stderr,
         )
@@ -102,20 +104,24 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
-    from rmtui.core.interchange import calendar, csv_files, vcards
+    from rmtui.core.interchange import calendar, csv_files, vcard_export
     from rmtui.core.interchange.book_file import write_book_file
-    from rmtui.core.wording import count_text, counts_text
+    from rmtui.core.wording import counts_text, records_text
 
     if kind == "csv":
         counts = csv_files.write_csv_export(args.file, engine=engine, excel=args.excel)
-        rows, files = count_text("rows", sum(counts.values())), count_text("CSV files", len(counts))
+        rows, files = (
+            records_text("rows", sum(counts.values())),
+            records_text("CSV files", len(counts)),
+        )
         print(f"Exported {rows} in {files} to {args.file}.")
     elif kind == "ics":
         counts = calendar.write_calendar(args.file, engine=engine, events=args.events)
         print(f"Exported {counts_text(counts)} to {args.file}.")
     elif kind == "vcf":
-        written = count_text("clients", vcards.write_vcards(args.file, engine=engine))
-        print(f"Exported {written} to {args.file}.")
+        counts = vcard_export.write_vcards(args.file, engine=engine)
+        shown = {entity: count for entity, count in counts.items() if count or entity == "clients"}
+        print(f"Exported {counts_text(shown)} to {args.file}.")
     else:
         with progress_bar() as progress:
             counts = write_book_file(args.file, engine=engine, progress=progress)

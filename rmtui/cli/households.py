@@ -1,4 +1,5 @@
-"""`rmtui household`: start a household from a client, add and remove members, show one."""
+"""`rmtui household`: start a household from a client, add and remove members, show one,
+write its review report, delete it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rmtui.cli.common import cli_date, open_engine
+from rmtui.cli.common import UsageError, cli_date, open_engine
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -73,7 +75,7 @@ def run_household_show(args: argparse.Namespace) -> int:
     day = cli_date(args.date)
     with session_scope(open_engine(args)) as session:
         household_id, _name = find_household(session, args.household)
-        view = read_household(session=session, household_id=household_id, day=day, timeline_limit=5)
+        view = read_household(session=session, household_id=household_id, day=day)
         assert view is not None
         if args.json:
             print(json.dumps(household_json(view), indent=2, ensure_ascii=False))
@@ -96,7 +98,51 @@ def run_household_list(args: argparse.Namespace) -> int:
     if not found:
         print("No households.")
     for id_, name, count in found:
-        print(f"{id_:>6}  {name}  ({count} {'member' if count == 1 else 'members'})")
+        print(f"{id_:>6}  {name}  ({counted(count, 'member')})")
+    return 0
+
+
+def run_household_review(args: argparse.Namespace) -> int:
+    """Write HOUSEHOLD's review report to FILE (its ending names the format), or print it."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.review.files import review_format, write_household_review
+    from rmtui.core.review.household import build_household_review
+    from rmtui.core.review.household_sections import household_review_text
+
+    day = cli_date(args.date)
+    if args.file is not None and args.format and review_format(args.file) != args.format:
+        raise UsageError(
+            f"--format {args.format} and the ending of {args.file} disagree; the ending names "
+            "the format, so leave out --format."
+        )
+    engine = open_engine(args, read_only=True)
+    with session_scope(engine) as session:
+        household_id, name = find_household(session, args.household)
+        if args.file is None:
+            review = build_household_review(session=session, household_id=household_id, day=day)
+            print(household_review_text(review, args.format or "markdown"), end="")
+            return 0
+    written = write_household_review(args.file, engine=engine, household_id=household_id, day=day)
+    print(f"Wrote the review of {name} to {written}.")
+    return 0
+
+
+def run_household_delete(args: argparse.Namespace) -> int:
+    """Move HOUSEHOLD to the trash; its members stay clients."""
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.households import delete_household, household_members
+    from rmtui.core.wording import members_stay
+
+    with session_scope(open_engine(args)) as session:
+        household_id, name = find_household(session, args.household)
+        members = len(household_members(session=session, household_id=household_id))
+        entry = delete_household(session=session, household_id=household_id)
+    record = {"household": household_id, "members": members, "trash_entry": entry.id}
+    text = (
+        f"Moved {name} to the trash; {members_stay(members)}. "
+        f"`rmtui trash restore {entry.id}` brings it back within 30 days."
+    )
+    _said(args, record, text)
     return 0
 
 
@@ -181,7 +227,7 @@ def household_json(view: HouseholdView) -> dict[str, Any]:
 
 def household_text(view: HouseholdView, day: date) -> str:
     """A household as `rmtui household show` prints it."""
-    from rmtui.core.money import money_display
+    from rmtui.core.figures import total_text
 
     last = view.last_contact_on
     sharing = (
@@ -191,7 +237,7 @@ def household_text(view: HouseholdView, day: date) -> str:
     )
     lines = [
         f"{view.household.name} (household {view.household.id}): {sharing}",
-        f"Assets {money_display(view.aum)} on {day.isoformat()}"
+        f"Assets {total_text(view.aum)} on {day.isoformat()}"
         f" · last contact {last.isoformat() if last else 'none yet'}",
         "Members:",
         *(f"  {m.name} (#{m.client_id}), {m.role}" for m in view.members),

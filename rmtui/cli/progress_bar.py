@@ -24,6 +24,7 @@ class ProgressBar:
     def __init__(self) -> None:
         self._bar: Any = None
         self._task: Any = None
+        self._step = ""
 
     def __call__(self, step: str, done: int = 0, total: int | None = None) -> None:
         """Show `step` with `done` of `total` (a pulsing bar while the total is unknown)."""
@@ -32,7 +33,12 @@ class ProgressBar:
         step = printable(step)  # a file's name may hold control characters
         if self._bar is None:
             self._start(step)
-        self._bar.update(self._task, description=step, completed=done, total=total)
+        if step != self._step:  # a new step starts its bar afresh (rich keeps an old total)
+            self._step = step
+            self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(step, total=total, completed=done)
+            return
+        self._bar.update(self._task, completed=done, total=total)
 
     def _start(self, step: str) -> None:
         from rich.console import Console
@@ -53,6 +59,7 @@ class ProgressBar:
         console = Console(file=terminal_stream(sys.stderr))
         self._bar = Progress(*columns, console=console, transient=True)
         self._task = self._bar.add_task(step, total=None)
+        self._step = step
         self._bar.start()
 
     def close(self) -> None:

@@ -38,7 +38,7 @@ def run_revenue_add(args: argparse.Namespace) -> int:
     from rmtui.core.dates import today
     from rmtui.core.db import session_scope
     from rmtui.core.entries import Checked, revenue_entry
-    from rmtui.core.money import money_display
+    from rmtui.core.figures import amount_text
     from rmtui.core.queries.client_records import add_revenue
 
     typed = {
@@ -53,7 +53,7 @@ def run_revenue_add(args: argparse.Namespace) -> int:
         values = revenue_entry(typed, entry, client_id=client.id, day=today())
         refuse_errors(entry.errors, REVENUE_OPTIONS)
         revenue = add_revenue(session=session, **values)
-    said = f"{revenue.kind} of {money_display(revenue.amount)} on {revenue.on}"
+    said = f"{revenue.kind} of {amount_text(revenue.amount)} on {revenue.on}"
     _say(args, revenue, f"Recorded {said} from {client.name} (client {client.id}), revenue")
     return 0
 
@@ -63,7 +63,7 @@ def run_holding_add(args: argparse.Namespace) -> int:
     from rmtui.core.dates import today
     from rmtui.core.db import session_scope
     from rmtui.core.entries import Checked, holding_entry
-    from rmtui.core.money import money_display
+    from rmtui.core.figures import amount_text
     from rmtui.core.queries.client_records import add_holding
 
     typed = {"account": args.account, "value": args.value, "as_of": args.as_of or "today"}
@@ -74,7 +74,7 @@ def run_holding_add(args: argparse.Namespace) -> int:
         refuse_errors(entry.errors, HOLDING_OPTIONS)
         holding = add_holding(session=session, **values)
     said = f"{holding.account} of {client.name} (client {client.id})"
-    value = f"{money_display(holding.value)} on {holding.as_of}"
+    value = f"{amount_text(holding.value)} on {holding.as_of}"
     _say(args, holding, f"Recorded {said} at {value}, holding")
     return 0
 

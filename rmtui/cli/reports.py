@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from rmtui.cli.common import UsageError, cli_date, opened_book
+from rmtui.cli.common import UsageError, cli_date, opened_book, read_quickly
 from rmtui.core.dates import today
 
 
 def run_agenda(args: argparse.Namespace) -> int:
     """Print the Today list as text or JSON."""
-    from rmtui.core.agenda import agenda_json, agenda_text, build_agenda
-    from rmtui.core.db import session_scope
+    from rmtui.core.agenda import agenda_json, agenda_text, read_agenda
 
     day = cli_date(args.day)
-    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-        agenda = build_agenda(session=session, day=day)
+    agenda = read_quickly(args, lambda connection: read_agenda(connection, day=day))
+    if agenda is None:
+        from rmtui.core.agenda import build_agenda
+        from rmtui.core.db import session_scope
+
+        with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+            agenda = build_agenda(session=session, day=day)
     if args.json:
         import json
 

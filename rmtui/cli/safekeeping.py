@@ -15,6 +15,7 @@ from rmtui.cli.common import (
 )
 from rmtui.core import paths
 from rmtui.core.errors import BookError
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -93,8 +94,9 @@ def _erase(args: argparse.Namespace, engine: Engine) -> int:
         print(f"  still mentioned by name in {table}: {', '.join(map(str, ids))}")
     if report.backups:
         print(
-            f"  {len(report.backups)} older backup(s) in {report.backups[0].parent} still "
-            "hold this client; delete them to complete the erasure."
+            f"  {counted(len(report.backups), 'older backup')} in {report.backups[0].parent} "
+            f"still {'holds' if len(report.backups) == 1 else 'hold'} this client; delete "
+            f"{'it' if len(report.backups) == 1 else 'them'} to complete the erasure."
         )
     return 0
 
@@ -149,5 +151,5 @@ def run_doctor(args: argparse.Namespace) -> int:
         problems += integrity_problems(engine)
     for problem in problems:
         print(f"problem:   {problem}")
-    print("integrity: ok" if not problems else f"integrity: {len(problems)} problem(s)")
+    print("integrity: ok" if not problems else f"integrity: {counted(len(problems), 'problem')}")
     return 1 if problems else 0

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from rmtui.cli.common import confirm, open_engine
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from rmtui.core.queries.trash import TrashRow
@@ -55,7 +56,7 @@ def run_trash_empty(args: argparse.Namespace) -> int:
     if count == 0:
         print("The trash is already empty.")
         return 0
-    entries = "1 entry" if count == 1 else f"{count} entries"
+    entries = counted(count, "entry", "entries")
     if not args.yes and not confirm(
         f"Delete the {entries} in the trash for good? This cannot be undone. [y/N] "
     ):
@@ -63,7 +64,7 @@ def run_trash_empty(args: argparse.Namespace) -> int:
         return 1
     with session_scope(engine) as session:
         emptied = empty_trash(session=session)
-    print(f"Deleted {'1 entry' if emptied == 1 else f'{emptied} entries'} for good.")
+    print(f"Deleted {counted(emptied, 'entry', 'entries')} for good.")
     return 0
 
 

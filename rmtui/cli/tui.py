@@ -39,7 +39,12 @@ def run_tui(args: argparse.Namespace) -> int:
         backup = DailyBackup(path)
         from rmtui.app import make_app_on_path
 
-        make_app_on_path(path, book_name=path.stem, early_agenda=early, daily_backup=backup).run()
+        try:
+            make_app_on_path(
+                path, book_name=path.stem, early_agenda=early, daily_backup=backup
+            ).run()
+        finally:
+            backup.put_off()
         return 0
     engine = open_engine(args, create=True)
     backup = DailyBackup(path, passphrase=book_passphrase(args))
@@ -77,5 +82,9 @@ def _run_app(engine: Engine, *, book_name: str, daily_backup: DailyBackup | None
 
     app = make_app(engine, book_name=book_name)
     app.daily_backup = daily_backup
-    app.run()
+    try:
+        app.run()
+    finally:
+        if daily_backup is not None:
+            daily_backup.put_off()
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rmtui.core.dates import today
+from rmtui.core.figures import count_text
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -31,7 +32,7 @@ from rmtui.core.rules import (
     last_contact_as_of_sql,
     shared_household_sql,
 )
-from rmtui.core.wording import days_text
+from rmtui.core.wording import ago_text, days_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -478,10 +479,10 @@ def agenda_text(agenda: Agenda) -> str:
     day = f"{agenda.day.strftime('%A')} {agenda.day.isoformat()}"
     lines = [f"Today, {day}" if agenda.day == today() else day]
     for key, title, items in agenda.sections():
-        lines += ["", f"{title} ({agenda.total(key)})"]
+        lines += ["", f"{title} ({count_text(agenda.total(key))})"]
         lines += [f"  {item_text(item, agenda.day)}" for item in items] or ["  nothing"]
         if agenda.not_listed(key):
-            lines.append(f"  … and {agenda.not_listed(key)} more")
+            lines.append(f"  … and {count_text(agenda.not_listed(key))} more")
     return "\n".join(lines)
 
 
@@ -514,8 +515,8 @@ def _checkin_text(item: CheckinItem) -> str:
 
 def _one_checkin_text(item: CheckinItem) -> str:
     if item.last_contact_on:
-        ago = days_text(item.days_since)
-        since = f"last contact {item.last_contact_on.isoformat()} ({ago} ago)"
+        ago = ago_text(item.days_since)
+        since = f"last contact {item.last_contact_on.isoformat()} ({ago})"
     else:
         since = f"no contact in {days_text(item.days_since)} as a client"
     overdue = f"{days_text(item.days_overdue)} overdue" if item.days_overdue else "due today"

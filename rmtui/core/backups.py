@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -74,38 +76,68 @@ def make_backup(
 
 
 def daily_backup_if_due(
-    db_path: Path, *, keep: int | None = None, passphrase: str | None = None
+    db_path: Path,
+    *,
+    keep: int | None = None,
+    passphrase: str | None = None,
+    progress: Progress = untold,
 ) -> Path | None:
     """Take today's rolling backup unless there is one, keep the last `keep`; the new copy or None.
 
-    `keep` defaults to the `backups.keep` setting (7 unless configured).
+    `keep` defaults to the `backups.keep` setting (7 unless configured); nothing is taken
+    when the `backups.daily` setting is false.
     """
     db_path = Path(db_path)
-    if keep is None:
-        from rmtui.core.settings import load_settings
+    from rmtui.core.settings import load_settings
 
-        keep = load_settings().backup_keep
+    settings = load_settings()
+    if not settings.daily_backup:
+        return None
+    if keep is None:
+        keep = settings.backup_keep
     if keep < 1:
         raise BookError("the number of daily backups to keep must be at least 1.")
     if not db_path.exists():
         return None
     taken = None
+    remove_abandoned_copies(db_path)
     if not _has_daily_backup_on(db_path, dates.today()):
-        taken = make_backup(db_path, reason=DAILY, passphrase=passphrase)
+        taken = make_backup(db_path, reason=DAILY, passphrase=passphrase, progress=progress)
     prune_daily_backups(db_path, keep=keep)
     return taken
+
+
+ABANDONED_AFTER_S = 15 * 60  # an unfinished copy untouched this long was left by a killed rmtui
+LARGE_BOOK_BYTES = 100_000_000  # a daily backup of a book this big is told when it starts
+
+
+def size_text(size: int) -> str:
+    """A file size as the user reads it: whole megabytes in their locale ("517 MB")."""
+    from babel.numbers import format_decimal
+
+    from rmtui.core.user_locale import user_locale
+
+    return f"{format_decimal(max(round(size / 1_000_000), 1), locale=user_locale())} MB"
+
+
+class BackupPutOff(Exception):
+    """A daily backup stopped before it was complete, to be taken at the next start."""
 
 
 class DailyBackup:
     """Today's rolling backup (daily_backup_if_due) taken in a thread of its own, so the app
     opens without waiting for a large book to be copied.
 
-    The thread is no daemon: quitting waits for a copy under way. A copy cut short leaves no
-    backup behind (it is written under a temporary name), so the next start takes it again.
+    Quitting does not wait for it: `put_off` stops the copy at its next step, and a copy cut
+    short leaves no backup behind (it is written under a temporary name), so the next start
+    takes it again. (An encrypted book is copied in one step, which is waited for.)
     """
 
     def __init__(self, db_path: Path, *, passphrase: str | None = None) -> None:
         self.error: Exception | None = None
+        self.copying = False  # whether a copy was begun (the backup was due)
+        self.book_size = 0  # bytes
+        self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._take, args=(Path(db_path), passphrase), name="daily-backup"
         )
@@ -113,9 +145,22 @@ class DailyBackup:
 
     def _take(self, db_path: Path, passphrase: str | None) -> None:
         try:
-            daily_backup_if_due(db_path, passphrase=passphrase)
+            self.book_size = db_path.stat().st_size if db_path.exists() else 0
+            daily_backup_if_due(db_path, passphrase=passphrase, progress=self._copied)
+        except BackupPutOff:
+            pass
         except Exception as error:  # shown by the app, which goes on with the book
             self.error = error
+
+    def _copied(self, step: str, done: int = 0, total: int | None = None) -> None:
+        self.copying = True
+        if self._stop.is_set():
+            raise BackupPutOff
+
+    @property
+    def large(self) -> bool:
+        """Whether a copy of a large book is under way (worth telling the user once)."""
+        return self.copying and not self.done and self.book_size >= LARGE_BOOK_BYTES
 
     @property
     def done(self) -> bool:
@@ -125,6 +170,28 @@ class DailyBackup:
     def wait(self) -> None:
         """Wait until the backup is done."""
         self._thread.join()
+
+    def put_off(self) -> None:
+        """Stop a copy under way (the next start takes it again) and wait for it to stop."""
+        self._stop.set()
+        self._thread.join()
+
+
+def remove_abandoned_copies(db_path: Path) -> list[Path]:
+    """Delete the unfinished copies a killed rmtui left in the backup folder (none written to
+    for ABANDONED_AFTER_S: a copy under way in another window is left alone); their paths."""
+    folder = paths.backup_dir(Path(db_path))
+    if not folder.is_dir():
+        return []
+    now = time.time()
+    abandoned = [
+        path
+        for path in folder.glob(f"{glob.escape(Path(db_path).stem)}-*.db.partial*")
+        if now - path.stat().st_mtime > ABANDONED_AFTER_S
+    ]
+    for path in abandoned:
+        path.unlink(missing_ok=True)
+    return abandoned
 
 
 def prune_daily_backups(db_path: Path, *, keep: int) -> list[Path]:

@@ -22,6 +22,7 @@ from rmtui.core.storage import (
     remove_book_files,
     set_pragmas,
 )
+from rmtui.core.wording import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -319,7 +320,8 @@ def _migrate(connection: Any, target: str, steps: Callable[[str], None] | None) 
         command.upgrade(config, target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
-            raise BookError(f"the upgrade left {len(broken)} row(s) referring to missing records")
+            rows = counted(len(broken), "row")
+            raise BookError(f"the upgrade left {rows} referring to missing records")
         driver.execute("COMMIT")
     except BaseException:
         if driver.in_transaction:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rmtui.core.agenda import Agenda, agenda_json, build_agenda, item_text
+from rmtui.core.figures import count_text
 from rmtui.core.kpi import compute_kpis, kpis_json, targets_for
 from rmtui.core.kpi_board import KpiLine, kpi_lines
 from rmtui.core.periods import Period, compared_period, period_containing, share_gone
@@ -57,10 +58,10 @@ def digest_text(digest: Digest) -> str:
     """The digest as plain text."""
     lines = [f"rmtui digest for {digest.day:%A %d %B %Y}", ""]
     for key, title, items in digest.agenda.sections():
-        lines.append(f"{title}: {digest.agenda.total(key)}")
+        lines.append(f"{title}: {count_text(digest.agenda.total(key))}")
         lines += [f"  {item_text(item, digest.day)}" for item in items]
         if digest.agenda.not_listed(key):
-            lines.append(f"  … and {digest.agenda.not_listed(key)} more")
+            lines.append(f"  … and {count_text(digest.agenda.not_listed(key))} more")
     lines += ["", f"{digest.month.label} to {digest.day:%d %b} (against the month before):"]
     lines += [f"  {_kpi_sentence(line)}" for line in digest.lines]
     return "\n".join(lines)
@@ -70,10 +71,10 @@ def digest_markdown(digest: Digest) -> str:
     """The digest as Markdown, for a mail."""
     lines = [f"# rmtui digest for {digest.day:%A %d %B %Y}"]
     for key, title, items in digest.agenda.sections():
-        lines += ["", f"## {title} ({digest.agenda.total(key)})", ""]
+        lines += ["", f"## {title} ({count_text(digest.agenda.total(key))})", ""]
         lines += [f"- {_escaped(item_text(item, digest.day))}" for item in items] or ["- nothing"]
         if digest.agenda.not_listed(key):
-            lines.append(f"- … and {digest.agenda.not_listed(key)} more")
+            lines.append(f"- … and {count_text(digest.agenda.not_listed(key))} more")
     lines += ["", f"## {digest.month.label} to date", ""]
     lines += ["| KPI | value | change | target | status |", "|---|---:|---:|---:|---|"]
     for line in digest.lines:

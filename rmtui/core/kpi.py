@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
+from rmtui.core.figures import count_text, mean_text, percent_text, total_text
 from rmtui.core.models import (
     CONTACT_DAY,
     HOLDING_TABLE,
@@ -42,7 +43,7 @@ from rmtui.core.models import (
     Survey,
     Target,
 )
-from rmtui.core.money import from_cents, localised, money_display, money_text
+from rmtui.core.money import from_cents, money_text
 from rmtui.core.periods import Period, compared_period, previous_period, so_far
 from rmtui.core.rules import (
     active_on,
@@ -83,7 +84,6 @@ class KpiInfo:
     kind: str  # "count" | "percent" | "money" | "mean" | "score" (NPS, from -100 to 100)
     higher_is_better: bool = True
     sample_key: str | None = None  # the compute_kpis key holding how many answers it rests on
-    whole_units: bool = False  # a large amount, shown without its cents
     paced: bool = False  # a count or sum that grows over the period: a target is judged by pace
 
 
@@ -161,7 +161,6 @@ KPI_INFO: dict[str, KpiInfo] = {
         "Assets",
         "Latest value of the accounts of clients at the end of the period.",
         "money",
-        whole_units=True,
     ),
     "referral_share": KpiInfo(
         "Referral share",
@@ -494,23 +493,16 @@ def refill_summaries(*, connection: Connection) -> None:
 
 
 def kpi_display(key: str, value: Any) -> str:
-    """A KPI value as shown to a person in their locale: percentages, means and scores to one
-    decimal, money with separators (large amounts such as assets in whole units)."""
-    if value is None:
-        return "—"
-    info = KPI_INFO[key]
-    if info.kind == "percent":
-        return localised(f"{value:.1f}%")
-    if info.kind in ("mean", "score"):
-        return localised(f"{value:.1f}")
-    if info.kind == "money":
-        return money_display(whole_units(value) if info.whole_units else value)
-    return localised(f"{value:,}")
-
-
-def whole_units(amount: Decimal) -> Decimal:
-    """An amount rounded to whole units, for large totals shown without cents."""
-    return Decimal(amount).quantize(Decimal(1), ROUND_HALF_UP)
+    """A KPI value as shown to a person in their locale (see core.figures): percentages,
+    means and scores to one decimal, money as totals in whole units, counts grouped."""
+    kind = KPI_INFO[key].kind
+    if kind == "percent":
+        return percent_text(value)
+    if kind in ("mean", "score"):
+        return mean_text(value)
+    if kind == "money":
+        return total_text(value)
+    return "—" if value is None else count_text(value)
 
 
 def kpis_text(kpis: dict[str, Any], *, to_date: bool = False) -> str:

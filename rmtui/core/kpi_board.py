@@ -9,9 +9,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio, whole_units
+from rmtui.core.figures import (
+    amount_within,
+    compact_text,
+    mean_text,
+    percent_text,
+    points_text,
+    signed_count_text,
+)
+from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio
 from rmtui.core.models import AuditEntry
-from rmtui.core.money import localised, money_within, short_money
+from rmtui.core.wording import counted
 
 # Fewer survey answers than this make a CSAT or NPS figure shaky.
 SAMPLE_MINIMUM = 30
@@ -122,27 +130,18 @@ def status_sentence(key: str, status: str | None) -> str:
 
 
 def change_text(key: str, value: Any, previous: Any) -> str:
-    """The change against the previous period: points for percentages, % for money."""
+    """The change against the previous period: points for percentages and scores, % for
+    money, the difference for means and counts."""
     if value is None or previous is None:
         return "—"
     kind = KPI_INFO[key].kind
     if kind == "money":
-        growth = ratio(value - previous, previous)
-        return "—" if growth is None else _signed(growth, 1, "%")
+        return percent_text(ratio(value - previous, previous), signed=True)
     if kind in ("percent", "score"):
-        return _signed(value - previous, 1, " pts")
+        return points_text(value - previous)
     if kind == "mean":
-        return _signed(value - previous, 1, "")
-    return _signed(value - previous, 0, "")
-
-
-def _signed(number: float | int | Decimal, digits: int, suffix: str) -> str:
-    """`number` rounded to `digits` with its sign (none when it rounds to zero) and `suffix`."""
-    rounded = round(Decimal(str(number)), digits)
-    magnitude = localised(f"{abs(rounded):,.{digits}f}") + suffix
-    if rounded == 0:
-        return magnitude
-    return ("+" if rounded > 0 else "-") + magnitude
+        return mean_text(value - previous, signed=True)
+    return signed_count_text(value - previous)
 
 
 def sample_warning(key: str, kpis: dict[str, Any]) -> str | None:
@@ -152,7 +151,7 @@ def sample_warning(key: str, kpis: dict[str, Any]) -> str | None:
         return None
     answers = kpis.get(sample_key) or 0
     if 0 < answers < SAMPLE_MINIMUM:
-        return f"based on {answers} answer{'s' if answers != 1 else ''}"
+        return f"based on {counted(answers, 'answer')}"
     return None
 
 
@@ -188,18 +187,16 @@ def target_text(target: Decimal) -> str:
 
 def figure_display(key: str, value: Any, width: int = FIGURE_WIDTH) -> str:
     """A KPI value in at most `width` characters (a column of the dashboard): an amount too
-    wide with its cents is shown in whole units, and short (13.4B) if still too wide."""
-    info = KPI_INFO[key]
-    if value is not None and info.kind == "money":
-        amount = whole_units(value) if info.whole_units else Decimal(value)
-        return money_within(amount, width)
+    wide in whole units is shown compact (13.4B)."""
+    if value is not None and KPI_INFO[key].kind == "money":
+        return amount_within(Decimal(value), width, total=True)
     return kpi_display(key, value)
 
 
 def short_display(key: str, value: Any) -> str:
-    """A KPI value in few characters: large amounts as 182.8M or 1.3B, the rest as shown."""
+    """A KPI value in few characters: amounts compact (182.8M, 1.3B), the rest as shown."""
     if value is not None and KPI_INFO[key].kind == "money":
-        return short_money(Decimal(value))
+        return compact_text(Decimal(value))
     return kpi_display(key, value)
 
 

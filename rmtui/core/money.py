@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer
 from sqlalchemy.types import TypeDecorator
 
-from rmtui.core.user_locale import user_locale
+from rmtui.core.figures import amount_text
+from rmtui.core.user_locale import number_symbols, user_locale
 
 CENT = Decimal("0.01")
 PLAIN_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 PLAIN_EXAMPLE = "1234.50"
 # The largest amount kept: its cents fit SQLite's 64-bit integers with room to add them up.
 LARGEST_AMOUNT = Decimal("999999999999.99")
-SHORT_SIZES = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
 
 
 class MoneyError(ValueError):
@@ -69,14 +68,6 @@ def amount_example(locale: str | None = None, *, example: str = PLAIN_EXAMPLE) -
     return example.replace(".", decimal)
 
 
-@cache
-def number_symbols(locale: str) -> tuple[str, str]:
-    """The thousands separator and the decimal sign of `locale`."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    return get_group_symbol(locale), get_decimal_symbol(locale)
-
-
 def _is_sign_or_space(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) == "Sc"
 
@@ -90,7 +81,7 @@ def _exact(value: Decimal, text: object, example: str) -> Decimal:
     if isinstance(exponent, int) and exponent < -2:
         raise TooManyDecimals(f"'{text}' has more than two decimals; write it like {example}")
     if abs(value) > LARGEST_AMOUNT:
-        raise TooLarge(f"'{text}' is too large; amounts go up to {LARGEST_AMOUNT:,}")
+        raise TooLarge(f"'{text}' is too large; amounts go up to {amount_text(LARGEST_AMOUNT)}")
     return value.quantize(CENT)
 
 
@@ -107,47 +98,6 @@ def from_cents(cents: int | None) -> Decimal:
 def money_text(amount: Decimal | None) -> str:
     """An amount for the JSON interchange and CSV: a plain decimal string."""
     return "" if amount is None else str(amount.quantize(CENT))
-
-
-def money_display(amount: Decimal | None) -> str:
-    """An amount for the screen in the user's locale: thousands separated, no fraction for
-    whole amounts (en 1,234.50 and 1,200; nl 1.234,50 and 1.200)."""
-    if amount is None:
-        return "—"
-    if amount == amount.to_integral_value():
-        return localised(f"{amount:,.0f}")
-    return localised(f"{amount:,.2f}")
-
-
-def localised(number: str) -> str:
-    """A number formatted by Python (`1,234.5`) with the user's locale's separators."""
-    group, decimal = number_symbols(user_locale())
-    if (group, decimal) == (",", "."):
-        return number
-    return number.translate({ord(","): group, ord("."): decimal})
-
-
-def money_within(amount: Decimal | None, width: int, *, whole: bool = False) -> str:
-    """An amount for a column `width` characters wide, never cut: as money_display (in whole
-    units when `whole`, or when its cents make it too wide), short (13.4B) when still too wide."""
-    text = whole_money_display(amount) if whole else money_display(amount)
-    if amount is None or len(text) <= width:
-        return text
-    text = whole_money_display(amount)
-    return text if len(text) <= width else short_money(amount)
-
-
-def whole_money_display(amount: Decimal | None) -> str:
-    """A large amount (assets, pipeline totals) for the screen in whole units: 1.234.568."""
-    return money_display(None if amount is None else amount.quantize(Decimal(1), ROUND_HALF_UP))
-
-
-def short_money(amount: Decimal) -> str:
-    """An amount in few characters: 182.8M, 1.3B, 25.3k; below a thousand as money_display."""
-    for size, suffix in SHORT_SIZES:
-        if abs(amount) >= size:
-            return localised(f"{amount / size:,.1f}{suffix}")
-    return money_display(amount)
 
 
 class Money(TypeDecorator[Decimal]):

@@ -107,7 +107,7 @@ def parse_birthday(text: str | None) -> date | None:
     """A typed birthday, which cannot be after today, or None when empty."""
     day = parse_optional_date(text)
     if day is not None and day > today():
-        raise FieldError(f"{day.isoformat()} is in the future; a birthday has already been.")
+        raise FieldError(f"{day.isoformat()} is in the future; a birthday cannot be after today.")
     return day
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ BUSY_TIMEOUT_MS = 5000
 
 
 # Pages SQLite's backup copies between two reports of its progress (16 MiB of 4 KiB pages).
-COPY_PAGES_PER_STEP = 4096
+COPY_PAGES_PER_STEP = 1024  # 4 MB at the default page size: a copy stops within a step
+CHECK_TELLING_S = 0.1  # how often a copy's check tells its progress (and may be stopped)
 
 
 def set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -170,7 +172,7 @@ def copy_connection(
     try:
         with closing(type(src)(str(partial))) as dst:
             src.backup(dst, pages=COPY_PAGES_PER_STEP, progress=told)
-            problems = [row[0] for row in dst.execute("PRAGMA quick_check").fetchall()]
+            problems = _quick_check(dst, progress)
         if checked and problems != ["ok"]:
             raise BookError(f"{source} is damaged; restore a backup with `rmtui restore FILE`.")
     except BaseException as error:
@@ -179,6 +181,35 @@ def copy_connection(
             raise database_error(source, error) from None
         raise
     os.replace(partial, dest)
+
+
+def _quick_check(connection: Any, progress: Progress) -> list[str]:
+    """SQLite's quick check of a fresh copy. `progress` is told it is checking every
+    CHECK_TELLING_S (from a thread of its own: the check is one long step of SQLite's) and
+    may stop the check by raising, as it may stop the copy."""
+    stopped: list[BaseException] = []
+    finished = threading.Event()
+
+    def tell_while_checking() -> None:
+        while not finished.wait(CHECK_TELLING_S):
+            try:
+                progress("checking the copy")
+            except BaseException as error:  # raised again by the check, interrupted
+                stopped.append(error)
+                connection.interrupt()
+                return
+
+    teller = threading.Thread(target=tell_while_checking, name="copy-check", daemon=True)
+    teller.start()
+    try:
+        return [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
+    except Exception:  # "interrupted", from sqlite3 or SQLCipher
+        if stopped:
+            raise stopped[0] from None
+        raise
+    finally:
+        finished.set()
+        teller.join()
 
 
 def remove_book_files(path: Path) -> None:

@@ -52,6 +52,14 @@ def _from_environment() -> tuple[str | None, ...]:
     return (os.environ.get(LOCALE_ENV), *(os.environ.get(name) for name in ENVIRONMENT))
 
 
+@cache
+def number_symbols(locale: str) -> tuple[str, str]:
+    """The thousands separator and the decimal sign of `locale`."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
 def user_region() -> str | None:
     """The country of the user's locale (`BE` for nl_BE), for reading phone numbers written
     without a country code; None when the locale names none."""

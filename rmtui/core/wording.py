@@ -6,10 +6,25 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
+from rmtui.core.figures import count_text
+
 
 def days_text(count: int) -> str:
     """`count` days in words: `1 day`, `3 days`."""
-    return f"{count} {plural(count, 'day')}"
+    return counted(count, "day")
+
+
+def ago_text(days: int) -> str:
+    """How long ago something happened `days` days back: `today`, `yesterday`, `3 days ago`."""
+    if days == 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days_text(days)} ago"
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """`count` things in words, the number in the user's locale: `1 client`, `1,234 clients`
+    (nl `1.234 clients`); `many` defaults to `one` + "s"."""
+    return f"{count_text(count)} {plural(count, one, many)}"
 
 
 # How many records of an entity (or other things counted in a message) are said: one, many.
@@ -41,15 +56,25 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return one if count == 1 else (many or f"{one}s")
 
 
-def count_text(entity: str, count: int) -> str:
+def records_text(entity: str, count: int) -> str:
     """`count` records of `entity` (a key of NOUNS) in words, e.g. `1,503 interactions`."""
     one, many = NOUNS[entity]
-    return f"{count:,} {one if count == 1 else many}"
+    return counted(count, one, many)
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
     """Records per entity in words, e.g. `60 clients, 1 interaction, 0 follow-ups`."""
-    return ", ".join(count_text(entity, count) for entity, count in counts.items())
+    return ", ".join(records_text(entity, count) for entity, count in counts.items())
+
+
+def members_stay(members: int) -> str:
+    """What happens to the members of a deleted household, in words (`its 3 members stay
+    clients, with everything about them`)."""
+    if members == 0:
+        return "it has no members"
+    if members == 1:
+        return "its one member stays a client, with everything about them"
+    return f"its {members} members stay clients, with everything about them"
 
 
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,

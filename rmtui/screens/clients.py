@@ -16,11 +16,13 @@ from textual.widgets import Header, Input, Select, Static
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.figures import count_text
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
 from rmtui.widgets.client_table import ClientListing, ClientPages, LoadedList, client_columns
+from rmtui.widgets.hinted_input import HintedInput
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.virtual_table import VirtualTable
 
@@ -33,6 +35,12 @@ QUICK_FILTERS: dict[str, tuple[str, ...]] = {
     "tier": TIERS,
 }
 QUICK_FILTER_TITLES = {"status": "Status S", "kind": "Kind K", "tier": "Tier T", "tag": "Tag #"}
+# What the text filter looks in, said in the room it has: the longest hint that fits.
+FILTER_HINTS = (
+    "name, phone, company, e-mail, city, tag, person",
+    "name, phone, company, e-mail",
+    "name, phone, e-mail",
+)
 
 
 class ClientsScreen(ListScreen):
@@ -75,10 +83,7 @@ class ClientsScreen(ListScreen):
         yield Header()
         with Horizontal(id="client-filters"):
             yield titled(
-                Input(
-                    placeholder="name, phone, company, e-mail, city, tag, person",
-                    id="client-filter",
-                ),
+                HintedInput(*FILTER_HINTS, id="client-filter"),
                 "Filter /",
             )
             for name, choices in QUICK_FILTERS.items():
@@ -220,7 +225,7 @@ class ClientsScreen(ListScreen):
         line = Text()
         total = loaded.total
         noun = "client" if total == 1 else "clients"
-        line.append(f"{total:,}{'' if loaded.counted else '+'} {noun}", style="bold")
+        line.append(f"{count_text(total)}{'' if loaded.counted else '+'} {noun}", style="bold")
         if loaded.alike:
             line.append(f" with a name like “{listing.text.strip()}” (none matches it exactly)")
             line.append("  ·  likest first", style="dim")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -56,20 +57,25 @@ def binding_table(screen: Screen[object]) -> Table:
     table.add_row("", "[b]Everywhere[/b]")
     for key, description in declared_keys(screen, type(screen.app).BINDINGS):
         table.add_row(key, description)
-    for key, description in GLOBAL_EXTRAS:
-        table.add_row(key, description)
+    for key, text in GLOBAL_EXTRAS:
+        table.add_row(key, text)
     return table
 
 
-def declared_keys(screen: Screen[object], bindings: list[BindingType]) -> list[tuple[str, str]]:
-    """(keys as shown, description) of each described binding in `bindings`."""
-    rows: list[tuple[str, str]] = []
+def declared_keys(screen: Screen[object], bindings: list[BindingType]) -> list[tuple[str, Text]]:
+    """(keys as shown, description) of each described binding in `bindings`; a key that does
+    different things in different places says where each applies (its `tooltip`)."""
+    rows: list[tuple[str, Text]] = []
     for binding in Binding.make_bindings(bindings):
         if not binding.description:
             continue
         shown = binding.key_display or screen.app.get_key_display(binding)
-        if rows and rows[-1][1] == binding.description:
-            rows[-1] = (f"{rows[-1][0]} {shown}", binding.description)
+        described = Text(binding.description)
+        if binding.tooltip:
+            described.append(f" ({binding.tooltip})", style="dim")
+        if rows and rows[-1][1] == described:  # more keys for the same thing
+            if shown not in rows[-1][0].split():
+                rows[-1] = (f"{rows[-1][0]} {shown}", described)
         else:
-            rows.append((shown, binding.description))
+            rows.append((shown, described))
     return rows

@@ -1,10 +1,12 @@
 """The household view: its members and roles, their combined assets and trend, last contact,
-the open follow-ups and cases of every member and one timeline of them all."""
+the open follow-ups and cases of every member and one timeline of them all, read block by block
+as it is scrolled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, work
@@ -19,29 +21,41 @@ from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.db import session_scope
-from rmtui.core.kpi import whole_units
-from rmtui.core.money import money_display
+from rmtui.core.figures import count_text, total_text
 from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
-from rmtui.core.queries.households import HouseholdView, MemberRow, read_household
-from rmtui.core.wording import days_text
+from rmtui.core.queries.households import (
+    HouseholdView,
+    MemberRow,
+    household_log,
+    read_household,
+)
+from rmtui.core.queries.interaction_log import QueryStopped
+from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.wording import ago_text, counted
 from rmtui.screens.book_access import book_day, rm_app
 from rmtui.screens.client.detail import show_rows
 from rmtui.screens.client.dossier import TIMELINE_COLUMNS, timeline_row
 from rmtui.screens.client.panels import change_text
 from rmtui.screens.flows import clients as client_actions
 from rmtui.screens.flows import households as actions
+from rmtui.screens.list_screen import read_ahead_near
 from rmtui.widgets.key_bar import KeyBar
-from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
+from rmtui.widgets.log_table import LogPages
+from rmtui.widgets.virtual_table import Cell, TableColumn, TableRow, VirtualTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
 
 MEMBER_COLUMNS = (
     TableColumn("name", "Member"),
     TableColumn("role", "Role", 9),
-    TableColumn("last", "Last contact", 11),
+    TableColumn("last", "Last contact", 12),
 )
 OPEN_COLUMNS = (
     TableColumn("due", "Due", 11),
-    TableColumn("who", "Who", 12),
-    TableColumn("what", "What"),
+    TableColumn("who", "Who", min_width=12, max_width=16),
+    TableColumn("what", "What", min_width=12),
 )
 HOUSEHOLD_TIMELINE_COLUMNS = (
     TIMELINE_COLUMNS[0],
@@ -49,12 +63,37 @@ HOUSEHOLD_TIMELINE_COLUMNS = (
     *TIMELINE_COLUMNS[1:],
 )
 
+TIMELINE_GROUP = "household-timeline"
+
+
+class TimelinePages(LogPages):
+    """The timeline of all members: the log narrowed to them, read block by block by key (the
+    next block read ahead as the cursor nears it), each row saying whose it is."""
+
+    def cells(self, record: InteractionRow) -> tuple[Cell, ...]:
+        """When, who, kind, direction, subject (with whom and the notes), minutes."""
+        shown = timeline_row(record)
+        return (shown.cells[0], record.client_name, *shown.cells[1:])
+
+
+def read_timeline(
+    engine: Engine, session: Session, member_ids: list[int], cancelled: Callable[[], bool]
+) -> tuple[TimelinePages, list[TableRow]]:
+    """The members' timeline, counted, with its first block read."""
+    pages = TimelinePages(engine, household_log(member_ids=member_ids))
+    first = pages.open(session, cancelled)
+    if pages.total is None:
+        pages.count(session, cancelled)
+    return pages, first
+
 
 class HouseholdScreen(Screen[None]):
     """One household: members, combined assets, open items and the timeline of them all.
 
     `enter` opens the client of the row under the cursor; on the members `r` changes a role,
-    `x` takes the member out (`u` puts them back) and `l` logs a contact with them.
+    `x` takes the member out (`u` puts them back) and `l` logs a contact with them. `R`
+    writes the review report of the whole household; `D` deletes the household (to the
+    trash; its members stay clients).
     """
 
     SCREEN_NAME = "Household"
@@ -66,15 +105,17 @@ class HouseholdScreen(Screen[None]):
         Binding("x", "remove_member", "Take out…"),
         Binding("l", "log", "Log"),
         Binding("e", "edit", "Edit household"),
+        Binding("R", "export_review", "Review report"),
+        Binding("D,delete", "delete", "Delete household…", key_display="D"),
     ]
 
     def __init__(self, household_id: int) -> None:
         super().__init__()
         self.household_id = household_id
         self.view: HouseholdView | None = None
-        # The client each row of the open items and of the timeline is about, by row key.
+        self.timeline: TimelinePages | None = None
+        # The client each row of the open items is about, by row key.
         self.open_clients: dict[int, int] = {}
-        self.timeline_clients: dict[int, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,22 +148,41 @@ class HouseholdScreen(Screen[None]):
 
     # -- reading -------------------------------------------------------------------------------
 
+    @property
+    def timeline_table(self) -> VirtualTable:
+        """The timeline of all members."""
+        return self.query_one("#household-timeline", VirtualTable)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="household")
     def load(self) -> None:
-        """Read the household again and show it."""
+        """Read the household and the first block of its timeline again, and show them."""
         day = book_day(self)
-        with session_scope(rm_app(self).engine) as session:
-            mark = change_mark(session.connection())
-            view = read_household(session=session, household_id=self.household_id, day=day)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_view, view, mark, day)
+        worker = get_current_worker()
+        engine = rm_app(self).engine
+        try:
+            with session_scope(engine) as session:
+                mark = change_mark(session.connection())
+                view = read_household(session=session, household_id=self.household_id, day=day)
+                ids = view.member_ids if view is not None else []
+                timeline = read_timeline(engine, session, ids, lambda: worker.is_cancelled)
+        except QueryStopped:
+            return  # a newer read took over
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_view, view, mark, day, timeline)
 
     def book_changed(self, focus: int | None = None) -> None:
         """Read the household again (another window changed the book, or an undo did)."""
         self.load()
 
-    def show_view(self, view: HouseholdView | None, mark: int, day: date) -> None:
-        """Fill the screen from `view`, read at the book's change `mark`."""
+    def show_view(
+        self,
+        view: HouseholdView | None,
+        mark: int,
+        day: date,
+        timeline: tuple[TimelinePages, list[TableRow]] | None = None,
+    ) -> None:
+        """Fill the screen from `view` and the first block of the `timeline`, read at the
+        book's change `mark`."""
         self.seen_mark = mark
         first_time = self.view is None
         if view is None:
@@ -135,9 +195,10 @@ class HouseholdScreen(Screen[None]):
         self.query_one("#household-summary", Static).update(summary_text(view, day))
         rows = [TableRow(member.client_id, member_cells(member)) for member in view.members]
         show_rows(self.members_table, rows, keep_key=self.members_table.current_key)
-        self.query_one("#members-title", Static).update(f"Members ({len(rows)})")
+        self.query_one("#members-title", Static).update(f"Members ({count_text(len(rows))})")
         self._show_open_items(view, day)
-        self._show_timeline(view)
+        if timeline is not None:
+            self._show_timeline(*timeline)
         if first_time:
             self.members_table.focus()
         self.refresh_bindings()
@@ -158,17 +219,13 @@ class HouseholdScreen(Screen[None]):
         rows.sort(key=lambda row: str(row.cells[0]))
         table = self.query_one("#open-items", VirtualTable)
         show_rows(table, rows, keep_key=table.current_key)
-        self.query_one("#open-title", Static).update(f"Open items ({len(rows)})")
+        self.query_one("#open-title", Static).update(f"Open items ({count_text(len(rows))})")
 
-    def _show_timeline(self, view: HouseholdView) -> None:
-        self.timeline_clients = {row.id: row.client_id for row in view.timeline}
-        rows = []
-        for row in view.timeline:
-            shown = timeline_row(row)
-            rows.append(TableRow(shown.key, (shown.cells[0], row.client_name, *shown.cells[1:])))
-        table = self.query_one("#household-timeline", VirtualTable)
-        show_rows(table, rows, keep_key=table.current_key)
-        title = f"Timeline of all members, newest first ({len(rows)})"
+    def _show_timeline(self, pages: TimelinePages, first: list[TableRow]) -> None:
+        self.timeline = pages
+        table = self.timeline_table
+        table.show(pages.shown_total, pages.fetch, keep_key=table.current_key, first_block=first)
+        title = f"Timeline of all members, newest first ({count_text(pages.shown_total)})"
         self.query_one("#household-timeline-title", Static).update(title)
 
     # -- keys ----------------------------------------------------------------------------------
@@ -189,17 +246,18 @@ class HouseholdScreen(Screen[None]):
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         self.refresh_bindings()
 
-    def on_virtual_table_highlighted(self, _event: VirtualTable.Highlighted) -> None:
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         self.refresh_bindings()
+        if event.table is self.timeline_table and self.timeline is not None:
+            read_ahead_near(self, self.timeline, event.table.cursor, group=TIMELINE_GROUP)
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
-        table_clients = {
-            "members": {event.key: event.key},
-            "open-items": self.open_clients,
-            "household-timeline": self.timeline_clients,
-        }
+        record = event.table.current_record
+        table_clients = {"members": {event.key: event.key}, "open-items": self.open_clients}
         client_id = table_clients.get(event.table.id or "", {}).get(event.key)
+        if isinstance(record, InteractionRow):
+            client_id = record.client_id
         if client_id:
             from rmtui.screens.client.detail import ClientDetailScreen
 
@@ -233,12 +291,24 @@ class HouseholdScreen(Screen[None]):
     def action_edit(self) -> None:
         actions.edit_household(self, self.household_id, on_saved=self.load)
 
+    def action_export_review(self) -> None:
+        """Ask where to write the review report of the whole household, and write it."""
+        if self.view is not None:
+            actions.export_review(self, self.household_id, self.view.household.name)
+
+    def action_delete(self) -> None:
+        """Ask, then delete the household (its members stay clients) and go back."""
+        if self.view is not None:
+            name, members = self.view.household.name, len(self.view.members)
+            actions.delete_household(
+                self, self.household_id, name, members, on_deleted=self.app.pop_screen
+            )
+
 
 def heading_text(view: HouseholdView) -> Text:
     """The household's name, how many members, and how check-ins count."""
     text = Text(view.household.name, style="bold")
-    count = len(view.members)
-    text.append(f"  ·  {count} {'member' if count == 1 else 'members'}  ·  ", style="dim")
+    text.append(f"  ·  {counted(len(view.members), 'member')}  ·  ", style="dim")
     shared = view.household.shared_checkin
     text.append("one check-in for all" if shared else "check-ins per member", style="dim")
     return text
@@ -247,13 +317,13 @@ def heading_text(view: HouseholdView) -> Text:
 def summary_text(view: HouseholdView, day: date) -> Text:
     """Combined assets with their trend and change, and the household's last contact."""
     text = Text("Assets ", style="bold")
-    text.append(money_display(whole_units(view.aum)), style="bold")
+    text.append(total_text(view.aum), style="bold")
     text.append(" ")
     text.append(sparkline([point.value for point in view.aum_trend]), style="cyan")
     year_ago = value_months_ago(view.aum_trend, TREND_MONTHS)
     if year_ago is not None:
         text.append(" ")
-        text.append_text(change_text(whole_units(year_ago), whole_units(view.aum)))
+        text.append_text(change_text(year_ago, view.aum))
         text.append(f" in {TREND_MONTHS} mo", style="dim")
     last = view.last_contact_on
     text.append("\nLast contact ")
@@ -261,7 +331,7 @@ def summary_text(view: HouseholdView, day: date) -> Text:
         text.append("none yet", style="dim")
     else:
         text.append(f"{last:{DATE_FORMAT}}")
-        text.append(f" ({days_text((day - last).days)} ago)", style="dim")
+        text.append(f" ({ago_text((day - last).days)})", style="dim")
     return text
 
 

@@ -114,6 +114,7 @@ class KpiScreen(Screen[None]):
         # KPIs computed so far, by period; dropped whenever the book changes.
         self.computed: dict[Period, Figures] = {}
         self.stamp = -1
+        self._keys_for: tuple[bool, bool] | None = None  # (on a KPI, it has a target)
 
     @property
     def book(self) -> BookApp:
@@ -165,6 +166,13 @@ class KpiScreen(Screen[None]):
             self.show_period()
 
     # Actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("info", "edit_target", "remove_target"):
+            key = self.query_one(KpiTable).current_key
+            if key is None or (action == "remove_target" and key not in self.targets):
+                return None  # shown dimmed: no KPI, or no target to remove
+        return True
 
     def action_cycle_unit(self) -> None:
         """Month → quarter → year → month, around the same day."""
@@ -317,6 +325,10 @@ class KpiScreen(Screen[None]):
     def _show_about(self) -> None:
         table = self.query_one(KpiTable)
         key = table.current_key
+        keys_for = (key is not None, key in self.targets)
+        if keys_for != self._keys_for:  # the keys change only then
+            self._keys_for = keys_for
+            self.refresh_bindings()
         if key is None:
             return
         info = KPI_INFO[key]
@@ -400,7 +412,7 @@ class KpiScreen(Screen[None]):
         self._targets_changed(period)
 
     def _refused(self, error: BookError, period: Period) -> None:
-        self.notify(str(error), severity="error", markup=False)
+        self.notify(rm_app(self).error_text(error), severity="error", markup=False)
         if isinstance(error, ChangedMeanwhile):
             self._targets_changed(period)
 

@@ -29,15 +29,19 @@ class ListScreen(Screen[None]):
         if has_row != self._had_row:
             self._had_row = has_row
             self.refresh_bindings()
-        pages = self.pages
-        following = pages.claim_read_ahead(event.table.cursor) if pages else None
-        if pages is not None and following is not None:
-            self.run_worker(
-                partial(pages.read_ahead, following),
-                thread=True,
-                exit_on_error=False,
-                group=self.READ_AHEAD_GROUP,
-            )
+        if self.pages is not None:
+            read_ahead_near(self, self.pages, event.table.cursor, group=self.READ_AHEAD_GROUP)
+
+
+def read_ahead_near(
+    screen: Screen[Any], pages: PageSource[Any], cursor: int, *, group: str
+) -> None:
+    """Read the next block of `pages` in a worker of `group` when `cursor` comes near it."""
+    following = pages.claim_read_ahead(cursor)
+    if following is not None:
+        screen.run_worker(
+            partial(pages.read_ahead, following), thread=True, exit_on_error=False, group=group
+        )
 
 
 def titled(widget: WidgetT, title: str) -> WidgetT:

@@ -20,14 +20,18 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
+from rmtui.core.figures import count_text
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.wording import records_text
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
+from rmtui.screens.undo import delete_question
+from rmtui.widgets.hinted_input import HintedInput
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.log_table import LOG_COLUMNS, LogPages
 from rmtui.widgets.virtual_table import TableRow, VirtualTable
@@ -77,12 +81,13 @@ class LogScreen(ListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            yield titled(Input(placeholder="in subject or notes", id="log-text"), "Text /")
-            yield titled(Input(placeholder="part of a name", id="log-client"), "Client")
+            hints = ("in subject or notes", "subject or notes", "subject, notes")
+            yield titled(HintedInput(*hints, id="log-text"), "Text /")
+            yield titled(HintedInput("part of a name", "a name", id="log-client"), "Client")
             kinds = [(kind, kind) for kind in INTERACTION_KINDS]
             yield titled(Select(kinds, prompt="any", id="log-kind", compact=True), "Kind")
-            yield titled(Input(placeholder="-30d or a date", id="log-from"), "From")
-            yield titled(Input(placeholder="today, -1w", id="log-to"), "To")
+            yield titled(HintedInput("-30d or a date", "-30d", id="log-from"), "From")
+            yield titled(HintedInput("today, -1w", "today", id="log-to"), "To")
         yield Static("Loading the interaction log…", id="log-summary")
         yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
         yield Static("", id="log-preview")
@@ -307,9 +312,7 @@ class LogScreen(ListScreen):
     def action_delete(self) -> None:
         interaction_id = self.table.current_key
         if interaction_id is not None:
-            question = (
-                "Delete this interaction? It goes to the trash for 30 days, and u brings it back."
-            )
+            question = delete_question("this interaction")
             actions.delete_asking(
                 self, "interaction", interaction_id, question, on_deleted=self.refresh_log
             )
@@ -342,11 +345,10 @@ def summary_line(pages: LogPages | None, log_filter: LogFilter, errors: dict[str
     if pages is None:
         return Text("Loading the interaction log…")
     if pages.total is None:
-        line.append(f"{pages.shown_total:,}+ interactions", style="bold")
+        line.append(f"{count_text(pages.shown_total)}+ interactions", style="bold")
         line.append(" (counting…)", style="dim")
     else:
-        noun = "interaction" if pages.total == 1 else "interactions"
-        line.append(f"{pages.total:,} {noun}", style="bold")
+        line.append(records_text("interactions", pages.total), style="bold")
     line.append(" · newest first", style="dim")
     for part in filter_parts(log_filter):
         line.append(f" · {part}")

@@ -21,9 +21,9 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
+from rmtui.core.figures import amount_text, count_text, total_text, totals_within
 from rmtui.core.kpi import kpi_display
 from rmtui.core.models import STAGES
-from rmtui.core.money import money_display, money_within, whole_money_display
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
 from rmtui.core.queries.pipeline_stats import (
     StageSummary,
@@ -32,10 +32,19 @@ from rmtui.core.queries.pipeline_stats import (
     stage_summaries,
     win_stats,
 )
+from rmtui.core.wording import ago_text, counted
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
-from rmtui.screens.flows.deals import deal_for_form, lose_deal, move_deal, save_deal
+from rmtui.screens.flows.deals import (
+    can_lose,
+    can_move,
+    deal_for_form,
+    lose_deal,
+    move_deal,
+    save_deal,
+)
+from rmtui.screens.undo import delete_question
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
@@ -68,7 +77,7 @@ class PipelineScreen(Screen[None]):
 
     SCREEN_NAME = "Pipeline"
     CSS_PATH = "pipeline.tcss"
-    _was_on_deal: bool | None = None  # whether the keys were last refreshed with a row
+    _keys_for: str | None = None  # the stage of the deal the keys were last refreshed for
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_client", "Open client"),
         Binding("a", "add", "Add"),
@@ -158,8 +167,11 @@ class PipelineScreen(Screen[None]):
         else:
             cursor = first_deal_row(board) if first_time else fallback
         table.cursor = max(0, min(cursor, board.total - 1))
+        shown = boxed_amounts(board.summaries)
         for summary in board.summaries:
-            self.query_one(f"#box-{summary.stage}", StageBox).summary = summary
+            box = self.query_one(f"#box-{summary.stage}", StageBox)
+            box.shown_together = shown
+            box.summary = summary
         stats = self.query_one("#pipeline-stats", Static)
         stats.update(stats_text(board.summaries, loaded.stats, self.all_time, self.day))
         self._show_selection()
@@ -169,9 +181,10 @@ class PipelineScreen(Screen[None]):
 
     def _show_selection(self) -> None:
         """Mark the stage under the cursor and describe the deal under it."""
-        on_deal = self.selected_deal() is not None
-        if on_deal != self._was_on_deal:  # the keys change only then
-            self._was_on_deal = on_deal
+        selected = self.selected_deal()
+        keys_for = selected.stage if selected else ""
+        if keys_for != self._keys_for:  # the keys change only with the stage of the row
+            self._keys_for = keys_for
             self.refresh_bindings()
         board = self.board
         if board is None or not board.total:
@@ -212,7 +225,13 @@ class PipelineScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_client", "edit", "move", "lose", "log", "delete"):
-            return None if self.selected_deal() is None else True
+            deal = self.selected_deal()
+            if deal is None:
+                return None  # on a stage heading
+            if action == "move" and not can_move(deal.stage, forward=bool(parameters[0])):
+                return None  # won or lost goes no further, a lead no further back
+            if action == "lose" and not can_lose(deal.stage):
+                return None
         return True
 
     def _chosen_deal(self) -> OpportunityRow | None:
@@ -243,10 +262,7 @@ class PipelineScreen(Screen[None]):
     def action_delete(self) -> None:
         deal = self._chosen_deal()
         if deal is not None:
-            question = (
-                f"Delete the deal “{deal.title}”? It goes to the trash for 30 days, and u "
-                "brings it back."
-            )
+            question = delete_question(f"the deal “{deal.title}”")
             actions.delete_asking(self, "deal", deal.id, question, on_deleted=self.load_board)
 
     def book_changed(self, focus: int | None = None) -> None:
@@ -365,22 +381,35 @@ class StageBox(Widget):
     """A stage's box, its figures written to fit its width (never wrapped)."""
 
     summary: reactive[StageSummary | None] = reactive(None)
+    shown_together: tuple[Decimal, ...] = ()  # every amount of every box, to share one form
 
     def render(self) -> Text:
-        return box_text(self.summary, self.content_size.width) if self.summary else Text()
+        if self.summary is None:
+            return Text()
+        return box_text(self.summary, self.content_size.width, self.shown_together)
 
 
-def box_text(summary: StageSummary, width: int) -> Text:
+def boxed_amounts(summaries: list[StageSummary]) -> tuple[Decimal, ...]:
+    """The amounts the stage boxes show: every stage's value, an open stage's weighted value."""
+    values = tuple(summary.value for summary in summaries)
+    return values + tuple(s.weighted for s in summaries if s.stage not in CLOSED_STAGES)
+
+
+def box_text(summary: StageSummary, width: int, shown_together: tuple[Decimal, ...] = ()) -> Text:
     """A stage's box `width` cells wide: how many deals, their value, and weighted value or
-    older deals; amounts too long for it are shortened (15.5M), never wrapped."""
+    older deals. The amounts are in whole units, or compact (15.5M) in every box when one
+    of `shown_together` would not fit; never wrapped."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    noun = "deal" if summary.count == 1 else "deals"
-    text.append(f"{summary.count:,} {noun}\n", style="bold")
-    text.append(f"{money_within(summary.value, width, whole=True)}\n")
+    value, weighted = totals_within((summary.value, summary.weighted, *shown_together), width - 2)[
+        :2
+    ]
+    text.append(f"{counted(summary.count, 'deal')}\n", style="bold")
+    text.append(f"{value}\n")
     if summary.stage in CLOSED_STAGES:
-        text.append(f"+{summary.older:,} older" if summary.older else "12 months", style="dim")
+        older = f"+{count_text(summary.older)} older"
+        text.append(older if summary.older else "12 months", style="dim")
     else:
-        text.append(f"≈ {money_within(summary.weighted, width - 2, whole=True)}", style="dim")
+        text.append(f"≈ {weighted}", style="dim")
     return text
 
 
@@ -392,14 +421,14 @@ def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, d
     weighted = sum((summary.weighted for summary in open_stages), start=NO_MONEY)
     text = Text()
     text.append("Open pipeline ", style="bold")
-    text.append(f"{count:,} deals · value {whole_money_display(value)}")
-    text.append(f" · weighted {whole_money_display(weighted)}")
+    text.append(f"{counted(count, 'deal')} · value {total_text(value)}")
+    text.append(f" · weighted {total_text(weighted)}")
     text.append("  (weighted = value × stage probability)\n", style="dim")
     period = "All time" if all_time else f"{day.year} to date"
     text.append(f"{period} ", style="bold")
     rate = kpi_display("pipeline_conversion", stats.win_rate)
-    text.append(f"win rate {rate} ({stats.won:,} won, {stats.lost:,} lost)")
-    text.append(f" · average won deal {whole_money_display(stats.average_deal)}")
+    text.append(f"win rate {rate} ({count_text(stats.won)} won, {count_text(stats.lost)} lost)")
+    text.append(f" · average won deal {total_text(stats.average_deal)}")
     other = f"{day.year} to date" if all_time else "all time"
     text.append(f"  (y: {other})", style="dim")
     return text
@@ -412,11 +441,10 @@ def deal_detail(deal: OpportunityRow, day: date) -> Text:
     text.append(f" — {deal.client_name}")
     if deal.product:
         text.append(f" · {deal.product}")
-    text.append(f" · {money_display(deal.value)}")
+    text.append(f" · {amount_text(deal.value)}")
     text.append(f" · opened {deal.opened_on:%d %b %Y}", style="dim")
     if deal.stage not in CLOSED_STAGES:
-        days = (day - deal.opened_on).days
-        text.append(f" ({days} days ago)", style="dim")
+        text.append(f" ({ago_text((day - deal.opened_on).days)})", style="dim")
         text.append(f" · {deal.stage}, {probability_text(deal.stage)} likely")
     elif deal.closed_on:
         text.append(f" · {deal.stage} {deal.closed_on:%d %b %Y}")
@@ -432,7 +460,7 @@ def stage_help(summary: StageSummary) -> Text:
         text.append(f"deals {summary.stage} in the last 12 months, the latest first")
         if summary.older:
             verb = "is" if summary.older == 1 else "are"
-            text.append(f"; {summary.older:,} closed earlier {verb} not listed")
+            text.append(f"; {count_text(summary.older)} closed earlier {verb} not listed")
     else:
         text.append("the biggest deals first · ] moves a deal on, [ back, x marks it lost")
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -24,6 +25,8 @@ from rmtui.core.agenda import (
     read_agenda,
 )
 from rmtui.core.dates import short_day_text
+from rmtui.core.figures import count_text
+from rmtui.core.wording import counted
 from rmtui.screens.book_access import book_connection, book_day, rm_app
 from rmtui.screens.undo import remember
 from rmtui.widgets.key_bar import KeyBar
@@ -45,6 +48,17 @@ EMPTY_SECTION = {
     "birthdays": "No birthdays this week.",
     "upcoming": "Nothing planned for the next 7 days — press f to add a follow-up.",
 }
+
+
+# The keys that act on the row under the cursor, and the kinds of row they act on.
+ROW_ACTIONS: dict[str, tuple[str, ...]] = {
+    "open_client": ("follow_up", "checkin", "case", "birthday"),
+    "log": ("follow_up", "checkin", "case", "birthday"),
+    "done": ("follow_up", "case"),
+    "snooze": ("follow_up",),
+    "reschedule": ("follow_up",),
+}
+CLIENT_ACTIONS = ("open_client", "log")  # only on a row about a client
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,10 @@ class TodayScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First item", show=False),
+        Binding("G,end", "last", "Last item", show=False),
+        Binding("tab,right_curly_bracket", "section(1)", "Next section", show=False),
+        Binding("shift+tab,left_curly_bracket", "section(-1)", "Previous section", show=False),
         Binding("enter", "open_client", "Open client"),
         Binding("l", "log", "Log"),
         Binding("d", "done", "Done"),
@@ -83,6 +101,11 @@ class TodayScreen(Screen[None]):
         self.entries: dict[str, AgendaEntry] = {}
         self.agenda: Agenda | None = None
         self.seen_mark: int | None = None  # the book's change mark of the agenda shown
+        # The row the cursor stays on when the agenda being read is shown (after a change).
+        self.row_to_keep: int | None = None
+        # The item the cursor goes to when it is listed again (one a change taken back brings).
+        self.item_to_show: str | None = None
+        self._row_kind: tuple[str, bool] | None = None  # what the keys were last set for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,8 +118,10 @@ class TodayScreen(Screen[None]):
         agenda = early.ready() if early is not None else None
         if agenda is not None:
             self.show_agenda(agenda)
-        else:  # still reading, or it failed and the worker reads again
-            self.load_agenda(early if early is not None and not early.done else None)
+        elif early is not None and not early.done:  # still being read
+            self.load_agenda(early)
+        else:  # back from another screen (or the early reading failed): read it again
+            self.reload_in_place()
 
     def _early_agenda(self) -> EarlyAgenda | None:
         """The agenda read while the app started, if it is today's (taken only once)."""
@@ -119,7 +144,7 @@ class TodayScreen(Screen[None]):
     def show_agenda(self, agenda: Agenda) -> None:
         """Fill the list from `agenda`, keeping the cursor where it was."""
         options = self.query_one("#agenda", LineList)
-        kept_id, kept_index = self._highlighted_id(), options.highlighted
+        kept_id, kept_index = self._cursor_plan(options)
         self.agenda = agenda
         self.entries = {}
         options.set_options(self._options(agenda))
@@ -128,10 +153,21 @@ class TodayScreen(Screen[None]):
         self.seen_mark = agenda.mark
         rm_app(self).first_screen_shown()
 
+    def _cursor_plan(self, options: LineList) -> tuple[str | None, int | None]:
+        """Where the cursor goes in the agenda about to be shown: on the item with the id, if
+        listed, else on the row (on the nearest item when that row has none)."""
+        kept_id, row = self._highlighted_id(), options.highlighted
+        if self.row_to_keep is not None:  # the row, whatever is on it now
+            kept_id, row = None, self.row_to_keep
+        if self.item_to_show is not None:
+            kept_id = self.item_to_show
+        self.row_to_keep = self.item_to_show = None
+        return kept_id, row
+
     def _options(self, agenda: Agenda) -> list[ListLine]:
         result: list[ListLine] = []
         for key, title, items in agenda.sections():
-            result.append(ListLine(section_heading(title, agenda.total(key))))
+            result.append(ListLine(section_heading(title, agenda.total(key)), heading=True))
             if not items:
                 result.append(ListLine(Text(f"  {EMPTY_SECTION[key]}", style="dim")))
             for item in items[:TODAY_LIMIT]:
@@ -140,7 +176,7 @@ class TodayScreen(Screen[None]):
                 result.append(ListLine(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
-                line = f"  … and {more:,} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
+                line = f"  … and {count_text(more)} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
                 result.append(ListLine(Text(line, style="dim")))
         return result
 
@@ -173,6 +209,50 @@ class TodayScreen(Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.query_one("#agenda", LineList).action_cursor_up()
+
+    def action_first(self) -> None:
+        self.query_one("#agenda", LineList).action_first()
+
+    def action_last(self) -> None:
+        self.query_one("#agenda", LineList).action_last()
+
+    def action_section(self, step: int) -> None:
+        self.query_one("#agenda", LineList).action_section(step)
+
+    def reload_in_place(self) -> None:
+        """Read the agenda again after a change made here (or taken back): the cursor stays
+        on its row, where the next item comes up when the one it was on left the list."""
+        if self.row_to_keep is None:
+            self.row_to_keep = self.query_one("#agenda", LineList).highlighted
+        self.load_agenda()
+
+    def show_again(self, entry: AgendaEntry) -> Callable[[], None]:
+        """What puts the cursor back on `entry` once a change to it is taken back."""
+
+        def wanted() -> None:
+            self.item_to_show = entry.option_id
+
+        return wanted
+
+    # -- the keys that apply to the row under the cursor ----------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kinds = ROW_ACTIONS.get(action)
+        if kinds is None:
+            return True
+        entry = self.selected()
+        if entry is None or entry.kind not in kinds:
+            return None  # shown dimmed: the key is this screen's, not this row's
+        if action in CLIENT_ACTIONS and entry.client_id is None:
+            return None
+        return True
+
+    def on_line_list_option_highlighted(self, event: LineList.OptionHighlighted) -> None:
+        entry = self.entries.get(event.option_id) if event.option_id else None
+        row_kind = (entry.kind, entry.client_id is not None) if entry else None
+        if row_kind != self._row_kind:  # the keys change only with the kind of row
+            self._row_kind = row_kind
+            self.refresh_bindings()
 
     def action_reload(self) -> None:
         self.load_agenda()
@@ -214,10 +294,11 @@ class TodayScreen(Screen[None]):
             actions.complete_follow_up(
                 self,
                 entry.record_id,
-                on_saved=lambda _title: self.load_agenda(),
+                on_saved=lambda _title: self.reload_in_place(),
+                on_undone=self.show_again(entry),
             )
         else:
-            self.load_agenda()
+            self.reload_in_place()
 
     def _is_due(self, entry: AgendaEntry) -> bool:
         agenda = self.agenda
@@ -234,14 +315,13 @@ class TodayScreen(Screen[None]):
             return
         if entry.kind == "follow_up":
             actions.complete_follow_up(
-                self, entry.record_id, on_saved=lambda _title: self.load_agenda()
+                self,
+                entry.record_id,
+                on_saved=lambda _title: self.reload_in_place(),
+                on_undone=self.show_again(entry),
             )
         elif entry.kind == "case":
             self._resolve_case(entry)
-        elif entry.kind == "checkin":
-            self.notify("A check-in clears when you log the contact: press l.")
-        else:
-            self.notify("Nothing to mark done on a birthday — press l to log your wishes.")
 
     def _resolve_case(self, entry: AgendaEntry) -> None:
         from rmtui.core.queries.cases import reopen_case, resolve_case
@@ -256,12 +336,14 @@ class TodayScreen(Screen[None]):
                 self,
                 f"resolved “{subject}”",
                 lambda session: reopen_case(session=session, case_id=case_id),
+                on_undone=self.show_again(entry),
             )
-            self.load_agenda()
+            self.reload_in_place()
 
     def book_changed(self, focus: int | None = None) -> None:
-        """Read the agenda again (another window or program changed the book, or an undo did)."""
-        self.load_agenda()
+        """Read the agenda again (another window or program changed the book, or an undo did),
+        the cursor staying on its row."""
+        self.reload_in_place()
 
     def action_snooze(self) -> None:
         from rmtui.screens.flows import clients as actions
@@ -269,7 +351,11 @@ class TodayScreen(Screen[None]):
         entry = self._follow_up_entry("snooze")
         if entry is not None:
             actions.snooze_follow_up(
-                self, entry.record_id, title=self._title_of(entry), on_saved=self.load_agenda
+                self,
+                entry.record_id,
+                title=self._title_of(entry),
+                on_saved=self.reload_in_place,
+                on_undone=self.show_again(entry),
             )
 
     def action_reschedule(self) -> None:
@@ -278,7 +364,11 @@ class TodayScreen(Screen[None]):
         entry = self._follow_up_entry("reschedule")
         if entry is not None:
             actions.reschedule_follow_up(
-                self, entry.record_id, title=self._title_of(entry), on_saved=self.load_agenda
+                self,
+                entry.record_id,
+                title=self._title_of(entry),
+                on_saved=self.reload_in_place,
+                on_undone=self.show_again(entry),
             )
 
     def _title_of(self, entry: AgendaEntry) -> str:
@@ -319,7 +409,7 @@ def section_heading(title: str, count: int) -> Text:
     """A section's heading line with its count."""
     heading = Text()
     heading.append(f"{title} ", style="bold")
-    heading.append(f"({count:,})", style="bold" if count else "dim")
+    heading.append(f"({count_text(count)})", style="bold" if count else "dim")
     return heading
 
 
@@ -365,9 +455,9 @@ def _checkin_line(item: CheckinItem) -> Text:
         if item.last_contact_on
         else f"{since}, client {item.days_since}d"
     )
+    over = f"{item.days_overdue}d over" if item.days_overdue else "due today"
     line.append(
-        f"  (every {item.cadence}d, {item.days_overdue}d over)",
-        style="red" if item.days_overdue else "yellow",
+        f"  (every {item.cadence}d, {over})", style="red" if item.days_overdue else "yellow"
     )
     return line
 
@@ -397,14 +487,15 @@ def _birthday_line(item: BirthdayItem, day: date) -> Text:
 def summary_text(agenda: Agenda) -> Text:
     """The line above the list: the day and the count of each section."""
     counts = [
-        (agenda.total("overdue"), "overdue", "red"),
-        (agenda.total("due_today"), "due today", "yellow"),
-        (agenda.total("checkins_due"), "check-ins", "yellow"),
-        (agenda.total("cases_due"), "cases", "red"),
-        (agenda.total("birthdays"), "birthdays", "magenta"),
+        ("overdue", "overdue", "overdue", "red"),
+        ("due_today", "due today", "due today", "yellow"),
+        ("checkins_due", "check-in", "check-ins", "yellow"),
+        ("cases_due", "case", "cases", "red"),
+        ("birthdays", "birthday", "birthdays", "magenta"),
     ]
     line = Text(f"{agenda.day:%A %d %B %Y}", style="bold")
-    for count, label, style in counts:
+    for key, one, many, style in counts:
+        count = agenda.total(key)
         line.append("  ·  ")
-        line.append(f"{count:,} {label}", style=style if count else "dim")
+        line.append(counted(count, one, many), style=style if count else "dim")
     return line

@@ -13,6 +13,7 @@ from textual.widgets import Header, Static
 
 from rmtui.core.db import session_scope
 from rmtui.core.queries import trash
+from rmtui.core.wording import counted
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.flows.clients import engine_of, saved
 from rmtui.widgets.key_bar import KeyBar
@@ -64,8 +65,9 @@ class TrashScreen(Screen[None]):
 
     def _show(self, pages: TrashPages, first: list[TableRow], keep_key: int | None) -> None:
         self.table.show(pages.shown_total, pages.fetch, keep_key=keep_key, first_block=first)
+        self.refresh_bindings()  # the keys for a record, or the empty trash's
         count = pages.shown_total
-        entries = "1 deleted record" if count == 1 else f"{count} deleted records"
+        entries = counted(count, "deleted record")
         self.query_one("#trash-summary", Static).update(
             f"{entries}, each kept 30 days — r restores, x deletes for good"
             if count
@@ -73,7 +75,7 @@ class TrashScreen(Screen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("restore", "delete_for_good"):
+        if action in ("restore", "delete_for_good", "empty"):
             return None if self.table.current_key is None else True
         return True
 
@@ -112,7 +114,7 @@ class TrashScreen(Screen[None]):
         def empty(yes: bool | None) -> None:
             emptied = saved(self, lambda session: trash.empty_trash(session=session)) if yes else 0
             if emptied:
-                self.notify(f"Deleted {emptied} records for good.", markup=False)
+                self.notify(f"Deleted {counted(emptied, 'record')} for good.", markup=False)
                 self.book_changed()
 
         question = "Delete everything in the trash for good? It cannot be restored after this."

@@ -27,6 +27,7 @@ class Change:
     said: str  # e.g. `marked “Send the proposal” done`
     take_back: Callable[[Session], object]
     focus: int | None = None  # the record the cursor goes back to, once taken back
+    on_undone: Callable[[], object] | None = None  # told once it is taken back
 
 
 @runtime_checkable
@@ -73,11 +74,19 @@ def remember(
     take_back: Callable[[Session], object],
     *,
     focus: int | None = None,
+    on_undone: Callable[[], object] | None = None,
 ) -> None:
-    """Let `u` take back the change just made (`said` as in "Undid: …"), and say so."""
+    """Let `u` take back the change just made, and say so: `said` is what was done, in
+    lower case and without a full stop (`marked “Call Anna” done`), as in "Undone: …";
+    `on_undone` is called once it is taken back, before the screen reads the book again."""
     history = _history(node)
-    history.remember(Change(said, take_back, focus))
-    node.app.notify(f"{said[:1].upper()}{said[1:]} — u undoes.", markup=False)
+    history.remember(Change(said, take_back, focus, on_undone))
+    node.app.notify(f"{said[:1].upper()}{said[1:]}. Press u to undo.", markup=False)
+
+
+def delete_question(what: str) -> str:
+    """Asking before a delete that `u` takes back: `what` with its article (`the deal “X”`)."""
+    return f"Delete {what}? It goes to the trash for 30 days; press u to bring it back."
 
 
 def undo_latest(screen: Screen[Any]) -> None:
@@ -92,7 +101,9 @@ def undo_latest(screen: Screen[Any]) -> None:
     history.forget_latest()
     if saved(screen, lambda session: change.take_back(session) or True) is None:
         return
-    screen.notify(f"Undid: {change.said}", markup=False)
+    screen.notify(f"Undone: {change.said}.", markup=False)
+    if change.on_undone is not None:
+        change.on_undone()
     if isinstance(screen, ShowsTheBook):
         screen.book_changed(change.focus)
 

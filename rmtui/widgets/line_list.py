@@ -24,6 +24,7 @@ class ListLine:
 
     prompt: Text
     id: str | None = None
+    heading: bool = False  # a section starts here (the cursor jumps between sections)
 
     @property
     def disabled(self) -> bool:
@@ -60,6 +61,18 @@ class LineList(ScrollView, can_focus=True):
     """
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    class OptionHighlighted(Message):
+        """The cursor came to the line with id `option_id` (None when the list is empty)."""
+
+        def __init__(self, line_list: LineList, option_id: str | None) -> None:
+            super().__init__()
+            self.line_list = line_list
+            self.option_id = option_id
+
+        @property
+        def control(self) -> LineList:
+            return self.line_list
 
     class OptionSelected(Message):
         """Enter (or a double click) on the line with id `option_id`."""
@@ -157,6 +170,8 @@ class LineList(ScrollView, can_focus=True):
                 self.refresh_line(index)
         if new is not None:
             self.scroll_to_region_of(new)
+        option_id = None if new is None else self._lines[new].id
+        self.post_message(self.OptionHighlighted(self, option_id))
 
     def scroll_to_region_of(self, index: int) -> None:
         """Scroll so that line `index` is on screen."""
@@ -210,6 +225,22 @@ class LineList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self._move_to(len(self._lines) - 1, -1)
+
+    def action_section(self, step: int) -> None:
+        """Go to the first entry of the next section (`step` 1) or the previous one (-1) that
+        has entries, around the end; its heading comes into view with it."""
+        starts = [i for i, line in enumerate(self._lines) if line.heading]
+        if not starts or self.highlighted is None:
+            return
+        here = max((n for n, start in enumerate(starts) if start <= self.highlighted), default=0)
+        for distance in range(1, len(starts) + 1):
+            number = (here + step * distance) % len(starts)
+            end = starts[number + 1] if number + 1 < len(starts) else len(self._lines)
+            entry = self._enabled_from(starts[number], 1)
+            if entry is not None and entry < end:
+                self.highlighted = entry
+                self.scroll_to_region_of(starts[number])
+                return
 
     def action_select(self) -> None:
         index = self.highlighted

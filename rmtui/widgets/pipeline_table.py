@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from rmtui.core.db import session_scope
-from rmtui.core.money import CENT, money_within
+from rmtui.core.figures import amount_within, count_text, whole_percent_text
+from rmtui.core.money import CENT
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
 from rmtui.core.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
+from rmtui.core.wording import counted, days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 if TYPE_CHECKING:
@@ -120,16 +122,16 @@ class PipelineBoard:
 
 def heading_cells(summary: StageSummary) -> tuple[Text | str, ...]:
     """A stage's heading row: name and probability, count, value, weighted value."""
-    noun = "deal" if summary.count == 1 else "deals"
     note = ""
     if summary.stage in CLOSED_STAGES:
-        note = f"12 months, +{summary.older:,} older" if summary.older else CLOSED_WINDOW_LABEL
+        older = f"12 months, +{count_text(summary.older)} older"
+        note = older if summary.older else CLOSED_WINDOW_LABEL
     return (
         Text.styled(f"▌{stage_title(summary.stage)} · {probability_text(summary.stage)}", "bold"),
-        Text.styled(f"{summary.count:,} {noun}", "bold"),
+        Text.styled(counted(summary.count, "deal"), "bold"),
         "",
-        Text.styled(money_within(summary.value, MONEY_WIDTH, whole=True), "bold"),
-        Text.styled(money_within(summary.weighted, MONEY_WIDTH, whole=True), "bold"),
+        Text.styled(amount_within(summary.value, MONEY_WIDTH, total=True), "bold"),
+        Text.styled(amount_within(summary.weighted, MONEY_WIDTH, total=True), "bold"),
         Text.styled(note, "dim"),
     )
 
@@ -145,8 +147,8 @@ def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
         f"  {deal.title}",
         deal.client_name,
         deal.product or "",
-        money_within(deal.value, MONEY_WIDTH),
-        Text.styled(money_within(weighted, MONEY_WIDTH, whole=True), "dim"),
+        amount_within(deal.value, MONEY_WIDTH),
+        Text.styled(amount_within(weighted, MONEY_WIDTH, total=True), "dim"),
         status_text(deal, day),
     )
 
@@ -159,8 +161,7 @@ def status_text(deal: OpportunityRow, day: date) -> Text:
         when = f"{deal.closed_on:%d %b %Y}" if deal.closed_on else ""
         reason = f": {deal.lost_reason}" if deal.lost_reason else ""
         return Text.styled(f"✗ lost {when}{reason}", "italic")
-    days = (day - deal.opened_on).days
-    return Text.styled(f"open {days} day{'s' if days != 1 else ''}", "dim")
+    return Text.styled(f"open {days_text((day - deal.opened_on).days)}", "dim")
 
 
 def stage_title(stage: str) -> str:
@@ -170,4 +171,4 @@ def stage_title(stage: str) -> str:
 
 def probability_text(stage: str) -> str:
     """A stage's probability as a percentage."""
-    return f"{STAGE_PROBABILITY[stage] * 100:.0f}%"
+    return whole_percent_text(STAGE_PROBABILITY[stage] * 100)

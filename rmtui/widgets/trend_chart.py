@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from rmtui.core.charts import bar_levels, bar_rows, spread
+from rmtui.core.wording import counted
 
 LABEL_ROWS = 2  # the period labels and the low/high line under the bars
 
@@ -68,7 +69,7 @@ class TrendChart(Widget):
     def show_progress(self, done: int, total: int, *, unit: str) -> None:
         """Say that the trend is being computed: `done` of `total` periods so far."""
         self.progress = (done, total)
-        self.border_title = f"{self.label} · last {total} {unit}s"
+        self.border_title = f"{self.label} · last {counted(total, unit)}"
         self.set_class(True, "-computing")
         self.refresh()
 
@@ -77,15 +78,15 @@ class TrendChart(Widget):
         self.period_labels = list(period_labels)
         self.values = list(values)
         self.progress = None
-        self.border_title = f"{self.label} · last {len(values)} {unit}s"
+        self.border_title = f"{self.label} · last {counted(len(values), unit)}"
         self.set_class(False, "-computing")
         self.refresh()
 
     def render(self) -> Text:
         if self.progress is not None:
             done, total = self.progress
-            counted = f" {done}/{total}" if total else ""
-            return Text(f"computing…{counted}")
+            so_far = f" {done}/{total}" if total else ""
+            return Text(f"computing…{so_far}")
         return self._chart(self.content_size.width, self.content_size.height)
 
     def _chart(self, width: int, height: int) -> Text:

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.widget import Widget
 
 from rmtui.core.charts import bar_eighths, bar_rows, spread
-from rmtui.core.money import money_display
+from rmtui.core.figures import percent_text, total_text
 from rmtui.core.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
+from rmtui.core.wording import counted
 from rmtui.widgets.trend_chart import bars_text
 
 SUMMARY_GAP = "   "
@@ -64,7 +65,9 @@ class ValueTrend(Widget):
         if label is not None:
             self.label = label
         months = max(len(self.points) - 1, 0)
-        self.border_title = f"{self.label} · last {months} months" if months else self.label
+        self.border_title = (
+            f"{self.label} · last {counted(months, 'month')}" if months else self.label
+        )
         self.refresh()
 
     @property
@@ -101,14 +104,15 @@ class ValueTrend(Widget):
     def _summary_lines(self, summary: TrendSummary, width: int) -> list[Text]:
         """First → last value with the change in percent (green up, red down), then min and
         max: on one line when `width` allows, else on two."""
-        percent = f" {summary.change_pct:+.1f}%" if summary.change_pct is not None else ""
+        percent = summary.change_pct
+        shown = f" {percent_text(percent, signed=True)}" if percent is not None else ""
         direction = "value-trend--up" if summary.change > 0 else "value-trend--down"
-        change = Text(f"{money_display(summary.first.value)} → ")
+        change = Text(f"{total_text(summary.first.value)} → ")
         change.append(
-            f"{money_display(summary.last.value)}{percent}",
+            f"{total_text(summary.last.value)}{shown}",
             self.get_component_rich_style(direction) if summary.change else "",
         )
-        low, high = money_display(summary.low), money_display(summary.high)
+        low, high = total_text(summary.low), total_text(summary.high)
         bounds = Text(f"min {low} · max {high}", self.get_component_rich_style("value-trend--axis"))
         if change.cell_len + len(SUMMARY_GAP) + bounds.cell_len <= width:
             return [change + Text(SUMMARY_GAP) + bounds]

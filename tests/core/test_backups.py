@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy.engine import Engine
 from rmtui.core import paths
 from rmtui.core.backups import (
     BEFORE_RESTORE,
+    BackupPutOff,
     check_backup_file,
     daily_backup_if_due,
     list_backups,
@@ -85,6 +88,44 @@ def test_daily_backups_are_pruned_to_the_last_n(
     daily = [b for b in list_backups(db_path) if b.reason == "daily"]
     assert [b.taken_at.day for b in daily] == [25, 24, 23]
     assert manual.exists()
+
+
+def test_daily_false_in_the_settings_turns_the_daily_backup_off(
+    engine: Engine, db_path: Path
+) -> None:
+    settings_path().parent.mkdir(parents=True)
+    settings_path().write_text("[backups]\ndaily = false\n")
+    assert daily_backup_if_due(db_path) is None
+    assert list_backups(db_path) == []
+
+
+def test_a_daily_backup_put_off_mid_copy_leaves_nothing_and_is_taken_next_time(
+    engine: Engine, db_path: Path
+) -> None:
+    def put_off(step: str, done: int = 0, total: int | None = None) -> None:
+        raise BackupPutOff
+
+    with pytest.raises(BackupPutOff):
+        daily_backup_if_due(db_path, keep=7, progress=put_off)
+    assert list_backups(db_path) == []
+    assert not list(paths.backup_dir(db_path).glob("*.partial*"))
+    assert daily_backup_if_due(db_path, keep=7) is not None
+
+
+def test_copies_a_killed_rmtui_left_unfinished_go_but_one_under_way_stays(
+    engine: Engine, db_path: Path
+) -> None:
+    folder = paths.ensure_private_dir(paths.backup_dir(db_path))
+    abandoned = folder / f"{db_path.stem}-20261128-080000-000000-daily.db.partial"
+    under_way = folder / f"{db_path.stem}-20261129-080000-000000-daily.db.partial"
+    for path in (abandoned, Path(f"{abandoned}-wal"), under_way):
+        path.write_bytes(b"half a copy")
+    an_hour_ago = time.time() - 3600
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+    os.utime(f"{abandoned}-wal", (an_hour_ago, an_hour_ago))
+    daily_backup_if_due(db_path, keep=7)
+    assert not abandoned.exists() and not Path(f"{abandoned}-wal").exists()
+    assert under_way.exists()
 
 
 def test_daily_backup_keep_comes_from_the_settings(

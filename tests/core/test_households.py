@@ -24,11 +24,20 @@ from rmtui.core.queries.contact_persons import add_contact_person
 from rmtui.core.queries.households import (
     add_member,
     create_household,
+    household_log,
     household_name_of,
+    household_timeline,
     read_household,
     remove_member,
     set_member_role,
     update_household,
+)
+from rmtui.core.queries.interaction_log import (
+    count_log,
+    log_block,
+    log_block_after,
+    log_key,
+    newest_block,
 )
 from rmtui.core.queries.trash import move_to_trash, restore
 from tests.factories import make
@@ -156,12 +165,39 @@ def test_the_combined_timeline_is_every_members_newest_first_with_who(session: S
     contact(session, stranger, days(-1))
     view = read_household(session=session, household_id=household.id, day=DAY)
     assert view is not None
-    assert [row.client_name for row in view.timeline] == [
+    timeline = household_log(member_ids=view.member_ids)
+    newest = newest_block(session=session, query=timeline, limit=100)
+    assert [row.client_name for row in newest.rows] == [
         "Anna Jansen",
         "Tim Jansen",
         "Piet Jansen",
     ]
+    assert newest.total == count_log(session=session, query=timeline) == 3
     assert view.last_contact_on == days(-2)
+
+
+def test_the_timeline_is_read_by_key_a_block_at_a_time(session: Session) -> None:
+    household, (piet, anna, _tim) = family(session)
+    assert household.id is not None and piet.id and anna.id
+    start = datetime(2026, 1, 1, 9)
+    for number in range(250):
+        client = piet if number % 2 else anna
+        at = start + timedelta(hours=number)
+        make(session, Interaction, client_id=client.id, at=at, subject=f"Call {number}")
+    make(session, Interaction, client_id=make(session, Client, name="Stranger").id, at=start)
+    session.commit()
+    timeline = household_log(member_ids=[piet.id, anna.id])
+    first = log_block(session=session, query=timeline, offset=0, limit=100)
+    second = log_block_after(session=session, query=timeline, key=log_key(first[-1]), limit=100)
+    last = log_block(session=session, query=timeline, offset=200, limit=100, total=250)
+    subjects = [row.subject for row in (*first, *second, *last)]
+    assert subjects == [f"Call {number}" for number in range(249, -1, -1)]
+    assert (
+        household_timeline(
+            session=session, member_ids=[piet.id, anna.id], limit=3, before=log_key(first[-1])
+        )
+        == second[:3]
+    )
 
 
 def test_open_follow_ups_and_cases_of_every_member(session: Session) -> None:
@@ -305,6 +341,7 @@ def test_deleting_a_contact_person_clears_them_from_interactions_until_restored(
     assert person.id is not None
     entry = move_to_trash(session=session, model=ContactPerson, record_id=person.id)
     session.commit()
+    assert entry.what == "contact person Joke (De Groot Agro)"
     session.expire_all()
     cleared = session.get(Interaction, call.id)
     assert cleared is not None and cleared.contact_person_id is None
@@ -320,6 +357,7 @@ def test_deleting_a_household_keeps_its_clients(session: Session) -> None:
     assert household.id and piet.id
     entry = move_to_trash(session=session, model=Household, record_id=household.id)
     session.commit()
+    assert entry.what == "household “Jansen family” with 3 household members"
     assert household_name_of(session=session, client_id=piet.id) is None
     assert session.get(Client, piet.id) is not None
     restore(session=session, entry_id=entry.id)

@@ -511,7 +511,7 @@ def test_an_import_leaves_its_data_alone_unless_told_to_consume_it(engine: Engin
 def test_a_birthday_in_the_future_is_refused() -> None:
     _values, problems = client_values({"name": "Ada", "birthday": "2030-05-01"}, today=TODAY)
     assert [str(problem) for problem in problems] == [
-        "clients (no id) birthday: 2030-05-01 is in the future; a birthday has already been"
+        "clients (no id) birthday: 2030-05-01 is in the future; a birthday cannot be after today"
     ]
     _values, problems = client_values({"name": "Ada", "birthday": TODAY.isoformat()}, today=TODAY)
     assert problems == []

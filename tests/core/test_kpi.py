@@ -377,7 +377,7 @@ def test_kpi_info_describes_every_key() -> None:
         assert info.label and info.definition.endswith(".")
     assert KPI_INFO["lost_clients"].higher_is_better is False
     assert KPI_INFO["nps"].kind == "score"  # from -100 to 100: not a percentage
-    assert KPI_INFO["aum"].whole_units
+    assert KPI_INFO["aum"].kind == "money"
 
 
 def test_a_single_day_period(session: Session) -> None:

@@ -39,13 +39,26 @@ DAY = date(2026, 11, 29)
 NAME = "Ann <b>& Co"
 
 
+LONG_NOTES = (
+    "Went through the portfolio line by line; she wants less in equities before the house "
+    "purchase.\nSend the pension projection before Friday."
+)
+
+
 def make_book(session: Session) -> int:
     """A tier-A client a review should worry about, and a second client that must not show."""
     client = make(session, Client, name=NAME, tier="A", checkin_every_days=30, city="Gent")
     other = make(session, Client, name="Other Client")
     assert client.id is not None and other.id is not None
     cid = client.id
-    make(session, Interaction, client_id=cid, at=datetime(2026, 9, 1, 10, 0), subject="Review")
+    make(
+        session,
+        Interaction,
+        client_id=cid,
+        at=datetime(2026, 9, 1, 10, 0),
+        subject="Review",
+        notes=LONG_NOTES,
+    )
     make(session, Interaction, client_id=cid, at=datetime(2026, 12, 5, 9, 0), subject="Later")
     make(session, Interaction, client_id=other.id, subject="Not theirs")
     # Assets: 200,000 a year ago, 210,000 three months ago, 180,000 now.
@@ -159,7 +172,7 @@ def test_the_risks_name_every_worry(review: Review) -> None:
     found = topics(review)
     assert found["goal_off_track"] == [
         "Goal “Retire early” is off track: the trend reaches 72,900 of 500,000 by 29 Nov 2028; "
-        "17,083.33 a month would close the gap."
+        "17,083 a month would close the gap."
     ]
     assert found["falling_value"] == [
         "Assets fell by 30,000 (-14.3%) over the last 3 months, to 180,000.",
@@ -227,6 +240,15 @@ def test_markdown_escapes_and_lays_out_tables(review: Review) -> None:
     assert "- **Risk:** Open complaint “Fee charged twice”, 7 days past its deadline." in markdown
     assert "## Growth areas and risks" in markdown
     assert "| Retire early | 18.0% | 90,000 | 500,000 | 29 Nov 2028 | 72,900 |" in markdown
+
+
+def test_the_review_shows_interaction_notes_whole(review: Review) -> None:
+    markdown = review_markdown(review)
+    first, second = LONG_NOTES.split("\n")
+    assert f"| {first}<br>{second} |" in markdown
+    page = review_html(review)
+    assert f"<td>{first}\n{second}</td>" in page
+    assert "td { white-space: pre-line; }" in page
 
 
 def test_html_is_self_contained_and_escaped(review: Review) -> None:

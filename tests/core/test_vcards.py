@@ -1,4 +1,5 @@
-"""vCard export (one file, a khard folder) and import of what phones and address books write."""
+"""vCard export (one file, a khard folder) and import of what phones and address books write;
+households and contact persons out and back in (test_vcard_households)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlmodel import col, select
 
 from rmtui.core.db import session_scope
 from rmtui.core.interchange.client_import import ImportFileError, ImportRejected
-from rmtui.core.interchange.vcards import import_vcards, read_vcards, write_vcards
+from rmtui.core.interchange.vcard_export import client_uid, write_vcards
+from rmtui.core.interchange.vcards import import_vcards, read_vcards
 from rmtui.core.models import AuditEntry, Client
 from rmtui.core.queries.contact_points import contact_points_of
 from tests.factories import make
@@ -60,20 +62,24 @@ def parse(path: Path) -> list[Any]:
 # Export
 
 
-def test_export_to_one_file_writes_vcard_3(engine: Engine, tmp_path: Path) -> None:
+CLIENTS_ONLY = {"clients": 2, "households": 0, "contact_persons": 0}
+
+
+def test_export_to_one_file_writes_vcard_4(engine: Engine, tmp_path: Path) -> None:
     ids = add_book_clients(engine)
     target = tmp_path / "clients.vcf"
-    assert write_vcards(target, engine=engine) == 2
+    assert write_vcards(target, engine=engine) == CLIENTS_ONLY
     ada, bakery = parse(target)
-    assert ada.version.value == "3.0"
-    assert ada.uid.value == f"client-{ids['ada']}@rmtui"
+    assert ada.version.value == "4.0"
+    assert ada.uid.value == client_uid(ids["ada"]) and ada.uid.value.startswith("urn:uuid:")
+    assert (ada.kind.value, bakery.kind.value) == ("individual", "org")
     assert ada.fn.value == "Ada Lovelace"
     assert (ada.n.value.given, ada.n.value.family) == ("Ada", "Lovelace")
     assert ada.org.value == ["Analytical Engines"]
-    assert ada.email.value == "ada@example.com"
+    assert ada.email.value == "ada@example.com" and ada.email.params["PREF"] == ["1"]
     assert ada.tel.value == "+44 20 7946 0000"
     assert (ada.adr.value.city, ada.adr.value.country) == ("London", "United Kingdom")
-    assert ada.bday.value == "1815-12-10"
+    assert ada.bday.value == "18151210"  # RFC 6350 writes dates in ISO 8601's basic format
     assert ada.categories.value == ["vip", "math, logic"]
     assert ada.note.value == "Prefers e-mail.\nSend the quarterly report."
     assert bakery.org.value == ["Bakkerij Van Dam"] and bakery.x_abshowas.value == "COMPANY"
@@ -86,19 +92,19 @@ def test_export_to_a_folder_writes_one_card_per_client(engine: Engine, tmp_path:
     folder.mkdir()
     (folder / f"client-{ids['bakery'] + 100}.vcf").write_text("stale")
     (folder / "someone-else.vcf").write_text("kept")
-    assert write_vcards(folder, engine=engine) == 2
+    assert write_vcards(folder, engine=engine) == CLIENTS_ONLY
     names = sorted(path.name for path in folder.iterdir())
     assert names == sorted(
         [f"client-{ids['ada']}.vcf", f"client-{ids['bakery']}.vcf", "someone-else.vcf"]
     )
     (card,) = parse(folder / f"client-{ids['ada']}.vcf")
-    assert card.uid.value == f"client-{ids['ada']}@rmtui"
+    assert card.uid.value == client_uid(ids["ada"])
     assert {"VERSION", "UID", "FN", "N"} <= {line.name for line in card.lines()}
 
 
 def test_export_to_a_new_folder_creates_it(engine: Engine, tmp_path: Path) -> None:
     add_book_clients(engine)
-    assert write_vcards(tmp_path / "contacts", engine=engine) == 2
+    assert write_vcards(tmp_path / "contacts", engine=engine) == CLIENTS_ONLY
     assert stat.S_IMODE((tmp_path / "contacts").stat().st_mode) == 0o700
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from rmtui.cli import main
+from rmtui.core.agenda import agenda_json, build_agenda
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import KPI_KEYS
 from rmtui.core.models import Client
@@ -58,6 +60,21 @@ def test_agenda_json_through_the_entry_point(small_book: Engine) -> None:
     agenda = json.loads(result.stdout)
     assert agenda["date"] == "2026-11-29"
     assert [item["title"] for item in agenda["overdue"]] == ["Send proposal"]
+
+
+def test_agenda_on_a_plain_book_is_read_without_loading_sqlalchemy(small_book: Engine) -> None:
+    small_book.dispose()
+    script = (
+        "import sys; from rmtui.cli import main; code = main(['agenda', '--json']); "
+        "assert 'sqlalchemy' not in sys.modules, 'SQLAlchemy was loaded'; sys.exit(code)"
+    )
+    quick = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert quick.returncode == 0, quick.stderr
+    with session_scope(small_book) as session:
+        full = agenda_json(build_agenda(session=session, day=date(2026, 11, 29)))
+    assert json.loads(quick.stdout) == json.loads(json.dumps(full, ensure_ascii=False))
 
 
 def test_kpi_json_has_every_key_and_money_as_text(small_book: Engine) -> None:

@@ -60,6 +60,20 @@ def test_client_detail_screen(snap_compare: Any, engine: Engine) -> None:
     assert snap_compare(app_on(engine), terminal_size=SIZE, run_before=run_before)
 
 
+def test_client_detail_help_says_where_each_key_applies(snap_compare: Any, engine: Engine) -> None:
+    with session_scope(engine) as session:
+        fill_book(session)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await open_clients(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(app_on(engine), terminal_size=SIZE, run_before=run_before)
+
+
 def add_financial_history(session: Session, client_id: int) -> None:
     """A year of monthly values in two accounts, revenue, a second goal, two more cases."""
     for month in range(13):  # month ends from October 2025 to October 2026

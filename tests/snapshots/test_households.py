@@ -1,5 +1,5 @@
-"""Snapshots of the household view (at 80×24 and 120×40) and of a business's People panel,
-with today frozen."""
+"""Snapshots of the household view (at 80×24, 120×40 and 200×50) and of a business's People
+panel, with today frozen."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.clients_book import SIZE, app_on, settle
 from tests.factories import make
 
 SMALL = (80, 24)
+WIDE = (200, 50)
 
 
 def jansen_family(engine: Engine) -> int:
@@ -62,7 +63,7 @@ def jansen_family(engine: Engine) -> int:
         return household.id or 0
 
 
-@pytest.mark.parametrize("size", [SMALL, SIZE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [SMALL, SIZE, WIDE], ids=["80x24", "120x40", "200x50"])
 def test_household_view(snap_compare: Any, engine: Engine, size: tuple[int, int]) -> None:
     household_id = jansen_family(engine)
 

@@ -43,3 +43,13 @@ def test_pipeline_on_a_lost_deal_with_all_time_figures(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_marking_a_deal_won_asks_first(app: RmApp, snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_pipeline(pilot)
+        await pilot.press("left", "left", "left")  # the negotiation stage
+        await pilot.press("down", "right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -77,7 +77,7 @@ async def test_detail_shows_profile_due_state_follow_ups_and_timeline(
         assert "person · client · tier A" in heading
         due = text_of(pilot, "#client-due")
         # Last contact 18 Oct (the note of 1 Jul does not count) + 30 days = due 17 Nov.
-        assert "Due for a check-in for 12 days (since 17 Nov 2026)" in due
+        assert "Check-in 12 days overdue (due 17 Nov 2026)" in due
         assert "every 30 days" in due
         assert "last contact 18 Oct 2026 (42 days ago)" in due
         profile = profile_text(pilot)
@@ -111,9 +111,9 @@ async def test_panels_have_their_containers_and_show_what_is_there(
             assert screen.query_one(f"#panel-{key}") is not None
         assert cell(pilot, "deals", 0, 0) == "proposal"
         assert cell(pilot, "deals", 0, 1) == "Pension plan — Pension fund"
-        assert cell(pilot, "accounts", 0, 1) == "12,500.50"
+        assert cell(pilot, "accounts", 0, 1) == "12,501"
         assert cell(pilot, "accounts", 0, 3) == "+25.0%"
-        assert "+2,500.50 (+25.0%) over 12 months" in text_of(pilot, "#aum-line")
+        assert "+2,501 (+25.0%) over 12 months" in text_of(pilot, "#aum-line")
         assert cell(pilot, "goals", 0, 3).endswith(" 25%")
         assert cell(pilot, "surveys", 0, 1) == "5/5"
         assert cell(pilot, "cases", 0, 3) == "Card blocked"
@@ -308,7 +308,7 @@ async def test_a_client_without_a_cadence_of_their_own_follows_a_new_tier(engine
         pilot.app.screen.query_one("#field-tier", Select).focus()
         await pilot.press("enter", "up", "enter", "ctrl+s")
         await settle(pilot)
-        assert "Due for a check-in for 10 days" in text_of(pilot, "#client-due")
+        assert "Check-in 10 days overdue" in text_of(pilot, "#client-due")
         assert "every 30 days (tier A)" in text_of(pilot, "#client-due")
     with session_scope(engine) as session:
         stored = session.get(Client, client_id)

@@ -105,16 +105,17 @@ async def test_holdings_panel_shows_accounts_aum_trend_and_revenue(
         await open_detail(pilot, client_id)
         await go_to_panel(pilot, "holdings")
         account = row_text(pilot, "accounts", 0)
-        assert account[:4] == ["Savings", "12,500.50", "01 Nov 2026", "+25.0%"]
+        # An account's value from 10,000 up in whole units; totals always (core.figures).
+        assert account[:4] == ["Savings", "12,501", "01 Nov 2026", "+25.0%"]
         assert len(account[4]) == 13  # a bar per month
-        assert "AUM 12,500.50" in static_text(pilot, "#aum-line")
-        assert "+2,500.50 (+25.0%) over 12 months" in static_text(pilot, "#aum-line")
+        assert "AUM 12,501" in static_text(pilot, "#aum-line")
+        assert "+2,501 (+25.0%) over 12 months" in static_text(pilot, "#aum-line")
         trend = pilot.app.screen.query_one("#aum-trend", ValueTrend)
         assert len(trend.points) == 13 and trend.points[-1].value == Decimal("12500.50")
         periods = static_text(pilot, "#revenue-periods")
         assert "Q1 2026" in periods and "300" in periods
-        assert "2026 to date" in periods and "750.50" in periods
-        assert row_text(pilot, "revenue", 0)[:3] == ["03 Aug 2026", "fee", "450.50"]
+        assert "2026 to date" in periods and "751" in periods
+        assert row_text(pilot, "revenue", 0)[:3] == ["03 Aug 2026", "fee", "450.50"]  # exact
 
 
 async def test_a_records_a_holding_value_and_e_corrects_it(engine: Engine, client_id: int) -> None:
@@ -129,7 +130,7 @@ async def test_a_records_a_holding_value_and_e_corrects_it(engine: Engine, clien
         accounts = grid(pilot, "accounts")
         assert accounts.total == 2
         assert row_text(pilot, "accounts", accounts.cursor)[:2] == ["Pension fund", "40,000"]
-        assert "AUM 52,500.50" in static_text(pilot, "#aum-line")
+        assert "AUM 52,501" in static_text(pilot, "#aum-line")
         await pilot.press("e")
         await settle(pilot)
         form = pilot.app.screen
@@ -160,7 +161,7 @@ async def test_a_in_the_revenue_list_adds_revenue_and_x_removes_it(
         revenue = grid(pilot, "revenue")
         assert revenue.total == 3
         assert row_text(pilot, "revenue", revenue.cursor)[:3] == ["29 Nov 2026", "fee", "125"]
-        assert "875.50" in static_text(pilot, "#revenue-periods")
+        assert "876" in static_text(pilot, "#revenue-periods")
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmScreen)
@@ -186,7 +187,7 @@ async def test_goals_show_progress_and_status_and_a_adds_one(
         assert retire[3] == "██▌░░░░░░░  25%"
         assert retire[4] == "01 Jan 2032"
         assert retire[5] == "off track"  # +25% a year does not reach 500,000 by 2032
-        assert retire[6] == "6,147.54"  # 375,000 over the 61 months left
+        assert retire[6] == "6,148"  # 375,000 over the 61 months left, in whole units
         assert "Retire at 60: projected" in static_text(pilot, "#goal-detail")
         await pilot.press("a")
         await settle(pilot)
@@ -267,7 +268,7 @@ async def test_c_opens_a_complaint_that_shows_on_today_and_d_resolves_it_with_un
             "Refunded the fee.",
         ]
         messages = [notice.message for notice in pilot.app._notifications]
-        assert messages.count("Resolved “Wrong fee charged” — u undoes.") == 1
+        assert messages.count("Resolved “Wrong fee charged”. Press u to undo.") == 1
         assert not any(message.startswith("Resolved: ") for message in messages)  # said once
         await pilot.press("u")
         await settle(pilot)
@@ -340,6 +341,14 @@ async def test_deals_move_on_and_back_with_undo_and_are_lost_with_a_reason(
         await pilot.press("less_than_sign")
         await settle(pilot)
         assert row_text(pilot, "deals", 0)[0] == "negotiation"
+        await pilot.press("greater_than_sign")  # on to won: asked first
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert question.question.startswith("Mark “Pension plan” (25,000) as won?")
+        await pilot.press("n")
+        await settle(pilot)
+        assert row_text(pilot, "deals", 0)[0] == "negotiation"
     with session_scope(engine) as session:
         deal = session.exec(select(Opportunity)).one()
         assert (deal.stage, deal.closed_on, deal.lost_reason) == ("negotiation", None, None)
@@ -384,7 +393,7 @@ async def test_shift_r_exports_the_review_to_a_private_file(
         await type_into(pilot, "path", str(target))
         await save_form(pilot)
         messages = [notice.message for notice in pilot.app._notifications]
-        assert f"Review of Aline Vermeulen written to {target}" in messages
+        assert f"Wrote the review of Aline Vermeulen to {target}." in messages
     assert target.exists()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "Aline Vermeulen" in target.read_text()
@@ -422,15 +431,19 @@ async def test_brackets_switch_panels_and_keys_follow_the_focus(
         await settle(pilot)
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
-        listed = declared_keys(help_screen.for_screen, type(screen).BINDINGS)
+        keys = declared_keys(help_screen.for_screen, type(screen).BINDINGS)
+        listed = [(key, described.plain) for key, described in keys]
         assert help_screen.for_screen is screen
         for expected in (
-            ("a", "Add holding value"),
-            ("e", "Edit row"),
-            ("x", "Delete row…"),
-            ("x", "Deal lost…"),
-            (">", "Stage on"),
-            ("d", "Resolve case…"),
+            ("a", "Add deal (Opportunities panel)"),
+            ("a", "Add holding value (Holdings panel, accounts)"),
+            ("a", "Add revenue (Holdings panel, revenue)"),
+            ("a", "Add person (People panel)"),
+            ("e", "Edit row (the row of a panel)"),
+            ("x", "Delete row… (Holdings, Goals, Surveys, People panels)"),
+            ("x", "Deal lost… (Opportunities panel)"),
+            (">", "Stage on (Opportunities panel)"),
+            ("d", "Resolve case… (Cases panel)"),
             ("c", "New case"),
             ("R", "Review report"),
             ("[", "Previous panel"),

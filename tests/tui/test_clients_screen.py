@@ -263,7 +263,7 @@ async def test_archive_asks_first_and_u_undoes_it(book: Engine) -> None:
         assert "Bram Maes" not in shown_names(table)
         assert table.cursor == row  # on the next client
         messages = [notice.message for notice in pilot.app._notifications]
-        assert "Archived Bram Maes — u undoes." in messages
+        assert "Archived Bram Maes. Press u to undo." in messages
         await pilot.press("u")
         await settle(pilot)
         assert table.total == 30

@@ -356,7 +356,9 @@ async def test_add_edit_and_delete_records_through_the_actions(engine: Engine) -
         await pilot.press(*"Pension fund", "tab", "tab", *"125000", "ctrl+s")
         await pilot.pause()
         assert refreshed == ["holding"]
-        assert [n.message for n in app._notifications] == ["Added the Pension fund: 125,000."]
+        assert [n.message for n in app._notifications] == [
+            "Added the value of Pension fund on 29 Nov 2026 (125,000)."
+        ]
         with session_scope(engine) as session:
             [holding] = client_holdings(session=session, client_id=cid)
         assert (holding.account, holding.as_of, holding.value) == ("Pension fund", DAY, 125000)
@@ -428,5 +430,5 @@ async def test_export_review_writes_the_file_and_says_where(
         written = private_dirs / "rmtui-review-ada-client-2026-11-29.md"
         assert written.read_text(encoding="utf-8").startswith("# Client review: Ada Client")
         assert [n.message for n in app._notifications] == [
-            f"Review of Ada Client written to {written}"
+            f"Wrote the review of Ada Client to {written}."
         ]

@@ -4,6 +4,7 @@ member, add a contact person and log a meeting with them."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -180,3 +181,130 @@ async def test_a_meeting_is_logged_with_the_cfo_and_the_timeline_names_her(
         first = cells(pilot, "timeline")[0]
         assert first[1] == "meeting"
         assert first[3] == "with Joke de Vries: Credit line renewal"
+
+
+async def test_d_deletes_the_household_after_saying_the_members_stay_and_u_brings_it_back(
+    engine: Engine, people: dict[str, int]
+) -> None:
+    from rmtui.core.queries.households import add_member, create_household
+
+    with session_scope(engine) as session:
+        household = create_household(session=session, client_id=people["piet"], name="Jansens")
+        household_id = household.id or 0
+        add_member(session=session, household_id=household_id, client_id=people["anna"])
+    async with app_on(engine).run_test(size=SIZE, notifications=True) as pilot:
+        detail = await open_detail(pilot, people["anna"])
+        await pilot.press("H")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HouseholdScreen)
+        await pilot.press("D")
+        await pilot.pause()
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.question.startswith(
+            "Delete the household Jansens? Its 2 members stay clients, with everything about "
+            "them; only the household and the roles in it go to the trash for 30 days"
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HouseholdScreen)
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert pilot.app.screen is detail
+        with session_scope(engine) as session:
+            assert household_name_of(session=session, client_id=people["anna"]) is None
+            assert session.get(Client, people["anna"]) is not None
+        messages = [notice.message for notice in pilot.app._notifications]
+        assert (
+            "Deleted the household “Jansens” with 2 household members. Press u to undo." in messages
+        )
+        await pilot.press("u")
+        await settle(pilot)
+        detail.show_panel("relations")
+        await settle(pilot)
+        assert "Jansens (other)" in text_of(pilot, "#household-line")
+    with session_scope(engine) as session:
+        assert household_name_of(session=session, client_id=people["piet"]) == (
+            household_id,
+            "Jansens",
+            "head",
+        )
+
+
+async def test_the_timeline_pages_through_every_interaction_reading_a_block_at_a_time(
+    engine: Engine, people: dict[str, int]
+) -> None:
+    from datetime import timedelta
+
+    from rmtui.core.queries.households import add_member, create_household
+
+    with session_scope(engine) as session:
+        household = create_household(session=session, client_id=people["piet"], name="Jansens")
+        add_member(session=session, household_id=household.id or 0, client_id=people["anna"])
+        start = datetime(2025, 1, 1, 9)
+        for number in range(349):
+            at = start + timedelta(hours=number)
+            who = people["piet"] if number % 2 else people["anna"]
+            make(session, Interaction, client_id=who, at=at, subject=f"Call {number}")
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await open_detail(pilot, people["piet"])
+        await pilot.press("H")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, HouseholdScreen)
+        title = text_of(pilot, "#household-timeline-title")
+        assert title == "Timeline of all members, newest first (350)"  # and Anna's tea
+        timeline = table(pilot, "household-timeline")
+        assert screen.timeline is not None and screen.timeline._read == {0}
+        timeline.focus()
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert timeline.cursor > 80 and screen.timeline._read == {0, 100}  # read ahead
+        await pilot.press("G")
+        await settle(pilot)
+        last = timeline.row_at(timeline.cursor)
+        assert timeline.cursor == 349 and last is not None
+        assert (str(last.cells[1]), str(last.cells[4])) == ("Anna Jansen", "Call 0")
+        assert screen.timeline._read == {0, 100, 300}  # never the block in between
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientDetailScreen)
+        assert pilot.app.screen.client_id == people["anna"]
+
+
+async def test_r_writes_the_review_report_of_the_whole_household(
+    engine: Engine, people: dict[str, int], private_dirs: Path
+) -> None:
+    from rmtui.core.queries.households import add_member, create_household
+    from rmtui.screens.forms.financial import ReviewExportForm
+
+    private_dirs.mkdir(parents=True, exist_ok=True)
+    with session_scope(engine) as session:
+        household = create_household(session=session, client_id=people["piet"], name="Jansens")
+        add_member(session=session, household_id=household.id or 0, client_id=people["anna"])
+    async with app_on(engine).run_test(size=SIZE, notifications=True) as pilot:
+        await open_detail(pilot, people["piet"])
+        await pilot.press("H")
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, ReviewExportForm)
+        path = form.query_one("#field-path", Input)
+        assert path.value == "~/rmtui-review-jansens-2026-11-29.md"
+        form.query_one("#field-format", Select).value = "html"
+        await pilot.pause()
+        assert path.value == "~/rmtui-review-jansens-2026-11-29.html"
+        path.focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HouseholdScreen)
+        written = private_dirs / "rmtui-review-jansens-2026-11-29.html"
+        page = written.read_text(encoding="utf-8")
+        assert "<h1>Household review: Jansens</h1>" in page
+        assert "<td>Anna Jansen</td><td>other</td>" in page  # every member, with their role
+        assert "Tea" in page  # Anna's contact, with who
+        messages = [notice.message for notice in pilot.app._notifications]
+        assert f"Wrote the review of Jansens to {written}." in messages

@@ -173,7 +173,7 @@ async def test_targets_show_with_their_status(book: Engine) -> None:
         # Revenue is judged by its pace: 60 of the quarter's 92 days are gone, so by today
         # 60/92 of the 40,000 target are due.
         assert status["revenue"] == "● met"
-        assert shown_column(screen, "note")["revenue"] == "by today 26,086.96"
+        assert shown_column(screen, "note")["revenue"] == "by today 26,087"
         assert status["nps"] == "● behind"  # a score is judged as it is
         assert status["aum"] == ""
         assert shown_column(screen, "target")["revenue"] == "40,000"
@@ -251,6 +251,28 @@ async def test_x_removes_a_target_after_asking(book: Engine) -> None:
             assert list_targets(session=session, metric="nps") == []
 
 
+async def test_x_is_dimmed_on_a_kpi_without_a_target(book: Engine) -> None:
+    from rmtui.widgets.key_bar import KeyBar
+
+    def x_enabled(screen: KpiScreen) -> bool:
+        return next(hint.enabled for hint in screen.query_one(KeyBar).hints if hint.key == "x")
+
+    async with app_on(book).run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        await highlight(pilot, screen, "nps")
+        await pilot.pause()
+        assert x_enabled(screen)
+        await highlight(pilot, screen, "interactions")
+        await pilot.pause()
+        assert not x_enabled(screen)
+        await pilot.press("x")  # nothing to remove: no question
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        await pilot.press("t", *"90", "ctrl+s")
+        await settle(pilot)
+        assert x_enabled(screen)
+
+
 async def test_i_explains_the_highlighted_kpi(book: Engine) -> None:
     async with app_on(book).run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
@@ -305,7 +327,7 @@ async def test_help_lists_the_dashboard_keys(book: Engine) -> None:
         await pilot.pause()
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
-        keys = set(help_screen.bindings_table.columns[1].cells)
+        keys = {str(cell) for cell in help_screen.bindings_table.columns[1].cells}
         assert {"Month/quarter/year", "Earlier", "Later", "About KPI", "Target"} <= keys
         assert "Remove target" in keys
 
@@ -323,3 +345,26 @@ def test_a_typed_target_is_read_in_the_users_locale(monkeypatch: pytest.MonkeyPa
     assert parse_target("1.000", key="interactions") == Decimal(1000)
     assert parse_target("4,5", key="csat") == Decimal("4.5")
     assert parse_target(" 92,5 % ", key="retention_rate") == Decimal("92.5")
+
+
+async def test_every_kpi_shows_without_scrolling_at_120x40(book: Engine) -> None:
+    async with app_on(book).run_test(size=(120, 40)) as pilot:
+        screen = await open_dashboard(pilot)
+        table = screen.query_one(KpiTable)
+        assert table.max_scroll_y == 0
+        assert table.size.height >= len(KPI_KEYS) + 1  # the header and a line per KPI
+        last_line = table.region.y + table.size.height - 1
+        assert last_line < screen.query_one("#trends").region.y  # the charts stay below it
+
+
+async def test_at_80x24_the_kpis_scroll_to_referral_share(book: Engine) -> None:
+    async with app_on(book).run_test(size=(80, 24)) as pilot:
+        screen = await open_dashboard(pilot)
+        table = screen.query_one(KpiTable)
+        assert table.max_scroll_y > 0
+        for _ in KPI_KEYS:
+            await pilot.press("j")
+        await pilot.pause()
+        assert table.current_key == "referral_share"
+        row_on_screen = KPI_KEYS.index("referral_share") + 1 - table.scroll_y
+        assert 0 < row_on_screen < table.size.height

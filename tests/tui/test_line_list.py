@@ -83,3 +83,29 @@ async def test_a_click_on_a_heading_leaves_the_cursor_where_it_is() -> None:
     async with app.run_test(size=(60, 10)) as pilot:
         await pilot.click(LineList, offset=(2, 4))
         assert current(app) == "0.0"
+
+
+async def test_sections_are_walked_with_their_headings_in_view_passing_empty_ones() -> None:
+    lines = []
+    for section, rows in enumerate((3, 0, 12, 2)):
+        lines.append(ListLine(Text(f"Section {section}"), heading=True))
+        if not rows:
+            lines.append(ListLine(Text("  Nothing here.")))
+        lines += [
+            ListLine(Text(f"row {section}.{row}"), id=f"{section}.{row}") for row in range(rows)
+        ]
+    app = ListApp(lines)
+    async with app.run_test(size=(60, 8)) as pilot:
+        line_list = app.query_one(LineList)
+        line_list.action_section(1)
+        await pilot.pause()
+        assert current(app) == "2.0"  # section 1 has nothing to stand on
+        line_list.action_section(1)
+        line_list.action_section(-1)
+        await pilot.pause()
+        assert current(app) == "2.0"
+        assert int(line_list.scroll_offset.y) <= line_list.get_option_index("2.0") - 1
+        line_list.action_section(-1)
+        line_list.action_section(-1)  # around the start, to the last section
+        await pilot.pause()
+        assert current(app) == "3.0"

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input
 from rmtui.core.db import session_scope
 from rmtui.core.models import Opportunity
 from rmtui.screens.client_picker import ClientPicker
+from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.opportunity import LostReasonForm, OpportunityForm
 from rmtui.screens.pipeline import PipelineScreen
 from tests.small_book import DAY, SIZE, app_on, fill_small_book, settle
@@ -104,11 +105,27 @@ async def test_moving_a_deal_on_and_back_keeps_the_cursor_on_it(book: Engine) ->
         assert deal is not None and deal.title == "Pension top-up"
 
 
-async def test_a_deal_in_negotiation_moves_on_to_won_without_a_question(book: Engine) -> None:
+async def test_a_deal_in_negotiation_is_marked_won_only_after_asking(book: Engine) -> None:
     async with app_on(book).run_test(size=SIZE) as pilot:
         screen = await open_pipeline(pilot)
         await move_to(pilot, screen, "Payroll services")
         await pilot.press("right_square_bracket")
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert question.question.startswith("Mark “Payroll services” (40,000) as won?")
+        await pilot.press("escape")  # no: the deal stays where it was
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert deal_named(book, "Payroll services").stage == "negotiation"
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert deal_named(book, "Payroll services").stage == "negotiation"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert pilot.app.screen is screen
         won = deal_named(book, "Payroll services")
@@ -122,6 +139,46 @@ async def test_a_deal_in_negotiation_moves_on_to_won_without_a_question(book: En
         assert (back.stage, back.closed_on) == ("negotiation", None)
 
 
+async def test_moving_between_open_stages_asks_nothing(book: Engine) -> None:
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        screen = await open_pipeline(pilot)
+        await move_to(pilot, screen, "Mortgage")  # qualified
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert deal_named(book, "Mortgage").stage == "proposal"
+
+
+async def test_the_edit_form_asks_before_it_marks_a_deal_won(book: Engine) -> None:
+    from textual.widgets import Select
+
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        screen = await open_pipeline(pilot)
+        await move_to(pilot, screen, "Credit line increase")
+        await pilot.press("e")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, OpportunityForm)
+        form.query_one("#field-stage", Select).value = "won"
+        form.query_one("#field-title", Input).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "“Credit line increase” (80,000) as won?" in question.question
+        await pilot.press("n")  # back to the form, as it was typed
+        await settle(pilot)
+        assert pilot.app.screen is form
+        assert form.query_one("#field-stage", Select).value == "won"
+        assert deal_named(book, "Credit line increase").stage == "qualified"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert deal_named(book, "Credit line increase").stage == "won"
+
+
 async def test_x_asks_why_a_deal_was_lost(book: Engine) -> None:
     async with app_on(book).run_test(size=SIZE) as pilot:
         screen = await open_pipeline(pilot)
@@ -130,6 +187,7 @@ async def test_x_asks_why_a_deal_was_lost(book: Engine) -> None:
         await settle(pilot)
         form = pilot.app.screen
         assert isinstance(form, LostReasonForm)
+        assert form.FORM_TITLE == "Mark “Mortgage” (250,000) as lost"
         await pilot.press("ctrl+s")  # no reason typed: the form stays
         await pilot.pause()
         assert pilot.app.screen is form
@@ -235,3 +293,24 @@ async def test_keys_for_a_deal_say_so_on_a_stage_heading(book: Engine) -> None:
         assert screen.selected_deal() is None
         assert "Lead: the biggest deals first" in text_of(screen, "#deal-detail")
         assert screen.check_action("move", (True,)) is None
+
+
+async def test_stage_keys_are_dimmed_where_the_deal_cannot_go(book: Engine) -> None:
+    from rmtui.widgets.key_bar import KeyBar
+
+    def enabled(screen: PipelineScreen) -> dict[str, bool]:
+        return {hint.key: hint.enabled for hint in screen.query_one(KeyBar).hints}
+
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        screen = await open_pipeline(pilot)
+        await move_to(pilot, screen, "Pension top-up")  # a lead
+        keys = enabled(screen)
+        assert keys["right_square_bracket"] and keys["x"]
+        assert not keys["left_square_bracket"]
+        await move_to(pilot, screen, "Retirement plan")  # won
+        keys = enabled(screen)
+        assert keys["left_square_bracket"]  # reopens it
+        assert not keys["right_square_bracket"] and not keys["x"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert pilot.app.screen is screen

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from rmtui.app import make_app_on_path
-from rmtui.core import paths
+from rmtui.core import backups, paths, storage
 from rmtui.core.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
 from rmtui.core.backups import DailyBackup, list_backups
 from rmtui.core.db import book_at_head, open_book, session_scope
@@ -127,6 +128,31 @@ def test_the_daily_backup_is_taken_in_the_background(book: Path) -> None:
     assert backup.done and backup.error is None
     assert [b.reason for b in list_backups(book)] == ["daily"]
     assert not list(paths.backup_dir(book).glob("*.partial"))
+
+
+async def test_a_large_book_tells_its_backup_once_and_quitting_does_not_wait_for_it(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_copy = DailyBackup._copied
+
+    def slow_step(backup: DailyBackup, step: str, done: int = 0, total: int | None = None) -> None:
+        time.sleep(0.2)  # a book far larger than this one, copied a page at a time
+        slow_copy(backup, step, done, total)
+
+    monkeypatch.setattr(storage, "COPY_PAGES_PER_STEP", 1)
+    monkeypatch.setattr(backups, "LARGE_BOOK_BYTES", 1)
+    monkeypatch.setattr(DailyBackup, "_copied", slow_step)
+    backup = DailyBackup(book)
+    app = make_app_on_path(book, book_name="book", daily_backup=backup)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(2.5)
+        messages = [notification.message for notification in app._notifications]
+        assert sum("Making today's backup" in message for message in messages) == 1
+    started = time.monotonic()
+    backup.put_off()
+    assert time.monotonic() - started < 1
+    assert list_backups(book) == []
+    assert not list(paths.backup_dir(book).glob("*.partial*"))
 
 
 async def test_a_failed_daily_backup_is_told_and_the_book_opens(

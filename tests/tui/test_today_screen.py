@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -224,4 +225,157 @@ async def test_rescheduling_into_the_past_asks_first_and_names_the_year(book: En
         await pilot.pause()
         assert open_follow_up(book, "Send proposal").due_on == date(2020, 1, 1)
         messages = [notification.message for notification in app._notifications]
-        assert "Rescheduled “Send proposal” to Wed 01 Jan 2020 — u undoes." in messages
+        assert "Rescheduled “Send proposal” to Wed 01 Jan 2020. Press u to undo." in messages
+
+
+@pytest.fixture
+def late_book(engine: Engine) -> Engine:
+    """Three overdue follow-ups, one due today, a check-in and an upcoming one."""
+    with session_scope(engine) as session:
+        ann = make(session, Client, name="Ann Peeters", tier="A", checkin_every_days=30)
+        make(session, Interaction, client_id=ann.id, at=datetime(2026, 9, 1, 10, 0))
+        for title, due in (
+            ("Send proposal", date(2026, 11, 20)),
+            ("Book the review", date(2026, 11, 22)),
+            ("Chase the form", date(2026, 11, 25)),
+            ("Call about pension", DAY),
+            ("Review portfolio", date(2026, 12, 3)),
+        ):
+            make(session, FollowUp, client_id=ann.id, title=title, due_on=due)
+    return engine
+
+
+def cursor_title(app: RmApp) -> str:
+    """The text of the agenda row under the cursor."""
+    options = app.screen.query_one("#agenda", LineList)
+    assert options.highlighted is not None
+    return str(options.get_option_at_index(options.highlighted).prompt)
+
+
+async def settled(pilot: Any) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_snooze_reschedule_done_and_undo_keep_the_cursor_on_its_row(
+    late_book: Engine,
+) -> None:
+    app = make_app(late_book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("j")
+        assert "Book the review" in cursor_title(app)
+        row = app.screen.query_one("#agenda", LineList).highlighted
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("w")  # next week: it moves down to the coming days
+        await settled(pilot)
+        assert open_follow_up(late_book, "Book the review").due_on == date(2026, 12, 6)
+        assert "Chase the form" in cursor_title(app)  # the one that took its row
+        assert app.screen.query_one("#agenda", LineList).highlighted == row
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"fri", "enter")
+        await settled(pilot)
+        # The last overdue one left: the cursor goes on to the next item below.
+        assert "Call about pension" in cursor_title(app)
+        await pilot.press("d")  # the section is left empty: the cursor goes on below
+        await settled(pilot)
+        assert open_follow_up(late_book, "Call about pension").status == "done"
+        assert "Ann Peeters" in cursor_title(app)  # the check-in below
+        await pilot.press("u")
+        await settled(pilot)
+        assert open_follow_up(late_book, "Call about pension").status == "open"
+        assert "Call about pension" in cursor_title(app)  # on the one brought back
+        await pilot.press("G", "u")  # the move of "Chase the form" is taken back
+        await settled(pilot)
+        assert open_follow_up(late_book, "Chase the form").due_on == date(2026, 11, 25)
+        assert "Chase the form" in cursor_title(app)
+
+
+async def test_g_goes_to_the_first_and_last_item_and_tab_from_section_to_section(
+    late_book: Engine,
+) -> None:
+    app = make_app(late_book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("G")
+        assert "Review portfolio" in cursor_title(app)
+        await pilot.press("g")
+        assert "Send proposal" in cursor_title(app)
+        await pilot.press("tab")
+        assert "Call about pension" in cursor_title(app)  # due today
+        await pilot.press("right_curly_bracket")
+        assert "Ann Peeters" in cursor_title(app)  # check-ins; the empty sections are passed
+        await pilot.press("tab")
+        assert "Review portfolio" in cursor_title(app)
+        await pilot.press("tab")  # around the end, to the first section
+        assert "Send proposal" in cursor_title(app)
+        await pilot.press("shift+tab")
+        assert "Review portfolio" in cursor_title(app)
+        await pilot.press("left_curly_bracket", "left_curly_bracket")
+        assert "Call about pension" in cursor_title(app)
+
+
+async def test_the_keys_shown_are_the_ones_that_apply_to_the_row(book: Engine) -> None:
+    from rmtui.screens.forms.base import FormScreen
+    from rmtui.widgets.key_bar import KeyBar
+
+    def enabled(app: RmApp) -> dict[str, bool]:
+        return {hint.key: hint.enabled for hint in app.screen.query_one(KeyBar).hints}
+
+    app = make_app(book, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        keys = enabled(app)
+        assert keys["d"] and keys["s"] and keys["r"] and keys["l"]  # on a follow-up
+        await highlight(app, next(i for i in agenda_ids(app) if i.startswith("checkin:")))
+        await settled(pilot)
+        keys = enabled(app)
+        assert keys["l"] and not keys["d"] and not keys["s"] and not keys["r"]
+        await pilot.press("s", "d")  # they do nothing here
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        await highlight(app, next(i for i in agenda_ids(app) if i.startswith("case:")))
+        await settled(pilot)
+        keys = enabled(app)
+        assert keys["d"] and not keys["s"]
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+
+
+async def test_no_row_keys_on_an_empty_agenda(engine: Engine) -> None:
+    from rmtui.widgets.key_bar import KeyBar
+
+    app = make_app(engine, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        hints = {hint.key: hint.enabled for hint in app.screen.query_one(KeyBar).hints}
+        assert not any(hints[key] for key in ("l", "d", "s", "r"))
+        assert hints["f"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_toasts_stay_clear_of_the_cursor_row(
+    late_book: Engine, size: tuple[int, int]
+) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(late_book, book_name="test", day=DAY)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settled(pilot)
+        for _ in range(3):
+            await pilot.press("d")
+            await settled(pilot)
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 2  # the newest two
+        assert "Chase the form" in str(toasts[-1].render())
+        options = app.screen.query_one("#agenda", LineList)
+        assert options.highlighted is not None
+        cursor_y = options.region.y + options.highlighted - int(options.scroll_offset.y)
+        assert all(toast.region.bottom <= cursor_y for toast in toasts)
+        app.notify("The backup failed.", severity="error")
+        await settled(pilot)
+        assert len(list(app.screen.query(Toast))) == 3  # a warning or an error stays

@@ -16,6 +16,7 @@ from rmtui.screens.clients import ClientsScreen
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.log import LogScreen
 from rmtui.screens.trash import TrashScreen
+from rmtui.widgets.key_bar import KeyBar
 from tests.clients_book import SIZE, app_on, fill_book, open_clients, settle
 from tests.factories import make
 from tests.tui.test_clients_screen import current_name, move_to, shown_names, table_of
@@ -58,13 +59,13 @@ async def test_d_deletes_a_client_after_asking_and_u_brings_them_back(engine: En
         await settle(pilot)
         assert table_of(pilot).total == 29
         assert "Bram Maes" not in shown_names(table_of(pilot))
-        assert "Deleted the client Bram Maes — u undoes." in messages(pilot)
+        assert "Deleted the client Bram Maes. Press u to undo." in messages(pilot)
         assert trashed(book) == ["client Bram Maes"]
         await pilot.press("u")
         await settle(pilot)
         assert table_of(pilot).total == 30
         assert current_name(pilot) == "Bram Maes"
-        assert "Undid: deleted the client Bram Maes" in messages(pilot)
+        assert "Undone: deleted the client Bram Maes." in messages(pilot)
         assert trashed(book) == []
 
 
@@ -89,13 +90,10 @@ async def test_u_takes_back_one_change_after_another_newest_first(engine: Engine
         await pilot.press("u")
         await settle(pilot)
         assert "Dirk Maes" in names_in_book(book)
+        assert messages(pilot)[-1] == "Undone: deleted the client Dirk Maes with 1 interaction."
         await pilot.press("u", "u")
         await settle(pilot)
-        assert messages(pilot)[-3:] == [
-            "Undid: deleted the client Dirk Maes with 1 interaction",
-            "Undid: archived Bram Maes",
-            "Undid: archived Ann Maes",
-        ]
+        assert messages(pilot)[-2:] == ["Undone: archived Bram Maes.", "Undone: archived Ann Maes."]
         await pilot.press("u")
         await settle(pilot)
         assert messages(pilot)[-1] == "Nothing to undo."
@@ -138,6 +136,11 @@ async def test_the_trash_view_restores_deletes_for_good_and_empties(engine: Engi
         await pilot.press("y")
         await settle(pilot)
         assert screen.table.total == 0
+        hints = {hint.key: hint.enabled for hint in screen.query_one(KeyBar).hints}
+        assert (hints["escape"], hints["r"], hints["x"], hints["E"]) == (True, False, False, False)
+        await pilot.press("E")  # an empty trash asks nothing
+        await pilot.pause()
+        assert pilot.app.screen is screen
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ClientsScreen)

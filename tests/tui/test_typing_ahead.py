@@ -48,3 +48,21 @@ async def test_a_tab_in_a_burst_moves_the_rest_to_the_next_field(engine: Engine)
         assert form.query_one("#field-name", Input).value == "Ann Fast"
         assert form.query_one("#field-email", Input).value == "ann@example.com"
         assert pilot.app.focused is form.query_one("#field-email", Input)
+
+
+async def test_tabs_typed_while_a_choice_has_the_focus_move_on_before_the_text(
+    engine: Engine,
+) -> None:
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await open_clients(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Ann", "tab")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, ClientForm)
+        assert pilot.app.focused is form.query_one("#field-kind")
+        burst(pilot, "tab", "tab", "tab", *"ann@example.com", "tab", *"0470")
+        await settle(pilot)
+        assert form.query_one("#field-email", Input).value == "ann@example.com"
+        assert form.query_one("#field-phone", Input).value == "0470"

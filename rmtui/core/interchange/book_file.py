@@ -44,7 +44,7 @@ from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
 from rmtui.core.progress import REPORT_EVERY, Progress, part_of, untold
 from rmtui.core.queries.contact_points import add_missing_contact_points
-from rmtui.core.wording import NOUNS, count_text, counts_text
+from rmtui.core.wording import NOUNS, counted, counts_text, records_text
 
 FORMAT = "rmtui-book"
 VERSION = 3
@@ -72,9 +72,9 @@ class BookImportError(InterchangeError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        count = len(problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"the file has {count} {noun}, so nothing was imported.")
+        super().__init__(
+            f"the file has {counted(len(problems), 'problem')}, so nothing was imported."
+        )
 
 
 @dataclass
@@ -422,7 +422,7 @@ def _insert_plan(connection: Connection, plan: _Plan, progress: Progress) -> Imp
     with _large_page_cache(connection):
         for batch in plan.batches.values():
             if batch.rows:
-                progress(f"adding {count_text(batch.entity, len(batch.rows))}", added)
+                progress(f"adding {records_text(batch.entity, len(batch.rows))}", added)
             _insert_rows(connection, batch.table, batch.rows)
             added += len(batch.rows)
         _link_referrals(connection, referrals)

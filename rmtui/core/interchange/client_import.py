@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,13 +15,14 @@ from sqlmodel import Session
 from rmtui.core import audit
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.figures import count_text
 from rmtui.core.interchange.batches import chunks
 from rmtui.core.interchange.schema import FIELDS
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.text_files import ImportText, decode_text
 from rmtui.core.models import Client
 from rmtui.core.queries.contact_points import NewPoint, add_points
-from rmtui.core.wording import count_text, plural
+from rmtui.core.wording import counted, records_text
 
 CHUNK = 500
 
@@ -65,7 +66,8 @@ class Duplicate:
     where: str
     name: str
     reason: str
-    existing_id: int | None = None
+    existing_id: int | None = None  # the book's client it is
+    same_as: str | None = None  # the record of the file it repeats
 
     def __str__(self) -> str:
         return f"{self.where} ({self.name}): {self.reason}"
@@ -84,22 +86,25 @@ class ClientImportReport:
     skipped: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    contact_persons: int = 0  # people at a business added with the clients (vCards)
 
     def summary(self) -> str:
         """One sentence saying what happened."""
         if self.problems:
-            count = len(self.problems)
-            noun = "problem" if count == 1 else "problems"
-            return f"{self.source} has {count} {noun}, so nothing was imported."
+            problems = counted(len(self.problems), "problem")
+            return f"{self.source} has {problems}, so nothing was imported."
         verb = "would add" if self.dry_run else "added"
-        parts = [f"{verb} {self.added} of {count_text('clients', self.read)}"]
+        parts = [f"{verb} {count_text(self.added)} of {records_text('clients', self.read)}"]
+        if self.contact_persons:
+            parts[0] += f" and {records_text('contact_persons', self.contact_persons)}"
         if self.merged:
-            parts.append(f"{'would merge' if self.dry_run else 'merged'} {self.merged}")
+            merged = count_text(self.merged)
+            parts.append(f"{'would merge' if self.dry_run else 'merged'} {merged}")
         duplicates = len(self.duplicates) - self.merged
         if duplicates:
-            parts.append(f"skipped {duplicates} {plural(duplicates, 'duplicate')}")
+            parts.append(f"skipped {counted(duplicates, 'duplicate')}")
         if self.skipped:
-            records = len({problem.where for problem in self.skipped})
+            records = count_text(len({problem.where for problem in self.skipped}))
             verb = "would skip" if self.dry_run else "skipped"
             parts.append(f"{verb} {records} with problems")
         return f"{self.source}: " + ", ".join(parts) + "."
@@ -132,6 +137,11 @@ class ImportFileError(BookError):
     """An import file that cannot be read at all, with one sentence saying why."""
 
 
+# Work done in the import's transaction once its clients are in: given the book's client each
+# record of the file became or was found to be, by its place (None for one a dry run would add).
+AfterClients = Callable[[Session, Mapping[str, int | None]], None]
+
+
 def import_clients(
     candidates: list[Candidate],
     report: ClientImportReport,
@@ -139,8 +149,10 @@ def import_clients(
     engine: Engine,
     merge: bool = False,
     skip_invalid: bool = False,
+    then: AfterClients | None = None,
 ) -> ClientImportReport:
-    """Add the candidates to the book in one transaction, skipping or merging duplicates.
+    """Add the candidates to the book in one transaction, skipping or merging duplicates, and
+    do `then` in the same transaction (in a dry run too, which then writes nothing).
 
     Raises ImportRejected (writing nothing) when the report already holds problems, unless
     it is a dry run, which only fills in the report. With `skip_invalid` the records with
@@ -155,13 +167,33 @@ def import_clients(
         new, merges = _sort_out(candidates, report, session.connection(), merge=merge)
         report.added, report.merged = len(new), len(merges)
         if report.dry_run or report.problems:
+            if then is not None and not report.problems:
+                then(session, clients_of(new, [None] * len(new), report.duplicates))
             session.rollback()
             return report
-        _insert_clients(session.connection(), new)
+        new_ids = _insert_clients(session.connection(), new)
         _merge_clients(session, merges)
+        if then is not None:
+            then(session, clients_of(new, new_ids, report.duplicates))
         changes = {"source": report.source, "added": report.added, "merged": report.merged}
         audit.record(session, entity="client", action="import", changes=changes)
     return report
+
+
+def clients_of(
+    new: list[Candidate], new_ids: list[int] | list[None], duplicates: list[Duplicate]
+) -> dict[str, int | None]:
+    """The book's client of each record of the file, by its place: the one it was added as,
+    or the one it repeats (of the book, or of an earlier record of the file)."""
+    found: dict[str, int | None] = {
+        candidate.where: client_id for candidate, client_id in zip(new, new_ids, strict=True)
+    }
+    for duplicate in duplicates:
+        if duplicate.existing_id is not None:
+            found[duplicate.where] = duplicate.existing_id
+        elif duplicate.same_as in found:
+            found[duplicate.where] = found[duplicate.same_as]
+    return found
 
 
 def read_import_text(
@@ -235,7 +267,9 @@ def _sort_out(
         existing = next((in_book[key] for key in keys if key in in_book), None)
         if earlier is not None:
             reason = f"same {_what(keys, seen)} as {earlier}; skipped"
-            report.duplicates.append(Duplicate(candidate.where, candidate.name, reason))
+            report.duplicates.append(
+                Duplicate(candidate.where, candidate.name, reason, same_as=earlier)
+            )
         elif existing is not None:
             client_id, client_name = existing
             action = "merged into it" if merge else "skipped"
@@ -279,13 +313,15 @@ def _add_keys(found: dict[tuple[str, ...], tuple[int, str]], rows: Iterable[Any]
             found.setdefault(key, (client_id, name))
 
 
-def _insert_clients(connection: Connection, new: list[Candidate]) -> None:
-    """Insert the new clients, then every contact point of each."""
+def _insert_clients(connection: Connection, new: list[Candidate]) -> list[int]:
+    """Insert the new clients, then every contact point of each; the clients' ids, in order."""
     clients = entity_table("clients")
     statement = insert(clients).returning(clients.c.id, sort_by_parameter_order=True)
+    inserted: list[int] = []
     for batch in chunks(new, 5000):
         rows = [{k: v for k, v in c.values.items() if k != "id"} for c in batch]
         ids = connection.execute(statement, rows).scalars().all()
+        inserted += ids
         points = [
             {"client_id": client_id, **point.__dict__}
             for client_id, candidate in zip(ids, batch, strict=True)
@@ -293,6 +329,7 @@ def _insert_clients(connection: Connection, new: list[Candidate]) -> None:
         ]
         if points:
             connection.execute(insert(entity_table("contact_points")), points)
+    return inserted
 
 
 def candidate_points(candidate: Candidate) -> list[NewPoint]:

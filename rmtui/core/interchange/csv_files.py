@@ -206,8 +206,7 @@ def csv_style(*, excel: bool) -> CsvStyle:
     the decimal mark is a comma)."""
     if not excel:
         return CsvStyle()
-    from rmtui.core.money import number_symbols
-    from rmtui.core.user_locale import user_locale
+    from rmtui.core.user_locale import number_symbols, user_locale
 
     _group, decimal = number_symbols(user_locale())
     return CsvStyle(excel=True, delimiter=";" if decimal == "," else ",", decimal=decimal)

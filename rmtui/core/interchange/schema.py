@@ -402,7 +402,7 @@ def record_values(
             else:
                 values[spec.column] = spec.read(raw)
                 if spec.kind == "birthday" and values[spec.column] > today:
-                    raise FieldError(f"{raw} is in the future; a birthday has already been")
+                    raise FieldError(f"{raw} is in the future; a birthday cannot be after today")
         except FieldError as error:
             problems.append(Problem(entity, label, spec.name, str(error)))
     if not KNOWN_FIELDS[entity].issuperset(record):

@@ -14,13 +14,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-# The properties rmtui makes a client of; every other one is left out before parsing.
+# The properties rmtui makes a client or a contact person of, or that link cards (UID and what
+# points at one: RELATED, MEMBER); every other one is left out before parsing.
 KEPT = frozenset(
     {
         "VERSION",
+        "UID",
         "FN",
         "N",
         "ORG",
+        "TITLE",
+        "ROLE",
         "EMAIL",
         "TEL",
         "ADR",
@@ -28,6 +32,8 @@ KEPT = frozenset(
         "CATEGORIES",
         "NOTE",
         "KIND",
+        "RELATED",
+        "MEMBER",
         "X-ABSHOWAS",
         "X-ABLABEL",
     }

@@ -1,20 +1,18 @@
-"""vCards: clients out as vCard 3.0 (one file or a khard folder), and contacts in from any phone."""
+"""vCards in: the contacts of any phone or address book as clients (the cards rmtui writes are
+in `vcard_export`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import vobject
-from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from rmtui.core import dates
-from rmtui.core.db import session_scope
 from rmtui.core.interchange.client_import import (
     Candidate,
     ClientImportReport,
@@ -24,16 +22,12 @@ from rmtui.core.interchange.client_import import (
     read_import_text,
 )
 from rmtui.core.interchange.schema import client_values
-from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.vcard_lines import CardText, card_texts
+from rmtui.core.interchange.vcard_people import PeopleAdder, group_note, sort_cards
 from rmtui.core.models import NAME_PARTS
 from rmtui.core.parsers import EMAIL
-from rmtui.core.private_files import open_private, private_folder, write_private_bytes
-from rmtui.core.queries.contact_points import NewPoint, PointRow
+from rmtui.core.queries.contact_points import NewPoint
 
-UID_DOMAIN = "rmtui"
-PRODUCT_ID = "-//rmtui//rmtui clients//EN"
-CARD_FILE = re.compile(r"^client-\d+\.vcf$")
 # Google Contacts puts every contact in this group; it says nothing about the client.
 IGNORED_CATEGORIES = frozenset({"mycontacts", "starred"})
 # The vCard property each client field comes from, to name it in a problem.
@@ -51,142 +45,20 @@ PROPERTY_OF_FIELD = {
 # TYPE words that say nothing a label should (pref is a flag; voice and internet the default).
 UNLABELLED_TYPES = frozenset({"pref", "voice", "internet", "x400", "msg"})
 LABEL_OF_TYPE = {"cell": "mobile", "iphone": "mobile"}
-TYPE_OF_LABEL = {"mobile": "cell"}
 MONTHS = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
 
 
-# Export
+@dataclass(frozen=True)
+class CardLinks:
+    """What a card says of itself and of other cards (vCard 4.0): its UID and KIND, the URIs
+    it is RELATED to, how many MEMBERs it has (a group), and a person's TITLE and ROLEs."""
 
-
-def client_uid(client_id: int) -> str:
-    """The stable UID of a client's vCard."""
-    return f"client-{client_id}@{UID_DOMAIN}"
-
-
-def client_vcard(row: Mapping[Any, Any], points: list[PointRow] | None = None) -> Any:
-    """One client row as a vCard 3.0 component, with its e-mail address and phone number and
-    every other contact point in `points`."""
-    card = vobject.vCard()
-    card.add("prodid").value = PRODUCT_ID
-    card.add("uid").value = client_uid(row["id"])
-    card.add("fn").value = row["name"]
-    card.add("n").value = _name_parts(row)
-    if row["kind"] != "person" or row["company"]:
-        card.add("org").value = [row["name"] if row["kind"] != "person" else row["company"]]
-    if row["kind"] != "person":
-        card.add("x-abshowas").value = "COMPANY"
-    for point in _with_own_points(row, points or []):
-        _add_point(card, point)
-    if row["city"] or row["country"]:
-        address = vobject.vcard.Address(city=row["city"] or "", country=row["country"] or "")
-        card.add("adr").value = address
-    if row["birthday"]:
-        card.add("bday").value = row["birthday"].isoformat()
-    if row["tags"]:
-        card.add("categories").value = list(row["tags"])
-    if row["notes"]:
-        card.add("note").value = row["notes"]
-    return card
-
-
-def write_vcards(target: Path, *, engine: Engine) -> int:
-    """Write every client as vCard 3.0; how many were written.
-
-    `target` is one .vcf file holding them all, or (when it is a folder or has no .vcf suffix)
-    a folder with one `client-ID.vcf` per client, as khard and vdirsyncer read; files of
-    clients no longer in the book are removed from that folder.
-    """
-    target = Path(target)
-    with session_scope(engine) as session:
-        cards = _client_cards(session.connection())
-        if target.is_dir() or target.suffix.lower() != ".vcf":
-            return _write_folder(target, cards)
-        return _write_one_file(target, cards)
-
-
-def _client_cards(connection: Connection) -> Iterator[tuple[int, Any]]:
-    """(client id, vCard) of every client, by id."""
-    clients = entity_table("clients")
-    points = _points_by_client(connection)
-    for row in connection.execute(select(clients).order_by(clients.c.id)).mappings():
-        yield row["id"], client_vcard(row, points.get(row["id"], []))
-
-
-def _points_by_client(connection: Connection) -> dict[int, list[PointRow]]:
-    table = entity_table("contact_points")
-    query = select(table).order_by(table.c.client_id, table.c.kind, table.c.id)
-    found: dict[int, list[PointRow]] = {}
-    for row in connection.execute(query):
-        point = PointRow(row.id, row.kind, row.value, row.label, bool(row.preferred))
-        found.setdefault(row.client_id, []).append(point)
-    return found
-
-
-def _write_one_file(target: Path, cards: Iterator[tuple[int, Any]]) -> int:
-    count = 0
-    with open_private(target) as handle:
-        for _client_id, card in cards:
-            handle.write(card.serialize())
-            count += 1
-    return count
-
-
-def _write_folder(folder: Path, cards: Iterator[tuple[int, Any]]) -> int:
-    folder = private_folder(folder)
-    written: set[str] = set()
-    for client_id, card in cards:
-        name = f"client-{client_id}.vcf"
-        write_private_bytes(folder / name, card.serialize().encode("utf-8"))
-        written.add(name)
-    for stale in folder.iterdir():
-        if CARD_FILE.match(stale.name) and stale.name not in written:
-            stale.unlink()
-    return len(written)
-
-
-def _name_parts(row: Mapping[Any, Any]) -> Any:
-    """The N of a client: its kept parts, else its name split at the first space."""
-    if row["kind"] != "person":
-        return vobject.vcard.Name()
-    kept = [row.get(part) or "" for part in NAME_PARTS]
-    if any(kept):
-        prefix, given, additional, family, suffix = kept
-        return vobject.vcard.Name(
-            family=family, given=given, additional=additional, prefix=prefix, suffix=suffix
-        )
-    given, _, family = row["name"].strip().partition(" ")
-    return vobject.vcard.Name(family=family.strip(), given=given)
-
-
-def _with_own_points(row: Mapping[Any, Any], points: list[PointRow]) -> list[PointRow]:
-    """`points` with the client's own e-mail and phone first when they are not among them."""
-    own = [
-        PointRow(0, kind, row[kind], None, True)
-        for kind in ("email", "phone")
-        if row[kind] and not any(p.kind == kind and p.value == row[kind] for p in points)
-    ]
-    return [*own, *points]
-
-
-def _add_point(card: Any, point: PointRow) -> None:
-    """An EMAIL or TEL line: its label as TYPE values, `pref` for the preferred one."""
-    line = card.add("email" if point.kind == "email" else "tel")
-    line.value = point.value
-    types = ["INTERNET"] if point.kind == "email" else []
-    types += [_type_word(word) for word in re.split(r"[,;]\s*", point.label or "") if word]
-    if point.preferred:
-        types.append("pref")
-    if types:
-        line.type_paramlist = types
-
-
-def _type_word(label: str) -> str:
-    """A label as a TYPE value: vCard's own word where there is one (mobile is CELL)."""
-    word = re.sub(r"[^A-Za-z0-9-]", "-", label.strip())
-    return TYPE_OF_LABEL.get(word.lower(), word)
-
-
-# Import
+    uid: str = ""
+    kind: str = ""  # individual, org, group... lower case ("" when it says none)
+    related: tuple[str, ...] = ()
+    members: int = 0
+    title: str = ""
+    roles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -201,6 +73,7 @@ class ContactCard:
     problems: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # values kept in the client's notes
+    links: CardLinks = field(default_factory=lambda: CardLinks())
 
     @property
     def where(self) -> str:
@@ -243,20 +116,25 @@ def import_vcards(
     """Add the contacts of a .vcf file as clients, all or nothing.
 
     Duplicates (same e-mail, or same name and phone) are skipped, or with `merge` the book's
-    client is updated with the card's values. Raises ImportRejected (writing nothing) when a
-    card has a problem, unless `skip_invalid` leaves such cards out; a dry run only reports.
-    `encoding` overrides the one detected.
+    client is updated with the card's values. A person whose card is RELATED to a business's
+    card in the same file becomes that business's contact person (one already there is
+    skipped); a group card (KIND:group) is left out, said in a note. Raises ImportRejected
+    (writing nothing) when a card has a problem, unless `skip_invalid` leaves such cards out;
+    a dry run only reports. `encoding` overrides the one detected.
     """
     path = Path(path)
     read = read_vcard_file(path, encoding=encoding)
-    report = ClientImportReport(source=path.name, read=len(read.cards), dry_run=dry_run)
+    cards = sort_cards(read.cards)
+    report = ClientImportReport(source=path.name, read=len(cards.clients), dry_run=dry_run)
     if read.encoding_note:
         report.notes.append(read.encoding_note)
-    candidates: list[Candidate] = []
-    today = dates.today()
     for card in read.cards:
         report.problems += card.problems
         report.notes += [f"{card.where}: {note}" for note in card.notes]
+    report.notes += [group_note(card) for card in cards.groups]
+    candidates: list[Candidate] = []
+    today = dates.today()
+    for card in cards.clients:
         if card.problems or not card.record.get("name"):
             report.read -= not card.problems  # an empty card is no client
             continue
@@ -266,7 +144,10 @@ def import_vcards(
             for p in problems
         ]
         candidates.append(Candidate(card.where, card.record, values, card.points))
-    return import_clients(candidates, report, engine=engine, merge=merge, skip_invalid=skip_invalid)
+    add_people = PeopleAdder(cards.people, report)
+    return import_clients(
+        candidates, report, engine=engine, merge=merge, skip_invalid=skip_invalid, then=add_people
+    )
 
 
 def _read_card(number: int, text: CardText) -> ContactCard:
@@ -280,8 +161,34 @@ def _read_card(number: int, text: CardText) -> ContactCard:
     except (ValueError, TypeError, UnicodeError, vobject.base.VObjectError) as error:
         card.problems.append(ImportProblem(card.where, "", f"is not a readable vCard ({error})"))
         return card
-    _fill_record(card, _Properties(component))
+    props = _Properties(component)
+    _fill_record(card, props)
+    card.links = _links(props)
     return card
+
+
+def _links(props: _Properties) -> CardLinks:
+    related = [
+        _plain(line.value).strip()
+        for line in props.all("RELATED")
+        if "text" not in _param_values(line, "VALUE")  # a name, not a link to a card
+    ]
+    roles = [_plain(line.value).strip().lower() for line in props.all("ROLE")]
+    return CardLinks(
+        uid=props.text("UID"),
+        kind=props.text("KIND").lower(),
+        related=tuple(uri for uri in related if uri),
+        members=len(props.all("MEMBER")),
+        title=props.text("TITLE"),
+        roles=tuple(role for role in roles if role),
+    )
+
+
+def _param_values(line: Any, name: str) -> list[str]:
+    """The values of parameter `name` of a line, lower case."""
+    return [
+        str(v).lower() for key, values in line.params.items() if key.upper() == name for v in values
+    ]
 
 
 PARSE_ERRORS = (vobject.base.VObjectError, ValueError, TypeError, UnicodeError)
@@ -461,12 +368,11 @@ def _fill_birthday(card: ContactCard, props: _Properties, notes: list[str]) -> N
     if line is None or not _plain(line.value).strip():
         return
     text = _plain(line.value).strip()
-    params = {key.upper(): [str(v).lower() for v in values] for key, values in line.params.items()}
-    if "text" in params.get("VALUE", []):
+    if "text" in _param_values(line, "VALUE"):
         notes.append(f"Birthday: {text}")
         card.notes.append(f"the birthday '{text}' is text, not a date, so it was put in the notes")
         return
-    omit_year = "X-APPLE-OMIT-YEAR" in params
+    omit_year = any(key.upper() == "X-APPLE-OMIT-YEAR" for key in line.params)
     try:
         day, has_year = _birthday(text, omit_year=omit_year)
     except ValueError:

@@ -1,9 +1,10 @@
 """Households: clients looked after together, each member with a role; what the household
-view shows of them (combined assets and their trend, timeline, open items, last contact)."""
+view shows of them (combined assets and their trend, open items, last contact) and the log of
+every member's interactions it pages through."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from rmtui.core.models import (
     FollowUp,
     Household,
     HouseholdMember,
+    Interaction,
 )
 from rmtui.core.queries.common import (
     InvalidChange,
@@ -26,17 +28,25 @@ from rmtui.core.queries.common import (
     check_choice,
     fetch,
     likely,
+    page_limit,
     table_of,
 )
 from rmtui.core.queries.holding_trend import ValuePoint, combined_trend, trend_days, value_trend
-from rmtui.core.queries.interactions import InteractionRow, list_interactions
+from rmtui.core.queries.interaction_log import LogQuery
+from rmtui.core.queries.interactions import (
+    InteractionRow,
+    interaction_rows_query,
+    list_interactions,
+)
 from rmtui.core.queries.trash import TrashRow, move_to_trash
+from rmtui.core.rules import is_contact, start_of_next_day
 
 HOUSEHOLD = table_of(Household)
 MEMBER = table_of(HouseholdMember)
 CLIENT = table_of(Client)
 FOLLOW_UP = table_of(FollowUp)
 CASE = table_of(Case)
+INTERACTION = table_of(Interaction)
 # Members are listed in the order of their roles, then by name.
 ROLE_RANK = {role: rank for rank, role in enumerate(HOUSEHOLD_ROLES)}
 ROLE_LABEL = "A member's role"
@@ -61,7 +71,6 @@ class HouseholdView:
     household: Household
     members: list[MemberRow]
     aum_trend: list[ValuePoint]  # the members' holdings summed, month by month up to the day
-    timeline: list[InteractionRow]  # every member's interactions, newest first
     follow_ups: list[tuple[FollowUp, str]]  # open ones of every member, with the member's name
     cases: list[tuple[Case, str]]  # unresolved ones of every member, with the member's name
 
@@ -247,7 +256,7 @@ def household_aum_trend(*, session: Session, member_ids: list[int], day: date) -
 def household_timeline(
     *,
     session: Session,
-    member_ids: list[int],
+    member_ids: Sequence[int],
     limit: int = 50,
     before: tuple[datetime, int] | None = None,
 ) -> list[InteractionRow]:
@@ -255,6 +264,33 @@ def household_timeline(
     if not member_ids:
         return []
     return list_interactions(session=session, client_ids=member_ids, limit=limit, before=before)
+
+
+def household_log(*, member_ids: Sequence[int]) -> LogQuery:
+    """The interaction log narrowed to the members: the household's timeline, newest first,
+    counted and read block by block by key as the log is (`rmtui.core.queries.interaction_log`),
+    so that no more of it is read than is shown."""
+    of_members = INTERACTION.c.client_id.in_(list(member_ids))
+    return LogQuery((of_members,), (of_members,))
+
+
+def household_contacts(
+    *, session: Session, member_ids: Sequence[int], day: date, limit: int = 15
+) -> list[InteractionRow]:
+    """The members' latest contacts (every kind of interaction but a note) on or before
+    `day`, newest first, each with the member and the person at a business it was with."""
+    at, interaction_id = INTERACTION.c.at, INTERACTION.c.id
+    query = (
+        interaction_rows_query()
+        .where(
+            INTERACTION.c.client_id.in_(list(member_ids)),
+            is_contact(),
+            at < start_of_next_day(day),
+        )
+        .order_by(at.desc(), interaction_id.desc())
+        .limit(page_limit(limit))
+    )
+    return [InteractionRow(*row) for row in session.execute(query)]
 
 
 def household_follow_ups(*, session: Session, member_ids: list[int]) -> list[tuple[FollowUp, str]]:
@@ -280,10 +316,9 @@ def household_cases(*, session: Session, member_ids: list[int]) -> list[tuple[Ca
     return [(case, name) for case, name in session.execute(query)]
 
 
-def read_household(
-    *, session: Session, household_id: int, day: date, timeline_limit: int = 100
-) -> HouseholdView | None:
-    """What the household view shows of a household on `day`, or None when it is gone."""
+def read_household(*, session: Session, household_id: int, day: date) -> HouseholdView | None:
+    """What the household view shows of a household on `day` (its timeline is read through
+    `household_log`), or None when it is gone."""
     household = session.get(Household, household_id)
     if household is None:
         return None
@@ -293,7 +328,6 @@ def read_household(
         household=household,
         members=members,
         aum_trend=household_aum_trend(session=session, member_ids=ids, day=day),
-        timeline=household_timeline(session=session, member_ids=ids, limit=timeline_limit),
         follow_ups=household_follow_ups(session=session, member_ids=ids),
         cases=household_cases(session=session, member_ids=ids),
     )

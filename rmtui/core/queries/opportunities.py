@@ -109,7 +109,7 @@ def move_stage(
     in negotiation.
     """
     opportunity = fetch(session, Opportunity, opportunity_id)
-    stage = _next_stage(opportunity.stage, forward=forward, lost=lost_reason is not None)
+    stage = next_stage(opportunity.stage, forward=forward, lost=lost_reason is not None)
     return _put_in_stage(session, opportunity, stage, day=day, lost_reason=lost_reason)
 
 
@@ -127,7 +127,9 @@ def set_stage(
     return _put_in_stage(session, opportunity, stage, day=day, lost_reason=lost_reason)
 
 
-def _next_stage(stage: str, *, forward: bool, lost: bool) -> str:
+def next_stage(stage: str, *, forward: bool, lost: bool = False) -> str:
+    """The stage a deal in `stage` moves to (see `move_stage`); InvalidChange when it cannot
+    move that way."""
     if stage in CLOSED_STAGES:
         if forward:
             raise InvalidChange(f"This deal is already {stage}; move it back to reopen it.")

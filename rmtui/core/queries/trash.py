@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from rmtui.core import audit
 from rmtui.core.dates import DATE_FORMAT, now
+from rmtui.core.figures import amount_text
 from rmtui.core.models import (
     ENTITIES,
     MAINTAINED_COLUMNS,
@@ -29,9 +30,9 @@ from rmtui.core.models import (
     Opportunity,
     TrashEntry,
 )
-from rmtui.core.money import Money, money_display
+from rmtui.core.money import Money
 from rmtui.core.queries.common import InvalidChange, RecordNotFound, fetch, table_of
-from rmtui.core.wording import NOUNS, count_text
+from rmtui.core.wording import NOUNS, records_text
 
 if TYPE_CHECKING:
     from sqlalchemy import CursorResult
@@ -356,6 +357,10 @@ def describe(session: Session, table_name: str, row: Mapping[str, Any]) -> str:
             return f"survey of {_day(row['on'])}{of}"
         case "case":
             return f"{row['kind']} “{row['subject']}”{of}"
+        case "household":
+            return f"household “{row['name']}”"
+        case "contact_person":
+            return f"contact person {row['name']}{of}"
         case "target":
             period = f"{_day(row['period_start'])}–{_day(row['period_end'])}"
             return f"target for {row['metric']} {period}"
@@ -369,7 +374,7 @@ PART_OF_PROFILE = frozenset({"contact_point"})
 def contents_text(rows: Rows, entity: str) -> str:
     """What came along with the deleted record: `12 interactions, 3 follow-ups`."""
     parts = [
-        count_text(ENTITY_OF_TABLE[name], len(table_rows))
+        records_text(ENTITY_OF_TABLE[name], len(table_rows))
         for name, table_rows in rows.items()
         if name != entity and name not in PART_OF_PROFILE and table_rows
     ]
@@ -388,7 +393,7 @@ def _day(text: str) -> str:
 
 
 def _money(text: str) -> str:
-    return money_display(Decimal(text))
+    return amount_text(Decimal(text))
 
 
 # -- rows as JSON ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from rmtui.core.goals import GoalStatus
 from rmtui.core.models import Case, FollowUp, Opportunity, Survey
@@ -85,6 +86,19 @@ class Review:
     def aum_months_ago(self, months: int) -> Decimal | None:
         """The assets `months` months before the day (None when nothing was held then)."""
         return value_months_ago(self.aum_trend, months)
+
+
+class AssetsOverTime(Protocol):
+    """Assets on the review's day and months before it: a client's, or a household's."""
+
+    @property
+    def aum(self) -> Decimal:
+        """The assets on the day."""
+        ...
+
+    def aum_months_ago(self, months: int) -> Decimal | None:
+        """The assets `months` months before the day (None when nothing was held then)."""
+        ...
 
 
 @dataclass(frozen=True)

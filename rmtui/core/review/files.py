@@ -1,4 +1,5 @@
-"""The client review as a file: its format by the ending, its name, and writing it privately."""
+"""The client and household reviews as files: the format by the ending, the name, and
+writing it privately."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.private_files import write_private_text
 from rmtui.core.review.facts import Review
+from rmtui.core.review.household import build_household_review
+from rmtui.core.review.household_sections import household_review_text
 from rmtui.core.review.html_page import review_html
 from rmtui.core.review.markdown import review_markdown
 from rmtui.core.review.reading import build_review
@@ -44,6 +47,19 @@ def write_review(path: Path | str, *, engine: Engine, client_id: int, day: date)
     with session_scope(engine) as session:
         review = build_review(session=session, client_id=client_id, day=day)
     write_private_text(target, render(review))
+    return target
+
+
+def write_household_review(
+    path: Path | str, *, engine: Engine, household_id: int, day: date
+) -> Path:
+    """Write the review of the household on `day` to `path` (Markdown for .md, HTML for
+    .html), readable by the user alone; returns the full path written."""
+    target = Path(path).expanduser().absolute()
+    file_format = review_format(target)
+    with session_scope(engine) as session:
+        review = build_household_review(session=session, household_id=household_id, day=day)
+    write_private_text(target, household_review_text(review, file_format))
     return target
 
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from rmtui.core.figures import listed_amount_text, percent_text, total_text
 from rmtui.core.goals import status_label
 from rmtui.core.models import OPEN_STAGES, Case, Opportunity, Survey
-from rmtui.core.money import money_display
 from rmtui.core.queries.holding_trend import change_percent
 from rmtui.core.review.facts import Finding, GoalReview, Profile, Review
 from rmtui.core.review.words import date_text
@@ -92,8 +92,8 @@ def _value_findings(review: Review) -> list[Finding]:
         percent = change_percent(before, now)
         if percent is not None and percent <= -FALL_ALERT_PCT:
             text = (
-                f"Assets fell by {money_display(before - now)} ({percent:.1f}%) over the last "
-                f"{months} months, to {money_display(now)}."
+                f"Assets fell by {total_text(before - now)} ({percent_text(percent)}) over the "
+                f"last {months} months, to {total_text(now)}."
             )
             findings.append(Finding("risk", "falling_value", text))
     return findings
@@ -113,13 +113,13 @@ def _goal_findings(goals: Sequence[GoalReview], day: date) -> list[Finding]:
 
 def _off_track_text(goal: GoalReview, day: date) -> str:
     status = goal.status
-    target = money_display(goal.target_amount)
+    target = listed_amount_text(goal.target_amount)
     if goal.target_date is not None and goal.target_date <= day:
-        reached = money_display(goal.current_amount)
+        reached = listed_amount_text(goal.current_amount)
         passed = date_text(goal.target_date)
-        return f"Goal “{goal.title}” passed its date {passed} at {reached} of {target}."
-    projected = money_display(status.projected_amount)
-    needed = money_display(status.needed_per_month)
+        return f"Goal “{goal.title}” passed its date, {passed}, with {reached} of {target}."
+    projected = total_text(status.projected_amount)
+    needed = total_text(status.needed_per_month)
     return (
         f"Goal “{goal.title}” is off track: the trend reaches {projected} of {target} by "
         f"{date_text(goal.target_date)}; {needed} a month would close the gap."
@@ -143,7 +143,7 @@ def _deal_findings(deals: Sequence[Opportunity]) -> list[Finding]:
         Finding(
             "growth",
             "high_value_opportunity",
-            f"Open deal “{deal.title}” worth {money_display(deal.value)} ({deal.stage}).",
+            f"Open deal “{deal.title}” worth {listed_amount_text(deal.value)} ({deal.stage}).",
         )
         for deal in deals
         if deal.stage in OPEN_STAGES and deal.value >= HIGH_VALUE_DEAL

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from rmtui.core.charts import bar_heights
-from rmtui.core.money import money_display
+from rmtui.core.figures import total_text
 from rmtui.core.review.document import Bullets, Chart, Document, Paragraph, Table, render
 from rmtui.core.review.facts import Review
 from rmtui.core.review.sections import FINDING_LABELS, review_document
@@ -20,7 +20,9 @@ h1 { margin-bottom: 0.2rem; }
 h2 { border-bottom: 1px solid #d2d6dc; padding-bottom: 0.2rem; margin-top: 2rem; }
 .muted { color: #6b7280; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #e5e7eb; }
+th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #e5e7eb;
+         vertical-align: top; }
+td { white-space: pre-line; }
 th { background: #f3f4f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .risk { color: #b91c1c; }
@@ -100,7 +102,7 @@ class HtmlRenderer:
             return caption
         bars = []
         for point, height in zip(chart.points, heights, strict=True):
-            tip = html.escape(f"{point.on:{MONTH_FORMAT}}: {money_display(point.value)}")
+            tip = html.escape(f"{point.on:{MONTH_FORMAT}}: {total_text(point.value)}")
             if height is None:
                 bars.append(f'<span class="none" title="{tip}"></span>')
             else:

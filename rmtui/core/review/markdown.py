@@ -18,6 +18,12 @@ def markdown_escaped(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def table_cell(text: str) -> str:
+    """`text` escaped for a cell of a pipe table, its lines kept apart by `<br>`."""
+    lines = (markdown_escaped(line) for line in text.splitlines())
+    return "<br>".join(line for line in lines if line)
+
+
 def review_markdown(review: Review) -> str:
     """The review as a Markdown document."""
     return render(review_document(review), MarkdownRenderer())
@@ -51,7 +57,7 @@ class MarkdownRenderer:
         """A pipe table, numbers aligned right."""
 
         def row(cells: Sequence[str]) -> str:
-            return "| " + " | ".join(markdown_escaped(cell) for cell in cells) + " |"
+            return "| " + " | ".join(map(table_cell, cells)) + " |"
 
         rule = [("---:" if index in table.right else "---") for index in range(len(table.headers))]
         return "\n".join(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from rmtui.core.charts import sparkline
+from rmtui.core.figures import (
+    listed_amount_text,
+    percent_text,
+    signed_total_text,
+    total_text,
+)
 from rmtui.core.goals import status_label
-from rmtui.core.money import money_display
 from rmtui.core.queries.holding_trend import (
     TrendSummary,
     ValuePoint,
@@ -23,7 +27,7 @@ from rmtui.core.review.document import (
     Section,
     Table,
 )
-from rmtui.core.review.facts import Review
+from rmtui.core.review.facts import AssetsOverTime, Review
 from rmtui.core.review.findings import FALL_WINDOWS
 from rmtui.core.review.reading import RECENT_INTERACTIONS
 from rmtui.core.review.words import MONTH_FORMAT, date_text
@@ -102,12 +106,12 @@ def _asset_blocks(review: Review) -> tuple[Block, ...]:
     if not review.accounts:
         return (Paragraph("No holdings recorded.", muted=True),)
     changes = [_aum_change(review, months) for months in FALL_WINDOWS]
-    line = f"Assets under management: {money_display(review.aum)} on {date_text(review.day)}"
+    line = f"Assets under management: {total_text(review.aum)} on {date_text(review.day)}"
     line += "".join(f"; {change}" for change in changes if change)
     rows = tuple(
         (
             account.account,
-            money_display(account.value),
+            listed_amount_text(account.value),
             date_text(account.as_of),
             sparkline([point.value for point in account.trend]),
             _change_text(account.summary),
@@ -120,20 +124,21 @@ def _asset_blocks(review: Review) -> tuple[Block, ...]:
     return (Paragraph(line + "."), chart, table)
 
 
-def _aum_change(review: Review, months: int) -> str | None:
+def _aum_change(review: AssetsOverTime, months: int) -> str | None:
     before = review.aum_months_ago(months)
     if before is None:
         return None
     percent = change_percent(before, review.aum)
-    shown = f" ({percent:+.1f}%)" if percent is not None else ""
-    return f"{_signed(review.aum - before)}{shown} over {months} months"
+    shown = f" ({percent_text(percent, signed=True)})" if percent is not None else ""
+    return f"{signed_total_text(review.aum - before)}{shown} over {months} months"
 
 
 def _change_text(summary: TrendSummary | None) -> str:
     if summary is None:
         return ""
-    percent = f" ({summary.change_pct:+.1f}%)" if summary.change_pct is not None else ""
-    return f"{_signed(summary.change)}{percent}"
+    percent = summary.change_pct
+    shown = f" ({percent_text(percent, signed=True)})" if percent is not None else ""
+    return f"{signed_total_text(summary.change)}{shown}"
 
 
 def _goals_block(review: Review) -> Block:
@@ -142,12 +147,12 @@ def _goals_block(review: Review) -> Block:
     rows = tuple(
         (
             goal.title,
-            _percent(goal.status.progress_pct),
-            money_display(goal.current_amount),
-            money_display(goal.target_amount),
+            percent_text(goal.status.progress_pct),
+            listed_amount_text(goal.current_amount),
+            listed_amount_text(goal.target_amount),
             date_text(goal.target_date) if goal.target_date else "—",
-            money_display(goal.status.projected_amount),
-            money_display(goal.status.needed_per_month),
+            total_text(goal.status.projected_amount),
+            total_text(goal.status.needed_per_month),
             status_label(goal.status),
         )
         for goal in review.goals
@@ -157,7 +162,7 @@ def _goals_block(review: Review) -> Block:
 
 
 def _revenue_block(review: Review) -> Block:
-    rows = tuple((entry.period.label, money_display(entry.amount)) for entry in review.revenue)
+    rows = tuple((entry.period.label, total_text(entry.amount)) for entry in review.revenue)
     return Table(("Quarter", "Revenue"), rows, frozenset({1}))
 
 
@@ -198,7 +203,7 @@ def _deals_block(review: Review) -> Block:
             deal.title,
             deal.product or "",
             deal.stage,
-            money_display(deal.value),
+            listed_amount_text(deal.value),
             date_text(deal.opened_on),
             date_text(deal.closed_on) if deal.closed_on else "",
         )
@@ -217,7 +222,7 @@ def _interactions_block(review: Review) -> Block:
             row.kind,
             row.direction,
             row.subject,
-            _first_line(row.notes),
+            (row.notes or "").strip(),
         )
         for row in review.interactions
     )
@@ -245,20 +250,7 @@ def _chart_caption(points: Sequence[ValuePoint]) -> str:
         return "No values in the last 12 months."
     first, last = summary.first, summary.last
     return (
-        f"{first.on:{MONTH_FORMAT}} {money_display(first.value)} → "
-        f"{last.on:{MONTH_FORMAT}} {money_display(last.value)}, {_change_text(summary)}; "
-        f"low {money_display(summary.low)}, high {money_display(summary.high)}"
+        f"{first.on:{MONTH_FORMAT}} {total_text(first.value)} → "
+        f"{last.on:{MONTH_FORMAT}} {total_text(last.value)}, {_change_text(summary)}; "
+        f"low {total_text(summary.low)}, high {total_text(summary.high)}"
     )
-
-
-def _signed(amount: Decimal) -> str:
-    return f"+{money_display(amount)}" if amount > 0 else money_display(amount)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
-
-
-def _first_line(text: str | None) -> str:
-    lines = (text or "").strip().splitlines()
-    return lines[0][:80] if lines else ""

@@ -18,7 +18,8 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
-from rmtui.core.models import OPEN_STAGES, Case, FollowUp, Opportunity
+from rmtui.core.figures import count_text
+from rmtui.core.models import Case, FollowUp, Opportunity
 from rmtui.core.queries.client_detail import (
     TIMELINE_PAGE,
     ClientDossier,
@@ -26,7 +27,6 @@ from rmtui.core.queries.client_detail import (
     read_dossier,
 )
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
-from rmtui.core.queries.opportunities import CLOSED_STAGES
 from rmtui.screens.client.dossier import (
     FOLLOW_UP_COLUMNS,
     TIMELINE_COLUMNS,
@@ -55,6 +55,7 @@ from rmtui.screens.flows import deals as deal_actions
 from rmtui.screens.flows import households as household_actions
 from rmtui.screens.flows import records as record_actions
 from rmtui.screens.flows.deals import StageMove
+from rmtui.screens.undo import delete_question
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
@@ -85,31 +86,47 @@ class ClientDetailScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("l", "log", "Log"),
         Binding("f", "follow_up", "Follow-up"),
-        Binding("a", "add('deal')", "Add deal"),
-        Binding("a", "add('holding')", "Add holding value"),
-        Binding("a", "add('revenue')", "Add revenue"),
-        Binding("a", "add('goal')", "Add goal"),
-        Binding("a", "add('survey')", "Add survey"),
-        Binding("a", "add('case')", "Add case"),
-        Binding("a", "add('contact_person')", "Add person"),
-        Binding("e", "edit_row", "Edit row"),
-        Binding("e", "edit_interaction", "Edit interaction"),
-        Binding("e", "edit_follow_up", "Edit follow-up"),
-        Binding("e", "edit_profile", "Edit profile"),
-        Binding("p", "edit_client", "Profile"),
-        Binding("x", "remove", "Delete row…"),
-        Binding("D,delete", "delete", "Delete…", key_display="D"),
-        Binding("x", "lose_deal", "Deal lost…"),
+        Binding("a", "add('deal')", "Add deal", tooltip="Opportunities panel"),
+        Binding("a", "add('holding')", "Add holding value", tooltip="Holdings panel, accounts"),
+        Binding("a", "add('revenue')", "Add revenue", tooltip="Holdings panel, revenue"),
+        Binding("a", "add('goal')", "Add goal", tooltip="Goals panel"),
+        Binding("a", "add('survey')", "Add survey", tooltip="Surveys panel"),
+        Binding("a", "add('case')", "Add case", tooltip="Cases panel"),
+        Binding("a", "add('contact_person')", "Add person", tooltip="People panel"),
+        Binding("e", "edit_row", "Edit row", tooltip="the row of a panel"),
+        Binding("e", "edit_interaction", "Edit interaction", tooltip="Timeline"),
+        Binding("e", "edit_follow_up", "Edit follow-up", tooltip="Open follow-ups"),
+        Binding("e", "edit_profile", "Edit profile", tooltip="anywhere else"),
+        Binding("p", "edit_client", "Profile", tooltip="edit it from anywhere"),
+        Binding("x", "remove", "Delete row…", tooltip="Holdings, Goals, Surveys, People panels"),
         Binding(
-            "greater_than_sign", "move_deal(True)", "Stage on", key_display=">", group=STAGE_KEYS
+            "D,delete",
+            "delete",
+            "Delete…",
+            key_display="D",
+            tooltip="what is under the cursor, else the client",
+        ),
+        Binding("x", "lose_deal", "Deal lost…", tooltip="Opportunities panel"),
+        Binding(
+            "greater_than_sign",
+            "move_deal(True)",
+            "Stage on",
+            key_display=">",
+            group=STAGE_KEYS,
+            tooltip="Opportunities panel",
         ),
         Binding(
-            "less_than_sign", "move_deal(False)", "Stage back", key_display="<", group=STAGE_KEYS
+            "less_than_sign",
+            "move_deal(False)",
+            "Stage back",
+            key_display="<",
+            group=STAGE_KEYS,
+            tooltip="Opportunities panel",
         ),
-        Binding("d", "done", "Done"),
-        Binding("d", "resolve_case", "Resolve case…"),
-        Binding("s", "snooze", "Snooze"),
-        Binding("r", "reschedule", "Reschedule"),
+        Binding("d", "done", "Done", tooltip="Open follow-ups"),
+        Binding("d", "resolve_case", "Resolve case…", tooltip="Cases panel"),
+        Binding("s", "snooze", "Snooze", tooltip="Open follow-ups"),
+        Binding("r", "reschedule", "Reschedule", tooltip="Open follow-ups"),
         Binding("c", "add_case", "New case", show=False),  # in the help and the cases hint
         Binding("R", "export_review", "Review report"),
         Binding("H", "household", "Household"),
@@ -223,7 +240,9 @@ class ClientDetailScreen(Screen[None]):
             TableRow(follow_up.id or 0, follow_up_cells(follow_up, day)) for follow_up in follow_ups
         ]
         show_rows(self.follow_ups_table, rows, keep_key=self.follow_ups_table.current_key)
-        self.query_one("#follow-ups-title", Static).update(f"Open follow-ups ({len(rows)})")
+        self.query_one("#follow-ups-title", Static).update(
+            f"Open follow-ups ({count_text(len(rows))})"
+        )
 
     def _show_timeline(self, *, keep_key: int | None) -> None:
         rows = self.timeline
@@ -234,7 +253,8 @@ class ClientDetailScreen(Screen[None]):
         self.timeline_table.show(
             len(rows), fetch, keep_key=keep_key, first_block=fetch(0, BLOCK_SIZE)
         )
-        shown = f"{len(rows)} shown, more as you scroll" if self.more_timeline else f"{len(rows)}"
+        count = count_text(len(rows))
+        shown = f"{count} shown, more as you scroll" if self.more_timeline else count
         self.query_one("#timeline-title", Static).update(f"Timeline, newest first ({shown})")
 
     def _show_panels(self, panels: ClientPanels) -> None:
@@ -508,7 +528,7 @@ class ClientDetailScreen(Screen[None]):
             actions.delete_client_asking(self, self.client_id, on_deleted=self.app.pop_screen)
 
     def _delete(self, kind: str, key: int, what: str) -> None:
-        question = f"Delete this {what}? It goes to the trash for 30 days, and u brings it back."
+        question = delete_question(f"this {what}")
         actions.delete_asking(self, kind, key, question, on_deleted=self.load)
 
     def action_remove(self) -> None:
@@ -550,11 +570,10 @@ PANEL_ACTIONS: dict[str, tuple[str, ...]] = {
 
 
 def can_move(deal: Opportunity, action: str, parameters: tuple[object, ...]) -> bool:
-    """Whether a deal can be moved on (not once won or lost), back (not as a lead) or lost."""
-    closed = deal.stage in CLOSED_STAGES
-    if action == "lose_deal" or parameters[0]:
-        return not closed
-    return deal.stage != OPEN_STAGES[0]
+    """Whether a deal can be moved on, back or lost."""
+    if action == "lose_deal":
+        return deal_actions.can_lose(deal.stage)
+    return deal_actions.can_move(deal.stage, forward=bool(parameters[0]))
 
 
 def show_rows(table: VirtualTable, rows: list[TableRow], *, keep_key: int | None) -> None:

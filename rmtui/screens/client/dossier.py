@@ -14,7 +14,8 @@ from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.clients import DueState
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
-from rmtui.core.wording import days_text
+from rmtui.core.wording import ago_text, days_text
+from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 FOLLOW_UP_COLUMNS = (
@@ -49,10 +50,10 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
         reason = "a former client" if client.status == "former" else f"a {client.status}"
         line.append(f"No check-ins due: {client.name} is {reason}.", style="dim")
     elif due.overdue and due.days_overdue == 0:
-        line.append("Due for a check-in today", style="bold red")
+        line.append("Check-in due today", style="bold red")
     elif due.overdue:
-        line.append(f"Due for a check-in for {days_text(due.days_overdue)}", style="bold red")
-        line.append(f" (since {due.due_on:{DATE_FORMAT}})", style="red")
+        line.append(f"Check-in {days_text(due.days_overdue)} overdue", style="bold red")
+        line.append(f" (due {due.due_on:{DATE_FORMAT}})", style="red")
     else:
         line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
         line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
@@ -68,8 +69,7 @@ def last_contact_text(last_contact_on: date | None, day: date) -> Text:
     """When the client was last contacted, and how long ago."""
     if last_contact_on is None:
         return Text("never contacted", style="yellow")
-    ago = (day - last_contact_on).days
-    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{days_text(ago)} ago"
+    when = ago_text((day - last_contact_on).days)
     return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
 
 
@@ -93,7 +93,12 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         ("Status", client.status),
         ("Tier", client.tier),
         ("Company", client.company),
-        *_contact_rows("E-mail", "email", client.email, dossier.contact_points),
+        *(
+            (label, AddressText(address) if address else None)
+            for label, address in _contact_rows(
+                "E-mail", "email", client.email, dossier.contact_points
+            )
+        ),
         *_contact_rows("Phone", "phone", client.phone, dossier.contact_points),
         ("City", place),
         ("Birthday", birthday),

@@ -21,17 +21,25 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.figures import (
+    amount_within,
+    percent_text,
+    signed_total_text,
+    total_text,
+    whole_percent_text,
+)
 from rmtui.core.goals import TREND_MIN_MONTHS, GoalStatus, status_label
 from rmtui.core.models import Case, ContactPerson, FinancialGoal, Opportunity
-from rmtui.core.money import money_display
 from rmtui.core.queries.client_detail import AccountLine, ClientPanels
 from rmtui.core.queries.holding_trend import TREND_MONTHS, change_percent, value_months_ago
 from rmtui.core.queries.opportunities import CLOSED_STAGES
-from rmtui.core.wording import days_text
+from rmtui.core.wording import counted, days_text, records_text
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 
 PROGRESS_CELLS = 10
+MONEY_WIDTH = 12  # the columns of amounts that can run into millions
+AMOUNT_WIDTH = 11  # the columns of revenue and of what a goal needs a month
 PARTIAL_BLOCKS = " ▏▎▍▌▋▊▉"  # a cell filled by 0 to 7 eighths
 STAGE_STYLES = {"won": "bold green", "lost": "red"}
 STATUS_STYLES = {"on track": "bold green", "reached": "bold green", "off track": "bold red"}
@@ -117,7 +125,7 @@ def deal_cells(deal: Opportunity, day: date) -> tuple[Text | str, ...]:
     return (
         Text(deal.stage, style=STAGE_STYLES.get(deal.stage, "bold")),
         title,
-        Text(money_display(deal.value), style=style),
+        Text(amount_within(deal.value, MONEY_WIDTH), style=style),
         Text(f"{deal.opened_on:{DATE_FORMAT}}", style="dim"),
         deal_state(deal, day),
     )
@@ -143,7 +151,7 @@ def account_cells(line: AccountLine) -> tuple[Text | str, ...]:
     """The cells of one account."""
     return (
         line.account,
-        money_display(line.value),
+        amount_within(line.value, MONEY_WIDTH),
         Text(f"{line.as_of:{DATE_FORMAT}}", style="dim"),
         change_text(line.year_ago, line.value, percent_only=True),
         Text(sparkline([point.value for point in line.trend]), style="cyan"),
@@ -151,20 +159,20 @@ def account_cells(line: AccountLine) -> tuple[Text | str, ...]:
 
 
 def change_text(before: Decimal | None, now: Decimal, *, percent_only: bool = False) -> Text:
-    """The change from `before` to `now`, green up and red down ("new" when there was none)."""
+    """The change from `before` to `now` (a total and its percentage, or the percentage
+    alone), green up and red down ("new" when there was none)."""
     if before is None:
         return Text("new", style="dim")
     change = now - before
     if not change:
-        return Text("no change" if not percent_only else "±0.0%", style="dim")
+        return Text(percent_text(0) if percent_only else "no change", style="dim")
     style = "green" if change > 0 else "red"
-    sign = "+" if change > 0 else "−"
     percent = change_percent(before, now)
-    percent_text = f"{sign}{abs(percent):.1f}%" if percent is not None else ""
+    shown = percent_text(percent, signed=True) if percent is not None else ""
     if percent_only:
-        return Text(percent_text or f"{sign}{money_display(abs(change))}", style=style)
-    shown = f"{sign}{money_display(abs(change))}"
-    return Text(f"{shown} ({percent_text})" if percent_text else shown, style=style)
+        return Text(shown or signed_total_text(change), style=style)
+    total = signed_total_text(change)
+    return Text(f"{total} ({shown})" if shown else total, style=style)
 
 
 def aum_text(panels: ClientPanels) -> Text:
@@ -172,7 +180,7 @@ def aum_text(panels: ClientPanels) -> Text:
     if not panels.accounts:
         return Text("")
     text = Text("AUM ", style="bold")
-    text.append(money_display(panels.aum), style="bold")
+    text.append(total_text(panels.aum), style="bold")
     year_ago = value_months_ago(panels.aum_trend, TREND_MONTHS)
     if year_ago is None:
         text.append(f"  ·  nothing held {TREND_MONTHS} months ago", style="dim")
@@ -191,7 +199,10 @@ def revenue_rows(panels: ClientPanels) -> list[TableRow]:
             (
                 f"{entry.on:{DATE_FORMAT}}",
                 Text(entry.kind, style="dim"),
-                Text(money_display(entry.amount), style="red" if entry.amount < 0 else ""),
+                Text(
+                    amount_within(entry.amount, AMOUNT_WIDTH),
+                    style="red" if entry.amount < 0 else "",
+                ),
                 entry.description or "",
             ),
         )
@@ -209,7 +220,7 @@ def revenue_table(panels: ClientPanels) -> Table:
         year_to_date = number == len(panels.revenue) - 1
         label = f"{period.period.start.year} to date" if year_to_date else period.period.label
         style = "bold" if year_to_date else ""
-        amount = Text(money_display(period.amount), style="dim" if not period.amount else style)
+        amount = Text(total_text(period.amount), style="dim" if not period.amount else style)
         table.add_row(Text(label, style=style), amount)
     return table
 
@@ -224,13 +235,13 @@ def goal_cells(goal: FinancialGoal, status: GoalStatus) -> tuple[Text | str, ...
     when = f"{goal.target_date:{DATE_FORMAT}}" if goal.target_date else "—"
     return (
         goal.title,
-        money_display(goal.target_amount),
-        money_display(goal.current_amount),
+        amount_within(goal.target_amount, MONEY_WIDTH),
+        amount_within(goal.current_amount, MONEY_WIDTH),
         progress_bar(status.progress_pct),
         Text(when, style="" if goal.target_date else "dim"),
         goal_status_text(status),
         Text(
-            money_display(status.needed_per_month),
+            amount_within(status.needed_per_month, AMOUNT_WIDTH, total=True),
             style="dim" if not status.needed_per_month else "",
         ),
     )
@@ -245,7 +256,7 @@ def progress_bar(percent: float | None) -> Text:
     done = "█" * full + (PARTIAL_BLOCKS[part] if part else "")
     bar = Text(done, style="green" if percent >= 100 else "cyan")
     bar.append("░" * (PROGRESS_CELLS - len(done)), style="dim")
-    bar.append(f" {percent:3.0f}%")
+    bar.append(f" {whole_percent_text(percent):>4}")
     return bar
 
 
@@ -270,14 +281,15 @@ def goal_detail(goal: FinancialGoal, status: GoalStatus, day: date) -> Text:
     elif goal.target_date is not None and goal.target_date <= day:
         text.append(f"its date passed on {goal.target_date:{DATE_FORMAT}}, not reached.")
     else:
-        text.append(f"projected {money_display(status.projected_amount)}")
+        text.append(f"projected {total_text(status.projected_amount)}")
         text.append(f" by {goal.target_date:{DATE_FORMAT}}" if goal.target_date else "")
         if status.growth_pct_per_month is not None:
-            text.append(f" at {status.growth_pct_per_month:+.2f}% a month", style="dim")
+            growth = percent_text(status.growth_pct_per_month, signed=True)
+            text.append(f" at {growth} a month", style="dim")
     if status.needed_per_month and status.months_left:
         text.append(
-            f"  ·  {money_display(status.needed_per_month)} a month needed"
-            f" over {status.months_left} months"
+            f"  ·  {total_text(status.needed_per_month)} a month needed"
+            f" over {counted(status.months_left, 'month')}"
         )
     return text
 
@@ -362,7 +374,7 @@ def referral_rows(panels: ClientPanels) -> list[TableRow]:
                 referral.name,
                 Text(referral.status, style="dim"),
                 f"{referral.client_since:{DATE_FORMAT}}" if referral.client_since else "",
-                money_display(referral.revenue),
+                amount_within(referral.revenue, MONEY_WIDTH, total=True),
             ),
         )
         for referral in panels.referrals
@@ -384,9 +396,8 @@ def relations_text(panels: ClientPanels, referred_by: str | None) -> Text:
     text.append(referred_by or "nobody recorded", style="bold" if referred_by else "dim")
     if panels.referrals:
         brought = sum((referral.revenue for referral in panels.referrals), Decimal("0.00"))
-        count = len(panels.referrals)
-        text.append(f" · referred {count} {'client' if count == 1 else 'clients'}")
-        text.append(f", who brought {money_display(brought)} in revenue")
+        text.append(f" · referred {records_text('clients', len(panels.referrals))}")
+        text.append(f", who brought {total_text(brought)} in revenue")
     return text
 
 
@@ -397,7 +408,7 @@ DEALS = PanelTable(
     (
         TableColumn("stage", "Stage", 11),
         TableColumn("title", "Deal", min_width=16),
-        TableColumn("value", "Value", 12, align="right"),
+        TableColumn("value", "Value", MONEY_WIDTH, align="right"),
         TableColumn("opened_on", "Opened", 11, drop=2),
         TableColumn("state", "Open / closed", 34, drop=1),
     ),
@@ -410,7 +421,7 @@ ACCOUNTS = PanelTable(
     "holding",
     (
         TableColumn("account", "Account", min_width=12),
-        TableColumn("value", "Value", 12, align="right"),
+        TableColumn("value", "Value", MONEY_WIDTH, align="right"),
         TableColumn("as_of", "As of", 11, drop=2),
         TableColumn("change", "12 mo", 7, align="right"),
         TableColumn("trend", "Trend", 13, drop=1),
@@ -425,7 +436,7 @@ REVENUE = PanelTable(
     (
         TableColumn("on", "Earned", 11),
         TableColumn("kind", "Kind", 10),
-        TableColumn("amount", "Amount", 11, align="right"),
+        TableColumn("amount", "Amount", AMOUNT_WIDTH, align="right"),
         TableColumn("description", "Description"),
     ),
     "No revenue recorded yet.",
@@ -437,12 +448,12 @@ GOALS = PanelTable(
     "goal",
     (
         TableColumn("title", "Goal", min_width=14),
-        TableColumn("target", "Target", 12, align="right"),
-        TableColumn("current", "Reached", 12, align="right", drop=3),
+        TableColumn("target", "Target", MONEY_WIDTH, align="right"),
+        TableColumn("current", "Reached", MONEY_WIDTH, align="right", drop=3),
         TableColumn("progress", "Progress", 16),
         TableColumn("target_date", "By", 11, drop=2),
         TableColumn("status", "Status", 18, drop=4),
-        TableColumn("needed", "Per month", 11, align="right", drop=1),
+        TableColumn("needed", "Per month", AMOUNT_WIDTH, align="right", drop=1),
     ),
     "No financial goals yet — press a to add one.",
     goal_rows,
@@ -496,7 +507,7 @@ REFERRALS = PanelTable(
         TableColumn("name", "Referred"),
         TableColumn("status", "Status", 9),
         TableColumn("since", "Client since", 12),
-        TableColumn("revenue", "Revenue", 12, align="right"),
+        TableColumn("revenue", "Revenue", MONEY_WIDTH, align="right"),
     ),
     "Nobody referred by this client yet.",
     referral_rows,

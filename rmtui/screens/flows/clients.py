@@ -233,15 +233,20 @@ def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Value
 
     if not saved(screen, write):
         return False
-    verb = "planned" if follow_up_id is None else "moved"
-    screen.notify(f"Follow-up {verb} for {day_text(values['due_on'], today=rm_app(screen).today)}.")
+    verb = "planned for" if follow_up_id is None else "moved to"
+    screen.notify(f"Follow-up {verb} {day_text(values['due_on'], today=rm_app(screen).today)}.")
     return True
 
 
 def complete_follow_up(
-    screen: Screen[Any], follow_up_id: int, *, on_saved: Callable[[str], object] | None = None
+    screen: Screen[Any],
+    follow_up_id: int,
+    *,
+    on_saved: Callable[[str], object] | None = None,
+    on_undone: Saved | None = None,
 ) -> None:
-    """Mark the follow-up done today (`u` opens it again); `on_saved` gets its title."""
+    """Mark the follow-up done today (`u` opens it again, then calls `on_undone`); `on_saved`
+    gets its title."""
     from rmtui.core.queries.follow_ups import mark_done, reopen
 
     today = rm_app(screen).today
@@ -255,6 +260,7 @@ def complete_follow_up(
         screen,
         f"marked “{title}” done",
         lambda session: reopen(session=session, follow_up_id=follow_up_id),
+        on_undone=on_undone,
     )
     if on_saved is not None:
         on_saved(title)
@@ -277,12 +283,13 @@ def snooze_follow_up(
     *,
     title: str | None = None,
     on_saved: Saved | None = None,
+    on_undone: Saved | None = None,
 ) -> None:
     """Ask until when (tomorrow, next week or a typed date) and put the follow-up off."""
     what = f" “{title}”" if title else ""
     base = rm_app(screen).today
     prompt = partial(DatePrompt, f"Snooze{what} until…", base=base)
-    _move_follow_up(screen, follow_up_id, prompt, "Snoozed", on_saved)
+    _move_follow_up(screen, follow_up_id, prompt, "Snoozed", on_saved, on_undone)
 
 
 def reschedule_follow_up(
@@ -291,12 +298,13 @@ def reschedule_follow_up(
     *,
     title: str | None = None,
     on_saved: Saved | None = None,
+    on_undone: Saved | None = None,
 ) -> None:
     """Ask for a new due date (earlier or later) and move the follow-up to it."""
     what = f" “{title}”" if title else ""
     base = rm_app(screen).today
     prompt = partial(DatePrompt, f"Reschedule{what} to…", shortcuts=False, base=base)
-    _move_follow_up(screen, follow_up_id, prompt, "Rescheduled", on_saved)
+    _move_follow_up(screen, follow_up_id, prompt, "Rescheduled", on_saved, on_undone)
 
 
 def _move_follow_up(
@@ -305,9 +313,11 @@ def _move_follow_up(
     prompt: Callable[[], DatePrompt],
     verb: str,
     on_saved: Saved | None,
+    on_undone: Saved | None = None,
 ) -> None:
     """Ask for the day with `prompt` and move the follow-up there, asking first when that day
-    is in the past (it would show as overdue at once); `u` moves it back."""
+    is in the past (it would show as overdue at once); `u` moves it back (and calls
+    `on_undone`)."""
     from rmtui.core.models import FollowUp
     from rmtui.core.queries.common import fetch
     from rmtui.core.queries.follow_ups import reschedule
@@ -330,6 +340,7 @@ def _move_follow_up(
             screen,
             f"{verb.lower()} “{title}” to {day_text(day, today=today)}",
             lambda session: reschedule(session=session, follow_up_id=follow_up_id, due_on=before),
+            on_undone=on_undone,
         )
         if on_saved is not None:
             on_saved()
@@ -509,7 +520,7 @@ def delete_client_asking(
         return
     question = (
         f"Delete {found[0]} and everything about them? They go to the trash for 30 days "
-        "(ctrl+t), and u brings them back."
+        "(ctrl+t); press u to bring them back."
     )
     delete_asking(screen, "client", client_id, question, on_deleted=on_deleted)
 

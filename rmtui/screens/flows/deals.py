@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from rmtui.core.models import Opportunity
+from rmtui.core.models import OPEN_STAGES, Opportunity
 from rmtui.core.queries.common import fetch
-from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, set_stage
+from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, next_stage, set_stage
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows.clients import as_typed, rm_app, saved
+from rmtui.screens.forms.opportunity import closing_question
 from rmtui.screens.undo import remember
+from rmtui.widgets.pipeline_table import stage_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -83,8 +86,48 @@ def move_deal(
     lost_reason: str | None = None,
     on_saved: Callable[[StageMove], object] | None = None,
 ) -> None:
-    """Move a deal one stage on or back (to lost with a `lost_reason`); `u` puts it back where
-    it was, which `on_saved` gets."""
+    """Move a deal one stage on or back (to lost with a `lost_reason`), asking first when that
+    marks it won; `u` puts it back where it was, which `on_saved` gets."""
+    move = partial(
+        _move_deal,
+        screen,
+        opportunity_id,
+        forward=forward,
+        lost_reason=lost_reason,
+        on_saved=on_saved,
+    )
+    if lost_reason is not None:  # asking why was the question
+        move()
+        return
+    found = saved(screen, lambda session: _stage_after(session, opportunity_id, forward))
+    if found is None:
+        return
+    title, value, stage = found
+    if stage not in CLOSED_STAGES:
+        move()
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            move()
+
+    screen.app.push_screen(closing_question(title, value, stage), answered)
+
+
+def _stage_after(session: Session, opportunity_id: int, forward: bool) -> tuple[str, Decimal, str]:
+    """The deal's title and value, and the stage a move on or back takes it to."""
+    deal = fetch(session, Opportunity, opportunity_id)
+    return deal.title, deal.value, next_stage(deal.stage, forward=forward)
+
+
+def _move_deal(
+    screen: Screen[Any],
+    opportunity_id: int,
+    *,
+    forward: bool,
+    lost_reason: str | None,
+    on_saved: Callable[[StageMove], object] | None,
+) -> None:
     day = rm_app(screen).today
 
     def write(session: Session) -> tuple[StageMove, str]:
@@ -104,7 +147,7 @@ def move_deal(
         before, stage = found
         remember(
             screen,
-            f"moved “{before.title}” to {stage}",
+            f"moved “{before.title}” to {stage_title(stage)}",
             partial(put_back, before, day),
             focus=opportunity_id,
         )
@@ -124,7 +167,7 @@ def lose_deal(
     found = saved(screen, lambda session: _title_and_stage(session, opportunity_id))
     if found is None:
         return
-    title, stage = found
+    title, stage, value = found
     if stage in CLOSED_STAGES:
         screen.notify(f"This deal is already {stage}; press < to reopen it first.")
         return
@@ -133,12 +176,25 @@ def lose_deal(
         if reason:
             move_deal(screen, opportunity_id, forward=True, lost_reason=reason, on_saved=on_saved)
 
-    screen.app.push_screen(LostReasonForm(title), lose)
+    screen.app.push_screen(LostReasonForm(title, value), lose)
 
 
-def _title_and_stage(session: Session, opportunity_id: int) -> tuple[str, str]:
+def _title_and_stage(session: Session, opportunity_id: int) -> tuple[str, str, Decimal]:
     deal = fetch(session, Opportunity, opportunity_id)
-    return deal.title, deal.stage
+    return deal.title, deal.stage, deal.value
+
+
+def can_move(stage: str, *, forward: bool) -> bool:
+    """Whether a deal in `stage` can move a stage on (not once won or lost) or back (not as a
+    lead; back from won or lost reopens it)."""
+    if forward:
+        return stage not in CLOSED_STAGES
+    return stage != OPEN_STAGES[0]
+
+
+def can_lose(stage: str) -> bool:
+    """Whether a deal in `stage` can be marked lost (not once won or lost)."""
+    return stage not in CLOSED_STAGES
 
 
 def put_back(move: StageMove, day: date, session: Session) -> None:

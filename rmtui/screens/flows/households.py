@@ -59,7 +59,7 @@ def _ask_new(
         if created is None:
             _ask_new(screen, client_id, name, as_typed(values), on_saved)
             return
-        screen.notify(f"Started {values['name']}.", markup=False)
+        screen.notify(f"Started the household “{values['name']}”.", markup=False)
         if on_saved is not None:
             on_saved()
         open_household(screen, created)
@@ -89,7 +89,7 @@ def edit_household(screen: Screen[Any], household_id: int, *, on_saved: Saved | 
             ),
         )
         if done is not None:
-            screen.notify(f"Saved {values['name']}.", markup=False)
+            screen.notify(f"Saved the household “{values['name']}”.", markup=False)
             if on_saved is not None:
                 on_saved()
 
@@ -113,7 +113,7 @@ def add_member(screen: Screen[Any], household_id: int, *, on_saved: Saved | None
                 ),
             )
             if done is not None:
-                screen.notify(f"Added {client.name} as {role}.", markup=False)
+                screen.notify(f"Added {client.name} to the household as {role}.", markup=False)
                 if on_saved is not None:
                     on_saved()
 
@@ -137,7 +137,7 @@ def change_role(
             ),
         )
         if done is not None:
-            screen.notify(f"{member_name} is now {new_role}.", markup=False)
+            screen.notify(f"Changed {member_name}'s role to {new_role}.", markup=False)
             if on_saved is not None:
                 on_saved()
 
@@ -162,7 +162,9 @@ def remove_member(
         if on_saved is not None:
             on_saved()
 
-    question = f"Take {member_name} out of the household? They stay a client; u undoes."
+    question = (
+        f"Take {member_name} out of the household? {member_name} stays a client; press u to undo."
+    )
     screen.app.push_screen(ConfirmScreen(question, yes="Take out", no="Keep"), remove)
 
 
@@ -170,3 +172,33 @@ def _put_back(household_id: int, client_id: int, role: str, session: Session) ->
     return households.add_member(
         session=session, household_id=household_id, client_id=client_id, role=role
     )
+
+
+def delete_household(
+    screen: Screen[Any], household_id: int, name: str, members: int, *, on_deleted: Saved
+) -> None:
+    """Ask, then move the household to the trash; its members stay clients, `u` brings it
+    back with everyone in their role."""
+    from rmtui.core.wording import members_stay
+    from rmtui.screens.flows.clients import delete_asking
+
+    question = (
+        f"Delete the household {name}? {members_stay(members).capitalize()}; only the"
+        " household and the roles in it go to the trash for 30 days (ctrl+t), and u brings"
+        " it back."
+    )
+    delete_asking(screen, "household", household_id, question, on_deleted=on_deleted)
+
+
+def export_review(screen: Screen[Any], household_id: int, name: str) -> None:
+    """Ask where to write the household's review report (every member in one), write it and
+    say where it went."""
+    from rmtui.core.review.files import write_household_review
+    from rmtui.screens.flows.clients import engine_of, rm_app
+    from rmtui.screens.flows.records import ask_and_write_review
+
+    day = rm_app(screen).today
+    write = partial(
+        write_household_review, engine=engine_of(screen), household_id=household_id, day=day
+    )
+    ask_and_write_review(screen, name, write)

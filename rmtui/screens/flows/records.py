@@ -1,4 +1,5 @@
-"""Actions on a client's cases and money records, and the review export, for client detail.
+"""Actions on a client's cases and money records, and the review export (of a client or a
+household), for client detail and the household view.
 
 As in `rmtui.screens.flows.clients`, each action opens its form on top of `screen`, saves what comes
 back in one transaction, says so in a toast and calls `on_saved` so the screen can refresh. A
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rmtui.core.dates import day_text
-from rmtui.core.errors import error_sentence, expected_errors
+from rmtui.core.errors import expected_errors
+from rmtui.core.figures import amount_text
 from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
-from rmtui.core.money import money_display
 from rmtui.core.queries import cases, client_records, contact_persons
 from rmtui.core.queries.common import fetch
 from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
@@ -29,7 +31,7 @@ from rmtui.screens.forms.financial import (
     ReviewExportForm,
     SurveyForm,
 )
-from rmtui.screens.undo import remember
+from rmtui.screens.undo import delete_question, remember
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -61,7 +63,10 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_holding,
         client_records.update_holding,
         "holding_id",
-        lambda values: f"{values['account']}: {money_display(values['value'])}",
+        lambda values: (
+            f"value of {values['account']} on {values['as_of']:%d %b %Y}"
+            f" ({amount_text(values['value'])})"
+        ),
     ),
     "goal": RecordKind(
         FinancialGoal,
@@ -88,7 +93,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_revenue,
         client_records.update_revenue,
         "revenue_id",
-        lambda values: f"{values['kind']} of {money_display(values['amount'])}",
+        lambda values: f"{values['kind']} of {amount_text(values['amount'])}",
     ),
     "contact_person": RecordKind(
         ContactPerson,
@@ -197,7 +202,7 @@ def delete_record(
 
     what = saved(screen, describe)
     if what is not None:
-        question = f"Delete the {what}? It goes to the trash for 30 days, and u brings it back."
+        question = delete_question(f"the {what}")
         delete_asking(screen, kind, record_id, question, on_deleted=on_saved)
 
 
@@ -321,35 +326,39 @@ def _resolved(
 # -- the review report -------------------------------------------------------------------------
 
 
-def export_review(screen: Screen[Any], client_id: int, *, typed: str | None = None) -> None:
+def export_review(screen: Screen[Any], client_id: int) -> None:
     """Ask where to write the client's review report, write it and say where it went."""
+    from rmtui.core.review.files import write_review
+
     name = _client_name(screen, client_id)
-    if name is None:
-        return
+    if name is not None:
+        day = rm_app(screen).today
+        write = partial(write_review, engine=engine_of(screen), client_id=client_id, day=day)
+        ask_and_write_review(screen, name, write)
+
+
+def ask_and_write_review(
+    screen: Screen[Any], name: str, write: Callable[[Path], Path], *, typed: str | None = None
+) -> None:
+    """Ask where to write the review of `name` (a client or a household), write it with
+    `write` and say where it went; when that fails, say why and ask again with what was typed."""
     form = ReviewExportForm(client_name=name, day=rm_app(screen).today)
     if typed:
         form.initial["path"] = typed
 
-    def write(path: Path | None) -> None:
-        if path is not None:
-            _write_review(screen, client_id, name, path)
+    def chosen(path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            written = write(path)
+        except expected_errors() as error:
+            said = rm_app(screen).error_text(error)
+            screen.notify(said, severity="error", timeout=10, markup=False)
+            ask_and_write_review(screen, name, write, typed=str(path))
+            return
+        screen.notify(f"Wrote the review of {name} to {written}.", timeout=10, markup=False)
 
-    screen.app.push_screen(form, write)
-
-
-def _write_review(screen: Screen[Any], client_id: int, name: str, path: Path) -> None:
-
-    from rmtui.core.review.files import write_review
-
-    try:
-        written = write_review(
-            path, engine=engine_of(screen), client_id=client_id, day=rm_app(screen).today
-        )
-    except expected_errors() as error:
-        screen.notify(error_sentence(error), severity="error", timeout=10, markup=False)
-        export_review(screen, client_id, typed=str(path))
-        return
-    screen.notify(f"Review of {name} written to {written}", timeout=10, markup=False)
+    screen.app.push_screen(form, chosen)
 
 
 # -- shared ------------------------------------------------------------------------------------

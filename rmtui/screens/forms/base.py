@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -87,17 +87,21 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
     def on_field_key(self, field: Widget, event: events.Key) -> bool:
         """Move to the next field at once on a tab (the keys typed after it are on their way
         to this field already), and hand a key that reached `field` after the focus left it
-        to the field that has it now; True when the key was dealt with here."""
+        to the field that has it now, for good: a later tab does not carry it further.
+        True when the key was dealt with here."""
         move = FIELD_MOVES.get(event.key)
         focused = self.focused
-        if move is None and (focused is None or focused is field):
-            return False
+        meant_here = getattr(event, "meant_for", None) is field
+        if move is None and (focused is None or field in focused.ancestors_with_self or meant_here):
+            return False  # its own key, or one from its open list (a choice's options)
         event.stop()
         event.prevent_default()
         if move is not None:
             getattr(self, move)()
         elif focused is not None:
-            focused.post_message(handed_on(event))
+            key = handed_on(event)
+            key.meant_for = focused  # type: ignore[attr-defined]
+            focused.post_message(key)
         return True
 
     def _widget(self, field: FormField) -> Widget:
@@ -105,7 +109,7 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
         widget_id = f"field-{field.name}"
         if field.kind == "choice":
             options = [(choice, choice) for choice in field.choices]
-            return Select(
+            return FieldSelect(
                 options,
                 value=value if value in field.choices else Select.NULL,
                 allow_blank=field.allow_blank or value not in field.choices,
@@ -113,7 +117,7 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
                 compact=True,
             )
         if field.kind == "bool":
-            return Checkbox("", value=bool(value), id=widget_id, compact=True)
+            return FieldCheckbox("", value=bool(value), id=widget_id, compact=True)
         if field.kind == "notes":
             return FieldTextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
         return FieldInput(
@@ -165,7 +169,20 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
         if errors:
             self.show_errors(errors)
             return
-        self.dismiss(result)
+        question = self.question_before_saving(result) if result is not None else None
+        if question is None:
+            self.dismiss(result)
+            return
+
+        def answered(yes: bool | None) -> None:  # no: back to the form as it was typed
+            if yes:
+                self.dismiss(result)
+
+        self.app.push_screen(question, answered)
+
+    def question_before_saving(self, result: Result) -> ConfirmScreen | None:
+        """A question to answer yes to before `result` is saved (None: save at once)."""
+        return None
 
     def build_checked(self, values: dict[str, Any], errors: dict[str, str]) -> Result | None:
         """Build the result, collecting each field's error in `errors` instead of raising."""
@@ -198,8 +215,17 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
             self.dismiss(None)
 
 
-class FieldInput(Input):
-    """A form's text field: a key that reaches it after the focus moved on goes on too."""
+# The mixin below is plain (Textual inherits CSS through a widget's first widget base only),
+# and a Widget to the type checker.
+if TYPE_CHECKING:
+    _FieldBase = Widget
+else:
+    _FieldBase = object
+
+
+class KeysInTypingOrder(_FieldBase):
+    """A form field whose keys, once the focus moved on, go on to the field that has it now,
+    and whose tab moves on at once, ahead of the keys typed after it."""
 
     async def _on_key(self, event: events.Key) -> None:
         screen = self.screen
@@ -208,11 +234,17 @@ class FieldInput(Input):
         await super()._on_key(event)
 
 
-class FieldTextArea(TextArea):
-    """A form's notes field: a key that reaches it after the focus moved on goes on too."""
+class FieldInput(KeysInTypingOrder, Input):
+    """A form's text field."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        screen = self.screen
-        if isinstance(screen, FormScreen) and screen.on_field_key(self, event):
-            return
-        await super()._on_key(event)
+
+class FieldTextArea(KeysInTypingOrder, TextArea):
+    """A form's notes field."""
+
+
+class FieldSelect(KeysInTypingOrder, Select[str]):
+    """A form's choice field."""
+
+
+class FieldCheckbox(KeysInTypingOrder, Checkbox):
+    """A form's yes/no field."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from textual import on
@@ -11,9 +12,12 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from rmtui.core.entries import deal_entry
+from rmtui.core.figures import amount_text
 from rmtui.core.models import STAGES
 from rmtui.core.parsers import required_text
+from rmtui.core.queries.opportunities import CLOSED_STAGES
 from rmtui.screens.client_picker import ClientPicker, PickedClient
+from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.base import FormField, FormScreen
 
 
@@ -59,6 +63,24 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         return deal_entry(values, self, client_id=self.client.id, day=self.day)
 
+    def question_before_saving(self, result: dict[str, Any]) -> ConfirmScreen | None:
+        """Ask before the deal is put in won or lost, where it was not when the form opened."""
+        stage = result["stage"]
+        if stage not in CLOSED_STAGES or stage == self.initial.get("stage"):
+            return None
+        return closing_question(result["title"], result["value"], stage)
+
+
+def closing_question(title: str, value: Decimal, stage: str) -> ConfirmScreen:
+    """The question asked before a deal is marked won or lost (`stage`)."""
+    question = (
+        f"Mark “{title}” ({amount_text(value)}) as {stage}? "
+        "It closes today and counts in the win rate."
+    )
+    if stage == "won":
+        return ConfirmScreen(question, yes="Mark won", no="Not yet", tone="success")
+    return ConfirmScreen(question, yes="Mark lost", no="Keep it open")
+
 
 def client_label(client: PickedClient) -> str:
     """The client button's text."""
@@ -68,9 +90,9 @@ def client_label(client: PickedClient) -> str:
 class LostReasonForm(FormScreen[str]):
     """Ask why a deal was lost; dismisses with the reason."""
 
-    def __init__(self, deal_title: str) -> None:
+    def __init__(self, deal_title: str, value: Decimal) -> None:
         super().__init__()
-        self.FORM_TITLE = f"Mark “{deal_title}” as lost"
+        self.FORM_TITLE = f"Mark “{deal_title}” ({amount_text(value)}) as lost"
 
     def fields(self) -> Iterable[FormField]:
         return (FormField("reason", "Why", placeholder="price, timing, went to a competitor…"),)
