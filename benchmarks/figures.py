@@ -8,6 +8,7 @@ from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import INTERCHANGE_GROUP
 from benchmarks.figures_screens import SESSION_GROUP, STARTUP_GROUP
+from benchmarks.figures_search import SEARCH_GROUP
 
 # The in-process figures come first; import and export last, as they use the most memory.
 GROUPS: tuple[Group, ...] = (
@@ -16,6 +17,7 @@ GROUPS: tuple[Group, ...] = (
     KPI_GROUP,
     AGENDA_GROUP,
     CLIENT_LIST_GROUP,
+    SEARCH_GROUP,
     HOUSEHOLD_GROUP,
     CLI_GROUP,
     INTERCHANGE_GROUP,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the generated data changes, so cached books are made again.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 SEED = 20261129
 TODAY = date(2026, 11, 29)
 HISTORY_DAYS = 730
@@ -26,18 +26,19 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+# Some names and cities with accents, which a filter finds typed without them.
 FIRST_NAMES = words(
-    "Ada Alan Alice Amara Anna Arjun Ben Bianca Carla Chen Chloe Daniel Dara Elena Emil Emma "
+    "Ada Alan Alice Amara Anna Arjun Ben Bianca Carla Chen Chloé Daniel Dara Elena Émile Emma "
     "Erik Fatima Felix Grace Hana Hugo Ines Isaac Jack James Jana Jonas Julia Kai Karin Lars "
     "Laura Leo Lina Luca Maria Mark Marta Mateo Mia Nadia Nina Noah Olga Omar Paul Petra Priya "
-    "Rosa Ruth Sam Sara Sofia Tom Ulla Vera Wim Yara Zoe"
+    "Rosa Ruth Sam Sara Sofia Tom Ulla Vera Wim Yara Zoë Søren José Inès Björn"
 )
 LAST_NAMES = words(
     "Adams Berg Bianchi Brown Costa Dahl Dubois Eriksen Fischer Garcia Hansen Ito Jensen "
-    "Kowalski Larsen Lopez Marino Martin Meyer Moreau Muller Nagy Novak Olsen Patel Peeters "
+    "Kowalski Larsen López Marino Martin Meyer Moreau Müller Nagy Novák Olsen Patel Peeters "
     "Petrov Quinn Rossi Santos Schmidt Silva Smith Sousa Tanaka Taylor Vargas Weber Wilson "
     "Young Zimmer Andersson Baker Clarke Dijkstra Evans Ferreira Gruber Horvat Ivanova Janssen "
-    "Keller Lindqvist Mendes Nowak Oliveira Popescu Richter Schulz Virtanen"
+    "Keller Lindqvist Mendes Nowak Oliveira Popescu Richter Schulz Virtanen Krüger Łukasik Ærø"
 )
 COMPANIES = words(
     "Acme Atlas Beacon Birch Cobalt Delta Ember Fjord Granite Harbor Ionic Juniper Kestrel "
@@ -45,9 +46,9 @@ COMPANIES = words(
 )
 COMPANY_SUFFIXES = ("Ltd", "GmbH", "SA", "BV", "Holdings", "Group", "Partners")
 CITIES = words(
-    "London Paris Berlin Madrid Rome Lisbon Vienna Zurich Geneva Munich Hamburg Milan Lyon "
+    "London Paris Berlin Madrid Rome Lisbon Vienna Zürich Genève München Hamburg Milan Lyon "
     "Porto Dublin Brussels Antwerp Amsterdam Rotterdam Copenhagen Oslo Stockholm Helsinki "
-    "Warsaw Prague Budapest Athens Luxembourg Edinburgh Manchester"
+    "Warsaw Prague Budapest Athens Luxembourg Edinburgh Manchester Malmö Kraków Liège"
 )
 COUNTRIES = ("GB", "FR", "DE", "ES", "IT", "PT", "AT", "CH", "NL", "BE", "IE", "DK", "SE")
 TAGS = ("vip", "golf", "family office", "retired", "tech", "newsletter", "esg", "expat")
@@ -275,32 +276,30 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 # The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0003", "0007")
+FILLED_BY = ("0002", "0007")
 
 
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
-    (schema 0002), the client search index (schema 0003, when the book has it), the clients'
-    contact points and their index (schema 0007)."""
+    (schema 0002), the clients' contact points (schema 0007)."""
     for revision in FILLED_BY:
-        if revision == "0003" and not _has_table(conn, "client_fts"):
-            continue  # an SQLite without the trigram tokenizer: no index to fill
-        migration = _migration(revision)
-        for statement in migration.FILL:
+        for statement in _migration(revision).FILL:
             conn.execute(statement)
-        if revision == "0007" and _has_table(conn, "contact_point_fts"):
-            for statement in migration.FILL_INDEX:
-                conn.execute(statement)
 
 
 def fill_households_and_people(conn: sqlite3.Connection) -> None:
-    """What the triggers of schema 0008 keep: the households' shared contact and the contact
-    persons' search index (when the book has it)."""
+    """What the triggers of schemas 0008 and 0009 keep: the households' shared contact, the
+    clients' search text (over their contact points and people) and its index (when the book
+    has it)."""
     from rmtui.core.interchange.bulk_load import SHARED_CONTACT
 
     conn.execute(SHARED_CONTACT.statement.format(rows="household_member"))
-    if _has_table(conn, "contact_person_fts"):
-        conn.execute("INSERT INTO contact_person_fts (contact_person_fts) VALUES ('rebuild')")
+    search = _migration("0009")
+    for statement in search.FILL:
+        conn.execute(statement)
+    if _has_table(conn, "client_search"):  # an SQLite with the trigram tokenizer
+        for statement in search.FILL_INDEX:
+            conn.execute(statement)
 
 
 def _migration(revision: str) -> Any:
@@ -437,7 +436,7 @@ def client_row(rng: random.Random, client_id: int, kind: str, status: str, tier:
         status,
         tier,
         f"{first}.{last}.{client_id}@example.com".lower(),
-        f"+44 20 {client_id:08d}",
+        phone_number(subscriber_number(client_id), client_id),
         company if kind != "person" or rng.random() < 0.3 else None,
         rng.choice(CITIES),
         rng.choice(COUNTRIES),
@@ -454,6 +453,30 @@ def client_row(rng: random.Random, client_id: int, kind: str, status: str, tier:
         until,
         1 if status == "former" and rng.random() < 0.3 else 0,
     )
+
+
+# Subscriber numbers of 8 digits, spread over all of them: the n-th is n times a number prime
+# to their count, so no two of the first SUBSCRIBERS are the same. Clients have the first
+# CLIENT_PHONES, contact persons the others.
+SUBSCRIBERS = 90_000_000
+SPREAD = 48_271_091
+CLIENT_PHONES = 10_000_000
+
+
+def subscriber_number(n: int) -> str:
+    """The `n`-th subscriber number, 8 digits, the first not 0."""
+    return f"{10_000_000 + n * SPREAD % SUBSCRIBERS}"
+
+
+def phone_number(subscriber: str, notation: int) -> str:
+    """A London number (020 and 8 digits) written internationally, nationally or with the
+    international prefix and the trunk 0 both, by `notation` (any whole number)."""
+    forms = (
+        f"+44 20 {subscriber[:4]} {subscriber[4:]}",
+        f"020 {subscriber[:4]} {subscriber[4:]}",
+        f"0044 (0)20 {subscriber}",
+    )
+    return forms[notation % len(forms)]
 
 
 def client_dates(rng: random.Random, status: str) -> tuple[date, date | None, date | None]:
@@ -762,7 +785,7 @@ def contact_person_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]
                 f"{first} {last}",
                 rng.choice(PERSON_ROLES),
                 f"{first}.{last}.{index + 1}.{number}@example.com".lower(),
-                f"+44 20 {index + 1:06d}{number:02d}",
+                phone_number(subscriber_number(CLIENT_PHONES + (index + 1) * 10 + number), number),
                 number == 0,
                 None,
             )

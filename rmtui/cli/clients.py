@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from rmtui.cli.common import open_engine, opened_book
@@ -146,9 +148,10 @@ def run_client_archive(args: argparse.Namespace) -> int:
 
 
 def run_client_list(args: argparse.Namespace) -> int:
-    """Print the clients matching TEXT and the filters, by name."""
+    """Print the clients matching TEXT and the filters, by name; when TEXT matches none, the
+    clients with a name alike it, likest first (said on stderr)."""
     from rmtui.core.db import session_scope
-    from rmtui.core.queries.clients import ClientFilter
+    from rmtui.core.queries.clients import ClientFilter, matches_as_typed
 
     client_filter = ClientFilter(
         text=args.text,
@@ -160,6 +163,14 @@ def run_client_list(args: argparse.Namespace) -> int:
     )
     with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
         pages = _pages(session, client_filter)
+        first = next(pages, [])
+        if (
+            first
+            and args.text
+            and not matches_as_typed(session=session, client_filter=client_filter)
+        ):
+            print(f"No client matches “{args.text}”; names alike, likest first:", file=sys.stderr)
+        pages = chain([first], pages)
         if args.json:
             print_json([record_json(client) for page in pages for client in _models(session, page)])
         else:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    String,
     Table,
     text,
 )
@@ -592,6 +593,22 @@ CONTACT_DAY = Table(
     Column("on", Date, primary_key=True),
     Column("contacts", Integer, nullable=False),
     sqlite_with_rowid=False,
+)
+
+
+# Each client's search text for the client filter (migration 0009), kept by triggers from the
+# client, its contact points and its contact persons: never written by the app, not
+# interchanged. Its text is folded (core/search_text.py): the client's own; its other contact
+# points and its contact persons' e-mail and phone; its contact persons' names and roles; and
+# the national numbers of its phone numbers, each after a space.
+CLIENT_SEARCH_TEXT = Table(
+    "client_search_text",
+    SQLModel.metadata,
+    Column("id", Integer, primary_key=True),
+    *(
+        Column(name, String)
+        for name in ("name", "company", "email", "city", "tags", "contacts", "people", "digits")
+    ),
 )
 
 

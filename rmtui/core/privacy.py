@@ -51,9 +51,8 @@ TEXT_COLUMNS = {
     "cases": ("subject", "resolution"),
 }
 MENTIONS_LISTED = 50
-# The trigram search indexes (migrations 0003, 0007 and 0008), which keep erased text until
-# merged.
-SEARCH_INDEXES = ("client_fts", "contact_point_fts", "contact_person_fts")
+# The trigram search index (migration 0009), which keeps erased text until merged.
+SEARCH_INDEX = "client_search"
 
 
 @dataclass
@@ -166,14 +165,16 @@ def scrub_book(engine: Engine, *, progress: Progress = untold) -> None:
 
 
 def _merge_search_index(connection: Connection) -> None:
-    """Merge the search indexes into one segment each: the entries of deleted clients and
-    contact points, kept until then beside markers that they were deleted, are dropped."""
-    for index in SEARCH_INDEXES:
-        found = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (index,)
-        ).first()
-        if found is not None:
-            connection.exec_driver_sql(f"INSERT INTO {index} ({index}) VALUES ('optimize')")
+    """Merge the search index into one segment: the entries of deleted clients, contact
+    points and contact persons, kept until then beside markers that they were deleted, are
+    dropped."""
+    found = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (SEARCH_INDEX,)
+    ).first()
+    if found is not None:
+        connection.exec_driver_sql(
+            f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('optimize')"
+        )
 
 
 def _checkpoint(connection: Connection) -> None:

@@ -36,7 +36,11 @@ QUICK_FILTERS: dict[str, tuple[str, ...]] = {
 }
 QUICK_FILTER_TITLES = {"status": "Status S", "kind": "Kind K", "tier": "Tier T", "tag": "Tag #"}
 # What the text filter looks in, said in the room it has: the longest hint that fits.
-FILTER_HINTS = ("name, company, e-mail, city, tag", "name, company, e-mail", "name, e-mail")
+FILTER_HINTS = (
+    "name, phone, company, e-mail, city, tag, person",
+    "name, phone, company, e-mail",
+    "name, phone, e-mail",
+)
 
 
 class ClientsScreen(ListScreen):
@@ -177,7 +181,7 @@ class ClientsScreen(ListScreen):
         self.pages = pages
         self.wanted_client = None
         table.empty_text = self._empty_text()
-        table.set_columns(client_columns(pages.listing))
+        table.set_columns(client_columns(pages.listing, alike=loaded.alike))
         table.show(loaded.total, pages.fetch, first_block=loaded.first_block)
         position = fallback if loaded.position is None else loaded.position
         table.cursor = max(min(position, loaded.total - 1), 0)
@@ -222,9 +226,13 @@ class ClientsScreen(ListScreen):
         total = loaded.total
         noun = "client" if total == 1 else "clients"
         line.append(f"{count_text(total)}{'' if loaded.counted else '+'} {noun}", style="bold")
-        if listing.text.strip():
-            line.append(f" matching “{listing.text.strip()}”")
-        line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")
+        if loaded.alike:
+            line.append(f" with a name like “{listing.text.strip()}” (none matches it exactly)")
+            line.append("  ·  likest first", style="dim")
+        else:
+            if listing.text.strip():
+                line.append(f" matching “{listing.text.strip()}”")
+            line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")
         archived = "archived shown" if listing.include_archived else "archived hidden"
         line.append(f"  ·  {archived} (A)", style="dim")
         if listing.filtered:

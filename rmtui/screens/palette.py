@@ -8,16 +8,24 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from rmtui.screens.book_access import book_session, rm_app
 
 if TYPE_CHECKING:
-    from rmtui.core.queries.clients import ClientRow
+    from rmtui.core.queries.clients import ClientRow, FoundClients
     from rmtui.core.queries.contact_persons import PersonHit
 
 MAX_CLIENT_HITS = 20
 MAX_PERSON_HITS = 10
+# Scores, from 0 to 1: the clients a text matches above everything else, the commands and
+# contact persons below them (their own scores squeezed into this band), and clients whose
+# names are only alike a text that matches none lowest.
+MATCHING = (0.75, 1.0)
+BELOW_CLIENTS = (0.25, 0.75)
+ALIKE = (0.0, 0.25)
 Command = Callable[[], object]
 SCREENS = (
     ("today", "Today", "the agenda: follow-ups, check-ins, cases, birthdays"),
@@ -28,28 +36,64 @@ SCREENS = (
 )
 
 
+def in_band(band: tuple[float, float], score: float) -> float:
+    """`score` (from 0 to 1) moved into `band`, keeping its order."""
+    low, high = band
+    return low + (high - low) * score
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """`text` as it is (never read as markup: a name may hold square brackets), the letters
+    the fuzzy match found in it marked."""
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def as_markup(text: str) -> str:
+    """`text` for a place the palette reads as markup (a hit's help), its square brackets
+    kept as they are."""
+    return text.replace("[", "\\[")
+
+
+def ranked(count: int) -> list[float]:
+    """Scores from 1 down for `count` hits in their order."""
+    return [1.0 - rank / (count + 1) for rank in range(count)]
+
+
+def squashed(score: float) -> float:
+    """A fuzzy match's score (from 0 up: Textual's are not bounded) as one from 0 to 1,
+    keeping its order."""
+    return score / (1.0 + score)
+
+
 class ClientProvider(Provider):
-    """Clients by fuzzy name: type a few letters, enter opens the client."""
+    """Clients as they are remembered (a few letters of the name, without accents, a phone
+    number, a contact person, a misspelt name): enter opens the client. The clients a text
+    matches come before every command; clients only alike it, after them."""
 
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        clients = await asyncio.to_thread(self._find, query)
-        for rank, client in enumerate(clients):
-            score = 1.0 - rank / (len(clients) + 1)
-            yield Hit(
-                score,
-                self.matcher(query).highlight(client.name),
-                partial(self._open, client.id),
-                text=client.name,
-                help=client_help(client),
-            )
+        found = await asyncio.to_thread(self._find, query)
+        for alike, clients in ((False, found.matching), (True, found.alike)):
+            for score, client in zip(ranked(len(clients)), clients, strict=True):
+                yield Hit(
+                    in_band(ALIKE if alike else MATCHING, score),
+                    highlighted(self.matcher(query), client.name),
+                    partial(self._open, client.id),
+                    text=client.name,
+                    help=client_help(client, alike=alike),
+                )
 
-    def _find(self, query: str) -> list[ClientRow]:
-        from rmtui.core.queries.clients import search_clients_by_name
+    def _find(self, query: str) -> FoundClients:
+        from rmtui.core.queries.clients import find_clients
 
         with book_session(self.app) as session:
-            return search_clients_by_name(session=session, text=query, limit=MAX_CLIENT_HITS)
+            return find_clients(session=session, text=query, limit=MAX_CLIENT_HITS)
 
     def _open(self, client_id: int) -> None:
         from rmtui.screens.client.detail import ClientDetailScreen
@@ -64,15 +108,14 @@ class ContactPersonProvider(ClientProvider):
         if len(query.strip()) < 2:
             return
         people = await asyncio.to_thread(self._people, query)
-        for rank, person in enumerate(people):
-            score = 0.5 - rank / (2 * (len(people) + 1))
+        for score, person in zip(ranked(len(people)), people, strict=True):
             title = person_title(person)
             yield Hit(
-                score,
-                self.matcher(query).highlight(title),
+                in_band(BELOW_CLIENTS, score / 2),
+                highlighted(self.matcher(query), title),
                 partial(self._open, person.client_id),
                 text=title,
-                help=f"contact person at {person.client_name}",
+                help=as_markup(f"contact person at {person.client_name}"),
             )
 
     def _people(self, query: str) -> list[PersonHit]:
@@ -88,10 +131,13 @@ def person_title(person: PersonHit) -> str:
     return f"{person.name}{role} at {person.client_name}"
 
 
-def client_help(client: ClientRow) -> str:
-    """The line under a client's name in the palette."""
+def client_help(client: ClientRow, *, alike: bool = False) -> str:
+    """The line under a client's name in the palette (for a client found by a name alike a
+    text that matches none, saying so)."""
     parts = [client.kind, client.status, f"tier {client.tier}", client.company, client.city]
-    return " · ".join(part for part in parts if part)
+    if alike:
+        parts.insert(0, "a name alike")
+    return as_markup(" · ".join(part for part in parts if part))
 
 
 class ScreenCommandProvider(Provider):
@@ -106,7 +152,13 @@ class ScreenCommandProvider(Provider):
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+                yield Hit(
+                    in_band(BELOW_CLIENTS, squashed(score)),
+                    matcher.highlight(title),
+                    callback,
+                    text=title,
+                    help=help_text,
+                )
 
     def _commands(self) -> Iterable[tuple[str, str, Command]]:
         app = rm_app(self.app)

@@ -23,6 +23,7 @@ from rmtui.core.queries.clients import (
     count_clients,
     count_limit,
     list_clients,
+    matches_as_typed,
 )
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
@@ -94,11 +95,14 @@ class ClientListing:
         return f"{SORT_LABELS[self.sort]} {'▼' if self.descending else '▲'}"
 
 
-def client_columns(listing: ClientListing) -> list[TableColumn]:
-    """The columns, the sorted one marked with its direction."""
+def client_columns(listing: ClientListing, *, alike: bool = False) -> list[TableColumn]:
+    """The columns, the sorted one marked with its direction (none for clients alike a text,
+    which are listed likest first)."""
     mark = "▼" if listing.descending else "▲"
     return [
-        replace(column, label=f"{column.label}{mark}") if column.key == listing.sort else column
+        replace(column, label=f"{column.label}{mark}")
+        if column.key == listing.sort and not alike
+        else column
         for column in COLUMNS
     ]
 
@@ -106,12 +110,14 @@ def client_columns(listing: ClientListing) -> list[TableColumn]:
 @dataclass(frozen=True)
 class LoadedList:
     """What a listing shows first: its size (or, until counted, its first block's size), its
-    first block and where the kept client is."""
+    first block, where the kept client is, and whether its clients are only alike the text
+    (which matches none as typed)."""
 
     total: int
     counted: bool
     first_block: list[TableRow]
     position: int | None
+    alike: bool = False
 
 
 @dataclass
@@ -122,6 +128,8 @@ class ClientPages(PageSource[ClientRow]):
     day: date
     total: int = 0
     counted: bool = False
+    # The text matches no client as typed: the rows are the clients alike, likest first.
+    alike: bool = False
     # Page key of the row just before each block start already read: the next block by keyset.
     _after: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     # Stops the reads of the worker loading this listing, while it reads.
@@ -149,10 +157,14 @@ class ClientPages(PageSource[ClientRow]):
                 self._loading()
 
     def read_first(self, session: Session) -> list[TableRow]:
-        """Read the first block; a short one is the whole list, so it is counted too."""
+        """Read the first block; a short one is the whole list, so it is counted too (and,
+        for a text filter, it may hold clients alike the text rather than matching it)."""
         first = self.read(session, 0, BLOCK_SIZE)
         self.total = len(first)
         self.counted = len(first) < BLOCK_SIZE
+        if first and self.counted and self.listing.text.strip():
+            client_filter = self.listing.client_filter()
+            self.alike = not matches_as_typed(session=session, client_filter=client_filter)
         return first
 
     def count(self, session: Session) -> None:
@@ -172,7 +184,7 @@ class ClientPages(PageSource[ClientRow]):
 
     def loaded(self, first: list[TableRow], position: int | None) -> LoadedList:
         """What to show now."""
-        return LoadedList(self.total, self.counted, first, position)
+        return LoadedList(self.total, self.counted, first, position, self.alike)
 
     def locate(self, session: Session, client_id: int, first: list[TableRow]) -> int | None:
         """Where the client is in the (counted) listing, its block read ahead; None when the

@@ -87,11 +87,18 @@ def test_schema_and_triggers_are_those_of_a_fresh_book(book: Path, tmp_path: Pat
 
 def test_client_search_index_holds_every_client(book: Path) -> None:
     with sqlite3.connect(book) as conn:
-        conn.execute("INSERT INTO client_fts (client_fts, rank) VALUES ('integrity-check', 1)")
-    indexed = rows(book, """SELECT count(*) FROM client_fts WHERE client_fts MATCH '"mar"'""")
-    columns = ("name", "company", "email", "city", "tags")
+        conn.execute(
+            "INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)"
+        )
+    columns = ("name", "company", "email", "city", "tags", "contacts", "people", "digits")
+    names = ", ".join(columns)
+    folded = f"SELECT id, {names} FROM client_search_folded ORDER BY id"
+    assert rows(book, f"SELECT id, {names} FROM client_search_text ORDER BY id") == rows(
+        book, folded
+    )
+    indexed = rows(book, """SELECT count(*) FROM client_search WHERE client_search MATCH '"mar"'""")
     like = " OR ".join(f"{column} LIKE '%mar%'" for column in columns)
-    assert indexed == [(count_where(book, "client", like),)] and indexed[0][0] > 0
+    assert indexed == [(count_where(book, "client_search_text", like),)] and indexed[0][0] > 0
 
 
 def test_triggers_keep_last_contact_after_generation(book: Path, tmp_path: Path) -> None:

@@ -141,8 +141,9 @@ NEW_TABLES = {
     "household",
     "household_member",
 }
-# The search indexes of 0003 and 0007 and their FTS5 shadow tables.
-SEARCH_INDEXES = ("client_fts", "contact_point_fts", "contact_person_fts")
+# The search indexes of 0003, 0007 and 0008, and the search text and index of 0009 (with the
+# FTS5 shadow tables of each).
+SEARCH_INDEXES = ("client_fts", "contact_point_fts", "contact_person_fts", "client_search")
 
 
 def is_new_table(table: str) -> bool:
@@ -150,21 +151,22 @@ def is_new_table(table: str) -> bool:
     return table in NEW_TABLES or table.startswith(SEARCH_INDEXES)
 
 
-CONTACT_POINT_TRIGGERS = {
-    "contact_point_fts_added",
-    "contact_point_fts_changed",
-    "contact_point_fts_removed",
-}
-# The triggers of 0008: the households' shared contact and the contact persons' search index.
+# The triggers of 0003 that kept the clients' first search index (0009 replaces them).
+FIRST_SEARCH_TRIGGERS = {"client_fts_added", "client_fts_changed", "client_fts_removed"}
+# The triggers of 0008 (the households' shared contact) and of 0009 (the search text and its
+# index).
 LATER_TRIGGERS = {
     "household_contact_changed",
     "household_member_added",
     "household_member_moved",
     "household_member_removed",
     "household_sharing_changed",
-    "contact_person_fts_added",
-    "contact_person_fts_changed",
-    "contact_person_fts_removed",
+    *(
+        f"{table}_search_{change}"
+        for table in ("client", "contact_point", "contact_person")
+        for change in ("added", "changed", "removed")
+    ),
+    *(f"client_search_text_{change}" for change in ("added", "changed", "removed")),
 }
 NEW_COLUMNS = {
     "superseded_on",
@@ -312,9 +314,9 @@ def test_downgrade_to_0001_takes_the_summaries_away(old_book: Path, tmp_path: Pa
     assert read_revision(old_book) == "0001"
 
 
-def searched(path: Path, word: str) -> list[int]:
+def searched(path: Path, word: str, index: str = "client_search") -> list[int]:
     """The ids of the clients whose text the search index finds `word` in."""
-    query = "SELECT rowid FROM client_fts WHERE client_fts MATCH ? ORDER BY rowid"
+    query = f"SELECT rowid FROM {index} WHERE {index} MATCH ? ORDER BY rowid"
     with sqlite3.connect(path) as conn:
         return [client_id for (client_id,) in conn.execute(query, (f'"{word}"',))]
 
@@ -329,8 +331,8 @@ def test_a_migrated_book_has_the_client_search_index_filled(old_book: Path, revi
     assert searched(old_book, "vip") == [1]  # the tags' JSON text
     assert searched(old_book, "BOB") == [2]
     with sqlite3.connect(old_book) as conn:
-        check = "INSERT INTO client_fts (client_fts, rank) VALUES ('integrity-check', 1)"
-        conn.execute(check)  # raises when the index and the client table disagree
+        check = "INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)"
+        conn.execute(check)  # raises when the index and the search text disagree
     engine = open_book(old_book)
     with session_scope(engine) as session:
         make(session, Client, name="Adamo")
@@ -374,7 +376,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
-    assert schema_names(path, "trigger") == triggers | CONTACT_POINT_TRIGGERS | LATER_TRIGGERS
+    assert schema_names(path, "trigger") == triggers - FIRST_SEARCH_TRIGGERS | LATER_TRIGGERS
 
 
 def test_an_upgrade_is_told_before_it_starts(old_book: Path) -> None:

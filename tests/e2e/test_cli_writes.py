@@ -341,3 +341,18 @@ async def test_what_the_shell_wrote_is_on_today(book: Engine, capsys: Capture) -
         shown = " ".join(str(option.prompt) for option in agenda.options)
         assert "Call back about the mortgage" in shown and "send proposal" in shown
         await pilot.press("q")
+
+
+def test_client_list_finds_clients_as_remembered(book: Engine, capsys: Capture) -> None:
+    with session_scope(book) as session:
+        make(session, Client, name="Lena Krüger", city="München", phone="+49 151 8552 6792")
+    assert main(["client", "list", "kruger munchen"]) == 0
+    assert capsys.readouterr().out.split()[:3] == ["4", "Lena", "Krüger"]
+    assert main(["client", "list", "0151 8552"]) == 0
+    assert "Lena Krüger" in capsys.readouterr().out
+    assert main(["client", "list", "jansne"]) == 0
+    listed = capsys.readouterr()
+    assert listed.out.split()[:3] == ["1", "Piet", "Jansen"]
+    assert listed.err == "No client matches “jansne”; names alike, likest first:\n"
+    assert main(["client", "list", "nobody"]) == 0
+    assert capsys.readouterr() == ("", "")

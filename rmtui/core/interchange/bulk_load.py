@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select
 
+from rmtui.core.models import CLIENT_SEARCH_TEXT
 from rmtui.core.rules import is_contact_sql
 
 
@@ -29,16 +30,22 @@ class InsertTrigger:
     statement: str
 
 
-SEARCH_INDEXED = InsertTrigger(
-    "client_fts_added",
-    """INSERT INTO client_fts (rowid, name, company, email, city, tags)
-           SELECT id, name, company, email, city, tags FROM client
-           WHERE id IN (SELECT id FROM {rows})""",
-)
+def search_text_written(clients: str) -> str:
+    """SQL: write again, where it changed, the search text (schema 0009) of the clients whose
+    ids the column `clients` of the new rows gives."""
+    columns = [column.name for column in CLIENT_SEARCH_TEXT.c if column.name != "id"]
+    names = ", ".join(columns)
+    changed = " OR ".join(f"{name} IS NOT excluded.{name}" for name in columns)
+    assigned = ", ".join(f"{name} = excluded.{name}" for name in columns)
+    return f"""INSERT INTO client_search_text (id, {names})
+           SELECT id, {names} FROM client_search_folded
+           WHERE id IN (SELECT {clients} FROM {{rows}})
+           ON CONFLICT (id) DO UPDATE SET {assigned} WHERE {changed}"""
+
+
+SEARCH_INDEXED = InsertTrigger("client_search_added", search_text_written("id"))
 CONTACT_POINT_INDEXED = InsertTrigger(
-    "contact_point_fts_added",
-    """INSERT INTO contact_point_fts (rowid, value)
-           SELECT id, value FROM contact_point WHERE id IN (SELECT id FROM {rows})""",
+    "contact_point_search_added", search_text_written("client_id")
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
@@ -86,12 +93,7 @@ SHARED_CONTACT = InsertTrigger(
                  WHERE hm.household_id IN (SELECT household_id FROM {rows})) AS shared
            WHERE client.id = shared.id""",
 )
-PERSON_INDEXED = InsertTrigger(
-    "contact_person_fts_added",
-    """INSERT INTO contact_person_fts (rowid, name, role, email, phone)
-           SELECT id, name, role, email, phone FROM contact_person
-           WHERE id IN (SELECT id FROM {rows})""",
-)
+PERSON_INDEXED = InsertTrigger("contact_person_search_added", search_text_written("client_id"))
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
     "client": (SEARCH_INDEXED,),
     "interaction": (LAST_CONTACT, CONTACTS_BY_DAY),

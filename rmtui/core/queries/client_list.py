@@ -14,7 +14,9 @@ from rmtui.core.queries.clients import (
     client_page_key,
     client_row,
     client_row_columns,
+    clients_alike,
     has_search_index,
+    matches_as_typed,
     sort_keys,
 )
 from rmtui.core.queries.common import after_key
@@ -36,6 +38,9 @@ def client_position(
 ) -> int | None:
     """The row number (from 0) of the client in `list_clients` with the same filters and sort,
     or None when the filters leave the client out."""
+    if not matches_as_typed(session=session, client_filter=client_filter):
+        alike = clients_alike(session=session, client_filter=client_filter)
+        return alike.index(client_id) if client_id in alike else None
     search_index = has_search_index(session)
     conditions = client_filters(client_filter=client_filter, search_index=search_index)
     listed = select(func.count()).where(*conditions, CLIENT.c.id == client_id)

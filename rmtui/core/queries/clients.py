@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -11,18 +11,13 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
     case,
-    column,
     exists,
     func,
     literal,
-    or_,
     select,
-    table,
     true,
     type_coerce,
-    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -33,10 +28,20 @@ from rmtui.core.models import (
     CLIENT_STATUSES,
     NAME_PARTS,
     Client,
-    ContactPerson,
-    ContactPoint,
     FollowUp,
     Interaction,
+)
+from rmtui.core.queries.client_search import (
+    MANY_MATCHES,
+    any_match,
+    book_state,
+    count_matches,
+    has_search_index,
+    indexed_terms,
+    matching_ids,
+    misspelt_words,
+    similar_client_ids,
+    term_conditions,
 )
 from rmtui.core.queries.common import (
     LIKE_ESCAPE,
@@ -53,6 +58,7 @@ from rmtui.core.queries.common import (
     table_of,
 )
 from rmtui.core.queries.contact_points import keep_in_step
+from rmtui.core.search_text import SearchTerm, search_terms
 
 CLIENT = table_of(Client)
 FOLLOW_UP = table_of(FollowUp)
@@ -62,20 +68,10 @@ SORTS = ("name", "last_contact", "next_follow_up", "created_on", "tier", "status
 STATUS_RANK = {status: rank for rank, status in enumerate(CLIENT_STATUSES)}
 # A client with no open follow-up sorts after every real due date.
 NO_FOLLOW_UP = "9999-12-31"
-TEXT_COLUMNS = ("name", "company", "email", "city", "tags")
-# The trigram index over TEXT_COLUMNS (migration 0003); its hidden column of its own name is
-# the left side of MATCH.
-CLIENT_SEARCH = table("client_fts", column("rowid"), column("client_fts"))
-# The trigram index over contact_point.value (migration 0007), made where client_fts is.
-POINT_SEARCH = table("contact_point_fts", column("rowid"), column("contact_point_fts"))
-CONTACT_POINT = table_of(ContactPoint)
-# The trigram index over the contact persons' name, role, e-mail and phone (migration 0008).
-PERSON_SEARCH = table("contact_person_fts", column("rowid"), column("contact_person_fts"))
-CONTACT_PERSON = table_of(ContactPerson)
-PERSON_COLUMNS = ("name", "role", "email", "phone")
-SCHEMA = table("sqlite_master", column("type"), column("name"))
-# Words this long are looked up in the trigram index; shorter ones have no trigram.
-INDEXED_WORD = 3
+# Where a session keeps the clients alike its last text (`clients_alike`).
+ALIKE_KEPT = "clients_alike"
+# Sorts whose order an index gives: with many matches, a page walks that index.
+INDEXED_SORTS = frozenset({"name", "last_contact", "created_on"})
 # A text filter matched by scanning every client is counted up to this many matches only.
 SCAN_COUNT_LIMIT = 1_000
 # The highest code point: `prefix + TOP` is above every name starting with `prefix`.
@@ -120,12 +116,21 @@ class DueState:
 class ClientFilter:
     """What the client list is narrowed to; an empty field does not filter."""
 
-    text: str | None = None  # every word in the name, company, e-mail, city or tags
+    text: str | None = None  # every word in the client's text (see `client_filters`)
     status: str | None = None
     kind: str | None = None
     tier: str | None = None
     tag: str | None = None
     include_archived: bool = False
+
+    def terms(self) -> list[SearchTerm]:
+        """What the text asks for, word by word (`search_text.search_terms`)."""
+        return search_terms(self.text or "")
+
+    @property
+    def text_only(self) -> bool:
+        """Whether the text (and the archived ones left out or in) is all that filters."""
+        return not (self.status or self.kind or self.tier or self.tag)
 
 
 # Every client that is not archived.
@@ -147,10 +152,15 @@ def list_clients(
     """One page of the client list: filtered, sorted, the rows after `after`.
 
     `after` is `client_page_key(last_row, sort)` of the previous page's last row (None for the
-    first page). See `client_filters` for what `client_filter` matches.
+    first page). See `client_filters` for what `client_filter` matches; when its text matches
+    no client, the clients alike are listed instead, the likest first (`clients_alike`).
     """
     search_index = has_search_index(session)
-    conditions = client_filters(client_filter=client_filter, search_index=search_index)
+    alike = _alike_instead(session, client_filter, search_index)
+    if alike is not None:
+        return [] if after is not None else _rows_in_order(session, alike[:limit])
+    many = sort in INDEXED_SORTS and _many_matches(session, client_filter, search_index)
+    conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     keys = sort_keys(sort)
     if sort == "next_follow_up":
         page = _follow_up_order_page(conditions, after, descending, limit)
@@ -194,7 +204,11 @@ def client_page_at(
 ) -> list[ClientRow]:
     """The page of the client list starting at row `offset` (for jumps of a scroll bar)."""
     search_index = has_search_index(session)
-    conditions = client_filters(client_filter=client_filter, search_index=search_index)
+    alike = _alike_instead(session, client_filter, search_index)
+    if alike is not None:
+        return _rows_in_order(session, alike[offset : offset + limit])
+    many = sort in INDEXED_SORTS and _many_matches(session, client_filter, search_index)
+    conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     keys = sort_keys(sort)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
     return _rows(session, page.limit(page_limit(limit)).offset(offset), keys, descending)
@@ -209,7 +223,14 @@ def count_clients(
     """How many clients `list_clients` would list with the same filters; with `at_most`, the
     counting stops there (see `count_limit`)."""
     search_index = has_search_index(session)
-    conditions = client_filters(client_filter=client_filter, search_index=search_index)
+    alike = _alike_instead(session, client_filter, search_index)
+    if alike is not None:
+        return len(alike) if at_most is None else min(len(alike), at_most)
+    counted = _counted_by_the_index(session, client_filter, search_index)
+    if counted is not None:
+        return counted
+    many = _many_matches(session, client_filter, search_index)
+    conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     if at_most is None:
         query = select(func.count()).select_from(CLIENT).where(*conditions)
         return session.execute(query).scalar_one()
@@ -227,32 +248,51 @@ def count_limit(*, session: Session, text: str | None) -> int | None:
 def _scanned_text(text: str | None, search_index: bool) -> bool:
     """Whether `text` has words and none of them is looked up in the search index: its matches
     are found by reading every client."""
-    words = (text or "").split()
-    return bool(words) and not _indexed_words(words, search_index)
+    terms = search_terms(text or "")
+    return bool(terms) and not indexed_terms(terms, search_index)
 
 
-def has_search_index(session: Session) -> bool:
-    """Whether the book has the clients' trigram search index (schema 0003, created when
-    SQLite has FTS5 with the trigram tokenizer)."""
-    query = select(SCHEMA.c.name).where(SCHEMA.c.type == "table", SCHEMA.c.name == "client_fts")
-    return session.execute(query).first() is not None
+def _many_matches(session: Session, client_filter: ClientFilter, search_index: bool) -> bool:
+    """Whether the index finds MANY_MATCHES clients or more for the filter's text."""
+    indexed = indexed_terms(client_filter.terms(), search_index)
+    return bool(indexed) and count_matches(session, indexed) >= MANY_MATCHES
+
+
+def _counted_by_the_index(
+    session: Session, client_filter: ClientFilter, search_index: bool
+) -> int | None:
+    """The count of a listing filtered by an indexed text alone, from the index: its matches,
+    less the archived ones among them when those are left out. None for other filters."""
+    terms = client_filter.terms()
+    indexed = indexed_terms(terms, search_index)
+    if not indexed or len(indexed) < len(terms) or not client_filter.text_only:
+        return None
+    total = count_matches(session, indexed)
+    if client_filter.include_archived or not total:
+        return total
+    key = CLIENT.c.id + 0 if total >= MANY_MATCHES else CLIENT.c.id  # see term_conditions
+    archived = select(func.count()).where(
+        CLIENT.c.archived.is_(True), key.in_(matching_ids(indexed))
+    )
+    return total - session.execute(archived).scalar_one()
 
 
 def client_filters(
     *,
     client_filter: ClientFilter = NO_FILTER,
     search_index: bool = False,
+    many: bool = False,
 ) -> list[ColumnElement[bool]]:
     """SQL conditions for the client list's filters.
 
-    Every word of the filter's text must be in the name, company, e-mail, city or tags (their
-    JSON text), a contact point or a contact person (name, role, e-mail, phone), ignoring
-    case. With `search_index` (see `has_search_index`) the words of
-    INDEXED_WORD or more characters are looked up in the trigram index, which also ignores the
-    case of non-ASCII letters; the others, and all without it, are matched with LIKE.
+    Every term of the filter's text (`ClientFilter.terms`) must be in the client's search text:
+    its name, company, e-mail, city, tags, contact points, or a contact person's name, role,
+    e-mail or phone, ignoring case and accents; a phone number may also be in the digits of
+    one of its numbers, however written. With `search_index` (see `has_search_index`) the
+    terms of three characters or more are looked up in its trigram index; the others, and all
+    without it, are matched with LIKE. `many` says the index finds many clients (see
+    `client_search.term_conditions`).
     """
-    words = (client_filter.text or "").split()
-    indexed = _indexed_words(words, search_index)
     # The conditions are hinted as true for most clients: SQLite then reads the index's
     # matches first when there are some (and sorts only them), otherwise walks the sort
     # order's index and stops at a page (a word of one or two letters is in many clients)
@@ -270,14 +310,8 @@ def client_filters(
             conditions.append(likely(CLIENT.c[name] == value))
     if client_filter.tag:
         conditions.append(has_tag(client_filter.tag))
-    if indexed:
-        conditions.append(_in_search_index(indexed))
-    conditions += [likely(_matches_word(word)) for word in words if word not in indexed]
-    return conditions
-
-
-def _indexed_words(words: list[str], search_index: bool) -> list[str]:
-    return [word for word in words if search_index and len(word) >= INDEXED_WORD]
+    terms = client_filter.terms()
+    return conditions + term_conditions(terms, search_index=search_index, many=many)
 
 
 def has_tag(tag: str) -> ColumnElement[bool]:
@@ -286,55 +320,44 @@ def has_tag(tag: str) -> ColumnElement[bool]:
     return exists().where(func.lower(tags.c.value) == tag.lower())
 
 
-def _in_search_index(words: list[str]) -> ColumnElement[bool]:
-    """SQL: every one of `words` is in the client's text, one of its contact points or one of
-    its contact persons (for each word, the union of the ids the trigram indexes give)."""
-    return and_(
-        *(
-            CLIENT.c.id.in_(union(_clients_matching(w), _points_matching(w), _persons_matching(w)))
-            for w in words
-        )
-    )
+def matches_as_typed(*, session: Session, client_filter: ClientFilter) -> bool:
+    """Whether the list shows the clients the filter matches (accents and the notation of a
+    phone number aside), rather than clients alike (see `clients_alike`)."""
+    return _alike_instead(session, client_filter, has_search_index(session)) is None
 
 
-def _clients_matching(word: str) -> Select[Any]:
-    """SQL: the ids of clients whose own text holds `word` (from its trigram index)."""
-    return select(CLIENT_SEARCH.c.rowid).where(CLIENT_SEARCH.c.client_fts.match(_fts_string(word)))
+def clients_alike(*, session: Session, client_filter: ClientFilter) -> list[int]:
+    """The ids of the clients the other filters leave whose name, company, city or contact
+    persons' names are alike the filter's text (`schnieder` finds Schneider), the likest
+    first (`client_search.similar_client_ids`).
+
+    They are kept in the session while the book stays as it is, for the list, its count and
+    a client's place in it."""
+    words = misspelt_words(client_filter.terms())
+    if not words or not has_search_index(session):
+        return []
+    others = replace(client_filter, text=None)
+    asked = (tuple(words), others, book_state(session))
+    kept = session.info.get(ALIKE_KEPT)
+    if kept is not None and kept[0] == asked:
+        return list(kept[1])
+    alike = similar_client_ids(session, words, client_filters(client_filter=others))
+    session.info[ALIKE_KEPT] = (asked, alike)
+    return list(alike)
 
 
-def _points_matching(word: str) -> Select[Any]:
-    """SQL: the ids of clients with a contact point holding `word` (from its trigram index)."""
-    query = POINT_SEARCH.c.contact_point_fts.match(_fts_string(word))
-    found = select(POINT_SEARCH.c.rowid).where(query)
-    return select(CONTACT_POINT.c.client_id).where(CONTACT_POINT.c.id.in_(found))
-
-
-def _persons_matching(word: str) -> Select[Any]:
-    """SQL: the ids of clients with a contact person whose name, role, e-mail or phone holds
-    `word` (from its trigram index)."""
-    query = PERSON_SEARCH.c.contact_person_fts.match(_fts_string(word))
-    found = select(PERSON_SEARCH.c.rowid).where(query)
-    return select(CONTACT_PERSON.c.client_id).where(CONTACT_PERSON.c.id.in_(found))
-
-
-def _fts_string(word: str) -> str:
-    """`word` as an FTS5 string: in double quotes, its own double quotes doubled."""
-    return '"' + word.replace('"', '""') + '"'
-
-
-def _matches_word(word: str) -> ColumnElement[bool]:
-    # Tags are matched in their stored JSON text, read as plain text.
-    columns = [type_coerce(CLIENT.c[name], String) for name in TEXT_COLUMNS]
-    in_points = exists().where(
-        CONTACT_POINT.c.client_id == CLIENT.c.id, contains_text(CONTACT_POINT.c.value, word)
-    )
-    in_persons = exists().where(
-        CONTACT_PERSON.c.client_id == CLIENT.c.id,
-        or_(*(contains_text(CONTACT_PERSON.c[name], word) for name in PERSON_COLUMNS)),
-    )
-    return or_(
-        *(contains_text(text_column, word) for text_column in columns), in_points, in_persons
-    )
+def _alike_instead(
+    session: Session, client_filter: ClientFilter, search_index: bool
+) -> list[int] | None:
+    """`clients_alike` when the filter's text has a word that may be misspelt and matches no
+    client as typed; else None (the list shows what the filter matches)."""
+    terms = client_filter.terms()
+    if not search_index or not misspelt_words(terms):
+        return None
+    others = client_filters(client_filter=replace(client_filter, text=None))
+    if any_match(session, terms, others):
+        return None
+    return clients_alike(session=session, client_filter=client_filter)
 
 
 def sort_keys(sort: str) -> list[Any]:
@@ -457,6 +480,15 @@ def client_row(row: Sequence[Any]) -> ClientRow:
 # -- the command palette -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FoundClients:
+    """The clients a text finds (`find_clients`): those it matches, best first; or, when it
+    matches none, those with a name alike, likest first."""
+
+    matching: list[ClientRow]
+    alike: list[ClientRow] = field(default_factory=list)
+
+
 def search_clients_by_name(
     *, session: Session, text: str, limit: int = 20, include_archived: bool = False
 ) -> list[ClientRow]:
@@ -469,6 +501,24 @@ def search_clients_by_name(
     if len(found) < limit:
         found += _name_match_ids(session, text, limit - len(found), include_archived, found)
     return _rows_in_order(session, found)
+
+
+def find_clients(*, session: Session, text: str, limit: int = 20) -> FoundClients:
+    """Clients as they are remembered, best first: by name (`search_clients_by_name`), then as
+    the client list's filter finds them (accents left out, a phone number in any notation, a
+    contact person); when neither finds one, the clients alike (a name misspelt)."""
+    found = search_clients_by_name(session=session, text=text, limit=limit)
+    client_filter = ClientFilter(text=text)
+    if len(found) >= limit or not client_filter.terms():
+        return FoundClients(found)
+    if matches_as_typed(session=session, client_filter=client_filter):
+        listed = list_clients(session=session, client_filter=client_filter, limit=limit)
+        seen = {client.id for client in found}
+        return FoundClients([*found, *(row for row in listed if row.id not in seen)][:limit])
+    if found:
+        return FoundClients(found)
+    alike = clients_alike(session=session, client_filter=client_filter)
+    return FoundClients([], _rows_in_order(session, alike[:limit]))
 
 
 def _name_prefix_ids(session: Session, text: str, limit: int, include_archived: bool) -> list[int]:
