@@ -105,7 +105,8 @@ INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
 
 
 def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
-    """Copy every row of `source` (with columns of `target`, keyed by id) into `target`.
+    """Copy every row of `source` into `target`, in the order of the source's key (else its
+    ids): the columns `target` has (the source's others are left behind).
 
     The target's indexes are set aside when the copy at least doubles the table (building
     an index at once is quicker than growing it row by row), and its insert triggers
@@ -117,8 +118,10 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    columns = [column.name for column in source.c]
-    connection.execute(insert(target).from_select(columns, select(*source.c).order_by(source.c.id)))
+    copied = [column for column in source.c if column.name in target.c]
+    key = list(source.primary_key.columns) or [source.c.id]
+    rows = select(*copied).order_by(*key)
+    connection.execute(insert(target).from_select([column.name for column in copied], rows))
     for trigger, sql in triggers:
         connection.exec_driver_sql(trigger.statement.format(rows=source.name))
         connection.exec_driver_sql(sql)
