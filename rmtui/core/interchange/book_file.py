@@ -53,7 +53,12 @@ READABLE_VERSIONS = (1, 2, 3)
 BATCH_SIZE = 5000
 # Keys of a book file besides the lists of records ("anchor" dates the demo book).
 HEADER_KEYS = frozenset({"format", "version", "anchor"})
-IMPORT_CACHE_SIZE = -256 * 1024  # KiB, as SQLite counts a negative cache_size
+# The page caches of an import, in KiB (as SQLite counts a negative cache_size): the book's,
+# and that of the temporary tables where the records wait. Larger ones are no quicker, and
+# these keep an import of any file within a few hundred MB (SQLite sorts an index in as
+# much memory again as its cache).
+IMPORT_CACHE_KIB = 64 * 1024
+STAGING_CACHE_KIB = 32 * 1024
 TABLES: dict[str, Table] = {
     entity: model.__table__  # type: ignore[attr-defined]
     for entity, model in ENTITIES.items()
@@ -364,7 +369,7 @@ def _import(engine: Engine, source: _Source, progress: Progress) -> ImportReport
         with session_scope(engine, bulk=True) as session:
             connection = session.connection()
             ids_kept = book_is_empty(connection)
-            with _large_page_cache(connection):
+            with _import_page_caches(connection):
                 counts = _check_and_add(connection, source, ids_kept, progress)
             report = ImportReport(counts, ids_kept)
             changes = {**report.counts, "ids_kept": report.ids_kept}
@@ -486,11 +491,12 @@ def book_is_empty(connection: Connection) -> bool:
 
 
 @contextmanager
-def _large_page_cache(connection: Connection) -> Iterator[None]:
-    """Let SQLite keep a large import (staging tables and indexes) in memory while it writes."""
+def _import_page_caches(connection: Connection) -> Iterator[None]:
+    """Give SQLite the page caches of an import (the book's, the staging tables') while it
+    writes."""
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_SIZE}")
-    connection.exec_driver_sql(f"PRAGMA temp.cache_size = {IMPORT_CACHE_SIZE}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA temp.cache_size = {-STAGING_CACHE_KIB}")
     try:
         yield
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import BLOB, Column, Connection, Integer, MetaData, Select, Table, select
@@ -62,6 +63,9 @@ class StagedEntity:
     ids_rise: bool = True
     pending: list[tuple[Any, ...]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.row_of = itemgetter(*self.columns)
+
     @property
     def table(self) -> Table:
         """The book's table the rows go into."""
@@ -79,7 +83,10 @@ class StagedEntity:
         else:
             self.ids_rise = False
         shown = None if label == record_id else label
-        row = (position, shown, *(values.get(column) for column in self.columns))
+        try:
+            row = (position, shown, *self.row_of(values))
+        except KeyError:  # a record with problems lacks the values of some fields
+            row = (position, shown, *(values.get(column) for column in self.columns))
         self.pending.append(row)
         self.count += 1
         if len(self.pending) >= BATCH_SIZE:

@@ -24,6 +24,7 @@ LARGEST_VALUE = 64 << 20
 # there, may be a value cut in two by the pieces: it is read again with the next piece.
 CUT_MARGIN = 16
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 BYTE_ORDER_MARK = "\ufeff"
 
 
@@ -139,6 +140,8 @@ class _Text:
 
     def next_char(self) -> str:
         """The next character after any whitespace ("" at the end), which `at` is left on."""
+        if self.at < len(self.buffer) and not self.buffer[self.at].isspace():
+            return self.buffer[self.at]
         while True:
             self.at = WHITESPACE.match(self.buffer, self.at).end()  # type: ignore[union-attr]
             if self.at < len(self.buffer):
@@ -173,6 +176,10 @@ class _Text:
     def ends_with(self, closing: str) -> bool:
         """After an item of a list or an object: whether `closing` ends it here, else read
         the comma before the next item."""
+        comma = COMMA.match(self.buffer, self.at)
+        if comma is not None and comma.end() < len(self.buffer):
+            self.at = comma.end()
+            return False
         after = self.next_char()
         self.at += 1
         if after == closing:
