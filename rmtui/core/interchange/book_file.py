@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +22,6 @@ from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.import_staging import Staging
 from rmtui.core.interchange.json_stream import (
-    LARGEST_VALUE,
     Items,
     JsonSyntaxError,
     NotAnObject,
@@ -72,9 +71,10 @@ class InterchangeError(BookError):
 
 
 class BookImportError(InterchangeError):
-    """An import refused because of bad records; nothing was written."""
+    """An import refused because of bad records; nothing was written. `problems` may be
+    read from a temporary file when there are very many."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = problems
         count = len(problems)
         noun = "problem" if count == 1 else "problems"
@@ -236,7 +236,7 @@ def _read_as_book(path: Path, values: Iterator[Any]) -> Iterator[Any]:
         raise InterchangeError(_not_a_book(str(path))) from None
     except ValueTooLarge as error:
         raise InterchangeError(
-            f"{path} holds a value of more than {LARGEST_VALUE >> 20} MiB at line {error.line},"
+            f"{path} holds a value of more than {error.largest >> 20} MiB at line {error.line},"
             " larger than any record of a book file; is it an rmtui export?"
         ) from None
     except ValueError as error:  # e.g. a number of more digits than Python reads
@@ -396,7 +396,7 @@ def _check_and_add(
     staging.finish()
     staging.find_problems(problems)
     if problems.count:
-        raise BookImportError(list(problems.in_file_order()))
+        raise BookImportError(problems.in_file_order())
     staging.give_book_ids(keep=ids_kept)
     counts = staging.copy_into_book(_adding(progress, source.total, staging))
     counts["contact_points"] += add_missing_contact_points(connection, staging.ids_of("clients"))

@@ -48,6 +48,7 @@ class ValueTooLarge(ValueError):
     def __init__(self, line: int) -> None:
         super().__init__(f"a value starting at line {line} is longer than the largest read")
         self.line = line
+        self.largest = LARGEST_VALUE
 
 
 class Items:
