@@ -331,3 +331,18 @@ def test_a_file_in_any_order_into_a_book_with_records_gets_new_ids_and_reference
         (2, 2, 1),
     ]
     assert [(p["client"], p["kind"]) for p in after["contact_points"]] == [(3, "phone")]
+
+
+def test_a_record_named_by_an_id_too_large_for_the_book_is_named_so_in_every_problem(
+    tmp_path: Path, engine: Engine
+) -> None:
+    path = write_file(
+        tmp_path / "large.json",
+        {**HEADER, "clients": [{"id": 2**70, "name": "A", "referred_by": 99}]},
+    )
+    with pytest.raises(BookImportError) as refused:
+        import_book_file(path, engine=engine)
+    assert [str(p) for p in refused.value.problems] == [
+        f"clients #{2**70} id: {2**70} is too large to be an id",
+        f"clients #{2**70} referred_by: no client #99 in the file or the book",
+    ]

@@ -18,7 +18,12 @@ from typing import Any
 from sqlalchemy import BLOB, Column, Connection, Integer, MetaData, Select, Table, select
 
 from rmtui.core.interchange.bulk_load import copy_rows
-from rmtui.core.interchange.problem_log import DUPLICATE_ID, REFERENCE, ProblemLog
+from rmtui.core.interchange.problem_log import (
+    DUPLICATE_ID,
+    REFERENCE,
+    ProblemLog,
+    storable_label,
+)
 from rmtui.core.interchange.schema import ENTITY_NOUNS, FIELDS, REFERENCES
 from rmtui.core.interchange.table_rows import entity_table
 
@@ -82,7 +87,7 @@ class StagedEntity:
             self.last_id = record_id
         else:
             self.ids_rise = False
-        shown = None if label == record_id else label
+        shown = None if label == record_id else storable_label(label)
         try:
             row = (position, shown, *self.row_of(values))
         except KeyError:  # a record with problems lacks the values of some fields

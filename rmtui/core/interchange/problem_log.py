@@ -16,7 +16,7 @@ from typing import IO, Any, overload
 
 from sqlalchemy import Connection
 
-from rmtui.core.interchange.schema import Problem
+from rmtui.core.interchange.schema import LARGEST_NUMBER, Problem, record_label
 
 TABLE = "import_problem"
 # Where a problem goes among those of its record: the record's own problems come first (in
@@ -114,7 +114,15 @@ class ProblemFile(Sequence[Problem]):
 
 
 def _columns(problem: Problem) -> tuple[str, object, str, str]:
-    return (problem.entity, problem.record_id, problem.field, problem.message)
+    return (problem.entity, storable_label(problem.record_id), problem.field, problem.message)
+
+
+def storable_label(label: object) -> object:
+    """How a record's label is kept in a table: as it is, but an id too large for SQLite as
+    the text a problem shows for it."""
+    if isinstance(label, int) and not -LARGEST_NUMBER <= label <= LARGEST_NUMBER:
+        return record_label(label)
+    return label
 
 
 def _problem(line: str) -> Problem:
