@@ -6,7 +6,7 @@ from benchmarks.bench import Group
 from benchmarks.figures_cli import CLI_GROUP
 from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
-from benchmarks.figures_io import INTERCHANGE_GROUP
+from benchmarks.figures_io import IMPORT_MEMORY_GROUP, INTERCHANGE_GROUP
 from benchmarks.figures_screens import SESSION_GROUP, STARTUP_GROUP
 from benchmarks.figures_search import SEARCH_GROUP
 
@@ -21,4 +21,5 @@ GROUPS: tuple[Group, ...] = (
     HOUSEHOLD_GROUP,
     CLI_GROUP,
     INTERCHANGE_GROUP,
+    IMPORT_MEMORY_GROUP,
 )

@@ -1,9 +1,12 @@
-"""Figures of import and export of the whole book, in rows per second, against plain sqlite3."""
+"""Figures of import and export of the whole book, in rows per second, against plain sqlite3,
+and the memory an import takes, against the size of the file."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench import Bench, Group
-from benchmarks.report import Measured, Spec, at_least
+from benchmarks.report import Measured, Spec, at_least, at_most
 from benchmarks.timing import median
 
 # The interchange entities and their tables, in the order they are written and read.
@@ -117,13 +120,37 @@ def remove_book(path: Path) -> None:
 def rmtui_import(source: Path, book: Path) -> None:
     """`rmtui import`: read the file, check every record, add them all in one transaction."""
     from rmtui.core.db import open_book
-    from rmtui.core.interchange.book_file import import_book, read_book_file
+    from rmtui.core.interchange.book_file import import_book_file
 
     engine = open_book(book)
     try:
-        import_book(engine=engine, data=read_book_file(source))
+        import_book_file(source, engine=engine)
     finally:
         engine.dispose()
+
+
+# Runs its arguments as a command and prints the command's peak memory (KiB, Linux). The
+# command's peak counts what it started from, so it is started from this small process
+# rather than from the benchmark, whose own memory it would otherwise report.
+PEAK_OF_COMMAND = (
+    "import resource, subprocess, sys;"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def import_peak_mb(source: Path, book: Path) -> float:
+    """The peak memory (resident set, MB) of `rmtui import SOURCE` into a new book, run as a
+    user runs it: in a new process."""
+    remove_book(book)
+    command = [sys.executable, "-m", "rmtui", "--db", str(book), "import", str(source)]
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_OF_COMMAND, *command], capture_output=True, text=True
+    )
+    remove_book(book)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip()[-300:])
+    return int(done.stdout) / 1024
 
 
 def plain_import(source: Path, book: Path) -> None:
@@ -209,6 +236,19 @@ def _import_times(bench: Bench, source: Path, passes: int) -> tuple[list[float],
     return ours, plain
 
 
+def import_memory_figures(bench: Bench) -> dict[str, Measured]:
+    """The peak memory of `rmtui import` of the whole book's export, against the file's size."""
+    exported = bench.scratch / "memory.json"
+    rmtui_export(bench.book, exported)
+    try:
+        peak = import_peak_mb(exported, bench.scratch / "memory.db")
+        size = exported.stat().st_size / 2**20
+    finally:
+        exported.unlink(missing_ok=True)
+    note = f"{book_rows(bench.book):,} rows; peak RSS of a new process"
+    return {"import_memory": Measured(peak, size, note)}
+
+
 INTERCHANGE_GROUP = Group(
     specs=(
         Spec(
@@ -221,9 +261,21 @@ INTERCHANGE_GROUP = Group(
         Spec("export", "export whole book", "rows/s", "plain SELECT dump to JSON"),
     ),
     needs=(
-        "rmtui.core.interchange.book_file:import_book",
-        "rmtui.core.interchange.book_file:read_book_file",
+        "rmtui.core.interchange.book_file:import_book_file",
         "rmtui.core.interchange.book_file:write_book_file",
     ),
     measure=interchange_figures,
+)
+IMPORT_MEMORY_GROUP = Group(
+    specs=(
+        Spec(
+            "import_memory",
+            "import memory (peak)",
+            "MB",
+            "the file's size in MB",
+            at_most(500, "MB"),
+        ),
+    ),
+    needs=("rmtui.core.interchange.book_file:import_book_file",),
+    measure=import_memory_figures,
 )

@@ -41,14 +41,11 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import_book_file(args: argparse.Namespace) -> int:
-    from rmtui.core.interchange.book_file import BookImportError, import_book, read_book_file
+    from rmtui.core.interchange.book_file import BookImportError, import_book_file
 
     try:
-        with progress_bar() as progress:
-            progress(f"reading {args.file.name}")
-            data = read_book_file(args.file)
-            with opened_book(args, create=True) as engine:
-                report = import_book(engine=engine, data=data, progress=progress, consume=True)
+        with progress_bar() as progress, opened_book(args, create=True) as engine:
+            report = import_book_file(args.file, engine=engine, progress=progress)
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)

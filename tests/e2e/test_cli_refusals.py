@@ -111,3 +111,32 @@ def test_a_refused_import_leaves_no_new_book_behind(
         code, _error = run(capsys, "--db", str(book), "import", str(path))
         assert code == 1, path
         assert not book.exists(), path
+
+
+def test_a_book_file_cut_short_is_refused_in_one_sentence_and_imports_nothing(
+    small_book: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "book.json"
+    assert main(["export", str(exported)]) == 0
+    text = exported.read_text(encoding="utf-8")
+    cut = write(tmp_path, "cut.json", text[: text.index('"Send proposal"') + 4])
+    capsys.readouterr()
+    code, error = run(capsys, "import", str(cut))
+    assert code == 1
+    assert "is not valid JSON: Unterminated string starting at at line" in one_sentence(error)
+    again = tmp_path / "again.json"
+    assert main(["export", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == text
+    new = tmp_path / "new.db"
+    code, error = run(capsys, "--db", str(new), "import", str(cut))
+    assert code == 1 and "is not valid JSON" in one_sentence(error)
+    assert not new.exists()
+
+
+def test_a_book_file_with_its_header_after_the_records_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = json.dumps({"clients": [{"id": 1, "name": "Ann"}], "format": "rmtui-book", "version": 3})
+    path = write(tmp_path, "late.json", text)
+    assert main(["--db", str(tmp_path / "new.db"), "import", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("Imported 1 client, ")

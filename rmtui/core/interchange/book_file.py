@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, TextIO
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    MetaData,
-    Table,
-    bindparam,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,20 +20,27 @@ from sqlalchemy.orm import Session
 from rmtui.core import audit, dates
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
-from rmtui.core.interchange.batches import chunks
-from rmtui.core.interchange.bulk_load import copy_rows
-from rmtui.core.interchange.nested import NESTED, NESTED_IN, unnested, with_nested
-from rmtui.core.interchange.schema import (
-    ENTITY_NOUNS,
-    FIELDS,
-    REFERENCES,
-    Problem,
-    record_of,
-    record_values,
+from rmtui.core.interchange.import_staging import Staging
+from rmtui.core.interchange.json_stream import (
+    Items,
+    JsonSyntaxError,
+    NotAnObject,
+    ValueTooLarge,
+    object_members,
 )
+from rmtui.core.interchange.nested import (
+    NESTED,
+    NESTED_IN,
+    flat_list_problem,
+    taken_apart,
+    unnested,
+    with_nested,
+)
+from rmtui.core.interchange.problem_log import ProblemLog
+from rmtui.core.interchange.schema import Problem, record_of, record_values
 from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
-from rmtui.core.progress import REPORT_EVERY, Progress, part_of, untold
+from rmtui.core.progress import REPORT_EVERY, Progress, untold
 from rmtui.core.queries.contact_points import add_missing_contact_points
 from rmtui.core.wording import NOUNS, counted, counts_text, records_text
 
@@ -54,7 +52,12 @@ READABLE_VERSIONS = (1, 2, 3)
 BATCH_SIZE = 5000
 # Keys of a book file besides the lists of records ("anchor" dates the demo book).
 HEADER_KEYS = frozenset({"format", "version", "anchor"})
-IMPORT_CACHE_SIZE = -256 * 1024  # KiB, as SQLite counts a negative cache_size
+# The page caches of an import, in KiB (as SQLite counts a negative cache_size): the book's,
+# and that of the temporary tables where the records wait. Larger ones are no quicker, and
+# these keep an import of any file within a few hundred MB (SQLite sorts an index in as
+# much memory again as its cache).
+IMPORT_CACHE_KIB = 64 * 1024
+STAGING_CACHE_KIB = 32 * 1024
 TABLES: dict[str, Table] = {
     entity: model.__table__  # type: ignore[attr-defined]
     for entity, model in ENTITIES.items()
@@ -68,9 +71,10 @@ class InterchangeError(BookError):
 
 
 class BookImportError(InterchangeError):
-    """An import refused because of bad records; nothing was written."""
+    """An import refused because of bad records; nothing was written. `problems` may be
+    read from a temporary file when there are very many."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = problems
         super().__init__(
             f"the file has {counted(len(problems), 'problem')}, so nothing was imported."
@@ -190,12 +194,11 @@ def _begin_snapshot(connection: Connection) -> None:
 # Reading a file
 
 
-def read_book_file(path: Path) -> dict[str, Any]:
-    """The interchange data in the file at `path`, or InterchangeError saying what is wrong."""
-    path = Path(path)
+@contextmanager
+def _opened(path: Path) -> Iterator[tuple[TextIO, BinaryIO]]:
+    """The file at `path` as UTF-8 text, and its bytes (which tell how far it is read)."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            data = json.load(handle, parse_float=Decimal)
+        binary = path.open("rb")
     except FileNotFoundError:
         raise InterchangeError(f"{path} does not exist; check the file name.") from None
     except IsADirectoryError:
@@ -204,31 +207,76 @@ def read_book_file(path: Path) -> dict[str, Any]:
         raise InterchangeError(
             f"{path} cannot be read: you have no permission to open it."
         ) from None
+    with binary, io.TextIOWrapper(binary, encoding="utf-8") as text:
+        yield text, binary
+
+
+def _file_members(path: Path, text: TextIO) -> Iterator[tuple[str, Any]]:
+    """The members of the book file being read from `text`, a list as its records one by one
+    (an iterator); what is wrong with the file is said as InterchangeError."""
+    for key, value in _read_as_book(path, object_members(text)):
+        yield key, _read_as_book(path, iter(value)) if isinstance(value, Items) else value
+
+
+def _read_as_book(path: Path, values: Iterator[Any]) -> Iterator[Any]:
+    """`values`, read from the file at `path`, with what is wrong with it in one sentence."""
+    try:
+        yield from values
     except UnicodeDecodeError:
         raise InterchangeError(
             f"{path} is not a text file in UTF-8; is it a JSON export?"
         ) from None
-    except json.JSONDecodeError as error:
-        raise InterchangeError(
-            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
+    except JsonSyntaxError as error:
+        raise InterchangeError(f"{path} is not valid JSON: {error}.") from None
     except RecursionError:
         raise InterchangeError(
             f"{path} nests lists or objects too deeply to be a book file; is it an rmtui export?"
         ) from None
+    except NotAnObject:
+        raise InterchangeError(_not_a_book(str(path))) from None
+    except ValueTooLarge as error:
+        raise InterchangeError(
+            f"{path} holds a value of more than {error.largest >> 20} MiB at line {error.line},"
+            " larger than any record of a book file; is it an rmtui export?"
+        ) from None
     except ValueError as error:  # e.g. a number of more digits than Python reads
         raise InterchangeError(f"{path} cannot be read as a book: {error}.") from None
+
+
+def read_book_file(path: Path) -> dict[str, Any]:
+    """The interchange data in the file at `path`, or InterchangeError saying what is wrong.
+
+    The whole file is held in memory: for small files (the demo book); `import_book_file`
+    imports a file of any size.
+    """
+    path = Path(path)
+    with _opened(path) as (text, _binary):
+        data = {
+            key: list(value) if isinstance(value, Iterator) else value
+            for key, value in _file_members(path, text)
+        }
     check_book_header(data, source=str(path))
     return data
 
 
 def check_book_header(data: Any, *, source: str = "the data") -> None:
     """Raise InterchangeError unless `data` is an rmtui book of a version this code reads."""
-    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-        raise InterchangeError(
-            f'{source} is not an rmtui book export: its "format" is not "{FORMAT}".'
-        )
-    version = data.get("version")
+    if not isinstance(data, Mapping):
+        raise InterchangeError(_not_a_book(source))
+    _check_format(data.get("format"), source)
+    _check_version(data.get("version"), source)
+
+
+def _not_a_book(source: str) -> str:
+    return f'{source} is not an rmtui book export: its "format" is not "{FORMAT}".'
+
+
+def _check_format(value: Any, source: str) -> None:
+    if value != FORMAT:
+        raise InterchangeError(_not_a_book(source))
+
+
+def _check_version(version: Any, source: str) -> None:
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise InterchangeError(
             f"{source} was written by a newer rmtui (format version {version}); "
@@ -243,80 +291,196 @@ def check_book_header(data: Any, *, source: str = "the data") -> None:
         )
 
 
+class _Header:
+    """The header of a book file read as a stream: each key checked as soon as it is read
+    (the format first), wherever it stands in the file, and its absence at the end."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._values: dict[str, Any] = {}
+
+    def read(self, key: str, value: Any) -> None:
+        """Take one header value of the file and check what can be checked yet."""
+        self._values[key] = value
+        if "format" in self._values:
+            _check_format(self._values["format"], self._source)
+            if "version" in self._values:
+                _check_version(self._values["version"], self._source)
+
+    def check_whole(self) -> None:
+        """At the end of the file: refuse it unless it said its format and version."""
+        check_book_header(self._values, source=self._source)
+
+
 # Import
 
 
 @dataclass
-class _Batch:
-    """The checked records of one entity, on their way into the book."""
+class _Source:
+    """The members of a book file as they are read (a list's records as an iterator or a
+    list), what it is called in a sentence, how far it has been read (`done` turns the
+    records read into units of `total`: records, or bytes of a file) and what the reading is
+    called in the progress shown."""
 
-    entity: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    labels: list[object] = field(default_factory=list)
-    file_ids: set[int] = field(default_factory=set)
-    new_ids: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def table(self) -> Table:
-        """The table the records go into."""
-        return TABLES[self.entity]
-
-
-@dataclass(order=True)
-class _Found:
-    """A problem with where it was found, so problems are reported in file order."""
-
-    entity_index: int
-    position: int
-    problem: Problem = field(compare=False)
-
-
-@dataclass
-class _Plan:
-    """An import checked against itself: batches per entity, problems, outside references."""
-
-    batches: dict[str, _Batch] = field(default_factory=dict)
-    found: list[_Found] = field(default_factory=list)
-    # References to ids that are not in the file: (target entity, id, problem if not in the book).
-    outside: list[tuple[str, int, _Found]] = field(default_factory=list)
+    members: Iterable[tuple[str, Any]]
+    name: str
+    total: int
+    done: Callable[[int], int]
+    step: str = "checking every record"
 
 
 def import_book(
-    *,
-    engine: Engine,
-    data: Mapping[str, Any],
-    progress: Progress = untold,
-    consume: bool = False,
+    *, engine: Engine, data: Mapping[str, Any], progress: Progress = untold
 ) -> ImportReport:
-    """Add every record of `data` to the book in one transaction, or nothing at all.
+    """Add every record of `data` (a book file read whole) to the book in one transaction,
+    or nothing at all; see `import_book_file`."""
+    source = _Source(data.items(), "the data", _records_in(data), lambda records: records)
+    return _import(engine, source, progress)
 
-    Every record is checked first; if any is bad, BookImportError lists every problem.
-    Into an empty book the ids of the file are kept; otherwise records get new ids.
-    With `consume`, each record of `data` is replaced by None in its list once checked, so
-    that a large book read from a file is not held in memory twice over.
+
+def import_book_file(path: Path, *, engine: Engine, progress: Progress = untold) -> ImportReport:
+    """Add every record of the book file at `path` to the book in one transaction, or
+    nothing at all, reading the file as it goes: its records are checked and set aside in
+    the book's temporary tables one by one, so that a file of any size takes little memory.
+
+    If any record is bad, BookImportError lists every problem, in file order; a file that
+    is not a book file is refused with InterchangeError as soon as that is seen (its header
+    may stand anywhere in the file). Into an empty book the ids of the file are kept;
+    otherwise records get new ids. `progress` is told the bytes read, then the rows added.
     """
-    check_book_header(data)
-    data, nesting = unnested(data)
-    records = sum(len(value) for value in data.values() if isinstance(value, list))
-    checking = part_of(progress, before=0, whole=2 * records)  # then as many to add
-    plan = _check_book(data, today=dates.today(), let_go=consume, progress=checking)
-    plan.found += [_Found(-1, 0, problem) for problem in nesting]
+    path = Path(path)
+    with _opened(path) as (text, binary):
+        size = os.fstat(binary.fileno()).st_size
+        members = _file_members(path, text)
+        step = f"reading {path.name}"
+        source = _Source(members, str(path), size, lambda _records: binary.tell(), step)
+        return _import(engine, source, progress)
+
+
+def _records_in(data: Mapping[str, Any]) -> int:
+    """How many records `data` lists, those nested in others included."""
+    flat, _problems = unnested(data)
+    return sum(len(value) for value in flat.values() if isinstance(value, list))
+
+
+def _import(engine: Engine, source: _Source, progress: Progress) -> ImportReport:
+    whole = 2 * source.total  # reading and checking, then as many to add
     try:
         with session_scope(engine, bulk=True) as session:
             connection = session.connection()
-            found = plan.found + _missing_references(connection, plan.outside)
-            if found:
-                raise BookImportError([item.problem for item in sorted(found)])
-            adding = part_of(progress, before=records, whole=2 * records)
-            report = _insert_plan(connection, plan, adding)
+            ids_kept = book_is_empty(connection)
+            with _import_page_caches(connection):
+                counts = _check_and_add(connection, source, ids_kept, progress)
+            report = ImportReport(counts, ids_kept)
             changes = {**report.counts, "ids_kept": report.ids_kept}
             audit.record(session, entity="book", action="import", changes=changes)
-            progress("saving the book", 2 * records, 2 * records)
+            progress("saving the book", whole, whole)
     except IntegrityError as error:
         raise InterchangeError(
             f"the book refused the import ({error.orig}), so nothing was imported."
         ) from None
     return report
+
+
+def _check_and_add(
+    connection: Connection, source: _Source, ids_kept: bool, progress: Progress
+) -> dict[str, int]:
+    """Check and stage every record of `source`; refuse the import if any is bad, else
+    copy them all into the book; the records added per entity."""
+    staging = Staging(connection, list(ENTITIES))
+    problems = ProblemLog(connection)
+    header = _Header(source.name)
+    _check_records(source, _Checker(staging, problems, dates.today()), header, progress)
+    header.check_whole()
+    progress("checking references", source.total, 2 * source.total)
+    staging.finish()
+    staging.find_problems(problems)
+    if problems.count:
+        raise BookImportError(problems.in_file_order())
+    staging.give_book_ids(keep=ids_kept)
+    counts = staging.copy_into_book(_adding(progress, source.total, staging))
+    counts["contact_points"] += add_missing_contact_points(connection, staging.ids_of("clients"))
+    staging.drop()
+    problems.drop()
+    return counts
+
+
+def _adding(progress: Progress, total: int, staging: Staging) -> Callable[[str, int], None]:
+    """Progress of the copy into the book, as a second part as long as the reading."""
+    rows = sum(staged.count for staged in staging.entities.values()) or 1
+
+    def told(entity: str, added: int) -> None:
+        step = f"adding {records_text(entity, staging.entities[entity].count)}"
+        progress(step, total + total * added // rows, 2 * total)
+
+    return told
+
+
+@dataclass
+class _Checker:
+    """Checks each record as it is read and stages it, keeping the problems found."""
+
+    staging: Staging
+    problems: ProblemLog
+    today: date
+    positions: dict[str, int] = field(default_factory=dict)
+
+    def check(self, entity: str, record: Any) -> int:
+        """Check and stage one record of `entity` (with those nested in it); how many."""
+        position = self.positions[entity] = self.positions.get(entity, 0) + 1
+        staged = self.staging.entities[entity]
+        found: list[Problem] = []
+        nested = NESTED_IN.get(entity)
+        children: list[dict[str, Any]] = []
+        if nested is not None:
+            record, children, found = taken_apart(nested, record, position)
+        if not isinstance(record, Mapping):
+            found.append(Problem(entity, f"item {position}", "", "is not a record (a JSON object)"))
+        else:
+            found += self._values(staged.entity, record, position)
+        if found:
+            self.problems.add(staged.rank, position, found)
+        for child in children:
+            self.check(nested.entity, child)  # type: ignore[union-attr]
+        return 1 + len(children)
+
+    def _values(self, entity: str, record: Mapping[str, Any], position: int) -> list[Problem]:
+        record_id = record.get("id")
+        has_id = isinstance(record_id, int) and not isinstance(record_id, bool)
+        label: object = record_id if has_id else f"item {position}"
+        values, problems = record_values(entity, record, today=self.today, label=label)
+        self.staging.add(entity, position, values, label)
+        return problems
+
+    def whole_list(self, entity: str, message: str, *, rank: int = -1) -> None:
+        """A problem with a whole list of the file (or the file itself)."""
+        self.problems.add(rank, 0, [Problem(entity, "", "", message)])
+
+
+def _check_records(source: _Source, checker: _Checker, header: _Header, progress: Progress) -> None:
+    """Read every member of `source`: the header, and each list's records checked."""
+    whole, checked, listed = 2 * source.total, 0, set()
+    progress(source.step, 0, whole)
+    for key, value in source.members:
+        if key in HEADER_KEYS:
+            header.read(key, value)
+        elif key in NESTED:
+            checker.problems.add(-1, 0, [flat_list_problem(NESTED[key])])
+        elif key not in FILE_ENTITIES:
+            checker.whole_list(str(key), "is not part of the rmtui-book format")
+        elif key in listed:
+            checker.whole_list(key, "is listed twice in the file; list its records once")
+        elif not isinstance(value, list | Iterator):
+            rank = checker.staging.entities[key].rank
+            checker.whole_list(key, "must be a list of records", rank=rank)
+        else:
+            listed.add(key)
+            for record in value:
+                before = checked
+                checked += checker.check(key, record)
+                if checked // REPORT_EVERY != before // REPORT_EVERY:
+                    progress(source.step, source.done(checked), whole)
+    progress(source.step, source.done(checked), whole)
 
 
 def book_is_empty(connection: Connection) -> bool:
@@ -326,220 +490,15 @@ def book_is_empty(connection: Connection) -> bool:
     )
 
 
-def _check_book(data: Mapping[str, Any], *, today: date, let_go: bool, progress: Progress) -> _Plan:
-    """Check every record of `data`; with `let_go`, each record is replaced by None in its
-    list once checked, so that it can be freed. `progress` is told the records checked."""
-    plan = _Plan()
-    checked = 0
-    progress("checking every record", checked)
-    for key in data:
-        if key not in FILE_ENTITIES and key not in HEADER_KEYS and key not in NESTED:
-            problem = Problem(str(key), "", "", "is not part of the rmtui-book format")
-            plan.found.append(_Found(-1, 0, problem))
-    for index, entity in enumerate(ENTITIES):
-        plan.batches[entity] = batch = _Batch(entity)
-        records = data.get(entity, [])
-        if not isinstance(records, list):
-            problem = Problem(entity, "", "", "must be a list of records")
-            plan.found.append(_Found(index, 0, problem))
-            continue
-        for position, record in enumerate(records, 1):
-            problems = _check_record(batch, record, position, today)
-            plan.found += [_Found(index, position, problem) for problem in problems]
-            if let_go:
-                records[position - 1] = None
-            checked += 1
-            if checked % REPORT_EVERY == 0:
-                progress("checking every record", checked)
-    plan.outside = _outside_references(plan.batches)
-    return plan
-
-
-def _check_record(batch: _Batch, record: Any, position: int, today: date) -> list[Problem]:
-    entity = batch.entity
-    if not isinstance(record, Mapping):
-        return [Problem(entity, f"item {position}", "", "is not a record (a JSON object)")]
-    record_id = record.get("id")
-    has_id = isinstance(record_id, int) and not isinstance(record_id, bool)
-    label: object = record_id if has_id else f"item {position}"
-    values, problems = record_values(entity, record, today=today, label=label)
-    if has_id and record_id in batch.file_ids:
-        message = f"{record_id} is also the id of another record"
-        problems.append(Problem(entity, label, "id", message))
-    elif values.get("id") is not None:
-        batch.file_ids.add(values["id"])
-    batch.rows.append(values)
-    batch.labels.append(label)
-    return problems
-
-
-def _reference_fields(entity: str) -> list[tuple[str, str, str]]:
-    """(field, column, target entity) for every reference field of `entity`."""
-    columns = {spec.name: spec.column for spec in FIELDS[entity]}
-    return [(name, columns[name], target) for name, target in REFERENCES.get(entity, {}).items()]
-
-
-def _outside_references(batches: dict[str, _Batch]) -> list[tuple[str, int, _Found]]:
-    outside: list[tuple[str, int, _Found]] = []
-    for index, (entity, batch) in enumerate(batches.items()):
-        for name, column, target in _reference_fields(entity):
-            in_file = batches[target].file_ids
-            for position, (row, label) in enumerate(zip(batch.rows, batch.labels, strict=True), 1):
-                ref = row.get(column)
-                if ref is not None and ref not in in_file:
-                    message = f"no {ENTITY_NOUNS[target]} #{ref} in the file or the book"
-                    problem = Problem(entity, label, name, message)
-                    outside.append((target, ref, _Found(index, position, problem)))
-    return outside
-
-
-def _missing_references(
-    connection: Connection, outside: list[tuple[str, int, _Found]]
-) -> list[_Found]:
-    """The outside references whose id is not in the book either."""
-    wanted: dict[str, set[int]] = {}
-    for target, ref, _found in outside:
-        wanted.setdefault(target, set()).add(ref)
-    existing = {target: _existing_ids(connection, target, ids) for target, ids in wanted.items()}
-    return [found for target, ref, found in outside if ref not in existing[target]]
-
-
-def _existing_ids(connection: Connection, entity: str, ids: set[int]) -> set[int]:
-    table = TABLES[entity]
-    existing: set[int] = set()
-    for chunk in chunks(sorted(ids), 500):
-        query = select(table.c.id).where(table.c.id.in_(chunk))
-        existing.update(connection.execute(query).scalars())
-    return existing
-
-
-def _insert_plan(connection: Connection, plan: _Plan, progress: Progress) -> ImportReport:
-    ids_kept = book_is_empty(connection)
-    for batch in plan.batches.values():
-        _assign_ids(connection, batch, keep=ids_kept)
-    referrals = _resolve_references(plan.batches)
-    added = 0
-    with _large_page_cache(connection):
-        for batch in plan.batches.values():
-            if batch.rows:
-                progress(f"adding {records_text(batch.entity, len(batch.rows))}", added)
-            _insert_rows(connection, batch.table, batch.rows)
-            added += len(batch.rows)
-        _link_referrals(connection, referrals)
-        derived = add_missing_contact_points(
-            connection, [row["id"] for row in plan.batches["clients"].rows]
-        )
-    counts = {entity: len(batch.rows) for entity, batch in plan.batches.items()}
-    counts["contact_points"] += derived
-    return ImportReport(counts, ids_kept)
-
-
-def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` into `table` by way of a staging table and one INSERT ... SELECT.
-
-    Rows are first written to a temporary table without indexes or triggers, their values
-    converted by the column types' own bind processors, then copied over in one statement
-    with the table's triggers and indexes set aside (`bulk_load.copy_rows`), which is
-    several times faster than one INSERT per row into a table with triggers.
-    """
-    if not rows:
-        return
-    staging = _staging_table(table, list(rows[0]))
-    staging.create(connection)
-    _write_staging(connection, staging, rows)
-    copy_rows(connection, source=staging, target=table)
-    staging.drop(connection)
-
-
-def _write_staging(connection: Connection, staging: Table, rows: list[dict[str, Any]]) -> None:
-    dialect = connection.dialect
-    compiled = insert(staging).compile(dialect=dialect)
-    names = list(compiled.positiontup or ())
-    # The dialect's own processors: SQLite's DateTime writes `YYYY-MM-DD HH:MM:SS.ffffff`,
-    # the form the queries compare `at` with (the generic type would leave it to sqlite3).
-    convert = [staging.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    for chunk in chunks(rows, BATCH_SIZE):
-        columns = [
-            _column_values(chunk, name, to_db) for name, to_db in zip(names, convert, strict=True)
-        ]
-        connection.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
-
-
-def _column_values(rows: list[dict[str, Any]], name: str, to_db: Any) -> list[Any]:
-    """The values of column `name` of `rows`, as the database takes them (column by column,
-    so that each conversion is one pass of `map`)."""
-    values = [row[name] for row in rows]
-    return values if to_db is None else list(map(to_db, values))
-
-
-def _staging_table(table: Table, columns: list[str]) -> Table:
-    """A temporary table with `columns` of `table`, keyed by id, and nothing else."""
-    return Table(
-        f"import_{table.name}",
-        MetaData(),
-        *(Column(name, table.c[name].type, primary_key=name == "id") for name in columns),
-        prefixes=["TEMPORARY"],
-    )
-
-
 @contextmanager
-def _large_page_cache(connection: Connection) -> Iterator[None]:
-    """Let SQLite keep a large import (staging tables and indexes) in memory while it writes."""
+def _import_page_caches(connection: Connection) -> Iterator[None]:
+    """Give SQLite the page caches of an import (the book's, the staging tables') while it
+    writes."""
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = {IMPORT_CACHE_SIZE}")
-    connection.exec_driver_sql(f"PRAGMA temp.cache_size = {IMPORT_CACHE_SIZE}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA temp.cache_size = {-STAGING_CACHE_KIB}")
     try:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA temp.cache_size = {int(before or 0)}")
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
-
-
-def _assign_ids(connection: Connection, batch: _Batch, *, keep: bool) -> None:
-    """Give every row its book id: the file's id when kept, else the next free ones."""
-    if keep:
-        last = max(batch.file_ids, default=0)
-    else:
-        last = connection.execute(select(func.max(batch.table.c.id))).scalar() or 0
-    for row in batch.rows:
-        file_id = row.get("id")
-        if keep and file_id is not None:
-            continue
-        last += 1
-        if file_id is not None:
-            batch.new_ids[file_id] = last
-        row["id"] = last
-
-
-def _resolve_references(batches: dict[str, _Batch]) -> list[dict[str, int]]:
-    """Point references to records of the file at their book ids.
-
-    A client referred by a client of the file gets its referral after all clients are in
-    (returned as rows for `_link_referrals`), so the order of clients does not matter.
-    """
-    referrals: list[dict[str, int]] = []
-    for entity, batch in batches.items():
-        for _name, column, target in _reference_fields(entity):
-            in_file, new_ids = batches[target].file_ids, batches[target].new_ids
-            for row in batch.rows:
-                ref = row[column]
-                if ref is None or ref not in in_file:
-                    continue
-                row[column] = new_ids.get(ref, ref)
-                if entity == "clients":
-                    referrals.append({"client": row["id"], "referrer": row[column]})
-                    row[column] = None
-    return referrals
-
-
-def _link_referrals(connection: Connection, referrals: list[dict[str, int]]) -> None:
-    if not referrals:
-        return
-    table = TABLES["clients"]
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("client"))
-        .values(referred_by_id=bindparam("referrer"))
-    )
-    for chunk in chunks(referrals, BATCH_SIZE):
-        connection.execute(statement, chunk)

@@ -28,6 +28,7 @@ class InsertTrigger:
 
     name: str
     statement: str
+    needs_indexes: bool = False  # its statement looks rows up by the table's indexes
 
 
 def search_text_written(clients: str) -> str:
@@ -92,6 +93,7 @@ SHARED_CONTACT = InsertTrigger(
                  FROM household_member AS hm JOIN household AS h ON h.id = hm.household_id
                  WHERE hm.household_id IN (SELECT household_id FROM {rows})) AS shared
            WHERE client.id = shared.id""",
+    needs_indexes=True,
 )
 PERSON_INDEXED = InsertTrigger("contact_person_search_added", search_text_written("client_id"))
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
@@ -107,11 +109,13 @@ INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
 
 
 def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
-    """Copy every row of `source` (with columns of `target`, keyed by id) into `target`.
+    """Copy every row of `source` into `target`, in the order of the source's key (else its
+    ids): the columns `target` has (the source's others are left behind).
 
     The target's indexes are set aside when the copy at least doubles the table (building
     an index at once is quicker than growing it row by row), and its insert triggers
-    always; their work is done after the copy, before the indexes are built again.
+    always; their work is done after the copy, before the indexes are built again (after,
+    for the work that looks rows up by them).
     """
     triggers = _present(connection, target.name, INSERT_TRIGGERS.get(target.name, ()))
     indexes = _index_sql(connection, target) if _doubles(connection, source, target) else []
@@ -119,12 +123,18 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    columns = [column.name for column in source.c]
-    connection.execute(insert(target).from_select(columns, select(*source.c).order_by(source.c.id)))
-    for trigger, sql in triggers:
-        connection.exec_driver_sql(trigger.statement.format(rows=source.name))
-        connection.exec_driver_sql(sql)
+    copied = [column for column in source.c if column.name in target.c]
+    key = list(source.primary_key.columns) or [source.c.id]
+    rows = select(*copied).order_by(*key)
+    connection.execute(insert(target).from_select([column.name for column in copied], rows))
+    for trigger, _sql in triggers:
+        if not trigger.needs_indexes:
+            connection.exec_driver_sql(trigger.statement.format(rows=source.name))
     for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
+    for trigger, sql in triggers:
+        if trigger.needs_indexes:
+            connection.exec_driver_sql(trigger.statement.format(rows=source.name))
         connection.exec_driver_sql(sql)
 
 

@@ -55,37 +55,40 @@ def unnested(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
     for nested in NESTED.values():
         if nested.entity in data:
-            message = f"is not part of the rmtui-book format: list them in {nested.parent}"
-            problems.append(Problem(nested.entity, "", "", message))
+            problems.append(flat_list_problem(nested))
         parents = data.get(nested.parent)
         if not isinstance(parents, list):
             continue
         children: list[dict[str, Any]] = []
-        flat[nested.parent] = [
-            _taken_apart(nested, parent, position, children, problems)
-            for position, parent in enumerate(parents, 1)
-        ]
+        flat[nested.parent] = []
+        for position, parent in enumerate(parents, 1):
+            alone, inside, found = taken_apart(nested, parent, position)
+            flat[nested.parent].append(alone)
+            children += inside
+            problems += found
         flat[nested.entity] = children
     return flat, problems
 
 
-def _taken_apart(
-    nested: Nested,
-    parent: Any,
-    position: int,
-    children: list[dict[str, Any]],
-    problems: list[Problem],
-) -> Any:
-    """`parent` without its nested list, whose records are added to `children`."""
+def flat_list_problem(nested: Nested) -> Problem:
+    """What is wrong with a file listing the records of `nested` at its top level."""
+    message = f"is not part of the rmtui-book format: list them in {nested.parent}"
+    return Problem(nested.entity, "", "", message)
+
+
+def taken_apart(
+    nested: Nested, parent: Any, position: int
+) -> tuple[Any, list[dict[str, Any]], list[Problem]]:
+    """`parent` (at `position` of its list) without its nested list, the records of that
+    list as records of their own, and what is wrong with the list."""
     if not isinstance(parent, Mapping) or nested.key not in parent:
-        return parent
+        return parent, [], []
     inside = parent[nested.key]
     parent_id = parent.get("id")
     label = parent_id if isinstance(parent_id, int) else f"item {position}"
+    alone = {name: value for name, value in parent.items() if name != nested.key}
     if not isinstance(inside, list) or not all(isinstance(item, Mapping) for item in inside):
-        problems.append(Problem(nested.parent, label, nested.key, "must be a list of records"))
-    elif inside and not isinstance(parent_id, int):
-        problems.append(Problem(nested.parent, label, "id", f"is needed to list {nested.key}"))
-    else:
-        children += [{**item, nested.link: parent_id} for item in inside]
-    return {name: value for name, value in parent.items() if name != nested.key}
+        return alone, [], [Problem(nested.parent, label, nested.key, "must be a list of records")]
+    if inside and not isinstance(parent_id, int):
+        return alone, [], [Problem(nested.parent, label, "id", f"is needed to list {nested.key}")]
+    return alone, [{**item, nested.link: parent_id} for item in inside], []

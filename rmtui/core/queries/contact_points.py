@@ -3,11 +3,13 @@ with the client's `email` and `phone`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Select,
     and_,
     delete,
     exists,
@@ -20,13 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from rmtui.core.interchange.batches import chunks
 from rmtui.core.models import CONTACT_KINDS, Client, ContactPoint
 from rmtui.core.queries.common import table_of
 
 CONTACT_POINT = table_of(ContactPoint)
 CLIENT = table_of(Client)
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -116,17 +116,14 @@ def _prefer(connection: Connection, client_id: int, point: NewPoint) -> None:
     )
 
 
-def add_missing_contact_points(connection: Connection, client_ids: Iterable[int]) -> int:
-    """Give each of the clients a preferred contact point for its `email` and `phone` when it
-    has no point of that value yet (a version 1 book file, a client typed in); how many."""
-    added = 0
-    for batch in chunks(sorted(set(client_ids)), CHUNK):
-        for kind in CONTACT_KINDS:
-            added += _add_missing(connection, batch, kind)
-    return added
+def add_missing_contact_points(connection: Connection, client_ids: Select[Any]) -> int:
+    """Give each of the clients `client_ids` selects a preferred contact point for its
+    `email` and `phone` when it has no point of that value yet (a version 1 book file, a
+    client typed in); how many."""
+    return sum(_add_missing(connection, client_ids, kind) for kind in CONTACT_KINDS)
 
 
-def _add_missing(connection: Connection, client_ids: list[int], kind: str) -> int:
+def _add_missing(connection: Connection, client_ids: Select[Any], kind: str) -> int:
     value = CLIENT.c[kind]
     already = exists().where(
         CONTACT_POINT.c.client_id == CLIENT.c.id,

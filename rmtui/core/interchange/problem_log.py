@@ -1,0 +1,130 @@
+"""Every problem an import finds, kept out of memory and read back in file order.
+
+A file whose every record is wrong has as many problems as records, so they are written to a
+temporary table of the import's own connection as they are found (the checks that need the
+whole file add theirs there by SQL), and handed back sorted by where they were found. Many
+problems are handed back from a temporary file rather than as a list.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, overload
+
+from sqlalchemy import Connection
+
+from rmtui.core.interchange.schema import LARGEST_NUMBER, Problem, record_label
+
+TABLE = "import_problem"
+# Where a problem goes among those of its record: the record's own problems come first (in
+# the order they were found), then an id used twice, then references, field by field.
+DUPLICATE_ID = 1000
+REFERENCE = 2000
+PENDING_LIMIT = 5000  # problems held before they are written to the table
+LISTED_LIMIT = 10_000  # problems handed back as a list; more come from a file
+
+
+class ProblemLog:
+    """The problems of one import, each with its place: the entity's `rank`, the record's
+    `position` in its list and its `seq` among the record's problems."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._pending: list[tuple[Any, ...]] = []
+        self.count = 0
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {TABLE} (rank INTEGER, position INTEGER, seq INTEGER,"
+            " entity TEXT, label, field TEXT, message TEXT)"
+        )
+
+    def add(self, rank: int, position: int, problems: list[Problem]) -> None:
+        """Keep `problems`, found in this order on the record at `position`."""
+        for seq, problem in enumerate(problems):
+            where = (rank, position, seq)
+            self._pending.append((*where, *_columns(problem)))
+        self.count += len(problems)
+        if len(self._pending) >= PENDING_LIMIT:
+            self.flush()
+
+    def add_found(self, select_sql: str, parameters: dict[str, Any]) -> None:
+        """Keep the problems `select_sql` finds: rows of (rank, position, seq, entity, label,
+        field, message)."""
+        self.flush()
+        result = self._connection.exec_driver_sql(f"INSERT INTO {TABLE} {select_sql}", parameters)
+        self.count += result.rowcount or 0
+
+    def flush(self) -> None:
+        """Write the problems held in memory to the table."""
+        if self._pending:
+            self._connection.exec_driver_sql(
+                f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending
+            )
+            self._pending = []
+
+    def drop(self) -> None:
+        """Drop the table of problems (when there were none)."""
+        self._connection.exec_driver_sql(f"DROP TABLE {TABLE}")
+
+    def in_file_order(self) -> Sequence[Problem]:
+        """Every problem, in the order of the records they are about."""
+        self.flush()
+        rows = self._connection.exec_driver_sql(
+            f"SELECT entity, label, field, message FROM {TABLE} ORDER BY rank, position, seq, rowid"
+        )
+        problems = (Problem(*row) for row in rows)
+        if self.count <= LISTED_LIMIT:
+            return list(problems)
+        return ProblemFile(problems)
+
+
+class ProblemFile(Sequence[Problem]):
+    """Problems in a temporary file, one a line, read again when asked for."""
+
+    def __init__(self, problems: Iterator[Problem]) -> None:
+        # Open as long as the problems are: closed (and gone) when they are.
+        self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self._starts = array("q")
+        for problem in problems:
+            self._starts.append(self._file.tell())
+            self._file.write(json.dumps(_columns(problem), ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Problem]: ...
+
+    def __getitem__(self, index: int | slice) -> Problem | list[Problem]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        self._file.seek(self._starts[index])
+        return _problem(self._file.readline())
+
+    def __iter__(self) -> Iterator[Problem]:
+        self._file.seek(0)
+        for line in self._file:
+            yield _problem(line)
+
+
+def _columns(problem: Problem) -> tuple[str, object, str, str]:
+    return (problem.entity, storable_label(problem.record_id), problem.field, problem.message)
+
+
+def storable_label(label: object) -> object:
+    """How a record's label is kept in a table: as it is, but an id too large for SQLite as
+    the text a problem shows for it."""
+    if isinstance(label, int) and not -LARGEST_NUMBER <= label <= LARGEST_NUMBER:
+        return record_label(label)
+    return label
+
+
+def _problem(line: str) -> Problem:
+    entity, label, field, message = json.loads(line)
+    return Problem(entity, label, field, message)
