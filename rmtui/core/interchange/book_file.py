@@ -428,21 +428,18 @@ class _Checker:
     def check(self, entity: str, record: Any) -> int:
         """Check and stage one record of `entity` (with those nested in it); how many."""
         position = self.positions[entity] = self.positions.get(entity, 0) + 1
-        staged = self.staging.entities[entity]
         found: list[Problem] = []
-        nested = NESTED_IN.get(entity)
-        children: list[dict[str, Any]] = []
-        if nested is not None:
+        inside: list[tuple[str, dict[str, Any]]] = []
+        if (nested := NESTED_IN.get(entity)) is not None:
             record, children, found = taken_apart(nested, record, position)
+            inside = [(nested.entity, child) for child in children]
         if not isinstance(record, Mapping):
             found.append(Problem(entity, f"item {position}", "", "is not a record (a JSON object)"))
         else:
-            found += self._values(staged.entity, record, position)
+            found += self._values(entity, record, position)
         if found:
-            self.problems.add(staged.rank, position, found)
-        for child in children:
-            self.check(nested.entity, child)  # type: ignore[union-attr]
-        return 1 + len(children)
+            self.problems.add(self.staging.entities[entity].rank, position, found)
+        return 1 + sum(self.check(*child) for child in inside)
 
     def _values(self, entity: str, record: Mapping[str, Any], position: int) -> list[Problem]:
         record_id = record.get("id")

@@ -138,12 +138,13 @@ class Staging:
         """Add the problems that need every record: ids used twice, references to records in
         neither the file nor the book."""
         for staged in self.entities.values():
+            if not staged.count:
+                continue
             if not staged.ids_rise:
                 problems.add_found(*_duplicate_ids(staged))
             for reference in references_of(staged.entity):
-                if staged.count:
-                    target = self.entities[reference.target]
-                    problems.add_found(*_missing_references(staged, reference, target))
+                target = self.entities[reference.target]
+                problems.add_found(*_missing_references(staged, reference, target))
 
     def give_book_ids(self, *, keep: bool) -> None:
         """Give every row its id in the book, and every reference to a record of the file
