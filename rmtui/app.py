@@ -261,7 +261,7 @@ class RmApp(App[None]):
         another file was put in its place."""
         if not self.has_engine or self.book_replaced:
             return  # the engine is still being made behind the first screen, or it is over
-        if self._closing or not self.screen.is_mounted:
+        if self._closing or not self.is_running or not self.screen.is_mounted:
             return  # quitting: the screens are being taken down
         watch = self._watch
         if watch is None:
