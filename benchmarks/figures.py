@@ -7,13 +7,14 @@ from benchmarks.figures_cli import CLI_GROUP
 from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import INTERCHANGE_GROUP
-from benchmarks.figures_screens import SESSION_GROUP, STARTUP_GROUP
+from benchmarks.figures_screens import KPI_SCREEN_GROUP, SESSION_GROUP, STARTUP_GROUP
 
 # The in-process figures come first; import and export last, as they use the most memory.
 GROUPS: tuple[Group, ...] = (
     STARTUP_GROUP,
     SESSION_GROUP,
     KPI_GROUP,
+    KPI_SCREEN_GROUP,
     AGENDA_GROUP,
     CLIENT_LIST_GROUP,
     HOUSEHOLD_GROUP,

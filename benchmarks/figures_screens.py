@@ -242,3 +242,52 @@ def log_screen_note() -> str | None:
     """Why the interaction log cannot be scrolled yet, or None when it can."""
     missing = missing_parts(("rmtui.screens.log:LogScreen",))
     return f"{NOT_BUILT}: {', '.join(missing)}" if missing else None
+
+
+# The KPI dashboard
+
+
+def kpi_screen_figures(bench: Bench) -> dict[str, Measured]:
+    """The KPI dashboard opened (key 5) until its figures, then its 12-quarter charts, are
+    drawn, and switched to years (key p) until those charts are; each run a new process, so
+    nothing is computed before. Against the 100-client book."""
+    book: list[dict[str, Any]] = []
+    small: list[dict[str, Any]] = []
+    for _ in range(sessions_for(bench)):
+        book.append(run_probe("kpis", scratch=bench.scratch, db=bench.book))
+        small.append(run_probe("kpis", scratch=bench.scratch, db=bench.small_book))
+    runs = f"{len(book)} new processes"
+    return {
+        "kpi_screen_figures": _compare(book, small, "kpi_figures_ms", float, note=runs),
+        "kpi_screen_charts": _compare(book, small, "kpi_charts_ms", float, note=runs),
+        "kpi_screen_year_charts": _compare(book, small, "kpi_year_charts_ms", float, note=runs),
+    }
+
+
+KPI_SCREEN_GROUP = Group(
+    specs=(
+        Spec(
+            "kpi_screen_figures",
+            "KPI dashboard: key 5 to figures shown",
+            "ms",
+            "same at 100 clients",
+            at_most(150, "ms"),
+        ),
+        Spec(
+            "kpi_screen_charts",
+            "KPI dashboard: key 5 to 12-quarter charts drawn",
+            "ms",
+            "same at 100 clients",
+            at_most(300, "ms"),
+        ),
+        Spec(
+            "kpi_screen_year_charts",
+            "KPI dashboard: key p to 12-year charts drawn",
+            "ms",
+            "same at 100 clients",
+            at_most(300, "ms"),
+        ),
+    ),
+    needs=("rmtui.app:make_app", "rmtui.screens.kpis:KpiScreen"),
+    measure=kpi_screen_figures,
+)
