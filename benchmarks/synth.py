@@ -275,13 +275,13 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 # The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0003", "0007")
+FILLED_BY = ("0002", "0003", "0007", "0010")
 
 
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
     (schema 0002), the client search index (schema 0003, when the book has it), the clients'
-    contact points and their index (schema 0007)."""
+    contact points and their index (schema 0007), the KPI roll-ups by day (schema 0010)."""
     for revision in FILLED_BY:
         if revision == "0003" and not _has_table(conn, "client_fts"):
             continue  # an SQLite without the trigram tokenizer: no index to fill
@@ -298,7 +298,8 @@ def fill_households_and_people(conn: sqlite3.Connection) -> None:
     persons' search index (when the book has it)."""
     from rmtui.core.interchange.bulk_load import SHARED_CONTACT
 
-    conn.execute(SHARED_CONTACT.statement.format(rows="household_member"))
+    for statement in SHARED_CONTACT.statements:
+        conn.execute(statement.format(rows="household_member"))
     if _has_table(conn, "contact_person_fts"):
         conn.execute("INSERT INTO contact_person_fts (contact_person_fts) VALUES ('rebuild')")
 

@@ -1,4 +1,5 @@
-"""Exact money: Decimal in Python, integer cents in SQLite, decimal strings in JSON."""
+"""Exact money: Decimal in Python, integer cents in SQLite (money_column.py), decimal strings in
+JSON."""
 
 from __future__ import annotations
 
@@ -6,10 +7,6 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any
-
-from sqlalchemy import Integer
-from sqlalchemy.types import TypeDecorator
 
 from rmtui.core.user_locale import user_locale
 
@@ -148,20 +145,3 @@ def short_money(amount: Decimal) -> str:
         if abs(amount) >= size:
             return localised(f"{amount / size:,.1f}{suffix}")
     return money_display(amount)
-
-
-class Money(TypeDecorator[Decimal]):
-    """A column of exact money stored as integer cents."""
-
-    impl = Integer
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
-        if value is None:
-            return None
-        if value.__class__ is Decimal:  # an exact amount already
-            return to_cents(value)
-        return to_cents(parse_money(value))
-
-    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
-        return None if value is None else from_cents(value)

@@ -14,68 +14,59 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select
 
+from rmtui.core import rollups
 from rmtui.core.rules import is_contact_sql
 
 
 @dataclass(frozen=True)
 class InsertTrigger:
-    """An AFTER INSERT trigger and a statement doing its work for all new rows at once.
+    """An AFTER INSERT trigger (with the other insert triggers `also` set aside with it) and
+    the statements doing their work for all new rows at once.
 
-    In the statement `{rows}` stands for the table holding the new rows (their column
+    In the statements `{rows}` stands for the table holding the new rows (their column
     names are those of the target table).
     """
 
     name: str
-    statement: str
+    statements: tuple[str, ...]
+    also: tuple[str, ...] = ()
 
 
 SEARCH_INDEXED = InsertTrigger(
     "client_fts_added",
-    """INSERT INTO client_fts (rowid, name, company, email, city, tags)
+    (
+        """INSERT INTO client_fts (rowid, name, company, email, city, tags)
            SELECT id, name, company, email, city, tags FROM client
            WHERE id IN (SELECT id FROM {rows})""",
+    ),
 )
 CONTACT_POINT_INDEXED = InsertTrigger(
     "contact_point_fts_added",
-    """INSERT INTO contact_point_fts (rowid, value)
+    (
+        """INSERT INTO contact_point_fts (rowid, value)
            SELECT id, value FROM contact_point WHERE id IN (SELECT id FROM {rows})""",
+    ),
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
-    f"""UPDATE client SET last_contact_on = contact.day
+    (
+        f"""UPDATE client SET last_contact_on = contact.day
            FROM (SELECT client_id, date(max(at)) AS day FROM {{rows}}
                  WHERE {is_contact_sql("")} GROUP BY client_id) AS contact
            WHERE client.id = contact.client_id
              AND (client.last_contact_on IS NULL OR client.last_contact_on < contact.day)""",
+    ),
 )
-CONTACTS_BY_DAY = InsertTrigger(
-    "contact_day_added",
-    f"""INSERT INTO contact_day ("on", contacts)
-           SELECT date(at), count(*) FROM {{rows}} WHERE {is_contact_sql("")} GROUP BY date(at)
-           ON CONFLICT ("on") DO UPDATE SET contacts = contacts + excluded.contacts""",
-)
-REVENUE_BY_DAY = InsertTrigger(
-    "revenue_added",
-    """INSERT INTO revenue_day ("on", amount, entries)
-           SELECT "on", sum(amount), count(*) FROM {rows} GROUP BY "on"
-           ON CONFLICT ("on") DO UPDATE SET amount = amount + excluded.amount,
-                                            entries = entries + excluded.entries""",
-)
-# Every snapshot of an account that got a new one takes the as_of of the next snapshot in
-# (as_of, id) order as the day it was superseded; only rows whose day changes are written.
-SUPERSEDED = InsertTrigger(
-    "holding_added",
-    """UPDATE holding SET superseded_on = next.day
-           FROM (SELECT id, coalesce(lead(as_of) OVER (
-                     PARTITION BY client_id, account ORDER BY as_of, id), '9999-12-31') AS day
-                 FROM holding WHERE client_id IN (SELECT client_id FROM {rows})) AS next
-           WHERE holding.id = next.id AND holding.superseded_on IS NOT next.day""",
-)
+CONTACTS_BY_DAY = InsertTrigger("contact_day_added", (rollups.CONTACTS_BY_DAY,))
+REVENUE_BY_DAY = InsertTrigger("revenue_added", (rollups.REVENUE_BY_DAY,))
+SUPERSEDED = InsertTrigger("holding_added", (rollups.SUPERSEDED,))
 # Every member of a household given new members gets the household and its latest contact
 # when it shares check-ins (schema 0008).
 SHARED_CONTACT = InsertTrigger(
     "household_member_added",
-    """UPDATE client SET household_contact_on = shared.day, shared_household_id = shared.household
+    (
+        """UPDATE client
+           SET household_contact_on = shared.day, shared_household_id = shared.household
            FROM (SELECT hm.client_id AS id,
                      CASE WHEN h.shared_checkin THEN h.id END AS household,
                      CASE WHEN h.shared_checkin THEN (
@@ -85,21 +76,36 @@ SHARED_CONTACT = InsertTrigger(
                  FROM household_member AS hm JOIN household AS h ON h.id = hm.household_id
                  WHERE hm.household_id IN (SELECT household_id FROM {rows})) AS shared
            WHERE client.id = shared.id""",
+    ),
 )
 PERSON_INDEXED = InsertTrigger(
     "contact_person_fts_added",
-    """INSERT INTO contact_person_fts (rowid, name, role, email, phone)
+    (
+        """INSERT INTO contact_person_fts (rowid, name, role, email, phone)
            SELECT id, name, role, email, phone FROM contact_person
            WHERE id IN (SELECT id FROM {rows})""",
+    ),
 )
+# The KPI roll-ups by day (schema 0010).
+CLIENT_ROLLUPS = InsertTrigger("client_rollups_added", rollups.SUMMARIES_OF_NEW_ROWS["client"])
+CONTACT_ROLLUPS = InsertTrigger(
+    "contact_rollups_added", rollups.CONTACT_ROLLUPS, also=("contact_rollups_adding",)
+)
+ASSET_ROLLUPS = InsertTrigger("assets_added", rollups.ASSET_ROLLUPS, also=("assets_adding",))
+SURVEY_ROLLUP = InsertTrigger("survey_day_added", (rollups.SURVEYS_BY_DAY,))
+DEAL_ROLLUP = InsertTrigger("deal_day_added", (rollups.DEALS_BY_DAY,))
+CASE_ROLLUP = InsertTrigger("case_day_added", (rollups.CASES_BY_DAY,))
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
-    "client": (SEARCH_INDEXED,),
-    "interaction": (LAST_CONTACT, CONTACTS_BY_DAY),
+    "client": (SEARCH_INDEXED, CLIENT_ROLLUPS),
+    "interaction": (LAST_CONTACT, CONTACTS_BY_DAY, CONTACT_ROLLUPS),
     "revenue": (REVENUE_BY_DAY,),
-    "holding": (SUPERSEDED,),
+    "holding": (SUPERSEDED, ASSET_ROLLUPS),
     "contact_point": (CONTACT_POINT_INDEXED,),
     "household_member": (SHARED_CONTACT,),
     "contact_person": (PERSON_INDEXED,),
+    "survey": (SURVEY_ROLLUP,),
+    "opportunity": (DEAL_ROLLUP,),
+    "case": (CASE_ROLLUP,),
 }
 """The insert triggers of each table whose work a bulk copy does in bulk."""
 
@@ -113,29 +119,35 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
     """
     triggers = _present(connection, target.name, INSERT_TRIGGERS.get(target.name, ()))
     indexes = _index_sql(connection, target) if _doubles(connection, source, target) else []
-    for name in [trigger.name for trigger, _sql in triggers]:
+    for name in [name for _trigger, created in triggers for name, _sql in created]:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     columns = [column.name for column in source.c]
     connection.execute(insert(target).from_select(columns, select(*source.c).order_by(source.c.id)))
-    for trigger, sql in triggers:
-        connection.exec_driver_sql(trigger.statement.format(rows=source.name))
-        connection.exec_driver_sql(sql)
+    for trigger, created in triggers:
+        for statement in trigger.statements:
+            connection.exec_driver_sql(statement.format(rows=source.name))
+        for _name, sql in created:
+            connection.exec_driver_sql(sql)
     for _name, sql in indexes:
         connection.exec_driver_sql(sql)
 
 
 def _present(
     connection: Connection, table: str, triggers: tuple[InsertTrigger, ...]
-) -> list[tuple[InsertTrigger, str]]:
-    """The triggers of `table` the book has (a book without FTS5 has no search index),
-    with the SQL that creates them."""
+) -> list[tuple[InsertTrigger, list[tuple[str, str]]]]:
+    """The triggers of `table` the book has (a book without FTS5 has no search index), each
+    with the names and SQL of the triggers it sets aside."""
     rows = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
     )
     found: dict[str, str] = {name: sql for name, sql in rows}
-    return [(trigger, found[trigger.name]) for trigger in triggers if trigger.name in found]
+    return [
+        (trigger, [(name, found[name]) for name in (trigger.name, *trigger.also) if name in found])
+        for trigger in triggers
+        if trigger.name in found
+    ]
 
 
 def _index_sql(connection: Connection, table: Table) -> list[tuple[str, str]]:

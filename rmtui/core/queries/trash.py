@@ -29,7 +29,8 @@ from rmtui.core.models import (
     Opportunity,
     TrashEntry,
 )
-from rmtui.core.money import Money, money_display
+from rmtui.core.money import money_display
+from rmtui.core.money_column import Money
 from rmtui.core.queries.common import InvalidChange, RecordNotFound, fetch, table_of
 from rmtui.core.wording import NOUNS, count_text
 
