@@ -158,12 +158,22 @@ def main_list(app: Any) -> Any:
     return max(app.screen.query(LIST_WIDGETS), key=row_count)
 
 
+def kpi_lines(app: Any) -> dict[str, Any]:
+    """The lines of the KPI dashboard's table, when it is in front (else none)."""
+    if app.current_mode != "kpis" or app.screen.is_modal:
+        return {}
+    tables = app.screen.query("KpiTable")
+    return dict(getattr(tables.first(), "lines", {})) if tables else {}
+
+
+def kpi_screen_shown(app: Any) -> bool:
+    """Whether the KPI dashboard is in front with its table, figures computed or not."""
+    return bool(kpi_lines(app))
+
+
 def kpi_figures_shown(app: Any) -> bool:
     """Whether the KPI dashboard is in front with every figure of its table computed."""
-    if app.current_mode != "kpis" or app.screen.is_modal:
-        return False
-    tables = app.screen.query("KpiTable")
-    lines = getattr(tables.first(), "lines", {}) if tables else {}
+    lines = kpi_lines(app)
     return bool(lines) and all(line.value != PENDING for line in lines.values())
 
 
@@ -175,11 +185,18 @@ def kpi_charts_shown(unit: str) -> Condition:
             return False
         charts = app.screen.query("TrendChart")
         return bool(charts) and all(
-            chart.progress is None and str(chart.border_title).endswith(f" {unit}s")
+            not _computing(chart) and str(chart.border_title).endswith(f" {unit}s")
             for chart in charts
         )
 
     return shown
+
+
+def _computing(chart: Any) -> bool:
+    """Whether a trend chart still computes its figures (`progress` in rmtui before 0010)."""
+    if hasattr(chart, "computing"):
+        return bool(chart.computing)
+    return chart.progress is not None
 
 
 def shows_bare_table(app: Any) -> bool:
@@ -408,9 +425,15 @@ async def kpi_dashboard(app: Any, watch: Watch, waiter: Waiter, results: dict[st
     then the yearly charts (key p)."""
     await until_painted(app, watch, waiter, results)
     await settled_app(app)
-    conditions = (kpi_figures_shown, kpi_charts_shown("quarter"))
-    figures, charts = await key_to_paints(app, watch, "5", conditions, timeout=CHARTS_TIMEOUT_S)
-    results["kpi_figures_ms"], results["kpi_charts_ms"] = figures, charts
+    conditions = (kpi_screen_shown, kpi_figures_shown, kpi_charts_shown("quarter"))
+    shown, figures, charts = await key_to_paints(
+        app, watch, "5", conditions, timeout=CHARTS_TIMEOUT_S
+    )
+    results["kpi_shown_ms"], results["kpi_figures_ms"], results["kpi_charts_ms"] = (
+        shown,
+        figures,
+        charts,
+    )
     await asyncio.sleep(SETTLE_S)
     (years,) = await key_to_paints(
         app, watch, "p", (kpi_charts_shown("year"),), timeout=CHARTS_TIMEOUT_S

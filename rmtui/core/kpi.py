@@ -7,6 +7,7 @@ sqlite3 alone, through the same functions a session uses.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -283,6 +284,64 @@ def read_trend(
     has not ended is computed to date, as compute_kpis does."""
     shown = [period if today is None else so_far(period, today) for period in periods]
     return [figures[key] for figures in read_figures(connection, [key], shown)]
+
+
+class KpiCache:
+    """KPI sets and trends already read, kept while the book's figures stay as they were.
+
+    A window keeps one for all its screens: coming back to a period, or to a unit, shows its
+    figures at once. Every reading names the book's figures stamp (kpi_board.figures_stamp,
+    read in the same transaction); a new stamp forgets everything read before it. Safe to use
+    from several threads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: int | None = None
+        self._sets: dict[tuple[Period, date | None], dict[str, Any]] = {}
+        self._trends: dict[tuple[str, tuple[Period, ...], date | None], list[Any]] = {}
+
+    def kpis(
+        self, connection: Connection, stamp: int, period: Period, today: date | None
+    ) -> dict[str, Any]:
+        """The KPIs of `period` (see read_kpis), read unless known at `stamp`."""
+        key = (period, today)
+        with self._lock:
+            self._keep(stamp)
+            known = self._sets.get(key)
+        if known is None:
+            known = read_kpis(connection, start=period.start, end=period.end, today=today)
+            with self._lock:
+                if self._stamp == stamp:
+                    self._sets[key] = known
+        return known
+
+    def trend(
+        self,
+        connection: Connection,
+        stamp: int,
+        key: str,
+        periods: Sequence[Period],
+        today: date | None,
+    ) -> list[Any]:
+        """KPI `key` for each of `periods` (see read_trend), read unless known at `stamp`."""
+        cache_key = (key, tuple(periods), today)
+        with self._lock:
+            self._keep(stamp)
+            known = self._trends.get(cache_key)
+        if known is None:
+            known = read_trend(connection, key=key, periods=periods, today=today)
+            with self._lock:
+                if self._stamp == stamp:
+                    self._trends[cache_key] = known
+        return known
+
+    def _keep(self, stamp: int) -> None:
+        """Forget what was read before the figures changed (`stamp` is new)."""
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._sets.clear()
+            self._trends.clear()
 
 
 def kpi_sample_sizes(*, session: Session, start: date, end: date) -> dict[str, int]:

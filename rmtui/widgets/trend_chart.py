@@ -62,13 +62,13 @@ class TrendChart(Widget):
         self.short_value = short_value or show_value
         self.values: list[Any] = []
         self.period_labels: list[str] = []
-        self.progress: tuple[int, int] | None = (0, 0)
+        self.computing = True  # until the trend is drawn
         self.border_title = label
 
-    def show_progress(self, done: int, total: int, *, unit: str) -> None:
-        """Say that the trend is being computed: `done` of `total` periods so far."""
-        self.progress = (done, total)
-        self.border_title = f"{self.label} · last {total} {unit}s"
+    def show_computing(self, count: int, *, unit: str) -> None:
+        """Say that the trend over the last `count` `unit`s is being computed."""
+        self.computing = True
+        self.border_title = f"{self.label} · last {count} {unit}s"
         self.set_class(True, "-computing")
         self.refresh()
 
@@ -76,16 +76,14 @@ class TrendChart(Widget):
         """Draw `values` (None where there is no figure) for the periods named `period_labels`."""
         self.period_labels = list(period_labels)
         self.values = list(values)
-        self.progress = None
+        self.computing = False
         self.border_title = f"{self.label} · last {len(values)} {unit}s"
         self.set_class(False, "-computing")
         self.refresh()
 
     def render(self) -> Text:
-        if self.progress is not None:
-            done, total = self.progress
-            counted = f" {done}/{total}" if total else ""
-            return Text(f"computing…{counted}")
+        if self.computing:
+            return Text("computing…")
         return self._chart(self.content_size.width, self.content_size.height)
 
     def _chart(self, width: int, height: int) -> Text:
