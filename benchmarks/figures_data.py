@@ -122,13 +122,49 @@ def _compute_kpis() -> Any:
     return compute_kpis
 
 
+def trends_in(unit: str, session: Any) -> list[list[Any]]:
+    """The dashboard's trend charts for the 12 `unit`s up to TODAY's, as it reads them: a
+    query a chart, in one session, the current period to date."""
+    from rmtui.core.kpi import kpi_trend
+    from rmtui.core.kpi_board import TREND_KEYS
+    from rmtui.core.periods import period_containing, trend_periods
+
+    points = trend_periods(period_containing(TODAY, unit), unit, 12)
+    return [kpi_trend(session=session, key=key, periods=points, today=TODAY) for key in TREND_KEYS]
+
+
+def trend_figures(bench: Bench) -> dict[str, Measured]:
+    """The dashboard's six 12-period charts by quarter and by year, against their SQL
+    replayed by plain sqlite3."""
+    results: dict[str, Measured] = {}
+    with opened(bench.book) as (engine, conn):
+        for key, unit in (("kpi_trends_quarter", "quarter"), ("kpi_trends_year", "year")):
+            work = partial(trends_in, unit)
+            statements = recorded_sql(engine, work)
+            ours_ms, replay_ms = paired_times_ms(
+                partial(in_session, engine, work),
+                partial(replay, conn, statements),
+                repeat=bench.repeat,
+            )
+            note = f"{len(statements)} statements for 6 charts"
+            results[key] = Measured(median(ours_ms), median(replay_ms), note)
+    return results
+
+
+def kpi_and_trend_figures(bench: Bench) -> dict[str, Measured]:
+    return {**kpi_figures(bench), **trend_figures(bench)}
+
+
+TRENDS_TARGET = at_most_times(2, limit=300, unit="ms")
 KPI_GROUP = Group(
     specs=(
         Spec("kpi_quarter", "KPI set, quarter", "ms", REPLAYED, KPI_TARGET),
         Spec("kpi_year", "KPI set, year", "ms", REPLAYED, KPI_TARGET),
+        Spec("kpi_trends_quarter", "KPI trend charts, 12 quarters", "ms", REPLAYED, TRENDS_TARGET),
+        Spec("kpi_trends_year", "KPI trend charts, 12 years", "ms", REPLAYED, TRENDS_TARGET),
     ),
-    needs=("rmtui.core.kpi:compute_kpis",),
-    measure=kpi_figures,
+    needs=("rmtui.core.kpi:compute_kpis", "rmtui.core.kpi:kpi_trend"),
+    measure=kpi_and_trend_figures,
 )
 
 

@@ -110,8 +110,6 @@ class KpiScreen(Screen[None]):
         self.day: date | None = None
         self.figures: tuple[Figures, Figures] | None = None
         self.targets: dict[str, Decimal] = {}
-        # The trend of each KPI of TREND_KEYS shown, oldest period first.
-        self.trend: dict[str, list[Any]] = {}
         self.stamp = -1
 
     @property
@@ -236,7 +234,6 @@ class KpiScreen(Screen[None]):
         """Show the period: its targets at once, its figures and trends as they are computed."""
         period = self.period
         self.figures = None
-        self.trend = {}
         self.targets = self._read_targets(period)
         self._show_bar("computing…")
         self._show_table()
@@ -274,7 +271,6 @@ class KpiScreen(Screen[None]):
     def on_kpi_screen_trends_ready(self, message: KpiScreen.TrendsReady) -> None:
         if message.period != self.period:
             return
-        self.trend = message.trends
         labels = [point.label for point in trend_periods(self.period, self.unit, TREND_COUNT)]
         for key, values in message.trends.items():
             chart = self.query_one(f"#trend-{key}", TrendChart)

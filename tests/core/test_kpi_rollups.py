@@ -201,7 +201,7 @@ def random_history(session: Session, rng: random.Random, steps: int) -> list[int
     return clients
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_every_rollup_follows_every_insert_edit_and_delete(session: Session, seed: int) -> None:
     rng = random.Random(seed)
     random_history(session, rng, 250)

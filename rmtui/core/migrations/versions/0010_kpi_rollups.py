@@ -135,36 +135,53 @@ CLIENT_SPANS_LEFT_EMPTY = """
 # -- contacts ----------------------------------------------------------------------------------
 
 
-def last_contact_before(client: str, day: str) -> str:
-    """SQL: the day of the client's latest contact before `day` (NULL when none)."""
+def last_contact_before(client: str, day: str, changed: Sequence[str]) -> str:
+    """SQL: the day of the client's latest contact before `day`, not counting the `changed`
+    days (NULL when none): the same before and after the change."""
+    others = "".join(f" AND date(at) IS NOT {other}" for other in changed if other != day)
     return (
-        f"(SELECT date(max(at)) FROM interaction"
-        f" WHERE client_id = {client} AND {CONTACT} AND at < {day})"
+        f"(SELECT date(at) FROM interaction WHERE client_id = {client} AND {CONTACT}"
+        f" AND at < {day}{others} ORDER BY at DESC LIMIT 1)"
     )
 
 
-def stretch_start(client: str, first: str) -> str:
-    """SQL: the first day of the stretch of contact days around `first`: the client's last
-    contact day before it, or `first` itself."""
-    return f"coalesce({last_contact_before(client, first)}, {first})"
+def stretches(client: str, changed: Sequence[str]) -> list[tuple[str, str]]:
+    """SQL: the first and last day of each stretch of `client`'s contact days a change on the
+    `changed` days touches: from the last contact day before a changed day (or that day) to
+    it. Every contact day whose next contact day can change lies in one."""
+    return [
+        (f"coalesce({last_contact_before(client, day, changed)}, {day})", day) for day in changed
+    ]
 
 
-def contact_days(client: str, where: str) -> str:
-    """SQL: each contact day (`day`) of `client` meeting `where` (on `i`, an interaction), with
-    the client's next contact day (`next`, NULL for the last)."""
+def next_contacts(client: str, days: str) -> str:
+    """SQL: each day of `days` (`day`), with `client`'s next contact day after it (`next`,
+    NULL for the last)."""
     return f"""
         SELECT d.day AS day, (
             SELECT date(min(n.at)) FROM interaction AS n
             WHERE n.client_id = {client} AND n.{CONTACT} AND n.at >= date(d.day, '+1 day')
         ) AS next
-        FROM (SELECT DISTINCT date(i.at) AS day FROM interaction AS i
-              WHERE i.client_id = {client} AND i.{CONTACT} AND {where}) AS d"""
+        FROM ({days}) AS d"""
 
 
-def stretch_days(client: str, first: str, last: str, guard: str) -> str:
-    """SQL: the contact days of `client` from stretch_start(first) to `last`, with the next."""
-    where = f"i.at >= {stretch_start(client, first)} AND i.at < date({last}, '+1 day') AND {guard}"
-    return contact_days(client, where)
+def contact_days(client: str) -> str:
+    """SQL: every contact day of `client`, with the next one."""
+    days = (
+        f"SELECT DISTINCT date(at) AS day FROM interaction WHERE client_id = {client} AND {CONTACT}"
+    )
+    return next_contacts(client, days)
+
+
+def stretch_days(client: str, changed: Sequence[str], guard: str) -> str:
+    """SQL: the contact days of `client` in the stretches around the `changed` days (each once),
+    with the next one."""
+    days = " UNION ".join(
+        f"SELECT DISTINCT date(at) AS day FROM interaction WHERE client_id = {client} AND {CONTACT}"
+        f" AND at >= {first} AND at < date({last}, '+1 day') AND {guard}"
+        for first, last in stretches(client, changed)
+    )
+    return next_contacts(client, days)
 
 
 def covered(days: str, since: str, until: str, every: str) -> str:
@@ -206,10 +223,10 @@ def contacts_of(days: str, sign: str, coverage: str) -> list[str]:
     ]
 
 
-def contact_stretch(client: str, first: str, last: str, sign: str, guard: str = "1") -> list[str]:
-    """SQL: add or take away the stretch of `client`'s contact days around `first`..`last`,
-    with the client's dates and cadence as the client table has them."""
-    days = stretch_days(client, first, last, guard)
+def contact_stretch(client: str, changed: Sequence[str], sign: str, guard: str = "1") -> list[str]:
+    """SQL: add or take away the stretches of `client`'s contact days around the `changed`
+    days, with the client's dates and cadence as the client table has them."""
+    days = stretch_days(client, changed, guard)
     with_client = f"SELECT d.day, d.next, {CLIENT_COLUMNS} FROM ({days}) AS d, client AS k"
     cover = covered(
         f"{with_client} WHERE k.id = {client}", "c.client_since", "c.client_until", cadence("c.")
@@ -217,51 +234,55 @@ def contact_stretch(client: str, first: str, last: str, sign: str, guard: str = 
     return contacts_of(days, sign, cover)
 
 
-def contact_stretch_left_empty(client: str, first: str, last: str, guard: str = "1") -> list[str]:
-    """SQL: remove the rows the stretch may have left at 0."""
-    start = stretch_start(client, first)
+def contact_stretch_left_empty(client: str, changed: Sequence[str], guard: str = "1") -> list[str]:
+    """SQL: remove the rows the stretches may have left at 0 (a span's cover ends at most a
+    cadence after its day)."""
     every = f"(SELECT {cadence('k.')} FROM client AS k WHERE k.id = {client})"
+    bounds = stretches(client, changed)
+
+    def within(column: str, *, cover: bool = False) -> str:
+        ends = [f"date({last}, '+' || {every} || ' days')" if cover else last for _, last in bounds]
+        return " OR ".join(
+            f"{column} >= {first} AND {column} <= {end}"
+            for (first, _), end in zip(bounds, ends, strict=True)
+        )
+
     return [
-        f"""DELETE FROM contacted_day
-    WHERE "on" >= {start} AND "on" <= {last} AND clients = 0 AND {guard}""",
-        f"""DELETE FROM contact_span
-    WHERE start_on >= {start} AND start_on <= {last} AND clients = 0 AND {guard}""",
-        f"""DELETE FROM coverage_day WHERE "on" >= {start}
-    AND "on" <= date({last}, '+' || {every} || ' days') AND change = 0 AND {guard}""",
+        f"""DELETE FROM contacted_day WHERE ({within('"on"')}) AND clients = 0 AND {guard}""",
+        f"""DELETE FROM contact_span WHERE ({within("start_on")}) AND clients = 0 AND {guard}""",
+        f"""DELETE FROM coverage_day
+    WHERE ({within('"on"', cover=True)}) AND change = 0 AND {guard}""",
     ]
 
 
-# An interaction moved within its client changes the days from the earlier to the later one;
-# moved to another client, its day for each of the two.
-SAME_CLIENT = "NEW.client_id = OLD.client_id"
-MOVED_FIRST = f"CASE WHEN {SAME_CLIENT} THEN min(date(OLD.at), date(NEW.at)) ELSE date(OLD.at) END"
-MOVED_LAST = f"CASE WHEN {SAME_CLIENT} THEN max(date(OLD.at), date(NEW.at)) ELSE date(OLD.at) END"
+# An interaction moved within its client changes its old day and its new one; moved to
+# another client, its old day for the one and its new day for the other.
+OLD_DAY = "date(OLD.at)"
+NEW_DAY = "CASE WHEN NEW.client_id = OLD.client_id THEN date(NEW.at) ELSE date(OLD.at) END"
 OTHER_CLIENT = "NEW.client_id IS NOT OLD.client_id"
 
 
 def moved_contact(sign: str) -> list[str]:
     """SQL: add or take away the stretches an updated interaction touches."""
     return [
-        *contact_stretch("OLD.client_id", MOVED_FIRST, MOVED_LAST, sign),
-        *contact_stretch("NEW.client_id", "date(NEW.at)", "date(NEW.at)", sign, OTHER_CLIENT),
+        *contact_stretch("OLD.client_id", [OLD_DAY, NEW_DAY], sign),
+        *contact_stretch("NEW.client_id", ["date(NEW.at)"], sign, OTHER_CLIENT),
     ]
 
 
 def moved_contact_left_empty() -> list[str]:
     return [
-        *contact_stretch_left_empty("OLD.client_id", MOVED_FIRST, MOVED_LAST),
-        *contact_stretch_left_empty("NEW.client_id", "date(NEW.at)", "date(NEW.at)", OTHER_CLIENT),
+        *contact_stretch_left_empty("OLD.client_id", [OLD_DAY, NEW_DAY]),
+        *contact_stretch_left_empty("NEW.client_id", ["date(NEW.at)"], OTHER_CLIENT),
     ]
 
 
 def one_contact(row: str, sign: str) -> list[str]:
-    day = f"date({row}.at)"
-    return contact_stretch(f"{row}.client_id", day, day, sign)
+    return contact_stretch(f"{row}.client_id", [f"date({row}.at)"], sign)
 
 
 def one_contact_left_empty(row: str) -> list[str]:
-    day = f"date({row}.at)"
-    return contact_stretch_left_empty(f"{row}.client_id", day, day)
+    return contact_stretch_left_empty(f"{row}.client_id", [f"date({row}.at)"])
 
 
 # -- holdings ----------------------------------------------------------------------------------
@@ -367,7 +388,7 @@ def one_snapshot_left_empty(row: str) -> list[str]:
 def client_history(row: str, sign: str) -> list[str]:
     """SQL: add or take away all that client `row`'s contacts and snapshots add to coverage
     and assets, with the row's dates and cadence."""
-    days = contact_days(f"{row}.id", "1")
+    days = contact_days(f"{row}.id")
     cover = covered(days, f"{row}.client_since", f"{row}.client_until", cadence(f"{row}."))
     rows = snapshots(f"h.client_id = {row}.id")
     assets = held(rows, f"{row}.client_since", f"{row}.client_until")
