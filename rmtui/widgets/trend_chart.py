@@ -45,7 +45,6 @@ class TrendChart(Widget):
     TrendChart > .trend-chart--bar { color: $primary; }
     TrendChart > .trend-chart--current { color: $accent; }
     TrendChart > .trend-chart--axis { color: $text-muted; }
-    TrendChart.-computing { color: $text-muted; }
     """
 
     def __init__(
@@ -69,7 +68,6 @@ class TrendChart(Widget):
         """Say that the trend over the last `count` `unit`s is being computed."""
         self.computing = True
         self.border_title = f"{self.label} · last {count} {unit}s"
-        self.set_class(True, "-computing")
         self.refresh()
 
     def show_trend(self, period_labels: Sequence[str], values: Sequence[Any], *, unit: str) -> None:
@@ -78,12 +76,12 @@ class TrendChart(Widget):
         self.values = list(values)
         self.computing = False
         self.border_title = f"{self.label} · last {len(values)} {unit}s"
-        self.set_class(False, "-computing")
         self.refresh()
 
     def render(self) -> Text:
-        if self.computing:
-            return Text("computing…")
+        if self.computing:  # muted, by a style of its own rather than a class of the widget's,
+            # whose change would have every chart's styles worked out again
+            return Text("computing…", self.get_component_rich_style("trend-chart--axis"))
         return self._chart(self.content_size.width, self.content_size.height)
 
     def _chart(self, width: int, height: int) -> Text:

@@ -33,11 +33,12 @@ interactions.
   by day.
 
 The contact and holding triggers work on a stretch of one client's contact days (or one
-account's snapshots): from the last one before the day changed to the day changed. A BEFORE
-trigger takes away what that stretch adds up to, the AFTER trigger adds it again as it has
-become; days before the stretch are untouched by the change and the stretch's first day is
-the same before and after, so the two cancel except for what changed. A client's delete (and
-a change of its dates or cadence) takes away or redoes all of its contributions.
+account's snapshots): from the last one before a changed day (not counting the days that
+change) to that day. A BEFORE trigger takes away what the stretch adds up to, the AFTER
+trigger adds it again as it has become; the stretch's first day is the same before and after,
+and every day whose next one can change lies in it, so the two cancel except for what
+changed. A client's delete (and a change of its dates or cadence) takes away or redoes all of
+its contributions.
 
 The SQL is written out in full so that this migration keeps doing what it did when later ones
 change the schema. Nothing here rebuilds a table.
@@ -638,7 +639,8 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
             "",
         ),
     ),
-    ("contacts", "DROP TABLE temp.rollup_contact_spans"),
+    ("check-ins", "DELETE FROM coverage_day WHERE change = 0"),
+    ("check-ins", "DROP TABLE temp.rollup_contact_spans"),
     ("assets", SNAPSHOT_SPANS),
     (
         "assets",
@@ -654,6 +656,7 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
             "",
         ),
     ),
+    ("assets", "DELETE FROM assets_day WHERE change = 0"),
     ("assets", "DROP TABLE temp.rollup_snapshots"),
     (
         "surveys",
@@ -676,8 +679,6 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
            SELECT resolved_on, count(*), count(*) FILTER (WHERE resolved_on <= due_on)
            FROM "case" WHERE resolved_on IS NOT NULL GROUP BY resolved_on ORDER BY resolved_on""",
     ),
-    ("check-ins", "DELETE FROM coverage_day WHERE change = 0"),
-    ("assets", "DELETE FROM assets_day WHERE change = 0"),
 )
 FILL = tuple(statement for _step, statement in FILL_STEPS)
 
