@@ -7,7 +7,7 @@ from benchmarks.figures_cli import CLI_GROUP
 from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import IMPORT_MEMORY_GROUP, INTERCHANGE_GROUP
-from benchmarks.figures_screens import SESSION_GROUP, STARTUP_GROUP
+from benchmarks.figures_screens import KPI_SCREEN_GROUP, SESSION_GROUP, STARTUP_GROUP
 from benchmarks.figures_search import SEARCH_GROUP
 
 # The in-process figures come first; import and export last, as they use the most memory.
@@ -15,6 +15,7 @@ GROUPS: tuple[Group, ...] = (
     STARTUP_GROUP,
     SESSION_GROUP,
     KPI_GROUP,
+    KPI_SCREEN_GROUP,
     AGENDA_GROUP,
     CLIENT_LIST_GROUP,
     SEARCH_GROUP,

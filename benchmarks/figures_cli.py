@@ -15,20 +15,29 @@ from benchmarks.timing import median, paired_times_ms
 BARE = ("-c", "import sqlite3, json")
 
 
-def run_python(*args: str) -> None:
+def run_python(*args: str, env: dict[str, str]) -> None:
     """Run a new Python process with `args`; fail loudly when it fails."""
-    done = subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, env=os.environ.copy()
-    )
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1])
 
 
+def command_env(bench: Bench) -> dict[str, str]:
+    """The environment of the commands: compiled bytecode kept (in the scratch folder), as an
+    installed rmtui's is, even where the caller's environment says not to write it."""
+    env = os.environ.copy()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(bench.scratch / "bytecode")
+    return env
+
+
 def command_ms(bench: Bench, book: Path, *command: str) -> tuple[float, float]:
-    """The median times of `rmtui --db BOOK COMMAND` and of the bare Python, in turns."""
+    """The median times of `rmtui --db BOOK COMMAND` and of the bare Python, in turns (after
+    a first run of each, which compiles the bytecode)."""
+    env = command_env(bench)
     ours, bare = paired_times_ms(
-        lambda: run_python("-m", "rmtui", "--db", str(book), *command),
-        lambda: run_python(*BARE),
+        lambda: run_python("-m", "rmtui", "--db", str(book), *command, env=env),
+        lambda: run_python(*BARE, env=env),
         repeat=bench.repeat,
     )
     return median(ours), median(bare)

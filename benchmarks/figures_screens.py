@@ -242,3 +242,77 @@ def log_screen_note() -> str | None:
     """Why the interaction log cannot be scrolled yet, or None when it can."""
     missing = missing_parts(("rmtui.screens.log:LogScreen",))
     return f"{NOT_BUILT}: {', '.join(missing)}" if missing else None
+
+
+# The KPI dashboard
+
+
+def kpi_screen_figures(bench: Bench) -> dict[str, Measured]:
+    """The KPI dashboard opened (key 5) until it shows, until its figures, then its 12-quarter
+    charts, are drawn, and switched to years (key p) until those charts are; each run a new
+    process, so nothing is computed before. Against the 100-client book: the screen's own
+    first build is the same at any size, what follows it is the book's."""
+    book: list[dict[str, Any]] = []
+    small: list[dict[str, Any]] = []
+    for _ in range(sessions_for(bench)):
+        book.append(charts_after_shown(run_probe("kpis", scratch=bench.scratch, db=bench.book)))
+        small.append(
+            charts_after_shown(run_probe("kpis", scratch=bench.scratch, db=bench.small_book))
+        )
+    runs = f"{len(book)} new processes"
+    return {
+        "kpi_screen_shown": _compare(book, small, "kpi_shown_ms", float, note=runs),
+        "kpi_screen_figures": _compare(book, small, "kpi_figures_ms", float, note=runs),
+        "kpi_screen_charts": _compare(book, small, "kpi_charts_ms", float, note=runs),
+        "kpi_screen_charts_built": _compare(book, small, "kpi_built_ms", float, note=runs),
+        "kpi_screen_year_charts": _compare(book, small, "kpi_year_charts_ms", float, note=runs),
+    }
+
+
+def charts_after_shown(results: dict[str, Any]) -> dict[str, Any]:
+    """`results` with how long the charts took once the screen showed (`kpi_built_ms`)."""
+    return {**results, "kpi_built_ms": results["kpi_charts_ms"] - results["kpi_shown_ms"]}
+
+
+SAME_AT_ANY_SIZE = at_most_times(1.2)
+KPI_SCREEN_GROUP = Group(
+    specs=(
+        Spec(
+            "kpi_screen_shown",
+            "KPI dashboard: key 5 to the screen shown",
+            "ms",
+            "same at 100 clients",
+            SAME_AT_ANY_SIZE,
+        ),
+        Spec(
+            "kpi_screen_figures",
+            "KPI dashboard: key 5 to figures shown",
+            "ms",
+            "same at 100 clients",
+            SAME_AT_ANY_SIZE,
+        ),
+        Spec(
+            "kpi_screen_charts",
+            "KPI dashboard: key 5 to 12-quarter charts drawn",
+            "ms",
+            "same at 100 clients",
+            SAME_AT_ANY_SIZE,
+        ),
+        Spec(
+            "kpi_screen_charts_built",
+            "KPI dashboard: 12-quarter charts, from the screen shown to drawn",
+            "ms",
+            "same at 100 clients",
+            at_most(300, "ms"),
+        ),
+        Spec(
+            "kpi_screen_year_charts",
+            "KPI dashboard: key p to 12-year charts drawn",
+            "ms",
+            "same at 100 clients",
+            at_most(300, "ms"),
+        ),
+    ),
+    needs=("rmtui.app:make_app", "rmtui.screens.kpis:KpiScreen"),
+    measure=kpi_screen_figures,
+)

@@ -4,8 +4,10 @@
 does and records the moment the Today screen is painted with its rows; `bare` does the same for
 a bare Textual app (header, footer, an empty DataTable); `session` goes on to open the Clients
 screen, move and page through its list, type in its filter and page through the interaction
-log. Times come from a hook on every screen update the app sends to the terminal (the update is
-encoded as terminal output too, then dropped), never from Pilot's idle waits. Results go to FILE
+log; `kpis` opens the KPI dashboard (key 5) until its figures and every trend chart are drawn,
+then switches it to years (key p) until those charts are drawn. Times come from a hook on every
+screen update the app sends to the terminal (the update is encoded as terminal output too, then
+dropped), never from Pilot's idle waits. Results go to FILE
 as JSON; the start-up moment is a `time.monotonic()` reading, which the parent compares with
 its own reading taken just before it started this process.
 
@@ -30,6 +32,7 @@ from typing import Any
 
 SCREEN_SIZE = (120, 40)
 KEY_TIMEOUT_S = 10.0
+CHARTS_TIMEOUT_S = 300.0  # the KPI dashboard's 12-period charts of a large book
 PAINT_TIMEOUT_S = 120.0
 SETTLE_S = 0.3
 POLL_S = 0.05
@@ -49,6 +52,7 @@ FILTER_KEYS = (
 )
 CHARACTERS = {"slash": "/", "backspace": "\x08", "escape": "\x1b"}
 LIST_WIDGETS = "VirtualTable, DataTable, OptionList, LineList"
+PENDING = "…"  # a KPI not computed yet (rmtui.core.kpi_board.PENDING)
 
 Condition = Callable[[Any], bool]
 
@@ -154,6 +158,47 @@ def main_list(app: Any) -> Any:
     return max(app.screen.query(LIST_WIDGETS), key=row_count)
 
 
+def kpi_lines(app: Any) -> dict[str, Any]:
+    """The lines of the KPI dashboard's table, when it is in front (else none)."""
+    if app.current_mode != "kpis" or app.screen.is_modal:
+        return {}
+    tables = app.screen.query("KpiTable")
+    return dict(getattr(tables.first(), "lines", {})) if tables else {}
+
+
+def kpi_screen_shown(app: Any) -> bool:
+    """Whether the KPI dashboard is in front with its table, figures computed or not."""
+    return bool(kpi_lines(app))
+
+
+def kpi_figures_shown(app: Any) -> bool:
+    """Whether the KPI dashboard is in front with every figure of its table computed."""
+    lines = kpi_lines(app)
+    return bool(lines) and all(line.value != PENDING for line in lines.values())
+
+
+def kpi_charts_shown(unit: str) -> Condition:
+    """Condition: the KPI dashboard shows its figures and every trend chart drawn, by `unit`."""
+
+    def shown(app: Any) -> bool:
+        if not kpi_figures_shown(app):
+            return False
+        charts = app.screen.query("TrendChart")
+        return bool(charts) and all(
+            not _computing(chart) and str(chart.border_title).endswith(f" {unit}s")
+            for chart in charts
+        )
+
+    return shown
+
+
+def _computing(chart: Any) -> bool:
+    """Whether a trend chart still computes its figures (`progress` in rmtui before 0010)."""
+    if hasattr(chart, "computing"):
+        return bool(chart.computing)
+    return chart.progress is not None
+
+
 def shows_bare_table(app: Any) -> bool:
     """Whether the bare app's DataTable is laid out on screen."""
     tables = app.screen.query("DataTable")
@@ -203,12 +248,17 @@ async def key_to_paint(app: Any, watch: Watch, key: str, condition: Condition) -
 
 
 async def key_to_paints(
-    app: Any, watch: Watch, key: str, conditions: Sequence[Condition]
+    app: Any,
+    watch: Watch,
+    key: str,
+    conditions: Sequence[Condition],
+    *,
+    timeout: float = KEY_TIMEOUT_S,
 ) -> list[float]:
     """Milliseconds from sending `key` to the first screen update meeting each condition."""
     waiters = [watch.wait_for(condition) for condition in conditions]
     sent = send_key(app, key)
-    painted = [await wait(app, waiter, KEY_TIMEOUT_S) for waiter in waiters]
+    painted = [await wait(app, waiter, timeout) for waiter in waiters]
     await asyncio.sleep(BETWEEN_KEYS_S)
     return [(moment - sent) * 1000 for moment in painted]
 
@@ -359,6 +409,38 @@ async def session(
     results["log_page_ms"] = await cursor_keys(app, watch, log, ["pagedown"] * PAGE_KEYS)
 
 
+async def settled_app(app: Any) -> None:
+    """Wait until the app has done what it does after its first screen (loading the rest of
+    rmtui in a worker), as a user who opens a screen a few seconds after start-up finds it."""
+    deadline = time.monotonic() + PAINT_TIMEOUT_S
+    while any(not worker.is_finished for worker in app.workers):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the app was still busy after {PAINT_TIMEOUT_S:g} s")
+        await asyncio.sleep(POLL_S)
+    await asyncio.sleep(SETTLE_S)
+
+
+async def kpi_dashboard(app: Any, watch: Watch, waiter: Waiter, results: dict[str, Any]) -> None:
+    """Today painted, then the KPI dashboard until its figures and quarterly charts are drawn,
+    then the yearly charts (key p)."""
+    await until_painted(app, watch, waiter, results)
+    await settled_app(app)
+    conditions = (kpi_screen_shown, kpi_figures_shown, kpi_charts_shown("quarter"))
+    shown, figures, charts = await key_to_paints(
+        app, watch, "5", conditions, timeout=CHARTS_TIMEOUT_S
+    )
+    results["kpi_shown_ms"], results["kpi_figures_ms"], results["kpi_charts_ms"] = (
+        shown,
+        figures,
+        charts,
+    )
+    await asyncio.sleep(SETTLE_S)
+    (years,) = await key_to_paints(
+        app, watch, "p", (kpi_charts_shown("year"),), timeout=CHARTS_TIMEOUT_S
+    )
+    results["kpi_year_charts_ms"] = years
+
+
 def scenario(
     name: str, watch: Watch, waiter: Waiter, results: dict[str, Any], skip_log: str | None = None
 ) -> Any:
@@ -369,6 +451,8 @@ def scenario(
         try:
             if name == "session":
                 await session(app, watch, waiter, results, skip_log)
+            elif name == "kpis":
+                await kpi_dashboard(app, watch, waiter, results)
             else:
                 await until_painted(app, watch, waiter, results)
         except Exception as error:  # reported to the parent, which shows it in the table
@@ -406,7 +490,7 @@ def run_rmtui(db: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one scenario and write its results as JSON."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
-    parser.add_argument("scenario", choices=("startup", "bare", "session"))
+    parser.add_argument("scenario", choices=("startup", "bare", "session", "kpis"))
     parser.add_argument("--db", help="the book (startup and session)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--skip-log", metavar="WHY", help="leave out the interaction log")

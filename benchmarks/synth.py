@@ -276,12 +276,13 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 # The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0007")
+FILLED_BY = ("0002", "0007", "0010")
 
 
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
-    (schema 0002), the clients' contact points (schema 0007)."""
+    (schema 0002), the clients' contact points (schema 0007), the KPI roll-ups by day (schema
+    0010)."""
     for revision in FILLED_BY:
         for statement in _migration(revision).FILL:
             conn.execute(statement)
@@ -293,7 +294,8 @@ def fill_households_and_people(conn: sqlite3.Connection) -> None:
     has it)."""
     from rmtui.core.interchange.bulk_load import SHARED_CONTACT
 
-    conn.execute(SHARED_CONTACT.statement.format(rows="household_member"))
+    for statement in SHARED_CONTACT.statements:
+        conn.execute(statement.format(rows="household_member"))
     search = _migration("0009")
     for statement in search.FILL:
         conn.execute(statement)

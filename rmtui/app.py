@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from rmtui.core.agenda import EarlyAgenda
     from rmtui.core.backups import DailyBackup
     from rmtui.core.book_watch import BookWatch
+    from rmtui.core.kpi import KpiCache
 
 
 def styles_current(screen: Screen[None]) -> Screen[None]:
@@ -180,6 +181,7 @@ class RmApp(App[None]):
         self.fixed_day = day
         self.undo_history = UndoHistory()
         self.own_changes: set[int] = set()  # audit entries this window wrote
+        self._kpi_cache: KpiCache | None = None
         self._watch: BookWatch | None = None
         self._version_shown: int | None = None
         self.book_replaced = False
@@ -194,6 +196,17 @@ class RmApp(App[None]):
                 assert self.book_path is not None
                 self._engine = make_engine(self.book_path)
             return self._engine
+
+    @property
+    def kpi_cache(self) -> KpiCache:
+        """The KPI sets and trends this window has read while the book is unchanged (made on
+        first use: start-up does not load the KPIs)."""
+        with self._engine_lock:
+            if self._kpi_cache is None:
+                from rmtui.core.kpi import KpiCache
+
+                self._kpi_cache = KpiCache()
+            return self._kpi_cache
 
     @property
     def has_engine(self) -> bool:

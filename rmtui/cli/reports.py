@@ -31,8 +31,7 @@ def run_agenda(args: argparse.Namespace) -> int:
 
 def run_kpi(args: argparse.Namespace) -> int:
     """Print the KPIs for a period as text or JSON."""
-    from rmtui.core.db import session_scope
-    from rmtui.core.kpi import compute_kpis, kpis_json, kpis_text
+    from rmtui.core.kpi import kpis_json, kpis_text, read_kpis
     from rmtui.core.periods import Period, in_progress, period_containing
 
     quarter = period_containing(today(), "quarter")
@@ -41,8 +40,15 @@ def run_kpi(args: argparse.Namespace) -> int:
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
     day = today()
-    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-        kpis = compute_kpis(session=session, start=start, end=end, today=day)
+    kpis = read_quickly(
+        args, lambda connection: read_kpis(connection, start=start, end=end, today=day)
+    )
+    if kpis is None:
+        from rmtui.core.db import session_scope
+        from rmtui.core.kpi import compute_kpis
+
+        with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+            kpis = compute_kpis(session=session, start=start, end=end, today=day)
     if args.json:
         import json
 

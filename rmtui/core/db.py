@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from rmtui.core.changes import Seen
+    from rmtui.core.progress import Progress
 
 # SQLAlchemy is imported where an engine is made, not here: the first screen of the TUI reads
 # the book with the standard library's sqlite3 before SQLAlchemy is loaded (see book_at_head).
@@ -54,7 +55,7 @@ def open_book(
     path: Path,
     *,
     passphrase: str | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     read_only: bool = False,
     steps: Callable[[str], None] | None = None,
 ) -> Engine:
@@ -62,7 +63,8 @@ def open_book(
 
     An encrypted book needs its `passphrase`; without one, PassphraseNeeded is raised.
     `progress` is told when the book is upgraded, which can take a while for a large book,
-    and `steps` each schema step applied (nothing is kept until the last one is).
+    and how far the upgrade has come where a step is long; `steps` each schema step applied
+    (nothing is kept until the last one is).
     A `read_only` book at the current schema is opened for reading alone (see make_engine).
     """
     path = Path(path)
@@ -77,11 +79,11 @@ def open_book(
     if revision != SCHEMA_HEAD:
         _check_known(path, revision)
         _tell_upgrade(path, progress)
-        _migrate_with_backup(path, steps)
+        _migrate_with_backup(path, steps, progress)
     return make_engine(path, read_only=read_only)
 
 
-def _revision_or_repair(path: Path, progress: Callable[[str], None] | None) -> str | None:
+def _revision_or_repair(path: Path, progress: Progress | None) -> str | None:
     """The book's revision; a book that lost its stamp but whose tables are exactly those of
     a known revision is stamped with it again (after a backup)."""
     from rmtui.core.storage import Unstamped
@@ -143,9 +145,7 @@ def book_at_head(path: Path) -> bool:
         return False  # open_book repairs it
 
 
-def _open_encrypted(
-    path: Path, passphrase: str | None, progress: Callable[[str], None] | None
-) -> Engine:
+def _open_encrypted(path: Path, passphrase: str | None, progress: Progress | None) -> Engine:
     from rmtui.core.sqlcipher import copy_encrypted, make_encrypted_engine
 
     if not passphrase:
@@ -159,14 +159,14 @@ def _open_encrypted(
         folder = paths.ensure_private_dir(paths.backup_dir(path))
         copy_encrypted(path, folder / _backup_file_name(path, "pre-migration"), passphrase)
         try:
-            upgrade_to_head(path, engine=engine)
+            upgrade_to_head(path, engine=engine, progress=progress)
         except BaseException:
             engine.dispose()
             raise
     return engine
 
 
-def _tell_upgrade(path: Path, progress: Callable[[str], None] | None) -> None:
+def _tell_upgrade(path: Path, progress: Progress | None) -> None:
     if progress is not None:
         progress(f"upgrading {path.name} to schema {SCHEMA_HEAD} (after a backup)")
 
@@ -239,13 +239,15 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _migrate_with_backup(path: Path, steps: Callable[[str], None] | None = None) -> None:
+def _migrate_with_backup(
+    path: Path, steps: Callable[[str], None] | None = None, progress: Progress | None = None
+) -> None:
     """Back the book up (checked), then upgrade it in one transaction. A failed upgrade
     leaves the book as it was and its backup is removed (the book is that copy), so only
     good pre-migration backups are kept."""
     backup = backup_book(path, reason="pre-migration")
     try:
-        upgrade_to_head(path, steps=steps)
+        upgrade_to_head(path, steps=steps, progress=progress)
     except BookError:
         backup.unlink(missing_ok=True)
         raise
@@ -271,6 +273,7 @@ def upgrade_to_head(
     engine: Engine | None = None,
     target: str = "head",
     steps: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Apply every pending Alembic migration (up to `target`) to the book at `path`, all in
     one transaction: a crash or an error at any step leaves the book at its old revision.
@@ -279,14 +282,15 @@ def upgrade_to_head(
     transaction to us (BEGIN IMMEDIATE … COMMIT), foreign keys are off while tables are
     rebuilt and checked before the commit, and the connection is thrown away afterwards,
     since a migration may have rewritten the schema under it (PRAGMA writable_schema).
-    `steps` is told each step done (nothing is kept until the last one is).
+    `steps` is told each step done (nothing is kept until the last one is), `progress` how
+    far a long step has come.
     """
     own_engine = engine is None
     engine = engine or make_engine(path)
     try:
         connection = engine.connect()
         try:
-            _migrate(connection, target, steps)
+            _migrate(connection, target, steps, progress)
         finally:
             connection.invalidate()
             connection.close()
@@ -305,7 +309,12 @@ def upgrade_to_head(
             engine.dispose()
 
 
-def _migrate(connection: Any, target: str, steps: Callable[[str], None] | None) -> None:
+def _migrate(
+    connection: Any,
+    target: str,
+    steps: Callable[[str], None] | None,
+    progress: Progress | None = None,
+) -> None:
     from alembic import command
 
     driver = connection.connection.dbapi_connection
@@ -317,6 +326,8 @@ def _migrate(connection: Any, target: str, steps: Callable[[str], None] | None) 
         config.attributes["connection"] = connection
         if steps is not None:
             config.attributes["step_done"] = lambda revision: steps(f"schema step {revision}")
+        if progress is not None:
+            config.attributes["progress"] = progress
         command.upgrade(config, target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:

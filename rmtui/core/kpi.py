@@ -1,78 +1,51 @@
-"""The KPIs of PRODUCT.md for a period, each computed by a few SQL aggregates."""
+"""The KPIs of PRODUCT.md for a period, and their trend over periods, each made of a few sums
+read from the book's roll-ups by day (kpi_sql.py).
+
+Nothing heavy is imported here: `rmtui kpi` computes the KPIs with the standard library's
+sqlite3 alone, through the same functions a session uses.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Integer,
-    ScalarSelect,
-    Select,
-    Table,
-    and_,
-    delete,
-    func,
-    insert,
-    literal_column,
-    or_,
-    select,
-    type_coerce,
-    update,
-)
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from rmtui.core.figures import count_text, mean_text, percent_text, total_text
-from rmtui.core.models import (
-    CONTACT_DAY,
-    HOLDING_TABLE,
-    KPI_KEYS,
-    NOT_SUPERSEDED,
-    REVENUE_DAY,
-    Case,
-    Client,
-    Interaction,
-    Opportunity,
-    Revenue,
-    Survey,
-    Target,
-)
+from rmtui.core.kpi_sql import Connection, read_parts
 from rmtui.core.money import from_cents, money_text
 from rmtui.core.periods import Period, compared_period, previous_period, so_far
-from rmtui.core.rules import (
-    active_on,
-    cadence,
-    checkin_due,
-    is_contact,
-    last_contact_as_of,
-    not_ended_by,
-    start_of_next_day,
-)
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+KpiKey = Literal[
+    "clients_start",
+    "retained",
+    "retention_rate",
+    "new_clients",
+    "lost_clients",
+    "revenue",
+    "revenue_previous",
+    "revenue_growth",
+    "csat",
+    "nps",
+    "pipeline_conversion",
+    "lead_conversion",
+    "cases_on_time",
+    "interactions",
+    "clients_contacted",
+    "checkin_coverage",
+    "aum",
+    "referral_share",
+]
+KPI_KEYS: tuple[str, ...] = get_args(KpiKey)
 # Extra keys of compute_kpis (not in KPI_KEYS, not in `rmtui kpi --json`): how many survey
 # answers csat and nps rest on, so a screen can warn when a figure rests on too few.
 SAMPLE_KEYS = ("csat_responses", "nps_responses")
-
-CLIENT: Table = Client.__table__  # type: ignore[attr-defined]
-INTERACTION: Table = Interaction.__table__  # type: ignore[attr-defined]
-REVENUE: Table = Revenue.__table__  # type: ignore[attr-defined]
-SURVEY: Table = Survey.__table__  # type: ignore[attr-defined]
-OPPORTUNITY: Table = Opportunity.__table__  # type: ignore[attr-defined]
-CASE: Table = Case.__table__  # type: ignore[attr-defined]
-HOLDING: Table = HOLDING_TABLE
-TARGET: Table = Target.__table__  # type: ignore[attr-defined]
-# Up to this many clients last contacted after a period's end are found through the index on
-# last_contact_on; more are read from the client table in order (see _client_columns).
-FEW_CONTACTED_AFTER = 2000
-# Looking up one client's contacts in the contact index costs about as much as reading three
-# contacts of a period in date order: clients_contacted does whichever costs less.
-LOOKUPS_PER_CONTACT_READ = 3
 
 
 @dataclass(frozen=True)
@@ -170,11 +143,93 @@ KPI_INFO: dict[str, KpiInfo] = {
 }
 
 
+Parts = Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """How a KPI is made: the sums it needs (kpi_sql.PARTS) and the value it makes of them."""
+
+    parts: tuple[str, ...]
+    value: Callable[[Parts], Any]
+
+
+def _part(name: str) -> Figure:
+    """A KPI that is one sum, a count."""
+    return Figure((name,), lambda parts: parts[name])
+
+
+def _share(part: str, whole: str) -> Figure:
+    """A KPI that is 100 × one sum / another (None when that is 0)."""
+    return Figure((part, whole), lambda parts: ratio(parts[part], parts[whole]))
+
+
+def _retained(parts: Parts) -> int:
+    """The clients active on the eve of the period and still on its end: those active then,
+    less those who stopped being active in the period, but for those who also started in it."""
+    return parts["at_start"] - parts["ended"] + parts["active_within"]
+
+
+def _retention(parts: Parts) -> float | None:
+    return ratio(_retained(parts), parts["at_start"])
+
+
+def _csat(parts: Parts) -> float | None:
+    answers = parts["csat_answers"]
+    return parts["csat_total"] / answers if answers else None
+
+
+def _nps(parts: Parts) -> float | None:
+    return ratio(parts["promoters"] - parts["detractors"], parts["nps_answers"])
+
+
+def _pipeline(parts: Parts) -> float | None:
+    return ratio(parts["won"], parts["won"] + parts["lost"])
+
+
+def _clients_contacted(parts: Parts) -> int:
+    """Each client contacted on k days of the period counts k times among its client-days and
+    k - 1 times among the spans from one contact day to the next within it."""
+    return parts["client_days"] - parts["repeats"]
+
+
+RETAINED_PARTS = ("at_start", "ended", "active_within")
+FIGURES: dict[str, Figure] = {
+    "clients_start": _part("at_start"),
+    "retained": Figure(RETAINED_PARTS, _retained),
+    "retention_rate": Figure(RETAINED_PARTS, _retention),
+    "new_clients": _part("new_clients"),
+    "lost_clients": _part("lost_clients"),
+    "revenue": Figure(("revenue",), lambda parts: from_cents(parts["revenue"])),
+    "csat": Figure(("csat_total", "csat_answers"), _csat),
+    "nps": Figure(("promoters", "detractors", "nps_answers"), _nps),
+    "pipeline_conversion": Figure(("won", "lost"), _pipeline),
+    "lead_conversion": _share("converted", "leads"),
+    "cases_on_time": _share("on_time", "resolved"),
+    "interactions": _part("contacts"),
+    "clients_contacted": Figure(("client_days", "repeats"), _clients_contacted),
+    "checkin_coverage": _share("covered_at_end", "active_at_end"),
+    "aum": Figure(("assets_at_end",), lambda parts: from_cents(parts["assets_at_end"])),
+    "referral_share": _share("referred", "new_clients"),
+    "csat_responses": _part("csat_answers"),
+    "nps_responses": _part("nps_answers"),
+}
+"""Every KPI of a period alone (not revenue_previous and revenue_growth, which compare it with
+another), and the SAMPLE_KEYS."""
+
+
 def compute_kpis(
     *, session: Session, start: date, end: date, today: date | None = None
 ) -> dict[str, Any]:
+    """Every KPI for `start`..`end` (inclusive), read in `session` (see read_kpis)."""
+    return read_kpis(session.connection().connection, start=start, end=end, today=today)
+
+
+def read_kpis(
+    connection: Connection, *, start: date, end: date, today: date | None = None
+) -> dict[str, Any]:
     """Every KPI for `start`..`end` (inclusive) plus `from`, `to`, `previous_from`,
-    `previous_to` and the SAMPLE_KEYS counts.
+    `previous_to` and the SAMPLE_KEYS counts, read on a DB-API `connection`.
 
     Given `today`, a period that has not ended is computed to date, from `start` to `today`,
     and its revenue compared with as many days from the start of the period before
@@ -183,30 +238,116 @@ def compute_kpis(
     """
     period = Period(start, end)
     before = previous_period(period) if today is None else compared_period(period, today)
-    if today is not None:
-        start, end = so_far(period, today).start, so_far(period, today).end
+    shown = period if today is None else so_far(period, today)
+    (figures,) = read_figures(connection, list(FIGURES), [shown])
+    (revenue_before,) = read_figures(connection, ["revenue"], [before])
+    revenue, revenue_previous = figures["revenue"], revenue_before["revenue"]
     kpis: dict[str, Any] = {
-        "from": start,
-        "to": end,
+        "from": shown.start,
+        "to": shown.end,
         "previous_from": before.start,
         "previous_to": before.end,
+        "revenue_previous": revenue_previous,
+        "revenue_growth": ratio(revenue - revenue_previous, revenue_previous),
+        **figures,
     }
-    kpis.update(_client_kpis(session, start, end))
-    kpis.update(_revenue_kpis(session, start, end, before))
-    kpis.update(_survey_kpis(session, start, end))
-    kpis["pipeline_conversion"] = _pipeline_conversion(session, start, end)
-    kpis["cases_on_time"] = _cases_on_time(session, start, end)
-    later = _contacted_after(session, end)
-    kpis.update(_contact_kpis(session, start, end, later))
-    kpis["checkin_coverage"] = _checkin_coverage(session, end, later)
-    kpis["aum"] = _aum(session, end)
-    return kpis
+    return {
+        key: kpis[key]
+        for key in ("from", "to", "previous_from", "previous_to", *KPI_KEYS, *SAMPLE_KEYS)
+    }
+
+
+def read_figures(
+    connection: Connection, keys: Sequence[str], periods: Sequence[Period]
+) -> list[dict[str, Any]]:
+    """The KPIs `keys` (of FIGURES) of each of `periods`, in one query."""
+    parts = list(dict.fromkeys(part for key in keys for part in FIGURES[key].parts))
+    spans = [(period.start, period.end) for period in periods]
+    return [
+        {key: FIGURES[key].value(found) for key in keys}
+        for found in read_parts(connection, parts, spans)
+    ]
+
+
+def kpi_trend(
+    *, session: Session, key: str, periods: Sequence[Period], today: date | None = None
+) -> list[Any]:
+    """KPI `key` for each of `periods`, read in `session` (see read_trend)."""
+    return read_trend(session.connection().connection, key=key, periods=periods, today=today)
+
+
+def read_trend(
+    connection: Connection, *, key: str, periods: Sequence[Period], today: date | None = None
+) -> list[Any]:
+    """KPI `key` (of FIGURES) for each of `periods`, in one query; given `today`, a period that
+    has not ended is computed to date, as compute_kpis does."""
+    shown = [period if today is None else so_far(period, today) for period in periods]
+    return [figures[key] for figures in read_figures(connection, [key], shown)]
+
+
+class KpiCache:
+    """KPI sets and trends already read, kept while the book's figures stay as they were.
+
+    A window keeps one for all its screens: coming back to a period, or to a unit, shows its
+    figures at once. Every reading names the book's figures stamp (kpi_board.figures_stamp,
+    read in the same transaction); a new stamp forgets everything read before it. Safe to use
+    from several threads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: int | None = None
+        self._sets: dict[tuple[Period, date | None], dict[str, Any]] = {}
+        self._trends: dict[tuple[str, tuple[Period, ...], date | None], list[Any]] = {}
+
+    def kpis(
+        self, connection: Connection, stamp: int, period: Period, today: date | None
+    ) -> dict[str, Any]:
+        """The KPIs of `period` (see read_kpis), read unless known at `stamp`."""
+        key = (period, today)
+        with self._lock:
+            self._keep(stamp)
+            known = self._sets.get(key)
+        if known is None:
+            known = read_kpis(connection, start=period.start, end=period.end, today=today)
+            with self._lock:
+                if self._stamp == stamp:
+                    self._sets[key] = known
+        return known
+
+    def trend(
+        self,
+        connection: Connection,
+        stamp: int,
+        key: str,
+        periods: Sequence[Period],
+        today: date | None,
+    ) -> list[Any]:
+        """KPI `key` for each of `periods` (see read_trend), read unless known at `stamp`."""
+        cache_key = (key, tuple(periods), today)
+        with self._lock:
+            self._keep(stamp)
+            known = self._trends.get(cache_key)
+        if known is None:
+            known = read_trend(connection, key=key, periods=periods, today=today)
+            with self._lock:
+                if self._stamp == stamp:
+                    self._trends[cache_key] = known
+        return known
+
+    def _keep(self, stamp: int) -> None:
+        """Forget what was read before the figures changed (`stamp` is new)."""
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._sets.clear()
+            self._trends.clear()
 
 
 def kpi_sample_sizes(*, session: Session, start: date, end: date) -> dict[str, int]:
     """How many surveys in `start`..`end` answered csat and nps (the SAMPLE_KEYS)."""
-    sizes = _survey_kpis(session, start, end)
-    return {key: sizes[key] for key in SAMPLE_KEYS}
+    connection = session.connection().connection
+    (sizes,) = read_figures(connection, SAMPLE_KEYS, [Period(start, end)])
+    return sizes
 
 
 def kpis_json(kpis: dict[str, Any]) -> dict[str, Any]:
@@ -222,12 +363,17 @@ def kpis_json(kpis: dict[str, Any]) -> dict[str, Any]:
 
 def targets_for(*, session: Session, start: date, end: date) -> dict[str, Decimal]:
     """The target of each metric set for exactly the period `start`..`end`."""
+    from sqlalchemy import select
+
+    from rmtui.core.models import Target
+
+    target = Target.__table__  # type: ignore[attr-defined]
     query = (
-        select(TARGET.c.metric, TARGET.c.target)
-        .where(TARGET.c.period_start == start, TARGET.c.period_end == end)
-        .order_by(TARGET.c.id)
+        select(target.c.metric, target.c.target)
+        .where(target.c.period_start == start, target.c.period_end == end)
+        .order_by(target.c.id)
     )
-    return {metric: target for metric, target in session.execute(query)}
+    return {metric: amount for metric, amount in session.execute(query)}
 
 
 def ratio(part: int | Decimal, whole: int | Decimal | None) -> float | None:
@@ -235,261 +381,6 @@ def ratio(part: int | Decimal, whole: int | Decimal | None) -> float | None:
     if not whole:
         return None
     return float(Decimal(100) * Decimal(part) / Decimal(whole))
-
-
-def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.count().filter(condition)
-
-
-def _between(column: Any, start: date, end: date) -> ColumnElement[bool]:
-    return and_(column >= start, column <= end)
-
-
-def _client_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
-    """clients_start, retained, retention_rate, new_clients, lost_clients, lead_conversion,
-    referral_share.
-
-    Each count reads one range of a client index (since/until, until, created_on).
-    """
-    eve = start - timedelta(days=1)
-    since, until, created = CLIENT.c.client_since, CLIENT.c.client_until, CLIENT.c.created_on
-    was_lead = or_(since.is_(None), since > created)
-    query = select(
-        _count(active_on(eve)),
-        _count(active_on(eve), not_ended_by(end)),
-        _count(_between(since, start, end)),
-        _count(_between(until, start, end)),
-        _count(_between(created, start, end), was_lead),
-        _count(_between(created, start, end), was_lead, since <= end),
-        _count(_between(since, start, end), CLIENT.c.referred_by_id.is_not(None)),
-    )
-    at_start, retained, new, lost, leads, converted, referred = session.execute(query).one()
-    return {
-        "clients_start": at_start,
-        "retained": retained,
-        "retention_rate": ratio(retained, at_start),
-        "new_clients": new,
-        "lost_clients": lost,
-        "lead_conversion": ratio(converted, leads),
-        "referral_share": ratio(referred, new),
-    }
-
-
-def _count(*conditions: ColumnElement[bool]) -> ScalarSelect[int]:
-    """SQL: how many clients meet every one of `conditions` (a scalar subquery)."""
-    return select(func.count()).select_from(CLIENT).where(*conditions).scalar_subquery()
-
-
-def _revenue_kpis(session: Session, start: date, end: date, before: Period) -> dict[str, Any]:
-    """revenue, revenue_previous (over `before`) and revenue_growth, from the daily roll-up."""
-    query = select(_revenue_between(start, end), _revenue_between(before.start, before.end))
-    now_cents, before_cents = session.execute(query).one()
-    revenue, revenue_previous = from_cents(now_cents), from_cents(before_cents)
-    return {
-        "revenue": revenue,
-        "revenue_previous": revenue_previous,
-        "revenue_growth": ratio(revenue - revenue_previous, revenue_previous),
-    }
-
-
-def _revenue_between(start: date, end: date) -> ScalarSelect[int]:
-    """SQL: revenue in cents booked from `start` to `end`, from the daily roll-up."""
-    cents = func.coalesce(func.sum(type_coerce(REVENUE_DAY.c.amount, Integer)), 0)
-    return select(cents).where(_between(REVENUE_DAY.c.on, start, end)).scalar_subquery()
-
-
-def _survey_kpis(session: Session, start: date, end: date) -> dict[str, Any]:
-    """csat, nps and how many answers each rests on."""
-    nps = SURVEY.c.nps
-    query = select(
-        func.avg(SURVEY.c.csat),
-        func.count(SURVEY.c.csat),
-        func.count(nps),
-        _count_where(nps >= 9),
-        _count_where(nps <= 6),
-    ).where(_between(SURVEY.c.on, start, end))
-    csat_mean, csat_count, nps_count, promoters, detractors = session.execute(query).one()
-    return {
-        "csat": None if csat_mean is None else float(csat_mean),
-        "nps": ratio(promoters - detractors, nps_count),
-        "csat_responses": csat_count,
-        "nps_responses": nps_count,
-    }
-
-
-def _pipeline_conversion(session: Session, start: date, end: date) -> float | None:
-    """100 * won / (won + lost) over opportunities closed in the period."""
-    stage = OPPORTUNITY.c.stage
-    query = select(_count_where(stage == "won"), _count_where(stage == "lost")).where(
-        _between(OPPORTUNITY.c.closed_on, start, end)
-    )
-    won, lost = session.execute(query).one()
-    return ratio(won, won + lost)
-
-
-def _cases_on_time(session: Session, start: date, end: date) -> float | None:
-    """100 * cases resolved by their deadline / cases resolved, in the period."""
-    resolved_on = CASE.c.resolved_on
-    query = select(_count_where(resolved_on <= CASE.c.due_on), func.count()).where(
-        _between(resolved_on, start, end)
-    )
-    on_time, resolved = session.execute(query).one()
-    return ratio(on_time, resolved)
-
-
-def _contacted_after(session: Session, end: date) -> int:
-    """How many clients have a stored last contact after `end` (none for a current period)."""
-    query = select(func.count()).where(CLIENT.c.last_contact_on > end)
-    return int(session.execute(query).scalar_one())
-
-
-def _client_columns(later: int) -> tuple[Any, str]:
-    """last_contact_on, and the prefix to read the other client columns with (see rules), for
-    finding the `later` clients whose stored last contact is after a day and looking up each
-    one's contacts.
-
-    When more than FEW_CONTACTED_AFTER, the columns are read unindexed, so that SQLite reads
-    the client table in id order: the look-ups that follow then go through the contact index
-    in order instead of jumping about.
-    """
-    if later <= FEW_CONTACTED_AFTER:
-        return CLIENT.c.last_contact_on, "client."
-    return unindexed(CLIENT.c.last_contact_on), "+client."
-
-
-def unindexed(column: Any) -> ColumnElement[Any]:
-    """SQL: `+column`, the column's value that SQLite will not look up through an index."""
-    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
-
-
-def _contact_kpis(session: Session, start: date, end: date, later: int) -> dict[str, int]:
-    """interactions (contacts, notes not counted) and clients_contacted in the period;
-    `later` clients have a stored last contact after `end`."""
-    in_period = _between(CONTACT_DAY.c.on, start, end)
-    contacts = session.execute(
-        select(func.coalesce(func.sum(CONTACT_DAY.c.contacts), 0)).where(in_period)
-    ).scalar_one()
-    clients = _clients_contacted(session, start, end, later, contacts) if contacts else 0
-    return {"interactions": contacts, "clients_contacted": clients}
-
-
-def _clients_contacted(session: Session, start: date, end: date, later: int, contacts: int) -> int:
-    """Distinct clients among the `contacts` contacts from `start` to `end`.
-
-    A client whose last contact of all time lies in the period was contacted in it; each of
-    the `later` ones, last contacted after the period, is looked up in the contact index.
-    When reading the period's contacts costs less than those look-ups (a period long past),
-    the contacts are read instead.
-    """
-    if contacts < later * LOOKUPS_PER_CONTACT_READ:
-        return int(session.execute(_distinct_contacted(start, end)).scalar_one())
-    stored = CLIENT.c.last_contact_on
-    last_in_period = select(func.count()).where(_between(stored, start, end)).scalar_subquery()
-    earlier = (
-        select(func.count())
-        .where(stored > end, _contacts_between(start, end).exists())
-        .scalar_subquery()
-    )
-    return int(session.execute(select(last_in_period + earlier)).scalar_one())
-
-
-def _contacts_between(start: date, end: date) -> Select[Any]:
-    """SQL: the client's contacts from `start` to `end` (correlated to CLIENT)."""
-    at = INTERACTION.c.at
-    return select(INTERACTION.c.id).where(
-        INTERACTION.c.client_id == CLIENT.c.id,
-        is_contact(),
-        at >= datetime.combine(start, time.min),
-        at < start_of_next_day(end),
-    )
-
-
-def _distinct_contacted(start: date, end: date) -> Select[Any]:
-    """SQL: distinct clients among the contacts from `start` to `end`, read by date."""
-    at = INTERACTION.c.at
-    return select(func.count(INTERACTION.c.client_id.distinct())).where(
-        at >= datetime.combine(start, time.min),
-        at < start_of_next_day(end),
-        is_contact(),
-    )
-
-
-def rarely(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """SQL: `condition`, marked as rarely true so that SQLite reads it from its index rather
-    than from an index on one of the other conditions (the book has no planner statistics)."""
-    return func.unlikely(condition)  # type: ignore[no-any-return]
-
-
-def _checkin_coverage(session: Session, end: date, later: int) -> float | None:
-    """100 * clients active on `end` contacted within their cadence / clients active on `end`.
-
-    Clients whose stored last contact is not after `end` are counted from the check-in index
-    (contacted within the cadence = not yet due on `end`); the `later` ones, contacted after
-    `end`, look up their last contact on `end` in the interaction index.
-    """
-    stored = CLIENT.c.last_contact_on
-    up_to_end = (
-        select(func.count())
-        .where(rarely(checkin_due() > func.julianday(end.isoformat())), stored <= end)
-        .where(active_on(end))
-        .scalar_subquery()
-    )
-    last = last_contact_as_of(end)
-    days_since = func.julianday(end.isoformat()) - func.julianday(last)
-    stored_later, client = _client_columns(later)
-    after_end = (
-        select(func.count())
-        .where(stored_later > end, active_on(end, client=client))
-        .where(days_since < cadence(client=client))
-        .scalar_subquery()
-    )
-    active = select(func.count()).select_from(CLIENT).where(active_on(end)).scalar_subquery()
-    covered_before, covered_after, active_count = session.execute(
-        select(up_to_end, after_end, active)
-    ).one()
-    return ratio(covered_before + covered_after, active_count)
-
-
-def _aum(session: Session, end: date) -> Decimal:
-    """Sum over active clients' accounts of the latest holding value on or before `end`.
-
-    A snapshot is the account's value on `end` when as_of <= end < superseded_on (kept by
-    triggers; of two snapshots on one day the one entered last supersedes the other).
-    """
-    in_effect = and_(HOLDING.c.superseded_on > end, HOLDING.c.as_of <= end)
-    cents = func.coalesce(func.sum(type_coerce(HOLDING.c.value, Integer)), 0)
-    query = (
-        select(cents)
-        .select_from(HOLDING.join(CLIENT, CLIENT.c.id == HOLDING.c.client_id))
-        .where(in_effect, active_on(end))
-    )
-    return from_cents(session.execute(query).scalar_one())
-
-
-def refill_summaries(*, connection: Connection) -> None:
-    """Recompute from the rows every summary the KPI triggers keep: holding.superseded_on and
-    the daily revenue and contact roll-ups. For bulk loads that set the triggers aside."""
-    later = HOLDING.alias("later")
-    next_as_of = (
-        select(func.min(later.c.as_of))
-        .where(later.c.client_id == HOLDING.c.client_id, later.c.account == HOLDING.c.account)
-        .where(later.c.as_of >= HOLDING.c.as_of)
-        .where(or_(later.c.as_of > HOLDING.c.as_of, later.c.id > HOLDING.c.id))
-        .scalar_subquery()
-    )
-    not_superseded: ColumnElement[str] = literal_column(f"'{NOT_SUPERSEDED}'")
-    connection.execute(
-        update(HOLDING).values(superseded_on=func.coalesce(next_as_of, not_superseded))
-    )
-    revenue_days = select(REVENUE.c.on, func.sum(REVENUE.c.amount), func.count()).group_by(
-        REVENUE.c.on
-    )
-    connection.execute(delete(REVENUE_DAY))
-    connection.execute(insert(REVENUE_DAY).from_select(["on", "amount", "entries"], revenue_days))
-    day = func.date(INTERACTION.c.at)
-    contact_days = select(day, func.count()).where(is_contact()).group_by(day)
-    connection.execute(delete(CONTACT_DAY))
-    connection.execute(insert(CONTACT_DAY).from_select(["on", "contacts"], contact_days))
 
 
 def kpi_display(key: str, value: Any) -> str:

@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from rmtui.core.money import Money
+from rmtui.core.kpi import KPI_KEYS
+from rmtui.core.money_column import Money
 from rmtui.core.rules import (
     birthday_month_day_sql,
     checkin_due_sql,
@@ -55,26 +56,6 @@ RevenueKind = Literal["fee", "commission", "interest", "other"]
 CaseKind = Literal["request", "complaint"]
 ContactKind = Literal["email", "phone"]
 HouseholdRole = Literal["head", "partner", "child", "dependent", "other"]
-KpiKey = Literal[
-    "clients_start",
-    "retained",
-    "retention_rate",
-    "new_clients",
-    "lost_clients",
-    "revenue",
-    "revenue_previous",
-    "revenue_growth",
-    "csat",
-    "nps",
-    "pipeline_conversion",
-    "lead_conversion",
-    "cases_on_time",
-    "interactions",
-    "clients_contacted",
-    "checkin_coverage",
-    "aum",
-    "referral_share",
-]
 
 
 def choices(choice_set: Any) -> tuple[str, ...]:
@@ -96,7 +77,6 @@ REVENUE_KINDS = choices(RevenueKind)
 CASE_KINDS = choices(CaseKind)
 CONTACT_KINDS = choices(ContactKind)
 HOUSEHOLD_ROLES = choices(HouseholdRole)
-KPI_KEYS = choices(KpiKey)
 # The fields of the parts of a person's name (vCard N: prefix, given, additional, family, suffix).
 NAME_PARTS = ("name_prefix", "given_name", "additional_names", "family_name", "name_suffix")
 # holding.superseded_on of a snapshot no later snapshot has replaced yet.
@@ -610,6 +590,48 @@ CLIENT_SEARCH_TEXT = Table(
         for name in ("name", "company", "email", "city", "tags", "contacts", "people", "digits")
     ),
 )
+
+
+def _day_table(name: str, *counts: str) -> Table:
+    """A roll-up with a row per day holding whole numbers (migration 0010 says what each is)."""
+    columns = [Column(count, Integer, nullable=False) for count in counts]
+    return Table(
+        name,
+        SQLModel.metadata,
+        Column("on", Date, primary_key=True),
+        *columns,
+        sqlite_with_rowid=False,
+    )
+
+
+CLIENT_DAY = _day_table(
+    "client_day", "new_clients", "lost_clients", "starts", "ends", "leads", "referred_new"
+)
+CLIENT_SPAN = Table(
+    "client_span",
+    SQLModel.metadata,
+    Column("kind", String, primary_key=True),  # "active" (since..until) or "lead" (created..since)
+    Column("start_on", Date, primary_key=True),
+    Column("end_on", Date, primary_key=True),
+    Column("clients", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+CONTACTED_DAY = _day_table("contacted_day", "clients")
+CONTACT_SPAN = Table(
+    "contact_span",
+    SQLModel.metadata,
+    Column("start_on", Date, primary_key=True),
+    Column("end_on", Date, primary_key=True),
+    Column("clients", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+COVERAGE_DAY = _day_table("coverage_day", "change")
+ASSETS_DAY = _day_table("assets_day", "change")  # in cents
+SURVEY_DAY = _day_table(
+    "survey_day", "surveys", "csat_total", "csat_answers", "nps_answers", "promoters", "detractors"
+)
+DEAL_DAY = _day_table("deal_day", "won", "lost")
+CASE_DAY = _day_table("case_day", "resolved", "on_time")
 
 
 class TrashEntry(SQLModel, table=True):

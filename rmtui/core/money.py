@@ -1,14 +1,11 @@
-"""Exact money: Decimal in Python, integer cents in SQLite, decimal strings in JSON."""
+"""Exact money: Decimal in Python, integer cents in SQLite (money_column.py), decimal strings in
+JSON."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from sqlalchemy import Integer
-from sqlalchemy.types import TypeDecorator
 
 from rmtui.core.figures import amount_text
 from rmtui.core.user_locale import number_symbols, user_locale
@@ -98,20 +95,3 @@ def from_cents(cents: int | None) -> Decimal:
 def money_text(amount: Decimal | None) -> str:
     """An amount for the JSON interchange and CSV: a plain decimal string."""
     return "" if amount is None else str(amount.quantize(CENT))
-
-
-class Money(TypeDecorator[Decimal]):
-    """A column of exact money stored as integer cents."""
-
-    impl = Integer
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
-        if value is None:
-            return None
-        if value.__class__ is Decimal:  # an exact amount already
-            return to_cents(value)
-        return to_cents(parse_money(value))
-
-    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
-        return None if value is None else from_cents(value)

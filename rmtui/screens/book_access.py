@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from rmtui.core.agenda import EarlyAgenda
     from rmtui.core.changes import Seen
+    from rmtui.core.kpi import KpiCache
 
 
 class BookApp(Protocol):
@@ -31,6 +32,11 @@ class BookApp(Protocol):
     book_path: Path | None
     early_agenda: EarlyAgenda | None
     own_changes: set[int]
+
+    @property
+    def kpi_cache(self) -> KpiCache:
+        """The KPI sets and trends this window has read while the book is unchanged."""
+        ...
 
     @property
     def engine(self) -> Engine:

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError, ChangedMeanwhile
-from rmtui.core.kpi import KPI_INFO, KPI_KEYS, compute_kpis, kpi_display, targets_for
+from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, targets_for
 from rmtui.core.kpi_board import (
     TREND_KEYS,
     KpiLine,
@@ -56,6 +56,8 @@ from rmtui.screens.undo import remember
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from rmtui.core.kpi import KpiCache
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
@@ -63,7 +65,6 @@ from rmtui.widgets.trend_chart import TrendChart
 Figures = dict[str, Any]
 TREND_COUNT = 12
 FIGURES_GROUP = "kpi-figures"
-TRENDS_GROUP = "kpi-trends"
 
 
 def period_dates(period: Period) -> str:
@@ -94,14 +95,13 @@ class KpiScreen(Screen[None]):
             self.figures = figures
             self.previous = previous
 
-    class TrendPointReady(Message):
-        """The KPIs of `point`, one of the trend periods of the dashboard's `period`."""
+    class TrendsReady(Message):
+        """Each KPI of TREND_KEYS for each of the trend periods of the dashboard's `period`."""
 
-        def __init__(self, period: Period, point: Period, figures: Figures) -> None:
+        def __init__(self, period: Period, trends: dict[str, list[Any]]) -> None:
             super().__init__()
             self.period = period
-            self.point = point
-            self.figures = figures
+            self.trends = trends
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,9 +110,6 @@ class KpiScreen(Screen[None]):
         self.day: date | None = None
         self.figures: tuple[Figures, Figures] | None = None
         self.targets: dict[str, Decimal] = {}
-        self.trend: dict[Period, Figures] = {}
-        # KPIs computed so far, by period; dropped whenever the book changes.
-        self.computed: dict[Period, Figures] = {}
         self.stamp = -1
         self._keys_for: tuple[bool, bool] | None = None  # (on a KPI, it has a target)
 
@@ -162,7 +159,6 @@ class KpiScreen(Screen[None]):
         stamp = self._read_stamp()
         if stamp != self.stamp:
             self.stamp = stamp
-            self.computed.clear()
             self.show_period()
 
     # Actions
@@ -246,59 +242,47 @@ class KpiScreen(Screen[None]):
         """Show the period: its targets at once, its figures and trends as they are computed."""
         period = self.period
         self.figures = None
-        self.trend = {}
-        self.workers.cancel_group(self, TRENDS_GROUP)
         self.targets = self._read_targets(period)
         self._show_bar("computing…")
         self._show_table()
         for chart in self.query(TrendChart).results(TrendChart):
-            chart.show_progress(0, TREND_COUNT, unit=self.unit)
-        self.compute_figures(period, dict(self.computed))
+            chart.show_computing(TREND_COUNT, unit=self.unit)
+        self.compute_figures(period, self.unit, self.book.kpi_cache)
 
     @work(thread=True, exclusive=True, group=FIGURES_GROUP, exit_on_error=False)
-    def compute_figures(self, period: Period, known: dict[Period, Figures]) -> None:
-        """Compute the KPIs of `period` and of the days before it (unless `known`)."""
+    def compute_figures(self, period: Period, unit: str, cache: KpiCache) -> None:
+        """Read the KPIs of `period` and of the days before it, then the trend of each chart
+        over the last TREND_COUNT `unit`s up to `period` (a query a chart), as known to the
+        window's `cache` or else from the book, all in one session."""
         worker = get_current_worker()
-        figures = known.get(period) or self._compute(period)
-        if worker.is_cancelled:
-            return
-        before = self.compared(period)
-        previous = known.get(before) or self._compute(before)
-        if not worker.is_cancelled:
-            self.post_message(self.FiguresReady(period, figures, previous))
-
-    @work(thread=True, exclusive=True, group=TRENDS_GROUP, exit_on_error=False)
-    def compute_trends(self, period: Period, unit: str, known: dict[Period, Figures]) -> None:
-        """Compute the KPIs of the last TREND_COUNT `unit`s up to `period`, oldest first."""
-        worker = get_current_worker()
-        for point in trend_periods(period, unit, TREND_COUNT):
+        today, before = self.book.today, self.compared(period)
+        points = trend_periods(period, unit, TREND_COUNT)
+        with session_scope(self.book.engine) as session:
+            stamp = figures_stamp(session=session)
+            connection = session.connection().connection
+            figures = cache.kpis(connection, stamp, period, today)
+            previous = cache.kpis(connection, stamp, before, today)
             if worker.is_cancelled:
                 return
-            figures = known.get(point) or self._compute(point)
-            self.post_message(self.TrendPointReady(period, point, figures))
-
-    def _compute(self, period: Period) -> Figures:
-        with session_scope(self.book.engine) as session:
-            return compute_kpis(
-                session=session, start=period.start, end=period.end, today=self.book.today
-            )
+            self.post_message(self.FiguresReady(period, figures, previous))
+            trends = {key: cache.trend(connection, stamp, key, points, today) for key in TREND_KEYS}
+            if not worker.is_cancelled:
+                self.post_message(self.TrendsReady(period, trends))
 
     def on_kpi_screen_figures_ready(self, message: KpiScreen.FiguresReady) -> None:
-        self.computed[message.period] = message.figures
-        self.computed[self.compared(message.period)] = message.previous
         if message.period != self.period:
             return
         self.figures = (message.figures, message.previous)
         self._show_bar("")
         self._show_table()
-        self.compute_trends(message.period, self.unit, dict(self.computed))
 
-    def on_kpi_screen_trend_point_ready(self, message: KpiScreen.TrendPointReady) -> None:
-        self.computed[message.point] = message.figures
+    def on_kpi_screen_trends_ready(self, message: KpiScreen.TrendsReady) -> None:
         if message.period != self.period:
             return
-        self.trend[message.point] = message.figures
-        self._show_trends()
+        labels = [point.label for point in trend_periods(self.period, self.unit, TREND_COUNT)]
+        for key, values in message.trends.items():
+            chart = self.query_one(f"#trend-{key}", TrendChart)
+            chart.show_trend(labels, values, unit=self.unit)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == FIGURES_GROUP:
@@ -338,18 +322,6 @@ class KpiScreen(Screen[None]):
         if line and line.warning:
             warning = f"⚠ {sample_note(line.warning, subject=info.label)}"
         self.query_one("#kpi-warning", Static).update(warning)
-
-    def _show_trends(self) -> None:
-        points = trend_periods(self.period, self.unit, TREND_COUNT)
-        charts = {chart.id: chart for chart in self.query(TrendChart).results(TrendChart)}
-        done = sum(point in self.trend for point in points)
-        for key in TREND_KEYS:
-            chart = charts[f"trend-{key}"]
-            if done < len(points):
-                chart.show_progress(done, len(points), unit=self.unit)
-            else:
-                values = [self.trend[point][key] for point in points]
-                chart.show_trend([point.label for point in points], values, unit=self.unit)
 
     def _restyle(self) -> None:
         self.query_one(KpiTable).restyle()

@@ -46,7 +46,6 @@ class TrendChart(Widget):
     TrendChart > .trend-chart--bar { color: $primary; }
     TrendChart > .trend-chart--current { color: $accent; }
     TrendChart > .trend-chart--axis { color: $text-muted; }
-    TrendChart.-computing { color: $text-muted; }
     """
 
     def __init__(
@@ -63,30 +62,27 @@ class TrendChart(Widget):
         self.short_value = short_value or show_value
         self.values: list[Any] = []
         self.period_labels: list[str] = []
-        self.progress: tuple[int, int] | None = (0, 0)
+        self.computing = True  # until the trend is drawn
         self.border_title = label
 
-    def show_progress(self, done: int, total: int, *, unit: str) -> None:
-        """Say that the trend is being computed: `done` of `total` periods so far."""
-        self.progress = (done, total)
-        self.border_title = f"{self.label} · last {counted(total, unit)}"
-        self.set_class(True, "-computing")
+    def show_computing(self, count: int, *, unit: str) -> None:
+        """Say that the trend over the last `count` `unit`s is being computed."""
+        self.computing = True
+        self.border_title = f"{self.label} · last {counted(count, unit)}"
         self.refresh()
 
     def show_trend(self, period_labels: Sequence[str], values: Sequence[Any], *, unit: str) -> None:
         """Draw `values` (None where there is no figure) for the periods named `period_labels`."""
         self.period_labels = list(period_labels)
         self.values = list(values)
-        self.progress = None
+        self.computing = False
         self.border_title = f"{self.label} · last {counted(len(values), unit)}"
-        self.set_class(False, "-computing")
         self.refresh()
 
     def render(self) -> Text:
-        if self.progress is not None:
-            done, total = self.progress
-            so_far = f" {done}/{total}" if total else ""
-            return Text(f"computing…{so_far}")
+        if self.computing:  # muted, by a style of its own rather than a class of the widget's,
+            # whose change would have every chart's styles worked out again
+            return Text("computing…", self.get_component_rich_style("trend-chart--axis"))
         return self._chart(self.content_size.width, self.content_size.height)
 
     def _chart(self, width: int, height: int) -> Text:

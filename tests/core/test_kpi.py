@@ -13,9 +13,12 @@ from rmtui.core.kpi import (
     KPI_INFO,
     KPI_KEYS,
     SAMPLE_KEYS,
+    KpiCache,
     compute_kpis,
     kpi_sample_sizes,
+    kpi_trend,
     kpis_json,
+    read_trend,
     targets_for,
 )
 from rmtui.core.models import (
@@ -28,6 +31,7 @@ from rmtui.core.models import (
     Survey,
     Target,
 )
+from rmtui.core.periods import Period, trend_periods
 from tests.factories import make
 
 # P = Q4 2026, 92 days; the previous period is the 92 days before: 2026-07-01..2026-09-30.
@@ -450,3 +454,55 @@ def test_referral_share_is_the_part_of_new_clients_with_a_referrer(session: Sess
     )
     kpis = compute_kpis(session=session, start=FROM, end=TO)
     assert (kpis["new_clients"], kpis["referral_share"]) == (2, 50.0)
+
+
+class CountingConnection:
+    """A DB-API connection that counts the statements run through it."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.statements = 0
+
+    def cursor(self) -> Any:
+        cursor = self.connection.cursor()
+        counter = self
+
+        class Counted:
+            def execute(self, *args: Any) -> Any:
+                counter.statements += 1
+                return cursor.execute(*args)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(cursor, name)
+
+        return Counted()
+
+
+def test_the_cache_keeps_what_was_read_until_the_figures_change(session: Session) -> None:
+    build_book(session)
+    connection = CountingConnection(session.connection().connection)
+    cache, today = KpiCache(), date(2026, 11, 29)
+    quarter = Period(FROM, TO)
+    quarters = trend_periods(quarter, "quarter")
+    figures = cache.kpis(connection, 7, quarter, today)
+    trend = cache.trend(connection, 7, "revenue", quarters, today)
+    read = connection.statements
+    assert figures == compute_kpis(session=session, start=FROM, end=TO, today=today)
+    assert trend == kpi_trend(session=session, key="revenue", periods=quarters, today=today)
+    assert cache.kpis(connection, 7, quarter, today) == figures
+    assert cache.trend(connection, 7, "revenue", quarters, today) == trend
+    assert connection.statements == read  # nothing read again
+    cache.kpis(connection, 8, quarter, today)  # the book changed: read afresh
+    assert connection.statements > read
+
+
+def test_a_trend_is_one_query_for_any_number_of_periods(session: Session) -> None:
+    build_book(session)
+    connection = CountingConnection(session.connection().connection)
+    months = trend_periods(Period(FROM, TO), "month")
+    values = read_trend(connection, key="retention_rate", periods=months)
+    assert connection.statements == 1
+    assert values == [
+        compute_kpis(session=session, start=month.start, end=month.end)["retention_rate"]
+        for month in months
+    ]

@@ -4,7 +4,9 @@ every way of computing a KPI gives the figures of its definition on a random boo
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,8 +16,7 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlmodel import Session
 
-from rmtui.core import kpi
-from rmtui.core.kpi import compute_kpis, refill_summaries
+from rmtui.core.kpi import FIGURES, KPI_KEYS, compute_kpis, kpi_trend, read_kpis
 from rmtui.core.models import (
     CONTACT_DAY,
     HOLDING_TABLE,
@@ -26,7 +27,9 @@ from rmtui.core.models import (
     Revenue,
 )
 from rmtui.core.money import from_cents
+from rmtui.core.periods import Period, previous_period
 from rmtui.core.queries.common import table_of
+from rmtui.core.rollups import refill_summaries
 from rmtui.core.rules import cadence_of
 from tests.core.maintained import (
     recomputed_contact_days,
@@ -234,6 +237,11 @@ def random_book(session: Session, rng: random.Random) -> Book:
         account, client_id = rng.choice(["A", "B"]), rng.choice(clients)
         as_of, value = some_day(rng, 90) + timedelta(days=600), Decimal(rng.randrange(1, 10_000))
         make(session, Holding, client_id=client_id, account=account, as_of=as_of, value=value)
+    return read_book(session)
+
+
+def read_book(session: Session) -> Book:
+    """The rows of the book in `session`, to compute KPIs by their definitions."""
     interactions = session.execute(
         select(INTERACTION.c.client_id, INTERACTION.c.at, INTERACTION.c.kind)
     )
@@ -337,20 +345,49 @@ PERIODS = [
 ]
 
 
+def kpis_one_period_at_a_time(session: Session) -> list[dict[str, Any]]:
+    return [compute_kpis(session=session, start=start, end=end) for start, end in PERIODS]
+
+
+def kpis_all_periods_at_once(session: Session) -> list[dict[str, Any]]:
+    """Each KPI for every period in one query, as a trend chart reads it (the revenue of the
+    previous periods as the revenue of those periods)."""
+    periods = [Period(start, end) for start, end in PERIODS]
+    found: list[dict[str, Any]] = [{} for _ in periods]
+    for key in KPI_KEYS:
+        if key in FIGURES:
+            for figures, value in zip(
+                found, kpi_trend(session=session, key=key, periods=periods), strict=True
+            ):
+                figures[key] = value
+    before = [previous_period(period) for period in periods]
+    for figures, value in zip(
+        found, kpi_trend(session=session, key="revenue", periods=before), strict=True
+    ):
+        figures["revenue_previous"] = value
+    return found
+
+
+def kpis_with_sqlite3_alone(session: Session) -> list[dict[str, Any]]:
+    """The KPIs read on a connection of the standard library's sqlite3, as `rmtui kpi` does."""
+    path = session.connection().engine.url.database
+    assert path is not None
+    session.commit()
+    with closing(sqlite3.connect(path)) as connection:
+        return [read_kpis(connection, start=start, end=end) for start, end in PERIODS]
+
+
 @pytest.mark.parametrize(
-    ("few", "lookups"),
-    [(2000, 3), (0, 3), (0, 0), (0, 10**9)],
-    ids=["index", "scan", "look-ups", "read-contacts"],
+    "compute",
+    [kpis_one_period_at_a_time, kpis_all_periods_at_once, kpis_with_sqlite3_alone],
+    ids=["one period", "all periods at once", "sqlite3 alone"],
 )
-def test_every_plan_gives_the_definitions_figures(
-    session: Session, monkeypatch: pytest.MonkeyPatch, few: int, lookups: int
+def test_every_way_gives_the_definitions_figures(
+    session: Session, compute: Callable[[Session], list[dict[str, Any]]]
 ) -> None:
-    monkeypatch.setattr(kpi, "FEW_CONTACTED_AFTER", few)
-    monkeypatch.setattr(kpi, "LOOKUPS_PER_CONTACT_READ", lookups)
     book = random_book(session, random.Random(21))
-    for start, end in PERIODS:
+    for (start, end), found in zip(PERIODS, compute(session), strict=True):
         expected = expected_kpis(book, start, end)
-        found = compute_kpis(session=session, start=start, end=end)
         assert {key: found[key] for key in expected} == expected, (start, end)
 
 

@@ -40,6 +40,19 @@ OLD_TRIGGERS = {
 }
 
 
+def migration(revision: str) -> Any:
+    """The migration module of `revision`, loaded from its file."""
+    import importlib.util
+
+    folder = Path(db.__file__).parent / "migrations" / "versions"
+    (path,) = folder.glob(f"{revision}_*.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def upgrade(path: Path, revision: str) -> None:
     """Bring the book at `path` to `revision`, as rmtui.core.db.upgrade_to_head does to head."""
     from alembic import command
@@ -140,6 +153,7 @@ NEW_TABLES = {
     "contact_person",
     "household",
     "household_member",
+    *migration("0010").TABLES,  # the KPI roll-ups
 }
 # The search indexes of 0003, 0007 and 0008, and the search text and index of 0009 (with the
 # FTS5 shadow tables of each).
@@ -168,6 +182,8 @@ LATER_TRIGGERS = {
     ),
     *(f"client_search_text_{change}" for change in ("added", "changed", "removed")),
 }
+# The triggers of 0010, which keep the KPI roll-ups.
+ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS)
 NEW_COLUMNS = {
     "superseded_on",
     "name_prefix",
@@ -217,9 +233,11 @@ def test_an_old_book_is_backed_up_then_migrated_keeping_every_row(old_book: Path
 def test_the_migration_fills_the_summaries_for_the_rows_already_there(old_book: Path) -> None:
     engine = open_book(old_book)
     with session_scope(engine) as session:
-        superseded_on, revenue_days, contact_days = stored_summaries(session)
-        assert (superseded_on, revenue_days, contact_days) == recomputed_summaries(session)
+        stored = stored_summaries(session)
+        assert stored == recomputed_summaries(session)
     engine.dispose()
+    superseded_on, revenue_days = stored["superseded_on"], stored["revenue_day"]
+    contact_days = stored["contact_day"]
     assert sorted(superseded_on.values()) == [
         date(2026, 10, 31),  # Main of 09-30, superseded on 10-31
         date(2026, 10, 31),  # the first Main of 10-31, superseded the same day
@@ -376,15 +394,24 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
-    assert schema_names(path, "trigger") == triggers - FIRST_SEARCH_TRIGGERS | LATER_TRIGGERS
+    later = LATER_TRIGGERS | ROLLUP_TRIGGERS
+    assert schema_names(path, "trigger") == triggers - FIRST_SEARCH_TRIGGERS | later
 
 
-def test_an_upgrade_is_told_before_it_starts(old_book: Path) -> None:
-    steps: list[str] = []
-    open_book(old_book, progress=steps.append).dispose()
-    assert steps == [f"upgrading old.db to schema {SCHEMA_HEAD} (after a backup)"]
-    open_book(old_book, progress=steps.append).dispose()
-    assert len(steps) == 1  # a book at the current schema opens without a word
+def test_an_upgrade_is_told_before_it_starts_and_as_it_goes(old_book: Path) -> None:
+    steps: list[tuple[str, int, int | None]] = []
+
+    def told(step: str, done: int = 0, total: int | None = None) -> None:
+        steps.append((step, done, total))
+
+    open_book(old_book, progress=told).dispose()
+    assert steps[0] == (f"upgrading old.db to schema {SCHEMA_HEAD} (after a backup)", 0, None)
+    summing = [(done, total) for step, done, total in steps if step.startswith("summing up")]
+    assert summing and summing[-1][0] == summing[-1][1]  # the book's KPI roll-ups, to the end
+    assert [done for done, _total in summing] == sorted(done for done, _total in summing)
+    told_before = len(steps)
+    open_book(old_book, progress=told).dispose()
+    assert len(steps) == told_before  # a book at the current schema opens without a word
 
 
 def test_stored_tier_cadences_become_by_tier_and_own_ones_stay(tmp_path: Path) -> None:

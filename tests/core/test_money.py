@@ -11,7 +11,6 @@ from sqlalchemy import create_engine
 
 from rmtui.core.money import (
     LARGEST_AMOUNT,
-    Money,
     MoneyError,
     amount_example,
     from_cents,
@@ -20,6 +19,7 @@ from rmtui.core.money import (
     read_amount,
     to_cents,
 )
+from rmtui.core.money_column import Money
 from rmtui.core.settings import settings_path
 from rmtui.core.user_locale import user_locale
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from rmtui.cli import main
 from rmtui.core.agenda import agenda_json, build_agenda
 from rmtui.core.db import session_scope
-from rmtui.core.kpi import KPI_KEYS
+from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpis_json, kpis_text
 from rmtui.core.models import Client
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -84,6 +84,33 @@ def test_kpi_json_has_every_key_and_money_as_text(small_book: Engine) -> None:
     assert list(kpis) == ["from", "to", "previous_from", "previous_to", *KPI_KEYS]
     assert kpis["revenue"] == "1250.50"
     assert kpis["from"] == "2026-10-01"
+
+
+@pytest.mark.parametrize("output", [["--json"], []], ids=["json", "text"])
+def test_kpi_on_a_plain_book_is_read_without_loading_sqlalchemy(
+    small_book: Engine, output: list[str]
+) -> None:
+    small_book.dispose()
+    period = ["--from", "2026-10-01", "--to", "2026-12-31"]
+    script = (
+        f"import sys; from rmtui.cli import main; code = main(['kpi', *{period + output!r}]); "
+        "assert 'sqlalchemy' not in sys.modules, 'SQLAlchemy was loaded'; sys.exit(code)"
+    )
+    quick = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert quick.returncode == 0, quick.stderr
+    with session_scope(small_book) as session:
+        figures = compute_kpis(
+            session=session,
+            start=date(2026, 10, 1),
+            end=date(2026, 12, 31),
+            today=date(2026, 11, 29),
+        )
+    if output:
+        assert json.loads(quick.stdout) == kpis_json(figures)
+    else:
+        assert quick.stdout.strip() == kpis_text(figures, to_date=True)
 
 
 def test_a_bad_date_is_one_sentence_and_exit_2(small_book: Engine) -> None:

@@ -20,9 +20,10 @@ from rmtui.core import db
 from rmtui.core.errors import BookError
 
 
-def say(line: str) -> None:
-    """Print a line at once (the parent kills on what it reads)."""
-    print(line, flush=True)
+def say(step: str, done: int = 0, total: int | None = None) -> None:
+    """Print a line at once (the parent kills on what it reads); a long step's progress is
+    told with how far it has come."""
+    print(step if total is None else f"{step} ({done}/{total})", flush=True)
 
 
 def write(path: Path, tag: str, reconnect: bool) -> None:

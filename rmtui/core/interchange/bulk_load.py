@@ -14,34 +14,39 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select
 
+from rmtui.core import rollups
 from rmtui.core.models import CLIENT_SEARCH_TEXT
 from rmtui.core.rules import is_contact_sql
 
 
 @dataclass(frozen=True)
 class InsertTrigger:
-    """An AFTER INSERT trigger and a statement doing its work for all new rows at once.
+    """An AFTER INSERT trigger (with the other insert triggers `also` set aside with it) and
+    the statements doing their work for all new rows at once.
 
-    In the statement `{rows}` stands for the table holding the new rows (their column
+    In the statements `{rows}` stands for the table holding the new rows (their column
     names are those of the target table).
     """
 
     name: str
-    statement: str
-    needs_indexes: bool = False  # its statement looks rows up by the table's indexes
+    statements: tuple[str, ...]
+    also: tuple[str, ...] = ()
+    needs_indexes: bool = False  # its statements look rows up by the table's indexes
 
 
-def search_text_written(clients: str) -> str:
+def search_text_written(clients: str) -> tuple[str]:
     """SQL: write again, where it changed, the search text (schema 0009) of the clients whose
     ids the column `clients` of the new rows gives."""
     columns = [column.name for column in CLIENT_SEARCH_TEXT.c if column.name != "id"]
     names = ", ".join(columns)
     changed = " OR ".join(f"{name} IS NOT excluded.{name}" for name in columns)
     assigned = ", ".join(f"{name} = excluded.{name}" for name in columns)
-    return f"""INSERT INTO client_search_text (id, {names})
+    return (
+        f"""INSERT INTO client_search_text (id, {names})
            SELECT id, {names} FROM client_search_folded
            WHERE id IN (SELECT {clients} FROM {{rows}})
-           ON CONFLICT (id) DO UPDATE SET {assigned} WHERE {changed}"""
+           ON CONFLICT (id) DO UPDATE SET {assigned} WHERE {changed}""",
+    )
 
 
 SEARCH_INDEXED = InsertTrigger("client_search_added", search_text_written("id"))
@@ -50,40 +55,24 @@ CONTACT_POINT_INDEXED = InsertTrigger(
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
-    f"""UPDATE client SET last_contact_on = contact.day
+    (
+        f"""UPDATE client SET last_contact_on = contact.day
            FROM (SELECT client_id, date(max(at)) AS day FROM {{rows}}
                  WHERE {is_contact_sql("")} GROUP BY client_id) AS contact
            WHERE client.id = contact.client_id
              AND (client.last_contact_on IS NULL OR client.last_contact_on < contact.day)""",
+    ),
 )
-CONTACTS_BY_DAY = InsertTrigger(
-    "contact_day_added",
-    f"""INSERT INTO contact_day ("on", contacts)
-           SELECT date(at), count(*) FROM {{rows}} WHERE {is_contact_sql("")} GROUP BY date(at)
-           ON CONFLICT ("on") DO UPDATE SET contacts = contacts + excluded.contacts""",
-)
-REVENUE_BY_DAY = InsertTrigger(
-    "revenue_added",
-    """INSERT INTO revenue_day ("on", amount, entries)
-           SELECT "on", sum(amount), count(*) FROM {rows} GROUP BY "on"
-           ON CONFLICT ("on") DO UPDATE SET amount = amount + excluded.amount,
-                                            entries = entries + excluded.entries""",
-)
-# Every snapshot of an account that got a new one takes the as_of of the next snapshot in
-# (as_of, id) order as the day it was superseded; only rows whose day changes are written.
-SUPERSEDED = InsertTrigger(
-    "holding_added",
-    """UPDATE holding SET superseded_on = next.day
-           FROM (SELECT id, coalesce(lead(as_of) OVER (
-                     PARTITION BY client_id, account ORDER BY as_of, id), '9999-12-31') AS day
-                 FROM holding WHERE client_id IN (SELECT client_id FROM {rows})) AS next
-           WHERE holding.id = next.id AND holding.superseded_on IS NOT next.day""",
-)
+CONTACTS_BY_DAY = InsertTrigger("contact_day_added", (rollups.CONTACTS_BY_DAY,))
+REVENUE_BY_DAY = InsertTrigger("revenue_added", (rollups.REVENUE_BY_DAY,))
+SUPERSEDED = InsertTrigger("holding_added", (rollups.SUPERSEDED,))
 # Every member of a household given new members gets the household and its latest contact
 # when it shares check-ins (schema 0008).
 SHARED_CONTACT = InsertTrigger(
     "household_member_added",
-    """UPDATE client SET household_contact_on = shared.day, shared_household_id = shared.household
+    (
+        """UPDATE client
+           SET household_contact_on = shared.day, shared_household_id = shared.household
            FROM (SELECT hm.client_id AS id,
                      CASE WHEN h.shared_checkin THEN h.id END AS household,
                      CASE WHEN h.shared_checkin THEN (
@@ -93,17 +82,30 @@ SHARED_CONTACT = InsertTrigger(
                  FROM household_member AS hm JOIN household AS h ON h.id = hm.household_id
                  WHERE hm.household_id IN (SELECT household_id FROM {rows})) AS shared
            WHERE client.id = shared.id""",
+    ),
     needs_indexes=True,
 )
 PERSON_INDEXED = InsertTrigger("contact_person_search_added", search_text_written("client_id"))
+# The KPI roll-ups by day (schema 0010).
+CLIENT_ROLLUPS = InsertTrigger("client_rollups_added", rollups.SUMMARIES_OF_NEW_ROWS["client"])
+CONTACT_ROLLUPS = InsertTrigger(
+    "contact_rollups_added", rollups.CONTACT_ROLLUPS, also=("contact_rollups_adding",)
+)
+ASSET_ROLLUPS = InsertTrigger("assets_added", rollups.ASSET_ROLLUPS, also=("assets_adding",))
+SURVEY_ROLLUP = InsertTrigger("survey_day_added", (rollups.SURVEYS_BY_DAY,))
+DEAL_ROLLUP = InsertTrigger("deal_day_added", (rollups.DEALS_BY_DAY,))
+CASE_ROLLUP = InsertTrigger("case_day_added", (rollups.CASES_BY_DAY,))
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
-    "client": (SEARCH_INDEXED,),
-    "interaction": (LAST_CONTACT, CONTACTS_BY_DAY),
+    "client": (SEARCH_INDEXED, CLIENT_ROLLUPS),
+    "interaction": (LAST_CONTACT, CONTACTS_BY_DAY, CONTACT_ROLLUPS),
     "revenue": (REVENUE_BY_DAY,),
-    "holding": (SUPERSEDED,),
+    "holding": (SUPERSEDED, ASSET_ROLLUPS),
     "contact_point": (CONTACT_POINT_INDEXED,),
     "household_member": (SHARED_CONTACT,),
     "contact_person": (PERSON_INDEXED,),
+    "survey": (SURVEY_ROLLUP,),
+    "opportunity": (DEAL_ROLLUP,),
+    "case": (CASE_ROLLUP,),
 }
 """The insert triggers of each table whose work a bulk copy does in bulk."""
 
@@ -119,7 +121,7 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
     """
     triggers = _present(connection, target.name, INSERT_TRIGGERS.get(target.name, ()))
     indexes = _index_sql(connection, target) if _doubles(connection, source, target) else []
-    for name in [trigger.name for trigger, _sql in triggers]:
+    for name in [name for _trigger, created in triggers for name, _sql in created]:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -127,27 +129,38 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
     key = list(source.primary_key.columns) or [source.c.id]
     rows = select(*copied).order_by(*key)
     connection.execute(insert(target).from_select([column.name for column in copied], rows))
-    for trigger, _sql in triggers:
+    for trigger, _created in triggers:
         if not trigger.needs_indexes:
-            connection.exec_driver_sql(trigger.statement.format(rows=source.name))
+            _do_work(connection, trigger, source)
     for _name, sql in indexes:
         connection.exec_driver_sql(sql)
-    for trigger, sql in triggers:
+    for trigger, created in triggers:
         if trigger.needs_indexes:
-            connection.exec_driver_sql(trigger.statement.format(rows=source.name))
-        connection.exec_driver_sql(sql)
+            _do_work(connection, trigger, source)
+        for _name, sql in created:
+            connection.exec_driver_sql(sql)
+
+
+def _do_work(connection: Connection, trigger: InsertTrigger, source: Table) -> None:
+    """Do the work of `trigger` for all the rows of `source` at once."""
+    for statement in trigger.statements:
+        connection.exec_driver_sql(statement.format(rows=source.name))
 
 
 def _present(
     connection: Connection, table: str, triggers: tuple[InsertTrigger, ...]
-) -> list[tuple[InsertTrigger, str]]:
-    """The triggers of `table` the book has (a book without FTS5 has no search index),
-    with the SQL that creates them."""
+) -> list[tuple[InsertTrigger, list[tuple[str, str]]]]:
+    """The triggers of `table` the book has (a book without FTS5 has no search index), each
+    with the names and SQL of the triggers it sets aside."""
     rows = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
     )
     found: dict[str, str] = {name: sql for name, sql in rows}
-    return [(trigger, found[trigger.name]) for trigger in triggers if trigger.name in found]
+    return [
+        (trigger, [(name, found[name]) for name in (trigger.name, *trigger.also) if name in found])
+        for trigger in triggers
+        if trigger.name in found
+    ]
 
 
 def _index_sql(connection: Connection, table: Table) -> list[tuple[str, str]]:

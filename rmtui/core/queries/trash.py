@@ -30,7 +30,7 @@ from rmtui.core.models import (
     Opportunity,
     TrashEntry,
 )
-from rmtui.core.money import Money
+from rmtui.core.money_column import Money
 from rmtui.core.queries.common import InvalidChange, RecordNotFound, fetch, table_of
 from rmtui.core.wording import NOUNS, records_text
 

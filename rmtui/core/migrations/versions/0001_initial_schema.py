@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from rmtui.core.money import Money
+from rmtui.core.money_column import Money
 
 # A client's last contact is kept by these triggers; a later migration that rebuilds the
 # interaction or client table in batch mode must create them again.

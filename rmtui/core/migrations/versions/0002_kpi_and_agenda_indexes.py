@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from rmtui.core.money import Money
+from rmtui.core.money_column import Money
 
 revision: str = "0002"
 down_revision: str | None = "0001"

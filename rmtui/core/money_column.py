@@ -1,0 +1,28 @@
+"""Money in a column of the book: exact amounts kept as integer cents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer
+from sqlalchemy.types import TypeDecorator
+
+from rmtui.core.money import from_cents, parse_money, to_cents
+
+
+class Money(TypeDecorator[Decimal]):
+    """A column of exact money stored as integer cents."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        if value.__class__ is Decimal:  # an exact amount already
+            return to_cents(value)
+        return to_cents(parse_money(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        return None if value is None else from_cents(value)
