@@ -15,7 +15,7 @@ from rmtui.core.errors import BookError, database_error, is_database_failure
 from rmtui.core.progress import Progress, untold
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0011")
 
 
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]

@@ -89,9 +89,11 @@ def fill(session: Session) -> None:
     make_in_old_book(
         session, Interaction, client_id=bob.id, at=datetime(2026, 11, 3, 10), kind="email"
     )
-    make(session, FollowUp, client_id=ada.id, interaction_id=call.id, priority="high")
-    make(session, FollowUp, title="Plan the week")
-    make(session, Opportunity, client_id=ada.id, stage="won", closed_on=date(2026, 11, 20))
+    make_in_old_book(session, FollowUp, client_id=ada.id, interaction_id=call.id, priority="high")
+    make_in_old_book(session, FollowUp, title="Plan the week")
+    make_in_old_book(
+        session, Opportunity, client_id=ada.id, stage="won", closed_on=date(2026, 11, 20)
+    )
     for on, amount in [
         (date(2026, 11, 1), "100.10"),
         (date(2026, 11, 1), "5"),
@@ -107,7 +109,9 @@ def fill(session: Session) -> None:
         make(session, Holding, client_id=ada.id, account=account, as_of=as_of, value=Decimal(value))
     make(session, FinancialGoal, client_id=ada.id, target_date=date(2040, 1, 1))
     make(session, Survey, client_id=bob.id, csat=None, nps=3)
-    make(session, Case, client_id=bob.id, kind="complaint", resolved_on=date(2026, 11, 4))
+    make_in_old_book(
+        session, Case, client_id=bob.id, kind="complaint", resolved_on=date(2026, 11, 4)
+    )
     make(session, Target)
 
 
@@ -140,6 +144,7 @@ NEW_TABLES = {
     "contact_person",
     "household",
     "household_member",
+    "public_holiday",
 }
 # The search indexes of 0003 and 0007 and their FTS5 shadow tables.
 SEARCH_INDEXES = ("client_fts", "contact_point_fts", "contact_person_fts")
@@ -165,6 +170,13 @@ LATER_TRIGGERS = {
     "contact_person_fts_added",
     "contact_person_fts_changed",
     "contact_person_fts_removed",
+    # 0011: a client's latest review and meeting.
+    "interaction_last_review_on_added",
+    "interaction_last_review_on_changed",
+    "interaction_last_review_on_removed",
+    "interaction_last_meeting_on_added",
+    "interaction_last_meeting_on_changed",
+    "interaction_last_meeting_on_removed",
 }
 NEW_COLUMNS = {
     "superseded_on",
@@ -176,6 +188,19 @@ NEW_COLUMNS = {
     "household_contact_on",
     "shared_household_id",
     "contact_person_id",
+    # 0011: planning the year.
+    "due_at",
+    "notes",
+    "repeat",
+    "expected_close_on",
+    "probability",
+    "clock",
+    "business_days",
+    "extension_reason",
+    "review",
+    "review_every_months",
+    "last_review_on",
+    "last_meeting_on",
 }
 
 
@@ -235,9 +260,11 @@ def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Pa
     cadence = "checkin_every_days INTEGER"  # its NOT NULL dropped in place by 0005
     before["client"] = before["client"].replace(f"{cadence} NOT NULL", cadence)
     # Columns added by ALTER TABLE ADD COLUMN are written after the last column in its SQL.
-    added = re.compile(rf" ({'|'.join(NEW_COLUMNS)}) (VARCHAR|DATE|INTEGER[^,]*),")
+    added = re.compile(
+        rf" ({'|'.join(NEW_COLUMNS)}) (VARCHAR|DATE|TIME|BOOLEAN[^,]*|INTEGER[^,]*),"
+    )
     after = {table: added.sub("", table_sql(old_book, table)) for table in tables}
-    assert after == before
+    assert after == {table: added.sub("", sql) for table, sql in before.items()}
     assert table_sql(old_book, "holding").startswith("CREATE TABLE holding (")
     assert schema_names(old_book, "trigger") > OLD_TRIGGERS
     with session_scope(engine) as session:
