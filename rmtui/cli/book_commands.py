@@ -138,6 +138,14 @@ def _add_follow_up(commands: Any) -> None:
     add.add_argument("title", metavar="TITLE")
     add.add_argument("--due", required=True, metavar="WHEN", help="tomorrow, fri, 2w, 2026-12-01")
     add.add_argument("--priority", help="normal (default) or high")
+    add.add_argument("--at", metavar="TIME", help="a time of day, e.g. 14:30")
+    add.add_argument(
+        "--repeat",
+        metavar="RULE",
+        help="plan the next when done: 'every 2 weeks', 'monthly', 'yearly'; add 'after done' "
+        "to count from the day it is done instead of its due day",
+    )
+    add.add_argument("--notes", metavar="TEXT", help="notes on what to do")
     _json(add)
     done = add_command(
         actions, "done", later("activity", "run_follow_up_done"), "mark a follow-up done"

@@ -13,7 +13,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -66,6 +66,8 @@ class FollowUpItem:
     priority: str
     client_id: int | None
     client_name: str | None
+    due_at: time | None = None  # the time of day, when it has one
+    repeat: str | None = None  # its repeat rule (core/repeats.py)
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ class EarlyAgenda:
 # Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
 # priority first within a day. `likely` tells SQLite that archived clients are few.
 FOLLOW_UPS_SQL = """
-    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name
+    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name, f.due_at, f.repeat
     FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
     WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
     ORDER BY f.due_on, f.priority = 'high' DESC, f.id
@@ -343,8 +345,8 @@ class _Reader:
     def follow_ups(self, when: str) -> Section:
         """Open follow-ups due `when` (SQL on `f`, the follow-up)."""
         items = [
-            FollowUpItem(id_, title, _day(due), priority, client_id, name)
-            for id_, title, due, priority, client_id, name in self.rows(
+            FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
+            for id_, title, due, priority, client_id, name, at, repeat in self.rows(
                 FOLLOW_UPS_SQL.format(when=when)
             )
         ]
@@ -443,6 +445,11 @@ def _day(text: Any) -> Any:
     return date.fromisoformat(text) if isinstance(text, str) else text
 
 
+def _time(text: Any) -> Any:
+    """A time of day read from SQLite (ISO text), or None."""
+    return time.fromisoformat(text) if isinstance(text, str) else text
+
+
 def birthday_window(day: date) -> dict[str, date]:
     """Each `MM-DD` whose birthday falls in the week from `day`, mapped to the date it is kept."""
     window: dict[str, date] = {}
@@ -470,7 +477,7 @@ def agenda_json(agenda: Agenda) -> dict[str, Any]:
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    return {k: v.isoformat() if isinstance(v, date | time) else v for k, v in values.items()}
 
 
 def agenda_text(agenda: Agenda) -> str:
@@ -503,7 +510,9 @@ def _follow_up_text(item: FollowUpItem, day: date) -> str:
     flag = " [high]" if item.priority == "high" else ""
     late = (day - item.due_on).days
     when = f" ({days_text(late)} late)" if late > 0 else ""
-    return f"{item.due_on.isoformat()}  {item.title}{who}{flag}{when}"
+    at = f" {item.due_at:%H:%M}" if item.due_at else ""
+    repeat = f" (repeats {item.repeat})" if item.repeat else ""
+    return f"{item.due_on.isoformat()}{at}  {item.title}{who}{flag}{when}{repeat}"
 
 
 def _checkin_text(item: CheckinItem) -> str:

@@ -4,7 +4,7 @@ commands read it here, so both say the same sentence about the same mistake."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -20,6 +20,8 @@ from rmtui.core.parsers import (
     parse_moment,
     parse_optional_date,
     parse_phone,
+    parse_repeat_rule,
+    parse_time_of_day,
     required_text,
 )
 
@@ -86,6 +88,8 @@ def as_typed(values: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if isinstance(value, datetime):
             value = value.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, time):
+            value = value.strftime("%H:%M")
         elif isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, list | tuple):
@@ -181,7 +185,8 @@ def log_entry(
 def follow_up_entry(
     typed: Typed, entry: Entry, *, client_id: int | None, base: date | None = None
 ) -> dict[str, Any]:
-    """The arguments of `add_follow_up` as typed: a title, a due day and a priority."""
+    """The arguments of `add_follow_up` as typed: a title, a due day (and time of day), a
+    priority, notes and a repeat rule."""
     due_on = entry.check("due_on", parse_optional_date, typed.get("due_on"), base=base)
     if due_on is None and "due_on" not in entry.errors:
         entry.errors["due_on"] = "A due date is needed: tomorrow, fri, 2w or a date."
@@ -189,7 +194,10 @@ def follow_up_entry(
         "client_id": client_id,
         "title": entry.check("title", required_text, typed.get("title") or "", label="What to do"),
         "due_on": due_on,
+        "due_at": entry.check("due_at", parse_time_of_day, typed.get("due_at")),
         "priority": typed.get("priority") or "normal",
+        "repeat": entry.check("repeat", parse_repeat_rule, typed.get("repeat")),
+        "notes": optional_text(typed.get("notes")),
     }
 
 

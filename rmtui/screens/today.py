@@ -346,7 +346,11 @@ def _follow_up_line(item: FollowUpItem, day: date) -> Text:
     line = Text("  ")
     line.append(f"{when:<11}", style="bold red" if late > 0 else "")
     line.append("! " if item.priority == "high" else "  ", style="bold yellow")
+    if item.due_at is not None:
+        line.append(f"{item.due_at:%H:%M} ", style="bold")
     line.append(item.title)
+    if item.repeat:
+        line.append(" ↻", style="dim")
     if item.client_name:
         line.append(f"  — {item.client_name}", style="dim")
     return line
