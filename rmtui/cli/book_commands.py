@@ -223,15 +223,28 @@ def _add_case(commands: Any) -> None:
     actions = _group(
         commands,
         "case",
-        "open or resolve a request or complaint",
-        "`rmtui case add CLIENT SUBJECT` or `rmtui case resolve ID RESOLUTION`",
+        "open, extend or resolve a request or complaint",
+        "`rmtui case add CLIENT SUBJECT`, `rmtui case extend ID REASON` or "
+        "`rmtui case resolve ID RESOLUTION`",
     )
     add = add_command(actions, "add", later("records", "run_case_add"), "open a case")
     _client(add)
     add.add_argument("subject", metavar="SUBJECT")
     add.add_argument("--kind", help="request (default) or complaint")
     add.add_argument("--due", metavar="WHEN", help="default by kind: request 5, complaint 2 days")
+    add.add_argument(
+        "--clock",
+        metavar="NAME",
+        help="set the deadline by a clock of config.toml: complaint (8 weeks, holding reply "
+        "at 4), summary (3 business days), payment (15 business days, 35 extended)",
+    )
     _json(add)
+    extend = add_command(
+        actions, "extend", later("records", "run_case_extend"), "extend a case's deadline"
+    )
+    extend.add_argument("case_id", type=int, metavar="ID")
+    extend.add_argument("reason", metavar="REASON", help="why (the client is told)")
+    _json(extend)
     resolve = add_command(
         actions, "resolve", later("records", "run_case_resolve"), "resolve a case"
     )

@@ -96,7 +96,8 @@ class CaseItem:
     kind: str
     subject: str
     due_on: date
-    days_left: int  # negative when overdue
+    days_left: int  # negative when overdue; business days for a business-day clock
+    business_days: bool = False  # its clock counts business days (core/case_clocks.py)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def read_agenda(connection: Connection, *, day: date, limit: int | None = None) 
     from rmtui.core.changes import change_mark
 
     mark = change_mark(connection)
-    reader = _Reader(connection, day, limit)
+    reader = _Reader(connection, day, limit, book_country())
     sections = {
         "overdue": reader.follow_ups("f.due_on < :day"),
         "due_today": reader.follow_ups("f.due_on = :day"),
@@ -290,13 +291,16 @@ CHECKINS_COUNT_SQL = f"""
         SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
         UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
 
-# Open cases of non-archived clients overdue or due by :case_horizon, by deadline.
+# Open cases of non-archived clients overdue or due by :case_horizon (by :business_horizon,
+# CASE_WARNING_DAYS business days on, which is never earlier, for a business-day clock), by
+# deadline: the least time left first.
 CASES_WHERE_SQL = """
     FROM "case" AS k JOIN client AS c ON c.id = k.client_id
-    WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND likely(c.archived IS 0)"""
+    WHERE k.resolved_on IS NULL AND k.due_on <= :business_horizon
+      AND (k.business_days OR k.due_on <= :case_horizon) AND likely(c.archived IS 0)"""
 CASES_SQL = f"""
     SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
-        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER)
+        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER), k.business_days
     {CASES_WHERE_SQL}
     ORDER BY k.due_on, k.id
     LIMIT :limit"""
@@ -313,17 +317,29 @@ BIRTHDAYS_SQL = f"""
 class _Reader:
     """Runs the agenda's SQL for one day on one connection."""
 
-    def __init__(self, connection: Connection, day: date, limit: int | None) -> None:
+    def __init__(self, connection: Connection, day: date, limit: int | None, country: str) -> None:
         self.connection = connection
         self.limit = limit
+        self.day = day
+        self.country = country
+        self.business_horizon = self._business_horizon()
         self.params: dict[str, Any] = {
             **day_params(day),
             "tomorrow": (day + timedelta(days=1)).isoformat(),
             "week_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
             "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
+            "business_horizon": self.business_horizon.isoformat(),
             "limit": -1 if limit is None else max(limit, 0),
         }
-        self.day = day
+
+    def _business_horizon(self) -> date:
+        """CASE_WARNING_DAYS business days after the day (weekends and the holidays the book
+        holds skipped: the `holidays` package is not loaded for it)."""
+        from rmtui.core.case_clocks import add_business_days
+
+        reach = self.day + timedelta(days=CASE_WARNING_DAYS * 2 + 14)
+        holidays = self.holidays(self.day, reach, ask_package=False)
+        return add_business_days(self.day, CASE_WARNING_DAYS, holidays)
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """The rows of `sql`."""
@@ -400,12 +416,35 @@ class _Reader:
         ]
 
     def cases(self) -> Section:
-        """Open cases overdue or near their deadline."""
+        """Open cases overdue or near their deadline, with the days left (business days for
+        a business-day clock)."""
         items = [
-            CaseItem(id_, client_id, name, kind, subject, _day(due), days_left)
-            for id_, client_id, name, kind, subject, due, days_left in self.rows(CASES_SQL)
+            CaseItem(id_, client_id, name, kind, subject, _day(due), left, bool(business))
+            for id_, client_id, name, kind, subject, due, left, business in self.rows(CASES_SQL)
         ]
-        return self.section(items, CASES_COUNT_SQL)
+        return self.section(self._business_days_left(items), CASES_COUNT_SQL)
+
+    def _business_days_left(self, items: list[CaseItem]) -> list[CaseItem]:
+        """`items` with business days left on those whose clocks count business days."""
+        if not any(item.business_days for item in items):
+            return items
+        from rmtui.core.case_clocks import business_days_left
+
+        holidays = self.holidays(min(item.due_on for item in items), self.business_horizon)
+        return [
+            replace(item, days_left=business_days_left(self.day, item.due_on, holidays))
+            if item.business_days
+            else item
+            for item in items
+        ]
+
+    def holidays(self, first: date, last: date, *, ask_package: bool = True) -> frozenset[date]:
+        """The public holidays of the book's country from `first` (or the day) to `last`;
+        only those the book holds unless `ask_package` (see public_holidays)."""
+        from rmtui.core.public_holidays import holidays_between
+
+        start, end = min(first, self.day), max(last, self.day)
+        return holidays_between(self.connection, self.country, start, end, ask_package=ask_package)
 
     def birthdays(self) -> Section:
         """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first (a week's birthdays
@@ -425,6 +464,19 @@ class _Reader:
             for on, _key, client_id, name, born in found[: self.limit]
         )
         return Section(items, len(found))
+
+
+def book_country() -> str:
+    """The country of the book's public holidays (config.toml `[book] country`); the default
+    when the settings cannot be read (the app says why elsewhere)."""
+    from rmtui.core.case_clocks import DEFAULT_COUNTRY
+    from rmtui.core.errors import BookError
+    from rmtui.core.settings import load_settings
+
+    try:
+        return load_settings().country
+    except BookError:
+        return DEFAULT_COUNTRY
 
 
 def once_a_household(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
@@ -532,10 +584,7 @@ def _one_checkin_text(item: CheckinItem) -> str:
 
 
 def _case_text(item: CaseItem) -> str:
-    if item.days_left < 0:
-        when = f"{days_text(-item.days_left)} overdue"
-    elif item.days_left == 0:
-        when = "due today"
-    else:
-        when = f"due in {days_text(item.days_left)}"
+    from rmtui.core.case_clocks import days_left_text
+
+    when = days_left_text(item.days_left, business=item.business_days)
     return f"{item.due_on.isoformat()}  {item.kind}: {item.subject} - {item.client_name} ({when})"

@@ -3,7 +3,7 @@ commands read it here, so both say the same sentence about the same mistake."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -301,15 +301,26 @@ def lost_reason_entry(typed: Typed, entry: Entry, *, stage: str) -> str | None:
 
 
 def case_entry(
-    typed: Typed, entry: Entry, *, client_id: int, day: date, opened_on: date
+    typed: Typed,
+    entry: Entry,
+    *,
+    client_id: int,
+    day: date,
+    opened_on: date,
+    clocks: Collection[str] = (),
 ) -> dict[str, Any]:
     """The arguments of `add_case` as typed: kind, subject and a deadline not before
-    `opened_on`."""
+    `opened_on`; or a clock, one of `clocks` (its name), which sets the deadline when none is
+    typed."""
+    clock = optional_text(typed.get("clock"))
+    if clock is not None and clock not in clocks:
+        listed = ", ".join(clocks) or "none is set"
+        entry.errors["clock"] = f"'{clock}' is not a clock of this book; choose {listed}."
     kind = typed.get("kind")
     if kind not in CASE_KINDS:
         entry.errors["kind"] = f"Choose {' or '.join(CASE_KINDS)}."
     due_on = entry.check("due_on", parse_optional_date, typed.get("due_on"), base=day)
-    if due_on is None and "due_on" not in entry.errors:
+    if due_on is None and clock is None and "due_on" not in entry.errors:
         entry.errors["due_on"] = "A deadline is needed: fri, +3d or a date."
     elif due_on is not None and due_on < opened_on:
         entry.errors["due_on"] = (
@@ -322,7 +333,16 @@ def case_entry(
         "subject": subject,
         "opened_on": opened_on,
         "due_on": due_on,
+        "clock": clock,
     }
+
+
+def extension_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
+    """Why a case's deadline is extended (required: PSD2 asks for the reason)."""
+    reason = optional_text(typed.get("reason"))
+    if reason is None:
+        entry.errors["reason"] = "Say why the deadline is extended; the client is told."
+    return {"reason": reason}
 
 
 def resolution_entry(typed: Typed, entry: Entry, *, opened_on: date, day: date) -> dict[str, Any]:

@@ -377,12 +377,13 @@ def _checkin_line(item: CheckinItem) -> Text:
 
 
 def _case_line(item: CaseItem) -> Text:
+    unit = " bd" if item.business_days else "d"  # business days for a business-day clock
     if item.days_left < 0:
-        when, style = f"{-item.days_left}d late", "bold red"
+        when, style = f"{-item.days_left}{unit} late", "bold red"
     elif item.days_left == 0:
         when, style = "due today", "bold yellow"
     else:
-        when, style = f"in {item.days_left}d", "yellow"
+        when, style = f"in {item.days_left}{unit}", "yellow"
     line = Text("  ")
     line.append(f"{when:<11}", style=style)
     line.append(f"  {item.kind}: {item.subject}")

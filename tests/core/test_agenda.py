@@ -239,8 +239,9 @@ def test_each_section_is_one_query_check_ins_two(session: Session) -> None:
         everything_due(session, client)
     statements = traced(session)
     today = agenda(session)
-    # The book's change mark, then one a section; check-ins: contacted by the day, and after it.
-    assert len(statements) == 8
+    # The book's change mark, the holidays the book holds for the business-day clocks, then one
+    # a section; check-ins: contacted by the day, and after it.
+    assert len(statements) == 9
     assert len(today.checkins_due) == 5
 
 
@@ -383,10 +384,11 @@ def test_counts_are_read_only_for_sections_the_limit_cut_short(session: Session)
         make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
     statements = traced(session)
     build_agenda(session=session, day=DAY, limit=3)
-    assert len(statements) == 9  # the change mark, seven for the sections, the overdue count
+    # The change mark, the holidays, seven for the sections, the overdue count.
+    assert len(statements) == 10
     statements.clear()
     build_agenda(session=session, day=DAY, limit=4)
-    assert len(statements) == 8
+    assert len(statements) == 9
 
 
 def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: Session) -> None:
