@@ -60,6 +60,7 @@ def run_log(args: argparse.Namespace) -> int:
         "at": args.at,
         "duration_min": args.minutes,
         "notes": args.notes,
+        "review": args.review,
         "follow_up_due": when,
         "follow_up_title": title,
     }

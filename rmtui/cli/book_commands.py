@@ -101,6 +101,12 @@ def _profile_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--channel", dest="preferred_channel", help="preferred channel")
     command.add_argument("--checkin-every", dest="checkin_every_days", metavar="DAYS")
     command.add_argument(
+        "--review-every",
+        dest="review_every_months",
+        metavar="MONTHS",
+        help="months between reviews (default by tier: A 6, B 12, C 24)",
+    )
+    command.add_argument(
         "--tag", dest="tags", action="append", metavar="TAG", help="a tag (repeatable)"
     )
     command.add_argument("--source")
@@ -120,6 +126,11 @@ def _add_log(commands: Any) -> None:
     log.add_argument("--at", metavar="WHEN", help="now (default), 14:30, yesterday 9:15…")
     log.add_argument("--notes")
     log.add_argument("--minutes", metavar="N")
+    log.add_argument(
+        "--review",
+        action="store_true",
+        help="the client's periodic review: their next review counts from it",
+    )
     log.add_argument(
         "--next", metavar="WHEN:TITLE", help="plan the next follow-up, e.g. '2w:send proposal'"
     )

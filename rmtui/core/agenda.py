@@ -29,6 +29,8 @@ from rmtui.core.rules import (
     household_checkin_due_sql,
     household_contact_as_of_sql,
     last_contact_as_of_sql,
+    review_cadence_sql,
+    review_due_sql,
     shared_household_sql,
 )
 from rmtui.core.wording import days_text
@@ -40,10 +42,12 @@ TODAY_LIMIT = 50  # the Today screen lists at most this many items a section
 UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
 CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
+REVIEW_NOTICE_DAYS = 14  # reviews: overdue or due within two weeks, to prepare them
 SECTIONS = (
     ("overdue", "Overdue follow-ups"),
     ("due_today", "Follow-ups due today"),
     ("checkins_due", "Check-ins due"),
+    ("reviews_due", "Reviews due"),
     ("cases_due", "Requests and complaints due"),
     ("birthdays", "Birthdays this week"),
     ("upcoming", "Coming up in 7 days"),
@@ -87,6 +91,25 @@ class CheckinItem:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """A client whose periodic review is overdue or comes within REVIEW_NOTICE_DAYS."""
+
+    client_id: int
+    name: str
+    tier: str
+    due_on: date
+    every_months: int
+    counts_from: str  # review, meeting or client since (rules.review_counts_from)
+    since: date  # the day it counts from
+    days_left: int  # negative when overdue
+
+    @property
+    def id(self) -> int:
+        """The client's id: a list of reviews has a row per client."""
+        return self.client_id
+
+
+@dataclass(frozen=True)
 class CaseItem:
     """An open request or complaint near or past its deadline."""
 
@@ -123,6 +146,7 @@ class Agenda:
     overdue: tuple[FollowUpItem, ...]
     due_today: tuple[FollowUpItem, ...]
     checkins_due: tuple[CheckinItem, ...]
+    reviews_due: tuple[ReviewItem, ...]
     cases_due: tuple[CaseItem, ...]
     birthdays: tuple[BirthdayItem, ...]
     upcoming: tuple[FollowUpItem, ...]
@@ -174,6 +198,7 @@ def read_agenda(connection: Connection, *, day: date, limit: int | None = None) 
         "overdue": reader.follow_ups("f.due_on < :day"),
         "due_today": reader.follow_ups("f.due_on = :day"),
         "checkins_due": reader.checkins(),
+        "reviews_due": reader.reviews(),
         "cases_due": reader.cases(),
         "birthdays": reader.birthdays(),
         "upcoming": reader.follow_ups("f.due_on >= :tomorrow AND f.due_on <= :week_end"),
@@ -291,6 +316,20 @@ CHECKINS_COUNT_SQL = f"""
         SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
         UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
 
+# Active, non-archived clients whose next review (rules.review_due_sql) falls by
+# :review_horizon, read in due order from ix_client_review_due (`unlikely` makes SQLite prefer
+# it), most overdue first.
+REVIEWS_WHERE_SQL = f"""
+    FROM client AS c
+    WHERE unlikely({review_due_sql("c.")} <= :review_horizon) AND {ACTIVE_SQL}"""
+REVIEWS_SQL = f"""
+    SELECT c.id, c.name, c.tier, {review_due_sql("c.")} AS due, {review_cadence_sql("c.")},
+        c.last_review_on, c.last_meeting_on, c.client_since
+    {REVIEWS_WHERE_SQL}
+    ORDER BY due, c.tier, c.name, c.id
+    LIMIT :limit"""
+REVIEWS_COUNT_SQL = f"SELECT count(*) {REVIEWS_WHERE_SQL}"
+
 # Open cases of non-archived clients overdue or due by :case_horizon (by :business_horizon,
 # CASE_WARNING_DAYS business days on, which is never earlier, for a business-day clock), by
 # deadline: the least time left first.
@@ -329,6 +368,7 @@ class _Reader:
             "week_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
             "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
             "business_horizon": self.business_horizon.isoformat(),
+            "review_horizon": (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat(),
             "limit": -1 if limit is None else max(limit, 0),
         }
 
@@ -415,6 +455,11 @@ class _Reader:
             for item in items
         ]
 
+    def reviews(self) -> Section:
+        """Clients whose review is overdue or near, most overdue first."""
+        items = [review_item(row, self.day) for row in self.rows(REVIEWS_SQL)]
+        return self.section(items, REVIEWS_COUNT_SQL)
+
     def cases(self) -> Section:
         """Open cases overdue or near their deadline, with the days left (business days for
         a business-day clock)."""
@@ -464,6 +509,18 @@ class _Reader:
             for on, _key, client_id, name, born in found[: self.limit]
         )
         return Section(items, len(found))
+
+
+def review_item(row: Sequence[Any], day: date) -> ReviewItem:
+    """A review row: id, name, tier, due, cadence, last review, last meeting, client since."""
+    id_, name, tier, due, months, review, meeting, since = row
+    counts_from, base = next(
+        (label, _day(value))
+        for label, value in (("review", review), ("meeting", meeting), ("client since", since))
+        if value is not None
+    )
+    due_on = _day(due)
+    return ReviewItem(id_, name, tier, due_on, months, counts_from, base, (due_on - day).days)
 
 
 def book_country() -> str:
@@ -550,6 +607,8 @@ def item_text(item: Any, day: date) -> str:
         return _follow_up_text(item, day)
     if isinstance(item, CheckinItem):
         return _checkin_text(item)
+    if isinstance(item, ReviewItem):
+        return review_text(item)
     if isinstance(item, CaseItem):
         return _case_text(item)
     if isinstance(item, BirthdayItem):
@@ -581,6 +640,19 @@ def _one_checkin_text(item: CheckinItem) -> str:
         since = f"no contact in {days_text(item.days_since)} as a client"
     overdue = f"{days_text(item.days_overdue)} overdue" if item.days_overdue else "due today"
     return f"{item.name} ({item.tier})  {since}, every {days_text(item.cadence)}: {overdue}"
+
+
+def review_text(item: ReviewItem) -> str:
+    """A review due in a line: who, when, and what it counts from."""
+    from rmtui.core.case_clocks import days_left_text
+
+    when = days_left_text(item.days_left, business=False)
+    basis = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+    since = f"{basis[item.counts_from]} {item.since.isoformat()}"
+    return (
+        f"{item.due_on.isoformat()}  {item.name} ({item.tier}) review, every "
+        f"{item.every_months} months from {since} ({when})"
+    )
 
 
 def _case_text(item: CaseItem) -> str:

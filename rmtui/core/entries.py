@@ -50,6 +50,7 @@ PROFILE_FIELDS = (
     "birthday",
     "preferred_channel",
     "checkin_every_days",
+    "review_every_months",
     "tags",
     "source",
     "risk_profile",
@@ -111,6 +112,14 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         low=1,
         high=3650,
     )
+    review_months = entry.check(
+        "review_every_months",
+        parse_int,
+        typed.get("review_every_months"),
+        label="The review cadence",
+        low=1,
+        high=120,
+    )
     return {
         "name": entry.check("name", required_text, typed.get("name") or "", label="A name"),
         "kind": typed.get("kind") or "person",
@@ -124,6 +133,7 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "birthday": entry.check("birthday", parse_birthday, typed.get("birthday")),
         "preferred_channel": typed.get("preferred_channel") or "phone",
         "checkin_every_days": cadence,
+        "review_every_months": review_months,
         "tags": split_tags(typed.get("tags")),
         "source": optional_text(typed.get("source")),
         "risk_profile": optional_text(typed.get("risk_profile")),
@@ -158,6 +168,7 @@ def interaction_entry(typed: Typed, entry: Entry, *, base: date | None = None) -
             high=24 * 60,
         ),
         "notes": optional_text(typed.get("notes")),
+        "review": bool(typed.get("review")),
     }
 
 

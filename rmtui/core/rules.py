@@ -230,6 +230,19 @@ def review_due_on(base: date | None, months: int) -> date | None:
     return base + relativedelta(months=months)
 
 
+def next_review_on(
+    *,
+    last_review: date | None,
+    last_meeting: date | None,
+    since: date | None,
+    every_months: int | None,
+    tier: str,
+) -> date | None:
+    """The day a client's next review falls due (Slant's rule, as review_due_sql)."""
+    base = review_counts_from(last_review, last_meeting, since)
+    return review_due_on(base, review_cadence_of(every_months, tier))
+
+
 def review_cadence_sql(client: str = "client.") -> str:
     """SQL: the client's review cadence in months (see review_cadence_of)."""
     by_tier = " ".join(f"WHEN '{tier}' THEN {n}" for tier, n in REVIEW_MONTHS_BY_TIER.items())

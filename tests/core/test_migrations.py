@@ -443,3 +443,30 @@ def test_downgrade_to_0004_stores_the_tier_cadences_again(tmp_path: Path) -> Non
         rows = conn.execute("SELECT name, checkin_every_days FROM client ORDER BY id").fetchall()
         assert "checkin_every_days INTEGER NOT NULL" in table_sql(path, "client")
     assert rows == [("by tier", 30), ("own", 14)]
+
+
+def test_0011_fills_the_last_meeting_and_adds_the_year_plan_with_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "before-0011.db"
+    upgrade(path, "0008")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        ann = make_in_old_book(session, Client, name="Ann", tier="A")
+        for at, kind in ((datetime(2026, 3, 2, 10), "meeting"), (datetime(2026, 6, 1, 9), "call")):
+            make_in_old_book(session, Interaction, client_id=ann.id, at=at, kind=kind)
+        make_in_old_book(session, FollowUp, client_id=ann.id)
+        make_in_old_book(session, Case, client_id=ann.id)
+    engine.dispose()
+    engine = open_book(path)
+    with session_scope(engine) as session:
+        client = session.get(Client, ann.id)
+        assert client is not None
+        assert (client.last_meeting_on, client.last_review_on) == (date(2026, 3, 2), None)
+        follow_up = session.exec(select(FollowUp)).one()
+        assert (follow_up.repeat, follow_up.due_at, follow_up.notes) == (None, None, None)
+        case = session.exec(select(Case)).one()
+        assert (case.business_days, case.clock) == (False, None)
+    engine.dispose()
+    downgrade(path, "0008")
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
+    assert "last_meeting_on" not in columns and "name_prefix" in columns
