@@ -218,6 +218,12 @@ def _add_deal(commands: Any) -> None:
     _client(add)
     add.add_argument("title", metavar="TITLE")
     add.add_argument("--value", metavar="AMOUNT")
+    add.add_argument(
+        "--close-by", dest="close_by", metavar="WHEN", help="the day it is expected to close"
+    )
+    add.add_argument(
+        "--probability", metavar="PERCENT", help="the chance of winning it (default: its stage's)"
+    )
     add.add_argument("--stage", help="lead (default), qualified, proposal, negotiation, won, lost")
     add.add_argument("--product")
     add.add_argument("--opened-on", dest="opened_on", metavar="DAY")

@@ -28,6 +28,8 @@ DEAL_OPTIONS = {
     "stage": "--stage",
     "opened_on": "--opened-on",
     "lost_reason": "--reason",
+    "expected_close_on": "--close-by",
+    "probability": "--probability",
 }
 CASE_OPTIONS = {"kind": "--kind", "subject": "SUBJECT", "due_on": "--due", "clock": "--clock"}
 RESOLVE_OPTIONS = {"resolution": "RESOLUTION", "day": "--on"}
@@ -94,6 +96,8 @@ def run_deal_add(args: argparse.Namespace) -> int:
         "product": args.product,
         "opened_on": args.opened_on,
         "lost_reason": args.reason,
+        "expected_close_on": args.close_by,
+        "probability": args.probability,
     }
     with session_scope(open_engine(args)) as session:
         client = chosen_client(session, args.client)

@@ -287,6 +287,18 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
     value = amount(entry, "value", typed.get("value"), label="The value", required=False)
     if value is not None and value < 0:
         entry.errors["value"] = "The value cannot be negative."
+    close = entry.check(
+        "expected_close_on", parse_optional_date, typed.get("expected_close_on"), base=day
+    )
+    typed_chance = typed.get("probability")
+    probability = entry.check(
+        "probability",
+        parse_int,
+        None if typed_chance is None else str(typed_chance).strip().removesuffix("%"),
+        label="The probability",
+        low=0,
+        high=100,
+    )
     return {
         "client_id": client_id,
         "title": entry.check(
@@ -297,6 +309,8 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
         "stage": stage,
         "opened_on": opened_on or day,
         "lost_reason": lost_reason,
+        "expected_close_on": close,
+        "probability": probability,
     }
 
 

@@ -29,6 +29,7 @@ from rmtui.core.queries.pipeline_stats import (
     StageSummary,
     WinStats,
     deal_position,
+    deal_probability,
     stage_summaries,
     win_stats,
 )
@@ -80,6 +81,7 @@ class PipelineScreen(Screen[None]):
         Binding("x", "lose", "Lost…"),
         Binding("D,delete", "delete", "Delete…", key_display="D", show=False),
         Binding("y", "toggle_period", "Year / all time"),
+        Binding("F", "forecast", "Forecast"),
         Binding("l", "log", "Log", show=False),
         Binding("right", "jump_stage(1)", "Next stage", show=False),
         Binding("left", "jump_stage(-1)", "Previous stage", show=False),
@@ -194,6 +196,12 @@ class PipelineScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load_board()
+
+    def action_forecast(self) -> None:
+        """The weighted forecast by expected close month, with the open deals to filter."""
+        from rmtui.screens.forecast import ForecastScreen
+
+        self.app.push_screen(ForecastScreen(self.day))
 
     def action_toggle_period(self) -> None:
         self.all_time = not self.all_time
@@ -394,7 +402,7 @@ def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, d
     text.append("Open pipeline ", style="bold")
     text.append(f"{count:,} deals · value {whole_money_display(value)}")
     text.append(f" · weighted {whole_money_display(weighted)}")
-    text.append("  (weighted = value × stage probability)\n", style="dim")
+    text.append("  (weighted = value × its probability · F forecast)\n", style="dim")
     period = "All time" if all_time else f"{day.year} to date"
     text.append(f"{period} ", style="bold")
     rate = kpi_display("pipeline_conversion", stats.win_rate)
@@ -417,7 +425,11 @@ def deal_detail(deal: OpportunityRow, day: date) -> Text:
     if deal.stage not in CLOSED_STAGES:
         days = (day - deal.opened_on).days
         text.append(f" ({days} days ago)", style="dim")
-        text.append(f" · {deal.stage}, {probability_text(deal.stage)} likely")
+        chance = deal_probability(deal.stage, deal.probability) * 100
+        text.append(f" · {deal.stage}, {chance:.0f}% likely")
+        if deal.expected_close_on is not None:
+            late = " (passed)" if deal.is_past_close(day) else ""
+            text.append(f" · closes {deal.expected_close_on:%d %b %Y}{late}")
     elif deal.closed_on:
         text.append(f" · {deal.stage} {deal.closed_on:%d %b %Y}")
     if deal.lost_reason:

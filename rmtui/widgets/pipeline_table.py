@@ -10,9 +10,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from rmtui.core.db import session_scope
-from rmtui.core.money import CENT, money_within
+from rmtui.core.money import money_within
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
-from rmtui.core.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
+from rmtui.core.queries.pipeline_stats import (
+    STAGE_PROBABILITY,
+    StageSummary,
+    stage_deals,
+    weighted_value,
+)
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 if TYPE_CHECKING:
@@ -140,7 +145,7 @@ def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
     Only text attributes (bold, dim, italic) mark a cell: the table's row colours paint over
     a cell's own colours on every other row.
     """
-    weighted = (deal.value * STAGE_PROBABILITY[deal.stage]).quantize(CENT)
+    weighted = weighted_value(deal.value, deal.stage, deal.probability)
     return (
         f"  {deal.title}",
         deal.client_name,
@@ -160,7 +165,12 @@ def status_text(deal: OpportunityRow, day: date) -> Text:
         reason = f": {deal.lost_reason}" if deal.lost_reason else ""
         return Text.styled(f"✗ lost {when}{reason}", "italic")
     days = (day - deal.opened_on).days
-    return Text.styled(f"open {days} day{'s' if days != 1 else ''}", "dim")
+    opened = f"open {days} day{'s' if days != 1 else ''}"
+    if deal.is_past_close(day):
+        return Text.styled(f"⚠ close {deal.expected_close_on:%d %b} passed · {opened}", "bold")
+    if deal.expected_close_on is not None:
+        return Text.styled(f"{opened} · closes {deal.expected_close_on:%d %b %Y}", "dim")
+    return Text.styled(opened, "dim")
 
 
 def stage_title(stage: str) -> str:

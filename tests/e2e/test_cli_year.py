@@ -48,3 +48,24 @@ def test_a_case_on_a_clock_and_its_extension(book: Engine, capsys: Capture) -> N
     assert "--clock: 'soon' is not a clock" in refused(
         capsys, "case", "add", "piet", "x", "--clock", "soon"
     )
+
+
+def test_a_deal_with_an_expected_close_and_a_probability(book: Engine, capsys: Capture) -> None:
+    deal = run_json(
+        capsys,
+        *("deal", "add", "piet", "Mortgage", "--value", "250000", "--stage", "proposal"),
+        *("--close-by", "2027-03-31", "--probability", "70%"),
+    )
+    assert (deal["expected_close_on"], deal["probability"]) == ("2027-03-31", 70)
+    assert "--probability: The probability must be from 0 to 100; nothing" in refused(
+        capsys, "deal", "add", "piet", "x", "--probability", "150"
+    )
+
+
+def test_the_review_season_of_a_month(book: Engine, capsys: Capture) -> None:
+    # Three tier B clients since 1 January 2024, never met: reviewed every 12 months.
+    assert main(["reviews", "--month", "2025-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Reviews due in January 2025 (3 reviews)"
+    assert lines[1].endswith("every 12 months from client since 2024-01-01 (697 days overdue)")
+    assert main(["reviews", "--month", "March"]) == 2

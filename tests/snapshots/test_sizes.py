@@ -61,6 +61,7 @@ SCREENS = {
     "trash": keys_then_settle("ctrl+t"),
     "help": keys_then_settle("2", "question_mark"),
     "review_season": keys_then_settle("v", "right_square_bracket"),
+    "forecast": keys_then_settle("4", "F"),
 }
 
 
