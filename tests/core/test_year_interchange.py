@@ -14,6 +14,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.interchange.book_file import export_book, import_book
 from rmtui.core.interchange.csv_files import write_csv_export
 from rmtui.core.models import AuditEntry, Case, Client, FollowUp, Interaction, Opportunity
+from rmtui.core.queries.common import table_of
 from rmtui.core.queries.follow_ups import delete_follow_up
 from rmtui.core.queries.trash import restore
 from tests.factories import make
@@ -148,7 +149,8 @@ def test_a_follow_up_comes_back_from_the_trash_with_its_time_and_repeat(engine: 
         follow_up = session.get(FollowUp, 1)
         assert follow_up is not None
         assert (follow_up.due_at, follow_up.repeat) == (time(9, 30), "every month")
+        audit = table_of(AuditEntry)
         changes = session.execute(
-            select(AuditEntry.changes).where(AuditEntry.entity == "follow_up")  # type: ignore[arg-type]
+            select(audit.c.changes).where(audit.c.entity == "follow_up")
         ).first()
         assert changes is not None and changes[0]["due_at"] == [None, "09:30:00"]
