@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the generated data changes, so cached books are made again.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 SEED = 20261129
 TODAY = date(2026, 11, 29)
 HISTORY_DAYS = 730

@@ -110,12 +110,12 @@ def business_days_left(day: date, due_on: date, holidays: Collection[date] = ())
     """Business days from `day` to `due_on`: those after `day` up to and including `due_on`
     (0 on the deadline itself), or minus those after `due_on` up to `day` when it is past."""
     first, last, sign = (day, due_on, 1) if due_on >= day else (due_on, day, -1)
-    count = sum(
-        1
-        for offset in range(1, (last - first).days + 1)
-        if is_business_day(first + timedelta(days=offset), holidays)
+    weeks, rest = divmod((last - first).days, 7)  # a whole week has 7 - len(WEEKEND) of them
+    weekdays = weeks * (7 - len(WEEKEND)) + sum(
+        1 for offset in range(1, rest + 1) if is_business_day(first + timedelta(days=offset))
     )
-    return sign * count
+    off = sum(1 for holiday in holidays if first < holiday <= last and is_business_day(holiday))
+    return sign * (weekdays - off)
 
 
 def days_left_text(left: int, *, business: bool) -> str:

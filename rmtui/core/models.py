@@ -291,6 +291,7 @@ class Client(ClientBase, Stored, table=True):
             "shared_household_id",
         ),
         Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
+        # With the columns the day is computed from, so that it covers the agenda's reviews.
         Index(
             "ix_client_review_due",
             text(review_due_sql("")),
@@ -299,6 +300,9 @@ class Client(ClientBase, Stored, table=True):
             "archived",
             "client_since",
             "client_until",
+            "last_review_on",
+            "last_meeting_on",
+            "review_every_months",
         ),
     )
 

@@ -42,7 +42,17 @@ REVIEW_DUE = (
     f" date({REVIEW_BASE}, 'start of month', '+' || ({REVIEW_MONTHS} + 1) || ' months',"
     " '-1 day'))"
 )
-REVIEW_INDEX_COLUMNS = ("tier", "name", "archived", "client_since", "client_until")
+# The index covers the agenda's reviews: with the columns the day is computed from.
+REVIEW_INDEX_COLUMNS = (
+    "tier",
+    "name",
+    "archived",
+    "client_since",
+    "client_until",
+    "last_review_on",
+    "last_meeting_on",
+    "review_every_months",
+)
 
 # The latest day of the interactions of clients {ids} meeting {condition}, into {column}.
 LATEST = """
