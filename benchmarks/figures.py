@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.bench import Group
 from benchmarks.figures_cli import CLI_GROUP
-from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, KPI_GROUP
+from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, FORECAST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import IMPORT_MEMORY_GROUP, INTERCHANGE_GROUP
 from benchmarks.figures_screens import KPI_SCREEN_GROUP, SESSION_GROUP, STARTUP_GROUP
@@ -17,6 +17,7 @@ GROUPS: tuple[Group, ...] = (
     KPI_GROUP,
     KPI_SCREEN_GROUP,
     AGENDA_GROUP,
+    FORECAST_GROUP,
     CLIENT_LIST_GROUP,
     SEARCH_GROUP,
     HOUSEHOLD_GROUP,

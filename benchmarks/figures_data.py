@@ -339,3 +339,56 @@ AGENDA_GROUP = Group(
     needs=("rmtui.core.agenda:build_agenda", "rmtui.core.agenda:TODAY_LIMIT"),
     measure=agenda_figures,
 )
+
+
+# The pipeline forecast
+
+# The open deals' value and weighted value by expected close month, by plain sqlite3 SQL.
+RAW_FORECAST_SQL = """
+    SELECT strftime('%Y-%m', o.expected_close_on), count(*), sum(o.value),
+        sum(o.value * coalesce(o.probability, CASE o.stage WHEN 'lead' THEN 10
+            WHEN 'qualified' THEN 25 WHEN 'proposal' THEN 50 ELSE 75 END))
+    FROM opportunity AS o JOIN client AS c ON c.id = o.client_id
+    WHERE o.stage IN ('lead', 'qualified', 'proposal', 'negotiation') AND NOT c.archived
+    GROUP BY 1"""
+
+
+def rmtui_forecast(engine: Any, day: date) -> tuple[Any, Any, int]:
+    """What the forecast screen reads: the months, its first block of deals and their count."""
+    from rmtui.core.queries.forecast import count_open_deals, forecast_months, open_deals
+
+    def read(session: Any) -> tuple[Any, Any, int]:
+        months = forecast_months(session=session, day=day)
+        return months, open_deals(session=session, limit=200), count_open_deals(session=session)
+
+    return in_session(engine, read)
+
+
+def forecast_figures(bench: Bench) -> dict[str, Measured]:
+    """The pipeline forecast as its screen reads it, vs the month sums by raw sqlite3 SQL."""
+    with opened(bench.book) as (engine, conn):
+        ours = partial(rmtui_forecast, engine, TODAY)
+        raw = partial(lambda: conn.execute(RAW_FORECAST_SQL).fetchall())
+        ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
+        months, _deals, count = ours()
+        same = {row[0]: (row[1], row[2]) for row in raw()} == {
+            (None if m.month is None else f"{m.month:%Y-%m}"): (m.deals, int(m.value * 100))
+            for m in months
+        }
+        note = f"{'same' if same else 'DIFFERENT'} month sums; {count:,} open deals"
+        return {"forecast": Measured(median(ours_ms), median(raw_ms), note)}
+
+
+FORECAST_GROUP = Group(
+    specs=(
+        Spec(
+            "forecast",
+            "pipeline forecast, as its screen reads it",
+            "ms",
+            "raw sqlite3 SQL; the month sums alone",
+            at_most(100, "ms"),
+        ),
+    ),
+    needs=("rmtui.core.queries.forecast:forecast_months",),
+    measure=forecast_figures,
+)

@@ -229,15 +229,48 @@ WHERE NOT archived AND strftime('%m-%d', birthday) IN ({month_days})
 ORDER BY strftime('%m-%d', birthday) < {first_day}, strftime('%m-%d', birthday), lower(name), id
 """
 
+# Active, non-archived clients whose next review falls by :review_horizon: the months of
+# their cadence after their last review, else last meeting, else client_since, on the same
+# day of the month or the last day of a shorter month.
+REVIEWS_SQL = """
+WITH based AS (
+    SELECT id, name, tier,
+        coalesce(last_review_on, last_meeting_on, client_since) AS base,
+        coalesce(review_every_months, CASE tier WHEN 'A' THEN 6 WHEN 'B' THEN 12 ELSE 24 END)
+            AS months
+    FROM client
+    WHERE NOT archived AND client_since <= :day
+      AND (client_until IS NULL OR client_until > :day)
+), month_of_review AS (
+    SELECT id, name, tier, CAST(strftime('%d', base) AS INTEGER) AS day_of_month,
+        CAST(strftime('%Y', base) AS INTEGER) * 12 + CAST(strftime('%m', base) AS INTEGER) - 1
+            + months AS month_number
+    FROM based
+), first_days AS (
+    SELECT id, name, tier, day_of_month,
+        printf('%04d-%02d-01', month_number / 12, month_number % 12 + 1) AS first_day
+    FROM month_of_review
+), due AS (
+    SELECT id, name, tier, min(
+        date(first_day, '+' || (day_of_month - 1) || ' days'),
+        date(first_day, '+1 month', '-1 day')
+    ) AS due_on
+    FROM first_days
+)
+SELECT id, due_on FROM due WHERE due_on <= :review_horizon ORDER BY due_on, tier, name, id
+"""
+
 AGENDA_SQL = {
     "overdue": FOLLOW_UPS_SQL.format(when="f.due_on < :day"),
     "due_today": FOLLOW_UPS_SQL.format(when="f.due_on = :day"),
     "checkins_due": CHECKINS_SQL,
+    "reviews_due": REVIEWS_SQL,
     "cases_due": CASES_DUE_SQL,
     "birthdays": BIRTHDAYS_SQL,
     "upcoming": FOLLOW_UPS_SQL.format(when="f.due_on > :day AND f.due_on <= :upcoming_end"),
 }
 UPCOMING_DAYS = 7
+REVIEW_NOTICE_DAYS = 14
 CASE_WARNING_DAYS = 2
 BIRTHDAY_DAYS = 7
 
@@ -256,6 +289,7 @@ def raw_agenda(
         "after": (day + timedelta(days=1)).isoformat(),
         "upcoming_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
         "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
+        "review_horizon": (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat(),
     }
     week = [day + timedelta(days=offset) for offset in range(BIRTHDAY_DAYS)]
     month_days = ", ".join(f"'{when:%m-%d}'" for when in week)
@@ -275,7 +309,7 @@ def raw_agenda(
 
 
 # The field holding the listed id of an rmtui agenda item, per section (default `id`).
-LISTED_ID = {"checkins_due": "client_id", "birthdays": "client_id"}
+LISTED_ID = {"checkins_due": "client_id", "reviews_due": "client_id", "birthdays": "client_id"}
 
 
 def agenda_ids(sections: dict[str, Any]) -> dict[str, list[int]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when the generated data changes, so cached books are made again.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 SEED = 20261129
 TODAY = date(2026, 11, 29)
 HISTORY_DAYS = 730
@@ -102,6 +102,7 @@ TARGET_METRICS = {
 STATUS_WEIGHTS = {"client": 65, "former": 8, "prospect": 12, "lead": 15}
 KIND_WEIGHTS = {"person": 70, "business": 20, "corporate": 10}
 TIER_WEIGHTS = {"A": 15, "B": 45, "C": 40}
+OWN_REVIEW_MONTHS = 3  # every 25th client is reviewed quarterly; the rest by tier
 OWN_CADENCE = 45  # every tenth client has a check-in cadence of their own; the rest by tier
 CONTACT_WEIGHT = {"A": 4.0, "B": 2.0, "C": 1.0, "former": 0.5, "prospect": 1.0, "lead": 0.5}
 INTERACTION_KIND_WEIGHTS = {
@@ -228,6 +229,8 @@ def _fill(conn: sqlite3.Connection, size: BookSize, rng: random.Random) -> dict[
         counts[table] = insert_rows(conn, table, columns, rows)
     _run_all(conn, indexes)
     set_last_contacts(conn)
+    set_last_reviews(conn)
+    keep_public_holidays(conn)
     fill_summaries(conn)
     fill_households_and_people(conn)
     _run_all(conn, triggers)
@@ -334,6 +337,35 @@ def set_last_contacts(conn: sqlite3.Connection) -> None:
     )
 
 
+def set_last_reviews(conn: sqlite3.Connection) -> None:
+    """Set every client's last meeting and last review as the triggers would have (schema
+    0011)."""
+    from rmtui.core.rules import MEETING_KINDS
+
+    kinds = ", ".join(f"'{kind}'" for kind in MEETING_KINDS)
+    for column, condition in (
+        ("last_meeting_on", f"kind IN ({kinds})"),
+        ("last_review_on", "review"),
+    ):
+        conn.execute(
+            f"""
+            UPDATE client SET {column} = (
+                SELECT date(max(at)) FROM interaction WHERE client_id = client.id AND {condition}
+            )
+            """
+        )
+
+
+def keep_public_holidays(conn: sqlite3.Connection) -> None:
+    """The Dutch public holidays of the history and the year ahead, as opening the book's
+    business-day cases in the app would have copied them in."""
+    from rmtui.core.public_holidays import package_holidays
+
+    years = range(days_ago(HISTORY_DAYS).year, TODAY.year + 2)
+    rows = [("NL", day.isoformat(), name) for day, name in package_holidays("NL", years).items()]
+    conn.executemany('INSERT INTO public_holiday (country, "on", name) VALUES (?, ?, ?)', rows)
+
+
 def insert_rows(
     conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Iterable[Row]
 ) -> int:
@@ -404,6 +436,7 @@ CLIENT_COLUMNS = (
     "client_since",
     "client_until",
     "archived",
+    "review_every_months",
 )
 
 
@@ -454,6 +487,7 @@ def client_row(rng: random.Random, client_id: int, kind: str, status: str, tier:
         since,
         until,
         1 if status == "former" and rng.random() < 0.3 else 0,
+        OWN_REVIEW_MONTHS if client_id % 25 == 0 else None,
     )
 
 
@@ -504,6 +538,7 @@ INTERACTION_COLUMNS = (
     "subject",
     "notes",
     "duration_min",
+    "review",
 )
 
 
@@ -548,6 +583,7 @@ def interaction_row(rng: random.Random, number: int, client: int, at: str, kind:
         SUBJECTS[number % len(SUBJECTS)],
         NOTES[number % len(NOTES)] if rng.random() < 0.4 else None,
         rng.choice((5, 10, 15, 30, 45, 60)) if kind in TIMED_KINDS else None,
+        1 if kind == "meeting" and number % 3 == 0 else 0,  # a meeting logged as a review
     )
 
 
@@ -561,6 +597,9 @@ FOLLOW_UP_COLUMNS = (
     "done_on",
     "priority",
     "interaction_id",
+    "due_at",
+    "notes",
+    "repeat",
 )
 
 
@@ -573,12 +612,24 @@ def follow_up_rows(
             continue
         for _ in range(how_many(rng, OPEN_FOLLOW_UPS)):
             due = TODAY + timedelta(days=rng.randint(-45, 30))
-            yield (client_id, rng.choice(FOLLOW_UP_TITLES), due, "open", None, _priority(rng), None)
+            title, priority = rng.choice(FOLLOW_UP_TITLES), _priority(rng)
+            yield (client_id, title, due, "open", None, priority, None, *_planned(client_id))
         for _ in range(how_many(rng, DONE_FOLLOW_UPS + CANCELLED_FOLLOW_UPS)):
             yield _closed_follow_up(rng, client_id, last_interaction[client_id])
     for _ in range(max(1, len(facts.status) // 100)):
         due = TODAY + timedelta(days=rng.randint(-10, 10))
-        yield (None, "Admin: expenses", due, "open", None, "normal", None)
+        yield (
+            None,
+            "Admin: expenses",
+            due,
+            "open",
+            None,
+            "normal",
+            None,
+            "08:30:00.000000",
+            None,
+            "every week",
+        )
 
 
 def _priority(rng: random.Random) -> str:
@@ -592,7 +643,14 @@ def _closed_follow_up(rng: random.Random, client_id: int, interaction_id: int) -
     source = interaction_id if interaction_id and rng.random() < 0.5 else None
     title = rng.choice(FOLLOW_UP_TITLES)
     status = "cancelled" if cancelled else "done"
-    return (client_id, title, due, status, done_on, _priority(rng), source)
+    return (client_id, title, due, status, done_on, _priority(rng), source, None, None, None)
+
+
+def _planned(client_id: int) -> tuple[str | None, str | None, str | None]:
+    """An open follow-up's time of day, notes and repeat: one in ten repeats monthly."""
+    if client_id % 10 == 3:
+        return "09:30:00.000000", "Go through the month's statement.", "every month"
+    return ("14:00:00.000000" if client_id % 4 == 0 else None), None, None
 
 
 OPPORTUNITY_COLUMNS = (
@@ -604,6 +662,8 @@ OPPORTUNITY_COLUMNS = (
     "opened_on",
     "closed_on",
     "lost_reason",
+    "expected_close_on",
+    "probability",
 )
 
 
@@ -619,6 +679,10 @@ def opportunity_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]:
             product = rng.choice(PRODUCTS)
             value = rng.randint(1_000, 500_000) * 100
             lost = rng.choice(LOST_REASONS) if stage == "lost" else None
+            # Open deals close 0 to 179 days after they opened (some of them past by now),
+            # one in four with a probability of its own.
+            close = None if closed else opened + timedelta(days=value // 100 % 180)
+            chance = (value // 100 % 10) * 10 if closed is None and client_id % 4 == 0 else None
             yield (
                 client_id,
                 f"{product} for client {client_id}",
@@ -628,6 +692,8 @@ def opportunity_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]:
                 opened,
                 closed,
                 lost,
+                close,
+                chance,
             )
 
 
@@ -696,7 +762,17 @@ def survey_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]:
             yield (client_id, on, csat, nps, None)
 
 
-CASE_COLUMNS = ("client_id", "kind", "subject", "opened_on", "due_on", "resolved_on", "resolution")
+CASE_COLUMNS = (
+    "client_id",
+    "kind",
+    "subject",
+    "opened_on",
+    "due_on",
+    "resolved_on",
+    "resolution",
+    "clock",
+    "business_days",
+)
 
 
 def case_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]:
@@ -707,10 +783,12 @@ def case_rows(rng: random.Random, facts: ClientFacts) -> Iterator[Row]:
             opened = random_day(rng, days_ago(HISTORY_DAYS), TODAY)
             due = opened + timedelta(days=rng.randint(10, 30))
             resolved = opened + timedelta(days=rng.randint(1, 25))
+            # Half the complaints run on a payment complaint's business-day clock.
+            clock = ("payment", 1) if kind == "complaint" and client_id % 2 == 0 else (None, 0)
             if resolved > TODAY or rng.random() < 0.05:
-                yield (client_id, kind, "Open case", opened, due, None, None)
+                yield (client_id, kind, "Open case", opened, due, None, None, *clock)
             else:
-                yield (client_id, kind, "Closed case", opened, due, resolved, "Sorted out")
+                yield (client_id, kind, "Closed case", opened, due, resolved, "Sorted out", *clock)
 
 
 TARGET_COLUMNS = ("metric", "period_start", "period_end", "target")

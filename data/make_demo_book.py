@@ -170,6 +170,13 @@ OVERDUE_CHECKINS = {1: 6, 3: 0, 14: 21, 22: 0, 29: 40, 43: 12, 30: 9, 54: 3}
 NEW_CLIENTS = {5: 610, 11: 480, 23: 400, 33: 300, 36: 200, 41: 150, 47: 75, 58: 40, 60: 12}
 # Clients lost during the two years shown: (number, days before the anchor).
 LOST_CLIENTS = {12: 530, 19: 420, 27: 300, 35: 190, 48: 120, 59: 50}
+# Interactions logged as the client's periodic review.
+REVIEW_SUBJECTS = {"Annual review", "Annual credit review", "Family review: your part of the plan"}
+# Probabilities (%) set by hand on some open deals, instead of their stage's.
+PROBABILITY_HINTS = (15, 35, 60, 85, 90)
+# The Dutch public holidays around the anchor that a business-day clock skips.
+DUTCH_HOLIDAYS = {date(2026, 12, 25), date(2026, 12, 26), date(2027, 1, 1)}
+
 # Open cases: (days since opened, is a complaint); requests are due in 7 days, complaints in 14.
 OPEN_CASES = [(6, False), (5, False), (10, False), (20, True), (4, True), (1, False)]
 DAYS_TO_RESOLVE = {False: 7, True: 14}
@@ -528,10 +535,80 @@ class DemoBook:
         self.make_targets()
         self.make_family()
         self.make_contact_persons()
-        book: dict[str, Any] = {"format": "rmtui-book", "version": 3}
+        self.plan_the_year()
+        book: dict[str, Any] = {"format": "rmtui-book", "version": 4}
         book["anchor"] = self.anchor.isoformat()
         book.update(self.lists)
         return book
+
+    # Planning the year: drawn from the records above without a random draw, so that the rest
+    # of the book stays as it was.
+
+    def plan_the_year(self) -> None:
+        """Reviews logged as such, repeating follow-ups, a payment complaint on a business-day
+        clock, and expected close dates and probabilities on the open deals."""
+        for interaction in self.lists["interactions"]:
+            if interaction["subject"] in REVIEW_SUBJECTS:
+                interaction["review"] = True
+        self._repeating_follow_ups()
+        self._payment_complaint()
+        for record in self.lists["opportunities"]:
+            if record["closed_on"] is None:
+                number = record["id"]
+                offset = (number * 37) % 150 - 25  # some already past their close date
+                record["expected_close_on"] = (self.anchor + timedelta(days=offset)).isoformat()
+                if number % 4 == 0:
+                    record["probability"] = PROBABILITY_HINTS[number % len(PROBABILITY_HINTS)]
+
+    def _repeating_follow_ups(self) -> None:
+        """The manager's weekly pipeline review and a client's monthly statement call."""
+        for record in self.lists["follow_ups"]:
+            if record["status"] == "open" and record["client"] is None:
+                record.update(repeat="every week", due_at="08:30")
+                break
+        first = next(p for p in self.people if p.tier == "A" and p.status == "client")
+        self.add(
+            "follow_ups",
+            {
+                "client": first.number,
+                "title": "Monthly statement call",
+                "due_on": self.anchor.isoformat(),
+                "status": "open",
+                "done_on": None,
+                "priority": "normal",
+                "interaction": None,
+                "due_at": "10:00",
+                "notes": "Walk through the month's statement; 15 minutes.",
+                "repeat": "every month",
+            },
+        )
+
+    def _payment_complaint(self) -> None:
+        """A payment complaint opened three weeks ago: 15 business days (PSD2), NL holidays."""
+        person = next(
+            p
+            for p in self.people
+            if p.status == "client" and p.kind == "business" and p.tier != "C"
+        )
+        opened = weekday_on_or_before(self.days_ago(19))
+        due, counted = opened, 0
+        while counted < 15:
+            due += timedelta(days=1)
+            counted += due.weekday() < 5 and due not in DUTCH_HOLIDAYS
+        self.add(
+            "cases",
+            {
+                "client": person.number,
+                "kind": "complaint",
+                "subject": "Card payment to a supplier taken twice",
+                "opened_on": opened.isoformat(),
+                "due_on": due.isoformat(),
+                "resolved_on": None,
+                "resolution": None,
+                "clock": "payment",
+                "business_days": True,
+            },
+        )
 
     def days_ago(self, days: int) -> date:
         """The date `days` before the anchor."""

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
+from sqlalchemy import column, insert
+from sqlalchemy import table as table_clause
 from sqlmodel import Session, SQLModel
 
 from rmtui.core.models import (
@@ -75,5 +76,9 @@ def make_in_old_book(session: Session, model: type[Model], **fields: Any) -> Mod
         for column in table.columns
         if column.name in present and column.name != "id" and hasattr(row, column.name)
     }
-    row.id = session.execute(insert(table).values(values)).inserted_primary_key[0]  # type: ignore[attr-defined]
+    # A table of the present columns alone: the model's table would add its later columns'
+    # Python defaults to the insert.
+    present_table = table_clause(table.name, *(column(name, table.c[name].type) for name in values))
+    result = session.execute(insert(present_table).values(values))
+    row.id = result.inserted_primary_key[0] if result.inserted_primary_key else result.lastrowid  # type: ignore[attr-defined]
     return row

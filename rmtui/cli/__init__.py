@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_import,
         _add_export,
         _add_agenda,
+        _add_reviews,
         _add_kpi,
         _add_backup,
         _add_restore,
@@ -167,6 +168,16 @@ def _add_agenda(commands: Any) -> None:
         commands, "agenda", later("reports", "run_agenda"), "print the Today list"
     )
     command.add_argument("--date", dest="day", metavar="D", help="the day (default today)")
+    command.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_reviews(commands: Any) -> None:
+    command = add_command(
+        commands, "reviews", later("reports", "run_reviews"), "list the reviews due in a month"
+    )
+    command.add_argument(
+        "--month", metavar="YYYY-MM", help="the month, e.g. 2027-03 (default this month)"
+    )
     command.add_argument("--json", action="store_true", help="print JSON")
 
 

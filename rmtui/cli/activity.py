@@ -32,7 +32,13 @@ LOG_OPTIONS = {
     "duration_min": "--minutes",
     "follow_up_due": "--next",
 }
-FOLLOW_UP_OPTIONS = {"title": "TITLE", "due_on": "--due", "priority": "--priority"}
+FOLLOW_UP_OPTIONS = {
+    "title": "TITLE",
+    "due_on": "--due",
+    "due_at": "--at",
+    "priority": "--priority",
+    "repeat": "--repeat",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ def run_log(args: argparse.Namespace) -> int:
         "at": args.at,
         "duration_min": args.minutes,
         "notes": args.notes,
+        "review": args.review,
         "follow_up_due": when,
         "follow_up_title": title,
     }
@@ -113,7 +120,14 @@ def run_follow_up_add(args: argparse.Namespace) -> int:
     from rmtui.core.models import FollowUp
     from rmtui.core.queries.follow_ups import add_follow_up
 
-    typed = {"title": args.title, "due_on": args.due, "priority": args.priority}
+    typed = {
+        "title": args.title,
+        "due_on": args.due,
+        "due_at": args.at,
+        "priority": args.priority,
+        "repeat": args.repeat,
+        "notes": args.notes,
+    }
     with session_scope(open_engine(args)) as session:
         client = chosen_client(session, args.client)
         entry = Checked()
@@ -134,7 +148,7 @@ def run_follow_up_done(args: argparse.Namespace) -> int:
     from rmtui.core.db import session_scope
     from rmtui.core.models import Client, FollowUp
     from rmtui.core.queries.common import fetch
-    from rmtui.core.queries.follow_ups import mark_done
+    from rmtui.core.queries.follow_ups import complete
 
     day = _day_option(args.on, "--on", cli_date)
     with session_scope(open_engine(args)) as session:
@@ -144,13 +158,18 @@ def run_follow_up_done(args: argparse.Namespace) -> int:
                 f"follow-up {follow_up.id} “{follow_up.title}” is already {follow_up.status}; "
                 "nothing was written."
             )
-        follow_up = mark_done(session=session, follow_up_id=args.follow_up_id, day=day)
+        completion = complete(session=session, follow_up_id=args.follow_up_id, day=day)
+        follow_up, planned = completion.done, completion.planned
         client = session.get(Client, follow_up.client_id) if follow_up.client_id else None
+    name = client.name if client else None
     if args.json:
-        print_json(record_json(follow_up))
+        later = record_json(planned) if planned else None
+        print_json(record_json(follow_up, next_follow_up=later))
     else:
-        who = f" ({client.name})" if client else ""
+        who = f" ({name})" if name else ""
         print(f"Marked follow-up {follow_up.id} done: {follow_up.title}{who}.")
+        if planned is not None:
+            print(f"Repeats {planned.repeat}: planned {follow_up_text(planned, name)}.")
     return 0
 
 
@@ -188,7 +207,11 @@ def follow_up_line(follow_up: FollowUp, client_name: str | None) -> str:
     flag = " !" if follow_up.priority == "high" else ""
     status = "" if follow_up.status == "open" else f" [{follow_up.status}]"
     who = f"  — {client_name}" if client_name else ""
-    return f"{follow_up.id:>7}  {follow_up.due_on}{flag}{status}  {follow_up.title}{who}"
+    at = f" {follow_up.due_at:%H:%M}" if follow_up.due_at else ""
+    repeat = f"  ({follow_up.repeat})" if follow_up.repeat else ""
+    return (
+        f"{follow_up.id:>7}  {follow_up.due_on}{at}{flag}{status}  {follow_up.title}{who}{repeat}"
+    )
 
 
 def follow_up_text(follow_up: FollowUp, client_name: str | None) -> str:
@@ -197,4 +220,5 @@ def follow_up_text(follow_up: FollowUp, client_name: str | None) -> str:
 
     who = f" for {client_name}" if client_name else ""
     due = day_text(follow_up.due_on, today=today())
-    return f"follow-up {follow_up.id}{who} on {due}: {follow_up.title}"
+    at = f" at {follow_up.due_at:%H:%M}" if follow_up.due_at else ""
+    return f"follow-up {follow_up.id}{who} on {due}{at}: {follow_up.title}"

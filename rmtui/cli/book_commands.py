@@ -101,6 +101,12 @@ def _profile_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--channel", dest="preferred_channel", help="preferred channel")
     command.add_argument("--checkin-every", dest="checkin_every_days", metavar="DAYS")
     command.add_argument(
+        "--review-every",
+        dest="review_every_months",
+        metavar="MONTHS",
+        help="months between reviews (default by tier: A 6, B 12, C 24)",
+    )
+    command.add_argument(
         "--tag", dest="tags", action="append", metavar="TAG", help="a tag (repeatable)"
     )
     command.add_argument("--source")
@@ -121,6 +127,11 @@ def _add_log(commands: Any) -> None:
     log.add_argument("--notes")
     log.add_argument("--minutes", metavar="N")
     log.add_argument(
+        "--review",
+        action="store_true",
+        help="the client's periodic review: their next review counts from it",
+    )
+    log.add_argument(
         "--next", metavar="WHEN:TITLE", help="plan the next follow-up, e.g. '2w:send proposal'"
     )
     _json(log)
@@ -138,6 +149,14 @@ def _add_follow_up(commands: Any) -> None:
     add.add_argument("title", metavar="TITLE")
     add.add_argument("--due", required=True, metavar="WHEN", help="tomorrow, fri, 2w, 2026-12-01")
     add.add_argument("--priority", help="normal (default) or high")
+    add.add_argument("--at", metavar="TIME", help="a time of day, e.g. 14:30")
+    add.add_argument(
+        "--repeat",
+        metavar="RULE",
+        help="plan the next when done: 'every 2 weeks', 'monthly', 'yearly'; add 'after done' "
+        "to count from the day it is done instead of its due day",
+    )
+    add.add_argument("--notes", metavar="TEXT", help="notes on what to do")
     _json(add)
     done = add_command(
         actions, "done", later("activity", "run_follow_up_done"), "mark a follow-up done"
@@ -199,6 +218,12 @@ def _add_deal(commands: Any) -> None:
     _client(add)
     add.add_argument("title", metavar="TITLE")
     add.add_argument("--value", metavar="AMOUNT")
+    add.add_argument(
+        "--close-by", dest="close_by", metavar="WHEN", help="the day it is expected to close"
+    )
+    add.add_argument(
+        "--probability", metavar="PERCENT", help="the chance of winning it (default: its stage's)"
+    )
     add.add_argument("--stage", help="lead (default), qualified, proposal, negotiation, won, lost")
     add.add_argument("--product")
     add.add_argument("--opened-on", dest="opened_on", metavar="DAY")
@@ -215,15 +240,28 @@ def _add_case(commands: Any) -> None:
     actions = _group(
         commands,
         "case",
-        "open or resolve a request or complaint",
-        "`rmtui case add CLIENT SUBJECT` or `rmtui case resolve ID RESOLUTION`",
+        "open, extend or resolve a request or complaint",
+        "`rmtui case add CLIENT SUBJECT`, `rmtui case extend ID REASON` or "
+        "`rmtui case resolve ID RESOLUTION`",
     )
     add = add_command(actions, "add", later("records", "run_case_add"), "open a case")
     _client(add)
     add.add_argument("subject", metavar="SUBJECT")
     add.add_argument("--kind", help="request (default) or complaint")
     add.add_argument("--due", metavar="WHEN", help="default by kind: request 5, complaint 2 days")
+    add.add_argument(
+        "--clock",
+        metavar="NAME",
+        help="set the deadline by a clock of config.toml: complaint (8 weeks, holding reply "
+        "at 4), summary (3 business days), payment (15 business days, 35 extended)",
+    )
     _json(add)
+    extend = add_command(
+        actions, "extend", later("records", "run_case_extend"), "extend a case's deadline"
+    )
+    extend.add_argument("case_id", type=int, metavar="ID")
+    extend.add_argument("reason", metavar="REASON", help="why (the client is told)")
+    _json(extend)
     resolve = add_command(
         actions, "resolve", later("records", "run_case_resolve"), "resolve a case"
     )

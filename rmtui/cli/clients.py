@@ -39,6 +39,7 @@ CLIENT_OPTIONS = {
     "birthday": "--birthday",
     "preferred_channel": "--channel",
     "checkin_every_days": "--checkin-every",
+    "review_every_months": "--review-every",
     "tags": "--tag",
     "source": "--source",
     "risk_profile": "--risk-profile",

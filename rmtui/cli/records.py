@@ -28,8 +28,10 @@ DEAL_OPTIONS = {
     "stage": "--stage",
     "opened_on": "--opened-on",
     "lost_reason": "--reason",
+    "expected_close_on": "--close-by",
+    "probability": "--probability",
 }
-CASE_OPTIONS = {"kind": "--kind", "subject": "SUBJECT", "due_on": "--due"}
+CASE_OPTIONS = {"kind": "--kind", "subject": "SUBJECT", "due_on": "--due", "clock": "--clock"}
 RESOLVE_OPTIONS = {"resolution": "RESOLUTION", "day": "--on"}
 
 
@@ -94,6 +96,8 @@ def run_deal_add(args: argparse.Namespace) -> int:
         "product": args.product,
         "opened_on": args.opened_on,
         "lost_reason": args.reason,
+        "expected_close_on": args.close_by,
+        "probability": args.probability,
     }
     with session_scope(open_engine(args)) as session:
         client = chosen_client(session, args.client)
@@ -142,25 +146,58 @@ def run_deal_move(args: argparse.Namespace) -> int:
 
 def run_case_add(args: argparse.Namespace) -> int:
     """Open a request or complaint for a client, due by the kind's deadline or --due."""
+    from rmtui.core.case_clocks import days_left_text
     from rmtui.core.dates import today
     from rmtui.core.db import session_scope
     from rmtui.core.entries import Checked, case_entry
     from rmtui.core.models import Case
-    from rmtui.core.queries.cases import add_case, default_due_on
+    from rmtui.core.queries.cases import add_case, case_days_left, default_due_on
+    from rmtui.core.settings import load_settings
 
     day = today()
-    values = {"kind": args.kind or "request"}
+    settings = load_settings()
+    clock = settings.case_clocks.get(args.clock or "")
+    values = {"kind": args.kind or (clock.kind if clock else "request")}
     refuse_choices(Case, values, CASE_OPTIONS)
-    due = args.due or default_due_on(values["kind"], day).isoformat()
-    typed = {"kind": values["kind"], "subject": args.subject, "due_on": due}
+    due = args.due or (None if args.clock else default_due_on(values["kind"], day).isoformat())
+    typed = {"kind": values["kind"], "subject": args.subject, "due_on": due, "clock": args.clock}
     with session_scope(open_engine(args)) as session:
         client = chosen_client(session, args.client)
         entry = Checked()
-        values = case_entry(typed, entry, client_id=client.id, day=day, opened_on=day)
+        values = case_entry(
+            typed, entry, client_id=client.id, day=day, opened_on=day, clocks=settings.case_clocks
+        )
         refuse_errors(entry.errors, CASE_OPTIONS)
-        case = add_case(session=session, **values)
-    said = f"{case.kind} “{case.subject}” for {client.name}, due {case.due_on}"
+        case = add_case(
+            session=session, **values, clocks=settings.case_clocks, country=settings.country
+        )
+        left = case_days_left(session, case, day, country=settings.country)
+    when = days_left_text(left, business=case.business_days)
+    said = f"{case.kind} “{case.subject}” for {client.name}, due {case.due_on} ({when})"
     _say(args, case, f"Opened the {said}, case")
+    return 0
+
+
+def run_case_extend(args: argparse.Namespace) -> int:
+    """Extend a case's deadline to its clock's extended one, saying why."""
+    from rmtui.core.case_clocks import days_left_text
+    from rmtui.core.dates import today
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.cases import case_days_left, extend_case
+    from rmtui.core.settings import load_settings
+
+    settings = load_settings()
+    with session_scope(open_engine(args)) as session:
+        case = extend_case(
+            session=session,
+            case_id=args.case_id,
+            reason=args.reason,
+            clocks=settings.case_clocks,
+            country=settings.country,
+        )
+        left = case_days_left(session, case, today(), country=settings.country)
+    when = days_left_text(left, business=case.business_days)
+    _say(args, case, f"Extended “{case.subject}” to {case.due_on} ({when}), case")
     return 0
 
 

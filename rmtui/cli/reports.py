@@ -1,4 +1,5 @@
-"""`rmtui agenda` and `rmtui kpi`: the Today list and the KPIs as text or JSON."""
+"""`rmtui agenda`, `rmtui reviews` and `rmtui kpi`: the Today list, the review season and the
+KPIs as text or JSON."""
 
 from __future__ import annotations
 
@@ -26,6 +27,40 @@ def run_agenda(args: argparse.Namespace) -> int:
         print(json.dumps(agenda_json(agenda), indent=2, ensure_ascii=False))
     else:
         print(agenda_text(agenda))
+    return 0
+
+
+def run_reviews(args: argparse.Namespace) -> int:
+    """Print the review season: every client review due in --month, by due day."""
+    import re
+    from datetime import date
+
+    from rmtui.core.agenda import review_text
+    from rmtui.core.db import session_scope
+    from rmtui.core.queries.reviews import reviews_in_month
+    from rmtui.core.wording import counted
+
+    day = today()
+    text = (args.month or f"{day:%Y-%m}").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise UsageError(f"--month: '{text}' is not a month; write it like 2027-03.")
+    month = date(int(match.group(1)), int(match.group(2)), 1)
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+        reviews = reviews_in_month(session=session, month=month, day=day)
+    if args.json:
+        import json
+        from dataclasses import asdict
+
+        records = [
+            {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(review).items()}
+            for review in reviews
+        ]
+        print(json.dumps({"month": f"{month:%Y-%m}", "reviews": records}, indent=2))
+    else:
+        print(f"Reviews due in {month:%B %Y} ({counted(len(reviews), 'review')})")
+        for review in reviews:
+            print(f"  {review_text(review)}")
     return 0
 
 

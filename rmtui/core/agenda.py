@@ -13,7 +13,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,6 +30,8 @@ from rmtui.core.rules import (
     household_checkin_due_sql,
     household_contact_as_of_sql,
     last_contact_as_of_sql,
+    review_cadence_sql,
+    review_due_sql,
     shared_household_sql,
 )
 from rmtui.core.wording import ago_text, days_text
@@ -41,10 +43,12 @@ TODAY_LIMIT = 50  # the Today screen lists at most this many items a section
 UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
 CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
+REVIEW_NOTICE_DAYS = 14  # reviews: overdue or due within two weeks, to prepare them
 SECTIONS = (
     ("overdue", "Overdue follow-ups"),
     ("due_today", "Follow-ups due today"),
     ("checkins_due", "Check-ins due"),
+    ("reviews_due", "Reviews due"),
     ("cases_due", "Requests and complaints due"),
     ("birthdays", "Birthdays this week"),
     ("upcoming", "Coming up in 7 days"),
@@ -67,6 +71,8 @@ class FollowUpItem:
     priority: str
     client_id: int | None
     client_name: str | None
+    due_at: time | None = None  # the time of day, when it has one
+    repeat: str | None = None  # its repeat rule (core/repeats.py)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,25 @@ class CheckinItem:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """A client whose periodic review is overdue or comes within REVIEW_NOTICE_DAYS."""
+
+    client_id: int
+    name: str
+    tier: str
+    due_on: date
+    every_months: int
+    counts_from: str  # review, meeting or client since (rules.review_counts_from)
+    since: date  # the day it counts from
+    days_left: int  # negative when overdue
+
+    @property
+    def id(self) -> int:
+        """The client's id: a list of reviews has a row per client."""
+        return self.client_id
+
+
+@dataclass(frozen=True)
 class CaseItem:
     """An open request or complaint near or past its deadline."""
 
@@ -95,7 +120,8 @@ class CaseItem:
     kind: str
     subject: str
     due_on: date
-    days_left: int  # negative when overdue
+    days_left: int  # negative when overdue; business days for a business-day clock
+    business_days: bool = False  # its clock counts business days (core/case_clocks.py)
 
 
 @dataclass(frozen=True)
@@ -121,6 +147,7 @@ class Agenda:
     overdue: tuple[FollowUpItem, ...]
     due_today: tuple[FollowUpItem, ...]
     checkins_due: tuple[CheckinItem, ...]
+    reviews_due: tuple[ReviewItem, ...]
     cases_due: tuple[CaseItem, ...]
     birthdays: tuple[BirthdayItem, ...]
     upcoming: tuple[FollowUpItem, ...]
@@ -167,11 +194,12 @@ def read_agenda(connection: Connection, *, day: date, limit: int | None = None) 
     from rmtui.core.changes import change_mark
 
     mark = change_mark(connection)
-    reader = _Reader(connection, day, limit)
+    reader = _Reader(connection, day, limit, book_country())
     sections = {
         "overdue": reader.follow_ups("f.due_on < :day"),
         "due_today": reader.follow_ups("f.due_on = :day"),
         "checkins_due": reader.checkins(),
+        "reviews_due": reader.reviews(),
         "cases_due": reader.cases(),
         "birthdays": reader.birthdays(),
         "upcoming": reader.follow_ups("f.due_on >= :tomorrow AND f.due_on <= :week_end"),
@@ -231,7 +259,7 @@ class EarlyAgenda:
 # Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
 # priority first within a day. `likely` tells SQLite that archived clients are few.
 FOLLOW_UPS_SQL = """
-    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name
+    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name, f.due_at, f.repeat
     FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
     WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
     ORDER BY f.due_on, f.priority = 'high' DESC, f.id
@@ -289,13 +317,30 @@ CHECKINS_COUNT_SQL = f"""
         SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
         UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
 
-# Open cases of non-archived clients overdue or due by :case_horizon, by deadline.
+# Active, non-archived clients whose next review (rules.review_due_sql) falls by
+# :review_horizon, read in due order from ix_client_review_due (`unlikely` makes SQLite prefer
+# it), most overdue first.
+REVIEWS_WHERE_SQL = f"""
+    FROM client AS c
+    WHERE unlikely({review_due_sql("c.")} <= :review_horizon) AND {ACTIVE_SQL}"""
+REVIEWS_SQL = f"""
+    SELECT c.id, c.name, c.tier, {review_due_sql("c.")} AS due, {review_cadence_sql("c.")},
+        c.last_review_on, c.last_meeting_on, c.client_since
+    {REVIEWS_WHERE_SQL}
+    ORDER BY due, c.tier, c.name, c.id
+    LIMIT :limit"""
+REVIEWS_COUNT_SQL = f"SELECT count(*) {REVIEWS_WHERE_SQL}"
+
+# Open cases of non-archived clients overdue or due by :case_horizon (by :business_horizon,
+# CASE_WARNING_DAYS business days on, which is never earlier, for a business-day clock), by
+# deadline: the least time left first.
 CASES_WHERE_SQL = """
     FROM "case" AS k JOIN client AS c ON c.id = k.client_id
-    WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND likely(c.archived IS 0)"""
+    WHERE k.resolved_on IS NULL AND k.due_on <= :business_horizon
+      AND (k.business_days OR k.due_on <= :case_horizon) AND likely(c.archived IS 0)"""
 CASES_SQL = f"""
     SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
-        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER)
+        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER), k.business_days
     {CASES_WHERE_SQL}
     ORDER BY k.due_on, k.id
     LIMIT :limit"""
@@ -312,17 +357,30 @@ BIRTHDAYS_SQL = f"""
 class _Reader:
     """Runs the agenda's SQL for one day on one connection."""
 
-    def __init__(self, connection: Connection, day: date, limit: int | None) -> None:
+    def __init__(self, connection: Connection, day: date, limit: int | None, country: str) -> None:
         self.connection = connection
         self.limit = limit
+        self.day = day
+        self.country = country
+        self.business_horizon = self._business_horizon()
         self.params: dict[str, Any] = {
             **day_params(day),
             "tomorrow": (day + timedelta(days=1)).isoformat(),
             "week_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
             "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
+            "business_horizon": self.business_horizon.isoformat(),
+            "review_horizon": (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat(),
             "limit": -1 if limit is None else max(limit, 0),
         }
-        self.day = day
+
+    def _business_horizon(self) -> date:
+        """CASE_WARNING_DAYS business days after the day (weekends and the holidays the book
+        holds skipped: the `holidays` package is not loaded for it)."""
+        from rmtui.core.case_clocks import add_business_days
+
+        reach = self.day + timedelta(days=CASE_WARNING_DAYS * 2 + 14)
+        holidays = self.holidays(self.day, reach, ask_package=False)
+        return add_business_days(self.day, CASE_WARNING_DAYS, holidays)
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """The rows of `sql`."""
@@ -344,8 +402,8 @@ class _Reader:
     def follow_ups(self, when: str) -> Section:
         """Open follow-ups due `when` (SQL on `f`, the follow-up)."""
         items = [
-            FollowUpItem(id_, title, _day(due), priority, client_id, name)
-            for id_, title, due, priority, client_id, name in self.rows(
+            FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
+            for id_, title, due, priority, client_id, name, at, repeat in self.rows(
                 FOLLOW_UPS_SQL.format(when=when)
             )
         ]
@@ -398,13 +456,41 @@ class _Reader:
             for item in items
         ]
 
+    def reviews(self) -> Section:
+        """Clients whose review is overdue or near, most overdue first."""
+        items = [review_item(row, self.day) for row in self.rows(REVIEWS_SQL)]
+        return self.section(items, REVIEWS_COUNT_SQL)
+
     def cases(self) -> Section:
-        """Open cases overdue or near their deadline."""
+        """Open cases overdue or near their deadline, with the days left (business days for
+        a business-day clock)."""
         items = [
-            CaseItem(id_, client_id, name, kind, subject, _day(due), days_left)
-            for id_, client_id, name, kind, subject, due, days_left in self.rows(CASES_SQL)
+            CaseItem(id_, client_id, name, kind, subject, _day(due), left, bool(business))
+            for id_, client_id, name, kind, subject, due, left, business in self.rows(CASES_SQL)
         ]
-        return self.section(items, CASES_COUNT_SQL)
+        return self.section(self._business_days_left(items), CASES_COUNT_SQL)
+
+    def _business_days_left(self, items: list[CaseItem]) -> list[CaseItem]:
+        """`items` with business days left on those whose clocks count business days."""
+        if not any(item.business_days for item in items):
+            return items
+        from rmtui.core.case_clocks import business_days_left
+
+        holidays = self.holidays(min(item.due_on for item in items), self.business_horizon)
+        return [
+            replace(item, days_left=business_days_left(self.day, item.due_on, holidays))
+            if item.business_days
+            else item
+            for item in items
+        ]
+
+    def holidays(self, first: date, last: date, *, ask_package: bool = True) -> frozenset[date]:
+        """The public holidays of the book's country from `first` (or the day) to `last`;
+        only those the book holds unless `ask_package` (see public_holidays)."""
+        from rmtui.core.public_holidays import holidays_between
+
+        start, end = min(first, self.day), max(last, self.day)
+        return holidays_between(self.connection, self.country, start, end, ask_package=ask_package)
 
     def birthdays(self) -> Section:
         """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first (a week's birthdays
@@ -426,6 +512,31 @@ class _Reader:
         return Section(items, len(found))
 
 
+def review_item(row: Sequence[Any], day: date) -> ReviewItem:
+    """A review row: id, name, tier, due, cadence, last review, last meeting, client since."""
+    id_, name, tier, due, months, review, meeting, since = row
+    counts_from, base = next(
+        (label, _day(value))
+        for label, value in (("review", review), ("meeting", meeting), ("client since", since))
+        if value is not None
+    )
+    due_on = _day(due)
+    return ReviewItem(id_, name, tier, due_on, months, counts_from, base, (due_on - day).days)
+
+
+def book_country() -> str:
+    """The country of the book's public holidays (config.toml `[book] country`); the default
+    when the settings cannot be read (the app says why elsewhere)."""
+    from rmtui.core.case_clocks import DEFAULT_COUNTRY
+    from rmtui.core.errors import BookError
+    from rmtui.core.settings import load_settings
+
+    try:
+        return load_settings().country
+    except BookError:
+        return DEFAULT_COUNTRY
+
+
 def once_a_household(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """The check-in rows but those of a household already listed (the household's id is a
     row's eighth column; None for a client on their own)."""
@@ -442,6 +553,11 @@ def once_a_household(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 def _day(text: Any) -> Any:
     """A date read from SQLite (ISO text), or None."""
     return date.fromisoformat(text) if isinstance(text, str) else text
+
+
+def _time(text: Any) -> Any:
+    """A time of day read from SQLite (ISO text), or None."""
+    return time.fromisoformat(text) if isinstance(text, str) else text
 
 
 def birthday_window(day: date) -> dict[str, date]:
@@ -471,7 +587,7 @@ def agenda_json(agenda: Agenda) -> dict[str, Any]:
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    return {k: v.isoformat() if isinstance(v, date | time) else v for k, v in values.items()}
 
 
 def agenda_text(agenda: Agenda) -> str:
@@ -492,6 +608,8 @@ def item_text(item: Any, day: date) -> str:
         return _follow_up_text(item, day)
     if isinstance(item, CheckinItem):
         return _checkin_text(item)
+    if isinstance(item, ReviewItem):
+        return review_text(item)
     if isinstance(item, CaseItem):
         return _case_text(item)
     if isinstance(item, BirthdayItem):
@@ -504,7 +622,9 @@ def _follow_up_text(item: FollowUpItem, day: date) -> str:
     flag = " [high]" if item.priority == "high" else ""
     late = (day - item.due_on).days
     when = f" ({days_text(late)} late)" if late > 0 else ""
-    return f"{item.due_on.isoformat()}  {item.title}{who}{flag}{when}"
+    at = f" {item.due_at:%H:%M}" if item.due_at else ""
+    repeat = f" (repeats {item.repeat})" if item.repeat else ""
+    return f"{item.due_on.isoformat()}{at}  {item.title}{who}{flag}{when}{repeat}"
 
 
 def _checkin_text(item: CheckinItem) -> str:
@@ -523,11 +643,21 @@ def _one_checkin_text(item: CheckinItem) -> str:
     return f"{item.name} ({item.tier})  {since}, every {days_text(item.cadence)}: {overdue}"
 
 
+def review_text(item: ReviewItem) -> str:
+    """A review due in a line: who, when, and what it counts from."""
+    from rmtui.core.case_clocks import days_left_text
+
+    when = days_left_text(item.days_left, business=False)
+    basis = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+    since = f"{basis[item.counts_from]} {item.since.isoformat()}"
+    return (
+        f"{item.due_on.isoformat()}  {item.name} ({item.tier}) review, every "
+        f"{item.every_months} months from {since} ({when})"
+    )
+
+
 def _case_text(item: CaseItem) -> str:
-    if item.days_left < 0:
-        when = f"{days_text(-item.days_left)} overdue"
-    elif item.days_left == 0:
-        when = "due today"
-    else:
-        when = f"due in {days_text(item.days_left)}"
+    from rmtui.core.case_clocks import days_left_text
+
+    when = days_left_text(item.days_left, business=item.business_days)
     return f"{item.due_on.isoformat()}  {item.kind}: {item.subject} - {item.client_name} ({when})"

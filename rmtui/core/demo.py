@@ -52,12 +52,26 @@ def create_demo_book(path: Path, *, today: date) -> Engine:
     engine = open_book(path)
     try:
         import_book(engine=engine, data=data)
+        keep_demo_holidays(engine, today=today)
     except Exception:
         engine.dispose()
         for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             leftover.unlink(missing_ok=True)
         raise
     return engine
+
+
+def keep_demo_holidays(engine: Engine, *, today: date) -> None:
+    """Copy the public holidays around `today` into the demo book, for its business-day clocks
+    (so that Today shows them without loading the holidays package)."""
+    from rmtui.core.agenda import book_country
+    from rmtui.core.db import session_scope
+    from rmtui.core.public_holidays import keep_holidays
+
+    year = today.year
+    with session_scope(engine) as session:
+        connection = session.connection().connection
+        keep_holidays(connection, book_country(), date(year - 1, 1, 1), date(year, 12, 31))
 
 
 def shifted_record(entity: str, record: dict[str, Any], delta: timedelta) -> dict[str, Any]:

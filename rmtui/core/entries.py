@@ -3,8 +3,8 @@ commands read it here, so both say the same sentence about the same mistake."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Collection, Mapping
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -20,6 +20,8 @@ from rmtui.core.parsers import (
     parse_moment,
     parse_optional_date,
     parse_phone,
+    parse_repeat_rule,
+    parse_time_of_day,
     required_text,
 )
 
@@ -48,6 +50,7 @@ PROFILE_FIELDS = (
     "birthday",
     "preferred_channel",
     "checkin_every_days",
+    "review_every_months",
     "tags",
     "source",
     "risk_profile",
@@ -91,6 +94,8 @@ def as_typed(values: Mapping[str, Any]) -> dict[str, Any]:
             value = amount_example(example=money_text(value))
         elif isinstance(value, datetime):
             value = value.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, time):
+            value = value.strftime("%H:%M")
         elif isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, list | tuple):
@@ -112,6 +117,14 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         low=1,
         high=3650,
     )
+    review_months = entry.check(
+        "review_every_months",
+        parse_int,
+        typed.get("review_every_months"),
+        label="The review cadence",
+        low=1,
+        high=120,
+    )
     return {
         "name": entry.check("name", required_text, typed.get("name") or "", label="A name"),
         "kind": typed.get("kind") or "person",
@@ -125,6 +138,7 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "birthday": entry.check("birthday", parse_birthday, typed.get("birthday")),
         "preferred_channel": typed.get("preferred_channel") or "phone",
         "checkin_every_days": cadence,
+        "review_every_months": review_months,
         "tags": split_tags(typed.get("tags")),
         "source": optional_text(typed.get("source")),
         "risk_profile": optional_text(typed.get("risk_profile")),
@@ -159,6 +173,7 @@ def interaction_entry(typed: Typed, entry: Entry, *, base: date | None = None) -
             high=24 * 60,
         ),
         "notes": optional_text(typed.get("notes")),
+        "review": bool(typed.get("review")),
     }
 
 
@@ -186,7 +201,8 @@ def log_entry(
 def follow_up_entry(
     typed: Typed, entry: Entry, *, client_id: int | None, base: date | None = None
 ) -> dict[str, Any]:
-    """The arguments of `add_follow_up` as typed: a title, a due day and a priority."""
+    """The arguments of `add_follow_up` as typed: a title, a due day (and time of day), a
+    priority, notes and a repeat rule."""
     due_on = entry.check("due_on", parse_optional_date, typed.get("due_on"), base=base)
     if due_on is None and "due_on" not in entry.errors:
         entry.errors["due_on"] = "A due date is needed: tomorrow, fri, 2w or a date."
@@ -194,7 +210,10 @@ def follow_up_entry(
         "client_id": client_id,
         "title": entry.check("title", required_text, typed.get("title") or "", label="What to do"),
         "due_on": due_on,
+        "due_at": entry.check("due_at", parse_time_of_day, typed.get("due_at")),
         "priority": typed.get("priority") or "normal",
+        "repeat": entry.check("repeat", parse_repeat_rule, typed.get("repeat")),
+        "notes": optional_text(typed.get("notes")),
     }
 
 
@@ -273,6 +292,18 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
     value = amount(entry, "value", typed.get("value"), label="The value", required=False)
     if value is not None and value < 0:
         entry.errors["value"] = "The value cannot be negative."
+    close = entry.check(
+        "expected_close_on", parse_optional_date, typed.get("expected_close_on"), base=day
+    )
+    typed_chance = typed.get("probability")
+    probability = entry.check(
+        "probability",
+        parse_int,
+        None if typed_chance is None else str(typed_chance).strip().removesuffix("%"),
+        label="The probability",
+        low=0,
+        high=100,
+    )
     return {
         "client_id": client_id,
         "title": entry.check(
@@ -283,6 +314,8 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
         "stage": stage,
         "opened_on": opened_on or day,
         "lost_reason": lost_reason,
+        "expected_close_on": close,
+        "probability": probability,
     }
 
 
@@ -298,15 +331,26 @@ def lost_reason_entry(typed: Typed, entry: Entry, *, stage: str) -> str | None:
 
 
 def case_entry(
-    typed: Typed, entry: Entry, *, client_id: int, day: date, opened_on: date
+    typed: Typed,
+    entry: Entry,
+    *,
+    client_id: int,
+    day: date,
+    opened_on: date,
+    clocks: Collection[str] = (),
 ) -> dict[str, Any]:
     """The arguments of `add_case` as typed: kind, subject and a deadline not before
-    `opened_on`."""
+    `opened_on`; or a clock, one of `clocks` (its name), which sets the deadline when none is
+    typed."""
+    clock = optional_text(typed.get("clock"))
+    if clock is not None and clock not in clocks:
+        listed = ", ".join(clocks) or "none is set"
+        entry.errors["clock"] = f"'{clock}' is not a clock of this book; choose {listed}."
     kind = typed.get("kind")
     if kind not in CASE_KINDS:
         entry.errors["kind"] = f"Choose {' or '.join(CASE_KINDS)}."
     due_on = entry.check("due_on", parse_optional_date, typed.get("due_on"), base=day)
-    if due_on is None and "due_on" not in entry.errors:
+    if due_on is None and clock is None and "due_on" not in entry.errors:
         entry.errors["due_on"] = "A deadline is needed: fri, +3d or a date."
     elif due_on is not None and due_on < opened_on:
         entry.errors["due_on"] = (
@@ -319,7 +363,16 @@ def case_entry(
         "subject": subject,
         "opened_on": opened_on,
         "due_on": due_on,
+        "clock": clock,
     }
+
+
+def extension_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
+    """Why a case's deadline is extended (required: PSD2 asks for the reason)."""
+    reason = optional_text(typed.get("reason"))
+    if reason is None:
+        entry.errors["reason"] = "Say why the deadline is extended; the client is told."
+    return {"reason": reason}
 
 
 def resolution_entry(typed: Typed, entry: Entry, *, opened_on: date, day: date) -> dict[str, Any]:

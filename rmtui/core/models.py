@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from types import NoneType
@@ -31,6 +31,7 @@ from rmtui.core.rules import (
     checkin_due_sql,
     household_checkin_due_sql,
     is_contact_sql,
+    review_due_sql,
 )
 
 NAMING_CONVENTION = {
@@ -123,6 +124,7 @@ class Holds(Enum):
 
     EMAIL = "an e-mail address"
     BIRTHDAY = "a birthday, a date that comes back every year"
+    REPEAT = "a repeat rule: every 2 weeks, every 3 months, yearly (core/repeats.py)"
 
 
 class WhenMissing(Enum):
@@ -213,6 +215,10 @@ class ClientBase(SQLModel):
     preferred_channel: Annotated[str, Choice(CHANNELS, "The client's preferred channel")] = "phone"
     # None: the cadence of the client's tier (rules.cadence_of).
     checkin_every_days: Annotated[int | None, Range(low=1, check="cadence_positive")] = None
+    # Months between reviews; None: the review cadence of the client's tier (rules.py).
+    review_every_months: Annotated[
+        int | None, Range(low=1, high=120, label="The review cadence")
+    ] = None
     source: str | None = None
     referred_by_id: int | None = Field(
         default=None, foreign_key="client.id", ondelete="SET NULL", index=True
@@ -265,6 +271,19 @@ class Client(ClientBase, Stored, table=True):
             "shared_household_id",
         ),
         Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
+        # With the columns the day is computed from, so that it covers the agenda's reviews.
+        Index(
+            "ix_client_review_due",
+            text(review_due_sql("")),
+            "tier",
+            "name",
+            "archived",
+            "client_since",
+            "client_until",
+            "last_review_on",
+            "last_meeting_on",
+            "review_every_months",
+        ),
     )
 
     # Kept by the book's triggers from the client's interactions, never imported.
@@ -274,6 +293,10 @@ class Client(ClientBase, Stored, table=True):
     household_contact_on: date | None = Field(default=None, index=True)
     # Kept by the book's triggers: the client's household when it shares check-ins, else None.
     shared_household_id: int | None = None
+    # Kept by the book's triggers: the day of the client's latest interaction logged as a
+    # review, and of their latest meeting (rules.MEETING_KINDS); never imported.
+    last_review_on: date | None = None
+    last_meeting_on: date | None = None
 
 
 class InteractionBase(SQLModel):
@@ -290,6 +313,8 @@ class InteractionBase(SQLModel):
     contact_person_id: int | None = Field(
         default=None, foreign_key="contact_person.id", ondelete="SET NULL", index=True
     )
+    # A meeting logged as the client's periodic review: their next review counts from it.
+    review: bool = False
 
 
 class Interaction(InteractionBase, Stored, table=True):
@@ -315,6 +340,10 @@ class FollowUpBase(SQLModel):
     interaction_id: int | None = Field(
         default=None, foreign_key="interaction.id", ondelete="SET NULL"
     )
+    due_at: time | None = None  # the time of day, when it has one
+    notes: str | None = None
+    # Done, it plans the next one: `every 2 weeks`, `yearly`… (core/repeats.py).
+    repeat: Annotated[str | None, Holds.REPEAT] = None
 
 
 class FollowUp(FollowUpBase, Stored, table=True):
@@ -339,6 +368,9 @@ class OpportunityBase(SQLModel):
     opened_on: date
     closed_on: date | None = None
     lost_reason: str | None = None
+    expected_close_on: date | None = None
+    # The chance of winning it in percent; None: its stage's (queries/pipeline_stats.py).
+    probability: Annotated[int | None, Range(0, 100, label="The probability")] = None
 
 
 class Opportunity(OpportunityBase, Stored, table=True):
@@ -348,6 +380,7 @@ class Opportunity(OpportunityBase, Stored, table=True):
         *table_checks(OpportunityBase),
         Index("ix_opportunity_stage", "stage"),
         Index("ix_opportunity_closed_on", "closed_on"),
+        Index("ix_opportunity_stage_expected_close_on", "stage", "expected_close_on"),
     )
 
 
@@ -446,6 +479,11 @@ class CaseBase(SQLModel):
     due_on: Annotated[date, NotBefore("opened_on")]
     resolved_on: date | None = None
     resolution: str | None = None
+    # The clock the deadline was set by (a preset of the book's settings, core/case_clocks.py)
+    # and whether it counts business days (weekends and the country's public holidays off).
+    clock: str | None = None
+    business_days: bool = False
+    extension_reason: str | None = None  # why the deadline was extended, when it was
 
 
 class Case(CaseBase, Stored, table=True):
@@ -574,6 +612,17 @@ CONTACT_DAY = Table(
     Column("contacts", Integer, nullable=False),
     sqlite_with_rowid=False,
 )
+# The public holidays of a country, copied from the `holidays` package a year at a time when
+# a business-day clock first needs them, so that the agenda counts business days with sqlite3
+# alone (core/public_holidays.py). Not interchanged.
+PUBLIC_HOLIDAY = Table(
+    "public_holiday",
+    SQLModel.metadata,
+    Column("country", String, primary_key=True),
+    Column("on", Date, primary_key=True),
+    Column("name", String, nullable=False),
+    sqlite_with_rowid=False,
+)
 
 
 # Each client's search text for the client filter (migration 0009), kept by triggers from the
@@ -653,7 +702,14 @@ class TrashEntry(SQLModel, table=True):
 
 # Columns the book's triggers keep from other rows: never written by the app or restored.
 MAINTAINED_COLUMNS = frozenset(
-    {"last_contact_on", "household_contact_on", "shared_household_id", "superseded_on"}
+    {
+        "last_contact_on",
+        "household_contact_on",
+        "shared_household_id",
+        "superseded_on",
+        "last_review_on",
+        "last_meeting_on",
+    }
 )
 
 ENTITIES: dict[str, type[SQLModel]] = {

@@ -128,6 +128,27 @@ def parse_moment(text: str | None, *, base: date | None = None) -> datetime:
     return datetime.combine(day, clock)
 
 
+def parse_time_of_day(text: str | None) -> time | None:
+    """A time of day typed as 14:30, 9.15 or 9h15, or None when empty."""
+    value = optional_text(text)
+    if value is None:
+        return None
+    clock = _clock(value.lower())
+    if clock is None:
+        raise FieldError(f"'{value}' is not a time of day; write it like 14:30.")
+    return clock
+
+
+def parse_repeat_rule(text: str | None) -> str | None:
+    """A repeat rule as it is stored (`every 2 weeks`, `yearly`), or None when empty."""
+    from rmtui.core.repeats import RepeatError, repeat_text
+
+    try:
+        return repeat_text(text)
+    except RepeatError as error:
+        raise FieldError(str(error)) from None
+
+
 def _clock(word: str) -> time | None:
     match = TIME.match(word)
     if not match:

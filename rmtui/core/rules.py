@@ -198,6 +198,78 @@ def checkin_due(*, client: str = "client.") -> ColumnElement[float]:
     return _expression(checkin_due_sql(client), Float())
 
 
+# -- reviews ---------------------------------------------------------------------------------
+
+# Months between a client's periodic reviews by tier, unless one of their own is set (Slant).
+REVIEW_MONTHS_BY_TIER = {"A": 6, "B": 12, "C": 24}
+# The kinds of interaction that are meetings: a review counts from the latest one when no
+# interaction was logged as a review.
+MEETING_KINDS = ("meeting", "video", "visit")
+
+
+def review_cadence_of(every_months: int | None, tier: str) -> int:
+    """A client's review cadence in months: their own (`every_months`), else their tier's."""
+    return every_months if every_months is not None else REVIEW_MONTHS_BY_TIER[tier]
+
+
+def review_counts_from(
+    last_review: date | None, last_meeting: date | None, since: date | None
+) -> date | None:
+    """The day a client's next review counts from: their last meeting logged as a review,
+    else their last meeting, else the day they became a client (Slant's rule)."""
+    return last_review or last_meeting or since
+
+
+def review_due_on(base: date | None, months: int) -> date | None:
+    """The day a review falls due: `months` after `base`, on the same day of the month or the
+    last day of a shorter month (review_due_sql says the same in SQL)."""
+    if base is None:
+        return None
+    from dateutil.relativedelta import relativedelta
+
+    return base + relativedelta(months=months)
+
+
+def next_review_on(
+    *,
+    last_review: date | None,
+    last_meeting: date | None,
+    since: date | None,
+    every_months: int | None,
+    tier: str,
+) -> date | None:
+    """The day a client's next review falls due (Slant's rule, as review_due_sql)."""
+    base = review_counts_from(last_review, last_meeting, since)
+    return review_due_on(base, review_cadence_of(every_months, tier))
+
+
+def review_cadence_sql(client: str = "client.") -> str:
+    """SQL: the client's review cadence in months (see review_cadence_of)."""
+    by_tier = " ".join(f"WHEN '{tier}' THEN {n}" for tier, n in REVIEW_MONTHS_BY_TIER.items())
+    return f"coalesce({client}review_every_months, CASE {client}tier {by_tier} END)"
+
+
+def review_due_sql(client: str = "client.") -> str:
+    """SQL: the ISO day the client's next review falls due (see review_due_on), counting from
+    the maintained last review and last meeting: the expression ix_client_review_due is built
+    on. The same day of the month `months` later, or that month's last day when it is shorter
+    (SQLite's own '+N months' would run over into the next month)."""
+    base = f"coalesce({client}last_review_on, {client}last_meeting_on, {client}client_since)"
+    months = review_cadence_sql(client)
+    same_day = (
+        f"date({base}, 'start of month', '+' || {months} || ' months',"
+        f" '+' || (CAST(strftime('%d', {base}) AS INTEGER) - 1) || ' days')"
+    )
+    month_end = f"date({base}, 'start of month', '+' || ({months} + 1) || ' months', '-1 day')"
+    return f"min({same_day}, {month_end})"
+
+
+def meeting_sql(interaction: str = "interaction.") -> str:
+    """SQL: the interaction is a meeting (see MEETING_KINDS)."""
+    kinds = ", ".join(f"'{kind}'" for kind in MEETING_KINDS)
+    return f"{interaction}kind IN ({kinds})"
+
+
 # -- birthdays ---------------------------------------------------------------------------------
 
 

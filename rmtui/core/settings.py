@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rmtui.core import paths
+from rmtui.core.case_clocks import (
+    DEFAULT_CLOCKS,
+    DEFAULT_COUNTRY,
+    ClockPreset,
+    clocks_from,
+    country_from,
+)
 from rmtui.core.errors import BookError
 
 DEFAULT_BACKUP_KEEP = 7
@@ -20,6 +27,10 @@ class Settings:
     daily_backup: bool = True
     backup_keep: int = DEFAULT_BACKUP_KEEP
     display_locale: str | None = None
+    # `[book] country`: whose public holidays a business-day clock skips.
+    country: str = DEFAULT_COUNTRY
+    # The clocks a case may be opened with, by name (`[case_clocks.NAME]`).
+    case_clocks: dict[str, ClockPreset] = field(default_factory=lambda: dict(DEFAULT_CLOCKS))
 
 
 def settings_path() -> Path:
@@ -40,7 +51,12 @@ def load_settings(path: Path | None = None) -> Settings:
     except OSError as error:
         raise BookError(f"{path} cannot be read ({error.strerror}).") from None
     backups = _settings_from(data.get("backups", {}), path)
-    return replace(backups, display_locale=_display_locale(data.get("display", {}), path))
+    return replace(
+        backups,
+        display_locale=_display_locale(data.get("display", {}), path),
+        country=country_from(data.get("book", {}), path=path),
+        case_clocks=clocks_from(data.get("case_clocks", {}), path=path),
+    )
 
 
 def _display_locale(display: Any, path: Path) -> str | None:

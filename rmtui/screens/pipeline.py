@@ -89,6 +89,7 @@ class PipelineScreen(Screen[None]):
         Binding("x", "lose", "Lost…"),
         Binding("D,delete", "delete", "Delete…", key_display="D", show=False),
         Binding("y", "toggle_period", "Year / all time"),
+        Binding("F", "forecast", "Forecast"),
         Binding("l", "log", "Log", show=False),
         Binding("right", "jump_stage(1)", "Next stage", show=False),
         Binding("left", "jump_stage(-1)", "Previous stage", show=False),
@@ -207,6 +208,12 @@ class PipelineScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load_board()
+
+    def action_forecast(self) -> None:
+        """The weighted forecast by expected close month, with the open deals to filter."""
+        from rmtui.screens.forecast import ForecastScreen
+
+        self.app.push_screen(ForecastScreen(self.day))
 
     def action_toggle_period(self) -> None:
         self.all_time = not self.all_time
@@ -423,7 +430,7 @@ def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, d
     text.append("Open pipeline ", style="bold")
     text.append(f"{counted(count, 'deal')} · value {total_text(value)}")
     text.append(f" · weighted {total_text(weighted)}")
-    text.append("  (weighted = value × stage probability)\n", style="dim")
+    text.append("  (weighted = value × its probability · F forecast)\n", style="dim")
     period = "All time" if all_time else f"{day.year} to date"
     text.append(f"{period} ", style="bold")
     rate = kpi_display("pipeline_conversion", stats.win_rate)
@@ -445,7 +452,10 @@ def deal_detail(deal: OpportunityRow, day: date) -> Text:
     text.append(f" · opened {deal.opened_on:%d %b %Y}", style="dim")
     if deal.stage not in CLOSED_STAGES:
         text.append(f" ({ago_text((day - deal.opened_on).days)})", style="dim")
-        text.append(f" · {deal.stage}, {probability_text(deal.stage)} likely")
+        text.append(f" · {deal.stage}, {probability_text(deal.stage, deal.probability)} likely")
+        if deal.expected_close_on is not None:
+            late = " (passed)" if deal.is_past_close(day) else ""
+            text.append(f" · closes {deal.expected_close_on:%d %b %Y}{late}")
     elif deal.closed_on:
         text.append(f" · {deal.stage} {deal.closed_on:%d %b %Y}")
     if deal.lost_reason:

@@ -22,9 +22,10 @@ from rmtui.core.agenda import (
     CheckinItem,
     EarlyAgenda,
     FollowUpItem,
+    ReviewItem,
     read_agenda,
 )
-from rmtui.core.dates import short_day_text
+from rmtui.core.dates import DATE_FORMAT, short_day_text
 from rmtui.core.figures import count_text
 from rmtui.core.wording import counted
 from rmtui.screens.book_access import book_connection, book_day, rm_app
@@ -38,12 +39,14 @@ from rmtui.widgets.line_list import LineList, ListLine
 MORE_HINT = {
     "checkins_due": "(on the Clients screen sorted by last contact: press o)",
     "birthdays": "(`rmtui agenda` lists them all)",
+    "reviews_due": "(press v for the review season, month by month)",
 }
 MORE_HINT_DEFAULT = "(they move up as you deal with these; `rmtui agenda` lists them all)"
 EMPTY_SECTION = {
     "overdue": "Nothing overdue.",
     "due_today": "No follow-ups due today — press f to plan one.",
     "checkins_due": "Every client has been contacted within their cadence.",
+    "reviews_due": "No reviews due in the next two weeks — press v for the review season.",
     "cases_due": "No requests or complaints near their deadline.",
     "birthdays": "No birthdays this week.",
     "upcoming": "Nothing planned for the next 7 days — press f to add a follow-up.",
@@ -65,7 +68,7 @@ CLIENT_ACTIONS = ("open_client", "log")  # only on a row about a client
 class AgendaEntry:
     """What one row of the Today list stands for: its kind, record id and client."""
 
-    kind: str  # follow_up | checkin | case | birthday
+    kind: str  # follow_up | checkin | review | case | birthday
     record_id: int
     client_id: int | None
     client_name: str | None
@@ -93,6 +96,8 @@ class TodayScreen(Screen[None]):
         Binding("s", "snooze", "Snooze"),
         Binding("r", "reschedule", "Reschedule"),
         Binding("f", "new_follow_up", "Follow-up"),
+        Binding("R", "review_report", "Review report"),
+        Binding("v", "review_season", "Review season"),
         Binding("ctrl+r", "reload", "Refresh", show=False),
     ]
 
@@ -385,6 +390,18 @@ class TodayScreen(Screen[None]):
             return None
         return entry
 
+    def action_review_report(self) -> None:
+        """Prepare the review report of the client of the row (a review due, or any other)."""
+        entry = self._client_entry("prepare the review report of")
+        if entry is not None:
+            review_actions().export_review(self, entry.client_id)
+
+    def action_review_season(self) -> None:
+        """The reviews due month by month, from this month."""
+        from rmtui.screens.review_season import ReviewSeasonScreen
+
+        self.app.push_screen(ReviewSeasonScreen(book_day(self)))
+
     def action_new_follow_up(self) -> None:
         from rmtui.screens.flows import clients as actions
 
@@ -393,12 +410,21 @@ class TodayScreen(Screen[None]):
         actions.plan_follow_up(self, client_id, on_saved=self.load_agenda)
 
 
+def review_actions() -> Any:
+    """The review report's actions (imported when used: the agenda shows before they load)."""
+    from rmtui.screens.flows import records
+
+    return records
+
+
 def entry_for(item: Any) -> AgendaEntry:
     """The entry an agenda item stands for."""
     if isinstance(item, FollowUpItem):
         return AgendaEntry("follow_up", item.id, item.client_id, item.client_name)
     if isinstance(item, CheckinItem):
         return AgendaEntry("checkin", item.client_id, item.client_id, item.name)
+    if isinstance(item, ReviewItem):
+        return AgendaEntry("review", item.client_id, item.client_id, item.name)
     if isinstance(item, CaseItem):
         return AgendaEntry("case", item.id, item.client_id, item.client_name)
     assert isinstance(item, BirthdayItem)
@@ -419,6 +445,8 @@ def item_line(item: Any, day: date) -> Text:
         return _follow_up_line(item, day)
     if isinstance(item, CheckinItem):
         return _checkin_line(item)
+    if isinstance(item, ReviewItem):
+        return review_line(item, day)
     if isinstance(item, CaseItem):
         return _case_line(item)
     return _birthday_line(item, day)
@@ -436,7 +464,11 @@ def _follow_up_line(item: FollowUpItem, day: date) -> Text:
     line = Text("  ")
     line.append(f"{when:<11}", style="bold red" if late > 0 else "")
     line.append("! " if item.priority == "high" else "  ", style="bold yellow")
+    if item.due_at is not None:
+        line.append(f"{item.due_at:%H:%M} ", style="bold")
     line.append(item.title)
+    if item.repeat:
+        line.append(" ↻", style="dim")
     if item.client_name:
         line.append(f"  — {item.client_name}", style="dim")
     return line
@@ -462,13 +494,32 @@ def _checkin_line(item: CheckinItem) -> Text:
     return line
 
 
-def _case_line(item: CaseItem) -> Text:
+def review_line(item: ReviewItem, day: date) -> Text:
+    """A review due: when, who, and what its cadence counts from."""
     if item.days_left < 0:
         when, style = f"{-item.days_left}d late", "bold red"
     elif item.days_left == 0:
+        when, style = "today", "bold yellow"
+    else:
+        when, style = short_day_text(item.due_on, today=day), ""
+    basis = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+    line = Text("  ")
+    line.append(f"{when:<11}", style=style)
+    line.append(f"  {item.name:<30.30}")
+    line.append(f" tier {item.tier}  ", style="dim")
+    line.append(f"every {item.every_months} mo, {basis[item.counts_from]} ", style="dim")
+    line.append(f"{item.since:{DATE_FORMAT}}", style="dim")
+    return line
+
+
+def _case_line(item: CaseItem) -> Text:
+    unit = " bd" if item.business_days else "d"  # business days for a business-day clock
+    if item.days_left < 0:
+        when, style = f"{-item.days_left}{unit} late", "bold red"
+    elif item.days_left == 0:
         when, style = "due today", "bold yellow"
     else:
-        when, style = f"in {item.days_left}d", "yellow"
+        when, style = f"in {item.days_left}{unit}", "yellow"
     line = Text("  ")
     line.append(f"{when:<11}", style=style)
     line.append(f"  {item.kind}: {item.subject}")
@@ -490,6 +541,7 @@ def summary_text(agenda: Agenda) -> Text:
         ("overdue", "overdue", "overdue", "red"),
         ("due_today", "due today", "due today", "yellow"),
         ("checkins_due", "check-in", "check-ins", "yellow"),
+        ("reviews_due", "review", "reviews", "cyan"),
         ("cases_due", "case", "cases", "red"),
         ("birthdays", "birthday", "birthdays", "magenta"),
     ]

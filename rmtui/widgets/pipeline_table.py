@@ -11,9 +11,13 @@ from rich.text import Text
 
 from rmtui.core.db import session_scope
 from rmtui.core.figures import amount_within, count_text, whole_percent_text
-from rmtui.core.money import CENT
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
-from rmtui.core.queries.pipeline_stats import STAGE_PROBABILITY, StageSummary, stage_deals
+from rmtui.core.queries.pipeline_stats import (
+    StageSummary,
+    deal_probability,
+    stage_deals,
+    weighted_value,
+)
 from rmtui.core.wording import counted, days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
@@ -142,7 +146,7 @@ def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
     Only text attributes (bold, dim, italic) mark a cell: the table's row colours paint over
     a cell's own colours on every other row.
     """
-    weighted = (deal.value * STAGE_PROBABILITY[deal.stage]).quantize(CENT)
+    weighted = weighted_value(deal.value, deal.stage, deal.probability)
     return (
         f"  {deal.title}",
         deal.client_name,
@@ -161,7 +165,12 @@ def status_text(deal: OpportunityRow, day: date) -> Text:
         when = f"{deal.closed_on:%d %b %Y}" if deal.closed_on else ""
         reason = f": {deal.lost_reason}" if deal.lost_reason else ""
         return Text.styled(f"✗ lost {when}{reason}", "italic")
-    return Text.styled(f"open {days_text((day - deal.opened_on).days)}", "dim")
+    opened = f"open {days_text((day - deal.opened_on).days)}"
+    if deal.is_past_close(day):
+        return Text.styled(f"⚠ close {deal.expected_close_on:%d %b} passed · {opened}", "bold")
+    if deal.expected_close_on is not None:
+        return Text.styled(f"{opened} · closes {deal.expected_close_on:%d %b %Y}", "dim")
+    return Text.styled(opened, "dim")
 
 
 def stage_title(stage: str) -> str:
@@ -169,6 +178,6 @@ def stage_title(stage: str) -> str:
     return stage.capitalize()
 
 
-def probability_text(stage: str) -> str:
-    """A stage's probability as a percentage."""
-    return whole_percent_text(STAGE_PROBABILITY[stage] * 100)
+def probability_text(stage: str, probability: int | None = None) -> str:
+    """A deal's chance of being won as a percentage: its own `probability`, else its stage's."""
+    return whole_percent_text(deal_probability(stage, probability) * 100)

@@ -239,8 +239,9 @@ def test_each_section_is_one_query_check_ins_two(session: Session) -> None:
         everything_due(session, client)
     statements = traced(session)
     today = agenda(session)
-    # The book's change mark, then one a section; check-ins: contacted by the day, and after it.
-    assert len(statements) == 8
+    # The book's change mark, the holidays the book holds for the business-day clocks, then one
+    # a section; check-ins: contacted by the day, and after it.
+    assert len(statements) == 10
     assert len(today.checkins_due) == 5
 
 
@@ -258,6 +259,7 @@ def test_agenda_json_is_plain_data_with_iso_dates(busy_day: Agenda) -> None:
         "overdue",
         "due_today",
         "checkins_due",
+        "reviews_due",
         "cases_due",
         "birthdays",
         "upcoming",
@@ -286,7 +288,7 @@ def test_agenda_text_has_headings_counts_and_lines(busy_day: Agenda) -> None:
 
 def test_empty_agenda_text_says_nothing(session: Session) -> None:
     text = agenda_text(agenda(session))
-    assert text.count("\n  nothing") == 6
+    assert text.count("\n  nothing") == 7
 
 
 # -- a limit per section ------------------------------------------------------------------------
@@ -383,10 +385,11 @@ def test_counts_are_read_only_for_sections_the_limit_cut_short(session: Session)
         make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
     statements = traced(session)
     build_agenda(session=session, day=DAY, limit=3)
-    assert len(statements) == 9  # the change mark, seven for the sections, the overdue count
+    # The change mark, the holidays, eight for the sections, the overdue count.
+    assert len(statements) == 11
     statements.clear()
     build_agenda(session=session, day=DAY, limit=4)
-    assert len(statements) == 8
+    assert len(statements) == 10
 
 
 def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: Session) -> None:

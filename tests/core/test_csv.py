@@ -110,6 +110,7 @@ def test_export_uses_interchange_names_and_exact_values(
         "birthday",
         "preferred_channel",
         "checkin_every_days",
+        "review_every_months",
         "source",
         "referred_by",
         "tags",

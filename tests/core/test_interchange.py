@@ -133,7 +133,7 @@ def test_export_is_private_utf8_json_in_the_format(engine: Engine, tmp_path: Pat
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "Zoë Brontë-Müller" in path.read_text(encoding="utf-8")
-    assert data["format"] == "rmtui-book" and data["version"] == 3
+    assert data["format"] == "rmtui-book" and data["version"] == 4
     assert data["contact_points"][1] == {
         "id": 2,
         "client": 2,
@@ -353,9 +353,9 @@ def test_reading_a_file_of_another_format(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("4", "was written by a newer rmtui (format version 4); upgrade rmtui to import it."),
-        ('"1"', 'has an unsupported "version" ("1"); this rmtui reads versions 1, 2 and 3.'),
-        ("null", 'has an unsupported "version" (null); this rmtui reads versions 1, 2 and 3.'),
+        ("5", "was written by a newer rmtui (format version 5); upgrade rmtui to import it."),
+        ('"1"', 'has an unsupported "version" ("1"); this rmtui reads versions 1, 2, 3 and 4.'),
+        ("null", 'has an unsupported "version" (null); this rmtui reads versions 1, 2, 3 and 4.'),
     ],
 )
 def test_reading_a_file_of_another_version(tmp_path: Path, version: str, message: str) -> None:
@@ -471,6 +471,8 @@ def test_record_of_is_the_reverse_of_record_values() -> None:
         "opened_on": "2026-01-02",
         "closed_on": "2026-03-04",
         "lost_reason": None,
+        "expected_close_on": "2026-03-01",
+        "probability": 80,
     }
     values, problems = record_values("opportunities", record, today=TODAY)
     assert problems == [] and values["value"] == Decimal("2500.00")

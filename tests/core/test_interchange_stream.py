@@ -206,9 +206,9 @@ def test_the_header_may_follow_the_records(tmp_path: Path, engine: Engine) -> No
 @pytest.mark.parametrize(
     ("header", "said"),
     [
-        ({"format": "rmtui-book", "version": 4}, "was written by a newer rmtui (format version 4)"),
-        ({"version": 3, "format": "contacts"}, 'is not an rmtui book export: its "format"'),
-        ({"version": 3}, 'is not an rmtui book export: its "format"'),
+        ({"format": "rmtui-book", "version": 5}, "was written by a newer rmtui (format version 5)"),
+        ({"version": 4, "format": "contacts"}, 'is not an rmtui book export: its "format"'),
+        ({"version": 4}, 'is not an rmtui book export: its "format"'),
         ({"format": "rmtui-book"}, 'has an unsupported "version" (null)'),
     ],
 )

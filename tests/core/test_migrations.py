@@ -102,9 +102,11 @@ def fill(session: Session) -> None:
     make_in_old_book(
         session, Interaction, client_id=bob.id, at=datetime(2026, 11, 3, 10), kind="email"
     )
-    make(session, FollowUp, client_id=ada.id, interaction_id=call.id, priority="high")
-    make(session, FollowUp, title="Plan the week")
-    make(session, Opportunity, client_id=ada.id, stage="won", closed_on=date(2026, 11, 20))
+    make_in_old_book(session, FollowUp, client_id=ada.id, interaction_id=call.id, priority="high")
+    make_in_old_book(session, FollowUp, title="Plan the week")
+    make_in_old_book(
+        session, Opportunity, client_id=ada.id, stage="won", closed_on=date(2026, 11, 20)
+    )
     for on, amount in [
         (date(2026, 11, 1), "100.10"),
         (date(2026, 11, 1), "5"),
@@ -120,7 +122,9 @@ def fill(session: Session) -> None:
         make(session, Holding, client_id=ada.id, account=account, as_of=as_of, value=Decimal(value))
     make(session, FinancialGoal, client_id=ada.id, target_date=date(2040, 1, 1))
     make(session, Survey, client_id=bob.id, csat=None, nps=3)
-    make(session, Case, client_id=bob.id, kind="complaint", resolved_on=date(2026, 11, 4))
+    make_in_old_book(
+        session, Case, client_id=bob.id, kind="complaint", resolved_on=date(2026, 11, 4)
+    )
     make(session, Target)
 
 
@@ -154,6 +158,7 @@ NEW_TABLES = {
     "household",
     "household_member",
     *migration("0010").TABLES,  # the KPI roll-ups
+    "public_holiday",
 }
 # The search indexes of 0003, 0007 and 0008, and the search text and index of 0009 (with the
 # FTS5 shadow tables of each).
@@ -181,6 +186,13 @@ LATER_TRIGGERS = {
         for change in ("added", "changed", "removed")
     ),
     *(f"client_search_text_{change}" for change in ("added", "changed", "removed")),
+    # 0011: a client's latest review and meeting.
+    "interaction_last_review_on_added",
+    "interaction_last_review_on_changed",
+    "interaction_last_review_on_removed",
+    "interaction_last_meeting_on_added",
+    "interaction_last_meeting_on_changed",
+    "interaction_last_meeting_on_removed",
 }
 # The triggers of 0010, which keep the KPI roll-ups.
 ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS)
@@ -194,6 +206,19 @@ NEW_COLUMNS = {
     "household_contact_on",
     "shared_household_id",
     "contact_person_id",
+    # 0011: planning the year.
+    "due_at",
+    "notes",
+    "repeat",
+    "expected_close_on",
+    "probability",
+    "clock",
+    "business_days",
+    "extension_reason",
+    "review",
+    "review_every_months",
+    "last_review_on",
+    "last_meeting_on",
 }
 
 
@@ -255,9 +280,11 @@ def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Pa
     cadence = "checkin_every_days INTEGER"  # its NOT NULL dropped in place by 0005
     before["client"] = before["client"].replace(f"{cadence} NOT NULL", cadence)
     # Columns added by ALTER TABLE ADD COLUMN are written after the last column in its SQL.
-    added = re.compile(rf" ({'|'.join(NEW_COLUMNS)}) (VARCHAR|DATE|INTEGER[^,]*),")
+    added = re.compile(
+        rf" ({'|'.join(NEW_COLUMNS)}) (VARCHAR|DATE|TIME|BOOLEAN[^,]*|INTEGER[^,]*),"
+    )
     after = {table: added.sub("", table_sql(old_book, table)) for table in tables}
-    assert after == before
+    assert after == {table: added.sub("", sql) for table, sql in before.items()}
     assert table_sql(old_book, "holding").startswith("CREATE TABLE holding (")
     assert schema_names(old_book, "trigger") > OLD_TRIGGERS
     with session_scope(engine) as session:
@@ -445,3 +472,30 @@ def test_downgrade_to_0004_stores_the_tier_cadences_again(tmp_path: Path) -> Non
         rows = conn.execute("SELECT name, checkin_every_days FROM client ORDER BY id").fetchall()
         assert "checkin_every_days INTEGER NOT NULL" in table_sql(path, "client")
     assert rows == [("by tier", 30), ("own", 14)]
+
+
+def test_0011_fills_the_last_meeting_and_adds_the_year_plan_with_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "before-0011.db"
+    upgrade(path, "0008")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        ann = make_in_old_book(session, Client, name="Ann", tier="A")
+        for at, kind in ((datetime(2026, 3, 2, 10), "meeting"), (datetime(2026, 6, 1, 9), "call")):
+            make_in_old_book(session, Interaction, client_id=ann.id, at=at, kind=kind)
+        make_in_old_book(session, FollowUp, client_id=ann.id)
+        make_in_old_book(session, Case, client_id=ann.id)
+    engine.dispose()
+    engine = open_book(path)
+    with session_scope(engine) as session:
+        client = session.get(Client, ann.id)
+        assert client is not None
+        assert (client.last_meeting_on, client.last_review_on) == (date(2026, 3, 2), None)
+        follow_up = session.exec(select(FollowUp)).one()
+        assert (follow_up.repeat, follow_up.due_at, follow_up.notes) == (None, None, None)
+        case = session.exec(select(Case)).one()
+        assert (case.business_days, case.clock) == (False, None)
+    engine.dispose()
+    downgrade(path, "0008")
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
+    assert "last_meeting_on" not in columns and "name_prefix" in columns

@@ -94,8 +94,16 @@ def routine_book(tmp_path: Path, new_book: Callable[[Path], Engine]) -> Iterator
             tier="A",
             checkin_every_days=30,
             preferred_channel="phone",
+            review_every_months=120,  # no review due: the check-in is Today's last row
         )
-        bob = make(session, Client, name="Bob Janssens", tier="B", checkin_every_days=90)
+        bob = make(
+            session,
+            Client,
+            name="Bob Janssens",
+            tier="B",
+            checkin_every_days=90,
+            review_every_months=120,
+        )
         make(session, Interaction, client_id=ann.id, at=datetime(2026, 9, 1, 10, 0))
         make(session, Interaction, client_id=bob.id, at=datetime(2026, 11, 20, 10, 0))
         make(

@@ -60,6 +60,8 @@ SCREENS = {
     "client_form": keys_then_settle("2", "a"),
     "trash": keys_then_settle("ctrl+t"),
     "help": keys_then_settle("2", "question_mark"),
+    "review_season": keys_then_settle("v", "right_square_bracket"),
+    "forecast": keys_then_settle("4", "F"),
 }
 
 

@@ -38,6 +38,7 @@ async def test_a_new_request_is_due_in_five_days() -> None:
         "subject": "New debit card",
         "opened_on": DAY,
         "due_on": DAY + timedelta(days=5),
+        "clock": None,
     }
 
 

@@ -46,7 +46,7 @@ async def test_a_done_follow_up_and_its_undo_say_what_was_done(today_book: Engin
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         summary = str(app.screen.query_one("#today-summary", Static).render())
-        assert "1 check-in  ·  1 case" in summary
+        assert "1 check-in  ·  2 reviews  ·  1 case" in summary
         assert summary.endswith("1 birthday")
         await highlight(app, agenda_ids(app)[0])
         await pilot.press("d")

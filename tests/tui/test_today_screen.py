@@ -309,12 +309,14 @@ async def test_g_goes_to_the_first_and_last_item_and_tab_from_section_to_section
         await pilot.press("right_curly_bracket")
         assert "Ann Peeters" in cursor_title(app)  # check-ins; the empty sections are passed
         await pilot.press("tab")
+        assert "every 6 mo" in cursor_title(app)  # reviews due
+        await pilot.press("tab")
         assert "Review portfolio" in cursor_title(app)
         await pilot.press("tab")  # around the end, to the first section
         assert "Send proposal" in cursor_title(app)
         await pilot.press("shift+tab")
         assert "Review portfolio" in cursor_title(app)
-        await pilot.press("left_curly_bracket", "left_curly_bracket")
+        await pilot.press(*["left_curly_bracket"] * 3)
         assert "Call about pension" in cursor_title(app)
 
 

@@ -45,10 +45,12 @@ from rmtui.core.queries.contact_points import add_missing_contact_points
 from rmtui.core.wording import NOUNS, counted, counts_text, records_text
 
 FORMAT = "rmtui-book"
-VERSION = 3
+VERSION = 4
 # Versions this code reads: 1 has no contact points (they come from the clients' e-mail and
-# phone), 2 adds them, 3 adds households (their members inside) and contact persons.
-READABLE_VERSIONS = (1, 2, 3)
+# phone), 2 adds them, 3 adds households (their members inside) and contact persons, 4 the
+# follow-ups' time, notes and repeat, the deals' expected close and probability, the review
+# cadence and review flag, and the cases' clocks (an older file leaves them empty).
+READABLE_VERSIONS = (1, 2, 3, 4)
 BATCH_SIZE = 5000
 # Keys of a book file besides the lists of records ("anchor" dates the demo book).
 HEADER_KEYS = frozenset({"format", "version", "anchor"})

@@ -1,5 +1,7 @@
-"""iCalendar export: open follow-ups as to-dos (or all-day events) and open case deadlines as
-all-day events."""
+"""iCalendar export: open follow-ups as to-dos (or events) and open case deadlines as all-day
+events. A follow-up with a time of day is due at that time (floating: the calendar's own time
+zone); a repeating one carries its rule as an RRULE, unless it counts from the day it is done,
+which no calendar can know."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ PRODUCT_ID = "-//rmtui//rmtui follow-ups and deadlines//EN"
 CALENDAR_NAME = "rmtui: follow-ups and deadlines"
 UID_DOMAIN = "rmtui"
 HIGHEST_PRIORITY = 1  # RFC 5545: 1 is the highest priority, 0 means none given.
+TIMED_EVENT = timedelta(minutes=30)  # how long a follow-up with a time of day is shown
 
 
 def follow_up_uid(follow_up_id: int) -> str:
@@ -69,27 +72,72 @@ def write_calendar(path: Path, *, engine: Engine, events: bool = False) -> dict[
 def follow_up_todo(row: Mapping[Any, Any], *, stamp: datetime) -> Todo:
     """One open follow-up as a VTODO due on its day."""
     todo = Todo()
-    todo.add("due", row["due_on"])
+    due = _due(row)
+    if _calendar_rule(row) is not None:
+        todo.add("dtstart", due)  # a recurrence counts from DTSTART (RFC 5545)
+    todo.add("due", due)
     todo.add("status", "NEEDS-ACTION")
     return _follow_up(todo, row, stamp)
 
 
 def follow_up_event(row: Mapping[Any, Any], *, stamp: datetime) -> Event:
-    """One open follow-up as an all-day event on its due day, for calendars without to-dos."""
-    return _follow_up(_all_day(row["due_on"]), row, stamp)
+    """One open follow-up as an event, for calendars without to-dos: all day on its due day,
+    or half an hour from its time of day."""
+    if row["due_at"] is None:
+        return _follow_up(_all_day(row["due_on"]), row, stamp)
+    event = Event()
+    start = _due(row)
+    event.add("dtstart", start)
+    event.add("dtend", start + TIMED_EVENT)
+    return _follow_up(event, row, stamp)
+
+
+def _due(row: Mapping[Any, Any]) -> date | datetime:
+    """When a follow-up is due: its day, or its day at its time of day."""
+    due_on, due_at = row["due_on"], row["due_at"]
+    return due_on if due_at is None else datetime.combine(due_on, due_at)
+
+
+def _calendar_rule(row: Mapping[Any, Any]) -> Any:
+    """The follow-up's repeat as an RRULE value, or None (no rule, or one counted from the day
+    it is done)."""
+    from icalendar import vRecur
+
+    from rmtui.core.repeats import parse_repeat
+
+    rule = parse_repeat(row["repeat"])
+    if rule is None or rule.after_done:
+        return None
+    return vRecur.from_ical(rule.ical_rule(row["due_on"]))
 
 
 def _follow_up(component: Todo | Event, row: Mapping[Any, Any], stamp: datetime) -> Any:
-    """What a follow-up's to-do and event share: its UID, title, priority and client."""
+    """What a follow-up's to-do and event share: its UID, title, priority, client, notes and
+    repeat."""
     component.add("uid", follow_up_uid(row["id"]))
     component.add("dtstamp", stamp)
     component.add("summary", _with_client(row["title"], row["client_name"]))
     if row["priority"] == "high":
         component.add("priority", HIGHEST_PRIORITY)
-    if row["client_id"] is not None:
-        text = f"Follow-up for {row['client_name']} (client {row['client_id']})."
-        component.add("description", text)
+    rule = _calendar_rule(row)
+    if rule is not None:
+        component.add("rrule", rule)
+    description = _follow_up_description(row)
+    if description:
+        component.add("description", description)
     return component
+
+
+def _follow_up_description(row: Mapping[Any, Any]) -> str:
+    """Whom the follow-up is for, how it repeats when no RRULE can say it, and its notes."""
+    lines = []
+    if row["client_id"] is not None:
+        lines.append(f"Follow-up for {row['client_name']} (client {row['client_id']}).")
+    if row["repeat"] and _calendar_rule(row) is None:
+        lines.append(f"Repeats {row['repeat']}.")
+    if row["notes"]:
+        lines.append(row["notes"])
+    return "\n".join(lines)
 
 
 def case_event(row: Mapping[Any, Any], *, stamp: datetime) -> Event:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from types import NoneType, UnionType
 from typing import Any, get_args, get_origin
@@ -167,6 +167,29 @@ def read_datetime(value: Any) -> datetime:
     return moment
 
 
+def read_time(value: Any) -> time:
+    """A time of day written as HH:MM (or HH:MM:SS)."""
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(read_text(value).strip())
+    except ValueError:
+        raise FieldError(f"{_shown(value)} is not a time of day; write it as HH:MM") from None
+
+
+def read_repeat(value: Any) -> str:
+    """A repeat rule such as `every 2 weeks` or `yearly`, written the way it is stored."""
+    from rmtui.core.repeats import RepeatError, repeat_text
+
+    try:
+        rule = repeat_text(read_text(value))
+    except RepeatError as error:
+        raise FieldError(str(error).rstrip(".")) from None
+    if rule is None:
+        raise FieldError(f"{_shown(value)} is not a repeat; write every 2 weeks or yearly")
+    return rule
+
+
 def read_money(value: Any) -> Decimal:
     """An exact amount such as "1234.50"."""
     if isinstance(value, bool):
@@ -256,6 +279,7 @@ KIND_OF_TYPE: dict[type, str] = {
     str: "text",
     date: "date",
     datetime: "datetime",
+    time: "time",
     Decimal: "money",
     int: "number",
     bool: "flag",
@@ -266,6 +290,7 @@ READER_OF_KIND: dict[str, Reader] = {
     "date": read_date,
     "birthday": read_date,
     "datetime": read_datetime,
+    "time": read_time,
     "money": read_money,
     "flag": read_flag,
     "tags": read_tags,
@@ -327,7 +352,9 @@ def _reader(kind: str, metadata: list[Any]) -> Reader:
             return one_of(rule.values)
         if isinstance(rule, Range):
             return whole_number_between(rule.low, rule.high)
-    return read_email if Holds.EMAIL in metadata else READER_OF_KIND[kind]
+    if Holds.EMAIL in metadata:
+        return read_email
+    return read_repeat if Holds.REPEAT in metadata else READER_OF_KIND[kind]
 
 
 def _declared_default(info: FieldInfo) -> Default | None:
@@ -466,6 +493,8 @@ def _exported(kind: str, value: Any) -> Any:
         return [] if kind == "tags" else None
     if kind in ("date", "birthday", "datetime"):
         return value.isoformat()
+    if kind == "time":
+        return value.isoformat("minutes") if not value.second else value.isoformat()
     if kind == "money":
         return money_text(value)
     if kind == "tags":

@@ -1,4 +1,5 @@
-"""Cases: a client's requests and complaints, their deadlines and resolution."""
+"""Cases: a client's requests and complaints, their deadlines (plain, or set by a clock of
+core/case_clocks.py) and resolution."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rmtui.core.case_clocks import (
+    DEFAULT_CLOCKS,
+    DEFAULT_COUNTRY,
+    ClockPreset,
+    business_days_left,
+)
 from rmtui.core.dates import today
-from rmtui.core.models import Case, Client
-from rmtui.core.queries.common import apply_values, check_choices, fetch, table_of
+from rmtui.core.models import Case, Client, FollowUp
+from rmtui.core.public_holidays import holidays_between, keep_holidays
+from rmtui.core.queries.common import InvalidChange, apply_values, check_choices, fetch, table_of
 
 CASE = table_of(Case)
 # Days from opening to the deadline, by kind of case, when no deadline is given.
@@ -31,21 +39,103 @@ def add_case(
     subject: str,
     opened_on: date | None = None,
     due_on: date | None = None,
+    clock: ClockPreset | str | None = None,
+    country: str = DEFAULT_COUNTRY,
+    clocks: Mapping[str, ClockPreset] | None = None,
 ) -> Case:
-    """Open a request or complaint; it is opened today and due by DEADLINE_DAYS by default."""
+    """Open a request or complaint; it is opened today and due by DEADLINE_DAYS by default.
+
+    With a `clock`, the deadline is the clock's (in business days of `country` when it counts
+    them) unless `due_on` is given, and a clock with a holding reply plans a follow-up for it.
+    """
     fetch(session, Client, client_id)
+    if isinstance(clock, str):  # a clock's name, one of `clocks`
+        clock = (clocks or DEFAULT_CLOCKS)[clock]
+    if clock is not None:
+        kind = clock.kind
     check_choices(Case, {"kind": kind})
     opened_on = opened_on or today()
+    if clock is not None and due_on is None:
+        due_on = clock_deadline(session, clock, opened_on, country=country)
     case = Case(
         client_id=client_id,
         kind=kind,
         subject=subject,
         opened_on=opened_on,
         due_on=due_on or default_due_on(kind, opened_on),
+        clock=clock.name if clock else None,
+        business_days=clock.business_days if clock else False,
     )
     session.add(case)
+    if clock is not None and clock.holding_reply is not None:
+        session.add(holding_reply(case, clock, country=country, session=session))
     session.flush()
     return case
+
+
+def clock_deadline(
+    session: Session, clock: ClockPreset, opened_on: date, *, country: str, extended: bool = False
+) -> date:
+    """The deadline `clock` sets for a case opened on `opened_on` (`extended`: its extended
+    one), over the public holidays of `country` when it counts business days."""
+    span = clock.extended if extended and clock.extended else clock.deadline
+    if not span.business:
+        return span.after(opened_on)
+    rough_end = opened_on + timedelta(days=span.count * 2 + 30)  # past any run of holidays
+    holidays = keep_holidays(session.connection().connection, country, opened_on, rough_end)
+    return span.after(opened_on, holidays)
+
+
+def holding_reply(case: Case, clock: ClockPreset, *, country: str, session: Session) -> FollowUp:
+    """The follow-up reminding to send a holding reply on a case opened with `clock`."""
+    assert clock.holding_reply is not None
+    span = clock.holding_reply
+    due_on = (
+        clock_deadline(session, ClockPreset("", "", "", span), case.opened_on, country=country)
+        if span.business
+        else span.after(case.opened_on)
+    )
+    return FollowUp(
+        client_id=case.client_id,
+        title=f"Send a holding reply: {case.subject}",
+        due_on=due_on,
+        priority="high",
+        notes=f"Final response due {case.due_on.isoformat()} ({clock.label}).",
+    )
+
+
+def extend_case(
+    *,
+    session: Session,
+    case_id: int,
+    reason: str,
+    clocks: Mapping[str, ClockPreset] = DEFAULT_CLOCKS,
+    country: str = DEFAULT_COUNTRY,
+) -> Case:
+    """Extend an open case's deadline to its clock's extended one, with the reason (PSD2
+    allows 35 business days in exceptional cases, saying why)."""
+    case = fetch(session, Case, case_id)
+    clock = clocks.get(case.clock or "")
+    if case.resolved_on is not None:
+        raise InvalidChange(f"Case {case_id} is resolved; there is no deadline to extend.")
+    if clock is None or clock.extended is None:
+        raise InvalidChange(f"Case {case_id}'s deadline has no extension; edit its deadline.")
+    if not reason.strip():
+        raise InvalidChange("Say why the deadline is extended.")
+    case.due_on = clock_deadline(session, clock, case.opened_on, country=country, extended=True)
+    case.extension_reason = reason.strip()
+    session.flush()
+    return case
+
+
+def case_days_left(session: Session, case: Case, day: date, *, country: str) -> int:
+    """Days from `day` to the case's deadline (business days for a business-day clock);
+    negative when it is past."""
+    if not case.business_days:
+        return (case.due_on - day).days
+    first, last = min(day, case.due_on), max(day, case.due_on)
+    holidays = holidays_between(session.connection().connection, country, first, last)
+    return business_days_left(day, case.due_on, holidays)
 
 
 def update_case(*, session: Session, case_id: int, values: Mapping[str, Any]) -> Case:

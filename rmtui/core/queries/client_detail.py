@@ -24,7 +24,7 @@ from rmtui.core.models import (
     Survey,
 )
 from rmtui.core.periods import Period, period_containing, trend_periods
-from rmtui.core.queries.cases import client_cases, open_cases
+from rmtui.core.queries.cases import case_days_left, client_cases, open_cases
 from rmtui.core.queries.client_records import client_revenue_entries
 from rmtui.core.queries.clients import DueState, client_due_state, get_client
 from rmtui.core.queries.common import table_of
@@ -99,6 +99,8 @@ class ClientPanels:
     goals: list[tuple[FinancialGoal, GoalStatus]]
     surveys: list[Survey]
     cases: list[Case]  # open ones by deadline, then resolved ones, latest first
+    # Days left to each open case's deadline (business days for a business-day clock).
+    case_days_left: dict[int, int] = field(default_factory=dict)
     contact_persons: list[ContactPerson] = field(default_factory=list)
     household: HouseholdPlace | None = None
     referrals: list[Referral] = field(default_factory=list)  # the clients they referred
@@ -148,6 +150,7 @@ def read_panels(*, session: Session, client_id: int, day: date) -> ClientPanels:
     """Read every panel of the client on `day`."""
     trends = account_trends(session=session, client_id=client_id, day=day)
     aum_trend = combined_trend(trends, trend_days(day))
+    cases = recent_cases(session=session, client_id=client_id)
     return ClientPanels(
         day=day,
         opportunities=client_opportunities(session=session, client_id=client_id),
@@ -162,7 +165,8 @@ def read_panels(*, session: Session, client_id: int, day: date) -> ClientPanels:
             for goal in client_goals(session=session, client_id=client_id)
         ],
         surveys=client_surveys(session=session, client_id=client_id, limit=RECENT_SURVEYS),
-        cases=recent_cases(session=session, client_id=client_id),
+        cases=cases,
+        case_days_left=days_left_of(session, cases, day),
         contact_persons=contact_persons_of(session=session, client_id=client_id),
         household=household_place(session=session, client_id=client_id),
         referrals=referred_by(session=session, client_id=client_id),
@@ -220,6 +224,19 @@ def snapshot_ids(
         .group_by(HOLDING.c.account, HOLDING.c.as_of)
     )
     return {(account, as_of): int(found) for account, as_of, found in session.execute(query)}
+
+
+def days_left_of(session: Session, cases: list[Case], day: date) -> dict[int, int]:
+    """The days left to the deadline of each open case of `cases`, by id (business days for a
+    business-day clock, over the book's country's holidays)."""
+    from rmtui.core.agenda import book_country
+
+    country = book_country() if any(case.business_days for case in cases) else ""
+    return {
+        case.id: case_days_left(session, case, day, country=country)
+        for case in cases
+        if case.id is not None and case.resolved_on is None
+    }
 
 
 def recent_cases(*, session: Session, client_id: int) -> list[Case]:

@@ -59,8 +59,10 @@ def log_interaction(
     follow_up_title: str | None = None,
     follow_up_due: date | None = None,
     contact_person_id: int | None = None,
+    review: bool = False,
 ) -> Interaction:
-    """Log a call, meeting or note; with `follow_up_due`, also schedule the next follow-up.
+    """Log a call, meeting or note (`review`: the client's periodic review, which their next
+    review counts from); with `follow_up_due`, also schedule the next follow-up.
 
     The follow-up (titled `follow_up_title`, or after the subject) is linked to the
     interaction and written in the same transaction.
@@ -77,6 +79,7 @@ def log_interaction(
         notes=notes,
         duration_min=duration_min,
         contact_person_id=contact_person_id,
+        review=review,
     )
     session.add(interaction)
     session.flush()

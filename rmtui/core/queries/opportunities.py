@@ -18,6 +18,7 @@ from rmtui.core.queries.common import (
     InvalidChange,
     apply_values,
     check_choices,
+    check_ranges,
     columns_for,
     fetch,
     page_limit,
@@ -45,6 +46,13 @@ class OpportunityRow:
     opened_on: date
     closed_on: date | None
     lost_reason: str | None
+    expected_close_on: date | None = None
+    probability: int | None = None  # percent; None: the stage's
+
+    def is_past_close(self, day: date) -> bool:
+        """Whether the deal is still open after the day it was expected to close."""
+        close = self.expected_close_on
+        return self.stage not in CLOSED_STAGES and close is not None and close < day
 
 
 @dataclass(frozen=True)
@@ -65,10 +73,15 @@ def add_opportunity(
     product: str | None = None,
     stage: str = "lead",
     opened_on: date | None = None,
+    expected_close_on: date | None = None,
+    probability: int | None = None,
 ) -> Opportunity:
-    """Add a deal to the pipeline, opened today unless `opened_on` says otherwise."""
+    """Add a deal to the pipeline, opened today unless `opened_on` says otherwise; it is
+    expected to close on `expected_close_on`, and won with `probability` percent (None: the
+    stage's)."""
     fetch(session, Client, client_id)
     check_choices(Opportunity, {"stage": stage})
+    check_ranges(Opportunity, {"probability": probability})
     opened_on = opened_on or today()
     opportunity = Opportunity(
         client_id=client_id,
@@ -78,6 +91,8 @@ def add_opportunity(
         value=value,
         opened_on=opened_on,
         closed_on=opened_on if stage in CLOSED_STAGES else None,
+        expected_close_on=expected_close_on,
+        probability=probability,
     )
     session.add(opportunity)
     session.flush()
@@ -89,6 +104,7 @@ def update_opportunity(
 ) -> Opportunity:
     """Change a deal's columns (use move_stage or set_stage to change its stage)."""
     opportunity = fetch(session, Opportunity, opportunity_id)
+    check_ranges(Opportunity, values)
     apply_values(opportunity, values, fixed=("id", "stage"))
     session.flush()
     return opportunity

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from rmtui.core.models import STAGES, Client, Opportunity
@@ -28,6 +38,29 @@ STAGE_PROBABILITY: dict[str, Decimal] = {
 }
 
 
+def deal_probability(stage: str, probability: int | None) -> Decimal:
+    """The chance a deal is won (0 to 1): its own `probability` (percent), else its stage's."""
+    return STAGE_PROBABILITY[stage] if probability is None else Decimal(probability) / 100
+
+
+def weighted_value(value: Decimal, stage: str, probability: int | None) -> Decimal:
+    """A deal's value times the chance it is won, to the cent."""
+    return (value * deal_probability(stage, probability)).quantize(CENT)
+
+
+def probability_percent_sql(deal: str = "opportunity.") -> str:
+    """SQL: a deal's chance of being won in percent: its own probability, else its stage's."""
+    by_stage = " ".join(
+        f"WHEN '{stage}' THEN {int(chance * 100)}" for stage, chance in STAGE_PROBABILITY.items()
+    )
+    return f"coalesce({deal}probability, CASE {deal}stage {by_stage} END)"
+
+
+def weighted_from(cents_times_percent: int) -> Decimal:
+    """The weighted value of a sum of value-in-cents × percent, to the cent."""
+    return (Decimal(cents_times_percent) / 10_000).quantize(CENT)
+
+
 @dataclass(frozen=True)
 class StageSummary:
     """A stage of the board: the deals it lists, their value, and closed deals left out."""
@@ -36,15 +69,20 @@ class StageSummary:
     count: int
     value: Decimal
     older: int = 0  # won or lost deals closed before the board's window, not listed
+    # The sum of each listed deal's value times its probability (its own or the stage's);
+    # None: the stage's value times the stage's probability.
+    weighted_sum: Decimal | None = field(default=None, compare=False)
 
     @property
     def probability(self) -> Decimal:
-        """The chance a deal in this stage is won (0 to 1)."""
+        """The chance a deal in this stage is won (0 to 1) unless it says otherwise."""
         return STAGE_PROBABILITY[self.stage]
 
     @property
     def weighted(self) -> Decimal:
-        """The stage's value times its probability."""
+        """The stage's value weighted by each deal's probability."""
+        if self.weighted_sum is not None:
+            return self.weighted_sum
         return (self.value * self.probability).quantize(CENT)
 
 
@@ -105,18 +143,24 @@ def stage_summaries(*, session: Session, closed_since: date) -> list[StageSummar
             func.count().filter(listed),
             func.coalesce(func.sum(_cents()).filter(listed), 0),
             func.count().filter(_left_out(closed_since)),
+            func.coalesce(func.sum(_cents() * _percent()).filter(listed), 0),
         )
         .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
         .where(_on_board())
         .group_by(OPPORTUNITY.c.stage)
     )
     found = {row[0]: row[1:] for row in session.execute(query)}
-    return [_summary(stage, found.get(stage, (0, 0, 0))) for stage in STAGES]
+    return [_summary(stage, found.get(stage, (0, 0, 0, 0))) for stage in STAGES]
 
 
 def _summary(stage: str, row: Any) -> StageSummary:
-    count, cents, older = row
-    return StageSummary(stage, int(count), from_cents(cents), int(older))
+    count, cents, older, weighted = row
+    return StageSummary(stage, int(count), from_cents(cents), int(older), weighted_from(weighted))
+
+
+def _percent() -> ColumnElement[int]:
+    """SQL: a deal's probability in percent (see probability_percent_sql)."""
+    return literal_column(probability_percent_sql(f"{OPPORTUNITY.name}."), Integer)
 
 
 def _stage_order(stage: str) -> list[Any]:

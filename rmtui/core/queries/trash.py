@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Date, DateTime, Table, delete, func, insert, select, update
+from sqlalchemy import Date, DateTime, Table, Time, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -412,6 +412,8 @@ def _from_json(table: Table, name: str, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, Time):
+        return time.fromisoformat(value)
     if isinstance(kind, Money):
         return Decimal(value)
     return value  # text, numbers, flags and JSON lists come back as they were

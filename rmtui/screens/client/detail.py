@@ -125,6 +125,7 @@ class ClientDetailScreen(Screen[None]):
         ),
         Binding("d", "done", "Done", tooltip="Open follow-ups"),
         Binding("d", "resolve_case", "Resolve case…", tooltip="Cases panel"),
+        Binding("X", "extend_case", "Extend deadline…", tooltip="Cases panel"),
         Binding("s", "snooze", "Snooze", tooltip="Open follow-ups"),
         Binding("r", "reschedule", "Reschedule", tooltip="Open follow-ups"),
         Binding("c", "add_case", "New case", show=False),  # in the help and the cases hint
@@ -381,7 +382,7 @@ class ClientDetailScreen(Screen[None]):
         if action in ("move_deal", "lose_deal"):
             deal = self._selected_deal()
             return None if deal is None or not can_move(deal, action, parameters) else True
-        if action == "resolve_case":
+        if action in ("resolve_case", "extend_case"):
             case = self._selected_case()
             return None if case is None or case.resolved_on is not None else True
         return None if self.selected() is None else True
@@ -557,6 +558,11 @@ class ClientDetailScreen(Screen[None]):
         case_id = case.id
         record_actions.resolve_case(self, case_id, on_saved=lambda _subject: self.load())
 
+    def action_extend_case(self) -> None:
+        case = self._selected_case()
+        if case is not None and case.id is not None:
+            record_actions.extend_case(self, case.id, on_saved=self.load)
+
 
 # Panel keys and the kinds of record (tables) they act on.
 PANEL_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -566,6 +572,7 @@ PANEL_ACTIONS: dict[str, tuple[str, ...]] = {
     "move_deal": ("deal",),
     "lose_deal": ("deal",),
     "resolve_case": ("case",),
+    "extend_case": ("case",),
 }
 
 

@@ -8,12 +8,14 @@ from datetime import date
 from rich.table import Table
 from rich.text import Text
 
+from rmtui.core.case_clocks import days_left_text
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.clients import DueState
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.rules import next_review_on, review_cadence_of
 from rmtui.core.wording import ago_text, days_text
 from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
@@ -108,6 +110,7 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         ("Tags", ", ".join(client.tags or [])),
         ("Risk profile", client.risk_profile),
         ("Client since", _date(client.client_since)),
+        ("Next review", next_review_text(client, day)),
         ("Client until", _date(client.client_until)),
         ("Added", _date(client.created_on)),
     )
@@ -118,6 +121,24 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
     table.add_row("", "")
     table.add_row("Notes", client.notes or Text("—", style="dim"))
     return table
+
+
+def next_review_text(client: Client, day: date) -> str | None:
+    """When the client's next review falls due, every how many months, from what (None for a
+    client not yet one)."""
+    due_on = next_review_on(
+        last_review=client.last_review_on,
+        last_meeting=client.last_meeting_on,
+        since=client.client_since,
+        every_months=client.review_every_months,
+        tier=client.tier,
+    )
+    months = review_cadence_of(client.review_every_months, client.tier)
+    if due_on is None or client.client_since is None:
+        return None
+    left = days_left_text((due_on - day).days, business=False)
+    own = "" if client.review_every_months is None else ", own cadence"
+    return f"{due_on:{DATE_FORMAT}} ({left}; every {months} months{own})"
 
 
 def _contact_rows(

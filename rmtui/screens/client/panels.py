@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
+from rmtui.core.case_clocks import days_left_text
 from rmtui.core.charts import sparkline
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.figures import (
@@ -320,33 +321,41 @@ def score_text(score: int | None, top: int, *, good: int, poor: int) -> Text:
 
 def case_rows(panels: ClientPanels) -> list[TableRow]:
     """One row per case: deadline, how it stands, kind, subject, resolution."""
-    return [TableRow(case.id or 0, case_cells(case, panels.day)) for case in panels.cases]
+    return [
+        TableRow(
+            case.id or 0, case_cells(case, panels.day, panels.case_days_left.get(case.id or 0))
+        )
+        for case in panels.cases
+    ]
 
 
-def case_cells(case: Case, day: date) -> tuple[Text | str, ...]:
+def case_cells(case: Case, day: date, left: int | None = None) -> tuple[Text | str, ...]:
     """The cells of one case; resolved ones are dimmed."""
     resolved = case.resolved_on is not None
     style = "dim" if resolved else ""
     return (
         Text(f"{case.due_on:{DATE_FORMAT}}", style=style or "bold"),
-        case_state(case, day),
+        case_state(case, day, left),
         Text(case.kind, style="bold red" if case.kind == "complaint" and not resolved else style),
         Text(case.subject, style=style),
         Text(" ".join((case.resolution or "").split()), style="dim"),
     )
 
 
-def case_state(case: Case, day: date) -> Text:
-    """Days left to an open case's deadline (red once overdue), or when it was resolved."""
+def case_state(case: Case, day: date, left: int | None = None) -> Text:
+    """Days left to an open case's deadline (`left`: business days for a business-day clock;
+    red once overdue), or when it was resolved."""
     if case.resolved_on is not None:
         late = case.resolved_on > case.due_on
         return Text(f"resolved {case.resolved_on:{DATE_FORMAT}}", style="red" if late else "dim")
-    left = (case.due_on - day).days
+    if left is None:
+        left = (case.due_on - day).days
+    text = days_left_text(left, business=case.business_days)
     if left < 0:
-        return Text(f"{days_text(-left)} overdue", style="bold red")
+        return Text(text, style="bold red")
     if left == 0:
-        return Text("due today", style="bold yellow")
-    return Text(f"{days_text(left)} left", style="yellow" if left <= 2 else "")
+        return Text(text, style="bold yellow")
+    return Text(text, style="yellow" if left <= 2 else "")
 
 
 def people_rows(panels: ClientPanels) -> list[TableRow]:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 Values = dict[str, Any]
 Saved = Callable[[], object]
+# The fields of a follow-up its form edits.
+FOLLOW_UP_FIELDS = ("title", "due_on", "due_at", "priority", "repeat", "notes")
 
 
 def engine_of(screen: Screen[Any]) -> Engine:
@@ -179,15 +181,15 @@ def plan_follow_up(
 def edit_follow_up(
     screen: Screen[Any], follow_up_id: int, *, on_saved: Saved | None = None
 ) -> None:
-    """Ask for the follow-up's new title, due date and priority and save them."""
+    """Ask for the follow-up's new title, due day and time, priority, repeat and notes and save
+    them."""
     from rmtui.core.models import Client, FollowUp
     from rmtui.core.queries.common import fetch
 
     def read(session: Session) -> tuple[int | None, str | None, Values]:
         follow_up = fetch(session, FollowUp, follow_up_id)
         client = session.get(Client, follow_up.client_id) if follow_up.client_id else None
-        values = {"title": follow_up.title, "due_on": follow_up.due_on}
-        values["priority"] = follow_up.priority
+        values = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
         return follow_up.client_id, client.name if client else None, as_typed(values)
 
     found = saved(screen, read)
@@ -227,7 +229,7 @@ def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Value
         if follow_up_id is None:
             add_follow_up(session=session, **values)
         else:
-            changes = {key: values[key] for key in ("title", "due_on", "priority")}
+            changes = {key: values[key] for key in FOLLOW_UP_FIELDS}
             update_follow_up(session=session, follow_up_id=follow_up_id, values=changes)
         return True
 
@@ -245,23 +247,31 @@ def complete_follow_up(
     on_saved: Callable[[str], object] | None = None,
     on_undone: Saved | None = None,
 ) -> None:
-    """Mark the follow-up done today (`u` opens it again, then calls `on_undone`); `on_saved`
-    gets its title."""
-    from rmtui.core.queries.follow_ups import mark_done, reopen
+    """Mark the follow-up done today, planning the next of a repeating one (`u` opens it again,
+    takes the next away, then calls `on_undone`); `on_saved` gets its title."""
+    from rmtui.core.queries.follow_ups import complete, undo_completion
 
     today = rm_app(screen).today
-    title = saved(
-        screen,
-        lambda session: mark_done(session=session, follow_up_id=follow_up_id, day=today).title,
-    )
-    if title is None:
+
+    def write(session: Session) -> tuple[str, int | None, date | None]:
+        done = complete(session=session, follow_up_id=follow_up_id, day=today)
+        planned = done.planned
+        return done.done.title, planned.id if planned else None, planned.due_on if planned else None
+
+    found = saved(screen, write)
+    if found is None:
         return
+    title, planned_id, next_due = found
     remember(
         screen,
         f"marked “{title}” done",
-        lambda session: reopen(session=session, follow_up_id=follow_up_id),
+        lambda session: undo_completion(
+            session=session, follow_up_id=follow_up_id, planned_id=planned_id
+        ),
         on_undone=on_undone,
     )
+    if next_due is not None:
+        screen.notify(f"Next “{title}” planned for {day_text(next_due, today=today)}.")
     if on_saved is not None:
         on_saved(title)
 

@@ -208,7 +208,16 @@ def put_back(move: StageMove, day: date, session: Session) -> None:
     )
 
 
-DEAL_FIELDS = ("title", "product", "value", "stage", "opened_on", "lost_reason")
+DEAL_FIELDS = (
+    "title",
+    "product",
+    "value",
+    "stage",
+    "opened_on",
+    "expected_close_on",
+    "probability",
+    "lost_reason",
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +250,8 @@ def save_deal(
     from rmtui.core.queries.common import fetch
     from rmtui.core.queries.opportunities import add_opportunity, set_stage, update_opportunity
 
-    columns = {name: values[name] for name in ("client_id", "title", "product", "value")}
+    kept = ("client_id", "title", "product", "value", "expected_close_on", "probability")
+    columns = {name: values[name] for name in kept}
     if opportunity_id is None:
         deal = add_opportunity(
             session=session, stage=values["stage"], opened_on=values["opened_on"], **columns

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -21,7 +22,7 @@ from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holdin
 from rmtui.core.queries import cases, client_records, contact_persons
 from rmtui.core.queries.common import fetch
 from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
-from rmtui.screens.forms.case import CaseForm, ResolveCaseForm
+from rmtui.screens.forms.case import CaseForm, ExtendCaseForm, ResolveCaseForm
 from rmtui.screens.forms.contact_person import ContactPersonForm
 from rmtui.screens.forms.financial import (
     GoalForm,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
     from sqlmodel import SQLModel
     from textual.screen import Screen
+
+    from rmtui.core.settings import Settings
 
 Values = dict[str, Any]
 Saved = Callable[[], object]
@@ -252,6 +255,7 @@ def _ask_case(
         day=rm_app(screen).today,
         initial=typed,
         editing=case_id is not None,
+        clocks=_settings(screen).case_clocks,
     )
 
     def save(values: Values | None) -> None:
@@ -267,20 +271,87 @@ def _ask_case(
 
 
 def _save_case(screen: Screen[Any], case_id: int | None, values: Values) -> bool:
-    def write(session: Session) -> bool:
+    settings = _settings(screen)
+
+    def write(session: Session) -> tuple[str, date]:
         if case_id is None:
-            cases.add_case(session=session, **values)
+            case = cases.add_case(
+                session=session,
+                **values,
+                clocks=settings.case_clocks,
+                country=settings.country,
+            )
         else:
             changes = {name: values[name] for name in ("kind", "subject", "due_on")}
-            cases.update_case(session=session, case_id=case_id, values=changes)
-        return True
+            case = cases.update_case(session=session, case_id=case_id, values=changes)
+        return case.kind, case.due_on
 
-    if not saved(screen, write):
+    found = saved(screen, write)
+    if found is None:
         return False
     verb = "Opened" if case_id is None else "Saved"
-    due = day_text(values["due_on"], today=rm_app(screen).today)
-    screen.notify(f"{verb} the {values['kind']}, due {due}.", markup=False)
+    kind, due_on = found
+    screen.notify(f"{verb} the {kind}, due {day_text(due_on, today=rm_app(screen).today)}.")
     return True
+
+
+def _settings(screen: Screen[Any]) -> Settings:
+    """The book's settings (config.toml); the defaults, with a warning, when it is wrong."""
+    from rmtui.core.errors import BookError
+    from rmtui.core.settings import Settings, load_settings
+
+    try:
+        return load_settings()
+    except BookError as error:
+        screen.notify(str(error), severity="warning", markup=False)
+        return Settings()
+
+
+def extend_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = None) -> None:
+    """Ask why and extend the case's deadline to its clock's extended one (`u` takes it back)."""
+    settings = _settings(screen)
+
+    def read(session: Session) -> tuple[str, Any, str | None, str]:
+        case = fetch(session, Case, case_id)
+        return case.subject, case.due_on, case.extension_reason, case.clock or ""
+
+    found = saved(screen, read)
+    if found is None:
+        return
+    subject, due_on, reason, clock_name = found
+    clock = settings.case_clocks.get(clock_name)
+    if clock is None or clock.extended is None:
+        screen.notify("This case's clock has no extension; press enter to edit its deadline.")
+        return
+
+    def extend(values: Values | None) -> None:
+        if values is None:
+            return
+        extended = saved(
+            screen,
+            lambda session: (
+                cases.extend_case(
+                    session=session,
+                    case_id=case_id,
+                    reason=values["reason"],
+                    clocks=settings.case_clocks,
+                    country=settings.country,
+                ).due_on
+            ),
+        )
+        if extended is None:
+            return
+        back = {"due_on": due_on, "extension_reason": reason}
+        remember(
+            screen,
+            f"extended “{subject}”",
+            lambda session: cases.update_case(session=session, case_id=case_id, values=back),
+        )
+        screen.notify(f"Extended “{subject}” to {day_text(extended, today=rm_app(screen).today)}.")
+        if on_saved is not None:
+            on_saved()
+
+    screen.app.push_screen(ExtendCaseForm(subject=subject, extended=str(clock.extended)), extend)
 
 
 def resolve_case(

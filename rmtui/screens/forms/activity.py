@@ -84,7 +84,14 @@ class FollowUpForm(FormScreen[dict[str, Any]]):
         return (
             FormField("title", "What to do", placeholder="Send the pension proposal"),
             FormField("due_on", "Due", placeholder="tomorrow, fri, 2w, 2026-12-01"),
+            FormField("due_at", "At", placeholder="optional time of day: 14:30"),
             FormField("priority", "Priority", "choice", PRIORITIES),
+            FormField(
+                "repeat",
+                "Repeat",
+                placeholder="optional: monthly, every 2 weeks…",
+            ),
+            FormField("notes", "Notes", "notes"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:

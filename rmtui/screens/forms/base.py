@@ -71,7 +71,12 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
                     yield Label(field.label, classes="form-label")
                     yield self._widget(field)
                 yield Static("", id=f"error-{field.name}", classes="field-error -hidden")
+            yield from self.compose_extra()
             yield Static("", id="error-form", classes="field-error -hidden")
+
+    def compose_extra(self) -> ComposeResult:
+        """What a form shows below its fields (nothing by default)."""
+        yield from ()
 
     def on_mount(self) -> None:
         self._started_with = self.values()

@@ -7,7 +7,7 @@ from typing import Any
 
 from rmtui.core.entries import client_entry
 from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
-from rmtui.core.rules import CADENCE_BY_TIER
+from rmtui.core.rules import CADENCE_BY_TIER, REVIEW_MONTHS_BY_TIER
 from rmtui.screens.forms.base import FormField, FormScreen
 
 CLIENT_FIELDS = (
@@ -26,6 +26,12 @@ CLIENT_FIELDS = (
         "checkin_every_days",
         "Check in every … days",
         placeholder=f"empty: by tier ({', '.join(f'{t} {d}' for t, d in CADENCE_BY_TIER.items())})",
+    ),
+    FormField(
+        "review_every_months",
+        "Review every … months",
+        placeholder="empty: by tier "
+        f"({', '.join(f'{t} {m}' for t, m in REVIEW_MONTHS_BY_TIER.items())})",
     ),
     FormField("tags", "Tags", placeholder="vip, golf, pension"),
     FormField("source", "Source", placeholder="referral, event, website…"),

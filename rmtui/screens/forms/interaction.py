@@ -9,7 +9,7 @@ from rmtui.core.entries import interaction_entry
 from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS
 from rmtui.screens.forms.base import FormField, FormScreen
 
-INTERACTION_FIELDS = ("subject", "kind", "direction", "at", "duration_min", "notes")
+INTERACTION_FIELDS = ("subject", "kind", "direction", "at", "duration_min", "notes", "review")
 
 
 def interaction_fields(*, when_hint: str) -> tuple[FormField, ...]:
@@ -21,6 +21,7 @@ def interaction_fields(*, when_hint: str) -> tuple[FormField, ...]:
         FormField("direction", "Direction", "choice", DIRECTIONS),
         FormField("at", "When", placeholder=when_hint),
         FormField("duration_min", "Minutes", placeholder="optional"),
+        FormField("review", "Review meeting", "bool"),
         FormField("notes", "Notes", "notes"),
     )
 

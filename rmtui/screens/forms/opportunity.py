@@ -40,6 +40,8 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
             FormField("value", "Value", placeholder="25000"),
             FormField("stage", "Stage", "choice", STAGES),
             FormField("opened_on", "Opened on", placeholder="2026-11-02, today"),
+            FormField("expected_close_on", "Expected close", placeholder="optional: 2027-03-31"),
+            FormField("probability", "Probability %", placeholder="empty: the stage's"),
             FormField("lost_reason", "Lost because", placeholder="only for a lost deal"),
         )
 
