@@ -185,7 +185,7 @@ def kpi_charts_shown(unit: str) -> Condition:
             return False
         charts = app.screen.query("TrendChart")
         return bool(charts) and all(
-            not _computing(chart) and str(chart.border_title).endswith(f" {unit}s")
+            not _computing(chart) and str(chart.border_subtitle).endswith(f" {unit}s")
             for chart in charts
         )
 

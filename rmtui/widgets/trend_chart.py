@@ -41,6 +41,7 @@ class TrendChart(Widget):
         height: 8;
         border: round $primary 50%;
         border-title-color: $text;
+        border-subtitle-color: $text-muted;
         padding: 0 1;
     }
     TrendChart > .trend-chart--bar { color: $primary; }
@@ -68,7 +69,7 @@ class TrendChart(Widget):
     def show_computing(self, count: int, *, unit: str) -> None:
         """Say that the trend over the last `count` `unit`s is being computed."""
         self.computing = True
-        self.border_title = f"{self.label} · last {counted(count, unit)}"
+        self.border_subtitle = f"last {counted(count, unit)}"
         self.refresh()
 
     def show_trend(self, period_labels: Sequence[str], values: Sequence[Any], *, unit: str) -> None:
@@ -76,7 +77,7 @@ class TrendChart(Widget):
         self.period_labels = list(period_labels)
         self.values = list(values)
         self.computing = False
-        self.border_title = f"{self.label} · last {counted(len(values), unit)}"
+        self.border_subtitle = f"last {counted(len(values), unit)}"
         self.refresh()
 
     def render(self) -> Text:
