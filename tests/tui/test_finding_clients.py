@@ -164,3 +164,17 @@ async def test_the_palette_shows_names_with_square_brackets_as_they_are(engine: 
         ]
         await pilot.press("escape")
         assert (await palette_with(pilot, "jo doe"))[0] == "Jo [/] Doe"
+
+
+async def test_the_palette_finds_a_contact_person_without_the_accents(book: Engine) -> None:
+    with session_scope(book) as session:
+        werk = add_client(session=session, values={"name": "Müller Werke", "kind": "corporate"})
+        add_contact_person(
+            session=session, client_id=werk.id or 0, name="Jörg Müller", role="Geschäftsführer"
+        )
+    async with make_app(book, book_name="test", day=DAY).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        hits = await palette_with(pilot, "jorg geschaft")
+        assert "Jörg Müller, Geschäftsführer at Müller Werke" in hits
+        await pilot.press("escape")
+        assert "Joke, CFO at De Groot Agro" in await palette_with(pilot, "JOKE")
