@@ -170,6 +170,12 @@ def test_client_detail_holdings_panel(snap_compare: Any, engine: Engine) -> None
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_client_detail_holdings_panel_at_80_columns(snap_compare: Any, engine: Engine) -> None:
+    """The accounts keep their change over 12 months beside a slimmer value trend."""
+    app, run_before = detail_panel(engine, "holdings")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_client_detail_goals_panel(snap_compare: Any, engine: Engine) -> None:
     app, run_before = detail_panel(engine, "goals")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
