@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -108,8 +108,7 @@ class PipelineScreen(Screen[None]):
         yield Header()
         with Horizontal(id="stage-boxes"):
             for stage in STAGES:
-                box = StageBox(id=f"box-{stage}", classes=f"stage-box -{stage}")
-                box.border_title = stage_title(stage)
+                box = StageBox(stage, id=f"box-{stage}", classes=f"stage-box -{stage}")
                 box.border_subtitle = probability_text(stage)
                 yield box
         yield Static("Loading the pipeline…", id="pipeline-stats")
@@ -389,6 +388,15 @@ class StageBox(Widget):
 
     summary: reactive[StageSummary | None] = reactive(None)
     shown_together: tuple[Decimal, ...] = ()  # every amount of every box, to share one form
+
+    def __init__(self, stage: str, *, id: str, classes: str) -> None:
+        super().__init__(id=id, classes=classes)
+        self.stage = stage
+        self.border_title = stage_title(stage)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Name the stage in full when the box is wide enough, else shortened."""
+        self.border_title = stage_title(self.stage, event.size.width)
 
     def render(self) -> Text:
         if self.summary is None:

@@ -173,9 +173,18 @@ def status_text(deal: OpportunityRow, day: date) -> Text:
     return Text.styled(opened, "dim")
 
 
-def stage_title(stage: str) -> str:
-    """A stage's name as a title."""
-    return stage.capitalize()
+# Stage names shortened for a box too narrow for the whole name (six stages at 80 columns).
+SHORT_STAGE_TITLES = {"qualified": "Qual.", "proposal": "Prop.", "negotiation": "Negot."}
+# The cells of a box's top border besides its title: corners, and a space either side.
+TITLE_FRAME = 6
+
+
+def stage_title(stage: str, width: int | None = None) -> str:
+    """A stage's name as a title; shortened when it would not fit a box `width` cells wide."""
+    title = stage.capitalize()
+    if width is None or len(title) + TITLE_FRAME <= width:
+        return title
+    return SHORT_STAGE_TITLES.get(stage, title)
 
 
 def probability_text(stage: str, probability: int | None = None) -> str:

@@ -12,11 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from rmtui.core.db import session_scope
-from rmtui.core.models import Opportunity
+from rmtui.core.models import STAGES, Opportunity
 from rmtui.screens.client_picker import ClientPicker
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.opportunity import LostReasonForm, OpportunityForm
 from rmtui.screens.pipeline import PipelineScreen
+from rmtui.widgets.pipeline_table import stage_title
 from tests.small_book import DAY, SIZE, app_on, fill_small_book, settle
 
 
@@ -332,3 +333,16 @@ async def test_stage_keys_are_dimmed_where_the_deal_cannot_go(book: Engine) -> N
         await pilot.press("x")
         await pilot.pause()
         assert pilot.app.screen is screen
+
+
+@pytest.mark.parametrize(
+    ("width", "titles"),
+    [
+        (13, ["Lead", "Qual.", "Prop.", "Negot.", "Won", "Lost"]),  # six boxes at 80 columns
+        (19, ["Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]),
+    ],
+)
+def test_a_stage_box_shortens_its_title_only_when_it_would_not_fit(
+    width: int, titles: list[str]
+) -> None:
+    assert [stage_title(stage, width) for stage in STAGES] == titles
