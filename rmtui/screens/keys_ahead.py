@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
-from textual.app import App
 from textual.screen import Screen
 
 
@@ -21,16 +20,6 @@ def handed_on(event: events.Key) -> events.Key:
     key = retyped(event)
     key._set_forwarded()
     return key
-
-
-def covered_since(event: events.Key, app: App[Any]) -> bool:
-    """Whether `event` was sent to a screen that another one has covered since (a form that an
-    earlier key of the same burst opened): it is typed again, to reach the new screen."""
-    typed_on = getattr(event, "typed_on", None)
-    if not event.is_forwarded:
-        event.typed_on = app.screen  # type: ignore[attr-defined]
-        return False
-    return typed_on is not None and typed_on is not app.screen and typed_on in app.screen_stack
 
 
 class KeepsEarlyKeys(Screen[Any]):
