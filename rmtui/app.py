@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, work
-from textual.app import App
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.filter import LineFilter
 from textual.notifications import Notification, Notify
@@ -20,7 +19,7 @@ from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
-from rmtui.screens.keys_ahead import covered_since, retyped
+from rmtui.screens.typing_order import KeysInTypingOrder
 from rmtui.screens.undo import UndoHistory, undo_latest
 from rmtui.widgets.printable_lines import PrintableLines
 
@@ -120,7 +119,7 @@ def _screen_commands() -> type[Provider]:
     return ScreenCommandProvider
 
 
-class RmApp(App[None]):
+class RmApp(KeysInTypingOrder[None]):
     """rmtui: the relationship manager's book of business in the terminal."""
 
     CSS_PATH: ClassVar = ["app.tcss", "screens/today.tcss"]
@@ -150,12 +149,6 @@ class RmApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and covered_since(event, self):
-            self.post_message(retyped(event))  # to the form opened over its screen
-            return
-        await super().on_event(event)
 
     def __init__(
         self,

@@ -18,7 +18,6 @@ from textual.worker import get_current_worker
 from rmtui.core.db import session_scope
 from rmtui.core.queries.clients import ClientRow, search_clients_by_name
 from rmtui.screens.book_access import rm_app
-from rmtui.screens.keys_ahead import KeepsEarlyKeys
 
 MATCHES_SHOWN = 12
 
@@ -31,7 +30,7 @@ class PickedClient:
     name: str
 
 
-class ClientPicker(KeepsEarlyKeys, ModalScreen[PickedClient | None]):
+class ClientPicker(ModalScreen[PickedClient | None]):
     """Ask which client: type a name, move with the arrows, enter to choose, escape to cancel."""
 
     CSS_PATH = "client_picker.tcss"

@@ -77,6 +77,14 @@ class Terminal:
             == 0
         )
 
+    def quit(self) -> None:
+        """Press q and wait for rmtui to end."""
+        self.keys("q")
+        deadline = time.monotonic() + 10
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not self.alive()
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
 
@@ -143,11 +151,7 @@ def test_the_morning_routine_in_a_real_terminal(routine_book: Path) -> None:
 
         terminal.keys("2")
         terminal.wait_for("Bob Janssens")
-        terminal.keys("q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not terminal.alive()
+        terminal.quit()
     finally:
         terminal.close()
 
@@ -159,4 +163,33 @@ def test_the_morning_routine_in_a_real_terminal(routine_book: Path) -> None:
         assert [i.kind for i in logged] == ["call"]
         done = session.exec(select(FollowUp).where(FollowUp.title == "Send the proposal")).one()
         assert done.status == "done"
+    engine.dispose()
+
+
+@pytest.fixture
+def dirk_book(tmp_path: Path, new_book: Callable[[Path], Engine]) -> Iterator[Path]:
+    """A book file whose one client, Dirk Maes, has an overdue follow-up."""
+    path = tmp_path / "dirk.db"
+    engine = new_book(path)
+    with session_scope(engine) as session:
+        dirk = make(session, Client, name="Dirk Maes", tier="A")
+        make(session, FollowUp, client_id=dirk.id, title="Call Dirk", due_on=date(2026, 11, 25))
+    engine.dispose()
+    yield path
+
+
+def test_keys_typed_in_one_burst_act_in_order_in_a_real_terminal(dirk_book: Path) -> None:
+    terminal = Terminal(rmtui_command(dirk_book))
+    try:
+        terminal.wait_for("Overdue follow-ups (1)")  # the cursor is on it: d would mark it done
+        terminal.type("2/dirk")  # one write to the terminal, as a fast typist's keys come
+        terminal.wait_for("1 client matching “dirk”")
+        terminal.keys("Escape")  # out of the filter
+        terminal.quit()
+    finally:
+        terminal.close()
+
+    engine = open_book(dirk_book)
+    with session_scope(engine) as session:
+        assert session.exec(select(FollowUp)).one().status == "open"
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from textual import events
@@ -9,12 +10,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from rmtui.core.db import session_scope
-from rmtui.core.models import Client
+from rmtui.core.models import Client, FollowUp
+from rmtui.screens import typing_order
 from rmtui.screens.clients import ClientsScreen
 from rmtui.screens.forms.client import ClientForm
+from rmtui.screens.today import TodayScreen
+from rmtui.screens.typing_order import KeysInTypingOrder
 from tests.clients_book import SIZE, app_on, fill_book, open_clients, settle
 
-KEY_NAMES = {" ": "space", "\t": "tab", "@": "at", ".": "full_stop"}
+KEY_NAMES = {" ": "space", "\t": "tab", "@": "at", ".": "full_stop", "/": "slash"}
 
 
 def burst(pilot: Pilot[None], *keys: str) -> None:
@@ -26,15 +30,30 @@ def burst(pilot: Pilot[None], *keys: str) -> None:
             pilot.app.post_message(events.Key(key, None))
 
 
-async def test_a_name_typed_straight_after_a_opens_the_form_is_saved(engine: Engine) -> None:
+async def burst_on_clients(pilot: Pilot[None], *keys: str) -> None:
+    """Open the Clients screen, type `keys` in one burst and wait until they have acted."""
+    await open_clients(pilot)
+    burst(pilot, *keys)
+    await settle(pilot)
+
+
+def filter_text(pilot: Pilot[None]) -> str:
+    return pilot.app.screen.query_one("#client-filter", Input).value
+
+
+@pytest.fixture
+def book(engine: Engine) -> Engine:
+    """The book of thirty clients, some with follow-ups."""
     with session_scope(engine) as session:
         fill_book(session)
-    async with app_on(engine).run_test(size=SIZE) as pilot:
-        await open_clients(pilot)
-        burst(pilot, "a", *"Zoe Quick", "ctrl+s")
-        await settle(pilot)
+    return engine
+
+
+async def test_a_name_typed_straight_after_a_opens_the_form_is_saved(book: Engine) -> None:
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await burst_on_clients(pilot, "a", *"Zoe Quick", "ctrl+s")
         assert isinstance(pilot.app.screen, ClientsScreen)
-    with session_scope(engine) as session:
+    with session_scope(book) as session:
         assert session.exec(select(Client).where(Client.name == "Zoe Quick")).one()
 
 
@@ -66,3 +85,70 @@ async def test_tabs_typed_while_a_choice_has_the_focus_move_on_before_the_text(
         await settle(pilot)
         assert form.query_one("#field-email", Input).value == "ann@example.com"
         assert form.query_one("#field-phone", Input).value == "0470"
+
+
+async def test_text_typed_straight_after_slash_goes_to_the_filter(book: Engine) -> None:
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await burst_on_clients(pilot, "/", *"maes/", "a")
+        assert isinstance(pilot.app.screen, ClientsScreen)
+        assert filter_text(pilot) == "maes/a"
+        assert pilot.app.focused is pilot.app.screen.query_one("#client-filter", Input)
+
+
+@pytest.mark.parametrize("name", ["maes", "dirk"])  # d: done, on Today
+async def test_a_filter_typed_straight_after_switching_to_clients_is_kept(
+    book: Engine, name: str
+) -> None:
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TodayScreen)
+        burst(pilot, "2", "/", *name)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientsScreen)
+        assert filter_text(pilot) == name
+    with session_scope(book) as session:
+        follow_ups = session.exec(select(FollowUp)).all()
+        assert follow_ups
+        assert {(follow_up.status, follow_up.done_on) for follow_up in follow_ups} == {
+            ("open", None)
+        }
+
+
+async def test_keys_typed_through_a_client_and_back_reach_the_filter(book: Engine) -> None:
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await burst_on_clients(pilot, "enter", "escape", "/", *"maes")
+        assert isinstance(pilot.app.screen, ClientsScreen)
+        assert filter_text(pilot) == "maes"
+
+
+async def test_a_paste_straight_after_slash_goes_to_the_filter(book: Engine) -> None:
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await open_clients(pilot)
+        burst(pilot, "/")
+        pilot.app.post_message(events.Paste("maes"))
+        await settle(pilot)
+        assert filter_text(pilot) == "maes"
+
+
+async def test_keys_go_on_even_when_one_is_never_seen_through(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(typing_order, "ON_ITS_WAY_AT_MOST_S", 0.0)
+    monkeypatch.setattr(KeysInTypingOrder, "_after", lambda _app, _node, _turn: None)
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await burst_on_clients(pilot, "slash")
+        burst(pilot, *"maes")
+        await settle(pilot)
+        assert filter_text(pilot) == "maes"  # none held for good
+
+
+async def test_keys_held_behind_a_lost_one_go_on_without_another_key(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(typing_order, "ON_ITS_WAY_AT_MOST_S", 0.05)
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await burst_on_clients(pilot, "slash")
+        monkeypatch.setattr(KeysInTypingOrder, "_after", lambda _app, _node, _turn: None)
+        burst(pilot, *"maes")  # no key comes after them: the timer hands them on
+        await pilot.pause(0.5)
+        assert filter_text(pilot) == "maes"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -16,12 +15,9 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from rmtui.core.parsers import FieldError
 from rmtui.screens.confirm import ConfirmScreen
-from rmtui.screens.keys_ahead import KeepsEarlyKeys, handed_on
 
 Result = TypeVar("Result")
 SAVE_HINT = "ctrl+s save · escape cancel"
-# The keys that move between fields, and how: done as the field reads them, in typing order.
-FIELD_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,7 @@ class FormField:
     allow_blank: bool = False
 
 
-class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
+class FormScreen(ModalScreen[Result | None], Generic[Result]):
     """A modal form; subclasses list `fields()` and turn typed values into a result."""
 
     CSS_PATH = "../dialogs.tcss"
@@ -52,7 +48,6 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
         super().__init__()
         self.initial = {key: value for key, value in (initial or {}).items() if value is not None}
         self._started_with: dict[str, Any] = {}
-        self._save_waiting = False  # ctrl+s typed before the fields had their keys
 
     def fields(self) -> Iterable[FormField]:
         """The fields, in order."""
@@ -81,40 +76,12 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
     def on_mount(self) -> None:
         self._started_with = self.values()
 
-    # -- keys typed ahead: none lost, each in the field it was typed in -------------------------
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        super().on_descendant_focus(event)
-        if self._save_waiting and self.focused is not None:
-            self._save_waiting = False
-            self.action_save()
-
-    def on_field_key(self, field: Widget, event: events.Key) -> bool:
-        """Move to the next field at once on a tab (the keys typed after it are on their way
-        to this field already), and hand a key that reached `field` after the focus left it
-        to the field that has it now, for good: a later tab does not carry it further.
-        True when the key was dealt with here."""
-        move = FIELD_MOVES.get(event.key)
-        focused = self.focused
-        meant_here = getattr(event, "meant_for", None) is field
-        if move is None and (focused is None or field in focused.ancestors_with_self or meant_here):
-            return False  # its own key, or one from its open list (a choice's options)
-        event.stop()
-        event.prevent_default()
-        if move is not None:
-            getattr(self, move)()
-        elif focused is not None:
-            key = handed_on(event)
-            key.meant_for = focused  # type: ignore[attr-defined]
-            focused.post_message(key)
-        return True
-
     def _widget(self, field: FormField) -> Widget:
         value = self.initial.get(field.name)
         widget_id = f"field-{field.name}"
         if field.kind == "choice":
             options = [(choice, choice) for choice in field.choices]
-            return FieldSelect(
+            return Select(
                 options,
                 value=value if value in field.choices else Select.NULL,
                 allow_blank=field.allow_blank or value not in field.choices,
@@ -122,10 +89,10 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
                 compact=True,
             )
         if field.kind == "bool":
-            return FieldCheckbox("", value=bool(value), id=widget_id, compact=True)
+            return Checkbox("", value=bool(value), id=widget_id, compact=True)
         if field.kind == "notes":
-            return FieldTextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
-        return FieldInput(
+            return TextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
+        return Input(
             value=str(value or ""), placeholder=field.placeholder, id=widget_id, compact=True
         )
 
@@ -153,21 +120,7 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
             self.query_one(f"#field-{first}").focus()
 
     def action_save(self) -> None:
-        """Save once every key typed before ctrl+s has reached its field."""
-        focused = self.focused
-        if focused is None or self.early_keys:
-            self._save_waiting = True
-        else:
-            focused.call_later(self._save_after, focused)
-
-    def _save_after(self, field: Widget) -> None:
-        focused = self.focused
-        if focused is not None and focused is not field:  # keys went on to another field
-            focused.call_later(self._save_after, focused)
-        else:
-            self._save()
-
-    def _save(self) -> None:
+        """Dismiss with the result, or show beside each field what is wrong with it."""
         values = self.values()
         errors: dict[str, str] = {}
         result = self.build_checked(values, errors)
@@ -218,38 +171,3 @@ class FormScreen(KeepsEarlyKeys, ModalScreen[Result | None], Generic[Result]):
     def _discard_if_confirmed(self, discard: bool | None) -> None:
         if discard:
             self.dismiss(None)
-
-
-# The mixin below is plain (Textual inherits CSS through a widget's first widget base only),
-# and a Widget to the type checker.
-if TYPE_CHECKING:
-    _FieldBase = Widget
-else:
-    _FieldBase = object
-
-
-class KeysInTypingOrder(_FieldBase):
-    """A form field whose keys, once the focus moved on, go on to the field that has it now,
-    and whose tab moves on at once, ahead of the keys typed after it."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        screen = self.screen
-        if isinstance(screen, FormScreen) and screen.on_field_key(self, event):
-            return
-        await super()._on_key(event)
-
-
-class FieldInput(KeysInTypingOrder, Input):
-    """A form's text field."""
-
-
-class FieldTextArea(KeysInTypingOrder, TextArea):
-    """A form's notes field."""
-
-
-class FieldSelect(KeysInTypingOrder, Select[str]):
-    """A form's choice field."""
-
-
-class FieldCheckbox(KeysInTypingOrder, Checkbox):
-    """A form's yes/no field."""
