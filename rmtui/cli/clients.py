@@ -226,7 +226,8 @@ def run_client_show(args: argparse.Namespace) -> int:
 def profile_lines(session: Session, client: Client, follow_ups: list[Any]) -> Iterator[str]:
     """The lines of `rmtui client show`."""
     from rmtui.core.dates import today
-    from rmtui.core.queries.clients import client_due_state, last_contact_as_of
+    from rmtui.core.queries.clients import last_contact_as_of
+    from rmtui.core.rules import client_due_state
     from rmtui.core.wording import days_text
 
     day = today()

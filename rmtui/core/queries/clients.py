@@ -106,18 +106,6 @@ class ClientRow:
     created_on: date
 
 
-@dataclass(frozen=True)
-class DueState:
-    """Where a client stands with check-ins on a day (PRODUCT.md "due for a check-in")."""
-
-    last_contact_on: date | None
-    days_since: int | None  # since last contact, or since client_since when never contacted
-    cadence: int
-    due_on: date | None  # the day the next check-in is due; None when not an active client
-    overdue: bool  # due for a check-in on the day
-    days_overdue: int
-
-
 # -- the client list ---------------------------------------------------------------------------
 
 
@@ -576,26 +564,6 @@ def _set_archived(session: Session, client_id: int, *, archived: bool) -> Client
 
 
 # -- check-ins ---------------------------------------------------------------------------------
-
-
-def client_due_state(client: Client, *, day: date, last_contact_on: date | None = None) -> DueState:
-    """Where `client` stands with check-ins on `day`.
-
-    The client's maintained last contact is used; when it lies after `day`, pass the last
-    contact on `day` as `last_contact_on` (see `last_contact_as_of`).
-    """
-    last = client.last_contact_on
-    if last is not None and last > day:
-        last = last_contact_on
-    base = rules.checkin_counts_from(last, client.client_since)
-    days_since = None if base is None else (day - base).days
-    cadence = rules.cadence_of(client.checkin_every_days, client.tier)
-    due_on = rules.checkin_due_on(last, client.client_since, cadence)
-    if due_on is None or not rules.is_active_on(day, client.client_since, client.client_until):
-        return DueState(last, days_since, cadence, None, False, 0)
-    overdue = not client.archived and due_on <= day
-    days_overdue = (day - due_on).days if overdue else 0
-    return DueState(last, days_since, cadence, due_on, overdue, days_overdue)
 
 
 def last_contact_as_of(*, session: Session, client_id: int, day: date) -> date | None:
