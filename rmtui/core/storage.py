@@ -101,12 +101,26 @@ def is_encrypted_file(path: Path) -> bool:
 
 def read_revision(path: Path) -> str | None:
     """The schema revision stamped in the book at `path` (None for an unstamped file)."""
+    conn, revision = reading_with_revision(path)
+    conn.close()
+    return revision
+
+
+def reading_with_revision(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A connection that only reads the book at `path` (connect_reading), and the schema
+    revision stamped in it (None for an unstamped file)."""
     _check_sqlite_file(path)
     try:
-        with closing(connect_reading(path)) as conn:
-            return revision_of(conn, path)
+        conn = connect_reading(path)
     except sqlite3.DatabaseError as error:
         raise database_error(path, error) from None
+    try:
+        return conn, revision_of(conn, path)
+    except BaseException as error:
+        conn.close()
+        if isinstance(error, sqlite3.DatabaseError):
+            raise database_error(path, error) from None
+        raise
 
 
 class Unstamped(BookError):
