@@ -7,12 +7,12 @@ screen, move and page through its list, type in its filter and page through the 
 log; `kpis` opens the KPI dashboard (key 5) until its figures and every trend chart are drawn,
 then switches it to years (key p) until those charts are drawn; `screens` opens the pipeline
 (key 4) until its board and its list are drawn, then the interaction log (key 3) until its
-first page is; `quit` presses q a moment after Today is painted, while the daily backup of a
-large book is being made when it is due. Times come from a hook on every screen update the app
-sends to the terminal (the update is encoded as terminal output too, then dropped), never from
-Pilot's idle waits. Results go to FILE as JSON; the start-up moment and the moment q was
-pressed are `time.monotonic()` readings, which the parent compares with its own readings taken
-just before it started this process and just after it ended.
+first page is; `quit` presses q once the app has settled after Today was painted, while the
+daily backup of a large book is being made when it is due. Times come from a hook on every
+screen update the app sends to the terminal (the update is encoded as terminal output too,
+then dropped), never from Pilot's idle waits. Results go to FILE as JSON; the start-up moment
+and the moment q was pressed are `time.monotonic()` readings, which the parent compares with
+its own readings taken just before it started this process and just after it ended.
 
 Nothing here imports rmtui or Textual before the app starts, so start-up is measured whole.
 """
@@ -38,9 +38,6 @@ KEY_TIMEOUT_S = 10.0
 CHARTS_TIMEOUT_S = 300.0  # the KPI dashboard's 12-period charts of a large book
 PAINT_TIMEOUT_S = 120.0
 SETTLE_S = 0.3
-# How long after Today is painted `quit` presses q: the daily backup of a large book is then
-# being made, when it is due.
-QUIT_AFTER_S = 1.0
 POLL_S = 0.05
 BUSY_POLL_S = 0.002
 BETWEEN_KEYS_S = 0.03
@@ -475,11 +472,12 @@ async def open_screens(app: Any, watch: Watch, waiter: Waiter, results: dict[str
 
 
 async def quit_soon(app: Any, watch: Watch, waiter: Waiter, results: dict[str, Any]) -> None:
-    """Today painted, then q pressed QUIT_AFTER_S later; whether the daily backup was being
-    made then. The app quits by itself; the parent times the process's exit."""
+    """Today painted, then q pressed as soon as the app has settled (the rest of its code
+    loaded); whether the daily backup was being made then. The app quits by itself; the
+    parent times the process's exit."""
     await until_painted(app, watch, waiter, results)
     backup = app.daily_backup
-    await asyncio.sleep(QUIT_AFTER_S)
+    await settled_app(app)
     results["backup_copying"] = backup is not None and backup.copying and not backup.done
     results["quit_sent_at"] = send_key(app, "q")
 
