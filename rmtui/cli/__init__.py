@@ -116,15 +116,16 @@ def all_commands() -> dict[str, Any]:
 
 
 def command_named(argv: Sequence[str], commands: dict[str, Any]) -> str | None:
-    """The command `argv` runs, when its first word after `--db PATH` is one of `commands`;
-    None when it names none, or when another option comes first."""
+    """The command `argv` runs, when its first word after `--db PATH` is one of `commands`,
+    or "" when there is none (the TUI); None when that word is another, or another option
+    comes first."""
     words = iter(argv)
     for word in words:
         if word == "--db":
             next(words, None)
         elif not word.startswith("--db="):
             return word if word in commands else None
-    return None
+    return ""
 
 
 def _add_demo(commands: Any) -> None:

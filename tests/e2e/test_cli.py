@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from rmtui.cli import all_commands, build_parser, main
+from rmtui.cli.tui import run_tui
 from rmtui.core.agenda import agenda_json, build_agenda
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpis_json, kpis_text
@@ -297,5 +298,9 @@ def test_a_command_line_builds_only_the_command_it_runs_as_every_command_knows_i
         alone = subcommands(build_parser(["--db", "book.db", name, "--json"]))
         assert list(alone) == [name]
         assert alone[name].format_help() == command.format_help()
-    for argv in (["--help"], ["--version"], ["--db=b.db"], ["--d", "b.db", "kpi"], ["nothing"]):
+    for argv in (["--help"], ["--version"], ["--d", "b.db", "kpi"], ["nothing"]):
         assert list(subcommands(build_parser(argv))) == list(every)
+    for argv in ([], ["--db", "b.db"], ["--db=b.db"]):  # the TUI
+        parser = build_parser(argv)
+        assert not subcommands(parser)
+        assert parser.parse_args(argv).handler is run_tui
