@@ -7,7 +7,13 @@ from benchmarks.figures_cli import CLI_GROUP
 from benchmarks.figures_data import AGENDA_GROUP, CLIENT_LIST_GROUP, FORECAST_GROUP, KPI_GROUP
 from benchmarks.figures_households import HOUSEHOLD_GROUP
 from benchmarks.figures_io import IMPORT_MEMORY_GROUP, INTERCHANGE_GROUP
-from benchmarks.figures_screens import KPI_SCREEN_GROUP, SESSION_GROUP, STARTUP_GROUP
+from benchmarks.figures_screens import (
+    KPI_SCREEN_GROUP,
+    QUIT_GROUP,
+    SCREENS_GROUP,
+    SESSION_GROUP,
+    STARTUP_GROUP,
+)
 from benchmarks.figures_search import SEARCH_GROUP
 
 # The in-process figures come first; import and export last, as they use the most memory.
@@ -16,6 +22,8 @@ GROUPS: tuple[Group, ...] = (
     SESSION_GROUP,
     KPI_GROUP,
     KPI_SCREEN_GROUP,
+    SCREENS_GROUP,
+    QUIT_GROUP,
     AGENDA_GROUP,
     FORECAST_GROUP,
     CLIENT_LIST_GROUP,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROBE_TIMEOUT_S = 900
 STDERR_TAIL = 600
 NO_DAILY_BACKUP = "[backups]\ndaily = false\n"
+DAILY_BACKUP = "[backups]\ndaily = true\n"
 MAX_SESSIONS = 3
 _probe_numbers = count(1)
 
@@ -29,19 +31,22 @@ class ProbeError(RuntimeError):
     """A probe process that did not report what it measured."""
 
 
-def probe_env(scratch: Path) -> dict[str, str]:
-    """The environment of a probe: frozen today, private scratch folders, no daily backup.
+def probe_env(scratch: Path, *, daily_backup: bool = False) -> dict[str, str]:
+    """The environment of a probe: frozen today, private scratch folders, no daily backup
+    unless `daily_backup`.
 
     The daily backup is switched off so that a run does not copy the whole book into the
-    cache folder; Textual settings of the caller (TEXTUAL_*) are left out. Compiled bytecode
-    is kept (in the scratch folder), as an installed rmtui's is, even where the caller's
-    environment says not to write it.
+    cache folder (a probe with it opens a link to the book in the scratch folder, beside which
+    the backup goes); Textual settings of the caller (TEXTUAL_*) are left out. Compiled
+    bytecode is kept (in the scratch folder), as an installed rmtui's is, even where the
+    caller's environment says not to write it.
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
-    home = scratch / "probe-home"
+    home = scratch / ("probe-home-backups" if daily_backup else "probe-home")
     config = home / "config"
     (config / "rmtui").mkdir(parents=True, exist_ok=True)
-    (config / "rmtui" / "config.toml").write_text(NO_DAILY_BACKUP, encoding="utf-8")
+    settings = DAILY_BACKUP if daily_backup else NO_DAILY_BACKUP
+    (config / "rmtui" / "config.toml").write_text(settings, encoding="utf-8")
     env.update(
         RMTUI_TODAY=TODAY.isoformat(),
         XDG_CONFIG_HOME=str(config),
@@ -57,9 +62,15 @@ def probe_env(scratch: Path) -> dict[str, str]:
 
 
 def run_probe(
-    scenario: str, *, scratch: Path, db: Path | None = None, options: Sequence[str] = ()
+    scenario: str,
+    *,
+    scratch: Path,
+    db: Path | None = None,
+    options: Sequence[str] = (),
+    daily_backup: bool = False,
 ) -> dict[str, Any]:
-    """Run one probe scenario in a new process; its results, with `startup_ms` added."""
+    """Run one probe scenario in a new process; its results, with `startup_ms` and the moment
+    it ended (`exited_at`, monotonic seconds) added."""
     out = scratch / f"probe-{next(_probe_numbers)}.json"
     command = [sys.executable, "-m", "benchmarks.probe", scenario, "--out", str(out), *options]
     command += ["--db", str(db)] if db is not None else []
@@ -67,12 +78,13 @@ def run_probe(
     completed = subprocess.run(
         command,
         cwd=PROJECT_ROOT,
-        env=probe_env(scratch),
+        env=probe_env(scratch, daily_backup=daily_backup),
         capture_output=True,
         text=True,
         timeout=PROBE_TIMEOUT_S,
         check=False,
     )
+    exited_at = time.monotonic()
     results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     out.unlink(missing_ok=True)
     if "error" in results or "painted_at" not in results:
@@ -80,6 +92,7 @@ def run_probe(
         tail = (results.get("traceback") or completed.stderr)[-STDERR_TAIL:]
         raise ProbeError(f"the {scenario} probe failed ({problem}): {tail.strip()}")
     results["startup_ms"] = (results["painted_at"] - started) * 1000
+    results["exited_at"] = exited_at
     return results
 
 
@@ -315,4 +328,124 @@ KPI_SCREEN_GROUP = Group(
     ),
     needs=("rmtui.app:make_app", "rmtui.screens.kpis:KpiScreen"),
     measure=kpi_screen_figures,
+)
+
+
+# The pipeline and the interaction log
+
+
+def screen_figures(bench: Bench) -> dict[str, Measured]:
+    """The pipeline opened (key 4) until its board and list are drawn, and the interaction log
+    (key 3) until its first page is, each the screen's first opening in a new process started
+    a few seconds before, as a user finds them; against the 100-client book."""
+    book: list[dict[str, Any]] = []
+    small: list[dict[str, Any]] = []
+    for _ in range(sessions_for(bench)):
+        book.append(run_probe("screens", scratch=bench.scratch, db=bench.book))
+        small.append(run_probe("screens", scratch=bench.scratch, db=bench.small_book))
+    runs = f"{len(book)} new processes"
+    deals = f"{book[0]['pipeline_rows']:,} vs {small[0]['pipeline_rows']:,} rows"
+    entries = f"{book[0]['log_rows']:,} vs {small[0]['log_rows']:,} rows"
+    return {
+        "pipeline_open": _compare(book, small, "pipeline_open_ms", float, note=f"{runs}; {deals}"),
+        "log_open": _compare(book, small, "log_open_ms", float, note=f"{runs}; {entries}"),
+    }
+
+
+SCREENS_GROUP = Group(
+    specs=(
+        Spec(
+            "pipeline_open",
+            "Pipeline: key 4 to its board and list drawn",
+            "ms",
+            "same at 100 clients",
+            SAME_AT_ANY_SIZE,
+        ),
+        Spec(
+            "log_open",
+            "Interaction log: key 3 to its first page drawn",
+            "ms",
+            "same at 100 clients",
+            SAME_AT_ANY_SIZE,
+        ),
+    ),
+    needs=(
+        "rmtui.app:make_app",
+        "rmtui.screens.pipeline:PipelineScreen",
+        "rmtui.screens.log:LogScreen",
+    ),
+    measure=screen_figures,
+)
+
+
+# Quitting on the first start of the day
+
+
+def quit_figures(bench: Bench) -> dict[str, Measured]:
+    """From q to the end of the process on the large book, once the app has settled after
+    start-up, when its daily backup is due (so being made as q is pressed) and when it was
+    taken already."""
+    due, taken = bench.scratch / "quit-due", bench.scratch / "quit-taken"
+    due_book, taken_book = linked_book(bench.book, due), linked_book(bench.book, taken)
+    make_daily_backup(taken_book)
+    due_runs: list[dict[str, Any]] = []
+    taken_runs: list[dict[str, Any]] = []
+    for _ in range(bench.repeat):  # a quit is short, and the disk makes it vary
+        shutil.rmtree(due / "backups", ignore_errors=True)  # the copy the last run left
+        due_runs.append(quit_run(bench, due_book))
+        taken_runs.append(quit_run(bench, taken_book))
+    copying = sum(run["backup_copying"] for run in due_runs)
+    taken_anyway = len(list((due / "backups").glob("*-daily.db")))
+    spread = "; ".join(
+        f"{name} {min(times):,.0f}–{max(times):,.0f} ms"
+        for name, times in (("due", _quit_times(due_runs)), ("taken", _quit_times(taken_runs)))
+    )
+    note = (
+        f"backup under way at q in {copying} of {len(due_runs)} runs, q once the app has "
+        f"settled; {taken_anyway} backup finished after the last; {spread}"
+    )
+    return {"quit_backup_due": _compare(due_runs, taken_runs, "quit_ms", float, note=note)}
+
+
+def _quit_times(runs: list[dict[str, Any]]) -> list[float]:
+    return [run["quit_ms"] for run in runs]
+
+
+def linked_book(book: Path, folder: Path) -> Path:
+    """A link to `book` in `folder`, where its backups go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / "book.db"
+    link.unlink(missing_ok=True)
+    link.symlink_to(book.resolve())
+    return link
+
+
+def make_daily_backup(book: Path) -> None:
+    """Take today's daily backup of `book` (today as the probes have it)."""
+    from rmtui.core.backups import DAILY, make_backup
+
+    if not list((book.parent / "backups").glob(f"{book.stem}-*-{DAILY}.db")):
+        make_backup(book, reason=DAILY)
+
+
+def quit_run(bench: Bench, book: Path) -> dict[str, Any]:
+    """One start of rmtui on `book` (daily backups on), quit once it has settled; its results with
+    `quit_ms`, from q to the end of the process."""
+    os.sync()  # each start finds the disk done with what the runs before it wrote
+    results = run_probe("quit", scratch=bench.scratch, db=book, daily_backup=True)
+    return {**results, "quit_ms": (results["exited_at"] - results["quit_sent_at"]) * 1000}
+
+
+QUIT_GROUP = Group(
+    specs=(
+        Spec(
+            "quit_backup_due",
+            "quit on the day's first start (q to exit), daily backup due",
+            "ms",
+            "same with the day's backup taken",
+            at_most_times(1.2),
+        ),
+    ),
+    needs=("rmtui.core.backups:DailyBackup", "rmtui.app:make_app"),
+    measure=quit_figures,
 )

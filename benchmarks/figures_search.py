@@ -89,6 +89,8 @@ def finds_alike_only(session: Any, text: str) -> None:
     finds_as_typed(session, text)
 
 
+# Three letters in the names of many clients (Mark, Maria, Martin, Marek…).
+THREE_LETTERS = "mar"
 TEXTS: dict[str, tuple[str, Callable[[str], str], Callable[[Any, str], None]]] = {
     "filter_accent": (AN_ACCENTED_NAME, without_accents, finds_as_typed),
     "filter_phone": (A_PHONE, other_notation, finds_as_typed),
@@ -98,7 +100,7 @@ TEXTS: dict[str, tuple[str, Callable[[str], str], Callable[[Any, str], None]]] =
 
 def search_figures(bench: Bench) -> dict[str, Measured]:
     """Each text filter of TEXTS, made from the book's own data, against the same made from
-    the 100-client book's."""
+    the 100-client book's; and three letters that many clients have."""
     figures = {}
     with opened(bench.book) as (engine, conn), opened(bench.small_book) as (small, small_conn):
         for key, (sql, typed, check) in TEXTS.items():
@@ -109,6 +111,11 @@ def search_figures(bench: Bench) -> dict[str, Measured]:
             baseline = _page_ms(small, small_text, bench.repeat, check)
             note = f"filter “{text}” for {found}, first page + count"
             figures[key] = Measured(value, baseline, note)
+        value = _page_ms(engine, THREE_LETTERS, bench.repeat, finds_as_typed)
+        baseline = _page_ms(small, THREE_LETTERS, bench.repeat, finds_as_typed)
+        counts = [in_session(db, partial(_page, THREE_LETTERS))[1] for db in (engine, small)]
+        note = f"filter “{THREE_LETTERS}”, first page + count ({counts[0]:,} vs {counts[1]:,})"
+        figures["filter_three_letters"] = Measured(value, baseline, note)
     return figures
 
 
@@ -131,6 +138,13 @@ SEARCH_GROUP = Group(
         Spec(
             "filter_typo",
             "client filter, a misspelt name (names alike)",
+            "ms",
+            "same at 100 clients",
+            at_most(50, "ms"),
+        ),
+        Spec(
+            "filter_three_letters",
+            "client filter, three letters many clients have",
             "ms",
             "same at 100 clients",
             at_most(50, "ms"),

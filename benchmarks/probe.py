@@ -5,11 +5,14 @@ does and records the moment the Today screen is painted with its rows; `bare` do
 a bare Textual app (header, footer, an empty DataTable); `session` goes on to open the Clients
 screen, move and page through its list, type in its filter and page through the interaction
 log; `kpis` opens the KPI dashboard (key 5) until its figures and every trend chart are drawn,
-then switches it to years (key p) until those charts are drawn. Times come from a hook on every
-screen update the app sends to the terminal (the update is encoded as terminal output too, then
-dropped), never from Pilot's idle waits. Results go to FILE
-as JSON; the start-up moment is a `time.monotonic()` reading, which the parent compares with
-its own reading taken just before it started this process.
+then switches it to years (key p) until those charts are drawn; `screens` opens the pipeline
+(key 4) until its board and its list are drawn, then the interaction log (key 3) until its
+first page is; `quit` presses q once the app has settled after Today was painted, while the
+daily backup of a large book is being made when it is due. Times come from a hook on every
+screen update the app sends to the terminal (the update is encoded as terminal output too,
+then dropped), never from Pilot's idle waits. Results go to FILE as JSON; the start-up moment
+and the moment q was pressed are `time.monotonic()` readings, which the parent compares with
+its own readings taken just before it started this process and just after it ended.
 
 Nothing here imports rmtui or Textual before the app starts, so start-up is measured whole.
 """
@@ -197,6 +200,20 @@ def _computing(chart: Any) -> bool:
     if hasattr(chart, "computing"):
         return bool(chart.computing)
     return chart.progress is not None
+
+
+def pipeline_drawn(app: Any) -> bool:
+    """Whether the pipeline is in front with its board (every stage's box filled) and its
+    list of deals drawn."""
+    if not shows_rows(app, "pipeline"):
+        return False
+    boxes = app.screen.query("StageBox")
+    return bool(boxes) and all(box.summary is not None for box in boxes)
+
+
+def log_drawn(app: Any) -> bool:
+    """Whether the interaction log is in front with its first page drawn."""
+    return shows_rows(app, "log")
 
 
 def shows_bare_table(app: Any) -> bool:
@@ -441,25 +458,59 @@ async def kpi_dashboard(app: Any, watch: Watch, waiter: Waiter, results: dict[st
     results["kpi_year_charts_ms"] = years
 
 
+async def open_screens(app: Any, watch: Watch, waiter: Waiter, results: dict[str, Any]) -> None:
+    """Today painted and settled, then the pipeline (key 4) until its board and list are
+    drawn, then, settled again, the interaction log (key 3) until its first page is: each
+    screen's first opening in the process."""
+    await until_painted(app, watch, waiter, results)
+    await settled_app(app)
+    (results["pipeline_open_ms"],) = await key_to_paints(app, watch, "4", (pipeline_drawn,))
+    results["pipeline_rows"] = row_count(main_list(app))
+    await settled_app(app)
+    (results["log_open_ms"],) = await key_to_paints(app, watch, "3", (log_drawn,))
+    results["log_rows"] = row_count(main_list(app))
+
+
+async def quit_soon(app: Any, watch: Watch, waiter: Waiter, results: dict[str, Any]) -> None:
+    """Today painted, then q pressed as soon as the app has settled (the rest of its code
+    loaded); whether the daily backup was being made then. The app quits by itself; the
+    parent times the process's exit."""
+    await until_painted(app, watch, waiter, results)
+    backup = app.daily_backup
+    await settled_app(app)
+    results["backup_copying"] = backup is not None and backup.copying and not backup.done
+    results["quit_sent_at"] = send_key(app, "q")
+
+
+# The scenarios that start from Today painted, besides `session`.
+SCENARIOS: dict[str, Callable[[Any, Watch, Waiter, dict[str, Any]], Awaitable[None]]] = {
+    "kpis": kpi_dashboard,
+    "screens": open_screens,
+    "quit": quit_soon,
+}
+
+
 def scenario(
     name: str, watch: Watch, waiter: Waiter, results: dict[str, Any], skip_log: str | None = None
 ) -> Any:
-    """The auto-pilot script for scenario `name`; it records into `results`, then quits."""
+    """The auto-pilot script for scenario `name`; it records into `results`, then quits (or,
+    in `quit`, has pressed q)."""
 
     async def script(pilot: Any) -> None:
         app = pilot.app
         try:
             if name == "session":
                 await session(app, watch, waiter, results, skip_log)
-            elif name == "kpis":
-                await kpi_dashboard(app, watch, waiter, results)
+            elif name in SCENARIOS:
+                await SCENARIOS[name](app, watch, waiter, results)
             else:
                 await until_painted(app, watch, waiter, results)
         except Exception as error:  # reported to the parent, which shows it in the table
             results["error"] = f"{type(error).__name__}: {error}"
             results["traceback"] = traceback.format_exc()
         finally:
-            app.exit()
+            if "quit_sent_at" not in results:
+                app.exit()
 
     return script
 
@@ -490,7 +541,7 @@ def run_rmtui(db: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one scenario and write its results as JSON."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
-    parser.add_argument("scenario", choices=("startup", "bare", "session", "kpis"))
+    parser.add_argument("scenario", choices=("startup", "bare", "session", *SCENARIOS))
     parser.add_argument("--db", help="the book (startup and session)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--skip-log", metavar="WHY", help="leave out the interaction log")

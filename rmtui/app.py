@@ -7,7 +7,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -178,6 +178,13 @@ class RmApp(KeysInTypingOrder[None]):
         self._watch: BookWatch | None = None
         self._version_shown: int | None = None
         self.book_replaced = False
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit: today's backup, when it is still being made, stops now, while the app closes
+        (the next start takes it again)."""
+        if self.daily_backup is not None:
+            self.daily_backup.put_off()
+        super().exit(*args, **kwargs)
 
     @property
     def engine(self) -> Engine:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rmtui import __version__
-from rmtui.cli.book_commands import EXIT_CODES, add_book_commands, add_client_actions
+from rmtui.cli.book_commands import EXIT_CODES, add_client_actions, book_commands
 from rmtui.cli.common import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -25,10 +25,10 @@ from rmtui.core.dates import DateError
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
-    parser = build_parser()
     if is_completing():  # the shell asks for the completions of a command line
-        complete(parser)
-    args = parser.parse_args(argv)
+        complete(build_parser())
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(words).parse_args(words)
     handler: Handler = args.handler
     if handler not in (run_tui, run_demo):  # the TUI draws the terminal itself
         from rmtui.cli.printable_output import guard_output
@@ -70,8 +70,10 @@ def _os_error_text(error: OSError) -> str:
     return f"cannot use{where}: {error.strerror or error}."
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every rmtui command."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every rmtui command; given the command line `argv` (without the
+    program's name), one that knows only the command it runs when it names one: the others
+    are not worth building."""
     parser = argparse.ArgumentParser(
         prog="rmtui",
         description="A keyboard-driven book of business for relationship managers.",
@@ -83,26 +85,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=run_tui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for add in (
-        _add_demo,
-        _add_import,
-        _add_export,
-        _add_agenda,
-        _add_reviews,
-        _add_kpi,
-        _add_backup,
-        _add_restore,
-        _add_doctor,
-        _add_client,
-        _add_household,
-        _add_trash,
-        _add_encrypt,
-        _add_decrypt,
-        _add_completion,
-    ):
-        add(commands)
-    add_book_commands(commands)
+    every = all_commands()
+    chosen = None if argv is None else command_named(argv, every)
+    for name, add in every.items():
+        if chosen in (None, name):
+            add(commands)
     return parser
+
+
+def all_commands() -> dict[str, Any]:
+    """Every command: its name, and the function that adds it to the parser's subparsers."""
+    return {
+        "demo": _add_demo,
+        "import": _add_import,
+        "export": _add_export,
+        "agenda": _add_agenda,
+        "reviews": _add_reviews,
+        "kpi": _add_kpi,
+        "backup": _add_backup,
+        "restore": _add_restore,
+        "doctor": _add_doctor,
+        "client": _add_client,
+        "household": _add_household,
+        "trash": _add_trash,
+        "encrypt": _add_encrypt,
+        "decrypt": _add_decrypt,
+        "completion": _add_completion,
+        **book_commands(),
+    }
+
+
+def command_named(argv: Sequence[str], commands: dict[str, Any]) -> str | None:
+    """The command `argv` runs, when its first word after `--db PATH` is one of `commands`,
+    or "" when there is none (the TUI); None when that word is another, or another option
+    comes first."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("--db="):
+            return word if word in commands else None
+    return ""
 
 
 def _add_demo(commands: Any) -> None:

@@ -21,8 +21,8 @@ from rmtui.cli.writing import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from rmtui.core.client_choice import Candidate
     from rmtui.core.models import FollowUp, Interaction
-    from rmtui.core.queries.client_choice import Candidate
 
 LOG_OPTIONS = {
     "subject": "SUBJECT",

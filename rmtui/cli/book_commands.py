@@ -13,19 +13,19 @@ from rmtui.cli.completion import complete_client_names
 EXIT_CODES = "exit status: 0 done, 1 refused (one sentence says why; nothing is written), 2 usage"
 
 
-def add_book_commands(commands: Any) -> None:
-    """Add every command that writes one kind of record, capture and digest."""
-    for add in (
-        _add_log,
-        _add_follow_up,
-        _add_revenue,
-        _add_holding,
-        _add_deal,
-        _add_case,
-        _add_capture,
-        _add_digest,
-    ):
-        add(commands)
+def book_commands() -> dict[str, Any]:
+    """Each command that writes one kind of record, capture and digest: its name, and the
+    function that adds it to the subparsers it is given."""
+    return {
+        "log": _add_log,
+        "follow-up": _add_follow_up,
+        "revenue": _add_revenue,
+        "holding": _add_holding,
+        "deal": _add_deal,
+        "case": _add_case,
+        "capture": _add_capture,
+        "digest": _add_digest,
+    }
 
 
 def _json(command: argparse.ArgumentParser) -> None:

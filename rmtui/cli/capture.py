@@ -23,8 +23,8 @@ CAPTURE_OPTIONS = {
 def run_capture(args: argparse.Namespace) -> int:
     """Read the line, say what it was understood to mean, and log it (unless --dry-run)."""
     from rmtui.core.capture import CaptureError, read_capture
+    from rmtui.core.client_choice import choose_client
     from rmtui.core.db import session_scope
-    from rmtui.core.queries.client_choice import choose_client
 
     engine = open_engine(args, read_only=args.dry_run)
     text = " ".join(args.text)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import date
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from rmtui.cli.common import open_engine, opened_book
+from rmtui.cli.common import open_engine, read_book
 from rmtui.cli.writing import (
     Refused,
     chosen_client,
+    chosen_client_on,
     print_json,
     print_lines,
     record_json,
@@ -22,8 +24,9 @@ from rmtui.cli.writing import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from rmtui.core.models import Client
-    from rmtui.core.queries.clients import ClientRow
+    from rmtui.core.client_filter import ClientFilter
+    from rmtui.core.client_listing import ClientProfile
+    from rmtui.core.db_api import Connection
 
 # Each profile field and the option (or argument) it is typed in.
 CLIENT_OPTIONS = {
@@ -45,7 +48,6 @@ CLIENT_OPTIONS = {
     "risk_profile": "--risk-profile",
     "notes": "--notes",
 }
-PAGE = 500
 
 
 def run_client_add(args: argparse.Namespace) -> int:
@@ -151,8 +153,7 @@ def run_client_archive(args: argparse.Namespace) -> int:
 def run_client_list(args: argparse.Namespace) -> int:
     """Print the clients matching TEXT and the filters, by name; when TEXT matches none, the
     clients with a name alike it, likest first (said on stderr)."""
-    from rmtui.core.db import session_scope
-    from rmtui.core.queries.clients import ClientFilter, matches_as_typed
+    from rmtui.core.client_filter import ClientFilter
 
     client_filter = ClientFilter(
         text=args.text,
@@ -162,97 +163,84 @@ def run_client_list(args: argparse.Namespace) -> int:
         kind=args.kind,
         include_archived=args.archived,
     )
-    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-        pages = _pages(session, client_filter)
-        first = next(pages, [])
-        if (
-            first
-            and args.text
-            and not matches_as_typed(session=session, client_filter=client_filter)
-        ):
-            print(f"No client matches “{args.text}”; names alike, likest first:", file=sys.stderr)
-        pages = chain([first], pages)
-        if args.json:
-            print_json([record_json(client) for page in pages for client in _models(session, page)])
-        else:
-            print_lines(client_line(row) for page in pages for row in page)
+    read_book(args, lambda connection: _print_clients(connection, client_filter, args))
     return 0
 
 
-def _pages(session: Session, client_filter: Any) -> Iterator[list[ClientRow]]:
-    from rmtui.core.queries.clients import client_page_key, list_clients
+def _print_clients(connection: Connection, client_filter: ClientFilter, args: Any) -> None:
+    """Print the clients `client_filter` lists as they are read: as JSON or a line each."""
+    from rmtui.core.client_listing import listed_clients
 
-    after = None
-    while True:
-        page = list_clients(session=session, client_filter=client_filter, limit=PAGE, after=after)
-        if page:
-            yield page
-        if len(page) < PAGE:
-            return
-        after = client_page_key(page[-1], "name")
-
-
-def _models(session: Session, page: list[ClientRow]) -> list[Client]:
-    from rmtui.core.models import Client
-
-    return [client for row in page if (client := session.get(Client, row.id)) is not None]
+    listed = listed_clients(connection, client_filter)
+    records: Iterator[dict[str, Any]] = listed.records
+    first = next(records, None)
+    if first is not None:
+        if listed.alike:
+            print(f"No client matches “{args.text}”; names alike, likest first:", file=sys.stderr)
+        records = chain([first], records)
+    if args.json:
+        print_json(list(records))
+    else:
+        print_lines(client_line(record) for record in records)
 
 
-def client_line(row: ClientRow) -> str:
-    """One client of `rmtui client list`: id, name, status and tier, city, e-mail."""
-    extra = "  ".join(part for part in (row.city, row.email) if part)
-    archived = " (archived)" if row.archived else ""
-    return f"{row.id:>7}  {row.name}{archived}  [{row.status} {row.tier}]  {extra}".rstrip()
+def client_line(client: Mapping[str, Any]) -> str:
+    """One client of `rmtui client list` (its record): id, name, status and tier, city,
+    e-mail."""
+    extra = "  ".join(part for part in (client["city"], client["email"]) if part)
+    archived = " (archived)" if client["archived"] else ""
+    line = f"{client['id']:>7}  {client['name']}{archived}  [{client['status']} {client['tier']}]"
+    return f"{line}  {extra}".rstrip()
 
 
 def run_client_show(args: argparse.Namespace) -> int:
     """Print one client's profile, check-in state and open follow-ups."""
-    from rmtui.core.db import session_scope
-    from rmtui.core.queries.clients import get_client
-    from rmtui.core.queries.follow_ups import open_follow_ups
+    from rmtui.core.dates import today
 
-    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-        client_id = chosen_client(session, args.client).id
-        client = get_client(session=session, client_id=client_id)
-        assert client is not None  # just chosen
-        follow_ups = open_follow_ups(session=session, client_id=client_id)
-        if args.json:
-            print_json(record_json(client, open_follow_ups=[record_json(f) for f in follow_ups]))
-        else:
-            print_lines(profile_lines(session, client, follow_ups))
+    day = today()
+    profile = read_book(args, lambda connection: _profile(connection, args.client, day))
+    if args.json:
+        print_json({**profile.record, "open_follow_ups": profile.follow_ups})
+    else:
+        print_lines(profile_lines(profile))
     return 0
 
 
-def profile_lines(session: Session, client: Client, follow_ups: list[Any]) -> Iterator[str]:
+def _profile(connection: Connection, text: str, day: date) -> ClientProfile:
+    from rmtui.core.client_listing import client_profile
+
+    client_id = chosen_client_on(connection, text).id
+    profile = client_profile(connection, client_id, day=day)
+    assert profile is not None  # just chosen
+    return profile
+
+
+def profile_lines(profile: ClientProfile) -> Iterator[str]:
     """The lines of `rmtui client show`."""
-    from rmtui.core.dates import today
-    from rmtui.core.queries.clients import client_due_state, last_contact_as_of
     from rmtui.core.wording import days_text
 
-    day = today()
-    yield f"{client.name} (client {client.id}){' — archived' if client.archived else ''}"
-    yield f"  {client.kind}, {client.status}, tier {client.tier}"
+    client, state, last = profile.record, profile.due, profile.last_contact_on
+    yield f"{client['name']} (client {client['id']}){' — archived' if client['archived'] else ''}"
+    yield f"  {client['kind']}, {client['status']}, tier {client['tier']}"
     for label, value in (
-        ("company", client.company),
-        ("e-mail", client.email),
-        ("phone", client.phone),
-        ("city", ", ".join(part for part in (client.city, client.country) if part)),
-        ("birthday", client.birthday),
-        ("tags", ", ".join(client.tags or [])),
-        ("source", client.source),
-        ("risk profile", client.risk_profile),
+        ("company", client["company"]),
+        ("e-mail", client["email"]),
+        ("phone", client["phone"]),
+        ("city", ", ".join(part for part in (client["city"], client["country"]) if part)),
+        ("birthday", client["birthday"]),
+        ("tags", ", ".join(client["tags"])),
+        ("source", client["source"]),
+        ("risk profile", client["risk_profile"]),
     ):
         if value:
             yield f"  {label + ':':<14}{value}"
-    last = last_contact_as_of(session=session, client_id=client.id or 0, day=day)
-    state = client_due_state(client, day=day, last_contact_on=last)
     checkin = f"every {days_text(state.cadence)}; last contact {last or 'never'}"
     if state.overdue and state.days_overdue:
         checkin += f"; check-in {days_text(state.days_overdue)} overdue"
     elif state.overdue:
         checkin += "; check-in due today"
     yield f"  {'check-in:':<14}{checkin}"
-    for follow_up in follow_ups:
-        yield f"  follow-up {follow_up.id}: {follow_up.due_on}  {follow_up.title}"
-    if client.notes:
-        yield f"  {'notes:':<14}{client.notes}"
+    for follow_up in profile.follow_ups:
+        yield f"  follow-up {follow_up['id']}: {follow_up['due_on']}  {follow_up['title']}"
+    if client["notes"]:
+        yield f"  {'notes:':<14}{client['notes']}"

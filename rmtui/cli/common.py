@@ -66,22 +66,37 @@ def open_engine(
             return open_book(path, passphrase=args.passphrase, progress=progress)
 
 
-def read_quickly(args: argparse.Namespace, read: Callable[[Any], Result]) -> Result | None:
-    """What `read` returns from a sqlite3 connection to the chosen book, when it is a plain
-    book at the current schema (the everyday case: read without loading SQLAlchemy, as the
-    TUI's first screen is); None when it is not (missing, encrypted, older), for the caller
-    to open it the full way, which says what is wrong or does what is needed."""
-    from contextlib import closing
+def read_book(args: argparse.Namespace, read: Callable[[Any], Result]) -> Result:
+    """What `read` returns from a DB-API connection to the chosen book, for a command that only
+    reads it.
 
-    from rmtui.core.db import book_at_head
-    from rmtui.core.errors import database_error, is_database_failure
-    from rmtui.core.storage import connect_reading
+    A plain book at the current schema (the everyday case) is read with the standard
+    library's sqlite3 alone, without loading SQLAlchemy, as the TUI's first screen is. Any
+    other (missing, encrypted, older) is opened the full way, which says what is wrong or
+    does what is needed (asks for the passphrase, upgrades it), and read on the connection
+    under a session.
+    """
+    from rmtui.core.db import reading_at_head
 
     path = book_path(args)
-    if not book_at_head(path):
-        return None
+    connection = reading_at_head(path)
+    if connection is not None:
+        return _read_plain(path, connection, read)
+    from rmtui.core.db import session_scope
+
+    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
+        return read(session.connection().connection)
+
+
+def _read_plain(path: Path, connection: Any, read: Callable[[Any], Result]) -> Result:
+    """What `read` returns from `connection`, a sqlite3 connection that only reads the book at
+    `path`, closed when it is done."""
+    from contextlib import closing
+
+    from rmtui.core.errors import database_error, is_database_failure
+
     try:
-        with closing(connect_reading(path)) as connection:
+        with closing(connection):
             return read(connection)
     except Exception as error:
         if is_database_failure(error):

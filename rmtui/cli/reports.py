@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from rmtui.cli.common import UsageError, cli_date, opened_book, read_quickly
+from rmtui.cli.common import UsageError, cli_date, opened_book, read_book
 from rmtui.core.dates import today
 
 
@@ -14,13 +14,7 @@ def run_agenda(args: argparse.Namespace) -> int:
     from rmtui.core.agenda import agenda_json, agenda_text, read_agenda
 
     day = cli_date(args.day)
-    agenda = read_quickly(args, lambda connection: read_agenda(connection, day=day))
-    if agenda is None:
-        from rmtui.core.agenda import build_agenda
-        from rmtui.core.db import session_scope
-
-        with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-            agenda = build_agenda(session=session, day=day)
+    agenda = read_book(args, lambda connection: read_agenda(connection, day=day))
     if args.json:
         import json
 
@@ -75,15 +69,9 @@ def run_kpi(args: argparse.Namespace) -> int:
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
     day = today()
-    kpis = read_quickly(
+    kpis = read_book(
         args, lambda connection: read_kpis(connection, start=start, end=end, today=day)
     )
-    if kpis is None:
-        from rmtui.core.db import session_scope
-        from rmtui.core.kpi import compute_kpis
-
-        with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-            kpis = compute_kpis(session=session, start=start, end=end, today=day)
     if args.json:
         import json
 
@@ -95,20 +83,12 @@ def run_kpi(args: argparse.Namespace) -> int:
 
 def run_digest(args: argparse.Namespace) -> int:
     """Print the morning digest as text, Markdown or JSON."""
-    from rmtui.core.db import session_scope
-    from rmtui.core.digest import (
-        FORMATS,
-        build_digest,
-        digest_json,
-        digest_markdown,
-        digest_text,
-    )
+    from rmtui.core.digest import FORMATS, digest_json, digest_markdown, digest_text, read_digest
 
     if args.format not in FORMATS:
         raise UsageError(f"--format: choose one of {', '.join(FORMATS)}, not '{args.format}'.")
     day = cli_date(args.day)
-    with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-        digest = build_digest(session=session, day=day)
+    digest = read_book(args, lambda connection: read_digest(connection, day=day))
     if args.format == "json":
         import json
 

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
     from sqlmodel import SQLModel
 
-    from rmtui.core.queries.client_choice import Candidate
+    from rmtui.core.client_choice import Candidate
+    from rmtui.core.db_api import Connection
 
 
 class Refused(BookError):
@@ -21,11 +22,17 @@ class Refused(BookError):
 
 
 def chosen_client(session: Session, text: str) -> Candidate:
-    """The one client CLIENT (an id or a text) means; Refused, listing the candidates, when the
-    text matches several, and Refused when it matches none."""
-    from rmtui.core.queries.client_choice import CANDIDATES, candidates_text, choose_client
+    """The one client CLIENT (an id or a text) means, read in `session` (see
+    chosen_client_on)."""
+    return chosen_client_on(session.connection().connection, text)
 
-    choice = choose_client(session=session, text=text)
+
+def chosen_client_on(connection: Connection, text: str) -> Candidate:
+    """The one client CLIENT (an id or a text) means, read on a DB-API `connection`; Refused,
+    listing the candidates, when the text matches several, and Refused when it matches none."""
+    from rmtui.core.client_choice import CANDIDATES, candidates_text, read_client_choice
+
+    choice = read_client_choice(connection, text)
     if choice.client is not None:
         return choice.client
     if not choice.matches:

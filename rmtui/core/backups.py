@@ -128,9 +128,11 @@ class DailyBackup:
     """Today's rolling backup (daily_backup_if_due) taken in a thread of its own, so the app
     opens without waiting for a large book to be copied.
 
-    Quitting does not wait for it: `put_off` stops the copy at its next step, and a copy cut
-    short leaves no backup behind (it is written under a temporary name), so the next start
-    takes it again. (An encrypted book is copied in one step, which is waited for.)
+    Quitting does not wait for it: `put_off` asks the copy to stop at its next step and
+    returns at once, and the thread does not keep the program running (a step may wait on
+    the disk for a while). A copy cut short leaves no backup behind: it is written under a
+    temporary name, and left for a later start to delete (remove_abandoned_copies); the next
+    start takes the backup again.
     """
 
     def __init__(self, db_path: Path, *, passphrase: str | None = None) -> None:
@@ -139,7 +141,7 @@ class DailyBackup:
         self.book_size = 0  # bytes
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=self._take, args=(Path(db_path), passphrase), name="daily-backup"
+            target=self._take, args=(Path(db_path), passphrase), name="daily-backup", daemon=True
         )
         self._thread.start()
 
@@ -172,14 +174,15 @@ class DailyBackup:
         self._thread.join()
 
     def put_off(self) -> None:
-        """Stop a copy under way (the next start takes it again) and wait for it to stop."""
+        """Stop a copy under way at its next step (the next start takes it again), without
+        waiting for it to stop."""
         self._stop.set()
-        self._thread.join()
 
 
 def remove_abandoned_copies(db_path: Path) -> list[Path]:
-    """Delete the unfinished copies a killed rmtui left in the backup folder (none written to
-    for ABANDONED_AFTER_S: a copy under way in another window is left alone); their paths."""
+    """Delete the unfinished copies rmtui left in the backup folder when it quit or was killed
+    (none written to for ABANDONED_AFTER_S: a copy under way in another window is left
+    alone); their paths."""
     folder = paths.backup_dir(Path(db_path))
     if not folder.is_dir():
         return []

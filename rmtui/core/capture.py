@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rmtui.core.client_choice import CANDIDATES, Candidate, candidates_text
 from rmtui.core.dates import DateError, now, parse_date
 from rmtui.core.errors import BookError
 from rmtui.core.parsers import FieldError, parse_moment
-from rmtui.core.queries.client_choice import CANDIDATES, Candidate, candidates_text
 
 # The words that say what kind of contact it was, English and Dutch.
 KIND_WORDS = {

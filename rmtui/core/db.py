@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -134,15 +135,32 @@ def book_at_head(path: Path) -> bool:
 
     Raises BookError for a file that is no book, as open_book would.
     """
+    connection = reading_at_head(path)
+    if connection is None:
+        return False
+    connection.close()
+    return True
+
+
+def reading_at_head(path: Path) -> sqlite3.Connection | None:
+    """A sqlite3 connection that only reads the book at `path` when it is an unencrypted book
+    at the current schema (see book_at_head), else None.
+
+    Raises BookError for a file that is no book, as open_book would.
+    """
     path = Path(path)
     if not path.is_file() or is_encrypted_file(path):
-        return False
-    from rmtui.core.storage import Unstamped
+        return None
+    from rmtui.core.storage import Unstamped, reading_with_revision
 
     try:
-        return read_revision(path) == SCHEMA_HEAD
+        connection, revision = reading_with_revision(path)
     except Unstamped:
-        return False  # open_book repairs it
+        return None  # open_book repairs it
+    if revision != SCHEMA_HEAD:
+        connection.close()
+        return None
+    return connection
 
 
 def _open_encrypted(path: Path, passphrase: str | None, progress: Progress | None) -> Engine:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from rmtui.core.agenda import Agenda, agenda_json, build_agenda, item_text
+from rmtui.core.agenda import Agenda, agenda_json, item_text, read_agenda
+from rmtui.core.db_api import Connection
 from rmtui.core.figures import count_text
-from rmtui.core.kpi import compute_kpis, kpis_json, targets_for
+from rmtui.core.kpi import kpis_json, read_kpis, read_targets
 from rmtui.core.kpi_board import KpiLine, kpi_lines
 from rmtui.core.periods import Period, compared_period, period_containing, share_gone
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 TOP_ITEMS = 5  # the first items shown of each agenda section
 # KPIs shown even without a target; any KPI with a target is shown too.
@@ -41,14 +43,20 @@ class Digest:
 
 
 def build_digest(*, session: Session, day: date, top: int = TOP_ITEMS) -> Digest:
-    """The digest of `day`: each agenda section's count and first `top` items, and the KPIs of
-    the month to date with the previous month's as many days and the month's targets."""
-    agenda = build_agenda(session=session, day=day, limit=top)
+    """The digest of `day`, read in `session` (see read_digest)."""
+    return read_digest(session.connection().connection, day=day, top=top)
+
+
+def read_digest(connection: Connection, *, day: date, top: int = TOP_ITEMS) -> Digest:
+    """The digest of `day`, read on a DB-API `connection`: each agenda section's count and
+    first `top` items, and the KPIs of the month to date with the previous month's as many
+    days and the month's targets."""
+    agenda = read_agenda(connection, day=day, limit=top)
     month = period_containing(day, "month")
     before = compared_period(month, day)
-    kpis = compute_kpis(session=session, start=month.start, end=month.end, today=day)
-    previous = compute_kpis(session=session, start=before.start, end=before.end)
-    targets = targets_for(session=session, start=month.start, end=month.end)
+    kpis = read_kpis(connection, start=month.start, end=month.end, today=day)
+    previous = read_kpis(connection, start=before.start, end=before.end)
+    targets = read_targets(connection, start=month.start, end=month.end)
     lines = kpi_lines(kpis, previous, targets, gone=share_gone(month, day))
     shown = tuple(line for line in lines if line.key in HEADLINE_KPIS or line.target)
     return Digest(day, agenda, month, kpis, shown)

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from rmtui.core.db_api import fetch_all
 from rmtui.core.figures import count_text, mean_text, percent_text, total_text
 from rmtui.core.kpi_sql import Connection, read_parts
 from rmtui.core.money import from_cents, money_text
@@ -362,18 +363,23 @@ def kpis_json(kpis: dict[str, Any]) -> dict[str, Any]:
 
 
 def targets_for(*, session: Session, start: date, end: date) -> dict[str, Decimal]:
-    """The target of each metric set for exactly the period `start`..`end`."""
-    from sqlalchemy import select
+    """The target of each metric set for exactly the period `start`..`end`, read in `session`
+    (see read_targets)."""
+    return read_targets(session.connection().connection, start=start, end=end)
 
-    from rmtui.core.models import Target
 
-    target = Target.__table__  # type: ignore[attr-defined]
-    query = (
-        select(target.c.metric, target.c.target)
-        .where(target.c.period_start == start, target.c.period_end == end)
-        .order_by(target.c.id)
-    )
-    return {metric: amount for metric, amount in session.execute(query)}
+# The targets of a period; of a metric set twice, the newest counts.
+TARGETS_SQL = """
+    SELECT metric, target FROM target
+    WHERE period_start = :start AND period_end = :end
+    ORDER BY id"""
+
+
+def read_targets(connection: Connection, *, start: date, end: date) -> dict[str, Decimal]:
+    """The target of each metric set for exactly the period `start`..`end`, read on a DB-API
+    `connection`."""
+    rows = fetch_all(connection, TARGETS_SQL, {"start": start.isoformat(), "end": end.isoformat()})
+    return {metric: from_cents(cents) for metric, cents in rows}
 
 
 def ratio(part: int | Decimal, whole: int | Decimal | None) -> float | None:

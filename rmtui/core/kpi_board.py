@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from rmtui.core.figures import (
     amount_within,
@@ -18,8 +15,10 @@ from rmtui.core.figures import (
     signed_count_text,
 )
 from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio
-from rmtui.core.models import AuditEntry
 from rmtui.core.wording import counted
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Fewer survey answers than this make a CSAT or NPS figure shaky.
 SAMPLE_MINIMUM = 30
@@ -30,7 +29,6 @@ PENDING = "…"
 FIGURE_WIDTH = 15
 TARGET_WIDTH = 13
 TREND_KEYS = ("revenue", "new_clients", "retention_rate", "nps", "interactions", "aum")
-AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -202,7 +200,12 @@ def short_display(key: str, value: Any) -> str:
 
 def figures_stamp(*, session: Session) -> int:
     """The id of the latest recorded change that can move a KPI (targets cannot), 0 if none."""
+    from sqlalchemy import select
+
+    from rmtui.core.models import AuditEntry
+
+    audit = AuditEntry.__table__  # type: ignore[attr-defined]
     query = (
-        select(AUDIT.c.id).where(AUDIT.c.entity != "target").order_by(AUDIT.c.id.desc()).limit(1)
+        select(audit.c.id).where(audit.c.entity != "target").order_by(audit.c.id.desc()).limit(1)
     )
     return session.execute(query).scalar() or 0

@@ -33,6 +33,7 @@ from rmtui.core.rules import (
     is_contact_sql,
     review_due_sql,
 )
+from rmtui.core.search_text import SEARCH_TEXT_COLUMNS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -634,10 +635,7 @@ CLIENT_SEARCH_TEXT = Table(
     "client_search_text",
     SQLModel.metadata,
     Column("id", Integer, primary_key=True),
-    *(
-        Column(name, String)
-        for name in ("name", "company", "email", "city", "tags", "contacts", "people", "digits")
-    ),
+    *(Column(name, String) for name in SEARCH_TEXT_COLUMNS),
 )
 
 

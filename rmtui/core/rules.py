@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -147,6 +148,58 @@ def checkin_due_on(last_contact: date | None, since: date | None, cadence: int) 
     when there is no day to count from."""
     base = checkin_counts_from(last_contact, since)
     return None if base is None else base + timedelta(days=cadence)
+
+
+class CheckinFacts(Protocol):
+    """What a client's check-in state is worked out from: a Client, or a client read with
+    sqlite3."""
+
+    @property
+    def last_contact_on(self) -> date | None: ...  # the maintained latest contact
+    @property
+    def client_since(self) -> date | None: ...
+    @property
+    def client_until(self) -> date | None: ...
+    @property
+    def checkin_every_days(self) -> int | None: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def archived(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DueState:
+    """Where a client stands with check-ins on a day (PRODUCT.md "due for a check-in")."""
+
+    last_contact_on: date | None
+    days_since: int | None  # since last contact, or since client_since when never contacted
+    cadence: int
+    due_on: date | None  # the day the next check-in is due; None when not an active client
+    overdue: bool  # due for a check-in on the day
+    days_overdue: int
+
+
+def client_due_state(
+    client: CheckinFacts, *, day: date, last_contact_on: date | None = None
+) -> DueState:
+    """Where `client` stands with check-ins on `day`.
+
+    The client's maintained last contact is used; when it lies after `day`, pass the last
+    contact on `day` as `last_contact_on` (see `last_contact_as_of_sql`).
+    """
+    last = client.last_contact_on
+    if last is not None and last > day:
+        last = last_contact_on
+    base = checkin_counts_from(last, client.client_since)
+    days_since = None if base is None else (day - base).days
+    cadence = cadence_of(client.checkin_every_days, client.tier)
+    due_on = checkin_due_on(last, client.client_since, cadence)
+    if due_on is None or not is_active_on(day, client.client_since, client.client_until):
+        return DueState(last, days_since, cadence, None, False, 0)
+    overdue = not client.archived and due_on <= day
+    days_overdue = (day - due_on).days if overdue else 0
+    return DueState(last, days_since, cadence, due_on, overdue, days_overdue)
 
 
 def checkin_due_sql(client: str = "client.") -> str:

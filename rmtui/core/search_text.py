@@ -69,6 +69,9 @@ TWO_DIGIT_CODES = (
 # fmt: on
 # Words this long are looked up by their trigrams; shorter ones have none.
 TRIGRAM_WORD = 3
+# The columns of each client's search text (migration 0009), besides its id: what the client's
+# own columns, contact points and contact persons say, folded, and its national numbers.
+SEARCH_TEXT_COLUMNS = ("name", "company", "email", "city", "tags", "contacts", "people", "digits")
 
 
 def _fold_of(char: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,14 +41,17 @@ def load_settings(path: Path | None = None) -> Settings:
     """The settings in `path` (default `settings_path()`); defaults when there is no file."""
     path = path or settings_path()
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        text = path.read_bytes()
     except FileNotFoundError:
         return Settings()
-    except tomllib.TOMLDecodeError as error:
-        raise BookError(f"{path} is not valid TOML ({error}); correct or remove it.") from None
     except OSError as error:
         raise BookError(f"{path} cannot be read ({error.strerror}).") from None
+    import tomllib  # only when there is a file: a command without one does not load it
+
+    try:
+        data = tomllib.loads(text.decode())
+    except tomllib.TOMLDecodeError as error:
+        raise BookError(f"{path} is not valid TOML ({error}); correct or remove it.") from None
     backups = _settings_from(data.get("backups", {}), path)
     return replace(
         backups,

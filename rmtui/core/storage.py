@@ -29,9 +29,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-# Pages SQLite's backup copies between two reports of its progress (16 MiB of 4 KiB pages).
+# Pages SQLite's backup copies between two reports of its progress.
 COPY_PAGES_PER_STEP = 1024  # 4 MB at the default page size: a copy stops within a step
-CHECK_TELLING_S = 0.1  # how often a copy's check tells its progress (and may be stopped)
+CHECK_TELLING_S = 0.02  # how often a copy's check tells its progress (and may be stopped)
 
 
 def set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -101,12 +101,26 @@ def is_encrypted_file(path: Path) -> bool:
 
 def read_revision(path: Path) -> str | None:
     """The schema revision stamped in the book at `path` (None for an unstamped file)."""
+    conn, revision = reading_with_revision(path)
+    conn.close()
+    return revision
+
+
+def reading_with_revision(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A connection that only reads the book at `path` (connect_reading), and the schema
+    revision stamped in it (None for an unstamped file)."""
     _check_sqlite_file(path)
     try:
-        with closing(connect_reading(path)) as conn:
-            return revision_of(conn, path)
+        conn = connect_reading(path)
     except sqlite3.DatabaseError as error:
         raise database_error(path, error) from None
+    try:
+        return conn, revision_of(conn, path)
+    except BaseException as error:
+        conn.close()
+        if isinstance(error, sqlite3.DatabaseError):
+            raise database_error(path, error) from None
+        raise
 
 
 class Unstamped(BookError):
@@ -162,10 +176,22 @@ def copy_connection(
 ) -> None:
     """Copy the database `src` reads into a new file `dest` with SQLite's backup API, checked
     (unless not `checked`) and readable by the user alone; a copy cut short never takes its
-    name. `progress` is told the pages copied."""
+    name. `progress` is told the pages copied, and may stop the copy by raising: the copy is
+    then left as it is, for a later start to delete (backups.remove_abandoned_copies), as
+    deleting a large file just written can keep the disk busy for a while; any other failure
+    deletes it.
 
-    def told(_status: int, remaining: int, total: int) -> None:
-        progress("copying the book", total - remaining, total)
+    The copy is written without a journal and flushed to disk once, before it takes its name:
+    it is no book until then, so a copy cut short has nothing to roll back.
+    """
+    stopped: list[BaseException] = []
+
+    def told(step: str, done: int = 0, total: int | None = None) -> None:
+        try:
+            progress(step, done, total)
+        except BaseException as error:
+            stopped.append(error)
+            raise
 
     partial = dest.with_name(f"{dest.name}.partial")
     remove_book_files(partial)
@@ -173,22 +199,40 @@ def copy_connection(
     paths.make_private(partial)
     try:
         with closing(type(src)(str(partial))) as dst:
-            src.backup(dst, pages=COPY_PAGES_PER_STEP, progress=told)
-            problems = _quick_check(dst, progress)
+            dst.execute("PRAGMA journal_mode = OFF")
+            dst.execute("PRAGMA synchronous = OFF")
+            src.backup(
+                dst,
+                pages=COPY_PAGES_PER_STEP,
+                progress=lambda _status, left, total: told("copying the book", total - left, total),
+            )
+            problems = _quick_check(dst, told)
         if checked and problems != ["ok"]:
             raise BookError(f"{source} is damaged; restore a backup with `rmtui restore FILE`.")
+        _flush(partial)
     except BaseException as error:
-        remove_book_files(partial)
+        if not stopped:
+            remove_book_files(partial)
         if is_database_failure(error):
             raise database_error(source, error) from None
         raise
     os.replace(partial, dest)
 
 
+def _flush(path: Path) -> None:
+    """Write the file at `path` to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def _quick_check(connection: Any, progress: Progress) -> list[str]:
-    """SQLite's quick check of a fresh copy. `progress` is told it is checking every
-    CHECK_TELLING_S (from a thread of its own: the check is one long step of SQLite's) and
-    may stop the check by raising, as it may stop the copy."""
+    """SQLite's quick check of a fresh copy. `progress` is told it is checking as it starts,
+    then every CHECK_TELLING_S (from a thread of its own: the check is one long step of
+    SQLite's), and may stop the check by raising, as it may stop the copy."""
+    progress("checking the copy")
     stopped: list[BaseException] = []
     finished = threading.Event()
 

@@ -12,6 +12,11 @@ LOCALE_ENV = "RMTUI_LOCALE"
 # The environment variables that name a locale, in the order POSIX reads them for numbers.
 ENVIRONMENT = ("LC_ALL", "LC_NUMERIC", "LANG")
 DEFAULT_LOCALE = "en"
+# The separators of DEFAULT_LOCALE, known without loading Babel (a test checks them against
+# Babel's): a command printing figures in the default locale does not pay for Babel.
+DEFAULT_SYMBOLS = (",", ".")
+# Locale names that name no language (the environment's default).
+NO_LANGUAGE = frozenset({"", "C", "POSIX"})
 
 
 @cache
@@ -27,11 +32,13 @@ def user_locale() -> str:
 def babel_name(text: str) -> str | None:
     """The Babel name of a locale written as `nl_NL.UTF-8`, `nl-BE` or `de`, or None for
     `C`, `POSIX` and names Babel does not know."""
+    base = text.split(".")[0].split("@")[0].replace("-", "_").strip()
+    if base in NO_LANGUAGE:
+        return None
+    if base == DEFAULT_LOCALE:
+        return DEFAULT_LOCALE
     from babel import Locale, UnknownLocaleError
 
-    base = text.split(".")[0].split("@")[0].replace("-", "_").strip()
-    if base in ("", "C", "POSIX"):
-        return None
     try:
         return str(Locale.parse(base))
     except (ValueError, TypeError, UnknownLocaleError):
@@ -55,6 +62,8 @@ def _from_environment() -> tuple[str | None, ...]:
 @cache
 def number_symbols(locale: str) -> tuple[str, str]:
     """The thousands separator and the decimal sign of `locale`."""
+    if locale == DEFAULT_LOCALE:
+        return DEFAULT_SYMBOLS
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
     return get_group_symbol(locale), get_decimal_symbol(locale)

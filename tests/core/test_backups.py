@@ -99,17 +99,33 @@ def test_daily_false_in_the_settings_turns_the_daily_backup_off(
     assert list_backups(db_path) == []
 
 
-def test_a_daily_backup_put_off_mid_copy_leaves_nothing_and_is_taken_next_time(
-    engine: Engine, db_path: Path
+@pytest.mark.parametrize("stopped_in", ["copying the book", "checking the copy"])
+def test_a_daily_backup_put_off_is_left_unfinished_and_taken_next_time(
+    engine: Engine, db_path: Path, stopped_in: str
 ) -> None:
     def put_off(step: str, done: int = 0, total: int | None = None) -> None:
-        raise BackupPutOff
+        if step == stopped_in:
+            raise BackupPutOff
 
     with pytest.raises(BackupPutOff):
         daily_backup_if_due(db_path, keep=7, progress=put_off)
     assert list_backups(db_path) == []
-    assert not list(paths.backup_dir(db_path).glob("*.partial*"))
+    assert len(list(paths.backup_dir(db_path).glob("*.partial*"))) == 1  # a later start deletes it
     assert daily_backup_if_due(db_path, keep=7) is not None
+    assert [b.reason for b in list_backups(db_path)] == ["daily"]
+
+
+def test_a_copy_that_fails_leaves_nothing(
+    engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rmtui.core.storage._flush", _no_disk)
+    with pytest.raises(OSError, match="disk full"):
+        make_backup(db_path, reason="manual")
+    assert not list(paths.backup_dir(db_path).iterdir())
+
+
+def _no_disk(path: Path) -> None:
+    raise OSError(28, "disk full")
 
 
 def test_copies_a_killed_rmtui_left_unfinished_go_but_one_under_way_stays(

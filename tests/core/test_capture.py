@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rmtui.core.capture import Capture, CaptureError, read_capture
+from rmtui.core.client_choice import choose_client
 from rmtui.core.db import session_scope
 from rmtui.core.models import Client
-from rmtui.core.queries.client_choice import choose_client
 from tests.factories import make
 
 NOW = datetime(2026, 11, 29, 10, 0)  # a Sunday

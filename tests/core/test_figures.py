@@ -114,3 +114,22 @@ def test_changes_carry_their_sign(locale: str) -> None:
     assert signed_count_text(0) == "0"
     assert signed_total_text(Decimal("30000.40")) == in_locale(locale, "+30,000", "+30.000")
     assert signed_total_text(Decimal("-1234.50")) == in_locale(locale, "-1,235", "-1.235")
+
+
+def test_the_default_locale_is_known_without_babel() -> None:
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from rmtui.core.user_locale import (
+        DEFAULT_LOCALE,
+        DEFAULT_SYMBOLS,
+        NO_LANGUAGE,
+        babel_name,
+        number_symbols,
+    )
+
+    assert str(Locale.parse(DEFAULT_LOCALE)) == babel_name(DEFAULT_LOCALE) == DEFAULT_LOCALE
+    babel_symbols = (get_group_symbol(DEFAULT_LOCALE), get_decimal_symbol(DEFAULT_LOCALE))
+    assert number_symbols(DEFAULT_LOCALE) == DEFAULT_SYMBOLS == babel_symbols
+    assert all(babel_name(f"{name}.UTF-8") is None for name in NO_LANGUAGE)
+    assert babel_name("nl_BE.UTF-8") == "nl_BE"

@@ -72,8 +72,10 @@ def test_a_backup_tells_the_pages_copied(engine: Engine, db_path: Path, tmp_path
     engine.dispose()
     steps = Steps()
     make_backup(db_path, progress=steps)
-    assert steps.told and all(step == "copying the book" for step, _d, _t in steps.told)
-    assert steps.told[-1][1] == steps.told[-1][2]
+    *copying, checking = steps.told
+    assert copying and all(step == "copying the book" for step, _d, _t in copying)
+    assert copying[-1][1] == copying[-1][2]
+    assert checking == ("checking the copy", 0, None)
 
 
 def test_a_large_copy_tells_its_pages_as_they_grow(

@@ -18,7 +18,6 @@ from rmtui.core.queries.clients import (
     add_client,
     all_tags,
     archive_client,
-    client_due_state,
     client_page_at,
     client_page_key,
     count_clients,
@@ -29,6 +28,7 @@ from rmtui.core.queries.clients import (
     unarchive_client,
     update_client,
 )
+from rmtui.core.rules import client_due_state
 from tests.factories import make
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from rmtui.cli import main
+from rmtui.cli import all_commands, build_parser, main
+from rmtui.cli.tui import run_tui
 from rmtui.core.agenda import agenda_json, build_agenda
 from rmtui.core.db import session_scope
 from rmtui.core.kpi import KPI_KEYS, compute_kpis, kpis_json, kpis_text
@@ -281,3 +283,24 @@ def test_skip_invalid_from_the_command_line(
 def test_an_empty_calendar_is_not_written(engine: Engine, tmp_path: Path) -> None:
     assert main(["export", str(tmp_path / "none.ics")]) == 1
     assert not (tmp_path / "none.ics").exists()
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The commands a parser knows, by name."""
+    (found,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(found.choices)
+
+
+def test_a_command_line_builds_only_the_command_it_runs_as_every_command_knows_it() -> None:
+    every = subcommands(build_parser())
+    assert list(every) == list(all_commands())
+    for name, command in every.items():
+        alone = subcommands(build_parser(["--db", "book.db", name, "--json"]))
+        assert list(alone) == [name]
+        assert alone[name].format_help() == command.format_help()
+    for argv in (["--help"], ["--version"], ["--d", "b.db", "kpi"], ["nothing"]):
+        assert list(subcommands(build_parser(argv))) == list(every)
+    for argv in ([], ["--db", "b.db"], ["--db=b.db"]):  # the TUI
+        parser = build_parser(argv)
+        assert not subcommands(parser)
+        assert parser.parse_args(argv).handler is run_tui

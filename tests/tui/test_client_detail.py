@@ -273,7 +273,7 @@ async def test_a_client_that_is_gone_says_so(engine: Engine) -> None:
 
 
 def test_due_text_for_a_client_not_yet_due() -> None:
-    from rmtui.core.queries.clients import client_due_state
+    from rmtui.core.rules import client_due_state
     from rmtui.screens.client.dossier import due_text
 
     client = Client(

@@ -148,11 +148,33 @@ async def test_a_large_book_tells_its_backup_once_and_quitting_does_not_wait_for
         await pilot.pause(2.5)
         messages = [notification.message for notification in app._notifications]
         assert sum("Making today's backup" in message for message in messages) == 1
+        await pilot.press("q")  # the copy stops at its next step while the app closes
     started = time.monotonic()
-    backup.put_off()
+    backup.wait()
     assert time.monotonic() - started < 1
+    started = time.monotonic()
+    backup.put_off()  # as `rmtui` does once the app has ended: it returns at once
+    assert time.monotonic() - started < 0.01
     assert list_backups(book) == []
-    assert not list(paths.backup_dir(book).glob("*.partial*"))
+    assert len(list(paths.backup_dir(book).glob("*.partial*"))) == 1  # a later start deletes it
+
+
+def test_the_program_ends_without_waiting_for_a_step_of_the_copy(book: Path) -> None:
+    script = (
+        "import sys, time; from pathlib import Path; from rmtui.core.backups import DailyBackup\n"
+        "def stuck(backup, step, done=0, total=None):\n"
+        "    backup.copying = True\n"
+        "    time.sleep(30)  # the disk is busy\n"
+        "DailyBackup._copied = stuck\n"
+        f"backup = DailyBackup(Path({str(book)!r}))\n"
+        "while not backup.copying and not backup.done: time.sleep(0.01)\n"
+        "backup.put_off()\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 10
+    assert list_backups(book) == []
 
 
 async def test_a_failed_daily_backup_is_told_and_the_book_opens(

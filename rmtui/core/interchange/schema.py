@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from sqlmodel import SQLModel
 
+from rmtui.core.interchange.row_records import exported
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.models import (
     ENTITIES,
@@ -26,7 +27,7 @@ from rmtui.core.models import (
     marked,
     references,
 )
-from rmtui.core.money import MoneyError, money_text, parse_money
+from rmtui.core.money import MoneyError, parse_money
 from rmtui.core.parsers import EMAIL
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
@@ -448,7 +449,7 @@ def client_values(
 
 def record_of(entity: str, row: Mapping[Any, Any]) -> dict[str, Any]:
     """The interchange record of one table row (a mapping of column names to values)."""
-    return {spec.name: _exported(spec.kind, row[spec.column]) for spec in FIELDS[entity]}
+    return {spec.name: exported(spec.kind, row[spec.column]) for spec in FIELDS[entity]}
 
 
 def record_of_model(record: SQLModel) -> dict[str, Any]:
@@ -486,19 +487,3 @@ def _order_problems(entity: str, values: dict[str, Any], label: object) -> list[
         return []
     message = f"{end.isoformat()} is before {first} {start.isoformat()}"
     return [Problem(entity, label, last, message)]
-
-
-def _exported(kind: str, value: Any) -> Any:
-    if value is None:
-        return [] if kind == "tags" else None
-    if kind in ("date", "birthday", "datetime"):
-        return value.isoformat()
-    if kind == "time":
-        return value.isoformat("minutes") if not value.second else value.isoformat()
-    if kind == "money":
-        return money_text(value)
-    if kind == "tags":
-        return list(value)
-    if kind == "flag":
-        return bool(value)
-    return value

@@ -26,7 +26,7 @@ from rmtui.core.models import (
 from rmtui.core.periods import Period, period_containing, trend_periods
 from rmtui.core.queries.cases import case_days_left, client_cases, open_cases
 from rmtui.core.queries.client_records import client_revenue_entries
-from rmtui.core.queries.clients import DueState, client_due_state, get_client
+from rmtui.core.queries.clients import get_client
 from rmtui.core.queries.common import table_of
 from rmtui.core.queries.contact_persons import contact_persons_of
 from rmtui.core.queries.contact_points import PointRow, contact_points_of
@@ -51,6 +51,7 @@ from rmtui.core.queries.interactions import InteractionRow, client_timeline
 from rmtui.core.queries.opportunities import client_opportunities
 from rmtui.core.queries.referrals import Referral, referred_by
 from rmtui.core.queries.surveys import client_surveys
+from rmtui.core.rules import DueState, client_due_state
 
 TIMELINE_PAGE = 100
 REVENUE_QUARTERS = 4

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Select,
     String,
     case,
-    exists,
     func,
     literal,
     select,
@@ -23,6 +22,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rmtui.core import rules
+from rmtui.core.client_filter import (
+    MANY_MATCHES,
+    NO_FILTER,
+    ClientFilter,
+    filter_conditions,
+    in_matches,
+    indexed_terms,
+    misspelt_words,
+    similar_client_ids,
+)
 from rmtui.core.dates import today
 from rmtui.core.models import (
     CLIENT_STATUSES,
@@ -32,16 +41,13 @@ from rmtui.core.models import (
     Interaction,
 )
 from rmtui.core.queries.client_search import (
-    MANY_MATCHES,
-    any_match,
     book_state,
     count_matches,
     has_search_index,
-    indexed_terms,
-    matching_ids,
-    misspelt_words,
-    similar_client_ids,
-    term_conditions,
+    many_matches,
+    matches_typed_text,
+    raw_connection,
+    sql_conditions,
 )
 from rmtui.core.queries.common import (
     LIKE_ESCAPE,
@@ -58,7 +64,7 @@ from rmtui.core.queries.common import (
     table_of,
 )
 from rmtui.core.queries.contact_points import keep_in_step
-from rmtui.core.search_text import SearchTerm, search_terms
+from rmtui.core.search_text import search_terms
 
 CLIENT = table_of(Client)
 FOLLOW_UP = table_of(FollowUp)
@@ -100,43 +106,6 @@ class ClientRow:
     created_on: date
 
 
-@dataclass(frozen=True)
-class DueState:
-    """Where a client stands with check-ins on a day (PRODUCT.md "due for a check-in")."""
-
-    last_contact_on: date | None
-    days_since: int | None  # since last contact, or since client_since when never contacted
-    cadence: int
-    due_on: date | None  # the day the next check-in is due; None when not an active client
-    overdue: bool  # due for a check-in on the day
-    days_overdue: int
-
-
-@dataclass(frozen=True)
-class ClientFilter:
-    """What the client list is narrowed to; an empty field does not filter."""
-
-    text: str | None = None  # every word in the client's text (see `client_filters`)
-    status: str | None = None
-    kind: str | None = None
-    tier: str | None = None
-    tag: str | None = None
-    include_archived: bool = False
-
-    def terms(self) -> list[SearchTerm]:
-        """What the text asks for, word by word (`search_text.search_terms`)."""
-        return search_terms(self.text or "")
-
-    @property
-    def text_only(self) -> bool:
-        """Whether the text (and the archived ones left out or in) is all that filters."""
-        return not (self.status or self.kind or self.tier or self.tag)
-
-
-# Every client that is not archived.
-NO_FILTER = ClientFilter()
-
-
 # -- the client list ---------------------------------------------------------------------------
 
 
@@ -159,7 +128,7 @@ def list_clients(
     alike = _alike_instead(session, client_filter, search_index)
     if alike is not None:
         return [] if after is not None else _rows_in_order(session, alike[:limit])
-    many = sort in INDEXED_SORTS and _many_matches(session, client_filter, search_index)
+    many = sort in INDEXED_SORTS and many_matches(session, client_filter, search_index)
     conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     keys = sort_keys(sort)
     if sort == "next_follow_up":
@@ -207,7 +176,7 @@ def client_page_at(
     alike = _alike_instead(session, client_filter, search_index)
     if alike is not None:
         return _rows_in_order(session, alike[offset : offset + limit])
-    many = sort in INDEXED_SORTS and _many_matches(session, client_filter, search_index)
+    many = sort in INDEXED_SORTS and many_matches(session, client_filter, search_index)
     conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     keys = sort_keys(sort)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
@@ -229,7 +198,7 @@ def count_clients(
     counted = _counted_by_the_index(session, client_filter, search_index)
     if counted is not None:
         return counted
-    many = _many_matches(session, client_filter, search_index)
+    many = many_matches(session, client_filter, search_index)
     conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     if at_most is None:
         query = select(func.count()).select_from(CLIENT).where(*conditions)
@@ -252,12 +221,6 @@ def _scanned_text(text: str | None, search_index: bool) -> bool:
     return bool(terms) and not indexed_terms(terms, search_index)
 
 
-def _many_matches(session: Session, client_filter: ClientFilter, search_index: bool) -> bool:
-    """Whether the index finds MANY_MATCHES clients or more for the filter's text."""
-    indexed = indexed_terms(client_filter.terms(), search_index)
-    return bool(indexed) and count_matches(session, indexed) >= MANY_MATCHES
-
-
 def _counted_by_the_index(
     session: Session, client_filter: ClientFilter, search_index: bool
 ) -> int | None:
@@ -270,10 +233,8 @@ def _counted_by_the_index(
     total = count_matches(session, indexed)
     if client_filter.include_archived or not total:
         return total
-    key = CLIENT.c.id + 0 if total >= MANY_MATCHES else CLIENT.c.id  # see term_conditions
-    archived = select(func.count()).where(
-        CLIENT.c.archived.is_(True), key.in_(matching_ids(indexed))
-    )
+    (matching,) = sql_conditions([in_matches(indexed, many=total >= MANY_MATCHES)])
+    archived = select(func.count()).select_from(CLIENT).where(CLIENT.c.archived.is_(True), matching)
     return total - session.execute(archived).scalar_one()
 
 
@@ -283,41 +244,9 @@ def client_filters(
     search_index: bool = False,
     many: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """SQL conditions for the client list's filters.
-
-    Every term of the filter's text (`ClientFilter.terms`) must be in the client's search text:
-    its name, company, e-mail, city, tags, contact points, or a contact person's name, role,
-    e-mail or phone, ignoring case and accents; a phone number may also be in the digits of
-    one of its numbers, however written. With `search_index` (see `has_search_index`) the
-    terms of three characters or more are looked up in its trigram index; the others, and all
-    without it, are matched with LIKE. `many` says the index finds many clients (see
-    `client_search.term_conditions`).
-    """
-    # The conditions are hinted as true for most clients: SQLite then reads the index's
-    # matches first when there are some (and sorts only them), otherwise walks the sort
-    # order's index and stops at a page (a word of one or two letters is in many clients)
-    # rather than walking the archived index row by row.
-    conditions: list[ColumnElement[bool]] = []
-    if not client_filter.include_archived:
-        conditions.append(likely(CLIENT.c.archived.is_(False)))
-    chosen = (
-        ("status", client_filter.status),
-        ("kind", client_filter.kind),
-        ("tier", client_filter.tier),
-    )
-    for name, value in chosen:
-        if value:
-            conditions.append(likely(CLIENT.c[name] == value))
-    if client_filter.tag:
-        conditions.append(has_tag(client_filter.tag))
-    terms = client_filter.terms()
-    return conditions + term_conditions(terms, search_index=search_index, many=many)
-
-
-def has_tag(tag: str) -> ColumnElement[bool]:
-    """SQL: the client carries `tag` (exactly, ignoring case)."""
-    tags = func.json_each(CLIENT.c.tags).table_valued("value")
-    return exists().where(func.lower(tags.c.value) == tag.lower())
+    """SQL conditions for the client list's filters (see client_filter.filter_conditions)."""
+    conditions = filter_conditions(client_filter, search_index=search_index, many=many)
+    return sql_conditions(conditions)
 
 
 def matches_as_typed(*, session: Session, client_filter: ClientFilter) -> bool:
@@ -329,7 +258,7 @@ def matches_as_typed(*, session: Session, client_filter: ClientFilter) -> bool:
 def clients_alike(*, session: Session, client_filter: ClientFilter) -> list[int]:
     """The ids of the clients the other filters leave whose name, company, city or contact
     persons' names are alike the filter's text (`schnieder` finds Schneider), the likest
-    first (`client_search.similar_client_ids`).
+    first (`client_filter.similar_client_ids`).
 
     They are kept in the session while the book stays as it is, for the list, its count and
     a client's place in it."""
@@ -341,7 +270,7 @@ def clients_alike(*, session: Session, client_filter: ClientFilter) -> list[int]
     kept = session.info.get(ALIKE_KEPT)
     if kept is not None and kept[0] == asked:
         return list(kept[1])
-    alike = similar_client_ids(session, words, client_filters(client_filter=others))
+    alike = similar_client_ids(raw_connection(session), words, filter_conditions(others))
     session.info[ALIKE_KEPT] = (asked, alike)
     return list(alike)
 
@@ -351,11 +280,7 @@ def _alike_instead(
 ) -> list[int] | None:
     """`clients_alike` when the filter's text has a word that may be misspelt and matches no
     client as typed; else None (the list shows what the filter matches)."""
-    terms = client_filter.terms()
-    if not search_index or not misspelt_words(terms):
-        return None
-    others = client_filters(client_filter=replace(client_filter, text=None))
-    if any_match(session, terms, others):
+    if matches_typed_text(session, client_filter, search_index):
         return None
     return clients_alike(session=session, client_filter=client_filter)
 
@@ -639,26 +564,6 @@ def _set_archived(session: Session, client_id: int, *, archived: bool) -> Client
 
 
 # -- check-ins ---------------------------------------------------------------------------------
-
-
-def client_due_state(client: Client, *, day: date, last_contact_on: date | None = None) -> DueState:
-    """Where `client` stands with check-ins on `day`.
-
-    The client's maintained last contact is used; when it lies after `day`, pass the last
-    contact on `day` as `last_contact_on` (see `last_contact_as_of`).
-    """
-    last = client.last_contact_on
-    if last is not None and last > day:
-        last = last_contact_on
-    base = rules.checkin_counts_from(last, client.client_since)
-    days_since = None if base is None else (day - base).days
-    cadence = rules.cadence_of(client.checkin_every_days, client.tier)
-    due_on = rules.checkin_due_on(last, client.client_since, cadence)
-    if due_on is None or not rules.is_active_on(day, client.client_since, client.client_until):
-        return DueState(last, days_since, cadence, None, False, 0)
-    overdue = not client.archived and due_on <= day
-    days_overdue = (day - due_on).days if overdue else 0
-    return DueState(last, days_since, cadence, due_on, overdue, days_overdue)
 
 
 def last_contact_as_of(*, session: Session, client_id: int, day: date) -> date | None:

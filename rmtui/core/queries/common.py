@@ -10,11 +10,11 @@ from sqlalchemy import ColumnElement, Table, and_, func, literal_column, or_, tu
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+from rmtui.core.db_api import LIKE_ESCAPE, like_escaped
 from rmtui.core.errors import BookError
 from rmtui.core.models import Choice, Range, marked
 
 Row = TypeVar("Row", bound=SQLModel)
-LIKE_ESCAPE = "\\"
 
 
 class RecordNotFound(BookError):
@@ -88,13 +88,6 @@ def _bounds(rule: Range) -> str:
     if rule.low is not None and rule.high is not None:
         return f"from {rule.low} to {rule.high}"
     return f"at least {rule.low}" if rule.low is not None else f"at most {rule.high}"
-
-
-def like_escaped(text: str) -> str:
-    """`text` with LIKE's wildcards escaped by LIKE_ESCAPE."""
-    for char in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(char, LIKE_ESCAPE + char)
-    return text
 
 
 def contains_text(column: Any, text: str) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ from rmtui.core.goals import goal_status
 from rmtui.core.models import Client, Opportunity
 from rmtui.core.periods import period_containing, trend_periods
 from rmtui.core.queries.cases import open_cases
-from rmtui.core.queries.clients import client_due_state, last_contact_as_of
+from rmtui.core.queries.clients import last_contact_as_of
 from rmtui.core.queries.common import fetch
 from rmtui.core.queries.financials import (
     PeriodRevenue,
@@ -35,7 +35,7 @@ from rmtui.core.queries.opportunities import client_opportunities
 from rmtui.core.queries.surveys import client_surveys
 from rmtui.core.review.facts import AccountReview, GoalReview, Profile, Review
 from rmtui.core.review.findings import growth_and_risks
-from rmtui.core.rules import start_of_next_day
+from rmtui.core.rules import client_due_state, start_of_next_day
 
 # What the report looks back on.
 RECENT_INTERACTIONS = 10

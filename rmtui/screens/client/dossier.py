@@ -12,10 +12,9 @@ from rmtui.core.case_clocks import days_left_text
 from rmtui.core.dates import DATE_FORMAT
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.client_detail import ClientDossier
-from rmtui.core.queries.clients import DueState
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
-from rmtui.core.rules import next_review_on, review_cadence_of
+from rmtui.core.rules import DueState, next_review_on, review_cadence_of
 from rmtui.core.wording import ago_text, days_text
 from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
