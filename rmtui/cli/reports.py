@@ -10,17 +10,22 @@ from rmtui.core.dates import today
 
 
 def run_agenda(args: argparse.Namespace) -> int:
-    """Print the Today list as text or JSON."""
+    """Print the Today list as text or JSON, each item with its urgency (a config.toml that
+    cannot be read is refused, not ranked by the defaults behind the user's back)."""
     from rmtui.core.agenda import agenda_json, agenda_text, read_agenda
+    from rmtui.core.settings import load_settings
 
     day = cli_date(args.day)
-    agenda = read_quickly(args, lambda connection: read_agenda(connection, day=day))
+    urgency = load_settings().urgency
+    agenda = read_quickly(
+        args, lambda connection: read_agenda(connection, day=day, coefficients=urgency)
+    )
     if agenda is None:
         from rmtui.core.agenda import build_agenda
         from rmtui.core.db import session_scope
 
         with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-            agenda = build_agenda(session=session, day=day)
+            agenda = build_agenda(session=session, day=day, coefficients=urgency)
     if args.json:
         import json
 
