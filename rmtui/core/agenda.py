@@ -35,7 +35,14 @@ from rmtui.core.rules import (
     review_due_sql,
     shared_household_sql,
 )
-from rmtui.core.urgency import NO_URGENCY, Coefficients, Urgency, tier_term, urgency_of
+from rmtui.core.urgency import (
+    DEFAULT_COEFFICIENTS,
+    NO_URGENCY,
+    Coefficients,
+    Urgency,
+    tier_term,
+    urgency_of,
+)
 from rmtui.core.wording import ago_text, days_text
 
 if TYPE_CHECKING:
@@ -165,7 +172,9 @@ class Agenda:
     upcoming: tuple[FollowUpItem, ...]
     totals: Mapping[str, int] = field(default_factory=dict)
     mark: int = 0  # the book's change mark when it was read (rmtui.core.changes)
-    # Why config.toml could not be read, when it could not: the defaults were used.
+    # The coefficients the items were ranked by, and why config.toml could not be read, when
+    # it could not (the defaults were used).
+    coefficients: Coefficients = DEFAULT_COEFFICIENTS
     settings_problem: str | None = None
 
     def sections(self) -> list[tuple[str, str, tuple[Any, ...]]]:
@@ -243,6 +252,7 @@ def read_agenda(
         **{key: ranked.items(section)[:limit] for key, section in sections.items()},
         totals={key: section.total for key, section in sections.items()},
         mark=mark,
+        coefficients=coefficients,
         settings_problem=problem,
     )
 

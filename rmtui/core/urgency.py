@@ -44,20 +44,22 @@ class Coefficients:
     deal_closing_days: int = 30
 
 
+DEFAULT_COEFFICIENTS = Coefficients()
+
 # Every term, keyed as config.toml names its coefficient, with what its value counts.
 TERMS: dict[str, str] = {
-    "overdue_day": "days overdue",
+    "overdue_day": "days past due",
     "priority_high": "high priority",
     "tier_a": "tier A",
     "tier_b": "tier B",
     "tier_c": "tier C",
     "checkin_day": "days past the check-in cadence",
-    "case_day_left": "days left to the deadline",
+    "case_day_left": "days to the deadline",
     "assets_million": "assets, in millions",
-    "revenue_thousand": "revenue of the last 12 months, in thousands",
+    "revenue_thousand": "revenue (12 months), thousands",
     "complaint": "an open complaint",
-    "detractor": "a detractor (NPS 6 or less) in the latest survey",
-    "deal_closing": "a deal expected to close soon",
+    "detractor": "last survey from a detractor",
+    "deal_closing": "a deal closing within {days} days",
 }
 LIMITS = ("assets_million_max", "revenue_thousand_max")
 SETTINGS = (*TERMS, *LIMITS, "deal_closing_days")
@@ -102,6 +104,16 @@ def urgency_of(values: Mapping[str, Any], coefficients: Coefficients) -> Urgency
             if value
         )
     )
+
+
+def term_label(term: Term, coefficients: Coefficients, *, business_days: bool = False) -> str:
+    """What a term counts, in words: `days to the deadline` (`business days to…` on a case
+    whose clock counts business days; `days past due (negative: to go)` when it is not yet
+    due)."""
+    label = TERMS[term.term].format(days=coefficients.deal_closing_days)
+    if term.term == "overdue_day" and term.value < 0:
+        return f"{label} (negative: to go)"
+    return f"business {label}" if business_days and term.term == "case_day_left" else label
 
 
 def tier_term(tier: str | None) -> dict[str, int]:
