@@ -11,15 +11,15 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rmtui.core.dates import today
-from rmtui.core.figures import count_text, mean_text
+from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -67,6 +67,9 @@ SECTIONS = (
     ("birthdays", "Birthdays this week"),
     ("upcoming", "Coming up in 7 days"),
 )
+
+
+Item = TypeVar("Item")
 
 
 class Connection(Protocol):
@@ -238,13 +241,13 @@ def read_agenda(
     mark = change_mark(connection)
     reader = _Reader(connection, day, limit, settings.country)
     sections = {
-        "overdue": reader.follow_ups("f.due_on < :day"),
-        "due_today": reader.follow_ups("f.due_on = :day"),
+        "overdue": reader.follow_ups("overdue"),
+        "due_today": reader.follow_ups("due_today"),
         "checkins_due": reader.checkins(),
         "reviews_due": reader.reviews(),
         "cases_due": reader.cases(),
         "birthdays": reader.birthdays(),
-        "upcoming": reader.follow_ups("f.due_on >= :tomorrow AND f.due_on <= :week_end"),
+        "upcoming": reader.follow_ups("upcoming"),
     }
     ranked = Ranking(connection, day, coefficients, sections.values())
     return Agenda(
@@ -283,7 +286,7 @@ class Ranking:
         """The section's items, each with its urgency, the most urgent first within each
         RANKED_TOGETHER of them (the earlier by the section's clock first on a tie)."""
         scored = [
-            replace(item, urgency=self.urgency(item, values))
+            with_urgency(item, self.urgency(item, values))
             for item, values in zip(section.items, section.values, strict=True)
         ]
         ranked: list[Any] = []
@@ -352,14 +355,28 @@ FOLLOW_UPS_SQL = """
     WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
     ORDER BY f.due_on, f.priority = 'high' DESC, f.id
     LIMIT :limit"""
-# How many: every open follow-up meeting {when} less those of archived clients, each count
-# read from a follow-up index (archived clients are few; every follow-up is not read).
-FOLLOW_UPS_COUNT_SQL = """
-    SELECT (SELECT count(*) FROM follow_up AS f WHERE f.status = 'open' AND {when})
-         - (SELECT coalesce(sum((
-                SELECT count(*) FROM follow_up AS f
-                WHERE f.client_id = c.id AND f.status = 'open' AND {when})), 0)
-            FROM client AS c WHERE c.archived IS 1)"""
+# When the follow-ups of each section are due.
+FOLLOW_UPS_DUE = {
+    "overdue": "f.due_on < :day",
+    "due_today": "f.due_on = :day",
+    "upcoming": "f.due_on >= :tomorrow AND f.due_on <= :week_end",
+}
+# How many each section has: its open follow-ups less those of archived clients, all three
+# at once, each count read from a follow-up index (archived clients are few: their open
+# follow-ups up to :week_end are read through them, CROSS JOIN keeping that order).
+OPEN_DUE_COUNTS = ", ".join(
+    f"(SELECT count(*) FROM follow_up AS f WHERE f.status = 'open' AND {when}) - archived.{key}"
+    for key, when in FOLLOW_UPS_DUE.items()
+)
+ARCHIVED_DUE_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE {when}) AS {key}" for key, when in FOLLOW_UPS_DUE.items()
+)
+FOLLOW_UPS_COUNT_SQL = f"""
+    SELECT {OPEN_DUE_COUNTS}
+    FROM (SELECT {ARCHIVED_DUE_COUNTS}
+          FROM client AS c CROSS JOIN follow_up AS f
+          WHERE c.archived IS 1 AND f.client_id = c.id AND f.status = 'open'
+            AND f.due_on <= :week_end) AS archived"""
 
 # Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts; a
 # member of a household that shares check-ins counts from the household's latest contact
@@ -400,10 +417,11 @@ CHECKINS_SQL = (
     CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
     CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
 )
-# A household that shares check-ins is asked about once: counted by its id (negated, to be
-# told from the clients' ids).
+# A household that shares check-ins is asked about once: the clients on their own are counted,
+# and the households once each (only their members go through the sorter that counts them
+# once, not every client due).
 CHECKINS_COUNT_SQL = f"""
-    SELECT count(DISTINCT coalesce(-household, id)) FROM (
+    SELECT count(*) FILTER (WHERE household IS NULL) + count(DISTINCT household) FROM (
         SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
         UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
 
@@ -453,6 +471,7 @@ class _Reader:
         self.limit = whole_rankings(limit)
         self.day = day
         self.country = country
+        self._follow_up_totals: dict[str, int] | None = None
         self.business_horizon = self._business_horizon()
         self.params: dict[str, Any] = {
             **day_params(day),
@@ -483,25 +502,32 @@ class _Reader:
             cursor.close()
 
     def section(
-        self, items: Sequence[Any], values: Sequence[dict[str, Any]], count_sql: str
+        self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: str | Callable[[], int]
     ) -> Section:
-        """`items`, their urgency terms' `values` and their total: `count_sql` is run only
-        when the limit may have left some out."""
+        """`items`, their urgency terms' `values` and their total: `count` (SQL, or what
+        counts them) is run only when the limit may have left some out."""
         total = len(items)
         if self.limit is not None and total >= self.limit:
-            total = int(self.rows(count_sql)[0][0])
+            total = count() if callable(count) else int(self.rows(count)[0][0])
         return Section(tuple(items), total, tuple(values))
 
-    def follow_ups(self, when: str) -> Section:
-        """Open follow-ups due `when` (SQL on `f`, the follow-up)."""
+    def follow_ups(self, key: str) -> Section:
+        """The open follow-ups of the section `key` (overdue, due_today or upcoming)."""
         items, values = [], []
-        for row in self.rows(FOLLOW_UPS_SQL.format(when=when)):
+        for row in self.rows(FOLLOW_UPS_SQL.format(when=FOLLOW_UPS_DUE[key])):
             id_, title, due, priority, client_id, name, at, repeat, late, high, tier = row
             items.append(
                 FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
             )
             values.append({"overdue_day": late, "priority_high": high, **tier_term(tier)})
-        return self.section(items, values, FOLLOW_UPS_COUNT_SQL.format(when=when))
+        return self.section(items, values, lambda: self.follow_up_totals()[key])
+
+    def follow_up_totals(self) -> dict[str, int]:
+        """How many open follow-ups each follow-up section has (read once, when needed)."""
+        if self._follow_up_totals is None:
+            counts = self.rows(FOLLOW_UPS_COUNT_SQL)[0]
+            self._follow_up_totals = dict(zip(FOLLOW_UPS_DUE, map(int, counts), strict=True))
+        return self._follow_up_totals
 
     def checkins(self) -> Section:
         """Clients due for a check-in, most overdue first; a household that shares check-ins
@@ -619,6 +645,12 @@ class _Reader:
             for on, _key, _id, _name, _born, tier in found
         )
         return Section(items, total, values)
+
+
+def with_urgency(item: Item, urgency: Urgency) -> Item:
+    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields for
+    each of the many items of a large book)."""
+    return type(item)(**{**vars(item), "urgency": urgency})
 
 
 def whole_rankings(limit: int | None) -> int | None:
@@ -750,7 +782,7 @@ def agenda_text(agenda: Agenda) -> str:
 
 def ranked_item_text(item: Any, day: date) -> str:
     """One agenda item as a line of text, with its urgency."""
-    return f"{item_text(item, day)}  (urgency {mean_text(item.urgency.score)})"
+    return f"{item_text(item, day)}  (urgency {urgency_text(item.urgency.score)})"
 
 
 def item_text(item: Any, day: date) -> str:

@@ -11,7 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 
 from rmtui.core.errors import BookError
 
@@ -65,18 +66,19 @@ LIMITS = ("assets_million_max", "revenue_thousand_max")
 SETTINGS = (*TERMS, *LIMITS, "deal_closing_days")
 
 
-@dataclass(frozen=True)
-class Term:
-    """One term of an item's urgency: its value, the coefficient and the points they make."""
+class Term(NamedTuple):
+    """One term of an item's urgency: its value, the coefficient and the points they make
+    (a tuple: `rmtui agenda` makes one for each term of every item of a large book)."""
 
     term: str  # a key of TERMS
     value: Decimal
     coefficient: Decimal
+    points: Decimal
 
-    @property
-    def points(self) -> Decimal:
-        """value × coefficient, rounded half up to one decimal."""
-        return (self.value * self.coefficient).quantize(POINT, ROUND_HALF_UP)
+    @classmethod
+    def of(cls, term: str, value: Decimal, coefficient: Decimal) -> Term:
+        """The term whose points are value × coefficient, rounded half up to one decimal."""
+        return cls(term, value, coefficient, (value * coefficient).quantize(POINT, ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Urgency:
 
     terms: tuple[Term, ...] = ()
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         """The sum of the terms' points."""
         return sum((term.points for term in self.terms), Decimal("0.0"))
@@ -97,13 +99,16 @@ NO_URGENCY = Urgency()  # an item's urgency before it is worked out
 def urgency_of(values: Mapping[str, Any], coefficients: Coefficients) -> Urgency:
     """The urgency made of `values` (term key → value; those that are None or zero left out),
     each weighed by its coefficient."""
+    weights = exact_coefficients(coefficients)
     return Urgency(
-        tuple(
-            Term(key, _decimal(value), _decimal(getattr(coefficients, key)))
-            for key, value in values.items()
-            if value
-        )
+        tuple(Term.of(key, _decimal(value), weights[key]) for key, value in values.items() if value)
     )
+
+
+@cache
+def exact_coefficients(coefficients: Coefficients) -> dict[str, Decimal]:
+    """Each term's coefficient as the exact decimal config.toml wrote (0.1, not 0.1000…0555)."""
+    return {key: _decimal(getattr(coefficients, key)) for key in TERMS}
 
 
 def term_label(term: Term, coefficients: Coefficients, *, business_days: bool = False) -> str:
@@ -122,7 +127,8 @@ def tier_term(tier: str | None) -> dict[str, int]:
 
 
 def _decimal(number: Any) -> Decimal:
-    return number if isinstance(number, Decimal) else Decimal(str(number))
+    """A value or coefficient as an exact decimal: a float as written (0.1), not as held."""
+    return Decimal(str(number)) if type(number) is float else Decimal(number)
 
 
 # -- coefficients from config.toml ------------------------------------------------------------

@@ -12,7 +12,8 @@ import pytest
 from sqlmodel import Session
 
 from rmtui.core import paths
-from rmtui.core.agenda import RANKED_TOGETHER, Agenda, build_agenda
+from rmtui.core.agenda import BIRTHDAYS_SQL, RANKED_TOGETHER, Agenda, build_agenda
+from rmtui.core.agenda_terms import CLIENT_TERMS_SQL
 from rmtui.core.errors import BookError
 from rmtui.core.models import (
     Case,
@@ -25,7 +26,12 @@ from rmtui.core.models import (
     Survey,
 )
 from rmtui.core.settings import load_settings
-from rmtui.core.urgency import Coefficients, Term, Urgency, urgency_of
+from rmtui.core.urgency import (
+    Coefficients,
+    Term,
+    Urgency,
+    urgency_of,
+)
 from tests.factories import every_term_worth, make
 
 DAY = date(2026, 11, 29)
@@ -63,7 +69,7 @@ def test_points_are_value_times_coefficient_to_a_tenth_and_add_up_to_the_score()
     ]
     assert urgency.score == Decimal("5.1")
     assert Urgency().score == 0
-    assert Term("case_day_left", Decimal(-3), Decimal("-2")).points == Decimal("6.0")
+    assert Term.of("case_day_left", Decimal(-3), Decimal("-2")).points == Decimal("6.0")
 
 
 # -- each term, read from the book --------------------------------------------------------------
@@ -215,6 +221,32 @@ def test_a_deal_closing_soon_is_an_open_one_expected_within_the_days(session: Se
     }
 
 
+def test_a_clients_terms_are_read_from_indexes_alone(session: Session) -> None:
+    params = {
+        "day": DAY.isoformat(),
+        "year_before": "2025-11-29",
+        "deal_horizon": "2026-12-29",
+        "assets_max": 1,
+        "revenue_max": 1,
+        "c0": 1,
+    }
+    plan = query_plan(session, CLIENT_TERMS_SQL.format(ids=":c0"), params)
+    for index in ("ix_holding_client_in_effect", "ix_revenue_client_on", "ix_survey_client_on"):
+        assert f"USING COVERING INDEX {index} (client_id=?" in plan
+    days = {f"d{number}": f"12-0{number}" for number in range(1, 8)}
+    birthdays = BIRTHDAYS_SQL.format(days=", ".join(f":{name}" for name in days))
+    assert "USING COVERING INDEX ix_client_birthday_month_day" in query_plan(
+        session, birthdays, days
+    )
+
+
+def query_plan(session: Session, sql: str, params: dict[str, Any]) -> str:
+    """How SQLite runs `sql`: the details of its query plan, one a line."""
+    cursor = session.connection().connection.cursor()
+    cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+    return "\n".join(row[3] for row in cursor.fetchall())
+
+
 # -- the order ----------------------------------------------------------------------------------
 
 
@@ -272,7 +304,7 @@ def test_the_agenda_ranks_by_the_coefficients_of_config_toml(session: Session) -
     write_config("[urgency]\ntier_a = 0\ntier_c = 2.5\n")
     today = agenda(session)
     assert [item.title for item in today.due_today] == ["C", "A"]
-    assert today.due_today[0].urgency.terms == (Term("tier_c", Decimal(1), Decimal("2.5")),)
+    assert today.due_today[0].urgency.terms == (Term.of("tier_c", Decimal(1), Decimal("2.5")),)
     assert today.settings_problem is None
 
 
