@@ -3,6 +3,7 @@ section, and the coefficients of config.toml."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,9 +28,11 @@ from rmtui.core.models import (
 )
 from rmtui.core.settings import load_settings
 from rmtui.core.urgency import (
+    SETTINGS,
     Coefficients,
     Term,
     Urgency,
+    default_coefficients,
     urgency_of,
 )
 from tests.factories import every_term_worth, make
@@ -348,3 +351,10 @@ def test_a_wrong_coefficient_is_one_sentence(tmp_path: Path, text: str, message:
     with pytest.raises(BookError, match=message) as raised:
         load_settings(path)
     assert str(raised.value).count(". ") == 0 and str(raised.value).endswith(".")
+
+
+def test_the_readme_lists_every_setting_with_its_default() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| (-?[\d.]+) \|", readme, re.MULTILINE))
+    listed = {key: float(rows[key]) for key in SETTINGS if key in rows}
+    assert listed == {key: float(value) for key, value in default_coefficients().items()}
