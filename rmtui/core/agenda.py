@@ -40,8 +40,9 @@ from rmtui.core.urgency import (
     NO_URGENCY,
     Coefficients,
     Urgency,
+    exact_coefficients,
     tier_term,
-    urgency_of,
+    weighed,
 )
 from rmtui.core.wording import ago_text, days_text
 
@@ -273,7 +274,7 @@ class Ranking:
     ) -> None:
         from rmtui.core.agenda_terms import client_terms
 
-        self.coefficients = coefficients
+        self.weights = exact_coefficients(coefficients)
         clients = {
             client_id
             for section in sections
@@ -298,7 +299,7 @@ class Ranking:
     def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
         of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, {})
-        return urgency_of({**values, **of_client}, self.coefficients)
+        return weighed(self.weights, values, of_client)
 
 
 class EarlyAgenda:

@@ -99,10 +99,20 @@ NO_URGENCY = Urgency()  # an item's urgency before it is worked out
 def urgency_of(values: Mapping[str, Any], coefficients: Coefficients) -> Urgency:
     """The urgency made of `values` (term key → value; those that are None or zero left out),
     each weighed by its coefficient."""
-    weights = exact_coefficients(coefficients)
-    return Urgency(
-        tuple(Term.of(key, _decimal(value), weights[key]) for key, value in values.items() if value)
-    )
+    return weighed(exact_coefficients(coefficients), values)
+
+
+def weighed(weights: Mapping[str, Decimal], *values: Mapping[str, Any]) -> Urgency:
+    """The urgency made of the terms of each of `values` (as urgency_of), weighed by the
+    exact coefficients `weights`; written out, as it runs for every item of a large book."""
+    terms = []
+    for group in values:
+        for key, value in group.items():
+            if value:
+                exact, coefficient = _decimal(value), weights[key]
+                points = (exact * coefficient).quantize(POINT, ROUND_HALF_UP)
+                terms.append(Term(key, exact, coefficient, points))
+    return Urgency(tuple(terms))
 
 
 @cache
@@ -128,6 +138,8 @@ def tier_term(tier: str | None) -> dict[str, int]:
 
 def _decimal(number: Any) -> Decimal:
     """A value or coefficient as an exact decimal: a float as written (0.1), not as held."""
+    if type(number) is Decimal:
+        return number
     return Decimal(str(number)) if type(number) is float else Decimal(number)
 
 
