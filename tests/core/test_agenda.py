@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from datetime import date, datetime, timedelta
@@ -14,6 +15,7 @@ from rmtui.core.agenda import (
     RANKED_TOGETHER,
     SECTIONS,
     Agenda,
+    Ranking,
     agenda_json,
     agenda_text,
     birthday_window,
@@ -421,3 +423,22 @@ def test_agenda_text_says_how_many_more_there_are(session: Session) -> None:
     text = agenda_text(build_agenda(session=session, day=DAY, limit=2))
     assert "Overdue follow-ups (3)\n  2026-11-28  late 0" in text
     assert "late 1 - Ada (1 day late)  (urgency 2.0)\n  … and 1 more\n" in text
+
+
+def test_every_row_is_ranked_with_the_cycle_collector_held_off_a_page_is_not(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(session, FollowUp, client_id=make(session, Client).id, due_on=DAY)
+    collecting: list[bool] = []
+    ranked = Ranking.items
+
+    def watched(self: Ranking, section: Any) -> tuple[Any, ...]:
+        collecting.append(gc.isenabled())
+        return ranked(self, section)
+
+    monkeypatch.setattr(Ranking, "items", watched)
+    build_agenda(session=session, day=DAY)
+    assert not any(collecting) and gc.isenabled()
+    collecting.clear()
+    build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER)
+    assert all(collecting) and collecting
