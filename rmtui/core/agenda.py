@@ -762,6 +762,21 @@ def agenda_json(agenda: Agenda) -> dict[str, Any]:
     return out
 
 
+def agenda_json_text(agenda: Agenda) -> Iterator[str]:
+    """agenda_json as JSON text, piece by piece, an item a line: every row of a large book is
+    tens of megabytes, written as it is made (and by json's C encoder, item by item)."""
+    import json
+
+    yield f'{{\n  "date": "{agenda.day.isoformat()}"'
+    for key, _title, items in agenda.sections():
+        yield f',\n  "{key}": ['
+        for number, item in enumerate(items):
+            line = json.dumps(item_json(item), ensure_ascii=False)
+            yield f"{',' if number else ''}\n    {line}"
+        yield "\n  ]" if items else "]"
+    yield "\n}"
+
+
 def item_json(item: Any) -> dict[str, Any]:
     """An agenda item as JSON-ready data, its `urgency` a number and its `terms` a list."""
     own = {f.name: getattr(item, f.name) for f in fields(item) if f.name != "urgency"}

@@ -17,6 +17,7 @@ from rmtui.core.agenda import (
     Agenda,
     Ranking,
     agenda_json,
+    agenda_json_text,
     agenda_text,
     birthday_window,
     build_agenda,
@@ -285,6 +286,16 @@ def test_agenda_json_is_plain_data_with_iso_dates(busy_day: Agenda) -> None:
         ],
     }
     assert json.loads(json.dumps(data)) == data
+
+
+def test_agenda_json_text_is_that_data_an_item_a_line(busy_day: Agenda) -> None:
+    text = "".join(agenda_json_text(busy_day))
+    assert json.loads(text) == agenda_json(busy_day)
+    lines = text.splitlines()
+    assert lines[:3] == ["{", '  "date": "2026-11-29",', '  "overdue": [']
+    assert json.loads(lines[3].strip().rstrip(","))["title"] == "Call back"
+    empty = "".join(agenda_json_text(Agenda(DAY, (), (), (), (), (), (), ())))
+    assert json.loads(empty) == {"date": "2026-11-29", **{key: [] for key, _title in SECTIONS}}
 
 
 def test_agenda_text_has_headings_counts_and_lines(busy_day: Agenda) -> None:
