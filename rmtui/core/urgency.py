@@ -78,7 +78,12 @@ class Term(NamedTuple):
     @classmethod
     def of(cls, term: str, value: Decimal, coefficient: Decimal) -> Term:
         """The term whose points are value × coefficient, rounded half up to one decimal."""
-        return cls(term, value, coefficient, (value * coefficient).quantize(POINT, ROUND_HALF_UP))
+        return cls(term, value, coefficient, points_of(value, coefficient))
+
+
+def points_of(value: Decimal, coefficient: Decimal) -> Decimal:
+    """The points a term's value makes: value × coefficient, rounded half up to one decimal."""
+    return (value * coefficient).quantize(POINT, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,7 @@ def weighed(weights: Mapping[str, Decimal], *values: Mapping[str, Any]) -> Urgen
         for key, value in group.items():
             if value:
                 exact, coefficient = _decimal(value), weights[key]
-                points = (exact * coefficient).quantize(POINT, ROUND_HALF_UP)
-                terms.append(Term(key, exact, coefficient, points))
+                terms.append(Term(key, exact, coefficient, points_of(exact, coefficient)))
     return Urgency(tuple(terms))
 
 
