@@ -35,7 +35,7 @@ class Coefficients:
     assets_million: float = 0.5  # a million of the client's assets on the day
     revenue_thousand: float = 0.05  # a thousand of revenue from the client in the last 12 months
     complaint: float = 6.0  # the client has a complaint open
-    detractor: float = 4.0  # the client's latest NPS answer was 6 or less
+    detractor: float = 4.0  # the client's last survey gave an NPS of 6 or less
     deal_closing: float = 3.0  # a deal of the client's is expected to close soon
     # Not coefficients: the most millions of assets and thousands of revenue counted (so
     # that one large client does not outweigh every deadline), and how soon is soon for a
