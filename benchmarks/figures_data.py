@@ -282,14 +282,17 @@ CLIENT_LIST_GROUP = Group(
 
 
 def rmtui_agenda(engine: Any, day: date, limit: int | None) -> Any:
-    """The Today list as rmtui builds it, in one session."""
+    """The Today list as rmtui builds it, in one session, ranked by the default urgency
+    coefficients (the raw SQL's; whatever config.toml says)."""
     from rmtui.core.agenda import build_agenda
 
     return in_session(engine, partial(_agenda_in, build_agenda, day, limit))
 
 
 def _agenda_in(build: Any, day: date, limit: int | None, session: Any) -> Any:
-    return build(session=session, day=day, limit=limit)
+    from rmtui.core.urgency import DEFAULT_COEFFICIENTS
+
+    return build(session=session, day=day, limit=limit, coefficients=DEFAULT_COEFFICIENTS)
 
 
 def agenda_figures(bench: Bench) -> dict[str, Measured]:

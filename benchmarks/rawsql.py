@@ -162,18 +162,27 @@ def disagreements(ours: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     ]
 
 
-# The agenda: each Today section as one query, rows in the order they are shown.
+# The agenda: each Today section as one query, rows in the order they are shown. Each
+# section's rows are put in its clock's order (`place`), then ranked by urgency fifty at a time
+# (PRODUCT.md's Today, README "Urgency"), with the default coefficients written out in tenths
+# of a point so that every sum is exact.
 
-FOLLOW_UPS_SQL = """
-    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name
+TIER_TENTHS = "CASE {tier} WHEN 'A' THEN 30 WHEN 'B' THEN 10 ELSE 0 END"
+
+# Open follow-ups: 1 point a day overdue (minus a day to go), 5 for high priority.
+FOLLOW_UPS_SQL = f"""
+    SELECT f.id, f.client_id, f.due_on, f.priority,
+        (julianday(:day) - julianday(f.due_on)) * 10 + (f.priority = 'high') * 50
+            + {TIER_TENTHS.format(tier="c.tier")} AS own
     FROM follow_up f LEFT JOIN client c ON c.id = f.client_id
-    WHERE f.status = 'open' AND ({when}) AND (f.client_id IS NULL OR NOT c.archived)
-    ORDER BY f.due_on, f.priority != 'high', f.id
+    WHERE f.status = 'open' AND ({{when}}) AND (f.client_id IS NULL OR NOT c.archived)
 """
+FOLLOW_UPS_CLOCK = "due_on, priority != 'high', id"
 
 # A member of a household that shares check-ins counts from the household's latest contact,
-# and the household is listed once, as its most overdue member.
-CHECKINS_SQL = """
+# and the household is listed once, as its most overdue member. Half a point a day past the
+# cadence.
+CHECKINS_SQL = f"""
 WITH contact AS (
     SELECT id,
         CASE
@@ -209,30 +218,50 @@ WITH contact AS (
     ) AS place
     FROM aged WHERE julianday(coalesce(last_on, client_since)) + cadence <= julianday(:day)
 )
-SELECT id, name, tier, last_on, days_since, cadence, days_since - cadence FROM due
-WHERE place = 1
-ORDER BY days_since - cadence DESC, tier, name, id
+SELECT id, id AS client_id, tier, name, days_since - cadence AS overdue,
+    (days_since - cadence) * 5 + {TIER_TENTHS.format(tier="tier")} AS own
+FROM due WHERE place = 1
 """
+CHECKINS_CLOCK = "overdue DESC, tier, name, id"
 
-CASES_DUE_SQL = """
-SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
-       CAST(julianday(k.due_on) - julianday(:day) AS INTEGER)
+# Open cases due by :case_horizon: 2 points off a day left (business days on a business-day
+# clock: weekdays not among the book's holidays, counted over a series of the days), 6 for a
+# complaint open.
+CASES_DUE_SQL = f"""
+WITH RECURSIVE span(d) AS (
+    SELECT min(coalesce(min(due_on), :day), :day) FROM "case" WHERE resolved_on IS NULL
+    UNION ALL SELECT date(d, '+1 day') FROM span WHERE d < max(:case_horizon, :day)
+), counted AS (
+    SELECT d, sum(strftime('%w', d) NOT IN ('0', '6')
+                  AND d NOT IN (SELECT "on" FROM public_holiday WHERE country = 'NL'))
+              OVER (ORDER BY d) AS upto
+    FROM span
+)
+SELECT k.id, k.client_id, k.due_on,
+    CASE WHEN k.business_days
+         THEN (SELECT upto FROM counted WHERE d = k.due_on)
+              - (SELECT upto FROM counted WHERE d = :day)
+         ELSE julianday(k.due_on) - julianday(:day) END * -20
+        + {TIER_TENTHS.format(tier="c.tier")} AS own
 FROM "case" k JOIN client c ON c.id = k.client_id
 WHERE k.resolved_on IS NULL AND k.due_on <= :case_horizon AND NOT c.archived
-ORDER BY k.due_on, k.id
 """
+CASES_CLOCK = "due_on, id"
 
-# Soonest first: days of the window in the year after the first one's come after it.
-BIRTHDAYS_SQL = """
-SELECT id, name, birthday FROM client
-WHERE NOT archived AND strftime('%m-%d', birthday) IN ({month_days})
-ORDER BY strftime('%m-%d', birthday) < {first_day}, strftime('%m-%d', birthday), lower(name), id
+# Birthdays of the week: the day of the window each falls on ({offsets}: a CASE over the
+# month-days), a point off for each day to go.
+BIRTHDAYS_SQL = f"""
+SELECT id, id AS client_id, name, {{offsets}} AS offset,
+    -{{offsets}} * 10 + {TIER_TENTHS.format(tier="tier")} AS own
+FROM client
+WHERE NOT archived AND strftime('%m-%d', birthday) IN ({{month_days}})
 """
+BIRTHDAYS_CLOCK = "offset, lower(name), id"
 
 # Active, non-archived clients whose next review falls by :review_horizon: the months of
 # their cadence after their last review, else last meeting, else client_since, on the same
-# day of the month or the last day of a shorter month.
-REVIEWS_SQL = """
+# day of the month or the last day of a shorter month. A point a day overdue.
+REVIEWS_SQL = f"""
 WITH based AS (
     SELECT id, name, tier,
         coalesce(last_review_on, last_meeting_on, client_since) AS base,
@@ -257,22 +286,57 @@ WITH based AS (
     ) AS due_on
     FROM first_days
 )
-SELECT id, due_on FROM due WHERE due_on <= :review_horizon ORDER BY due_on, tier, name, id
+SELECT id, id AS client_id, due_on, tier, name,
+    (julianday(:day) - julianday(due_on)) * 10 + {TIER_TENTHS.format(tier="tier")} AS own
+FROM due WHERE due_on <= :review_horizon
+"""
+REVIEWS_CLOCK = "due_on, tier, name, id"
+
+# The terms a row has from its client, in tenths: half a point a million of assets (each
+# account's latest value on the day) up to 10 millions, 0.05 a thousand of revenue of the 12
+# months up to the day up to 100 thousand, each rounded half up; 6 for an open complaint, 4 for
+# a last survey with NPS 6 or less, 3 for an open deal expected to close within 30 days.
+CLIENT_TENTHS_SQL = """
+    coalesce((SELECT (min(sum(value), 1000000000) + 10000000) / 20000000 FROM (
+        SELECT value, row_number() OVER (PARTITION BY account ORDER BY as_of DESC, id DESC) AS n
+        FROM holding WHERE client_id = s.client_id AND as_of <= :day) WHERE n = 1), 0)
+    + coalesce((SELECT (min(sum(amount), 10000000) + 100000) / 200000 FROM revenue
+                WHERE client_id = s.client_id AND "on" > :year_before AND "on" <= :day), 0)
+    + 60 * EXISTS (SELECT 1 FROM "case" WHERE client_id = s.client_id AND kind = 'complaint'
+                   AND resolved_on IS NULL AND opened_on <= :day)
+    + 40 * coalesce((SELECT nps <= 6 FROM survey WHERE client_id = s.client_id AND "on" <= :day
+                     ORDER BY "on" DESC, id DESC LIMIT 1), 0)
+    + 30 * EXISTS (SELECT 1 FROM opportunity WHERE client_id = s.client_id
+                   AND stage NOT IN ('won', 'lost')
+                   AND expected_close_on BETWEEN :day AND :deal_end)"""
+RANKED_TOGETHER = 50
+
+# A section's rows in its clock's order, then ranked by urgency fifty at a time.
+RANKED_SQL = f"""
+SELECT id, place, score FROM (
+    SELECT s.id, s.place, (s.place - 1) / {RANKED_TOGETHER} AS ranking,
+        s.own + {CLIENT_TENTHS_SQL} AS score
+    FROM (SELECT *, row_number() OVER (ORDER BY {{clock}}) AS place FROM ({{rows}})) AS s)
+ORDER BY ranking, score DESC, place
 """
 
 AGENDA_SQL = {
-    "overdue": FOLLOW_UPS_SQL.format(when="f.due_on < :day"),
-    "due_today": FOLLOW_UPS_SQL.format(when="f.due_on = :day"),
-    "checkins_due": CHECKINS_SQL,
-    "reviews_due": REVIEWS_SQL,
-    "cases_due": CASES_DUE_SQL,
-    "birthdays": BIRTHDAYS_SQL,
-    "upcoming": FOLLOW_UPS_SQL.format(when="f.due_on > :day AND f.due_on <= :upcoming_end"),
+    "overdue": (FOLLOW_UPS_SQL.format(when="f.due_on < :day"), FOLLOW_UPS_CLOCK),
+    "due_today": (FOLLOW_UPS_SQL.format(when="f.due_on = :day"), FOLLOW_UPS_CLOCK),
+    "checkins_due": (CHECKINS_SQL, CHECKINS_CLOCK),
+    "reviews_due": (REVIEWS_SQL, REVIEWS_CLOCK),
+    "cases_due": (CASES_DUE_SQL, CASES_CLOCK),
+    "birthdays": (BIRTHDAYS_SQL, BIRTHDAYS_CLOCK),
+    "upcoming": (
+        FOLLOW_UPS_SQL.format(when="f.due_on > :day AND f.due_on <= :upcoming_end"),
+        FOLLOW_UPS_CLOCK,
+    ),
 }
 UPCOMING_DAYS = 7
 REVIEW_NOTICE_DAYS = 14
 CASE_WARNING_DAYS = 2
 BIRTHDAY_DAYS = 7
+DEAL_CLOSING_DAYS = 30
 
 
 def raw_agenda(
@@ -290,22 +354,47 @@ def raw_agenda(
         "upcoming_end": (day + timedelta(days=UPCOMING_DAYS)).isoformat(),
         "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
         "review_horizon": (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat(),
+        "year_before": _year_before(day).isoformat(),
+        "deal_end": (day + timedelta(days=DEAL_CLOSING_DAYS)).isoformat(),
     }
-    week = [day + timedelta(days=offset) for offset in range(BIRTHDAY_DAYS)]
-    month_days = ", ".join(f"'{when:%m-%d}'" for when in week)
     sections = {}
-    for name, sql in AGENDA_SQL.items():
-        first_day = f"'{day:%m-%d}'"
-        query = (
-            sql.format(month_days=month_days, first_day=first_day) if name == "birthdays" else sql
-        )
+    for name, (rows, clock) in AGENDA_SQL.items():
+        if name == "birthdays":
+            rows = _birthdays_sql(day)
+        query = RANKED_SQL.format(rows=rows, clock=clock)
         if limit is None:
             sections[name] = conn.execute(query, params).fetchall()
             continue
         sections[name] = conn.execute(f"{query} LIMIT {limit}", params).fetchall()
-        total = f"SELECT count(*) FROM ({query})"
+        total = f"SELECT count(*) FROM ({rows})"
         sections[f"{name}_total"] = conn.execute(total, params).fetchall()
     return sections
+
+
+def _birthdays_sql(day: date) -> str:
+    """BIRTHDAYS_SQL for the week from `day` (29 February kept on 28 February in other years)."""
+    offsets: dict[str, int] = {}
+    for offset in range(BIRTHDAY_DAYS):
+        on = day + timedelta(days=offset)
+        offsets[f"{on:%m-%d}"] = offset
+        if (on.month, on.day) == (2, 28) and not _is_leap(on.year):
+            offsets["02-29"] = offset
+    cases = " ".join(f"WHEN '{md}' THEN {offset}" for md, offset in offsets.items())
+    return BIRTHDAYS_SQL.format(
+        offsets=f"(CASE strftime('%m-%d', birthday) {cases} END)",
+        month_days=", ".join(f"'{md}'" for md in offsets),
+    )
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 # The field holding the listed id of an rmtui agenda item, per section (default `id`).

@@ -23,6 +23,7 @@ from rmtui.core.models import (
     Survey,
     Target,
 )
+from rmtui.core.urgency import TERMS, Coefficients
 
 Model = TypeVar("Model", bound=SQLModel)
 
@@ -82,3 +83,9 @@ def make_in_old_book(session: Session, model: type[Model], **fields: Any) -> Mod
     result = session.execute(insert(present_table).values(values))
     row.id = result.inserted_primary_key[0] if result.inserted_primary_key else result.lastrowid  # type: ignore[attr-defined]
     return row
+
+
+def every_term_worth(points: float) -> Coefficients:
+    """Urgency coefficients that make every term worth `points` a unit of its value."""
+    settings: dict[str, Any] = dict.fromkeys(TERMS, points)
+    return Coefficients(**settings)

@@ -4,21 +4,27 @@ KPIs as text or JSON."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rmtui.cli.common import UsageError, cli_date, opened_book, read_book
 from rmtui.core.dates import today
 
 
 def run_agenda(args: argparse.Namespace) -> int:
-    """Print the Today list as text or JSON."""
-    from rmtui.core.agenda import agenda_json, agenda_text, read_agenda
+    """Print the Today list as text or JSON, each item with its urgency (a config.toml that
+    cannot be read is refused, not ranked by the defaults behind the user's back)."""
+    from rmtui.core.agenda import agenda_json_text, agenda_text, read_agenda
+    from rmtui.core.settings import load_settings
 
     day = cli_date(args.day)
-    agenda = read_book(args, lambda connection: read_agenda(connection, day=day))
+    urgency = load_settings().urgency
+    agenda = read_book(
+        args, lambda connection: read_agenda(connection, day=day, coefficients=urgency)
+    )
     if args.json:
-        import json
-
-        print(json.dumps(agenda_json(agenda), indent=2, ensure_ascii=False))
+        for piece in agenda_json_text(agenda):
+            sys.stdout.write(piece)
+        print()
     else:
         print(agenda_text(agenda))
     return 0

@@ -8,17 +8,20 @@ library's sqlite3); `build_agenda` runs the same SQL inside a session.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time, timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rmtui.core.dates import today
-from rmtui.core.figures import count_text
+from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -34,12 +37,26 @@ from rmtui.core.rules import (
     review_due_sql,
     shared_household_sql,
 )
+from rmtui.core.urgency import (
+    DEFAULT_COEFFICIENTS,
+    NO_URGENCY,
+    Coefficients,
+    Urgency,
+    exact_coefficients,
+    tier_term,
+    weighed,
+)
 from rmtui.core.wording import ago_text, days_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from rmtui.core.settings import Settings
+
 TODAY_LIMIT = 50  # the Today screen lists at most this many items a section
+# A section's items are ranked by urgency this many at a time, taken in the order of their
+# section's clock (most overdue first): so Today's page, `rmtui agenda` and the digest agree.
+RANKED_TOGETHER = TODAY_LIMIT
 UPCOMING_DAYS = 7  # upcoming: follow-ups due in the 7 days after the day
 CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
@@ -53,6 +70,9 @@ SECTIONS = (
     ("birthdays", "Birthdays this week"),
     ("upcoming", "Coming up in 7 days"),
 )
+
+
+Item = TypeVar("Item")
 
 
 class Connection(Protocol):
@@ -73,6 +93,7 @@ class FollowUpItem:
     client_name: str | None
     due_at: time | None = None  # the time of day, when it has one
     repeat: str | None = None  # its repeat rule (core/repeats.py)
+    urgency: Urgency = NO_URGENCY
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,7 @@ class CheckinItem:
     # The household the check-in is asked for once, when the client's shares check-ins.
     household_id: int | None = None
     household: str | None = None
+    urgency: Urgency = NO_URGENCY
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,7 @@ class ReviewItem:
     counts_from: str  # review, meeting or client since (rules.review_counts_from)
     since: date  # the day it counts from
     days_left: int  # negative when overdue
+    urgency: Urgency = NO_URGENCY
 
     @property
     def id(self) -> int:
@@ -122,6 +145,7 @@ class CaseItem:
     due_on: date
     days_left: int  # negative when overdue; business days for a business-day clock
     business_days: bool = False  # its clock counts business days (core/case_clocks.py)
+    urgency: Urgency = NO_URGENCY
 
 
 @dataclass(frozen=True)
@@ -133,6 +157,7 @@ class BirthdayItem:
     birthday: date
     on: date
     turns: int
+    urgency: Urgency = NO_URGENCY
 
 
 @dataclass(frozen=True)
@@ -153,6 +178,10 @@ class Agenda:
     upcoming: tuple[FollowUpItem, ...]
     totals: Mapping[str, int] = field(default_factory=dict)
     mark: int = 0  # the book's change mark when it was read (rmtui.core.changes)
+    # The coefficients the items were ranked by, and why config.toml could not be read, when
+    # it could not (the defaults were used).
+    coefficients: Coefficients = DEFAULT_COEFFICIENTS
+    settings_problem: str | None = None
 
     def sections(self) -> list[tuple[str, str, tuple[Any, ...]]]:
         """(key, title, items) of every section, in the order they are shown."""
@@ -174,42 +203,123 @@ class Agenda:
 
 @dataclass(frozen=True)
 class Section:
-    """One section's first items and how many it has in all."""
+    """One section's first items and how many it has in all; `values`, beside each item,
+    are the urgency terms it has of its own (those of its client are read for all at once)."""
 
     items: tuple[Any, ...]
     total: int
+    values: tuple[dict[str, Any], ...] = ()
 
 
-def build_agenda(*, session: Session, day: date, limit: int | None = None) -> Agenda:
+def build_agenda(
+    *,
+    session: Session,
+    day: date,
+    limit: int | None = None,
+    coefficients: Coefficients | None = None,
+) -> Agenda:
     """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1), read in `session`.
 
     With a `limit`, each section holds at most that many items, first ones first, and the
     agenda's totals say how many it has in all; so it takes as long for any size of book.
+    Items are ranked by urgency RANKED_TOGETHER at a time, taken in their section's clock
+    order; `coefficients` default to config.toml's.
     """
-    return read_agenda(session.connection().connection, day=day, limit=limit)
+    connection = session.connection().connection
+    return read_agenda(connection, day=day, limit=limit, coefficients=coefficients)
 
 
-def read_agenda(connection: Connection, *, day: date, limit: int | None = None) -> Agenda:
+def read_agenda(
+    connection: Connection,
+    *,
+    day: date,
+    limit: int | None = None,
+    coefficients: Coefficients | None = None,
+) -> Agenda:
     """The Today list for `day` read on a DB-API `connection` (see build_agenda)."""
     from rmtui.core.changes import change_mark
 
+    settings, problem = book_settings()
+    coefficients = coefficients or settings.urgency
     mark = change_mark(connection)
-    reader = _Reader(connection, day, limit, book_country())
-    sections = {
-        "overdue": reader.follow_ups("f.due_on < :day"),
-        "due_today": reader.follow_ups("f.due_on = :day"),
-        "checkins_due": reader.checkins(),
-        "reviews_due": reader.reviews(),
-        "cases_due": reader.cases(),
-        "birthdays": reader.birthdays(),
-        "upcoming": reader.follow_ups("f.due_on >= :tomorrow AND f.due_on <= :week_end"),
-    }
+    reader = _Reader(connection, day, limit, settings.country)
+    with collector_paused(every_row=limit is None):
+        sections = {
+            "overdue": reader.follow_ups("overdue"),
+            "due_today": reader.follow_ups("due_today"),
+            "checkins_due": reader.checkins(),
+            "reviews_due": reader.reviews(),
+            "cases_due": reader.cases(),
+            "birthdays": reader.birthdays(),
+            "upcoming": reader.follow_ups("upcoming"),
+        }
+        ranked = Ranking(connection, day, coefficients, sections.values())
+        listed = {key: ranked.items(section)[:limit] for key, section in sections.items()}
     return Agenda(
         day,
-        **{key: section.items for key, section in sections.items()},
+        **listed,
         totals={key: section.total for key, section in sections.items()},
         mark=mark,
+        coefficients=coefficients,
+        settings_problem=problem,
     )
+
+
+@contextmanager
+def collector_paused(*, every_row: bool) -> Iterator[None]:
+    """Python's cycle collector held off while every row of the agenda is read and ranked:
+    a large book's rows are hundreds of thousands of small records, none in a cycle, and
+    the collector would go over the growing heap again and again (half the time it takes at
+    100,000 clients). A page of rows is left alone: the app reads it beside Textual's start."""
+    if not every_row or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class Ranking:
+    """Puts the items of an agenda's sections in order of urgency, RANKED_TOGETHER at a time,
+    with the terms of their clients read for all the sections at once."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        day: date,
+        coefficients: Coefficients,
+        sections: Iterable[Section],
+    ) -> None:
+        from rmtui.core.agenda_terms import client_terms
+
+        self.weights = exact_coefficients(coefficients)
+        clients = {
+            client_id
+            for section in sections
+            for item in section.items
+            if (client_id := getattr(item, "client_id", None)) is not None
+        }
+        self.client_terms = client_terms(connection, clients, day=day, coefficients=coefficients)
+
+    def items(self, section: Section) -> tuple[Any, ...]:
+        """The section's items, each with its urgency, the most urgent first within each
+        RANKED_TOGETHER of them (the earlier by the section's clock first on a tie)."""
+        scored = [
+            with_urgency(item, self.urgency(item, values))
+            for item, values in zip(section.items, section.values, strict=True)
+        ]
+        ranked: list[Any] = []
+        for start in range(0, len(scored), RANKED_TOGETHER):
+            together = scored[start : start + RANKED_TOGETHER]
+            ranked += sorted(together, key=lambda item: -item.urgency.score)
+        return tuple(ranked)
+
+    def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
+        """The urgency of `item`: its own terms' `values` and those of its client."""
+        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, {})
+        return weighed(self.weights, values, of_client)
 
 
 class EarlyAgenda:
@@ -257,21 +367,37 @@ class EarlyAgenda:
 
 
 # Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
-# priority first within a day. `likely` tells SQLite that archived clients are few.
+# priority first within a day, with their urgency terms: days overdue, high priority, the
+# client's tier. `likely` tells SQLite that archived clients are few.
 FOLLOW_UPS_SQL = """
-    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name, f.due_at, f.repeat
+    SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name, f.due_at, f.repeat,
+        CAST(julianday(:day) - julianday(f.due_on) AS INTEGER), f.priority = 'high', c.tier
     FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
     WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
     ORDER BY f.due_on, f.priority = 'high' DESC, f.id
     LIMIT :limit"""
-# How many: every open follow-up meeting {when} less those of archived clients, each count
-# read from a follow-up index (archived clients are few; every follow-up is not read).
-FOLLOW_UPS_COUNT_SQL = """
-    SELECT (SELECT count(*) FROM follow_up AS f WHERE f.status = 'open' AND {when})
-         - (SELECT coalesce(sum((
-                SELECT count(*) FROM follow_up AS f
-                WHERE f.client_id = c.id AND f.status = 'open' AND {when})), 0)
-            FROM client AS c WHERE c.archived IS 1)"""
+# When the follow-ups of each section are due.
+FOLLOW_UPS_DUE = {
+    "overdue": "f.due_on < :day",
+    "due_today": "f.due_on = :day",
+    "upcoming": "f.due_on >= :tomorrow AND f.due_on <= :week_end",
+}
+# How many each section has: its open follow-ups less those of archived clients, all three
+# at once, each count read from a follow-up index (archived clients are few: their open
+# follow-ups up to :week_end are read through them, CROSS JOIN keeping that order).
+OPEN_DUE_COUNTS = ", ".join(
+    f"(SELECT count(*) FROM follow_up AS f WHERE f.status = 'open' AND {when}) - archived.{key}"
+    for key, when in FOLLOW_UPS_DUE.items()
+)
+ARCHIVED_DUE_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE {when}) AS {key}" for key, when in FOLLOW_UPS_DUE.items()
+)
+FOLLOW_UPS_COUNT_SQL = f"""
+    SELECT {OPEN_DUE_COUNTS}
+    FROM (SELECT {ARCHIVED_DUE_COUNTS}
+          FROM client AS c CROSS JOIN follow_up AS f
+          WHERE c.archived IS 1 AND f.client_id = c.id AND f.status = 'open'
+            AND f.due_on <= :week_end) AS archived"""
 
 # Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts; a
 # member of a household that shares check-ins counts from the household's latest contact
@@ -284,13 +410,15 @@ ACTIVE_SQL = f"likely(c.archived IS 0) AND {active_on_sql('c.')}"
 CONTACTED_BY_DAY_SQL = f"""
     SELECT c.id, c.name, c.tier, {checkin_contact_sql("c.")} AS last, c.client_since,
         {cadence_sql("c.")} AS cadence, {household_checkin_due_sql("c.")} AS due,
-        {shared_household_sql("c.")} AS household
+        {shared_household_sql("c.")} AS household,
+        CAST(julianday(:day) - ({household_checkin_due_sql("c.")}) AS INTEGER)
     FROM client AS c
     WHERE unlikely({household_checkin_due_sql("c.")} <= julianday(:day))
       AND coalesce({checkin_contact_sql("c.")}, '') <= :day AND {ACTIVE_SQL}"""
 CONTACTED_AFTER_DAY_SQL = f"""
     SELECT id, name, tier, last_contact_on AS last, client_since, {cadence_sql("")} AS cadence,
-        {checkin_due_sql("")} AS due, household
+        {checkin_due_sql("")} AS due, household,
+        CAST(julianday(:day) - ({checkin_due_sql("")}) AS INTEGER)
     FROM (
         SELECT c.id, c.name, c.tier, c.client_since, c.checkin_every_days, household,
             CASE WHEN household IS NULL THEN {last_contact_as_of_sql("c.")}
@@ -310,10 +438,11 @@ CHECKINS_SQL = (
     CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
     CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
 )
-# A household that shares check-ins is asked about once: counted by its id (negated, to be
-# told from the clients' ids).
+# A household that shares check-ins is asked about once: the clients on their own are counted,
+# and the households once each (only their members go through the sorter that counts them
+# once, not every client due).
 CHECKINS_COUNT_SQL = f"""
-    SELECT count(DISTINCT coalesce(-household, id)) FROM (
+    SELECT count(*) FILTER (WHERE household IS NULL) + count(DISTINCT household) FROM (
         SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
         UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
 
@@ -325,7 +454,8 @@ REVIEWS_WHERE_SQL = f"""
     WHERE unlikely({review_due_sql("c.")} <= :review_horizon) AND {ACTIVE_SQL}"""
 REVIEWS_SQL = f"""
     SELECT c.id, c.name, c.tier, {review_due_sql("c.")} AS due, {review_cadence_sql("c.")},
-        c.last_review_on, c.last_meeting_on, c.client_since
+        c.last_review_on, c.last_meeting_on, c.client_since,
+        CAST(julianday(:day) - julianday({review_due_sql("c.")}) AS INTEGER)
     {REVIEWS_WHERE_SQL}
     ORDER BY due, c.tier, c.name, c.id
     LIMIT :limit"""
@@ -340,7 +470,7 @@ CASES_WHERE_SQL = """
       AND (k.business_days OR k.due_on <= :case_horizon) AND likely(c.archived IS 0)"""
 CASES_SQL = f"""
     SELECT k.id, k.client_id, c.name, k.kind, k.subject, k.due_on,
-        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER), k.business_days
+        -CAST(julianday(:day) - julianday(k.due_on) AS INTEGER), k.business_days, c.tier
     {CASES_WHERE_SQL}
     ORDER BY k.due_on, k.id
     LIMIT :limit"""
@@ -349,7 +479,7 @@ CASES_COUNT_SQL = f"SELECT count(*) {CASES_WHERE_SQL}"
 # Non-archived clients born on one of the window's days. The month and day are written as
 # ix_client_birthday_month_day has them, so SQLite reads them from that index.
 BIRTHDAYS_SQL = f"""
-    SELECT {birthday_month_day_sql("c.")}, c.name, c.id, c.birthday
+    SELECT {birthday_month_day_sql("c.")}, c.name, c.id, c.birthday, c.tier
     FROM client AS c
     WHERE likely(c.archived IS 0) AND {birthday_month_day_sql("c.")} IN ({{days}})"""
 
@@ -359,9 +489,10 @@ class _Reader:
 
     def __init__(self, connection: Connection, day: date, limit: int | None, country: str) -> None:
         self.connection = connection
-        self.limit = limit
+        self.limit = whole_rankings(limit)
         self.day = day
         self.country = country
+        self._follow_up_totals: dict[str, int] | None = None
         self.business_horizon = self._business_horizon()
         self.params: dict[str, Any] = {
             **day_params(day),
@@ -370,7 +501,7 @@ class _Reader:
             "case_horizon": (day + timedelta(days=CASE_WARNING_DAYS)).isoformat(),
             "business_horizon": self.business_horizon.isoformat(),
             "review_horizon": (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat(),
-            "limit": -1 if limit is None else max(limit, 0),
+            "limit": -1 if self.limit is None else self.limit,
         }
 
     def _business_horizon(self) -> date:
@@ -391,23 +522,33 @@ class _Reader:
         finally:
             cursor.close()
 
-    def section(self, items: Sequence[Any], count_sql: str) -> Section:
-        """`items` and their total: `count_sql` is run only when the limit may have left
-        some out."""
+    def section(
+        self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: str | Callable[[], int]
+    ) -> Section:
+        """`items`, their urgency terms' `values` and their total: `count` (SQL, or what
+        counts them) is run only when the limit may have left some out."""
         total = len(items)
         if self.limit is not None and total >= self.limit:
-            total = int(self.rows(count_sql)[0][0])
-        return Section(tuple(items), total)
+            total = count() if callable(count) else int(self.rows(count)[0][0])
+        return Section(tuple(items), total, tuple(values))
 
-    def follow_ups(self, when: str) -> Section:
-        """Open follow-ups due `when` (SQL on `f`, the follow-up)."""
-        items = [
-            FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
-            for id_, title, due, priority, client_id, name, at, repeat in self.rows(
-                FOLLOW_UPS_SQL.format(when=when)
+    def follow_ups(self, key: str) -> Section:
+        """The open follow-ups of the section `key` (overdue, due_today or upcoming)."""
+        items, values = [], []
+        for row in self.rows(FOLLOW_UPS_SQL.format(when=FOLLOW_UPS_DUE[key])):
+            id_, title, due, priority, client_id, name, at, repeat, late, high, tier = row
+            items.append(
+                FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
             )
-        ]
-        return self.section(items, FOLLOW_UPS_COUNT_SQL.format(when=when))
+            values.append({"overdue_day": late, "priority_high": high, **tier_term(tier)})
+        return self.section(items, values, lambda: self.follow_up_totals()[key])
+
+    def follow_up_totals(self) -> dict[str, int]:
+        """How many open follow-ups each follow-up section has (read once, when needed)."""
+        if self._follow_up_totals is None:
+            counts = self.rows(FOLLOW_UPS_COUNT_SQL)[0]
+            self._follow_up_totals = dict(zip(FOLLOW_UPS_DUE, map(int, counts), strict=True))
+        return self._follow_up_totals
 
     def checkins(self) -> Section:
         """Clients due for a check-in, most overdue first; a household that shares check-ins
@@ -421,7 +562,8 @@ class _Reader:
         finally:
             for cursor in cursors:
                 cursor.close()
-        return self.section(self._with_household_names(items), CHECKINS_COUNT_SQL)
+        values = [{"checkin_day": item.days_overdue, **tier_term(item.tier)} for item in items]
+        return self.section(self._with_household_names(items), values, CHECKINS_COUNT_SQL)
 
     def cursor(self, sql: str) -> Any:
         """A cursor running `sql`, its rows read as they are needed."""
@@ -430,11 +572,11 @@ class _Reader:
         return cursor
 
     def _checkin(self, row: Sequence[Any]) -> CheckinItem:
-        """A check-in row: id, name, tier, last contact, since, cadence, due, household."""
-        id_, name, tier, last, since, cadence, _due, household_id = row
+        """A check-in row: id, name, tier, last contact, since, cadence, due, household,
+        days past the cadence."""
+        id_, name, tier, last, since, cadence, _due, household_id, overdue = row
         last_contact = _day(last)
         days_since = (self.day - (last_contact or _day(since))).days
-        overdue = days_since - cadence
         return CheckinItem(
             id_, name, tier, last_contact, days_since, cadence, overdue, household_id
         )
@@ -458,17 +600,26 @@ class _Reader:
 
     def reviews(self) -> Section:
         """Clients whose review is overdue or near, most overdue first."""
-        items = [review_item(row, self.day) for row in self.rows(REVIEWS_SQL)]
-        return self.section(items, REVIEWS_COUNT_SQL)
+        rows = self.rows(REVIEWS_SQL)
+        items = [review_item(row[:8], self.day) for row in rows]
+        values = [{"overdue_day": row[8], **tier_term(row[2])} for row in rows]
+        return self.section(items, values, REVIEWS_COUNT_SQL)
 
     def cases(self) -> Section:
         """Open cases overdue or near their deadline, with the days left (business days for
         a business-day clock)."""
-        items = [
-            CaseItem(id_, client_id, name, kind, subject, _day(due), left, bool(business))
-            for id_, client_id, name, kind, subject, due, left, business in self.rows(CASES_SQL)
+        rows = self.rows(CASES_SQL)
+        items = self._business_days_left(
+            [
+                CaseItem(id_, client_id, name, kind, subject, _day(due), left, bool(business))
+                for id_, client_id, name, kind, subject, due, left, business, _tier in rows
+            ]
+        )
+        values = [
+            {"case_day_left": item.days_left, **tier_term(row[8])}
+            for item, row in zip(items, rows, strict=True)
         ]
-        return self.section(self._business_days_left(items), CASES_COUNT_SQL)
+        return self.section(items, values, CASES_COUNT_SQL)
 
     def _business_days_left(self, items: list[CaseItem]) -> list[CaseItem]:
         """`items` with business days left on those whose clocks count business days."""
@@ -502,14 +653,33 @@ class _Reader:
         names = {f"d{number}": month_day for number, month_day in enumerate(window)}
         sql = BIRTHDAYS_SQL.format(days=", ".join(f":{name}" for name in names))
         found = sorted(
-            (window[born_on], name.lower(), client_id, name, _day(born))
-            for born_on, name, client_id, born in self.rows(sql, names)
+            (window[born_on], name.lower(), client_id, name, _day(born), tier)
+            for born_on, name, client_id, born, tier in self.rows(sql, names)
         )
+        total, found = len(found), found[: self.limit]
         items = tuple(
             BirthdayItem(client_id, name, born, on, on.year - born.year)
-            for on, _key, client_id, name, born in found[: self.limit]
+            for on, _key, client_id, name, born, _tier in found
         )
-        return Section(items, len(found))
+        values = tuple(
+            {"overdue_day": (self.day - on).days, **tier_term(tier)}
+            for on, _key, _id, _name, _born, tier in found
+        )
+        return Section(items, total, values)
+
+
+def with_urgency(item: Item, urgency: Urgency) -> Item:
+    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields for
+    each of the many items of a large book)."""
+    return type(item)(**{**vars(item), "urgency": urgency})
+
+
+def whole_rankings(limit: int | None) -> int | None:
+    """How many items of a section to read for `limit` of them: whole rankings (a multiple
+    of RANKED_TOGETHER), since the first items are the most urgent of the first ranking."""
+    if limit is None:
+        return None
+    return -(-max(limit, 1) // RANKED_TOGETHER) * RANKED_TOGETHER
 
 
 def review_item(row: Sequence[Any], day: date) -> ReviewItem:
@@ -527,14 +697,19 @@ def review_item(row: Sequence[Any], day: date) -> ReviewItem:
 def book_country() -> str:
     """The country of the book's public holidays (config.toml `[book] country`); the default
     when the settings cannot be read (the app says why elsewhere)."""
-    from rmtui.core.case_clocks import DEFAULT_COUNTRY
+    return book_settings()[0].country
+
+
+def book_settings() -> tuple[Settings, str | None]:
+    """The settings of config.toml and None; the defaults and the sentence saying why when
+    it cannot be read."""
     from rmtui.core.errors import BookError
-    from rmtui.core.settings import load_settings
+    from rmtui.core.settings import Settings, load_settings
 
     try:
-        return load_settings().country
-    except BookError:
-        return DEFAULT_COUNTRY
+        return load_settings(), None
+    except BookError as error:
+        return Settings(), str(error)
 
 
 def once_a_household(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
@@ -579,11 +754,50 @@ def _is_leap(year: int) -> bool:
 
 
 def agenda_json(agenda: Agenda) -> dict[str, Any]:
-    """The agenda as JSON-ready data: ISO dates, one list per section."""
+    """The agenda as JSON-ready data: ISO dates, one list per section, each item with its
+    urgency and the terms it is made of."""
     out: dict[str, Any] = {"date": agenda.day.isoformat()}
     for key, _title, items in agenda.sections():
-        out[key] = [_jsonable(asdict(item)) for item in items]
+        out[key] = [item_json(item) for item in items]
     return out
+
+
+def agenda_json_text(agenda: Agenda) -> Iterator[str]:
+    """agenda_json as JSON text, piece by piece, an item a line: every row of a large book is
+    tens of megabytes, written as it is made (and by json's C encoder, item by item)."""
+    import json
+
+    yield f'{{\n  "date": "{agenda.day.isoformat()}"'
+    for key, _title, items in agenda.sections():
+        yield f',\n  "{key}": ['
+        for number, item in enumerate(items):
+            line = json.dumps(item_json(item), ensure_ascii=False)
+            yield f"{',' if number else ''}\n    {line}"
+        yield "\n  ]" if items else "]"
+    yield "\n}"
+
+
+def item_json(item: Any) -> dict[str, Any]:
+    """An agenda item as JSON-ready data, its `urgency` a number and its `terms` a list."""
+    own = {f.name: getattr(item, f.name) for f in fields(item) if f.name != "urgency"}
+    return {
+        **_jsonable(own),
+        "urgency": float(item.urgency.score),
+        "terms": [
+            {
+                "term": term.term,
+                "value": _number(term.value),
+                "coefficient": float(term.coefficient),
+                "points": float(term.points),
+            }
+            for term in item.urgency.terms
+        ],
+    }
+
+
+def _number(value: Decimal) -> int | float:
+    """A term's value in JSON: a whole number of days or things as an integer."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -596,10 +810,15 @@ def agenda_text(agenda: Agenda) -> str:
     lines = [f"Today, {day}" if agenda.day == today() else day]
     for key, title, items in agenda.sections():
         lines += ["", f"{title} ({count_text(agenda.total(key))})"]
-        lines += [f"  {item_text(item, agenda.day)}" for item in items] or ["  nothing"]
+        lines += [f"  {ranked_item_text(item, agenda.day)}" for item in items] or ["  nothing"]
         if agenda.not_listed(key):
             lines.append(f"  … and {count_text(agenda.not_listed(key))} more")
     return "\n".join(lines)
+
+
+def ranked_item_text(item: Any, day: date) -> str:
+    """One agenda item as a line of text, with its urgency."""
+    return f"{item_text(item, day)}  (urgency {urgency_text(item.urgency.score)})"
 
 
 def item_text(item: Any, day: date) -> str:

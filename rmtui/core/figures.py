@@ -16,6 +16,8 @@
 - points: the change of a percentage or a score, to one decimal. +0.1 pts.
 - mean: an average or a score (CSAT, NPS), to one decimal. 4.0 (nl 4,0).
 - whole percent: a fixed share beside a bar or of a stage (progress, probability). 25%.
+- urgency: a Today item's score or a term's points, to one decimal (12.5, -4.0); a term's value
+  or coefficient as it is, to at most three decimals (9, 0.05, 1.251).
 
 A change carries + or -, and no sign when it rounds to zero; a missing figure is a dash.
 Numbers are formatted by Python and given the separators of the user's locale, which Babel
@@ -112,6 +114,16 @@ def points_text(value: Number | None) -> str:
 def mean_text(value: Number | None, *, signed: bool = False) -> str:
     """An average or a score to one decimal: 4.0, or -0.7 when `signed`."""
     return _decimal_text(value, 1, signed=signed)
+
+
+def urgency_text(value: Number) -> str:
+    """An urgency score or a term's points, to one decimal: 12.5, -4.0."""
+    return _decimal_text(value, 1)
+
+
+def factor_text(value: Number) -> str:
+    """A term of urgency's value or coefficient, to at most three decimals: 9, 0.05, -2."""
+    return _decimal_text(value, 3).rstrip("0").rstrip(".,")  # 1.500 → 1.5, 9.000 → 9
 
 
 def whole_percent_text(value: Number | None) -> str:

@@ -271,7 +271,15 @@ class Client(ClientBase, Stored, table=True):
             "household_contact_on",
             "shared_household_id",
         ),
-        Index("ix_client_birthday_month_day", text(birthday_month_day_sql(""))),
+        # With the columns a week's birthdays are listed with, so that it covers them.
+        Index(
+            "ix_client_birthday_month_day",
+            text(birthday_month_day_sql("")),
+            "archived",
+            "name",
+            "birthday",
+            "tier",
+        ),
         # With the columns the day is computed from, so that it covers the agenda's reviews.
         Index(
             "ix_client_review_due",
@@ -388,7 +396,7 @@ class Opportunity(OpportunityBase, Stored, table=True):
 class RevenueBase(SQLModel):
     """An amount earned from a client on a day."""
 
-    client_id: int = client_ref()
+    client_id: int = client_ref(index=False)
     on: date
     amount: Decimal = Field(sa_type=Money)
     kind: Annotated[str, Choice(REVENUE_KINDS, "The kind of revenue")] = "fee"
@@ -401,6 +409,8 @@ class Revenue(RevenueBase, Stored, table=True):
     __table_args__ = (
         *table_checks(RevenueBase),
         Index("ix_revenue_on", "on"),
+        # A client's revenue of a period, summed from the index alone (the agenda's urgency).
+        Index("ix_revenue_client_on", "client_id", "on", "amount"),
     )
 
 
@@ -433,6 +443,14 @@ Index(
     HOLDING_TABLE.c.client_id,
     HOLDING_TABLE.c.value,
 )
+# A client's assets on a day (the snapshots not yet replaced then) from the index alone.
+Index(
+    "ix_holding_client_in_effect",
+    HOLDING_TABLE.c.client_id,
+    HOLDING_TABLE.c.superseded_on,
+    HOLDING_TABLE.c.as_of,
+    HOLDING_TABLE.c.value,
+)
 
 
 class FinancialGoalBase(SQLModel):
@@ -454,7 +472,7 @@ class FinancialGoal(FinancialGoalBase, Stored, table=True):
 class SurveyBase(SQLModel):
     """A client's answer to a satisfaction survey: CSAT 1–5, NPS 0–10, either or both."""
 
-    client_id: int = client_ref()
+    client_id: int = client_ref(index=False)
     on: date
     csat: Annotated[int | None, Range(1, 5, label="A CSAT score", check="csat_range")] = None
     nps: Annotated[int | None, Range(0, 10, label="An NPS score", check="nps_range")] = None
@@ -467,6 +485,8 @@ class Survey(SurveyBase, Stored, table=True):
     __table_args__ = (
         *table_checks(SurveyBase),
         Index("ix_survey_on", "on"),
+        # A client's last survey and its NPS, read from the index alone (the agenda's urgency).
+        Index("ix_survey_client_on", "client_id", "on", "nps"),
     )
 
 

@@ -323,6 +323,40 @@ def meeting_sql(interaction: str = "interaction.") -> str:
     return f"{interaction}kind IN ({kinds})"
 
 
+# -- surveys -----------------------------------------------------------------------------------
+
+DETRACTOR_NPS = 6  # an NPS answer of at most this is a detractor's (PRODUCT.md, "nps")
+
+
+def last_survey_detractor_sql(client: str = "client.") -> str:
+    """SQL: 1 when the client's last survey on or before :day gave an NPS of DETRACTOR_NPS or
+    less, else 0."""
+    return (
+        f"coalesce((SELECT s.nps <= {DETRACTOR_NPS} FROM survey AS s"
+        f' WHERE s.client_id = {client}id AND s."on" <= :day'
+        ' ORDER BY s."on" DESC, s.id DESC LIMIT 1), 0)'
+    )
+
+
+# -- deals and holdings ------------------------------------------------------------------------
+
+# The stages a deal ends in; in any other it is open.
+CLOSED_STAGES = ("won", "lost")
+
+
+def open_deal_sql(opportunity: str = "opportunity.") -> str:
+    """SQL: the deal is open: in none of CLOSED_STAGES."""
+    closed = ", ".join(f"'{stage}'" for stage in CLOSED_STAGES)
+    return f"{opportunity}stage NOT IN ({closed})"
+
+
+def holding_in_effect_sql(holding: str = "holding.") -> str:
+    """SQL: the snapshot is its account's value on :day: taken on or before it and not
+    replaced by then (superseded_on, kept by the book's triggers, is the day a later one of
+    the same account was taken)."""
+    return f"{holding}as_of <= :day AND {holding}superseded_on > :day"
+
+
 # -- birthdays ---------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from rmtui.core.case_clocks import (
     country_from,
 )
 from rmtui.core.errors import BookError
+from rmtui.core.urgency import Coefficients, coefficients_from
 
 DEFAULT_BACKUP_KEEP = 7
 
@@ -30,6 +31,8 @@ class Settings:
     country: str = DEFAULT_COUNTRY
     # The clocks a case may be opened with, by name (`[case_clocks.NAME]`).
     case_clocks: dict[str, ClockPreset] = field(default_factory=lambda: dict(DEFAULT_CLOCKS))
+    # `[urgency]`: what each term of a Today item's urgency is worth (core/urgency.py).
+    urgency: Coefficients = field(default_factory=Coefficients)
 
 
 def settings_path() -> Path:
@@ -58,6 +61,7 @@ def load_settings(path: Path | None = None) -> Settings:
         display_locale=_display_locale(data.get("display", {}), path),
         country=country_from(data.get("book", {}), path=path),
         case_clocks=clocks_from(data.get("case_clocks", {}), path=path),
+        urgency=coefficients_from(data.get("urgency", {}), path=path),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
 
 from rmtui.core.figures import count_text
 
@@ -94,9 +93,5 @@ def has_control_characters(text: str) -> bool:
 def printable(text: str, *, replacement: str = REPLACEMENT) -> str:
     """`text` with every control character (escape sequences included) replaced, so that
     showing it can neither retitle nor clear the terminal."""
-    return text.translate(_replacements(replacement))
-
-
-@cache
-def _replacements(replacement: str) -> dict[int, str]:
-    return dict.fromkeys(CONTROL_CHARACTERS, replacement)
+    # A scan at C's speed when there are none (a command's output may be tens of megabytes).
+    return CONTROL_PATTERN.sub(lambda _control: replacement, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from rmtui.core.agenda import (
+    SECTIONS,
     TODAY_LIMIT,
     Agenda,
     BirthdayItem,
@@ -32,6 +33,9 @@ from rmtui.screens.book_access import book_connection, book_day, rm_app
 from rmtui.screens.undo import remember
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.line_list import LineList, ListLine
+
+if TYPE_CHECKING:
+    from rmtui.screens.urgency_view import RankedItem
 
 # The actions (forms, models, SQLAlchemy) are imported inside the methods that use them: the
 # agenda is read with the standard library's sqlite3 and shows before they have loaded.
@@ -55,6 +59,7 @@ EMPTY_SECTION = {
 
 # The keys that act on the row under the cursor, and the kinds of row they act on.
 ROW_ACTIONS: dict[str, tuple[str, ...]] = {
+    "why": ("follow_up", "checkin", "review", "case", "birthday"),
     "open_client": ("follow_up", "checkin", "case", "birthday"),
     "log": ("follow_up", "checkin", "case", "birthday"),
     "done": ("follow_up", "case"),
@@ -96,6 +101,7 @@ class TodayScreen(Screen[None]):
         Binding("s", "snooze", "Snooze"),
         Binding("r", "reschedule", "Reschedule"),
         Binding("f", "new_follow_up", "Follow-up"),
+        Binding("w", "why", "Why here"),
         Binding("R", "review_report", "Review report"),
         Binding("v", "review_season", "Review season"),
         Binding("ctrl+r", "reload", "Refresh", show=False),
@@ -104,6 +110,8 @@ class TodayScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, AgendaEntry] = {}
+        self.listed: dict[str, tuple[str, Any]] = {}  # option id → (section key, item)
+        self.told_problem: str | None = None  # the config.toml problem said last
         self.agenda: Agenda | None = None
         self.seen_mark: int | None = None  # the book's change mark of the agenda shown
         # The row the cursor stays on when the agenda being read is shown (after a change).
@@ -151,12 +159,24 @@ class TodayScreen(Screen[None]):
         options = self.query_one("#agenda", LineList)
         kept_id, kept_index = self._cursor_plan(options)
         self.agenda = agenda
-        self.entries = {}
+        self.entries, self.listed = {}, {}
         options.set_options(self._options(agenda))
         self.query_one("#today-summary", Static).update(summary_text(agenda))
         self._restore_cursor(options, kept_id, kept_index)
         self.seen_mark = agenda.mark
+        self._tell_settings_problem(agenda)
         rm_app(self).first_screen_shown()
+
+    def _tell_settings_problem(self, agenda: Agenda) -> None:
+        """Say once that config.toml could not be read, so Today is ranked by the defaults."""
+        problem = agenda.settings_problem
+        if problem is not None and problem != self.told_problem:
+            self.notify(
+                f"{problem} Until it is, Today uses the default settings.",
+                severity="warning",
+                markup=False,
+            )
+        self.told_problem = problem
 
     def _cursor_plan(self, options: LineList) -> tuple[str | None, int | None]:
         """Where the cursor goes in the agenda about to be shown: on the item with the id, if
@@ -178,6 +198,7 @@ class TodayScreen(Screen[None]):
             for item in items[:TODAY_LIMIT]:
                 entry = entry_for(item)
                 self.entries[entry.option_id] = entry
+                self.listed[entry.option_id] = (key, item)
                 result.append(ListLine(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
@@ -396,6 +417,18 @@ class TodayScreen(Screen[None]):
         if entry is not None:
             review_actions().export_review(self, entry.client_id)
 
+    def action_why(self) -> None:
+        """Show the urgency of the item under the cursor, term by term."""
+        from rmtui.screens.urgency_view import UrgencyView
+
+        option_id = self._highlighted_id()
+        if self.agenda is None or option_id not in self.listed:
+            return
+        key, item = self.listed[option_id]
+        self.app.push_screen(
+            UrgencyView(ranked_item(self.agenda, key, item), self.agenda.coefficients)
+        )
+
     def action_review_season(self) -> None:
         """The reviews due month by month, from this month."""
         from rmtui.screens.review_season import ReviewSeasonScreen
@@ -415,6 +448,20 @@ def review_actions() -> Any:
     from rmtui.screens.flows import records
 
     return records
+
+
+def ranked_item(agenda: Agenda, key: str, item: Any) -> RankedItem:
+    """What the urgency view tells of `item`, listed in the section `key` of `agenda`."""
+    from rmtui.screens.urgency_view import RankedItem
+
+    return RankedItem(
+        item_line(item, agenda.day),
+        item.urgency,
+        dict(SECTIONS)[key],
+        getattr(agenda, key).index(item) + 1,
+        agenda.total(key),
+        business_days=getattr(item, "business_days", False),
+    )
 
 
 def entry_for(item: Any) -> AgendaEntry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from datetime import date, datetime, timedelta
@@ -11,18 +12,23 @@ import pytest
 from sqlmodel import Session, select
 
 from rmtui.core.agenda import (
+    RANKED_TOGETHER,
     SECTIONS,
     Agenda,
+    Ranking,
     agenda_json,
+    agenda_json_text,
     agenda_text,
     birthday_window,
     build_agenda,
 )
 from rmtui.core.models import Case, Client, FollowUp, Interaction
 from rmtui.core.rules import cadence_of
-from tests.factories import make
+from tests.factories import every_term_worth, make
 
 DAY = date(2026, 11, 29)
+# Every term worth nothing: every item's urgency is 0, so each section keeps its clock's order.
+BY_CLOCK = every_term_worth(0.0)
 
 
 def days(n: int) -> date:
@@ -30,7 +36,8 @@ def days(n: int) -> date:
 
 
 def agenda(session: Session, day: date = DAY) -> Agenda:
-    return build_agenda(session=session, day=day)
+    """The agenda of `day` in its sections' clock order (urgency left out)."""
+    return build_agenda(session=session, day=day, coefficients=BY_CLOCK)
 
 
 def traced(session: Session) -> list[str]:
@@ -240,8 +247,8 @@ def test_each_section_is_one_query_check_ins_two(session: Session) -> None:
     statements = traced(session)
     today = agenda(session)
     # The book's change mark, the holidays the book holds for the business-day clocks, then one
-    # a section; check-ins: contacted by the day, and after it.
-    assert len(statements) == 10
+    # a section; check-ins: contacted by the day, and after it; the terms of the clients.
+    assert len(statements) == 11
     assert len(today.checkins_due) == 5
 
 
@@ -272,15 +279,30 @@ def test_agenda_json_is_plain_data_with_iso_dates(busy_day: Agenda) -> None:
         "birthday": "1980-12-01",
         "on": "2026-12-01",
         "turns": 46,
+        "urgency": 0.0,
+        "terms": [
+            {"term": "overdue_day", "value": -2, "coefficient": 0.0, "points": 0.0},
+            {"term": "tier_b", "value": 1, "coefficient": 0.0, "points": 0.0},
+        ],
     }
     assert json.loads(json.dumps(data)) == data
+
+
+def test_agenda_json_text_is_that_data_an_item_a_line(busy_day: Agenda) -> None:
+    text = "".join(agenda_json_text(busy_day))
+    assert json.loads(text) == agenda_json(busy_day)
+    lines = text.splitlines()
+    assert lines[:3] == ["{", '  "date": "2026-11-29",', '  "overdue": [']
+    assert json.loads(lines[3].strip().rstrip(","))["title"] == "Call back"
+    empty = "".join(agenda_json_text(Agenda(DAY, (), (), (), (), (), (), ())))
+    assert json.loads(empty) == {"date": "2026-11-29", **{key: [] for key, _title in SECTIONS}}
 
 
 def test_agenda_text_has_headings_counts_and_lines(busy_day: Agenda) -> None:
     text = agenda_text(busy_day)
     assert text.splitlines()[0] == "Today, Sunday 2026-11-29"
     assert "Overdue follow-ups (1)" in text
-    assert "  2026-11-28  Call back - Ada (1 day late)" in text
+    assert "  2026-11-28  Call back - Ada (1 day late)  (urgency 0.0)\n" in text
     assert "Requests and complaints due (1)" in text
     assert "Birthdays this week (1)\n  Tue 2026-12-01  Ada turns 46" in text
     assert "last contact" not in text and "no contact in 999 days as a client" in text
@@ -336,7 +358,7 @@ def test_a_limit_keeps_each_sections_first_items_and_counts_them_all(
     random_book(session, random.Random(offset))
     day = days(offset)
     whole = build_agenda(session=session, day=day)
-    for limit in (1, 3, 1000):
+    for limit in (1, 3, RANKED_TOGETHER, RANKED_TOGETHER + 1, 1000):
         limited = build_agenda(session=session, day=day, limit=limit)
         for key, _title, items in whole.sections():
             assert getattr(limited, key) == items[:limit], (key, limit)
@@ -373,7 +395,7 @@ def test_check_ins_on_any_day_are_those_of_the_definition(session: Session, offs
     day = days(offset)
     found = [
         (item.name, item.client_id, item.last_contact_on, item.days_since)
-        for item in build_agenda(session=session, day=day).checkins_due
+        for item in agenda(session, day).checkins_due
     ]
     assert found == expected_checkins(session, day)
     assert found
@@ -381,15 +403,19 @@ def test_check_ins_on_any_day_are_those_of_the_definition(session: Session, offs
 
 def test_counts_are_read_only_for_sections_the_limit_cut_short(session: Session) -> None:
     client = make(session, Client, name="Ada", client_since=days(-999))
-    for number in range(3):
+    for number in range(RANKED_TOGETHER):
         make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
     statements = traced(session)
-    build_agenda(session=session, day=DAY, limit=3)
-    # The change mark, the holidays, eight for the sections, the overdue count.
-    assert len(statements) == 11
+    limited = build_agenda(session=session, day=DAY, limit=3)
+    # The change mark, the holidays, eight for the sections, the clients' terms, and the
+    # overdue count: a whole ranking was read, so there may be more.
+    assert len(statements) == 12
+    assert (len(limited.overdue), limited.total("overdue")) == (3, RANKED_TOGETHER)
     statements.clear()
-    build_agenda(session=session, day=DAY, limit=4)
-    assert len(statements) == 10
+    make(session, FollowUp, client_id=client.id, title="a ranking and one", due_on=days(-1))
+    statements.clear()
+    build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER + 1)
+    assert len(statements) == 11
 
 
 def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: Session) -> None:
@@ -407,4 +433,23 @@ def test_agenda_text_says_how_many_more_there_are(session: Session) -> None:
         make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
     text = agenda_text(build_agenda(session=session, day=DAY, limit=2))
     assert "Overdue follow-ups (3)\n  2026-11-28  late 0" in text
-    assert "late 1 - Ada (1 day late)\n  … and 1 more\n" in text
+    assert "late 1 - Ada (1 day late)  (urgency 2.0)\n  … and 1 more\n" in text
+
+
+def test_every_row_is_ranked_with_the_cycle_collector_held_off_a_page_is_not(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(session, FollowUp, client_id=make(session, Client).id, due_on=DAY)
+    collecting: list[bool] = []
+    ranked = Ranking.items
+
+    def watched(self: Ranking, section: Any) -> tuple[Any, ...]:
+        collecting.append(gc.isenabled())
+        return ranked(self, section)
+
+    monkeypatch.setattr(Ranking, "items", watched)
+    build_agenda(session=session, day=DAY)
+    assert not any(collecting) and gc.isenabled()
+    collecting.clear()
+    build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER)
+    assert all(collecting) and collecting

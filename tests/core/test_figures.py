@@ -11,6 +11,7 @@ from rmtui.core.figures import (
     amount_within,
     compact_text,
     count_text,
+    factor_text,
     listed_amount_text,
     mean_text,
     percent_text,
@@ -19,6 +20,7 @@ from rmtui.core.figures import (
     signed_total_text,
     total_text,
     totals_within,
+    urgency_text,
     whole_percent_text,
 )
 from rmtui.core.user_locale import user_locale
@@ -107,6 +109,16 @@ def test_percentages_points_and_means_to_one_decimal(locale: str) -> None:
     assert mean_text(4) == in_locale(locale, "4.0", "4,0")
     assert mean_text(-0.7, signed=True) == in_locale(locale, "-0.7", "-0,7")
     assert whole_percent_text(Decimal("25.0")) == "25%"
+
+
+def test_urgency_to_one_decimal_and_its_factors_as_they_are(locale: str) -> None:
+    assert urgency_text(Decimal("12.5")) == in_locale(locale, "12.5", "12,5")
+    assert urgency_text(Decimal("-4")) == in_locale(locale, "-4.0", "-4,0")
+    assert factor_text(9) == "9" and factor_text(Decimal("-2.0")) == "-2"
+    assert factor_text(Decimal("0.05")) == in_locale(locale, "0.05", "0,05")
+    assert factor_text(Decimal("1.2505")) == in_locale(locale, "1.251", "1,251")
+    assert factor_text(1000) == in_locale(locale, "1,000", "1.000")
+    assert factor_text(0) == "0"
 
 
 def test_changes_carry_their_sign(locale: str) -> None:

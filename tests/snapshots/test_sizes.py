@@ -51,6 +51,7 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
 
 SCREENS = {
     "today": keys_then_settle(),
+    "today_why": keys_then_settle("down", "w"),
     "clients": keys_then_settle("2"),
     "log": keys_then_settle("3"),
     "pipeline": keys_then_settle("4"),

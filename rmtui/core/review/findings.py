@@ -12,6 +12,7 @@ from rmtui.core.models import OPEN_STAGES, Case, Opportunity, Survey
 from rmtui.core.queries.holding_trend import change_percent
 from rmtui.core.review.facts import Finding, GoalReview, Profile, Review
 from rmtui.core.review.words import date_text
+from rmtui.core.rules import DETRACTOR_NPS
 from rmtui.core.wording import days_text
 
 # What counts as a growth area or a risk.
@@ -19,8 +20,7 @@ HIGH_VALUE_DEAL = Decimal("25000")  # an open deal worth at least this is a grow
 FALL_ALERT_PCT = 1.0  # assets down by at least this percent over 3 or 12 months is a risk
 FALL_WINDOWS = (3, 12)  # months
 LONG_SILENCE_FACTOR = 2  # no contact for this many check-in cadences is a risk
-DETRACTOR_NPS = 6  # a last survey with NPS at most this, or CSAT at most LOW_CSAT, is a risk
-LOW_CSAT = 2
+LOW_CSAT = 2  # a last survey with CSAT at most this, or a detractor's NPS, is a risk
 
 
 def growth_and_risks(review: Review) -> list[Finding]:

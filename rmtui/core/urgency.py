@@ -1,0 +1,201 @@
+"""Urgency: how pressing an item of the Today list is, as taskwarrior weighs a task: each
+term's value times its coefficient (config.toml `[urgency]`), summed.
+
+A term's points are rounded half up to one decimal, and the score is their sum, so the points
+shown always add up to the score shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache, cached_property
+from typing import Any, NamedTuple
+
+from rmtui.core.errors import BookError
+
+POINT = Decimal("0.1")  # points are rounded to this
+COEFFICIENT_EXAMPLE = "tier_a = 3.0"
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """The points each term is worth per unit of its value, and how near a deal's expected
+    close makes it one closing soon; the defaults unless config.toml's `[urgency]` says."""
+
+    overdue_day: float = 1.0  # a day past the due day (negative: a day still to go)
+    priority_high: float = 5.0  # a follow-up of high priority
+    tier_a: float = 3.0  # a client of tier A
+    tier_b: float = 1.0
+    tier_c: float = 0.0
+    checkin_day: float = 0.5  # a day past the client's check-in cadence
+    case_day_left: float = -2.0  # a day left to a case's deadline (negative: past it)
+    assets_million: float = 0.5  # a million of the client's assets on the day
+    revenue_thousand: float = 0.05  # a thousand of revenue from the client in the last 12 months
+    complaint: float = 6.0  # the client has a complaint open
+    detractor: float = 4.0  # the client's last survey gave an NPS of 6 or less
+    deal_closing: float = 3.0  # a deal of the client's is expected to close soon
+    # Not coefficients: the most millions of assets and thousands of revenue counted (so
+    # that one large client does not outweigh every deadline), and how soon is soon for a
+    # deal's expected close, in days from the day.
+    assets_million_max: float = 10.0
+    revenue_thousand_max: float = 100.0
+    deal_closing_days: int = 30
+
+
+DEFAULT_COEFFICIENTS = Coefficients()
+
+# Every term, keyed as config.toml names its coefficient, with what its value counts.
+TERMS: dict[str, str] = {
+    "overdue_day": "days past due",
+    "priority_high": "high priority",
+    "tier_a": "tier A",
+    "tier_b": "tier B",
+    "tier_c": "tier C",
+    "checkin_day": "days past the check-in cadence",
+    "case_day_left": "days to the deadline",
+    "assets_million": "assets, in millions",
+    "revenue_thousand": "revenue (12 months), thousands",
+    "complaint": "an open complaint",
+    "detractor": "last survey from a detractor",
+    "deal_closing": "a deal closing within {days} days",
+}
+LIMITS = ("assets_million_max", "revenue_thousand_max")
+SETTINGS = (*TERMS, *LIMITS, "deal_closing_days")
+
+
+class Term(NamedTuple):
+    """One term of an item's urgency: its value, the coefficient and the points they make
+    (a tuple: `rmtui agenda` makes one for each term of every item of a large book)."""
+
+    term: str  # a key of TERMS
+    value: Decimal
+    coefficient: Decimal
+    points: Decimal
+
+    @classmethod
+    def of(cls, term: str, value: Decimal, coefficient: Decimal) -> Term:
+        """The term whose points are value × coefficient, rounded half up to one decimal."""
+        return cls(term, value, coefficient, points_of(value, coefficient))
+
+
+def points_of(value: Decimal, coefficient: Decimal) -> Decimal:
+    """The points a term's value makes: value × coefficient, rounded half up to one decimal."""
+    return (value * coefficient).quantize(POINT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """An item's urgency: the terms that apply to it, and the score they add up to."""
+
+    terms: tuple[Term, ...] = ()
+
+    @cached_property
+    def score(self) -> Decimal:
+        """The sum of the terms' points."""
+        return sum((term.points for term in self.terms), Decimal("0.0"))
+
+
+NO_URGENCY = Urgency()  # an item's urgency before it is worked out
+
+
+def urgency_of(values: Mapping[str, Any], coefficients: Coefficients) -> Urgency:
+    """The urgency made of `values` (term key → value; those that are None or zero left out),
+    each weighed by its coefficient."""
+    return weighed(exact_coefficients(coefficients), values)
+
+
+def weighed(weights: Mapping[str, Decimal], *values: Mapping[str, Any]) -> Urgency:
+    """The urgency made of the terms of each of `values` (as urgency_of), weighed by the
+    exact coefficients `weights`; written out, as it runs for every item of a large book."""
+    terms = []
+    for group in values:
+        for key, value in group.items():
+            if value:
+                exact, coefficient = _decimal(value), weights[key]
+                terms.append(Term(key, exact, coefficient, points_of(exact, coefficient)))
+    return Urgency(tuple(terms))
+
+
+@cache
+def exact_coefficients(coefficients: Coefficients) -> dict[str, Decimal]:
+    """Each term's coefficient as the exact decimal config.toml wrote (0.1, not 0.1000…0555)."""
+    return {key: _decimal(getattr(coefficients, key)) for key in TERMS}
+
+
+def term_label(term: Term, coefficients: Coefficients, *, business_days: bool = False) -> str:
+    """What a term counts, in words: `days to the deadline` (`business days to…` on a case
+    whose clock counts business days; `days past due (negative: to go)` when it is not yet
+    due)."""
+    label = TERMS[term.term].format(days=coefficients.deal_closing_days)
+    if term.term == "overdue_day" and term.value < 0:
+        return f"{label} (negative: to go)"
+    return f"business {label}" if business_days and term.term == "case_day_left" else label
+
+
+def tier_term(tier: str | None) -> dict[str, int]:
+    """The tier term of a client of `tier` (none for an item without a client)."""
+    return {f"tier_{tier.lower()}": 1} if tier else {}
+
+
+def _decimal(number: Any) -> Decimal:
+    """A value or coefficient as an exact decimal: a float as written (0.1), not as held."""
+    if type(number) is Decimal:
+        return number
+    return Decimal(str(number)) if type(number) is float else Decimal(number)
+
+
+# -- coefficients from config.toml ------------------------------------------------------------
+
+
+def coefficients_from(table: Any, *, path: object) -> Coefficients:
+    """The coefficients of config.toml's `[urgency]` table, the defaults for those not set;
+    BookError, one sentence, for a value that is not a number."""
+    if not isinstance(table, Mapping):
+        raise BookError(
+            f"{path}: [urgency] must be a table, like `[urgency]` then `{COEFFICIENT_EXAMPLE}`."
+        )
+    unknown = sorted(set(table) - set(SETTINGS))
+    if unknown:
+        raise BookError(
+            f"{path}: urgency has no setting {unknown[0]!r}; the settings are "
+            f"{', '.join(SETTINGS)}."
+        )
+    settings: dict[str, Any] = {
+        key: _setting(key, value, path=path) for key, value in table.items()
+    }
+    return Coefficients(**settings)
+
+
+def _setting(key: str, value: Any, *, path: object) -> float | int:
+    if key == "deal_closing_days":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+            raise BookError(
+                f"{path}: urgency.deal_closing_days must be a whole number of days from 0 to "
+                f"3650, like 30, not {value!r}."
+            )
+        return value
+    if key in LIMITS:
+        if not _is_number(value) or value < 0:
+            raise BookError(
+                f"{path}: urgency.{key} must be a number of 0 or more, like 10, not {value!r}."
+            )
+        return float(value)
+    if not _is_number(value):
+        raise BookError(
+            f"{path}: urgency.{key} must be a number of points, like 2.5 or -1, not {value!r}."
+        )
+    return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    """Whether config.toml gave a finite number (TOML's true and false are not numbers)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def default_coefficients() -> dict[str, float | int]:
+    """Every setting of `[urgency]` with its default, in order."""
+    defaults = Coefficients()
+    return {item.name: getattr(defaults, item.name) for item in fields(defaults)}
