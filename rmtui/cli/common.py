@@ -97,6 +97,7 @@ def _read_plain(path: Path, connection: Any, read: Callable[[Any], Result]) -> R
 
     try:
         with closing(connection):
+            connection.execute("BEGIN")  # one snapshot for every statement `read` runs
             return read(connection)
     except Exception as error:
         if is_database_failure(error):

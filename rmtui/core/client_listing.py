@@ -63,7 +63,7 @@ def _records_in_order(connection: Connection, ids: Sequence[int]) -> list[dict[s
     marks = ", ".join("?" for _ in ids)
     sql = f"SELECT {CLIENT_COLUMNS} FROM client WHERE client.id IN ({marks})"
     records = {row[0]: record_of_row("clients", row) for row in fetch_all(connection, sql, ids)}
-    return [records[client_id] for client_id in ids]
+    return [records[client_id] for client_id in ids if client_id in records]  # not deleted
 
 
 @dataclass(frozen=True)

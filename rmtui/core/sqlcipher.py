@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -76,9 +77,20 @@ def check_passphrase(path: Path, passphrase: str) -> None:
 
 
 def copy_encrypted(source: Path, dest: Path, passphrase: str) -> Path:
-    """Copy the encrypted book `source` consistently to `dest`, encrypted with the same key."""
-    dest.unlink(missing_ok=True)
-    export_encrypted(source, passphrase, dest, passphrase)
+    """Copy the encrypted book `source` consistently to `dest`, encrypted with the same key.
+
+    The copy is written under a name of its own (`dest` + ".partial") and takes `dest`'s
+    name only once it is whole on disk, so a copy cut short (a quit, a kill) is never taken
+    for a finished one; it is left for remove_abandoned_copies."""
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    export_encrypted(source, passphrase, partial, passphrase)
+    descriptor = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    os.replace(partial, dest)
     return dest
 
 

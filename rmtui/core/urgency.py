@@ -190,9 +190,19 @@ def _setting(key: str, value: Any, *, path: object) -> float | int:
     return float(value)
 
 
+# The largest coefficient or limit taken: points stay exact to a tenth far beyond it.
+LARGEST_SETTING = 1_000_000_000
+
+
 def _is_number(value: Any) -> bool:
-    """Whether config.toml gave a finite number (TOML's true and false are not numbers)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """Whether config.toml gave a number within LARGEST_SETTING either way (TOML's true and
+    false are not numbers)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) <= LARGEST_SETTING
+    )
 
 
 def default_coefficients() -> dict[str, float | int]:

@@ -162,6 +162,25 @@ def test_backups_of_an_encrypted_book_stay_encrypted(plain_book: Path) -> None:
     assert daily is not None and is_encrypted(daily)
 
 
+def test_an_encrypted_copy_cut_short_never_takes_the_backups_name(
+    plain_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmtui.core import sqlcipher
+
+    encrypt_book(plain_book, PASSPHRASE)
+
+    def cut_short(_source: Path, _key: str | None, dest: Path, _dest_key: str) -> None:
+        dest.write_bytes(b"half a book")
+        raise BookError("the copy was stopped")
+
+    monkeypatch.setattr(sqlcipher, "export_encrypted", cut_short)
+    dest = tmp_path / "book-daily.db"
+    with pytest.raises(BookError):
+        sqlcipher.copy_encrypted(plain_book, dest, PASSPHRASE)
+    assert not dest.exists()  # only the partial copy, for a later start to delete
+    assert (tmp_path / "book-daily.db.partial").exists()
+
+
 def test_restore_of_an_encrypted_backup(plain_book: Path) -> None:
     encrypt_book(plain_book, PASSPHRASE)
     backup = make_backup(plain_book, reason="manual", passphrase=PASSPHRASE)

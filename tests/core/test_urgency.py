@@ -338,6 +338,8 @@ def test_the_coefficients_by_default_and_as_set(tmp_path: Path) -> None:
         ('[urgency]\ntier_a = "high"\n', "urgency.tier_a must be a number of points"),
         ("[urgency]\ncomplaint = true\n", "urgency.complaint must be a number of points"),
         ("[urgency]\noverdue_day = inf\n", "urgency.overdue_day must be a number of points"),
+        ("[urgency]\noverdue_day = 1e30\n", "urgency.overdue_day must be a number of points"),
+        ("[urgency]\nassets_million_max = 1e30\n", "assets_million_max must be a number of 0"),
         ("[urgency]\ntier_d = 1\n", "urgency has no setting 'tier_d'"),
         ("[urgency]\ndeal_closing_days = 7.5\n", "deal_closing_days must be a whole number"),
         ("[urgency]\ndeal_closing_days = -1\n", "deal_closing_days must be a whole number"),
