@@ -617,6 +617,19 @@ class AuditEntry(SQLModel, table=True):
     changes: dict[str, object] = Field(default_factory=dict, sa_type=JSON)
 
 
+def _day_table(name: str, *counts: str) -> Table:
+    """A roll-up with a row per day holding whole numbers (migrations 0002 and 0010 say
+    what each is)."""
+    columns = [Column(count, Integer, nullable=False) for count in counts]
+    return Table(
+        name,
+        SQLModel.metadata,
+        Column("on", Date, primary_key=True),
+        *columns,
+        sqlite_with_rowid=False,
+    )
+
+
 # Daily roll-ups kept by triggers for the KPIs: never written by the app, not interchanged.
 REVENUE_DAY = Table(
     "revenue_day",
@@ -626,13 +639,7 @@ REVENUE_DAY = Table(
     Column("entries", Integer, nullable=False),
     sqlite_with_rowid=False,
 )
-CONTACT_DAY = Table(
-    "contact_day",
-    SQLModel.metadata,
-    Column("on", Date, primary_key=True),
-    Column("contacts", Integer, nullable=False),
-    sqlite_with_rowid=False,
-)
+CONTACT_DAY = _day_table("contact_day", "contacts")
 # The public holidays of a country, copied from the `holidays` package a year at a time when
 # a business-day clock first needs them, so that the agenda counts business days with sqlite3
 # alone (core/public_holidays.py). Not interchanged.
@@ -657,18 +664,6 @@ CLIENT_SEARCH_TEXT = Table(
     Column("id", Integer, primary_key=True),
     *(Column(name, String) for name in SEARCH_TEXT_COLUMNS),
 )
-
-
-def _day_table(name: str, *counts: str) -> Table:
-    """A roll-up with a row per day holding whole numbers (migration 0010 says what each is)."""
-    columns = [Column(count, Integer, nullable=False) for count in counts]
-    return Table(
-        name,
-        SQLModel.metadata,
-        Column("on", Date, primary_key=True),
-        *columns,
-        sqlite_with_rowid=False,
-    )
 
 
 CLIENT_DAY = _day_table(
