@@ -37,6 +37,13 @@ TEXT_COLUMNS = tuple(name for name in SEARCH_TEXT_COLUMNS if name != "digits")
 # that index, each client looked up in the matches, rather than every match looked up and
 # sorted.
 MANY_MATCHES = 2_000
+# From this many matches of the index on, such a page is first looked for without reading the
+# matches at all: the sort order's index is walked, WALKED_CLIENTS at most, each client's
+# search text tested with LIKE, as a word of one or two letters is (a text this many clients
+# hold is found within the first few hundred); only when that finds less than a page are the
+# matches read. The index's matches are counted this far at most to tell.
+VERY_MANY_MATCHES = 10_000
+WALKED_CLIENTS = 2_000
 # When nothing matches, the clients in whose name, company, city or contact persons' names
 # every word typed has a word at least this alike (`search_text.similarity`, from 0 to 1) are
 # listed, the likest first, this many at most, chosen among the candidates sharing most
@@ -231,34 +238,62 @@ def has_search_index(connection: Connection) -> bool:
     return fetch_one(connection, sql) is not None
 
 
-def count_matches(connection: Connection, terms: Sequence[SearchTerm]) -> int:
-    """How many clients' search texts hold every one of `terms` (archived or not)."""
-    sql = f"SELECT count(*) FROM ({MATCHING_IDS_SQL})"
+def count_matches(
+    connection: Connection, terms: Sequence[SearchTerm], *, at_most: int | None = None
+) -> int:
+    """How many clients' search texts hold every one of `terms` (archived or not); with
+    `at_most`, the index's matches are counted that far only."""
+    limit = "" if at_most is None else f" LIMIT {int(at_most)}"
+    sql = f"SELECT count(*) FROM ({MATCHING_IDS_SQL}{limit})"
     return int(fetch_value(connection, sql, {"filter_match": match_expression(terms)}))
+
+
+def index_matches(
+    connection: Connection, client_filter: ClientFilter, search_index: bool, *, at_most: int
+) -> int:
+    """How many clients the index finds for the filter's text, counted up to `at_most` (0
+    when no word of it is looked up in the index)."""
+    indexed = indexed_terms(client_filter.terms(), search_index)
+    return count_matches(connection, indexed, at_most=at_most) if indexed else 0
 
 
 def many_matches(connection: Connection, client_filter: ClientFilter, search_index: bool) -> bool:
     """Whether the index finds MANY_MATCHES clients or more for the filter's text."""
-    indexed = indexed_terms(client_filter.terms(), search_index)
-    return bool(indexed) and count_matches(connection, indexed) >= MANY_MATCHES
+    found = index_matches(connection, client_filter, search_index, at_most=MANY_MATCHES)
+    return found >= MANY_MATCHES
 
 
 def any_match(
     connection: Connection, terms: Sequence[SearchTerm], among: Sequence[Condition]
 ) -> bool:
-    """Whether a client meeting `among` holds every one of `terms` (some of them indexed).
+    """Whether a client meeting `among` holds every one of `terms` (some of them indexed)."""
+    return count_listed(connection, terms, among, at_most=1) > 0
 
-    The index's matches are read one by one until one is a client meeting `among`, rather
-    than all of them first."""
+
+def count_listed(
+    connection: Connection,
+    terms: Sequence[SearchTerm],
+    among: Sequence[Condition],
+    *,
+    at_most: int,
+) -> int:
+    """How many clients meeting `among` hold every one of `terms` (some of them indexed),
+    counted up to `at_most`.
+
+    The index's matches are read one by one, each client looked up, until `at_most` of them
+    meet the rest, rather than all of them first: the count costs as much for a text that a
+    tenth of a large book holds as for a small book."""
     indexed = indexed_terms(terms, search_index=True)
     others = term_conditions([term for term in terms if term not in indexed], search_index=True)
     conditions = [*among, *others]
     sql = (
-        "SELECT client.id FROM client_search JOIN client ON client.id = client_search.rowid"
-        f" WHERE client_search MATCH :filter_match AND {where_sql(conditions)} LIMIT 1"
+        "SELECT count(*) FROM (SELECT client.id"
+        " FROM client_search JOIN client ON client.id = client_search.rowid"
+        f" WHERE client_search MATCH :filter_match AND {where_sql(conditions)}"
+        f" LIMIT {int(at_most)})"
     )
     params = {"filter_match": match_expression(indexed), **params_of(conditions)}
-    return fetch_one(connection, sql, params) is not None
+    return int(fetch_value(connection, sql, params))
 
 
 def matches_as_typed(

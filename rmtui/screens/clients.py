@@ -75,6 +75,7 @@ class ClientsScreen(ListScreen):
         self.listing = ClientListing()
         self.pages: ClientPages | None = None
         self.loading_pages: ClientPages | None = None
+        self.counting_further: ClientPages | None = None  # the listing being counted further
         self.generation = 0
         self.wanted_client: int | None = None
         self.tags_stale = True
@@ -186,6 +187,32 @@ class ClientsScreen(ListScreen):
         position = fallback if loaded.position is None else loaded.position
         table.cursor = max(min(position, loaded.total - 1), 0)
         self._update_summary(loaded)
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        super().on_virtual_table_highlighted(event)
+        pages = self.pages
+        if pages is None or self.counting_further is pages:
+            return
+        if pages.needs_counting_further(event.table.cursor):
+            self.counting_further = pages
+            self._count_further(pages, self.generation)
+
+    @work(thread=True, exit_on_error=False, group="client-count")
+    def _count_further(self, pages: ClientPages, generation: int) -> None:
+        """Count a listing counted only so far on by another stretch (the cursor is near
+        its end), and show the rows counted."""
+        try:
+            with session_scope(actions.engine_of(self)) as session:
+                pages.count_further(session)
+        finally:
+            self.app.call_from_thread(self._show_counted_further, pages, generation)
+
+    def _show_counted_further(self, pages: ClientPages, generation: int) -> None:
+        self.counting_further = None
+        if generation != self.generation or self.pages is not pages:
+            return
+        self.table.grow(pages.total)
+        self._update_summary(pages.loaded([], None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="client-tags")
     def load_tags(self, open_menu: bool = False) -> None:

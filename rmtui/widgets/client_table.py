@@ -25,7 +25,7 @@ from rmtui.core.queries.clients import (
     list_clients,
     matches_as_typed,
 )
-from rmtui.widgets.page_source import PageSource
+from rmtui.widgets.page_source import READ_AHEAD_ROWS, PageSource
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
 
 if TYPE_CHECKING:
@@ -170,17 +170,28 @@ class ClientPages(PageSource[ClientRow]):
     def count(self, session: Session) -> None:
         """Count the listing (unless the first block already did).
 
-        A text filter that only a scan of every client can match is counted up to
-        `count_limit`: reaching it, the listing stays not counted (its size shown with a "+")
-        and holds that many rows.
+        A text filter is counted up to `count_limit`: reaching it, the listing stays not
+        counted (its size shown with a "+") and holds that many rows, counted further as the
+        cursor nears their end (`count_further`).
         """
         if not self.counted:
-            client_filter = self.listing.client_filter()
-            at_most = count_limit(session=session, text=client_filter.text)
-            self.total = count_clients(
-                session=session, client_filter=client_filter, at_most=at_most
-            )
-            self.counted = at_most is None or self.total < at_most
+            self._count_to(session, count_limit(session=session, text=self.listing.text))
+
+    def count_further(self, session: Session) -> None:
+        """Count a listing counted only so far by another `count_limit` (the cursor came near
+        its end)."""
+        limit = count_limit(session=session, text=self.listing.text)
+        if not self.counted and limit is not None:
+            self._count_to(session, self.total + limit)
+
+    def needs_counting_further(self, cursor: int) -> bool:
+        """Whether `cursor` has come near the end of a listing counted only so far."""
+        return not self.counted and self.total - cursor <= READ_AHEAD_ROWS
+
+    def _count_to(self, session: Session, at_most: int | None) -> None:
+        client_filter = self.listing.client_filter()
+        self.total = count_clients(session=session, client_filter=client_filter, at_most=at_most)
+        self.counted = at_most is None or self.total < at_most
 
     def loaded(self, first: list[TableRow], position: int | None) -> LoadedList:
         """What to show now."""

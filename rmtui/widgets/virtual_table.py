@@ -191,6 +191,16 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_key))
 
+    def grow(self, total: int) -> None:
+        """Show `total` rows where fewer were counted, the rows read and the cursor kept (a
+        block cut short by the old end is read again)."""
+        self._blocks = {
+            start: rows for start, rows in self._blocks.items() if start + BLOCK_SIZE <= self.total
+        }
+        self.total = total
+        self._set_height(total + 1)
+        self.refresh()
+
     def set_columns(self, columns: Sequence[TableColumn]) -> None:
         """Change the columns (e.g. the sort marker in a label)."""
         self.columns = tuple(columns)

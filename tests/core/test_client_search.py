@@ -24,7 +24,7 @@ from rmtui.core.privacy import erase_client
 from rmtui.core.queries import clients as client_queries
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
-    SCAN_COUNT_LIMIT,
+    TEXT_COUNT_LIMIT,
     ClientFilter,
     add_client,
     archive_client,
@@ -319,6 +319,64 @@ def test_pages_read_one_after_another_make_the_whole_list(varied: Session, sort:
             assert [row.id for row in at] == paged[max(offset, 0) : max(offset, 0) + 7], text
 
 
+@pytest.mark.parametrize("sort", ["name", "last_contact", "created_on"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_text_very_many_hold_is_paged_along_the_sort_order_as_it_is_read_otherwise(
+    varied: Session, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool
+) -> None:
+    texts = ("mar", "li mar", "ber", "o'brien", "smith", "élo", "zzz")
+    filters = [{}, {"include_archived": True}, {"tier": "B"}]
+
+    def pages(text: str, limit: int, **extra: Any) -> list[int]:
+        listed: list[int] = []
+        after = None
+        while page := list_clients(
+            session=varied,
+            client_filter=ClientFilter(text=text, **extra),
+            sort=sort,
+            descending=descending,
+            limit=limit,
+            after=after,
+        ):
+            listed += [row.id for row in page]
+            after = client_page_key(page[-1], sort)
+        return listed
+
+    read = {
+        (text, i): pages(text, EVERYONE, **extra)
+        for text in texts
+        for i, extra in enumerate(filters)
+    }
+    walked: list[int] = []
+    walk = client_queries._walked_page
+
+    def counted_walk(*args: Any, **kwargs: Any) -> list[int] | None:
+        found = walk(*args, **kwargs)
+        walked.append(found is not None)
+        return found
+
+    monkeypatch.setattr(client_queries, "_walked_page", counted_walk)
+    monkeypatch.setattr(client_queries, "VERY_MANY_MATCHES", 4)
+    monkeypatch.setattr(client_queries, "MANY_MATCHES", 2)
+    monkeypatch.setattr(client_queries, "WALKED_CLIENTS", 40)
+    for text in texts:
+        for i, extra in enumerate(filters):
+            assert pages(text, 7, **extra) == read[(text, i)], (text, extra)
+    assert any(walked) and not all(walked)  # some pages walked, some read from the matches
+
+
+def test_a_text_is_counted_up_to_the_limit_whatever_the_index_finds(varied: Session) -> None:
+    for text in ("mar", "li mar", "ber", "a", "zzz", "o'brien"):
+        for extra in ({}, {"include_archived": True}, {"tier": "A"}):
+            client_filter = ClientFilter(text=text, **extra)
+            everyone = count_clients(session=varied, client_filter=client_filter)
+            for at_most in (1, 5, everyone, everyone + 3):
+                counted = count_clients(
+                    session=varied, client_filter=client_filter, at_most=at_most
+                )
+                assert counted == min(everyone, max(at_most, 0)), (text, extra, at_most)
+
+
 def test_client_position_agrees_with_the_list(varied: Session) -> None:
     for text in ("mar", "li", "li mar", "o'brien", "é"):
         rows = list_clients(
@@ -506,12 +564,13 @@ def test_an_erased_client_leaves_nothing_in_the_index(engine: Engine, db_path: P
 # -- counting -------------------------------------------------------------------------------------
 
 
-def test_only_a_text_matched_by_scanning_is_counted_up_to_a_limit(session: Session) -> None:
+def test_a_text_is_counted_up_to_a_limit(session: Session) -> None:
     assert count_limit(session=session, text=None) is None
-    assert count_limit(session=session, text="mar") is None
-    assert count_limit(session=session, text="li mar") is None
-    assert count_limit(session=session, text="li") == SCAN_COUNT_LIMIT
-    assert count_limit(session=session, text="a b") == SCAN_COUNT_LIMIT
+    assert count_limit(session=session, text="  ") is None
+    assert count_limit(session=session, text="mar") == TEXT_COUNT_LIMIT
+    assert count_limit(session=session, text="li mar") == TEXT_COUNT_LIMIT
+    assert count_limit(session=session, text="li") == TEXT_COUNT_LIMIT
+    assert count_limit(session=session, text="a b") == TEXT_COUNT_LIMIT
 
 
 def test_count_stops_at_most(varied: Session) -> None:
@@ -529,7 +588,7 @@ def test_a_listing_counted_up_to_the_limit_holds_that_many_rows(
 ) -> None:
     with session_scope(engine) as session:
         fill_varied_book(session)
-    monkeypatch.setattr(client_queries, "SCAN_COUNT_LIMIT", 30)
+    monkeypatch.setattr(client_queries, "TEXT_COUNT_LIMIT", 30)
     pages = ClientPages(engine, ClientListing(text="a"), date(2026, 11, 29))
     with session_scope(engine) as session:
         first = pages.read_first(session)
@@ -578,7 +637,7 @@ def test_a_book_without_the_index_filters_by_scanning(engine: Engine, db_path: P
         assert not has_search_index(session)
         make(session, Client, name="Quentin Quokka")
         assert found_names(session, "quokka") == ["Quentin Quokka"]
-        assert count_limit(session=session, text="mar") == SCAN_COUNT_LIMIT
+        assert count_limit(session=session, text="mar") == TEXT_COUNT_LIMIT
         for text in ("mar", "li mar", "o'brien", '"Q"', "50%", "a_b"):
             assert listed_ids(session, text) == expected_ids(session, text), text
     plain.dispose()

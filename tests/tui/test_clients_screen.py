@@ -408,3 +408,35 @@ async def test_a_look_alike_can_be_added_all_the_same(book: Engine) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, ClientsScreen)
     assert client_named(book, "CHLOE claes").id is not None
+
+
+async def test_a_filter_counted_only_so_far_is_counted_further_as_the_cursor_nears_its_end(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmtui.core.queries import clients as client_queries
+
+    with session_scope(engine) as session:
+        for number in range(250):
+            make(session, Client, name=f"Marta Jansen {number:03}")
+        for number in range(20):
+            make(session, Client, name=f"Piet Claes {number:03}")
+    monkeypatch.setattr(client_queries, "TEXT_COUNT_LIMIT", 120)
+    async with app_on(engine).run_test(size=SIZE) as pilot:
+        await open_clients(pilot)
+        await pilot.press("slash", *"mar", "enter")
+        await settle(pilot)
+        table = table_of(pilot)
+        assert table.total == 120
+        assert "120+ clients matching “mar”" in summary(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.total == 240
+        assert "240+ clients matching “mar”" in summary(pilot)
+        assert current_name(pilot) == "Marta Jansen 119"  # the cursor stays where it went
+        await pilot.press("end")
+        await settle(pilot)
+        assert (table.total, current_name(pilot)) == (250, "Marta Jansen 239")
+        assert "250 clients matching “mar”" in summary(pilot)
+        await pilot.press("end")
+        assert current_name(pilot) == "Marta Jansen 249"
+        assert shown_names(table) == [f"Marta Jansen {number:03}" for number in range(250)]

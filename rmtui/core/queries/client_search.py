@@ -4,6 +4,7 @@ of core/client_filter.py as SQLAlchemy text, and its readers on the session's co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, text
@@ -37,9 +38,27 @@ def count_matches(session: Session, terms: Sequence[SearchTerm]) -> int:
     return client_filter.count_matches(raw_connection(session), terms)
 
 
+def index_matches(
+    session: Session, filtered: ClientFilter, search_index: bool, *, at_most: int
+) -> int:
+    """How many clients the index finds for the filter's text, up to `at_most`."""
+    return client_filter.index_matches(
+        raw_connection(session), filtered, search_index, at_most=at_most
+    )
+
+
 def many_matches(session: Session, filtered: ClientFilter, search_index: bool) -> bool:
     """Whether the index finds MANY_MATCHES clients or more for the filter's text."""
     return client_filter.many_matches(raw_connection(session), filtered, search_index)
+
+
+def count_listed(session: Session, filtered: ClientFilter, *, at_most: int) -> int:
+    """How many clients the filter lists, its text's words partly in the index, counted up to
+    `at_most` (client_filter.count_listed)."""
+    among = client_filter.filter_conditions(replace(filtered, text=None))
+    return client_filter.count_listed(
+        raw_connection(session), filtered.terms(), among, at_most=at_most
+    )
 
 
 def matches_typed_text(session: Session, filtered: ClientFilter, search_index: bool) -> bool:

@@ -25,12 +25,15 @@ from rmtui.core import rules
 from rmtui.core.client_filter import (
     MANY_MATCHES,
     NO_FILTER,
+    VERY_MANY_MATCHES,
+    WALKED_CLIENTS,
     ClientFilter,
     filter_conditions,
     in_matches,
     indexed_terms,
     misspelt_words,
     similar_client_ids,
+    term_conditions,
 )
 from rmtui.core.dates import today
 from rmtui.core.models import (
@@ -42,8 +45,10 @@ from rmtui.core.models import (
 )
 from rmtui.core.queries.client_search import (
     book_state,
+    count_listed,
     count_matches,
     has_search_index,
+    index_matches,
     many_matches,
     matches_typed_text,
     raw_connection,
@@ -78,8 +83,8 @@ NO_FOLLOW_UP = "9999-12-31"
 ALIKE_KEPT = "clients_alike"
 # Sorts whose order an index gives: with many matches, a page walks that index.
 INDEXED_SORTS = frozenset({"name", "last_contact", "created_on"})
-# A text filter matched by scanning every client is counted up to this many matches only.
-SCAN_COUNT_LIMIT = 1_000
+# A text filter is counted up to this many matches only (shown as "1,000+").
+TEXT_COUNT_LIMIT = 1_000
 # The highest code point: `prefix + TOP` is above every name starting with `prefix`.
 TOP = "\U0010ffff"
 FIXED = ("id", "last_contact_on")
@@ -128,23 +133,67 @@ def list_clients(
     alike = _alike_instead(session, client_filter, search_index)
     if alike is not None:
         return [] if after is not None else _rows_in_order(session, alike[:limit])
-    many = sort in INDEXED_SORTS and many_matches(session, client_filter, search_index)
+    found = _matches_along(session, client_filter, search_index, sort)
+    many = found >= MANY_MATCHES
     conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
     keys = sort_keys(sort)
     if sort == "next_follow_up":
         page = _follow_up_order_page(conditions, after, descending, limit)
         return _rows(session, page, keys, descending)
-    if after is not None:
-        lead_nullable = sort == "last_contact"
-        conditions.append(
-            after_key(keys, after, descending=descending, nullable_lead=lead_nullable)
-        )
+    beyond = [] if after is None else [_after(keys, after, sort, descending)]
+    conditions += beyond
+    if found >= VERY_MANY_MATCHES:
+        walked = _walked_page(session, client_filter, beyond, keys, descending, limit)
+        if walked is not None:
+            page = select(CLIENT.c.id).where(CLIENT.c.id.in_(walked))
+            return _rows(session, page, keys, descending)
     if _scanned_text(client_filter.text, search_index):
         few = _every_match_if_few(session, conditions, limit)
         if few is not None:
             return _rows(session, select(CLIENT.c.id).where(CLIENT.c.id.in_(few)), keys, descending)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
     return _rows(session, page.limit(page_limit(limit)), keys, descending)
+
+
+def _matches_along(
+    session: Session, client_filter: ClientFilter, search_index: bool, sort: str
+) -> int:
+    """How many clients the index finds for the filter's text, up to VERY_MANY_MATCHES, when
+    the list is sorted by an indexed column (else 0: the matches are read and sorted)."""
+    if sort not in INDEXED_SORTS:
+        return 0
+    return index_matches(session, client_filter, search_index, at_most=VERY_MANY_MATCHES)
+
+
+def _after(keys: Sequence[Any], after: tuple[Any, ...], sort: str, descending: bool) -> Any:
+    """SQL: the client comes after the page key `after` in the order of `keys`."""
+    nullable_lead = sort == "last_contact"
+    return after_key(keys, after, descending=descending, nullable_lead=nullable_lead)
+
+
+def _walked_page(
+    session: Session,
+    client_filter: ClientFilter,
+    beyond: list[Any],
+    keys: Sequence[Any],
+    descending: bool,
+    limit: int,
+) -> list[int] | None:
+    """The ids of the page's clients found by walking the sort order's index, WALKED_CLIENTS
+    at most (those `beyond` the previous page), each one's search text tested with LIKE; None
+    when fewer than `limit` are found that way (see VERY_MANY_MATCHES)."""
+    others = client_filters(client_filter=replace(client_filter, text=None))
+    walked = (
+        select(CLIENT.c.id)
+        .where(*others, *beyond)
+        .order_by(*ordered(keys, descending=descending))
+        .limit(page_limit(WALKED_CLIENTS))
+        .subquery("client")
+    )
+    holding = sql_conditions(term_conditions(client_filter.terms(), search_index=False))
+    query = select(walked.c.id).where(*holding).limit(page_limit(limit))
+    found = list(session.execute(query).scalars())
+    return found if len(found) >= limit else None
 
 
 def _every_match_if_few(
@@ -195,6 +244,8 @@ def count_clients(
     alike = _alike_instead(session, client_filter, search_index)
     if alike is not None:
         return len(alike) if at_most is None else min(len(alike), at_most)
+    if at_most is not None and indexed_terms(client_filter.terms(), search_index):
+        return count_listed(session, client_filter, at_most=at_most)
     counted = _counted_by_the_index(session, client_filter, search_index)
     if counted is not None:
         return counted
@@ -208,10 +259,10 @@ def count_clients(
 
 
 def count_limit(*, session: Session, text: str | None) -> int | None:
-    """How far to count the client list filtered by `text`: SCAN_COUNT_LIMIT when no word of
-    it is in the search index, so that counting would read every client; else None (counted
-    in full, the index giving the matches)."""
-    return SCAN_COUNT_LIMIT if _scanned_text(text, has_search_index(session)) else None
+    """How far to count the client list filtered by `text`: TEXT_COUNT_LIMIT when it has
+    words, so that a word many clients hold is not counted through all of them (read from
+    every client's search text, or every match of the index); else None (counted in full)."""
+    return TEXT_COUNT_LIMIT if search_terms(text or "") else None
 
 
 def _scanned_text(text: str | None, search_index: bool) -> bool:
