@@ -340,13 +340,13 @@ DEAL_CLOSING_DAYS = 30
 
 
 def raw_agenda(
-    conn: sqlite3.Connection, day: date, limit: int | None = None
+    conn: sqlite3.Connection, day: date, limit: int | None = None, counted: int | None = None
 ) -> dict[str, list[tuple[Any, ...]]]:
     """The Today sections of PRODUCT.md for `day` by plain sqlite3 SQL: rows per section.
 
     The first column of every row is the id the section lists (follow-up, client or case).
     With a `limit`, each section keeps its first `limit` rows and its total is counted too
-    (under the key `<section>_total`, as one row holding the count).
+    (under the key `<section>_total`, as one row holding the count), up to `counted` rows.
     """
     params = {
         "day": day.isoformat(),
@@ -366,7 +366,7 @@ def raw_agenda(
             sections[name] = conn.execute(query, params).fetchall()
             continue
         sections[name] = conn.execute(f"{query} LIMIT {limit}", params).fetchall()
-        total = f"SELECT count(*) FROM ({rows})"
+        total = f"SELECT count(*) FROM ({rows} LIMIT {-1 if counted is None else counted})"
         sections[f"{name}_total"] = conn.execute(total, params).fetchall()
     return sections
 

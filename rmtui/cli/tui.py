@@ -33,9 +33,10 @@ def run_tui(args: argparse.Namespace) -> int:
     paint_promptly()
     path = book_path(args)
     if book_at_head(path):
-        from rmtui.core.agenda import TODAY_LIMIT, EarlyAgenda
+        from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT, EarlyAgenda
 
-        early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT)  # read while the app loads
+        # Read while the app loads.
+        early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT, count_up_to=TODAY_COUNTED)
         backup = DailyBackup(path)
         from rmtui.app import make_app_on_path
 

@@ -33,6 +33,7 @@ from rmtui.core.rules import (
     household_checkin_due_sql,
     household_contact_as_of_sql,
     last_contact_as_of_sql,
+    not_high_priority_sql,
     review_cadence_sql,
     review_due_sql,
     shared_household_sql,
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
     from rmtui.core.settings import Settings
 
 TODAY_LIMIT = 50  # the Today screen lists at most this many items a section
+# ... and counts a section's items up to this many ("1,000+"), so its counts cost as much in a
+# large book as in a small one.
+TODAY_COUNTED = 1_000
 # A section's items are ranked by urgency this many at a time, taken in the order of their
 # section's clock (most overdue first): so Today's page, `rmtui agenda` and the digest agree.
 RANKED_TOGETHER = TODAY_LIMIT
@@ -177,6 +181,8 @@ class Agenda:
     birthdays: tuple[BirthdayItem, ...]
     upcoming: tuple[FollowUpItem, ...]
     totals: Mapping[str, int] = field(default_factory=dict)
+    # The sections counted only up to a limit: they have at least their total.
+    counted_so_far: frozenset[str] = frozenset()
     mark: int = 0  # the book's change mark when it was read (rmtui.core.changes)
     # The coefficients the items were ranked by, and why config.toml could not be read, when
     # it could not (the defaults were used).
@@ -190,6 +196,15 @@ class Agenda:
     def total(self, key: str) -> int:
         """How many items the section `key` has in all, listed or not."""
         return self.totals.get(key, len(getattr(self, key)))
+
+    def counted(self, key: str) -> bool:
+        """Whether the section `key` was counted in full (else it has at least its total)."""
+        return key not in self.counted_so_far
+
+    def total_text(self, key: str) -> str:
+        """How many items the section `key` has, as shown: 1,234, or 1,000+ when counted so
+        far only."""
+        return count_text(self.total(key)) + ("" if self.counted(key) else "+")
 
     def not_listed(self, key: str) -> int:
         """How many items of the section `key` were left out by the limit."""
@@ -209,6 +224,7 @@ class Section:
     items: tuple[Any, ...]
     total: int
     values: tuple[dict[str, Any], ...] = ()
+    counted: bool = True  # False: counted up to a limit only, `total` at least
 
 
 def build_agenda(
@@ -217,16 +233,20 @@ def build_agenda(
     day: date,
     limit: int | None = None,
     coefficients: Coefficients | None = None,
+    count_up_to: int | None = None,
 ) -> Agenda:
     """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1), read in `session`.
 
     With a `limit`, each section holds at most that many items, first ones first, and the
-    agenda's totals say how many it has in all; so it takes as long for any size of book.
-    Items are ranked by urgency RANKED_TOGETHER at a time, taken in their section's clock
-    order; `coefficients` default to config.toml's.
+    agenda's totals say how many it has in all (with `count_up_to`, counted that far at
+    most); so it takes as long for any size of book. Items are ranked by urgency
+    RANKED_TOGETHER at a time, taken in their section's clock order; `coefficients` default
+    to config.toml's.
     """
     connection = session.connection().connection
-    return read_agenda(connection, day=day, limit=limit, coefficients=coefficients)
+    return read_agenda(
+        connection, day=day, limit=limit, coefficients=coefficients, count_up_to=count_up_to
+    )
 
 
 def read_agenda(
@@ -235,6 +255,7 @@ def read_agenda(
     day: date,
     limit: int | None = None,
     coefficients: Coefficients | None = None,
+    count_up_to: int | None = None,
 ) -> Agenda:
     """The Today list for `day` read on a DB-API `connection` (see build_agenda)."""
     from rmtui.core.changes import change_mark
@@ -242,7 +263,7 @@ def read_agenda(
     settings, problem = book_settings()
     coefficients = coefficients or settings.urgency
     mark = change_mark(connection)
-    reader = _Reader(connection, day, limit, settings.country)
+    reader = _Reader(connection, day, limit, settings.country, count_up_to)
     with collector_paused(every_row=limit is None):
         sections = {
             "overdue": reader.follow_ups("overdue"),
@@ -259,6 +280,7 @@ def read_agenda(
         day,
         **listed,
         totals={key: section.total for key, section in sections.items()},
+        counted_so_far=frozenset(key for key, section in sections.items() if not section.counted),
         mark=mark,
         coefficients=coefficients,
         settings_problem=problem,
@@ -329,9 +351,12 @@ class EarlyAgenda:
     loading of the terminal UI instead of after it.
     """
 
-    def __init__(self, path: Path, *, day: date, limit: int | None) -> None:
+    def __init__(
+        self, path: Path, *, day: date, limit: int | None, count_up_to: int | None = None
+    ) -> None:
         self.day = day
         self.limit = limit
+        self.count_up_to = count_up_to
         self._agenda: Agenda | None = None
         self._error: Exception | None = None
         self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
@@ -344,7 +369,9 @@ class EarlyAgenda:
 
         try:
             with closing(connect_plain(path)) as connection:
-                self._agenda = read_agenda(connection, day=self.day, limit=self.limit)
+                self._agenda = read_agenda(
+                    connection, day=self.day, limit=self.limit, count_up_to=self.count_up_to
+                )
         except Exception as error:  # handed to whoever asks for the agenda
             self._error = error
 
@@ -369,12 +396,12 @@ class EarlyAgenda:
 # Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
 # priority first within a day, with their urgency terms: days overdue, high priority, the
 # client's tier. `likely` tells SQLite that archived clients are few.
-FOLLOW_UPS_SQL = """
+FOLLOW_UPS_SQL = f"""
     SELECT f.id, f.title, f.due_on, f.priority, f.client_id, c.name, f.due_at, f.repeat,
         CAST(julianday(:day) - julianday(f.due_on) AS INTEGER), f.priority = 'high', c.tier
     FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
-    WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
-    ORDER BY f.due_on, f.priority = 'high' DESC, f.id
+    WHERE f.status = 'open' AND {{when}} AND (f.client_id IS NULL OR likely(c.archived IS 0))
+    ORDER BY f.due_on, {not_high_priority_sql("f.")}, f.id
     LIMIT :limit"""
 # When the follow-ups of each section are due.
 FOLLOW_UPS_DUE = {
@@ -398,6 +425,12 @@ FOLLOW_UPS_COUNT_SQL = f"""
           FROM client AS c CROSS JOIN follow_up AS f
           WHERE c.archived IS 1 AND f.client_id = c.id AND f.status = 'open'
             AND f.due_on <= :week_end) AS archived"""
+# One section's follow-ups counted up to :count_limit, in due order from the follow-up index.
+FOLLOW_UPS_COUNTED_SQL = """
+    SELECT count(*) FROM (
+        SELECT 1 FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
+        WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
+        LIMIT :count_limit)"""
 
 # Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts; a
 # member of a household that shares check-ins counts from the household's latest contact
@@ -441,10 +474,14 @@ CHECKINS_SQL = (
 # A household that shares check-ins is asked about once: the clients on their own are counted,
 # and the households once each (only their members go through the sorter that counts them
 # once, not every client due).
+# Counted up to :count_limit clients (-1: all of them), its second column says how many were
+# read.
 CHECKINS_COUNT_SQL = f"""
-    SELECT count(*) FILTER (WHERE household IS NULL) + count(DISTINCT household) FROM (
+    SELECT count(*) FILTER (WHERE household IS NULL) + count(DISTINCT household), count(*)
+    FROM (
         SELECT id, household FROM ({CONTACTED_BY_DAY_SQL})
-        UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL}))"""
+        UNION ALL SELECT id, household FROM ({CONTACTED_AFTER_DAY_SQL})
+        LIMIT :count_limit)"""
 
 # Active, non-archived clients whose next review (rules.review_due_sql) falls by
 # :review_horizon, read in due order from ix_client_review_due (`unlikely` makes SQLite prefer
@@ -459,7 +496,7 @@ REVIEWS_SQL = f"""
     {REVIEWS_WHERE_SQL}
     ORDER BY due, c.tier, c.name, c.id
     LIMIT :limit"""
-REVIEWS_COUNT_SQL = f"SELECT count(*) {REVIEWS_WHERE_SQL}"
+REVIEWS_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {REVIEWS_WHERE_SQL} LIMIT :count_limit)"
 
 # Open cases of non-archived clients overdue or due by :case_horizon (by :business_horizon,
 # CASE_WARNING_DAYS business days on, which is never earlier, for a business-day clock), by
@@ -474,7 +511,7 @@ CASES_SQL = f"""
     {CASES_WHERE_SQL}
     ORDER BY k.due_on, k.id
     LIMIT :limit"""
-CASES_COUNT_SQL = f"SELECT count(*) {CASES_WHERE_SQL}"
+CASES_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {CASES_WHERE_SQL} LIMIT :count_limit)"
 
 # Non-archived clients born on one of the window's days. The month and day are written as
 # ix_client_birthday_month_day has them, so SQLite reads them from that index.
@@ -482,14 +519,27 @@ BIRTHDAYS_SQL = f"""
     SELECT {birthday_month_day_sql("c.")}, c.name, c.id, c.birthday, c.tier
     FROM client AS c
     WHERE likely(c.archived IS 0) AND {birthday_month_day_sql("c.")} IN ({{days}})"""
+BIRTHDAYS_COUNT_SQL = f"""
+    SELECT count(*) FROM (
+        SELECT 1 FROM client AS c
+        WHERE likely(c.archived IS 0) AND {birthday_month_day_sql("c.")} IN ({{days}})
+        LIMIT {{limit}})"""
 
 
 class _Reader:
     """Runs the agenda's SQL for one day on one connection."""
 
-    def __init__(self, connection: Connection, day: date, limit: int | None, country: str) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        day: date,
+        limit: int | None,
+        country: str,
+        count_up_to: int | None = None,
+    ) -> None:
         self.connection = connection
         self.limit = whole_rankings(limit)
+        self.count_up_to = count_up_to
         self.day = day
         self.country = country
         self._follow_up_totals: dict[str, int] | None = None
@@ -502,6 +552,7 @@ class _Reader:
             "business_horizon": self.business_horizon.isoformat(),
             "review_horizon": (day + timedelta(days=REVIEW_NOTICE_DAYS)).isoformat(),
             "limit": -1 if self.limit is None else self.limit,
+            "count_limit": -1 if count_up_to is None else count_up_to,
         }
 
     def _business_horizon(self) -> date:
@@ -526,11 +577,14 @@ class _Reader:
         self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: str | Callable[[], int]
     ) -> Section:
         """`items`, their urgency terms' `values` and their total: `count` (SQL, or what
-        counts them) is run only when the limit may have left some out."""
+        counts them) is run only when the limit may have left some out; a total that reaches
+        `count_up_to` was counted that far only."""
         total = len(items)
-        if self.limit is not None and total >= self.limit:
-            total = count() if callable(count) else int(self.rows(count)[0][0])
-        return Section(tuple(items), total, tuple(values))
+        if self.limit is None or total < self.limit:
+            return Section(tuple(items), total, tuple(values))
+        total = count() if callable(count) else int(self.rows(count)[0][0])
+        counted = self.count_up_to is None or total < self.count_up_to
+        return Section(tuple(items), total, tuple(values), counted)
 
     def follow_ups(self, key: str) -> Section:
         """The open follow-ups of the section `key` (overdue, due_today or upcoming)."""
@@ -541,7 +595,13 @@ class _Reader:
                 FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
             )
             values.append({"overdue_day": late, "priority_high": high, **tier_term(tier)})
-        return self.section(items, values, lambda: self.follow_up_totals()[key])
+        return self.section(items, values, lambda: self.follow_up_total(key))
+
+    def follow_up_total(self, key: str) -> int:
+        """How many open follow-ups the section `key` has (up to `count_up_to`)."""
+        if self.count_up_to is None:
+            return self.follow_up_totals()[key]
+        return int(self.rows(FOLLOW_UPS_COUNTED_SQL.format(when=FOLLOW_UPS_DUE[key]))[0][0])
 
     def follow_up_totals(self) -> dict[str, int]:
         """How many open follow-ups each follow-up section has (read once, when needed)."""
@@ -563,7 +623,16 @@ class _Reader:
             for cursor in cursors:
                 cursor.close()
         values = [{"checkin_day": item.days_overdue, **tier_term(item.tier)} for item in items]
-        return self.section(self._with_household_names(items), values, CHECKINS_COUNT_SQL)
+        return self.section(self._with_household_names(items), values, self._checkins_count)
+
+    def _checkins_count(self) -> int:
+        """How many are due for a check-in, a household that shares them once; when
+        `count_up_to` clients were read, as many as found among them, made to reach the limit
+        so that it shows as counted so far."""
+        once, read = self.rows(CHECKINS_COUNT_SQL)[0]
+        if self.count_up_to is not None and read >= self.count_up_to:
+            return max(int(once), self.count_up_to)
+        return int(once)
 
     def cursor(self, sql: str) -> Any:
         """A cursor running `sql`, its rows read as they are needed."""
@@ -644,28 +713,52 @@ class _Reader:
         return holidays_between(self.connection, self.country, start, end, ask_package=ask_package)
 
     def birthdays(self) -> Section:
-        """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first (a week's birthdays
-        are few: all are read, then the first `limit` kept).
+        """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first, by name within a
+        day. The days are read one after another until the limit is reached; the birthdays
+        of the days after are only counted (up to `count_up_to`).
 
         In a year without 29 February, a birthday on that day is celebrated on 28 February.
         """
-        window = birthday_window(self.day)
-        names = {f"d{number}": month_day for number, month_day in enumerate(window)}
-        sql = BIRTHDAYS_SQL.format(days=", ".join(f":{name}" for name in names))
-        found = sorted(
-            (window[born_on], name.lower(), client_id, name, _day(born), tier)
-            for born_on, name, client_id, born, tier in self.rows(sql, names)
-        )
-        total, found = len(found), found[: self.limit]
+        found: list[tuple[date, str, int, str, date, str]] = []
+        unread: list[str] = []
+        for on, month_days in birthday_days(self.day):
+            if self.limit is not None and len(found) >= self.limit:
+                unread += month_days
+                continue
+            days, names = _named(month_days)
+            rows = self.rows(BIRTHDAYS_SQL.format(days=days), names)
+            found += sorted(
+                (on, name.lower(), client_id, name, _day(born), tier)
+                for _month_day, name, client_id, born, tier in rows
+            )
+        total = len(found) + self._birthdays_counted(unread, len(found))
+        listed = found[: self.limit]
         items = tuple(
             BirthdayItem(client_id, name, born, on, on.year - born.year)
-            for on, _key, client_id, name, born, _tier in found
+            for on, _key, client_id, name, born, _tier in listed
         )
         values = tuple(
             {"overdue_day": (self.day - on).days, **tier_term(tier)}
-            for on, _key, _id, _name, _born, tier in found
+            for on, _key, _id, _name, _born, tier in listed
         )
-        return Section(items, total, values)
+        counted = self.count_up_to is None or total < self.count_up_to
+        return Section(items, total, values, counted)
+
+    def _birthdays_counted(self, month_days: list[str], so_far: int) -> int:
+        """How many birthdays fall on `month_days`, counted up to what `count_up_to` leaves
+        after `so_far`."""
+        left = None if self.count_up_to is None else self.count_up_to - so_far
+        if not month_days or (left is not None and left <= 0):
+            return 0
+        days, names = _named(month_days)
+        sql = BIRTHDAYS_COUNT_SQL.format(days=days, limit=-1 if left is None else left)
+        return int(self.rows(sql, names)[0][0])
+
+
+def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """The `MM-DD`s as named parameters: their names for SQL, and their values by name."""
+    names = {f"d{number}": month_day for number, month_day in enumerate(month_days)}
+    return ", ".join(f":{name}" for name in names), names
 
 
 def with_urgency(item: Item, urgency: Urgency) -> Item:
@@ -733,6 +826,14 @@ def _day(text: Any) -> Any:
 def _time(text: Any) -> Any:
     """A time of day read from SQLite (ISO text), or None."""
     return time.fromisoformat(text) if isinstance(text, str) else text
+
+
+def birthday_days(day: date) -> list[tuple[date, list[str]]]:
+    """Each day of the week from `day`, with the `MM-DD`s whose birthdays are kept on it."""
+    by_day: dict[date, list[str]] = {}
+    for month_day, on in birthday_window(day).items():
+        by_day.setdefault(on, []).append(month_day)
+    return sorted(by_day.items())
 
 
 def birthday_window(day: date) -> dict[str, date]:

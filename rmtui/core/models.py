@@ -31,6 +31,7 @@ from rmtui.core.rules import (
     checkin_due_sql,
     household_checkin_due_sql,
     is_contact_sql,
+    not_high_priority_sql,
     review_due_sql,
 )
 from rmtui.core.search_text import SEARCH_TEXT_COLUMNS
@@ -361,7 +362,7 @@ class FollowUp(FollowUpBase, Stored, table=True):
     __tablename__ = "follow_up"
     __table_args__ = (
         *table_checks(FollowUpBase),
-        Index("ix_follow_up_status_due_on", "status", "due_on"),
+        Index("ix_follow_up_status_due_on", "status", "due_on", text(not_high_priority_sql(""))),
         Index("ix_follow_up_client_status_due_on", "client_id", "status", "due_on"),
     )
 

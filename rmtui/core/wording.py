@@ -20,10 +20,10 @@ def ago_text(days: int) -> str:
     return "yesterday" if days == 1 else f"{days_text(days)} ago"
 
 
-def counted(count: int, one: str, many: str | None = None) -> str:
+def counted(count: int, one: str, many: str | None = None, *, at_least: bool = False) -> str:
     """`count` things in words, the number in the user's locale: `1 client`, `1,234 clients`
-    (nl `1.234 clients`); `many` defaults to `one` + "s"."""
-    return f"{count_text(count)} {plural(count, one, many)}"
+    (nl `1.234 clients`), `1,000+ clients` `at_least`; `many` defaults to `one` + "s"."""
+    return f"{count_text(count)}{'+' if at_least else ''} {plural(count, one, many)}"
 
 
 # How many records of an entity (or other things counted in a message) are said: one, many.

@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 
 from rmtui.core.agenda import (
     SECTIONS,
+    TODAY_COUNTED,
     TODAY_LIMIT,
     Agenda,
     BirthdayItem,
@@ -151,7 +152,9 @@ class TodayScreen(Screen[None]):
             self.app.call_from_thread(self.show_agenda, early.result())
             return
         with book_connection(self) as connection:
-            agenda = read_agenda(connection, day=book_day(self), limit=TODAY_LIMIT)
+            agenda = read_agenda(
+                connection, day=book_day(self), limit=TODAY_LIMIT, count_up_to=TODAY_COUNTED
+            )
         self.app.call_from_thread(self.show_agenda, agenda)
 
     def show_agenda(self, agenda: Agenda) -> None:
@@ -192,7 +195,8 @@ class TodayScreen(Screen[None]):
     def _options(self, agenda: Agenda) -> list[ListLine]:
         result: list[ListLine] = []
         for key, title, items in agenda.sections():
-            result.append(ListLine(section_heading(title, agenda.total(key)), heading=True))
+            heading = section_heading(title, agenda.total(key), agenda.total_text(key))
+            result.append(ListLine(heading, heading=True))
             if not items:
                 result.append(ListLine(Text(f"  {EMPTY_SECTION[key]}", style="dim")))
             for item in items[:TODAY_LIMIT]:
@@ -202,7 +206,9 @@ class TodayScreen(Screen[None]):
                 result.append(ListLine(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
-                line = f"  … and {count_text(more)} more {MORE_HINT.get(key, MORE_HINT_DEFAULT)}"
+                plus = "" if agenda.counted(key) else "+"
+                hint = MORE_HINT.get(key, MORE_HINT_DEFAULT)
+                line = f"  … and {count_text(more)}{plus} more {hint}"
                 result.append(ListLine(Text(line, style="dim")))
         return result
 
@@ -459,7 +465,7 @@ def ranked_item(agenda: Agenda, key: str, item: Any) -> RankedItem:
         item.urgency,
         dict(SECTIONS)[key],
         getattr(agenda, key).index(item) + 1,
-        agenda.total(key),
+        agenda.total_text(key),
         business_days=getattr(item, "business_days", False),
     )
 
@@ -478,11 +484,11 @@ def entry_for(item: Any) -> AgendaEntry:
     return AgendaEntry("birthday", item.client_id, item.client_id, item.name)
 
 
-def section_heading(title: str, count: int) -> Text:
-    """A section's heading line with its count."""
+def section_heading(title: str, count: int, shown: str | None = None) -> Text:
+    """A section's heading line with its count (`shown` as written, else in figures)."""
     heading = Text()
     heading.append(f"{title} ", style="bold")
-    heading.append(f"({count_text(count)})", style="bold" if count else "dim")
+    heading.append(f"({shown or count_text(count)})", style="bold" if count else "dim")
     return heading
 
 
@@ -596,5 +602,6 @@ def summary_text(agenda: Agenda) -> Text:
     for key, one, many, style in counts:
         count = agenda.total(key)
         line.append("  ·  ")
-        line.append(counted(count, one, many), style=style if count else "dim")
+        words = counted(count, one, many, at_least=not agenda.counted(key))
+        line.append(words, style=style if count else "dim")
     return line

@@ -26,7 +26,7 @@ class RankedItem:
     urgency: Urgency
     section: str  # the title of its section
     place: int  # 1 for the first of its section
-    of: int  # how many its section has
+    of: str  # how many its section has, as shown: 1,234, or 1,000+ when counted so far only
     business_days: bool = False  # a case whose clock counts business days
 
 
@@ -61,7 +61,7 @@ def score_line(item: RankedItem) -> Text:
     """`Urgency 12.5 · 2 of 7 in Overdue follow-ups`."""
     line = Text()
     line.append(f"Urgency {urgency_text(item.urgency.score)}", style="bold")
-    line.append(f" · {count_text(item.place)} of {count_text(item.of)} in {item.section}")
+    line.append(f" · {count_text(item.place)} of {item.of} in {item.section}")
     return line
 
 

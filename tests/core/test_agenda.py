@@ -247,8 +247,9 @@ def test_each_section_is_one_query_check_ins_two(session: Session) -> None:
     statements = traced(session)
     today = agenda(session)
     # The book's change mark, the holidays the book holds for the business-day clocks, then one
-    # a section; check-ins: contacted by the day, and after it; the terms of the clients.
-    assert len(statements) == 11
+    # a section; check-ins: contacted by the day, and after it; birthdays: one a day of the
+    # week; the terms of the clients.
+    assert len(statements) == 17
     assert len(today.checkins_due) == 5
 
 
@@ -407,15 +408,15 @@ def test_counts_are_read_only_for_sections_the_limit_cut_short(session: Session)
         make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
     statements = traced(session)
     limited = build_agenda(session=session, day=DAY, limit=3)
-    # The change mark, the holidays, eight for the sections, the clients' terms, and the
+    # The change mark, the holidays, fourteen for the sections, the clients' terms, and the
     # overdue count: a whole ranking was read, so there may be more.
-    assert len(statements) == 12
+    assert len(statements) == 18
     assert (len(limited.overdue), limited.total("overdue")) == (3, RANKED_TOGETHER)
     statements.clear()
     make(session, FollowUp, client_id=client.id, title="a ranking and one", due_on=days(-1))
     statements.clear()
     build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER + 1)
-    assert len(statements) == 11
+    assert len(statements) == 17
 
 
 def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: Session) -> None:
@@ -453,3 +454,43 @@ def test_every_row_is_ranked_with_the_cycle_collector_held_off_a_page_is_not(
     collecting.clear()
     build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER)
     assert all(collecting) and collecting
+
+
+def test_a_section_is_counted_up_to_the_limit_asked_and_says_so(session: Session) -> None:
+    clients = RANKED_TOGETHER + 5  # more than a ranking: the sections are counted
+    for number in range(clients):
+        born = date(1970 + number % 40, 11, 29) if number % 2 else date(1980, 12, 1)
+        client = make(
+            session, Client, name=f"c{number:02}", birthday=born, client_since=days(-999)
+        )
+        everything_due(session, client)
+    whole = build_agenda(session=session, day=DAY, limit=2)
+    for key in ("overdue", "due_today", "upcoming", "checkins_due", "cases_due", "birthdays"):
+        assert whole.total(key) == clients, key
+    so_far = build_agenda(session=session, day=DAY, limit=2, count_up_to=5)
+    for key, _title, items in so_far.sections():
+        assert len(items) == len(getattr(whole, key)), key  # the same items listed
+        if whole.total(key) >= 5:
+            assert not so_far.counted(key), key
+            assert 5 <= so_far.total(key) <= whole.total(key), key
+            assert so_far.total_text(key) == f"{so_far.total(key)}+"
+        else:
+            assert (so_far.counted(key), so_far.total(key)) == (True, whole.total(key)), key
+    enough = build_agenda(session=session, day=DAY, limit=2, count_up_to=1_000)
+    assert enough.totals == whole.totals and not enough.counted_so_far
+    assert whole.total_text("overdue") == f"{clients}"
+
+
+def test_a_day_of_follow_ups_is_listed_high_priority_first(session: Session) -> None:
+    client = make(session, Client, name="Ada")
+    for number, priority in enumerate(["normal", "high", "normal", "high", "normal"]):
+        make(
+            session,
+            FollowUp,
+            client_id=client.id,
+            title=f"t{number}",
+            due_on=DAY,
+            priority=priority,
+        )
+    listed = build_agenda(session=session, day=DAY, limit=3).due_today
+    assert [item.title for item in listed] == ["t1", "t3", "t0"]

@@ -325,7 +325,7 @@ def test_a_text_very_many_hold_is_paged_along_the_sort_order_as_it_is_read_other
     varied: Session, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool
 ) -> None:
     texts = ("mar", "li mar", "ber", "o'brien", "smith", "élo", "zzz")
-    filters = [{}, {"include_archived": True}, {"tier": "B"}]
+    filters: list[dict[str, Any]] = [{}, {"include_archived": True}, {"tier": "B"}]
 
     def pages(text: str, limit: int, **extra: Any) -> list[int]:
         listed: list[int] = []
@@ -367,7 +367,8 @@ def test_a_text_very_many_hold_is_paged_along_the_sort_order_as_it_is_read_other
 
 def test_a_text_is_counted_up_to_the_limit_whatever_the_index_finds(varied: Session) -> None:
     for text in ("mar", "li mar", "ber", "a", "zzz", "o'brien"):
-        for extra in ({}, {"include_archived": True}, {"tier": "A"}):
+        extras: list[dict[str, Any]] = [{}, {"include_archived": True}, {"tier": "A"}]
+        for extra in extras:
             client_filter = ClientFilter(text=text, **extra)
             everyone = count_clients(session=varied, client_filter=client_filter)
             for at_most in (1, 5, everyone, everyone + 3):

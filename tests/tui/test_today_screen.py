@@ -201,6 +201,30 @@ async def test_a_long_section_lists_its_first_rows_and_says_how_many_more(engine
         assert "55" in lines[0]  # the heading counts them all
 
 
+async def test_a_section_counted_so_far_only_says_at_least_how_many(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmtui.core.agenda import TODAY_LIMIT
+    from rmtui.screens import today
+
+    monkeypatch.setattr(today, "TODAY_COUNTED", TODAY_LIMIT + 2)
+    with session_scope(engine) as session:
+        ann = make(session, Client, name="Ann Peeters", client_since=date(2024, 1, 1))
+        for number in range(TODAY_LIMIT + 5):
+            make(session, FollowUp, client_id=ann.id, title=f"Late {number}", due_on=DAY)
+    app = make_app(engine, book_name="test", day=DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        options = app.screen.query_one("#agenda", LineList)
+        lines = [str(option.prompt) for option in options.options]
+        counted = TODAY_LIMIT + 2
+        assert f"Follow-ups due today ({counted}+)" in lines
+        assert any("… and 2+ more" in line for line in lines)
+        summary = str(app.screen.query_one("#today-summary").render())
+        assert f"{counted}+ due today" in summary
+
+
 async def test_rescheduling_into_the_past_asks_first_and_names_the_year(book: Engine) -> None:
     from rmtui.screens.confirm import ConfirmScreen
 
