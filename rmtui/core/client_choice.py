@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rmtui.core.db_api import LIKE_ESCAPE, Connection, fetch_all, like_escaped
+from rmtui.core.search_text import fold
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -52,8 +53,9 @@ def read_client_choice(connection: Connection, text: str) -> ClientChoice:
     name (without regard to case), then every word of it as a whole word of the name
     (`jansen` → Piet Jansen), then every word as the start of a word of the name (`jans`);
     the first of these that finds anyone decides, among clients that are not archived.
+    Accents are left out on both sides (`kruger` → Lena Krüger), as the client filter does.
     """
-    text = " ".join(text.split())
+    text = fold(" ".join(text.split()))
     if text.isdigit():
         rows = fetch_all(connection, f"{CANDIDATE_SQL} WHERE id = ?", (int(text),))
         return ClientChoice(text, tuple(Candidate(*row) for row in rows))
@@ -74,6 +76,11 @@ def candidates_text(candidates: Sequence[Candidate]) -> str:
 
 
 CANDIDATE_SQL = "SELECT id, name, city FROM client"
+# The clients with their names folded as the client filter reads them (`search_text.fold`).
+FOLDED_SQL = (
+    "SELECT client.id, client.name, client.city FROM client"
+    " JOIN client_search_text AS folded ON folded.id = client.id"
+)
 
 
 def _word_patterns(words: Sequence[str], *, whole: bool) -> list[str]:
@@ -86,18 +93,19 @@ def _word_patterns(words: Sequence[str], *, whole: bool) -> list[str]:
 def _matching(
     connection: Connection, text: str, patterns: list[str] | None
 ) -> tuple[Candidate, ...]:
-    """The clients (not archived) whose whole name is `text` (ignoring case), or, given
-    `patterns`, whose padded name matches every one; CANDIDATES + 1 at most, by name."""
+    """The clients (not archived) whose whole folded name is `text` (ignoring case), or,
+    given `patterns`, whose padded folded name matches every one; CANDIDATES + 1 at most, by
+    name."""
     if patterns is None:
-        condition, params = "name COLLATE NOCASE = :text", {"text": text}
+        condition, params = "folded.name = :text COLLATE NOCASE", {"text": text}
     else:
         condition = " AND ".join(
-            f"(' ' || name || ' ') LIKE :word_{number} ESCAPE '{LIKE_ESCAPE}'"
+            f"(' ' || folded.name || ' ') LIKE :word_{number} ESCAPE '{LIKE_ESCAPE}'"
             for number in range(len(patterns))
         )
         params = {f"word_{number}": pattern for number, pattern in enumerate(patterns)}
     sql = (
-        f"{CANDIDATE_SQL} WHERE {condition} AND archived IS 0"
-        f" ORDER BY name COLLATE NOCASE, id LIMIT {CANDIDATES + 1}"
+        f"{FOLDED_SQL} WHERE {condition} AND client.archived IS 0"
+        f" ORDER BY client.name COLLATE NOCASE, client.id LIMIT {CANDIDATES + 1}"
     )
     return tuple(Candidate(*row) for row in fetch_all(connection, sql, params))

@@ -207,3 +207,22 @@ def test_a_quick_read_loads_no_heavy_library(book: Path, command: list[str]) -> 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout
+
+
+def test_a_client_is_chosen_by_a_name_typed_without_its_accents(
+    book: Path, capsys: Capture
+) -> None:
+    from rmtui.core.search_text import fold
+
+    with sqlite3.connect(book) as connection:
+        names = [
+            name for (name,) in connection.execute("SELECT name FROM client WHERE NOT archived")
+        ]
+    unique = [name for name in names if fold(name) != name and names.count(name) == 1]
+    wanted = next(
+        name
+        for name in unique
+        if [fold(other).lower() for other in names].count(fold(name).lower()) == 1
+    )
+    code, out, _err = printed(capsys, book, ["client", "show", fold(wanted).lower(), "--json"])
+    assert code == 0 and json.loads(out)["name"] == wanted
