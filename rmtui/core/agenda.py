@@ -719,7 +719,7 @@ class _Reader:
 
         In a year without 29 February, a birthday on that day is celebrated on 28 February.
         """
-        found: list[tuple[date, str, int, str, date, str]] = []
+        found: list[tuple[date, str, int, str, Any, str]] = []  # the birthday as stored
         unread: list[str] = []
         for on, month_days in birthday_days(self.day):
             if self.limit is not None and len(found) >= self.limit:
@@ -728,13 +728,15 @@ class _Reader:
             days, names = _named(month_days)
             rows = self.rows(BIRTHDAYS_SQL.format(days=days), names)
             found += sorted(
-                (on, name.lower(), client_id, name, _day(born), tier)
+                (on, name.lower(), client_id, name, born, tier)
                 for _month_day, name, client_id, born, tier in rows
             )
         total = len(found) + self._birthdays_counted(unread, len(found))
+        if self.count_up_to is not None:
+            total = min(total, self.count_up_to)  # a day read whole counts past the limit
         listed = found[: self.limit]
         items = tuple(
-            BirthdayItem(client_id, name, born, on, on.year - born.year)
+            BirthdayItem(client_id, name, _day(born), on, on.year - _day(born).year)
             for on, _key, client_id, name, born, _tier in listed
         )
         values = tuple(

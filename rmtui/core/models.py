@@ -362,7 +362,14 @@ class FollowUp(FollowUpBase, Stored, table=True):
     __tablename__ = "follow_up"
     __table_args__ = (
         *table_checks(FollowUpBase),
-        Index("ix_follow_up_status_due_on", "status", "due_on", text(not_high_priority_sql(""))),
+        Index(
+            "ix_follow_up_status_due_on",
+            "status",
+            "due_on",
+            text(not_high_priority_sql("")),
+            "id",
+            "client_id",
+        ),
         Index("ix_follow_up_client_status_due_on", "client_id", "status", "due_on"),
     )
 
@@ -514,7 +521,10 @@ class Case(CaseBase, Stored, table=True):
     __tablename__ = "case"
     __table_args__ = (
         *table_checks(CaseBase),
-        Index("ix_case_resolved_on_due_on", "resolved_on", "due_on"),
+        Index(
+            "ix_case_resolved_on_due_on",
+            *("resolved_on", "due_on", "id", "business_days", "client_id"),
+        ),
     )
 
 
