@@ -152,3 +152,26 @@ async def test_keys_held_behind_a_lost_one_go_on_without_another_key(
         burst(pilot, *"maes")  # no key comes after them: the timer hands them on
         await pilot.pause(0.5)
         assert filter_text(pilot) == "maes"
+
+
+async def test_keys_wait_for_a_screen_that_takes_longer_than_usual_to_mount(
+    book: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    mounted = ClientsScreen.on_mount
+
+    def slow_mount(screen: ClientsScreen) -> None:
+        time.sleep(typing_order.ON_ITS_WAY_AT_MOST_S * 1.5)  # a busy machine
+        mounted(screen)
+
+    monkeypatch.setattr(ClientsScreen, "on_mount", slow_mount)
+    async with app_on(book).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot, "2", "/", *"dirk")
+        await pilot.pause(typing_order.ON_ITS_WAY_AT_MOST_S * 2.5)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClientsScreen)
+        assert filter_text(pilot) == "dirk"
+    with session_scope(book) as session:
+        assert all(follow_up.status == "open" for follow_up in session.exec(select(FollowUp)))
