@@ -29,10 +29,10 @@ def add_edges(table: str, spans: str, amount: str) -> str:
     (starting, ending, and the columns `amount` reads), and take it away on its end."""
     return f"""
     INSERT INTO {table} ("on", change)
-    SELECT CASE WHEN e.edge THEN s.starting ELSE s.ending END,
-        sum(CASE WHEN e.edge THEN {amount} ELSE -({amount}) END)
+    SELECT CASE WHEN e.edge = 1 THEN s.starting ELSE s.ending END,
+        sum(CASE WHEN e.edge = 1 THEN {amount} ELSE -({amount}) END)
     FROM ({spans}) AS s, {EDGES} AS e
-    WHERE s.starting < s.ending AND (e.edge OR s.ending < {NEVER})
+    WHERE s.starting < s.ending AND (e.edge = 1 OR s.ending < {NEVER})
     GROUP BY 1
     ON CONFLICT ("on") DO UPDATE SET change = change + excluded.change"""
 

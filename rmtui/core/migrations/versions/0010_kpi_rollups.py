@@ -49,6 +49,8 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 from alembic import context, op
 
+from rmtui.core.dialects import create_triggers, drop_triggers
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -77,11 +79,12 @@ DAY_COLUMNS = ("new_clients", "lost_clients", "starts", "ends", "leads", "referr
 # What a client ({r}: NEW. or OLD.) adds to the days of client_day.
 CLIENT_DAYS = """
     SELECT {r}client_since AS day, 1 AS new_clients, 0 AS lost_clients,
-        ({r}client_until IS NULL OR {r}client_until > {r}client_since) AS starts, 0 AS ends,
-        0 AS leads, {r}referred_by_id IS NOT NULL AS referred_new
+        CAST({r}client_until IS NULL OR {r}client_until > {r}client_since AS INTEGER) AS starts,
+        0 AS ends, 0 AS leads, CAST({r}referred_by_id IS NOT NULL AS INTEGER) AS referred_new
     {source} WHERE {r}client_since IS NOT NULL
     UNION ALL
-    SELECT {r}client_until, 0, 1, 0, coalesce({r}client_until > {r}client_since, 0), 0, 0
+    SELECT {r}client_until, 0, 1, 0,
+        coalesce(CAST({r}client_until > {r}client_since AS INTEGER), 0), 0, 0
     {source} WHERE {r}client_until IS NOT NULL
     UNION ALL
     SELECT {r}created_on, 0, 0, 0, 0, 1, 0
@@ -201,10 +204,10 @@ def add_edges(table: str, spans: str, amount: str, sign: str) -> str:
     `spans` (starting, ending), and take it away on its end (unless it never ends)."""
     return f"""
     INSERT INTO {table} ("on", change)
-    SELECT CASE WHEN e.edge THEN s.starting ELSE s.ending END,
-        sum(CASE WHEN e.edge THEN {sign}({amount}) ELSE -({sign}({amount})) END)
+    SELECT CASE WHEN e.edge = 1 THEN s.starting ELSE s.ending END,
+        sum(CASE WHEN e.edge = 1 THEN {sign}({amount}) ELSE -({sign}({amount})) END)
     FROM ({spans}) AS s, {EDGES} AS e
-    WHERE s.starting < s.ending AND (e.edge OR s.ending < {NEVER})
+    WHERE s.starting < s.ending AND (e.edge = 1 OR s.ending < {NEVER})
     GROUP BY 1
     ON CONFLICT ("on") DO UPDATE SET change = change + excluded.change"""
 
@@ -753,12 +756,10 @@ def upgrade() -> None:
         tell(f"summing up the book for its KPIs: {step}", done, len(FILL_STEPS))
         op.execute(statement)
     tell("summing up the book for its KPIs", len(FILL_STEPS), len(FILL_STEPS))
-    for name, trigger in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {trigger}")
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
     for table in reversed(TABLES):
         op.drop_table(table)
