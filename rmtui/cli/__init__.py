@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,11 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report_error(error: Exception, *, book: str | None = None) -> int:
     """Print one sentence for `error` (met on the book `book` names) and return its exit code."""
-    from rmtui.core import paths
     from rmtui.core.errors import BookError, database_error, is_database_failure
 
     if is_database_failure(error):
-        error = database_error(paths.db_path(book), error)
+        error = database_error(_book_named(book), error)
     if isinstance(error, BookError | UsageError | DateError | OSError):
         message = _os_error_text(error) if isinstance(error, OSError) else str(error)
         print(f"rmtui: {message}", file=sys.stderr)
@@ -63,6 +63,15 @@ def report_error(error: Exception, *, book: str | None = None) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _book_named(book: str | None) -> Any:
+    """The book `book` (--db) names as a message names it: a path, or a server URL masked."""
+    from rmtui.core import paths
+    from rmtui.core.server import is_server_url, masked
+
+    chosen = book or os.environ.get(paths.DB_ENV)
+    return masked(chosen) if is_server_url(chosen) else paths.db_path(book)
 
 
 def _os_error_text(error: OSError) -> str:

@@ -35,6 +35,11 @@ _UPSERT = re.compile(
 )
 _BARE_COLUMN = re.compile(r"(?<![.\w\"])([A-Za-z_]\w*)(?=\s*(?:[+\-*/]|IS\b))")
 _KEYWORDS = frozenset({"THEN", "ELSE", "WHEN", "AND", "OR", "NOT", "CASE", "END", "WHERE", "SET"})
+_LIMIT = re.compile(r"\bLIMIT\s+(:\w+|\?|-1\b|%\(\w+\)s|%s)", re.IGNORECASE)
+_ONE_AS_TRUE = re.compile(
+    r"(\b(?:AND|OR|WHERE|WHEN|ON)\s+)1\b(?!\s*(?:[=<>!+\-*/%|.,]|THEN\s+\d|IS\b))",
+    re.IGNORECASE,
+)
 _NEXT_WORD = re.compile(r"\s*(\w+|[),;]|$)")
 _NOT_A_NAME = frozenset(
     {
@@ -171,8 +176,55 @@ COMPATIBILITY = (
                                     deterministic = false);
        EXCEPTION WHEN duplicate_object THEN NULL;
        END $$""",
+    """CREATE OR REPLACE FUNCTION likely(value boolean) RETURNS boolean
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT value $$""",
+    """CREATE OR REPLACE FUNCTION unlikely(value boolean) RETURNS boolean
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT value $$""",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
 )
+# SQLite compares a day or a moment with ISO text as text; here the text is read as a day or
+# a moment, which gives the same order.
+_COMPARISONS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "=": "eq", "<>": "ne"}
+
+
+def _comparison_statements() -> list[str]:
+    statements = []
+    for kind in ("date", "timestamp"):
+        for operator, name in _COMPARISONS.items():
+            for left, right, cast in (
+                (kind, "text", f"first {operator} second::{kind}"),
+                ("text", kind, f"first::{kind} {operator} second"),
+            ):
+                function = f"rmtui_{left}_{name}_{right}"
+                statements.append(
+                    f"CREATE OR REPLACE FUNCTION {function}(first {left}, second {right})"
+                    f" RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {cast} $$"
+                )
+                statements.append(
+                    f"DO $$ BEGIN CREATE OPERATOR {operator} (LEFTARG = {left}, RIGHTARG = {right},"
+                    f" FUNCTION = {function}); EXCEPTION WHEN duplicate_function THEN NULL; END $$"
+                )
+    return statements
+
+
+def _unary_plus_statements() -> list[str]:
+    """SQLite's unary + (which keeps a column from being read through an index) on the
+    types PostgreSQL has none for."""
+    statements = []
+    for kind in ("date", "timestamp", "text", "boolean"):
+        function = f"rmtui_same_{kind}"
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {function}(value {kind}) RETURNS {kind}"
+            " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT value $$"
+        )
+        statements.append(
+            f"DO $$ BEGIN CREATE OPERATOR + (RIGHTARG = {kind}, FUNCTION = {function});"
+            " EXCEPTION WHEN duplicate_function THEN NULL; END $$"
+        )
+    return statements
+
+
+COMPATIBILITY += tuple(_comparison_statements()) + tuple(_unary_plus_statements())
 
 
 def dialect_of(connection: Any) -> str:
@@ -187,6 +239,8 @@ def portable(sql: str, dialect: str) -> str:
     sql = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", sql)
     sql = _IS_VALUE.sub("IS NOT DISTINCT FROM ", sql)
     sql = _UPSERT.sub(_qualified_upsert, sql)
+    sql = _LIMIT.sub(r"LIMIT nullif(\1, -1)", sql)
+    sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
     return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", sql))
 
 

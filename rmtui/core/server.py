@@ -69,8 +69,11 @@ def _as_postgresql_reads_it(
     _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
 ) -> tuple[str, Any]:
     """Every statement as PostgreSQL reads it (the book's SQL is written in SQLite's words)."""
+    from rmtui.core.db_api import server_sql
     from rmtui.core.dialects import on_postgresql
 
+    if _context is not None and _context.compiled is None and parameters:
+        return server_sql(statement), parameters  # SQL text with sqlite3's placeholders
     return on_postgresql(statement), parameters
 
 
@@ -125,6 +128,15 @@ def _first(text: str) -> str:
     """The first line of a server message, without the connection details before it."""
     line = text.splitlines()[0] if text else "no reason given"
     return line.rsplit(": ", 1)[-1].rstrip(".")
+
+
+def book_title(url: str) -> str:
+    """A server book's name in the app's title: its database and host."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or parse_qs(parts.query).get("host", ["localhost"])[0]
+    return f"{parts.path.lstrip('/') or 'postgres'} on {host}"
 
 
 def is_server_engine(engine: Engine) -> bool:

@@ -227,7 +227,9 @@ def contacts_of(days: str, sign: str, coverage: str) -> list[str]:
     ]
 
 
-def contact_stretch(client: str, changed: Sequence[str], sign: str, guard: str = "1") -> list[str]:
+def contact_stretch(
+    client: str, changed: Sequence[str], sign: str, guard: str = "TRUE"
+) -> list[str]:
     """SQL: add or take away the stretches of `client`'s contact days around the `changed`
     days, with the client's dates and cadence as the client table has them."""
     days = stretch_days(client, changed, guard)
@@ -238,7 +240,9 @@ def contact_stretch(client: str, changed: Sequence[str], sign: str, guard: str =
     return contacts_of(days, sign, cover)
 
 
-def contact_stretch_left_empty(client: str, changed: Sequence[str], guard: str = "1") -> list[str]:
+def contact_stretch_left_empty(
+    client: str, changed: Sequence[str], guard: str = "TRUE"
+) -> list[str]:
     """SQL: remove the rows the stretches may have left at 0 (a span's cover ends at most a
     cadence after its day)."""
     every = f"(SELECT {cadence('k.')} FROM client AS k WHERE k.id = {client})"
@@ -327,7 +331,7 @@ def snapshot_after(client: str, account: str, day: str) -> str:
 
 
 def account_stretch(
-    client: str, account: str, first: str, last: str, sign: str, guard: str = "1"
+    client: str, account: str, first: str, last: str, sign: str, guard: str = "TRUE"
 ) -> str:
     """SQL: add or take away what the snapshots of an account from the last one before
     `first` to `last` add to the assets."""
@@ -344,7 +348,7 @@ def account_stretch(
 
 
 def account_stretch_left_empty(
-    client: str, account: str, first: str, last: str, guard: str = "1"
+    client: str, account: str, first: str, last: str, guard: str = "TRUE"
 ) -> str:
     start = f"coalesce({snapshot_before(client, account, first)}, {first})"
     end = f"coalesce({snapshot_after(client, account, last)}, {NEVER})"
