@@ -241,6 +241,7 @@ def portable(sql: str, dialect: str) -> str:
     sql = _UPSERT.sub(_qualified_upsert, sql)
     sql = _LIMIT.sub(r"LIMIT nullif(\1, -1)", sql)
     sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
+    sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, CAST(s.id AS TEXT))")
     return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", sql))
 
 

@@ -492,7 +492,10 @@ def book_is_empty(connection: Connection) -> bool:
 @contextmanager
 def _import_page_caches(connection: Connection) -> Iterator[None]:
     """Give SQLite the page caches of an import (the book's, the staging tables') while it
-    writes."""
+    writes (a server has its own)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     connection.exec_driver_sql(f"PRAGMA temp.cache_size = {-STAGING_CACHE_KIB}")

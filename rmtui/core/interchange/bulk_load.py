@@ -149,7 +149,7 @@ def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table
     transaction) and their work done at once after it; the indexes stay."""
     names = set(
         connection.exec_driver_sql(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(? AS regclass) AND NOT tgisinternal",
             (f'"{target.name}"',),
         ).scalars()
     )
@@ -169,6 +169,11 @@ def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table
         _do_work(connection, trigger, source)
     for name in set_aside:
         connection.exec_driver_sql(f'ALTER TABLE "{target.name}" ENABLE TRIGGER "{name}"')
+    if "id" in target.c:  # the next new row is numbered after the copied ones
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{target.name}\"', 'id'),"
+            f' (SELECT coalesce(max(id), 0) + 1 FROM "{target.name}"), false)'
+        )
 
 
 def _do_work(connection: Connection, trigger: InsertTrigger, source: Table) -> None:

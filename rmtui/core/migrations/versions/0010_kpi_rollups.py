@@ -728,7 +728,9 @@ def create_tables() -> None:
         sqlite_with_rowid=False,
     )
     day_table("coverage_day", *counts("change"))
-    day_table("assets_day", *counts("change"))
+    # Cents: SQLite's INTEGER holds 64 bits, a server's needs BIGINT for as much.
+    cents = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+    day_table("assets_day", sa.Column("change", cents, nullable=False))
     day_table("survey_day", *counts(*SURVEY_COLUMNS))
     day_table("deal_day", *counts("won", "lost"))
     day_table("case_day", *counts("resolved", "on_time"))
