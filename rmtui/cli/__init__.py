@@ -71,7 +71,9 @@ def _book_named(book: str | None) -> Any:
     from rmtui.core.server import is_server_url, masked
 
     chosen = book or os.environ.get(paths.DB_ENV)
-    return masked(chosen) if is_server_url(chosen) else paths.db_path(book)
+    if chosen is not None and is_server_url(chosen):
+        return masked(chosen)
+    return paths.db_path(book)
 
 
 def _os_error_text(error: OSError) -> str:

@@ -65,7 +65,7 @@ _NOT_A_NAME = frozenset(
 
 # SQLite's functions and operators that the book's SQL uses, as PostgreSQL functions with
 # their meaning. Dates are PostgreSQL dates here, so the text forms come in through casts.
-COMPATIBILITY = (
+COMPATIBILITY: tuple[str, ...] = (
     """CREATE OR REPLACE FUNCTION julianday(day date) RETURNS double precision
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
        $$ SELECT (day - DATE '1970-01-01') + 2440587.5::double precision $$""",
@@ -135,6 +135,14 @@ COMPATIBILITY = (
     """CREATE OR REPLACE FUNCTION min(first anyelement, second anyelement, third anyelement)
        RETURNS anyelement LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
        $$ SELECT min(min(first, second), third) $$""",
+    """CREATE OR REPLACE FUNCTION max(first numeric, second numeric) RETURNS numeric
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+       $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
+                      ELSE greatest(first, second) END $$""",
+    """CREATE OR REPLACE FUNCTION min(first numeric, second numeric) RETURNS numeric
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+       $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
+                      ELSE least(first, second) END $$""",
     """CREATE OR REPLACE FUNCTION instr(text text, part text) RETURNS integer
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strpos(text, part) $$""",
     """CREATE OR REPLACE FUNCTION ifnull(value anyelement, otherwise anyelement)
@@ -150,7 +158,8 @@ COMPATIBILITY = (
        $$ SELECT CASE WHEN value IS NULL THEN joined WHEN joined IS NULL THEN value
                       ELSE joined || separator || value END $$""",
     """CREATE OR REPLACE FUNCTION rmtui_comma_step(joined text, value text) RETURNS text
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT rmtui_concat_step(joined, value, ',') $$""",
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+       $$ SELECT rmtui_concat_step(joined, value, ',') $$""",
     """CREATE OR REPLACE AGGREGATE group_concat(text, text) (
        SFUNC = rmtui_concat_step, STYPE = text)""",
     """CREATE OR REPLACE AGGREGATE group_concat(text) (SFUNC = rmtui_comma_step, STYPE = text)""",

@@ -149,7 +149,8 @@ def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table
     transaction) and their work done at once after it; the indexes stay."""
     names = set(
         connection.exec_driver_sql(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(? AS regclass) AND NOT tgisinternal",
+            "SELECT tgname FROM pg_trigger"
+            " WHERE tgrelid = CAST(? AS regclass) AND NOT tgisinternal",
             (f'"{target.name}"',),
         ).scalars()
     )
