@@ -470,3 +470,19 @@ def check_not_damaged(connection: Any, path: Path | str) -> None:
     rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
     if [row[0] for row in rows] != ["ok"]:
         raise BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")
+
+
+@contextmanager
+def reading_connection(engine: Engine) -> Iterator[Any]:
+    """A DB-API connection on the book for reading the book's SQL text (on a server, the
+    ServerConnection that runs it as sqlite3 does), given back when done."""
+    connection = engine.raw_connection()
+    try:
+        if engine.dialect.name == "postgresql":
+            from rmtui.core.db_api import ServerConnection
+
+            yield ServerConnection(connection)
+        else:
+            yield connection
+    finally:
+        connection.close()

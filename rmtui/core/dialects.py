@@ -40,6 +40,7 @@ _ONE_AS_TRUE = re.compile(
     r"(\b(?:AND|OR|WHERE|WHEN|ON)\s+)1\b(?!\s*(?:[=<>!+\-*/%|.,]|THEN\s+\d|IS\b))",
     re.IGNORECASE,
 )
+_LIKE = re.compile(r"(?<![\w.])LIKE\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*(\w+|[),;]|$)")
 _NOT_A_NAME = frozenset(
     {
@@ -185,6 +186,11 @@ COMPATIBILITY: tuple[str, ...] = (
                                     deterministic = false);
        EXCEPTION WHEN duplicate_object THEN NULL;
        END $$""",
+    """DO $$ BEGIN
+           CREATE COLLATION "NOCASE" (provider = icu, locale = 'und-u-ks-level2',
+                                      deterministic = false);
+       EXCEPTION WHEN duplicate_object THEN NULL;
+       END $$""",
     """CREATE OR REPLACE FUNCTION likely(value boolean) RETURNS boolean
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT value $$""",
     """CREATE OR REPLACE FUNCTION unlikely(value boolean) RETURNS boolean
@@ -250,6 +256,7 @@ def portable(sql: str, dialect: str) -> str:
     sql = _UPSERT.sub(_qualified_upsert, sql)
     sql = _LIMIT.sub(r"LIMIT nullif(\1, -1)", sql)
     sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
+    sql = _LIKE.sub("ILIKE", sql)  # SQLite's LIKE ignores the case of ASCII letters
     sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, CAST(s.id AS TEXT))")
     return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", sql))
 
