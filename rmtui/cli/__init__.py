@@ -110,6 +110,7 @@ def all_commands() -> dict[str, Any]:
         "demo": _add_demo,
         "import": _add_import,
         "export": _add_export,
+        "copy": _add_copy,
         "agenda": _add_agenda,
         "reviews": _add_reviews,
         "kpi": _add_kpi,
@@ -194,6 +195,21 @@ def _add_export(commands: Any) -> None:
         "--events",
         action="store_true",
         help="ICS: follow-ups as all-day events, for calendars that show no to-dos",
+    )
+
+
+def _add_copy(commands: Any) -> None:
+    command = add_command(
+        commands,
+        "copy",
+        later("files", "run_copy"),
+        "copy the whole book to a PostgreSQL database or a new book file, all or nothing",
+    )
+    command.add_argument(
+        "--to",
+        required=True,
+        metavar="URL_OR_FILE",
+        help="postgresql://USER@HOST[:PORT]/DB (an empty database) or the path of a new book",
     )
 
 

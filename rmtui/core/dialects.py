@@ -64,6 +64,21 @@ _NOT_A_NAME = frozenset(
     }
 )
 
+# SQLite's strftime format as to_char's pattern. Each function here uses the built-in ones
+# alone, so an index on it is rebuilt by pg_restore, which runs with an empty search path.
+_PATTERN = "format"
+for _sqlite, _postgresql in (
+    ("%Y", "YYYY"),
+    ("%m", "MM"),
+    ("%d", "DD"),
+    ("%H", "HH24"),
+    ("%M", "MI"),
+    ("%S", "SS"),
+    ("%j", "DDD"),
+    ("%w", "D"),
+):
+    _PATTERN = f"replace({_PATTERN}, '{_sqlite}', '{_postgresql}')"
+
 # SQLite's functions and operators that the book's SQL uses, as PostgreSQL functions with
 # their meaning. Dates are PostgreSQL dates here, so the text forms come in through casts.
 COMPATIBILITY: tuple[str, ...] = (
@@ -114,17 +129,13 @@ COMPATIBILITY: tuple[str, ...] = (
        $$ SELECT date(day::date, VARIADIC modifiers) $$""",
     """CREATE OR REPLACE FUNCTION date(day text) RETURNS date
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT day::timestamp::date $$""",
-    """CREATE OR REPLACE FUNCTION strftime(format text, moment timestamp) RETURNS text
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-       SELECT to_char(moment, replace(replace(replace(replace(replace(replace(replace(
-           replace(format, '%Y', 'YYYY'), '%m', 'MM'), '%d', 'DD'), '%H', 'HH24'),
-           '%M', 'MI'), '%S', 'SS'), '%j', 'DDD'), '%w', 'D'))
-       $$""",
-    """CREATE OR REPLACE FUNCTION strftime(format text, day date) RETURNS text
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strftime(format, day::timestamp) $$""",
-    """CREATE OR REPLACE FUNCTION strftime(format text, moment text) RETURNS text
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-       $$ SELECT strftime(format, moment::timestamp) $$""",
+    *(
+        f"""CREATE OR REPLACE FUNCTION strftime(format text, moment {kind}) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_char(moment::timestamp, {
+            _PATTERN
+        }) $$"""
+        for kind in ("timestamp", "date", "text")
+    ),
     """CREATE OR REPLACE FUNCTION max(first anyelement, second anyelement) RETURNS anyelement
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
        $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
