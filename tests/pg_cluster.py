@@ -58,7 +58,10 @@ class Cluster:
                 "--no-sync",
             ]
         )
-        options = f"-k {self.folder} -c listen_addresses='' -c fsync=off"
+        options = (
+            f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
+            " -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60"
+        )
         self._run(
             [
                 pg_ctl,
@@ -84,14 +87,24 @@ class Cluster:
         """The URL of `database` on this cluster."""
         return f"postgresql://{SUPERUSER}@/{database}?host={self.folder}"
 
-    def create_database(self, database: str) -> str:
-        """Create an empty database; return its URL."""
+    def create_database(self, database: str, *, template: str | None = None) -> str:
+        """Create a database, empty or a copy of `template`; return its URL."""
+        copied = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+        self._admin(
+            f'DROP DATABASE IF EXISTS "{database}"', f'CREATE DATABASE "{database}"{copied}'
+        )
+        return self.url(database)
+
+    def drop_database(self, database: str) -> None:
+        """Drop a database, ending the connections a test left to it."""
+        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    def _admin(self, *statements: str) -> None:
         import psycopg
 
         with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-            connection.execute(f'CREATE DATABASE "{database}"')
-        return self.url(database)
+            for statement in statements:
+                connection.execute(statement)
 
     def _run(self, command: list[str], *, check: bool = True) -> None:
         subprocess.run(

@@ -79,6 +79,10 @@ for _sqlite, _postgresql in (
 ):
     _PATTERN = f"replace({_PATTERN}, '{_sqlite}', '{_postgresql}')"
 
+# The types SQLite's scalar max() and min() are given here (each its own, so that two
+# integers are never ambiguous).
+_SCALAR_KINDS = ("integer", "bigint", "numeric", "date", "timestamp", "text")
+
 # SQLite's functions and operators that the book's SQL uses, as PostgreSQL functions with
 # their meaning. Dates are PostgreSQL dates here, so the text forms come in through casts.
 COMPATIBILITY: tuple[str, ...] = (
@@ -136,25 +140,20 @@ COMPATIBILITY: tuple[str, ...] = (
         }) $$"""
         for kind in ("timestamp", "date", "text")
     ),
-    """CREATE OR REPLACE FUNCTION max(first anyelement, second anyelement) RETURNS anyelement
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-       $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
-                      ELSE greatest(first, second) END $$""",
-    """CREATE OR REPLACE FUNCTION min(first anyelement, second anyelement) RETURNS anyelement
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-       $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
-                      ELSE least(first, second) END $$""",
-    """CREATE OR REPLACE FUNCTION min(first anyelement, second anyelement, third anyelement)
-       RETURNS anyelement LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-       $$ SELECT min(min(first, second), third) $$""",
-    """CREATE OR REPLACE FUNCTION max(first numeric, second numeric) RETURNS numeric
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-       $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
-                      ELSE greatest(first, second) END $$""",
-    """CREATE OR REPLACE FUNCTION min(first numeric, second numeric) RETURNS numeric
-       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-       $$ SELECT CASE WHEN first IS NULL OR second IS NULL THEN NULL
-                      ELSE least(first, second) END $$""",
+    *(
+        f"""CREATE OR REPLACE FUNCTION {name}(first {kind}, second {kind}) RETURNS {kind}
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE
+            WHEN first IS NULL OR second IS NULL THEN NULL ELSE {pick}(first, second) END $$"""
+        for name, pick in (("max", "greatest"), ("min", "least"))
+        for kind in _SCALAR_KINDS
+    ),
+    *(
+        f"""CREATE OR REPLACE FUNCTION min(first {kind}, second {kind}, third {kind})
+        RETURNS {kind} LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE
+            WHEN first IS NULL OR second IS NULL OR third IS NULL THEN NULL
+            ELSE least(first, second, third) END $$"""
+        for kind in _SCALAR_KINDS
+    ),
     """CREATE OR REPLACE FUNCTION instr(text text, part text) RETURNS integer
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strpos(text, part) $$""",
     """CREATE OR REPLACE FUNCTION ifnull(value anyelement, otherwise anyelement)
@@ -202,6 +201,8 @@ COMPATIBILITY: tuple[str, ...] = (
                                       deterministic = false);
        EXCEPTION WHEN duplicate_object THEN NULL;
        END $$""",
+    """CREATE OR REPLACE FUNCTION lower(value json) RETURNS text
+       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT lower(value::text) $$""",
     """CREATE OR REPLACE FUNCTION likely(value boolean) RETURNS boolean
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT value $$""",
     """CREATE OR REPLACE FUNCTION unlikely(value boolean) RETURNS boolean

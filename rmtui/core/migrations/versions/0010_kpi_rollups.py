@@ -430,10 +430,10 @@ def survey_row(row: str, sign: str) -> str:
     values = (
         "1",
         f"coalesce({row}.csat, 0)",
-        f"{row}.csat IS NOT NULL",
-        f"{row}.nps IS NOT NULL",
-        f"coalesce({row}.nps >= 9, 0)",
-        f"coalesce({row}.nps <= 6, 0)",
+        f"CAST({row}.csat IS NOT NULL AS INTEGER)",
+        f"CAST({row}.nps IS NOT NULL AS INTEGER)",
+        f"coalesce(CAST({row}.nps >= 9 AS INTEGER), 0)",
+        f"coalesce(CAST({row}.nps <= 6 AS INTEGER), 0)",
     )
     updates = ", ".join(f"{column} = {column} + excluded.{column}" for column in SURVEY_COLUMNS)
     return f"""
@@ -445,7 +445,8 @@ def survey_row(row: str, sign: str) -> str:
 def deal_row(row: str, sign: str) -> str:
     return f"""
     INSERT INTO deal_day ("on", won, lost)
-    SELECT {row}.closed_on, {sign}({row}.stage = 'won'), {sign}({row}.stage = 'lost')
+    SELECT {row}.closed_on, {sign}CAST({row}.stage = 'won' AS INTEGER),
+        {sign}CAST({row}.stage = 'lost' AS INTEGER)
     WHERE {row}.closed_on IS NOT NULL AND {row}.stage IN ('won', 'lost')
     ON CONFLICT ("on") DO UPDATE SET won = won + excluded.won, lost = lost + excluded.lost"""
 
@@ -453,7 +454,8 @@ def deal_row(row: str, sign: str) -> str:
 def case_row(row: str, sign: str) -> str:
     return f"""
     INSERT INTO case_day ("on", resolved, on_time)
-    SELECT {row}.resolved_on, {sign}1, {sign}coalesce({row}.resolved_on <= {row}.due_on, 0)
+    SELECT {row}.resolved_on, {sign}1,
+        {sign}coalesce(CAST({row}.resolved_on <= {row}.due_on AS INTEGER), 0)
     WHERE {row}.resolved_on IS NOT NULL
     ON CONFLICT ("on") DO UPDATE SET resolved = resolved + excluded.resolved,
                                      on_time = on_time + excluded.on_time"""
