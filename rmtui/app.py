@@ -279,9 +279,11 @@ class RmApp(KeysInTypingOrder[None]):
         watch = self._watch
         if watch is None:
             from rmtui.core.book_watch import BookWatch
-            from rmtui.core.db import book_file_of
+            from rmtui.core.db import book_label
 
-            watch = self._watch = BookWatch(book_file_of(self.engine), self.engine.raw_connection)
+            label = book_label(self.engine)
+            path = label if isinstance(label, Path) else None  # None: a book on a server
+            watch = self._watch = BookWatch(path, self.engine.raw_connection)
         if watch.replaced:
             watch.close()
             self.notify(REPLACED, severity="error", timeout=30)
@@ -380,13 +382,13 @@ class RmApp(KeysInTypingOrder[None]):
         said = error_sentence(error, path=self._book_file())
         return said[:1].upper() + said[1:]
 
-    def _book_file(self) -> Path | None:
+    def _book_file(self) -> Path | str | None:
         if self.book_path is not None:
             return self.book_path
         if self.has_engine:
-            from rmtui.core.db import book_file_of
+            from rmtui.core.db import book_label
 
-            return book_file_of(self.engine)
+            return book_label(self.engine)
         return None
 
 

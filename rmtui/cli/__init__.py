@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,11 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report_error(error: Exception, *, book: str | None = None) -> int:
     """Print one sentence for `error` (met on the book `book` names) and return its exit code."""
-    from rmtui.core import paths
     from rmtui.core.errors import BookError, database_error, is_database_failure
 
     if is_database_failure(error):
-        error = database_error(paths.db_path(book), error)
+        error = database_error(_book_named(book), error)
     if isinstance(error, BookError | UsageError | DateError | OSError):
         message = _os_error_text(error) if isinstance(error, OSError) else str(error)
         print(f"rmtui: {message}", file=sys.stderr)
@@ -63,6 +63,17 @@ def report_error(error: Exception, *, book: str | None = None) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _book_named(book: str | None) -> Any:
+    """The book `book` (--db) names as a message names it: a path, or a server URL masked."""
+    from rmtui.core import paths
+    from rmtui.core.server import is_server_url, masked
+
+    chosen = book or os.environ.get(paths.DB_ENV)
+    if chosen is not None and is_server_url(chosen):
+        return masked(chosen)
+    return paths.db_path(book)
 
 
 def _os_error_text(error: OSError) -> str:
@@ -99,6 +110,7 @@ def all_commands() -> dict[str, Any]:
         "demo": _add_demo,
         "import": _add_import,
         "export": _add_export,
+        "copy": _add_copy,
         "agenda": _add_agenda,
         "reviews": _add_reviews,
         "kpi": _add_kpi,
@@ -183,6 +195,21 @@ def _add_export(commands: Any) -> None:
         "--events",
         action="store_true",
         help="ICS: follow-ups as all-day events, for calendars that show no to-dos",
+    )
+
+
+def _add_copy(commands: Any) -> None:
+    command = add_command(
+        commands,
+        "copy",
+        later("files", "run_copy"),
+        "copy the whole book to a PostgreSQL database or a new book file, all or nothing",
+    )
+    command.add_argument(
+        "--to",
+        required=True,
+        metavar="URL_OR_FILE",
+        help="postgresql://USER@HOST[:PORT]/DB (an empty database) or the path of a new book",
     )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rmtui.core import paths
 from rmtui.core.dates import parse_date, today
+from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
 from rmtui.core.wording import printable
 
@@ -37,6 +38,39 @@ def book_path(args: argparse.Namespace) -> Path:
     return paths.db_path(args.db)
 
 
+def server_url(args: argparse.Namespace) -> str | None:
+    """The PostgreSQL URL chosen by --db or RMTUI_DB, when the book is on a server."""
+    from rmtui.core.server import is_server_url
+
+    chosen = args.db or os.environ.get(paths.DB_ENV)
+    return chosen if is_server_url(chosen) else None
+
+
+def open_server_engine(url: str) -> Engine:
+    """Open the book on the server `url` names, asking for the password when the server
+    wants one that neither the URL nor ~/.pgpass gives."""
+    from rmtui.cli.progress_bar import progress_bar
+    from rmtui.core.server import PasswordNeeded, masked, open_server_book
+
+    try:
+        with progress_bar() as progress:
+            return open_server_book(url, progress=progress)
+    except PasswordNeeded:
+        if not sys.stdin.isatty():
+            raise BookError(
+                f"the server of {masked(url)} asks for a password; put it in ~/.pgpass "
+                "(or the file PGPASSFILE names), or run rmtui in a terminal to type it."
+            ) from None
+        import getpass
+
+        from rmtui.cli.progress_bar import pause_progress
+
+        pause_progress()
+        password = getpass.getpass(f"Password for {masked(url)}: ")
+        with progress_bar() as progress:
+            return open_server_book(url, password=password, progress=progress)
+
+
 def open_engine(
     args: argparse.Namespace, *, create: bool = False, read_only: bool = False
 ) -> Engine:
@@ -51,6 +85,9 @@ def open_engine(
     from rmtui.core.db import open_book
     from rmtui.core.errors import BookError, PassphraseNeeded
 
+    url = server_url(args)
+    if url is not None:
+        return open_server_engine(url)
     path = book_path(args)
     if not create and not path.exists():
         raise BookError(
@@ -78,14 +115,14 @@ def read_book(args: argparse.Namespace, read: Callable[[Any], Result]) -> Result
     """
     from rmtui.core.db import reading_at_head
 
-    path = book_path(args)
-    connection = reading_at_head(path)
-    if connection is not None:
+    path = None if server_url(args) else book_path(args)
+    connection = None if path is None else reading_at_head(path)
+    if path is not None and connection is not None:
         return _read_plain(path, connection, read)
     from rmtui.core.db import session_scope
 
     with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
-        return read(session.connection().connection)
+        return read(of_session(session))
 
 
 def _read_plain(path: Path, connection: Any, read: Callable[[Any], Result]) -> Result:

@@ -124,3 +124,51 @@ def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
             counts = write_book_file(args.file, engine=engine, progress=progress)
         print(f"Exported {counts_text(counts)} to {args.file}.")
     return 0
+
+
+def run_copy(args: argparse.Namespace) -> int:
+    """Copy the whole book to a PostgreSQL database or a new book file, all or nothing."""
+    from rmtui.cli.common import open_server_engine, server_url
+    from rmtui.core.book_copy import copy_book
+    from rmtui.core.server import is_server_url, masked
+
+    target = args.to
+    source_name = server_url(args) or str(book_path(args))
+    if target == source_name or (not is_server_url(target) and _same_file(args, target)):
+        raise UsageError("--to names the book being copied; give another database or file.")
+    made = None
+    if is_server_url(target):
+        target_engine = open_server_engine(target)
+        shown = masked(target)
+    else:
+        from pathlib import Path
+
+        from rmtui.core.db import open_book
+
+        made = Path(target).expanduser()
+        if made.exists():
+            raise BookError(f"{made} already exists; copy into a new book file.")
+        target_engine = open_book(made)
+        shown = str(made)
+    try:
+        with opened_book(args, read_only=True) as source, progress_bar() as progress:
+            report = copy_book(source=source, target=target_engine, progress=progress)
+    except BaseException:
+        target_engine.dispose()
+        if made is not None:
+            remove_book_files(made)
+        raise
+    target_engine.dispose()
+    print(f"Copied {report} to {shown}.")
+    return 0
+
+
+def _same_file(args: argparse.Namespace, target: str) -> bool:
+    from pathlib import Path
+
+    from rmtui.cli.common import server_url
+
+    if server_url(args):
+        return False
+    source, other = book_path(args), Path(target).expanduser()
+    return other.exists() and source.exists() and source.samefile(other)

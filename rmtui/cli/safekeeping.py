@@ -12,6 +12,7 @@ from rmtui.cli.common import (
     confirm,
     open_engine,
     opened_book,
+    server_url,
 )
 from rmtui.core import paths
 from rmtui.core.errors import BookError
@@ -22,9 +23,16 @@ if TYPE_CHECKING:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    """Copy the book into the backups folder."""
+    """Copy the book into the backups folder (a server book: pg_dump's file)."""
     from rmtui.core.backups import make_backup
 
+    url = server_url(args)
+    if url is not None:
+        from rmtui.core.server_backup import dump_server_book
+
+        open_engine(args).dispose()
+        print(f"Backed up to {dump_server_book(url)}.")
+        return 0
     path = book_path(args)
     if not path.exists():
         raise BookError(f"there is no book at {path} to back up.")
@@ -42,6 +50,13 @@ def run_restore(args: argparse.Namespace) -> int:
     from rmtui.core.backups import restore_book
     from rmtui.core.storage import is_encrypted_file
 
+    url = server_url(args)
+    if url is not None:
+        from rmtui.core.server_backup import restore_server_book
+
+        safety = restore_server_book(url, args.file)
+        print(f"Restored {args.file}; the previous book was kept at {safety}.")
+        return 0
     passphrase = None
     if args.file.is_file() and is_encrypted_file(args.file):
         passphrase = ask_passphrase(f"Passphrase for {args.file}: ")
@@ -105,6 +120,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
     """Encrypt the book with a passphrase typed twice."""
     from rmtui.core.encryption import encrypt_book
 
+    _refuse_on_server(args, "encrypt")
     path = book_path(args)
     open_engine(args).dispose()
     backup = encrypt_book(path, ask_passphrase("New passphrase: ", confirm=True))
@@ -119,6 +135,7 @@ def run_decrypt(args: argparse.Namespace) -> int:
     """Remove the book's encryption."""
     from rmtui.core.encryption import decrypt_book
 
+    _refuse_on_server(args, "decrypt")
     path = book_path(args)
     open_engine(args).dispose()
     passphrase = book_passphrase(args)
@@ -137,6 +154,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     from rmtui.core.schema_check import schema_problems
     from rmtui.core.storage import SCHEMA_HEAD, revision_of
 
+    if server_url(args):
+        return _server_doctor(args)
     path = book_path(args)
     print(f"book:      {path}")
     print(f"backups:   {paths.backup_dir(path)}")
@@ -153,3 +172,31 @@ def run_doctor(args: argparse.Namespace) -> int:
         print(f"problem:   {problem}")
     print("integrity: ok" if not problems else f"integrity: {counted(len(problems), 'problem')}")
     return 1 if problems else 0
+
+
+def _refuse_on_server(args: argparse.Namespace, verb: str) -> None:
+    """Refuse encryption on a server book, which is not a file rmtui holds."""
+    from rmtui.core.server import masked
+
+    url = server_url(args)
+    if url is not None:
+        raise BookError(
+            f"{masked(url)} is on a PostgreSQL server, which rmtui cannot {verb}; protect it "
+            "there (disk encryption on the server, sslmode=require in the URL)."
+        )
+
+
+def _server_doctor(args: argparse.Namespace) -> int:
+    """The doctor of a server book: where it is, its schema, its config."""
+    from rmtui.core.server import masked, server_revision
+    from rmtui.core.storage import SCHEMA_HEAD
+
+    url = server_url(args) or ""
+    print(f"book:      {masked(url)}")
+    print("backups:   pg_dump (`rmtui backup`), kept in the user data folder")
+    print(f"config:    {paths.config_dir()}")
+    with opened_book(args, read_only=True) as engine, engine.connect() as connection:
+        revision = server_revision(connection, masked(url))
+    print(f"schema:    {revision} (this rmtui writes {SCHEMA_HEAD})")
+    print("integrity: kept by the server")
+    return 0

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rmtui.cli.common import book_passphrase, book_path, open_engine
+from rmtui.cli.common import book_passphrase, book_path, open_engine, server_url
 from rmtui.core.dates import today
 
 if TYPE_CHECKING:
@@ -31,6 +31,11 @@ def run_tui(args: argparse.Namespace) -> int:
     from rmtui.core.db import book_at_head
 
     paint_promptly()
+    url = server_url(args)
+    if url is not None:  # a server book: opened first, backed up by the server's tools
+        from rmtui.core.server import book_title
+
+        return _run_app(open_engine(args, create=True), book_name=book_title(url))
     path = book_path(args)
     if book_at_head(path):
         from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT, EarlyAgenda

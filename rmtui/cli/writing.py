@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class Refused(BookError):
 def chosen_client(session: Session, text: str) -> Candidate:
     """The one client CLIENT (an id or a text) means, read in `session` (see
     chosen_client_on)."""
-    return chosen_client_on(session.connection().connection, text)
+    return chosen_client_on(of_session(session), text)
 
 
 def chosen_client_on(connection: Connection, text: str) -> Candidate:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rmtui.core.dates import today
+from rmtui.core.db_api import of_session
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.rules import (
     active_on_sql,
@@ -243,7 +244,7 @@ def build_agenda(
     RANKED_TOGETHER at a time, taken in their section's clock order; `coefficients` default
     to config.toml's.
     """
-    connection = session.connection().connection
+    connection = of_session(session)
     return read_agenda(
         connection, day=day, limit=limit, coefficients=coefficients, count_up_to=count_up_to
     )
@@ -447,7 +448,7 @@ CONTACTED_BY_DAY_SQL = f"""
         CAST(julianday(:day) - ({household_checkin_due_sql("c.")}) AS INTEGER)
     FROM client AS c
     WHERE unlikely({household_checkin_due_sql("c.")} <= julianday(:day))
-      AND coalesce({checkin_contact_sql("c.")}, '') <= :day AND {ACTIVE_SQL}"""
+      AND coalesce({checkin_contact_sql("c.")}, '0001-01-01') <= :day AND {ACTIVE_SQL}"""
 CONTACTED_AFTER_DAY_SQL = f"""
     SELECT id, name, tier, last_contact_on AS last, client_since, {cadence_sql("")} AS cadence,
         {checkin_due_sql("")} AS due, household,

@@ -64,6 +64,8 @@ def record(
 
 def _write(session: Session, rows: list[dict[str, Any]]) -> None:
     """Write audit entries; a session that watches for others' changes notes them as its own."""
+    if all(row.get("id") is None for row in rows):  # numbered by the book (a server: its sequence)
+        rows = [{key: value for key, value in row.items() if key != "id"} for row in rows]
     session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
     if "seen" in session.info:
         from rmtui.core.changes import note_written

@@ -10,16 +10,22 @@ from typing import Any
 
 class BookWatch:
     """Looks at the book through one connection of its own: SQLite's `data_version` changes
-    when another connection commits, and the file's identity when it is replaced."""
+    when another connection commits, and the file's identity when it is replaced.
 
-    def __init__(self, path: Path, connect: Callable[[], Any]) -> None:
+    A book on a server (`path` None) has no file: its change mark, which every audited
+    change raises on any machine, tells that it changed, and it is never replaced.
+    """
+
+    def __init__(self, path: Path | None, connect: Callable[[], Any]) -> None:
         self.path = path
         self._connect = connect
         self._connection: Any = None
-        self._identity = _identity(path)
+        self._identity = None if path is None else _identity(path)
 
     def version(self) -> int:
         """A number that changes whenever another connection has committed to the book."""
+        if self.path is None:
+            return self.mark()
         return self._read("PRAGMA data_version")
 
     def mark(self) -> int:
@@ -33,13 +39,18 @@ class BookWatch:
             self._connection = self._connect()
         cursor = self._connection.cursor()
         try:
-            return int(cursor.execute(sql).fetchone()[0])
+            cursor.execute(sql)
+            return int(cursor.fetchone()[0])
         finally:
             cursor.close()
+            if self.path is None:
+                self._connection.rollback()  # no transaction left open on the server
 
     @property
     def replaced(self) -> bool:
         """Whether the file at the book's path is no longer the one that was opened."""
+        if self.path is None:
+            return False
         identity = _identity(self.path)
         return identity is not None and identity != self._identity
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rmtui.core.db_api import LIKE_ESCAPE, Connection, fetch_all, like_escaped
+from rmtui.core.db_api import LIKE_ESCAPE, Connection, fetch_all, like_escaped, of_session
 from rmtui.core.search_text import fold
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class ClientChoice:
 
 def choose_client(*, session: Session, text: str) -> ClientChoice:
     """The client an id or a text means, read in `session` (see read_client_choice)."""
-    return read_client_choice(session.connection().connection, text)
+    return read_client_choice(of_session(session), text)
 
 
 def read_client_choice(connection: Connection, text: str) -> ClientChoice:

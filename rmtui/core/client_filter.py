@@ -234,6 +234,10 @@ def misspelt_words(terms: Sequence[SearchTerm]) -> list[str]:
 def has_search_index(connection: Connection) -> bool:
     """Whether the book has the clients' trigram search index (schema 0009, made where
     SQLite has FTS5 with the trigram tokenizer)."""
+    from rmtui.core.db_api import on_server
+
+    if on_server(connection):
+        return False  # pg_trgm's indexes serve the filter's LIKE (schema 0009)
     sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_search'"
     return fetch_one(connection, sql) is not None
 

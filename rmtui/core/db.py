@@ -421,7 +421,7 @@ def session_scope(
     from rmtui.core.audit import watch
     from rmtui.core.errors import is_database_failure
 
-    path = book_file_of(engine)
+    path = book_label(engine)
     with Session(engine, expire_on_commit=False) as session:
         watch(session)
         if seen is not None:
@@ -448,14 +448,41 @@ def book_file_of(engine: Engine) -> Path:
     return Path(engine.url.database or "")
 
 
-def _begin_bulk(session: Session, path: Path) -> None:
+def book_label(engine: Engine) -> Path | str:
+    """The book `engine` works on as messages name it: its file, or its server URL masked."""
+    if engine.dialect.name == "postgresql":
+        from rmtui.core.server import book_name
+
+        return book_name(engine)
+    return book_file_of(engine)
+
+
+def _begin_bulk(session: Session, path: Path | str) -> None:
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return  # the server keeps its own pages whole; its transaction is begun already
     connection.exec_driver_sql("BEGIN IMMEDIATE")
     check_not_damaged(connection, path)
 
 
-def check_not_damaged(connection: Any, path: Path) -> None:
+def check_not_damaged(connection: Any, path: Path | str) -> None:
     """Refuse, in one sentence, to change a book that SQLite's quick check finds damaged."""
     rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
     if [row[0] for row in rows] != ["ok"]:
         raise BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")
+
+
+@contextmanager
+def reading_connection(engine: Engine) -> Iterator[Any]:
+    """A DB-API connection on the book for reading the book's SQL text (on a server, the
+    ServerConnection that runs it as sqlite3 does), given back when done."""
+    connection = engine.raw_connection()
+    try:
+        if engine.dialect.name == "postgresql":
+            from rmtui.core.db_api import ServerConnection
+
+            yield ServerConnection(connection)
+        else:
+            yield connection
+    finally:
+        connection.close()

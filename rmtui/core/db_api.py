@@ -64,3 +64,135 @@ def like_escaped(text: str) -> str:
     for char in (LIKE_ESCAPE, "%", "_"):
         text = text.replace(char, LIKE_ESCAPE + char)
     return text
+
+
+def of_session(session: Any) -> Any:
+    """The DB-API connection under `session`, taking the book's SQL text as sqlite3 does: on a
+    PostgreSQL book a ServerConnection around it."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return ServerConnection(connection.connection)
+    return connection.connection
+
+
+def on_server(connection: Any) -> bool:
+    """Whether `connection` (from of_session) reads a book on a PostgreSQL server."""
+    return isinstance(connection, ServerConnection)
+
+
+class ServerConnection:
+    """A PostgreSQL DB-API connection that runs the book's SQL text as sqlite3 runs it:
+    `:name` and `?` placeholders, SQLite's words (rmtui.core.dialects), and rows in sqlite3's
+    types (days and moments as ISO text, JSON as its text, sums as int or float, flags as
+    0 or 1), so that the readers of the quick paths read a server book unchanged."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def cursor(self) -> ServerCursor:
+        """A cursor that takes the book's SQL text."""
+        return ServerCursor(self._connection.cursor())
+
+    def execute(self, sql: str, params: Params = ()) -> ServerCursor:
+        """Run `sql` on a new cursor, as sqlite3's connection does."""
+        cursor = self.cursor()
+        cursor.execute(sql, params)
+        return cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+
+class ServerCursor:
+    """A psycopg cursor that takes the book's SQL text (see ServerConnection)."""
+
+    def __init__(self, cursor: Any) -> None:
+        _load_as_sqlite(cursor.adapters)
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Params = ()) -> ServerCursor:
+        """Run `sql` with `params` given as sqlite3 takes them."""
+        self._cursor.execute(server_sql(sql), params)
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
+def server_sql(sql: str) -> str:
+    """`sql` (placeholders `:name` or `?`, SQLite's words) as psycopg and PostgreSQL read it."""
+    from rmtui.core.dialects import on_postgresql
+
+    return _pyformat(on_postgresql(sql))
+
+
+_PLACEHOLDER_CACHE: dict[str, str] = {}
+
+
+def _pyformat(sql: str) -> str:
+    """`sql` with `:name` as `%(name)s`, `?` as `%s` and `%` doubled, outside quoted text."""
+    done = _PLACEHOLDER_CACHE.get(sql)
+    if done is not None:
+        return done
+    out: list[str] = []
+    quote = ""
+    index = 0
+    while index < len(sql):
+        char = sql[index]
+        if quote:
+            out.append("%%" if char == "%" else char)
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+            out.append(char)
+        elif char == "%":
+            out.append("%%")
+        elif char == "?":
+            out.append("%s")
+        elif char == ":" and index + 1 < len(sql) and _starts_name(sql, index):
+            end = index + 1
+            while end < len(sql) and (sql[end].isalnum() or sql[end] == "_"):
+                end += 1
+            out.append(f"%({sql[index + 1 : end]})s")
+            index = end
+            continue
+        else:
+            out.append(char)
+        index += 1
+    _PLACEHOLDER_CACHE[sql] = done = "".join(out)
+    return done
+
+
+def _starts_name(sql: str, index: int) -> bool:
+    after, before = sql[index + 1], sql[index - 1] if index else " "
+    return (after.isalpha() or after == "_") and before != ":" and sql[index + 1 : index + 2] != ":"
+
+
+def _load_as_sqlite(adapters: Any) -> None:
+    """Have psycopg give values in the types sqlite3 gives them."""
+    from psycopg.adapt import Loader
+    from psycopg.types.string import StrDumperUnknown
+
+    adapters.register_dumper(str, StrDumperUnknown)  # ISO text compared with a date, as in SQLite
+
+    class TextLoader(Loader):
+        def load(self, data: Any) -> str:
+            return bytes(data).decode()
+
+    class NumberLoader(Loader):
+        def load(self, data: Any) -> int | float:
+            text = bytes(data).decode()
+            number = float(text)
+            return int(text) if text.lstrip("-").isdigit() else number
+
+    class FlagLoader(Loader):
+        def load(self, data: Any) -> int:
+            return 1 if bytes(data) == b"t" else 0
+
+    for name in ("date", "timestamp", "timestamptz", "time", "json", "jsonb", "interval"):
+        adapters.register_loader(name, TextLoader)
+    adapters.register_loader("numeric", NumberLoader)
+    adapters.register_loader("bool", FlagLoader)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from rmtui.core.db import open_book
+from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.book_file import FILE_ENTITIES, import_book, read_book_file
 from rmtui.core.interchange.schema import fields_of_kind
@@ -70,7 +71,7 @@ def keep_demo_holidays(engine: Engine, *, today: date) -> None:
 
     year = today.year
     with session_scope(engine) as session:
-        connection = session.connection().connection
+        connection = of_session(session)
         keep_holidays(connection, book_country(), date(year - 1, 1, 1), date(year, 12, 31))
 
 

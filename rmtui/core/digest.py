@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.agenda import Agenda, agenda_json, item_text, read_agenda
-from rmtui.core.db_api import Connection
+from rmtui.core.db_api import Connection, of_session
 from rmtui.core.figures import count_text
 from rmtui.core.kpi import kpis_json, read_kpis, read_targets
 from rmtui.core.kpi_board import KpiLine, kpi_lines
@@ -44,7 +44,7 @@ class Digest:
 
 def build_digest(*, session: Session, day: date, top: int = TOP_ITEMS) -> Digest:
     """The digest of `day`, read in `session` (see read_digest)."""
-    return read_digest(session.connection().connection, day=day, top=top)
+    return read_digest(of_session(session), day=day, top=top)
 
 
 def read_digest(connection: Connection, *, day: date, top: int = TOP_ITEMS) -> Digest:

@@ -26,7 +26,7 @@ class ChangedMeanwhile(BookError):
     """A record that another window or program changed after it was shown here."""
 
 
-def database_error(path: Path, error: BaseException) -> BookError:
+def database_error(path: Path | str, error: BaseException) -> BookError:
     """The sentence for an error SQLite gave about the book at `path` (never its SQL)."""
     driver = getattr(error, "orig", None) or error
     text = driver_message(driver)
@@ -74,7 +74,7 @@ class WrongPassphrase(BookError):
     """A passphrase that does not open an encrypted book."""
 
 
-def error_sentence(error: BaseException, *, path: Path | None = None) -> str:
+def error_sentence(error: BaseException, *, path: Path | str | None = None) -> str:
     """One sentence for an error met while working on the book."""
     if isinstance(error, BookError | ValueError):
         return str(error)

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from rmtui.core.db_api import fetch_all
+from rmtui.core.db_api import fetch_all, of_session
 from rmtui.core.figures import count_text, mean_text, percent_text, total_text
 from rmtui.core.kpi_sql import Connection, read_parts
 from rmtui.core.money import from_cents, money_text
@@ -223,7 +223,7 @@ def compute_kpis(
     *, session: Session, start: date, end: date, today: date | None = None
 ) -> dict[str, Any]:
     """Every KPI for `start`..`end` (inclusive), read in `session` (see read_kpis)."""
-    return read_kpis(session.connection().connection, start=start, end=end, today=today)
+    return read_kpis(of_session(session), start=start, end=end, today=today)
 
 
 def read_kpis(
@@ -274,7 +274,7 @@ def kpi_trend(
     *, session: Session, key: str, periods: Sequence[Period], today: date | None = None
 ) -> list[Any]:
     """KPI `key` for each of `periods`, read in `session` (see read_trend)."""
-    return read_trend(session.connection().connection, key=key, periods=periods, today=today)
+    return read_trend(of_session(session), key=key, periods=periods, today=today)
 
 
 def read_trend(
@@ -346,7 +346,7 @@ class KpiCache:
 
 def kpi_sample_sizes(*, session: Session, start: date, end: date) -> dict[str, int]:
     """How many surveys in `start`..`end` answered csat and nps (the SAMPLE_KEYS)."""
-    connection = session.connection().connection
+    connection = of_session(session)
     (sizes,) = read_figures(connection, SAMPLE_KEYS, [Period(start, end)])
     return sizes
 
@@ -365,7 +365,7 @@ def kpis_json(kpis: dict[str, Any]) -> dict[str, Any]:
 def targets_for(*, session: Session, start: date, end: date) -> dict[str, Decimal]:
     """The target of each metric set for exactly the period `start`..`end`, read in `session`
     (see read_targets)."""
-    return read_targets(session.connection().connection, start=start, end=end)
+    return read_targets(of_session(session), start=start, end=end)
 
 
 # The targets of a period; of a metric set twice, the newest counts.

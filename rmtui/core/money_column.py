@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer
+from sqlalchemy import BigInteger, Integer
 from sqlalchemy.types import TypeDecorator
 
 from rmtui.core.money import from_cents, parse_money, to_cents
@@ -16,6 +16,12 @@ class Money(TypeDecorator[Decimal]):
 
     impl = Integer
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        """SQLite's INTEGER holds 64 bits; on a server the column is a BIGINT to hold as much."""
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Integer())
 
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:

@@ -29,10 +29,10 @@ def add_edges(table: str, spans: str, amount: str) -> str:
     (starting, ending, and the columns `amount` reads), and take it away on its end."""
     return f"""
     INSERT INTO {table} ("on", change)
-    SELECT CASE WHEN e.edge THEN s.starting ELSE s.ending END,
-        sum(CASE WHEN e.edge THEN {amount} ELSE -({amount}) END)
+    SELECT CASE WHEN e.edge = 1 THEN s.starting ELSE s.ending END,
+        sum(CASE WHEN e.edge = 1 THEN {amount} ELSE -({amount}) END)
     FROM ({spans}) AS s, {EDGES} AS e
-    WHERE s.starting < s.ending AND (e.edge OR s.ending < {NEVER})
+    WHERE s.starting < s.ending AND (e.edge = 1 OR s.ending < {NEVER})
     GROUP BY 1
     ON CONFLICT ("on") DO UPDATE SET change = change + excluded.change"""
 
@@ -65,11 +65,12 @@ CLIENT_DAYS = f"""
     INSERT INTO client_day ("on", {", ".join(CLIENT_DAY_COLUMNS)})
     SELECT day, {", ".join(f"sum({column})" for column in CLIENT_DAY_COLUMNS)} FROM (
         SELECT client_since AS day, 1 AS new_clients, 0 AS lost_clients,
-            (client_until IS NULL OR client_until > client_since) AS starts, 0 AS ends,
-            0 AS leads, referred_by_id IS NOT NULL AS referred_new
+            CAST(client_until IS NULL OR client_until > client_since AS INTEGER) AS starts,
+            0 AS ends, 0 AS leads, CAST(referred_by_id IS NOT NULL AS INTEGER) AS referred_new
         FROM {NEW_CLIENTS} WHERE client_since IS NOT NULL
         UNION ALL
-        SELECT client_until, 0, 1, 0, coalesce(client_until > client_since, 0), 0, 0
+        SELECT client_until, 0, 1, 0,
+            coalesce(CAST(client_until > client_since AS INTEGER), 0), 0, 0
         FROM {NEW_CLIENTS} WHERE client_until IS NOT NULL
         UNION ALL
         SELECT created_on, 0, 0, 0, 0, 1, 0
@@ -98,7 +99,7 @@ CONTACT_CHANGES = f"""
     WITH touched AS (SELECT DISTINCT client_id FROM {{rows}} WHERE {CONTACT}),
     contacts AS (
         SELECT i.id, i.client_id, date(i.at) AS day FROM interaction AS i
-        WHERE i.{CONTACT} AND i.client_id IN touched),
+        WHERE i.{CONTACT} AND i.client_id IN (SELECT client_id FROM touched)),
     now AS (SELECT client_id, day FROM contacts GROUP BY client_id, day),
     before AS (SELECT client_id, day FROM contacts
                WHERE id NOT IN (SELECT id FROM {{rows}}) GROUP BY client_id, day)

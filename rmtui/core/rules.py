@@ -332,7 +332,7 @@ def last_survey_detractor_sql(client: str = "client.") -> str:
     """SQL: 1 when the client's last survey on or before :day gave an NPS of DETRACTOR_NPS or
     less, else 0."""
     return (
-        f"coalesce((SELECT s.nps <= {DETRACTOR_NPS} FROM survey AS s"
+        f"coalesce((SELECT CAST(s.nps <= {DETRACTOR_NPS} AS INTEGER) FROM survey AS s"
         f' WHERE s.client_id = {client}id AND s."on" <= :day'
         ' ORDER BY s."on" DESC, s.id DESC LIMIT 1), 0)'
     )

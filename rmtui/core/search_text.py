@@ -115,6 +115,21 @@ def fold_sql(expression: str) -> str:
     return f"CASE WHEN {expression} GLOB '{NOT_PLAIN_GLOB}' THEN {folded} ELSE {expression} END"
 
 
+def fold_function_sql() -> str:
+    """SQL text: PostgreSQL's `rmtui_fold(text)`, which folds as `fold` does (the letters that
+    fold to two replaced first, then the others translated one for one)."""
+    expression = "text"
+    for char, folded in FOLDS.items():
+        if len(folded) > 1:
+            expression = f"replace({expression}, '{char}', '{folded}')"
+    singles = {char: folded for char, folded in FOLDS.items() if len(folded) == 1}
+    return (
+        "CREATE OR REPLACE FUNCTION rmtui_fold(text text) RETURNS text"
+        " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT translate("
+        f"{expression}, '{''.join(singles)}', '{''.join(singles.values())}') $$"
+    )
+
+
 def digits_sql(expression: str) -> str:
     """SQL text: `expression` without the marks a phone number is written with."""
     for mark in PHONE_MARKS:
@@ -218,7 +233,7 @@ def national_sql(expression: str) -> str:
     codes = "," + ",".join(TWO_DIGIT_CODES) + ","
     length = (
         f"CASE WHEN substr({rest}, 1, 1) IN ({', '.join(repr(code) for code in ONE_DIGIT_CODES)})"
-        f" THEN 1 WHEN instr('{codes}', ',' || substr({rest}, 1, 2) || ',') THEN 2 ELSE 3 END"
+        f" THEN 1 WHEN instr('{codes}', ',' || substr({rest}, 1, 2) || ',') > 0 THEN 2 ELSE 3 END"
     )
     international = f"ltrim({expression}) LIKE '+%' OR {digits} LIKE '00%'"
     national = (

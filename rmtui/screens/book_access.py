@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.dom import DOMNode
 
-from rmtui.core.db import session_scope
+from rmtui.core.db import reading_connection, session_scope
 from rmtui.core.storage import connect_plain
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def book_connection(node: DOMNode) -> Iterator[Any]:
     otherwise a standard-library sqlite3 one, so nothing waits for SQLAlchemy to load."""
     app = rm_app(node)
     if app.has_engine or app.book_path is None:
-        with closing(app.engine.raw_connection()) as connection:
+        with reading_connection(app.engine) as connection:
             yield connection
         return
     with closing(connect_plain(app.book_path)) as connection:

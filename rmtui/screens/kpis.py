@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.db import session_scope
+from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError, ChangedMeanwhile
 from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, targets_for
 from rmtui.core.kpi_board import (
@@ -259,7 +260,7 @@ class KpiScreen(Screen[None]):
         points = trend_periods(period, unit, TREND_COUNT)
         with session_scope(self.book.engine) as session:
             stamp = figures_stamp(session=session)
-            connection = session.connection().connection
+            connection = of_session(session)
             figures = cache.kpis(connection, stamp, period, today)
             previous = cache.kpis(connection, stamp, before, today)
             if worker.is_cancelled:

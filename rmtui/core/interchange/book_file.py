@@ -340,7 +340,13 @@ def import_book(
     return _import(engine, source, progress)
 
 
-def import_book_file(path: Path, *, engine: Engine, progress: Progress = untold) -> ImportReport:
+def import_book_file(
+    path: Path,
+    *,
+    engine: Engine,
+    progress: Progress = untold,
+    also: Callable[[Connection], None] | None = None,
+) -> ImportReport:
     """Add every record of the book file at `path` to the book in one transaction, or
     nothing at all, reading the file as it goes: its records are checked and set aside in
     the book's temporary tables one by one, so that a file of any size takes little memory.
@@ -356,7 +362,7 @@ def import_book_file(path: Path, *, engine: Engine, progress: Progress = untold)
         members = _file_members(path, text)
         step = f"reading {path.name}"
         source = _Source(members, str(path), size, lambda _records: binary.tell(), step)
-        return _import(engine, source, progress)
+        return _import(engine, source, progress, also)
 
 
 def _records_in(data: Mapping[str, Any]) -> int:
@@ -365,7 +371,14 @@ def _records_in(data: Mapping[str, Any]) -> int:
     return sum(len(value) for value in flat.values() if isinstance(value, list))
 
 
-def _import(engine: Engine, source: _Source, progress: Progress) -> ImportReport:
+def _import(
+    engine: Engine,
+    source: _Source,
+    progress: Progress,
+    also: Callable[[Connection], None] | None = None,
+) -> ImportReport:
+    """Import `source` in one transaction; `also` (a whole-book copy's other tables) is done
+    in the same transaction instead of auditing the import."""
     whole = 2 * source.total  # reading and checking, then as many to add
     try:
         with session_scope(engine, bulk=True) as session:
@@ -374,8 +387,11 @@ def _import(engine: Engine, source: _Source, progress: Progress) -> ImportReport
             with _import_page_caches(connection):
                 counts = _check_and_add(connection, source, ids_kept, progress)
             report = ImportReport(counts, ids_kept)
-            changes = {**report.counts, "ids_kept": report.ids_kept}
-            audit.record(session, entity="book", action="import", changes=changes)
+            if also is not None:
+                also(connection)
+            else:
+                changes = {**report.counts, "ids_kept": report.ids_kept}
+                audit.record(session, entity="book", action="import", changes=changes)
             progress("saving the book", whole, whole)
     except IntegrityError as error:
         raise InterchangeError(
@@ -492,7 +508,10 @@ def book_is_empty(connection: Connection) -> bool:
 @contextmanager
 def _import_page_caches(connection: Connection) -> Iterator[None]:
     """Give SQLite the page caches of an import (the book's, the staging tables') while it
-    writes."""
+    writes (a server has its own)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     connection.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     connection.exec_driver_sql(f"PRAGMA temp.cache_size = {-STAGING_CACHE_KIB}")

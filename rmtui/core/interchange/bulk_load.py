@@ -119,6 +119,9 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
     always; their work is done after the copy, before the indexes are built again (after,
     for the work that looks rows up by them).
     """
+    if connection.dialect.name == "postgresql":
+        _copy_rows_on_server(connection, source=source, target=target)
+        return
     triggers = _present(connection, target.name, INSERT_TRIGGERS.get(target.name, ()))
     indexes = _index_sql(connection, target) if _doubles(connection, source, target) else []
     for name in [name for _trigger, created in triggers for name, _sql in created]:
@@ -139,6 +142,39 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
             _do_work(connection, trigger, source)
         for _name, sql in created:
             connection.exec_driver_sql(sql)
+
+
+def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table) -> None:
+    """copy_rows on PostgreSQL: the insert triggers are switched off for the copy (in its
+    transaction) and their work done at once after it; the indexes stay."""
+    names = set(
+        connection.exec_driver_sql(
+            "SELECT tgname FROM pg_trigger"
+            " WHERE tgrelid = CAST(? AS regclass) AND NOT tgisinternal",
+            (f'"{target.name}"',),
+        ).scalars()
+    )
+    triggers = [
+        trigger for trigger in INSERT_TRIGGERS.get(target.name, ()) if trigger.name in names
+    ]
+    set_aside = [
+        name for trigger in triggers for name in (trigger.name, *trigger.also) if name in names
+    ]
+    for name in set_aside:
+        connection.exec_driver_sql(f'ALTER TABLE "{target.name}" DISABLE TRIGGER "{name}"')
+    copied = [column for column in source.c if column.name in target.c]
+    key = list(source.primary_key.columns) or [source.c.id]
+    rows = select(*copied).order_by(*key)
+    connection.execute(insert(target).from_select([column.name for column in copied], rows))
+    for trigger in triggers:
+        _do_work(connection, trigger, source)
+    for name in set_aside:
+        connection.exec_driver_sql(f'ALTER TABLE "{target.name}" ENABLE TRIGGER "{name}"')
+    if "id" in target.c:  # the next new row is numbered after the copied ones
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{target.name}\"', 'id'),"
+            f' (SELECT coalesce(max(id), 0) + 1 FROM "{target.name}"), false)'
+        )
 
 
 def _do_work(connection: Connection, trigger: InsertTrigger, source: Table) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BLOB, Column, Connection, Integer, MetaData, Select, Table, select
+from sqlalchemy import BLOB, Column, Connection, Integer, MetaData, Select, String, Table, select
 
 from rmtui.core.interchange.bulk_load import copy_rows
 from rmtui.core.interchange.problem_log import (
@@ -219,7 +219,8 @@ def _staged_entity(connection: Connection, entity: str, rank: int) -> StagedEnti
         f"import_{table.name}",
         MetaData(),
         Column(POSITION, Integer, primary_key=True),
-        Column(LABEL, BLOB),  # no affinity: SQLite keeps an id as a number, a label as text
+        # no affinity: SQLite keeps an id as a number, a label as text (a server: as text)
+        Column(LABEL, BLOB().with_variant(String(), "postgresql")),
         *(Column(name, table.c[name].type) for name in columns),
         prefixes=["TEMPORARY"],
     )

@@ -27,6 +27,9 @@ PENDING_LIMIT = 5000  # problems held before they are written to the table
 LISTED_LIMIT = 10_000  # problems handed back as a list; more come from a file
 
 
+COLUMNS = "(rank, position, seq, entity, label, field, message)"
+
+
 class ProblemLog:
     """The problems of one import, each with its place: the entity's `rank`, the record's
     `position` in its list and its `seq` among the record's problems."""
@@ -35,9 +38,16 @@ class ProblemLog:
         self._connection = connection
         self._pending: list[tuple[Any, ...]] = []
         self.count = 0
+        # A label without a type keeps an id a number in SQLite; a server keeps it as text
+        # and numbers the rows itself.
+        label, extra = (
+            ("label", "")
+            if connection.dialect.name == "sqlite"
+            else ("label TEXT", ", rowid SERIAL")
+        )
         connection.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {TABLE} (rank INTEGER, position INTEGER, seq INTEGER,"
-            " entity TEXT, label, field TEXT, message TEXT)"
+            f" entity TEXT, {label}, field TEXT, message TEXT{extra})"
         )
 
     def add(self, rank: int, position: int, problems: list[Problem]) -> None:
@@ -53,14 +63,16 @@ class ProblemLog:
         """Keep the problems `select_sql` finds: rows of (rank, position, seq, entity, label,
         field, message)."""
         self.flush()
-        result = self._connection.exec_driver_sql(f"INSERT INTO {TABLE} {select_sql}", parameters)
+        result = self._connection.exec_driver_sql(
+            f"INSERT INTO {TABLE} {COLUMNS} {select_sql}", parameters
+        )
         self.count += result.rowcount or 0
 
     def flush(self) -> None:
         """Write the problems held in memory to the table."""
         if self._pending:
             self._connection.exec_driver_sql(
-                f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending
+                f"INSERT INTO {TABLE} {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending
             )
             self._pending = []
 

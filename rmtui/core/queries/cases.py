@@ -17,6 +17,7 @@ from rmtui.core.case_clocks import (
     business_days_left,
 )
 from rmtui.core.dates import today
+from rmtui.core.db_api import of_session
 from rmtui.core.models import Case, Client, FollowUp
 from rmtui.core.public_holidays import holidays_between, keep_holidays
 from rmtui.core.queries.common import InvalidChange, apply_values, check_choices, fetch, table_of
@@ -82,7 +83,7 @@ def clock_deadline(
     if not span.business:
         return span.after(opened_on)
     rough_end = opened_on + timedelta(days=span.count * 2 + 30)  # past any run of holidays
-    holidays = keep_holidays(session.connection().connection, country, opened_on, rough_end)
+    holidays = keep_holidays(of_session(session), country, opened_on, rough_end)
     return span.after(opened_on, holidays)
 
 
@@ -134,7 +135,7 @@ def case_days_left(session: Session, case: Case, day: date, *, country: str) -> 
     if not case.business_days:
         return (case.due_on - day).days
     first, last = min(day, case.due_on), max(day, case.due_on)
-    holidays = holidays_between(session.connection().connection, country, first, last)
+    holidays = holidays_between(of_session(session), country, first, last)
     return business_days_left(day, case.due_on, holidays)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from rmtui.core import client_filter
 from rmtui.core.client_filter import ClientFilter, Condition
+from rmtui.core.db_api import of_session
 from rmtui.core.search_text import SearchTerm
 
 
@@ -25,7 +26,7 @@ def sql_conditions(conditions: Sequence[Condition]) -> list[ColumnElement[bool]]
 
 def raw_connection(session: Session) -> Any:
     """The DB-API connection under `session`, in its transaction."""
-    return session.connection().connection
+    return of_session(session)
 
 
 def has_search_index(session: Session) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import create_triggers, drop_triggers
 from rmtui.core.money_column import Money
 
 # A client's last contact is kept by these triggers; a later migration that rebuilds the
@@ -333,13 +334,11 @@ def upgrade() -> None:
             "ix_follow_up_client_status_due_on", ["client_id", "status", "due_on"], unique=False
         )
         batch_op.create_index("ix_follow_up_status_due_on", ["status", "due_on"], unique=False)
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
 
     with op.batch_alter_table("follow_up", schema=None) as batch_op:
         batch_op.drop_index("ix_follow_up_status_due_on")

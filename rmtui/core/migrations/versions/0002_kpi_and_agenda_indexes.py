@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import create_triggers, drop_triggers, index_columns
 from rmtui.core.money_column import Money
 
 revision: str = "0002"
@@ -165,14 +166,12 @@ def upgrade() -> None:
     for statement in FILL:
         op.execute(statement)
     for name, table, columns in INDEXES:
-        op.create_index(name, table, columns, unique=False)
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+        op.create_index(name, table, index_columns(op, columns), unique=False)
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
     op.drop_table("contact_day")

@@ -30,6 +30,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import create_triggers, drop_triggers
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -72,6 +74,8 @@ FILL = ("INSERT INTO client_fts (client_fts) VALUES ('rebuild')",)
 def trigram_available() -> bool:
     """Whether this SQLite has FTS5 with the trigram tokenizer (tried on a temporary table)."""
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return False  # FTS5 is SQLite's; PostgreSQL's search uses pg_trgm (see 0009)
     try:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE temp.client_fts_probe USING fts5(probe, tokenize='trigram')"
@@ -88,11 +92,9 @@ def upgrade() -> None:
     op.execute(CREATE_INDEX)
     for statement in FILL:
         op.execute(statement)
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
     op.execute("DROP TABLE IF EXISTS client_fts")

@@ -33,6 +33,8 @@ TRIGGERS_ON_AT = """
 
 def upgrade() -> None:
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return  # a server keeps moments as timestamps, in one form already
     triggers = connection.exec_driver_sql(TRIGGERS_ON_AT).all()
     for name, _sql in triggers:
         connection.exec_driver_sql(f'DROP TRIGGER "{name}"')

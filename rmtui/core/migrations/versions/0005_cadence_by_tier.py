@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import index_columns
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -69,7 +71,7 @@ def _rebuild_checkin_index(revision: str, *, set_not_null: bool) -> None:
     op.create_index(
         "ix_client_checkin_due",
         "client",
-        [sa.text(CHECKIN_DUE[revision]), *INDEX_COLUMNS],
+        index_columns(op, [sa.text(CHECKIN_DUE[revision]), *INDEX_COLUMNS]),
     )
 
 

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import create_triggers, drop_triggers
+
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -57,7 +59,7 @@ TRIGGERS = {
 # The client's own e-mail address and phone number become its preferred points.
 COPY_CLIENT_POINTS = """
     INSERT INTO contact_point (client_id, kind, value, label, preferred)
-    SELECT id, '{kind}', trim({kind}), NULL, 1 FROM client
+    SELECT id, '{kind}', trim({kind}), NULL, TRUE FROM client
     WHERE {kind} IS NOT NULL AND trim({kind}) != ''
     ORDER BY id"""
 # The points of the clients already in the book, then (when there is one) their index.
@@ -68,6 +70,8 @@ FILL_INDEX = ("INSERT INTO contact_point_fts (contact_point_fts) VALUES ('rebuil
 def trigram_available() -> bool:
     """Whether this SQLite has FTS5 with the trigram tokenizer (tried on a temporary table)."""
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return False  # FTS5 is SQLite's; PostgreSQL's search uses pg_trgm (see 0009)
     try:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE temp.point_fts_probe USING fts5(probe, tokenize='trigram')"
@@ -106,13 +110,11 @@ def upgrade() -> None:
     op.execute(CREATE_INDEX)
     for statement in FILL_INDEX:
         op.execute(statement)
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
     op.execute("DROP TABLE IF EXISTS contact_point_fts")
     op.drop_index("ix_contact_point_client_kind", table_name="contact_point")
     op.drop_table("contact_point")

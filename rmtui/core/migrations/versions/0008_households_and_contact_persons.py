@@ -28,6 +28,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import create_triggers, drop_triggers, index_columns
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -126,6 +128,8 @@ SEARCH_TRIGGERS = {
 def trigram_available() -> bool:
     """Whether this SQLite has FTS5 with the trigram tokenizer (tried on a temporary table)."""
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return False  # FTS5 is SQLite's; PostgreSQL's search uses pg_trgm (see 0009)
     try:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE temp.person_fts_probe USING fts5(probe, tokenize='trigram')"
@@ -142,8 +146,7 @@ def upgrade() -> None:
     _index_referrals()
     if trigram_available():
         op.execute(CREATE_PERSON_INDEX)
-        for name, body in SEARCH_TRIGGERS.items():
-            op.execute(f"CREATE TRIGGER {name} {body}")
+        create_triggers(op, SEARCH_TRIGGERS)
 
 
 def _create_contact_persons() -> None:
@@ -211,10 +214,9 @@ def _create_households() -> None:
     op.create_index(
         "ix_client_household_checkin_due",
         "client",
-        [sa.text(HOUSEHOLD_CHECKIN_DUE), *CHECKIN_INDEX_COLUMNS],
+        index_columns(op, [sa.text(HOUSEHOLD_CHECKIN_DUE), *CHECKIN_INDEX_COLUMNS]),
     )
-    for name, body in HOUSEHOLD_TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, HOUSEHOLD_TRIGGERS)
 
 
 def _index_referrals() -> None:
@@ -225,8 +227,7 @@ def _index_referrals() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_client_referred_by_id", table_name="client")
-    for name in (*SEARCH_TRIGGERS, *HOUSEHOLD_TRIGGERS):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, (*SEARCH_TRIGGERS, *HOUSEHOLD_TRIGGERS))
     op.execute("DROP TABLE IF EXISTS contact_person_fts")
     op.drop_index("ix_client_household_checkin_due", table_name="client")
     op.drop_index("ix_client_household_contact_on", table_name="client")

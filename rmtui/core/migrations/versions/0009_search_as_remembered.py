@@ -33,7 +33,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from rmtui.core.search_text import fold_sql, national_sql
+from rmtui.core.dialects import create_triggers, drop_triggers
+from rmtui.core.search_text import fold_function_sql, fold_sql, national_sql
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -68,6 +69,41 @@ CREATE_VIEW = f"""
             UNION ALL SELECT q.phone FROM contact_person AS q WHERE q.client_id = c.id
         ))) AS digits
     FROM client AS c"""
+# The same view on PostgreSQL, whose tags are a JSON column and whose folding is a function.
+CREATE_VIEW_POSTGRESQL = f"""
+    CREATE VIEW client_search_folded AS SELECT
+        c.id AS id,
+        rmtui_fold(c.name) AS name,
+        rmtui_fold(c.company) AS company,
+        rmtui_fold(c.email) AS email,
+        rmtui_fold(c.city) AS city,
+        (SELECT string_agg(rmtui_fold(t.value), ' ')
+            FROM json_array_elements_text(
+                CASE WHEN json_typeof(c.tags) = 'array' THEN c.tags END) AS t(value)) AS tags,
+        (SELECT string_agg(rmtui_fold(v), ' ') FROM (
+            SELECT c.phone AS v
+            UNION ALL SELECT p.value FROM contact_point AS p
+                WHERE p.client_id = c.id AND p.value IS DISTINCT FROM c.email
+                  AND p.value IS DISTINCT FROM c.phone
+            UNION ALL SELECT q.email FROM contact_person AS q WHERE q.client_id = c.id
+            UNION ALL SELECT q.phone FROM contact_person AS q WHERE q.client_id = c.id
+        ) AS contact) AS contacts,
+        (SELECT string_agg(rmtui_fold(q.name) || coalesce(' ' || rmtui_fold(q.role), ''), ' ')
+            FROM contact_person AS q WHERE q.client_id = c.id) AS people,
+        ' ' || (SELECT string_agg(n, ' ') FROM (SELECT DISTINCT {national_sql("v")} AS n FROM (
+            SELECT c.phone AS v
+            UNION ALL SELECT p.value FROM contact_point AS p
+                WHERE p.client_id = c.id AND p.kind = 'phone'
+            UNION ALL SELECT q.phone FROM contact_person AS q WHERE q.client_id = c.id
+        ) AS number) AS national) AS digits
+    FROM client AS c"""
+# PostgreSQL's search index: pg_trgm over each column of the search text, which the filter's
+# LIKE '%word%' reads.
+TRIGRAM_INDEXES = tuple(
+    f"CREATE INDEX ix_client_search_text_{name} ON client_search_text"
+    f" USING gin ({name} gin_trgm_ops)"
+    for name in COLUMNS
+)
 CREATE_INDEX = f"""
     CREATE VIRTUAL TABLE client_search USING fts5(
         {NAMES}, content='client_search_text', content_rowid='id', tokenize='trigram'
@@ -139,6 +175,8 @@ OLD_MIGRATIONS = (
 def trigram_available() -> bool:
     """Whether this SQLite has FTS5 with the trigram tokenizer (tried on a temporary table)."""
     connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return False  # FTS5 is SQLite's; PostgreSQL's search uses pg_trgm (see 0009)
     try:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE temp.search_probe USING fts5(probe, tokenize='trigram')"
@@ -161,8 +199,7 @@ def _old_triggers() -> dict[str, str]:
 
 
 def upgrade() -> None:
-    for name in _old_triggers():
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(_old_triggers()))
     for table in OLD_INDEXES:
         op.execute(f"DROP TABLE IF EXISTS {table}")
     op.create_table(
@@ -171,21 +208,25 @@ def upgrade() -> None:
         *(sa.Column(name, sa.String(), nullable=True) for name in COLUMNS),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_client_search_text")),
     )
-    op.execute(CREATE_VIEW)
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        op.execute(fold_function_sql())
+    op.execute(CREATE_VIEW_POSTGRESQL if postgresql else CREATE_VIEW)
     for statement in FILL:
         op.execute(statement)
     triggers = dict(TEXT_TRIGGERS)
-    if trigram_available():
+    if postgresql:
+        for statement in TRIGRAM_INDEXES:
+            op.execute(statement)
+    elif trigram_available():
         for statement in (CREATE_INDEX, *FILL_INDEX):
             op.execute(statement)
         triggers |= INDEX_TRIGGERS
-    for name, body in triggers.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, triggers)
 
 
 def downgrade() -> None:
-    for name in (*TEXT_TRIGGERS, *INDEX_TRIGGERS):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, (*TEXT_TRIGGERS, *INDEX_TRIGGERS))
     op.execute("DROP TABLE IF EXISTS client_search")
     op.execute("DROP VIEW client_search_folded")
     op.drop_table("client_search_text")
@@ -202,5 +243,4 @@ def downgrade() -> None:
     )
     for statement in statements:
         op.execute(statement)
-    for name, body in _old_triggers().items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, _old_triggers())

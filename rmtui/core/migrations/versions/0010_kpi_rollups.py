@@ -49,6 +49,8 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 from alembic import context, op
 
+from rmtui.core.dialects import create_triggers, drop_triggers
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -77,11 +79,12 @@ DAY_COLUMNS = ("new_clients", "lost_clients", "starts", "ends", "leads", "referr
 # What a client ({r}: NEW. or OLD.) adds to the days of client_day.
 CLIENT_DAYS = """
     SELECT {r}client_since AS day, 1 AS new_clients, 0 AS lost_clients,
-        ({r}client_until IS NULL OR {r}client_until > {r}client_since) AS starts, 0 AS ends,
-        0 AS leads, {r}referred_by_id IS NOT NULL AS referred_new
+        CAST({r}client_until IS NULL OR {r}client_until > {r}client_since AS INTEGER) AS starts,
+        0 AS ends, 0 AS leads, CAST({r}referred_by_id IS NOT NULL AS INTEGER) AS referred_new
     {source} WHERE {r}client_since IS NOT NULL
     UNION ALL
-    SELECT {r}client_until, 0, 1, 0, coalesce({r}client_until > {r}client_since, 0), 0, 0
+    SELECT {r}client_until, 0, 1, 0,
+        coalesce(CAST({r}client_until > {r}client_since AS INTEGER), 0), 0, 0
     {source} WHERE {r}client_until IS NOT NULL
     UNION ALL
     SELECT {r}created_on, 0, 0, 0, 0, 1, 0
@@ -201,10 +204,10 @@ def add_edges(table: str, spans: str, amount: str, sign: str) -> str:
     `spans` (starting, ending), and take it away on its end (unless it never ends)."""
     return f"""
     INSERT INTO {table} ("on", change)
-    SELECT CASE WHEN e.edge THEN s.starting ELSE s.ending END,
-        sum(CASE WHEN e.edge THEN {sign}({amount}) ELSE -({sign}({amount})) END)
+    SELECT CASE WHEN e.edge = 1 THEN s.starting ELSE s.ending END,
+        sum(CASE WHEN e.edge = 1 THEN {sign}({amount}) ELSE -({sign}({amount})) END)
     FROM ({spans}) AS s, {EDGES} AS e
-    WHERE s.starting < s.ending AND (e.edge OR s.ending < {NEVER})
+    WHERE s.starting < s.ending AND (e.edge = 1 OR s.ending < {NEVER})
     GROUP BY 1
     ON CONFLICT ("on") DO UPDATE SET change = change + excluded.change"""
 
@@ -224,7 +227,9 @@ def contacts_of(days: str, sign: str, coverage: str) -> list[str]:
     ]
 
 
-def contact_stretch(client: str, changed: Sequence[str], sign: str, guard: str = "1") -> list[str]:
+def contact_stretch(
+    client: str, changed: Sequence[str], sign: str, guard: str = "TRUE"
+) -> list[str]:
     """SQL: add or take away the stretches of `client`'s contact days around the `changed`
     days, with the client's dates and cadence as the client table has them."""
     days = stretch_days(client, changed, guard)
@@ -235,7 +240,9 @@ def contact_stretch(client: str, changed: Sequence[str], sign: str, guard: str =
     return contacts_of(days, sign, cover)
 
 
-def contact_stretch_left_empty(client: str, changed: Sequence[str], guard: str = "1") -> list[str]:
+def contact_stretch_left_empty(
+    client: str, changed: Sequence[str], guard: str = "TRUE"
+) -> list[str]:
     """SQL: remove the rows the stretches may have left at 0 (a span's cover ends at most a
     cadence after its day)."""
     every = f"(SELECT {cadence('k.')} FROM client AS k WHERE k.id = {client})"
@@ -324,7 +331,7 @@ def snapshot_after(client: str, account: str, day: str) -> str:
 
 
 def account_stretch(
-    client: str, account: str, first: str, last: str, sign: str, guard: str = "1"
+    client: str, account: str, first: str, last: str, sign: str, guard: str = "TRUE"
 ) -> str:
     """SQL: add or take away what the snapshots of an account from the last one before
     `first` to `last` add to the assets."""
@@ -341,7 +348,7 @@ def account_stretch(
 
 
 def account_stretch_left_empty(
-    client: str, account: str, first: str, last: str, guard: str = "1"
+    client: str, account: str, first: str, last: str, guard: str = "TRUE"
 ) -> str:
     start = f"coalesce({snapshot_before(client, account, first)}, {first})"
     end = f"coalesce({snapshot_after(client, account, last)}, {NEVER})"
@@ -423,10 +430,10 @@ def survey_row(row: str, sign: str) -> str:
     values = (
         "1",
         f"coalesce({row}.csat, 0)",
-        f"{row}.csat IS NOT NULL",
-        f"{row}.nps IS NOT NULL",
-        f"coalesce({row}.nps >= 9, 0)",
-        f"coalesce({row}.nps <= 6, 0)",
+        f"CAST({row}.csat IS NOT NULL AS INTEGER)",
+        f"CAST({row}.nps IS NOT NULL AS INTEGER)",
+        f"coalesce(CAST({row}.nps >= 9 AS INTEGER), 0)",
+        f"coalesce(CAST({row}.nps <= 6 AS INTEGER), 0)",
     )
     updates = ", ".join(f"{column} = {column} + excluded.{column}" for column in SURVEY_COLUMNS)
     return f"""
@@ -438,7 +445,8 @@ def survey_row(row: str, sign: str) -> str:
 def deal_row(row: str, sign: str) -> str:
     return f"""
     INSERT INTO deal_day ("on", won, lost)
-    SELECT {row}.closed_on, {sign}({row}.stage = 'won'), {sign}({row}.stage = 'lost')
+    SELECT {row}.closed_on, {sign}CAST({row}.stage = 'won' AS INTEGER),
+        {sign}CAST({row}.stage = 'lost' AS INTEGER)
     WHERE {row}.closed_on IS NOT NULL AND {row}.stage IN ('won', 'lost')
     ON CONFLICT ("on") DO UPDATE SET won = won + excluded.won, lost = lost + excluded.lost"""
 
@@ -446,7 +454,8 @@ def deal_row(row: str, sign: str) -> str:
 def case_row(row: str, sign: str) -> str:
     return f"""
     INSERT INTO case_day ("on", resolved, on_time)
-    SELECT {row}.resolved_on, {sign}1, {sign}coalesce({row}.resolved_on <= {row}.due_on, 0)
+    SELECT {row}.resolved_on, {sign}1,
+        {sign}coalesce(CAST({row}.resolved_on <= {row}.due_on AS INTEGER), 0)
     WHERE {row}.resolved_on IS NOT NULL
     ON CONFLICT ("on") DO UPDATE SET resolved = resolved + excluded.resolved,
                                      on_time = on_time + excluded.on_time"""
@@ -721,7 +730,9 @@ def create_tables() -> None:
         sqlite_with_rowid=False,
     )
     day_table("coverage_day", *counts("change"))
-    day_table("assets_day", *counts("change"))
+    # Cents: SQLite's INTEGER holds 64 bits, a server's needs BIGINT for as much.
+    cents = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+    day_table("assets_day", sa.Column("change", cents, nullable=False))
     day_table("survey_day", *counts(*SURVEY_COLUMNS))
     day_table("deal_day", *counts("won", "lost"))
     day_table("case_day", *counts("resolved", "on_time"))
@@ -753,12 +764,10 @@ def upgrade() -> None:
         tell(f"summing up the book for its KPIs: {step}", done, len(FILL_STEPS))
         op.execute(statement)
     tell("summing up the book for its KPIs", len(FILL_STEPS), len(FILL_STEPS))
-    for name, trigger in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {trigger}")
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
     for table in reversed(TABLES):
         op.drop_table(table)

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import create_triggers, drop_triggers, index_columns
+
 revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -132,17 +134,19 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.execute(FILL)
-    op.create_index("ix_client_review_due", "client", [sa.text(REVIEW_DUE), *REVIEW_INDEX_COLUMNS])
+    op.create_index(
+        "ix_client_review_due",
+        "client",
+        index_columns(op, [sa.text(REVIEW_DUE), *REVIEW_INDEX_COLUMNS]),
+    )
     op.create_index(
         "ix_opportunity_stage_expected_close_on", "opportunity", ["stage", "expected_close_on"]
     )
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    create_triggers(op, TRIGGERS)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    drop_triggers(op, list(TRIGGERS))
     op.drop_index("ix_opportunity_stage_expected_close_on", table_name="opportunity")
     op.drop_index("ix_client_review_due", table_name="client")
     op.drop_table("public_holiday")

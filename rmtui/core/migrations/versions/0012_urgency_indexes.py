@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from rmtui.core.dialects import index_columns
+
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
@@ -38,13 +40,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_client_birthday_month_day",
         "client",
-        [sa.text(BIRTHDAY), "archived", "name", "birthday", "tier"],
+        index_columns(op, [sa.text(BIRTHDAY), "archived", "name", "birthday", "tier"]),
     )
 
 
 def downgrade() -> None:
     op.drop_index("ix_client_birthday_month_day", table_name="client")
-    op.create_index("ix_client_birthday_month_day", "client", [sa.text(BIRTHDAY)])
+    op.create_index(
+        "ix_client_birthday_month_day", "client", index_columns(op, [sa.text(BIRTHDAY)])
+    )
     op.drop_index("ix_survey_client_on", table_name="survey")
     op.create_index("ix_survey_client_id", "survey", ["client_id"])
     op.drop_index("ix_revenue_client_on", table_name="revenue")

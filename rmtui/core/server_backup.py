@@ -1,0 +1,69 @@
+"""Backups of a book on a PostgreSQL server: PostgreSQL's own pg_dump and pg_restore, when
+they are on the PATH (the file backups of rmtui do not apply to a server)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from rmtui.core import paths
+from rmtui.core.errors import BookError
+from rmtui.core.server import book_title, masked
+
+TOOLS_HINT = (
+    "install PostgreSQL's client programs (Debian: `apt install postgresql-client`), or "
+    "back the database up on the server with pg_dump"
+)
+
+
+def server_backup_dir() -> Path:
+    """Where the dumps of server books are kept: the user's data folder."""
+    return paths.data_dir() / "backups" / "server"
+
+
+def dump_server_book(url: str, *, reason: str = "manual", folder: Path | None = None) -> Path:
+    """Dump the book `url` names with pg_dump (its custom format) into `folder`; return the
+    file. BookError says why when pg_dump is missing or fails."""
+    program = _tool("pg_dump", url)
+    folder = paths.ensure_private_dir(folder or server_backup_dir())
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = book_title(url).replace(" on ", "@").replace("/", "_")
+    dump = folder / f"{name}-{stamp}-{reason}.dump"
+    _run([program, "--format=custom", "--no-owner", f"--file={dump}", f"--dbname={url}"], url)
+    paths.make_private(dump)
+    return dump
+
+
+def restore_server_book(url: str, dump: Path) -> Path:
+    """Replace the book `url` names with the dump `dump` (pg_restore, in one transaction),
+    after dumping it as it is; return that safety dump."""
+    if not dump.is_file():
+        raise BookError(f"there is no backup at {dump}; check its name.")
+    program = _tool("pg_restore", url)
+    safety = dump_server_book(url, reason="before-restore")
+    _run(
+        [program, "--clean", "--if-exists", "--single-transaction", "--no-owner",
+         f"--dbname={url}", str(dump)],
+        url,
+    )  # fmt: skip
+    return safety
+
+
+def _tool(name: str, url: str) -> str:
+    program = shutil.which(name)
+    if program is None:
+        raise BookError(f"{masked(url)} is a PostgreSQL book and {name} is not on the PATH; "
+                        f"{TOOLS_HINT}.")  # fmt: skip
+    return program
+
+
+def _run(command: list[str], url: str) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        said = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+        raise BookError(
+            f"{Path(command[0]).name} could not do its work on {masked(url)} "
+            f"({masked(said).rstrip('.')})."
+        )
