@@ -369,7 +369,7 @@ def birthday_month_day_sql(client: str = "client.") -> str:
 def not_high_priority_sql(follow_up: str = "follow_up.") -> str:
     """SQL: the follow-up is not of high priority (0 for high: a day's follow-ups are listed
     high priority first), as ix_follow_up_status_due_on holds it after the due day."""
-    return f"{follow_up}priority <> 'high'"
+    return f"({follow_up}priority <> 'high')"
 
 
 # -- SQL text as SQLAlchemy expressions --------------------------------------------------------

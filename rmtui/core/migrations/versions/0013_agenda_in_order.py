@@ -25,7 +25,7 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-NOT_HIGH = "priority <> 'high'"  # rules.not_high_priority_sql as of this revision
+NOT_HIGH = "(priority <> 'high')"  # rules.not_high_priority_sql as of this revision
 
 
 def upgrade() -> None:
