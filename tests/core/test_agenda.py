@@ -460,9 +460,7 @@ def test_a_section_is_counted_up_to_the_limit_asked_and_says_so(session: Session
     clients = RANKED_TOGETHER + 5  # more than a ranking: the sections are counted
     for number in range(clients):
         born = date(1970 + number % 40, 11, 29) if number % 2 else date(1980, 12, 1)
-        client = make(
-            session, Client, name=f"c{number:02}", birthday=born, client_since=days(-999)
-        )
+        client = make(session, Client, name=f"c{number:02}", birthday=born, client_since=days(-999))
         everything_due(session, client)
     whole = build_agenda(session=session, day=DAY, limit=2)
     for key in ("overdue", "due_today", "upcoming", "checkins_due", "cases_due", "birthdays"):
