@@ -362,7 +362,8 @@ def test_a_text_very_many_hold_is_paged_along_the_sort_order_as_it_is_read_other
     for text in texts:
         for i, extra in enumerate(filters):
             assert pages(text, 7, **extra) == read[(text, i)], (text, extra)
-    assert any(walked) and not all(walked)  # some pages walked, some read from the matches
+    if has_search_index(varied):  # some pages walked, some read from the index's matches
+        assert any(walked) and not all(walked)
 
 
 def test_a_text_is_counted_up_to_the_limit_whatever_the_index_finds(varied: Session) -> None:
