@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rmtui.core.dates import DateError, now, parse_date, today
 from rmtui.core.money import MoneyError, TooLarge, TooManyDecimals, amount_example, read_amount
+from rmtui.core.translation import _
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -107,14 +108,18 @@ def parse_birthday(text: str | None) -> date | None:
     """A typed birthday, which cannot be after today, or None when empty."""
     day = parse_optional_date(text)
     if day is not None and day > today():
-        raise FieldError(f"{day.isoformat()} is in the future; a birthday cannot be after today.")
+        raise FieldError(
+            _("{day} is in the future; a birthday cannot be after today.").format(
+                day=day.isoformat()
+            )
+        )
     return day
 
 
 def parse_moment(text: str | None, *, base: date | None = None) -> datetime:
     """A date with an optional time: `now`, `14:30`, `yesterday 9:15`, `2026-11-02 10:00`."""
     value = " ".join((text or "").strip().lower().split())
-    if value in ("", "now"):
+    if value in ("", "now", "nu"):
         return now()
     *day_words, last = value.split(" ")
     clock = _clock(last)
@@ -135,7 +140,9 @@ def parse_time_of_day(text: str | None) -> time | None:
         return None
     clock = _clock(value.lower())
     if clock is None:
-        raise FieldError(f"'{value}' is not a time of day; write it like 14:30.")
+        raise FieldError(
+            _("'{text}' is not a time of day; write it like 14:30.").format(text=value)
+        )
     return clock
 
 
@@ -155,5 +162,5 @@ def _clock(word: str) -> time | None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise FieldError(f"'{word}' is not a time of day; write it like 14:30.")
+        raise FieldError(_("'{text}' is not a time of day; write it like 14:30.").format(text=word))
     return time(hour, minute)
