@@ -19,6 +19,7 @@ from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import today
+from rmtui.core.translation import N_
 from rmtui.screens.typing_order import KeysInTypingOrder
 from rmtui.screens.undo import UndoHistory, undo_latest
 from rmtui.widgets.printable_lines import PrintableLines
@@ -139,15 +140,15 @@ class RmApp(KeysInTypingOrder[None]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS: ClassVar = {_client_commands, _person_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('today')", "Today", id="mode-today"),
-        Binding("2", "switch_mode('clients')", "Clients", id="mode-clients"),
-        Binding("3", "switch_mode('log')", "Log", id="mode-log"),
-        Binding("4", "switch_mode('pipeline')", "Pipeline", id="mode-pipeline"),
-        Binding("5", "switch_mode('kpis')", "KPIs", id="mode-kpis"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
-        Binding("ctrl+t", "trash", "Trash", show=False, id="trash"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("1", "switch_mode('today')", N_("Today"), id="mode-today"),
+        Binding("2", "switch_mode('clients')", N_("Clients"), id="mode-clients"),
+        Binding("3", "switch_mode('log')", N_("Log"), id="mode-log"),
+        Binding("4", "switch_mode('pipeline')", N_("Pipeline"), id="mode-pipeline"),
+        Binding("5", "switch_mode('kpis')", N_("KPIs"), id="mode-kpis"),
+        Binding("u", "undo", N_("Undo"), show=False, id="undo"),
+        Binding("ctrl+t", "trash", N_("Trash"), show=False, id="trash"),
+        Binding("question_mark", "help", N_("Help"), key_display="?", id="help"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(

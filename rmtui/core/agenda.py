@@ -37,6 +37,7 @@ from rmtui.core.rules import (
     review_due_sql,
     shared_household_sql,
 )
+from rmtui.core.translation import N_
 from rmtui.core.urgency import (
     DEFAULT_COEFFICIENTS,
     NO_URGENCY,
@@ -62,13 +63,13 @@ CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
 REVIEW_NOTICE_DAYS = 14  # reviews: overdue or due within two weeks, to prepare them
 SECTIONS = (
-    ("overdue", "Overdue follow-ups"),
-    ("due_today", "Follow-ups due today"),
-    ("checkins_due", "Check-ins due"),
-    ("reviews_due", "Reviews due"),
-    ("cases_due", "Requests and complaints due"),
-    ("birthdays", "Birthdays this week"),
-    ("upcoming", "Coming up in 7 days"),
+    ("overdue", N_("Overdue follow-ups")),
+    ("due_today", N_("Follow-ups due today")),
+    ("checkins_due", N_("Check-ins due")),
+    ("reviews_due", N_("Reviews due")),
+    ("cases_due", N_("Requests and complaints due")),
+    ("birthdays", N_("Birthdays this week")),
+    ("upcoming", N_("Coming up in 7 days")),
 )
 
 

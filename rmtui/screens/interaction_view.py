@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.translation import N_
 
 # What the view hands back to the screen that opened it.
 EDIT = "edit"
@@ -25,10 +26,10 @@ class InteractionView(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Close", key_display="esc"),
-        Binding("e", "edit", "Edit"),
-        Binding("j,down", "scroll(1)", "Scroll down", show=False),
-        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+        Binding("escape,q", "dismiss", N_("Close"), key_display="esc"),
+        Binding("e", "edit", N_("Edit")),
+        Binding("j,down", "scroll(1)", N_("Scroll down"), show=False),
+        Binding("k,up", "scroll(-1)", N_("Scroll up"), show=False),
     ]
 
     def __init__(self, interaction: InteractionRow) -> None:

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from rmtui.core.kpi import KpiCache
+from rmtui.core.translation import N_
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
@@ -75,15 +76,17 @@ def period_dates(period: Period) -> str:
 class KpiScreen(Screen[None]):
     """Every KPI for a month, quarter or year; opens on the quarter holding today."""
 
-    SCREEN_NAME = "KPI dashboard"
+    SCREEN_NAME = N_("KPI dashboard")
     CSS_PATH = "kpis.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "cycle_unit", "Month/quarter/year", id="kpi-unit"),
-        Binding("left_square_bracket", "step(-1)", "Earlier", key_display="[", id="kpi-back"),
-        Binding("right_square_bracket", "step(1)", "Later", key_display="]", id="kpi-forward"),
-        Binding("i", "info", "About KPI", id="kpi-info"),
-        Binding("t", "edit_target", "Target", id="kpi-target"),
-        Binding("x,delete", "remove_target", "Remove target", key_display="x", id="kpi-untarget"),
+        Binding("p", "cycle_unit", N_("Month/quarter/year"), id="kpi-unit"),
+        Binding("left_square_bracket", "step(-1)", N_("Earlier"), key_display="[", id="kpi-back"),
+        Binding("right_square_bracket", "step(1)", N_("Later"), key_display="]", id="kpi-forward"),
+        Binding("i", "info", N_("About KPI"), id="kpi-info"),
+        Binding("t", "edit_target", N_("Target"), id="kpi-target"),
+        Binding(
+            "x,delete", "remove_target", N_("Remove target"), key_display="x", id="kpi-untarget"
+        ),
     ]
 
     class FiguresReady(Message):
@@ -399,7 +402,7 @@ class KpiInfoScreen(ModalScreen[None]):
 
     CSS_PATH = "kpis.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,i,enter,q", "dismiss", "Close", key_display="esc"),
+        Binding("escape,i,enter,q", "dismiss", N_("Close"), key_display="esc"),
     ]
 
     def __init__(

@@ -25,6 +25,7 @@ from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.translation import N_
 from rmtui.core.wording import records_text
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
@@ -53,19 +54,19 @@ TOP = 0
 class LogScreen(ListScreen):
     """Every interaction, newest first, with the filters and actions of the log."""
 
-    SCREEN_NAME = "Interaction log"
+    SCREEN_NAME = N_("Interaction log")
     CSS_PATH = "log.tcss"
     READ_AHEAD_GROUP = "interaction-log-ahead"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "read", "Read"),
-        Binding("o", "open_client", "Open client"),
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
-        Binding("escape", "leave_filter", "Leave / clear filter", show=False),
-        Binding("l", "log", "Log"),
-        Binding("e", "edit", "Edit"),
-        Binding("D,delete", "delete", "Delete…", key_display="D"),
-        Binding("c", "clear_filters", "Clear filters"),
-        Binding("ctrl+r", "reload", "Refresh", show=False),
+        Binding("enter", "read", N_("Read")),
+        Binding("o", "open_client", N_("Open client")),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/"),
+        Binding("escape", "leave_filter", N_("Leave / clear filter"), show=False),
+        Binding("l", "log", N_("Log")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("D,delete", "delete", N_("Delete…"), key_display="D"),
+        Binding("c", "clear_filters", N_("Clear filters")),
+        Binding("ctrl+r", "reload", N_("Refresh"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -89,7 +90,7 @@ class LogScreen(ListScreen):
             yield titled(HintedInput("-30d or a date", "-30d", id="log-from"), "From")
             yield titled(HintedInput("today, -1w", "today", id="log-to"), "To")
         yield Static("Loading the interaction log…", id="log-summary")
-        yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
+        yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text=N_("No interactions yet."))
         yield Static("", id="log-preview")
         yield KeyBar()
 

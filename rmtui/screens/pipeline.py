@@ -32,6 +32,7 @@ from rmtui.core.queries.pipeline_stats import (
     stage_summaries,
     win_stats,
 )
+from rmtui.core.translation import N_
 from rmtui.core.wording import ago_text, counted
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
@@ -75,25 +76,25 @@ class LoadedBoard:
 class PipelineScreen(Screen[None]):
     """Deals by stage, lead → qualified → proposal → negotiation → won / lost."""
 
-    SCREEN_NAME = "Pipeline"
+    SCREEN_NAME = N_("Pipeline")
     CSS_PATH = "pipeline.tcss"
     _keys_for: str | None = None  # the stage of the deal the keys were last refreshed for
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_client", "Open client"),
-        Binding("a", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("right_square_bracket", "move(True)", "Stage on", key_display="]"),
-        Binding("greater_than_sign", "move(True)", "Stage on", key_display=">", show=False),
-        Binding("left_square_bracket", "move(False)", "Stage back", key_display="["),
-        Binding("less_than_sign", "move(False)", "Stage back", key_display="<", show=False),
-        Binding("x", "lose", "Lost…"),
-        Binding("D,delete", "delete", "Delete…", key_display="D", show=False),
-        Binding("y", "toggle_period", "Year / all time"),
-        Binding("F", "forecast", "Forecast"),
-        Binding("l", "log", "Log", show=False),
-        Binding("right", "jump_stage(1)", "Next stage", show=False),
-        Binding("left", "jump_stage(-1)", "Previous stage", show=False),
-        Binding("ctrl+r", "reload", "Refresh", show=False),
+        Binding("enter", "open_client", N_("Open client")),
+        Binding("a", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("right_square_bracket", "move(True)", N_("Stage on"), key_display="]"),
+        Binding("greater_than_sign", "move(True)", N_("Stage on"), key_display=">", show=False),
+        Binding("left_square_bracket", "move(False)", N_("Stage back"), key_display="["),
+        Binding("less_than_sign", "move(False)", N_("Stage back"), key_display="<", show=False),
+        Binding("x", "lose", N_("Lost…")),
+        Binding("D,delete", "delete", N_("Delete…"), key_display="D", show=False),
+        Binding("y", "toggle_period", N_("Year / all time")),
+        Binding("F", "forecast", N_("Forecast")),
+        Binding("l", "log", N_("Log"), show=False),
+        Binding("right", "jump_stage(1)", N_("Next stage"), show=False),
+        Binding("left", "jump_stage(-1)", N_("Previous stage"), show=False),
+        Binding("ctrl+r", "reload", N_("Refresh"), show=False),
     ]
 
     def __init__(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from rmtui.core.db import session_scope
 from rmtui.core.figures import count_text
 from rmtui.core.queries.reviews import count_reviews_before, count_reviews_in_month
+from rmtui.core.translation import N_
 from rmtui.core.wording import counted
 from rmtui.screens.flows.clients import engine_of
 from rmtui.widgets.key_bar import KeyBar
@@ -37,14 +38,14 @@ def season_summary(month: date, count: int, earlier: int) -> Text:
 class ReviewSeasonScreen(Screen[None]):
     """The reviews due in one month: `[` and `]` step a month, `R` prepares the report."""
 
-    SCREEN_NAME = "Review season"
+    SCREEN_NAME = N_("Review season")
     CSS_PATH = "review_season.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "open_client", "Open client"),
-        Binding("R", "review_report", "Review report"),
-        Binding("left_square_bracket", "step(-1)", "Month back", key_display="["),
-        Binding("right_square_bracket", "step(1)", "Month on", key_display="]"),
+        Binding("escape", "back", N_("Back")),
+        Binding("enter", "open_client", N_("Open client")),
+        Binding("R", "review_report", N_("Review report")),
+        Binding("left_square_bracket", "step(-1)", N_("Month back"), key_display="["),
+        Binding("right_square_bracket", "step(1)", N_("Month on"), key_display="]"),
     ]
 
     def __init__(self, day: date, month: date | None = None) -> None:
@@ -55,7 +56,7 @@ class ReviewSeasonScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading the reviews…", id="season-summary")
-        yield VirtualTable(REVIEW_COLUMNS, id="season-table", empty_text="No reviews fall due.")
+        yield VirtualTable(REVIEW_COLUMNS, id="season-table", empty_text=N_("No reviews fall due."))
         yield KeyBar()
 
     @property

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from rmtui.core.figures import count_text, factor_text, urgency_text
+from rmtui.core.translation import N_
 from rmtui.core.urgency import Coefficients, Urgency, term_label
 
 
@@ -35,7 +36,7 @@ class UrgencyView(ModalScreen[None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,w", "dismiss", "Close", key_display="esc"),
+        Binding("escape,w", "dismiss", N_("Close"), key_display="esc"),
     ]
 
     def __init__(self, item: RankedItem, coefficients: Coefficients) -> None:

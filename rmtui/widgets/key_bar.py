@@ -10,8 +10,10 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from rmtui.core.translation import N_, _
+
 GAP = "  "
-PALETTE = "Palette"
+PALETTE = N_("Palette")
 HELP_KEY = "question_mark"
 MODE_PREFIX = "mode-"  # the app's screen keys; shown as one "1-5 Screens" hint when space is short
 
@@ -112,12 +114,12 @@ def current_hints(screen: Screen[object]) -> tuple[Hint, ...]:
         seen.add(binding.action)
         mode = (binding.id or "").startswith(MODE_PREFIX)
         hints.append(
-            Hint(binding.key, app.get_key_display(binding), binding.description, enabled, mode)
+            Hint(binding.key, app.get_key_display(binding), _(binding.description), enabled, mode)
         )
     palette = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
     if app.ENABLE_COMMAND_PALETTE and palette is not None:
         _node, binding, enabled, _tooltip = palette
-        hints.append(Hint(binding.key, app.get_key_display(binding), PALETTE, enabled))
+        hints.append(Hint(binding.key, app.get_key_display(binding), _(PALETTE), enabled))
     return tuple(hints)
 
 
@@ -127,7 +129,7 @@ def fitting_hints(hints: tuple[Hint, ...], width: int) -> tuple[Hint, ...]:
     modes = [hint for hint in hints if hint.mode]
     if _length(hints) > width and len(modes) > 1:
         span = f"{modes[0].display}-{modes[-1].display}"
-        folded = Hint(modes[0].key, span, "Screens", enabled=True)
+        folded = Hint(modes[0].key, span, _("Screens"), enabled=True)
         first = hints.index(modes[0])
         rest = tuple(hint for hint in hints if not hint.mode)
         hints = (*rest[:first], folded, *rest[first:])

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from rmtui.core.kpi_board import FIGURE_WIDTH, TARGET_WIDTH, KpiLine, pending_line
+from rmtui.core.translation import N_
 
 WARNING_MARK = "⚠"
 # (column key, header, justify, width: fixed, so the table keeps its shape as figures arrive)
@@ -44,8 +45,8 @@ class KpiTable(DataTable[Text]):
     """Every KPI with its value, previous value, change, target, status and a sample warning."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
         "kpi-table--met",

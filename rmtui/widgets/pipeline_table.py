@@ -18,6 +18,7 @@ from rmtui.core.queries.pipeline_stats import (
     stage_deals,
     weighted_value,
 )
+from rmtui.core.translation import N_
 from rmtui.core.wording import counted, days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
@@ -27,12 +28,12 @@ if TYPE_CHECKING:
 
 MONEY_WIDTH = 12  # the value columns, in characters
 PIPELINE_COLUMNS = (
-    TableColumn("title", "Deal", min_width=18, max_width=48),
-    TableColumn("client", "Client", min_width=18, max_width=30),
-    TableColumn("product", "Product", min_width=13, max_width=24, drop=2),
-    TableColumn("value", "Value", MONEY_WIDTH, "right"),
-    TableColumn("weighted", "Weighted", MONEY_WIDTH, "right", drop=1),
-    TableColumn("status", "Status", min_width=20, max_width=30, drop=3),
+    TableColumn("title", N_("Deal"), min_width=18, max_width=48),
+    TableColumn("client", N_("Client"), min_width=18, max_width=30),
+    TableColumn("product", N_("Product"), min_width=13, max_width=24, drop=2),
+    TableColumn("value", N_("Value"), MONEY_WIDTH, "right"),
+    TableColumn("weighted", N_("Weighted"), MONEY_WIDTH, "right", drop=1),
+    TableColumn("status", N_("Status"), min_width=20, max_width=30, drop=3),
 )
 CLOSED_WINDOW_LABEL = "last 12 months"
 

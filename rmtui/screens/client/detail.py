@@ -27,6 +27,7 @@ from rmtui.core.queries.client_detail import (
     read_dossier,
 )
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
+from rmtui.core.translation import N_
 from rmtui.screens.client.dossier import (
     FOLLOW_UP_COLUMNS,
     TIMELINE_COLUMNS,
@@ -80,62 +81,70 @@ class ClientDetailScreen(Screen[None]):
     shows an interaction whole, and `d`, `s`, `r` act on the focused follow-up.
     """
 
-    SCREEN_NAME = "Client detail"
+    SCREEN_NAME = N_("Client detail")
     CSS_PATH = "detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("l", "log", "Log"),
-        Binding("f", "follow_up", "Follow-up"),
-        Binding("a", "add('deal')", "Add deal", tooltip="Opportunities panel"),
-        Binding("a", "add('holding')", "Add holding value", tooltip="Holdings panel, accounts"),
-        Binding("a", "add('revenue')", "Add revenue", tooltip="Holdings panel, revenue"),
-        Binding("a", "add('goal')", "Add goal", tooltip="Goals panel"),
-        Binding("a", "add('survey')", "Add survey", tooltip="Surveys panel"),
-        Binding("a", "add('case')", "Add case", tooltip="Cases panel"),
-        Binding("a", "add('contact_person')", "Add person", tooltip="People panel"),
-        Binding("e", "edit_row", "Edit row", tooltip="the row of a panel"),
-        Binding("e", "edit_interaction", "Edit interaction", tooltip="Timeline"),
-        Binding("e", "edit_follow_up", "Edit follow-up", tooltip="Open follow-ups"),
-        Binding("e", "edit_profile", "Edit profile", tooltip="anywhere else"),
-        Binding("p", "edit_client", "Profile", tooltip="edit it from anywhere"),
-        Binding("x", "remove", "Delete row…", tooltip="Holdings, Goals, Surveys, People panels"),
+        Binding("escape", "back", N_("Back")),
+        Binding("l", "log", N_("Log")),
+        Binding("f", "follow_up", N_("Follow-up")),
+        Binding("a", "add('deal')", N_("Add deal"), tooltip=N_("Opportunities panel")),
+        Binding(
+            "a", "add('holding')", N_("Add holding value"), tooltip=N_("Holdings panel, accounts")
+        ),
+        Binding("a", "add('revenue')", N_("Add revenue"), tooltip=N_("Holdings panel, revenue")),
+        Binding("a", "add('goal')", N_("Add goal"), tooltip=N_("Goals panel")),
+        Binding("a", "add('survey')", N_("Add survey"), tooltip=N_("Surveys panel")),
+        Binding("a", "add('case')", N_("Add case"), tooltip=N_("Cases panel")),
+        Binding("a", "add('contact_person')", N_("Add person"), tooltip=N_("People panel")),
+        Binding("e", "edit_row", N_("Edit row"), tooltip=N_("the row of a panel")),
+        Binding("e", "edit_interaction", N_("Edit interaction"), tooltip=N_("Timeline")),
+        Binding("e", "edit_follow_up", N_("Edit follow-up"), tooltip=N_("Open follow-ups")),
+        Binding("e", "edit_profile", N_("Edit profile"), tooltip=N_("anywhere else")),
+        Binding("p", "edit_client", N_("Profile"), tooltip=N_("edit it from anywhere")),
+        Binding(
+            "x", "remove", N_("Delete row…"), tooltip=N_("Holdings, Goals, Surveys, People panels")
+        ),
         Binding(
             "D,delete",
             "delete",
-            "Delete…",
+            N_("Delete…"),
             key_display="D",
-            tooltip="what is under the cursor, else the client",
+            tooltip=N_("what is under the cursor, else the client"),
         ),
-        Binding("x", "lose_deal", "Deal lost…", tooltip="Opportunities panel"),
+        Binding("x", "lose_deal", N_("Deal lost…"), tooltip=N_("Opportunities panel")),
         Binding(
             "greater_than_sign",
             "move_deal(True)",
-            "Stage on",
+            N_("Stage on"),
             key_display=">",
             group=STAGE_KEYS,
-            tooltip="Opportunities panel",
+            tooltip=N_("Opportunities panel"),
         ),
         Binding(
             "less_than_sign",
             "move_deal(False)",
-            "Stage back",
+            N_("Stage back"),
             key_display="<",
             group=STAGE_KEYS,
-            tooltip="Opportunities panel",
+            tooltip=N_("Opportunities panel"),
         ),
-        Binding("d", "done", "Done", tooltip="Open follow-ups"),
-        Binding("d", "resolve_case", "Resolve case…", tooltip="Cases panel"),
-        Binding("X", "extend_case", "Extend deadline…", tooltip="Cases panel"),
-        Binding("s", "snooze", "Snooze", tooltip="Open follow-ups"),
-        Binding("r", "reschedule", "Reschedule", tooltip="Open follow-ups"),
-        Binding("c", "add_case", "New case", show=False),  # in the help and the cases hint
-        Binding("R", "export_review", "Review report"),
-        Binding("H", "household", "Household"),
+        Binding("d", "done", N_("Done"), tooltip=N_("Open follow-ups")),
+        Binding("d", "resolve_case", N_("Resolve case…"), tooltip=N_("Cases panel")),
+        Binding("X", "extend_case", N_("Extend deadline…"), tooltip=N_("Cases panel")),
+        Binding("s", "snooze", N_("Snooze"), tooltip=N_("Open follow-ups")),
+        Binding("r", "reschedule", N_("Reschedule"), tooltip=N_("Open follow-ups")),
+        Binding("c", "add_case", N_("New case"), show=False),  # in the help and the cases hint
+        Binding("R", "export_review", N_("Review report")),
+        Binding("H", "household", N_("Household")),
         Binding(
-            "left_square_bracket", "panel(-1)", "Previous panel", key_display="[", group=PANEL_KEYS
+            "left_square_bracket",
+            "panel(-1)",
+            N_("Previous panel"),
+            key_display="[",
+            group=PANEL_KEYS,
         ),
         Binding(
-            "right_square_bracket", "panel(1)", "Next panel", key_display="]", group=PANEL_KEYS
+            "right_square_bracket", "panel(1)", N_("Next panel"), key_display="]", group=PANEL_KEYS
         ),
     ]
 
@@ -160,13 +169,13 @@ class ClientDetailScreen(Screen[None]):
                 yield Static("Open follow-ups", id="follow-ups-title", classes="section-title")
                 yield VirtualTable(
                     FOLLOW_UP_COLUMNS,
-                    empty_text="No open follow-ups — press f to plan one.",
+                    empty_text=N_("No open follow-ups — press f to plan one."),
                     id="follow-ups",
                 )
                 yield Static("Timeline", id="timeline-title", classes="section-title")
                 yield VirtualTable(
                     TIMELINE_COLUMNS,
-                    empty_text="No interactions yet — press l to log one.",
+                    empty_text=N_("No interactions yet — press l to log one."),
                     id="timeline",
                 )
         yield from compose_panels()

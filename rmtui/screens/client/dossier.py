@@ -9,27 +9,28 @@ from rich.table import Table
 from rich.text import Text
 
 from rmtui.core.case_clocks import days_left_text
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.dates import date_text
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.rules import DueState, next_review_on, review_cadence_of
+from rmtui.core.translation import N_
 from rmtui.core.wording import ago_text, days_text
 from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 FOLLOW_UP_COLUMNS = (
-    TableColumn("due_on", "Due", 11),
-    TableColumn("title", "What to do", min_width=20),
-    TableColumn("priority", "Priority", 8, drop=1),
+    TableColumn("due_on", N_("Due"), 11),
+    TableColumn("title", N_("What to do"), min_width=20),
+    TableColumn("priority", N_("Priority"), 8, drop=1),
 )
 TIMELINE_COLUMNS = (
-    TableColumn("at", "When", 17),
-    TableColumn("kind", "Kind", 7, drop=2),
-    TableColumn("direction", "Dir", 3, drop=3),
-    TableColumn("subject", "Subject", min_width=20),
-    TableColumn("duration", "Min", 4, align="right", drop=1),
+    TableColumn("at", N_("When"), 17),
+    TableColumn("kind", N_("Kind"), 7, drop=2),
+    TableColumn("direction", N_("Dir"), 3, drop=3),
+    TableColumn("subject", N_("Subject"), min_width=20),
+    TableColumn("duration", N_("Min"), 4, align="right", drop=1),
 )
 
 
@@ -54,10 +55,10 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
         line.append("Check-in due today", style="bold red")
     elif due.overdue:
         line.append(f"Check-in {days_text(due.days_overdue)} overdue", style="bold red")
-        line.append(f" (due {due.due_on:{DATE_FORMAT}})", style="red")
+        line.append(f" (due {date_text(due.due_on)})", style="red")
     else:
         line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
-        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
+        line.append(f" ({date_text(due.due_on)})", style="green")
     line.append(f"  ·  every {days_text(due.cadence)}", style="dim")
     if client.checkin_every_days is None:
         line.append(f" (tier {client.tier})", style="dim")
@@ -71,7 +72,7 @@ def last_contact_text(last_contact_on: date | None, day: date) -> Text:
     if last_contact_on is None:
         return Text("never contacted", style="yellow")
     when = ago_text((day - last_contact_on).days)
-    return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
+    return Text(f"last contact {date_text(last_contact_on)} ({when})")
 
 
 def profile_table(dossier: ClientDossier, day: date) -> Table:
@@ -88,7 +89,7 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
             - client.birthday.year
             - ((day.month, day.day) < (client.birthday.month, client.birthday.day))
         )
-        birthday = f"{client.birthday:{DATE_FORMAT}} ({age})"
+        birthday = f"{date_text(client.birthday)} ({age})"
     rows = (
         ("Kind", client.kind),
         ("Status", client.status),
@@ -137,7 +138,7 @@ def next_review_text(client: Client, day: date) -> str | None:
         return None
     left = days_left_text((due_on - day).days, business=False)
     own = "" if client.review_every_months is None else ", own cadence"
-    return f"{due_on:{DATE_FORMAT}} ({left}; every {months} months{own})"
+    return f"{date_text(due_on)} ({left}; every {months} months{own})"
 
 
 def _contact_rows(
@@ -156,7 +157,7 @@ def _contact_rows(
 
 
 def _date(day: date | None) -> str | None:
-    return f"{day:{DATE_FORMAT}}" if day else None
+    return date_text(day) if day else None
 
 
 def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
@@ -166,7 +167,7 @@ def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
     priority = Text(
         follow_up.priority, style="bold yellow" if follow_up.priority == "high" else "dim"
     )
-    return (Text(f"{due:{DATE_FORMAT}}", style=style), follow_up.title, priority)
+    return (Text(date_text(due), style=style), follow_up.title, priority)
 
 
 def timeline_row(row: InteractionRow) -> TableRow:

@@ -21,7 +21,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from rmtui.core.case_clocks import days_left_text
 from rmtui.core.charts import sparkline
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.dates import date_text
 from rmtui.core.figures import (
     amount_within,
     percent_text,
@@ -34,6 +34,7 @@ from rmtui.core.models import Case, ContactPerson, FinancialGoal, Opportunity
 from rmtui.core.queries.client_detail import AccountLine, ClientPanels
 from rmtui.core.queries.holding_trend import TREND_MONTHS, change_percent, value_months_ago
 from rmtui.core.queries.opportunities import CLOSED_STAGES
+from rmtui.core.translation import N_
 from rmtui.core.wording import counted, days_text, records_text
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
@@ -127,7 +128,7 @@ def deal_cells(deal: Opportunity, day: date) -> tuple[Text | str, ...]:
         Text(deal.stage, style=STAGE_STYLES.get(deal.stage, "bold")),
         title,
         Text(amount_within(deal.value, MONEY_WIDTH), style=style),
-        Text(f"{deal.opened_on:{DATE_FORMAT}}", style="dim"),
+        Text(date_text(deal.opened_on), style="dim"),
         deal_state(deal, day),
     )
 
@@ -137,7 +138,7 @@ def deal_state(deal: Opportunity, day: date) -> Text:
     if deal.closed_on is None:
         days = (day - deal.opened_on).days
         return Text(f"open {days_text(days)}", style="dim")
-    text = Text(f"{deal.stage} {deal.closed_on:{DATE_FORMAT}}", style="dim")
+    text = Text(f"{deal.stage} {date_text(deal.closed_on)}", style="dim")
     if deal.lost_reason:
         text.append(f": {deal.lost_reason}", style="dim")
     return text
@@ -153,7 +154,7 @@ def account_cells(line: AccountLine) -> tuple[Text | str, ...]:
     return (
         line.account,
         amount_within(line.value, MONEY_WIDTH),
-        Text(f"{line.as_of:{DATE_FORMAT}}", style="dim"),
+        Text(date_text(line.as_of), style="dim"),
         change_text(line.year_ago, line.value, percent_only=True),
         Text(sparkline([point.value for point in line.trend]), style="cyan"),
     )
@@ -198,7 +199,7 @@ def revenue_rows(panels: ClientPanels) -> list[TableRow]:
         TableRow(
             entry.id or 0,
             (
-                f"{entry.on:{DATE_FORMAT}}",
+                date_text(entry.on),
                 Text(entry.kind, style="dim"),
                 Text(
                     amount_within(entry.amount, AMOUNT_WIDTH),
@@ -233,7 +234,7 @@ def goal_rows(panels: ClientPanels) -> list[TableRow]:
 
 def goal_cells(goal: FinancialGoal, status: GoalStatus) -> tuple[Text | str, ...]:
     """The cells of one goal."""
-    when = f"{goal.target_date:{DATE_FORMAT}}" if goal.target_date else "—"
+    when = date_text(goal.target_date) if goal.target_date else "—"
     return (
         goal.title,
         amount_within(goal.target_amount, MONEY_WIDTH),
@@ -280,10 +281,10 @@ def goal_detail(goal: FinancialGoal, status: GoalStatus, day: date) -> Text:
     elif status.progress_pct is not None and status.progress_pct >= 100:
         text.append("reached.", style="green")
     elif goal.target_date is not None and goal.target_date <= day:
-        text.append(f"its date passed on {goal.target_date:{DATE_FORMAT}}, not reached.")
+        text.append(f"its date passed on {date_text(goal.target_date)}, not reached.")
     else:
         text.append(f"projected {total_text(status.projected_amount)}")
-        text.append(f" by {goal.target_date:{DATE_FORMAT}}" if goal.target_date else "")
+        text.append(f" by {date_text(goal.target_date)}" if goal.target_date else "")
         if status.growth_pct_per_month is not None:
             growth = percent_text(status.growth_pct_per_month, signed=True)
             text.append(f" at {growth} a month", style="dim")
@@ -301,7 +302,7 @@ def survey_rows(panels: ClientPanels) -> list[TableRow]:
         TableRow(
             survey.id or 0,
             (
-                f"{survey.on:{DATE_FORMAT}}",
+                date_text(survey.on),
                 score_text(survey.csat, 5, good=4, poor=2),
                 score_text(survey.nps, 10, good=9, poor=6),
                 " ".join((survey.comment or "").split()),
@@ -334,7 +335,7 @@ def case_cells(case: Case, day: date, left: int | None = None) -> tuple[Text | s
     resolved = case.resolved_on is not None
     style = "dim" if resolved else ""
     return (
-        Text(f"{case.due_on:{DATE_FORMAT}}", style=style or "bold"),
+        Text(date_text(case.due_on), style=style or "bold"),
         case_state(case, day, left),
         Text(case.kind, style="bold red" if case.kind == "complaint" and not resolved else style),
         Text(case.subject, style=style),
@@ -347,7 +348,7 @@ def case_state(case: Case, day: date, left: int | None = None) -> Text:
     red once overdue), or when it was resolved."""
     if case.resolved_on is not None:
         late = case.resolved_on > case.due_on
-        return Text(f"resolved {case.resolved_on:{DATE_FORMAT}}", style="red" if late else "dim")
+        return Text(f"resolved {date_text(case.resolved_on)}", style="red" if late else "dim")
     if left is None:
         left = (case.due_on - day).days
     text = days_left_text(left, business=case.business_days)
@@ -382,7 +383,7 @@ def referral_rows(panels: ClientPanels) -> list[TableRow]:
             (
                 referral.name,
                 Text(referral.status, style="dim"),
-                f"{referral.client_since:{DATE_FORMAT}}" if referral.client_since else "",
+                date_text(referral.client_since) if referral.client_since else "",
                 amount_within(referral.revenue, MONEY_WIDTH, total=True),
             ),
         )
@@ -415,11 +416,11 @@ DEALS = PanelTable(
     "opportunities",
     "deal",
     (
-        TableColumn("stage", "Stage", 11),
-        TableColumn("title", "Deal", min_width=16),
-        TableColumn("value", "Value", MONEY_WIDTH, align="right"),
-        TableColumn("opened_on", "Opened", 11, drop=2),
-        TableColumn("state", "Open / closed", 34, drop=1),
+        TableColumn("stage", N_("Stage"), 11),
+        TableColumn("title", N_("Deal"), min_width=16),
+        TableColumn("value", N_("Value"), MONEY_WIDTH, align="right"),
+        TableColumn("opened_on", N_("Opened"), 11, drop=2),
+        TableColumn("state", N_("Open / closed"), 34, drop=1),
     ),
     "No deals yet — press a to add one.",
     deal_rows,
@@ -429,11 +430,11 @@ ACCOUNTS = PanelTable(
     "holdings",
     "holding",
     (
-        TableColumn("account", "Account", min_width=12),
-        TableColumn("value", "Value", MONEY_WIDTH, align="right"),
-        TableColumn("as_of", "As of", 11, drop=2),
-        TableColumn("change", "12 mo", 7, align="right"),
-        TableColumn("trend", "Trend", 13, drop=1),
+        TableColumn("account", N_("Account"), min_width=12),
+        TableColumn("value", N_("Value"), MONEY_WIDTH, align="right"),
+        TableColumn("as_of", N_("As of"), 11, drop=2),
+        TableColumn("change", N_("12 mo"), 7, align="right"),
+        TableColumn("trend", N_("Trend"), 13, drop=1),
     ),
     "No holdings recorded yet — press a to record an account's value.",
     account_rows,
@@ -443,10 +444,10 @@ REVENUE = PanelTable(
     "holdings",
     "revenue",
     (
-        TableColumn("on", "Earned", 11),
-        TableColumn("kind", "Kind", 10),
-        TableColumn("amount", "Amount", AMOUNT_WIDTH, align="right"),
-        TableColumn("description", "Description"),
+        TableColumn("on", N_("Earned"), 11),
+        TableColumn("kind", N_("Kind"), 10),
+        TableColumn("amount", N_("Amount"), AMOUNT_WIDTH, align="right"),
+        TableColumn("description", N_("Description")),
     ),
     "No revenue recorded yet.",
     revenue_rows,
@@ -456,13 +457,13 @@ GOALS = PanelTable(
     "goals",
     "goal",
     (
-        TableColumn("title", "Goal", min_width=14),
-        TableColumn("target", "Target", MONEY_WIDTH, align="right"),
-        TableColumn("current", "Reached", MONEY_WIDTH, align="right", drop=3),
-        TableColumn("progress", "Progress", 16),
-        TableColumn("target_date", "By", 11, drop=2),
-        TableColumn("status", "Status", 18, drop=4),
-        TableColumn("needed", "Per month", AMOUNT_WIDTH, align="right", drop=1),
+        TableColumn("title", N_("Goal"), min_width=14),
+        TableColumn("target", N_("Target"), MONEY_WIDTH, align="right"),
+        TableColumn("current", N_("Reached"), MONEY_WIDTH, align="right", drop=3),
+        TableColumn("progress", N_("Progress"), 16),
+        TableColumn("target_date", N_("By"), 11, drop=2),
+        TableColumn("status", N_("Status"), 18, drop=4),
+        TableColumn("needed", N_("Per month"), AMOUNT_WIDTH, align="right", drop=1),
     ),
     "No financial goals yet — press a to add one.",
     goal_rows,
@@ -472,10 +473,10 @@ SURVEYS = PanelTable(
     "surveys",
     "survey",
     (
-        TableColumn("on", "Answered", 11),
-        TableColumn("csat", "CSAT", 5),
-        TableColumn("nps", "NPS", 5),
-        TableColumn("comment", "Comment"),
+        TableColumn("on", N_("Answered"), 11),
+        TableColumn("csat", N_("CSAT"), 5),
+        TableColumn("nps", N_("NPS"), 5),
+        TableColumn("comment", N_("Comment")),
     ),
     "No surveys answered yet — press a to record one.",
     survey_rows,
@@ -485,11 +486,11 @@ CASES = PanelTable(
     "cases",
     "case",
     (
-        TableColumn("due_on", "Deadline", 11),
-        TableColumn("state", "Status", 20),
-        TableColumn("kind", "Kind", 9, drop=2),
-        TableColumn("subject", "Subject", min_width=16),
-        TableColumn("resolution", "Resolution", min_width=16, drop=1),
+        TableColumn("due_on", N_("Deadline"), 11),
+        TableColumn("state", N_("Status"), 20),
+        TableColumn("kind", N_("Kind"), 9, drop=2),
+        TableColumn("subject", N_("Subject"), min_width=16),
+        TableColumn("resolution", N_("Resolution"), min_width=16, drop=1),
     ),
     "No requests or complaints — press c to open one.",
     case_rows,
@@ -499,11 +500,11 @@ PEOPLE = PanelTable(
     "people",
     "contact_person",
     (
-        TableColumn("name", "Name"),
-        TableColumn("role", "Role", 14),
+        TableColumn("name", N_("Name")),
+        TableColumn("role", N_("Role"), 14),
         TableColumn("decides", "", 7),
-        TableColumn("email", "E-mail", 22),
-        TableColumn("phone", "Phone", 15),
+        TableColumn("email", N_("E-mail"), 22),
+        TableColumn("phone", N_("Phone"), 15),
     ),
     "No contact persons — press a to add the people you deal with here.",
     people_rows,
@@ -513,10 +514,10 @@ REFERRALS = PanelTable(
     "relations",
     "referral",
     (
-        TableColumn("name", "Referred"),
-        TableColumn("status", "Status", 9),
-        TableColumn("since", "Client since", 12),
-        TableColumn("revenue", "Revenue", MONEY_WIDTH, align="right"),
+        TableColumn("name", N_("Referred")),
+        TableColumn("status", N_("Status"), 9),
+        TableColumn("since", N_("Client since"), 12),
+        TableColumn("revenue", N_("Revenue"), MONEY_WIDTH, align="right"),
     ),
     "Nobody referred by this client yet.",
     referral_rows,

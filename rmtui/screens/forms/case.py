@@ -14,6 +14,7 @@ from rmtui.core.case_clocks import ClockPreset
 from rmtui.core.entries import case_entry, extension_entry, resolution_entry
 from rmtui.core.models import CASE_KINDS
 from rmtui.core.queries.cases import default_due_on
+from rmtui.core.translation import N_
 from rmtui.screens.forms.base import FormField, FormScreen
 
 
@@ -51,15 +52,17 @@ class CaseForm(FormScreen[dict[str, Any]]):
 
     def fields(self) -> Iterable[FormField]:
         clock = (
-            (FormField("clock", "Clock", "choice", tuple(self.clocks), allow_blank=True),)
+            (FormField("clock", N_("Clock"), "choice", tuple(self.clocks), allow_blank=True),)
             if self.clocks
             else ()
         )
         return (
             *clock,
-            FormField("kind", "Kind", "choice", CASE_KINDS),
-            FormField("subject", "Subject", placeholder="What the client asks or complains about"),
-            FormField("due_on", "Deadline", placeholder="2026-12-01, fri, +3d"),
+            FormField("kind", N_("Kind"), "choice", CASE_KINDS),
+            FormField(
+                "subject", N_("Subject"), placeholder=N_("What the client asks or complains about")
+            ),
+            FormField("due_on", N_("Deadline"), placeholder=N_("2026-12-01, fri, +3d")),
         )
 
     def _chosen_clock(self) -> ClockPreset | None:
@@ -124,8 +127,8 @@ class ResolveCaseForm(FormScreen[dict[str, Any]]):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("resolution", "Resolution", "notes"),
-            FormField("day", "Resolved on", placeholder="today, yesterday, 2026-11-28"),
+            FormField("resolution", N_("Resolution"), "notes"),
+            FormField("day", N_("Resolved on"), placeholder=N_("today, yesterday, 2026-11-28")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +147,7 @@ class ExtendCaseForm(FormScreen[dict[str, Any]]):
         self.FORM_TITLE = f"Extend “{subject}” to {extended}"
 
     def fields(self) -> Iterable[FormField]:
-        return (FormField("reason", "Why", "notes"),)
+        return (FormField("reason", N_("Why"), "notes"),)
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         return extension_entry(values, self)

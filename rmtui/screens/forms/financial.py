@@ -15,6 +15,7 @@ from rmtui.core.entries import amount, holding_entry, past_day, revenue_entry
 from rmtui.core.models import REVENUE_KINDS
 from rmtui.core.parsers import optional_text, parse_int, parse_optional_date, required_text
 from rmtui.core.review.files import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
+from rmtui.core.translation import N_
 from rmtui.screens.forms.base import FormField, FormScreen
 
 FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
@@ -83,9 +84,9 @@ class HoldingForm(RecordForm):
         known = ", ".join(self.accounts[:3])
         hint = f"e.g. {known}" if known else "Current account, Pension fund…"
         return (
-            FormField("account", "Account", placeholder=hint),
-            FormField("as_of", "Value on", placeholder="today, 2026-10-31"),
-            FormField("value", "Value", placeholder="125000"),
+            FormField("account", N_("Account"), placeholder=hint),
+            FormField("as_of", N_("Value on"), placeholder=N_("today, 2026-10-31")),
+            FormField("value", N_("Value"), placeholder=N_("125000")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -101,10 +102,12 @@ class GoalForm(RecordForm):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("title", "Goal", placeholder="Retirement, house deposit, studies…"),
-            FormField("target_amount", "Target amount", placeholder="250000"),
-            FormField("target_date", "Target date", placeholder="optional: 2035-12-31, +5y"),
-            FormField("current_amount", "Reached so far", placeholder="0"),
+            FormField("title", N_("Goal"), placeholder=N_("Retirement, house deposit, studies…")),
+            FormField("target_amount", N_("Target amount"), placeholder=N_("250000")),
+            FormField(
+                "target_date", N_("Target date"), placeholder=N_("optional: 2035-12-31, +5y")
+            ),
+            FormField("current_amount", N_("Reached so far"), placeholder=N_("0")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -143,10 +146,10 @@ class SurveyForm(RecordForm):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("on", "Answered on", placeholder="today, 2026-11-02"),
-            FormField("csat", "CSAT (1–5)", placeholder="how satisfied: 1 to 5"),
-            FormField("nps", "NPS (0–10)", placeholder="would recommend: 0 to 10"),
-            FormField("comment", "Comment", "notes"),
+            FormField("on", N_("Answered on"), placeholder=N_("today, 2026-11-02")),
+            FormField("csat", N_("CSAT (1–5)"), placeholder=N_("how satisfied: 1 to 5")),
+            FormField("nps", N_("NPS (0–10)"), placeholder=N_("would recommend: 0 to 10")),
+            FormField("comment", N_("Comment"), "notes"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -174,10 +177,10 @@ class RevenueForm(RecordForm):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("on", "Earned on", placeholder="today, 2026-11-02"),
-            FormField("amount", "Amount", placeholder="350.00 (negative for a refund)"),
-            FormField("kind", "Kind", "choice", REVENUE_KINDS),
-            FormField("description", "Description", placeholder="optional"),
+            FormField("on", N_("Earned on"), placeholder=N_("today, 2026-11-02")),
+            FormField("amount", N_("Amount"), placeholder=N_("350.00 (negative for a refund)")),
+            FormField("kind", N_("Kind"), "choice", REVENUE_KINDS),
+            FormField("description", N_("Description"), placeholder=N_("optional")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -189,7 +192,7 @@ class ReviewExportForm(FormScreen[Path]):
     path, whose ending (.md or .html) names the format for
     `rmtui.core.review.files.write_review`."""
 
-    FORM_TITLE = "Export the review report"
+    FORM_TITLE = N_("Export the review report")
 
     def __init__(self, *, client_name: str, day: date, folder: str = "~") -> None:
         name = review_file_name(client_name, day)
@@ -198,8 +201,8 @@ class ReviewExportForm(FormScreen[Path]):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("path", "File", placeholder="~/review.md"),
-            FormField("format", "Format", "choice", tuple(FORMAT_SUFFIXES)),
+            FormField("path", N_("File"), placeholder=N_("~/review.md")),
+            FormField("format", N_("Format"), "choice", tuple(FORMAT_SUFFIXES)),
         )
 
     @on(Select.Changed, "#field-format")

@@ -16,6 +16,7 @@ from rmtui.core.figures import amount_text
 from rmtui.core.models import STAGES
 from rmtui.core.parsers import required_text
 from rmtui.core.queries.opportunities import CLOSED_STAGES
+from rmtui.core.translation import N_
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.base import FormField, FormScreen
@@ -34,15 +35,19 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("client", "Client", "client"),
-            FormField("title", "Deal", placeholder="Pension plan, mortgage renewal…"),
-            FormField("product", "Product", placeholder="optional: pension, mortgage, fund…"),
-            FormField("value", "Value", placeholder="25000"),
-            FormField("stage", "Stage", "choice", STAGES),
-            FormField("opened_on", "Opened on", placeholder="2026-11-02, today"),
-            FormField("expected_close_on", "Expected close", placeholder="optional: 2027-03-31"),
-            FormField("probability", "Probability %", placeholder="empty: the stage's"),
-            FormField("lost_reason", "Lost because", placeholder="only for a lost deal"),
+            FormField("client", N_("Client"), "client"),
+            FormField("title", N_("Deal"), placeholder=N_("Pension plan, mortgage renewal…")),
+            FormField(
+                "product", N_("Product"), placeholder=N_("optional: pension, mortgage, fund…")
+            ),
+            FormField("value", N_("Value"), placeholder=N_("25000")),
+            FormField("stage", N_("Stage"), "choice", STAGES),
+            FormField("opened_on", N_("Opened on"), placeholder=N_("2026-11-02, today")),
+            FormField(
+                "expected_close_on", N_("Expected close"), placeholder=N_("optional: 2027-03-31")
+            ),
+            FormField("probability", N_("Probability %"), placeholder=N_("empty: the stage's")),
+            FormField("lost_reason", N_("Lost because"), placeholder=N_("only for a lost deal")),
         )
 
     def _widget(self, field: FormField) -> Widget:
@@ -97,7 +102,9 @@ class LostReasonForm(FormScreen[str]):
         self.FORM_TITLE = f"Mark “{deal_title}” ({amount_text(value)}) as lost"
 
     def fields(self) -> Iterable[FormField]:
-        return (FormField("reason", "Why", placeholder="price, timing, went to a competitor…"),)
+        return (
+            FormField("reason", N_("Why"), placeholder=N_("price, timing, went to a competitor…")),
+        )
 
     def build(self, values: dict[str, Any]) -> str:
         return self.check("reason", required_text, values["reason"], label="A reason") or ""
