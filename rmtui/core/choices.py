@@ -3,7 +3,7 @@ language of the text; the book and its files keep the English values of models.p
 
 from __future__ import annotations
 
-from rmtui.core.translation import pgettext, pN_
+from rmtui.core.translation import N_, pgettext, pN_
 
 # Context of the choices' messages: `lead` the status and `lead` the stage are one word, but
 # `meeting` the channel and `meeting` the kind of interaction may not be in every language.
@@ -61,3 +61,7 @@ def choice_text(value: str | None) -> str:
     if not value:
         return "—"
     return pgettext(CONTEXT, value)
+
+
+# The usual labels of a contact point (free text; these are translated where shown).
+CONTACT_LABELS = (N_("work"), N_("home"), N_("mobile"), N_("private"))

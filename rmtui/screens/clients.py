@@ -19,7 +19,7 @@ from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.figures import count_text
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
-from rmtui.core.translation import N_, _, ngettext
+from rmtui.core.translation import N_, _, current_language, ngettext
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
@@ -85,6 +85,8 @@ class ClientsScreen(ListScreen):
         self.generation = 0
         self.wanted_client: int | None = None
         self.tags_stale = True
+        # The filter bar's titles are longer in some languages (see clients.tcss).
+        self.add_class(f"-language-{current_language()}")
 
     def compose(self) -> ComposeResult:
         yield Header()

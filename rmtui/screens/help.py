@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from rmtui.core.translation import N_, _
+from rmtui.widgets.key_bar import binding_text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -76,7 +77,7 @@ def declared_keys(screen: Screen[object], bindings: list[BindingType]) -> list[t
         if not binding.description:
             continue
         shown = binding.key_display or screen.app.get_key_display(binding)
-        described = Text(_(binding.description))
+        described = Text(binding_text(binding))
         if binding.tooltip:
             described.append(f" ({_(binding.tooltip)})", style="dim")
         if rows and rows[-1][1] == described:  # more keys for the same thing

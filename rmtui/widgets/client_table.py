@@ -26,9 +26,9 @@ from rmtui.core.queries.clients import (
     list_clients,
     matches_as_typed,
 )
-from rmtui.core.translation import N_, _
+from rmtui.core.translation import N_, _, pN_
 from rmtui.widgets.page_source import PageSource
-from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
+from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow, column_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -45,6 +45,12 @@ SORT_LABELS = {
     "created_on": N_("date added"),
 }
 # Sorts that start with the highest value (newest first).
+# Headings a language may write shorter in their narrow columns (see `column_text`).
+NARROW_HEADINGS = (
+    pN_("column", "Tier"),
+    pN_("column", "Last contact"),
+    pN_("column", "Next follow-up"),
+)
 STARTS_DESCENDING = frozenset({"created_on"})
 COLUMNS = (
     TableColumn("name", N_("Name"), min_width=30, max_width=48),
@@ -102,7 +108,7 @@ def client_columns(listing: ClientListing, *, alike: bool = False) -> list[Table
     which are listed likest first)."""
     mark = "▼" if listing.descending else "▲"
     return [
-        replace(column, label=f"{_(column.label)}{mark}")
+        replace(column, label=f"{column_text(column.label)}{mark}")
         if column.key == listing.sort and not alike
         else column
         for column in COLUMNS

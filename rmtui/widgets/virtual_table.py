@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from rmtui.core.translation import N_, _
+from rmtui.core.translation import N_, _, pgettext
 
 BLOCK_SIZE = 100
 MAX_CACHED_BLOCKS = 16
@@ -40,6 +40,13 @@ class TableColumn:
     drop: int = 0
     min_width: int = 8
     max_width: int | None = None
+
+
+def column_text(label: str) -> str:
+    """A column's heading in the language of the text: its words in the context "column" when
+    a language has shorter ones for a narrow column, else the label's own translation."""
+    heading = pgettext("column", label)
+    return heading if heading != label else _(label)
 
 
 @dataclass(frozen=True)
@@ -243,7 +250,9 @@ class VirtualTable(ScrollView, can_focus=True):
         width = self.size.width
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
-            return self._strip([_(column.label) for column in self.columns], header, width)
+            return self._strip(
+                [column_text(column.label) for column in self.columns], header, width
+            )
         index = int(self.scroll_offset.y) + y - 1
         if self.total == 0:
             if y == 1:

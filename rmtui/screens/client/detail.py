@@ -27,7 +27,7 @@ from rmtui.core.queries.client_detail import (
     read_dossier,
 )
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.screens.client.dossier import (
     FOLLOW_UP_COLUMNS,
     TIMELINE_COLUMNS,
@@ -66,6 +66,16 @@ TIMELINE_LOOKAHEAD = 20
 
 # `wanted` for the row of the record added last (the highest id) of a table.
 NEWEST = -1
+# A panel's record as a question to delete it names it.
+THIS_RECORD = {
+    "deal": N_("this deal"),
+    "holding": N_("this holding value"),
+    "revenue": N_("this revenue entry"),
+    "goal": N_("this goal"),
+    "survey": N_("this survey"),
+    "case": N_("this case"),
+    "contact_person": N_("this contact person"),
+}
 # Keys shown together in the footer.
 STAGE_KEYS = Binding.Group("Stage", compact=True)
 PANEL_KEYS = Binding.Group("Panels", compact=True)
@@ -159,20 +169,20 @@ class ClientDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading the client…", id="client-heading")
+        yield Static(_("Loading the client…"), id="client-heading")
         yield Static("", id="client-due")
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="profile-box") as profile_box:
-                profile_box.border_title = "Profile"
+                profile_box.border_title = _("Profile")
                 yield Static("", id="profile")
             with Vertical(id="detail-main"):
-                yield Static("Open follow-ups", id="follow-ups-title", classes="section-title")
+                yield Static(_("Open follow-ups"), id="follow-ups-title", classes="section-title")
                 yield VirtualTable(
                     FOLLOW_UP_COLUMNS,
                     empty_text=N_("No open follow-ups — press f to plan one."),
                     id="follow-ups",
                 )
-                yield Static("Timeline", id="timeline-title", classes="section-title")
+                yield Static(_("Timeline"), id="timeline-title", classes="section-title")
                 yield VirtualTable(
                     TIMELINE_COLUMNS,
                     empty_text=N_("No interactions yet — press l to log one."),
@@ -228,7 +238,7 @@ class ClientDetailScreen(Screen[None]):
         first_time = self.dossier is None
         if dossier is None:
             self.query_one("#client-heading", Static).update(
-                "This client is no longer in the book."
+                _("This client is no longer in the book.")
             )
             return
         self.dossier = dossier
@@ -251,7 +261,7 @@ class ClientDetailScreen(Screen[None]):
         ]
         show_rows(self.follow_ups_table, rows, keep_key=self.follow_ups_table.current_key)
         self.query_one("#follow-ups-title", Static).update(
-            f"Open follow-ups ({count_text(len(rows))})"
+            _("Open follow-ups ({count})").format(count=count_text(len(rows)))
         )
 
     def _show_timeline(self, *, keep_key: int | None) -> None:
@@ -264,8 +274,13 @@ class ClientDetailScreen(Screen[None]):
             len(rows), fetch, keep_key=keep_key, first_block=fetch(0, BLOCK_SIZE)
         )
         count = count_text(len(rows))
-        shown = f"{count} shown, more as you scroll" if self.more_timeline else count
-        self.query_one("#timeline-title", Static).update(f"Timeline, newest first ({shown})")
+        shown = (
+            _("{count} shown, more as you scroll").format(count=count)
+            if self.more_timeline
+            else count
+        )
+        title = _("Timeline, newest first ({shown})").format(shown=shown)
+        self.query_one("#timeline-title", Static).update(title)
 
     def _show_panels(self, panels: ClientPanels) -> None:
         for spec in PANEL_TABLES.values():
@@ -529,16 +544,16 @@ class ClientDetailScreen(Screen[None]):
         if self.in_panels():
             spec, key = self.acting_table(), self.selected()
             if key is not None:
-                self._delete(spec.kind, key, spec.kind)
+                self._delete(spec.kind, key, _(THIS_RECORD.get(spec.kind, N_("this record"))))
         elif self.follow_ups_table.has_focus and self.follow_ups_table.current_key is not None:
-            self._delete("follow_up", self.follow_ups_table.current_key, "follow-up")
+            self._delete("follow_up", self.follow_ups_table.current_key, _("this follow-up"))
         elif self.timeline_table.has_focus and self.timeline_table.current_key is not None:
-            self._delete("interaction", self.timeline_table.current_key, "interaction")
+            self._delete("interaction", self.timeline_table.current_key, _("this interaction"))
         else:
             actions.delete_client_asking(self, self.client_id, on_deleted=self.app.pop_screen)
 
     def _delete(self, kind: str, key: int, what: str) -> None:
-        question = delete_question(f"this {what}")
+        question = delete_question(what)
         actions.delete_asking(self, kind, key, question, on_deleted=self.load)
 
     def action_remove(self) -> None:

@@ -87,6 +87,7 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
                 options,
                 value=value if value in field.choices else Select.NULL,
                 allow_blank=field.allow_blank or value not in field.choices,
+                prompt=_("Select"),
                 id=widget_id,
                 compact=True,
             )
