@@ -84,7 +84,7 @@ DAY_PATTERNS = {
     DATE_FORMAT: "dd LLL y",
     "%a %d %b": "EEE dd LLL",
     "%a %d %b %Y": "EEE dd LLL y",
-    "%A %d %B %Y": "EEEE d MMMM y",
+    "%A %d %B %Y": "EEEE d LLL y",
     "%b %Y": "LLL y",
     "%B %Y": "LLLL y",
     "%d %b": "dd LLL",

@@ -24,7 +24,7 @@ def required_text(text: str, *, label: str) -> str:
     """A text that may not be empty."""
     value = text.strip()
     if not value:
-        raise FieldError(f"{label} is required.")
+        raise FieldError(_("{label} is required.").format(label=_(label)))
     return value
 
 
@@ -63,10 +63,15 @@ def parse_int(
     try:
         number = int(value)
     except ValueError:
-        raise FieldError(f"{label} must be a whole number, not '{value}'.") from None
+        raise FieldError(
+            _("{label} must be a whole number, not '{text}'.").format(label=_(label), text=value)
+        ) from None
     if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise FieldError(f"{label} must be {bounds}.")
+        if high is not None:
+            refusal = _("{label} must be from {low} to {high}.")
+        else:
+            refusal = _("{label} must be at least {low}.")
+        raise FieldError(refusal.format(label=_(label), low=low, high=high))
     return number
 
 

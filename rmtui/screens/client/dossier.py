@@ -16,7 +16,7 @@ from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.rules import DueState, next_review_on, review_cadence_of
-from rmtui.core.translation import N_, _
+from rmtui.core.translation import N_, _, pN_
 from rmtui.core.wording import ago_text, days_text
 from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
@@ -26,6 +26,8 @@ FOLLOW_UP_COLUMNS = (
     TableColumn("title", N_("What to do"), min_width=20),
     TableColumn("priority", N_("Priority"), 8, drop=1),
 )
+# Headings a language may write shorter in their narrow columns (see `column_text`).
+NARROW_HEADINGS = (pN_("column", "Dir"), pN_("column", "Priority"))
 TIMELINE_COLUMNS = (
     TableColumn("at", N_("When"), 17),
     TableColumn("kind", N_("Kind"), 7, drop=2),
