@@ -53,6 +53,9 @@ CHOICES = (
     pN_("choice", "partner"),
     pN_("choice", "child"),
     pN_("choice", "dependent"),
+    # the languages a report is written in
+    pN_("choice", "en"),
+    pN_("choice", "nl"),
 )
 
 

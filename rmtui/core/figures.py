@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from rmtui.core.translation import _
+from rmtui.core.translation import _, document_locale
 from rmtui.core.user_locale import number_symbols, user_locale
 
 MISSING = "—"
@@ -159,8 +159,9 @@ def _decimal_text(value: Number | None, digits: int, *, signed: bool = False) ->
 
 
 def _localised(number: str) -> str:
-    """A number formatted by Python (`1,234.5`) with the user's locale's separators."""
-    group, decimal = number_symbols(user_locale())
+    """A number formatted by Python (`1,234.5`) with the user's locale's separators (those of
+    the document's language, when it is written in another; see `document_locale`)."""
+    group, decimal = number_symbols(document_locale() or user_locale())
     if (group, decimal) == (",", "."):
         return number
     return number.translate({ord(","): group, ord("."): decimal})

@@ -74,9 +74,18 @@ def current_language() -> str:
     return _chosen.get() or user_language()
 
 
+def document_locale() -> str | None:
+    """The locale figures are written in inside `in_language` when that language is not the
+    user's (a Dutch client's report written by an English-speaking user has `1.234,50`); None
+    elsewhere: the user's own locale."""
+    chosen = _chosen.get()
+    return chosen if chosen is not None and chosen != user_language() else None
+
+
 @contextmanager
 def in_language(language: str) -> Iterator[None]:
-    """Write text in `language` (`nl`, `en`) inside the block, e.g. a client's report."""
+    """Write text in `language` (`nl`, `en`) inside the block, e.g. a client's report; its
+    figures follow that language too when it is not the user's (`document_locale`)."""
     token = _chosen.set(language_of(language) or SOURCE_LANGUAGE)
     try:
         yield

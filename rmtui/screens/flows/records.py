@@ -21,6 +21,7 @@ from rmtui.core.figures import amount_text
 from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
 from rmtui.core.queries import cases, client_records, contact_persons
 from rmtui.core.queries.common import fetch
+from rmtui.core.translation import _
 from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
 from rmtui.screens.forms.case import CaseForm, ExtendCaseForm, ResolveCaseForm
 from rmtui.screens.forms.contact_person import ContactPersonForm
@@ -409,7 +410,7 @@ def export_review(screen: Screen[Any], client_id: int) -> None:
 
 
 def ask_and_write_review(
-    screen: Screen[Any], name: str, write: Callable[[Path], Path], *, typed: str | None = None
+    screen: Screen[Any], name: str, write: Callable[..., Path], *, typed: str | None = None
 ) -> None:
     """Ask where to write the review of `name` (a client or a household), write it with
     `write` and say where it went; when that fails, say why and ask again with what was typed."""
@@ -421,13 +422,17 @@ def ask_and_write_review(
         if path is None:
             return
         try:
-            written = write(path)
+            written = write(path, language=form.language)
         except expected_errors() as error:
             said = rm_app(screen).error_text(error)
             screen.notify(said, severity="error", timeout=10, markup=False)
             ask_and_write_review(screen, name, write, typed=str(path))
             return
-        screen.notify(f"Wrote the review of {name} to {written}.", timeout=10, markup=False)
+        screen.notify(
+            _("Wrote the review of {name} to {path}.").format(name=name, path=written),
+            timeout=10,
+            markup=False,
+        )
 
     screen.app.push_screen(form, chosen)
 

@@ -15,7 +15,7 @@ from rmtui.core.entries import amount, holding_entry, past_day, revenue_entry
 from rmtui.core.models import REVENUE_KINDS
 from rmtui.core.parsers import optional_text, parse_int, parse_optional_date, required_text
 from rmtui.core.review.files import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
-from rmtui.core.translation import N_
+from rmtui.core.translation import LANGUAGES, N_, _, current_language
 from rmtui.screens.forms.base import FormField, FormScreen
 
 FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
@@ -196,13 +196,21 @@ class ReviewExportForm(FormScreen[Path]):
 
     def __init__(self, *, client_name: str, day: date, folder: str = "~") -> None:
         name = review_file_name(client_name, day)
-        super().__init__({"path": f"{folder.rstrip('/')}/{name}", "format": "markdown"})
-        self.FORM_TITLE = f"Export the review of {client_name}"
+        super().__init__(
+            {
+                "path": f"{folder.rstrip('/')}/{name}",
+                "format": "markdown",
+                "language": current_language(),
+            }
+        )
+        self.FORM_TITLE = _("Export the review of {name}").format(name=client_name)
+        self.language = current_language()  # the report's, as chosen when it is saved
 
     def fields(self) -> Iterable[FormField]:
         return (
             FormField("path", N_("File"), placeholder=N_("~/review.md")),
             FormField("format", N_("Format"), "choice", tuple(FORMAT_SUFFIXES)),
+            FormField("language", N_("Language"), "choice", LANGUAGES),
         )
 
     @on(Select.Changed, "#field-format")
@@ -216,6 +224,7 @@ class ReviewExportForm(FormScreen[Path]):
             field.value = str(path.with_suffix(FORMAT_SUFFIXES[str(event.value)]))
 
     def build(self, values: dict[str, Any]) -> Path:
+        self.language = values["language"] if values["language"] in LANGUAGES else "en"
         file_format = values["format"] if values["format"] in FORMAT_SUFFIXES else "markdown"
         typed = self.check("path", required_text, values["path"], label="A file name")
         if typed is None:
