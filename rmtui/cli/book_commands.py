@@ -99,6 +99,12 @@ def _profile_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--country")
     command.add_argument("--birthday", metavar="DATE")
     command.add_argument("--channel", dest="preferred_channel", help="preferred channel")
+    command.add_argument(
+        "--language",
+        dest="preferred_language",
+        choices=("nl", "en"),
+        help="the language of the client's review report (default: yours)",
+    )
     command.add_argument("--checkin-every", dest="checkin_every_days", metavar="DAYS")
     command.add_argument(
         "--review-every",

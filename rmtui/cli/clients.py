@@ -41,6 +41,7 @@ CLIENT_OPTIONS = {
     "country": "--country",
     "birthday": "--birthday",
     "preferred_channel": "--channel",
+    "preferred_language": "--language",
     "checkin_every_days": "--checkin-every",
     "review_every_months": "--review-every",
     "tags": "--tag",

@@ -3,7 +3,7 @@ language of the text; the book and its files keep the English values of models.p
 
 from __future__ import annotations
 
-from rmtui.core.translation import N_, pgettext, pN_
+from rmtui.core.translation import N_, _, pgettext, pN_
 
 # Context of the choices' messages: `lead` the status and `lead` the stage are one word, but
 # `meeting` the channel and `meeting` the kind of interaction may not be in every language.
@@ -53,16 +53,17 @@ CHOICES = (
     pN_("choice", "partner"),
     pN_("choice", "child"),
     pN_("choice", "dependent"),
-    # the languages a report is written in
-    pN_("choice", "en"),
-    pN_("choice", "nl"),
 )
+# The languages a client's documents are written in, by their code.
+LANGUAGE_NAMES = {"en": N_("English"), "nl": N_("Dutch")}
 
 
 def choice_text(value: str | None) -> str:
     """The word shown for a choice's `value` (`call` → nl `telefoongesprek`); `—` for none."""
     if not value:
         return "—"
+    if value in LANGUAGE_NAMES:
+        return _(LANGUAGE_NAMES[value])
     return pgettext(CONTEXT, value)
 
 

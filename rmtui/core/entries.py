@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from rmtui.core.models import CASE_KINDS, REVENUE_KINDS, STAGES
+from rmtui.core.models import CASE_KINDS, DOCUMENT_LANGUAGES, REVENUE_KINDS, STAGES
 from rmtui.core.parsers import (
     FieldError,
     form_amount_example,
@@ -56,6 +56,7 @@ PROFILE_FIELDS = (
     "source",
     "risk_profile",
     "notes",
+    "preferred_language",
 )
 
 
@@ -144,7 +145,18 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "source": optional_text(typed.get("source")),
         "risk_profile": optional_text(typed.get("risk_profile")),
         "notes": optional_text(typed.get("notes")),
+        "preferred_language": entry.check(
+            "preferred_language", parse_language, typed.get("preferred_language")
+        ),
     }
+
+
+def parse_language(text: str | None) -> str | None:
+    """The language of a client's documents (`nl`, `en`), or None (the user's) when empty."""
+    value = (optional_text(text) or "").lower()
+    if value and value not in DOCUMENT_LANGUAGES:
+        raise FieldError(_("Choose nl or en for the language, not '{text}'.").format(text=value))
+    return value or None
 
 
 def split_tags(text: str | None) -> list[str]:

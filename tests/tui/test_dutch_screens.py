@@ -197,3 +197,40 @@ async def test_no_text_escapes_translation_on_the_main_screens(
     for shown in screens:
         left = {word.lower() for word in WORD.findall(outside_markers(shown))}
         assert not left & vocabulary, (sorted(left & vocabulary), shown)
+
+
+async def test_a_dutch_clients_review_is_written_in_dutch_for_an_english_user(
+    demo_engine: Engine, tmp_path: Path, private_dirs: Path
+) -> None:
+    from sqlmodel import select
+
+    from rmtui.core.db import session_scope
+    from rmtui.core.models import Client
+    from rmtui.screens.forms.financial import ReviewExportForm
+
+    private_dirs.mkdir(exist_ok=True)  # the home folder the report is written to
+    with session_scope(demo_engine) as session:
+        client = session.exec(select(Client).where(Client.name == "Bakkerij Peeters")).one()
+        client.preferred_language = "nl"
+        session.add(client)
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash", *"bak", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, ReviewExportForm)
+        assert form.language == "nl"
+        assert "Export the review of Bakkerij Peeters" in screen_text(pilot.app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    (written,) = (private_dirs).glob("rmtui-review-*.md")
+    text = written.read_text()
+    assert text.startswith("# Klantevaluatie: Bakkerij Peeters")
+    assert "Opgesteld op 29 nov 2026" in text

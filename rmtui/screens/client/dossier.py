@@ -121,6 +121,10 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         (_("City"), place),
         (_("Birthday"), birthday),
         (_("Channel"), choice_text(client.preferred_channel) if client.preferred_channel else None),
+        (
+            _("Documents in"),
+            choice_text(client.preferred_language) if client.preferred_language else None,
+        ),
         (_("Source"), client.source),
         (_("Referred by"), dossier.referred_by),
         (_("Tags"), ", ".join(client.tags or [])),
@@ -131,7 +135,7 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         (_("Added"), _date(client.created_on)),
     )
     for label, value in rows:
-        if label == _("Client until") and not value:
+        if label in (_("Client until"), _("Documents in")) and not value:
             continue
         table.add_row(label, value or Text("—", style="dim"))
     table.add_row("", "")

@@ -402,19 +402,31 @@ def export_review(screen: Screen[Any], client_id: int) -> None:
     """Ask where to write the client's review report, write it and say where it went."""
     from rmtui.core.review.files import write_review
 
-    name = _client_name(screen, client_id)
-    if name is not None:
+    found = saved(
+        screen,
+        lambda session: (
+            (client := fetch(session, Client, client_id)).name,
+            client.preferred_language,
+        ),
+    )
+    if found is not None:
+        name, language = found
         day = rm_app(screen).today
         write = partial(write_review, engine=engine_of(screen), client_id=client_id, day=day)
-        ask_and_write_review(screen, name, write)
+        ask_and_write_review(screen, name, write, language=language)
 
 
 def ask_and_write_review(
-    screen: Screen[Any], name: str, write: Callable[..., Path], *, typed: str | None = None
+    screen: Screen[Any],
+    name: str,
+    write: Callable[..., Path],
+    *,
+    typed: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Ask where to write the review of `name` (a client or a household), write it with
     `write` and say where it went; when that fails, say why and ask again with what was typed."""
-    form = ReviewExportForm(client_name=name, day=rm_app(screen).today)
+    form = ReviewExportForm(client_name=name, day=rm_app(screen).today, language=language)
     if typed:
         form.initial["path"] = typed
 
@@ -426,7 +438,7 @@ def ask_and_write_review(
         except expected_errors() as error:
             said = rm_app(screen).error_text(error)
             screen.notify(said, severity="error", timeout=10, markup=False)
-            ask_and_write_review(screen, name, write, typed=str(path))
+            ask_and_write_review(screen, name, write, typed=str(path), language=form.language)
             return
         screen.notify(
             _("Wrote the review of {name} to {path}.").format(name=name, path=written),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rmtui.core.entries import client_entry
-from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, DOCUMENT_LANGUAGES, TIERS
 from rmtui.core.rules import CADENCE_BY_TIER, REVIEW_MONTHS_BY_TIER
 from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
@@ -23,6 +23,9 @@ CLIENT_FIELDS = (
     FormField("country", N_("Country")),
     FormField("birthday", N_("Birthday"), placeholder=N_("1970-05-31")),
     FormField("preferred_channel", N_("Preferred channel"), "choice", CHANNELS),
+    FormField(
+        "preferred_language", N_("Documents in"), "choice", DOCUMENT_LANGUAGES, allow_blank=True
+    ),
     FormField(
         "checkin_every_days",
         N_("Check in every … days"),

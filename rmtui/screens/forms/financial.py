@@ -194,17 +194,20 @@ class ReviewExportForm(FormScreen[Path]):
 
     FORM_TITLE = N_("Export the review report")
 
-    def __init__(self, *, client_name: str, day: date, folder: str = "~") -> None:
+    def __init__(
+        self, *, client_name: str, day: date, folder: str = "~", language: str | None = None
+    ) -> None:
         name = review_file_name(client_name, day)
         super().__init__(
             {
                 "path": f"{folder.rstrip('/')}/{name}",
                 "format": "markdown",
-                "language": current_language(),
+                "language": language or current_language(),
             }
         )
         self.FORM_TITLE = _("Export the review of {name}").format(name=client_name)
-        self.language = current_language()  # the report's, as chosen when it is saved
+        # The report's language: the client's, else the user's, as chosen when it is saved.
+        self.language = language or current_language()
 
     def fields(self) -> Iterable[FormField]:
         return (
