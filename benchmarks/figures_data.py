@@ -77,6 +77,7 @@ def recorded_sql(engine: Any, work: Callable[[Any], Any]) -> list[str]:
     statements: list[str] = []
     with session_scope(engine) as session:
         driver = session.connection().connection.driver_connection
+        assert driver is not None  # a live connection under an open session
         driver.set_trace_callback(statements.append)
         try:
             work(session)
