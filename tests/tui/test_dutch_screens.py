@@ -17,9 +17,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from rich.console import Console
 from sqlalchemy.engine import Engine
+from textual.app import App
 from textual.pilot import Pilot
 
-from rmtui.app import RmApp, make_app
+from rmtui.app import make_app
 from rmtui.core import translation
 from rmtui.core.db import open_book
 from rmtui.core.demo import create_demo_book
@@ -58,7 +59,7 @@ def demo_engine(tmp_path: Path, demo_template: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def screen_text(app: RmApp) -> str:
+def screen_text(app: App[Any]) -> str:
     """The text on the screen now, line by line, as a terminal shows it."""
     console = Console(width=app.size.width, file=io.StringIO(), record=True, color_system=None)
     console.print(app.screen._compositor.render_update(full=True))
