@@ -181,3 +181,34 @@ def test_the_file_is_written_privately_in_the_format_of_its_ending(
         write_household_review(tmp_path / "x.txt", engine=engine, household_id=1, day=DAY)
     with pytest.raises(RecordNotFound):
         write_household_review(tmp_path / "x.md", engine=engine, household_id=99, day=DAY)
+
+
+def test_a_household_whose_members_all_read_dutch_gets_a_dutch_review(
+    session: Session, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from rmtui.core.queries.households import household_language
+    from rmtui.core.review.files import write_household_review
+
+    household_id = jansens(session)
+    assert household_language(session=session, household_id=household_id) is None
+    members = session.exec(select(Client).where(Client.name != "Stranger")).all()
+    members[0].preferred_language = "nl"
+    session.flush()
+    assert household_language(session=session, household_id=household_id) is None  # mixed
+    for member in members:
+        member.preferred_language = "nl"
+    session.commit()
+    language = household_language(session=session, household_id=household_id)
+    assert language == "nl"
+    written = write_household_review(
+        tmp_path / "h.md",
+        engine=session.get_bind(),  # type: ignore[arg-type]
+        household_id=household_id,
+        day=DAY,
+        language=language,
+    )
+    text = written.read_text()
+    assert text.startswith("# Evaluatie huishouden: Jansen family")
+    assert "| Piet Jansen | hoofd | A |" in text
