@@ -426,7 +426,12 @@ def kpis_text(kpis: dict[str, Any], *, to_date: bool = False) -> str:
     period in progress."""
     span = f"{kpis['from'].isoformat()} – {kpis['to'].isoformat()}"
     compared = f"{kpis['previous_from'].isoformat()} – {kpis['previous_to'].isoformat()}"
-    lines = [f"KPIs {span}{' (to date)' if to_date else ''}, compared with {compared}"]
+    heading = (
+        _("KPIs {span} (to date), compared with {compared}")
+        if to_date
+        else _("KPIs {span}, compared with {compared}")
+    )
+    lines = [heading.format(span=span, compared=compared)]
     width = max(len(KPI_INFO[key].label) for key in KPI_KEYS)
     lines += [
         f"  {KPI_INFO[key].label:<{width}}  {kpi_display(key, kpis[key])}" for key in KPI_KEYS
