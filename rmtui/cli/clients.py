@@ -255,9 +255,11 @@ def profile_lines(profile: ClientProfile) -> Iterator[str]:
         checkin += "; " + _("check-in {days} overdue").format(days=days_text(state.days_overdue))
     elif state.overdue:
         checkin += "; " + _("check-in due today")
-    yield f"  {_('check-in') + ':':<14}{checkin}"
+    label = _("check-in") + ":"
+    yield f"  {label:<14}{checkin}"
     for follow_up in profile.follow_ups:
         said = _("follow-up {id}").format(id=follow_up["id"])
         yield f"  {said}: {follow_up['due_on']}  {follow_up['title']}"
     if client["notes"]:
-        yield f"  {_('notes') + ':':<14}{client['notes']}"
+        label = _("notes") + ":"
+        yield f"  {label:<14}{client['notes']}"

@@ -57,11 +57,13 @@ def binding_table(screen: Screen[object]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2))
     table.add_column(style="bold", min_width=10)
     table.add_column()
-    table.add_row("", f"[b]{_('This screen')}[/b]")
+    this_screen = _("This screen")
+    table.add_row("", f"[b]{this_screen}[/b]")
     for key, description in declared_keys(screen, type(screen).BINDINGS):
         table.add_row(key, description)
     table.add_row("", "")
-    table.add_row("", f"[b]{_('Everywhere')}[/b]")
+    everywhere = _("Everywhere")
+    table.add_row("", f"[b]{everywhere}[/b]")
     for key, description in declared_keys(screen, type(screen.app).BINDINGS):
         table.add_row(key, description)
     for key, text in GLOBAL_EXTRAS:

@@ -230,3 +230,18 @@ def test_choosing_the_language_does_not_load_babel() -> None:
 def test_the_catalogues_are_in_the_package() -> None:
     assert translation.catalogue("nl").gettext("Clients") == "Klanten"
     assert NL_MO.is_relative_to(ROOT / "rmtui")
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """`pybabel extract` does not look inside f-strings: `f"{_('Notes')}"` would never reach
+    the catalogue, so a message is translated outside one and its result put in."""
+    import re
+
+    hidden = re.compile(r"""\bf(["'])[^\n]*?\{(?:_|ngettext|pgettext)\(\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "rmtui").rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert not found
