@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from rmtui.core.choices import choice_text
 from rmtui.core.queries.interaction_log import (
     LogKey,
     LogQuery,
@@ -111,8 +112,8 @@ def log_cells(row: InteractionRow) -> tuple[Text | str, ...]:
     return (
         row.at.strftime("%Y-%m-%d %H:%M"),
         row.client_name,
-        Text.styled(row.kind, "dim italic" if is_note else ""),
-        "" if is_note else row.direction,
+        Text.styled(choice_text(row.kind), "dim italic" if is_note else ""),
+        "" if is_note else choice_text(row.direction),
         row.subject,
         Text.styled(first_line(row.notes), "dim"),
     )
