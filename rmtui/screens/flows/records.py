@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from rmtui.core.dates import day_text
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text, day_text
 from rmtui.core.errors import expected_errors
 from rmtui.core.figures import amount_text
 from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
@@ -67,9 +68,10 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_holding,
         client_records.update_holding,
         "holding_id",
-        lambda values: (
-            f"value of {values['account']} on {values['as_of']:%d %b %Y}"
-            f" ({amount_text(values['value'])})"
+        lambda values: _("the value of {account} on {day} ({amount})").format(
+            account=values["account"],
+            day=date_text(values["as_of"]),
+            amount=amount_text(values["value"]),
         ),
     ),
     "goal": RecordKind(
@@ -79,7 +81,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_goal,
         client_records.update_goal,
         "goal_id",
-        lambda values: f"goal “{values['title']}”",
+        lambda values: _("the goal “{title}”").format(title=values["title"]),
     ),
     "survey": RecordKind(
         Survey,
@@ -88,7 +90,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_survey,
         client_records.update_survey,
         "survey_id",
-        lambda values: f"survey of {values['on']:%d %b %Y}",
+        lambda values: _("the survey of {day}").format(day=date_text(values["on"])),
     ),
     "revenue": RecordKind(
         Revenue,
@@ -97,7 +99,9 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_revenue,
         client_records.update_revenue,
         "revenue_id",
-        lambda values: f"{values['kind']} of {amount_text(values['amount'])}",
+        lambda values: _("the {kind} of {amount}").format(
+            kind=choice_text(values["kind"]), amount=amount_text(values["amount"])
+        ),
     ),
     "contact_person": RecordKind(
         ContactPerson,
@@ -106,7 +110,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         contact_persons.add_contact_person,
         contact_persons.update_contact_person,
         "person_id",
-        lambda values: f"contact person {values['name']}",
+        lambda values: _("the contact person {name}").format(name=values["name"]),
     ),
 }
 
@@ -189,8 +193,8 @@ def _save_record(
 
     if not saved(screen, write):
         return False
-    verb = "Added" if record_id is None else "Saved"
-    screen.notify(f"{verb} the {kind.describe(values)}.", markup=False)
+    done = _("Added {what}.") if record_id is None else _("Saved {what}.")
+    screen.notify(done.format(what=kind.describe(values)), markup=False)
     return True
 
 
@@ -206,7 +210,7 @@ def delete_record(
 
     what = saved(screen, describe)
     if what is not None:
-        question = delete_question(f"the {what}")
+        question = delete_question(what)
         delete_asking(screen, kind, record_id, question, on_deleted=on_saved)
 
 
@@ -290,9 +294,12 @@ def _save_case(screen: Screen[Any], case_id: int | None, values: Values) -> bool
     found = saved(screen, write)
     if found is None:
         return False
-    verb = "Opened" if case_id is None else "Saved"
     kind, due_on = found
-    screen.notify(f"{verb} the {kind}, due {day_text(due_on, today=rm_app(screen).today)}.")
+    done = (
+        _("Opened the {kind}, due {day}.") if case_id is None else _("Saved the {kind}, due {day}.")
+    )
+    due = day_text(due_on, today=rm_app(screen).today)
+    screen.notify(done.format(kind=choice_text(kind), day=due))
     return True
 
 
@@ -322,7 +329,7 @@ def extend_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = N
     subject, due_on, reason, clock_name = found
     clock = settings.case_clocks.get(clock_name)
     if clock is None or clock.extended is None:
-        screen.notify("This case's clock has no extension; press enter to edit its deadline.")
+        screen.notify(_("This case's clock has no extension; press enter to edit its deadline."))
         return
 
     def extend(values: Values | None) -> None:
@@ -345,10 +352,11 @@ def extend_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = N
         back = {"due_on": due_on, "extension_reason": reason}
         remember(
             screen,
-            f"extended “{subject}”",
+            _("extended “{subject}”").format(subject=subject),
             lambda session: cases.update_case(session=session, case_id=case_id, values=back),
         )
-        screen.notify(f"Extended “{subject}” to {day_text(extended, today=rm_app(screen).today)}.")
+        until = day_text(extended, today=rm_app(screen).today)
+        screen.notify(_("Extended “{subject}” to {day}.").format(subject=subject, day=until))
         if on_saved is not None:
             on_saved()
 
@@ -388,7 +396,7 @@ def _resolved(
     ):
         remember(
             screen,
-            f"resolved “{subject}”",
+            _("resolved “{subject}”").format(subject=subject),
             lambda session: cases.reopen_case(session=session, case_id=case_id),
         )
         if on_saved is not None:

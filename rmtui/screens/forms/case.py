@@ -14,7 +14,7 @@ from rmtui.core.case_clocks import ClockPreset
 from rmtui.core.entries import case_entry, extension_entry, resolution_entry
 from rmtui.core.models import CASE_KINDS
 from rmtui.core.queries.cases import default_due_on
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
 
 
@@ -47,8 +47,10 @@ class CaseForm(FormScreen[dict[str, Any]]):
             editing = bool(initial and initial.get("subject"))
         if editing:
             self.clocks = {}
-        verb = "Edit the case" if editing else "New request or complaint"
-        self.FORM_TITLE = f"{verb} for {client_name}"
+        title = (
+            _("Edit the case for {name}") if editing else _("New request or complaint for {name}")
+        )
+        self.FORM_TITLE = title.format(name=client_name)
 
     def fields(self) -> Iterable[FormField]:
         clock = (
@@ -84,7 +86,9 @@ class CaseForm(FormScreen[dict[str, Any]]):
         if deadline.value.strip() in ("", self.auto_due):
             self.auto_due = ""
             deadline.value = ""
-            deadline.placeholder = f"set by the clock: {clock.deadline} (or type a date)"
+            deadline.placeholder = _("set by the clock: {day} (or type a date)").format(
+                day=clock.deadline
+            )
 
     def compose_extra(self) -> ComposeResult:
         """Below the fields: what the chosen clock does."""
@@ -123,7 +127,7 @@ class ResolveCaseForm(FormScreen[dict[str, Any]]):
         super().__init__({"day": "today"})
         self.opened_on = opened_on
         self.day = day
-        self.FORM_TITLE = f"Resolve “{subject}”"
+        self.FORM_TITLE = _("Resolve “{subject}”").format(subject=subject)
 
     def fields(self) -> Iterable[FormField]:
         return (
@@ -144,7 +148,7 @@ class ExtendCaseForm(FormScreen[dict[str, Any]]):
 
     def __init__(self, *, subject: str, extended: str) -> None:
         super().__init__({})
-        self.FORM_TITLE = f"Extend “{subject}” to {extended}"
+        self.FORM_TITLE = _("Extend “{subject}” to {day}").format(subject=subject, day=extended)
 
     def fields(self) -> Iterable[FormField]:
         return (FormField("reason", N_("Why"), "notes"),)

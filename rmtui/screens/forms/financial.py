@@ -24,7 +24,8 @@ FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
 class RecordForm(FormScreen[dict[str, Any]]):
     """A form for one of a client's records; its title says new or edit and for whom."""
 
-    RECORD = "record"
+    NEW_TITLE = N_("New record for {name}")
+    EDIT_TITLE = N_("Edit the record for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {}
 
     def __init__(
@@ -40,8 +41,8 @@ class RecordForm(FormScreen[dict[str, Any]]):
         self.client_id = client_id
         self.day = day
         self.editing = bool(initial) if editing is None else editing
-        verb = "Edit the" if self.editing else "New"
-        self.FORM_TITLE = f"{verb} {self.RECORD} for {client_name}"
+        title = _(self.EDIT_TITLE) if self.editing else _(self.NEW_TITLE)
+        self.FORM_TITLE = title.format(name=client_name)
 
     def day_field(self, name: str, text: str, *, required_label: str) -> date | None:
         """The date typed in field `name`, not after today; an error beside it when missing."""
@@ -58,7 +59,8 @@ class HoldingForm(RecordForm):
     """Record an account's value on a day. Dismisses with the arguments of
     `rmtui.core.queries.client_records.add_holding` (`client_id`, `account`, `as_of`, `value`)."""
 
-    RECORD = "holding value"
+    NEW_TITLE = N_("New holding value for {name}")
+    EDIT_TITLE = N_("Edit the holding value for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {"as_of": "today"}
 
     def __init__(
@@ -82,7 +84,11 @@ class HoldingForm(RecordForm):
 
     def fields(self) -> Iterable[FormField]:
         known = ", ".join(self.accounts[:3])
-        hint = f"e.g. {known}" if known else "Current account, Pension fund…"
+        hint = (
+            _("e.g. {accounts}").format(accounts=known)
+            if known
+            else _("Current account, Pension fund…")
+        )
         return (
             FormField("account", N_("Account"), placeholder=hint),
             FormField("as_of", N_("Value on"), placeholder=N_("today, 2026-10-31")),
@@ -98,7 +104,8 @@ class GoalForm(RecordForm):
     `rmtui.core.queries.client_records.add_goal` (`client_id`, `title`, `target_amount`,
     `target_date`, `current_amount`)."""
 
-    RECORD = "financial goal"
+    NEW_TITLE = N_("New financial goal for {name}")
+    EDIT_TITLE = N_("Edit the financial goal for {name}")
 
     def fields(self) -> Iterable[FormField]:
         return (
@@ -141,7 +148,8 @@ class SurveyForm(RecordForm):
     """Record a survey answer. Dismisses with the arguments of
     `rmtui.core.queries.client_records.add_survey` (`client_id`, `on`, `csat`, `nps`, `comment`)."""
 
-    RECORD = "survey answer"
+    NEW_TITLE = N_("New survey answer for {name}")
+    EDIT_TITLE = N_("Edit the survey answer for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {"on": "today"}
 
     def fields(self) -> Iterable[FormField]:
@@ -172,7 +180,8 @@ class RevenueForm(RecordForm):
     `rmtui.core.queries.client_records.add_revenue` (`client_id`, `on`, `amount`, `kind`,
     `description`)."""
 
-    RECORD = "revenue"
+    NEW_TITLE = N_("New revenue for {name}")
+    EDIT_TITLE = N_("Edit the revenue for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {"on": "today", "kind": "fee"}
 
     def fields(self) -> Iterable[FormField]:
