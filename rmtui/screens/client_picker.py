@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.db import session_scope
 from rmtui.core.queries.clients import ClientRow, search_clients_by_name
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.screens.book_access import rm_app
 
 MATCHES_SHOWN = 12
@@ -99,7 +99,7 @@ class ClientPicker(ModalScreen[PickedClient | None]):
     def _choose_highlighted(self) -> None:
         options = self.query_one("#picker-options", OptionList)
         if options.highlighted is None:
-            self.notify("Type a name and choose a client from the list.", severity="warning")
+            self.notify(_("Type a name and choose a client from the list."), severity="warning")
             return
         self._choose(options.get_option_at_index(options.highlighted).id)
 

@@ -13,7 +13,7 @@ from rmtui.core.agenda import ReviewItem
 from rmtui.core.case_clocks import days_left_text
 from rmtui.core.dates import date_text
 from rmtui.core.queries.reviews import reviews_in_month
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import TableColumn
 
@@ -28,7 +28,11 @@ REVIEW_COLUMNS = (
     TableColumn("counts_from", N_("Counts from"), min_width=24, max_width=32, drop=1),
     TableColumn("left", N_("When"), min_width=16, max_width=20),
 )
-BASIS = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+BASIS = {
+    "review": N_("last review"),
+    "meeting": N_("last meeting"),
+    "client since": N_("client since"),
+}
 
 
 @dataclass
@@ -62,7 +66,7 @@ def review_cells(review: ReviewItem) -> tuple[Text | str, ...]:
         Text(date_text(review.due_on), style="bold"),
         review.name,
         review.tier,
-        f"{review.every_months} months",
-        Text(f"{BASIS[review.counts_from]} {date_text(review.since)}", style="dim"),
+        _("{months} months").format(months=review.every_months),
+        Text(f"{_(BASIS[review.counts_from])} {date_text(review.since)}", style="dim"),
         Text(left, style="bold" if review.days_left < 0 else ""),
     )
