@@ -18,7 +18,8 @@ from textual.widget import AwaitMount
 from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerState
 
-from rmtui.core.dates import today
+from rmtui.core.dates import date_text, today
+from rmtui.core.translation import N_, _, pN_
 from rmtui.screens.typing_order import KeysInTypingOrder
 from rmtui.screens.undo import UndoHistory, undo_latest
 from rmtui.widgets.printable_lines import PrintableLines
@@ -44,7 +45,7 @@ SHOWN_INFORMATION = 2  # information toasts on screen at once, the newest
 SETTLED_S = 1.0  # a screen has painted and loaded its first rows by then
 BACKUP_CHECK_S = 2.0  # how often to look whether the daily backup has finished
 BOOK_WATCH_S = 1.5  # how often to look whether another program changed the book
-REPLACED = (
+REPLACED = N_(
     "The book file was replaced by another program (a restore or an encryption); "
     "quit rmtui and open the book again to see it."
 )
@@ -138,16 +139,24 @@ class RmApp(KeysInTypingOrder[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     COMMANDS: ClassVar = {_client_commands, _person_commands, _screen_commands}
+    # The screen keys' names, translated in the context "screen" (see widgets/key_bar).
+    SCREEN_KEY_NAMES = (
+        pN_("screen", "Today"),
+        pN_("screen", "Clients"),
+        pN_("screen", "Log"),
+        pN_("screen", "Pipeline"),
+        pN_("screen", "KPIs"),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('today')", "Today", id="mode-today"),
-        Binding("2", "switch_mode('clients')", "Clients", id="mode-clients"),
-        Binding("3", "switch_mode('log')", "Log", id="mode-log"),
-        Binding("4", "switch_mode('pipeline')", "Pipeline", id="mode-pipeline"),
-        Binding("5", "switch_mode('kpis')", "KPIs", id="mode-kpis"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
-        Binding("ctrl+t", "trash", "Trash", show=False, id="trash"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("1", "switch_mode('today')", N_("Today"), id="mode-today"),
+        Binding("2", "switch_mode('clients')", N_("Clients"), id="mode-clients"),
+        Binding("3", "switch_mode('log')", N_("Log"), id="mode-log"),
+        Binding("4", "switch_mode('pipeline')", N_("Pipeline"), id="mode-pipeline"),
+        Binding("5", "switch_mode('kpis')", N_("KPIs"), id="mode-kpis"),
+        Binding("u", "undo", N_("Undo"), show=False, id="undo"),
+        Binding("ctrl+t", "trash", N_("Trash"), show=False, id="trash"),
+        Binding("question_mark", "help", N_("Help"), key_display="?", id="help"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(
@@ -220,7 +229,7 @@ class RmApp(KeysInTypingOrder[None]):
 
     def on_mount(self) -> None:
         self.title = f"rmtui — {self.book_name}"
-        self.sub_title = self.today.strftime("%a %d %b %Y")
+        self.sub_title = date_text(self.today, "%a %d %b %Y")
         self.set_timer(SETTLED_S, freeze_heap)
         self.set_interval(BACKUP_CHECK_S, self.check_daily_backup)
 
@@ -236,8 +245,10 @@ class RmApp(KeysInTypingOrder[None]):
 
             self._backup_told = True
             self.notify(
-                f"Making today's backup of this {size_text(backup.book_size)} book in the "
-                "background; you can work meanwhile, and quitting does not wait for it.",
+                _(
+                    "Making today's backup of this {size} book in the background; you can "
+                    "work meanwhile, and quitting does not wait for it."
+                ).format(size=size_text(backup.book_size)),
                 timeout=8,
             )
         if backup is None or not backup.done:
@@ -245,8 +256,10 @@ class RmApp(KeysInTypingOrder[None]):
         self.daily_backup = None
         if backup.error is not None:
             self.notify(
-                f"Today's backup was not taken: {backup.error} Your book is unchanged; "
-                "run `rmtui backup` to try again.",
+                _(
+                    "Today's backup was not taken: {error} Your book is unchanged; "
+                    "run `rmtui backup` to try again."
+                ).format(error=backup.error),
                 severity="error",
                 timeout=20,
             )
@@ -286,7 +299,7 @@ class RmApp(KeysInTypingOrder[None]):
             watch = self._watch = BookWatch(path, self.engine.raw_connection)
         if watch.replaced:
             watch.close()
-            self.notify(REPLACED, severity="error", timeout=30)
+            self.notify(_(REPLACED), severity="error", timeout=30)
             self._watch = None
             self.book_replaced = True
             return
@@ -378,7 +391,7 @@ class RmApp(KeysInTypingOrder[None]):
         from rmtui.core.errors import error_sentence
 
         if self.book_replaced or (self._watch is not None and self._watch.replaced):
-            return REPLACED
+            return _(REPLACED)
         said = error_sentence(error, path=self._book_file())
         return said[:1].upper() + said[1:]
 

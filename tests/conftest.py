@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rmtui.core.db import open_book, session_scope
+from rmtui.core.translation import reset_language
 from rmtui.core.user_locale import user_locale
 from tests.book_files import close_as_template, copy_book
 from tests.pg_cluster import Cluster, server_program
@@ -53,6 +54,7 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RMTUI_TODAY", FROZEN_TODAY)
     monkeypatch.setenv("RMTUI_LOCALE", "en")  # a test that needs another locale sets it
     user_locale.cache_clear()
+    reset_language()
     return home
 
 

@@ -17,6 +17,8 @@ from rmtui.cli.writing import (
     refuse_choices,
     refuse_errors,
 )
+from rmtui.core.choices import choice_text
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -103,13 +105,17 @@ def print_logged(logged: Logged, *, as_json: bool) -> None:
         later = record_json(follow_up) if follow_up else None
         print_json(record_json(interaction, next_follow_up=later))
         return
-    line = (
-        f"Logged {interaction.kind} with {logged.client.name} (client {logged.client.id}), "
-        f"interaction {interaction.id}"
+    line = _("Logged {kind} with {name} (client {client}), interaction {id}").format(
+        kind=choice_text(interaction.kind),
+        name=logged.client.name,
+        client=logged.client.id,
+        id=interaction.id,
     )
     if follow_up is not None:
         due = day_text(follow_up.due_on, today=today())
-        line += f"; next follow-up {due}: {follow_up.title} (follow-up {follow_up.id})"
+        line += "; " + _("next follow-up {day}: {title} (follow-up {id})").format(
+            day=due, title=follow_up.title, id=follow_up.id
+        )
     print(line + ".")
 
 
@@ -138,7 +144,7 @@ def run_follow_up_add(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record_json(follow_up))
     else:
-        print(f"Planned {follow_up_text(follow_up, client.name)}.")
+        print(_("Planned {follow_up}.").format(follow_up=follow_up_text(follow_up, client.name)))
     return 0
 
 
@@ -155,8 +161,9 @@ def run_follow_up_done(args: argparse.Namespace) -> int:
         follow_up = fetch(session, FollowUp, args.follow_up_id)
         if follow_up.status != "open":
             raise Refused(
-                f"follow-up {follow_up.id} “{follow_up.title}” is already {follow_up.status}; "
-                "nothing was written."
+                _("follow-up {id} “{title}” is already {status}; nothing was written.").format(
+                    id=follow_up.id, title=follow_up.title, status=choice_text(follow_up.status)
+                )
             )
         completion = complete(session=session, follow_up_id=args.follow_up_id, day=day)
         follow_up, planned = completion.done, completion.planned
@@ -167,9 +174,17 @@ def run_follow_up_done(args: argparse.Namespace) -> int:
         print_json(record_json(follow_up, next_follow_up=later))
     else:
         who = f" ({name})" if name else ""
-        print(f"Marked follow-up {follow_up.id} done: {follow_up.title}{who}.")
+        print(
+            _("Marked follow-up {id} done: {title}.").format(
+                id=follow_up.id, title=f"{follow_up.title}{who}"
+            )
+        )
         if planned is not None:
-            print(f"Repeats {planned.repeat}: planned {follow_up_text(planned, name)}.")
+            print(
+                _("Repeats {rule}: planned {follow_up}.").format(
+                    rule=planned.repeat, follow_up=follow_up_text(planned, name)
+                )
+            )
     return 0
 
 
@@ -179,7 +194,9 @@ def _day_option(text: str | None, option: str, read: Any) -> Any:
     try:
         return read(text)
     except DateError as error:
-        raise Refused(f"{option}: {error}; nothing was written.") from None
+        raise Refused(
+            _("{option}: {error}; nothing was written.").format(option=option, error=error)
+        ) from None
 
 
 def run_follow_up_list(args: argparse.Namespace) -> int:
@@ -190,7 +207,11 @@ def run_follow_up_list(args: argparse.Namespace) -> int:
 
     if args.status not in (*FOLLOW_UP_STATUSES, "all"):
         listed = ", ".join((*FOLLOW_UP_STATUSES, "all"))
-        raise Refused(f"--status: choose one of {listed}, not '{args.status}'.")
+        raise Refused(
+            _("--status: choose one of {listed}, not '{text}'.").format(
+                listed=listed, text=args.status
+            )
+        )
     with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
         client_id = chosen_client(session, args.client).id if args.client else None
         status = None if args.status == "all" else args.status
@@ -205,7 +226,7 @@ def run_follow_up_list(args: argparse.Namespace) -> int:
 def follow_up_line(follow_up: FollowUp, client_name: str | None) -> str:
     """One follow-up of `rmtui follow-up list`: id, due day, status, title, client."""
     flag = " !" if follow_up.priority == "high" else ""
-    status = "" if follow_up.status == "open" else f" [{follow_up.status}]"
+    status = "" if follow_up.status == "open" else f" [{choice_text(follow_up.status)}]"
     who = f"  — {client_name}" if client_name else ""
     at = f" {follow_up.due_at:%H:%M}" if follow_up.due_at else ""
     repeat = f"  ({follow_up.repeat})" if follow_up.repeat else ""
@@ -218,7 +239,11 @@ def follow_up_text(follow_up: FollowUp, client_name: str | None) -> str:
     """A follow-up in a sentence: `follow-up 88 for Ann Smit on Fri 11 Dec: send proposal`."""
     from rmtui.core.dates import day_text, today
 
-    who = f" for {client_name}" if client_name else ""
     due = day_text(follow_up.due_on, today=today())
-    at = f" at {follow_up.due_at:%H:%M}" if follow_up.due_at else ""
-    return f"follow-up {follow_up.id}{who} on {due}{at}: {follow_up.title}"
+    if follow_up.due_at:
+        due = _("{day} at {time}").format(day=due, time=f"{follow_up.due_at:%H:%M}")
+    if client_name:
+        said = _("follow-up {id} for {name} on {day}: {title}")
+    else:
+        said = _("follow-up {id} on {day}: {title}")
+    return said.format(id=follow_up.id, name=client_name, day=due, title=follow_up.title)

@@ -20,6 +20,8 @@ from rmtui.cli.writing import (
     refuse_choices,
     refuse_errors,
 )
+from rmtui.core.choices import choice_text
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -41,6 +43,7 @@ CLIENT_OPTIONS = {
     "country": "--country",
     "birthday": "--birthday",
     "preferred_channel": "--channel",
+    "preferred_language": "--language",
     "checkin_every_days": "--checkin-every",
     "review_every_months": "--review-every",
     "tags": "--tag",
@@ -69,7 +72,7 @@ def run_client_add(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record_json(client))
     else:
-        print(f"Added {client.name} (client {client.id}).")
+        print(_("Added {name} (client {id}).").format(name=client.name, id=client.id))
     return 0
 
 
@@ -87,9 +90,10 @@ def _refuse_look_alike(session: Session, values: dict[str, Any]) -> None:
     if alikes:
         alike = alikes[0]
         raise Refused(
-            f"{alike.name} (client {alike.client_id}) has {alike.reason}, so "
-            f"{values['name']} may already be in your book; add --force to add them all the "
-            "same. Nothing was written."
+            _(
+                "{alike} (client {id}) has {reason}, so {name} may already be in your book; "
+                "add --force to add them all the same. Nothing was written."
+            ).format(alike=alike.name, id=alike.client_id, reason=alike.reason, name=values["name"])
         )
 
 
@@ -104,7 +108,7 @@ def run_client_edit(args: argparse.Namespace) -> int:
     if args.name is not None:
         changes["name"] = args.name
     if not changes:
-        raise Refused("say what to change, e.g. --email or --tier; nothing was written.")
+        raise Refused(_("say what to change, e.g. --email or --tier; nothing was written."))
     with session_scope(open_engine(args)) as session:
         client_id = chosen_client(session, args.client).id
         client = get_client(session=session, client_id=client_id)
@@ -118,7 +122,7 @@ def run_client_edit(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record_json(client))
     else:
-        print(f"Saved {client.name} (client {client.id}).")
+        print(_("Saved {name} (client {id}).").format(name=client.name, id=client.id))
     return 0
 
 
@@ -145,8 +149,12 @@ def run_client_archive(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record_json(client))
     else:
-        verb = "Brought back" if args.undo else "Archived"
-        print(f"{verb} {client.name} (client {client.id}).")
+        done = (
+            _("Brought back {name} (client {id}).")
+            if args.undo
+            else _("Archived {name} (client {id}).")
+        )
+        print(done.format(name=client.name, id=client.id))
     return 0
 
 
@@ -176,7 +184,10 @@ def _print_clients(connection: Connection, client_filter: ClientFilter, args: An
     first = next(records, None)
     if first is not None:
         if listed.alike:
-            print(f"No client matches “{args.text}”; names alike, likest first:", file=sys.stderr)
+            print(
+                _("No client matches “{text}”; names alike, likest first:").format(text=args.text),
+                file=sys.stderr,
+            )
         records = chain([first], records)
     if args.json:
         print_json(list(records))
@@ -188,8 +199,9 @@ def client_line(client: Mapping[str, Any]) -> str:
     """One client of `rmtui client list` (its record): id, name, status and tier, city,
     e-mail."""
     extra = "  ".join(part for part in (client["city"], client["email"]) if part)
-    archived = " (archived)" if client["archived"] else ""
-    line = f"{client['id']:>7}  {client['name']}{archived}  [{client['status']} {client['tier']}]"
+    archived = " (" + _("archived") + ")" if client["archived"] else ""
+    status = choice_text(client["status"])
+    line = f"{client['id']:>7}  {client['name']}{archived}  [{status} {client['tier']}]"
     return f"{line}  {extra}".rstrip()
 
 
@@ -220,27 +232,34 @@ def profile_lines(profile: ClientProfile) -> Iterator[str]:
     from rmtui.core.wording import days_text
 
     client, state, last = profile.record, profile.due, profile.last_contact_on
-    yield f"{client['name']} (client {client['id']}){' — archived' if client['archived'] else ''}"
-    yield f"  {client['kind']}, {client['status']}, tier {client['tier']}"
+    archived = " — " + _("archived") if client["archived"] else ""
+    yield _("{name} (client {id})").format(name=client["name"], id=client["id"]) + archived
+    tier = _("tier {tier}").format(tier=client["tier"])
+    yield f"  {choice_text(client['kind'])}, {choice_text(client['status'])}, {tier}"
     for label, value in (
-        ("company", client["company"]),
-        ("e-mail", client["email"]),
-        ("phone", client["phone"]),
-        ("city", ", ".join(part for part in (client["city"], client["country"]) if part)),
-        ("birthday", client["birthday"]),
-        ("tags", ", ".join(client["tags"])),
-        ("source", client["source"]),
-        ("risk profile", client["risk_profile"]),
+        (_("company"), client["company"]),
+        (_("e-mail"), client["email"]),
+        (_("phone"), client["phone"]),
+        (_("city"), ", ".join(part for part in (client["city"], client["country"]) if part)),
+        (_("birthday"), client["birthday"]),
+        (_("tags"), ", ".join(client["tags"])),
+        (_("source"), client["source"]),
+        (_("risk profile"), client["risk_profile"]),
     ):
         if value:
             yield f"  {label + ':':<14}{value}"
-    checkin = f"every {days_text(state.cadence)}; last contact {last or 'never'}"
+    checkin = _("every {days}; last contact {day}").format(
+        days=days_text(state.cadence), day=last or _("never")
+    )
     if state.overdue and state.days_overdue:
-        checkin += f"; check-in {days_text(state.days_overdue)} overdue"
+        checkin += "; " + _("check-in {days} overdue").format(days=days_text(state.days_overdue))
     elif state.overdue:
-        checkin += "; check-in due today"
-    yield f"  {'check-in:':<14}{checkin}"
+        checkin += "; " + _("check-in due today")
+    label = _("check-in") + ":"
+    yield f"  {label:<14}{checkin}"
     for follow_up in profile.follow_ups:
-        yield f"  follow-up {follow_up['id']}: {follow_up['due_on']}  {follow_up['title']}"
+        said = _("follow-up {id}").format(id=follow_up["id"])
+        yield f"  {said}: {follow_up['due_on']}  {follow_up['title']}"
     if client["notes"]:
-        yield f"  {'notes:':<14}{client['notes']}"
+        label = _("notes") + ":"
+        yield f"  {label:<14}{client['notes']}"

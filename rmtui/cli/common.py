@@ -16,6 +16,7 @@ from rmtui.core import paths
 from rmtui.core.dates import parse_date, today
 from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
+from rmtui.core.translation import _
 from rmtui.core.wording import printable
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ def add_command(
 ) -> argparse.ArgumentParser:
     """Add the command `name` to the subparsers `commands`, run by `handler`."""
     command: argparse.ArgumentParser = commands.add_parser(
-        name, help=help_text, description=help_text
+        name, help=_(help_text), description=_(help_text)
     )
     command.set_defaults(handler=handler)
     return command

@@ -105,9 +105,11 @@ def run_household_list(args: argparse.Namespace) -> int:
 def run_household_review(args: argparse.Namespace) -> int:
     """Write HOUSEHOLD's review report to FILE (its ending names the format), or print it."""
     from rmtui.core.db import session_scope
+    from rmtui.core.queries.households import household_language
     from rmtui.core.review.files import review_format, write_household_review
     from rmtui.core.review.household import build_household_review
     from rmtui.core.review.household_sections import household_review_text
+    from rmtui.core.translation import current_language, in_language
 
     day = cli_date(args.date)
     if args.file is not None and args.format and review_format(args.file) != args.format:
@@ -118,11 +120,15 @@ def run_household_review(args: argparse.Namespace) -> int:
     engine = open_engine(args, read_only=True)
     with session_scope(engine) as session:
         household_id, name = find_household(session, args.household)
+        language = household_language(session=session, household_id=household_id)
         if args.file is None:
-            review = build_household_review(session=session, household_id=household_id, day=day)
-            print(household_review_text(review, args.format or "markdown"), end="")
+            with in_language(language or current_language()):
+                review = build_household_review(session=session, household_id=household_id, day=day)
+                print(household_review_text(review, args.format or "markdown"), end="")
             return 0
-    written = write_household_review(args.file, engine=engine, household_id=household_id, day=day)
+    written = write_household_review(
+        args.file, engine=engine, household_id=household_id, day=day, language=language
+    )
     print(f"Wrote the review of {name} to {written}.")
     return 0
 

@@ -7,7 +7,8 @@ import argparse
 import sys
 
 from rmtui.cli.common import UsageError, cli_date, opened_book, read_book
-from rmtui.core.dates import today
+from rmtui.core.dates import date_text, today
+from rmtui.core.translation import _, ngettext
 
 
 def run_agenda(args: argparse.Namespace) -> int:
@@ -38,13 +39,14 @@ def run_reviews(args: argparse.Namespace) -> int:
     from rmtui.core.agenda import review_text
     from rmtui.core.db import session_scope
     from rmtui.core.queries.reviews import reviews_in_month
-    from rmtui.core.wording import counted
 
     day = today()
     text = (args.month or f"{day:%Y-%m}").strip()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(f"--month: '{text}' is not a month; write it like 2027-03.")
+        raise UsageError(
+            _("--month: '{text}' is not a month; write it like 2027-03.").format(text=text)
+        )
     month = date(int(match.group(1)), int(match.group(2)), 1)
     with opened_book(args, read_only=True) as engine, session_scope(engine) as session:
         reviews = reviews_in_month(session=session, month=month, day=day)
@@ -58,7 +60,14 @@ def run_reviews(args: argparse.Namespace) -> int:
         ]
         print(json.dumps({"month": f"{month:%Y-%m}", "reviews": records}, indent=2))
     else:
-        print(f"Reviews due in {month:%B %Y} ({counted(len(reviews), 'review')})")
+        count = ngettext("{count} review", "{count} reviews", len(reviews)).format(
+            count=len(reviews)
+        )
+        print(
+            _("Reviews due in {month} ({count})").format(
+                month=date_text(month, "%B %Y"), count=count
+            )
+        )
         for review in reviews:
             print(f"  {review_text(review)}")
     return 0
@@ -73,7 +82,11 @@ def run_kpi(args: argparse.Namespace) -> int:
     start = cli_date(args.start, default=quarter.start)
     end = cli_date(args.end, default=quarter.end)
     if end < start:
-        raise UsageError(f"--to {end} is before --from {start}; give the period's first day first.")
+        raise UsageError(
+            _("--to {end} is before --from {start}; give the period's first day first.").format(
+                end=end, start=start
+            )
+        )
     day = today()
     kpis = read_book(
         args, lambda connection: read_kpis(connection, start=start, end=end, today=day)
@@ -92,7 +105,11 @@ def run_digest(args: argparse.Namespace) -> int:
     from rmtui.core.digest import FORMATS, digest_json, digest_markdown, digest_text, read_digest
 
     if args.format not in FORMATS:
-        raise UsageError(f"--format: choose one of {', '.join(FORMATS)}, not '{args.format}'.")
+        raise UsageError(
+            _("--format: choose one of {formats}, not '{text}'.").format(
+                formats=", ".join(FORMATS), text=args.format
+            )
+        )
     day = cli_date(args.day)
     digest = read_book(args, lambda connection: read_digest(connection, day=day))
     if args.format == "json":

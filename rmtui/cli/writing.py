@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,17 +39,23 @@ def chosen_client_on(connection: Connection, text: str) -> Candidate:
         return choice.client
     if not choice.matches:
         if text.strip().isdigit():
-            raise Refused(f"there is no client {text.strip()}; nothing was written.")
+            raise Refused(
+                _("there is no client {id}; nothing was written.").format(id=text.strip())
+            )
         raise Refused(
-            f"no client matches '{text}'; check the name with `rmtui client list`. "
-            "Nothing was written."
+            _(
+                "no client matches '{text}'; check the name with `rmtui client list`. "
+                "Nothing was written."
+            ).format(text=text)
         )
-    count = f"more than {CANDIDATES}" if len(choice.matches) > CANDIDATES else len(choice.matches)
     listing = candidates_text(choice.matches[:CANDIDATES])
-    raise Refused(
-        f"'{text}' matches {count} clients; give the id or more of the name. "
-        f"Nothing was written.\n{listing}"
-    )
+    if len(choice.matches) > CANDIDATES:
+        said = _("'{text}' matches more than {count} clients; give the id or more of the name.")
+    else:
+        said = _("'{text}' matches {count} clients; give the id or more of the name.")
+    count = min(len(choice.matches), CANDIDATES)
+    nothing = _("Nothing was written.")
+    raise Refused(f"{said.format(text=text, count=count)} {nothing}\n{listing}")
 
 
 def refuse_errors(errors: Mapping[str, str], options: Mapping[str, str]) -> None:
@@ -63,7 +70,7 @@ def refuse_errors(errors: Mapping[str, str], options: Mapping[str, str]) -> None
     message = errors[name].rstrip(".")
     where = options.get(name)
     said = f"{where}: {message}" if where else message
-    raise Refused(f"{said}; nothing was written.")
+    raise Refused(_("{refusal}; nothing was written.").format(refusal=said))
 
 
 def refuse_choices(
@@ -81,7 +88,11 @@ def refuse_choices(
         if not same:
             listed = ", ".join(choice.values)
             where = options.get(name, name)
-            raise Refused(f"{where}: choose one of {listed}, not '{value}'; nothing was written.")
+            raise Refused(
+                _("{option}: choose one of {listed}, not '{text}'; nothing was written.").format(
+                    option=where, listed=listed, text=value
+                )
+            )
         values[name] = same[0]
 
 

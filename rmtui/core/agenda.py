@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from rmtui.core.dates import today
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text, today
 from rmtui.core.db_api import of_session
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.rules import (
@@ -39,6 +40,7 @@ from rmtui.core.rules import (
     review_due_sql,
     shared_household_sql,
 )
+from rmtui.core.translation import N_, _, ngettext
 from rmtui.core.urgency import (
     DEFAULT_COEFFICIENTS,
     NO_URGENCY,
@@ -67,13 +69,13 @@ CASE_WARNING_DAYS = 2  # cases: overdue or due within 2 days
 BIRTHDAY_DAYS = 7  # birthdays: the day and the 6 after it
 REVIEW_NOTICE_DAYS = 14  # reviews: overdue or due within two weeks, to prepare them
 SECTIONS = (
-    ("overdue", "Overdue follow-ups"),
-    ("due_today", "Follow-ups due today"),
-    ("checkins_due", "Check-ins due"),
-    ("reviews_due", "Reviews due"),
-    ("cases_due", "Requests and complaints due"),
-    ("birthdays", "Birthdays this week"),
-    ("upcoming", "Coming up in 7 days"),
+    ("overdue", N_("Overdue follow-ups")),
+    ("due_today", N_("Follow-ups due today")),
+    ("checkins_due", N_("Check-ins due")),
+    ("reviews_due", N_("Reviews due")),
+    ("cases_due", N_("Requests and complaints due")),
+    ("birthdays", N_("Birthdays this week")),
+    ("upcoming", N_("Coming up in 7 days")),
 )
 
 
@@ -910,19 +912,27 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 
 def agenda_text(agenda: Agenda) -> str:
     """The agenda as plain text with a heading and count per section, for a morning e-mail."""
-    day = f"{agenda.day.strftime('%A')} {agenda.day.isoformat()}"
-    lines = [f"Today, {day}" if agenda.day == today() else day]
+    day = f"{date_text(agenda.day, '%A')} {agenda.day.isoformat()}"
+    lines = [_("Today, {day}").format(day=day) if agenda.day == today() else day]
     for key, title, items in agenda.sections():
-        lines += ["", f"{title} ({count_text(agenda.total(key))})"]
-        lines += [f"  {ranked_item_text(item, agenda.day)}" for item in items] or ["  nothing"]
+        lines += ["", f"{_(title)} ({count_text(agenda.total(key))})"]
+        listed = [f"  {ranked_item_text(item, agenda.day)}" for item in items]
+        lines += listed or ["  " + _("nothing")]
         if agenda.not_listed(key):
-            lines.append(f"  … and {count_text(agenda.not_listed(key))} more")
+            more = agenda.not_listed(key)
+            lines.append(
+                "  "
+                + ngettext("… and {count} more", "… and {count} more", more).format(
+                    count=count_text(more)
+                )
+            )
     return "\n".join(lines)
 
 
 def ranked_item_text(item: Any, day: date) -> str:
     """One agenda item as a line of text, with its urgency."""
-    return f"{item_text(item, day)}  (urgency {urgency_text(item.urgency.score)})"
+    urgency = _("urgency {score}").format(score=urgency_text(item.urgency.score))
+    return f"{item_text(item, day)}  ({urgency})"
 
 
 def item_text(item: Any, day: date) -> str:
@@ -936,17 +946,18 @@ def item_text(item: Any, day: date) -> str:
     if isinstance(item, CaseItem):
         return _case_text(item)
     if isinstance(item, BirthdayItem):
-        return f"{item.on.strftime('%a')} {item.on.isoformat()}  {item.name} turns {item.turns}"
+        turns = _("{name} turns {age}").format(name=item.name, age=item.turns)
+        return f"{date_text(item.on, '%a')} {item.on.isoformat()}  {turns}"
     raise TypeError(f"not an agenda item: {item!r}")
 
 
 def _follow_up_text(item: FollowUpItem, day: date) -> str:
     who = f" - {item.client_name}" if item.client_name else ""
-    flag = " [high]" if item.priority == "high" else ""
+    flag = " [" + _("high") + "]" if item.priority == "high" else ""
     late = (day - item.due_on).days
-    when = f" ({days_text(late)} late)" if late > 0 else ""
+    when = " (" + _("{days} late").format(days=days_text(late)) + ")" if late > 0 else ""
     at = f" {item.due_at:%H:%M}" if item.due_at else ""
-    repeat = f" (repeats {item.repeat})" if item.repeat else ""
+    repeat = " (" + _("repeats {rule}").format(rule=item.repeat) + ")" if item.repeat else ""
     return f"{item.due_on.isoformat()}{at}  {item.title}{who}{flag}{when}{repeat}"
 
 
@@ -959,11 +970,18 @@ def _checkin_text(item: CheckinItem) -> str:
 def _one_checkin_text(item: CheckinItem) -> str:
     if item.last_contact_on:
         ago = ago_text(item.days_since)
-        since = f"last contact {item.last_contact_on.isoformat()} ({ago})"
+        since = _("last contact {day} ({ago})").format(
+            day=item.last_contact_on.isoformat(), ago=ago
+        )
     else:
-        since = f"no contact in {days_text(item.days_since)} as a client"
-    overdue = f"{days_text(item.days_overdue)} overdue" if item.days_overdue else "due today"
-    return f"{item.name} ({item.tier})  {since}, every {days_text(item.cadence)}: {overdue}"
+        since = _("no contact in {days} as a client").format(days=days_text(item.days_since))
+    overdue = (
+        _("{days} overdue").format(days=days_text(item.days_overdue))
+        if item.days_overdue
+        else _("due today")
+    )
+    every = _("every {days}").format(days=days_text(item.cadence))
+    return f"{item.name} ({item.tier})  {since}, {every}: {overdue}"
 
 
 def review_text(item: ReviewItem) -> str:
@@ -971,16 +989,21 @@ def review_text(item: ReviewItem) -> str:
     from rmtui.core.case_clocks import days_left_text
 
     when = days_left_text(item.days_left, business=False)
-    basis = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+    basis = {
+        "review": _("last review"),
+        "meeting": _("last meeting"),
+        "client since": _("client since"),
+    }
     since = f"{basis[item.counts_from]} {item.since.isoformat()}"
-    return (
-        f"{item.due_on.isoformat()}  {item.name} ({item.tier}) review, every "
-        f"{item.every_months} months from {since} ({when})"
+    said = _("review, every {months} months from {since}").format(
+        months=item.every_months, since=since
     )
+    return f"{item.due_on.isoformat()}  {item.name} ({item.tier}) {said} ({when})"
 
 
 def _case_text(item: CaseItem) -> str:
     from rmtui.core.case_clocks import days_left_text
 
     when = days_left_text(item.days_left, business=item.business_days)
-    return f"{item.due_on.isoformat()}  {item.kind}: {item.subject} - {item.client_name} ({when})"
+    kind = choice_text(item.kind)
+    return f"{item.due_on.isoformat()}  {kind}: {item.subject} - {item.client_name} ({when})"

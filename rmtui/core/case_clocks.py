@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rmtui.core.errors import BookError
+from rmtui.core.translation import _, ngettext
 
 DEFAULT_COUNTRY = "NL"
 WEEKEND = (5, 6)  # Saturday and Sunday
@@ -121,10 +122,17 @@ def business_days_left(day: date, due_on: date, holidays: Collection[date] = ())
 def days_left_text(left: int, *, business: bool) -> str:
     """How long is left to a deadline: `3 business days left`, `2 days overdue`, `due today`."""
     if left == 0:
-        return "due today"
+        return _("due today")
     count = abs(left)
-    unit = f"{'business ' if business else ''}day{'s' if count != 1 else ''}"
-    return f"{count} {unit} {'left' if left > 0 else 'overdue'}"
+    if business and left > 0:
+        text = ngettext("{count} business day left", "{count} business days left", count)
+    elif business:
+        text = ngettext("{count} business day overdue", "{count} business days overdue", count)
+    elif left > 0:
+        text = ngettext("{count} day left", "{count} days left", count)
+    else:
+        text = ngettext("{count} day overdue", "{count} days overdue", count)
+    return text.format(count=count)
 
 
 # -- presets from config.toml ------------------------------------------------------------------

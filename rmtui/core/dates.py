@@ -1,4 +1,7 @@
-"""Dates as a person types them: 2026-12-01, today, tomorrow, fri, +3d, 2w, next month."""
+"""Dates as a person types them: 2026-12-01, today, tomorrow, fri, +3d, 2w, next month (and
+in Dutch: vandaag, morgen, vrijdag, over 3 dagen, volgende maand), and as a person reads them, in
+the language of the text.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,62 @@ import os
 import re
 from datetime import date, datetime, timedelta
 
+from rmtui.core.translation import _
+
 TODAY_ENV = "RMTUI_TODAY"
 # How a day is written in tables, panels and reports: 01 Dec 2026.
 DATE_FORMAT = "%d %b %Y"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The Dutch names of the days, accepted in either language (`vr`, `vrijdag`).
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 UNIT_DAYS = {"d": 1, "w": 7}
+# The days named by a word, in English and in Dutch.
+NAMED_DAYS = {
+    "today": 0,
+    "tod": 0,
+    "now": 0,
+    "tomorrow": 1,
+    "tom": 1,
+    "yesterday": -1,
+    "vandaag": 0,
+    "nu": 0,
+    "morgen": 1,
+    "overmorgen": 2,
+    "gisteren": -1,
+}
+# `next week` / `volgende week`…: one unit on.
+NEXT_UNITS = {
+    "next week": "w",
+    "next month": "m",
+    "next year": "y",
+    "volgende week": "w",
+    "volgende maand": "m",
+    "volgend jaar": "y",
+    "komende week": "w",
+    "komende maand": "m",
+    "komend jaar": "y",
+}
+# The Dutch words of an offset (`over 3 dagen`, `2 weken`, `+1 maand`), by their unit letter.
+DUTCH_UNITS = {
+    "dag": "d",
+    "dagen": "d",
+    "week": "w",
+    "weken": "w",
+    "wk": "w",
+    "maand": "m",
+    "maanden": "m",
+    "mnd": "m",
+    "jaar": "y",
+    "jaren": "y",
+    "j": "y",
+}
 # A date in numbers with a four-digit year: 15-12-2026, 15/12/2026, 15.12.2026.
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _OFFSET = re.compile(
     r"^(?:in\s+)?\+?\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|year|years)$"
+)
+_DUTCH_OFFSET = re.compile(
+    r"^(?:over\s+)?\+?\s*(\d+)\s*(" + "|".join(sorted(DUTCH_UNITS, key=len, reverse=True)) + ")$"
 )
 
 
@@ -28,16 +78,53 @@ def today() -> date:
     return date.fromisoformat(frozen) if frozen else date.today()
 
 
+# How a day is written, by its English strftime pattern and the Babel pattern of the same
+# form in another language (Dutch `wo 02 dec`, `woensdag 2 december 2026`).
+DAY_PATTERNS = {
+    DATE_FORMAT: "dd LLL y",
+    "%a %d %b": "EEE dd LLL",
+    "%a %d %b %Y": "EEE dd LLL y",
+    "%A %d %B %Y": "EEEE d LLL y",
+    "%b %Y": "LLL y",
+    "%B %Y": "LLLL y",
+    "%d %b": "dd LLL",
+    "%d %b %Y %H:%M": "dd LLL y HH:mm",
+    "%a": "EEE",
+    "%A": "EEEE",
+}
+
+
+def date_text(day: date | datetime, form: str = DATE_FORMAT) -> str:
+    """`day` written in `form` (a key of DAY_PATTERNS: `01 Dec 2026` by default) with the day
+    and month names of the language of the text (Dutch `01 dec 2026`); English is written by
+    strftime, any other language by Babel, loaded only then."""
+    from rmtui.core.translation import SOURCE_LANGUAGE, current_language
+
+    language = current_language()
+    if language == SOURCE_LANGUAGE:
+        return day.strftime(form)
+    from babel.dates import format_date, format_datetime
+
+    if isinstance(day, datetime):
+        return format_datetime(day, DAY_PATTERNS[form], locale=language)
+    return format_date(day, DAY_PATTERNS[form], locale=language)
+
+
 def day_text(day: date, *, today: date) -> str:
     """A day as toasts and lists name it: `Wed 02 Dec`, with the year when it is not
     `today`'s (`Wed 01 Jan 2020`)."""
-    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%a %d %b %Y}"
+    return date_text(day, "%a %d %b" if day.year == today.year else "%a %d %b %Y")
 
 
 def short_day_text(day: date, *, today: date) -> str:
     """A day in a narrow list column (11 characters): `Wed 02 Dec`, or `02 Jan 2027` when it
     is not `today`'s year."""
-    return f"{day:%a %d %b}" if day.year == today.year else f"{day:%d %b %Y}"
+    return date_text(day, "%a %d %b" if day.year == today.year else DATE_FORMAT)
+
+
+def long_day_text(day: date) -> str:
+    """A day written out, as a page or a list is headed with it: `Sunday 29 November 2026`."""
+    return date_text(day, "%A %d %B %Y")
 
 
 def now() -> datetime:
@@ -51,12 +138,16 @@ def parse_date(text: str, *, base: date | None = None) -> date:
     base = base or today()
     word = " ".join(text.strip().lower().split())
     if not word:
-        raise DateError("a date is needed: 2026-12-01, today, tomorrow, fri, +3d, 2w")
-    for reader in (_iso, _numeric, _named, _weekday, _offset, _next_unit):
+        raise DateError(_("a date is needed: 2026-12-01, today, tomorrow, fri, +3d, 2w"))
+    for reader in (_iso, _numeric, _named, _next_unit, _weekday, _offset, _dutch_offset):
         found = reader(word, base)
         if found is not None:
             return found
-    raise DateError(f"'{text.strip()}' is not a date; try 2026-12-01, tomorrow, fri, +3d or 2w")
+    raise DateError(
+        _("'{text}' is not a date; try 2026-12-01, tomorrow, fri, +3d or 2w").format(
+            text=text.strip()
+        )
+    )
 
 
 def _iso(word: str, base: date) -> date | None:
@@ -64,7 +155,7 @@ def _iso(word: str, base: date) -> date | None:
         return date.fromisoformat(word)
     except ValueError:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", word):
-            raise DateError(f"'{word}' is not a real calendar date") from None
+            raise DateError(_("'{text}' is not a real calendar date").format(text=word)) from None
         return None
 
 
@@ -81,23 +172,33 @@ def _numeric(word: str, _base: date) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
-        order = "day-month-year" if writes_day_first() else "month/day/year"
+        order = _("day-month-year") if writes_day_first() else _("month/day/year")
         raise DateError(
-            f"'{word}' is not a real calendar date (read as {order}); or write it as 2026-12-01"
+            _(
+                "'{text}' is not a real calendar date (read as {order}); or write it as 2026-12-01"
+            ).format(text=word, order=order)
         ) from None
 
 
 def _named(word: str, base: date) -> date | None:
-    named = {"today": 0, "tod": 0, "now": 0, "tomorrow": 1, "tom": 1, "yesterday": -1}
-    return base + timedelta(days=named[word]) if word in named else None
+    return base + timedelta(days=NAMED_DAYS[word]) if word in NAMED_DAYS else None
 
 
 def _weekday(word: str, base: date) -> date | None:
-    word = word.removeprefix("next ").removeprefix("on ")
-    matches = [i for i, name in enumerate(WEEKDAYS) if len(word) >= 2 and name.startswith(word)]
+    for prefix in ("next ", "on ", "volgende ", "komende ", "op "):
+        word = word.removeprefix(prefix)
+    if word in DUTCH_UNITS:  # `maand` is a month, not the start of `maandag`
+        return None
+    matches = {
+        i
+        for names in (WEEKDAYS, WEEKDAYS_NL)
+        for i, name in enumerate(names)
+        if len(word) >= 2 and name.startswith(word)
+    }
     if len(matches) != 1:
         return None
-    ahead = (matches[0] - base.weekday()) % 7 or 7
+    (match,) = matches
+    ahead = (match - base.weekday()) % 7 or 7
     return base + timedelta(days=ahead)
 
 
@@ -109,9 +210,16 @@ def _offset(word: str, base: date) -> date | None:
     return _shift(base, count, unit[0] if unit not in ("m", "mo") else "m")
 
 
+def _dutch_offset(word: str, base: date) -> date | None:
+    """An offset in Dutch words: `over 3 dagen`, `2 weken`, `+1 maand`, `1 jaar`."""
+    match = _DUTCH_OFFSET.match(word)
+    if not match:
+        return None
+    return _shift(base, int(match.group(1)), DUTCH_UNITS[match.group(2)])
+
+
 def _next_unit(word: str, base: date) -> date | None:
-    units = {"next week": "w", "next month": "m", "next year": "y"}
-    return _shift(base, 1, units[word]) if word in units else None
+    return _shift(base, 1, NEXT_UNITS[word]) if word in NEXT_UNITS else None
 
 
 def _shift(base: date, count: int, unit: str) -> date:

@@ -8,11 +8,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.agenda import Agenda, agenda_json, item_text, read_agenda
+from rmtui.core.dates import date_text
 from rmtui.core.db_api import Connection, of_session
 from rmtui.core.figures import count_text
 from rmtui.core.kpi import kpis_json, read_kpis, read_targets
 from rmtui.core.kpi_board import KpiLine, kpi_lines
 from rmtui.core.periods import Period, compared_period, period_containing, share_gone
+from rmtui.core.translation import N_, _, ngettext
+
+# A KPI's status against its target, as the digest says it.
+STATUS_WORDS = {"met": N_("met"), "close": N_("close"), "behind": N_("behind")}
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -64,30 +69,37 @@ def read_digest(connection: Connection, *, day: date, top: int = TOP_ITEMS) -> D
 
 def digest_text(digest: Digest) -> str:
     """The digest as plain text."""
-    lines = [f"rmtui digest for {digest.day:%A %d %B %Y}", ""]
+    lines = [_("rmtui digest for {day}").format(day=date_text(digest.day, "%A %d %B %Y")), ""]
     for key, title, items in digest.agenda.sections():
-        lines.append(f"{title}: {count_text(digest.agenda.total(key))}")
+        lines.append(f"{_(title)}: {count_text(digest.agenda.total(key))}")
         lines += [f"  {item_text(item, digest.day)}" for item in items]
         if digest.agenda.not_listed(key):
-            lines.append(f"  … and {count_text(digest.agenda.not_listed(key))} more")
-    lines += ["", f"{digest.month.label} to {digest.day:%d %b} (against the month before):"]
+            lines.append(f"  {_more(digest.agenda.not_listed(key))}")
+    heading = _("{month} to {day} (against the month before):").format(
+        month=digest.month.label, day=date_text(digest.day, "%d %b")
+    )
+    lines += ["", heading]
     lines += [f"  {_kpi_sentence(line)}" for line in digest.lines]
     return "\n".join(lines)
 
 
 def digest_markdown(digest: Digest) -> str:
     """The digest as Markdown, for a mail."""
-    lines = [f"# rmtui digest for {digest.day:%A %d %B %Y}"]
+    day = date_text(digest.day, "%A %d %B %Y")
+    lines = ["# " + _("rmtui digest for {day}").format(day=day)]
     for key, title, items in digest.agenda.sections():
-        lines += ["", f"## {title} ({count_text(digest.agenda.total(key))})", ""]
-        lines += [f"- {_escaped(item_text(item, digest.day))}" for item in items] or ["- nothing"]
+        lines += ["", f"## {_(title)} ({count_text(digest.agenda.total(key))})", ""]
+        listed = [f"- {_escaped(item_text(item, digest.day))}" for item in items]
+        lines += listed or ["- " + _("nothing")]
         if digest.agenda.not_listed(key):
-            lines.append(f"- … and {count_text(digest.agenda.not_listed(key))} more")
-    lines += ["", f"## {digest.month.label} to date", ""]
-    lines += ["| KPI | value | change | target | status |", "|---|---:|---:|---:|---|"]
+            lines.append(f"- {_more(digest.agenda.not_listed(key))}")
+    lines += ["", "## " + _("{period} to date").format(period=digest.month.label), ""]
+    headers = (_("KPI"), _("value"), _("change"), _("target"), _("status"))
+    lines += ["| " + " | ".join(headers) + " |", "|---|---:|---:|---:|---|"]
     for line in digest.lines:
-        target = line.target + (f" ({line.expected} by today)" if line.expected else "")
-        cells = (line.label, line.value, line.change, target, line.status or "")
+        expected = " (" + _("{expected} by today").format(expected=line.expected) + ")"
+        target = line.target + (expected if line.expected else "")
+        cells = (line.label, line.value, line.change, target, _status(line.status))
         lines.append("| " + " | ".join(_escaped(cell) for cell in cells) + " |")
     return "\n".join(lines)
 
@@ -124,12 +136,24 @@ def _kpi_sentence(line: KpiLine) -> str:
     if not line.change:
         text += f": {line.value}"
     if line.target:
-        text += f"; target {line.target}"
+        text += "; " + _("target {target}").format(target=line.target)
         if line.expected:
-            text += f", {line.expected} by today"
+            text += ", " + _("{expected} by today").format(expected=line.expected)
         if line.status:
-            text += f": {line.status}"
+            text += f": {_status(line.status)}"
     return text
+
+
+def _status(status: str | None) -> str:
+    """A KPI's status against its target in words (met, close, behind)."""
+    return _(STATUS_WORDS[status]) if status else ""
+
+
+def _more(count: int) -> str:
+    """`… and 3 more`, for the items of a section not listed."""
+    return ngettext("… and {count} more", "… and {count} more", count).format(
+        count=count_text(count)
+    )
 
 
 def _escaped(text: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from rmtui.core.models import CASE_KINDS, REVENUE_KINDS, STAGES
+from rmtui.core.models import CASE_KINDS, DOCUMENT_LANGUAGES, REVENUE_KINDS, STAGES
 from rmtui.core.parsers import (
     FieldError,
     form_amount_example,
@@ -24,6 +24,7 @@ from rmtui.core.parsers import (
     parse_time_of_day,
     required_text,
 )
+from rmtui.core.translation import N_, _
 
 Value = TypeVar("Value")
 Typed = Mapping[str, Any]
@@ -55,6 +56,7 @@ PROFILE_FIELDS = (
     "source",
     "risk_profile",
     "notes",
+    "preferred_language",
 )
 
 
@@ -113,7 +115,7 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "checkin_every_days",
         parse_int,
         typed.get("checkin_every_days"),
-        label="The check-in cadence",
+        label=N_("The check-in cadence"),
         low=1,
         high=3650,
     )
@@ -121,12 +123,12 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "review_every_months",
         parse_int,
         typed.get("review_every_months"),
-        label="The review cadence",
+        label=N_("The review cadence"),
         low=1,
         high=120,
     )
     return {
-        "name": entry.check("name", required_text, typed.get("name") or "", label="A name"),
+        "name": entry.check("name", required_text, typed.get("name") or "", label=N_("A name")),
         "kind": typed.get("kind") or "person",
         "status": typed.get("status") or "client",
         "tier": typed.get("tier") or "B",
@@ -143,7 +145,18 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "source": optional_text(typed.get("source")),
         "risk_profile": optional_text(typed.get("risk_profile")),
         "notes": optional_text(typed.get("notes")),
+        "preferred_language": entry.check(
+            "preferred_language", parse_language, typed.get("preferred_language")
+        ),
     }
+
+
+def parse_language(text: str | None) -> str | None:
+    """The language of a client's documents (`nl`, `en`), or None (the user's) when empty."""
+    value = (optional_text(text) or "").lower()
+    if value and value not in DOCUMENT_LANGUAGES:
+        raise FieldError(_("Choose nl or en for the language, not '{text}'.").format(text=value))
+    return value or None
 
 
 def split_tags(text: str | None) -> list[str]:
@@ -159,7 +172,7 @@ def interaction_entry(typed: Typed, entry: Entry, *, base: date | None = None) -
     """The column values of an interaction as typed; `base` is the day `at` is read from."""
     return {
         "subject": entry.check(
-            "subject", required_text, typed.get("subject") or "", label="A subject"
+            "subject", required_text, typed.get("subject") or "", label=N_("A subject")
         ),
         "kind": typed.get("kind") or "call",
         "direction": typed.get("direction") or "out",
@@ -168,7 +181,7 @@ def interaction_entry(typed: Typed, entry: Entry, *, base: date | None = None) -
             "duration_min",
             parse_int,
             typed.get("duration_min"),
-            label="Minutes",
+            label=N_("Minutes"),
             low=0,
             high=24 * 60,
         ),
@@ -187,9 +200,10 @@ def log_entry(
         "follow_up_due", parse_optional_date, typed.get("follow_up_due"), base=base
     )
     if follow_up_title and follow_up_due is None and "follow_up_due" not in entry.errors:
-        entry.errors["follow_up_due"] = "Say when to follow up: 2w, fri, +3d or a date."
+        entry.errors["follow_up_due"] = _("Say when to follow up: 2w, fri, +3d or a date.")
     if follow_up_due and not follow_up_title:
-        follow_up_title = f"Follow up: {optional_text(typed.get('subject')) or 'last contact'}"
+        subject = optional_text(typed.get("subject")) or _("last contact")
+        follow_up_title = _("Follow up: {subject}").format(subject=subject)
     return {
         "client_id": client_id,
         **interaction_entry(typed, entry, base=base),
@@ -205,10 +219,12 @@ def follow_up_entry(
     priority, notes and a repeat rule."""
     due_on = entry.check("due_on", parse_optional_date, typed.get("due_on"), base=base)
     if due_on is None and "due_on" not in entry.errors:
-        entry.errors["due_on"] = "A due date is needed: tomorrow, fri, 2w or a date."
+        entry.errors["due_on"] = _("A due date is needed: tomorrow, fri, 2w or a date.")
     return {
         "client_id": client_id,
-        "title": entry.check("title", required_text, typed.get("title") or "", label="What to do"),
+        "title": entry.check(
+            "title", required_text, typed.get("title") or "", label=N_("What to do")
+        ),
         "due_on": due_on,
         "due_at": entry.check("due_at", parse_time_of_day, typed.get("due_at")),
         "priority": typed.get("priority") or "normal",
@@ -225,9 +241,11 @@ def past_day(entry: Entry, name: str, text: str | None, *, day: date, label: str
     when it is missing."""
     found = entry.check(name, parse_optional_date, text, base=day)
     if found is None and name not in entry.errors:
-        entry.errors[name] = f"{label} is needed: today, yesterday or a date."
+        entry.errors[name] = _("{label} is needed: today, yesterday or a date.").format(
+            label=_(label)
+        )
     elif found is not None and found > day:
-        entry.errors[name] = "This day is still to come; give today or a day before."
+        entry.errors[name] = _("This day is still to come; give today or a day before.")
     return found
 
 
@@ -255,16 +273,16 @@ def holding_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> d
     return {
         "client_id": client_id,
         "account": entry.check(
-            "account", required_text, typed.get("account") or "", label="The account"
+            "account", required_text, typed.get("account") or "", label=N_("The account")
         ),
-        "as_of": past_day(entry, "as_of", typed.get("as_of"), day=day, label="The day"),
-        "value": amount(entry, "value", typed.get("value"), label="The value"),
+        "as_of": past_day(entry, "as_of", typed.get("as_of"), day=day, label=N_("The day")),
+        "value": amount(entry, "value", typed.get("value"), label=N_("The value")),
     }
 
 
 def revenue_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict[str, Any]:
     """The arguments of `add_revenue` as typed: the day, a non-zero amount, kind, description."""
-    earned = amount(entry, "amount", typed.get("amount"), label="The amount")
+    earned = amount(entry, "amount", typed.get("amount"), label=N_("The amount"))
     if earned == 0:
         entry.errors["amount"] = "The amount cannot be 0."
     kind = typed.get("kind")
@@ -272,7 +290,7 @@ def revenue_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> d
         entry.errors["kind"] = f"Choose one of {', '.join(REVENUE_KINDS)}."
     return {
         "client_id": client_id,
-        "on": past_day(entry, "on", typed.get("on"), day=day, label="The day"),
+        "on": past_day(entry, "on", typed.get("on"), day=day, label=N_("The day")),
         "amount": earned,
         "kind": kind,
         "description": optional_text(typed.get("description")),
@@ -289,7 +307,7 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
         entry.errors["stage"] = f"Choose a stage: {', '.join(STAGES)}."
     lost_reason = lost_reason_entry(typed, entry, stage=stage)
     opened_on = entry.check("opened_on", parse_optional_date, typed.get("opened_on"), base=day)
-    value = amount(entry, "value", typed.get("value"), label="The value", required=False)
+    value = amount(entry, "value", typed.get("value"), label=N_("The value"), required=False)
     if value is not None and value < 0:
         entry.errors["value"] = "The value cannot be negative."
     close = entry.check(
@@ -300,14 +318,14 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
         "probability",
         parse_int,
         None if typed_chance is None else str(typed_chance).strip().removesuffix("%"),
-        label="The probability",
+        label=N_("The probability"),
         low=0,
         high=100,
     )
     return {
         "client_id": client_id,
         "title": entry.check(
-            "title", required_text, typed.get("title") or "", label="A deal title"
+            "title", required_text, typed.get("title") or "", label=N_("A deal title")
         ),
         "product": optional_text(typed.get("product")),
         "value": value or Decimal("0.00"),
@@ -356,7 +374,9 @@ def case_entry(
         entry.errors["due_on"] = (
             f"The deadline cannot be before the case was opened ({opened_on:%d %b %Y})."
         )
-    subject = entry.check("subject", required_text, typed.get("subject") or "", label="A subject")
+    subject = entry.check(
+        "subject", required_text, typed.get("subject") or "", label=N_("A subject")
+    )
     return {
         "client_id": client_id,
         "kind": kind,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-IN_USE = "the book is open in another program; close it and try again."
+from rmtui.core.translation import N_, _
+
+IN_USE = N_("the book is open in another program; close it and try again.")
 
 
 class BookError(Exception):
@@ -19,7 +21,7 @@ class BookInUse(BookError):
     """The book is held by another program, so a command that needs it alone refuses."""
 
     def __init__(self) -> None:
-        super().__init__(IN_USE)
+        super().__init__(_(IN_USE))
 
 
 class ChangedMeanwhile(BookError):
@@ -33,23 +35,37 @@ def database_error(path: Path | str, error: BaseException) -> BookError:
     low = text.lower()
     if getattr(driver, "sqlite_errorname", "") == "SQLITE_READONLY_DBMOVED":
         return BookError(
-            f"{path} was replaced by another program while rmtui had it open; "
-            "close rmtui and open the book again."
+            _(
+                "{path} was replaced by another program while rmtui had it open; "
+                "close rmtui and open the book again."
+            ).format(path=path)
         )
     if "locked" in low or "busy" in low:
-        return BookError(f"{path} is in use by another program; close it and try again.")
+        return BookError(
+            _("{path} is in use by another program; close it and try again.").format(path=path)
+        )
     if "malformed" in low or "not a database" in low or "corrupt" in low:
-        return BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")
+        return BookError(
+            _("{path} is damaged; restore a backup with `rmtui restore FILE`.").format(path=path)
+        )
     if "disk is full" in low or "disk i/o" in low:
         return BookError(
-            f"{path} could not be written: the disk is full or failing; "
-            "free some space and try again."
+            _(
+                "{path} could not be written: the disk is full or failing; "
+                "free some space and try again."
+            ).format(path=path)
         )
     if "readonly" in low or "read-only" in low:
-        return BookError(f"{path} cannot be written; check the file's permissions.")
+        return BookError(
+            _("{path} cannot be written; check the file's permissions.").format(path=path)
+        )
     if "unable to open" in low:
-        return BookError(f"{path} cannot be opened; check that it exists and you may read it.")
-    return BookError(f"{path} could not be read or written ({text}).")
+        return BookError(
+            _("{path} cannot be opened; check that it exists and you may read it.").format(
+                path=path
+            )
+        )
+    return BookError(_("{path} could not be read or written ({why}).").format(path=path, why=text))
 
 
 def driver_message(error: BaseException) -> str:
@@ -80,7 +96,9 @@ def error_sentence(error: BaseException, *, path: Path | str | None = None) -> s
         return str(error)
     if path is not None and is_database_failure(error):
         return str(database_error(path, error))
-    return f"Something went wrong ({type(error).__name__}: {error}); nothing was saved."
+    return _("Something went wrong ({error}); nothing was saved.").format(
+        error=f"{type(error).__name__}: {error}"
+    )
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from rmtui.core.translation import _, document_locale
 from rmtui.core.user_locale import number_symbols, user_locale
 
 MISSING = "—"
@@ -108,7 +109,9 @@ def percent_text(value: Number | None, *, signed: bool = False) -> str:
 
 def points_text(value: Number | None) -> str:
     """The change of a percentage or a score: +0.1 pts."""
-    return _decimal_text(value, 1, signed=True) + (" pts" if value is not None else "")
+    if value is None:
+        return _decimal_text(value, 1, signed=True)
+    return _("{points} pts").format(points=_decimal_text(value, 1, signed=True))
 
 
 def mean_text(value: Number | None, *, signed: bool = False) -> str:
@@ -156,8 +159,9 @@ def _decimal_text(value: Number | None, digits: int, *, signed: bool = False) ->
 
 
 def _localised(number: str) -> str:
-    """A number formatted by Python (`1,234.5`) with the user's locale's separators."""
-    group, decimal = number_symbols(user_locale())
+    """A number formatted by Python (`1,234.5`) with the user's locale's separators (those of
+    the document's language, when it is written in another; see `document_locale`)."""
+    group, decimal = number_symbols(document_locale() or user_locale())
     if (group, decimal) == (",", "."):
         return number
     return number.translate({ord(","): group, ord("."): decimal})

@@ -32,6 +32,7 @@ from rmtui.core.models import FinancialGoal
 from rmtui.core.money import CENT
 from rmtui.core.queries.financials import client_goals, goal_progress
 from rmtui.core.queries.holding_trend import ValuePoint, value_trend
+from rmtui.core.translation import N_
 
 TREND_MIN_MONTHS = 6
 TREND_MAX_MONTHS = 12
@@ -136,8 +137,8 @@ def _cents(amount: Decimal) -> Decimal:
 def status_label(status: GoalStatus) -> str:
     """A goal's status in a few words: reached, on track, off track, or why it is unknown."""
     if status.on_track is None:
-        return "no target date" if status.months_left is None else "too little history"
+        return N_("no target date") if status.months_left is None else N_("too little history")
     if not status.on_track:
-        return "off track"
+        return N_("off track")
     reached = status.progress_pct is None or status.progress_pct >= 100
-    return "reached" if reached else "on track"
+    return N_("reached") if reached else N_("on track")

@@ -19,6 +19,7 @@ from rmtui.core.figures import count_text, mean_text, percent_text, total_text
 from rmtui.core.kpi_sql import Connection, read_parts
 from rmtui.core.money import from_cents, money_text
 from rmtui.core.periods import Period, compared_period, previous_period, so_far
+from rmtui.core.translation import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,92 +54,110 @@ SAMPLE_KEYS = ("csat_responses", "nps_responses")
 class KpiInfo:
     """How to present one KPI: label, definition, kind of figure and which way is good."""
 
-    label: str
-    definition: str
+    name: str  # the label in English, translated by `label`
+    meaning: str  # the definition in English, translated by `definition`
     kind: str  # "count" | "percent" | "money" | "mean" | "score" (NPS, from -100 to 100)
     higher_is_better: bool = True
     sample_key: str | None = None  # the compute_kpis key holding how many answers it rests on
     paced: bool = False  # a count or sum that grows over the period: a target is judged by pace
 
+    @property
+    def label(self) -> str:
+        """The KPI's short name in the language of the text."""
+        return _(self.name)
+
+    @property
+    def definition(self) -> str:
+        """What the KPI counts, in the language of the text."""
+        return _(self.meaning)
+
 
 KPI_INFO: dict[str, KpiInfo] = {
     "clients_start": KpiInfo(
-        "Clients at start", "Clients you had on the day before the period began.", "count"
+        N_("Clients at start"), N_("Clients you had on the day before the period began."), "count"
     ),
     "retained": KpiInfo(
-        "Retained", "Of the clients at the start, those still clients at the end.", "count"
+        N_("Retained"), N_("Of the clients at the start, those still clients at the end."), "count"
     ),
     "retention_rate": KpiInfo(
-        "Retention", "Share of the clients at the start still clients at the end.", "percent"
+        N_("Retention"),
+        N_("Share of the clients at the start still clients at the end."),
+        "percent",
     ),
     "new_clients": KpiInfo(
-        "New clients", "Clients who became clients during the period.", "count", paced=True
+        N_("New clients"), N_("Clients who became clients during the period."), "count", paced=True
     ),
     "lost_clients": KpiInfo(
-        "Lost clients",
-        "Clients whose relationship ended during the period.",
+        N_("Lost clients"),
+        N_("Clients whose relationship ended during the period."),
         "count",
         higher_is_better=False,
         paced=True,
     ),
-    "revenue": KpiInfo("Revenue", "Revenue booked during the period.", "money", paced=True),
+    "revenue": KpiInfo(N_("Revenue"), N_("Revenue booked during the period."), "money", paced=True),
     "revenue_previous": KpiInfo(
-        "Revenue before", "Revenue of the period it is compared with.", "money"
+        N_("Revenue before"), N_("Revenue of the period it is compared with."), "money"
     ),
     "revenue_growth": KpiInfo(
-        "Revenue growth", "Change in revenue against the period it is compared with.", "percent"
+        N_("Revenue growth"),
+        N_("Change in revenue against the period it is compared with."),
+        "percent",
     ),
     "csat": KpiInfo(
-        "CSAT",
-        "Average satisfaction score (1 to 5) of surveys answered in the period.",
+        N_("CSAT"),
+        N_("Average satisfaction score (1 to 5) of surveys answered in the period."),
         "mean",
         sample_key="csat_responses",
     ),
     "nps": KpiInfo(
-        "NPS",
-        "A score from -100 to 100: the share of promoters (9-10) minus the share of detractors "
-        "(0-6) among survey answers in the period.",
+        N_("NPS"),
+        N_(
+            "A score from -100 to 100: the share of promoters (9-10) minus the share of detractors "
+            "(0-6) among survey answers in the period."
+        ),
         "score",
         sample_key="nps_responses",
     ),
     "pipeline_conversion": KpiInfo(
-        "Pipeline won", "Share of opportunities closed in the period that were won.", "percent"
+        N_("Pipeline won"),
+        N_("Share of opportunities closed in the period that were won."),
+        "percent",
     ),
     "lead_conversion": KpiInfo(
-        "Lead conversion",
-        "Share of leads and prospects added in the period who have become clients.",
+        N_("Lead conversion"),
+        N_("Share of leads and prospects added in the period who have become clients."),
         "percent",
     ),
     "cases_on_time": KpiInfo(
-        "Cases on time",
-        "Share of requests and complaints resolved in the period by their deadline.",
+        N_("Cases on time"),
+        N_("Share of requests and complaints resolved in the period by their deadline."),
         "percent",
     ),
     "interactions": KpiInfo(
-        "Contacts",
-        "Calls, meetings, e-mails and other contacts (not notes) in the period.",
+        N_("Contacts"),
+        N_("Calls, meetings, e-mails and other contacts (not notes) in the period."),
         "count",
         paced=True,
     ),
     "clients_contacted": KpiInfo(
-        "Clients contacted",
-        "Different clients you were in contact with in the period.",
+        N_("Clients contacted"),
+        N_("Different clients you were in contact with in the period."),
         "count",
         paced=True,
     ),
     "checkin_coverage": KpiInfo(
-        "Check-in coverage",
-        "Share of clients at the end of the period contacted within their check-in cadence.",
+        N_("Check-in coverage"),
+        N_("Share of clients at the end of the period contacted within their check-in cadence."),
         "percent",
     ),
     "aum": KpiInfo(
-        "Assets",
-        "Latest value of the accounts of clients at the end of the period.",
+        N_("Assets"),
+        N_("Latest value of the accounts of clients at the end of the period."),
         "money",
     ),
     "referral_share": KpiInfo(
-        "Referral share",
-        "Share of the new clients of the period who were referred by another client.",
+        N_("Referral share"),
+        N_("Share of the new clients of the period who were referred by another client."),
         "percent",
     ),
 }
@@ -407,7 +426,12 @@ def kpis_text(kpis: dict[str, Any], *, to_date: bool = False) -> str:
     period in progress."""
     span = f"{kpis['from'].isoformat()} – {kpis['to'].isoformat()}"
     compared = f"{kpis['previous_from'].isoformat()} – {kpis['previous_to'].isoformat()}"
-    lines = [f"KPIs {span}{' (to date)' if to_date else ''}, compared with {compared}"]
+    heading = (
+        _("KPIs {span} (to date), compared with {compared}")
+        if to_date
+        else _("KPIs {span}, compared with {compared}")
+    )
+    lines = [heading.format(span=span, compared=compared)]
     width = max(len(KPI_INFO[key].label) for key in KPI_KEYS)
     lines += [
         f"  {KPI_INFO[key].label:<{width}}  {kpi_display(key, kpis[key])}" for key in KPI_KEYS

@@ -13,9 +13,10 @@ from rmtui.core.figures import (
     percent_text,
     points_text,
     signed_count_text,
+    whole_percent_text,
 )
 from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, ratio
-from rmtui.core.wording import counted
+from rmtui.core.translation import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -118,13 +119,20 @@ def target_status(key: str, value: Any, target: Decimal | None) -> str | None:
 def status_sentence(key: str, status: str | None) -> str:
     """What a status means for KPI `key`, as a short sentence."""
     if status is None:
-        return "No target for this period."
+        return _("No target for this period.")
     if status == "met":
-        return "Target met."
-    side = "short of" if KPI_INFO[key].higher_is_better else "over"
+        return _("Target met.")
+    higher = KPI_INFO[key].higher_is_better
     if status == "close":
-        return f"Close: at most 10% {side} the target."
-    return f"Behind: more than 10% {side} the target."
+        if higher:
+            sentence = _("Close: at most {share} short of the target.")
+        else:
+            sentence = _("Close: at most {share} over the target.")
+    elif higher:
+        sentence = _("Behind: more than {share} short of the target.")
+    else:
+        sentence = _("Behind: more than {share} over the target.")
+    return sentence.format(share=whole_percent_text(CLOSE_SHARE * 100))
 
 
 def change_text(key: str, value: Any, previous: Any) -> str:
@@ -149,16 +157,18 @@ def sample_warning(key: str, kpis: dict[str, Any]) -> str | None:
         return None
     answers = kpis.get(sample_key) or 0
     if 0 < answers < SAMPLE_MINIMUM:
-        return f"based on {counted(answers, 'answer')}"
+        return ngettext("based on {count} answer", "based on {count} answers", answers).format(
+            count=answers
+        )
     return None
 
 
-def sample_note(warning: str, *, subject: str = "This figure") -> str:
+def sample_note(warning: str, *, subject: str | None = None) -> str:
     """The explanation beside a figure that rests on too few survey answers."""
-    return (
-        f"{subject} is {warning}; with fewer than {SAMPLE_MINIMUM} it can swing a lot "
+    return _(
+        "{subject} is {warning}; with fewer than {minimum} it can swing a lot "
         "from one period to the next."
-    )
+    ).format(subject=subject or _("This figure"), warning=warning, minimum=SAMPLE_MINIMUM)
 
 
 def target_number(key: str, target: Decimal) -> int | float | Decimal:

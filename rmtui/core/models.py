@@ -59,6 +59,7 @@ RevenueKind = Literal["fee", "commission", "interest", "other"]
 CaseKind = Literal["request", "complaint"]
 ContactKind = Literal["email", "phone"]
 HouseholdRole = Literal["head", "partner", "child", "dependent", "other"]
+DocumentLanguage = Literal["nl", "en"]
 
 
 def choices(choice_set: Any) -> tuple[str, ...]:
@@ -80,6 +81,7 @@ REVENUE_KINDS = choices(RevenueKind)
 CASE_KINDS = choices(CaseKind)
 CONTACT_KINDS = choices(ContactKind)
 HOUSEHOLD_ROLES = choices(HouseholdRole)
+DOCUMENT_LANGUAGES = choices(DocumentLanguage)
 # The fields of the parts of a person's name (vCard N: prefix, given, additional, family, suffix).
 NAME_PARTS = ("name_prefix", "given_name", "additional_names", "family_name", "name_suffix")
 # holding.superseded_on of a snapshot no later snapshot has replaced yet.
@@ -239,6 +241,11 @@ class ClientBase(SQLModel):
     additional_names: str | None = None
     family_name: str | None = None
     name_suffix: str | None = None
+    # The language the client's documents (the review report) are written in; None: the
+    # user's own.
+    preferred_language: Annotated[
+        str | None, Choice(DOCUMENT_LANGUAGES, "The client's language", in_table=False)
+    ] = None
 
 
 class Client(ClientBase, Stored, table=True):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rmtui.core.dates import DateError, now, parse_date, today
 from rmtui.core.money import MoneyError, TooLarge, TooManyDecimals, amount_example, read_amount
+from rmtui.core.translation import _
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -23,7 +24,7 @@ def required_text(text: str, *, label: str) -> str:
     """A text that may not be empty."""
     value = text.strip()
     if not value:
-        raise FieldError(f"{label} is required.")
+        raise FieldError(_("{label} is required.").format(label=_(label)))
     return value
 
 
@@ -62,10 +63,15 @@ def parse_int(
     try:
         number = int(value)
     except ValueError:
-        raise FieldError(f"{label} must be a whole number, not '{value}'.") from None
+        raise FieldError(
+            _("{label} must be a whole number, not '{text}'.").format(label=_(label), text=value)
+        ) from None
     if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise FieldError(f"{label} must be {bounds}.")
+        if high is not None:
+            refusal = _("{label} must be from {low} to {high}.")
+        else:
+            refusal = _("{label} must be at least {low}.")
+        raise FieldError(refusal.format(label=_(label), low=low, high=high))
     return number
 
 
@@ -107,14 +113,18 @@ def parse_birthday(text: str | None) -> date | None:
     """A typed birthday, which cannot be after today, or None when empty."""
     day = parse_optional_date(text)
     if day is not None and day > today():
-        raise FieldError(f"{day.isoformat()} is in the future; a birthday cannot be after today.")
+        raise FieldError(
+            _("{day} is in the future; a birthday cannot be after today.").format(
+                day=day.isoformat()
+            )
+        )
     return day
 
 
 def parse_moment(text: str | None, *, base: date | None = None) -> datetime:
     """A date with an optional time: `now`, `14:30`, `yesterday 9:15`, `2026-11-02 10:00`."""
     value = " ".join((text or "").strip().lower().split())
-    if value in ("", "now"):
+    if value in ("", "now", "nu"):
         return now()
     *day_words, last = value.split(" ")
     clock = _clock(last)
@@ -135,7 +145,9 @@ def parse_time_of_day(text: str | None) -> time | None:
         return None
     clock = _clock(value.lower())
     if clock is None:
-        raise FieldError(f"'{value}' is not a time of day; write it like 14:30.")
+        raise FieldError(
+            _("'{text}' is not a time of day; write it like 14:30.").format(text=value)
+        )
     return clock
 
 
@@ -155,5 +167,5 @@ def _clock(word: str) -> time | None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise FieldError(f"'{word}' is not a time of day; write it like 14:30.")
+        raise FieldError(_("'{text}' is not a time of day; write it like 14:30.").format(text=word))
     return time(hour, minute)

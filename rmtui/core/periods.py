@@ -38,7 +38,9 @@ class Period:
         """A short name: "Nov 2026", "Q4 2026", "2026" or "2026-11-01 \u2013 2026-11-29"."""
         unit = self.unit
         if unit == "month":
-            return self.start.strftime("%b %Y")
+            from rmtui.core.dates import date_text
+
+            return date_text(self.start, "%b %Y")
         if unit == "quarter":
             return f"Q{(self.start.month - 1) // 3 + 1} {self.start.year}"
         if unit == "year":

@@ -27,6 +27,8 @@ class Settings:
     daily_backup: bool = True
     backup_keep: int = DEFAULT_BACKUP_KEEP
     display_locale: str | None = None
+    # `[display] language`: the language of the text ("nl", "en"), apart from the figures.
+    display_language: str | None = None
     # `[book] country`: whose public holidays a business-day clock skips.
     country: str = DEFAULT_COUNTRY
     # The clocks a case may be opened with, by name (`[case_clocks.NAME]`).
@@ -58,23 +60,24 @@ def load_settings(path: Path | None = None) -> Settings:
     backups = _settings_from(data.get("backups", {}), path)
     return replace(
         backups,
-        display_locale=_display_locale(data.get("display", {}), path),
+        display_locale=_display_text(data.get("display", {}), "locale", path),
+        display_language=_display_text(data.get("display", {}), "language", path),
         country=country_from(data.get("book", {}), path=path),
         case_clocks=clocks_from(data.get("case_clocks", {}), path=path),
         urgency=coefficients_from(data.get("urgency", {}), path=path),
     )
 
 
-def _display_locale(display: Any, path: Path) -> str | None:
-    """`[display] locale`, such as "nl_NL" or "en" (None when not set)."""
+def _display_text(display: Any, key: str, path: Path) -> str | None:
+    """`[display] locale` or `language`, such as "nl_NL" or "en" (None when not set)."""
     if not isinstance(display, dict):
         raise BookError(
             f'{path}: [display] must be a table, like `[display]` then `locale = "nl"`.'
         )
-    locale = display.get("locale")
-    if locale is not None and not isinstance(locale, str):
-        raise BookError(f'{path}: display.locale must be text, like "nl_NL" or "en".')
-    return locale
+    value = display.get(key)
+    if value is not None and not isinstance(value, str):
+        raise BookError(f'{path}: display.{key} must be text, like "nl_NL" or "en".')
+    return value
 
 
 def _settings_from(backups: Any, path: Path) -> Settings:

@@ -6,47 +6,65 @@ import re
 from collections.abc import Mapping
 
 from rmtui.core.figures import count_text
+from rmtui.core.translation import N_plural, _, ngettext
 
 
 def days_text(count: int) -> str:
-    """`count` days in words: `1 day`, `3 days`."""
-    return counted(count, "day")
+    """`count` days in words: `1 day`, `3 days` (nl `1 dag`, `3 dagen`)."""
+    return ngettext("{count} day", "{count} days", count).format(count=count_text(count))
 
 
 def ago_text(days: int) -> str:
     """How long ago something happened `days` days back: `today`, `yesterday`, `3 days ago`."""
     if days == 0:
-        return "today"
-    return "yesterday" if days == 1 else f"{days_text(days)} ago"
+        return _("today")
+    if days == 1:
+        return _("yesterday")
+    return ngettext("{count} day ago", "{count} days ago", days).format(count=count_text(days))
 
 
-def counted(count: int, one: str, many: str | None = None, *, at_least: bool = False) -> str:
+def in_days_text(days: int) -> str:
+    """How soon something happens `days` days ahead: `today`, `tomorrow`, `in 3 days`."""
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    return ngettext("in {count} day", "in {count} days", days).format(count=count_text(days))
+
+
+def count_of(forms: tuple[str, str], count: int, *, at_least: bool = False) -> str:
+    """A message about `count` things in the language of the text, from the two forms marked
+    with `N_plural` (`{count}` is the number in the user's locale, `1,000+` `at_least`)."""
+    return ngettext(*forms, count).format(count=count_text(count) + ("+" if at_least else ""))
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
     """`count` things in words, the number in the user's locale: `1 client`, `1,234 clients`
-    (nl `1.234 clients`), `1,000+ clients` `at_least`; `many` defaults to `one` + "s"."""
-    return f"{count_text(count)}{'+' if at_least else ''} {plural(count, one, many)}"
+    (nl `1.234 clients`); `many` defaults to `one` + "s"."""
+    return f"{count_text(count)} {plural(count, one, many)}"
 
 
 # How many records of an entity (or other things counted in a message) are said: one, many.
 NOUNS = {
-    "clients": ("client", "clients"),
-    "interactions": ("interaction", "interactions"),
-    "follow_ups": ("follow-up", "follow-ups"),
-    "opportunities": ("opportunity", "opportunities"),
-    "revenue": ("revenue entry", "revenue entries"),
-    "holdings": ("holding", "holdings"),
-    "financial_goals": ("financial goal", "financial goals"),
-    "surveys": ("survey", "surveys"),
-    "cases": ("case", "cases"),
-    "targets": ("target", "targets"),
-    "contact_points": ("contact point", "contact points"),
-    "contact_persons": ("contact person", "contact persons"),
-    "households": ("household", "households"),
-    "household_members": ("household member", "household members"),
-    "audit": ("audit entry", "audit entries"),
-    "to-dos": ("to-do", "to-dos"),
-    "events": ("event", "events"),
-    "rows": ("row", "rows"),
-    "CSV files": ("CSV file", "CSV files"),
+    "clients": N_plural("{count} client", "{count} clients"),
+    "interactions": N_plural("{count} interaction", "{count} interactions"),
+    "follow_ups": N_plural("{count} follow-up", "{count} follow-ups"),
+    "opportunities": N_plural("{count} opportunity", "{count} opportunities"),
+    "revenue": N_plural("{count} revenue entry", "{count} revenue entries"),
+    "holdings": N_plural("{count} holding", "{count} holdings"),
+    "financial_goals": N_plural("{count} financial goal", "{count} financial goals"),
+    "surveys": N_plural("{count} survey", "{count} surveys"),
+    "cases": N_plural("{count} case", "{count} cases"),
+    "targets": N_plural("{count} target", "{count} targets"),
+    "contact_points": N_plural("{count} contact point", "{count} contact points"),
+    "contact_persons": N_plural("{count} contact person", "{count} contact persons"),
+    "households": N_plural("{count} household", "{count} households"),
+    "household_members": N_plural("{count} household member", "{count} household members"),
+    "audit": N_plural("{count} audit entry", "{count} audit entries"),
+    "to-dos": N_plural("{count} to-do", "{count} to-dos"),
+    "events": N_plural("{count} event", "{count} events"),
+    "rows": N_plural("{count} row", "{count} rows"),
+    "CSV files": N_plural("{count} CSV file", "{count} CSV files"),
 }
 
 
@@ -57,8 +75,7 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 def records_text(entity: str, count: int) -> str:
     """`count` records of `entity` (a key of NOUNS) in words, e.g. `1,503 interactions`."""
-    one, many = NOUNS[entity]
-    return counted(count, one, many)
+    return count_of(NOUNS[entity], count)
 
 
 def counts_text(counts: Mapping[str, int]) -> str:

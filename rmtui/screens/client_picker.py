@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.db import session_scope
 from rmtui.core.queries.clients import ClientRow, search_clients_by_name
+from rmtui.core.translation import N_, _
 from rmtui.screens.book_access import rm_app
 
 MATCHES_SHOWN = 12
@@ -35,9 +36,9 @@ class ClientPicker(ModalScreen[PickedClient | None]):
 
     CSS_PATH = "client_picker.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Next match", show=False),
-        Binding("up", "move(-1)", "Previous match", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "move(1)", N_("Next match"), show=False),
+        Binding("up", "move(-1)", N_("Previous match"), show=False),
     ]
 
     def __init__(self, question: str, *, suggested: PickedClient | None = None) -> None:
@@ -49,7 +50,7 @@ class ClientPicker(ModalScreen[PickedClient | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(self.question, classes="form-title")
-            yield Input(placeholder="Type part of a name: ada, jsm, smith", id="picker-input")
+            yield Input(placeholder=N_("Type part of a name: ada, jsm, smith"), id="picker-input")
             yield OptionList(id="picker-options")
             yield Static("enter choose · ↑↓ move · escape cancel", classes="form-hint")
 
@@ -98,7 +99,7 @@ class ClientPicker(ModalScreen[PickedClient | None]):
     def _choose_highlighted(self) -> None:
         options = self.query_one("#picker-options", OptionList)
         if options.highlighted is None:
-            self.notify("Type a name and choose a client from the list.", severity="warning")
+            self.notify(_("Type a name and choose a client from the list."), severity="warning")
             return
         self._choose(options.get_option_at_index(options.highlighted).id)
 

@@ -14,10 +14,12 @@ from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
 from rmtui.core.changes import change_mark
+from rmtui.core.choices import choice_text
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.figures import count_text
 from rmtui.core.models import CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.core.translation import N_, _, current_language, ngettext
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.flows import clients as actions
 from rmtui.screens.list_screen import ListScreen, titled
@@ -34,40 +36,45 @@ QUICK_FILTERS: dict[str, tuple[str, ...]] = {
     "kind": CLIENT_KINDS,
     "tier": TIERS,
 }
-QUICK_FILTER_TITLES = {"status": "Status S", "kind": "Kind K", "tier": "Tier T", "tag": "Tag #"}
+QUICK_FILTER_TITLES = {
+    "status": N_("Status S"),
+    "kind": N_("Kind K"),
+    "tier": N_("Tier T"),
+    "tag": N_("Tag #"),
+}
 # What the text filter looks in, said in the room it has: the longest hint that fits.
 FILTER_HINTS = (
-    "name, phone, company, e-mail, city, tag, person",
-    "name, phone, company, e-mail",
-    "name, phone, e-mail",
+    N_("name, phone, company, e-mail, city, tag, person"),
+    N_("name, phone, company, e-mail"),
+    N_("name, phone, e-mail"),
 )
 
 
 class ClientsScreen(ListScreen):
     """All clients: filter, sort, open, add, edit, archive, log and plan follow-ups."""
 
-    SCREEN_NAME = "Clients"
+    SCREEN_NAME = N_("Clients")
     CSS_PATH = "clients.tcss"
     READ_AHEAD_GROUP = "client-read-ahead"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_client", "Open"),
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
-        Binding("escape", "leave_filter", "Leave / clear filter", show=False),
-        Binding("a", "add_client", "Add"),
-        Binding("e", "edit_client", "Edit"),
-        Binding("l", "log", "Log"),
-        Binding("f", "follow_up", "Follow-up"),
-        Binding("x", "archive", "Archive"),
-        Binding("D,delete", "delete_client", "Delete…", key_display="D"),
-        Binding("o", "next_sort", "Sort"),
-        Binding("O", "reverse_sort", "Reverse sort", key_display="O", show=False),
-        Binding("S", "cycle_filter('status')", "Next status", key_display="S", show=False),
-        Binding("K", "cycle_filter('kind')", "Next kind", key_display="K", show=False),
-        Binding("T", "cycle_filter('tier')", "Next tier", key_display="T", show=False),
-        Binding("number_sign", "pick_tag", "Pick a tag", key_display="#", show=False),
-        Binding("A", "toggle_archived", "Show / hide archived", key_display="A", show=False),
-        Binding("c", "clear_filters", "Clear all filters", show=False),
-        Binding("i", "import_clients", "Import .csv/.vcf", show=False),
+        Binding("enter", "open_client", N_("Open")),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/"),
+        Binding("escape", "leave_filter", N_("Leave / clear filter"), show=False),
+        Binding("a", "add_client", N_("Add")),
+        Binding("e", "edit_client", N_("Edit")),
+        Binding("l", "log", N_("Log")),
+        Binding("f", "follow_up", N_("Follow-up")),
+        Binding("x", "archive", N_("Archive")),
+        Binding("D,delete", "delete_client", N_("Delete…"), key_display="D"),
+        Binding("o", "next_sort", N_("Sort")),
+        Binding("O", "reverse_sort", N_("Reverse sort"), key_display="O", show=False),
+        Binding("S", "cycle_filter('status')", N_("Next status"), key_display="S", show=False),
+        Binding("K", "cycle_filter('kind')", N_("Next kind"), key_display="K", show=False),
+        Binding("T", "cycle_filter('tier')", N_("Next tier"), key_display="T", show=False),
+        Binding("number_sign", "pick_tag", N_("Pick a tag"), key_display="#", show=False),
+        Binding("A", "toggle_archived", N_("Show / hide archived"), key_display="A", show=False),
+        Binding("c", "clear_filters", N_("Clear all filters"), show=False),
+        Binding("i", "import_clients", N_("Import .csv/.vcf"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -79,21 +86,23 @@ class ClientsScreen(ListScreen):
         self.generation = 0
         self.wanted_client: int | None = None
         self.tags_stale = True
+        # The filter bar's titles are longer in some languages (see clients.tcss).
+        self.add_class(f"-language-{current_language()}")
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="client-filters"):
             yield titled(
-                HintedInput(*FILTER_HINTS, id="client-filter"),
-                "Filter /",
+                HintedInput(*(_(hint) for hint in FILTER_HINTS), id="client-filter"),
+                _("Filter /"),
             )
             for name, choices in QUICK_FILTERS.items():
-                options = [(choice, choice) for choice in choices]
-                select = Select(options, prompt="any", id=f"filter-{name}", compact=True)
-                yield titled(select, QUICK_FILTER_TITLES[name])
-            tags = Select[str]([], prompt="any", id="filter-tag", compact=True)
-            yield titled(tags, QUICK_FILTER_TITLES["tag"])
-        yield Static("Loading clients…", id="clients-summary")
+                options = [(choice_text(choice), choice) for choice in choices]
+                select = Select(options, prompt=_("any"), id=f"filter-{name}", compact=True)
+                yield titled(select, _(QUICK_FILTER_TITLES[name]))
+            tags = Select[str]([], prompt=_("any"), id="filter-tag", compact=True)
+            yield titled(tags, _(QUICK_FILTER_TITLES["tag"]))
+        yield Static(_("Loading clients…"), id="clients-summary")
         yield VirtualTable(client_columns(self.listing), id="client-table")
         yield KeyBar()
 
@@ -244,26 +253,31 @@ class ClientsScreen(ListScreen):
 
     def _empty_text(self) -> str:
         if self.listing.filtered:
-            return "No client matches these filters — press escape or c to clear them."
-        return "No clients yet — press a to add your first client."
+            return _("No client matches these filters — press escape or c to clear them.")
+        return _("No clients yet — press a to add your first client.")
 
     def _update_summary(self, loaded: LoadedList) -> None:
         listing = self.listing
         line = Text()
         total = loaded.total
-        noun = "client" if total == 1 else "clients"
-        line.append(f"{count_text(total)}{'' if loaded.counted else '+'} {noun}", style="bold")
+        shown = count_text(total) + ("" if loaded.counted else "+")
+        clients = ngettext("{count} client", "{count} clients", total).format(count=shown)
+        line.append(clients, style="bold")
+        text = listing.text.strip()
         if loaded.alike:
-            line.append(f" with a name like “{listing.text.strip()}” (none matches it exactly)")
-            line.append("  ·  likest first", style="dim")
+            line.append(
+                " " + _("with a name like “{text}” (none matches it exactly)").format(text=text)
+            )
+            line.append("  ·  " + _("likest first"), style="dim")
         else:
-            if listing.text.strip():
-                line.append(f" matching “{listing.text.strip()}”")
-            line.append(f"  ·  sorted by {listing.sort_label()} (o, O)", style="dim")
-        archived = "archived shown" if listing.include_archived else "archived hidden"
+            if text:
+                line.append(" " + _("matching “{text}”").format(text=text))
+            sorted_by = _("sorted by {sort} (o, O)").format(sort=listing.sort_label())
+            line.append(f"  ·  {sorted_by}", style="dim")
+        archived = _("archived shown") if listing.include_archived else _("archived hidden")
         line.append(f"  ·  {archived} (A)", style="dim")
         if listing.filtered:
-            line.append("  ·  c clears the filters", style="dim")
+            line.append("  ·  " + _("c clears the filters"), style="dim")
         self.query_one("#clients-summary", Static).update(line, layout=False)  # one line, always
 
     # -- filters and sort ----------------------------------------------------------------------
@@ -421,5 +435,5 @@ class ClientsScreen(ListScreen):
     def _unarchive(self, client_id: int) -> None:
         name = actions.unarchive(self, client_id)
         if name is not None:
-            self.notify(f"{name} is back in the lists.", markup=False)
+            self.notify(_("{name} is back in the lists.").format(name=name), markup=False)
             self.refresh_list(client_id)

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
+from rmtui.core.translation import N_, _
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask `question`; dismiss with True for yes, False for no."""
@@ -18,12 +20,17 @@ class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
     def __init__(
-        self, question: str, *, yes: str = "Yes", no: str = "No", tone: ButtonVariant = "error"
+        self,
+        question: str,
+        *,
+        yes: str = N_("Yes"),
+        no: str = N_("No"),
+        tone: ButtonVariant = "error",
     ) -> None:
         super().__init__()
         self.question = question
@@ -35,8 +42,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes_label} (y)", id="yes", variant=self.tone)
-                yield Button(f"{self.no_label} (n)", id="no", variant="primary")
+                yield Button(f"{_(self.yes_label)} (y)", id="yes", variant=self.tone)
+                yield Button(f"{_(self.no_label)} (n)", id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -55,9 +62,9 @@ class LookAlikeQuestion(ModalScreen[str]):
     CSS_PATH = "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer('add')", "Add anyway"),
-        Binding("o", "answer('open')", "Open"),
-        Binding("escape", "answer('back')", "Back"),
+        Binding("a", "answer('add')", N_("Add anyway")),
+        Binding("o", "answer('open')", N_("Open")),
+        Binding("escape", "answer('back')", N_("Back")),
     ]
 
     def __init__(self, question: str) -> None:

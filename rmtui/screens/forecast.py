@@ -30,6 +30,7 @@ from rmtui.core.queries.forecast import (
     parse_deal_filter,
 )
 from rmtui.core.queries.opportunities import OpportunityRow
+from rmtui.core.translation import N_
 from rmtui.core.wording import counted
 from rmtui.screens.flows.clients import engine_of
 from rmtui.widgets.forecast_table import (
@@ -56,13 +57,13 @@ class Forecast:
 class ForecastScreen(Screen[None]):
     """The weighted forecast by expected close month and quarter, and the open deals."""
 
-    SCREEN_NAME = "Forecast"
+    SCREEN_NAME = N_("Forecast")
     CSS_PATH = "forecast.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("enter", "open_client", "Open client"),
+        Binding("escape", "back", N_("Back")),
+        Binding("slash", "filter", N_("Filter"), key_display="/"),
+        Binding("s", "sort", N_("Sort")),
+        Binding("enter", "open_client", N_("Open client")),
     ]
 
     def __init__(self, day: date) -> None:
@@ -78,7 +79,7 @@ class ForecastScreen(Screen[None]):
             yield Static("", id="forecast-quarters")
         yield Static("", id="forecast-filter")
         yield Input(placeholder=FILTER_HELP, id="forecast-filter-input", compact=True)
-        yield VirtualTable(FORECAST_COLUMNS, id="forecast-table", empty_text="No open deals.")
+        yield VirtualTable(FORECAST_COLUMNS, id="forecast-table", empty_text=N_("No open deals."))
         yield KeyBar()
 
     @property

@@ -12,6 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from rmtui.core.translation import N_, _
+from rmtui.widgets.key_bar import binding_text
+
 
 class HelpScreen(ModalScreen[None]):
     """A modal listing the keys of the screen below it, and the global keys."""
@@ -19,7 +22,7 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss", "Close", key_display="esc"),
+        Binding("escape,question_mark,q", "dismiss", N_("Close"), key_display="esc"),
     ]
 
     def __init__(self, screen: Screen[object]) -> None:
@@ -29,19 +32,23 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(f"Keys — {screen_title(self.for_screen)}", classes="help-title")
+            yield Static(
+                _("Keys — {screen}").format(screen=screen_title(self.for_screen)),
+                classes="help-title",
+            )
             yield Static(self.bindings_table)
-            yield Static("Press escape to close.", classes="help-hint")
+            yield Static(_("Press escape to close."), classes="help-hint")
 
 
 def screen_title(screen: Screen[object]) -> str:
     """The name of a screen as the user knows it."""
-    return getattr(screen, "SCREEN_NAME", None) or type(screen).__name__.removesuffix("Screen")
+    name = getattr(screen, "SCREEN_NAME", None)
+    return _(name) if name else type(screen).__name__.removesuffix("Screen")
 
 
 GLOBAL_EXTRAS = (
-    ("ctrl+p", "Command palette: find a client, run a command"),
-    ("escape", "Back / close"),
+    ("ctrl+p", N_("Command palette: find a client, run a command")),
+    ("escape", N_("Back / close")),
 )
 
 
@@ -50,15 +57,17 @@ def binding_table(screen: Screen[object]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2))
     table.add_column(style="bold", min_width=10)
     table.add_column()
-    table.add_row("", "[b]This screen[/b]")
+    this_screen = _("This screen")
+    table.add_row("", f"[b]{this_screen}[/b]")
     for key, description in declared_keys(screen, type(screen).BINDINGS):
         table.add_row(key, description)
     table.add_row("", "")
-    table.add_row("", "[b]Everywhere[/b]")
+    everywhere = _("Everywhere")
+    table.add_row("", f"[b]{everywhere}[/b]")
     for key, description in declared_keys(screen, type(screen.app).BINDINGS):
         table.add_row(key, description)
     for key, text in GLOBAL_EXTRAS:
-        table.add_row(key, text)
+        table.add_row(key, _(text))
     return table
 
 
@@ -70,9 +79,9 @@ def declared_keys(screen: Screen[object], bindings: list[BindingType]) -> list[t
         if not binding.description:
             continue
         shown = binding.key_display or screen.app.get_key_display(binding)
-        described = Text(binding.description)
+        described = Text(binding_text(binding))
         if binding.tooltip:
-            described.append(f" ({binding.tooltip})", style="dim")
+            described.append(f" ({_(binding.tooltip)})", style="dim")
         if rows and rows[-1][1] == described:  # more keys for the same thing
             if shown not in rows[-1][0].split():
                 rows[-1] = (f"{rows[-1][0]} {shown}", described)

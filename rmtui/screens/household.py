@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.dates import date_text
 from rmtui.core.db import session_scope
 from rmtui.core.figures import count_text, total_text
 from rmtui.core.queries.holding_trend import TREND_MONTHS, value_months_ago
@@ -31,6 +31,7 @@ from rmtui.core.queries.households import (
 )
 from rmtui.core.queries.interaction_log import QueryStopped
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.translation import N_
 from rmtui.core.wording import ago_text, counted
 from rmtui.screens.book_access import book_day, rm_app
 from rmtui.screens.client.detail import show_rows
@@ -48,18 +49,18 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 MEMBER_COLUMNS = (
-    TableColumn("name", "Member"),
-    TableColumn("role", "Role", 9),
-    TableColumn("last", "Last contact", 12),
+    TableColumn("name", N_("Member")),
+    TableColumn("role", N_("Role"), 9),
+    TableColumn("last", N_("Last contact"), 12),
 )
 OPEN_COLUMNS = (
-    TableColumn("due", "Due", 11),
-    TableColumn("who", "Who", min_width=12, max_width=16),
-    TableColumn("what", "What", min_width=12),
+    TableColumn("due", N_("Due"), 11),
+    TableColumn("who", N_("Who"), min_width=12, max_width=16),
+    TableColumn("what", N_("What"), min_width=12),
 )
 HOUSEHOLD_TIMELINE_COLUMNS = (
     TIMELINE_COLUMNS[0],
-    TableColumn("who", "Who", 14),
+    TableColumn("who", N_("Who"), 14),
     *TIMELINE_COLUMNS[1:],
 )
 
@@ -96,17 +97,17 @@ class HouseholdScreen(Screen[None]):
     trash; its members stay clients).
     """
 
-    SCREEN_NAME = "Household"
+    SCREEN_NAME = N_("Household")
     CSS_PATH = "household.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("a", "add_member", "Add member"),
-        Binding("r", "change_role", "Role"),
-        Binding("x", "remove_member", "Take out…"),
-        Binding("l", "log", "Log"),
-        Binding("e", "edit", "Edit household"),
-        Binding("R", "export_review", "Review report"),
-        Binding("D,delete", "delete", "Delete household…", key_display="D"),
+        Binding("escape", "back", N_("Back")),
+        Binding("a", "add_member", N_("Add member")),
+        Binding("r", "change_role", N_("Role")),
+        Binding("x", "remove_member", N_("Take out…")),
+        Binding("l", "log", N_("Log")),
+        Binding("e", "edit", N_("Edit household")),
+        Binding("R", "export_review", N_("Review report")),
+        Binding("D,delete", "delete", N_("Delete household…"), key_display="D"),
     ]
 
     def __init__(self, household_id: int) -> None:
@@ -124,17 +125,19 @@ class HouseholdScreen(Screen[None]):
         with Horizontal(id="household-top"):
             with Vertical(id="members-box"):
                 yield Static("Members", id="members-title", classes="section-title")
-                yield VirtualTable(MEMBER_COLUMNS, empty_text="No members.", id="members")
+                yield VirtualTable(MEMBER_COLUMNS, empty_text=N_("No members."), id="members")
             with Vertical(id="open-box"):
                 yield Static("Open items", id="open-title", classes="section-title")
                 yield VirtualTable(
-                    OPEN_COLUMNS, empty_text="No open follow-ups or cases.", id="open-items"
+                    OPEN_COLUMNS, empty_text=N_("No open follow-ups or cases."), id="open-items"
                 )
         yield Static(
             "Timeline of all members", id="household-timeline-title", classes="section-title"
         )
         yield VirtualTable(
-            HOUSEHOLD_TIMELINE_COLUMNS, empty_text="No interactions yet.", id="household-timeline"
+            HOUSEHOLD_TIMELINE_COLUMNS,
+            empty_text=N_("No interactions yet."),
+            id="household-timeline",
         )
         yield KeyBar()
 
@@ -330,7 +333,7 @@ def summary_text(view: HouseholdView, day: date) -> Text:
     if last is None:
         text.append("none yet", style="dim")
     else:
-        text.append(f"{last:{DATE_FORMAT}}")
+        text.append(date_text(last))
         text.append(f" ({ago_text((day - last).days)})", style="dim")
     return text
 
@@ -338,11 +341,11 @@ def summary_text(view: HouseholdView, day: date) -> Text:
 def member_cells(member: MemberRow) -> tuple[Text | str, ...]:
     """A member's name, role and last contact (archived members dimmed)."""
     style = "dim" if member.archived else ""
-    last = f"{member.last_contact_on:{DATE_FORMAT}}" if member.last_contact_on else "—"
+    last = date_text(member.last_contact_on) if member.last_contact_on else "—"
     return (Text(member.name, style=style), member.role, Text(last, style="dim"))
 
 
 def open_cells(due: date, who: str, what: str, day: date) -> tuple[Text | str, ...]:
     """An open follow-up or case: when due (red once late), whose, what."""
     late = due < day
-    return (Text(f"{due:{DATE_FORMAT}}", style="bold red" if late else ""), who, what)
+    return (Text(date_text(due), style="bold red" if late else ""), who, what)

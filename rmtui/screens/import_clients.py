@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from rmtui.core.translation import N_
 from rmtui.screens.book_access import rm_app
 
 if TYPE_CHECKING:
@@ -50,8 +51,8 @@ class ImportClientsScreen(ModalScreen[int]):
     CSS_PATH = "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "import", "Import", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "import", N_("Import"), priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -60,7 +61,7 @@ class ImportClientsScreen(ModalScreen[int]):
             yield Static(
                 "enter reads the file · ctrl+s imports · escape cancels", classes="form-hint"
             )
-            yield Input(placeholder="~/Downloads/clients.csv", id="import-path", compact=True)
+            yield Input(placeholder=N_("~/Downloads/clients.csv"), id="import-path", compact=True)
             yield Checkbox(
                 "Update duplicates with the file's values (merge)", id="import-merge", compact=True
             )

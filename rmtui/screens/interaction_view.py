@@ -13,11 +13,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.translation import N_, _
 
 # What the view hands back to the screen that opened it.
 EDIT = "edit"
-DIRECTION_WORDS = {"in": "they reached out", "out": "you reached out"}
+DIRECTION_WORDS = {"in": N_("they reached out"), "out": N_("you reached out")}
 
 
 class InteractionView(ModalScreen[str | None]):
@@ -25,10 +28,10 @@ class InteractionView(ModalScreen[str | None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss", "Close", key_display="esc"),
-        Binding("e", "edit", "Edit"),
-        Binding("j,down", "scroll(1)", "Scroll down", show=False),
-        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+        Binding("escape,q", "dismiss", N_("Close"), key_display="esc"),
+        Binding("e", "edit", N_("Edit")),
+        Binding("j,down", "scroll(1)", N_("Scroll down"), show=False),
+        Binding("k,up", "scroll(-1)", N_("Scroll up"), show=False),
     ]
 
     def __init__(self, interaction: InteractionRow) -> None:
@@ -55,18 +58,20 @@ def interaction_facts(row: InteractionRow) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row("With", row.client_name)
-    table.add_row("When", f"{row.at:%A %d %B %Y, %H:%M}")
-    table.add_row("Kind", row.kind)
+    table.add_row(_("With"), row.client_name)
+    when = f"{date_text(row.at, '%A %d %B %Y')}, {row.at:%H:%M}"
+    table.add_row(_("When"), when)
+    table.add_row(_("Kind"), choice_text(row.kind))
     if row.kind != "note":
-        table.add_row("Direction", f"{row.direction} — {DIRECTION_WORDS.get(row.direction, '')}")
+        said = _(DIRECTION_WORDS[row.direction]) if row.direction in DIRECTION_WORDS else ""
+        table.add_row(_("Direction"), f"{choice_text(row.direction)} — {said}")
     if row.duration_min is not None:
-        table.add_row("Duration", f"{row.duration_min} min")
+        table.add_row(_("Duration"), _("{minutes} min").format(minutes=row.duration_min))
     return table
 
 
 def notes_text(row: InteractionRow) -> Text:
     """The notes in full, wrapped by the screen, or a line saying there are none."""
     if not row.notes:
-        return Text("No notes.", style="dim")
+        return Text(_("No notes."), style="dim")
     return Text(row.notes)

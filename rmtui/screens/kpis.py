@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from rmtui.core.kpi import KpiCache
+from rmtui.core.translation import N_, _
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.kpi_table import KpiTable
 from rmtui.widgets.trend_chart import TrendChart
@@ -66,6 +67,8 @@ from rmtui.widgets.trend_chart import TrendChart
 Figures = dict[str, Any]
 TREND_COUNT = 12
 FIGURES_GROUP = "kpi-figures"
+# The units a period is stepped by, as the period bar names them.
+UNIT_WORDS = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year")}
 
 
 def period_dates(period: Period) -> str:
@@ -76,15 +79,17 @@ def period_dates(period: Period) -> str:
 class KpiScreen(Screen[None]):
     """Every KPI for a month, quarter or year; opens on the quarter holding today."""
 
-    SCREEN_NAME = "KPI dashboard"
+    SCREEN_NAME = N_("KPI dashboard")
     CSS_PATH = "kpis.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "cycle_unit", "Month/quarter/year", id="kpi-unit"),
-        Binding("left_square_bracket", "step(-1)", "Earlier", key_display="[", id="kpi-back"),
-        Binding("right_square_bracket", "step(1)", "Later", key_display="]", id="kpi-forward"),
-        Binding("i", "info", "About KPI", id="kpi-info"),
-        Binding("t", "edit_target", "Target", id="kpi-target"),
-        Binding("x,delete", "remove_target", "Remove target", key_display="x", id="kpi-untarget"),
+        Binding("p", "cycle_unit", N_("Month/quarter/year"), id="kpi-unit"),
+        Binding("left_square_bracket", "step(-1)", N_("Earlier"), key_display="[", id="kpi-back"),
+        Binding("right_square_bracket", "step(1)", N_("Later"), key_display="]", id="kpi-forward"),
+        Binding("i", "info", N_("About KPI"), id="kpi-info"),
+        Binding("t", "edit_target", N_("Target"), id="kpi-target"),
+        Binding(
+            "x,delete", "remove_target", N_("Remove target"), key_display="x", id="kpi-untarget"
+        ),
     ]
 
     class FiguresReady(Message):
@@ -204,7 +209,9 @@ class KpiScreen(Screen[None]):
 
     def period_label(self, period: Period) -> str:
         """The period's name, "to date" while it is in progress."""
-        return f"{period.label} to date" if in_progress(period, self.book.today) else period.label
+        if in_progress(period, self.book.today):
+            return _("{period} to date").format(period=period.label)
+        return period.label
 
     def action_edit_target(self) -> None:
         """Set or change the highlighted KPI's target for the period shown."""
@@ -222,11 +229,15 @@ class KpiScreen(Screen[None]):
             return
         period, label = self.period, KPI_INFO[key].label
         if key not in self.targets:
-            self.notify(f"{label} has no target for {period.label}.")
+            self.notify(
+                _("{kpi} has no target for {period}.").format(kpi=label, period=period.label)
+            )
             return
         shown = target_display(key, self.targets[key])
-        question = f"Remove the target of {shown} for {label} in {period.label}?"
-        confirm = ConfirmScreen(question, yes="Remove", no="Keep")
+        question = _("Remove the target of {target} for {kpi} in {period}?").format(
+            target=shown, kpi=label, period=period.label
+        )
+        confirm = ConfirmScreen(question, yes=_("Remove"), no=_("Keep"))
         self.app.push_screen(confirm, partial(self._remove_target, key, period))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -244,7 +255,7 @@ class KpiScreen(Screen[None]):
         period = self.period
         self.figures = None
         self.targets = self._read_targets(period)
-        self._show_bar("computing…")
+        self._show_bar(_("computing…"))
         self._show_table()
         for chart in self.query(TrendChart).results(TrendChart):
             chart.show_computing(TREND_COUNT, unit=self.unit)
@@ -287,13 +298,15 @@ class KpiScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == FIGURES_GROUP:
-            self._show_bar("the figures could not be computed")
+            self._show_bar(_("the figures could not be computed"))
 
     def _show_bar(self, status: str) -> None:
         period = self.period
         shown, before = so_far(period, self.book.today), self.compared(period)
         self.query_one("#period-label", Static).update(self.period_label(period))
-        dates = f"{period_dates(shown)} · {self.unit} · compared with {period_dates(before)}"
+        dates = _("{dates} · {unit} · compared with {before}").format(
+            dates=period_dates(shown), unit=_(UNIT_WORDS[self.unit]), before=period_dates(before)
+        )
         self.query_one("#period-dates", Static).update(dates)
         self.query_one("#period-status", Static).update(status)
 
@@ -363,7 +376,11 @@ class KpiScreen(Screen[None]):
             self._refused(error, period)
             return
         shown = target_display(key, target)
-        self.notify(f"Target for {KPI_INFO[key].label} in {period.label}: {shown}.")
+        self.notify(
+            _("Target for {kpi} in {period}: {target}.").format(
+                kpi=KPI_INFO[key].label, period=period.label, target=shown
+            )
+        )
         self._targets_changed(period)
 
     def _remove_target(self, key: str, period: Period, confirmed: bool | None) -> None:
@@ -379,7 +396,9 @@ class KpiScreen(Screen[None]):
             return
         remember(
             self,
-            f"removed the target for {KPI_INFO[key].label} in {period.label}",
+            _("removed the target for {kpi} in {period}").format(
+                kpi=KPI_INFO[key].label, period=period.label
+            ),
             partial(restore_all, [entry.id for entry in entries]),
         )
         self._targets_changed(period)
@@ -400,7 +419,7 @@ class KpiInfoScreen(ModalScreen[None]):
 
     CSS_PATH = "kpis.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,i,enter,q", "dismiss", "Close", key_display="esc"),
+        Binding("escape,i,enter,q", "dismiss", N_("Close"), key_display="esc"),
     ]
 
     def __init__(
@@ -415,7 +434,7 @@ class KpiInfoScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         info = KPI_INFO[self.key]
-        direction = "Higher is better." if info.higher_is_better else "Lower is better."
+        direction = _("Higher is better.") if info.higher_is_better else _("Lower is better.")
         with Vertical(id="kpi-info-box"):
             yield Static(info.label, id="kpi-info-title", markup=False)
             yield Static(info.definition, id="kpi-info-definition", markup=False)
@@ -424,22 +443,28 @@ class KpiInfoScreen(ModalScreen[None]):
             if self.line and self.line.warning:
                 note = f"⚠ {sample_note(self.line.warning)}"
                 yield Static(note, id="kpi-info-warning", markup=False)
-            yield Static("Press escape to close.", classes="kpi-info-muted")
+            yield Static(_("Press escape to close."), classes="kpi-info-muted")
 
     def _figures(self) -> str:
         line = self.line
         if line is None:
-            return f"{self.label}: the figures are still being computed."
+            return _("{kpi}: the figures are still being computed.").format(kpi=self.label)
         rows = [
             f"{self.label} ({period_dates(self.period)}): {line.value}",
-            f"Before ({period_dates(self.before)}): {line.previous}",
-            f"Change: {line.change}",
+            _("Before ({dates}): {value}").format(
+                dates=period_dates(self.before), value=line.previous
+            ),
+            _("Change: {change}").format(change=line.change),
             self._target_row(line),
         ]
         return "\n".join(rows)
 
     def _target_row(self, line: KpiLine) -> str:
         if not line.target:
-            return "Target: none set for this period (press t on the dashboard to set one)."
-        due = f"; expected by today {line.expected}" if line.expected else ""
-        return f"Target: {line.target}{due} — {status_sentence(self.key, line.status)}"
+            return _("Target: none set for this period (press t on the dashboard to set one).")
+        status = status_sentence(self.key, line.status)
+        if line.expected:
+            return _("Target: {target}; expected by today {expected} — {status}").format(
+                target=line.target, expected=line.expected, status=status
+            )
+        return _("Target: {target} — {status}").format(target=line.target, status=status)

@@ -19,12 +19,15 @@ from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.db import session_scope
 from rmtui.core.figures import count_text
 from rmtui.core.models import INTERACTION_KINDS
 from rmtui.core.parsers import FieldError, parse_optional_date
 from rmtui.core.queries.interaction_log import LogFilter, QueryStopped, log_query
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.translation import N_, _, ngettext, pgettext
 from rmtui.core.wording import records_text
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
@@ -46,6 +49,16 @@ PAST_UNITS: dict[str, Callable[[int], relativedelta]] = {
     "y": lambda count: relativedelta(years=count),
 }
 DATE_FIELDS = ("from", "to")
+# A log narrowed to one kind of interaction, as its summary says it.
+KIND_ONLY = {
+    "call": N_("calls only"),
+    "meeting": N_("meetings only"),
+    "email": N_("emails only"),
+    "video": N_("videos only"),
+    "message": N_("messages only"),
+    "visit": N_("visits only"),
+    "note": N_("notes only"),
+}
 # A wanted cursor key meaning the top of the log (interaction ids start at 1).
 TOP = 0
 
@@ -53,19 +66,19 @@ TOP = 0
 class LogScreen(ListScreen):
     """Every interaction, newest first, with the filters and actions of the log."""
 
-    SCREEN_NAME = "Interaction log"
+    SCREEN_NAME = N_("Interaction log")
     CSS_PATH = "log.tcss"
     READ_AHEAD_GROUP = "interaction-log-ahead"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "read", "Read"),
-        Binding("o", "open_client", "Open client"),
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
-        Binding("escape", "leave_filter", "Leave / clear filter", show=False),
-        Binding("l", "log", "Log"),
-        Binding("e", "edit", "Edit"),
-        Binding("D,delete", "delete", "Delete…", key_display="D"),
-        Binding("c", "clear_filters", "Clear filters"),
-        Binding("ctrl+r", "reload", "Refresh", show=False),
+        Binding("enter", "read", N_("Read")),
+        Binding("o", "open_client", N_("Open client")),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/"),
+        Binding("escape", "leave_filter", N_("Leave / clear filter"), show=False),
+        Binding("l", "log", N_("Log")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("D,delete", "delete", N_("Delete…"), key_display="D"),
+        Binding("c", "clear_filters", N_("Clear filters")),
+        Binding("ctrl+r", "reload", N_("Refresh"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -81,15 +94,18 @@ class LogScreen(ListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="log-filters"):
-            hints = ("in subject or notes", "subject or notes", "subject, notes")
-            yield titled(HintedInput(*hints, id="log-text"), "Text /")
-            yield titled(HintedInput("part of a name", "a name", id="log-client"), "Client")
-            kinds = [(kind, kind) for kind in INTERACTION_KINDS]
-            yield titled(Select(kinds, prompt="any", id="log-kind", compact=True), "Kind")
-            yield titled(HintedInput("-30d or a date", "-30d", id="log-from"), "From")
-            yield titled(HintedInput("today, -1w", "today", id="log-to"), "To")
-        yield Static("Loading the interaction log…", id="log-summary")
-        yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text="No interactions yet.")
+            hints = (_("in subject or notes"), _("subject or notes"), _("subject, notes"))
+            yield titled(HintedInput(*hints, id="log-text"), _("Text /"))
+            client_hints = (_("part of a name"), _("a name"))
+            yield titled(HintedInput(*client_hints, id="log-client"), _("Client"))
+            kinds = [(choice_text(kind), kind) for kind in INTERACTION_KINDS]
+            kind_select = Select(kinds, prompt=_("any"), id="log-kind", compact=True)
+            yield titled(kind_select, _("Kind"))
+            yield titled(HintedInput(_("-30d or a date"), "-30d", id="log-from"), _("From"))
+            to_hints = (_("today, -1w"), pgettext("short hint", "today"))
+            yield titled(HintedInput(*to_hints, id="log-to"), _("To"))
+        yield Static(_("Loading the interaction log…"), id="log-summary")
+        yield VirtualTable(LOG_COLUMNS, id="log-table", empty_text=N_("No interactions yet."))
         yield Static("", id="log-preview")
         yield KeyBar()
 
@@ -297,7 +313,7 @@ class LogScreen(ListScreen):
         open_client(self, client.id)
 
     def action_log(self) -> None:
-        picker = ClientPicker("Log an interaction with…", suggested=self._selected_client())
+        picker = ClientPicker(_("Log an interaction with…"), suggested=self._selected_client())
         self.app.push_screen(picker, self._log_for)
 
     def _log_for(self, client: PickedClient | None) -> None:
@@ -312,7 +328,7 @@ class LogScreen(ListScreen):
     def action_delete(self) -> None:
         interaction_id = self.table.current_key
         if interaction_id is not None:
-            question = delete_question("this interaction")
+            question = delete_question(_("this interaction"))
             actions.delete_asking(
                 self, "interaction", interaction_id, question, on_deleted=self.refresh_log
             )
@@ -322,9 +338,10 @@ def preview_text(row: InteractionRow) -> Text:
     """The preview of the selected interaction: who, when, subject, then the notes in full."""
     text = Text()
     text.append(row.subject, style="bold")
-    text.append(f"  ·  {row.client_name}  ·  {row.kind}  ·  {row.at:%d %b %Y %H:%M}", style="dim")
+    when = date_text(row.at, "%d %b %Y %H:%M")
+    text.append(f"  ·  {row.client_name}  ·  {choice_text(row.kind)}  ·  {when}", style="dim")
     text.append("\n")
-    text.append(row.notes or "No notes.", style="" if row.notes else "dim")
+    text.append(row.notes or _("No notes."), style="" if row.notes else "dim")
     return text
 
 
@@ -343,19 +360,21 @@ def summary_line(pages: LogPages | None, log_filter: LogFilter, errors: dict[str
     """The line above the log: how many interactions, what they are filtered by, errors."""
     line = Text()
     if pages is None:
-        return Text("Loading the interaction log…")
+        return Text(_("Loading the interaction log…"))
     if pages.total is None:
-        line.append(f"{count_text(pages.shown_total)}+ interactions", style="bold")
-        line.append(" (counting…)", style="dim")
+        shown = f"{count_text(pages.shown_total)}+"
+        counted = ngettext("{count} interaction", "{count} interactions", pages.shown_total)
+        line.append(counted.format(count=shown), style="bold")
+        line.append(" " + _("(counting…)"), style="dim")
     else:
         line.append(records_text("interactions", pages.total), style="bold")
-    line.append(" · newest first", style="dim")
+    line.append(" · " + _("newest first"), style="dim")
     for part in filter_parts(log_filter):
         line.append(f" · {part}")
     for name, error in errors.items():
         line.append(f" · {name}: {error}", style="bold red")
     if not log_filter.is_empty:
-        line.append("  (c clears)", style="dim")
+        line.append("  " + _("(c clears)"), style="dim")
     return line
 
 
@@ -363,13 +382,13 @@ def filter_parts(log_filter: LogFilter) -> list[str]:
     """The active filters in words."""
     parts = []
     if log_filter.text:
-        parts.append(f"with “{log_filter.text}”")
+        parts.append(_("with “{text}”").format(text=log_filter.text))
     if log_filter.client_name:
-        parts.append(f"client “{log_filter.client_name}”")
+        parts.append(_("client “{name}”").format(name=log_filter.client_name))
     if log_filter.kind:
-        parts.append(f"{log_filter.kind}s only")
+        parts.append(_(KIND_ONLY[log_filter.kind]))
     if log_filter.date_from:
-        parts.append(f"from {log_filter.date_from:%d %b %Y}")
+        parts.append(_("from {day}").format(day=date_text(log_filter.date_from)))
     if log_filter.date_to:
-        parts.append(f"to {log_filter.date_to:%d %b %Y}")
+        parts.append(_("to {day}").format(day=date_text(log_filter.date_to)))
     return parts

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
+from rmtui.core.choices import choice_text
+from rmtui.core.translation import N_, _
 from rmtui.screens.book_access import book_session, rm_app
 
 if TYPE_CHECKING:
@@ -28,11 +30,11 @@ BELOW_CLIENTS = (0.25, 0.75)
 ALIKE = (0.0, 0.25)
 Command = Callable[[], object]
 SCREENS = (
-    ("today", "Today", "the agenda: follow-ups, check-ins, cases, birthdays"),
-    ("clients", "Clients", "every client, filter and sort"),
-    ("log", "Interaction log", "every call, meeting and e-mail"),
-    ("pipeline", "Pipeline", "opportunities by stage"),
-    ("kpis", "KPI dashboard", "KPIs against targets"),
+    ("today", N_("Today"), N_("the agenda: follow-ups, check-ins, cases, birthdays")),
+    ("clients", N_("Clients"), N_("every client, filter and sort")),
+    ("log", N_("Interaction log"), N_("every call, meeting and e-mail")),
+    ("pipeline", N_("Pipeline"), N_("opportunities by stage")),
+    ("kpis", N_("KPI dashboard"), N_("KPIs against targets")),
 )
 
 
@@ -115,7 +117,7 @@ class ContactPersonProvider(ClientProvider):
                 highlighted(self.matcher(query), title),
                 partial(self._open, person.client_id),
                 text=title,
-                help=as_markup(f"contact person at {person.client_name}"),
+                help=as_markup(_("contact person at {name}").format(name=person.client_name)),
             )
 
     def _people(self, query: str) -> list[PersonHit]:
@@ -127,16 +129,22 @@ class ContactPersonProvider(ClientProvider):
 
 def person_title(person: PersonHit) -> str:
     """A contact person as the palette lists them: `Joke de Vries, CFO at De Groot Agro`."""
-    role = f", {person.role}" if person.role else ""
-    return f"{person.name}{role} at {person.client_name}"
+    name = f"{person.name}, {person.role}" if person.role else person.name
+    return _("{person} at {client}").format(person=name, client=person.client_name)
 
 
 def client_help(client: ClientRow, *, alike: bool = False) -> str:
     """The line under a client's name in the palette (for a client found by a name alike a
     text that matches none, saying so)."""
-    parts = [client.kind, client.status, f"tier {client.tier}", client.company, client.city]
+    parts = [
+        choice_text(client.kind),
+        choice_text(client.status),
+        _("tier {tier}").format(tier=client.tier),
+        client.company,
+        client.city,
+    ]
     if alike:
-        parts.insert(0, "a name alike")
+        parts.insert(0, _("a name alike"))
     return as_markup(" · ".join(part for part in parts if part))
 
 
@@ -163,8 +171,10 @@ class ScreenCommandProvider(Provider):
     def _commands(self) -> Iterable[tuple[str, str, Command]]:
         app = rm_app(self.app)
         for mode, title, help_text in SCREENS:
-            yield f"Go to {title}", help_text, partial(app.switch_mode, mode)
-        yield "Open the trash (ctrl+t)", "what was deleted in the last 30 days", self._open_trash
+            go = _("Go to {screen}").format(screen=_(title))
+            yield go, _(help_text), partial(app.switch_mode, mode)
+        trash = _("Open the trash (ctrl+t)")
+        yield trash, _("what was deleted in the last 30 days"), self._open_trash
         yield from screen_commands(self.screen)
 
     def _open_trash(self) -> None:
@@ -181,9 +191,7 @@ def screen_commands(screen: Screen[object]) -> Iterable[tuple[str, str, Command]
         if active.node is not screen or not binding.show or binding.description in seen:
             continue
         seen.add(binding.description)
-        title = f"{binding.description} ({binding.key_display or key})"
-        yield (
-            title,
-            f"on the {getattr(screen, 'SCREEN_NAME', 'current')} screen",
-            partial(screen.run_action, binding.action),
-        )
+        title = f"{_(binding.description)} ({binding.key_display or key})"
+        name = getattr(screen, "SCREEN_NAME", None)
+        where = _("on the {screen} screen").format(screen=_(name) if name else _("current"))
+        yield (title, where, partial(screen.run_action, binding.action))

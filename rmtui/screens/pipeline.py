@@ -20,6 +20,8 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.db import session_scope
 from rmtui.core.figures import amount_text, count_text, total_text, totals_within
 from rmtui.core.kpi import kpi_display
@@ -32,7 +34,8 @@ from rmtui.core.queries.pipeline_stats import (
     stage_summaries,
     win_stats,
 )
-from rmtui.core.wording import ago_text, counted
+from rmtui.core.translation import N_, _, ngettext
+from rmtui.core.wording import ago_text
 from rmtui.screens.client.opening import open_client
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.flows import clients as actions
@@ -49,6 +52,7 @@ from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.pipeline_table import (
     PIPELINE_COLUMNS,
     PipelineBoard,
+    deals_text,
     probability_text,
     stage_title,
 )
@@ -75,25 +79,25 @@ class LoadedBoard:
 class PipelineScreen(Screen[None]):
     """Deals by stage, lead → qualified → proposal → negotiation → won / lost."""
 
-    SCREEN_NAME = "Pipeline"
+    SCREEN_NAME = N_("Pipeline")
     CSS_PATH = "pipeline.tcss"
     _keys_for: str | None = None  # the stage of the deal the keys were last refreshed for
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_client", "Open client"),
-        Binding("a", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("right_square_bracket", "move(True)", "Stage on", key_display="]"),
-        Binding("greater_than_sign", "move(True)", "Stage on", key_display=">", show=False),
-        Binding("left_square_bracket", "move(False)", "Stage back", key_display="["),
-        Binding("less_than_sign", "move(False)", "Stage back", key_display="<", show=False),
-        Binding("x", "lose", "Lost…"),
-        Binding("D,delete", "delete", "Delete…", key_display="D", show=False),
-        Binding("y", "toggle_period", "Year / all time"),
-        Binding("F", "forecast", "Forecast"),
-        Binding("l", "log", "Log", show=False),
-        Binding("right", "jump_stage(1)", "Next stage", show=False),
-        Binding("left", "jump_stage(-1)", "Previous stage", show=False),
-        Binding("ctrl+r", "reload", "Refresh", show=False),
+        Binding("enter", "open_client", N_("Open client")),
+        Binding("a", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("right_square_bracket", "move(True)", N_("Stage on"), key_display="]"),
+        Binding("greater_than_sign", "move(True)", N_("Stage on"), key_display=">", show=False),
+        Binding("left_square_bracket", "move(False)", N_("Stage back"), key_display="["),
+        Binding("less_than_sign", "move(False)", N_("Stage back"), key_display="<", show=False),
+        Binding("x", "lose", N_("Lost…")),
+        Binding("D,delete", "delete", N_("Delete…"), key_display="D", show=False),
+        Binding("y", "toggle_period", N_("Year / all time")),
+        Binding("F", "forecast", N_("Forecast")),
+        Binding("l", "log", N_("Log"), show=False),
+        Binding("right", "jump_stage(1)", N_("Next stage"), show=False),
+        Binding("left", "jump_stage(-1)", N_("Previous stage"), show=False),
+        Binding("ctrl+r", "reload", N_("Refresh"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -243,7 +247,7 @@ class PipelineScreen(Screen[None]):
     def _chosen_deal(self) -> OpportunityRow | None:
         deal = self.selected_deal()
         if deal is None:
-            self.notify("Choose a deal first (the cursor is on a stage heading).")
+            self.notify(_("Choose a deal first (the cursor is on a stage heading)."))
         return deal
 
     def action_move(self, forward: bool) -> None:
@@ -268,7 +272,7 @@ class PipelineScreen(Screen[None]):
     def action_delete(self) -> None:
         deal = self._chosen_deal()
         if deal is not None:
-            question = delete_question(f"the deal “{deal.title}”")
+            question = delete_question(_("the deal “{title}”").format(title=deal.title))
             actions.delete_asking(self, "deal", deal.id, question, on_deleted=self.load_board)
 
     def book_changed(self, focus: int | None = None) -> None:
@@ -289,7 +293,7 @@ class PipelineScreen(Screen[None]):
                 self._ask_deal(None, client, initial)
 
         self.app.push_screen(
-            ClientPicker("New deal for which client?", suggested=suggested), picked
+            ClientPicker(_("New deal for which client?"), suggested=suggested), picked
         )
 
     def action_edit(self) -> None:
@@ -308,7 +312,7 @@ class PipelineScreen(Screen[None]):
 
         form = OpportunityForm(client=client, day=self.day, initial=typed)
         if opportunity_id is None:
-            form.FORM_TITLE = "New deal"
+            form.FORM_TITLE = _("New deal")
 
         def save(values: dict[str, Any] | None) -> None:
             if values is None:
@@ -318,8 +322,8 @@ class PipelineScreen(Screen[None]):
                 again = PickedClient(values["client_id"], form.client.name)
                 self._ask_deal(opportunity_id, again, actions.as_typed(values))
             else:
-                verb = "Added" if opportunity_id is None else "Saved"
-                self.notify(f"{verb} “{values['title']}”.", markup=False)
+                done = _("Added “{title}”.") if opportunity_id is None else _("Saved “{title}”.")
+                self.notify(done.format(title=values["title"]), markup=False)
                 self.load_board(focus=saved_id)
 
         self.app.push_screen(form, save)
@@ -418,11 +422,11 @@ def box_text(summary: StageSummary, width: int, shown_together: tuple[Decimal, .
     value, weighted = totals_within((summary.value, summary.weighted, *shown_together), width - 2)[
         :2
     ]
-    text.append(f"{counted(summary.count, 'deal')}\n", style="bold")
+    text.append(f"{deals_text(summary.count)}\n", style="bold")
     text.append(f"{value}\n")
     if summary.stage in CLOSED_STAGES:
-        older = f"+{count_text(summary.older)} older"
-        text.append(older if summary.older else "12 months", style="dim")
+        older = _("+{count} older").format(count=count_text(summary.older))
+        text.append(older if summary.older else _("12 months"), style="dim")
     else:
         text.append(f"≈ {weighted}", style="dim")
     return text
@@ -435,16 +439,26 @@ def stats_text(summaries: list[StageSummary], stats: WinStats, all_time: bool, d
     value = sum((summary.value for summary in open_stages), start=NO_MONEY)
     weighted = sum((summary.weighted for summary in open_stages), start=NO_MONEY)
     text = Text()
-    text.append("Open pipeline ", style="bold")
-    text.append(f"{counted(count, 'deal')} · value {total_text(value)}")
-    text.append(f" · weighted {total_text(weighted)}")
-    text.append("  (weighted = value × its probability · F forecast)\n", style="dim")
-    period = "All time" if all_time else f"{day.year} to date"
+    text.append(_("Open pipeline") + " ", style="bold")
+    text.append(
+        _("{deals} · value {value} · weighted {weighted}").format(
+            deals=deals_text(count), value=total_text(value), weighted=total_text(weighted)
+        )
+    )
+    text.append("  " + _("(weighted = value × its probability · F forecast)") + "\n", style="dim")
+    year = _("{year} to date").format(year=day.year)
+    period = _("All time") if all_time else year
     text.append(f"{period} ", style="bold")
     rate = kpi_display("pipeline_conversion", stats.win_rate)
-    text.append(f"win rate {rate} ({count_text(stats.won)} won, {count_text(stats.lost)} lost)")
-    text.append(f" · average won deal {total_text(stats.average_deal)}")
-    other = f"{day.year} to date" if all_time else "all time"
+    text.append(
+        _("win rate {rate} ({won} won, {lost} lost)").format(
+            rate=rate, won=count_text(stats.won), lost=count_text(stats.lost)
+        )
+    )
+    text.append(
+        " · " + _("average won deal {amount}").format(amount=total_text(stats.average_deal))
+    )
+    other = year if all_time else _("all time")
     text.append(f"  (y: {other})", style="dim")
     return text
 
@@ -457,28 +471,45 @@ def deal_detail(deal: OpportunityRow, day: date) -> Text:
     if deal.product:
         text.append(f" · {deal.product}")
     text.append(f" · {amount_text(deal.value)}")
-    text.append(f" · opened {deal.opened_on:%d %b %Y}", style="dim")
+    text.append(" · " + _("opened {day}").format(day=date_text(deal.opened_on)), style="dim")
     if deal.stage not in CLOSED_STAGES:
         text.append(f" ({ago_text((day - deal.opened_on).days)})", style="dim")
-        text.append(f" · {deal.stage}, {probability_text(deal.stage, deal.probability)} likely")
+        likely = _("{stage}, {chance} likely").format(
+            stage=choice_text(deal.stage), chance=probability_text(deal.stage, deal.probability)
+        )
+        text.append(f" · {likely}")
         if deal.expected_close_on is not None:
-            late = " (passed)" if deal.is_past_close(day) else ""
-            text.append(f" · closes {deal.expected_close_on:%d %b %Y}{late}")
+            late = " " + _("(passed)") if deal.is_past_close(day) else ""
+            closes = _("closes {day}").format(day=date_text(deal.expected_close_on))
+            text.append(f" · {closes}{late}")
     elif deal.closed_on:
-        text.append(f" · {deal.stage} {deal.closed_on:%d %b %Y}")
+        text.append(f" · {choice_text(deal.stage)} {date_text(deal.closed_on)}")
     if deal.lost_reason:
         text.append(f": {deal.lost_reason}")
     return text
+
+
+# What a closed stage lists, as the line below the table says it.
+CLOSED_HELP = {
+    "won": N_("deals won in the last 12 months, the latest first"),
+    "lost": N_("deals lost in the last 12 months, the latest first"),
+}
 
 
 def stage_help(summary: StageSummary) -> Text:
     """The line below the table on a stage heading."""
     text = Text(f"{stage_title(summary.stage)}: ", style="bold")
     if summary.stage in CLOSED_STAGES:
-        text.append(f"deals {summary.stage} in the last 12 months, the latest first")
+        text.append(_(CLOSED_HELP[summary.stage]))
         if summary.older:
-            verb = "is" if summary.older == 1 else "are"
-            text.append(f"; {count_text(summary.older)} closed earlier {verb} not listed")
+            text.append(
+                "; "
+                + ngettext(
+                    "{count} closed earlier is not listed",
+                    "{count} closed earlier are not listed",
+                    summary.older,
+                ).format(count=count_text(summary.older))
+            )
     else:
-        text.append("the biggest deals first · ] moves a deal on, [ back, x marks it lost")
+        text.append(_("the biggest deals first · ] moves a deal on, [ back, x marks it lost"))
     return text

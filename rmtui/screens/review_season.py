@@ -13,10 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from rmtui.core.dates import date_text
 from rmtui.core.db import session_scope
 from rmtui.core.figures import count_text
 from rmtui.core.queries.reviews import count_reviews_before, count_reviews_in_month
-from rmtui.core.wording import counted
+from rmtui.core.translation import N_, _, ngettext
 from rmtui.screens.flows.clients import engine_of
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.review_table import REVIEW_COLUMNS, ReviewPages
@@ -26,10 +27,14 @@ from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
 def season_summary(month: date, count: int, earlier: int) -> Text:
     """The line above the month's reviews: how many, how many earlier ones are still to hold,
     and the keys."""
-    text = Text(f"{month:%B %Y}: {counted(count, 'review')} due", style="bold")
+    due = ngettext("{count} review due", "{count} reviews due", count).format(
+        count=count_text(count)
+    )
+    text = Text(f"{date_text(month, '%B %Y')}: {due}", style="bold")
     if earlier:
-        text.append(f"  ·  {count_text(earlier)} from earlier months still to hold", style="yellow")
-    keys = "  —  [ ] step a month · enter opens the client · R its report"
+        still = _("{count} from earlier months still to hold").format(count=count_text(earlier))
+        text.append(f"  ·  {still}", style="yellow")
+    keys = "  —  " + _("[ ] step a month · enter opens the client · R its report")
     text.append(keys, style="dim")
     return text
 
@@ -37,14 +42,14 @@ def season_summary(month: date, count: int, earlier: int) -> Text:
 class ReviewSeasonScreen(Screen[None]):
     """The reviews due in one month: `[` and `]` step a month, `R` prepares the report."""
 
-    SCREEN_NAME = "Review season"
+    SCREEN_NAME = N_("Review season")
     CSS_PATH = "review_season.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "open_client", "Open client"),
-        Binding("R", "review_report", "Review report"),
-        Binding("left_square_bracket", "step(-1)", "Month back", key_display="["),
-        Binding("right_square_bracket", "step(1)", "Month on", key_display="]"),
+        Binding("escape", "back", N_("Back")),
+        Binding("enter", "open_client", N_("Open client")),
+        Binding("R", "review_report", N_("Review report")),
+        Binding("left_square_bracket", "step(-1)", N_("Month back"), key_display="["),
+        Binding("right_square_bracket", "step(1)", N_("Month on"), key_display="]"),
     ]
 
     def __init__(self, day: date, month: date | None = None) -> None:
@@ -54,8 +59,8 @@ class ReviewSeasonScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Reading the reviews…", id="season-summary")
-        yield VirtualTable(REVIEW_COLUMNS, id="season-table", empty_text="No reviews fall due.")
+        yield Static(_("Reading the reviews…"), id="season-summary")
+        yield VirtualTable(REVIEW_COLUMNS, id="season-table", empty_text=N_("No reviews fall due."))
         yield KeyBar()
 
     @property
@@ -98,7 +103,9 @@ class ReviewSeasonScreen(Screen[None]):
 
     def action_step(self, months: int) -> None:
         self.month = self.month + relativedelta(months=months)
-        self.query_one("#season-summary", Static).update(Text(f"Reading {self.month:%B %Y}…"))
+        self.query_one("#season-summary", Static).update(
+            Text(_("Reading {month}…").format(month=date_text(self.month, "%B %Y")))
+        )
         self._read(self.month, None)
 
     def action_back(self) -> None:

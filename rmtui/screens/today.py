@@ -27,9 +27,11 @@ from rmtui.core.agenda import (
     ReviewItem,
     read_agenda,
 )
-from rmtui.core.dates import DATE_FORMAT, short_day_text
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text, long_day_text, short_day_text
 from rmtui.core.figures import count_text
-from rmtui.core.wording import counted
+from rmtui.core.translation import N_, N_plural, _, ngettext
+from rmtui.core.wording import count_of
 from rmtui.screens.book_access import book_connection, book_day, rm_app
 from rmtui.screens.undo import remember
 from rmtui.widgets.key_bar import KeyBar
@@ -42,21 +44,31 @@ if TYPE_CHECKING:
 # agenda is read with the standard library's sqlite3 and shows before they have loaded.
 
 MORE_HINT = {
-    "checkins_due": "(on the Clients screen sorted by last contact: press o)",
-    "birthdays": "(`rmtui agenda` lists them all)",
-    "reviews_due": "(press v for the review season, month by month)",
+    "checkins_due": N_("(on the Clients screen sorted by last contact: press o)"),
+    "birthdays": N_("(`rmtui agenda` lists them all)"),
+    "reviews_due": N_("(press v for the review season, month by month)"),
 }
-MORE_HINT_DEFAULT = "(they move up as you deal with these; `rmtui agenda` lists them all)"
+MORE_HINT_DEFAULT = N_("(they move up as you deal with these; `rmtui agenda` lists them all)")
 EMPTY_SECTION = {
-    "overdue": "Nothing overdue.",
-    "due_today": "No follow-ups due today — press f to plan one.",
-    "checkins_due": "Every client has been contacted within their cadence.",
-    "reviews_due": "No reviews due in the next two weeks — press v for the review season.",
-    "cases_due": "No requests or complaints near their deadline.",
-    "birthdays": "No birthdays this week.",
-    "upcoming": "Nothing planned for the next 7 days — press f to add a follow-up.",
+    "overdue": N_("Nothing overdue."),
+    "due_today": N_("No follow-ups due today — press f to plan one."),
+    "checkins_due": N_("Every client has been contacted within their cadence."),
+    "reviews_due": N_("No reviews due in the next two weeks — press v for the review season."),
+    "cases_due": N_("No requests or complaints near their deadline."),
+    "birthdays": N_("No birthdays this week."),
+    "upcoming": N_("Nothing planned for the next 7 days — press f to add a follow-up."),
 }
 
+
+# The counts of the summary line: section, its words for one and many, colour.
+SUMMARY_COUNTS = (
+    ("overdue", N_plural("{count} overdue", "{count} overdue"), "red"),
+    ("due_today", N_plural("{count} due today", "{count} due today"), "yellow"),
+    ("checkins_due", N_plural("{count} check-in", "{count} check-ins"), "yellow"),
+    ("reviews_due", N_plural("{count} review", "{count} reviews"), "cyan"),
+    ("cases_due", N_plural("{count} case", "{count} cases"), "red"),
+    ("birthdays", N_plural("{count} birthday", "{count} birthdays"), "magenta"),
+)
 
 # The keys that act on the row under the cursor, and the kinds of row they act on.
 ROW_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -87,25 +99,25 @@ class AgendaEntry:
 class TodayScreen(Screen[None]):
     """The agenda for today, with the actions to work through it."""
 
-    SCREEN_NAME = "Today"
+    SCREEN_NAME = N_("Today")
     CSS_PATH = "today.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First item", show=False),
-        Binding("G,end", "last", "Last item", show=False),
-        Binding("tab,right_curly_bracket", "section(1)", "Next section", show=False),
-        Binding("shift+tab,left_curly_bracket", "section(-1)", "Previous section", show=False),
-        Binding("enter", "open_client", "Open client"),
-        Binding("l", "log", "Log"),
-        Binding("d", "done", "Done"),
-        Binding("s", "snooze", "Snooze"),
-        Binding("r", "reschedule", "Reschedule"),
-        Binding("f", "new_follow_up", "Follow-up"),
-        Binding("w", "why", "Why here"),
-        Binding("R", "review_report", "Review report"),
-        Binding("v", "review_season", "Review season"),
-        Binding("ctrl+r", "reload", "Refresh", show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
+        Binding("g,home", "first", N_("First item"), show=False),
+        Binding("G,end", "last", N_("Last item"), show=False),
+        Binding("tab,right_curly_bracket", "section(1)", N_("Next section"), show=False),
+        Binding("shift+tab,left_curly_bracket", "section(-1)", N_("Previous section"), show=False),
+        Binding("enter", "open_client", N_("Open client")),
+        Binding("l", "log", N_("Log")),
+        Binding("d", "done", N_("Done")),
+        Binding("s", "snooze", N_("Snooze")),
+        Binding("r", "reschedule", N_("Reschedule")),
+        Binding("f", "new_follow_up", N_("Follow-up")),
+        Binding("w", "why", N_("Why here")),
+        Binding("R", "review_report", N_("Review report")),
+        Binding("v", "review_season", N_("Review season")),
+        Binding("ctrl+r", "reload", N_("Refresh"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -123,7 +135,7 @@ class TodayScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading today's agenda…", id="today-summary")
+        yield Static(_("Loading today's agenda…"), id="today-summary")
         yield LineList(id="agenda")
         yield KeyBar()
 
@@ -175,7 +187,9 @@ class TodayScreen(Screen[None]):
         problem = agenda.settings_problem
         if problem is not None and problem != self.told_problem:
             self.notify(
-                f"{problem} Until it is, Today uses the default settings.",
+                _("{problem} Until it is, Today uses the default settings.").format(
+                    problem=problem
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -195,10 +209,10 @@ class TodayScreen(Screen[None]):
     def _options(self, agenda: Agenda) -> list[ListLine]:
         result: list[ListLine] = []
         for key, title, items in agenda.sections():
-            heading = section_heading(title, agenda.total(key), agenda.total_text(key))
+            heading = section_heading(_(title), agenda.total(key), agenda.total_text(key))
             result.append(ListLine(heading, heading=True))
             if not items:
-                result.append(ListLine(Text(f"  {EMPTY_SECTION[key]}", style="dim")))
+                result.append(ListLine(Text(f"  {_(EMPTY_SECTION[key])}", style="dim")))
             for item in items[:TODAY_LIMIT]:
                 entry = entry_for(item)
                 self.entries[entry.option_id] = entry
@@ -206,9 +220,11 @@ class TodayScreen(Screen[None]):
                 result.append(ListLine(item_line(item, agenda.day), id=entry.option_id))
             more = agenda.total(key) - min(len(items), TODAY_LIMIT)
             if more:
+                hint = _(MORE_HINT.get(key, MORE_HINT_DEFAULT))
                 plus = "" if agenda.counted(key) else "+"
-                hint = MORE_HINT.get(key, MORE_HINT_DEFAULT)
-                line = f"  … and {count_text(more)}{plus} more {hint}"
+                line = "  " + ngettext(
+                    "… and {count} more {hint}", "… and {count} more {hint}", more
+                ).format(count=count_text(more) + plus, hint=hint)
                 result.append(ListLine(Text(line, style="dim")))
         return result
 
@@ -296,14 +312,14 @@ class TodayScreen(Screen[None]):
     def action_open_client(self) -> None:
         from rmtui.screens.client.opening import open_client
 
-        entry = self._client_entry("open")
+        entry = self._client_entry(_("Choose a row about a client to open."))
         if entry is not None:
             open_client(self, entry.client_id)  # type: ignore[arg-type]
 
     def action_log(self) -> None:
         from rmtui.screens.flows import clients as actions
 
-        entry = self._client_entry("log an interaction for")
+        entry = self._client_entry(_("Choose a row about a client to log an interaction for."))
         if entry is not None:
             actions.log_for_client(
                 self,
@@ -311,10 +327,10 @@ class TodayScreen(Screen[None]):
                 on_saved=lambda _values: self._after_log(entry),
             )
 
-    def _client_entry(self, verb: str) -> AgendaEntry | None:
+    def _client_entry(self, refusal: str) -> AgendaEntry | None:
         entry = self.selected()
         if entry is None or entry.client_id is None:
-            self.notify(f"Choose a row about a client to {verb}.", severity="warning")
+            self.notify(refusal, severity="warning")
             return None
         return entry
 
@@ -366,7 +382,7 @@ class TodayScreen(Screen[None]):
         if subject is not None:
             remember(
                 self,
-                f"resolved “{subject}”",
+                _("resolved “{subject}”").format(subject=subject),
                 lambda session: reopen_case(session=session, case_id=case_id),
                 on_undone=self.show_again(entry),
             )
@@ -380,7 +396,7 @@ class TodayScreen(Screen[None]):
     def action_snooze(self) -> None:
         from rmtui.screens.flows import clients as actions
 
-        entry = self._follow_up_entry("snooze")
+        entry = self._follow_up_entry(_("Only follow-ups can be put off; choose one to snooze."))
         if entry is not None:
             actions.snooze_follow_up(
                 self,
@@ -393,7 +409,9 @@ class TodayScreen(Screen[None]):
     def action_reschedule(self) -> None:
         from rmtui.screens.flows import clients as actions
 
-        entry = self._follow_up_entry("reschedule")
+        entry = self._follow_up_entry(
+            _("Only follow-ups can be put off; choose one to reschedule.")
+        )
         if entry is not None:
             actions.reschedule_follow_up(
                 self,
@@ -406,20 +424,21 @@ class TodayScreen(Screen[None]):
     def _title_of(self, entry: AgendaEntry) -> str:
         agenda = self.agenda
         items = (*agenda.overdue, *agenda.due_today, *agenda.upcoming) if agenda else ()
-        return next((item.title for item in items if item.id == entry.record_id), "follow-up")
+        titles = (item.title for item in items if item.id == entry.record_id)
+        return next(titles, _("follow-up"))
 
-    def _follow_up_entry(self, verb: str) -> AgendaEntry | None:
+    def _follow_up_entry(self, refusal: str) -> AgendaEntry | None:
         entry = self.selected()
         if entry is None or entry.kind != "follow_up":
-            self.notify(
-                f"Only follow-ups can be put off; choose one to {verb}.", severity="warning"
-            )
+            self.notify(refusal, severity="warning")
             return None
         return entry
 
     def action_review_report(self) -> None:
         """Prepare the review report of the client of the row (a review due, or any other)."""
-        entry = self._client_entry("prepare the review report of")
+        entry = self._client_entry(
+            _("Choose a row about a client to prepare the review report of.")
+        )
         if entry is not None:
             review_actions().export_review(self, entry.client_id)
 
@@ -463,7 +482,7 @@ def ranked_item(agenda: Agenda, key: str, item: Any) -> RankedItem:
     return RankedItem(
         item_line(item, agenda.day),
         item.urgency,
-        dict(SECTIONS)[key],
+        _(dict(SECTIONS)[key]),
         getattr(agenda, key).index(item) + 1,
         agenda.total_text(key),
         business_days=getattr(item, "business_days", False),
@@ -508,9 +527,9 @@ def item_line(item: Any, day: date) -> Text:
 def _follow_up_line(item: FollowUpItem, day: date) -> Text:
     late = (day - item.due_on).days
     when = (
-        f"{late}d late"
+        _("{days}d late").format(days=late)
         if late > 0
-        else "today"
+        else _("today")
         if late == 0
         else short_day_text(item.due_on, today=day)
     )
@@ -533,16 +552,16 @@ def _checkin_line(item: CheckinItem) -> Text:
     # of the member most overdue.
     who = f"{item.household} ({item.name.split()[0]})" if item.household else item.name
     line.append(f"{who:<30.30}")
-    line.append(f" tier {item.tier}  ", style="dim")
-    since = "never contacted" if item.last_contact_on is None else "last contact"
+    line.append(" " + _("tier {tier}").format(tier=item.tier) + "  ", style="dim")
     line.append(
-        f"{item.days_since}d since {since.split()[-1]}"
+        _("{days}d since contact").format(days=item.days_since)
         if item.last_contact_on
-        else f"{since}, client {item.days_since}d"
+        else _("never contacted, client {days}d").format(days=item.days_since)
     )
-    over = f"{item.days_overdue}d over" if item.days_overdue else "due today"
+    over = _("{days}d over").format(days=item.days_overdue) if item.days_overdue else _("due today")
     line.append(
-        f"  (every {item.cadence}d, {over})", style="red" if item.days_overdue else "yellow"
+        "  " + _("(every {days}d, {over})").format(days=item.cadence, over=over),
+        style="red" if item.days_overdue else "yellow",
     )
     return line
 
@@ -550,58 +569,59 @@ def _checkin_line(item: CheckinItem) -> Text:
 def review_line(item: ReviewItem, day: date) -> Text:
     """A review due: when, who, and what its cadence counts from."""
     if item.days_left < 0:
-        when, style = f"{-item.days_left}d late", "bold red"
+        when, style = _("{days}d late").format(days=-item.days_left), "bold red"
     elif item.days_left == 0:
-        when, style = "today", "bold yellow"
+        when, style = _("today"), "bold yellow"
     else:
         when, style = short_day_text(item.due_on, today=day), ""
-    basis = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+    basis = {
+        "review": _("last review"),
+        "meeting": _("last meeting"),
+        "client since": _("client since"),
+    }
     line = Text("  ")
     line.append(f"{when:<11}", style=style)
     line.append(f"  {item.name:<30.30}")
-    line.append(f" tier {item.tier}  ", style="dim")
-    line.append(f"every {item.every_months} mo, {basis[item.counts_from]} ", style="dim")
-    line.append(f"{item.since:{DATE_FORMAT}}", style="dim")
+    line.append(" " + _("tier {tier}").format(tier=item.tier) + "  ", style="dim")
+    every = _("every {months} mo, {basis}").format(
+        months=item.every_months, basis=basis[item.counts_from]
+    )
+    line.append(f"{every} ", style="dim")
+    line.append(date_text(item.since), style="dim")
     return line
 
 
 def _case_line(item: CaseItem) -> Text:
-    unit = " bd" if item.business_days else "d"  # business days for a business-day clock
+    # Business days for a business-day clock.
     if item.days_left < 0:
-        when, style = f"{-item.days_left}{unit} late", "bold red"
+        late = _("{days} bd late") if item.business_days else _("{days}d late")
+        when, style = late.format(days=-item.days_left), "bold red"
     elif item.days_left == 0:
-        when, style = "due today", "bold yellow"
+        when, style = _("due today"), "bold yellow"
     else:
-        when, style = f"in {item.days_left}{unit}", "yellow"
+        soon = _("in {days} bd") if item.business_days else _("in {days}d")
+        when, style = soon.format(days=item.days_left), "yellow"
     line = Text("  ")
     line.append(f"{when:<11}", style=style)
-    line.append(f"  {item.kind}: {item.subject}")
+    line.append(f"  {choice_text(item.kind)}: {item.subject}")
     line.append(f"  — {item.client_name}", style="dim")
     return line
 
 
 def _birthday_line(item: BirthdayItem, day: date) -> Text:
-    when = "today" if item.on == day else short_day_text(item.on, today=day)
+    when = _("today") if item.on == day else short_day_text(item.on, today=day)
     line = Text("  ")
     line.append(f"{when:<13}", style="bold magenta" if item.on == day else "")
-    line.append(f"{item.name} turns {item.turns}")
+    line.append(_("{name} turns {age}").format(name=item.name, age=item.turns))
     return line
 
 
 def summary_text(agenda: Agenda) -> Text:
     """The line above the list: the day and the count of each section."""
-    counts = [
-        ("overdue", "overdue", "overdue", "red"),
-        ("due_today", "due today", "due today", "yellow"),
-        ("checkins_due", "check-in", "check-ins", "yellow"),
-        ("reviews_due", "review", "reviews", "cyan"),
-        ("cases_due", "case", "cases", "red"),
-        ("birthdays", "birthday", "birthdays", "magenta"),
-    ]
-    line = Text(f"{agenda.day:%A %d %B %Y}", style="bold")
-    for key, one, many, style in counts:
+    line = Text(long_day_text(agenda.day), style="bold")
+    for key, forms, style in SUMMARY_COUNTS:
         count = agenda.total(key)
         line.append("  ·  ")
-        words = counted(count, one, many, at_least=not agenda.counted(key))
+        words = count_of(forms, count, at_least=not agenda.counted(key))
         line.append(words, style=style if count else "dim")
     return line

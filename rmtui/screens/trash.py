@@ -13,6 +13,7 @@ from textual.widgets import Header, Static
 
 from rmtui.core.db import session_scope
 from rmtui.core.queries import trash
+from rmtui.core.translation import N_
 from rmtui.core.wording import counted
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.flows.clients import engine_of, saved
@@ -26,13 +27,13 @@ EMPTY = "The trash is empty: nothing was deleted in the last 30 days."
 class TrashScreen(Screen[None]):
     """Deleted records, kept 30 days: `r` (or enter) restores one with what came with it."""
 
-    SCREEN_NAME = "Trash"
+    SCREEN_NAME = N_("Trash")
     CSS_PATH = "trash.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("r", "restore", "Restore"),
-        Binding("x,delete", "delete_for_good", "Delete for good…", key_display="x"),
-        Binding("E", "empty", "Empty the trash…"),
+        Binding("escape", "back", N_("Back")),
+        Binding("r", "restore", N_("Restore")),
+        Binding("x,delete", "delete_for_good", N_("Delete for good…"), key_display="x"),
+        Binding("E", "empty", N_("Empty the trash…")),
     ]
 
     def compose(self) -> ComposeResult:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from rmtui.core.translation import _
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -81,12 +83,15 @@ def remember(
     `on_undone` is called once it is taken back, before the screen reads the book again."""
     history = _history(node)
     history.remember(Change(said, take_back, focus, on_undone))
-    node.app.notify(f"{said[:1].upper()}{said[1:]}. Press u to undo.", markup=False)
+    sentence = f"{said[:1].upper()}{said[1:]}"
+    node.app.notify(_("{change}. Press u to undo.").format(change=sentence), markup=False)
 
 
 def delete_question(what: str) -> str:
     """Asking before a delete that `u` takes back: `what` with its article (`the deal “X”`)."""
-    return f"Delete {what}? It goes to the trash for 30 days; press u to bring it back."
+    return _("Delete {what}? It goes to the trash for 30 days; press u to bring it back.").format(
+        what=what
+    )
 
 
 def undo_latest(screen: Screen[Any]) -> None:
@@ -96,12 +101,12 @@ def undo_latest(screen: Screen[Any]) -> None:
     history = _history(screen)
     change = history.latest()
     if change is None:
-        screen.notify("Nothing to undo.")
+        screen.notify(_("Nothing to undo."))
         return
     history.forget_latest()
     if saved(screen, lambda session: change.take_back(session) or True) is None:
         return
-    screen.notify(f"Undone: {change.said}.", markup=False)
+    screen.notify(_("Undone: {change}.").format(change=change.said), markup=False)
     if change.on_undone is not None:
         change.on_undone()
     if isinstance(screen, ShowsTheBook):

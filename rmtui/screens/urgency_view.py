@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from rmtui.core.figures import count_text, factor_text, urgency_text
+from rmtui.core.translation import N_, _
 from rmtui.core.urgency import Coefficients, Urgency, term_label
 
 
@@ -35,7 +36,7 @@ class UrgencyView(ModalScreen[None]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,w", "dismiss", "Close", key_display="esc"),
+        Binding("escape,w", "dismiss", N_("Close"), key_display="esc"),
     ]
 
     def __init__(self, item: RankedItem, coefficients: Coefficients) -> None:
@@ -46,12 +47,12 @@ class UrgencyView(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         item = self.item
         with Vertical(id="urgency-box") as box:
-            box.border_title = "Why here"
+            box.border_title = _("Why here")
             yield Static(item.line.copy(), id="urgency-item")
             yield Static(score_line(item), id="urgency-score")
             yield Static(terms_table(item, self.coefficients), id="urgency-terms")
             yield Static(
-                "Coefficients: [urgency] in config.toml · w or escape closes",
+                _("Coefficients: [urgency] in config.toml · w or escape closes"),
                 classes="help-hint",
                 markup=False,
             )
@@ -60,22 +61,25 @@ class UrgencyView(ModalScreen[None]):
 def score_line(item: RankedItem) -> Text:
     """`Urgency 12.5 · 2 of 7 in Overdue follow-ups`."""
     line = Text()
-    line.append(f"Urgency {urgency_text(item.urgency.score)}", style="bold")
-    line.append(f" · {count_text(item.place)} of {item.of} in {item.section}")
+    line.append(_("Urgency {score}").format(score=urgency_text(item.urgency.score)), style="bold")
+    place = _("{place} of {count} in {section}").format(
+        place=count_text(item.place), count=item.of, section=item.section
+    )
+    line.append(f" · {place}")
     return line
 
 
 def terms_table(item: RankedItem, coefficients: Coefficients) -> Table | Text:
     """Each term as what, value x coefficient = points, and their sum."""
     if not item.urgency.terms:
-        return Text("No term applies to it: its urgency is 0.", style="dim")
+        return Text(_("No term applies to it: its urgency is 0."), style="dim")
     table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="dim")
-    table.add_column("term", no_wrap=True, overflow="ellipsis", max_width=31)
-    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column(_("term"), no_wrap=True, overflow="ellipsis", max_width=31)
+    table.add_column(_("value"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    table.add_column("coefficient", justify="right", no_wrap=True)
+    table.add_column(_("coefficient"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column(_("points"), justify="right", no_wrap=True)
     for term in item.urgency.terms:
         label = term_label(term, coefficients, business_days=item.business_days)
         table.add_row(
@@ -87,7 +91,7 @@ def terms_table(item: RankedItem, coefficients: Coefficients) -> Table | Text:
             urgency_text(term.points),
         )
     table.add_row("", "", "", "", "", Text("─" * 6, style="dim"))
-    table.add_row(Text("urgency", style="bold"), "", "", "", "", _bold(item.urgency))
+    table.add_row(Text(_("urgency"), style="bold"), "", "", "", "", _bold(item.urgency))
     return table
 
 

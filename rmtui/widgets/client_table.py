@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.db import interrupter_of, session_scope
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
@@ -25,8 +26,9 @@ from rmtui.core.queries.clients import (
     list_clients,
     matches_as_typed,
 )
+from rmtui.core.translation import N_, _, pN_
 from rmtui.widgets.page_source import READ_AHEAD_ROWS, PageSource
-from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
+from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow, column_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -34,25 +36,31 @@ if TYPE_CHECKING:
 # The sorts `o` steps through, in order, and how the screen names them.
 SORT_CYCLE = ("name", "last_contact", "next_follow_up", "status", "tier", "city", "created_on")
 SORT_LABELS = {
-    "name": "name",
-    "last_contact": "last contact",
-    "next_follow_up": "next follow-up",
-    "status": "status",
-    "tier": "tier",
-    "city": "city",
-    "created_on": "date added",
+    "name": N_("name"),
+    "last_contact": N_("last contact"),
+    "next_follow_up": N_("next follow-up"),
+    "status": N_("status"),
+    "tier": N_("tier"),
+    "city": N_("city"),
+    "created_on": N_("date added"),
 }
 # Sorts that start with the highest value (newest first).
+# Headings a language may write shorter in their narrow columns (see `column_text`).
+NARROW_HEADINGS = (
+    pN_("column", "Tier"),
+    pN_("column", "Last contact"),
+    pN_("column", "Next follow-up"),
+)
 STARTS_DESCENDING = frozenset({"created_on"})
 COLUMNS = (
-    TableColumn("name", "Name", min_width=30, max_width=48),
-    TableColumn("kind", "Kind", 9, drop=6),
-    TableColumn("status", "Status", 9, drop=2),
-    TableColumn("tier", "Tier", 5, drop=1),
-    TableColumn("city", "City", min_width=12, max_width=22, drop=4),
-    TableColumn("last_contact", "Last contact", 13, drop=3),
-    TableColumn("next_follow_up", "Next follow-up", 15, drop=5),
-    TableColumn("tags", "Tags", min_width=14, drop=7),
+    TableColumn("name", N_("Name"), min_width=30, max_width=48),
+    TableColumn("kind", N_("Kind"), 9, drop=6),
+    TableColumn("status", N_("Status"), 9, drop=2),
+    TableColumn("tier", N_("Tier"), 5, drop=1),
+    TableColumn("city", N_("City"), min_width=12, max_width=22, drop=4),
+    TableColumn("last_contact", N_("Last contact"), 13, drop=3),
+    TableColumn("next_follow_up", N_("Next follow-up"), 15, drop=5),
+    TableColumn("tags", N_("Tags"), min_width=14, drop=7),
 )
 
 
@@ -92,7 +100,7 @@ class ClientListing:
 
     def sort_label(self) -> str:
         """The sort as the screen says it, with its direction."""
-        return f"{SORT_LABELS[self.sort]} {'▼' if self.descending else '▲'}"
+        return f"{_(SORT_LABELS[self.sort])} {'▼' if self.descending else '▲'}"
 
 
 def client_columns(listing: ClientListing, *, alike: bool = False) -> list[TableColumn]:
@@ -100,7 +108,7 @@ def client_columns(listing: ClientListing, *, alike: bool = False) -> list[Table
     which are listed likest first)."""
     mark = "▼" if listing.descending else "▲"
     return [
-        replace(column, label=f"{column.label}{mark}")
+        replace(column, label=f"{column_text(column.label)}{mark}")
         if column.key == listing.sort and not alike
         else column
         for column in COLUMNS
@@ -277,11 +285,11 @@ def client_cells(row: ClientRow, day: date) -> tuple[Text | str, ...]:
     """The cells of one client's line, with what needs attention coloured."""
     name = Text(row.name)
     if row.archived:
-        name = Text(f"{row.name} (archived)", style="dim italic")
+        name = Text(_("{name} (archived)").format(name=row.name), style="dim italic")
     return (
         name,
-        row.kind,
-        row.status,
+        choice_text(row.kind),
+        choice_text(row.status),
         row.tier,
         row.city or "",
         last_contact_cell(row, day),
@@ -294,9 +302,9 @@ def last_contact_cell(row: ClientRow, day: date) -> Text:
     """The last contact, red when a client is due for a check-in."""
     checking_in = row.status == "client" and not row.archived
     if row.last_contact_on is None:
-        return Text("never", style="yellow" if checking_in else "dim")
+        return Text(_("never"), style="yellow" if checking_in else "dim")
     overdue = checking_in and (day - row.last_contact_on).days >= row.cadence
-    return Text(row.last_contact_on.strftime(DATE_FORMAT), style="red" if overdue else "")
+    return Text(date_text(row.last_contact_on), style="red" if overdue else "")
 
 
 def follow_up_cell(due_on: date | None, day: date) -> Text:
@@ -304,4 +312,4 @@ def follow_up_cell(due_on: date | None, day: date) -> Text:
     if due_on is None:
         return Text("—", style="dim")
     style = "bold red" if due_on < day else "bold yellow" if due_on == day else ""
-    return Text(due_on.strftime(DATE_FORMAT), style=style)
+    return Text(date_text(due_on), style=style)

@@ -21,6 +21,7 @@ from rmtui.core.queries.forecast import (
 )
 from rmtui.core.queries.opportunities import OpportunityRow
 from rmtui.core.queries.pipeline_stats import deal_probability, weighted_value
+from rmtui.core.translation import N_
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import TableColumn
 
@@ -29,14 +30,14 @@ if TYPE_CHECKING:
 
 MONEY_WIDTH = 12
 FORECAST_COLUMNS = (
-    TableColumn("close", "Close", 13),
-    TableColumn("title", "Deal", min_width=16, max_width=44),
-    TableColumn("client", "Client", min_width=14, max_width=30),
-    TableColumn("stage", "Stage", 11, drop=2),
-    TableColumn("chance", "Chance", 6, "right", drop=3),
-    TableColumn("value", "Value", MONEY_WIDTH, "right"),
-    TableColumn("weighted", "Weighted", MONEY_WIDTH, "right", drop=1),
-    TableColumn("age", "Open", 8, "right", drop=4),
+    TableColumn("close", N_("Close"), 13),
+    TableColumn("title", N_("Deal"), min_width=16, max_width=44),
+    TableColumn("client", N_("Client"), min_width=14, max_width=30),
+    TableColumn("stage", N_("Stage"), 11, drop=2),
+    TableColumn("chance", N_("Chance"), 6, "right", drop=3),
+    TableColumn("value", N_("Value"), MONEY_WIDTH, "right"),
+    TableColumn("weighted", N_("Weighted"), MONEY_WIDTH, "right", drop=1),
+    TableColumn("age", N_("Open"), 8, "right", drop=4),
 )
 NO_MONEY = Decimal("0.00")
 

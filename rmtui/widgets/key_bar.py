@@ -7,11 +7,14 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from rmtui.core.translation import N_, _, pgettext
+
 GAP = "  "
-PALETTE = "Palette"
+PALETTE = N_("Palette")
 HELP_KEY = "question_mark"
 MODE_PREFIX = "mode-"  # the app's screen keys; shown as one "1-5 Screens" hint when space is short
 
@@ -112,13 +115,21 @@ def current_hints(screen: Screen[object]) -> tuple[Hint, ...]:
         seen.add(binding.action)
         mode = (binding.id or "").startswith(MODE_PREFIX)
         hints.append(
-            Hint(binding.key, app.get_key_display(binding), binding.description, enabled, mode)
+            Hint(binding.key, app.get_key_display(binding), binding_text(binding), enabled, mode)
         )
     palette = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
     if app.ENABLE_COMMAND_PALETTE and palette is not None:
         _node, binding, enabled, _tooltip = palette
-        hints.append(Hint(binding.key, app.get_key_display(binding), PALETTE, enabled))
+        hints.append(Hint(binding.key, app.get_key_display(binding), _(PALETTE), enabled))
     return tuple(hints)
+
+
+def binding_text(binding: Binding) -> str:
+    """What a binding does, in the language of the text; the screen keys' names in the
+    context "screen" (the screen `Log` and the key that logs a contact are two words in Dutch)."""
+    if (binding.id or "").startswith(MODE_PREFIX):
+        return pgettext("screen", binding.description)
+    return _(binding.description)
 
 
 def fitting_hints(hints: tuple[Hint, ...], width: int) -> tuple[Hint, ...]:
@@ -127,7 +138,7 @@ def fitting_hints(hints: tuple[Hint, ...], width: int) -> tuple[Hint, ...]:
     modes = [hint for hint in hints if hint.mode]
     if _length(hints) > width and len(modes) > 1:
         span = f"{modes[0].display}-{modes[-1].display}"
-        folded = Hint(modes[0].key, span, "Screens", enabled=True)
+        folded = Hint(modes[0].key, span, _("Screens"), enabled=True)
         first = hints.index(modes[0])
         rest = tuple(hint for hint in hints if not hint.mode)
         hints = (*rest[:first], folded, *rest[first:])

@@ -11,19 +11,22 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from rmtui.core.kpi_board import FIGURE_WIDTH, TARGET_WIDTH, KpiLine, pending_line
+from rmtui.core.translation import N_, _
 
 WARNING_MARK = "⚠"
 # (column key, header, justify, width: fixed, so the table keeps its shape as figures arrive)
 COLUMNS = (
-    ("kpi", "KPI", "left", 17),
-    ("value", "Value", "right", FIGURE_WIDTH),
-    ("previous", "Previous", "right", FIGURE_WIDTH),
-    ("change", "Change", "right", 11),
-    ("target", "Target", "right", TARGET_WIDTH),
-    ("status", "Status", "left", 9),
-    ("note", "Note", "left", 22),
+    ("kpi", N_("KPI"), "left", 17),
+    ("value", N_("Value"), "right", FIGURE_WIDTH),
+    ("previous", N_("Previous"), "right", FIGURE_WIDTH),
+    ("change", N_("Change"), "right", 11),
+    ("target", N_("Target"), "right", TARGET_WIDTH),
+    ("status", N_("Status"), "left", 9),
+    ("note", N_("Note"), "left", 22),
 )
 STATUS_MARK = "●"
+# A KPI's status against its target, as the table says it.
+STATUS_WORDS = {"met": N_("met"), "close": N_("close"), "behind": N_("behind")}
 # The columns that leave, in this order, when the table is wider than the terminal.
 DROPPED_FIRST = ("note", "previous")
 CELL_PADDING = 2  # a DataTable cell's padding, both sides
@@ -44,8 +47,8 @@ class KpiTable(DataTable[Text]):
     """Every KPI with its value, previous value, change, target, status and a sample warning."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", N_("Down"), show=False),
+        Binding("k", "cursor_up", N_("Up"), show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
         "kpi-table--met",
@@ -78,7 +81,7 @@ class KpiTable(DataTable[Text]):
         self.clear(columns=True)
         for key, label, justify, width in COLUMNS:
             if key in shown:
-                header = label.rjust(width) if justify == "right" else label.ljust(width)
+                header = _(label).rjust(width) if justify == "right" else _(label).ljust(width)
                 self.add_column(Text(header), key=key, width=width)
         for key in self.keys:
             self.add_row(*self._cells(self.lines.get(key) or pending_line(key, None)), key=key)
@@ -111,8 +114,8 @@ class KpiTable(DataTable[Text]):
         status_style = self._status_style(line.status)
         note = f"{WARNING_MARK} {line.warning}" if line.warning else ""
         if not note and line.expected:
-            note = f"by today {line.expected}"
-        status = f"{STATUS_MARK} {line.status}" if line.status else ""
+            note = _("by today {expected}").format(expected=line.expected)
+        status = f"{STATUS_MARK} {_(STATUS_WORDS[line.status])}" if line.status else ""
         cells = {
             "kpi": Text(line.label),
             "value": Text(line.value, style=status_style, justify="right"),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from rmtui.core.choices import choice_text
 from rmtui.core.queries.interaction_log import (
     LogKey,
     LogQuery,
@@ -21,6 +22,7 @@ from rmtui.core.queries.interaction_log import (
     stopping_when,
 )
 from rmtui.core.queries.interactions import InteractionRow
+from rmtui.core.translation import N_
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableColumn, TableRow
 
@@ -28,12 +30,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 LOG_COLUMNS = (
-    TableColumn("at", "When", 16),
-    TableColumn("client", "Client", min_width=20, max_width=30),
-    TableColumn("kind", "Kind", 7, drop=1),
-    TableColumn("direction", "Dir", 3, drop=3),
-    TableColumn("subject", "Subject", min_width=20, max_width=48),
-    TableColumn("notes", "Notes", min_width=20, drop=2),
+    TableColumn("at", N_("When"), 16),
+    TableColumn("client", N_("Client"), min_width=20, max_width=30),
+    TableColumn("kind", N_("Kind"), 7, drop=1),
+    TableColumn("direction", N_("Dir"), 3, drop=3),
+    TableColumn("subject", N_("Subject"), min_width=20, max_width=48),
+    TableColumn("notes", N_("Notes"), min_width=20, drop=2),
 )
 
 
@@ -110,8 +112,8 @@ def log_cells(row: InteractionRow) -> tuple[Text | str, ...]:
     return (
         row.at.strftime("%Y-%m-%d %H:%M"),
         row.client_name,
-        Text.styled(row.kind, "dim italic" if is_note else ""),
-        "" if is_note else row.direction,
+        Text.styled(choice_text(row.kind), "dim italic" if is_note else ""),
+        "" if is_note else choice_text(row.direction),
         row.subject,
         Text.styled(first_line(row.notes), "dim"),
     )

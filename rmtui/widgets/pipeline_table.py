@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.db import session_scope
 from rmtui.core.figures import amount_within, count_text, whole_percent_text
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
@@ -18,7 +20,8 @@ from rmtui.core.queries.pipeline_stats import (
     stage_deals,
     weighted_value,
 )
-from rmtui.core.wording import counted, days_text
+from rmtui.core.translation import N_, _, ngettext
+from rmtui.core.wording import days_text
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 if TYPE_CHECKING:
@@ -27,14 +30,14 @@ if TYPE_CHECKING:
 
 MONEY_WIDTH = 12  # the value columns, in characters
 PIPELINE_COLUMNS = (
-    TableColumn("title", "Deal", min_width=18, max_width=48),
-    TableColumn("client", "Client", min_width=18, max_width=30),
-    TableColumn("product", "Product", min_width=13, max_width=24, drop=2),
-    TableColumn("value", "Value", MONEY_WIDTH, "right"),
-    TableColumn("weighted", "Weighted", MONEY_WIDTH, "right", drop=1),
-    TableColumn("status", "Status", min_width=20, max_width=30, drop=3),
+    TableColumn("title", N_("Deal"), min_width=18, max_width=48),
+    TableColumn("client", N_("Client"), min_width=18, max_width=30),
+    TableColumn("product", N_("Product"), min_width=13, max_width=24, drop=2),
+    TableColumn("value", N_("Value"), MONEY_WIDTH, "right"),
+    TableColumn("weighted", N_("Weighted"), MONEY_WIDTH, "right", drop=1),
+    TableColumn("status", N_("Status"), min_width=20, max_width=30, drop=3),
 )
-CLOSED_WINDOW_LABEL = "last 12 months"
+CLOSED_WINDOW_LABEL = N_("last 12 months")
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,11 @@ def heading_cells(summary: StageSummary) -> tuple[Text | str, ...]:
     """A stage's heading row: name and probability, count, value, weighted value."""
     note = ""
     if summary.stage in CLOSED_STAGES:
-        older = f"12 months, +{count_text(summary.older)} older"
-        note = older if summary.older else CLOSED_WINDOW_LABEL
+        older = _("12 months, +{count} older").format(count=count_text(summary.older))
+        note = older if summary.older else _(CLOSED_WINDOW_LABEL)
     return (
         Text.styled(f"▌{stage_title(summary.stage)} · {probability_text(summary.stage)}", "bold"),
-        Text.styled(counted(summary.count, "deal"), "bold"),
+        Text.styled(deals_text(summary.count), "bold"),
         "",
         Text.styled(amount_within(summary.value, MONEY_WIDTH, total=True), "bold"),
         Text.styled(amount_within(summary.weighted, MONEY_WIDTH, total=True), "bold"),
@@ -160,31 +163,45 @@ def deal_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
 def status_text(deal: OpportunityRow, day: date) -> Text:
     """Where a deal stands: days open, or when it was won or lost (and why)."""
     if deal.stage == "won" and deal.closed_on:
-        return Text.styled(f"✓ won {deal.closed_on:%d %b %Y}", "bold")
+        return Text.styled("✓ " + _("won {day}").format(day=date_text(deal.closed_on)), "bold")
     if deal.stage == "lost":
-        when = f"{deal.closed_on:%d %b %Y}" if deal.closed_on else ""
+        when = date_text(deal.closed_on) if deal.closed_on else ""
         reason = f": {deal.lost_reason}" if deal.lost_reason else ""
-        return Text.styled(f"✗ lost {when}{reason}", "italic")
-    opened = f"open {days_text((day - deal.opened_on).days)}"
-    if deal.is_past_close(day):
-        return Text.styled(f"⚠ close {deal.expected_close_on:%d %b} passed · {opened}", "bold")
-    if deal.expected_close_on is not None:
-        return Text.styled(f"{opened} · closes {deal.expected_close_on:%d %b %Y}", "dim")
+        return Text.styled("✗ " + _("lost {day}").format(day=when) + reason, "italic")
+    opened = _("open {days}").format(days=days_text((day - deal.opened_on).days))
+    close_on = deal.expected_close_on
+    if deal.is_past_close(day) and close_on is not None:
+        passed = _("close {day} passed").format(day=date_text(close_on, "%d %b"))
+        return Text.styled(f"⚠ {passed} · {opened}", "bold")
+    if close_on is not None:
+        closes = _("closes {day}").format(day=date_text(close_on))
+        return Text.styled(f"{opened} · {closes}", "dim")
     return Text.styled(opened, "dim")
 
 
 # Stage names shortened for a box too narrow for the whole name (six stages at 80 columns).
-SHORT_STAGE_TITLES = {"qualified": "Qual.", "proposal": "Prop.", "negotiation": "Negot."}
+SHORT_STAGE_TITLES = {
+    "qualified": N_("Qual."),
+    "proposal": N_("Prop."),
+    "negotiation": N_("Negot."),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+}
 # The cells of a box's top border besides its title: corners, and a space either side.
 TITLE_FRAME = 6
 
 
 def stage_title(stage: str, width: int | None = None) -> str:
     """A stage's name as a title; shortened when it would not fit a box `width` cells wide."""
-    title = stage.capitalize()
+    title = choice_text(stage).capitalize()
     if width is None or len(title) + TITLE_FRAME <= width:
         return title
-    return SHORT_STAGE_TITLES.get(stage, title)
+    return _(SHORT_STAGE_TITLES[stage]) if stage in SHORT_STAGE_TITLES else title
+
+
+def deals_text(count: int) -> str:
+    """`3 deals` in the language of the text."""
+    return ngettext("{count} deal", "{count} deals", count).format(count=count_text(count))
 
 
 def probability_text(stage: str, probability: int | None = None) -> str:

@@ -11,8 +11,9 @@ from rich.text import Text
 
 from rmtui.core.agenda import ReviewItem
 from rmtui.core.case_clocks import days_left_text
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.dates import date_text
 from rmtui.core.queries.reviews import reviews_in_month
+from rmtui.core.translation import N_, _
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import TableColumn
 
@@ -20,14 +21,18 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 REVIEW_COLUMNS = (
-    TableColumn("due_on", "Due", 11),
-    TableColumn("name", "Client", min_width=18, max_width=40),
-    TableColumn("tier", "Tier", 4),
-    TableColumn("every", "Every", 9, drop=2),
-    TableColumn("counts_from", "Counts from", min_width=24, max_width=32, drop=1),
-    TableColumn("left", "When", min_width=16, max_width=20),
+    TableColumn("due_on", N_("Due"), 11),
+    TableColumn("name", N_("Client"), min_width=18, max_width=40),
+    TableColumn("tier", N_("Tier"), 4),
+    TableColumn("every", N_("Every"), 9, drop=2),
+    TableColumn("counts_from", N_("Counts from"), min_width=24, max_width=32, drop=1),
+    TableColumn("left", N_("When"), min_width=16, max_width=20),
 )
-BASIS = {"review": "last review", "meeting": "last meeting", "client since": "client since"}
+BASIS = {
+    "review": N_("last review"),
+    "meeting": N_("last meeting"),
+    "client since": N_("client since"),
+}
 
 
 @dataclass
@@ -58,10 +63,10 @@ def review_cells(review: ReviewItem) -> tuple[Text | str, ...]:
     """One review's row: due day, client, tier, cadence, what it counts from, time left."""
     left = days_left_text(review.days_left, business=False)
     return (
-        Text(f"{review.due_on:{DATE_FORMAT}}", style="bold"),
+        Text(date_text(review.due_on), style="bold"),
         review.name,
         review.tier,
-        f"{review.every_months} months",
-        Text(f"{BASIS[review.counts_from]} {review.since:{DATE_FORMAT}}", style="dim"),
+        _("{months} months").format(months=review.every_months),
+        Text(f"{_(BASIS[review.counts_from])} {date_text(review.since)}", style="dim"),
         Text(left, style="bold" if review.days_left < 0 else ""),
     )

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.dates import date_text
 from rmtui.core.queries.trash import TrashRow, trash_rows
+from rmtui.core.translation import N_
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import TableColumn
 
@@ -17,9 +18,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 TRASH_COLUMNS = (
-    TableColumn("deleted_at", "Deleted", 17),
-    TableColumn("what", "What"),
-    TableColumn("expires_on", "Until", 11),
+    TableColumn("deleted_at", N_("Deleted"), 17),
+    TableColumn("what", N_("What")),
+    TableColumn("expires_on", N_("Until"), 11),
 )
 
 
@@ -43,5 +44,5 @@ class TrashPages(PageSource[TrashRow]):
         return (
             record.deleted_at.strftime("%Y-%m-%d %H:%M"),
             record.what,
-            Text(record.expires_on.strftime(DATE_FORMAT), style="dim"),
+            Text(date_text(record.expires_on), style="dim"),
         )

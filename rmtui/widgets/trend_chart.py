@@ -10,7 +10,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from rmtui.core.charts import bar_levels, bar_rows, spread
-from rmtui.core.wording import counted
+from rmtui.core.translation import N_plural, _
+from rmtui.core.wording import count_of
 
 LABEL_ROWS = 2  # the period labels and the low/high line under the bars
 
@@ -69,7 +70,7 @@ class TrendChart(Widget):
     def show_computing(self, count: int, *, unit: str) -> None:
         """Say that the trend over the last `count` `unit`s is being computed."""
         self.computing = True
-        self.border_subtitle = f"last {counted(count, unit)}"
+        self.border_subtitle = last_periods(count, unit)
         self.refresh()
 
     def show_trend(self, period_labels: Sequence[str], values: Sequence[Any], *, unit: str) -> None:
@@ -77,13 +78,13 @@ class TrendChart(Widget):
         self.period_labels = list(period_labels)
         self.values = list(values)
         self.computing = False
-        self.border_subtitle = f"last {counted(len(values), unit)}"
+        self.border_subtitle = last_periods(len(values), unit)
         self.refresh()
 
     def render(self) -> Text:
         if self.computing:  # muted, by a style of its own rather than a class of the widget's,
             # whose change would have every chart's styles worked out again
-            return Text("computing…", self.get_component_rich_style("trend-chart--axis"))
+            return Text(_("computing…"), self.get_component_rich_style("trend-chart--axis"))
         return self._chart(self.content_size.width, self.content_size.height)
 
     def _chart(self, width: int, height: int) -> Text:
@@ -107,9 +108,31 @@ class TrendChart(Widget):
         """The lowest and highest value at either end of `width`, shortened when too long."""
         known = [value for value in self.values if value is not None]
         if not known:
-            return "no figures"
+            return _("no figures")
         low, high = min(known), max(known)
-        line = spread(f"low {self.show_value(low)}", f"high {self.show_value(high)}", width)
+        lowest, highest = _("low {value}"), _("high {value}")
+        line = spread(
+            lowest.format(value=self.show_value(low)),
+            highest.format(value=self.show_value(high)),
+            width,
+        )
         if len(line) <= width:
             return line
-        return spread(f"low {self.short_value(low)}", f"high {self.short_value(high)}", width)
+        return spread(
+            lowest.format(value=self.short_value(low)),
+            highest.format(value=self.short_value(high)),
+            width,
+        )
+
+
+# The trend's span under a chart, by the unit of its periods.
+LAST_PERIODS = {
+    "month": N_plural("last {count} month", "last {count} months"),
+    "quarter": N_plural("last {count} quarter", "last {count} quarters"),
+    "year": N_plural("last {count} year", "last {count} years"),
+}
+
+
+def last_periods(count: int, unit: str) -> str:
+    """`last 12 quarters`, in the language of the text."""
+    return count_of(LAST_PERIODS[unit], count)

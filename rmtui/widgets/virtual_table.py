@@ -18,6 +18,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from rmtui.core.translation import N_, _, pgettext
+
 BLOCK_SIZE = 100
 MAX_CACHED_BLOCKS = 16
 GAP = 2
@@ -38,6 +40,13 @@ class TableColumn:
     drop: int = 0
     min_width: int = 8
     max_width: int | None = None
+
+
+def column_text(label: str) -> str:
+    """A column's heading in the language of the text: its words in the context "column" when
+    a language has shorter ones for a narrow column, else the label's own translation."""
+    heading = pgettext("column", label)
+    return heading if heading != label else _(label)
 
 
 @dataclass(frozen=True)
@@ -101,13 +110,13 @@ class VirtualTable(ScrollView, can_focus=True):
     """Rows come from `fetch(offset, limit)`; only the blocks on screen are ever loaded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up,k", "cursor_up", N_("Up"), show=False),
+        Binding("down,j", "cursor_down", N_("Down"), show=False),
+        Binding("pageup", "page_up", N_("Page up"), show=False),
+        Binding("pagedown", "page_down", N_("Page down"), show=False),
+        Binding("home,g", "first", N_("First"), show=False),
+        Binding("end,G", "last", N_("Last"), show=False),
+        Binding("enter", "select", N_("Open"), show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-table--header",
@@ -161,7 +170,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self,
         columns: Sequence[TableColumn],
         *,
-        empty_text: str = "Nothing to show.",
+        empty_text: str = N_("Nothing to show."),
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -251,12 +260,14 @@ class VirtualTable(ScrollView, can_focus=True):
         width = self.size.width
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
-            return self._strip([column.label for column in self.columns], header, width)
+            return self._strip(
+                [column_text(column.label) for column in self.columns], header, width
+            )
         index = int(self.scroll_offset.y) + y - 1
         if self.total == 0:
             if y == 1:
                 style = self.get_component_rich_style("virtual-table--empty")
-                return Strip([Segment(f" {self.empty_text}", style)]).adjust_cell_length(width)
+                return Strip([Segment(f" {_(self.empty_text)}", style)]).adjust_cell_length(width)
             return Strip.blank(width)
         row = self.row_at(index)
         if row is None:

@@ -23,15 +23,17 @@ from rmtui.core.figures import (
     urgency_text,
     whole_percent_text,
 )
+from rmtui.core.translation import reset_language
 from rmtui.core.user_locale import user_locale
 from rmtui.core.wording import ago_text, counted, days_text, records_text
 
 
 @pytest.fixture(params=["en_US", "nl_NL"])
 def locale(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The user's locale for one test: American English, then Dutch."""
+    """The user's locale for one test: American English, then Dutch (its words Dutch too)."""
     monkeypatch.setenv("RMTUI_LOCALE", request.param)
     user_locale.cache_clear()
+    reset_language()
     return str(request.param)
 
 
@@ -87,11 +89,12 @@ def test_counts_are_grouped_and_the_noun_agrees(locale: str) -> None:
     assert counted(1, "client") == "1 client"
     assert counted(2, "client") == "2 clients"
     assert counted(1234, "client") == in_locale(locale, "1,234 clients", "1.234 clients")
-    assert records_text("opportunities", 1) == "1 opportunity"
+    assert records_text("opportunities", 1) == in_locale(locale, "1 opportunity", "1 kans")
     assert records_text("interactions", 1503) == in_locale(
-        locale, "1,503 interactions", "1.503 interactions"
+        locale, "1,503 interactions", "1.503 contactmomenten"
     )
-    assert days_text(1) == "1 day" and days_text(40) == "40 days"
+    assert days_text(1) == in_locale(locale, "1 day", "1 dag")
+    assert days_text(40) == in_locale(locale, "40 days", "40 dagen")
 
 
 def test_how_long_ago() -> None:
@@ -104,8 +107,8 @@ def test_percentages_points_and_means_to_one_decimal(locale: str) -> None:
     assert percent_text(-14.29, signed=True) == in_locale(locale, "-14.3%", "-14,3%")
     assert percent_text(-0.04, signed=True) == in_locale(locale, "0.0%", "0,0%")  # no -0.0
     assert percent_text(None) == "—"
-    assert points_text(0.1) == in_locale(locale, "+0.1 pts", "+0,1 pts")
-    assert points_text(-30.25) == in_locale(locale, "-30.3 pts", "-30,3 pts")
+    assert points_text(0.1) == in_locale(locale, "+0.1 pts", "+0,1 ptn")
+    assert points_text(-30.25) == in_locale(locale, "-30.3 pts", "-30,3 ptn")
     assert mean_text(4) == in_locale(locale, "4.0", "4,0")
     assert mean_text(-0.7, signed=True) == in_locale(locale, "-0.7", "-0,7")
     assert whole_percent_text(Decimal("25.0")) == "25%"

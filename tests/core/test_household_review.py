@@ -21,6 +21,7 @@ from rmtui.core.queries.households import add_member, create_household
 from rmtui.core.review.files import write_household_review
 from rmtui.core.review.household import build_household_review
 from rmtui.core.review.household_sections import household_review_text
+from rmtui.core.translation import in_language, reset_language
 from rmtui.core.user_locale import user_locale
 from tests.factories import make
 
@@ -119,13 +120,30 @@ def test_html_is_escaped_and_keeps_notes_whole(session: Session) -> None:
     assert '<div class="chart">' in page and '<td class="num">120,001</td>' in page
 
 
-def test_amounts_follow_the_users_locale(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_amounts_follow_the_users_locale(
+    session: Session, monkeypatch: pytest.MonkeyPatch, private_dirs: Path
+) -> None:
+    config = private_dirs / "config" / "rmtui"  # an English text with Dutch figures
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('[display]\nlanguage = "en"\n')
     monkeypatch.setenv("RMTUI_LOCALE", "nl")
     user_locale.cache_clear()
+    reset_language()
     review = build_household_review(session=session, household_id=jansens(session), day=DAY)
     text = household_review_text(review, "markdown")
     assert "| Piet Jansen | head | A | 01 Nov 2026 | 120.001 |" in text
     assert "Assets of all members: 160.001 on 29 Nov 2026" in text
+
+
+def test_a_report_in_another_language_writes_figures_its_way(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RMTUI_LOCALE", "nl")
+    user_locale.cache_clear()
+    with in_language("en"):  # for an English client of a Dutch user
+        review = build_household_review(session=session, household_id=jansens(session), day=DAY)
+        text = household_review_text(review, "markdown")
+    assert "| Piet Jansen | head | A | 01 Nov 2026 | 120,001 |" in text
 
 
 def test_a_household_without_records_says_so(session: Session) -> None:
@@ -163,3 +181,34 @@ def test_the_file_is_written_privately_in_the_format_of_its_ending(
         write_household_review(tmp_path / "x.txt", engine=engine, household_id=1, day=DAY)
     with pytest.raises(RecordNotFound):
         write_household_review(tmp_path / "x.md", engine=engine, household_id=99, day=DAY)
+
+
+def test_a_household_whose_members_all_read_dutch_gets_a_dutch_review(
+    session: Session, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from rmtui.core.queries.households import household_language
+    from rmtui.core.review.files import write_household_review
+
+    household_id = jansens(session)
+    assert household_language(session=session, household_id=household_id) is None
+    members = session.exec(select(Client).where(Client.name != "Stranger")).all()
+    members[0].preferred_language = "nl"
+    session.flush()
+    assert household_language(session=session, household_id=household_id) is None  # mixed
+    for member in members:
+        member.preferred_language = "nl"
+    session.commit()
+    language = household_language(session=session, household_id=household_id)
+    assert language == "nl"
+    written = write_household_review(
+        tmp_path / "h.md",
+        engine=session.get_bind(),  # type: ignore[arg-type]
+        household_id=household_id,
+        day=DAY,
+        language=language,
+    )
+    text = written.read_text()
+    assert text.startswith("# Evaluatie huishouden: Jansen family")
+    assert "| Piet Jansen | hoofd | A |" in text

@@ -219,6 +219,8 @@ NEW_COLUMNS = {
     "review_every_months",
     "last_review_on",
     "last_meeting_on",
+    # 0014: the language of a client's documents.
+    "preferred_language",
 }
 
 
@@ -499,3 +501,17 @@ def test_0011_fills_the_last_meeting_and_adds_the_year_plan_with_defaults(tmp_pa
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
     assert "last_meeting_on" not in columns and "name_prefix" in columns
+
+
+def test_0014_adds_the_clients_language_and_takes_it_away_again(tmp_path: Path) -> None:
+    path = tmp_path / "book.db"
+    open_book(path).dispose()
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
+        triggers = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
+    assert "preferred_language" in columns
+    downgrade(path, "0013")
+    with sqlite3.connect(path) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
+        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
+    assert "preferred_language" not in columns

@@ -322,3 +322,23 @@ def test_the_review_and_goals_never_import_textual() -> None:
         "import rmtui.core.queries.client_records\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_review_is_written_in_the_language_asked_whatever_the_users(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with session_scope(engine) as session:
+        client_id = make_book(session)
+    dutch = write_review(
+        tmp_path / "r.md", engine=engine, client_id=client_id, day=DAY, language="nl"
+    )
+    text = dutch.read_text()
+    assert text.startswith("# Klantevaluatie: ")
+    assert "## Groeikansen en risico's" in text
+    assert "Opgesteld op " in text and "Client review" not in text
+    page = write_review(
+        tmp_path / "r.html", engine=engine, client_id=client_id, day=DAY, language="nl"
+    )
+    assert '<html lang="nl">' in page.read_text()
+    english = write_review(tmp_path / "e.md", engine=engine, client_id=client_id, day=DAY)
+    assert english.read_text().startswith("# Client review: ")

@@ -80,8 +80,8 @@ async def test_stage_boxes_share_one_form_and_follow_the_locale(
         boxes = [text_of(screen, f"#box-{stage}").split("\n")[1] for stage in ("lead", "lost")]
         assert boxes == ["17.000", "500.000"]
         stats = text_of(screen, "#pipeline-stats")
-        assert "7 deals · value 557.000 · weighted 204.200" in stats
-        assert "win rate 66,7% (2 won, 1 lost)" in stats
+        assert "7 kansen · waarde 557.000 · gewogen 204.200" in stats  # Dutch words too
+        assert "slagingspercentage 66,7% (2 gewonnen, 1 verloren)" in stats
         with session_scope(small_book) as session:
             client_id = session.exec(select(Client.id)).first()
             make(session, Opportunity, client_id=client_id, title="Fund", value=Decimal("1.5e7"))

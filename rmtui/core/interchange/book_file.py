@@ -155,7 +155,10 @@ def write_book(
     total = _record_count(connection)
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
     for entity in FILE_ENTITIES:
-        step, written = f"writing the {NOUNS[entity][1]}", sum(counts.values())
+        step, written = (
+            f"writing the {NOUNS[entity][1].removeprefix('{count} ')}",
+            sum(counts.values()),
+        )
 
         def told(count: int, step: str = step, written: int = written) -> None:
             progress(step, written + count, total)

@@ -72,6 +72,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "additional_names": ("middle name", "middle names", "additional name"),
     "family_name": ("last name", "lastname", "surname", "family name", "achternaam"),
     "name_suffix": ("suffix", "name suffix"),
+    "preferred_language": ("language", "taal", "preferred language", "voorkeurstaal"),
     "company": (
         "organisation",
         "organization",

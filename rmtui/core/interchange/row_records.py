@@ -47,6 +47,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("additional_names", "text"),
         ("family_name", "text"),
         ("name_suffix", "text"),
+        ("preferred_language", "text"),
     ),
     "follow_ups": (
         ("id", "id"),

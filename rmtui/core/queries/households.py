@@ -231,6 +231,19 @@ def household_members(*, session: Session, household_id: int) -> list[MemberRow]
     return sorted(rows, key=lambda row: (ROLE_RANK[row.role], row.name.lower(), row.client_id))
 
 
+def household_language(*, session: Session, household_id: int) -> str | None:
+    """The language the household's documents are written in: the one its members prefer when
+    they all prefer the same (None: the user's own)."""
+    query = (
+        select(CLIENT.c.preferred_language)
+        .join_from(MEMBER, CLIENT, CLIENT.c.id == MEMBER.c.client_id)
+        .where(MEMBER.c.household_id == household_id)
+        .distinct()
+    )
+    languages = list(session.execute(query).scalars())
+    return languages[0] if len(languages) == 1 else None
+
+
 def list_households(
     *, session: Session, text: str | None = None, limit: int = 50
 ) -> list[tuple[int, str, int]]:

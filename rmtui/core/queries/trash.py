@@ -240,7 +240,7 @@ def _refuse_without_client(
         return
     in_trash = client_in_trash(session=session, client_id=client_id)
     first = f"; restore the client first (trash entry {in_trash})" if in_trash else ""
-    record = NOUNS[ENTITY_OF_TABLE[name]][0]
+    record = NOUNS[ENTITY_OF_TABLE[name]][0].removeprefix("{count} ")
     raise InvalidChange(
         f"This {record} belonged to client #{client_id}, who is no longer in the book{first}."
     )

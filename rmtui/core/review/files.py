@@ -20,6 +20,7 @@ from rmtui.core.review.household_sections import household_review_text
 from rmtui.core.review.html_page import review_html
 from rmtui.core.review.markdown import review_markdown
 from rmtui.core.review.reading import build_review
+from rmtui.core.translation import current_language, in_language
 
 FORMAT_SUFFIXES = {"markdown": ".md", "html": ".html"}
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -39,27 +40,39 @@ RENDERERS: dict[str, Callable[[Review], str]] = {
 }
 
 
-def write_review(path: Path | str, *, engine: Engine, client_id: int, day: date) -> Path:
-    """Write the review of the client on `day` to `path` (Markdown for .md, HTML for .html),
-    readable by the user alone; returns the full path written."""
+def write_review(
+    path: Path | str, *, engine: Engine, client_id: int, day: date, language: str | None = None
+) -> Path:
+    """Write the review of the client on `day` to `path` (Markdown for .md, HTML for .html)
+    in `language` (`nl`, `en`; default the user's), readable by the user alone; returns the
+    full path written."""
     target = Path(path).expanduser().absolute()
     render = RENDERERS[review_format(target)]
-    with session_scope(engine) as session:
-        review = build_review(session=session, client_id=client_id, day=day)
-    write_private_text(target, render(review))
+    with in_language(language or current_language()):
+        with session_scope(engine) as session:
+            review = build_review(session=session, client_id=client_id, day=day)
+        text = render(review)
+    write_private_text(target, text)
     return target
 
 
 def write_household_review(
-    path: Path | str, *, engine: Engine, household_id: int, day: date
+    path: Path | str,
+    *,
+    engine: Engine,
+    household_id: int,
+    day: date,
+    language: str | None = None,
 ) -> Path:
     """Write the review of the household on `day` to `path` (Markdown for .md, HTML for
     .html), readable by the user alone; returns the full path written."""
     target = Path(path).expanduser().absolute()
     file_format = review_format(target)
-    with session_scope(engine) as session:
-        review = build_household_review(session=session, household_id=household_id, day=day)
-    write_private_text(target, household_review_text(review, file_format))
+    with in_language(language or current_language()):
+        with session_scope(engine) as session:
+            review = build_household_review(session=session, household_id=household_id, day=day)
+        text = household_review_text(review, file_format)
+    write_private_text(target, text)
     return target
 
 

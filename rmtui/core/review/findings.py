@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from rmtui.core.choices import choice_text
 from rmtui.core.figures import listed_amount_text, percent_text, total_text
 from rmtui.core.goals import status_label
 from rmtui.core.models import OPEN_STAGES, Case, Opportunity, Survey
@@ -13,6 +14,7 @@ from rmtui.core.queries.holding_trend import change_percent
 from rmtui.core.review.facts import Finding, GoalReview, Profile, Review
 from rmtui.core.review.words import date_text
 from rmtui.core.rules import DETRACTOR_NPS
+from rmtui.core.translation import _, ngettext
 from rmtui.core.wording import days_text
 
 # What counts as a growth area or a risk.
@@ -39,9 +41,14 @@ def growth_and_risks(review: Review) -> list[Finding]:
 def _checkin_findings(profile: Profile, day: date) -> list[Finding]:
     findings = []
     if profile.checkin_overdue:
-        late = "today" if profile.days_overdue == 0 else f"{days_text(profile.days_overdue)} ago"
-        text = (
-            f"Check-in overdue: it was due {late} (every {days_text(profile.checkin_every_days)})."
+        overdue = profile.days_overdue
+        late = (
+            _("today")
+            if overdue == 0
+            else ngettext("{count} day ago", "{count} days ago", overdue).format(count=overdue)
+        )
+        text = _("Check-in overdue: it was due {when} (every {days}).").format(
+            when=late, days=days_text(profile.checkin_every_days)
         )
         findings.append(Finding("risk", "overdue_checkin", text))
     silence = _silence(profile, day)
@@ -56,13 +63,13 @@ def _silence(profile: Profile, day: date) -> str | None:
     if profile.last_contact_on is not None:
         quiet = (day - profile.last_contact_on).days
         if quiet >= long_days:
-            return (
-                f"No contact for {days_text(quiet)} (since {date_text(profile.last_contact_on)})."
+            return _("No contact for {days} (since {day}).").format(
+                days=days_text(quiet), day=date_text(profile.last_contact_on)
             )
         return None
     since = profile.client_since
     if since is not None and since <= day and (day - since).days >= profile.checkin_every_days:
-        return f"Never contacted since becoming a client on {date_text(since)}."
+        return _("Never contacted since becoming a client on {day}.").format(day=date_text(since))
     return None
 
 
@@ -71,13 +78,15 @@ def _case_findings(cases: Sequence[Case], day: date) -> list[Finding]:
     for case in cases:
         late = (day - case.due_on).days
         when = (
-            f"{days_text(late)} past its deadline" if late > 0 else f"due {date_text(case.due_on)}"
+            _("{days} past its deadline").format(days=days_text(late))
+            if late > 0
+            else _("due {day}").format(day=date_text(case.due_on))
         )
         if case.kind == "complaint":
-            text = f"Open complaint “{case.subject}”, {when}."
+            text = _("Open complaint “{subject}”, {when}.").format(subject=case.subject, when=when)
             findings.append(Finding("risk", "open_complaint", text))
         elif late > 0:
-            text = f"Request “{case.subject}” is {when}."
+            text = _("Request “{subject}” is {when}.").format(subject=case.subject, when=when)
             findings.append(Finding("risk", "late_request", text))
     return findings
 
@@ -91,9 +100,13 @@ def _value_findings(review: Review) -> list[Finding]:
             continue
         percent = change_percent(before, now)
         if percent is not None and percent <= -FALL_ALERT_PCT:
-            text = (
-                f"Assets fell by {total_text(before - now)} ({percent_text(percent)}) over the "
-                f"last {months} months, to {total_text(now)}."
+            text = _(
+                "Assets fell by {amount} ({percent}) over the last {months} months, to {now}."
+            ).format(
+                amount=total_text(before - now),
+                percent=percent_text(percent),
+                months=months,
+                now=total_text(now),
             )
             findings.append(Finding("risk", "falling_value", text))
     return findings
@@ -106,7 +119,9 @@ def _goal_findings(goals: Sequence[GoalReview], day: date) -> list[Finding]:
         if label == "off track":
             findings.append(Finding("risk", "goal_off_track", _off_track_text(goal, day)))
         elif label == "reached":
-            text = f"Goal “{goal.title}” is reached: a moment to set the next one."
+            text = _("Goal “{title}” is reached: a moment to set the next one.").format(
+                title=goal.title
+            )
             findings.append(Finding("growth", "goal_reached", text))
     return findings
 
@@ -117,12 +132,20 @@ def _off_track_text(goal: GoalReview, day: date) -> str:
     if goal.target_date is not None and goal.target_date <= day:
         reached = listed_amount_text(goal.current_amount)
         passed = date_text(goal.target_date)
-        return f"Goal “{goal.title}” passed its date, {passed}, with {reached} of {target}."
+        return _("Goal “{title}” passed its date, {day}, with {reached} of {target}.").format(
+            title=goal.title, day=passed, reached=reached, target=target
+        )
     projected = total_text(status.projected_amount)
     needed = total_text(status.needed_per_month)
-    return (
-        f"Goal “{goal.title}” is off track: the trend reaches {projected} of {target} by "
-        f"{date_text(goal.target_date)}; {needed} a month would close the gap."
+    return _(
+        "Goal “{title}” is off track: the trend reaches {projected} of {target} by "
+        "{day}; {needed} a month would close the gap."
+    ).format(
+        title=goal.title,
+        projected=projected,
+        target=target,
+        day=date_text(goal.target_date),
+        needed=needed,
     )
 
 
@@ -134,7 +157,9 @@ def _survey_findings(surveys: Sequence[Survey]) -> list[Finding]:
     low_csat = last.csat is not None and last.csat <= LOW_CSAT
     if not (low_nps or low_csat):
         return []
-    text = f"Low satisfaction in the last survey ({date_text(last.on)}: {_scores(last)})."
+    text = _("Low satisfaction in the last survey ({day}: {scores}).").format(
+        day=date_text(last.on), scores=_scores(last)
+    )
     return [Finding("risk", "low_satisfaction", text)]
 
 
@@ -143,7 +168,11 @@ def _deal_findings(deals: Sequence[Opportunity]) -> list[Finding]:
         Finding(
             "growth",
             "high_value_opportunity",
-            f"Open deal “{deal.title}” worth {listed_amount_text(deal.value)} ({deal.stage}).",
+            _("Open deal “{title}” worth {amount} ({stage}).").format(
+                title=deal.title,
+                amount=listed_amount_text(deal.value),
+                stage=choice_text(deal.stage),
+            ),
         )
         for deal in deals
         if deal.stage in OPEN_STAGES and deal.value >= HIGH_VALUE_DEAL

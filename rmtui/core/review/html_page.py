@@ -12,6 +12,7 @@ from rmtui.core.review.document import Bullets, Chart, Document, Paragraph, Tabl
 from rmtui.core.review.facts import Review
 from rmtui.core.review.sections import FINDING_LABELS, review_document
 from rmtui.core.review.words import MONTH_FORMAT
+from rmtui.core.translation import _, current_language
 
 HTML_STYLE = """
 body { font-family: system-ui, sans-serif; color: #1f2933; margin: 2rem auto; max-width: 60rem;
@@ -47,7 +48,7 @@ class HtmlRenderer:
         title = html.escape(document.title)
         parts = [
             "<!DOCTYPE html>",
-            '<html lang="en">',
+            f'<html lang="{current_language()}">',
             "<head>",
             '<meta charset="utf-8">',
             f"<title>{title}</title>",
@@ -111,7 +112,7 @@ class HtmlRenderer:
 
 
 def _finding_class(label: str) -> str:
-    return next((kind for kind, name in FINDING_LABELS.items() if name == label), "")
+    return next((kind for kind, name in FINDING_LABELS.items() if _(name) == label), "")
 
 
 def _cell_class(table: Table, index: int) -> str:

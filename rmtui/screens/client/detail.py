@@ -27,6 +27,7 @@ from rmtui.core.queries.client_detail import (
     read_dossier,
 )
 from rmtui.core.queries.interactions import InteractionRow, client_timeline
+from rmtui.core.translation import N_, _
 from rmtui.screens.client.dossier import (
     FOLLOW_UP_COLUMNS,
     TIMELINE_COLUMNS,
@@ -65,6 +66,16 @@ TIMELINE_LOOKAHEAD = 20
 
 # `wanted` for the row of the record added last (the highest id) of a table.
 NEWEST = -1
+# A panel's record as a question to delete it names it.
+THIS_RECORD = {
+    "deal": N_("this deal"),
+    "holding": N_("this holding value"),
+    "revenue": N_("this revenue entry"),
+    "goal": N_("this goal"),
+    "survey": N_("this survey"),
+    "case": N_("this case"),
+    "contact_person": N_("this contact person"),
+}
 # Keys shown together in the footer.
 STAGE_KEYS = Binding.Group("Stage", compact=True)
 PANEL_KEYS = Binding.Group("Panels", compact=True)
@@ -80,62 +91,70 @@ class ClientDetailScreen(Screen[None]):
     shows an interaction whole, and `d`, `s`, `r` act on the focused follow-up.
     """
 
-    SCREEN_NAME = "Client detail"
+    SCREEN_NAME = N_("Client detail")
     CSS_PATH = "detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("l", "log", "Log"),
-        Binding("f", "follow_up", "Follow-up"),
-        Binding("a", "add('deal')", "Add deal", tooltip="Opportunities panel"),
-        Binding("a", "add('holding')", "Add holding value", tooltip="Holdings panel, accounts"),
-        Binding("a", "add('revenue')", "Add revenue", tooltip="Holdings panel, revenue"),
-        Binding("a", "add('goal')", "Add goal", tooltip="Goals panel"),
-        Binding("a", "add('survey')", "Add survey", tooltip="Surveys panel"),
-        Binding("a", "add('case')", "Add case", tooltip="Cases panel"),
-        Binding("a", "add('contact_person')", "Add person", tooltip="People panel"),
-        Binding("e", "edit_row", "Edit row", tooltip="the row of a panel"),
-        Binding("e", "edit_interaction", "Edit interaction", tooltip="Timeline"),
-        Binding("e", "edit_follow_up", "Edit follow-up", tooltip="Open follow-ups"),
-        Binding("e", "edit_profile", "Edit profile", tooltip="anywhere else"),
-        Binding("p", "edit_client", "Profile", tooltip="edit it from anywhere"),
-        Binding("x", "remove", "Delete row…", tooltip="Holdings, Goals, Surveys, People panels"),
+        Binding("escape", "back", N_("Back")),
+        Binding("l", "log", N_("Log")),
+        Binding("f", "follow_up", N_("Follow-up")),
+        Binding("a", "add('deal')", N_("Add deal"), tooltip=N_("Opportunities panel")),
+        Binding(
+            "a", "add('holding')", N_("Add holding value"), tooltip=N_("Holdings panel, accounts")
+        ),
+        Binding("a", "add('revenue')", N_("Add revenue"), tooltip=N_("Holdings panel, revenue")),
+        Binding("a", "add('goal')", N_("Add goal"), tooltip=N_("Goals panel")),
+        Binding("a", "add('survey')", N_("Add survey"), tooltip=N_("Surveys panel")),
+        Binding("a", "add('case')", N_("Add case"), tooltip=N_("Cases panel")),
+        Binding("a", "add('contact_person')", N_("Add person"), tooltip=N_("People panel")),
+        Binding("e", "edit_row", N_("Edit row"), tooltip=N_("the row of a panel")),
+        Binding("e", "edit_interaction", N_("Edit interaction"), tooltip=N_("Timeline")),
+        Binding("e", "edit_follow_up", N_("Edit follow-up"), tooltip=N_("Open follow-ups")),
+        Binding("e", "edit_profile", N_("Edit profile"), tooltip=N_("anywhere else")),
+        Binding("p", "edit_client", N_("Profile"), tooltip=N_("edit it from anywhere")),
+        Binding(
+            "x", "remove", N_("Delete row…"), tooltip=N_("Holdings, Goals, Surveys, People panels")
+        ),
         Binding(
             "D,delete",
             "delete",
-            "Delete…",
+            N_("Delete…"),
             key_display="D",
-            tooltip="what is under the cursor, else the client",
+            tooltip=N_("what is under the cursor, else the client"),
         ),
-        Binding("x", "lose_deal", "Deal lost…", tooltip="Opportunities panel"),
+        Binding("x", "lose_deal", N_("Deal lost…"), tooltip=N_("Opportunities panel")),
         Binding(
             "greater_than_sign",
             "move_deal(True)",
-            "Stage on",
+            N_("Stage on"),
             key_display=">",
             group=STAGE_KEYS,
-            tooltip="Opportunities panel",
+            tooltip=N_("Opportunities panel"),
         ),
         Binding(
             "less_than_sign",
             "move_deal(False)",
-            "Stage back",
+            N_("Stage back"),
             key_display="<",
             group=STAGE_KEYS,
-            tooltip="Opportunities panel",
+            tooltip=N_("Opportunities panel"),
         ),
-        Binding("d", "done", "Done", tooltip="Open follow-ups"),
-        Binding("d", "resolve_case", "Resolve case…", tooltip="Cases panel"),
-        Binding("X", "extend_case", "Extend deadline…", tooltip="Cases panel"),
-        Binding("s", "snooze", "Snooze", tooltip="Open follow-ups"),
-        Binding("r", "reschedule", "Reschedule", tooltip="Open follow-ups"),
-        Binding("c", "add_case", "New case", show=False),  # in the help and the cases hint
-        Binding("R", "export_review", "Review report"),
-        Binding("H", "household", "Household"),
+        Binding("d", "done", N_("Done"), tooltip=N_("Open follow-ups")),
+        Binding("d", "resolve_case", N_("Resolve case…"), tooltip=N_("Cases panel")),
+        Binding("X", "extend_case", N_("Extend deadline…"), tooltip=N_("Cases panel")),
+        Binding("s", "snooze", N_("Snooze"), tooltip=N_("Open follow-ups")),
+        Binding("r", "reschedule", N_("Reschedule"), tooltip=N_("Open follow-ups")),
+        Binding("c", "add_case", N_("New case"), show=False),  # in the help and the cases hint
+        Binding("R", "export_review", N_("Review report")),
+        Binding("H", "household", N_("Household")),
         Binding(
-            "left_square_bracket", "panel(-1)", "Previous panel", key_display="[", group=PANEL_KEYS
+            "left_square_bracket",
+            "panel(-1)",
+            N_("Previous panel"),
+            key_display="[",
+            group=PANEL_KEYS,
         ),
         Binding(
-            "right_square_bracket", "panel(1)", "Next panel", key_display="]", group=PANEL_KEYS
+            "right_square_bracket", "panel(1)", N_("Next panel"), key_display="]", group=PANEL_KEYS
         ),
     ]
 
@@ -150,23 +169,23 @@ class ClientDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading the client…", id="client-heading")
+        yield Static(_("Loading the client…"), id="client-heading")
         yield Static("", id="client-due")
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="profile-box") as profile_box:
-                profile_box.border_title = "Profile"
+                profile_box.border_title = _("Profile")
                 yield Static("", id="profile")
             with Vertical(id="detail-main"):
-                yield Static("Open follow-ups", id="follow-ups-title", classes="section-title")
+                yield Static(_("Open follow-ups"), id="follow-ups-title", classes="section-title")
                 yield VirtualTable(
                     FOLLOW_UP_COLUMNS,
-                    empty_text="No open follow-ups — press f to plan one.",
+                    empty_text=N_("No open follow-ups — press f to plan one."),
                     id="follow-ups",
                 )
-                yield Static("Timeline", id="timeline-title", classes="section-title")
+                yield Static(_("Timeline"), id="timeline-title", classes="section-title")
                 yield VirtualTable(
                     TIMELINE_COLUMNS,
-                    empty_text="No interactions yet — press l to log one.",
+                    empty_text=N_("No interactions yet — press l to log one."),
                     id="timeline",
                 )
         yield from compose_panels()
@@ -219,7 +238,7 @@ class ClientDetailScreen(Screen[None]):
         first_time = self.dossier is None
         if dossier is None:
             self.query_one("#client-heading", Static).update(
-                "This client is no longer in the book."
+                _("This client is no longer in the book.")
             )
             return
         self.dossier = dossier
@@ -242,7 +261,7 @@ class ClientDetailScreen(Screen[None]):
         ]
         show_rows(self.follow_ups_table, rows, keep_key=self.follow_ups_table.current_key)
         self.query_one("#follow-ups-title", Static).update(
-            f"Open follow-ups ({count_text(len(rows))})"
+            _("Open follow-ups ({count})").format(count=count_text(len(rows)))
         )
 
     def _show_timeline(self, *, keep_key: int | None) -> None:
@@ -255,8 +274,13 @@ class ClientDetailScreen(Screen[None]):
             len(rows), fetch, keep_key=keep_key, first_block=fetch(0, BLOCK_SIZE)
         )
         count = count_text(len(rows))
-        shown = f"{count} shown, more as you scroll" if self.more_timeline else count
-        self.query_one("#timeline-title", Static).update(f"Timeline, newest first ({shown})")
+        shown = (
+            _("{count} shown, more as you scroll").format(count=count)
+            if self.more_timeline
+            else count
+        )
+        title = _("Timeline, newest first ({shown})").format(shown=shown)
+        self.query_one("#timeline-title", Static).update(title)
 
     def _show_panels(self, panels: ClientPanels) -> None:
         for spec in PANEL_TABLES.values():
@@ -520,16 +544,16 @@ class ClientDetailScreen(Screen[None]):
         if self.in_panels():
             spec, key = self.acting_table(), self.selected()
             if key is not None:
-                self._delete(spec.kind, key, spec.kind)
+                self._delete(spec.kind, key, _(THIS_RECORD.get(spec.kind, N_("this record"))))
         elif self.follow_ups_table.has_focus and self.follow_ups_table.current_key is not None:
-            self._delete("follow_up", self.follow_ups_table.current_key, "follow-up")
+            self._delete("follow_up", self.follow_ups_table.current_key, _("this follow-up"))
         elif self.timeline_table.has_focus and self.timeline_table.current_key is not None:
-            self._delete("interaction", self.timeline_table.current_key, "interaction")
+            self._delete("interaction", self.timeline_table.current_key, _("this interaction"))
         else:
             actions.delete_client_asking(self, self.client_id, on_deleted=self.app.pop_screen)
 
     def _delete(self, kind: str, key: int, what: str) -> None:
-        question = delete_question(f"this {what}")
+        question = delete_question(what)
         actions.delete_asking(self, kind, key, question, on_deleted=self.load)
 
     def action_remove(self) -> None:

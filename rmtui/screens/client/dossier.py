@@ -9,36 +9,52 @@ from rich.table import Table
 from rich.text import Text
 
 from rmtui.core.case_clocks import days_left_text
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
 from rmtui.core.rules import DueState, next_review_on, review_cadence_of
+from rmtui.core.translation import N_, _, pN_
 from rmtui.core.wording import ago_text, days_text
 from rmtui.widgets.address_text import AddressText
 from rmtui.widgets.virtual_table import TableColumn, TableRow
 
 FOLLOW_UP_COLUMNS = (
-    TableColumn("due_on", "Due", 11),
-    TableColumn("title", "What to do", min_width=20),
-    TableColumn("priority", "Priority", 8, drop=1),
+    TableColumn("due_on", N_("Due"), 11),
+    TableColumn("title", N_("What to do"), min_width=20),
+    TableColumn("priority", N_("Priority"), 8, drop=1),
 )
+# Headings a language may write shorter in their narrow columns (see `column_text`).
+NARROW_HEADINGS = (pN_("column", "Dir"), pN_("column", "Priority"))
 TIMELINE_COLUMNS = (
-    TableColumn("at", "When", 17),
-    TableColumn("kind", "Kind", 7, drop=2),
-    TableColumn("direction", "Dir", 3, drop=3),
-    TableColumn("subject", "Subject", min_width=20),
-    TableColumn("duration", "Min", 4, align="right", drop=1),
+    TableColumn("at", N_("When"), 17),
+    TableColumn("kind", N_("Kind"), 7, drop=2),
+    TableColumn("direction", N_("Dir"), 3, drop=3),
+    TableColumn("subject", N_("Subject"), min_width=20),
+    TableColumn("duration", N_("Min"), 4, align="right", drop=1),
 )
+
+
+# Why a client has no check-ins, by status.
+NO_CHECKINS = {
+    "lead": N_("No check-ins due: {name} is a lead."),
+    "prospect": N_("No check-ins due: {name} is a prospect."),
+    "client": N_("No check-ins due: {name} is a client."),
+    "former": N_("No check-ins due: {name} is a former client."),
+}
 
 
 def heading_text(client: Client) -> Text:
     """The client's name with kind, status and tier."""
     heading = Text(client.name, style="bold")
-    heading.append(f"   {client.kind} · {client.status} · tier {client.tier}", style="dim")
+    tier = _("tier {tier}").format(tier=client.tier)
+    heading.append(
+        f"   {choice_text(client.kind)} · {choice_text(client.status)} · {tier}", style="dim"
+    )
     if client.archived:
-        heading.append("   ARCHIVED", style="bold red")
+        heading.append("   " + _("ARCHIVED"), style="bold red")
     return heading
 
 
@@ -46,21 +62,22 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
     """Cadence, last contact and the check-in state in one line."""
     line = Text()
     if client.archived:
-        line.append("Archived: no check-ins.", style="dim")
+        line.append(_("Archived: no check-ins."), style="dim")
     elif due.due_on is None:
-        reason = "a former client" if client.status == "former" else f"a {client.status}"
-        line.append(f"No check-ins due: {client.name} is {reason}.", style="dim")
+        line.append(_(NO_CHECKINS[client.status]).format(name=client.name), style="dim")
     elif due.overdue and due.days_overdue == 0:
-        line.append("Check-in due today", style="bold red")
+        line.append(_("Check-in due today"), style="bold red")
     elif due.overdue:
-        line.append(f"Check-in {days_text(due.days_overdue)} overdue", style="bold red")
-        line.append(f" (due {due.due_on:{DATE_FORMAT}})", style="red")
+        overdue = _("Check-in {days} overdue").format(days=days_text(due.days_overdue))
+        line.append(overdue, style="bold red")
+        line.append(" " + _("(due {day})").format(day=date_text(due.due_on)), style="red")
     else:
-        line.append(f"Next check-in in {days_text((due.due_on - day).days)}", style="bold green")
-        line.append(f" ({due.due_on:{DATE_FORMAT}})", style="green")
-    line.append(f"  ·  every {days_text(due.cadence)}", style="dim")
+        soon = _("Next check-in in {days}").format(days=days_text((due.due_on - day).days))
+        line.append(soon, style="bold green")
+        line.append(f" ({date_text(due.due_on)})", style="green")
+    line.append("  ·  " + _("every {days}").format(days=days_text(due.cadence)), style="dim")
     if client.checkin_every_days is None:
-        line.append(f" (tier {client.tier})", style="dim")
+        line.append(" " + _("(tier {tier})").format(tier=client.tier), style="dim")
     line.append("  ·  ")
     line.append_text(last_contact_text(due.last_contact_on, day))
     return line
@@ -69,9 +86,9 @@ def due_text(client: Client, due: DueState, day: date) -> Text:
 def last_contact_text(last_contact_on: date | None, day: date) -> Text:
     """When the client was last contacted, and how long ago."""
     if last_contact_on is None:
-        return Text("never contacted", style="yellow")
+        return Text(_("never contacted"), style="yellow")
     when = ago_text((day - last_contact_on).days)
-    return Text(f"last contact {last_contact_on:{DATE_FORMAT}} ({when})")
+    return Text(_("last contact {day} ({ago})").format(day=date_text(last_contact_on), ago=when))
 
 
 def profile_table(dossier: ClientDossier, day: date) -> Table:
@@ -88,37 +105,41 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
             - client.birthday.year
             - ((day.month, day.day) < (client.birthday.month, client.birthday.day))
         )
-        birthday = f"{client.birthday:{DATE_FORMAT}} ({age})"
+        birthday = f"{date_text(client.birthday)} ({age})"
     rows = (
-        ("Kind", client.kind),
-        ("Status", client.status),
-        ("Tier", client.tier),
-        ("Company", client.company),
+        (_("Kind"), choice_text(client.kind)),
+        (_("Status"), choice_text(client.status)),
+        (_("Tier"), client.tier),
+        (_("Company"), client.company),
         *(
             (label, AddressText(address) if address else None)
             for label, address in _contact_rows(
-                "E-mail", "email", client.email, dossier.contact_points
+                _("E-mail"), "email", client.email, dossier.contact_points
             )
         ),
-        *_contact_rows("Phone", "phone", client.phone, dossier.contact_points),
-        ("City", place),
-        ("Birthday", birthday),
-        ("Channel", client.preferred_channel),
-        ("Source", client.source),
-        ("Referred by", dossier.referred_by),
-        ("Tags", ", ".join(client.tags or [])),
-        ("Risk profile", client.risk_profile),
-        ("Client since", _date(client.client_since)),
-        ("Next review", next_review_text(client, day)),
-        ("Client until", _date(client.client_until)),
-        ("Added", _date(client.created_on)),
+        *_contact_rows(_("Phone"), "phone", client.phone, dossier.contact_points),
+        (_("City"), place),
+        (_("Birthday"), birthday),
+        (_("Channel"), choice_text(client.preferred_channel) if client.preferred_channel else None),
+        (
+            _("Documents in"),
+            choice_text(client.preferred_language) if client.preferred_language else None,
+        ),
+        (_("Source"), client.source),
+        (_("Referred by"), dossier.referred_by),
+        (_("Tags"), ", ".join(client.tags or [])),
+        (_("Risk profile"), client.risk_profile),
+        (_("Client since"), _date(client.client_since)),
+        (_("Next review"), next_review_text(client, day)),
+        (_("Client until"), _date(client.client_until)),
+        (_("Added"), _date(client.created_on)),
     )
     for label, value in rows:
-        if label == "Client until" and not value:
+        if label in (_("Client until"), _("Documents in")) and not value:
             continue
         table.add_row(label, value or Text("—", style="dim"))
     table.add_row("", "")
-    table.add_row("Notes", client.notes or Text("—", style="dim"))
+    table.add_row(_("Notes"), client.notes or Text("—", style="dim"))
     return table
 
 
@@ -136,8 +157,11 @@ def next_review_text(client: Client, day: date) -> str | None:
     if due_on is None or client.client_since is None:
         return None
     left = days_left_text((due_on - day).days, business=False)
-    own = "" if client.review_every_months is None else ", own cadence"
-    return f"{due_on:{DATE_FORMAT}} ({left}; every {months} months{own})"
+    if client.review_every_months is None:
+        every = _("every {months} months").format(months=months)
+    else:
+        every = _("every {months} months, own cadence").format(months=months)
+    return f"{date_text(due_on)} ({left}; {every})"
 
 
 def _contact_rows(
@@ -151,12 +175,14 @@ def _contact_rows(
     values += [point.value for point in mine if point.value != own]
     if not values:
         return [(label, None)]
-    shown = [f"{value} ({labelled[value]})" if labelled.get(value) else value for value in values]
+    shown = [
+        f"{value} ({_(named)})" if (named := labelled.get(value)) else value for value in values
+    ]
     return [(label if index == 0 else "", text) for index, text in enumerate(shown)]
 
 
 def _date(day: date | None) -> str | None:
-    return f"{day:{DATE_FORMAT}}" if day else None
+    return date_text(day) if day else None
 
 
 def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
@@ -164,14 +190,19 @@ def follow_up_cells(follow_up: FollowUp, day: date) -> tuple[Text | str, ...]:
     due = follow_up.due_on
     style = "bold red" if due < day else "bold yellow" if due == day else ""
     priority = Text(
-        follow_up.priority, style="bold yellow" if follow_up.priority == "high" else "dim"
+        choice_text(follow_up.priority),
+        style="bold yellow" if follow_up.priority == "high" else "dim",
     )
-    return (Text(f"{due:{DATE_FORMAT}}", style=style), follow_up.title, priority)
+    return (Text(date_text(due), style=style), follow_up.title, priority)
 
 
 def timeline_row(row: InteractionRow) -> TableRow:
     """One interaction of the timeline: when, kind, direction, subject (with notes), minutes."""
-    subject = Text(f"with {row.contact_person}: ", style="cyan") if row.contact_person else Text()
+    subject = (
+        Text(_("with {person}: ").format(person=row.contact_person), style="cyan")
+        if row.contact_person
+        else Text()
+    )
     subject.append(row.subject)
     if row.notes:
         subject.append(f" — {' '.join(row.notes.split())}", style="dim")
@@ -181,8 +212,8 @@ def timeline_row(row: InteractionRow) -> TableRow:
         row.id,
         (
             f"{row.at:%Y-%m-%d %H:%M}",
-            Text(row.kind, style=kind_style),
-            row.direction,
+            Text(choice_text(row.kind), style=kind_style),
+            choice_text(row.direction),
             subject,
             minutes,
         ),

@@ -21,7 +21,8 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from rmtui.core.case_clocks import days_left_text
 from rmtui.core.charts import sparkline
-from rmtui.core.dates import DATE_FORMAT
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.figures import (
     amount_within,
     percent_text,
@@ -34,7 +35,8 @@ from rmtui.core.models import Case, ContactPerson, FinancialGoal, Opportunity
 from rmtui.core.queries.client_detail import AccountLine, ClientPanels
 from rmtui.core.queries.holding_trend import TREND_MONTHS, change_percent, value_months_ago
 from rmtui.core.queries.opportunities import CLOSED_STAGES
-from rmtui.core.wording import counted, days_text, records_text
+from rmtui.core.translation import N_, _, ngettext
+from rmtui.core.wording import days_text, records_text
 from rmtui.widgets.value_trend import ValueTrend
 from rmtui.widgets.virtual_table import TableColumn, TableRow, VirtualTable
 
@@ -47,13 +49,13 @@ STATUS_STYLES = {"on track": "bold green", "reached": "bold green", "off track":
 
 # key → tab label; each panel is the TabPane `#panel-<key>`.
 PANELS: dict[str, str] = {
-    "opportunities": "Opportunities",
-    "holdings": "Holdings",
-    "goals": "Goals",
-    "surveys": "Surveys",
-    "cases": "Cases",
-    "people": "People",
-    "relations": "Household",
+    "opportunities": N_("Opportunities"),
+    "holdings": N_("Holdings"),
+    "goals": N_("Goals"),
+    "surveys": N_("Surveys"),
+    "cases": N_("Cases"),
+    "people": N_("People"),
+    "relations": N_("Household"),
 }
 
 
@@ -63,33 +65,33 @@ PANELS: dict[str, str] = {
 def compose_panels() -> ComposeResult:
     """The tabs of the panels with their tables, trend and summary lines."""
     with TabbedContent(id="panels"):
-        with TabPane(PANELS["opportunities"], id="panel-opportunities"):
+        with TabPane(_(PANELS["opportunities"]), id="panel-opportunities"):
             yield DEALS.table()
-            yield Static(DEALS_HINT, id="deals-hint", classes="panel-hint")
-        with TabPane(PANELS["holdings"], id="panel-holdings"):
+            yield Static(_(DEALS_HINT), id="deals-hint", classes="panel-hint")
+        with TabPane(_(PANELS["holdings"]), id="panel-holdings"):
             with Horizontal(id="holdings-top", classes="panel-row"):
                 with Vertical(id="accounts-box"):
                     yield ACCOUNTS.table()
                     yield Static("", id="aum-line")
-                yield ValueTrend("AUM", id="aum-trend")
+                yield ValueTrend(_("AUM"), id="aum-trend")
             with Horizontal(id="holdings-bottom", classes="panel-row"):
                 yield Static("", id="revenue-periods")
                 yield REVENUE.table()
-        with TabPane(PANELS["goals"], id="panel-goals"):
+        with TabPane(_(PANELS["goals"]), id="panel-goals"):
             yield GOALS.table()
             yield Static("", id="goal-detail", classes="panel-hint")
-        with TabPane(PANELS["surveys"], id="panel-surveys"):
+        with TabPane(_(PANELS["surveys"]), id="panel-surveys"):
             yield SURVEYS.table()
-        with TabPane(PANELS["cases"], id="panel-cases"):
+        with TabPane(_(PANELS["cases"]), id="panel-cases"):
             yield CASES.table()
-            yield Static(CASES_HINT, id="cases-hint", classes="panel-hint")
-        with TabPane(PANELS["people"], id="panel-people"):
+            yield Static(_(CASES_HINT), id="cases-hint", classes="panel-hint")
+        with TabPane(_(PANELS["people"]), id="panel-people"):
             yield PEOPLE.table()
-            yield Static(PEOPLE_HINT, id="people-hint", classes="panel-hint")
-        with TabPane(PANELS["relations"], id="panel-relations"):
+            yield Static(_(PEOPLE_HINT), id="people-hint", classes="panel-hint")
+        with TabPane(_(PANELS["relations"]), id="panel-relations"):
             yield Static("", id="household-line")
             yield REFERRALS.table()
-            yield Static(RELATIONS_HINT, id="relations-hint", classes="panel-hint")
+            yield Static(_(RELATIONS_HINT), id="relations-hint", classes="panel-hint")
 
 
 # -- the tables --------------------------------------------------------------------------------
@@ -124,10 +126,10 @@ def deal_cells(deal: Opportunity, day: date) -> tuple[Text | str, ...]:
     if deal.product:
         title.append(f" — {deal.product}", style="dim")
     return (
-        Text(deal.stage, style=STAGE_STYLES.get(deal.stage, "bold")),
+        Text(choice_text(deal.stage), style=STAGE_STYLES.get(deal.stage, "bold")),
         title,
         Text(amount_within(deal.value, MONEY_WIDTH), style=style),
-        Text(f"{deal.opened_on:{DATE_FORMAT}}", style="dim"),
+        Text(date_text(deal.opened_on), style="dim"),
         deal_state(deal, day),
     )
 
@@ -136,8 +138,8 @@ def deal_state(deal: Opportunity, day: date) -> Text:
     """How long an open deal has been open, or when (and why) a closed one closed."""
     if deal.closed_on is None:
         days = (day - deal.opened_on).days
-        return Text(f"open {days_text(days)}", style="dim")
-    text = Text(f"{deal.stage} {deal.closed_on:{DATE_FORMAT}}", style="dim")
+        return Text(_("open {days}").format(days=days_text(days)), style="dim")
+    text = Text(f"{choice_text(deal.stage)} {date_text(deal.closed_on)}", style="dim")
     if deal.lost_reason:
         text.append(f": {deal.lost_reason}", style="dim")
     return text
@@ -153,7 +155,7 @@ def account_cells(line: AccountLine) -> tuple[Text | str, ...]:
     return (
         line.account,
         amount_within(line.value, MONEY_WIDTH),
-        Text(f"{line.as_of:{DATE_FORMAT}}", style="dim"),
+        Text(date_text(line.as_of), style="dim"),
         change_text(line.year_ago, line.value, percent_only=True),
         Text(sparkline([point.value for point in line.trend]), style="cyan"),
     )
@@ -163,10 +165,10 @@ def change_text(before: Decimal | None, now: Decimal, *, percent_only: bool = Fa
     """The change from `before` to `now` (a total and its percentage, or the percentage
     alone), green up and red down ("new" when there was none)."""
     if before is None:
-        return Text("new", style="dim")
+        return Text(_("new"), style="dim")
     change = now - before
     if not change:
-        return Text(percent_text(0) if percent_only else "no change", style="dim")
+        return Text(percent_text(0) if percent_only else _("no change"), style="dim")
     style = "green" if change > 0 else "red"
     percent = change_percent(before, now)
     shown = percent_text(percent, signed=True) if percent is not None else ""
@@ -180,15 +182,16 @@ def aum_text(panels: ClientPanels) -> Text:
     """The assets today and their change over the last TREND_MONTHS months."""
     if not panels.accounts:
         return Text("")
-    text = Text("AUM ", style="bold")
+    text = Text(_("AUM") + " ", style="bold")
     text.append(total_text(panels.aum), style="bold")
     year_ago = value_months_ago(panels.aum_trend, TREND_MONTHS)
     if year_ago is None:
-        text.append(f"  ·  nothing held {TREND_MONTHS} months ago", style="dim")
+        nothing = _("nothing held {months} months ago").format(months=TREND_MONTHS)
+        text.append(f"  ·  {nothing}", style="dim")
         return text
     text.append("  ·  ")
     text.append_text(change_text(year_ago, panels.aum))
-    text.append(f" over {TREND_MONTHS} months", style="dim")
+    text.append(" " + _("over {months} months").format(months=TREND_MONTHS), style="dim")
     return text
 
 
@@ -198,8 +201,8 @@ def revenue_rows(panels: ClientPanels) -> list[TableRow]:
         TableRow(
             entry.id or 0,
             (
-                f"{entry.on:{DATE_FORMAT}}",
-                Text(entry.kind, style="dim"),
+                date_text(entry.on),
+                Text(choice_text(entry.kind), style="dim"),
                 Text(
                     amount_within(entry.amount, AMOUNT_WIDTH),
                     style="red" if entry.amount < 0 else "",
@@ -216,10 +219,14 @@ def revenue_table(panels: ClientPanels) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
-    table.add_row(Text("Revenue", style="bold"), "")
+    table.add_row(Text(_("Revenue"), style="bold"), "")
     for number, period in enumerate(panels.revenue):
         year_to_date = number == len(panels.revenue) - 1
-        label = f"{period.period.start.year} to date" if year_to_date else period.period.label
+        label = (
+            _("{year} to date").format(year=period.period.start.year)
+            if year_to_date
+            else period.period.label
+        )
         style = "bold" if year_to_date else ""
         amount = Text(total_text(period.amount), style="dim" if not period.amount else style)
         table.add_row(Text(label, style=style), amount)
@@ -233,7 +240,7 @@ def goal_rows(panels: ClientPanels) -> list[TableRow]:
 
 def goal_cells(goal: FinancialGoal, status: GoalStatus) -> tuple[Text | str, ...]:
     """The cells of one goal."""
-    when = f"{goal.target_date:{DATE_FORMAT}}" if goal.target_date else "—"
+    when = date_text(goal.target_date) if goal.target_date else "—"
     return (
         goal.title,
         amount_within(goal.target_amount, MONEY_WIDTH),
@@ -264,7 +271,7 @@ def progress_bar(percent: float | None) -> Text:
 def goal_status_text(status: GoalStatus) -> Text:
     """The goal's status: on track green, off track red, unknown dim."""
     label = status_label(status)
-    return Text(label, style=STATUS_STYLES.get(label, "dim"))
+    return Text(_(label), style=STATUS_STYLES.get(label, "dim"))
 
 
 def goal_detail(goal: FinancialGoal, status: GoalStatus, day: date) -> Text:
@@ -272,26 +279,38 @@ def goal_detail(goal: FinancialGoal, status: GoalStatus, day: date) -> Text:
     text = Text(f"{goal.title}: ", style="bold")
     if status.on_track is None:
         why = (
-            "no target date, so no projection"
+            _("no target date, so no projection")
             if goal.target_date is None
-            else f"under {TREND_MIN_MONTHS} months of holdings, too little history to project"
+            else _("under {months} months of holdings, too little history to project").format(
+                months=TREND_MIN_MONTHS
+            )
         )
         text.append(why, style="dim")
     elif status.progress_pct is not None and status.progress_pct >= 100:
-        text.append("reached.", style="green")
+        text.append(_("reached."), style="green")
     elif goal.target_date is not None and goal.target_date <= day:
-        text.append(f"its date passed on {goal.target_date:{DATE_FORMAT}}, not reached.")
+        passed = _("its date passed on {day}, not reached.")
+        text.append(passed.format(day=date_text(goal.target_date)))
     else:
-        text.append(f"projected {total_text(status.projected_amount)}")
-        text.append(f" by {goal.target_date:{DATE_FORMAT}}" if goal.target_date else "")
+        projected = total_text(status.projected_amount)
+        if goal.target_date:
+            text.append(
+                _("projected {amount} by {day}").format(
+                    amount=projected, day=date_text(goal.target_date)
+                )
+            )
+        else:
+            text.append(_("projected {amount}").format(amount=projected))
         if status.growth_pct_per_month is not None:
             growth = percent_text(status.growth_pct_per_month, signed=True)
-            text.append(f" at {growth} a month", style="dim")
+            text.append(" " + _("at {growth} a month").format(growth=growth), style="dim")
     if status.needed_per_month and status.months_left:
-        text.append(
-            f"  ·  {total_text(status.needed_per_month)} a month needed"
-            f" over {counted(status.months_left, 'month')}"
-        )
+        needed = ngettext(
+            "{amount} a month needed over {count} month",
+            "{amount} a month needed over {count} months",
+            status.months_left,
+        ).format(amount=total_text(status.needed_per_month), count=status.months_left)
+        text.append(f"  ·  {needed}")
     return text
 
 
@@ -301,7 +320,7 @@ def survey_rows(panels: ClientPanels) -> list[TableRow]:
         TableRow(
             survey.id or 0,
             (
-                f"{survey.on:{DATE_FORMAT}}",
+                date_text(survey.on),
                 score_text(survey.csat, 5, good=4, poor=2),
                 score_text(survey.nps, 10, good=9, poor=6),
                 " ".join((survey.comment or "").split()),
@@ -334,9 +353,12 @@ def case_cells(case: Case, day: date, left: int | None = None) -> tuple[Text | s
     resolved = case.resolved_on is not None
     style = "dim" if resolved else ""
     return (
-        Text(f"{case.due_on:{DATE_FORMAT}}", style=style or "bold"),
+        Text(date_text(case.due_on), style=style or "bold"),
         case_state(case, day, left),
-        Text(case.kind, style="bold red" if case.kind == "complaint" and not resolved else style),
+        Text(
+            choice_text(case.kind),
+            style="bold red" if case.kind == "complaint" and not resolved else style,
+        ),
         Text(case.subject, style=style),
         Text(" ".join((case.resolution or "").split()), style="dim"),
     )
@@ -347,7 +369,8 @@ def case_state(case: Case, day: date, left: int | None = None) -> Text:
     red once overdue), or when it was resolved."""
     if case.resolved_on is not None:
         late = case.resolved_on > case.due_on
-        return Text(f"resolved {case.resolved_on:{DATE_FORMAT}}", style="red" if late else "dim")
+        resolved = _("resolved {day}").format(day=date_text(case.resolved_on))
+        return Text(resolved, style="red" if late else "dim")
     if left is None:
         left = (case.due_on - day).days
     text = days_left_text(left, business=case.business_days)
@@ -368,7 +391,7 @@ def person_cells(person: ContactPerson) -> tuple[Text | str, ...]:
     return (
         Text(person.name, style="bold" if person.decision_maker else ""),
         person.role or "",
-        Text("decides", style="bold green") if person.decision_maker else Text(""),
+        Text(_("decides"), style="bold green") if person.decision_maker else Text(""),
         person.email or "",
         person.phone or "",
     )
@@ -381,8 +404,8 @@ def referral_rows(panels: ClientPanels) -> list[TableRow]:
             referral.client_id,
             (
                 referral.name,
-                Text(referral.status, style="dim"),
-                f"{referral.client_since:{DATE_FORMAT}}" if referral.client_since else "",
+                Text(choice_text(referral.status), style="dim"),
+                date_text(referral.client_since) if referral.client_since else "",
                 amount_within(referral.revenue, MONEY_WIDTH, total=True),
             ),
         )
@@ -395,18 +418,22 @@ def relations_text(panels: ClientPanels, referred_by: str | None) -> Text:
     place = panels.household
     text = Text()
     if place is None:
-        text.append("In no household", style="dim")
-        text.append(" — H starts one with this client.")
+        text.append(_("In no household"), style="dim")
+        text.append(" " + _("— H starts one with this client."))
     else:
         text.append(place.name, style="bold")
-        text.append(f" ({place.role}): ")
-        text.append(", ".join(f"{m.name} ({m.role})" for m in place.members), style="dim")
-    text.append("\nReferred by ")
-    text.append(referred_by or "nobody recorded", style="bold" if referred_by else "dim")
+        text.append(f" ({choice_text(place.role)}): ")
+        members = (f"{m.name} ({choice_text(m.role)})" for m in place.members)
+        text.append(", ".join(members), style="dim")
+    text.append("\n" + _("Referred by") + " ")
+    text.append(referred_by or _("nobody recorded"), style="bold" if referred_by else "dim")
     if panels.referrals:
         brought = sum((referral.revenue for referral in panels.referrals), Decimal("0.00"))
-        text.append(f" · referred {records_text('clients', len(panels.referrals))}")
-        text.append(f", who brought {total_text(brought)} in revenue")
+        referred = _("referred {clients}").format(
+            clients=records_text("clients", len(panels.referrals))
+        )
+        text.append(f" · {referred}")
+        text.append(", " + _("who brought {amount} in revenue").format(amount=total_text(brought)))
     return text
 
 
@@ -415,13 +442,13 @@ DEALS = PanelTable(
     "opportunities",
     "deal",
     (
-        TableColumn("stage", "Stage", 11),
-        TableColumn("title", "Deal", min_width=16),
-        TableColumn("value", "Value", MONEY_WIDTH, align="right"),
-        TableColumn("opened_on", "Opened", 11, drop=2),
-        TableColumn("state", "Open / closed", 34, drop=1),
+        TableColumn("stage", N_("Stage"), 11),
+        TableColumn("title", N_("Deal"), min_width=16),
+        TableColumn("value", N_("Value"), MONEY_WIDTH, align="right"),
+        TableColumn("opened_on", N_("Opened"), 11, drop=2),
+        TableColumn("state", N_("Open / closed"), 34, drop=1),
     ),
-    "No deals yet — press a to add one.",
+    N_("No deals yet — press a to add one."),
     deal_rows,
 )
 ACCOUNTS = PanelTable(
@@ -429,13 +456,13 @@ ACCOUNTS = PanelTable(
     "holdings",
     "holding",
     (
-        TableColumn("account", "Account", min_width=12),
-        TableColumn("value", "Value", MONEY_WIDTH, align="right"),
-        TableColumn("as_of", "As of", 11, drop=2),
-        TableColumn("change", "12 mo", 7, align="right"),
-        TableColumn("trend", "Trend", 13, drop=1),
+        TableColumn("account", N_("Account"), min_width=12),
+        TableColumn("value", N_("Value"), MONEY_WIDTH, align="right"),
+        TableColumn("as_of", N_("As of"), 11, drop=2),
+        TableColumn("change", N_("12 mo"), 7, align="right"),
+        TableColumn("trend", N_("Trend"), 13, drop=1),
     ),
-    "No holdings recorded yet — press a to record an account's value.",
+    N_("No holdings recorded yet — press a to record an account's value."),
     account_rows,
 )
 REVENUE = PanelTable(
@@ -443,12 +470,12 @@ REVENUE = PanelTable(
     "holdings",
     "revenue",
     (
-        TableColumn("on", "Earned", 11),
-        TableColumn("kind", "Kind", 10),
-        TableColumn("amount", "Amount", AMOUNT_WIDTH, align="right"),
-        TableColumn("description", "Description"),
+        TableColumn("on", N_("Earned"), 11),
+        TableColumn("kind", N_("Kind"), 10),
+        TableColumn("amount", N_("Amount"), AMOUNT_WIDTH, align="right"),
+        TableColumn("description", N_("Description")),
     ),
-    "No revenue recorded yet.",
+    N_("No revenue recorded yet."),
     revenue_rows,
 )
 GOALS = PanelTable(
@@ -456,15 +483,15 @@ GOALS = PanelTable(
     "goals",
     "goal",
     (
-        TableColumn("title", "Goal", min_width=14),
-        TableColumn("target", "Target", MONEY_WIDTH, align="right"),
-        TableColumn("current", "Reached", MONEY_WIDTH, align="right", drop=3),
-        TableColumn("progress", "Progress", 16),
-        TableColumn("target_date", "By", 11, drop=2),
-        TableColumn("status", "Status", 18, drop=4),
-        TableColumn("needed", "Per month", AMOUNT_WIDTH, align="right", drop=1),
+        TableColumn("title", N_("Goal"), min_width=14),
+        TableColumn("target", N_("Target"), MONEY_WIDTH, align="right"),
+        TableColumn("current", N_("Reached"), MONEY_WIDTH, align="right", drop=3),
+        TableColumn("progress", N_("Progress"), 16),
+        TableColumn("target_date", N_("By"), 11, drop=2),
+        TableColumn("status", N_("Status"), 18, drop=4),
+        TableColumn("needed", N_("Per month"), AMOUNT_WIDTH, align="right", drop=1),
     ),
-    "No financial goals yet — press a to add one.",
+    N_("No financial goals yet — press a to add one."),
     goal_rows,
 )
 SURVEYS = PanelTable(
@@ -472,12 +499,12 @@ SURVEYS = PanelTable(
     "surveys",
     "survey",
     (
-        TableColumn("on", "Answered", 11),
-        TableColumn("csat", "CSAT", 5),
-        TableColumn("nps", "NPS", 5),
-        TableColumn("comment", "Comment"),
+        TableColumn("on", N_("Answered"), 11),
+        TableColumn("csat", N_("CSAT"), 5),
+        TableColumn("nps", N_("NPS"), 5),
+        TableColumn("comment", N_("Comment")),
     ),
-    "No surveys answered yet — press a to record one.",
+    N_("No surveys answered yet — press a to record one."),
     survey_rows,
 )
 CASES = PanelTable(
@@ -485,13 +512,13 @@ CASES = PanelTable(
     "cases",
     "case",
     (
-        TableColumn("due_on", "Deadline", 11),
-        TableColumn("state", "Status", 20),
-        TableColumn("kind", "Kind", 9, drop=2),
-        TableColumn("subject", "Subject", min_width=16),
-        TableColumn("resolution", "Resolution", min_width=16, drop=1),
+        TableColumn("due_on", N_("Deadline"), 11),
+        TableColumn("state", N_("Status"), 20),
+        TableColumn("kind", N_("Kind"), 9, drop=2),
+        TableColumn("subject", N_("Subject"), min_width=16),
+        TableColumn("resolution", N_("Resolution"), min_width=16, drop=1),
     ),
-    "No requests or complaints — press c to open one.",
+    N_("No requests or complaints — press c to open one."),
     case_rows,
 )
 PEOPLE = PanelTable(
@@ -499,13 +526,13 @@ PEOPLE = PanelTable(
     "people",
     "contact_person",
     (
-        TableColumn("name", "Name"),
-        TableColumn("role", "Role", 14),
+        TableColumn("name", N_("Name")),
+        TableColumn("role", N_("Role"), 14),
         TableColumn("decides", "", 7),
-        TableColumn("email", "E-mail", 22),
-        TableColumn("phone", "Phone", 15),
+        TableColumn("email", N_("E-mail"), 22),
+        TableColumn("phone", N_("Phone"), 15),
     ),
-    "No contact persons — press a to add the people you deal with here.",
+    N_("No contact persons — press a to add the people you deal with here."),
     people_rows,
 )
 REFERRALS = PanelTable(
@@ -513,12 +540,12 @@ REFERRALS = PanelTable(
     "relations",
     "referral",
     (
-        TableColumn("name", "Referred"),
-        TableColumn("status", "Status", 9),
-        TableColumn("since", "Client since", 12),
-        TableColumn("revenue", "Revenue", MONEY_WIDTH, align="right"),
+        TableColumn("name", N_("Referred")),
+        TableColumn("status", N_("Status"), 9),
+        TableColumn("since", N_("Client since"), 12),
+        TableColumn("revenue", N_("Revenue"), MONEY_WIDTH, align="right"),
     ),
-    "Nobody referred by this client yet.",
+    N_("Nobody referred by this client yet."),
     referral_rows,
 )
 PANEL_TABLES: dict[str, PanelTable] = {
@@ -535,7 +562,9 @@ MAIN_TABLES: dict[str, PanelTable] = {
     "people": PEOPLE,
     "relations": REFERRALS,
 }
-DEALS_HINT = "a add · enter edit · > moves a deal on · < back · x marks it lost"
-CASES_HINT = "c or a opens a case · enter edits · d resolves · open cases show on Today by deadline"
-PEOPLE_HINT = "a add · enter edit · x delete · the log form asks whom a contact was with"
-RELATIONS_HINT = "H household · enter opens the client referred"
+DEALS_HINT = N_("a add · enter edit · > moves a deal on · < back · x marks it lost")
+CASES_HINT = N_(
+    "c or a opens a case · enter edits · d resolves · open cases show on Today by deadline"
+)
+PEOPLE_HINT = N_("a add · enter edit · x delete · the log form asks whom a contact was with")
+RELATIONS_HINT = N_("H household · enter opens the client referred")

@@ -13,10 +13,12 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rmtui.core.choices import choice_text
 from rmtui.core.dates import day_text
 from rmtui.core.db import session_scope
 from rmtui.core.entries import PROFILE_FIELDS, as_typed
 from rmtui.core.errors import ChangedMeanwhile, expected_errors
+from rmtui.core.translation import N_, _
 from rmtui.screens.book_access import rm_app, seen_by
 from rmtui.screens.confirm import ConfirmScreen, LookAlikeQuestion
 from rmtui.screens.forms.activity import DatePrompt, FollowUpForm, LogForm
@@ -86,7 +88,7 @@ def client_name_and_channel(screen: Screen[Any], client_id: int) -> tuple[str, s
 
     found = saved(screen, read)
     if found is None:
-        screen.notify("That client is no longer in the book.", severity="warning")
+        screen.notify(_("That client is no longer in the book."), severity="warning")
     return found
 
 
@@ -154,10 +156,10 @@ def _save_log(screen: Screen[Any], name: str, values: Values) -> bool:
 
     if not saved(screen, write):
         return False
-    message = f"Logged {values['kind']} with {name}."
+    message = _("Logged {kind} with {name}.").format(kind=choice_text(values["kind"]), name=name)
     if values.get("follow_up_due"):
         next_day = day_text(values["follow_up_due"], today=rm_app(screen).today)
-        message += f" Next follow-up on {next_day}."
+        message += " " + _("Next follow-up on {day}.").format(day=next_day)
     screen.notify(message, markup=False)
     return True
 
@@ -208,7 +210,9 @@ def _ask_follow_up(
 ) -> None:
     form = FollowUpForm(client_id=client_id, client_name=name, initial=typed)
     if follow_up_id is None:
-        form.FORM_TITLE = "New follow-up" + (f" for {name}" if name else "")
+        form.FORM_TITLE = (
+            _("New follow-up for {name}").format(name=name) if name else _("New follow-up")
+        )
 
     def save(values: Values | None) -> None:
         if values is None:
@@ -235,8 +239,11 @@ def _save_follow_up(screen: Screen[Any], follow_up_id: int | None, values: Value
 
     if not saved(screen, write):
         return False
-    verb = "planned for" if follow_up_id is None else "moved to"
-    screen.notify(f"Follow-up {verb} {day_text(values['due_on'], today=rm_app(screen).today)}.")
+    day = day_text(values["due_on"], today=rm_app(screen).today)
+    if follow_up_id is None:
+        screen.notify(_("Follow-up planned for {day}.").format(day=day))
+    else:
+        screen.notify(_("Follow-up moved to {day}.").format(day=day))
     return True
 
 
@@ -264,14 +271,15 @@ def complete_follow_up(
     title, planned_id, next_due = found
     remember(
         screen,
-        f"marked “{title}” done",
+        _("marked “{title}” done").format(title=title),
         lambda session: undo_completion(
             session=session, follow_up_id=follow_up_id, planned_id=planned_id
         ),
         on_undone=on_undone,
     )
     if next_due is not None:
-        screen.notify(f"Next “{title}” planned for {day_text(next_due, today=today)}.")
+        next_day = day_text(next_due, today=today)
+        screen.notify(_("Next “{title}” planned for {day}.").format(title=title, day=next_day))
     if on_saved is not None:
         on_saved(title)
 
@@ -296,10 +304,11 @@ def snooze_follow_up(
     on_undone: Saved | None = None,
 ) -> None:
     """Ask until when (tomorrow, next week or a typed date) and put the follow-up off."""
-    what = f" “{title}”" if title else ""
+    question = _("Snooze “{title}” until…").format(title=title) if title else _("Snooze until…")
     base = rm_app(screen).today
-    prompt = partial(DatePrompt, f"Snooze{what} until…", base=base)
-    _move_follow_up(screen, follow_up_id, prompt, "Snoozed", on_saved, on_undone)
+    prompt = partial(DatePrompt, question, base=base)
+    undo_text = N_("snoozed “{title}” to {day}")
+    _move_follow_up(screen, follow_up_id, prompt, undo_text, on_saved, on_undone)
 
 
 def reschedule_follow_up(
@@ -311,17 +320,18 @@ def reschedule_follow_up(
     on_undone: Saved | None = None,
 ) -> None:
     """Ask for a new due date (earlier or later) and move the follow-up to it."""
-    what = f" “{title}”" if title else ""
+    question = _("Reschedule “{title}” to…").format(title=title) if title else _("Reschedule to…")
     base = rm_app(screen).today
-    prompt = partial(DatePrompt, f"Reschedule{what} to…", shortcuts=False, base=base)
-    _move_follow_up(screen, follow_up_id, prompt, "Rescheduled", on_saved, on_undone)
+    prompt = partial(DatePrompt, question, shortcuts=False, base=base)
+    undo_text = N_("rescheduled “{title}” to {day}")
+    _move_follow_up(screen, follow_up_id, prompt, undo_text, on_saved, on_undone)
 
 
 def _move_follow_up(
     screen: Screen[Any],
     follow_up_id: int,
     prompt: Callable[[], DatePrompt],
-    verb: str,
+    undo_text: str,
     on_saved: Saved | None,
     on_undone: Saved | None = None,
 ) -> None:
@@ -348,7 +358,7 @@ def _move_follow_up(
         title, before = moved
         remember(
             screen,
-            f"{verb.lower()} “{title}” to {day_text(day, today=today)}",
+            _(undo_text).format(title=title, day=day_text(day, today=today)),
             lambda session: reschedule(session=session, follow_up_id=follow_up_id, due_on=before),
             on_undone=on_undone,
         )
@@ -361,10 +371,10 @@ def _move_follow_up(
         if day >= today:
             move(day)
             return
-        question = (
-            f"{day_text(day, today=today)} is in the past, so the follow-up will show as "
-            "overdue. Move it there all the same?"
-        )
+        question = _(
+            "{day} is in the past, so the follow-up will show as overdue. "
+            "Move it there all the same?"
+        ).format(day=day_text(day, today=today))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -372,7 +382,9 @@ def _move_follow_up(
             else:
                 screen.app.push_screen(prompt(), chosen)
 
-        screen.app.push_screen(ConfirmScreen(question, yes="Move", no="Choose again"), answered)
+        screen.app.push_screen(
+            ConfirmScreen(question, yes=_("Move"), no=_("Choose again")), answered
+        )
 
     screen.app.push_screen(prompt(), chosen)
 
@@ -404,7 +416,7 @@ def edit_client(
 
     profile = saved(screen, read)
     if profile is None:
-        screen.notify("That client is no longer in the book.", severity="warning")
+        screen.notify(_("That client is no longer in the book."), severity="warning")
         return
     _ask_client(screen, client_id, profile, on_saved)
 
@@ -488,8 +500,8 @@ def _save_client(screen: Screen[Any], client_id: int | None, values: Values) -> 
 
     new_id = saved(screen, write)
     if new_id is not None:
-        verb = "Added" if client_id is None else "Saved"
-        screen.notify(f"{verb} {values['name']}.", markup=False)
+        done = _("Added {name}.") if client_id is None else _("Saved {name}.")
+        screen.notify(done.format(name=values["name"]), markup=False)
     return new_id
 
 
@@ -511,14 +523,16 @@ def archive_client_asking(
         ):
             remember(
                 screen,
-                f"archived {name}",
+                _("archived {name}").format(name=name),
                 lambda session: unarchive_client(session=session, client_id=client_id),
                 focus=client_id,
             )
             on_archived(client_id, name)
 
-    question = f"Archive {name}? The client leaves the lists and the agenda; history is kept."
-    screen.app.push_screen(ConfirmScreen(question, yes="Archive", no="Keep"), archive)
+    question = _(
+        "Archive {name}? The client leaves the lists and the agenda; history is kept."
+    ).format(name=name)
+    screen.app.push_screen(ConfirmScreen(question, yes=_("Archive"), no=_("Keep")), archive)
 
 
 def delete_client_asking(
@@ -611,7 +625,7 @@ def _save_interaction(
         return True
 
     if saved(screen, write):
-        screen.notify("Interaction saved.")
+        screen.notify(_("Interaction saved."))
         on_saved(interaction_id)
     else:
         edit_interaction(screen, interaction_id, on_saved=on_saved, typed=as_typed(changes))

@@ -15,9 +15,11 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from rmtui.core.choices import choice_text
 from rmtui.core.models import OPEN_STAGES, Opportunity
 from rmtui.core.queries.common import fetch
 from rmtui.core.queries.opportunities import CLOSED_STAGES, move_stage, next_stage, set_stage
+from rmtui.core.translation import _
 from rmtui.screens.client_picker import PickedClient
 from rmtui.screens.flows.clients import as_typed, rm_app, saved
 from rmtui.screens.forms.opportunity import closing_question
@@ -60,7 +62,7 @@ def _ask_deal(
     day = rm_app(screen).today
     form = OpportunityForm(client=client, day=day, initial=typed)
     if opportunity_id is None:
-        form.FORM_TITLE = f"New deal for {client.name}"
+        form.FORM_TITLE = _("New deal for {name}").format(name=client.name)
 
     def save(values: Values | None) -> None:
         if values is None:
@@ -70,8 +72,8 @@ def _ask_deal(
             again = PickedClient(values["client_id"], form.client.name)
             _ask_deal(screen, opportunity_id, again, as_typed(values), on_saved)
             return
-        verb = "Added" if opportunity_id is None else "Saved"
-        screen.notify(f"{verb} “{values['title']}”.", markup=False)
+        done = _("Added “{title}”.") if opportunity_id is None else _("Saved “{title}”.")
+        screen.notify(done.format(title=values["title"]), markup=False)
         if on_saved is not None:
             on_saved(saved_id)
 
@@ -147,7 +149,7 @@ def _move_deal(
         before, stage = found
         remember(
             screen,
-            f"moved “{before.title}” to {stage_title(stage)}",
+            _("moved “{title}” to {stage}").format(title=before.title, stage=stage_title(stage)),
             partial(put_back, before, day),
             focus=opportunity_id,
         )
@@ -169,7 +171,11 @@ def lose_deal(
         return
     title, stage, value = found
     if stage in CLOSED_STAGES:
-        screen.notify(f"This deal is already {stage}; press < to reopen it first.")
+        screen.notify(
+            _("This deal is already {stage}; press < to reopen it first.").format(
+                stage=choice_text(stage)
+            )
+        )
         return
 
     def lose(reason: str | None) -> None:

@@ -193,12 +193,16 @@ def delete_household(
 def export_review(screen: Screen[Any], household_id: int, name: str) -> None:
     """Ask where to write the household's review report (every member in one), write it and
     say where it went."""
+    from rmtui.core.queries.households import household_language
     from rmtui.core.review.files import write_household_review
-    from rmtui.screens.flows.clients import engine_of, rm_app
+    from rmtui.screens.flows.clients import engine_of, rm_app, saved
     from rmtui.screens.flows.records import ask_and_write_review
 
     day = rm_app(screen).today
     write = partial(
         write_household_review, engine=engine_of(screen), household_id=household_id, day=day
     )
-    ask_and_write_review(screen, name, write)
+    language = saved(
+        screen, lambda session: household_language(session=session, household_id=household_id)
+    )
+    ask_and_write_review(screen, name, write, language=language)

@@ -15,12 +15,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from rmtui.core.dates import day_text
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text, day_text
 from rmtui.core.errors import expected_errors
 from rmtui.core.figures import amount_text
 from rmtui.core.models import Case, Client, ContactPerson, FinancialGoal, Holding, Revenue, Survey
 from rmtui.core.queries import cases, client_records, contact_persons
 from rmtui.core.queries.common import fetch
+from rmtui.core.translation import _
 from rmtui.screens.flows.clients import as_typed, delete_asking, engine_of, rm_app, saved
 from rmtui.screens.forms.case import CaseForm, ExtendCaseForm, ResolveCaseForm
 from rmtui.screens.forms.contact_person import ContactPersonForm
@@ -66,9 +68,10 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_holding,
         client_records.update_holding,
         "holding_id",
-        lambda values: (
-            f"value of {values['account']} on {values['as_of']:%d %b %Y}"
-            f" ({amount_text(values['value'])})"
+        lambda values: _("the value of {account} on {day} ({amount})").format(
+            account=values["account"],
+            day=date_text(values["as_of"]),
+            amount=amount_text(values["value"]),
         ),
     ),
     "goal": RecordKind(
@@ -78,7 +81,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_goal,
         client_records.update_goal,
         "goal_id",
-        lambda values: f"goal “{values['title']}”",
+        lambda values: _("the goal “{title}”").format(title=values["title"]),
     ),
     "survey": RecordKind(
         Survey,
@@ -87,7 +90,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_survey,
         client_records.update_survey,
         "survey_id",
-        lambda values: f"survey of {values['on']:%d %b %Y}",
+        lambda values: _("the survey of {day}").format(day=date_text(values["on"])),
     ),
     "revenue": RecordKind(
         Revenue,
@@ -96,7 +99,9 @@ RECORD_KINDS: dict[str, RecordKind] = {
         client_records.add_revenue,
         client_records.update_revenue,
         "revenue_id",
-        lambda values: f"{values['kind']} of {amount_text(values['amount'])}",
+        lambda values: _("the {kind} of {amount}").format(
+            kind=choice_text(values["kind"]), amount=amount_text(values["amount"])
+        ),
     ),
     "contact_person": RecordKind(
         ContactPerson,
@@ -105,7 +110,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         contact_persons.add_contact_person,
         contact_persons.update_contact_person,
         "person_id",
-        lambda values: f"contact person {values['name']}",
+        lambda values: _("the contact person {name}").format(name=values["name"]),
     ),
 }
 
@@ -188,8 +193,8 @@ def _save_record(
 
     if not saved(screen, write):
         return False
-    verb = "Added" if record_id is None else "Saved"
-    screen.notify(f"{verb} the {kind.describe(values)}.", markup=False)
+    done = _("Added {what}.") if record_id is None else _("Saved {what}.")
+    screen.notify(done.format(what=kind.describe(values)), markup=False)
     return True
 
 
@@ -205,7 +210,7 @@ def delete_record(
 
     what = saved(screen, describe)
     if what is not None:
-        question = delete_question(f"the {what}")
+        question = delete_question(what)
         delete_asking(screen, kind, record_id, question, on_deleted=on_saved)
 
 
@@ -289,9 +294,12 @@ def _save_case(screen: Screen[Any], case_id: int | None, values: Values) -> bool
     found = saved(screen, write)
     if found is None:
         return False
-    verb = "Opened" if case_id is None else "Saved"
     kind, due_on = found
-    screen.notify(f"{verb} the {kind}, due {day_text(due_on, today=rm_app(screen).today)}.")
+    done = (
+        _("Opened the {kind}, due {day}.") if case_id is None else _("Saved the {kind}, due {day}.")
+    )
+    due = day_text(due_on, today=rm_app(screen).today)
+    screen.notify(done.format(kind=choice_text(kind), day=due))
     return True
 
 
@@ -321,7 +329,7 @@ def extend_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = N
     subject, due_on, reason, clock_name = found
     clock = settings.case_clocks.get(clock_name)
     if clock is None or clock.extended is None:
-        screen.notify("This case's clock has no extension; press enter to edit its deadline.")
+        screen.notify(_("This case's clock has no extension; press enter to edit its deadline."))
         return
 
     def extend(values: Values | None) -> None:
@@ -344,10 +352,11 @@ def extend_case(screen: Screen[Any], case_id: int, *, on_saved: Saved | None = N
         back = {"due_on": due_on, "extension_reason": reason}
         remember(
             screen,
-            f"extended “{subject}”",
+            _("extended “{subject}”").format(subject=subject),
             lambda session: cases.update_case(session=session, case_id=case_id, values=back),
         )
-        screen.notify(f"Extended “{subject}” to {day_text(extended, today=rm_app(screen).today)}.")
+        until = day_text(extended, today=rm_app(screen).today)
+        screen.notify(_("Extended “{subject}” to {day}.").format(subject=subject, day=until))
         if on_saved is not None:
             on_saved()
 
@@ -387,7 +396,7 @@ def _resolved(
     ):
         remember(
             screen,
-            f"resolved “{subject}”",
+            _("resolved “{subject}”").format(subject=subject),
             lambda session: cases.reopen_case(session=session, case_id=case_id),
         )
         if on_saved is not None:
@@ -401,19 +410,31 @@ def export_review(screen: Screen[Any], client_id: int) -> None:
     """Ask where to write the client's review report, write it and say where it went."""
     from rmtui.core.review.files import write_review
 
-    name = _client_name(screen, client_id)
-    if name is not None:
+    found = saved(
+        screen,
+        lambda session: (
+            (client := fetch(session, Client, client_id)).name,
+            client.preferred_language,
+        ),
+    )
+    if found is not None:
+        name, language = found
         day = rm_app(screen).today
         write = partial(write_review, engine=engine_of(screen), client_id=client_id, day=day)
-        ask_and_write_review(screen, name, write)
+        ask_and_write_review(screen, name, write, language=language)
 
 
 def ask_and_write_review(
-    screen: Screen[Any], name: str, write: Callable[[Path], Path], *, typed: str | None = None
+    screen: Screen[Any],
+    name: str,
+    write: Callable[..., Path],
+    *,
+    typed: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Ask where to write the review of `name` (a client or a household), write it with
     `write` and say where it went; when that fails, say why and ask again with what was typed."""
-    form = ReviewExportForm(client_name=name, day=rm_app(screen).today)
+    form = ReviewExportForm(client_name=name, day=rm_app(screen).today, language=language)
     if typed:
         form.initial["path"] = typed
 
@@ -421,13 +442,17 @@ def ask_and_write_review(
         if path is None:
             return
         try:
-            written = write(path)
+            written = write(path, language=form.language)
         except expected_errors() as error:
             said = rm_app(screen).error_text(error)
             screen.notify(said, severity="error", timeout=10, markup=False)
-            ask_and_write_review(screen, name, write, typed=str(path))
+            ask_and_write_review(screen, name, write, typed=str(path), language=form.language)
             return
-        screen.notify(f"Wrote the review of {name} to {written}.", timeout=10, markup=False)
+        screen.notify(
+            _("Wrote the review of {name} to {path}.").format(name=name, path=written),
+            timeout=10,
+            markup=False,
+        )
 
     screen.app.push_screen(form, chosen)
 

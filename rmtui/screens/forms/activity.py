@@ -16,6 +16,7 @@ from rmtui.core.dates import DateError, parse_date
 from rmtui.core.entries import KIND_FOR_CHANNEL, follow_up_entry, log_entry
 from rmtui.core.models import PRIORITIES
 from rmtui.core.parsers import FieldError
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
 from rmtui.screens.forms.interaction import interaction_fields
 
@@ -36,26 +37,34 @@ class LogForm(FormScreen[dict[str, Any]]):
         self.people = {label: person_id for person_id, label in people}
         super().__init__(
             {
-                "at": "now",
+                "at": _("now"),
                 "kind": KIND_FOR_CHANNEL.get(channel, "call"),
                 "direction": "out",
                 "follow_up_title": follow_up_title,
             }
         )
         self.client_id = client_id
-        self.FORM_TITLE = f"Log an interaction with {client_name}"
+        self.FORM_TITLE = _("Log an interaction with {name}").format(name=client_name)
 
     def fields(self) -> Iterable[FormField]:
         with_whom = (
-            (FormField("contact_person", "With", "choice", tuple(self.people), allow_blank=True),)
+            (
+                FormField(
+                    "contact_person", N_("With"), "choice", tuple(self.people), allow_blank=True
+                ),
+            )
             if self.people
             else ()
         )
         return (
-            *interaction_fields(when_hint="now, 14:30, yesterday 9:15, 2026-11-02 10:00"),
+            *interaction_fields(when_hint=N_("now, 14:30, yesterday 9:15, 2026-11-02 10:00")),
             *with_whom,
-            FormField("follow_up_title", "Next follow-up", placeholder="optional: what to do next"),
-            FormField("follow_up_due", "Follow up on", placeholder="2w, fri, +3d, 2026-12-01"),
+            FormField(
+                "follow_up_title", N_("Next follow-up"), placeholder=N_("optional: what to do next")
+            ),
+            FormField(
+                "follow_up_due", N_("Follow up on"), placeholder=N_("2w, fri, +3d, 2026-12-01")
+            ),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -75,27 +84,34 @@ class FollowUpForm(FormScreen[dict[str, Any]]):
         client_name: str | None,
         initial: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__({"due_on": "tomorrow", "priority": "normal", **(initial or {})})
+        super().__init__({"due_on": _("tomorrow"), "priority": "normal", **(initial or {})})
         self.client_id = client_id
-        subject = f" for {client_name}" if client_name else ""
-        self.FORM_TITLE = ("Edit follow-up" if initial else "New follow-up") + subject
+        self.FORM_TITLE = _follow_up_title(client_name, edit=bool(initial))
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("title", "What to do", placeholder="Send the pension proposal"),
-            FormField("due_on", "Due", placeholder="tomorrow, fri, 2w, 2026-12-01"),
-            FormField("due_at", "At", placeholder="optional time of day: 14:30"),
-            FormField("priority", "Priority", "choice", PRIORITIES),
+            FormField("title", N_("What to do"), placeholder=N_("Send the pension proposal")),
+            FormField("due_on", N_("Due"), placeholder=N_("tomorrow, fri, 2w, 2026-12-01")),
+            FormField("due_at", N_("At"), placeholder=N_("optional time of day: 14:30")),
+            FormField("priority", N_("Priority"), "choice", PRIORITIES),
             FormField(
                 "repeat",
-                "Repeat",
-                placeholder="optional: monthly, every 2 weeks…",
+                N_("Repeat"),
+                placeholder=N_("optional: monthly, every 2 weeks…"),
             ),
-            FormField("notes", "Notes", "notes"),
+            FormField("notes", N_("Notes"), "notes"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         return follow_up_entry(values, self, client_id=self.client_id)
+
+
+def _follow_up_title(client_name: str | None, *, edit: bool) -> str:
+    """The follow-up form's title: new or edit, and for whom."""
+    if client_name:
+        title = _("Edit follow-up for {name}") if edit else _("New follow-up for {name}")
+        return title.format(name=client_name)
+    return _("Edit follow-up") if edit else _("New follow-up")
 
 
 class DatePrompt(ModalScreen[date | None]):
@@ -105,10 +121,10 @@ class DatePrompt(ModalScreen[date | None]):
 
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss_none", "Cancel"),
-        Binding("t", "pick('tomorrow')", "Tomorrow"),
-        Binding("w", "pick('next week')", "Next week"),
-        Binding("d", "type_date", "Type a date"),
+        Binding("escape", "dismiss_none", N_("Cancel")),
+        Binding("t", "pick('tomorrow')", N_("Tomorrow")),
+        Binding("w", "pick('next week')", N_("Next week")),
+        Binding("d", "type_date", N_("Type a date")),
     ]
 
     def __init__(self, question: str, *, shortcuts: bool = True, base: date | None = None) -> None:
@@ -121,14 +137,14 @@ class DatePrompt(ModalScreen[date | None]):
         with Vertical(id="date-box"):
             yield Static(self.question, classes="form-title")
             yield Input(
-                placeholder="tomorrow, next week, fri, +3d, 2026-12-01",
+                placeholder=_("tomorrow, next week, fri, +3d, 2026-12-01"),
                 id="date-input",
                 compact=True,
             )
             yield Static("", id="date-error", classes="field-error -hidden")
-            hint = "enter to confirm · escape to cancel"
+            hint = _("enter to confirm · escape to cancel")
             if self.shortcuts:
-                hint = "t tomorrow · w next week · d type a date · " + hint
+                hint = _("t tomorrow · w next week · d type a date · {rest}").format(rest=hint)
             yield Static(hint, classes="form-hint")
 
     def on_mount(self) -> None:

@@ -13,11 +13,13 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from rmtui.core.choices import choice_text
 from rmtui.core.parsers import FieldError
+from rmtui.core.translation import N_, _
 from rmtui.screens.confirm import ConfirmScreen
 
 Result = TypeVar("Result")
-SAVE_HINT = "ctrl+s save · escape cancel"
+SAVE_HINT = N_("ctrl+s save · escape cancel")
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,10 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
     CSS_PATH = "../dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel"), priority=True),
     ]
-    FORM_TITLE = "Form"
+    FORM_TITLE = N_("Form")
     AUTO_FOCUS = "Input, Select, TextArea, Checkbox"
 
     def __init__(self, initial: dict[str, Any] | None = None) -> None:
@@ -59,11 +61,11 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form-box", can_focus=False) as box:
-            box.border_subtitle = SAVE_HINT  # in sight however far the form scrolls
-            yield Static(self.FORM_TITLE, classes="form-title")
+            box.border_subtitle = _(SAVE_HINT)  # in sight however far the form scrolls
+            yield Static(_(self.FORM_TITLE), classes="form-title")
             for field in self.fields():
                 with Horizontal(classes="form-row"):
-                    yield Label(field.label, classes="form-label")
+                    yield Label(_(field.label), classes="form-label")
                     yield self._widget(field)
                 yield Static("", id=f"error-{field.name}", classes="field-error -hidden")
             yield from self.compose_extra()
@@ -80,11 +82,12 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         value = self.initial.get(field.name)
         widget_id = f"field-{field.name}"
         if field.kind == "choice":
-            options = [(choice, choice) for choice in field.choices]
+            options = [(choice_text(choice), choice) for choice in field.choices]
             return Select(
                 options,
                 value=value if value in field.choices else Select.NULL,
                 allow_blank=field.allow_blank or value not in field.choices,
+                prompt=_("Select"),
                 id=widget_id,
                 compact=True,
             )
@@ -93,7 +96,10 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         if field.kind == "notes":
             return TextArea(str(value or ""), id=widget_id, classes="form-notes", compact=True)
         return Input(
-            value=str(value or ""), placeholder=field.placeholder, id=widget_id, compact=True
+            value=str(value or ""),
+            placeholder=_(field.placeholder) if field.placeholder else "",
+            id=widget_id,
+            compact=True,
         )
 
     def values(self) -> dict[str, Any]:
@@ -163,9 +169,10 @@ class FormScreen(ModalScreen[Result | None], Generic[Result]):
         if self.values() == self._started_with:
             self.dismiss(None)
             return
-        question = "Discard what you typed in this form?"
+        question = _("Discard what you typed in this form?")
         self.app.push_screen(
-            ConfirmScreen(question, yes="Discard", no="Keep editing"), self._discard_if_confirmed
+            ConfirmScreen(question, yes=_("Discard"), no=_("Keep editing")),
+            self._discard_if_confirmed,
         )
 
     def _discard_if_confirmed(self, discard: bool | None) -> None:

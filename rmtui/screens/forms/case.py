@@ -14,6 +14,7 @@ from rmtui.core.case_clocks import ClockPreset
 from rmtui.core.entries import case_entry, extension_entry, resolution_entry
 from rmtui.core.models import CASE_KINDS
 from rmtui.core.queries.cases import default_due_on
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
 
 
@@ -46,20 +47,24 @@ class CaseForm(FormScreen[dict[str, Any]]):
             editing = bool(initial and initial.get("subject"))
         if editing:
             self.clocks = {}
-        verb = "Edit the case" if editing else "New request or complaint"
-        self.FORM_TITLE = f"{verb} for {client_name}"
+        title = (
+            _("Edit the case for {name}") if editing else _("New request or complaint for {name}")
+        )
+        self.FORM_TITLE = title.format(name=client_name)
 
     def fields(self) -> Iterable[FormField]:
         clock = (
-            (FormField("clock", "Clock", "choice", tuple(self.clocks), allow_blank=True),)
+            (FormField("clock", N_("Clock"), "choice", tuple(self.clocks), allow_blank=True),)
             if self.clocks
             else ()
         )
         return (
             *clock,
-            FormField("kind", "Kind", "choice", CASE_KINDS),
-            FormField("subject", "Subject", placeholder="What the client asks or complains about"),
-            FormField("due_on", "Deadline", placeholder="2026-12-01, fri, +3d"),
+            FormField("kind", N_("Kind"), "choice", CASE_KINDS),
+            FormField(
+                "subject", N_("Subject"), placeholder=N_("What the client asks or complains about")
+            ),
+            FormField("due_on", N_("Deadline"), placeholder=N_("2026-12-01, fri, +3d")),
         )
 
     def _chosen_clock(self) -> ClockPreset | None:
@@ -81,7 +86,9 @@ class CaseForm(FormScreen[dict[str, Any]]):
         if deadline.value.strip() in ("", self.auto_due):
             self.auto_due = ""
             deadline.value = ""
-            deadline.placeholder = f"set by the clock: {clock.deadline} (or type a date)"
+            deadline.placeholder = _("set by the clock: {day} (or type a date)").format(
+                day=clock.deadline
+            )
 
     def compose_extra(self) -> ComposeResult:
         """Below the fields: what the chosen clock does."""
@@ -120,12 +127,12 @@ class ResolveCaseForm(FormScreen[dict[str, Any]]):
         super().__init__({"day": "today"})
         self.opened_on = opened_on
         self.day = day
-        self.FORM_TITLE = f"Resolve “{subject}”"
+        self.FORM_TITLE = _("Resolve “{subject}”").format(subject=subject)
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("resolution", "Resolution", "notes"),
-            FormField("day", "Resolved on", placeholder="today, yesterday, 2026-11-28"),
+            FormField("resolution", N_("Resolution"), "notes"),
+            FormField("day", N_("Resolved on"), placeholder=N_("today, yesterday, 2026-11-28")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -141,10 +148,10 @@ class ExtendCaseForm(FormScreen[dict[str, Any]]):
 
     def __init__(self, *, subject: str, extended: str) -> None:
         super().__init__({})
-        self.FORM_TITLE = f"Extend “{subject}” to {extended}"
+        self.FORM_TITLE = _("Extend “{subject}” to {day}").format(subject=subject, day=extended)
 
     def fields(self) -> Iterable[FormField]:
-        return (FormField("reason", "Why", "notes"),)
+        return (FormField("reason", N_("Why"), "notes"),)
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         return extension_entry(values, self)

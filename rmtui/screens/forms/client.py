@@ -6,44 +6,48 @@ from collections.abc import Iterable
 from typing import Any
 
 from rmtui.core.entries import client_entry
-from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, TIERS
+from rmtui.core.models import CHANNELS, CLIENT_KINDS, CLIENT_STATUSES, DOCUMENT_LANGUAGES, TIERS
 from rmtui.core.rules import CADENCE_BY_TIER, REVIEW_MONTHS_BY_TIER
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
 
 CLIENT_FIELDS = (
-    FormField("name", "Name"),
-    FormField("kind", "Kind", "choice", CLIENT_KINDS),
-    FormField("status", "Status", "choice", CLIENT_STATUSES),
-    FormField("tier", "Tier", "choice", TIERS),
-    FormField("email", "E-mail", placeholder="ann@example.com"),
-    FormField("phone", "Phone", placeholder="+32 470 12 34 56"),
-    FormField("company", "Company"),
-    FormField("city", "City"),
-    FormField("country", "Country"),
-    FormField("birthday", "Birthday", placeholder="1970-05-31"),
-    FormField("preferred_channel", "Preferred channel", "choice", CHANNELS),
+    FormField("name", N_("Name")),
+    FormField("kind", N_("Kind"), "choice", CLIENT_KINDS),
+    FormField("status", N_("Status"), "choice", CLIENT_STATUSES),
+    FormField("tier", N_("Tier"), "choice", TIERS),
+    FormField("email", N_("E-mail"), placeholder=N_("ann@example.com")),
+    FormField("phone", N_("Phone"), placeholder=N_("+32 470 12 34 56")),
+    FormField("company", N_("Company")),
+    FormField("city", N_("City")),
+    FormField("country", N_("Country")),
+    FormField("birthday", N_("Birthday"), placeholder=N_("1970-05-31")),
+    FormField("preferred_channel", N_("Preferred channel"), "choice", CHANNELS),
+    FormField(
+        "preferred_language", N_("Documents in"), "choice", DOCUMENT_LANGUAGES, allow_blank=True
+    ),
     FormField(
         "checkin_every_days",
-        "Check in every … days",
+        N_("Check in every … days"),
         placeholder=f"empty: by tier ({', '.join(f'{t} {d}' for t, d in CADENCE_BY_TIER.items())})",
     ),
     FormField(
         "review_every_months",
-        "Review every … months",
+        N_("Review every … months"),
         placeholder="empty: by tier "
         f"({', '.join(f'{t} {m}' for t, m in REVIEW_MONTHS_BY_TIER.items())})",
     ),
-    FormField("tags", "Tags", placeholder="vip, golf, pension"),
-    FormField("source", "Source", placeholder="referral, event, website…"),
-    FormField("risk_profile", "Risk profile", placeholder="defensive, neutral, dynamic…"),
-    FormField("notes", "Notes", "notes"),
+    FormField("tags", N_("Tags"), placeholder=N_("vip, golf, pension")),
+    FormField("source", N_("Source"), placeholder=N_("referral, event, website…")),
+    FormField("risk_profile", N_("Risk profile"), placeholder=N_("defensive, neutral, dynamic…")),
+    FormField("notes", N_("Notes"), "notes"),
 )
 
 
 class ClientForm(FormScreen[dict[str, Any]]):
     """Add or edit a client; dismisses with the column values to save."""
 
-    FORM_TITLE = "New client"
+    FORM_TITLE = N_("New client")
 
     def __init__(self, initial: dict[str, Any] | None = None) -> None:
         defaults = {"kind": "person", "status": "client", "tier": "B", "preferred_channel": "phone"}
@@ -52,7 +56,7 @@ class ClientForm(FormScreen[dict[str, Any]]):
             values["tags"] = ", ".join(values["tags"])
         super().__init__(values)
         if initial and initial.get("id"):
-            self.FORM_TITLE = f"Edit {initial.get('name', 'client')}"
+            self.FORM_TITLE = _("Edit {name}").format(name=initial.get("name") or _("client"))
 
     def fields(self) -> Iterable[FormField]:
         return CLIENT_FIELDS

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rmtui.core.parsers import optional_text, required_text
+from rmtui.core.translation import N_
 from rmtui.screens.forms.base import FormField
 from rmtui.screens.forms.financial import RecordForm
 
@@ -19,12 +20,12 @@ class ContactPersonForm(RecordForm):
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("name", "Name", placeholder="Joke de Vries"),
-            FormField("role", "Role", placeholder="CFO, owner, treasurer…"),
-            FormField("email", "E-mail", placeholder="optional"),
-            FormField("phone", "Phone", placeholder="optional"),
-            FormField("decision_maker", "Decides", "bool"),
-            FormField("notes", "Notes", "notes"),
+            FormField("name", N_("Name"), placeholder=N_("Joke de Vries")),
+            FormField("role", N_("Role"), placeholder=N_("CFO, owner, treasurer…")),
+            FormField("email", N_("E-mail"), placeholder=N_("optional")),
+            FormField("phone", N_("Phone"), placeholder=N_("optional")),
+            FormField("decision_maker", N_("Decides"), "bool"),
+            FormField("notes", N_("Notes"), "notes"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:

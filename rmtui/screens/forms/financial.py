@@ -15,6 +15,7 @@ from rmtui.core.entries import amount, holding_entry, past_day, revenue_entry
 from rmtui.core.models import REVENUE_KINDS
 from rmtui.core.parsers import optional_text, parse_int, parse_optional_date, required_text
 from rmtui.core.review.files import FORMAT_SUFFIXES, SUFFIX_FORMATS, review_file_name
+from rmtui.core.translation import LANGUAGES, N_, _, current_language
 from rmtui.screens.forms.base import FormField, FormScreen
 
 FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
@@ -23,7 +24,8 @@ FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML"}
 class RecordForm(FormScreen[dict[str, Any]]):
     """A form for one of a client's records; its title says new or edit and for whom."""
 
-    RECORD = "record"
+    NEW_TITLE = N_("New record for {name}")
+    EDIT_TITLE = N_("Edit the record for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {}
 
     def __init__(
@@ -39,8 +41,8 @@ class RecordForm(FormScreen[dict[str, Any]]):
         self.client_id = client_id
         self.day = day
         self.editing = bool(initial) if editing is None else editing
-        verb = "Edit the" if self.editing else "New"
-        self.FORM_TITLE = f"{verb} {self.RECORD} for {client_name}"
+        title = _(self.EDIT_TITLE) if self.editing else _(self.NEW_TITLE)
+        self.FORM_TITLE = title.format(name=client_name)
 
     def day_field(self, name: str, text: str, *, required_label: str) -> date | None:
         """The date typed in field `name`, not after today; an error beside it when missing."""
@@ -57,7 +59,8 @@ class HoldingForm(RecordForm):
     """Record an account's value on a day. Dismisses with the arguments of
     `rmtui.core.queries.client_records.add_holding` (`client_id`, `account`, `as_of`, `value`)."""
 
-    RECORD = "holding value"
+    NEW_TITLE = N_("New holding value for {name}")
+    EDIT_TITLE = N_("Edit the holding value for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {"as_of": "today"}
 
     def __init__(
@@ -81,11 +84,15 @@ class HoldingForm(RecordForm):
 
     def fields(self) -> Iterable[FormField]:
         known = ", ".join(self.accounts[:3])
-        hint = f"e.g. {known}" if known else "Current account, Pension fund…"
+        hint = (
+            _("e.g. {accounts}").format(accounts=known)
+            if known
+            else _("Current account, Pension fund…")
+        )
         return (
-            FormField("account", "Account", placeholder=hint),
-            FormField("as_of", "Value on", placeholder="today, 2026-10-31"),
-            FormField("value", "Value", placeholder="125000"),
+            FormField("account", N_("Account"), placeholder=hint),
+            FormField("as_of", N_("Value on"), placeholder=N_("today, 2026-10-31")),
+            FormField("value", N_("Value"), placeholder=N_("125000")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -97,14 +104,17 @@ class GoalForm(RecordForm):
     `rmtui.core.queries.client_records.add_goal` (`client_id`, `title`, `target_amount`,
     `target_date`, `current_amount`)."""
 
-    RECORD = "financial goal"
+    NEW_TITLE = N_("New financial goal for {name}")
+    EDIT_TITLE = N_("Edit the financial goal for {name}")
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("title", "Goal", placeholder="Retirement, house deposit, studies…"),
-            FormField("target_amount", "Target amount", placeholder="250000"),
-            FormField("target_date", "Target date", placeholder="optional: 2035-12-31, +5y"),
-            FormField("current_amount", "Reached so far", placeholder="0"),
+            FormField("title", N_("Goal"), placeholder=N_("Retirement, house deposit, studies…")),
+            FormField("target_amount", N_("Target amount"), placeholder=N_("250000")),
+            FormField(
+                "target_date", N_("Target date"), placeholder=N_("optional: 2035-12-31, +5y")
+            ),
+            FormField("current_amount", N_("Reached so far"), placeholder=N_("0")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -138,15 +148,16 @@ class SurveyForm(RecordForm):
     """Record a survey answer. Dismisses with the arguments of
     `rmtui.core.queries.client_records.add_survey` (`client_id`, `on`, `csat`, `nps`, `comment`)."""
 
-    RECORD = "survey answer"
+    NEW_TITLE = N_("New survey answer for {name}")
+    EDIT_TITLE = N_("Edit the survey answer for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {"on": "today"}
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("on", "Answered on", placeholder="today, 2026-11-02"),
-            FormField("csat", "CSAT (1–5)", placeholder="how satisfied: 1 to 5"),
-            FormField("nps", "NPS (0–10)", placeholder="would recommend: 0 to 10"),
-            FormField("comment", "Comment", "notes"),
+            FormField("on", N_("Answered on"), placeholder=N_("today, 2026-11-02")),
+            FormField("csat", N_("CSAT (1–5)"), placeholder=N_("how satisfied: 1 to 5")),
+            FormField("nps", N_("NPS (0–10)"), placeholder=N_("would recommend: 0 to 10")),
+            FormField("comment", N_("Comment"), "notes"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -169,15 +180,16 @@ class RevenueForm(RecordForm):
     `rmtui.core.queries.client_records.add_revenue` (`client_id`, `on`, `amount`, `kind`,
     `description`)."""
 
-    RECORD = "revenue"
+    NEW_TITLE = N_("New revenue for {name}")
+    EDIT_TITLE = N_("Edit the revenue for {name}")
     DEFAULTS: ClassVar[dict[str, Any]] = {"on": "today", "kind": "fee"}
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("on", "Earned on", placeholder="today, 2026-11-02"),
-            FormField("amount", "Amount", placeholder="350.00 (negative for a refund)"),
-            FormField("kind", "Kind", "choice", REVENUE_KINDS),
-            FormField("description", "Description", placeholder="optional"),
+            FormField("on", N_("Earned on"), placeholder=N_("today, 2026-11-02")),
+            FormField("amount", N_("Amount"), placeholder=N_("350.00 (negative for a refund)")),
+            FormField("kind", N_("Kind"), "choice", REVENUE_KINDS),
+            FormField("description", N_("Description"), placeholder=N_("optional")),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -189,17 +201,28 @@ class ReviewExportForm(FormScreen[Path]):
     path, whose ending (.md or .html) names the format for
     `rmtui.core.review.files.write_review`."""
 
-    FORM_TITLE = "Export the review report"
+    FORM_TITLE = N_("Export the review report")
 
-    def __init__(self, *, client_name: str, day: date, folder: str = "~") -> None:
+    def __init__(
+        self, *, client_name: str, day: date, folder: str = "~", language: str | None = None
+    ) -> None:
         name = review_file_name(client_name, day)
-        super().__init__({"path": f"{folder.rstrip('/')}/{name}", "format": "markdown"})
-        self.FORM_TITLE = f"Export the review of {client_name}"
+        super().__init__(
+            {
+                "path": f"{folder.rstrip('/')}/{name}",
+                "format": "markdown",
+                "language": language or current_language(),
+            }
+        )
+        self.FORM_TITLE = _("Export the review of {name}").format(name=client_name)
+        # The report's language: the client's, else the user's, as chosen when it is saved.
+        self.language = language or current_language()
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("path", "File", placeholder="~/review.md"),
-            FormField("format", "Format", "choice", tuple(FORMAT_SUFFIXES)),
+            FormField("path", N_("File"), placeholder=N_("~/review.md")),
+            FormField("format", N_("Format"), "choice", tuple(FORMAT_SUFFIXES)),
+            FormField("language", N_("Language"), "choice", LANGUAGES),
         )
 
     @on(Select.Changed, "#field-format")
@@ -213,6 +236,7 @@ class ReviewExportForm(FormScreen[Path]):
             field.value = str(path.with_suffix(FORMAT_SUFFIXES[str(event.value)]))
 
     def build(self, values: dict[str, Any]) -> Path:
+        self.language = values["language"] if values["language"] in LANGUAGES else "en"
         file_format = values["format"] if values["format"] in FORMAT_SUFFIXES else "markdown"
         typed = self.check("path", required_text, values["path"], label="A file name")
         if typed is None:

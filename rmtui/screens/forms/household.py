@@ -7,6 +7,7 @@ from typing import Any
 
 from rmtui.core.models import HOUSEHOLD_ROLES
 from rmtui.core.parsers import required_text
+from rmtui.core.translation import N_
 from rmtui.screens.forms.base import FormField, FormScreen
 
 
@@ -22,11 +23,11 @@ class HouseholdForm(FormScreen[dict[str, Any]]):
         )
 
     def fields(self) -> Iterable[FormField]:
-        role = (FormField("role", "Their role", "choice", HOUSEHOLD_ROLES),) if self.new else ()
+        role = (FormField("role", N_("Their role"), "choice", HOUSEHOLD_ROLES),) if self.new else ()
         return (
-            FormField("name", "Name", placeholder="Jansen family"),
+            FormField("name", N_("Name"), placeholder=N_("Jansen family")),
             *role,
-            FormField("shared_checkin", "One check-in for all", "bool"),
+            FormField("shared_checkin", N_("One check-in for all"), "bool"),
         )
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +48,7 @@ class MemberRoleForm(FormScreen[str]):
         self.FORM_TITLE = f"{member_name}'s role in the household"
 
     def fields(self) -> Iterable[FormField]:
-        return (FormField("role", "Role", "choice", HOUSEHOLD_ROLES),)
+        return (FormField("role", N_("Role"), "choice", HOUSEHOLD_ROLES),)
 
     def build(self, values: dict[str, Any]) -> str:
         return str(values["role"] or "other")

@@ -7,6 +7,7 @@ from typing import Any
 
 from rmtui.core.entries import interaction_entry
 from rmtui.core.models import DIRECTIONS, INTERACTION_KINDS
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
 
 INTERACTION_FIELDS = ("subject", "kind", "direction", "at", "duration_min", "notes", "review")
@@ -16,13 +17,13 @@ def interaction_fields(*, when_hint: str) -> tuple[FormField, ...]:
     """An interaction's fields as the log and edit forms ask them; `when_hint` shows how
     to type the moment."""
     return (
-        FormField("subject", "Subject", placeholder="What was it about?"),
-        FormField("kind", "Kind", "choice", INTERACTION_KINDS),
-        FormField("direction", "Direction", "choice", DIRECTIONS),
-        FormField("at", "When", placeholder=when_hint),
-        FormField("duration_min", "Minutes", placeholder="optional"),
-        FormField("review", "Review meeting", "bool"),
-        FormField("notes", "Notes", "notes"),
+        FormField("subject", N_("Subject"), placeholder=N_("What was it about?")),
+        FormField("kind", N_("Kind"), "choice", INTERACTION_KINDS),
+        FormField("direction", N_("Direction"), "choice", DIRECTIONS),
+        FormField("at", N_("When"), placeholder=when_hint),
+        FormField("duration_min", N_("Minutes"), placeholder=N_("optional")),
+        FormField("review", N_("Review meeting"), "bool"),
+        FormField("notes", N_("Notes"), "notes"),
     )
 
 
@@ -31,10 +32,10 @@ class InteractionForm(FormScreen[dict[str, Any]]):
 
     def __init__(self, *, client_name: str, initial: dict[str, Any]) -> None:
         super().__init__(initial)
-        self.FORM_TITLE = f"Edit the interaction with {client_name}"
+        self.FORM_TITLE = _("Edit the interaction with {name}").format(name=client_name)
 
     def fields(self) -> Iterable[FormField]:
-        return interaction_fields(when_hint="2026-11-02 10:00, yesterday 9:15, 14:30")
+        return interaction_fields(when_hint=N_("2026-11-02 10:00, yesterday 9:15, 14:30"))
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         return interaction_entry(values, self)

@@ -11,11 +11,13 @@ from textual import on
 from textual.widget import Widget
 from textual.widgets import Button
 
+from rmtui.core.choices import choice_text
 from rmtui.core.entries import deal_entry
 from rmtui.core.figures import amount_text
 from rmtui.core.models import STAGES
 from rmtui.core.parsers import required_text
 from rmtui.core.queries.opportunities import CLOSED_STAGES
+from rmtui.core.translation import N_, _
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.forms.base import FormField, FormScreen
@@ -30,19 +32,23 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
         super().__init__({"stage": "lead", "opened_on": day.isoformat(), **(initial or {})})
         self.client = client
         self.day = day
-        self.FORM_TITLE = "Edit the deal" if initial and initial.get("title") else "New deal"
+        self.FORM_TITLE = _("Edit the deal") if initial and initial.get("title") else _("New deal")
 
     def fields(self) -> Iterable[FormField]:
         return (
-            FormField("client", "Client", "client"),
-            FormField("title", "Deal", placeholder="Pension plan, mortgage renewal…"),
-            FormField("product", "Product", placeholder="optional: pension, mortgage, fund…"),
-            FormField("value", "Value", placeholder="25000"),
-            FormField("stage", "Stage", "choice", STAGES),
-            FormField("opened_on", "Opened on", placeholder="2026-11-02, today"),
-            FormField("expected_close_on", "Expected close", placeholder="optional: 2027-03-31"),
-            FormField("probability", "Probability %", placeholder="empty: the stage's"),
-            FormField("lost_reason", "Lost because", placeholder="only for a lost deal"),
+            FormField("client", N_("Client"), "client"),
+            FormField("title", N_("Deal"), placeholder=N_("Pension plan, mortgage renewal…")),
+            FormField(
+                "product", N_("Product"), placeholder=N_("optional: pension, mortgage, fund…")
+            ),
+            FormField("value", N_("Value"), placeholder=N_("25000")),
+            FormField("stage", N_("Stage"), "choice", STAGES),
+            FormField("opened_on", N_("Opened on"), placeholder=N_("2026-11-02, today")),
+            FormField(
+                "expected_close_on", N_("Expected close"), placeholder=N_("optional: 2027-03-31")
+            ),
+            FormField("probability", N_("Probability %"), placeholder=N_("empty: the stage's")),
+            FormField("lost_reason", N_("Lost because"), placeholder=N_("only for a lost deal")),
         )
 
     def _widget(self, field: FormField) -> Widget:
@@ -55,7 +61,7 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
 
     @on(Button.Pressed, "#field-client")
     def _change_client(self) -> None:
-        self.app.push_screen(ClientPicker("Which client is the deal for?"), self._client_picked)
+        self.app.push_screen(ClientPicker(_("Which client is the deal for?")), self._client_picked)
 
     def _client_picked(self, client: PickedClient | None) -> None:
         if client is not None:
@@ -75,18 +81,17 @@ class OpportunityForm(FormScreen[dict[str, Any]]):
 
 def closing_question(title: str, value: Decimal, stage: str) -> ConfirmScreen:
     """The question asked before a deal is marked won or lost (`stage`)."""
-    question = (
-        f"Mark “{title}” ({amount_text(value)}) as {stage}? "
-        "It closes today and counts in the win rate."
-    )
+    question = _(
+        "Mark “{title}” ({amount}) as {stage}? It closes today and counts in the win rate."
+    ).format(title=title, amount=amount_text(value), stage=choice_text(stage))
     if stage == "won":
-        return ConfirmScreen(question, yes="Mark won", no="Not yet", tone="success")
-    return ConfirmScreen(question, yes="Mark lost", no="Keep it open")
+        return ConfirmScreen(question, yes=_("Mark won"), no=_("Not yet"), tone="success")
+    return ConfirmScreen(question, yes=_("Mark lost"), no=_("Keep it open"))
 
 
 def client_label(client: PickedClient) -> str:
     """The client button's text."""
-    return f"{client.name}  (enter to change)"
+    return _("{name}  (enter to change)").format(name=client.name)
 
 
 class LostReasonForm(FormScreen[str]):
@@ -94,10 +99,14 @@ class LostReasonForm(FormScreen[str]):
 
     def __init__(self, deal_title: str, value: Decimal) -> None:
         super().__init__()
-        self.FORM_TITLE = f"Mark “{deal_title}” ({amount_text(value)}) as lost"
+        self.FORM_TITLE = _("Mark “{title}” ({amount}) as lost").format(
+            title=deal_title, amount=amount_text(value)
+        )
 
     def fields(self) -> Iterable[FormField]:
-        return (FormField("reason", "Why", placeholder="price, timing, went to a competitor…"),)
+        return (
+            FormField("reason", N_("Why"), placeholder=N_("price, timing, went to a competitor…")),
+        )
 
     def build(self, values: dict[str, Any]) -> str:
         return self.check("reason", required_text, values["reason"], label="A reason") or ""

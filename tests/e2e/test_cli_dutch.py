@@ -1,0 +1,84 @@
+"""The command line in Dutch (LANG nl_NL): help, what a command says, its refusals and usage
+errors with the same exit codes as in English."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from rmtui.cli import main
+from rmtui.core.translation import reset_language
+from rmtui.core.user_locale import user_locale
+from tests.e2e.test_cli import rmtui
+
+Capture = pytest.CaptureFixture[str]
+
+
+@pytest.fixture
+def dutch(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
+    """A user whose environment is Dutch (LANG), with a book."""
+    monkeypatch.delenv("RMTUI_LOCALE")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    monkeypatch.setenv("RMTUI_TODAY", "2026-12-01")
+    user_locale.cache_clear()
+    reset_language()
+
+
+def test_help_is_dutch(dutch: None) -> None:
+    shown = rmtui("--help")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("gebruik: rmtui")
+    assert "toon deze hulptekst en stop" in shown.stdout
+    assert "toon de lijst van Vandaag" in shown.stdout
+    assert "afsluitstatus: 0 gedaan, 1 geweigerd" in shown.stdout
+
+
+def test_a_usage_error_is_dutch_and_exits_2(dutch: None, capsys: Capture) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["log"])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert "gebruik: rmtui log" in said
+    assert "fout: de volgende argumenten zijn verplicht: CLIENT, SUBJECT" in said
+
+
+def test_the_daily_commands_speak_dutch(dutch: None, capsys: Capture) -> None:
+    assert main(["client", "add", "Jan de Boer", "--tier", "A", "--language", "nl"]) == 0
+    assert capsys.readouterr().out == "Jan de Boer toegevoegd (klant 1).\n"
+    assert main(["log", "jan", "Jaarcijfers besproken", "--next", "vrijdag:Offerte sturen"]) == 0
+    assert capsys.readouterr().out == (
+        "Vastgelegd: gesprek met Jan de Boer (klant 1), contactmoment 1; "
+        "volgende opvolgactie vr 04 dec: Offerte sturen (opvolgactie 1).\n"
+    )
+    assert main(["follow-up", "add", "jan", "Bellen", "--due", "overmorgen"]) == 0
+    assert capsys.readouterr().out == (
+        "Gepland: opvolgactie 2 voor Jan de Boer op do 03 dec: Bellen.\n"
+    )
+    assert main(["agenda"]) == 0
+    agenda = capsys.readouterr().out
+    assert agenda.startswith("Vandaag, dinsdag 2026-12-01\n")
+    assert "De komende 7 dagen (2)" in agenda
+    assert "2026-12-03  Bellen - Jan de Boer  (urgentie 1,0)" in agenda
+    assert main(["follow-up", "done", "2"]) == 0
+    assert capsys.readouterr().out == "Opvolgactie 2 afgerond: Bellen (Jan de Boer).\n"
+
+
+def test_refusals_are_dutch_and_exit_1(dutch: None, capsys: Capture) -> None:
+    assert main(["client", "add", "Jan de Boer"]) == 0
+    capsys.readouterr()
+    assert main(["log", "niemand", "x"]) == 1
+    assert capsys.readouterr().err == (
+        "rmtui: geen klant past bij 'niemand'; controleer de naam met `rmtui client list`. "
+        "Er is niets vastgelegd.\n"
+    )
+    assert main(["follow-up", "add", "jan", "X", "--due", "ooit"]) == 1
+    assert capsys.readouterr().err == (
+        "rmtui: --due: 'ooit' is geen datum; probeer 2026-12-01, morgen, vr, +3d of 2w; "
+        "er is niets vastgelegd.\n"
+    )
+    with pytest.raises(SystemExit) as stopped:
+        main(["client", "add", "Piet", "--language", "fr"])
+    assert stopped.value.code == 2
+    assert "ongeldige keuze: 'fr' (kies uit 'nl', 'en')" in capsys.readouterr().err
