@@ -78,7 +78,7 @@ def open_book(
         return _open_encrypted(path, passphrase, progress)
     revision = _revision_or_repair(path, progress)
     if revision != SCHEMA_HEAD:
-        _check_known(path, revision)
+        check_known_schema(path, revision)
         _tell_upgrade(path, progress)
         _migrate_with_backup(path, steps, progress)
     return make_engine(path, read_only=read_only)
@@ -172,7 +172,7 @@ def _open_encrypted(path: Path, passphrase: str | None, progress: Progress | Non
     with engine.connect() as connection:
         revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     if revision != SCHEMA_HEAD:
-        _check_known(path, revision)
+        check_known_schema(path, revision)
         _tell_upgrade(path, progress)
         folder = paths.ensure_private_dir(paths.backup_dir(path))
         copy_encrypted(path, folder / _backup_file_name(path, "pre-migration"), passphrase)
@@ -189,10 +189,12 @@ def _tell_upgrade(path: Path, progress: Progress | None) -> None:
         progress(f"upgrading {path.name} to schema {SCHEMA_HEAD} (after a backup)")
 
 
-def _check_known(path: Path, revision: str | None) -> None:
+def check_known_schema(where: object, revision: str | None) -> None:
+    """Refuse a book (a file or a server's database, named by `where`) at a schema this
+    rmtui does not know: a newer rmtui wrote it."""
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise BookError(
-            f"{path} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
+            f"{where} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
         )
 
 
@@ -340,13 +342,7 @@ def _migrate(
     connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
     try:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        if steps is not None:
-            config.attributes["step_done"] = lambda revision: steps(f"schema step {revision}")
-        if progress is not None:
-            config.attributes["progress"] = progress
-        command.upgrade(config, target)
+        command.upgrade(migration_config(connection, steps, progress), target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
             rows = counted(len(broken), "row")
@@ -356,6 +352,22 @@ def _migrate(
         if driver.in_transaction:
             driver.execute("ROLLBACK")
         raise
+
+
+def migration_config(
+    connection: Any,
+    steps: Callable[[str], None] | None,
+    progress: Progress | None,
+) -> Any:
+    """The Alembic configuration that migrates the book on `connection`, telling `steps` of
+    each schema step and `progress` of the long ones."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    if steps is not None:
+        config.attributes["step_done"] = lambda revision: steps(f"schema step {revision}")
+    if progress is not None:
+        config.attributes["progress"] = progress
+    return config
 
 
 def alembic_config() -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.errors import BookError
-from rmtui.core.storage import KNOWN_REVISIONS, SCHEMA_HEAD
+from rmtui.core.storage import SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -216,21 +216,12 @@ def _upgrade(
 ) -> None:
     from alembic import command
 
-    from rmtui.core.db import alembic_config
+    from rmtui.core.db import check_known_schema, migration_config
     from rmtui.core.dialects import install_compatibility
 
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise BookError(
-            f"{where} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
-        )
+    check_known_schema(where, revision)
     if progress is not None:
         verb = "building a new book in" if revision is None else "upgrading"
         progress(f"{verb} {where} to schema {SCHEMA_HEAD}")
     install_compatibility(connection)
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    if steps is not None:
-        config.attributes["step_done"] = lambda step: steps(f"schema step {step}")
-    if progress is not None:
-        config.attributes["progress"] = progress
-    command.upgrade(config, "head")
+    command.upgrade(migration_config(connection, steps, progress), "head")
