@@ -110,6 +110,11 @@ def _profile_options(command: argparse.ArgumentParser) -> None:
         choices=("nl", "en"),
         help=_("the language of the client's review report (default: yours)"),
     )
+    command.add_argument(
+        "--owner",
+        metavar="USER",
+        help=_('who looks after the client (default: you; "" for everyone)'),
+    )
     command.add_argument("--checkin-every", dest="checkin_every_days", metavar="DAYS")
     command.add_argument(
         "--review-every",

@@ -44,6 +44,7 @@ CLIENT_OPTIONS = {
     "birthday": "--birthday",
     "preferred_channel": "--channel",
     "preferred_language": "--language",
+    "owner": "--owner",
     "checkin_every_days": "--checkin-every",
     "review_every_months": "--review-every",
     "tags": "--tag",
@@ -58,9 +59,10 @@ def run_client_add(args: argparse.Namespace) -> int:
     from rmtui.core.db import session_scope
     from rmtui.core.entries import Checked, client_entry
     from rmtui.core.models import Client
+    from rmtui.core.people import session_user
     from rmtui.core.queries.clients import add_client
 
-    typed = {"name": args.name, **given_fields(args)}
+    typed = {"name": args.name, "owner": session_user(), **given_fields(args)}
     entry = Checked()
     values = client_entry(typed, entry)
     refuse_errors(entry.errors, CLIENT_OPTIONS)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from rmtui.core.models import ENTITIES, AuditEntry, Client
+from rmtui.core.people import session_user
 
 AUDITED = {model.__tablename__: model for model in ENTITIES.values()}
 
@@ -63,7 +65,11 @@ def record(
 
 
 def _write(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Write audit entries; a session that watches for others' changes notes them as its own."""
+    """Write audit entries, each with who made it (the session's `user`, else the user of this
+    run); a session that watches for others' changes notes them as its own."""
+    if _keeps_user(session):
+        user = session.info.get("user") or session_user()
+        rows = [{**row, "user_name": user} for row in rows]
     if all(row.get("id") is None for row in rows):  # numbered by the book (a server: its sequence)
         rows = [{key: value for key, value in row.items() if key != "id"} for row in rows]
     session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
@@ -71,6 +77,19 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> None:
         from rmtui.core.changes import note_written
 
         note_written(session, len(rows))
+
+
+def _keeps_user(session: Session) -> bool:
+    """Whether the book's audit trail has a column for who made a change (from schema 0015
+    on; the migration tests write books of older schemas)."""
+    engine = session.get_bind()
+    if engine not in _KEEPS_USER:
+        columns = inspect(session.connection()).get_columns("audit")
+        _KEEPS_USER[engine] = any(column["name"] == "user_name" for column in columns)
+    return _KEEPS_USER[engine]
+
+
+_KEEPS_USER: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
 
 
 def _audited(obj: object) -> bool:

@@ -57,6 +57,7 @@ PROFILE_FIELDS = (
     "risk_profile",
     "notes",
     "preferred_language",
+    "owner",
 )
 
 
@@ -148,6 +149,7 @@ def client_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
         "preferred_language": entry.check(
             "preferred_language", parse_language, typed.get("preferred_language")
         ),
+        "owner": optional_text(typed.get("owner")),
     }
 
 

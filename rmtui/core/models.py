@@ -246,6 +246,8 @@ class ClientBase(SQLModel):
     preferred_language: Annotated[
         str | None, Choice(DOCUMENT_LANGUAGES, "The client's language", in_table=False)
     ] = None
+    # The user who looks after the client (people.py); None: everyone's.
+    owner: str | None = None
 
 
 class Client(ClientBase, Stored, table=True):
@@ -257,6 +259,7 @@ class Client(ClientBase, Stored, table=True):
         Index("ix_client_archived_status", "archived", "status"),
         Index("ix_client_since_until", "client_since", "client_until"),
         Index("ix_client_created_on", "created_on", "client_since"),
+        Index("ix_client_owner", "owner"),
         Index(
             "ix_client_checkin_due",
             text(checkin_due_sql("")),
@@ -633,6 +636,8 @@ class AuditEntry(SQLModel, table=True):
     client_id: int | None = Field(default=None, index=True)
     action: str
     changes: dict[str, object] = Field(default_factory=dict, sa_type=JSON)
+    # Who made the change (people.session_user); None for changes made before it was kept.
+    user_name: str | None = None
 
 
 def _day_table(name: str, *counts: str) -> Table:

@@ -35,6 +35,9 @@ class Settings:
     case_clocks: dict[str, ClockPreset] = field(default_factory=lambda: dict(DEFAULT_CLOCKS))
     # `[urgency]`: what each term of a Today item's urgency is worth (core/urgency.py).
     urgency: Coefficients = field(default_factory=Coefficients)
+    # `[user] name`: who works in the book (the owner of the clients they add, the name in
+    # the audit trail); None: the login name (people.session_user).
+    user_name: str | None = None
 
 
 def settings_path() -> Path:
@@ -65,7 +68,20 @@ def load_settings(path: Path | None = None) -> Settings:
         country=country_from(data.get("book", {}), path=path),
         case_clocks=clocks_from(data.get("case_clocks", {}), path=path),
         urgency=coefficients_from(data.get("urgency", {}), path=path),
+        user_name=_user_name(data.get("user", {}), path),
     )
+
+
+def _user_name(user: Any, path: Path) -> str | None:
+    """`[user] name`, such as "anna" (None when not set)."""
+    if not isinstance(user, dict):
+        raise BookError(f'{path}: [user] must be a table, like `[user]` then `name = "anna"`.')
+    name = user.get("name")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise BookError(f'{path}: user.name must be a name in quotes, like "anna".')
+    return name.strip()
 
 
 def _display_text(display: Any, key: str, path: Path) -> str | None:

@@ -126,6 +126,7 @@ def test_export_uses_interchange_names_and_exact_values(
         "family_name",
         "name_suffix",
         "preferred_language",
+        "owner",
     ]
     assert (ada["tags"], ada["archived"], ada["created_on"]) == ("vip, golf", "false", "2024-01-01")
     assert (bob["name"], bob["referred_by"]) == ('Bob, "the builder"', str(full_book["ada"]))

@@ -221,6 +221,9 @@ NEW_COLUMNS = {
     "last_meeting_on",
     # 0014: the language of a client's documents.
     "preferred_language",
+    # 0015: a client's owner, and who made a change.
+    "owner",
+    "user_name",
 }
 
 
@@ -515,3 +518,25 @@ def test_0014_adds_the_clients_language_and_takes_it_away_again(tmp_path: Path) 
         columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
         assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
     assert "preferred_language" not in columns
+
+
+def test_0015_adds_the_owner_and_the_audits_user_and_takes_them_away_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "book.db"
+    open_book(path).dispose()
+    with sqlite3.connect(path) as conn:
+        triggers = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
+    assert "owner" in {row[1] for row in _columns(path, "client")}
+    assert "user_name" in {row[1] for row in _columns(path, "audit")}
+    downgrade(path, "0014")
+    with sqlite3.connect(path) as conn:
+        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
+    assert "owner" not in {row[1] for row in _columns(path, "client")}
+    assert "user_name" not in {row[1] for row in _columns(path, "audit")}
+    assert "ix_client_owner" not in schema_names(path, "index")
+
+
+def _columns(path: Path, table: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f'PRAGMA table_info("{table}")').fetchall()

@@ -73,6 +73,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "family_name": ("last name", "lastname", "surname", "family name", "achternaam"),
     "name_suffix": ("suffix", "name suffix"),
     "preferred_language": ("language", "taal", "preferred language", "voorkeurstaal"),
+    "owner": ("owner", "account manager", "relationship manager", "eigenaar", "beheerder"),
     "company": (
         "organisation",
         "organization",

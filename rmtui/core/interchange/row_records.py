@@ -48,6 +48,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("family_name", "text"),
         ("name_suffix", "text"),
         ("preferred_language", "text"),
+        ("owner", "text"),
     ),
     "follow_ups": (
         ("id", "id"),

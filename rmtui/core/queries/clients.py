@@ -561,8 +561,13 @@ def add_client(*, session: Session, values: Mapping[str, Any]) -> Client:
     created_on defaults to today and, for a client (status `client`), client_since to today;
     with no check-in cadence of their own the client follows their tier's.
     """
+    from rmtui.core.people import session_user
+
+    given_owner = "owner" in values  # given as None: everyone's
     values = {name: value for name, value in values.items() if value is not None}
     _check_choices(values)
+    if not given_owner:
+        values["owner"] = session_user()
     values.setdefault("created_on", today())
     if values.get("status", "client") == "client":
         values.setdefault("client_since", today())

@@ -37,6 +37,7 @@ CLIENT_FIELDS = (
         placeholder="empty: by tier "
         f"({', '.join(f'{t} {m}' for t, m in REVIEW_MONTHS_BY_TIER.items())})",
     ),
+    FormField("owner", N_("Owner"), placeholder=N_("empty: everyone's")),
     FormField("tags", N_("Tags"), placeholder=N_("vip, golf, pension")),
     FormField("source", N_("Source"), placeholder=N_("referral, event, website…")),
     FormField("risk_profile", N_("Risk profile"), placeholder=N_("defensive, neutral, dynamic…")),
@@ -50,7 +51,15 @@ class ClientForm(FormScreen[dict[str, Any]]):
     FORM_TITLE = N_("New client")
 
     def __init__(self, initial: dict[str, Any] | None = None) -> None:
-        defaults = {"kind": "person", "status": "client", "tier": "B", "preferred_channel": "phone"}
+        from rmtui.core.people import session_user
+
+        defaults = {
+            "kind": "person",
+            "status": "client",
+            "tier": "B",
+            "preferred_channel": "phone",
+            "owner": session_user(),
+        }
         values = {**defaults, **(initial or {})}
         if isinstance(values.get("tags"), list):
             values["tags"] = ", ".join(values["tags"])

@@ -1,0 +1,37 @@
+"""Who works in the book: the user of this run of rmtui, and whose clients are theirs.
+
+The user is `[user] name` in config.toml, else the login name. A client's owner is the user
+who looks after them; a client without one (every client of a book made before owners
+existed) is everyone's, so that "my clients" of a book kept by one person are all of them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from rmtui.core.errors import BookError
+
+
+def session_user() -> str:
+    """The user of this run: `[user] name` in config.toml, else the login name."""
+    from rmtui.core.settings import load_settings
+
+    try:
+        named = load_settings().user_name
+    except BookError:
+        named = None  # the problem is told where the settings are read for the screens
+    return named or login_name()
+
+
+def login_name() -> str:
+    """The name the user logged in with ("someone" when the system has none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or "someone"
+
+
+def mine_sql(column: str = "c.owner") -> str:
+    """SQL: the client whose owner is `column` is the user's (`:owner`) or everyone's."""
+    return f"({column} IS NULL OR {column} = :owner)"
