@@ -41,6 +41,10 @@ _database_numbers = itertools.count()
 NOT_YET_ON_SERVER = Path(__file__).parent / "server" / "not_yet_on_postgresql.txt"
 
 
+# The login name the tests run as (people.session_user without `[user] name`).
+TEST_USER = "ann"
+
+
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every user directory and RMTUI_DB into tmp_path, and freeze today."""
@@ -53,6 +57,7 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RMTUI_DB", str(tmp_path / "book.db"))
     monkeypatch.setenv("RMTUI_TODAY", FROZEN_TODAY)
     monkeypatch.setenv("RMTUI_LOCALE", "en")  # a test that needs another locale sets it
+    monkeypatch.setenv("LOGNAME", TEST_USER)  # the user of the run, whoever runs the tests
     user_locale.cache_clear()
     reset_language()
     return home

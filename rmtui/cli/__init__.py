@@ -249,6 +249,12 @@ def _add_agenda(commands: Any) -> None:
         commands, "agenda", later("reports", "run_agenda"), N_("print the Today list")
     )
     command.add_argument("--date", dest="day", metavar="D", help=_("the day (default today)"))
+    command.add_argument(
+        "--all",
+        dest="everyone",
+        action="store_true",
+        help=_("every client of the book, not only yours"),
+    )
     command.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
@@ -271,6 +277,12 @@ def _add_kpi(commands: Any) -> None:
     )
     command.add_argument(
         "--to", dest="end", metavar="D", help=_("last day (default: end of this quarter)")
+    )
+    command.add_argument(
+        "--all",
+        dest="everyone",
+        action="store_true",
+        help=_("every client of the book, not only yours"),
     )
     command.add_argument("--json", action="store_true", help=_("print JSON"))
 

@@ -77,6 +77,12 @@ def add_client_actions(actions: Any) -> None:
     for option in ("--status", "--tier", "--tag", "--kind"):
         listing.add_argument(option)
     listing.add_argument("--archived", action="store_true", help=_("include archived clients"))
+    listing.add_argument(
+        "--all",
+        dest="everyone",
+        action="store_true",
+        help=_("every client of the book, not only yours"),
+    )
     _json(listing)
     show = add_command(actions, "show", later("clients", "run_client_show"), N_("show one client"))
     _client(show)
@@ -339,6 +345,12 @@ def _add_digest(commands: Any) -> None:
         N_("the morning summary, for cron or mail"),
     )
     digest.add_argument("--date", dest="day", metavar="D", help=_("the day (default today)"))
+    digest.add_argument(
+        "--all",
+        dest="everyone",
+        action="store_true",
+        help=_("every client of the book, not only yours"),
+    )
     digest.add_argument(
         "--format", default="text", help=_("text (default), markdown (for mail) or json")
     )

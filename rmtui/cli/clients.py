@@ -9,7 +9,7 @@ from datetime import date
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from rmtui.cli.common import open_engine, read_book
+from rmtui.cli.common import open_engine, owner_of, read_book
 from rmtui.cli.writing import (
     Refused,
     chosen_client,
@@ -177,11 +177,18 @@ def run_client_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mine(connection: Connection, client_filter: ClientFilter, args: Any) -> ClientFilter:
+    """`client_filter` narrowed to the user's clients unless --all (cli.common.owner_of)."""
+    from dataclasses import replace
+
+    return replace(client_filter, owner=owner_of(args, connection))
+
+
 def _print_clients(connection: Connection, client_filter: ClientFilter, args: Any) -> None:
     """Print the clients `client_filter` lists as they are read: as JSON or a line each."""
     from rmtui.core.client_listing import listed_clients
 
-    listed = listed_clients(connection, client_filter)
+    listed = listed_clients(connection, _mine(connection, client_filter, args))
     records: Iterator[dict[str, Any]] = listed.records
     first = next(records, None)
     if first is not None:
@@ -231,6 +238,7 @@ def _profile(connection: Connection, text: str, day: date) -> ClientProfile:
 
 def profile_lines(profile: ClientProfile) -> Iterator[str]:
     """The lines of `rmtui client show`."""
+    from rmtui.core.people import others_owner
     from rmtui.core.wording import days_text
 
     client, state, last = profile.record, profile.due, profile.last_contact_on
@@ -247,6 +255,7 @@ def profile_lines(profile: ClientProfile) -> Iterator[str]:
         (_("tags"), ", ".join(client["tags"])),
         (_("source"), client["source"]),
         (_("risk profile"), client["risk_profile"]),
+        (_("owner"), others_owner(client["owner"])),
     ):
         if value:
             yield f"  {label + ':':<14}{value}"

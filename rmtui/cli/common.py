@@ -236,3 +236,11 @@ def add_command(
     )
     command.set_defaults(handler=handler)
     return command
+
+
+def owner_of(args: argparse.Namespace, connection: Any) -> str | None:
+    """The owner a read command narrows the book to: the user, unless --all or no client is
+    someone else's (people.mine_of)."""
+    from rmtui.core.people import mine_of, session_user
+
+    return mine_of(connection, session_user(), everyone=args.everyone)

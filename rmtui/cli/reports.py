@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rmtui.cli.common import UsageError, cli_date, opened_book, read_book
+from rmtui.cli.common import UsageError, cli_date, opened_book, owner_of, read_book
 from rmtui.core.dates import date_text, today
 from rmtui.core.translation import _, ngettext
 
@@ -20,7 +20,10 @@ def run_agenda(args: argparse.Namespace) -> int:
     day = cli_date(args.day)
     urgency = load_settings().urgency
     agenda = read_book(
-        args, lambda connection: read_agenda(connection, day=day, coefficients=urgency)
+        args,
+        lambda connection: read_agenda(
+            connection, day=day, coefficients=urgency, owner=owner_of(args, connection)
+        ),
     )
     if args.json:
         for piece in agenda_json_text(agenda):
@@ -89,7 +92,10 @@ def run_kpi(args: argparse.Namespace) -> int:
         )
     day = today()
     kpis = read_book(
-        args, lambda connection: read_kpis(connection, start=start, end=end, today=day)
+        args,
+        lambda connection: read_kpis(
+            connection, start=start, end=end, today=day, owner=owner_of(args, connection)
+        ),
     )
     if args.json:
         import json
@@ -111,7 +117,9 @@ def run_digest(args: argparse.Namespace) -> int:
             )
         )
     day = cli_date(args.day)
-    digest = read_book(args, lambda connection: read_digest(connection, day=day))
+    digest = read_book(
+        args, lambda connection: read_digest(connection, day=day, owner=owner_of(args, connection))
+    )
     if args.format == "json":
         import json
 

@@ -24,6 +24,7 @@ from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
 from rmtui.core.db_api import of_session
 from rmtui.core.figures import count_text, urgency_text
+from rmtui.core.people import mine_sql
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -237,6 +238,7 @@ def build_agenda(
     limit: int | None = None,
     coefficients: Coefficients | None = None,
     count_up_to: int | None = None,
+    owner: str | None = None,
 ) -> Agenda:
     """The Today list for `day` (PRODUCT.md, "A day with rmtui", step 1), read in `session`.
 
@@ -244,11 +246,17 @@ def build_agenda(
     agenda's totals say how many it has in all (with `count_up_to`, counted that far at
     most); so it takes as long for any size of book. Items are ranked by urgency
     RANKED_TOGETHER at a time, taken in their section's clock order; `coefficients` default
-    to config.toml's.
+    to config.toml's. With an `owner`, the items of clients of others than that owner (and
+    everyone) are left out (people.mine_of).
     """
     connection = of_session(session)
     return read_agenda(
-        connection, day=day, limit=limit, coefficients=coefficients, count_up_to=count_up_to
+        connection,
+        day=day,
+        limit=limit,
+        coefficients=coefficients,
+        count_up_to=count_up_to,
+        owner=owner,
     )
 
 
@@ -259,6 +267,7 @@ def read_agenda(
     limit: int | None = None,
     coefficients: Coefficients | None = None,
     count_up_to: int | None = None,
+    owner: str | None = None,
 ) -> Agenda:
     """The Today list for `day` read on a DB-API `connection` (see build_agenda)."""
     from rmtui.core.changes import change_mark
@@ -266,7 +275,7 @@ def read_agenda(
     settings, problem = book_settings()
     coefficients = coefficients or settings.urgency
     mark = change_mark(connection)
-    reader = _Reader(connection, day, limit, settings.country, count_up_to)
+    reader = _Reader(connection, day, limit, settings.country, count_up_to, owner)
     with collector_paused(every_row=limit is None):
         sections = {
             "overdue": reader.follow_ups("overdue"),
@@ -395,6 +404,12 @@ class EarlyAgenda:
         assert self._agenda is not None
         return self._agenda
 
+
+# The condition on the client (`c`) every section's SQL has: not archived. The agenda of one
+# owner's clients adds to it that the client is the owner's or everyone's (people.mine_sql),
+# checked on the row each index entry leads to, the sections being read in their indexes'
+# order as for the whole book.
+NOT_ARCHIVED = "likely(c.archived IS 0)"
 
 # Open follow-ups meeting {when}, of no client or a non-archived one, earliest first and high
 # priority first within a day, with their urgency terms: days overdue, high priority, the
@@ -539,8 +554,10 @@ class _Reader:
         limit: int | None,
         country: str,
         count_up_to: int | None = None,
+        owner: str | None = None,
     ) -> None:
         self.connection = connection
+        self.owner = owner
         self.limit = whole_rankings(limit)
         self.count_up_to = count_up_to
         self.day = day
@@ -557,6 +574,8 @@ class _Reader:
             "limit": -1 if self.limit is None else self.limit,
             "count_limit": -1 if count_up_to is None else count_up_to,
         }
+        if owner is not None:
+            self.params["owner"] = owner
 
     def _business_horizon(self) -> date:
         """CASE_WARNING_DAYS business days after the day (weekends and the holidays the book
@@ -569,12 +588,22 @@ class _Reader:
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """The rows of `sql`."""
-        cursor = self.connection.cursor()
+        cursor = self.cursor(sql, params)
         try:
-            cursor.execute(sql, dict(params if params is not None else self.params))
             return list(cursor.fetchall())
         finally:
             cursor.close()
+
+    def cursor(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """A cursor running `sql` (with the day's parameters, or `params`) on the clients of
+        the agenda's owner, its rows read as they are needed."""
+        params = dict(params if params is not None else self.params)
+        if self.owner is not None:
+            sql = sql.replace(NOT_ARCHIVED, f"{NOT_ARCHIVED} AND {mine_sql()}")
+            params["owner"] = self.owner
+        cursor = self.connection.cursor()
+        cursor.execute(sql, params)
+        return cursor
 
     def section(
         self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: str | Callable[[], int]
@@ -602,7 +631,7 @@ class _Reader:
 
     def follow_up_total(self, key: str) -> int:
         """How many open follow-ups the section `key` has (up to `count_up_to`)."""
-        if self.count_up_to is None:
+        if self.count_up_to is None and self.owner is None:
             return self.follow_up_totals()[key]
         return int(self.rows(FOLLOW_UPS_COUNTED_SQL.format(when=FOLLOW_UPS_DUE[key]))[0][0])
 
@@ -636,12 +665,6 @@ class _Reader:
         if self.count_up_to is not None and read >= self.count_up_to:
             return max(int(once), self.count_up_to)
         return int(once)
-
-    def cursor(self, sql: str) -> Any:
-        """A cursor running `sql`, its rows read as they are needed."""
-        cursor = self.connection.cursor()
-        cursor.execute(sql, dict(self.params))
-        return cursor
 
     def _checkin(self, row: Sequence[Any]) -> CheckinItem:
         """A check-in row: id, name, tier, last contact, since, cadence, due, household,

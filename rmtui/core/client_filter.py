@@ -64,6 +64,8 @@ class ClientFilter:
     tier: str | None = None
     tag: str | None = None
     include_archived: bool = False
+    # Only the clients of this owner and everyone's (people.mine_of); None: every client.
+    owner: str | None = None
 
     def terms(self) -> list[SearchTerm]:
         """What the text asks for, word by word (`search_text.search_terms`)."""
@@ -72,7 +74,7 @@ class ClientFilter:
     @property
     def text_only(self) -> bool:
         """Whether the text (and the archived ones left out or in) is all that filters."""
-        return not (self.status or self.kind or self.tier or self.tag)
+        return not (self.status or self.kind or self.tier or self.tag or self.owner)
 
 
 # Every client that is not archived.
@@ -132,6 +134,9 @@ def filter_conditions(
             )
     if client_filter.tag:
         conditions.append(has_tag(client_filter.tag))
+    if client_filter.owner is not None:
+        mine = "(client.owner IS NULL OR client.owner = :filter_owner)"
+        conditions.append(Condition(mine, {"filter_owner": client_filter.owner}))
     terms = client_filter.terms()
     return conditions + term_conditions(terms, search_index=search_index, many=many)
 

@@ -47,20 +47,24 @@ class Digest:
     lines: tuple[KpiLine, ...]
 
 
-def build_digest(*, session: Session, day: date, top: int = TOP_ITEMS) -> Digest:
+def build_digest(
+    *, session: Session, day: date, top: int = TOP_ITEMS, owner: str | None = None
+) -> Digest:
     """The digest of `day`, read in `session` (see read_digest)."""
-    return read_digest(of_session(session), day=day, top=top)
+    return read_digest(of_session(session), day=day, top=top, owner=owner)
 
 
-def read_digest(connection: Connection, *, day: date, top: int = TOP_ITEMS) -> Digest:
+def read_digest(
+    connection: Connection, *, day: date, top: int = TOP_ITEMS, owner: str | None = None
+) -> Digest:
     """The digest of `day`, read on a DB-API `connection`: each agenda section's count and
     first `top` items, and the KPIs of the month to date with the previous month's as many
-    days and the month's targets."""
-    agenda = read_agenda(connection, day=day, limit=top)
+    days and the month's targets; with an `owner`, of that owner's clients and everyone's."""
+    agenda = read_agenda(connection, day=day, limit=top, owner=owner)
     month = period_containing(day, "month")
     before = compared_period(month, day)
-    kpis = read_kpis(connection, start=month.start, end=month.end, today=day)
-    previous = read_kpis(connection, start=before.start, end=before.end)
+    kpis = read_kpis(connection, start=month.start, end=month.end, today=day, owner=owner)
+    previous = read_kpis(connection, start=before.start, end=before.end, owner=owner)
     targets = read_targets(connection, start=month.start, end=month.end)
     lines = kpi_lines(kpis, previous, targets, gone=share_gone(month, day))
     shown = tuple(line for line in lines if line.key in HEADLINE_KPIS or line.target)

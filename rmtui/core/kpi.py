@@ -8,7 +8,8 @@ sqlite3 alone, through the same functions a session uses.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -239,14 +240,37 @@ another), and the SAMPLE_KEYS."""
 
 
 def compute_kpis(
-    *, session: Session, start: date, end: date, today: date | None = None
+    *,
+    session: Session,
+    start: date,
+    end: date,
+    today: date | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
     """Every KPI for `start`..`end` (inclusive), read in `session` (see read_kpis)."""
-    return read_kpis(of_session(session), start=start, end=end, today=today)
+    return read_kpis(of_session(session), start=start, end=end, today=today, owner=owner)
+
+
+@contextmanager
+def rollups_of(connection: Connection, owner: str | None) -> Iterator[None]:
+    """The roll-ups of `owner`'s clients made for the block (kpi_mine); the book's own for
+    every client (`owner` None)."""
+    if owner is None:
+        yield
+        return
+    from rmtui.core.kpi_mine import owner_rollups
+
+    with owner_rollups(connection, owner):
+        yield
 
 
 def read_kpis(
-    connection: Connection, *, start: date, end: date, today: date | None = None
+    connection: Connection,
+    *,
+    start: date,
+    end: date,
+    today: date | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
     """Every KPI for `start`..`end` (inclusive) plus `from`, `to`, `previous_from`,
     `previous_to` and the SAMPLE_KEYS counts, read on a DB-API `connection`.
@@ -255,12 +279,15 @@ def read_kpis(
     and its revenue compared with as many days from the start of the period before
     (periods.compared_period); `to` is then `today`.
     Counts are int, percentages and means float (None when the denominator is 0), money Decimal.
+    With an `owner`, of the clients of that owner and everyone's (people.mine_of).
     """
     period = Period(start, end)
     before = previous_period(period) if today is None else compared_period(period, today)
     shown = period if today is None else so_far(period, today)
-    (figures,) = read_figures(connection, list(FIGURES), [shown])
-    (revenue_before,) = read_figures(connection, ["revenue"], [before])
+    mine = owner is not None
+    with rollups_of(connection, owner):
+        (figures,) = read_figures(connection, list(FIGURES), [shown], mine=mine)
+        (revenue_before,) = read_figures(connection, ["revenue"], [before], mine=mine)
     revenue, revenue_previous = figures["revenue"], revenue_before["revenue"]
     kpis: dict[str, Any] = {
         "from": shown.start,
@@ -278,31 +305,44 @@ def read_kpis(
 
 
 def read_figures(
-    connection: Connection, keys: Sequence[str], periods: Sequence[Period]
+    connection: Connection, keys: Sequence[str], periods: Sequence[Period], *, mine: bool = False
 ) -> list[dict[str, Any]]:
-    """The KPIs `keys` (of FIGURES) of each of `periods`, in one query."""
+    """The KPIs `keys` (of FIGURES) of each of `periods`, in one query (`mine`: see
+    kpi_sql.read_parts)."""
     parts = list(dict.fromkeys(part for key in keys for part in FIGURES[key].parts))
     spans = [(period.start, period.end) for period in periods]
     return [
         {key: FIGURES[key].value(found) for key in keys}
-        for found in read_parts(connection, parts, spans)
+        for found in read_parts(connection, parts, spans, mine=mine)
     ]
 
 
 def kpi_trend(
-    *, session: Session, key: str, periods: Sequence[Period], today: date | None = None
+    *,
+    session: Session,
+    key: str,
+    periods: Sequence[Period],
+    today: date | None = None,
+    owner: str | None = None,
 ) -> list[Any]:
     """KPI `key` for each of `periods`, read in `session` (see read_trend)."""
-    return read_trend(of_session(session), key=key, periods=periods, today=today)
+    return read_trend(of_session(session), key=key, periods=periods, today=today, owner=owner)
 
 
 def read_trend(
-    connection: Connection, *, key: str, periods: Sequence[Period], today: date | None = None
+    connection: Connection,
+    *,
+    key: str,
+    periods: Sequence[Period],
+    today: date | None = None,
+    owner: str | None = None,
 ) -> list[Any]:
     """KPI `key` (of FIGURES) for each of `periods`, in one query; given `today`, a period that
-    has not ended is computed to date, as compute_kpis does."""
+    has not ended is computed to date, as compute_kpis does; `owner`: as read_kpis."""
     shown = [period if today is None else so_far(period, today) for period in periods]
-    return [figures[key] for figures in read_figures(connection, [key], shown)]
+    with rollups_of(connection, owner):
+        found = read_figures(connection, [key], shown, mine=owner is not None)
+    return [figures[key] for figures in found]
 
 
 class KpiCache:

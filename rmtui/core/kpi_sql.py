@@ -101,12 +101,22 @@ def period_parameters(periods: Sequence[tuple[date, date]]) -> dict[str, str]:
 
 
 def read_parts(
-    connection: Connection, parts: Sequence[str], periods: Sequence[tuple[date, date]]
+    connection: Connection,
+    parts: Sequence[str],
+    periods: Sequence[tuple[date, date]],
+    *,
+    mine: bool = False,
 ) -> list[dict[str, int]]:
-    """`parts` of each of `periods`, in one query: a dict of whole numbers per period."""
+    """`parts` of each of `periods`, in one query: a dict of whole numbers per period; `mine`:
+    from the roll-ups of one owner's clients (kpi_mine.owner_rollups) rather than the book's."""
+    sql = parts_sql(parts, len(periods))
+    if mine:
+        from rmtui.core.kpi_mine import mine_names
+
+        sql = mine_names(sql)
     cursor = connection.cursor()
     try:
-        cursor.execute(parts_sql(parts, len(periods)), period_parameters(periods))
+        cursor.execute(sql, period_parameters(periods))
         rows = cursor.fetchall()
     finally:
         cursor.close()

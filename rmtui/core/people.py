@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 
+from rmtui.core.db_api import Connection, fetch_one
 from rmtui.core.errors import BookError
 
 
@@ -32,6 +33,24 @@ def login_name() -> str:
         return os.environ.get("USER") or "someone"
 
 
+def others_owner(owner: str | None) -> str | None:
+    """The owner of a client as a profile shows it: someone else's name, None when the client
+    is the user's or everyone's (a book kept by one person shows no owner)."""
+    return owner if owner and owner != session_user() else None
+
+
 def mine_sql(column: str = "c.owner") -> str:
     """SQL: the client whose owner is `column` is the user's (`:owner`) or everyone's."""
     return f"({column} IS NULL OR {column} = :owner)"
+
+
+def mine_of(connection: Connection, user: str, *, everyone: bool = False) -> str | None:
+    """The owner whose clients (and everyone's) "my clients" narrows a list to for `user`: the
+    user, or None (no narrowing) when `everyone` is asked for or no client is someone else's,
+    so that a book kept by one person is read as before. Two looks into ix_client_owner."""
+    if everyone:
+        return None
+    for other in ("owner < :owner", "owner > :owner"):
+        if fetch_one(connection, f"SELECT 1 FROM client WHERE {other} LIMIT 1", {"owner": user}):
+            return user
+    return None

@@ -82,7 +82,7 @@ def test_a_deleted_client_leaves_every_list_and_comes_back_whole(session: Sessio
     assert ann.id is not None
     before = book_rows(session)
     summaries = stored_summaries(session)
-    quarter = {"start": date(2026, 10, 1), "end": date(2026, 12, 31), "today": DAY}
+    quarter: dict[str, Any] = {"start": date(2026, 10, 1), "end": date(2026, 12, 31), "today": DAY}
     kpis = compute_kpis(session=session, **quarter)
     assert (kpis["new_clients"], kpis["revenue"], kpis["interactions"]) == (1, Decimal("120.50"), 2)
 

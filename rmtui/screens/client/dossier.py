@@ -12,6 +12,7 @@ from rmtui.core.case_clocks import days_left_text
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text
 from rmtui.core.models import Client, FollowUp
+from rmtui.core.people import others_owner
 from rmtui.core.queries.client_detail import ClientDossier
 from rmtui.core.queries.contact_points import PointRow
 from rmtui.core.queries.interactions import InteractionRow
@@ -110,6 +111,7 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         (_("Kind"), choice_text(client.kind)),
         (_("Status"), choice_text(client.status)),
         (_("Tier"), client.tier),
+        (_("Owner"), others_owner(client.owner)),
         (_("Company"), client.company),
         *(
             (label, AddressText(address) if address else None)
@@ -135,7 +137,7 @@ def profile_table(dossier: ClientDossier, day: date) -> Table:
         (_("Added"), _date(client.created_on)),
     )
     for label, value in rows:
-        if label in (_("Client until"), _("Documents in")) and not value:
+        if label in (_("Client until"), _("Documents in"), _("Owner")) and not value:
             continue
         table.add_row(label, value or Text("—", style="dim"))
     table.add_row("", "")
