@@ -19,6 +19,7 @@ from textual.widgets._toast import Toast
 from textual.worker import Worker, WorkerState
 
 from rmtui.core.dates import date_text, today
+from rmtui.core.people import session_user
 from rmtui.core.translation import N_, _, pN_
 from rmtui.screens.typing_order import KeysInTypingOrder
 from rmtui.screens.undo import UndoHistory, undo_latest
@@ -153,6 +154,7 @@ class RmApp(KeysInTypingOrder[None]):
         Binding("3", "switch_mode('log')", N_("Log"), id="mode-log"),
         Binding("4", "switch_mode('pipeline')", N_("Pipeline"), id="mode-pipeline"),
         Binding("5", "switch_mode('kpis')", N_("KPIs"), id="mode-kpis"),
+        Binding("m", "mine_or_all", N_("Mine/All"), id="mine-or-all"),
         Binding("u", "undo", N_("Undo"), show=False, id="undo"),
         Binding("ctrl+t", "trash", N_("Trash"), show=False, id="trash"),
         Binding("question_mark", "help", N_("Help"), key_display="?", id="help"),
@@ -187,6 +189,11 @@ class RmApp(KeysInTypingOrder[None]):
         self._watch: BookWatch | None = None
         self._version_shown: int | None = None
         self.book_replaced = False
+        self.user = session_user()
+        # Someone else owns clients of the book (learned as it is read): then Today, Clients
+        # and KPIs show the user's clients and everyone's, or, after `m`, every client.
+        self.shared = False
+        self.everyone = False
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Quit: today's backup, when it is still being made, stops now, while the app closes
@@ -227,9 +234,52 @@ class RmApp(KeysInTypingOrder[None]):
         """The day the agenda and forms work with."""
         return self.fixed_day or today()
 
+    @property
+    def owner(self) -> str | None:
+        """The owner the screens narrow the book to (people.mine_of): the user, or None."""
+        return self.user if self.shared and not self.everyone else None
+
+    def learn_whose(self, connection: Any) -> str | None:
+        """Whether someone else owns clients, read on `connection` (in any thread): the
+        owner to narrow the book to."""
+        from rmtui.core.people import mine_of
+
+        self.whose_known(mine_of(connection, self.user) is not None)
+        return self.owner
+
+    def whose_known(self, shared: bool) -> None:
+        """Note whether someone else owns clients; the key bar and the header follow."""
+        if shared != self.shared:
+            self.shared = shared
+            if threading.get_ident() == self._thread_id:
+                self._show_whose()
+            else:
+                self.call_from_thread(self._show_whose)
+
+    def _show_whose(self) -> None:
+        self.sub_title = date_text(self.today, "%a %d %b %Y")
+        if self.shared:
+            whose = _("all clients") if self.everyone else _("my clients")
+            self.sub_title += f" · {self.user} · {whose}"
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`m` is there only in a book where someone else owns clients."""
+        if action == "mine_or_all":
+            return self.shared
+        return super().check_action(action, parameters)
+
+    def action_mine_or_all(self) -> None:
+        """Show every client of the book, or again the user's own and everyone's."""
+        self.everyone = not self.everyone
+        self._show_whose()
+        changed = getattr(self.screen, "book_changed", None)
+        if callable(changed):
+            changed()
+
     def on_mount(self) -> None:
         self.title = f"rmtui — {self.book_name}"
-        self.sub_title = date_text(self.today, "%a %d %b %Y")
+        self._show_whose()
         self.set_timer(SETTLED_S, freeze_heap)
         self.set_interval(BACKUP_CHECK_S, self.check_daily_backup)
 

@@ -39,9 +39,16 @@ def run_tui(args: argparse.Namespace) -> int:
     path = book_path(args)
     if book_at_head(path):
         from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT, EarlyAgenda
+        from rmtui.core.people import session_user
 
         # Read while the app loads.
-        early = EarlyAgenda(path, day=today(), limit=TODAY_LIMIT, count_up_to=TODAY_COUNTED)
+        early = EarlyAgenda(
+            path,
+            day=today(),
+            limit=TODAY_LIMIT,
+            count_up_to=TODAY_COUNTED,
+            user=session_user(),
+        )
         backup = DailyBackup(path)
         from rmtui.app import make_app_on_path
 

@@ -24,7 +24,7 @@ from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
 from rmtui.core.db_api import of_session
 from rmtui.core.figures import count_text, urgency_text
-from rmtui.core.people import mine_sql
+from rmtui.core.people import mine_of, mine_sql
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -364,11 +364,19 @@ class EarlyAgenda:
     """
 
     def __init__(
-        self, path: Path, *, day: date, limit: int | None, count_up_to: int | None = None
+        self,
+        path: Path,
+        *,
+        day: date,
+        limit: int | None,
+        count_up_to: int | None = None,
+        user: str | None = None,
     ) -> None:
         self.day = day
         self.limit = limit
         self.count_up_to = count_up_to
+        self.user = user  # the agenda is of this user's clients and everyone's (mine_of)
+        self.shared = False  # someone else owns clients (known once read)
         self._agenda: Agenda | None = None
         self._error: Exception | None = None
         self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
@@ -381,8 +389,14 @@ class EarlyAgenda:
 
         try:
             with closing(connect_plain(path)) as connection:
+                owner = None if self.user is None else mine_of(connection, self.user)
+                self.shared = owner is not None
                 self._agenda = read_agenda(
-                    connection, day=self.day, limit=self.limit, count_up_to=self.count_up_to
+                    connection,
+                    day=self.day,
+                    limit=self.limit,
+                    count_up_to=self.count_up_to,
+                    owner=owner,
                 )
         except Exception as error:  # handed to whoever asks for the agenda
             self._error = error

@@ -72,11 +72,14 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> None:
         rows = [{**row, "user_name": user} for row in rows]
     if all(row.get("id") is None for row in rows):  # numbered by the book (a server: its sequence)
         rows = [{key: value for key, value in row.items() if key != "id"} for row in rows]
-    session.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
-    if "seen" in session.info:
-        from rmtui.core.changes import note_written
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    if "seen" not in session.info:
+        session.connection().execute(insert(table), rows)
+        return
+    from rmtui.core.changes import note_written
 
-        note_written(session, len(rows))
+    written = session.connection().execute(insert(table).returning(table.c.id), rows)
+    note_written(session, written.scalars().all())
 
 
 def _keeps_user(session: Session) -> bool:

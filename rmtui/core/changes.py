@@ -69,17 +69,12 @@ def check_unchanged(session: Session, seen: Seen) -> None:
     event.listen(session, "before_flush", partial(_refuse_changed, seen=seen))
 
 
-def note_written(session: Session, count: int) -> None:
-    """Note the `count` audit entries just written by `session` (which holds the write lock,
-    so the newest ones are its own) as the window's own."""
+def note_written(session: Session, ids: Iterable[int]) -> None:
+    """Note the audit entries `ids` just written by `session` as the window's own (their ids
+    as the book gave them: on a server, others write beside it)."""
     seen: Seen | None = session.info.get("seen")
-    if seen is None or not count:
-        return
-    from sqlalchemy import select
-
-    audit = _audit()
-    query = select(audit.c.id).order_by(audit.c.id.desc()).limit(count)
-    seen.written.extend(session.connection().execute(query).scalars())
+    if seen is not None:
+        seen.written.extend(ids)
 
 
 def changed_by_others(session: Session, table: str, record_id: int, seen: Seen) -> bool:
@@ -104,9 +99,28 @@ def changed_sentence(table: str) -> str:
 
 
 def _refuse_changed(session: Session, _context: Any, _instances: Any, *, seen: Seen) -> None:
-    for table, record_id in _edited(session):
+    edited = list(_edited(session))
+    if edited:
+        _hold(session, edited)
+    for table, record_id in edited:
         if changed_by_others(session, table, record_id, seen):
             raise ChangedMeanwhile(changed_sentence(table))
+
+
+def _hold(session: Session, edited: list[tuple[str, int]]) -> None:
+    """Keep others from changing the records about to be changed until the session ends,
+    before looking for their changes: whoever got to a record first has then written its
+    audit entries. A file book is written by one at a time (its write lock, taken here when
+    the session has not written yet); on a server, the rows are locked."""
+    from sqlalchemy import text
+
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for table, record_id in sorted(edited):
+            lock = text(f'SELECT 1 FROM "{table}" WHERE id = :id FOR UPDATE')
+            connection.execute(lock, {"id": record_id})
+    elif not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _edited(session: Session) -> Iterable[tuple[str, int]]:

@@ -253,15 +253,23 @@ def compute_kpis(
 
 @contextmanager
 def rollups_of(connection: Connection, owner: str | None) -> Iterator[None]:
-    """The roll-ups of `owner`'s clients made for the block (kpi_mine); the book's own for
-    every client (`owner` None)."""
-    if owner is None:
+    """The roll-ups of `owner`'s clients made for the block (kpi_mine), unless a block around
+    it made them on the same connection; the book's own for every client (`owner` None)."""
+    if owner is None or _MADE.get(id(connection)) == owner:
         yield
         return
     from rmtui.core.kpi_mine import owner_rollups
 
     with owner_rollups(connection, owner):
-        yield
+        _MADE[id(connection)] = owner
+        try:
+            yield
+        finally:
+            del _MADE[id(connection)]
+
+
+# The owner whose roll-ups are made on a connection (by its id) while rollups_of's block runs.
+_MADE: dict[int, str] = {}
 
 
 def read_kpis(
@@ -357,19 +365,26 @@ class KpiCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: int | None = None
-        self._sets: dict[tuple[Period, date | None], dict[str, Any]] = {}
-        self._trends: dict[tuple[str, tuple[Period, ...], date | None], list[Any]] = {}
+        self._sets: dict[tuple[Period, date | None, str | None], dict[str, Any]] = {}
+        self._trends: dict[tuple[str, tuple[Period, ...], date | None, str | None], list[Any]] = {}
 
     def kpis(
-        self, connection: Connection, stamp: int, period: Period, today: date | None
+        self,
+        connection: Connection,
+        stamp: int,
+        period: Period,
+        today: date | None,
+        owner: str | None = None,
     ) -> dict[str, Any]:
         """The KPIs of `period` (see read_kpis), read unless known at `stamp`."""
-        key = (period, today)
+        key = (period, today, owner)
         with self._lock:
             self._keep(stamp)
             known = self._sets.get(key)
         if known is None:
-            known = read_kpis(connection, start=period.start, end=period.end, today=today)
+            known = read_kpis(
+                connection, start=period.start, end=period.end, today=today, owner=owner
+            )
             with self._lock:
                 if self._stamp == stamp:
                     self._sets[key] = known
@@ -382,14 +397,15 @@ class KpiCache:
         key: str,
         periods: Sequence[Period],
         today: date | None,
+        owner: str | None = None,
     ) -> list[Any]:
         """KPI `key` for each of `periods` (see read_trend), read unless known at `stamp`."""
-        cache_key = (key, tuple(periods), today)
+        cache_key = (key, tuple(periods), today, owner)
         with self._lock:
             self._keep(stamp)
             known = self._trends.get(cache_key)
         if known is None:
-            known = read_trend(connection, key=key, periods=periods, today=today)
+            known = read_trend(connection, key=key, periods=periods, today=today, owner=owner)
             with self._lock:
                 if self._stamp == stamp:
                     self._trends[cache_key] = known

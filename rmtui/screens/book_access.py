@@ -65,6 +65,19 @@ class BookApp(Protocol):
         """One sentence for an error met on the book."""
         ...
 
+    @property
+    def owner(self) -> str | None:
+        """The owner the screens narrow the book to (the user), or None for every client."""
+        ...
+
+    def learn_whose(self, connection: Any) -> str | None:
+        """Whether someone else owns clients, read on `connection`: the owner to narrow to."""
+        ...
+
+    def whose_known(self, shared: bool) -> None:
+        """Note whether someone else owns clients."""
+        ...
+
 
 def rm_app(node: DOMNode) -> BookApp:
     """The running rmtui app."""

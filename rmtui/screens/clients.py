@@ -131,6 +131,7 @@ class ClientsScreen(ListScreen):
     def load_list(self, keep_client: int | None) -> None:
         """Read the listing's size and first rows in a worker; keep the cursor on a client."""
         self.generation += 1
+        self.listing = replace(self.listing, owner=actions.rm_app(self).owner)
         if self.loading_pages is not None:
             self.loading_pages.interrupt()
         pages = ClientPages(actions.engine_of(self), self.listing, actions.rm_app(self).today)

@@ -142,7 +142,8 @@ class TodayScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         early = self._early_agenda()
         agenda = early.ready() if early is not None else None
-        if agenda is not None:
+        if agenda is not None and early is not None:
+            rm_app(self).whose_known(early.shared)
             self.show_agenda(agenda)
         elif early is not None and not early.done:  # still being read
             self.load_agenda(early)
@@ -160,12 +161,19 @@ class TodayScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="agenda")
     def load_agenda(self, early: EarlyAgenda | None = None) -> None:
         """Read the agenda in a worker (or wait for the `early` reading) and show it."""
+        app = rm_app(self)
         if early is not None:
-            self.app.call_from_thread(self.show_agenda, early.result())
+            agenda = early.result()
+            app.whose_known(early.shared)
+            self.app.call_from_thread(self.show_agenda, agenda)
             return
         with book_connection(self) as connection:
             agenda = read_agenda(
-                connection, day=book_day(self), limit=TODAY_LIMIT, count_up_to=TODAY_COUNTED
+                connection,
+                day=book_day(self),
+                limit=TODAY_LIMIT,
+                count_up_to=TODAY_COUNTED,
+                owner=app.learn_whose(connection),
             )
         self.app.call_from_thread(self.show_agenda, agenda)
 

@@ -76,6 +76,7 @@ class ClientListing:
     include_archived: bool = False
     sort: str = "name"
     descending: bool = False
+    owner: str | None = None  # only this owner's clients and everyone's (people.mine_of)
 
     def client_filter(self) -> ClientFilter:
         """The filter of the client queries."""
@@ -86,6 +87,7 @@ class ClientListing:
             tier=self.tier,
             tag=self.tag,
             include_archived=self.include_archived,
+            owner=self.owner,
         )
 
     @property
