@@ -64,7 +64,13 @@ def binding_table(screen: Screen[object]) -> Table:
     table.add_row("", "")
     everywhere = _("Everywhere")
     table.add_row("", f"[b]{everywhere}[/b]")
-    for key, description in declared_keys(screen, type(screen.app).BINDINGS):
+    app = screen.app
+    here = [
+        binding
+        for binding in Binding.make_bindings(type(app).BINDINGS)
+        if app.check_action(binding.action, ()) is not False  # `m` only where others own clients
+    ]
+    for key, description in declared_keys(screen, list(here)):
         table.add_row(key, description)
     for key, text in GLOBAL_EXTRAS:
         table.add_row(key, _(text))
