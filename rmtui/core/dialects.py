@@ -41,6 +41,7 @@ _ONE_AS_TRUE = re.compile(
     re.IGNORECASE,
 )
 _LIKE = re.compile(r"(?<![\w.])LIKE\b", re.IGNORECASE)
+_JSON_EACH = re.compile(r"(?<![\w.])json_each\s*\(", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*(\w+|[),;]|$)")
 _NOT_A_NAME = frozenset(
     {
@@ -270,7 +271,31 @@ def portable(sql: str, dialect: str) -> str:
     sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
     sql = _LIKE.sub("ILIKE", sql)  # SQLite's LIKE ignores the case of ASCII letters
     sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, CAST(s.id AS TEXT))")
-    return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", sql))
+    return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", _array_elements(sql)))
+
+
+def _array_elements(sql: str) -> str:
+    """`sql` with SQLite's `json_each(list)` as the elements of a JSON array as text: none
+    for anything but an array, as SQLite gives none for NULL (the book's JSON lists are
+    read alone this way)."""
+    out: list[str] = []
+    position = 0
+    for match in _JSON_EACH.finditer(sql):
+        if match.start() < position:
+            continue
+        opening = match.end() - 1
+        end = _closing_parenthesis(sql, opening)
+        if end is None:
+            break
+        document = _array_elements(sql[opening + 1 : end])
+        out.append(sql[position : match.start()])
+        out.append(
+            f"json_array_elements_text(CASE json_typeof(({document})::json)"
+            f" WHEN 'array' THEN ({document})::json END)"
+        )
+        position = end + 1
+    out.append(sql[position:])
+    return "".join(out)
 
 
 def _qualified_upsert(match: re.Match[str]) -> str:
