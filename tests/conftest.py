@@ -32,7 +32,6 @@ FILE_ONLY_MODULES = frozenset(
         "core.test_encryption",  # SQLCipher
         "core.test_migrations",  # file migrations (a server's: tests/server)
         "e2e.test_e2e_tmux",  # the installed app in a terminal, on a file
-        "e2e.test_completion",  # shell completion reads a file with sqlite3
         "e2e.test_progress_bar",
     )
 )
