@@ -48,8 +48,9 @@ def client_names(prefix: str, parsed_args: argparse.Namespace, **_kwargs: Any) -
     from rmtui.core.server import is_server_url
 
     chosen = getattr(parsed_args, "db", None) or os.environ.get(paths.DB_ENV)
-    book = chosen if is_server_url(chosen) else paths.db_path(chosen)
-    return book_names_starting(book, prefix)
+    if is_server_url(chosen):
+        return book_names_starting(str(chosen), prefix)
+    return book_names_starting(paths.db_path(chosen), prefix)
 
 
 def run_completion(args: argparse.Namespace) -> int:
