@@ -12,7 +12,7 @@ each trigger is made a PL/pgSQL function run by a row trigger (`trigger_statemen
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -264,13 +264,12 @@ def portable(sql: str, dialect: str) -> str:
     """`sql`, written for SQLite, as `dialect` reads it."""
     if dialect != POSTGRESQL:
         return sql
-    sql = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", sql)
-    sql = _IS_VALUE.sub("IS NOT DISTINCT FROM ", sql)
+    sql = _outside_quotes(sql, _words_as_postgresql_reads_them)
     sql = _UPSERT.sub(_qualified_upsert, sql)
     sql = _LIMIT.sub(r"LIMIT nullif(\1, -1)", sql)
-    sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
-    sql = _LIKE.sub("ILIKE", sql)  # SQLite's LIKE ignores the case of ASCII letters
-    sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, CAST(s.id AS TEXT))")
+    # An import problem's record: its label, else its id as a problem names it (record_label),
+    # which SQLite leaves to the reader by giving the id as a number.
+    sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, '#' || CAST(s.id AS TEXT))")
     return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", _array_elements(sql)))
 
 
@@ -296,6 +295,21 @@ def _array_elements(sql: str) -> str:
         position = end + 1
     out.append(sql[position:])
     return "".join(out)
+
+
+def _words_as_postgresql_reads_them(sql: str) -> str:
+    """`sql`, outside its quoted text, with SQLite's IS, 1 for true and LIKE as PostgreSQL's."""
+    sql = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", sql)
+    sql = _IS_VALUE.sub("IS NOT DISTINCT FROM ", sql)
+    sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
+    return _LIKE.sub("ILIKE", sql)  # SQLite's LIKE ignores the case of ASCII letters
+
+
+def _outside_quotes(sql: str, change: Callable[[str], str]) -> str:
+    """`sql` with `change` made to each stretch outside its '…' literals, which stay as they
+    are (a quote doubled inside one ends and starts it again, which keeps it whole)."""
+    parts = sql.split("'")
+    return "'".join(change(part) if index % 2 == 0 else part for index, part in enumerate(parts))
 
 
 def _qualified_upsert(match: re.Match[str]) -> str:
