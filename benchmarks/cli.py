@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench import Bench, run_group
+from benchmarks.bench import Bench, Group, run_group
 from benchmarks.figures import GROUPS
 from benchmarks.report import Row, markdown_lines, table_lines, write_json
 from benchmarks.synth import GENERATOR_VERSION, SEED, TODAY, BookSize, cached_book
@@ -38,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only", metavar="KEYS", help="comma-separated figure keys to measure (default: all)"
     )
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="also measure the book copied into PostgreSQL: a throw-away cluster, or the empty "
+        "database URL (and URL's database + _small beside it)",
+    )
     return parser
 
 
@@ -53,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench, generated = prepare(
             size, cache=args.cache, repeat=args.repeat, scratch=Path(scratch)
         )
-        rows = measure_all(bench, only=_keys(args.only))
+        if args.postgres is None:
+            rows = measure_all(bench, only=_keys(args.only))
+        else:
+            rows = measure_with_server(bench, args.postgres or None, only=_keys(args.only))
     print("\n".join(table_lines(rows)))
     if args.markdown:
         print("\n" + "\n".join(markdown_lines(rows)))
@@ -89,10 +100,24 @@ def prepare(
     return bench, generated
 
 
-def measure_all(bench: Bench, *, only: set[str] | None = None) -> list[Row]:
-    """Every figure (or those in `only`), in report order."""
+def measure_with_server(bench: Bench, url: str | None, *, only: set[str] | None) -> list[Row]:
+    """Every figure, then those of the book copied into PostgreSQL (see figures_postgres)."""
+    from benchmarks.figures_postgres import SERVER_GROUPS, server_books
+
+    rows = measure_all(bench, only=only)
+    started = time.perf_counter()
+    with server_books(bench, url) as books:
+        progress(f"books copied into PostgreSQL in {time.perf_counter() - started:.1f} s")
+        groups = tuple(group.bound(books) for group in SERVER_GROUPS)
+        return rows + measure_all(bench, only=only, groups=groups)
+
+
+def measure_all(
+    bench: Bench, *, only: set[str] | None = None, groups: tuple[Group, ...] = GROUPS
+) -> list[Row]:
+    """Every figure of `groups` (or those in `only`), in report order."""
     rows: list[Row] = []
-    for group in GROUPS:
+    for group in groups:
         if only is not None and not only & {spec.key for spec in group.specs}:
             continue
         started = time.perf_counter()

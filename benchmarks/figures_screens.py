@@ -65,7 +65,7 @@ def run_probe(
     scenario: str,
     *,
     scratch: Path,
-    db: Path | None = None,
+    db: Path | str | None = None,
     options: Sequence[str] = (),
     daily_backup: bool = False,
 ) -> dict[str, Any]:

@@ -32,13 +32,14 @@ FILE_ONLY_MODULES = frozenset(
         "core.test_encryption",  # SQLCipher
         "core.test_migrations",  # file migrations (a server's: tests/server)
         "e2e.test_e2e_tmux",  # the installed app in a terminal, on a file
-        "e2e.test_completion",  # shell completion reads a file with sqlite3
         "e2e.test_progress_bar",
     )
 )
 _database_numbers = itertools.count()
 # The tests that do not pass on a server book yet, one node id a line.
 NOT_YET_ON_SERVER = Path(__file__).parent / "server" / "not_yet_on_postgresql.txt"
+# The tests of what only a book file has, with why, one node id a line.
+SQLITE_ONLY = Path(__file__).parent / "server" / "sqlite_only.txt"
 
 
 # The login name the tests run as (people.session_user without `[user] name`).
@@ -120,11 +121,22 @@ def server_url(cluster: Cluster) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests listed in NOT_YET_ON_SERVER as expected to fail on PostgreSQL."""
+    """Mark the tests listed in NOT_YET_ON_SERVER as expected to fail on PostgreSQL, and
+    those in SQLITE_ONLY as not applicable there."""
     listed = _not_yet_on_server()
+    file_only = _sqlite_only()
     for item in items:
         if item.nodeid in listed:
             item.add_marker(pytest.mark.xfail(reason="not yet on PostgreSQL", strict=False))
+        if item.nodeid in file_only:
+            reason = f"not applicable on PostgreSQL: {file_only[item.nodeid]}"
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _sqlite_only() -> dict[str, str]:
+    lines = SQLITE_ONLY.read_text().splitlines() if SQLITE_ONLY.exists() else []
+    pairs = (line.partition(" # ") for line in lines if line.strip() and not line.startswith("#"))
+    return {node.strip(): reason.strip() for node, _, reason in pairs}
 
 
 def _not_yet_on_server() -> set[str]:

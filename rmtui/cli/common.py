@@ -116,7 +116,12 @@ def read_book(args: argparse.Namespace, read: Callable[[Any], Result]) -> Result
     """
     from rmtui.core.db import reading_at_head
 
-    path = None if server_url(args) else book_path(args)
+    url = server_url(args)
+    if url is not None:
+        quick = _read_server_quickly(url, read)
+        if quick is not None:
+            return quick[0]
+    path = None if url else book_path(args)
     connection = None if path is None else reading_at_head(path)
     if path is not None and connection is not None:
         return _read_plain(path, connection, read)
@@ -126,20 +131,34 @@ def read_book(args: argparse.Namespace, read: Callable[[Any], Result]) -> Result
         return read(of_session(session))
 
 
-def _read_plain(path: Path, connection: Any, read: Callable[[Any], Result]) -> Result:
-    """What `read` returns from `connection`, a sqlite3 connection that only reads the book at
-    `path`, closed when it is done."""
+def _read_server_quickly(url: str, read: Callable[[Any], Result]) -> tuple[Result] | None:
+    """What `read` returns from a book on a server read with psycopg alone, in one snapshot
+    (without loading SQLAlchemy), or None when the book must be opened the full way."""
+    from rmtui.core.db_api import ServerConnection
+    from rmtui.core.server import masked, reading_server_at_head
+
+    connection = reading_server_at_head(url)
+    if connection is None:
+        return None
+    return (_read_plain(masked(url), ServerConnection(connection), read),)
+
+
+def _read_plain(where: Path | str, connection: Any, read: Callable[[Any], Result]) -> Result:
+    """What `read` returns from `connection`, a DB-API connection (sqlite3's, or psycopg's in
+    a ServerConnection) that only reads the book at `where`, closed when it is done."""
     from contextlib import closing
 
+    from rmtui.core.db_api import on_server
     from rmtui.core.errors import database_error, is_database_failure
 
     try:
         with closing(connection):
-            connection.execute("BEGIN")  # one snapshot for every statement `read` runs
+            if not on_server(connection):  # psycopg's reading transaction is begun already
+                connection.execute("BEGIN")  # one snapshot for every statement `read` runs
             return read(connection)
     except Exception as error:
         if is_database_failure(error):
-            raise database_error(path, error) from None
+            raise database_error(where, error) from None
         raise
 
 

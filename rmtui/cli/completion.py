@@ -41,11 +41,16 @@ def complete_client_names(action: argparse.Action) -> argparse.Action:
 
 
 def client_names(prefix: str, parsed_args: argparse.Namespace, **_kwargs: Any) -> list[str]:
-    """Names of the clients of the book (chosen by --db or RMTUI_DB) starting with `prefix`."""
+    """Names of the clients of the book (chosen by --db or RMTUI_DB: a file or a server)
+    starting with `prefix`."""
     from rmtui.core import paths
     from rmtui.core.client_names import book_names_starting
+    from rmtui.core.server import is_server_url
 
-    return book_names_starting(paths.db_path(getattr(parsed_args, "db", None)), prefix)
+    chosen = getattr(parsed_args, "db", None) or os.environ.get(paths.DB_ENV)
+    if is_server_url(chosen):
+        return book_names_starting(str(chosen), prefix)
+    return book_names_starting(paths.db_path(chosen), prefix)
 
 
 def run_completion(args: argparse.Namespace) -> int:

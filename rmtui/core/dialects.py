@@ -12,7 +12,7 @@ each trigger is made a PL/pgSQL function run by a row trigger (`trigger_statemen
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -41,6 +41,7 @@ _ONE_AS_TRUE = re.compile(
     re.IGNORECASE,
 )
 _LIKE = re.compile(r"(?<![\w.])LIKE\b", re.IGNORECASE)
+_JSON_EACH = re.compile(r"(?<![\w.])json_each\s*\(", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*(\w+|[),;]|$)")
 _NOT_A_NAME = frozenset(
     {
@@ -263,14 +264,52 @@ def portable(sql: str, dialect: str) -> str:
     """`sql`, written for SQLite, as `dialect` reads it."""
     if dialect != POSTGRESQL:
         return sql
-    sql = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", sql)
-    sql = _IS_VALUE.sub("IS NOT DISTINCT FROM ", sql)
+    sql = _outside_quotes(sql, _words_as_postgresql_reads_them)
     sql = _UPSERT.sub(_qualified_upsert, sql)
     sql = _LIMIT.sub(r"LIMIT nullif(\1, -1)", sql)
+    # An import problem's record: its label, else its id as a problem names it (record_label),
+    # which SQLite leaves to the reader by giving the id as a number.
+    sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, '#' || CAST(s.id AS TEXT))")
+    return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", _array_elements(sql)))
+
+
+def _array_elements(sql: str) -> str:
+    """`sql` with SQLite's `json_each(list)` as the elements of a JSON array as text: none
+    for anything but an array, as SQLite gives none for NULL (the book's JSON lists are
+    read alone this way)."""
+    out: list[str] = []
+    position = 0
+    for match in _JSON_EACH.finditer(sql):
+        if match.start() < position:
+            continue
+        opening = match.end() - 1
+        end = _closing_parenthesis(sql, opening)
+        if end is None:
+            break
+        document = _array_elements(sql[opening + 1 : end])
+        out.append(sql[position : match.start()])
+        out.append(
+            f"json_array_elements_text(CASE json_typeof(({document})::json)"
+            f" WHEN 'array' THEN ({document})::json END)"
+        )
+        position = end + 1
+    out.append(sql[position:])
+    return "".join(out)
+
+
+def _words_as_postgresql_reads_them(sql: str) -> str:
+    """`sql`, outside its quoted text, with SQLite's IS, 1 for true and LIKE as PostgreSQL's."""
+    sql = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", sql)
+    sql = _IS_VALUE.sub("IS NOT DISTINCT FROM ", sql)
     sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)
-    sql = _LIKE.sub("ILIKE", sql)  # SQLite's LIKE ignores the case of ASCII letters
-    sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, CAST(s.id AS TEXT))")
-    return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", sql))
+    return _LIKE.sub("ILIKE", sql)  # SQLite's LIKE ignores the case of ASCII letters
+
+
+def _outside_quotes(sql: str, change: Callable[[str], str]) -> str:
+    """`sql` with `change` made to each stretch outside its '…' literals, which stay as they
+    are (a quote doubled inside one ends and starts it again, which keeps it whole)."""
+    parts = sql.split("'")
+    return "'".join(change(part) if index % 2 == 0 else part for index, part in enumerate(parts))
 
 
 def _qualified_upsert(match: re.Match[str]) -> str:

@@ -225,3 +225,28 @@ def _upgrade(
         progress(f"{verb} {where} to schema {SCHEMA_HEAD}")
     install_compatibility(connection)
     command.upgrade(migration_config(connection, steps, progress), "head")
+
+
+def reading_server_at_head(url: str) -> Any | None:
+    """A psycopg connection that only reads the book `url` names, in one snapshot, when it can
+    be had without asking anything (the password is in the URL or ~/.pgpass, or none is
+    needed) and the book is at the current schema; else None, and the book is opened the
+    full way, which asks, upgrades or says what is wrong. SQLAlchemy is not loaded."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        connection = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
+    except psycopg.Error:
+        return None
+    try:
+        connection.read_only = True
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except psycopg.Error:
+        row = None
+    if row is None or row[0] != SCHEMA_HEAD:
+        connection.close()
+        return None
+    return connection

@@ -20,13 +20,14 @@ from tests.factories import make
 
 
 @pytest.fixture
-def book(engine: Engine, db_path: Path) -> Path:
-    """A book of four clients, three of them starting with An, closed."""
+def book(engine: Engine) -> str:
+    """A book of four clients, three of them starting with An, closed: its file, or its
+    server's URL."""
     with session_scope(engine) as session:
         for name in ("Ann Smit", "Anouk Dekker", "Andre de Wit", "Piet Jansen"):
             make(session, Client, name=name)
     engine.dispose()
-    return db_path
+    return os.environ["RMTUI_DB"]
 
 
 def completions(line: str, tmp_path: Path, *, python: tuple[str, ...] = ()) -> list[str]:
@@ -77,7 +78,7 @@ def test_commands_and_options_complete(tmp_path: Path) -> None:
     assert "--tier " in completions("rmtui client add Ann --ti", tmp_path)
 
 
-def test_client_names_complete_from_the_book_named_by_rmtui_db(book: Path, tmp_path: Path) -> None:
+def test_client_names_complete_from_the_book_named_by_rmtui_db(book: str, tmp_path: Path) -> None:
     offered = completions("rmtui client show An", tmp_path)
     assert offered == ["Andre\\ de\\ Wit", "Ann\\ Smit", "Anouk\\ Dekker"]
     assert completions("rmtui log ann", tmp_path) == ["Ann\\ Smit "]
@@ -85,15 +86,15 @@ def test_client_names_complete_from_the_book_named_by_rmtui_db(book: Path, tmp_p
 
 
 def test_client_names_complete_from_the_book_named_by_db(
-    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    book: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RMTUI_DB", str(tmp_path / "elsewhere.db"))
     assert completions("rmtui client show An", tmp_path) == []
-    line = f"rmtui --db {shlex.quote(str(book))} deal add Pi"
+    line = f"rmtui --db {shlex.quote(book)} deal add Pi"
     assert completions(line, tmp_path) == ["Piet\\ Jansen "]
 
 
-def test_completing_client_names_does_not_load_sqlalchemy(book: Path, tmp_path: Path) -> None:
+def test_completing_client_names_does_not_load_sqlalchemy(book: str, tmp_path: Path) -> None:
     assert completions("rmtui client show An", tmp_path, python=("-X", "importtime"))
     imported = completions.stderr  # type: ignore[attr-defined]
     assert "rmtui.core.client_names" in imported
@@ -101,7 +102,7 @@ def test_completing_client_names_does_not_load_sqlalchemy(book: Path, tmp_path: 
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
-def test_bash_completes_a_client_name(book: Path, tmp_path: Path) -> None:
+def test_bash_completes_a_client_name(book: str, tmp_path: Path) -> None:
     script = tmp_path / "rmtui.bash"
     script.write_text(rmtui("completion", "bash").stdout)
     program = f"{shlex.quote(sys.executable)} -m rmtui"

@@ -39,7 +39,8 @@ class ProblemLog:
         self._pending: list[tuple[Any, ...]] = []
         self.count = 0
         # A label without a type keeps an id a number in SQLite; a server keeps it as text
-        # and numbers the rows itself.
+        # (an id as a problem names it, `#12`) and numbers the rows itself.
+        self._labels_as_text = connection.dialect.name != "sqlite"
         label, extra = (
             ("label", "")
             if connection.dialect.name == "sqlite"
@@ -54,7 +55,7 @@ class ProblemLog:
         """Keep `problems`, found in this order on the record at `position`."""
         for seq, problem in enumerate(problems):
             where = (rank, position, seq)
-            self._pending.append((*where, *_columns(problem)))
+            self._pending.append((*where, *_columns(problem, self._labels_as_text)))
         self.count += len(problems)
         if len(self._pending) >= PENDING_LIMIT:
             self.flush()
@@ -125,8 +126,11 @@ class ProblemFile(Sequence[Problem]):
             yield _problem(line)
 
 
-def _columns(problem: Problem) -> tuple[str, object, str, str]:
-    return (problem.entity, storable_label(problem.record_id), problem.field, problem.message)
+def _columns(problem: Problem, as_text: bool = False) -> tuple[str, object, str, str]:
+    label = storable_label(problem.record_id)
+    if as_text and isinstance(label, int) and not isinstance(label, bool):
+        label = record_label(label)
+    return (problem.entity, label, problem.field, problem.message)
 
 
 def storable_label(label: object) -> object:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Select,
     String,
     case,
@@ -79,6 +80,9 @@ SORTS = ("name", "last_contact", "next_follow_up", "created_on", "tier", "status
 STATUS_RANK = {status: rank for rank, status in enumerate(CLIENT_STATUSES)}
 # A client with no open follow-up sorts after every real due date.
 NO_FOLLOW_UP = "9999-12-31"
+# The same as a day in SQL: text in SQLite, a date on PostgreSQL, whose COALESCE and UNION take
+# no mix of dates and text.
+NO_FOLLOW_UP_DAY = literal(date.fromisoformat(NO_FOLLOW_UP), Date)
 # Where a session keeps the clients alike its last text (`clients_alike`).
 ALIKE_KEPT = "clients_alike"
 # Sorts whose order an index gives: with many matches, a page walks that index.
@@ -342,7 +346,7 @@ def sort_keys(sort: str) -> list[Any]:
     keys: dict[str, list[Any]] = {
         "name": [name],
         "last_contact": [CLIENT.c.last_contact_on],
-        "next_follow_up": [type_coerce(func.coalesce(next_follow_up(), NO_FOLLOW_UP), String)],
+        "next_follow_up": [type_coerce(func.coalesce(next_follow_up(), NO_FOLLOW_UP_DAY), String)],
         "created_on": [CLIENT.c.created_on],
         "tier": [CLIENT.c.tier, name],
         "status": [_status_rank(), name],
@@ -394,7 +398,7 @@ def _follow_up_order_page(
     with_due = select(CLIENT.c.id, due_key.label("key")).join_from(
         due, CLIENT, CLIENT.c.id == due.c.client_id
     )
-    no_key = literal(NO_FOLLOW_UP, String)
+    no_key = NO_FOLLOW_UP_DAY
     without = select(CLIENT.c.id, no_key.label("key")).where(next_follow_up().is_(None))
     # Ordering the part without a due date by its constant key too would keep SQLite from
     # walking the client table in id order.
