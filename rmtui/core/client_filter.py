@@ -10,7 +10,6 @@ the table `client` of the statement it is put in.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -83,24 +82,25 @@ NO_FILTER = ClientFilter()
 @dataclass(frozen=True)
 class IndexMatches:
     """The clients the index finds for the indexed terms of a text, read once for all the
-    queries of a keystroke (`read_index_matches`): their ids when there are at most
-    VERY_MANY_MATCHES, else None (too many to keep; the queries then read the index
-    themselves, each only as far as it needs)."""
+    queries of a keystroke (`read_index_matches`): how many, and their ids (a JSON array)
+    when there are at most VERY_MANY_MATCHES, else None (too many to keep; the queries then
+    read the index themselves, each only as far as it needs)."""
 
     expression: str  # the FTS5 query (`match_expression`)
-    ids: tuple[int, ...] | None
+    found: int  # up to VERY_MANY_MATCHES + 1
+    ids: str | None
 
     def counted(self, at_most: int) -> int | None:
         """How many clients the index finds, up to `at_most`; None when that is not known
-        (more than VERY_MANY_MATCHES are kept as none, and `at_most` is beyond that)."""
-        if self.ids is not None:
-            return min(len(self.ids), at_most)
-        return at_most if at_most <= VERY_MANY_MATCHES else None
+        (beyond VERY_MANY_MATCHES)."""
+        if self.ids is not None or at_most < self.found:
+            return min(self.found, at_most)
+        return None
 
     def condition(self, key: str) -> Condition:
         """SQL: `key` (the client's id) is one of the ids kept."""
         sql = f"{key} IN (SELECT value FROM json_each(:filter_ids))"
-        return Condition(sql, {"filter_ids": json.dumps(self.ids)})
+        return Condition(sql, {"filter_ids": self.ids})
 
 
 @dataclass(frozen=True)
@@ -309,9 +309,14 @@ def read_index_matches(
     if not indexed:
         return None
     expression = match_expression(indexed)
-    sql = f"{MATCHING_IDS_SQL} LIMIT {VERY_MANY_MATCHES + 1}"
-    ids = tuple(int(row[0]) for row in fetch_all(connection, sql, {"filter_match": expression}))
-    return IndexMatches(expression, ids if len(ids) <= VERY_MANY_MATCHES else None)
+    # The ids come as one JSON text, as the conditions bind them (a row each is slower).
+    sql = (
+        "SELECT count(*), json_group_array(rowid)"
+        f" FROM ({MATCHING_IDS_SQL} LIMIT {VERY_MANY_MATCHES + 1})"
+    )
+    row = fetch_one(connection, sql, {"filter_match": expression})
+    found, ids = (int(row[0]), str(row[1])) if row is not None else (0, "[]")
+    return IndexMatches(expression, found, ids if found <= VERY_MANY_MATCHES else None)
 
 
 def index_matches(
@@ -376,7 +381,7 @@ def count_listed(
     others = term_conditions([term for term in terms if term not in indexed], search_index=True)
     kept = _kept_for(matches, indexed)
     if kept is not None:
-        if not kept.ids:
+        if not kept.found:
             return 0
         conditions = [kept.condition("client.id"), *among, *others]
         sql = (

@@ -297,7 +297,7 @@ def _counted_by_the_index(
     if not indexed or len(indexed) < len(terms) or not client_filter.text_only:
         return None
     if matches is not None and matches.ids is not None:
-        total = len(matches.ids)
+        total = matches.found
     else:
         total = count_matches(session, indexed)
     if client_filter.include_archived or not total:
