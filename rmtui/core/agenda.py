@@ -46,9 +46,9 @@ from rmtui.core.urgency import (
     NO_URGENCY,
     Coefficients,
     Urgency,
+    Weighing,
     exact_coefficients,
     tier_term,
-    weighed,
 )
 from rmtui.core.wording import ago_text, days_text
 
@@ -319,14 +319,18 @@ class Ranking:
     ) -> None:
         from rmtui.core.agenda_terms import client_terms
 
-        self.weights = exact_coefficients(coefficients)
+        self.weighing = Weighing(exact_coefficients(coefficients))
         clients = {
             client_id
             for section in sections
             for item in section.items
             if (client_id := getattr(item, "client_id", None)) is not None
         }
-        self.client_terms = client_terms(connection, clients, day=day, coefficients=coefficients)
+        found = client_terms(connection, clients, day=day, coefficients=coefficients)
+        # Each client's terms are weighed once, for all their items.
+        self.client_terms = {
+            client_id: self.weighing.terms(values) for client_id, values in found.items()
+        }
 
     def items(self, section: Section) -> tuple[Any, ...]:
         """The section's items, each with its urgency, the most urgent first within each
@@ -343,8 +347,8 @@ class Ranking:
 
     def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
-        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, {})
-        return weighed(self.weights, values, of_client)
+        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, ())
+        return Urgency((*self.weighing.terms(values), *of_client))
 
 
 class EarlyAgenda:
