@@ -771,9 +771,12 @@ def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:
 
 
 def with_urgency(item: Item, urgency: Urgency) -> Item:
-    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields for
-    each of the many items of a large book)."""
-    return type(item)(**{**vars(item), "urgency": urgency})
+    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields or
+    calling the frozen class's __init__ for each of the many items of a large book: the items
+    are plain frozen dataclasses, whose fields are their instance dictionary)."""
+    made = object.__new__(type(item))
+    made.__dict__.update(vars(item), urgency=urgency)
+    return made
 
 
 def whole_rankings(limit: int | None) -> int | None:
