@@ -47,9 +47,9 @@ from rmtui.core.urgency import (
     NO_URGENCY,
     Coefficients,
     Urgency,
+    Weighing,
     exact_coefficients,
     tier_term,
-    weighed,
 )
 from rmtui.core.wording import ago_text, days_text
 
@@ -328,14 +328,18 @@ class Ranking:
     ) -> None:
         from rmtui.core.agenda_terms import client_terms
 
-        self.weights = exact_coefficients(coefficients)
+        self.weighing = Weighing(exact_coefficients(coefficients))
         clients = {
             client_id
             for section in sections
             for item in section.items
             if (client_id := getattr(item, "client_id", None)) is not None
         }
-        self.client_terms = client_terms(connection, clients, day=day, coefficients=coefficients)
+        found = client_terms(connection, clients, day=day, coefficients=coefficients)
+        # Each client's terms are weighed once, for all their items.
+        self.client_terms = {
+            client_id: self.weighing.terms(values) for client_id, values in found.items()
+        }
 
     def items(self, section: Section) -> tuple[Any, ...]:
         """The section's items, each with its urgency, the most urgent first within each
@@ -352,8 +356,8 @@ class Ranking:
 
     def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
-        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, {})
-        return weighed(self.weights, values, of_client)
+        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, ())
+        return Urgency((*self.weighing.terms(values), *of_client))
 
 
 class EarlyAgenda:
@@ -804,9 +808,12 @@ def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:
 
 
 def with_urgency(item: Item, urgency: Urgency) -> Item:
-    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields for
-    each of the many items of a large book)."""
-    return type(item)(**{**vars(item), "urgency": urgency})
+    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields or
+    calling the frozen class's __init__ for each of the many items of a large book: the items
+    are plain frozen dataclasses, whose fields are their instance dictionary)."""
+    made = object.__new__(type(item))
+    made.__dict__.update(vars(item), urgency=urgency)
+    return made
 
 
 def whole_rankings(limit: int | None) -> int | None:

@@ -82,6 +82,30 @@ NO_FILTER = ClientFilter()
 
 
 @dataclass(frozen=True)
+class IndexMatches:
+    """The clients the index finds for the indexed terms of a text, read once for all the
+    queries of a keystroke (`read_index_matches`): how many, and their ids (a JSON array)
+    when there are at most VERY_MANY_MATCHES, else None (too many to keep; the queries then
+    read the index themselves, each only as far as it needs)."""
+
+    expression: str  # the FTS5 query (`match_expression`)
+    found: int  # up to VERY_MANY_MATCHES + 1
+    ids: str | None
+
+    def counted(self, at_most: int) -> int | None:
+        """How many clients the index finds, up to `at_most`; None when that is not known
+        (beyond VERY_MANY_MATCHES)."""
+        if self.ids is not None or at_most < self.found:
+            return min(self.found, at_most)
+        return None
+
+    def condition(self, key: str) -> Condition:
+        """SQL: `key` (the client's id) is one of the ids kept."""
+        sql = f"{key} IN (SELECT value FROM json_each(:filter_ids))"
+        return Condition(sql, {"filter_ids": self.ids})
+
+
+@dataclass(frozen=True)
 class Condition:
     """One SQL condition on the row of the table `client`, with its named parameters."""
 
@@ -103,7 +127,11 @@ def params_of(conditions: Sequence[Condition]) -> dict[str, Any]:
 
 
 def filter_conditions(
-    client_filter: ClientFilter = NO_FILTER, *, search_index: bool = False, many: bool = False
+    client_filter: ClientFilter = NO_FILTER,
+    *,
+    search_index: bool = False,
+    many: bool = False,
+    matches: IndexMatches | None = None,
 ) -> list[Condition]:
     """SQL conditions for the client list's filters.
 
@@ -113,7 +141,7 @@ def filter_conditions(
     one of its numbers, however written. With `search_index` (see `has_search_index`) the
     terms of three characters or more are looked up in its trigram index; the others, and all
     without it, are matched with LIKE. `many` says the index finds many clients (see
-    `term_conditions`).
+    `term_conditions`); `matches`, what it finds, when already read.
     """
     # The conditions are hinted as true for most clients: SQLite then reads the index's
     # matches first when there are some (and sorts only them), otherwise walks the sort
@@ -138,7 +166,9 @@ def filter_conditions(
         mine = "(client.owner IS NULL OR client.owner = :filter_owner)"
         conditions.append(Condition(mine, {"filter_owner": client_filter.owner}))
     terms = client_filter.terms()
-    return conditions + term_conditions(terms, search_index=search_index, many=many)
+    return conditions + term_conditions(
+        terms, search_index=search_index, many=many, matches=matches
+    )
 
 
 def has_tag(tag: str) -> Condition:
@@ -150,21 +180,32 @@ def has_tag(tag: str) -> Condition:
 
 
 def term_conditions(
-    terms: Sequence[SearchTerm], *, search_index: bool, many: bool = False
+    terms: Sequence[SearchTerm],
+    *,
+    search_index: bool,
+    many: bool = False,
+    matches: IndexMatches | None = None,
 ) -> list[Condition]:
-    """SQL: the client holds every one of `terms`: the indexed ones through the index, the
-    others (too short for a trigram) with LIKE on the search text. With `many`, the index's
-    matches are tested client by client (see MANY_MATCHES) rather than read first."""
+    """SQL: the client holds every one of `terms`: the indexed ones through the index (or
+    among the ids of `matches`, its matches already read), the others (too short for a
+    trigram) with LIKE on the search text. With `many`, the index's matches are tested client
+    by client (see MANY_MATCHES) rather than read first."""
     indexed = indexed_terms(terms, search_index)
-    conditions = [in_matches(indexed, many=many)] if indexed else []
+    conditions = [in_matches(indexed, many=many, matches=matches)] if indexed else []
     conditions += [holds(term, number) for number, term in enumerate(terms) if term not in indexed]
     return conditions
 
 
-def in_matches(terms: Sequence[SearchTerm], *, many: bool = False) -> Condition:
-    """SQL: the client's search text holds every one of `terms`, looked up in the index; with
-    `many`, without looking the client up by its id (`+ 0`), as MANY_MATCHES says."""
+def in_matches(
+    terms: Sequence[SearchTerm], *, many: bool = False, matches: IndexMatches | None = None
+) -> Condition:
+    """SQL: the client's search text holds every one of `terms`, looked up in the index, or
+    among the ids of `matches` when they are those of `terms` and all kept; with `many`,
+    without looking the client up by its id (`+ 0`), as MANY_MATCHES says."""
     key = "client.id + 0" if many else "client.id"
+    kept = _kept_for(matches, terms)
+    if kept is not None:
+        return kept.condition(key)
     return Condition(f"{key} IN ({MATCHING_IDS_SQL})", {"filter_match": match_expression(terms)})
 
 
@@ -233,6 +274,13 @@ def misspelt_words(terms: Sequence[SearchTerm]) -> list[str]:
     return [term.word for term in terms if term.digits is None and len(term.word) >= TRIGRAM_WORD]
 
 
+def _kept_for(matches: IndexMatches | None, terms: Sequence[SearchTerm]) -> IndexMatches | None:
+    """`matches` when it keeps every id the index finds for `terms`, else None."""
+    if matches is None or matches.ids is None or matches.expression != match_expression(terms):
+        return None
+    return matches
+
+
 # -- reading on a DB-API connection ---------------------------------------------------------
 
 
@@ -257,26 +305,66 @@ def count_matches(
     return int(fetch_value(connection, sql, {"filter_match": match_expression(terms)}))
 
 
+def read_index_matches(
+    connection: Connection, client_filter: ClientFilter, search_index: bool
+) -> IndexMatches | None:
+    """What the index finds for the filter's text, read once (None when no word of it is
+    looked up in the index): every id, or none kept beyond VERY_MANY_MATCHES."""
+    indexed = indexed_terms(client_filter.terms(), search_index)
+    if not indexed:
+        return None
+    expression = match_expression(indexed)
+    # The ids come as one JSON text, as the conditions bind them (a row each is slower).
+    sql = (
+        "SELECT count(*), json_group_array(rowid)"
+        f" FROM ({MATCHING_IDS_SQL} LIMIT {VERY_MANY_MATCHES + 1})"
+    )
+    row = fetch_one(connection, sql, {"filter_match": expression})
+    found, ids = (int(row[0]), str(row[1])) if row is not None else (0, "[]")
+    return IndexMatches(expression, found, ids if found <= VERY_MANY_MATCHES else None)
+
+
 def index_matches(
-    connection: Connection, client_filter: ClientFilter, search_index: bool, *, at_most: int
+    connection: Connection,
+    client_filter: ClientFilter,
+    search_index: bool,
+    *,
+    at_most: int,
+    matches: IndexMatches | None = None,
 ) -> int:
     """How many clients the index finds for the filter's text, counted up to `at_most` (0
-    when no word of it is looked up in the index)."""
+    when no word of it is looked up in the index); from `matches` when they tell."""
     indexed = indexed_terms(client_filter.terms(), search_index)
-    return count_matches(connection, indexed, at_most=at_most) if indexed else 0
+    if not indexed:
+        return 0
+    if matches is not None and matches.expression == match_expression(indexed):
+        counted = matches.counted(at_most)
+        if counted is not None:
+            return counted
+    return count_matches(connection, indexed, at_most=at_most)
 
 
-def many_matches(connection: Connection, client_filter: ClientFilter, search_index: bool) -> bool:
+def many_matches(
+    connection: Connection,
+    client_filter: ClientFilter,
+    search_index: bool,
+    matches: IndexMatches | None = None,
+) -> bool:
     """Whether the index finds MANY_MATCHES clients or more for the filter's text."""
-    found = index_matches(connection, client_filter, search_index, at_most=MANY_MATCHES)
+    found = index_matches(
+        connection, client_filter, search_index, at_most=MANY_MATCHES, matches=matches
+    )
     return found >= MANY_MATCHES
 
 
 def any_match(
-    connection: Connection, terms: Sequence[SearchTerm], among: Sequence[Condition]
+    connection: Connection,
+    terms: Sequence[SearchTerm],
+    among: Sequence[Condition],
+    matches: IndexMatches | None = None,
 ) -> bool:
     """Whether a client meeting `among` holds every one of `terms` (some of them indexed)."""
-    return count_listed(connection, terms, among, at_most=1) > 0
+    return count_listed(connection, terms, among, at_most=1, matches=matches) > 0
 
 
 def count_listed(
@@ -285,15 +373,27 @@ def count_listed(
     among: Sequence[Condition],
     *,
     at_most: int,
+    matches: IndexMatches | None = None,
 ) -> int:
     """How many clients meeting `among` hold every one of `terms` (some of them indexed),
     counted up to `at_most`.
 
-    The index's matches are read one by one, each client looked up, until `at_most` of them
-    meet the rest, rather than all of them first: the count costs as much for a text that a
-    tenth of a large book holds as for a small book."""
+    With `matches` keeping every id the index finds, those clients alone are looked up.
+    Otherwise the index's matches are read one by one, each client looked up, until `at_most`
+    of them meet the rest, rather than all of them first: the count costs as much for a text
+    that a tenth of a large book holds as for a small book."""
     indexed = indexed_terms(terms, search_index=True)
     others = term_conditions([term for term in terms if term not in indexed], search_index=True)
+    kept = _kept_for(matches, indexed)
+    if kept is not None:
+        if not kept.found:
+            return 0
+        conditions = [kept.condition("client.id"), *among, *others]
+        sql = (
+            f"SELECT count(*) FROM (SELECT client.id FROM client WHERE {where_sql(conditions)}"
+            f" LIMIT {int(at_most)})"
+        )
+        return int(fetch_value(connection, sql, params_of(conditions)))
     conditions = [*among, *others]
     sql = (
         "SELECT count(*) FROM (SELECT client.id"
@@ -306,16 +406,21 @@ def count_listed(
 
 
 def matches_as_typed(
-    connection: Connection, client_filter: ClientFilter, *, search_index: bool
+    connection: Connection,
+    client_filter: ClientFilter,
+    *,
+    search_index: bool,
+    matches: IndexMatches | None = None,
 ) -> bool:
     """Whether the list shows the clients the filter matches (accents and the notation of a
     phone number aside), rather than clients alike (see `similar_client_ids`): it does unless
-    the text has a word that may be misspelt and matches no client as typed."""
+    the text has a word that may be misspelt and matches no client as typed. `matches`, the
+    index's matches when already read."""
     terms = client_filter.terms()
     if not search_index or not misspelt_words(terms):
         return True
     others = filter_conditions(replace(client_filter, text=None))
-    return any_match(connection, terms, others)
+    return any_match(connection, terms, others, matches)
 
 
 def clients_alike(connection: Connection, client_filter: ClientFilter) -> list[int]:

@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from rmtui.core import client_filter as client_filter_module
 from rmtui.core.db import make_engine, open_book, session_scope
+from rmtui.core.db_api import of_session
 from rmtui.core.interchange.book_file import InterchangeError, import_book
 from rmtui.core.interchange.client_import import ImportRejected
 from rmtui.core.interchange.csv_files import import_clients_csv
@@ -24,6 +26,7 @@ from rmtui.core.privacy import erase_client
 from rmtui.core.queries import clients as client_queries
 from rmtui.core.queries.client_list import client_position
 from rmtui.core.queries.clients import (
+    SORTS,
     TEXT_COUNT_LIMIT,
     ClientFilter,
     add_client,
@@ -35,6 +38,7 @@ from rmtui.core.queries.clients import (
     count_limit,
     has_search_index,
     list_clients,
+    matches_as_typed,
     unarchive_client,
     update_client,
 )
@@ -364,6 +368,77 @@ def test_a_text_very_many_hold_is_paged_along_the_sort_order_as_it_is_read_other
             assert pages(text, 7, **extra) == read[(text, i)], (text, extra)
     if has_search_index(varied):  # some pages walked, some read from the index's matches
         assert any(walked) and not all(walked)
+
+
+def test_a_keystroke_evaluates_its_texts_full_text_query_once(varied: Session) -> None:
+    if not has_search_index(varied):
+        pytest.skip("a book without the trigram index has no full-text query")
+    statements: list[str] = []
+    for text in ("li mar", "o'brien", "smith", "élo", "zzz li"):
+        client_filter = ClientFilter(text=text)
+        statements.clear()
+        of_session(varied).set_trace_callback(statements.append)
+        try:
+            page = list_clients(session=varied, client_filter=client_filter, limit=7)
+            at_most = count_limit(session=varied, text=text)
+            count_clients(session=varied, client_filter=client_filter, at_most=at_most)
+            matches_as_typed(session=varied, client_filter=client_filter)
+        finally:
+            of_session(varied).set_trace_callback(None)
+        evaluated = [sql for sql in statements if "client_search MATCH" in sql]
+        alike = [sql for sql in evaluated if "AS hits" in sql]  # names alike, once if at all
+        assert len(evaluated) - len(alike) == 1 and len(alike) <= 1, (text, evaluated)
+        assert page or text == "zzz li"
+
+
+def test_pages_and_counts_are_the_same_with_the_matches_kept_or_read_each_time(
+    varied: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not has_search_index(varied):
+        pytest.skip("a book without the trigram index keeps no matches")
+    texts = ("mar", "li mar", "o'brien", "élo", "zzz")
+    filters: list[dict[str, Any]] = [{}, {"include_archived": True, "tier": "B"}]
+
+    def listed(client_filter: ClientFilter, sort: str, descending: bool) -> list[int]:
+        paged: list[int] = []
+        after = None
+        while page := list_clients(
+            session=varied,
+            client_filter=client_filter,
+            sort=sort,
+            descending=descending,
+            limit=25,
+            after=after,
+        ):
+            paged += [row.id for row in page]
+            after = client_page_key(page[-1], sort)
+        at = client_page_at(
+            session=varied,
+            client_filter=client_filter,
+            sort=sort,
+            descending=descending,
+            offset=3,
+            limit=7,
+        )
+        return paged + [-1] + [row.id for row in at]
+
+    def listing() -> dict[tuple[str, int, str, bool], tuple[list[int], int, int]]:
+        read = {}
+        for text in texts:
+            for number, extra in enumerate(filters):
+                client_filter = ClientFilter(text=text, **extra)
+                counted = count_clients(session=varied, client_filter=client_filter, at_most=5)
+                whole = count_clients(session=varied, client_filter=client_filter)
+                for sort in SORTS:
+                    for descending in (False, True):
+                        rows = listed(client_filter, sort, descending)
+                        read[(text, number, sort, descending)] = (rows, counted, whole)
+        return read
+
+    kept = listing()
+    monkeypatch.setattr(client_filter_module, "VERY_MANY_MATCHES", 0)  # none kept
+    varied.info.clear()
+    assert listing() == kept
 
 
 def test_a_text_is_counted_up_to_the_limit_whatever_the_index_finds(varied: Session) -> None:

@@ -11,9 +11,12 @@ from sqlalchemy import ColumnElement, text
 from sqlalchemy.orm import Session
 
 from rmtui.core import client_filter
-from rmtui.core.client_filter import ClientFilter, Condition
+from rmtui.core.client_filter import ClientFilter, Condition, IndexMatches, indexed_terms
 from rmtui.core.db_api import of_session
 from rmtui.core.search_text import SearchTerm
+
+# Where a session keeps the index's matches of its last text (`index_matches_of`).
+MATCHES_KEPT = "client_matches"
 
 
 def sql_conditions(conditions: Sequence[Condition]) -> list[ColumnElement[bool]]:
@@ -34,6 +37,24 @@ def has_search_index(session: Session) -> bool:
     return client_filter.has_search_index(raw_connection(session))
 
 
+def index_matches_of(
+    session: Session, filtered: ClientFilter, search_index: bool
+) -> IndexMatches | None:
+    """What the index finds for the filter's text (client_filter.read_index_matches), read
+    once while the book stays as it is: the first page, the count and whether the text matches
+    as typed, asked in one session, evaluate the text's full-text query once between them."""
+    indexed = indexed_terms(filtered.terms(), search_index)
+    if not indexed:
+        return None
+    asked = (client_filter.match_expression(indexed), book_state(session))
+    kept = session.info.get(MATCHES_KEPT)
+    if kept is not None and kept[0] == asked:
+        return cast(IndexMatches, kept[1])
+    found = client_filter.read_index_matches(raw_connection(session), filtered, search_index)
+    session.info[MATCHES_KEPT] = (asked, found)
+    return found
+
+
 def count_matches(session: Session, terms: Sequence[SearchTerm]) -> int:
     """How many clients' search texts hold every one of `terms` (archived or not)."""
     return client_filter.count_matches(raw_connection(session), terms)
@@ -44,13 +65,18 @@ def index_matches(
 ) -> int:
     """How many clients the index finds for the filter's text, up to `at_most`."""
     return client_filter.index_matches(
-        raw_connection(session), filtered, search_index, at_most=at_most
+        raw_connection(session),
+        filtered,
+        search_index,
+        at_most=at_most,
+        matches=index_matches_of(session, filtered, search_index),
     )
 
 
 def many_matches(session: Session, filtered: ClientFilter, search_index: bool) -> bool:
     """Whether the index finds MANY_MATCHES clients or more for the filter's text."""
-    return client_filter.many_matches(raw_connection(session), filtered, search_index)
+    matches = index_matches_of(session, filtered, search_index)
+    return client_filter.many_matches(raw_connection(session), filtered, search_index, matches)
 
 
 def count_listed(session: Session, filtered: ClientFilter, *, at_most: int) -> int:
@@ -58,14 +84,21 @@ def count_listed(session: Session, filtered: ClientFilter, *, at_most: int) -> i
     `at_most` (client_filter.count_listed)."""
     among = client_filter.filter_conditions(replace(filtered, text=None))
     return client_filter.count_listed(
-        raw_connection(session), filtered.terms(), among, at_most=at_most
+        raw_connection(session),
+        filtered.terms(),
+        among,
+        at_most=at_most,
+        matches=index_matches_of(session, filtered, search_index=True),
     )
 
 
 def matches_typed_text(session: Session, filtered: ClientFilter, search_index: bool) -> bool:
     """Whether the filter's text matches clients as typed (see client_filter.matches_as_typed)."""
     return client_filter.matches_as_typed(
-        raw_connection(session), filtered, search_index=search_index
+        raw_connection(session),
+        filtered,
+        search_index=search_index,
+        matches=index_matches_of(session, filtered, search_index),
     )
 
 

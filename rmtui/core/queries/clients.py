@@ -29,6 +29,7 @@ from rmtui.core.client_filter import (
     VERY_MANY_MATCHES,
     WALKED_CLIENTS,
     ClientFilter,
+    IndexMatches,
     filter_conditions,
     in_matches,
     indexed_terms,
@@ -50,6 +51,7 @@ from rmtui.core.queries.client_search import (
     count_matches,
     has_search_index,
     index_matches,
+    index_matches_of,
     many_matches,
     matches_typed_text,
     raw_connection,
@@ -139,7 +141,10 @@ def list_clients(
         return [] if after is not None else _rows_in_order(session, alike[:limit])
     found = _matches_along(session, client_filter, search_index, sort)
     many = found >= MANY_MATCHES
-    conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
+    matches = index_matches_of(session, client_filter, search_index)
+    conditions = client_filters(
+        client_filter=client_filter, search_index=search_index, many=many, matches=matches
+    )
     keys = sort_keys(sort)
     if sort == "next_follow_up":
         page = _follow_up_order_page(conditions, after, descending, limit)
@@ -230,7 +235,10 @@ def client_page_at(
     if alike is not None:
         return _rows_in_order(session, alike[offset : offset + limit])
     many = sort in INDEXED_SORTS and many_matches(session, client_filter, search_index)
-    conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
+    matches = index_matches_of(session, client_filter, search_index)
+    conditions = client_filters(
+        client_filter=client_filter, search_index=search_index, many=many, matches=matches
+    )
     keys = sort_keys(sort)
     page = select(CLIENT.c.id).where(*conditions).order_by(*ordered(keys, descending=descending))
     return _rows(session, page.limit(page_limit(limit)).offset(offset), keys, descending)
@@ -250,11 +258,14 @@ def count_clients(
         return len(alike) if at_most is None else min(len(alike), at_most)
     if at_most is not None and indexed_terms(client_filter.terms(), search_index):
         return count_listed(session, client_filter, at_most=at_most)
-    counted = _counted_by_the_index(session, client_filter, search_index)
+    matches = index_matches_of(session, client_filter, search_index)
+    counted = _counted_by_the_index(session, client_filter, search_index, matches)
     if counted is not None:
         return counted
     many = many_matches(session, client_filter, search_index)
-    conditions = client_filters(client_filter=client_filter, search_index=search_index, many=many)
+    conditions = client_filters(
+        client_filter=client_filter, search_index=search_index, many=many, matches=matches
+    )
     if at_most is None:
         query = select(func.count()).select_from(CLIENT).where(*conditions)
         return session.execute(query).scalar_one()
@@ -277,18 +288,26 @@ def _scanned_text(text: str | None, search_index: bool) -> bool:
 
 
 def _counted_by_the_index(
-    session: Session, client_filter: ClientFilter, search_index: bool
+    session: Session,
+    client_filter: ClientFilter,
+    search_index: bool,
+    matches: IndexMatches | None,
 ) -> int | None:
-    """The count of a listing filtered by an indexed text alone, from the index: its matches,
-    less the archived ones among them when those are left out. None for other filters."""
+    """The count of a listing filtered by an indexed text alone, from the index (or from
+    `matches`, its matches already read): its matches, less the archived ones among them when
+    those are left out. None for other filters."""
     terms = client_filter.terms()
     indexed = indexed_terms(terms, search_index)
     if not indexed or len(indexed) < len(terms) or not client_filter.text_only:
         return None
-    total = count_matches(session, indexed)
+    if matches is not None and matches.ids is not None:
+        total = matches.found
+    else:
+        total = count_matches(session, indexed)
     if client_filter.include_archived or not total:
         return total
-    (matching,) = sql_conditions([in_matches(indexed, many=total >= MANY_MATCHES)])
+    many = total >= MANY_MATCHES
+    (matching,) = sql_conditions([in_matches(indexed, many=many, matches=matches)])
     archived = select(func.count()).select_from(CLIENT).where(CLIENT.c.archived.is_(True), matching)
     return total - session.execute(archived).scalar_one()
 
@@ -298,9 +317,13 @@ def client_filters(
     client_filter: ClientFilter = NO_FILTER,
     search_index: bool = False,
     many: bool = False,
+    matches: IndexMatches | None = None,
 ) -> list[ColumnElement[bool]]:
-    """SQL conditions for the client list's filters (see client_filter.filter_conditions)."""
-    conditions = filter_conditions(client_filter, search_index=search_index, many=many)
+    """SQL conditions for the client list's filters (see client_filter.filter_conditions);
+    `matches`, the index's matches of its text when already read."""
+    conditions = filter_conditions(
+        client_filter, search_index=search_index, many=many, matches=matches
+    )
     return sql_conditions(conditions)
 
 
