@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from rmtui.core.errors import BookError
+from rmtui.core.translation import N_, _
 
 POINT = Decimal("0.1")  # points are rounded to this
 COEFFICIENT_EXAMPLE = "tier_a = 3.0"
@@ -49,18 +50,18 @@ DEFAULT_COEFFICIENTS = Coefficients()
 
 # Every term, keyed as config.toml names its coefficient, with what its value counts.
 TERMS: dict[str, str] = {
-    "overdue_day": "days past due",
-    "priority_high": "high priority",
-    "tier_a": "tier A",
-    "tier_b": "tier B",
-    "tier_c": "tier C",
-    "checkin_day": "days past the check-in cadence",
-    "case_day_left": "days to the deadline",
-    "assets_million": "assets, in millions",
-    "revenue_thousand": "revenue (12 months), thousands",
-    "complaint": "an open complaint",
-    "detractor": "last survey from a detractor",
-    "deal_closing": "a deal closing within {days} days",
+    "overdue_day": N_("days past due"),
+    "priority_high": N_("high priority"),
+    "tier_a": N_("tier A"),
+    "tier_b": N_("tier B"),
+    "tier_c": N_("tier C"),
+    "checkin_day": N_("days past the check-in cadence"),
+    "case_day_left": N_("days to the deadline"),
+    "assets_million": N_("assets, in millions"),
+    "revenue_thousand": N_("revenue (12 months), thousands"),
+    "complaint": N_("an open complaint"),
+    "detractor": N_("last survey from a detractor"),
+    "deal_closing": N_("a deal closing within {days} days"),
 }
 LIMITS = ("assets_million_max", "revenue_thousand_max")
 SETTINGS = (*TERMS, *LIMITS, "deal_closing_days")
@@ -129,10 +130,11 @@ def term_label(term: Term, coefficients: Coefficients, *, business_days: bool = 
     """What a term counts, in words: `days to the deadline` (`business days to…` on a case
     whose clock counts business days; `days past due (negative: to go)` when it is not yet
     due)."""
-    label = TERMS[term.term].format(days=coefficients.deal_closing_days)
     if term.term == "overdue_day" and term.value < 0:
-        return f"{label} (negative: to go)"
-    return f"business {label}" if business_days and term.term == "case_day_left" else label
+        return _("days past due (negative: to go)")
+    if business_days and term.term == "case_day_left":
+        return _("business days to the deadline")
+    return _(TERMS[term.term]).format(days=coefficients.deal_closing_days)
 
 
 def tier_term(tier: str | None) -> dict[str, int]:

@@ -37,6 +37,7 @@ from rmtui.core.models import ENTITIES, NAME_PARTS
 from rmtui.core.parsers import EMAIL
 from rmtui.core.private_files import open_private, private_folder
 from rmtui.core.queries.contact_points import NewPoint
+from rmtui.core.translation import _
 from rmtui.core.wording import plural
 
 BATCH_SIZE = 5000
@@ -397,7 +398,7 @@ def read_clients_csv(
 ) -> ClientSheet:
     """The clients in a CSV file (comma, semicolon or tab; any encoding), as records."""
     path = Path(path)
-    advice = "save it as 'CSV UTF-8' and import again"
+    advice = _("save it as 'CSV UTF-8' and import again")
     text = read_import_text(path, advice=advice, encoding=encoding)
     table = csv_table(path, text.text)
     rows = [(line, row) for line, row in table.rows if any(cell.strip() for cell in row)]
