@@ -157,13 +157,16 @@ def coefficients_from(table: Any, *, path: object) -> Coefficients:
     BookError, one sentence, for a value that is not a number."""
     if not isinstance(table, Mapping):
         raise BookError(
-            f"{path}: [urgency] must be a table, like `[urgency]` then `{COEFFICIENT_EXAMPLE}`."
+            _("{path}: [urgency] must be a table, like `[urgency]` then `{example}`.").format(
+                path=path, example=COEFFICIENT_EXAMPLE
+            )
         )
     unknown = sorted(set(table) - set(SETTINGS))
     if unknown:
         raise BookError(
-            f"{path}: urgency has no setting {unknown[0]!r}; the settings are "
-            f"{', '.join(SETTINGS)}."
+            _("{path}: urgency has no setting {name}; the settings are {settings}.").format(
+                path=path, name=repr(unknown[0]), settings=", ".join(SETTINGS)
+            )
         )
     settings: dict[str, Any] = {
         key: _setting(key, value, path=path) for key, value in table.items()
@@ -175,19 +178,25 @@ def _setting(key: str, value: Any, *, path: object) -> float | int:
     if key == "deal_closing_days":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
             raise BookError(
-                f"{path}: urgency.deal_closing_days must be a whole number of days from 0 to "
-                f"3650, like 30, not {value!r}."
+                _(
+                    "{path}: urgency.deal_closing_days must be a whole number of days from 0 to"
+                    " 3650, like 30, not {value}."
+                ).format(path=path, value=repr(value))
             )
         return value
     if key in LIMITS:
         if not _is_number(value) or value < 0:
             raise BookError(
-                f"{path}: urgency.{key} must be a number of 0 or more, like 10, not {value!r}."
+                _(
+                    "{path}: urgency.{key} must be a number of 0 or more, like 10, not {value}."
+                ).format(path=path, key=key, value=repr(value))
             )
         return float(value)
     if not _is_number(value):
         raise BookError(
-            f"{path}: urgency.{key} must be a number of points, like 2.5 or -1, not {value!r}."
+            _(
+                "{path}: urgency.{key} must be a number of points, like 2.5 or -1, not {value}."
+            ).format(path=path, key=key, value=repr(value))
         )
     return float(value)
 

@@ -235,3 +235,11 @@ async def test_a_dutch_clients_review_is_written_in_dutch_for_an_english_user(
     text = written.read_text()
     assert text.startswith("# Klantevaluatie: Bakkerij Peeters")
     assert "Opgesteld op 29 nov 2026" in text
+
+
+def test_past_days_are_typed_in_dutch_in_the_log_filter() -> None:
+    from rmtui.screens.log import typed_day
+
+    assert typed_day("3m geleden", base=date(2026, 12, 1)) == date(2026, 9, 1)
+    assert typed_day("2 weken geleden", base=date(2026, 12, 1)) == date(2026, 11, 17)
+    assert typed_day("3m ago", base=date(2026, 12, 1)) == date(2026, 9, 1)

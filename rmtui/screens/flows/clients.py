@@ -187,11 +187,13 @@ def edit_follow_up(
     them."""
     from rmtui.core.models import Client, FollowUp
     from rmtui.core.queries.common import fetch
+    from rmtui.core.repeats import repeat_shown
 
     def read(session: Session) -> tuple[int | None, str | None, Values]:
         follow_up = fetch(session, FollowUp, follow_up_id)
         client = session.get(Client, follow_up.client_id) if follow_up.client_id else None
         values = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
+        values["repeat"] = repeat_shown(follow_up.repeat)  # in the user's language
         return follow_up.client_id, client.name if client else None, as_typed(values)
 
     found = saved(screen, read)
