@@ -65,7 +65,7 @@ class ImportClientsScreen(ModalScreen[int]):
             yield Static(
                 _("enter reads the file · ctrl+s imports · escape cancels"), classes="form-hint"
             )
-            yield Input(placeholder=N_("~/Downloads/clients.csv"), id="import-path", compact=True)
+            yield Input(placeholder=_("~/Downloads/clients.csv"), id="import-path", compact=True)
             yield Checkbox(
                 _("Update duplicates with the file's values (merge)"),
                 id="import-merge",

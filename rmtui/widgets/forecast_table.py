@@ -23,7 +23,7 @@ from rmtui.core.queries.forecast import (
 )
 from rmtui.core.queries.opportunities import OpportunityRow
 from rmtui.core.queries.pipeline_stats import deal_probability, weighted_value
-from rmtui.core.translation import N_, _
+from rmtui.core.translation import N_, _, pN_
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import TableColumn
 
@@ -40,6 +40,12 @@ FORECAST_COLUMNS = (
     TableColumn("value", N_("Value"), MONEY_WIDTH, "right"),
     TableColumn("weighted", N_("Weighted"), MONEY_WIDTH, "right", drop=1),
     TableColumn("age", N_("Open"), 8, "right", drop=4),
+)
+# Headings that need a word of their own as a column (nl "Sluitdatum", not the verb "Sluiten").
+FORECAST_HEADINGS = (
+    pN_("column", "Close"),
+    pN_("column", "Chance"),
+    pN_("column", "Open"),
 )
 NO_MONEY = Decimal("0.00")
 

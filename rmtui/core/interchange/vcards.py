@@ -79,7 +79,7 @@ class ContactCard:
     @property
     def where(self) -> str:
         """How the card is named in the report: `card 3 (line 41)`."""
-        return f"card {self.number} (line {self.line})"
+        return _("card {number} (line {line})").format(number=self.number, line=self.line)
 
 
 @dataclass
