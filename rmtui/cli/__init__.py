@@ -234,13 +234,13 @@ def _add_copy(commands: Any) -> None:
         commands,
         "copy",
         later("files", "run_copy"),
-        "copy the whole book to a PostgreSQL database or a new book file, all or nothing",
+        N_("copy the whole book to a PostgreSQL database or a new book file, all or nothing"),
     )
     command.add_argument(
         "--to",
         required=True,
         metavar="URL_OR_FILE",
-        help="postgresql://USER@HOST[:PORT]/DB (an empty database) or the path of a new book",
+        help=_("postgresql://USER@HOST[:PORT]/DB (an empty database) or the path of a new book"),
     )
 
 

@@ -18,6 +18,7 @@ from rmtui.cli.writing import (
     refuse_errors,
 )
 from rmtui.core.choices import choice_text
+from rmtui.core.repeats import repeat_shown
 from rmtui.core.translation import _
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def run_follow_up_done(args: argparse.Namespace) -> int:
         if planned is not None:
             print(
                 _("Repeats {rule}: planned {follow_up}.").format(
-                    rule=planned.repeat, follow_up=follow_up_text(planned, name)
+                    rule=repeat_shown(planned.repeat), follow_up=follow_up_text(planned, name)
                 )
             )
     return 0
@@ -229,7 +230,7 @@ def follow_up_line(follow_up: FollowUp, client_name: str | None) -> str:
     status = "" if follow_up.status == "open" else f" [{choice_text(follow_up.status)}]"
     who = f"  — {client_name}" if client_name else ""
     at = f" {follow_up.due_at:%H:%M}" if follow_up.due_at else ""
-    repeat = f"  ({follow_up.repeat})" if follow_up.repeat else ""
+    repeat = f"  ({repeat_shown(follow_up.repeat)})" if follow_up.repeat else ""
     return (
         f"{follow_up.id:>7}  {follow_up.due_on}{at}{flag}{status}  {follow_up.title}{who}{repeat}"
     )

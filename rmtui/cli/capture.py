@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 from rmtui.cli.activity import log_contact, print_logged
 from rmtui.cli.common import open_engine
 from rmtui.cli.writing import Refused
+from rmtui.core.choices import choice_text
+from rmtui.core.translation import N_, _
 
 if TYPE_CHECKING:
     from rmtui.core.capture import Capture
 
 CAPTURE_OPTIONS = {
-    "subject": "the subject",
-    "at": "the time",
+    "subject": N_("the subject"),
+    "at": N_("the time"),
     "follow_up_due": "+fu",
 }
 
@@ -38,7 +40,10 @@ def run_capture(args: argparse.Namespace) -> int:
     print(understood(capture), file=sys.stderr if args.json else sys.stdout)
     if capture.subject is None:
         raise Refused(
-            "say what it was about after the client, e.g. `re pension review`; nothing was written."
+            _(
+                "say what it was about after the client, e.g. `re pension review`; nothing was"
+                " written."
+            )
         )
     if args.dry_run:
         return 0
@@ -65,15 +70,27 @@ def understood(capture: Capture) -> str:
     from rmtui.core.dates import day_text, today
 
     day = today()
-    kind = capture.kind or "contact (kind by the client's preferred channel)"
-    line = (
-        f"Understood: {kind} with {capture.client.name} (client {capture.client.id}) "
-        f"on {day_text(capture.at.date(), today=day)} at {capture.at:%H:%M}"
+    kind = (
+        choice_text(capture.kind)
+        if capture.kind
+        else _("contact (kind by the client's preferred channel)")
     )
-    line += f", about “{capture.subject}”" if capture.subject else ", no subject"
+    line = _("Understood: {kind} with {name} (client {id}) on {day} at {time}").format(
+        kind=kind,
+        name=capture.client.name,
+        id=capture.client.id,
+        day=day_text(capture.at.date(), today=day),
+        time=f"{capture.at:%H:%M}",
+    )
+    line += (
+        _(", about “{subject}”").format(subject=capture.subject)
+        if capture.subject
+        else _(", no subject")
+    )
     if capture.follow_up_due:
-        title = capture.follow_up_title or "follow up"
-        line += f"; next follow-up {day_text(capture.follow_up_due, today=day)}: {title}"
+        title = capture.follow_up_title or _("follow up")
+        due = day_text(capture.follow_up_due, today=day)
+        line += _("; next follow-up {day}: {title}").format(day=due, title=title)
     if capture.tags:
-        line += "; tags " + " ".join(f"#{tag}" for tag in capture.tags)
+        line += _("; tags {tags}").format(tags=" ".join(f"#{tag}" for tag in capture.tags))
     return line + "."

@@ -59,15 +59,17 @@ def open_server_engine(url: str) -> Engine:
     except PasswordNeeded:
         if not sys.stdin.isatty():
             raise BookError(
-                f"the server of {masked(url)} asks for a password; put it in ~/.pgpass "
-                "(or the file PGPASSFILE names), or run rmtui in a terminal to type it."
+                _(
+                    "the server of {url} asks for a password; put it in ~/.pgpass (or the file"
+                    " PGPASSFILE names), or run rmtui in a terminal to type it."
+                ).format(url=masked(url))
             ) from None
         import getpass
 
         from rmtui.cli.progress_bar import pause_progress
 
         pause_progress()
-        password = getpass.getpass(f"Password for {masked(url)}: ")
+        password = getpass.getpass(_("Password for {url}: ").format(url=masked(url)))
         with progress_bar() as progress:
             return open_server_book(url, password=password, progress=progress)
 
@@ -92,14 +94,16 @@ def open_engine(
     path = book_path(args)
     if not create and not path.exists():
         raise BookError(
-            f"there is no book at {path}; check the path, or run `rmtui --db {path}` "
-            "to start a new one there."
+            _(
+                "there is no book at {path}; check the path, or run `rmtui --db {path}` to start"
+                " a new one there."
+            ).format(path=path)
         )
     try:
         with progress_bar() as progress:
             return open_book(path, progress=progress, read_only=read_only)
     except PassphraseNeeded:
-        args.passphrase = ask_passphrase(f"Passphrase for {path}: ")
+        args.passphrase = ask_passphrase(_("Passphrase for {path}: ").format(path=path))
         with progress_bar() as progress:
             return open_book(path, passphrase=args.passphrase, progress=progress)
 
@@ -183,15 +187,17 @@ def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
         return given
     if not sys.stdin.isatty():
         raise UsageError(
-            f"the book is encrypted; run rmtui in a terminal to type the "
-            f"passphrase, or set {PASSPHRASE_ENV}."
+            _(
+                "the book is encrypted; run rmtui in a terminal to type the passphrase, or set"
+                " {variable}."
+            ).format(variable=PASSPHRASE_ENV)
         )
     from rmtui.cli.progress_bar import pause_progress
 
     pause_progress()
     passphrase = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Type it again: ") != passphrase:
-        raise UsageError("the two passphrases differ; nothing was changed.")
+    if confirm and getpass.getpass(_("Type it again: ")) != passphrase:
+        raise UsageError(_("the two passphrases differ; nothing was changed."))
     return passphrase
 
 
@@ -223,16 +229,23 @@ def import_format(path: Path, given: str | None) -> str:
     if given or path.is_dir() or path.suffix.lower().lstrip(".") == kind:
         return kind
     raise BookError(
-        f"cannot tell what {path.name} holds from its name; name it .json, .csv or "
-        ".vcf, or say which with --format."
+        _(
+            "cannot tell what {name} holds from its name; name it .json, .csv or .vcf, or say"
+            " which with --format."
+        ).format(name=path.name)
     )
 
 
+# The answers that mean yes to a question on the terminal, in either language.
+YES = ("y", "yes", "j", "ja")
+
+
 def confirm(question: str) -> bool:
-    """Ask a yes/no question on the terminal; no terminal means no."""
+    """Ask a yes/no question on the terminal (it ends in `[y/N]`, nl `[j/N]`); no terminal
+    means no."""
     if not sys.stdin.isatty():
-        raise UsageError("confirmation needs a terminal; add --yes to go ahead without asking.")
-    return input(printable(question)).strip().lower() in ("y", "yes")
+        raise UsageError(_("confirmation needs a terminal; add --yes to go ahead without asking."))
+    return input(printable(question)).strip().lower() in YES
 
 
 def later(module: str, name: str) -> Handler:

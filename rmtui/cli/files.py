@@ -16,8 +16,9 @@ from rmtui.cli.common import (
 )
 from rmtui.cli.progress_bar import progress_bar
 from rmtui.core.errors import BookError
+from rmtui.core.figures import count_text
 from rmtui.core.storage import remove_book_files
-from rmtui.core.wording import counted
+from rmtui.core.translation import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 def run_import(args: argparse.Namespace) -> int:
     """Import a book, a spreadsheet of clients or a contacts file, all or nothing."""
     if not args.file.exists():
-        raise BookError(f"there is no file or folder at {args.file}; check its name.")
+        raise BookError(
+            _("there is no file or folder at {path}; check its name.").format(path=args.file)
+        )
     kind = import_format(args.file, args.format)
     made = not book_path(args).exists()  # a refused import removes the book it made
     try:
@@ -49,14 +52,17 @@ def _import_book_file(args: argparse.Namespace) -> int:
     except BookImportError as error:
         for problem in error.problems:
             print(f"rmtui: {problem}", file=sys.stderr)
-        print(
-            f"rmtui: {counted(len(error.problems), 'problem')} in {args.file}; nothing was "
-            "imported. "
-            "Correct the file and import it again.",
-            file=sys.stderr,
+        count = len(error.problems)
+        said = ngettext(
+            "{count} problem in {file}; nothing was imported. Correct the file and import it"
+            " again.",
+            "{count} problems in {file}; nothing was imported. Correct the file and import it"
+            " again.",
+            count,
         )
+        print(f"rmtui: {said.format(count=count_text(count), file=args.file)}", file=sys.stderr)
         return 1
-    print(f"Imported {report}.")
+    print(_("Imported {what}.").format(what=report))
     return 0
 
 
@@ -93,9 +99,9 @@ def run_export(args: argparse.Namespace) -> int:
     """Export the book as JSON, a CSV folder, an iCalendar file or vCards."""
     kind = file_format(args.file, args.format, EXPORT_FORMATS)
     if args.excel and kind != "csv":
-        raise UsageError("--excel is an option of CSV exports; give a folder or --format csv.")
+        raise UsageError(_("--excel is an option of CSV exports; give a folder or --format csv."))
     if args.events and kind != "ics":
-        raise UsageError("--events is an option of calendar exports; give a .ics file.")
+        raise UsageError(_("--events is an option of calendar exports; give a .ics file."))
     with opened_book(args, read_only=True) as engine:
         return _export(args, kind, engine)
 
@@ -111,18 +117,22 @@ def _export(args: argparse.Namespace, kind: str, engine: Engine) -> int:
             records_text("rows", sum(counts.values())),
             records_text("CSV files", len(counts)),
         )
-        print(f"Exported {rows} in {files} to {args.file}.")
+        print(
+            _("Exported {rows} in {files} to {path}.").format(
+                rows=rows, files=files, path=args.file
+            )
+        )
     elif kind == "ics":
         counts = calendar.write_calendar(args.file, engine=engine, events=args.events)
-        print(f"Exported {counts_text(counts)} to {args.file}.")
+        print(_("Exported {what} to {path}.").format(what=counts_text(counts), path=args.file))
     elif kind == "vcf":
         counts = vcard_export.write_vcards(args.file, engine=engine)
         shown = {entity: count for entity, count in counts.items() if count or entity == "clients"}
-        print(f"Exported {counts_text(shown)} to {args.file}.")
+        print(_("Exported {what} to {path}.").format(what=counts_text(shown), path=args.file))
     else:
         with progress_bar() as progress:
             counts = write_book_file(args.file, engine=engine, progress=progress)
-        print(f"Exported {counts_text(counts)} to {args.file}.")
+        print(_("Exported {what} to {path}.").format(what=counts_text(counts), path=args.file))
     return 0
 
 
@@ -135,7 +145,7 @@ def run_copy(args: argparse.Namespace) -> int:
     target = args.to
     source_name = server_url(args) or str(book_path(args))
     if target == source_name or (not is_server_url(target) and _same_file(args, target)):
-        raise UsageError("--to names the book being copied; give another database or file.")
+        raise UsageError(_("--to names the book being copied; give another database or file."))
     made = None
     if is_server_url(target):
         target_engine = open_server_engine(target)
@@ -147,7 +157,9 @@ def run_copy(args: argparse.Namespace) -> int:
 
         made = Path(target).expanduser()
         if made.exists():
-            raise BookError(f"{made} already exists; copy into a new book file.")
+            raise BookError(
+                _("{path} already exists; copy into a new book file.").format(path=made)
+            )
         target_engine = open_book(made)
         shown = str(made)
     try:
@@ -159,7 +171,7 @@ def run_copy(args: argparse.Namespace) -> int:
             remove_book_files(made)
         raise
     target_engine.dispose()
-    print(f"Copied {report} to {shown}.")
+    print(_("Copied {what} to {target}.").format(what=report, target=shown))
     return 0
 
 

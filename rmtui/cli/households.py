@@ -9,7 +9,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rmtui.cli.common import UsageError, cli_date, open_engine
-from rmtui.core.wording import counted
+from rmtui.core.choices import choice_text
+from rmtui.core.figures import count_text
+from rmtui.core.translation import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -35,7 +37,8 @@ def run_household_add(args: argparse.Namespace) -> int:
             shared_checkin=not args.separate_checkins,
         )
         household_id, name = household.id, household.name
-    _said(args, {"id": household_id, "name": name}, f"Started {name} (household {household_id}).")
+    said = _("Started {name} (household {id}).").format(name=name, id=household_id)
+    _said(args, {"id": household_id, "name": name}, said)
     return 0
 
 
@@ -49,7 +52,8 @@ def run_household_join(args: argparse.Namespace) -> int:
         client_id = find_client(session, args.client)
         add_member(session=session, household_id=household_id, client_id=client_id, role=args.role)
     record = {"household": household_id, "client": client_id, "role": args.role}
-    _said(args, record, f"Added client {client_id} to {name} as {args.role}.")
+    said = _("Added client {id} to {name} as {role}.")
+    _said(args, record, said.format(id=client_id, name=name, role=choice_text(args.role)))
     return 0
 
 
@@ -63,7 +67,8 @@ def run_household_leave(args: argparse.Namespace) -> int:
         removed = remove_member(session=session, client_id=client_id)
         household_id = removed.household_id
     record = {"household": household_id, "client": client_id}
-    _said(args, record, f"Took client {client_id} out of household {household_id}.")
+    said = _("Took client {id} out of household {household}.")
+    _said(args, record, said.format(id=client_id, household=household_id))
     return 0
 
 
@@ -96,9 +101,12 @@ def run_household_list(args: argparse.Namespace) -> int:
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return 0
     if not found:
-        print("No households.")
+        print(_("No households."))
     for id_, name, count in found:
-        print(f"{id_:>6}  {name}  ({counted(count, 'member')})")
+        members = ngettext("{count} member", "{count} members", count).format(
+            count=count_text(count)
+        )
+        print(f"{id_:>6}  {name}  ({members})")
     return 0
 
 
@@ -114,8 +122,10 @@ def run_household_review(args: argparse.Namespace) -> int:
     day = cli_date(args.date)
     if args.file is not None and args.format and review_format(args.file) != args.format:
         raise UsageError(
-            f"--format {args.format} and the ending of {args.file} disagree; the ending names "
-            "the format, so leave out --format."
+            _(
+                "--format {format} and the ending of {file} disagree; the ending names the"
+                " format, so leave out --format."
+            ).format(format=args.format, file=args.file)
         )
     engine = open_engine(args, read_only=True)
     with session_scope(engine) as session:
@@ -129,7 +139,7 @@ def run_household_review(args: argparse.Namespace) -> int:
     written = write_household_review(
         args.file, engine=engine, household_id=household_id, day=day, language=language
     )
-    print(f"Wrote the review of {name} to {written}.")
+    print(_("Wrote the review of {name} to {file}.").format(name=name, file=written))
     return 0
 
 
@@ -144,10 +154,10 @@ def run_household_delete(args: argparse.Namespace) -> int:
         members = len(household_members(session=session, household_id=household_id))
         entry = delete_household(session=session, household_id=household_id)
     record = {"household": household_id, "members": members, "trash_entry": entry.id}
-    text = (
-        f"Moved {name} to the trash; {members_stay(members)}. "
-        f"`rmtui trash restore {entry.id}` brings it back within 30 days."
-    )
+    text = _(
+        "Moved {name} to the trash; {members_stay}. `rmtui trash restore {entry}` brings it"
+        " back within 30 days."
+    ).format(name=name, members_stay=members_stay(members), entry=entry.id)
     _said(args, record, text)
     return 0
 
@@ -167,7 +177,7 @@ def find_client(session: Session, text: str) -> int:
     if text.strip().isdigit():
         client = get_client(session=session, client_id=int(text))
         if client is None or client.id is None:
-            raise InvalidChange(f"There is no client #{text}.")
+            raise InvalidChange(_("There is no client #{id}.").format(id=text))
         return client.id
     found = search_clients_by_name(session=session, text=text, limit=CANDIDATES_SHOWN + 1)
     exact = [row for row in found if row.name.casefold() == text.strip().casefold()]
@@ -175,9 +185,13 @@ def find_client(session: Session, text: str) -> int:
     if len(matches) == 1:
         return matches[0].id
     if not matches:
-        raise InvalidChange(f"No client is named like '{text}'.")
+        raise InvalidChange(_("No client is named like '{text}'.").format(text=text))
     listed = ", ".join(f"{row.name} (#{row.id})" for row in matches[:CANDIDATES_SHOWN])
-    raise InvalidChange(f"'{text}' matches several clients: {listed}; give the id.")
+    raise InvalidChange(
+        _("'{text}' matches several clients: {listed}; give the id.").format(
+            text=text, listed=listed
+        )
+    )
 
 
 def find_household(session: Session, text: str) -> tuple[int, str]:
@@ -189,7 +203,7 @@ def find_household(session: Session, text: str) -> tuple[int, str]:
     if text.strip().isdigit():
         household = session.get(Household, int(text))
         if household is None or household.id is None:
-            raise InvalidChange(f"There is no household #{text}.")
+            raise InvalidChange(_("There is no household #{id}.").format(id=text))
         return household.id, household.name
     found = list_households(session=session, text=text, limit=CANDIDATES_SHOWN + 1)
     exact = [row for row in found if row[1].casefold() == text.strip().casefold()]
@@ -197,9 +211,13 @@ def find_household(session: Session, text: str) -> tuple[int, str]:
     if len(matches) == 1:
         return matches[0][0], matches[0][1]
     if not matches:
-        raise InvalidChange(f"No household is named like '{text}'.")
+        raise InvalidChange(_("No household is named like '{text}'.").format(text=text))
     listed = ", ".join(f"{name} (#{id_})" for id_, name, _count in matches[:CANDIDATES_SHOWN])
-    raise InvalidChange(f"'{text}' matches several households: {listed}; give the id.")
+    raise InvalidChange(
+        _("'{text}' matches several households: {listed}; give the id.").format(
+            text=text, listed=listed
+        )
+    )
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -237,21 +255,28 @@ def household_text(view: HouseholdView, day: date) -> str:
 
     last = view.last_contact_on
     sharing = (
-        "a check-in with one member counts for all"
+        _("a check-in with one member counts for all")
         if view.household.shared_checkin
-        else ("each member is checked in with on their own")
+        else _("each member is checked in with on their own")
+    )
+    heading = _("{name} (household {id}): {sharing}").format(
+        name=view.household.name, id=view.household.id, sharing=sharing
+    )
+    assets = _("Assets {amount} on {day} · last contact {last}").format(
+        amount=total_text(view.aum),
+        day=day.isoformat(),
+        last=last.isoformat() if last else _("none yet"),
     )
     lines = [
-        f"{view.household.name} (household {view.household.id}): {sharing}",
-        f"Assets {total_text(view.aum)} on {day.isoformat()}"
-        f" · last contact {last.isoformat() if last else 'none yet'}",
-        "Members:",
-        *(f"  {m.name} (#{m.client_id}), {m.role}" for m in view.members),
+        heading,
+        assets,
+        _("Members:"),
+        *(f"  {m.name} (#{m.client_id}), {choice_text(m.role)}" for m in view.members),
     ]
     if view.follow_ups:
-        lines.append("Open follow-ups:")
+        lines.append(_("Open follow-ups:"))
         lines += [f"  {f.due_on.isoformat()}  {f.title} - {who}" for f, who in view.follow_ups]
     if view.cases:
-        lines.append("Open requests and complaints:")
+        lines.append(_("Open requests and complaints:"))
         lines += [f"  {c.due_on.isoformat()}  {c.subject} - {who}" for c, who in view.cases]
     return "\n".join(lines)

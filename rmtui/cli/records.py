@@ -15,6 +15,8 @@ from rmtui.cli.writing import (
     refuse_choices,
     refuse_errors,
 )
+from rmtui.core.choices import choice_text
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -55,8 +57,19 @@ def run_revenue_add(args: argparse.Namespace) -> int:
         values = revenue_entry(typed, entry, client_id=client.id, day=today())
         refuse_errors(entry.errors, REVENUE_OPTIONS)
         revenue = add_revenue(session=session, **values)
-    said = f"{revenue.kind} of {amount_text(revenue.amount)} on {revenue.on}"
-    _say(args, revenue, f"Recorded {said} from {client.name} (client {client.id}), revenue")
+    said = _("Recorded {kind} of {amount} on {day} from {name} (client {client}), revenue {id}.")
+    _say(
+        args,
+        revenue,
+        said.format(
+            kind=choice_text(revenue.kind),
+            amount=amount_text(revenue.amount),
+            day=revenue.on,
+            name=client.name,
+            client=client.id,
+            id=revenue.id,
+        ),
+    )
     return 0
 
 
@@ -75,9 +88,19 @@ def run_holding_add(args: argparse.Namespace) -> int:
         values = holding_entry(typed, entry, client_id=client.id, day=today())
         refuse_errors(entry.errors, HOLDING_OPTIONS)
         holding = add_holding(session=session, **values)
-    said = f"{holding.account} of {client.name} (client {client.id})"
-    value = f"{amount_text(holding.value)} on {holding.as_of}"
-    _say(args, holding, f"Recorded {said} at {value}, holding")
+    said = _("Recorded {account} of {name} (client {client}) at {value} on {day}, holding {id}.")
+    _say(
+        args,
+        holding,
+        said.format(
+            account=holding.account,
+            name=client.name,
+            client=client.id,
+            value=amount_text(holding.value),
+            day=holding.as_of,
+            id=holding.id,
+        ),
+    )
     return 0
 
 
@@ -108,7 +131,12 @@ def run_deal_add(args: argparse.Namespace) -> int:
         lost_reason = values.pop("lost_reason")
         deal = add_opportunity(session=session, **values)
         deal.lost_reason = lost_reason
-    _say(args, deal, f"Added “{deal.title}” ({deal.stage}) for {client.name}, deal")
+    said = _("Added “{title}” ({stage}) for {name}, deal {id}.")
+    _say(
+        args,
+        deal,
+        said.format(title=deal.title, stage=choice_text(deal.stage), name=client.name, id=deal.id),
+    )
     return 0
 
 
@@ -131,7 +159,11 @@ def run_deal_move(args: argparse.Namespace) -> int:
         deal = fetch(session, Opportunity, args.deal_id)
         before = deal.stage
         if before == stage:
-            raise Refused(f"deal {deal.id} “{deal.title}” is already {stage}; nothing was written.")
+            raise Refused(
+                _("deal {id} “{title}” is already {stage}; nothing was written.").format(
+                    id=deal.id, title=deal.title, stage=choice_text(stage)
+                )
+            )
         deal = set_stage(
             session=session,
             opportunity_id=args.deal_id,
@@ -140,7 +172,18 @@ def run_deal_move(args: argparse.Namespace) -> int:
             lost_reason=reason,
         )
         name = _client_name(session, deal.client_id)
-    _say(args, deal, f"Moved “{deal.title}” of {name} from {before} to {stage}, deal")
+    said = _("Moved “{title}” of {name} from {before} to {stage}, deal {id}.")
+    _say(
+        args,
+        deal,
+        said.format(
+            title=deal.title,
+            name=name,
+            before=choice_text(before),
+            stage=choice_text(stage),
+            id=deal.id,
+        ),
+    )
     return 0
 
 
@@ -173,8 +216,19 @@ def run_case_add(args: argparse.Namespace) -> int:
         )
         left = case_days_left(session, case, day, country=settings.country)
     when = days_left_text(left, business=case.business_days)
-    said = f"{case.kind} “{case.subject}” for {client.name}, due {case.due_on} ({when})"
-    _say(args, case, f"Opened the {said}, case")
+    said = _("Opened the {kind} “{subject}” for {name}, due {day} ({when}), case {id}.")
+    _say(
+        args,
+        case,
+        said.format(
+            kind=choice_text(case.kind),
+            subject=case.subject,
+            name=client.name,
+            day=case.due_on,
+            when=when,
+            id=case.id,
+        ),
+    )
     return 0
 
 
@@ -197,7 +251,8 @@ def run_case_extend(args: argparse.Namespace) -> int:
         )
         left = case_days_left(session, case, today(), country=settings.country)
     when = days_left_text(left, business=case.business_days)
-    _say(args, case, f"Extended “{case.subject}” to {case.due_on} ({when}), case")
+    said = _("Extended “{subject}” to {day} ({when}), case {id}.")
+    _say(args, case, said.format(subject=case.subject, day=case.due_on, when=when, id=case.id))
     return 0
 
 
@@ -215,18 +270,26 @@ def run_case_resolve(args: argparse.Namespace) -> int:
         case = fetch(session, Case, args.case_id)
         if case.resolved_on is not None:
             raise Refused(
-                f"case {case.id} “{case.subject}” was already resolved on {case.resolved_on}; "
-                "nothing was written."
+                _(
+                    "case {id} “{subject}” was already resolved on {day}; nothing was written."
+                ).format(id=case.id, subject=case.subject, day=case.resolved_on)
             )
         entry = Checked()
         values = resolution_entry(typed, entry, opened_on=case.opened_on, day=today())
         refuse_errors(entry.errors, RESOLVE_OPTIONS)
         case = resolve_case(session=session, case_id=args.case_id, **values)
         name = _client_name(session, case.client_id)
+    said = _("Resolved the {kind} “{subject}” of {name} on {day}, case {id}.")
     _say(
         args,
         case,
-        f"Resolved the {case.kind} “{case.subject}” of {name} on {case.resolved_on}, case",
+        said.format(
+            kind=choice_text(case.kind),
+            subject=case.subject,
+            name=name,
+            day=case.resolved_on,
+            id=case.id,
+        ),
     )
     return 0
 
@@ -235,13 +298,14 @@ def _client_name(session: Session, client_id: int) -> str:
     from rmtui.core.models import Client
 
     client = session.get(Client, client_id)
-    return f"{client.name} (client {client_id})" if client else f"client {client_id}"
+    if client is None:
+        return _("client {id}").format(id=client_id)
+    return _("{name} (client {id})").format(name=client.name, id=client_id)
 
 
 def _say(args: argparse.Namespace, record: SQLModel, sentence: str) -> None:
-    """Print the record written as JSON, or `sentence` (ending in the record's noun) with
-    its id."""
+    """Print the record written as JSON, or `sentence` (which names the record and its id)."""
     if args.json:
         print_json(record_json(record))
     else:
-        print(f"{sentence} {getattr(record, 'id', '')}.")
+        print(sentence)

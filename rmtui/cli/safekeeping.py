@@ -16,7 +16,8 @@ from rmtui.cli.common import (
 )
 from rmtui.core import paths
 from rmtui.core.errors import BookError
-from rmtui.core.wording import counted
+from rmtui.core.figures import count_text
+from rmtui.core.translation import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -31,17 +32,17 @@ def run_backup(args: argparse.Namespace) -> int:
         from rmtui.core.server_backup import dump_server_book
 
         open_engine(args).dispose()
-        print(f"Backed up to {dump_server_book(url)}.")
+        print(_("Backed up to {path}.").format(path=dump_server_book(url)))
         return 0
     path = book_path(args)
     if not path.exists():
-        raise BookError(f"there is no book at {path} to back up.")
+        raise BookError(_("there is no book at {path} to back up.").format(path=path))
     from rmtui.cli.progress_bar import progress_bar
 
     open_engine(args, read_only=True).dispose()
     with progress_bar() as progress:
         backup = make_backup(path, passphrase=book_passphrase(args), progress=progress)
-    print(f"Backed up to {backup}.")
+    print(_("Backed up to {path}.").format(path=backup))
     return 0
 
 
@@ -55,14 +56,22 @@ def run_restore(args: argparse.Namespace) -> int:
         from rmtui.core.server_backup import restore_server_book
 
         safety = restore_server_book(url, args.file)
-        print(f"Restored {args.file}; the previous book was kept at {safety}.")
+        print(
+            _("Restored {file}; the previous book was kept at {kept}.").format(
+                file=args.file, kept=safety
+            )
+        )
         return 0
     passphrase = None
     if args.file.is_file() and is_encrypted_file(args.file):
-        passphrase = ask_passphrase(f"Passphrase for {args.file}: ")
+        passphrase = ask_passphrase(_("Passphrase for {path}: ").format(path=args.file))
     safety_copy = restore_book(book_path(args), args.file, passphrase=passphrase)
-    kept = f"; the previous book was kept at {safety_copy}" if safety_copy else ""
-    print(f"Restored {args.file}{kept}.")
+    said = (
+        _("Restored {file}; the previous book was kept at {kept}.")
+        if safety_copy
+        else _("Restored {file}.")
+    )
+    print(said.format(file=args.file, kept=safety_copy))
     return 0
 
 
@@ -72,7 +81,9 @@ def run_client_export(args: argparse.Namespace) -> int:
 
     with opened_book(args, read_only=True) as engine:
         written = write_client_dossier(args.file, engine=engine, client_id=args.client_id)
-    print(f"Wrote everything about client {args.client_id} to {written}.")
+    print(
+        _("Wrote everything about client {id} to {file}.").format(id=args.client_id, file=written)
+    )
     return 0
 
 
@@ -91,14 +102,16 @@ def _erase(args: argparse.Namespace, engine: Engine) -> int:
     with session_scope(engine) as session:
         client = get_client(session=session, client_id=args.client_id)
         trashed = client is None and client_in_trash(session=session, client_id=args.client_id)
-        name = client.name if client else "the deleted client" if trashed else None
+        name = client.name if client else _("the deleted client") if trashed else None
     if name is None:
-        raise BookError(f"there is no client {args.client_id}; check the id with the TUI.")
-    if not args.yes and not confirm(
-        f"Erase {name} (client {args.client_id}) and every record "
-        "about them? This cannot be undone. [y/N] "
-    ):
-        print("Nothing was erased.")
+        raise BookError(
+            _("there is no client {id}; check the id with the TUI.").format(id=args.client_id)
+        )
+    question = _(
+        "Erase {name} (client {id}) and every record about them? This cannot be undone. [y/N] "
+    )
+    if not args.yes and not confirm(question.format(name=name, id=args.client_id)):
+        print(_("Nothing was erased."))
         return 1
     from rmtui.cli.progress_bar import progress_bar
 
@@ -106,13 +119,18 @@ def _erase(args: argparse.Namespace, engine: Engine) -> int:
         report = erase_client(engine=engine, client_id=args.client_id, progress=progress)
     print(report.summary())
     for table, ids in report.mentions.items():
-        print(f"  still mentioned by name in {table}: {', '.join(map(str, ids))}")
+        mentioned = _("still mentioned by name in {table}: {ids}")
+        print("  " + mentioned.format(table=table, ids=", ".join(map(str, ids))))
     if report.backups:
-        print(
-            f"  {counted(len(report.backups), 'older backup')} in {report.backups[0].parent} "
-            f"still {'holds' if len(report.backups) == 1 else 'hold'} this client; delete "
-            f"{'it' if len(report.backups) == 1 else 'them'} to complete the erasure."
+        count = len(report.backups)
+        said = ngettext(
+            "{count} older backup in {folder} still holds this client; delete it to complete"
+            " the erasure.",
+            "{count} older backups in {folder} still hold this client; delete them to complete"
+            " the erasure.",
+            count,
         )
+        print("  " + said.format(count=count_text(count), folder=report.backups[0].parent))
     return 0
 
 
@@ -123,10 +141,12 @@ def run_encrypt(args: argparse.Namespace) -> int:
     _refuse_on_server(args, "encrypt")
     path = book_path(args)
     open_engine(args).dispose()
-    backup = encrypt_book(path, ask_passphrase("New passphrase: ", confirm=True))
+    backup = encrypt_book(path, ask_passphrase(_("New passphrase: "), confirm=True))
     print(
-        f"Encrypted {path}. An unencrypted copy was kept at {backup}; delete it (and older "
-        "unencrypted backups) once you have checked the book opens."
+        _(
+            "Encrypted {path}. An unencrypted copy was kept at {backup}; delete it (and older"
+            " unencrypted backups) once you have checked the book opens."
+        ).format(path=path, backup=backup)
     )
     return 0
 
@@ -140,9 +160,13 @@ def run_decrypt(args: argparse.Namespace) -> int:
     open_engine(args).dispose()
     passphrase = book_passphrase(args)
     if passphrase is None:
-        raise BookError(f"{path} is not encrypted.")
+        raise BookError(_("{path} is not encrypted.").format(path=path))
     backup = decrypt_book(path, passphrase)
-    print(f"Decrypted {path}; the encrypted copy was kept at {backup}.")
+    print(
+        _("Decrypted {path}; the encrypted copy was kept at {backup}.").format(
+            path=path, backup=backup
+        )
+    )
     return 0
 
 
@@ -161,16 +185,18 @@ def run_doctor(args: argparse.Namespace) -> int:
     print(f"backups:   {paths.backup_dir(path)}")
     print(f"config:    {paths.config_dir()}")
     if not path.exists():
-        print("status:    no book yet; `rmtui` creates it.")
+        print("status:    " + _("no book yet; `rmtui` creates it."))
         return 0
     with opened_book(args, read_only=True) as engine:
         with closing(engine.raw_connection()) as connection:
-            print(f"schema:    {revision_of(connection, path)} (this rmtui writes {SCHEMA_HEAD})")
+            writes = _("(this rmtui writes {revision})").format(revision=SCHEMA_HEAD)
+            print(f"schema:    {revision_of(connection, path)} {writes}")
             problems = schema_problems(connection)
         problems += integrity_problems(engine)
     for problem in problems:
         print(f"problem:   {problem}")
-    print("integrity: ok" if not problems else f"integrity: {counted(len(problems), 'problem')}")
+    found = ngettext("{count} problem", "{count} problems", len(problems))
+    print("integrity: " + (_("ok") if not problems else found.format(count=len(problems))))
     return 1 if problems else 0
 
 
@@ -180,10 +206,18 @@ def _refuse_on_server(args: argparse.Namespace, verb: str) -> None:
 
     url = server_url(args)
     if url is not None:
-        raise BookError(
-            f"{masked(url)} is on a PostgreSQL server, which rmtui cannot {verb}; protect it "
-            "there (disk encryption on the server, sslmode=require in the URL)."
+        said = (
+            _(
+                "{url} is on a PostgreSQL server, which rmtui cannot encrypt; protect it there"
+                " (disk encryption on the server, sslmode=require in the URL)."
+            )
+            if verb == "encrypt"
+            else _(
+                "{url} is on a PostgreSQL server, which rmtui cannot decrypt; protect it there"
+                " (disk encryption on the server, sslmode=require in the URL)."
+            )
         )
+        raise BookError(said.format(url=masked(url)))
 
 
 def _server_doctor(args: argparse.Namespace) -> int:
@@ -193,10 +227,11 @@ def _server_doctor(args: argparse.Namespace) -> int:
 
     url = server_url(args) or ""
     print(f"book:      {masked(url)}")
-    print("backups:   pg_dump (`rmtui backup`), kept in the user data folder")
+    print("backups:   " + _("pg_dump (`rmtui backup`), kept in the user data folder"))
     print(f"config:    {paths.config_dir()}")
     with opened_book(args, read_only=True) as engine, engine.connect() as connection:
         revision = server_revision(connection, masked(url))
-    print(f"schema:    {revision} (this rmtui writes {SCHEMA_HEAD})")
-    print("integrity: kept by the server")
+    writes = _("(this rmtui writes {revision})").format(revision=SCHEMA_HEAD)
+    print(f"schema:    {revision} {writes}")
+    print("integrity: " + _("kept by the server"))
     return 0

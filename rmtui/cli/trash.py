@@ -7,7 +7,8 @@ import json
 from typing import TYPE_CHECKING
 
 from rmtui.cli.common import confirm, open_engine
-from rmtui.core.wording import counted
+from rmtui.core.figures import count_text
+from rmtui.core.translation import _, ngettext
 
 if TYPE_CHECKING:
     from rmtui.core.queries.trash import TrashRow
@@ -24,7 +25,7 @@ def run_trash_list(args: argparse.Namespace) -> int:
         print(json.dumps([trash_record(row) for row in rows], indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print("The trash is empty.")
+        print(_("The trash is empty."))
     for row in rows:
         print(f"{row.id:>5}  {row.deleted_at:%Y-%m-%d %H:%M}  {row.what}")
     return 0
@@ -41,7 +42,7 @@ def run_trash_restore(args: argparse.Namespace) -> int:
         record = {"entity": restored.entity, "id": restored.entity_id, "what": restored.what}
         print(json.dumps(record, ensure_ascii=False))
     else:
-        print(f"Restored the {restored.what} (id {restored.entity_id}).")
+        print(_("Restored the {what} (id {id}).").format(what=restored.what, id=restored.entity_id))
     return 0
 
 
@@ -54,17 +55,20 @@ def run_trash_empty(args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         count = trash_count(session=session)
     if count == 0:
-        print("The trash is already empty.")
+        print(_("The trash is already empty."))
         return 0
-    entries = counted(count, "entry", "entries")
-    if not args.yes and not confirm(
-        f"Delete the {entries} in the trash for good? This cannot be undone. [y/N] "
-    ):
-        print("Nothing was deleted.")
+    question = ngettext(
+        "Delete the {count} entry in the trash for good? This cannot be undone. [y/N] ",
+        "Delete the {count} entries in the trash for good? This cannot be undone. [y/N] ",
+        count,
+    )
+    if not args.yes and not confirm(question.format(count=count_text(count))):
+        print(_("Nothing was deleted."))
         return 1
     with session_scope(engine) as session:
         emptied = empty_trash(session=session)
-    print(f"Deleted {counted(emptied, 'entry', 'entries')} for good.")
+    said = ngettext("Deleted {count} entry for good.", "Deleted {count} entries for good.", emptied)
+    print(said.format(count=count_text(emptied)))
     return 0
 
 

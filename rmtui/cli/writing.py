@@ -69,7 +69,7 @@ def refuse_errors(errors: Mapping[str, str], options: Mapping[str, str]) -> None
     name = ordered[0]
     message = errors[name].rstrip(".")
     where = options.get(name)
-    said = f"{where}: {message}" if where else message
+    said = f"{_(where)}: {message}" if where else message
     raise Refused(_("{refusal}; nothing was written.").format(refusal=said))
 
 

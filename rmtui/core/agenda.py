@@ -25,6 +25,7 @@ from rmtui.core.dates import date_text, today
 from rmtui.core.db_api import of_session
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.people import mine_of, mine_sql
+from rmtui.core.repeats import repeat_shown
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -1001,7 +1002,11 @@ def _follow_up_text(item: FollowUpItem, day: date) -> str:
     late = (day - item.due_on).days
     when = " (" + _("{days} late").format(days=days_text(late)) + ")" if late > 0 else ""
     at = f" {item.due_at:%H:%M}" if item.due_at else ""
-    repeat = " (" + _("repeats {rule}").format(rule=item.repeat) + ")" if item.repeat else ""
+    repeat = (
+        " (" + _("repeats {rule}").format(rule=repeat_shown(item.repeat)) + ")"
+        if item.repeat
+        else ""
+    )
     return f"{item.due_on.isoformat()}{at}  {item.title}{who}{flag}{when}{repeat}"
 
 

@@ -24,6 +24,7 @@ from rmtui.core.storage import (
     copy_sqlite,
     remove_book_files,
 )
+from rmtui.core.translation import N_, _
 
 DAILY = "daily"
 BEFORE_RESTORE = "before-restore"
@@ -70,7 +71,7 @@ def make_backup(
     _check_reason(reason)
     _check_book_exists(db_path)
     dest = backup_folder(db_path) / backup_name(db_path, reason)
-    _copy_book(db_path, dest, passphrase=passphrase, doing="back it up", progress=progress)
+    _copy_book(db_path, dest, passphrase=passphrase, doing=N_("back it up"), progress=progress)
     paths.make_private(dest)
     return dest
 
@@ -96,7 +97,7 @@ def daily_backup_if_due(
     if keep is None:
         keep = settings.backup_keep
     if keep < 1:
-        raise BookError("the number of daily backups to keep must be at least 1.")
+        raise BookError(_("the number of daily backups to keep must be at least 1."))
     if not db_path.exists():
         return None
     taken = None
@@ -244,10 +245,14 @@ def restore_book(db_path: Path, backup_file: Path, *, passphrase: str | None = N
     db_path, backup_file = Path(db_path), Path(backup_file)
     check_backup_file(backup_file, passphrase=passphrase)
     if db_path.exists() and db_path.resolve() == backup_file.resolve():
-        raise BookError(f"{backup_file} is the book itself; choose a backup file to restore.")
+        raise BookError(
+            _("{backup_file} is the book itself; choose a backup file to restore.").format(
+                backup_file=backup_file
+            )
+        )
     paths.ensure_private_dir(db_path.parent)
     if not db_path.exists():
-        _copy_book(backup_file, db_path, passphrase=passphrase, doing="restore it")
+        _copy_book(backup_file, db_path, passphrase=passphrase, doing=N_("restore it"))
         return None
     book_key = passphrase if _is_encrypted(db_path) else None
     plain_backup = not _is_encrypted(backup_file)
@@ -281,7 +286,7 @@ def _swap_in(held: Any, backup_file: Path, db_path: Path, passphrase: str | None
     temporary = db_path.with_name(f".{db_path.name}.restore")
     remove_book_files(temporary)
     try:
-        _copy_book(backup_file, temporary, passphrase=passphrase, doing="restore it")
+        _copy_book(backup_file, temporary, passphrase=passphrase, doing=N_("restore it"))
         put_in_place(held, temporary, db_path)
     finally:
         remove_book_files(temporary)
@@ -298,7 +303,9 @@ def check_backup_file(path: Path, *, passphrase: str | None = None) -> str:
         revision = _revision(conn, path, tables)
     except _database_errors(encrypted) as error:
         raise BookError(
-            f"{path} is damaged and cannot be restored ({error}); choose another backup."
+            _("{path} is damaged and cannot be restored ({error}); choose another backup.").format(
+                path=path, error=error
+            )
         ) from None
     finally:
         conn.close()
@@ -318,7 +325,11 @@ def _copy_book(
         copy_sqlite(source, dest, progress=progress)
         return
     if passphrase is None:
-        raise BookError(f"{source} is encrypted; give its passphrase to {doing}.")
+        raise BookError(
+            _("{source} is encrypted; give its passphrase to {doing}.").format(
+                source=source, doing=_(doing)
+            )
+        )
     from rmtui.core.sqlcipher import copy_encrypted
 
     copy_encrypted(source, dest, passphrase)
@@ -335,7 +346,10 @@ def _connect_encrypted(path: Path, passphrase: str | None) -> Any:
 
     if passphrase is None:
         raise BookError(
-            f"{path} is encrypted or not an rmtui backup; give its passphrase if it is encrypted."
+            _(
+                "{path} is encrypted or not an rmtui backup; give its passphrase"
+                " if it is encrypted."
+            ).format(path=path)
         )
     return connect_sqlcipher(path, passphrase)
 
@@ -350,14 +364,26 @@ def _database_errors(encrypted: bool) -> tuple[type[Exception], ...]:
 
 def _check_reason(reason: str) -> None:
     if not _REASON.match(reason):
-        raise BookError(f"'{reason}' cannot name a backup; use lower-case letters, digits and -.")
+        raise BookError(
+            _("'{reason}' cannot name a backup; use lower-case letters, digits and -.").format(
+                reason=reason
+            )
+        )
 
 
 def _check_book_exists(db_path: Path) -> None:
     if db_path.is_dir():
-        raise BookError(f"{db_path} is a folder, not a book file; give the path of a .db file.")
+        raise BookError(
+            _("{db_path} is a folder, not a book file; give the path of a .db file.").format(
+                db_path=db_path
+            )
+        )
     if not db_path.exists():
-        raise BookError(f"there is no book at {db_path}, so there is nothing to back up.")
+        raise BookError(
+            _("there is no book at {db_path}, so there is nothing to back up.").format(
+                db_path=db_path
+            )
+        )
 
 
 def _stamp() -> str:
@@ -385,22 +411,38 @@ def _backup_of(path: Path, pattern: re.Pattern[str]) -> Backup | None:
 def _check_is_sqlite(path: Path) -> bool:
     """Refuse what is not an SQLite file; whether it is an encrypted one."""
     if path.is_dir():
-        raise BookError(f"{path} is a folder; give the path of a backup file.")
+        raise BookError(_("{path} is a folder; give the path of a backup file.").format(path=path))
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
     except FileNotFoundError:
-        raise BookError(f"{path} does not exist; check the name of the backup file.") from None
+        raise BookError(
+            _("{path} does not exist; check the name of the backup file.").format(path=path)
+        ) from None
     except OSError as error:
-        raise BookError(f"{path} cannot be read ({error.strerror}).") from None
+        raise BookError(
+            _("{path} cannot be read ({strerror}).").format(path=path, strerror=error.strerror)
+        ) from None
     if len(header) >= 100 and not header.startswith(SQLITE_HEADER) and _is_encrypted(path):
         if _looks_like_text(header):
-            raise BookError(f"{path} is not an rmtui backup (it is a text file); choose another.")
+            raise BookError(
+                _("{path} is not an rmtui backup (it is a text file); choose another.").format(
+                    path=path
+                )
+            )
         return True
     if not header.startswith(SQLITE_HEADER):
-        raise BookError(f"{path} is not an rmtui backup (not an SQLite file); choose another file.")
+        raise BookError(
+            _("{path} is not an rmtui backup (not an SQLite file); choose another file.").format(
+                path=path
+            )
+        )
     if len(header) < 100:
-        raise BookError(f"{path} is cut short and cannot be restored; choose another backup.")
+        raise BookError(
+            _("{path} is cut short and cannot be restored; choose another backup.").format(
+                path=path
+            )
+        )
     return False
 
 
@@ -426,7 +468,9 @@ def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     problems = [row[0] for row in rows if row[0] != "ok"]
     if problems:
         raise BookError(
-            f"{path} is damaged ({problems[0]}) and cannot be restored; choose another backup."
+            _("{path} is damaged ({value}) and cannot be restored; choose another backup.").format(
+                path=path, value=problems[0]
+            )
         )
 
 
@@ -435,16 +479,23 @@ def _revision(conn: sqlite3.Connection, path: Path, tables: set[str]) -> str:
         raise _foreign(path)
     row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if not row:
-        raise BookError(f"{path} has no schema version, so it is not a complete rmtui book.")
+        raise BookError(
+            _("{path} has no schema version, so it is not a complete rmtui book.").format(path=path)
+        )
     return str(row[0])
 
 
 def _foreign(path: Path) -> BookError:
-    return BookError(f"{path} is an SQLite file but not an rmtui book; choose another file.")
+    return BookError(
+        _("{path} is an SQLite file but not an rmtui book; choose another file.").format(path=path)
+    )
 
 
 def _check_revision(path: Path, revision: str) -> None:
     if revision not in KNOWN_REVISIONS:
         raise BookError(
-            f"{path} was written by a newer rmtui (schema {revision}); upgrade rmtui to restore it."
+            _(
+                "{path} was written by a newer rmtui (schema {revision}); upgrade"
+                " rmtui to restore it."
+            ).format(path=path, revision=revision)
         )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmtui.core.errors import BookError
 from rmtui.core.progress import Progress, untold
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -51,7 +52,7 @@ def copy_book(*, source: Engine, target: Engine, progress: Progress = untold) ->
             for table in kept_tables()
         )
     if filled:
-        raise BookError("the target book already holds records; copy into a new, empty book.")
+        raise BookError(_("the target book already holds records; copy into a new, empty book."))
     with tempfile.TemporaryDirectory(prefix="rmtui-copy-") as folder:
         carried = Path(folder) / "book.json"
         write_book_file(carried, engine=source, progress=_first_half(progress))

@@ -12,6 +12,7 @@ from rmtui.core.client_choice import CANDIDATES, Candidate, candidates_text
 from rmtui.core.dates import DateError, now, parse_date
 from rmtui.core.errors import BookError
 from rmtui.core.parsers import FieldError, parse_moment
+from rmtui.core.translation import _
 
 # The words that say what kind of contact it was, English and Dutch.
 KIND_WORDS = {
@@ -93,7 +94,7 @@ def read_capture(text: str, *, find: Finder, moment: datetime | None = None) -> 
     at, kind, words = _when_and_kind(words, moment)
     words = _skip_fillers(words)
     if not words:
-        raise CaptureError("say who it was with: a client's name or id after the kind.")
+        raise CaptureError(_("say who it was with: a client's name or id after the kind."))
     client, rest = _client(words, find)
     if at is None or kind is None:  # `called jansen yesterday 14:00 about …`
         later_at, later_kind, after = _when_and_kind(_skip_fillers(rest), moment)
@@ -125,7 +126,7 @@ def _when_and_kind(
     given), and the words after them."""
     at: datetime | None = None
     kind: str | None = None
-    for _ in range(2):
+    for _round in range(2):
         if kind is None and words and words[0].lower() in KIND_OF_WORD:
             kind, words = KIND_OF_WORD[words[0].lower()], words[1:]
         if at is None:
@@ -166,13 +167,22 @@ def _client(words: list[str], find: Finder) -> tuple[Candidate, list[str]]:
             ambiguous = (text, found)
     if ambiguous is not None:
         text, found = ambiguous
-        count = f"more than {CANDIDATES}" if len(found) > CANDIDATES else str(len(found))
-        raise CaptureError(
-            f"'{text}' matches {count} clients; write more of the name or the id. "
-            f"Nothing was written.\n{candidates_text(found[:CANDIDATES])}"
+        said = (
+            _(
+                "'{text}' matches more than {count} clients; write more of the name or the id."
+                " Nothing was written."
+            )
+            if len(found) > CANDIDATES
+            else _(
+                "'{text}' matches {count} clients; write more of the name or the id. Nothing was"
+                " written."
+            )
         )
+        count = CANDIDATES if len(found) > CANDIDATES else len(found)
+        listed = candidates_text(found[:CANDIDATES])
+        raise CaptureError(said.format(text=text, count=count) + "\n" + listed)
     named = " ".join(words[: _before_subject(words)])
-    raise CaptureError(f"no client matches '{named}'; nothing was written.")
+    raise CaptureError(_("no client matches '{text}'; nothing was written.").format(text=named))
 
 
 def _before_subject(words: list[str]) -> int:
@@ -198,7 +208,10 @@ def _follow_up(words: list[str], day: date) -> tuple[date, str | None]:
         except DateError:
             continue
         return due, " ".join(words[size:]) or None
-    shown = " ".join(words) or "nothing"
+    shown = " ".join(words) or _("nothing")
     raise CaptureError(
-        f"+fu needs a day first, e.g. `+fu 2w send proposal`, not '{shown}'; nothing was written."
+        _(
+            "+fu needs a day first, e.g. `+fu 2w send proposal`, not '{shown}'; nothing was"
+            " written."
+        ).format(shown=shown)
     )

@@ -143,7 +143,11 @@ def parse_span(text: Any, *, where: str) -> Span:
     words = " ".join(str(text).strip().lower().split()) if isinstance(text, str) else ""
     match = DURATION.match(words)
     if match is None or int(match.group(1)) < 1:
-        raise BookError(f"{where} must be a length of time like {DURATION_EXAMPLE}, not {text!r}.")
+        raise BookError(
+            _("{where} must be a length of time like {example}, not {value}.").format(
+                where=where, example=DURATION_EXAMPLE, value=repr(text)
+            )
+        )
     count, unit = int(match.group(1)), match.group(2)
     if unit.startswith("week"):
         return Span(count * 7)
@@ -155,7 +159,9 @@ def clocks_from(table: Any, *, path: object) -> dict[str, ClockPreset]:
     `[case_clocks.NAME]` tables (`label`, `kind`, `deadline`, `holding_reply`, `extended`)."""
     if not isinstance(table, Mapping):
         raise BookError(
-            f"{path}: [case_clocks] must be a table of clocks, like [case_clocks.payment]."
+            _(
+                "{path}: [case_clocks] must be a table of clocks, like [case_clocks.payment]."
+            ).format(path=path)
         )
     clocks = dict(DEFAULT_CLOCKS)
     for name, values in table.items():
@@ -168,15 +174,25 @@ def _preset(name: str, values: Any, base: ClockPreset | None, *, path: object) -
 
     where = f"{path}: case_clocks.{name}"
     if not isinstance(values, Mapping):
-        raise BookError(f'{where} must be a table, like `deadline = "15 business days"`.')
+        raise BookError(
+            _('{where} must be a table, like `deadline = "15 business days"`.').format(where=where)
+        )
     unknown = set(values) - {"label", "kind", "deadline", "holding_reply", "extended"}
     if unknown:
-        raise BookError(f"{where} has no setting {sorted(unknown)[0]!r}.")
+        raise BookError(
+            _("{where} has no setting {name}.").format(where=where, name=repr(sorted(unknown)[0]))
+        )
     if base is None and "deadline" not in values:
-        raise BookError(f'{where} needs a deadline, like `deadline = "15 business days"`.')
+        raise BookError(
+            _('{where} needs a deadline, like `deadline = "15 business days"`.').format(where=where)
+        )
     kind = values.get("kind", base.kind if base else "complaint")
     if kind not in CASE_KINDS:
-        raise BookError(f"{where}.kind must be {' or '.join(CASE_KINDS)}, not {kind!r}.")
+        raise BookError(
+            _("{where}.kind must be {first} or {last}, not {value}.").format(
+                where=where, first=CASE_KINDS[0], last=CASE_KINDS[-1], value=repr(kind)
+            )
+        )
     spans = {
         key: parse_span(values[key], where=f"{where}.{key}") if key in values else None
         for key in ("deadline", "holding_reply", "extended")
@@ -196,8 +212,14 @@ def _preset(name: str, values: Any, base: ClockPreset | None, *, path: object) -
 def country_from(table: Any, *, path: object) -> str:
     """`[book] country`: the country whose public holidays business days skip (ISO code)."""
     if not isinstance(table, Mapping):
-        raise BookError(f'{path}: [book] must be a table, like `[book]` then `country = "NL"`.')
+        raise BookError(
+            _('{path}: [book] must be a table, like `[book]` then `country = "NL"`.').format(
+                path=path
+            )
+        )
     country = table.get("country", DEFAULT_COUNTRY)
     if not isinstance(country, str) or not re.fullmatch(r"[A-Za-z]{2}", country.strip()):
-        raise BookError(f'{path}: book.country must be a two-letter country code like "NL".')
+        raise BookError(
+            _('{path}: book.country must be a two-letter country code like "NL".').format(path=path)
+        )
     return country.strip().upper()

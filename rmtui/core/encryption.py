@@ -15,6 +15,7 @@ from rmtui.core.sqlcipher import (
     sql_literal,
 )
 from rmtui.core.storage import copy_connection, read_revision, remove_book_files
+from rmtui.core.translation import _
 
 
 def encrypt_book(path: Path, passphrase: str) -> Path:
@@ -39,7 +40,9 @@ def decrypt_book(path: Path, passphrase: str) -> Path:
     """Turn the encrypted book at `path` back into a plain one; the encrypted backup kept."""
     path = Path(path)
     if not is_encrypted(path):
-        raise BookError(f"{path} is not encrypted, so there is nothing to decrypt.")
+        raise BookError(
+            _("{path} is not encrypted, so there is nothing to decrypt.").format(path=path)
+        )
     check_passphrase(path, passphrase)
     backup = _backup_path(path, "before-decrypt")
     with held_alone(path, key=passphrase) as held:
@@ -66,15 +69,15 @@ def _backup_path(path: Path, reason: str) -> Path:
 
 def _check_plain_book(path: Path) -> None:
     if not path.exists():
-        raise BookError(f"there is no book at {path}; check the path.")
+        raise BookError(_("there is no book at {path}; check the path.").format(path=path))
     if is_encrypted(path):
-        raise BookError(f"{path} is already encrypted.")
+        raise BookError(_("{path} is already encrypted.").format(path=path))
     read_revision(path)
 
 
 def _check_new_passphrase(passphrase: str) -> None:
     if not passphrase or not passphrase.strip():
-        raise BookError("the passphrase is empty; type one you will remember.")
+        raise BookError(_("the passphrase is empty; type one you will remember."))
 
 
 def _rewrite(held: Any, path: Path, *, dest_key: str) -> None:
@@ -96,5 +99,7 @@ def _check_readable(path: Path, key: str) -> None:
         connection.close()
     if [row[0] for row in rows] != ["ok"]:
         raise BookError(
-            f"the new copy of {path.name} did not check out; the book was left as it was."
+            _("the new copy of {name} did not check out; the book was left as it was.").format(
+                name=path.name
+            )
         )

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
+from rmtui.core.dates import date_text
 from rmtui.core.models import CASE_KINDS, DOCUMENT_LANGUAGES, REVENUE_KINDS, STAGES
 from rmtui.core.parsers import (
     FieldError,
@@ -264,9 +265,11 @@ def amount(
     `required`) or below `low`."""
     found = entry.check(name, parse_amount, text, label=label)
     if found is None and required and name not in entry.errors:
-        entry.errors[name] = f"{label} is required: an amount like {form_amount_example()}."
+        entry.errors[name] = _("{label} is required: an amount like {example}.").format(
+            label=_(label), example=form_amount_example()
+        )
     elif found is not None and low is not None and found < low:
-        entry.errors[name] = f"{label} cannot be below {low}."
+        entry.errors[name] = _("{label} cannot be below {low}.").format(label=_(label), low=low)
     return found
 
 
@@ -286,10 +289,12 @@ def revenue_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> d
     """The arguments of `add_revenue` as typed: the day, a non-zero amount, kind, description."""
     earned = amount(entry, "amount", typed.get("amount"), label=N_("The amount"))
     if earned == 0:
-        entry.errors["amount"] = "The amount cannot be 0."
+        entry.errors["amount"] = _("The amount cannot be 0.")
     kind = typed.get("kind")
     if kind not in REVENUE_KINDS:
-        entry.errors["kind"] = f"Choose one of {', '.join(REVENUE_KINDS)}."
+        entry.errors["kind"] = _("Choose one of {choices}.").format(
+            choices=", ".join(REVENUE_KINDS)
+        )
     return {
         "client_id": client_id,
         "on": past_day(entry, "on", typed.get("on"), day=day, label=N_("The day")),
@@ -306,12 +311,12 @@ def deal_entry(typed: Typed, entry: Entry, *, client_id: int, day: date) -> dict
     """The column values of a deal as typed; a lost deal needs the reason it was lost."""
     stage = typed.get("stage") or "lead"
     if stage not in STAGES:
-        entry.errors["stage"] = f"Choose a stage: {', '.join(STAGES)}."
+        entry.errors["stage"] = _("Choose a stage: {stages}.").format(stages=", ".join(STAGES))
     lost_reason = lost_reason_entry(typed, entry, stage=stage)
     opened_on = entry.check("opened_on", parse_optional_date, typed.get("opened_on"), base=day)
     value = amount(entry, "value", typed.get("value"), label=N_("The value"), required=False)
     if value is not None and value < 0:
-        entry.errors["value"] = "The value cannot be negative."
+        entry.errors["value"] = _("The value cannot be negative.")
     close = entry.check(
         "expected_close_on", parse_optional_date, typed.get("expected_close_on"), base=day
     )
@@ -343,7 +348,7 @@ def lost_reason_entry(typed: Typed, entry: Entry, *, stage: str) -> str | None:
     """Why a deal in `stage` was lost: required for a lost deal, None for any other."""
     reason = optional_text(typed.get("lost_reason"))
     if stage == "lost" and reason is None:
-        entry.errors["lost_reason"] = "Say why the deal was lost: price, timing, competitor…"
+        entry.errors["lost_reason"] = _("Say why the deal was lost: price, timing, competitor…")
     return reason if stage == "lost" else None
 
 
@@ -364,18 +369,21 @@ def case_entry(
     typed."""
     clock = optional_text(typed.get("clock"))
     if clock is not None and clock not in clocks:
-        listed = ", ".join(clocks) or "none is set"
-        entry.errors["clock"] = f"'{clock}' is not a clock of this book; choose {listed}."
+        listed = ", ".join(clocks) or _("none is set")
+        entry.errors["clock"] = _("'{clock}' is not a clock of this book; choose {clocks}.").format(
+            clock=clock, clocks=listed
+        )
     kind = typed.get("kind")
     if kind not in CASE_KINDS:
-        entry.errors["kind"] = f"Choose {' or '.join(CASE_KINDS)}."
+        first, *_others, last = CASE_KINDS
+        entry.errors["kind"] = _("Choose {first} or {last}.").format(first=first, last=last)
     due_on = entry.check("due_on", parse_optional_date, typed.get("due_on"), base=day)
     if due_on is None and clock is None and "due_on" not in entry.errors:
-        entry.errors["due_on"] = "A deadline is needed: fri, +3d or a date."
+        entry.errors["due_on"] = _("A deadline is needed: fri, +3d or a date.")
     elif due_on is not None and due_on < opened_on:
-        entry.errors["due_on"] = (
-            f"The deadline cannot be before the case was opened ({opened_on:%d %b %Y})."
-        )
+        entry.errors["due_on"] = _(
+            "The deadline cannot be before the case was opened ({day})."
+        ).format(day=date_text(opened_on))
     subject = entry.check(
         "subject", required_text, typed.get("subject") or "", label=N_("A subject")
     )
@@ -393,7 +401,7 @@ def extension_entry(typed: Typed, entry: Entry) -> dict[str, Any]:
     """Why a case's deadline is extended (required: PSD2 asks for the reason)."""
     reason = optional_text(typed.get("reason"))
     if reason is None:
-        entry.errors["reason"] = "Say why the deadline is extended; the client is told."
+        entry.errors["reason"] = _("Say why the deadline is extended; the client is told.")
     return {"reason": reason}
 
 
@@ -401,12 +409,12 @@ def resolution_entry(typed: Typed, entry: Entry, *, opened_on: date, day: date) 
     """How and on which day a case opened on `opened_on` was resolved (not after `day`)."""
     resolution = optional_text(typed.get("resolution"))
     if resolution is None:
-        entry.errors["resolution"] = "Say how the case was resolved."
+        entry.errors["resolution"] = _("Say how the case was resolved.")
     resolved_on = entry.check("day", parse_optional_date, typed.get("day"), base=day) or day
     if resolved_on < opened_on:
-        entry.errors["day"] = (
-            f"A case cannot be resolved before it was opened ({opened_on:%d %b %Y})."
+        entry.errors["day"] = _("A case cannot be resolved before it was opened ({day}).").format(
+            day=date_text(opened_on)
         )
     elif resolved_on > day:
-        entry.errors["day"] = "A case cannot be resolved on a day still to come."
+        entry.errors["day"] = _("A case cannot be resolved on a day still to come.")
     return {"resolution": resolution, "day": resolved_on}

@@ -21,6 +21,7 @@ from rmtui.core.private_files import write_private_text
 from rmtui.core.progress import Progress, untold
 from rmtui.core.queries.common import LIKE_ESCAPE, like_escaped
 from rmtui.core.queries.trash import client_in_trash, forget_client, restore
+from rmtui.core.translation import _
 from rmtui.core.wording import counts_text
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
@@ -69,7 +70,8 @@ class ErasureReport:
     def summary(self) -> str:
         """One sentence saying what was erased."""
         counted = counts_text({name: count for name, count in self.erased.items() if count})
-        return f"Client {self.client_id} was erased ({counted or 'no other records'})."
+        erased = counted or _("no other records")
+        return _("Client {id} was erased ({erased}).").format(id=self.client_id, erased=erased)
 
 
 def client_dossier(*, session: Session, client_id: int) -> dict[str, Any]:
@@ -188,8 +190,11 @@ def _checkpoint(connection: Connection) -> None:
     busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
     if busy:
         raise BookError(
-            "the client was erased, but another program still has the book open, so traces "
-            "remain in the file; close it and run the erase again."
+            _(
+                "the client was erased, but another program still has the book"
+                " open, so traces remain in the file; close it and run the erase"
+                " again."
+            )
         )
 
 
@@ -224,7 +229,11 @@ def _client_row(connection: Connection, client_id: int) -> dict[str, Any]:
     table = entity_table("clients")
     row = connection.execute(select(table).where(table.c.id == client_id)).mappings().first()
     if row is None:
-        raise BookError(f"there is no client with id {client_id}; check the number.")
+        raise BookError(
+            _("there is no client with id {client_id}; check the number.").format(
+                client_id=client_id
+            )
+        )
     return dict(row)
 
 

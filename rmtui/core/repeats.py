@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from rmtui.core.translation import N_, _
+
 if TYPE_CHECKING:
     from dateutil.rrule import rrule
 
@@ -35,8 +37,46 @@ RULE = re.compile(
     r"^every\s+(?:(\d+)\s*)?(day|days|d|week|weeks|wk|w|month|months|mo|m|year|years|y)$"
 )
 SHORT_UNITS = {"d": "day", "w": "week", "wk": "week", "mo": "month", "m": "month", "y": "year"}
+# The same rules typed in Dutch: `elke 2 weken`, `maandelijks`, `elke maand na afronding`.
+DUTCH_AFTER_DONE = ("na afronding", "na afgerond")
+DUTCH_EVERY_ONE = {
+    "dagelijks": (1, "day"),
+    "wekelijks": (1, "week"),
+    "tweewekelijks": (2, "week"),
+    "maandelijks": (1, "month"),
+    "driemaandelijks": (3, "month"),
+    "per kwartaal": (3, "month"),
+    "jaarlijks": (1, "year"),
+}
+DUTCH_RULE = re.compile(
+    r"^(?:elke|iedere|om de)\s+(?:(\d+)\s*)?"
+    r"(dag|dagen|d|week|weken|wk|w|maand|maanden|mnd|m|jaar|jaren|j)$"
+)
+DUTCH_UNITS = {
+    "dag": "day",
+    "dagen": "day",
+    "d": "day",
+    "week": "week",
+    "weken": "week",
+    "wk": "week",
+    "w": "week",
+    "maand": "month",
+    "maanden": "month",
+    "mnd": "month",
+    "m": "month",
+    "jaar": "year",
+    "jaren": "year",
+    "j": "year",
+}
 MOST = 999  # the largest number of units a rule may count
-EXAMPLE = "every 2 weeks, every 3 months, yearly, or add 'after done'"
+EXAMPLE = N_("every 2 weeks, every 3 months, yearly, or add 'after done'")
+# A rule as the user reads it, by unit: every one, every so many.
+EVERY = {
+    "day": (N_("every day"), N_("every {count} days")),
+    "week": (N_("every week"), N_("every {count} weeks")),
+    "month": (N_("every month"), N_("every {count} months")),
+    "year": (N_("yearly"), N_("every {count} years")),
+}
 
 
 class RepeatError(ValueError):
@@ -62,6 +102,12 @@ class Repeat:
         else:
             text = f"every {self.count} {self.unit}s"
         return f"{text} {AFTER_DONE}" if self.after_done else text
+
+    def shown(self) -> str:
+        """The rule in the user's language: `every 2 weeks`, nl `elke 2 weken`."""
+        one, many = EVERY[self.unit]
+        text = _(one) if self.count == 1 else _(many).format(count=self.count)
+        return _("{rule} after done").format(rule=text) if self.after_done else text
 
     def start(self, due_on: date, done_on: date | None) -> date:
         """The day the next occurrence counts from: the due day, or the done day."""
@@ -106,8 +152,11 @@ class Repeat:
 def parse_repeat(text: str | None) -> Repeat | None:
     """The rule in `text` (None when empty), or RepeatError saying what to write."""
     words = " ".join((text or "").strip().lower().split())
-    if not words or words in ("never", "no", "none"):
+    if not words or words in ("never", "no", "none", "nooit", "nee", "geen"):
         return None
+    dutch = _dutch_repeat(words)
+    if dutch is not None:
+        return dutch
     after_done = words.endswith(AFTER_DONE)
     rule = words.removesuffix(AFTER_DONE).strip().removesuffix(",").strip()
     if rule in EVERY_ONE:
@@ -115,19 +164,53 @@ def parse_repeat(text: str | None) -> Repeat | None:
         return Repeat(count, unit, after_done)
     match = RULE.match(rule)
     if match is None:
-        raise RepeatError(f"'{text}' is not a repeat; write {EXAMPLE}.")
-    count = int(match.group(1) or 1)
-    if not 1 <= count <= MOST:
-        raise RepeatError(f"A repeat counts from 1 to {MOST} units, not {count}.")
+        raise RepeatError(
+            _("'{text}' is not a repeat; write {example}.").format(text=text, example=_(EXAMPLE))
+        )
     word = match.group(2)
     unit = SHORT_UNITS.get(word, word.removesuffix("s"))
-    return Repeat(count, unit, after_done)
+    return Repeat(_count(match.group(1)), unit, after_done)
+
+
+def _dutch_repeat(words: str) -> Repeat | None:
+    """The rule in `words` typed in Dutch (`elke 2 weken na afronding`), or None."""
+    rule = words
+    for suffix in DUTCH_AFTER_DONE:
+        rule = rule.removesuffix(suffix)
+    after_done = rule != words
+    rule = rule.strip().removesuffix(",").strip()
+    if rule in DUTCH_EVERY_ONE:
+        count, unit = DUTCH_EVERY_ONE[rule]
+        return Repeat(count, unit, after_done)
+    match = DUTCH_RULE.match(rule)
+    if match is None:
+        return None
+    return Repeat(_count(match.group(1)), DUTCH_UNITS[match.group(2)], after_done)
+
+
+def _count(typed: str | None) -> int:
+    count = int(typed or 1)
+    if not 1 <= count <= MOST:
+        raise RepeatError(
+            _("A repeat counts from 1 to {most} units, not {count}.").format(most=MOST, count=count)
+        )
+    return count
 
 
 def repeat_text(text: str | None) -> str | None:
     """A typed rule written the way it is stored (`every 2 weeks`), or None when empty."""
     rule = parse_repeat(text)
     return None if rule is None else str(rule)
+
+
+def repeat_shown(stored: str | None) -> str | None:
+    """A stored rule in the user's language (`every 2 weeks`, nl `elke 2 weken`), or None;
+    a rule rmtui cannot read is shown as it is."""
+    try:
+        rule = parse_repeat(stored)
+    except RepeatError:
+        return stored
+    return None if rule is None else rule.shown()
 
 
 def _midnight(day: date) -> datetime:

@@ -11,8 +11,9 @@ from pathlib import Path
 from rmtui.core import paths
 from rmtui.core.errors import BookError
 from rmtui.core.server import book_title, masked
+from rmtui.core.translation import N_, _
 
-TOOLS_HINT = (
+TOOLS_HINT = N_(
     "install PostgreSQL's client programs (Debian: `apt install postgresql-client`), or "
     "back the database up on the server with pg_dump"
 )
@@ -40,7 +41,7 @@ def restore_server_book(url: str, dump: Path) -> Path:
     """Replace the book `url` names with the dump `dump` (pg_restore, in one transaction),
     after dumping it as it is; return that safety dump."""
     if not dump.is_file():
-        raise BookError(f"there is no backup at {dump}; check its name.")
+        raise BookError(_("there is no backup at {dump}; check its name.").format(dump=dump))
     program = _tool("pg_restore", url)
     safety = dump_server_book(url, reason="before-restore")
     _run(
@@ -54,16 +55,17 @@ def restore_server_book(url: str, dump: Path) -> Path:
 def _tool(name: str, url: str) -> str:
     program = shutil.which(name)
     if program is None:
-        raise BookError(f"{masked(url)} is a PostgreSQL book and {name} is not on the PATH; "
-                        f"{TOOLS_HINT}.")  # fmt: skip
+        said = _("{url} is a PostgreSQL book and {name} is not on the PATH; {hint}.")
+        raise BookError(said.format(url=masked(url), name=name, hint=_(TOOLS_HINT)))
     return program
 
 
 def _run(command: list[str], url: str) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        said = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+        said = (done.stderr.strip().splitlines() or [_("no reason given")])[-1]
         raise BookError(
-            f"{Path(command[0]).name} could not do its work on {masked(url)} "
-            f"({masked(said).rstrip('.')})."
+            _("{name} could not do its work on {url} ({reason}).").format(
+                name=Path(command[0]).name, url=masked(url), reason=masked(said).rstrip(".")
+            )
         )

@@ -15,6 +15,7 @@ from rmtui.core.case_clocks import (
     country_from,
 )
 from rmtui.core.errors import BookError
+from rmtui.core.translation import _
 from rmtui.core.urgency import Coefficients, coefficients_from
 
 DEFAULT_BACKUP_KEEP = 7
@@ -53,13 +54,19 @@ def load_settings(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except OSError as error:
-        raise BookError(f"{path} cannot be read ({error.strerror}).") from None
+        raise BookError(
+            _("{path} cannot be read ({reason}).").format(path=path, reason=error.strerror)
+        ) from None
     import tomllib  # only when there is a file: a command without one does not load it
 
     try:
         data = tomllib.loads(text.decode())
     except tomllib.TOMLDecodeError as error:
-        raise BookError(f"{path} is not valid TOML ({error}); correct or remove it.") from None
+        raise BookError(
+            _("{path} is not valid TOML ({error}); correct or remove it.").format(
+                path=path, error=error
+            )
+        ) from None
     backups = _settings_from(data.get("backups", {}), path)
     return replace(
         backups,
@@ -88,21 +95,33 @@ def _display_text(display: Any, key: str, path: Path) -> str | None:
     """`[display] locale` or `language`, such as "nl_NL" or "en" (None when not set)."""
     if not isinstance(display, dict):
         raise BookError(
-            f'{path}: [display] must be a table, like `[display]` then `locale = "nl"`.'
+            _('{path}: [display] must be a table, like `[display]` then `locale = "nl"`.').format(
+                path=path
+            )
         )
     value = display.get(key)
     if value is not None and not isinstance(value, str):
-        raise BookError(f'{path}: display.{key} must be text, like "nl_NL" or "en".')
+        raise BookError(
+            _('{path}: display.{key} must be text, like "nl_NL" or "en".').format(
+                path=path, key=key
+            )
+        )
     return value
 
 
 def _settings_from(backups: Any, path: Path) -> Settings:
     if not isinstance(backups, dict):
-        raise BookError(f"{path}: [backups] must be a table, like `[backups]` then `keep = 7`.")
+        raise BookError(
+            _("{path}: [backups] must be a table, like `[backups]` then `keep = 7`.").format(
+                path=path
+            )
+        )
     keep = backups.get("keep", DEFAULT_BACKUP_KEEP)
     daily = backups.get("daily", True)
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
-        raise BookError(f"{path}: backups.keep must be a whole number of at least 1.")
+        raise BookError(
+            _("{path}: backups.keep must be a whole number of at least 1.").format(path=path)
+        )
     if not isinstance(daily, bool):
-        raise BookError(f"{path}: backups.daily must be true or false.")
+        raise BookError(_("{path}: backups.daily must be true or false.").format(path=path))
     return Settings(daily_backup=daily, backup_keep=keep)

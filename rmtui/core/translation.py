@@ -60,7 +60,12 @@ def language_of(text: str | None) -> str | None:
 @cache
 def user_language() -> str:
     """The language the user reads rmtui in (`nl`, `en`)."""
-    for candidate in (*_configured(), *_from_environment()):
+    return _first_language((*_configured(), *_from_environment()))
+
+
+def _first_language(candidates: tuple[str | None, ...]) -> str:
+    """The language of the first candidate that names a locale or language."""
+    for candidate in candidates:
         language = language_of(candidate)
         if language is not None:
             return language
@@ -143,10 +148,14 @@ def _configured() -> tuple[str | None, str | None]:
     from rmtui.core.errors import BookError
     from rmtui.core.settings import load_settings
 
+    # What config.toml says wrong is written in the language of the environment meanwhile.
+    token = _chosen.set(_first_language(_from_environment()))
     try:
         settings = load_settings()
     except BookError:  # a broken config.toml is reported where it is read for its own sake
         return None, None
+    finally:
+        _chosen.reset(token)
     return settings.display_language, settings.display_locale
 
 

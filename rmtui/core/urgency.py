@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from rmtui.core.errors import BookError
+from rmtui.core.translation import N_, _
 
 POINT = Decimal("0.1")  # points are rounded to this
 COEFFICIENT_EXAMPLE = "tier_a = 3.0"
@@ -49,18 +50,18 @@ DEFAULT_COEFFICIENTS = Coefficients()
 
 # Every term, keyed as config.toml names its coefficient, with what its value counts.
 TERMS: dict[str, str] = {
-    "overdue_day": "days past due",
-    "priority_high": "high priority",
-    "tier_a": "tier A",
-    "tier_b": "tier B",
-    "tier_c": "tier C",
-    "checkin_day": "days past the check-in cadence",
-    "case_day_left": "days to the deadline",
-    "assets_million": "assets, in millions",
-    "revenue_thousand": "revenue (12 months), thousands",
-    "complaint": "an open complaint",
-    "detractor": "last survey from a detractor",
-    "deal_closing": "a deal closing within {days} days",
+    "overdue_day": N_("days past due"),
+    "priority_high": N_("high priority"),
+    "tier_a": N_("tier A"),
+    "tier_b": N_("tier B"),
+    "tier_c": N_("tier C"),
+    "checkin_day": N_("days past the check-in cadence"),
+    "case_day_left": N_("days to the deadline"),
+    "assets_million": N_("assets, in millions"),
+    "revenue_thousand": N_("revenue (12 months), thousands"),
+    "complaint": N_("an open complaint"),
+    "detractor": N_("last survey from a detractor"),
+    "deal_closing": N_("a deal closing within {days} days"),
 }
 LIMITS = ("assets_million_max", "revenue_thousand_max")
 SETTINGS = (*TERMS, *LIMITS, "deal_closing_days")
@@ -158,10 +159,11 @@ def term_label(term: Term, coefficients: Coefficients, *, business_days: bool = 
     """What a term counts, in words: `days to the deadline` (`business days to…` on a case
     whose clock counts business days; `days past due (negative: to go)` when it is not yet
     due)."""
-    label = TERMS[term.term].format(days=coefficients.deal_closing_days)
     if term.term == "overdue_day" and term.value < 0:
-        return f"{label} (negative: to go)"
-    return f"business {label}" if business_days and term.term == "case_day_left" else label
+        return _("days past due (negative: to go)")
+    if business_days and term.term == "case_day_left":
+        return _("business days to the deadline")
+    return _(TERMS[term.term]).format(days=coefficients.deal_closing_days)
 
 
 def tier_term(tier: str | None) -> dict[str, int]:
@@ -184,13 +186,16 @@ def coefficients_from(table: Any, *, path: object) -> Coefficients:
     BookError, one sentence, for a value that is not a number."""
     if not isinstance(table, Mapping):
         raise BookError(
-            f"{path}: [urgency] must be a table, like `[urgency]` then `{COEFFICIENT_EXAMPLE}`."
+            _("{path}: [urgency] must be a table, like `[urgency]` then `{example}`.").format(
+                path=path, example=COEFFICIENT_EXAMPLE
+            )
         )
     unknown = sorted(set(table) - set(SETTINGS))
     if unknown:
         raise BookError(
-            f"{path}: urgency has no setting {unknown[0]!r}; the settings are "
-            f"{', '.join(SETTINGS)}."
+            _("{path}: urgency has no setting {name}; the settings are {settings}.").format(
+                path=path, name=repr(unknown[0]), settings=", ".join(SETTINGS)
+            )
         )
     settings: dict[str, Any] = {
         key: _setting(key, value, path=path) for key, value in table.items()
@@ -202,19 +207,25 @@ def _setting(key: str, value: Any, *, path: object) -> float | int:
     if key == "deal_closing_days":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
             raise BookError(
-                f"{path}: urgency.deal_closing_days must be a whole number of days from 0 to "
-                f"3650, like 30, not {value!r}."
+                _(
+                    "{path}: urgency.deal_closing_days must be a whole number of days from 0 to"
+                    " 3650, like 30, not {value}."
+                ).format(path=path, value=repr(value))
             )
         return value
     if key in LIMITS:
         if not _is_number(value) or value < 0:
             raise BookError(
-                f"{path}: urgency.{key} must be a number of 0 or more, like 10, not {value!r}."
+                _(
+                    "{path}: urgency.{key} must be a number of 0 or more, like 10, not {value}."
+                ).format(path=path, key=key, value=repr(value))
             )
         return float(value)
     if not _is_number(value):
         raise BookError(
-            f"{path}: urgency.{key} must be a number of points, like 2.5 or -1, not {value!r}."
+            _(
+                "{path}: urgency.{key} must be a number of points, like 2.5 or -1, not {value}."
+            ).format(path=path, key=key, value=repr(value))
         )
     return float(value)
 

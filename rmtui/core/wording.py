@@ -87,10 +87,14 @@ def members_stay(members: int) -> str:
     """What happens to the members of a deleted household, in words (`its 3 members stay
     clients, with everything about them`)."""
     if members == 0:
-        return "it has no members"
+        return _("it has no members")
     if members == 1:
-        return "its one member stays a client, with everything about them"
-    return f"its {members} members stay clients, with everything about them"
+        return _("its one member stays a client, with everything about them")
+    return ngettext(
+        "its {count} member stays a client, with everything about them",
+        "its {count} members stay clients, with everything about them",
+        members,
+    ).format(count=count_text(members))
 
 
 # The characters that steer a terminal instead of showing: C0 controls but tab and newline,

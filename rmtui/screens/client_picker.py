@@ -50,9 +50,9 @@ class ClientPicker(ModalScreen[PickedClient | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(self.question, classes="form-title")
-            yield Input(placeholder=N_("Type part of a name: ada, jsm, smith"), id="picker-input")
+            yield Input(placeholder=_("Type part of a name: ada, jsm, smith"), id="picker-input")
             yield OptionList(id="picker-options")
-            yield Static("enter choose · ↑↓ move · escape cancel", classes="form-hint")
+            yield Static(_("enter choose · ↑↓ move · escape cancel"), classes="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#picker-input", Input).focus()
@@ -86,7 +86,9 @@ class ClientPicker(ModalScreen[PickedClient | None]):
             for client in picked
         )
         if not picked and text.strip():
-            options.add_option(Option(Text("No client has that name.", style="dim"), disabled=True))
+            options.add_option(
+                Option(Text(_("No client has that name."), style="dim"), disabled=True)
+            )
         options.highlighted = 0 if picked else None
 
     def action_move(self, step: int) -> None:

@@ -75,9 +75,9 @@ class LookAlikeQuestion(ModalScreen[str]):
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
-                yield Button("Add anyway (a)", id="add", variant="warning")
-                yield Button("Open it (o)", id="open", variant="primary")
-                yield Button("Back (esc)", id="back")
+                yield Button(_("Add anyway (a)"), id="add", variant="warning")
+                yield Button(_("Open it (o)"), id="open", variant="primary")
+                yield Button(_("Back (esc)"), id="back")
 
     def on_mount(self) -> None:
         self.query_one("#open", Button).focus()

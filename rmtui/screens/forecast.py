@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from rmtui.core.db import session_scope
+from rmtui.core.figures import count_text
 from rmtui.core.queries.forecast import (
     FILTER_HELP,
     SORT_LABELS,
@@ -30,8 +31,7 @@ from rmtui.core.queries.forecast import (
     parse_deal_filter,
 )
 from rmtui.core.queries.opportunities import OpportunityRow
-from rmtui.core.translation import N_
-from rmtui.core.wording import counted
+from rmtui.core.translation import N_, _, ngettext
 from rmtui.screens.flows.clients import engine_of
 from rmtui.widgets.forecast_table import (
     FORECAST_COLUMNS,
@@ -75,10 +75,10 @@ class ForecastScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="forecast-tables"):
-            yield Static("Reading the forecast…", id="forecast-months")
+            yield Static(_("Reading the forecast…"), id="forecast-months")
             yield Static("", id="forecast-quarters")
         yield Static("", id="forecast-filter")
-        yield Input(placeholder=FILTER_HELP, id="forecast-filter-input", compact=True)
+        yield Input(placeholder=_(FILTER_HELP), id="forecast-filter-input", compact=True)
         yield VirtualTable(FORECAST_COLUMNS, id="forecast-table", empty_text=N_("No open deals."))
         yield KeyBar()
 
@@ -126,11 +126,13 @@ class ForecastScreen(Screen[None]):
 
     def _show_filter(self, count: int, error: str | None = None) -> None:
         line = Text()
-        line.append(counted(count, "open deal"), style="bold")
+        deals = ngettext("{count} open deal", "{count} open deals", count)
+        line.append(deals.format(count=count_text(count)), style="bold")
         if not self.deal_filter.is_empty:
-            line.append(f" matching “{self.deal_filter}”")
-        line.append(f" · by {SORT_LABELS[self.sort]}", style="dim")
-        line.append("  (/ filters, s sorts · ⚠ past its close date · * own chance)", style="dim")
+            line.append(" " + _("matching “{text}”").format(text=self.deal_filter))
+        line.append(" · " + _("by {order}").format(order=_(SORT_LABELS[self.sort])), style="dim")
+        hint = _("(/ filters, s sorts · ⚠ past its close date · * own chance)")
+        line.append(f"  {hint}", style="dim")
         if error:
             line = Text(error, style="bold red")
         self.query_one("#forecast-filter", Static).update(line)

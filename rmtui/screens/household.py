@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from rmtui.core.changes import change_mark
 from rmtui.core.charts import sparkline
+from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text
 from rmtui.core.db import session_scope
 from rmtui.core.figures import count_text, total_text
@@ -31,8 +32,8 @@ from rmtui.core.queries.households import (
 )
 from rmtui.core.queries.interaction_log import QueryStopped
 from rmtui.core.queries.interactions import InteractionRow
-from rmtui.core.translation import N_
-from rmtui.core.wording import ago_text, counted
+from rmtui.core.translation import N_, _, ngettext
+from rmtui.core.wording import ago_text
 from rmtui.screens.book_access import book_day, rm_app
 from rmtui.screens.client.detail import show_rows
 from rmtui.screens.client.dossier import TIMELINE_COLUMNS, timeline_row
@@ -120,19 +121,19 @@ class HouseholdScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading the household…", id="household-heading")
+        yield Static(_("Loading the household…"), id="household-heading")
         yield Static("", id="household-summary")
         with Horizontal(id="household-top"):
             with Vertical(id="members-box"):
-                yield Static("Members", id="members-title", classes="section-title")
+                yield Static(_("Members"), id="members-title", classes="section-title")
                 yield VirtualTable(MEMBER_COLUMNS, empty_text=N_("No members."), id="members")
             with Vertical(id="open-box"):
-                yield Static("Open items", id="open-title", classes="section-title")
+                yield Static(_("Open items"), id="open-title", classes="section-title")
                 yield VirtualTable(
                     OPEN_COLUMNS, empty_text=N_("No open follow-ups or cases."), id="open-items"
                 )
         yield Static(
-            "Timeline of all members", id="household-timeline-title", classes="section-title"
+            _("Timeline of all members"), id="household-timeline-title", classes="section-title"
         )
         yield VirtualTable(
             HOUSEHOLD_TIMELINE_COLUMNS,
@@ -190,7 +191,7 @@ class HouseholdScreen(Screen[None]):
         first_time = self.view is None
         if view is None:
             self.query_one("#household-heading", Static).update(
-                "This household is no longer in the book."
+                _("This household is no longer in the book.")
             )
             return
         self.view = view
@@ -198,7 +199,9 @@ class HouseholdScreen(Screen[None]):
         self.query_one("#household-summary", Static).update(summary_text(view, day))
         rows = [TableRow(member.client_id, member_cells(member)) for member in view.members]
         show_rows(self.members_table, rows, keep_key=self.members_table.current_key)
-        self.query_one("#members-title", Static).update(f"Members ({count_text(len(rows))})")
+        self.query_one("#members-title", Static).update(
+            _("Members ({count})").format(count=count_text(len(rows)))
+        )
         self._show_open_items(view, day)
         if timeline is not None:
             self._show_timeline(*timeline)
@@ -217,18 +220,25 @@ class HouseholdScreen(Screen[None]):
             key = -(case.id or 0)
             self.open_clients[key] = case.client_id
             rows.append(
-                TableRow(key, open_cells(case.due_on, who, f"{case.kind}: {case.subject}", day))
+                TableRow(
+                    key,
+                    open_cells(case.due_on, who, f"{choice_text(case.kind)}: {case.subject}", day),
+                )
             )
         rows.sort(key=lambda row: str(row.cells[0]))
         table = self.query_one("#open-items", VirtualTable)
         show_rows(table, rows, keep_key=table.current_key)
-        self.query_one("#open-title", Static).update(f"Open items ({count_text(len(rows))})")
+        self.query_one("#open-title", Static).update(
+            _("Open items ({count})").format(count=count_text(len(rows)))
+        )
 
     def _show_timeline(self, pages: TimelinePages, first: list[TableRow]) -> None:
         self.timeline = pages
         table = self.timeline_table
         table.show(pages.shown_total, pages.fetch, keep_key=table.current_key, first_block=first)
-        title = f"Timeline of all members, newest first ({count_text(pages.shown_total)})"
+        title = _("Timeline of all members, newest first ({count})").format(
+            count=count_text(pages.shown_total)
+        )
         self.query_one("#household-timeline-title", Static).update(title)
 
     # -- keys ----------------------------------------------------------------------------------
@@ -311,15 +321,16 @@ class HouseholdScreen(Screen[None]):
 def heading_text(view: HouseholdView) -> Text:
     """The household's name, how many members, and how check-ins count."""
     text = Text(view.household.name, style="bold")
-    text.append(f"  ·  {counted(len(view.members), 'member')}  ·  ", style="dim")
+    members = ngettext("{count} member", "{count} members", len(view.members))
+    text.append(f"  ·  {members.format(count=count_text(len(view.members)))}  ·  ", style="dim")
     shared = view.household.shared_checkin
-    text.append("one check-in for all" if shared else "check-ins per member", style="dim")
+    text.append(_("one check-in for all") if shared else _("check-ins per member"), style="dim")
     return text
 
 
 def summary_text(view: HouseholdView, day: date) -> Text:
     """Combined assets with their trend and change, and the household's last contact."""
-    text = Text("Assets ", style="bold")
+    text = Text(_("Assets") + " ", style="bold")
     text.append(total_text(view.aum), style="bold")
     text.append(" ")
     text.append(sparkline([point.value for point in view.aum_trend]), style="cyan")
@@ -327,11 +338,11 @@ def summary_text(view: HouseholdView, day: date) -> Text:
     if year_ago is not None:
         text.append(" ")
         text.append_text(change_text(year_ago, view.aum))
-        text.append(f" in {TREND_MONTHS} mo", style="dim")
+        text.append(" " + _("in {months} mo").format(months=TREND_MONTHS), style="dim")
     last = view.last_contact_on
-    text.append("\nLast contact ")
+    text.append("\n" + _("Last contact") + " ")
     if last is None:
-        text.append("none yet", style="dim")
+        text.append(_("none yet"), style="dim")
     else:
         text.append(date_text(last))
         text.append(f" ({ago_text((day - last).days)})", style="dim")
@@ -342,7 +353,7 @@ def member_cells(member: MemberRow) -> tuple[Text | str, ...]:
     """A member's name, role and last contact (archived members dimmed)."""
     style = "dim" if member.archived else ""
     last = date_text(member.last_contact_on) if member.last_contact_on else "—"
-    return (Text(member.name, style=style), member.role, Text(last, style="dim"))
+    return (Text(member.name, style=style), choice_text(member.role), Text(last, style="dim"))
 
 
 def open_cells(due: date, who: str, what: str, day: date) -> tuple[Text | str, ...]:

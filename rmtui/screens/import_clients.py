@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.screens.book_access import rm_app
 
 if TYPE_CHECKING:
@@ -35,7 +35,11 @@ def read_clients_file(
     from rmtui.core.interchange.vcards import import_vcards
 
     if path.suffix.lower() not in FORMATS:
-        raise BookError(f"{path.name} is neither a .csv spreadsheet nor a .vcf contacts file.")
+        raise BookError(
+            _("{name} is neither a .csv spreadsheet nor a .vcf contacts file.").format(
+                name=path.name
+            )
+        )
     options = {"dry_run": dry_run, "merge": merge, "skip_invalid": skip_invalid}
     if path.suffix.lower() == ".csv":
         return import_clients_csv(path, engine=engine, **options)  # type: ignore[arg-type]
@@ -57,28 +61,32 @@ class ImportClientsScreen(ModalScreen[int]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
-            yield Static("Import clients from a .csv or .vcf file", classes="form-title")
+            yield Static(_("Import clients from a .csv or .vcf file"), classes="form-title")
             yield Static(
-                "enter reads the file · ctrl+s imports · escape cancels", classes="form-hint"
+                _("enter reads the file · ctrl+s imports · escape cancels"), classes="form-hint"
             )
-            yield Input(placeholder=N_("~/Downloads/clients.csv"), id="import-path", compact=True)
+            yield Input(placeholder=_("~/Downloads/clients.csv"), id="import-path", compact=True)
             yield Checkbox(
-                "Update duplicates with the file's values (merge)", id="import-merge", compact=True
+                _("Update duplicates with the file's values (merge)"),
+                id="import-merge",
+                compact=True,
             )
             yield Checkbox(
-                "Skip the records with problems and import the others",
+                _("Skip the records with problems and import the others"),
                 id="import-skip",
                 compact=True,
             )
             with VerticalScroll(id="import-report", can_focus=False):
                 yield Static(
-                    "Type the file's path and press enter to see what would happen; "
-                    "nothing is written before you confirm.",
+                    _(
+                        "Type the file's path and press enter to see what would happen; "
+                        "nothing is written before you confirm."
+                    ),
                     id="import-text",
                 )
             with Horizontal(id="import-buttons"):
-                yield Button("Import", id="import-go", variant="primary", disabled=True)
-                yield Button("Cancel", id="import-cancel")
+                yield Button(_("Import"), id="import-go", variant="primary", disabled=True)
+                yield Button(_("Cancel"), id="import-cancel")
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
@@ -109,7 +117,7 @@ class ImportClientsScreen(ModalScreen[int]):
 
     def check_file(self) -> None:
         """Dry-run the file in a worker and show its report."""
-        self.show_text("Reading the file…")
+        self.show_text(_("Reading the file…"))
         self.query_one("#import-go", Button).disabled = True
         self.dry_run(self.chosen_path(), *self.choices())
 
@@ -136,13 +144,15 @@ class ImportClientsScreen(ModalScreen[int]):
 
     def show_dry_run(self, report: ClientImportReport | None, error: str | None) -> None:
         if report is None:
-            self.show_text(error or "The file could not be read.", problem=True)
+            self.show_text(error or _("The file could not be read."), problem=True)
             return
         lines = report.lines()
         if report.problems:
             lines.append(
-                "Correct the file and press enter to read it again, or tick the box above to "
-                "skip the records with problems."
+                _(
+                    "Correct the file and press enter to read it again, or tick the box above to "
+                    "skip the records with problems."
+                )
             )
         self.show_text("\n".join(lines), problem=bool(report.problems))
         skip = self.query_one("#import-skip", Checkbox)
@@ -171,7 +181,7 @@ class ImportClientsScreen(ModalScreen[int]):
     def import_for_real(self) -> None:
         """Import the file in a worker; the dialog closes when it is done."""
         self.query_one("#import-go", Button).disabled = True
-        self.show_text("Importing…")
+        self.show_text(_("Importing…"))
         self.run_import(self.chosen_path(), *self.choices())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")

@@ -41,12 +41,14 @@ from rmtui.widgets.virtual_table import TableRow, VirtualTable
 
 # Typing in a filter waits this long for the next key before the log is read again.
 TYPING_PAUSE_S = 0.15
-PAST = re.compile(r"^(?:-\s*(\d+)\s*([dwmy])|(\d+)\s*([dwmy])\w*\s+ago)$")
+# `-30d`, `3m ago`, `2 weeks ago`; in Dutch `3m geleden`, `2 weken geleden`, `1 jaar geleden`.
+PAST = re.compile(r"^(?:-\s*(\d+)\s*([dwmyj])|(\d+)\s*([dwmyj])\w*\s+(?:ago|geleden))$")
 PAST_UNITS: dict[str, Callable[[int], relativedelta]] = {
     "d": lambda count: relativedelta(days=count),
     "w": lambda count: relativedelta(weeks=count),
     "m": lambda count: relativedelta(months=count),
     "y": lambda count: relativedelta(years=count),
+    "j": lambda count: relativedelta(years=count),  # jaar
 }
 DATE_FIELDS = ("from", "to")
 # A log narrowed to one kind of interaction, as its summary says it.
@@ -346,7 +348,8 @@ def preview_text(row: InteractionRow) -> Text:
 
 
 def typed_day(text: str, *, base: date) -> date | None:
-    """A typed filter date: any date rmtui reads, or a past one as `-30d`, `-2w`, `3m ago`."""
+    """A typed filter date: any date rmtui reads, or a past one as `-30d`, `-2w`, `3m ago`
+    (nl `3m geleden`)."""
     value = " ".join(text.strip().lower().split())
     match = PAST.match(value)
     if match is None:

@@ -12,16 +12,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from rmtui.core.db import session_scope
+from rmtui.core.figures import count_text
 from rmtui.core.queries import trash
-from rmtui.core.translation import N_
-from rmtui.core.wording import counted
+from rmtui.core.translation import N_, _, ngettext
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.flows.clients import engine_of, saved
 from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.trash_table import TRASH_COLUMNS, TrashPages
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
 
-EMPTY = "The trash is empty: nothing was deleted in the last 30 days."
+EMPTY = N_("The trash is empty: nothing was deleted in the last 30 days.")
 
 
 class TrashScreen(Screen[None]):
@@ -38,7 +38,7 @@ class TrashScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Reading the trash…", id="trash-summary")
+        yield Static(_("Reading the trash…"), id="trash-summary")
         yield VirtualTable(TRASH_COLUMNS, id="trash-table", empty_text=EMPTY)
         yield KeyBar()
 
@@ -68,11 +68,14 @@ class TrashScreen(Screen[None]):
         self.table.show(pages.shown_total, pages.fetch, keep_key=keep_key, first_block=first)
         self.refresh_bindings()  # the keys for a record, or the empty trash's
         count = pages.shown_total
-        entries = counted(count, "deleted record")
         self.query_one("#trash-summary", Static).update(
-            f"{entries}, each kept 30 days — r restores, x deletes for good"
+            ngettext(
+                "{count} deleted record, kept 30 days — r restores, x deletes for good",
+                "{count} deleted records, each kept 30 days — r restores, x deletes for good",
+                count,
+            ).format(count=count_text(count))
             if count
-            else "Deleted records stay here 30 days."
+            else _("Deleted records stay here 30 days.")
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -93,7 +96,7 @@ class TrashScreen(Screen[None]):
             return
         restored = saved(self, lambda session: trash.restore(session=session, entry_id=entry_id))
         if restored is not None:
-            self.notify(f"Restored the {restored.what}.", markup=False)
+            self.notify(_("Restored the {what}.").format(what=restored.what), markup=False)
             self.book_changed()
 
     def action_delete_for_good(self) -> None:
@@ -105,18 +108,23 @@ class TrashScreen(Screen[None]):
 
         def delete(yes: bool | None) -> None:
             if yes and saved(self, lambda session: trash.forget_entry(session, entry_id)):
-                self.notify(f"Deleted the {what} for good.", markup=False)
+                self.notify(_("Deleted the {what} for good.").format(what=what), markup=False)
                 self.book_changed()
 
-        question = f"Delete the {what} for good? It cannot be restored after this."
-        self.app.push_screen(ConfirmScreen(question, yes="Delete", no="Keep"), delete)
+        question = _("Delete the {what} for good? It cannot be restored after this.").format(
+            what=what
+        )
+        self.app.push_screen(ConfirmScreen(question, yes=N_("Delete"), no=N_("Keep")), delete)
 
     def action_empty(self) -> None:
         def empty(yes: bool | None) -> None:
             emptied = saved(self, lambda session: trash.empty_trash(session=session)) if yes else 0
             if emptied:
-                self.notify(f"Deleted {counted(emptied, 'record')} for good.", markup=False)
+                said = ngettext(
+                    "Deleted {count} record for good.", "Deleted {count} records for good.", emptied
+                )
+                self.notify(said.format(count=count_text(emptied)), markup=False)
                 self.book_changed()
 
-        question = "Delete everything in the trash for good? It cannot be restored after this."
-        self.app.push_screen(ConfirmScreen(question, yes="Empty", no="Keep"), empty)
+        question = _("Delete everything in the trash for good? It cannot be restored after this.")
+        self.app.push_screen(ConfirmScreen(question, yes=N_("Empty"), no=N_("Keep")), empty)

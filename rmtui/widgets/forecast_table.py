@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text
 from rmtui.core.figures import amount_within, count_text, total_text, whole_percent_text
 from rmtui.core.queries.forecast import (
     DealFilter,
@@ -21,7 +23,7 @@ from rmtui.core.queries.forecast import (
 )
 from rmtui.core.queries.opportunities import OpportunityRow
 from rmtui.core.queries.pipeline_stats import deal_probability, weighted_value
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _, pN_
 from rmtui.widgets.page_source import PageSource
 from rmtui.widgets.virtual_table import TableColumn
 
@@ -38,6 +40,12 @@ FORECAST_COLUMNS = (
     TableColumn("value", N_("Value"), MONEY_WIDTH, "right"),
     TableColumn("weighted", N_("Weighted"), MONEY_WIDTH, "right", drop=1),
     TableColumn("age", N_("Open"), 8, "right", drop=4),
+)
+# Headings that need a word of their own as a column (nl "Sluitdatum", not the verb "Sluiten").
+FORECAST_HEADINGS = (
+    pN_("column", "Close"),
+    pN_("column", "Chance"),
+    pN_("column", "Open"),
 )
 NO_MONEY = Decimal("0.00")
 
@@ -77,25 +85,25 @@ def forecast_cells(deal: OpportunityRow, day: date) -> tuple[Text | str, ...]:
     over colours)."""
     close = deal.expected_close_on
     if close is None:
-        when = Text("no date", style="dim")
+        when = Text(_("no date"), style="dim")
     elif deal.is_past_close(day):
-        when = Text(f"⚠ {close:%d %b %Y}", style="bold")
+        when = Text(f"⚠ {date_text(close)}", style="bold")
     else:
-        when = Text(f"  {close:%d %b %Y}")
+        when = Text(f"  {date_text(close)}")
     chance = deal_probability(deal.stage, deal.probability) * 100
     own = "" if deal.probability is None else "*"
     return (
         when,
         deal.title,
         deal.client_name,
-        deal.stage,
+        choice_text(deal.stage),
         f"{whole_percent_text(chance)}{own}",
         amount_within(deal.value, MONEY_WIDTH, total=True),
         Text(
             amount_within(weighted_value(deal.value, deal.stage, deal.probability), MONEY_WIDTH),
             style="dim",
         ),
-        f"{(day - deal.opened_on).days}d",
+        f"{(day - deal.opened_on).days}d",  # d for days in English and Dutch alike
     )
 
 
@@ -128,21 +136,21 @@ def _folded(rows: list[ForecastMonth], key: date) -> ForecastMonth:
 def month_label(row: ForecastMonth) -> str:
     """A month row's name: `Dec 2026`, `Past close date`, `Later`, `No close date`."""
     if row.month is None:
-        return "No close date"
+        return _("No close date")
     if row.month == date.min:
-        return "Earlier (passed)"
+        return _("Earlier (passed)")
     if row.month == date.max:
-        return "Later"
-    return f"{row.month:%b %Y}"
+        return _("Later")
+    return date_text(row.month, "%b %Y")
 
 
 def months_table(months: list[ForecastMonth], day: date, shown: int) -> Table:
     """The weighted forecast month by month (see month_rows), with the total."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
-    table.add_column("Closes", style="bold", no_wrap=True)
-    table.add_column("Deals", justify="right")
-    table.add_column("Value", justify="right")
-    table.add_column("Weighted", justify="right", style="bold")
+    table.add_column(_("Closes"), style="bold", no_wrap=True)
+    table.add_column(_("Deals"), justify="right")
+    table.add_column(_("Value"), justify="right")
+    table.add_column(_("Weighted"), justify="right", style="bold")
     for row in month_rows(months, day, shown):
         flag = " ⚠" if row.past_close else ""
         table.add_row(
@@ -154,7 +162,7 @@ def months_table(months: list[ForecastMonth], day: date, shown: int) -> Table:
     total_value = sum((row.value for row in months), NO_MONEY)
     total_weighted = sum((row.weighted for row in months), NO_MONEY)
     table.add_row(
-        Text("All open", style="bold"),
+        Text(_("All open"), style="bold"),
         count_text(sum(row.deals for row in months)),
         total_text(total_value),
         total_text(total_weighted),
@@ -167,9 +175,9 @@ def quarters_table(quarters: list[ForecastQuarter], day: date, shown: int) -> Ta
     """The weighted forecast by calendar quarter, from `day`'s quarter on (earlier ones are
     in the months' 'earlier' row)."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
-    table.add_column("Quarter", style="bold", no_wrap=True)
-    table.add_column("Value", justify="right")
-    table.add_column("Weighted", justify="right", style="bold")
+    table.add_column(_("Quarter"), style="bold", no_wrap=True)
+    table.add_column(_("Value"), justify="right")
+    table.add_column(_("Weighted"), justify="right", style="bold")
     start = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
     for quarter in [q for q in quarters if q.start >= start][:shown]:
         table.add_row(

@@ -245,3 +245,46 @@ def test_no_message_hides_inside_an_f_string() -> None:
         if hidden.search(line)
     ]
     assert not found
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("elke 2 weken", "every 2 weeks", "elke 2 weken"),
+        ("maandelijks", "every month", "elke maand"),
+        ("om de 3 maanden", "every 3 months", "elke 3 maanden"),
+        ("jaarlijks na afronding", "yearly after done", "jaarlijks na afronding"),
+        ("every 2 weeks", "every 2 weeks", "elke 2 weken"),
+    ],
+)
+def test_repeat_rules_are_typed_and_shown_in_dutch(
+    monkeypatch: pytest.MonkeyPatch, typed: str, stored: str, shown: str
+) -> None:
+    from rmtui.core.repeats import repeat_shown, repeat_text
+
+    use_locale(monkeypatch, "nl_NL")
+    assert repeat_text(typed) == stored  # stored in one form, whatever the language typed
+    assert repeat_shown(stored) == shown
+    use_locale(monkeypatch, "en")
+    assert repeat_shown(stored) == stored
+
+
+def test_a_repeat_rmtui_cannot_read_is_refused_in_dutch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmtui.core.repeats import RepeatError, parse_repeat
+
+    use_locale(monkeypatch, "nl_NL")
+    with pytest.raises(RepeatError, match="'soms' is geen herhaling; schrijf elke 2 weken"):
+        parse_repeat("soms")
+
+
+def test_a_broken_config_toml_is_reported_in_the_language_of_the_environment(
+    private_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmtui.core.errors import BookError
+    from rmtui.core.settings import load_settings
+
+    write_config(private_dirs, '[display]\nlanguage = "nl"\n[backups]\nkeep = 0\n')
+    use_locale(monkeypatch, "nl_BE.UTF-8")
+    assert user_language() == "nl"
+    with pytest.raises(BookError, match=r"backups\.keep moet een geheel getal van minstens 1 zijn"):
+        load_settings()

@@ -82,3 +82,70 @@ def test_refusals_are_dutch_and_exit_1(dutch: None, capsys: Capture) -> None:
         main(["client", "add", "Piet", "--language", "fr"])
     assert stopped.value.code == 2
     assert "ongeldige keuze: 'fr' (kies uit 'nl', 'en')" in capsys.readouterr().err
+
+
+def test_the_other_commands_speak_dutch(
+    dutch: None, capsys: Capture, tmp_path: pytest.TempPathFactory
+) -> None:
+    assert main(["client", "add", "Jan de Boer"]) == 0
+    assert main(["client", "add", "Els de Boer"]) == 0
+    capsys.readouterr()
+    assert main(["revenue", "add", "jan", "1234,50", "--kind", "fee"]) == 0
+    assert capsys.readouterr().out == (
+        "Vastgelegd: honorarium van 1.234,50 op 2026-12-01 van Jan de Boer (klant 1), omzet 1.\n"
+    )
+    assert main(["deal", "add", "jan", "Pensioen", "--stage", "proposal"]) == 0
+    assert (
+        capsys.readouterr().out == "Toegevoegd: “Pensioen” (voorstel) voor Jan de Boer, kans 1.\n"
+    )
+    assert main(["deal", "move", "1", "proposal"]) == 1
+    assert capsys.readouterr().err == (
+        "rmtui: kans 1 “Pensioen” staat al op voorstel; er is niets vastgelegd.\n"
+    )
+    assert main(["household", "add", "jan", "--name", "Familie De Boer"]) == 0
+    assert capsys.readouterr().out == "Familie De Boer aangemaakt (huishouden 1).\n"
+    assert main(["household", "join", "1", "els", "--role", "partner"]) == 0
+    assert capsys.readouterr().out == "Klant 2 is als partner aan Familie De Boer toegevoegd.\n"
+    assert main(["household", "list"]) == 0
+    assert capsys.readouterr().out == "     1  Familie De Boer  (2 leden)\n"
+    assert main(["household", "show", "familie"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(
+        "Familie De Boer (huishouden 1): contact met één lid geldt voor allen\n"
+    )
+    assert "Leden:\n" in shown
+    assert main(["household", "show", "niemand"]) == 1
+    assert capsys.readouterr().err == ("rmtui: Geen huishouden heeft een naam zoals 'niemand'.\n")
+
+
+def test_a_repeat_rule_is_typed_and_shown_in_dutch(dutch: None, capsys: Capture) -> None:
+    assert main(["client", "add", "Jan de Boer"]) == 0
+    capsys.readouterr()
+    assert (
+        main(["follow-up", "add", "jan", "Bellen", "--due", "morgen", "--repeat", "elke 2 weken"])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["follow-up", "list"]) == 0
+    assert "Bellen  — Jan de Boer  (elke 2 weken)" in capsys.readouterr().out
+    assert main(["follow-up", "add", "jan", "X", "--due", "morgen", "--repeat", "soms"]) == 1
+    assert "--repeat: 'soms' is geen herhaling" in capsys.readouterr().err
+
+
+def test_the_trash_and_the_book_files_speak_dutch(
+    dutch: None, capsys: Capture, tmp_path: pytest.TempPathFactory
+) -> None:
+    assert main(["trash", "list"]) == 0
+    assert capsys.readouterr().out == "De prullenbak is leeg.\n"
+    assert main(["trash", "restore", "7"]) == 1
+    assert capsys.readouterr().err == (
+        "rmtui: Er is geen item #7 in de prullenbak; `rmtui trash list` toont wat erin zit.\n"
+    )
+    assert main(["trash", "empty", "--yes"]) == 0
+    assert capsys.readouterr().out == "De prullenbak is al leeg.\n"
+    assert main(["import", "/nergens/klanten.csv"]) == 1
+    assert capsys.readouterr().err == (
+        "rmtui: er is geen bestand of map op /nergens/klanten.csv; controleer de naam.\n"
+    )
+    assert main(["export", "uit.json", "--excel"]) == 2
+    assert "--excel is een optie van CSV-exports" in capsys.readouterr().err

@@ -42,6 +42,7 @@ from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
 from rmtui.core.progress import REPORT_EVERY, Progress, untold
 from rmtui.core.queries.contact_points import add_missing_contact_points
+from rmtui.core.translation import _
 from rmtui.core.wording import NOUNS, counted, counts_text, records_text
 
 FORMAT = "rmtui-book"
@@ -205,12 +206,16 @@ def _opened(path: Path) -> Iterator[tuple[TextIO, BinaryIO]]:
     try:
         binary = path.open("rb")
     except FileNotFoundError:
-        raise InterchangeError(f"{path} does not exist; check the file name.") from None
+        raise InterchangeError(
+            _("{path} does not exist; check the file name.").format(path=path)
+        ) from None
     except IsADirectoryError:
-        raise InterchangeError(f"{path} is a folder; give the name of an export file.") from None
+        raise InterchangeError(
+            _("{path} is a folder; give the name of an export file.").format(path=path)
+        ) from None
     except PermissionError:
         raise InterchangeError(
-            f"{path} cannot be read: you have no permission to open it."
+            _("{path} cannot be read: you have no permission to open it.").format(path=path)
         ) from None
     with binary, io.TextIOWrapper(binary, encoding="utf-8") as text:
         yield text, binary
@@ -229,23 +234,31 @@ def _read_as_book(path: Path, values: Iterator[Any]) -> Iterator[Any]:
         yield from values
     except UnicodeDecodeError:
         raise InterchangeError(
-            f"{path} is not a text file in UTF-8; is it a JSON export?"
+            _("{path} is not a text file in UTF-8; is it a JSON export?").format(path=path)
         ) from None
     except JsonSyntaxError as error:
-        raise InterchangeError(f"{path} is not valid JSON: {error}.") from None
+        raise InterchangeError(
+            _("{path} is not valid JSON: {error}.").format(path=path, error=error)
+        ) from None
     except RecursionError:
         raise InterchangeError(
-            f"{path} nests lists or objects too deeply to be a book file; is it an rmtui export?"
+            _(
+                "{path} nests lists or objects too deeply to be a book file; is it an rmtui export?"
+            ).format(path=path)
         ) from None
     except NotAnObject:
         raise InterchangeError(_not_a_book(str(path))) from None
     except ValueTooLarge as error:
         raise InterchangeError(
-            f"{path} holds a value of more than {error.largest >> 20} MiB at line {error.line},"
-            " larger than any record of a book file; is it an rmtui export?"
+            _(
+                "{path} holds a value of more than {value} MiB at line {line},"
+                " larger than any record of a book file; is it an rmtui export?"
+            ).format(path=path, value=error.largest >> 20, line=error.line)
         ) from None
     except ValueError as error:  # e.g. a number of more digits than Python reads
-        raise InterchangeError(f"{path} cannot be read as a book: {error}.") from None
+        raise InterchangeError(
+            _("{path} cannot be read as a book: {error}.").format(path=path, error=error)
+        ) from None
 
 
 def read_book_file(path: Path) -> dict[str, Any]:
@@ -284,15 +297,19 @@ def _check_format(value: Any, source: str) -> None:
 def _check_version(version: Any, source: str) -> None:
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise InterchangeError(
-            f"{source} was written by a newer rmtui (format version {version}); "
-            "upgrade rmtui to import it."
+            _(
+                "{source} was written by a newer rmtui (format version {version});"
+                " upgrade rmtui to import it."
+            ).format(source=source, version=version)
         )
     if version not in READABLE_VERSIONS or isinstance(version, bool):
         numbers = [str(number) for number in READABLE_VERSIONS]
         readable = f"{', '.join(numbers[:-1])} and {numbers[-1]}"
         raise InterchangeError(
-            f'{source} has an unsupported "version" ({json.dumps(version, default=str)}); '
-            f"this rmtui reads versions {readable}."
+            _(
+                '{source} has an unsupported "version" ({dumps}); this rmtui reads'
+                " versions {readable}."
+            ).format(source=source, dumps=json.dumps(version, default=str), readable=readable)
         )
 
 
@@ -398,7 +415,9 @@ def _import(
             progress("saving the book", whole, whole)
     except IntegrityError as error:
         raise InterchangeError(
-            f"the book refused the import ({error.orig}), so nothing was imported."
+            _("the book refused the import ({orig}), so nothing was imported.").format(
+                orig=error.orig
+            )
         ) from None
     return report
 

@@ -22,7 +22,8 @@ from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.text_files import ImportText, decode_text
 from rmtui.core.models import Client
 from rmtui.core.queries.contact_points import NewPoint, add_points
-from rmtui.core.wording import counted, records_text
+from rmtui.core.translation import _, ngettext
+from rmtui.core.wording import records_text
 
 CHUNK = 500
 
@@ -91,31 +92,48 @@ class ClientImportReport:
     def summary(self) -> str:
         """One sentence saying what happened."""
         if self.problems:
-            problems = counted(len(self.problems), "problem")
-            return f"{self.source} has {problems}, so nothing was imported."
-        verb = "would add" if self.dry_run else "added"
-        parts = [f"{verb} {count_text(self.added)} of {records_text('clients', self.read)}"]
+            count = len(self.problems)
+            said = ngettext(
+                "{source} has {count} problem, so nothing was imported.",
+                "{source} has {count} problems, so nothing was imported.",
+                count,
+            )
+            return said.format(source=self.source, count=count_text(count))
+        add = (
+            _("would add {count} of {clients}") if self.dry_run else _("added {count} of {clients}")
+        )
+        parts = [
+            add.format(count=count_text(self.added), clients=records_text("clients", self.read))
+        ]
         if self.contact_persons:
-            parts[0] += f" and {records_text('contact_persons', self.contact_persons)}"
+            persons = records_text("contact_persons", self.contact_persons)
+            parts[0] = _("{clients} and {persons}").format(clients=parts[0], persons=persons)
         if self.merged:
-            merged = count_text(self.merged)
-            parts.append(f"{'would merge' if self.dry_run else 'merged'} {merged}")
+            merge = _("would merge {count}") if self.dry_run else _("merged {count}")
+            parts.append(merge.format(count=count_text(self.merged)))
         duplicates = len(self.duplicates) - self.merged
         if duplicates:
-            parts.append(f"skipped {counted(duplicates, 'duplicate')}")
+            skipped = ngettext(
+                "skipped {count} duplicate", "skipped {count} duplicates", duplicates
+            )
+            parts.append(skipped.format(count=count_text(duplicates)))
         if self.skipped:
             records = count_text(len({problem.where for problem in self.skipped}))
-            verb = "would skip" if self.dry_run else "skipped"
-            parts.append(f"{verb} {records} with problems")
+            skip = (
+                _("would skip {count} with problems")
+                if self.dry_run
+                else _("skipped {count} with problems")
+            )
+            parts.append(skip.format(count=records))
         return f"{self.source}: " + ", ".join(parts) + "."
 
     def lines(self) -> list[str]:
         """The summary, then every problem, skipped record, duplicate and note, one per line."""
         lines = [self.summary()]
-        lines += [f"  problem: {problem}" for problem in self.problems]
-        lines += [f"  skipped: {problem}" for problem in self.skipped]
-        lines += [f"  duplicate: {duplicate}" for duplicate in self.duplicates]
-        lines += [f"  note: {note}" for note in self.notes]
+        lines += ["  " + _("problem: {text}").format(text=problem) for problem in self.problems]
+        lines += ["  " + _("skipped: {text}").format(text=problem) for problem in self.skipped]
+        lines += ["  " + _("duplicate: {text}").format(text=same) for same in self.duplicates]
+        lines += ["  " + _("note: {text}").format(text=note) for note in self.notes]
         return lines
 
     def skip_problems(self) -> set[str]:
@@ -208,16 +226,26 @@ def read_import_text(
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ImportFileError(f"{path} does not exist; check the file name.") from None
+        raise ImportFileError(
+            _("{path} does not exist; check the file name.").format(path=path)
+        ) from None
     except IsADirectoryError:
-        raise ImportFileError(f"{path} is a folder; give the file to import.") from None
+        raise ImportFileError(
+            _("{path} is a folder; give the file to import.").format(path=path)
+        ) from None
     except OSError as error:
-        raise ImportFileError(f"{path} cannot be read ({error.strerror}).") from None
+        raise ImportFileError(
+            _("{path} cannot be read ({reason}).").format(path=path, reason=error.strerror)
+        ) from None
     if encoding:
         return decoded_as(path, data, encoding)
     decoded = decode_text(data, charset_hint=charset_hint)
     if decoded is None:
-        raise ImportFileError(f"{path} is not text in an encoding rmtui can tell; {advice}.")
+        raise ImportFileError(
+            _("{path} is not text in an encoding rmtui can tell; {advice}.").format(
+                path=path, advice=advice
+            )
+        )
     return decoded
 
 
@@ -227,11 +255,17 @@ def decoded_as(path: Path, data: bytes, encoding: str) -> ImportText:
         return ImportText(data.decode(encoding), encoding, "as asked")
     except LookupError:
         raise ImportFileError(
-            f"'{encoding}' is not an encoding rmtui knows; try utf-8, cp1252 or shift_jis."
+            _(
+                "'{encoding}' is not an encoding rmtui knows; try utf-8, cp1252 or shift_jis."
+            ).format(encoding=encoding)
         ) from None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError(f"{path} is not {encoding} text (line {line}).") from None
+        raise ImportFileError(
+            _("{path} is not {encoding} text (line {line}).").format(
+                path=path, encoding=encoding, line=line
+            )
+        ) from None
 
 
 def phone_digits(phone: str | None) -> str:
@@ -266,14 +300,20 @@ def _sort_out(
         earlier = next((seen[key] for key in keys if key in seen), None)
         existing = next((in_book[key] for key in keys if key in in_book), None)
         if earlier is not None:
-            reason = f"same {_what(keys, seen)} as {earlier}; skipped"
+            reason = _("same {what} as {earlier}; skipped").format(
+                what=_what(keys, seen), earlier=earlier
+            )
             report.duplicates.append(
                 Duplicate(candidate.where, candidate.name, reason, same_as=earlier)
             )
         elif existing is not None:
             client_id, client_name = existing
-            action = "merged into it" if merge else "skipped"
-            reason = f"same {_what(keys, in_book)} as client {client_id} ({client_name}); {action}"
+            same = (
+                _("same {what} as client {id} ({name}); merged into it")
+                if merge
+                else _("same {what} as client {id} ({name}); skipped")
+            )
+            reason = same.format(what=_what(keys, in_book), id=client_id, name=client_name)
             report.duplicates.append(Duplicate(candidate.where, candidate.name, reason, client_id))
             if merge:
                 merges.append((client_id, candidate))
@@ -286,7 +326,7 @@ def _sort_out(
 
 def _what(keys: list[tuple[str, ...]], found: dict[tuple[str, ...], Any]) -> str:
     matched = next(key for key in keys if key in found)
-    return "e-mail" if matched[0] == "email" else "name and phone"
+    return _("e-mail") if matched[0] == "email" else _("name and phone")
 
 
 def _book_keys(

@@ -37,13 +37,15 @@ from rmtui.core.models import ENTITIES, NAME_PARTS
 from rmtui.core.parsers import EMAIL
 from rmtui.core.private_files import open_private, private_folder
 from rmtui.core.queries.contact_points import NewPoint
-from rmtui.core.wording import plural
+from rmtui.core.translation import N_, _
 
 BATCH_SIZE = 5000
 SKIP = "skip"
 # Columns that fill no field alone: the parts of a birthday, as Thunderbird writes them.
 BIRTH_PARTS = ("birth_year", "birth_month", "birth_day")
 CONTACT_FIELDS = ("email", "phone")
+# The field a client without a name is named after, as a note says it.
+NAMED_AFTER = {"company": N_("company"), "email": N_("email"), "phone": N_("phone")}
 # Client fields a spreadsheet can fill; ids and referrals only mean something inside a book.
 IMPORTED_FIELDS = tuple(spec.name for spec in FIELDS["clients"] if spec.kind not in ("id", "ref"))
 DATE_FIELDS = frozenset(spec.name for spec in fields_of_kind("clients", "date", "birthday"))
@@ -398,7 +400,7 @@ def read_clients_csv(
 ) -> ClientSheet:
     """The clients in a CSV file (comma, semicolon or tab; any encoding), as records."""
     path = Path(path)
-    advice = "save it as 'CSV UTF-8' and import again"
+    advice = _("save it as 'CSV UTF-8' and import again")
     text = read_import_text(path, advice=advice, encoding=encoding)
     table = csv_table(path, text.text)
     rows = [(line, row) for line, row in table.rows if any(cell.strip() for cell in row)]
@@ -410,19 +412,32 @@ def read_clients_csv(
     mapping = dict(mapping or {})
     header_at = _header_index(rows, mapping)
     if header_at is None:
-        header = [f"column {number}" for number in range(1, max(len(r) for _, r in rows) + 1)]
+        header = [
+            _("column {number}").format(number=number)
+            for number in range(1, max(len(r) for _, r in rows) + 1)
+        ]
         mapping = {**_mapping_by_content(header, rows), **mapping}
         sheet = _sheet(path, header, mapping)
         sheet.notes.append(
-            "the file has no header row; its columns were recognised by what they hold: "
-            + ", ".join(f"{column} as {target}" for column, target in mapping.items())
+            _(
+                "the file has no header row; its columns were recognised by what they hold: {how}"
+            ).format(
+                how=", ".join(
+                    _("{column} as {field}").format(column=column, field=target)
+                    for column, target in mapping.items()
+                )
+            )
         )
     else:
         header = [cell.strip() for cell in rows[header_at][1]]
         if header_at:
-            above = f"{header_at} {plural(header_at, 'row')}"
-            verb = "was" if header_at == 1 else "were"
-            sheet_note = f"the {above} above the header row {verb} left out"
+            sheet_note = (
+                _("the 1 row above the header row was left out")
+                if header_at == 1
+                else _("the {count} rows above the header row were left out").format(
+                    count=header_at
+                )
+            )
         rows = rows[header_at + 1 :]
         sheet = _sheet(path, header, mapping)
         if header_at:
@@ -446,7 +461,9 @@ def _sheet(path: Path, header: list[str], mapping: dict[str, str]) -> ClientShee
     ]
     if left_out:
         sheet.notes.append(
-            f"columns not imported: {', '.join(left_out)} (map one with --map 'COLUMN=FIELD')"
+            _("columns not imported: {columns} (map one with --map 'COLUMN=FIELD')").format(
+                columns=", ".join(left_out)
+            )
         )
     return sheet
 
@@ -508,7 +525,7 @@ def import_clients_csv(
     headers = {target: column for column, target in sheet.columns.items()}
     candidates: list[Candidate] = []
     for number, record, points in sheet.rows:
-        where = f"row {number}"
+        where = _("row {number}").format(number=number)
         values, problems = client_values(record, today=dates.today(), label=where)
         for problem in problems:
             column = headers.get(problem.field, problem.field)
@@ -631,9 +648,11 @@ def _check_mapping(path: Path, header: list[str], mapping: dict[str, str]) -> No
 
 
 def _read_row(sheet: ClientSheet, header: list[str], number: int, row: list[str]) -> None:
-    where = f"row {number}"
+    where = _("row {number}").format(number=number)
     if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
-        message = f"has {len(row)} cells but the header has {len(header)} columns"
+        message = _("has {cells} cells but the header has {columns} columns").format(
+            cells=len(row), columns=len(header)
+        )
         sheet.problems.append(ImportProblem(where, "", message))
         sheet.unread += 1
         return
@@ -679,9 +698,8 @@ def _points_of_row(
                 continue
             if contact.kind == "email" and not EMAIL.match(value):
                 others.append(f"E-mail: {value} ({column})")
-                sheet.notes.append(
-                    f"{where}: '{value}' is not an e-mail address, so it was put in the notes"
-                )
+                said = _("{where}: '{value}' is not an e-mail address, so it was put in the notes")
+                sheet.notes.append(said.format(where=where, value=value))
                 continue
             found.append((primary, NewPoint(contact.kind, value, label)))
     found.sort(key=lambda pair: not pair[0])
@@ -704,7 +722,8 @@ def _name_record(sheet: ClientSheet, where: str, record: dict[str, Any]) -> None
             record["name"] = record[target]
             if target == "company":
                 record["kind"] = record.get("kind") or "business"
-            sheet.notes.append(f"{where} has no name, so it is named after its {target}")
+            said = _("{where} has no name, so it is named after its {field}")
+            sheet.notes.append(said.format(where=where, field=_(NAMED_AFTER[target])))
             return
 
 
@@ -732,7 +751,11 @@ def _keep_yearless_birthday(
         else match.group(0)
     )
     others.append(f"Birthday: {said}")
-    sheet.notes.append(f"{where}: the birthday {said} has no year, so it was put in the notes")
+    sheet.notes.append(
+        _("{where}: the birthday {day} has no year, so it was put in the notes").format(
+            where=where, day=said
+        )
+    )
 
 
 def _cell_value(target: str, cell: str) -> str:

@@ -27,6 +27,7 @@ from rmtui.core.interchange.vcard_people import PeopleAdder, group_note, sort_ca
 from rmtui.core.models import NAME_PARTS
 from rmtui.core.parsers import EMAIL
 from rmtui.core.queries.contact_points import NewPoint
+from rmtui.core.translation import _
 
 # Google Contacts puts every contact in this group; it says nothing about the client.
 IGNORED_CATEGORIES = frozenset({"mycontacts", "starred"})
@@ -78,7 +79,7 @@ class ContactCard:
     @property
     def where(self) -> str:
         """How the card is named in the report: `card 3 (line 41)`."""
-        return f"card {self.number} (line {self.line})"
+        return _("card {number} (line {line})").format(number=self.number, line=self.line)
 
 
 @dataclass
@@ -91,7 +92,7 @@ class VCardFile:
 
 def read_vcard_file(path: Path, *, encoding: str | None = None) -> VCardFile:
     """Every vCard (2.1, 3.0 or 4.0) in the file at `path` as client records with problems."""
-    advice = "export it again as UTF-8 (Unicode)"
+    advice = _("export it again as UTF-8 (Unicode)")
     text = read_import_text(Path(path), advice=advice, charset_hint=True, encoding=encoding)
     cards = [_read_card(number, card) for number, card in enumerate(card_texts(text.text), 1)]
     if not cards:

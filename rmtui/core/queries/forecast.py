@@ -18,17 +18,18 @@ from rmtui.core.money import CENT, from_cents, to_cents
 from rmtui.core.queries.common import columns_for, contains_text, page_limit, table_of
 from rmtui.core.queries.opportunities import OpportunityRow
 from rmtui.core.queries.pipeline_stats import probability_percent_sql, weighted_from
+from rmtui.core.translation import N_, _
 
 OPPORTUNITY = table_of(Opportunity)
 CLIENT = table_of(Client)
 SORTS = ("close", "value", "age")  # by expected close date, biggest first, oldest first
-SORT_LABELS = {"close": "close date", "value": "value", "age": "age"}
+SORT_LABELS = {"close": N_("close date"), "value": N_("value"), "age": N_("age")}
 NO_MONEY = Decimal("0.00")
 # A value bound typed in a filter: 50000, 50k, 1.5m.
 AMOUNT = r"(\d+(?:[.,]\d+)?)([km]?)"
 RANGE = re.compile(rf"^{AMOUNT}\.\.{AMOUNT}$|^{AMOUNT}-{AMOUNT}$")
 BOUND = re.compile(rf"^([<>])={{0,1}}{AMOUNT}$")
-FILTER_HELP = "text, stage:proposal, product:pension, >50k, <1m, 10k..250k"
+FILTER_HELP = N_("text, stage:proposal, product:pension, >50k, <1m, 10k..250k")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,11 @@ def parse_deal_filter(text: str) -> DealFilter:
 def _stage(text: str) -> str:
     matches = [stage for stage in OPEN_STAGES if stage.startswith(text.lower())]
     if len(matches) != 1:
-        raise FilterError(f"'{text}' is not an open stage: {', '.join(OPEN_STAGES)}.")
+        raise FilterError(
+            _("'{text}' is not an open stage: {stages}.").format(
+                text=text, stages=", ".join(OPEN_STAGES)
+            )
+        )
     return matches[0]
 
 

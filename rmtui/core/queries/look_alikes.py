@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from rmtui.core.models import Client
 from rmtui.core.queries.common import table_of
+from rmtui.core.translation import _
 
 CLIENT = table_of(Client)
 # Phone numbers are first matched on their last digits, then compared as numbers.
@@ -34,9 +35,9 @@ def look_alikes(
     without regard to case or accents), each once, in that order."""
     found: dict[int, LookAlike] = {}
     for reason, rows in (
-        ("the same e-mail address", _same_email(session, email)),
-        ("the same phone number", _same_phone(session, phone, region)),
-        ("the same name", _same_name(session, name)),
+        (_("the same e-mail address"), _same_email(session, email)),
+        (_("the same phone number"), _same_phone(session, phone, region)),
+        (_("the same name"), _same_name(session, name)),
     ):
         for client_id, client_name in rows:
             found.setdefault(client_id, LookAlike(client_id, client_name, reason))

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from rmtui.core import audit
-from rmtui.core.dates import DATE_FORMAT, now
+from rmtui.core.choices import choice_text
+from rmtui.core.dates import date_text, now
 from rmtui.core.figures import amount_text
 from rmtui.core.models import (
     ENTITIES,
@@ -32,6 +33,7 @@ from rmtui.core.models import (
 )
 from rmtui.core.money_column import Money
 from rmtui.core.queries.common import InvalidChange, RecordNotFound, fetch, table_of
+from rmtui.core.translation import _, ngettext
 from rmtui.core.wording import NOUNS, records_text
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ def move_to_trash(*, session: Session, model: type[SQLModel], record_id: int) ->
     links = _links_into(session, rows)
     what = describe(session, table.name, rows[table.name][0])
     along = contents_text(rows, table.name)
-    what += f" with {along}" if along else ""
+    what = _("{what} with {along}").format(what=what, along=along) if along else what
     client_id = record_id if model is Client else getattr(record, "client_id", None)
     deleted_at = now()
     purge_expired(session=session, at=deleted_at)
@@ -172,7 +174,9 @@ def restore(*, session: Session, entry_id: int) -> Restored:
     entry = session.execute(select(TRASH).where(TRASH.c.id == entry_id)).mappings().first()
     if entry is None:
         raise RecordNotFound(
-            f"There is no entry #{entry_id} in the trash; `rmtui trash list` shows what is there."
+            _(
+                "There is no entry #{id} in the trash; `rmtui trash list` shows what is there."
+            ).format(id=entry_id)
         )
     new_ids: dict[str, dict[int, int]] = {}
     for table in TABLES.values():  # parents before children (ENTITIES' order)
@@ -239,11 +243,17 @@ def _refuse_without_client(
     if target != "client" or column != "client_id":
         return
     in_trash = client_in_trash(session=session, client_id=client_id)
-    first = f"; restore the client first (trash entry {in_trash})" if in_trash else ""
-    record = NOUNS[ENTITY_OF_TABLE[name]][0].removeprefix("{count} ")
-    raise InvalidChange(
-        f"This {record} belonged to client #{client_id}, who is no longer in the book{first}."
+    records = NOUNS[ENTITY_OF_TABLE[name]]
+    record = ngettext(*records, 1).removeprefix("{count} ")
+    said = (
+        _(
+            "This {record} belonged to client #{id}, who is no longer in the book; restore the"
+            " client first (trash entry {entry})."
+        )
+        if in_trash
+        else _("This {record} belonged to client #{id}, who is no longer in the book.")
     )
+    raise InvalidChange(said.format(record=record, id=client_id, entry=in_trash))
 
 
 def _target_table(table: Table, column: str) -> str:
@@ -338,32 +348,37 @@ def describe(session: Session, table_name: str, row: Mapping[str, Any]) -> str:
     of = f" ({client})" if client else ""
     match table_name:
         case "client":
-            return f"client {row['name']}"
+            return _("client {name}").format(name=row["name"])
         case "interaction":
-            at = datetime.fromisoformat(row["at"])
+            at = date_text(datetime.fromisoformat(row["at"]))
             subject = f": {row['subject']}" if row.get("subject") else ""
-            return f"{row['kind']} with {client} on {at:{DATE_FORMAT}}{subject}"
+            said = _("{kind} with {client} on {day}").format(
+                kind=choice_text(row["kind"]), client=client, day=at
+            )
+            return said + subject
         case "follow_up":
-            return f"follow-up “{row['title']}”{of}"
+            return _("follow-up “{title}”").format(title=row["title"]) + of
         case "opportunity":
-            return f"deal “{row['title']}”{of}"
+            return _("deal “{title}”").format(title=row["title"]) + of
         case "revenue":
-            return f"revenue of {_money(row['amount'])} on {_day(row['on'])}{of}"
+            said = _("revenue of {amount} on {day}")
+            return said.format(amount=_money(row["amount"]), day=_day(row["on"])) + of
         case "holding":
-            return f"value of {row['account']} on {_day(row['as_of'])}{of}"
+            said = _("value of {account} on {day}")
+            return said.format(account=row["account"], day=_day(row["as_of"])) + of
         case "financial_goal":
-            return f"goal “{row['title']}”{of}"
+            return _("goal “{title}”").format(title=row["title"]) + of
         case "survey":
-            return f"survey of {_day(row['on'])}{of}"
+            return _("survey of {day}").format(day=_day(row["on"])) + of
         case "case":
-            return f"{row['kind']} “{row['subject']}”{of}"
+            return f"{choice_text(row['kind'])} “{row['subject']}”{of}"
         case "household":
-            return f"household “{row['name']}”"
+            return _("household “{name}”").format(name=row["name"])
         case "contact_person":
-            return f"contact person {row['name']}{of}"
+            return _("contact person {name}").format(name=row["name"]) + of
         case "target":
             period = f"{_day(row['period_start'])}–{_day(row['period_end'])}"
-            return f"target for {row['metric']} {period}"
+            return _("target for {kpi} {period}").format(kpi=row["metric"], period=period)
     return f"{table_name.replace('_', ' ')} #{row['id']}"
 
 
@@ -389,7 +404,7 @@ def _client_name(session: Session, client_id: int | None) -> str | None:
 
 
 def _day(text: str) -> str:
-    return f"{date.fromisoformat(text):{DATE_FORMAT}}"
+    return date_text(date.fromisoformat(text))
 
 
 def _money(text: str) -> str:

@@ -187,11 +187,13 @@ def edit_follow_up(
     them."""
     from rmtui.core.models import Client, FollowUp
     from rmtui.core.queries.common import fetch
+    from rmtui.core.repeats import repeat_shown
 
     def read(session: Session) -> tuple[int | None, str | None, Values]:
         follow_up = fetch(session, FollowUp, follow_up_id)
         client = session.get(Client, follow_up.client_id) if follow_up.client_id else None
         values = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS}
+        values["repeat"] = repeat_shown(follow_up.repeat)  # in the user's language
         return follow_up.client_id, client.name if client else None, as_typed(values)
 
     found = saved(screen, read)
@@ -430,7 +432,7 @@ def _ask_client(
 ) -> None:
     form = ClientForm(typed)
     if client_id is not None:
-        form.FORM_TITLE = f"Edit {(typed or {}).get('name') or 'client'}"
+        form.FORM_TITLE = _("Edit {name}").format(name=(typed or {}).get("name") or _("client"))
 
     def again(values: Values) -> None:
         retyped = {**as_typed(values), "id": client_id} if client_id else as_typed(values)
@@ -463,9 +465,8 @@ def _ask_client(
             else:
                 again(values)
 
-        question = (
-            f"{alike.name} (#{alike.client_id}) has {alike.reason}: is {values['name']} "
-            "already in your book?"
+        question = _("{alike} (#{id}) has {reason}: is {name} already in your book?").format(
+            alike=alike.name, id=alike.client_id, reason=alike.reason, name=values["name"]
         )
         screen.app.push_screen(LookAlikeQuestion(question), answered)
 
@@ -542,10 +543,10 @@ def delete_client_asking(
     found = client_name_and_channel(screen, client_id)
     if found is None:
         return
-    question = (
-        f"Delete {found[0]} and everything about them? They go to the trash for 30 days "
-        "(ctrl+t); press u to bring them back."
-    )
+    question = _(
+        "Delete {name} and everything about them? They go to the trash for 30 days (ctrl+t);"
+        " press u to bring them back."
+    ).format(name=found[0])
     delete_asking(screen, "client", client_id, question, on_deleted=on_deleted)
 
 
@@ -573,7 +574,7 @@ def delete_asking(
             return
         remember(
             screen,
-            f"deleted the {entry.what}",
+            _("deleted the {what}").format(what=entry.what),
             partial(restore_all, [entry.id]),
             focus=entry.entity_id,
         )

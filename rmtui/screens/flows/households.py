@@ -11,8 +11,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from rmtui.core.choices import choice_text
 from rmtui.core.queries import households
 from rmtui.core.queries.common import fetch
+from rmtui.core.translation import N_, _
 from rmtui.screens.client_picker import ClientPicker, PickedClient
 from rmtui.screens.confirm import ConfirmScreen
 from rmtui.screens.flows.clients import as_typed, saved
@@ -59,7 +61,9 @@ def _ask_new(
         if created is None:
             _ask_new(screen, client_id, name, as_typed(values), on_saved)
             return
-        screen.notify(f"Started the household “{values['name']}”.", markup=False)
+        screen.notify(
+            _("Started the household “{name}”.").format(name=values["name"]), markup=False
+        )
         if on_saved is not None:
             on_saved()
         open_household(screen, created)
@@ -89,7 +93,9 @@ def edit_household(screen: Screen[Any], household_id: int, *, on_saved: Saved | 
             ),
         )
         if done is not None:
-            screen.notify(f"Saved the household “{values['name']}”.", markup=False)
+            screen.notify(
+                _("Saved the household “{name}”.").format(name=values["name"]), markup=False
+            )
             if on_saved is not None:
                 on_saved()
 
@@ -113,13 +119,14 @@ def add_member(screen: Screen[Any], household_id: int, *, on_saved: Saved | None
                 ),
             )
             if done is not None:
-                screen.notify(f"Added {client.name} to the household as {role}.", markup=False)
+                said = _("Added {name} to the household as {role}.")
+                screen.notify(said.format(name=client.name, role=choice_text(role)), markup=False)
                 if on_saved is not None:
                     on_saved()
 
         screen.app.push_screen(MemberRoleForm(member_name=client.name, role="other"), with_role)
 
-    screen.app.push_screen(ClientPicker("Who joins the household?"), picked)
+    screen.app.push_screen(ClientPicker(_("Who joins the household?")), picked)
 
 
 def change_role(
@@ -137,7 +144,8 @@ def change_role(
             ),
         )
         if done is not None:
-            screen.notify(f"Changed {member_name}'s role to {new_role}.", markup=False)
+            said = _("Changed the role of {name} to {role}.")
+            screen.notify(said.format(name=member_name, role=choice_text(new_role)), markup=False)
             if on_saved is not None:
                 on_saved()
 
@@ -158,14 +166,15 @@ def remove_member(
         if removed is None:
             return
         back = partial(_put_back, removed.household_id, client_id, removed.role)
-        remember(screen, f"took {member_name} out of the household", back, focus=client_id)
+        took = _("took {name} out of the household").format(name=member_name)
+        remember(screen, took, back, focus=client_id)
         if on_saved is not None:
             on_saved()
 
-    question = (
-        f"Take {member_name} out of the household? {member_name} stays a client; press u to undo."
-    )
-    screen.app.push_screen(ConfirmScreen(question, yes="Take out", no="Keep"), remove)
+    question = _(
+        "Take {name} out of the household? {name} stays a client; press u to undo."
+    ).format(name=member_name)
+    screen.app.push_screen(ConfirmScreen(question, yes=N_("Take out"), no=N_("Keep")), remove)
 
 
 def _put_back(household_id: int, client_id: int, role: str, session: Session) -> object:
@@ -182,11 +191,10 @@ def delete_household(
     from rmtui.core.wording import members_stay
     from rmtui.screens.flows.clients import delete_asking
 
-    question = (
-        f"Delete the household {name}? {members_stay(members).capitalize()}; only the"
-        " household and the roles in it go to the trash for 30 days (ctrl+t), and u brings"
-        " it back."
-    )
+    question = _(
+        "Delete the household {name}? {members_stay}; only the household and the roles in it"
+        " go to the trash for 30 days (ctrl+t), and u brings it back."
+    ).format(name=name, members_stay=members_stay(members).capitalize())
     delete_asking(screen, "household", household_id, question, on_deleted=on_deleted)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rmtui.core.parsers import optional_text, required_text
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField
 from rmtui.screens.forms.financial import RecordForm
 
@@ -31,10 +31,12 @@ class ContactPersonForm(RecordForm):
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         email = optional_text(values["email"])
         if email and "@" not in email:
-            self.errors["email"] = f"'{email}' is not an e-mail address, like name@example.com."
+            self.errors["email"] = _(
+                "'{email}' is not an e-mail address, like name@example.com."
+            ).format(email=email)
         return {
             "client_id": self.client_id,
-            "name": self.check("name", required_text, values["name"], label="A name"),
+            "name": self.check("name", required_text, values["name"], label=N_("A name")),
             "role": optional_text(values["role"]),
             "email": email,
             "phone": optional_text(values["phone"]),

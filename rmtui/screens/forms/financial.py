@@ -122,22 +122,22 @@ class GoalForm(RecordForm):
             "target_date", parse_optional_date, values["target_date"], base=self.day
         )
         if target_date is not None and target_date <= self.day and not self.editing:
-            self.errors["target_date"] = "A new goal's date should still be to come."
+            self.errors["target_date"] = _("A new goal's date should still be to come.")
         target = self.amount_field(
-            "target_amount", values["target_amount"], label="The target amount", low=Decimal(0)
+            "target_amount", values["target_amount"], label=N_("The target amount"), low=Decimal(0)
         )
         if target == 0:
-            self.errors["target_amount"] = "The target amount must be more than 0."
+            self.errors["target_amount"] = _("The target amount must be more than 0.")
         current = self.amount_field(
             "current_amount",
             values["current_amount"],
-            label="The amount reached",
+            label=N_("The amount reached"),
             required=False,
             low=Decimal(0),
         )
         return {
             "client_id": self.client_id,
-            "title": self.check("title", required_text, values["title"], label="A goal"),
+            "title": self.check("title", required_text, values["title"], label=N_("A goal")),
             "target_amount": target,
             "target_date": target_date,
             "current_amount": current if current is not None else Decimal("0.00"),
@@ -165,10 +165,10 @@ class SurveyForm(RecordForm):
         nps = self.check("nps", parse_int, values["nps"], label="NPS", low=0, high=10)
         blank = not optional_text(values["csat"]) and not optional_text(values["nps"])
         if blank:
-            self.errors["csat"] = "Give a CSAT score (1–5), an NPS score (0–10) or both."
+            self.errors["csat"] = _("Give a CSAT score (1–5), an NPS score (0–10) or both.")
         return {
             "client_id": self.client_id,
-            "on": self.day_field("on", values["on"], required_label="The day"),
+            "on": self.day_field("on", values["on"], required_label=N_("The day")),
             "csat": csat,
             "nps": nps,
             "comment": optional_text(values["comment"]),
@@ -238,7 +238,7 @@ class ReviewExportForm(FormScreen[Path]):
     def build(self, values: dict[str, Any]) -> Path:
         self.language = values["language"] if values["language"] in LANGUAGES else "en"
         file_format = values["format"] if values["format"] in FORMAT_SUFFIXES else "markdown"
-        typed = self.check("path", required_text, values["path"], label="A file name")
+        typed = self.check("path", required_text, values["path"], label=N_("A file name"))
         if typed is None:
             return Path()
         path = Path(typed).expanduser().absolute()
@@ -247,11 +247,13 @@ class ReviewExportForm(FormScreen[Path]):
             path = path.with_name(path.name + FORMAT_SUFFIXES[file_format])
         elif SUFFIX_FORMATS.get(suffix) != file_format:
             wanted = FORMAT_SUFFIXES[file_format]
-            self.errors["path"] = (
-                f"A {FORMAT_NAMES[file_format]} file name should end in {wanted}, not {suffix}."
-            )
+            self.errors["path"] = _(
+                "A {format} file name should end in {wanted}, not {suffix}."
+            ).format(format=FORMAT_NAMES[file_format], wanted=wanted, suffix=suffix)
         if path.is_dir():
-            self.errors["path"] = f"{path} is a folder; give the name of a file."
+            self.errors["path"] = _("{path} is a folder; give the name of a file.").format(
+                path=path
+            )
         elif not path.parent.is_dir():
-            self.errors["path"] = f"The folder {path.parent} does not exist."
+            self.errors["path"] = _("The folder {path} does not exist.").format(path=path.parent)
         return path

@@ -7,7 +7,7 @@ from typing import Any
 
 from rmtui.core.models import HOUSEHOLD_ROLES
 from rmtui.core.parsers import required_text
-from rmtui.core.translation import N_
+from rmtui.core.translation import N_, _
 from rmtui.screens.forms.base import FormField, FormScreen
 
 
@@ -19,7 +19,9 @@ class HouseholdForm(FormScreen[dict[str, Any]]):
         super().__init__(initial)
         self.new = client_name is not None
         self.FORM_TITLE = (
-            f"Start a household with {client_name}" if self.new else "Edit the household"
+            _("Start a household with {name}").format(name=client_name)
+            if self.new
+            else N_("Edit the household")
         )
 
     def fields(self) -> Iterable[FormField]:
@@ -32,7 +34,7 @@ class HouseholdForm(FormScreen[dict[str, Any]]):
 
     def build(self, values: dict[str, Any]) -> dict[str, Any]:
         built = {
-            "name": self.check("name", required_text, values["name"], label="A name"),
+            "name": self.check("name", required_text, values["name"], label=N_("A name")),
             "shared_checkin": bool(values["shared_checkin"]),
         }
         if self.new:
@@ -45,7 +47,7 @@ class MemberRoleForm(FormScreen[str]):
 
     def __init__(self, *, member_name: str, role: str) -> None:
         super().__init__({"role": role})
-        self.FORM_TITLE = f"{member_name}'s role in the household"
+        self.FORM_TITLE = _("Role of {name} in the household").format(name=member_name)
 
     def fields(self) -> Iterable[FormField]:
         return (FormField("role", N_("Role"), "choice", HOUSEHOLD_ROLES),)

@@ -109,4 +109,4 @@ class LostReasonForm(FormScreen[str]):
         )
 
     def build(self, values: dict[str, Any]) -> str:
-        return self.check("reason", required_text, values["reason"], label="A reason") or ""
+        return self.check("reason", required_text, values["reason"], label=N_("A reason")) or ""

@@ -10,16 +10,17 @@ from rmtui.core.kpi import KPI_INFO
 from rmtui.core.kpi_board import target_text
 from rmtui.core.parsers import FieldError, parse_amount
 from rmtui.core.periods import EN_DASH, Period
+from rmtui.core.translation import N_, _
 from rmtui.core.user_locale import user_locale
 from rmtui.screens.forms.base import FormField, FormScreen
 
 EXAMPLES = {"count": "12", "percent": "85", "money": "25000", "mean": "4.5", "score": "30"}
 LABELS = {
-    "count": "Target (number)",
-    "percent": "Target (%)",
-    "money": "Target (amount)",
-    "mean": "Target (score 1-5)",
-    "score": "Target (score -100 to 100)",
+    "count": N_("Target (number)"),
+    "percent": N_("Target (%)"),
+    "money": N_("Target (amount)"),
+    "mean": N_("Target (score 1-5)"),
+    "score": N_("Target (score -100 to 100)"),
 }
 
 
@@ -28,19 +29,19 @@ def parse_target(text: str | None, *, key: str) -> Decimal:
     info = KPI_INFO[key]
     value = (text or "").strip().removesuffix("%").strip()
     if not value:
-        raise FieldError("Type a target; to remove one, press x on the dashboard.")
+        raise FieldError(_("Type a target; to remove one, press x on the dashboard."))
     if info.kind == "money":
-        amount = parse_amount(value, label="The target")
+        amount = parse_amount(value, label=N_("The target"))
         if amount is None or amount < 0:
-            raise FieldError("The target must be an amount of at least 0.")
+            raise FieldError(_("The target must be an amount of at least 0."))
         return amount
     number = _number(value)
     if info.kind == "count" and (number < 0 or number != number.to_integral_value()):
-        raise FieldError("The target must be a whole number of at least 0.")
+        raise FieldError(_("The target must be a whole number of at least 0."))
     if info.kind == "mean" and not 1 <= number <= 5:
-        raise FieldError("The target must be a score from 1 to 5.")
+        raise FieldError(_("The target must be a score from 1 to 5."))
     if info.kind == "score" and not -100 <= number <= 100:
-        raise FieldError("The target must be a score from -100 to 100.")
+        raise FieldError(_("The target must be a score from -100 to 100."))
     return number
 
 
@@ -51,9 +52,11 @@ def _number(value: str) -> Decimal:
     try:
         number = parse_decimal("".join(value.split()), locale=user_locale(), strict=True)
     except NumberFormatError:
-        raise FieldError(f"The target must be a number, not '{value}'.") from None
+        raise FieldError(
+            _("The target must be a number, not '{value}'.").format(value=value)
+        ) from None
     if not number.is_finite():
-        raise FieldError(f"The target must be a number, not '{value}'.")
+        raise FieldError(_("The target must be a number, not '{value}'.").format(value=value))
     return number
 
 
@@ -65,14 +68,20 @@ class TargetForm(FormScreen[Decimal]):
         super().__init__(initial)
         self.key = key
         self.period = period
-        verb = "Change the" if target is not None else "Set a"
+        title = (
+            _("Change the target for {kpi} — {period} ({dates})")
+            if target is not None
+            else _("Set a target for {kpi} — {period} ({dates})")
+        )
         dates = f"{period.start.isoformat()} {EN_DASH} {period.end.isoformat()}"
-        self.FORM_TITLE = f"{verb} target for {KPI_INFO[key].label} — {period.label} ({dates})"
+        self.FORM_TITLE = title.format(kpi=_(KPI_INFO[key].label), period=period.label, dates=dates)
 
     def fields(self) -> Iterable[FormField]:
         info = KPI_INFO[self.key]
-        direction = "higher is better" if info.higher_is_better else "lower is better"
-        example = f"e.g. {EXAMPLES[info.kind]} · {direction}"
+        direction = _("higher is better") if info.higher_is_better else _("lower is better")
+        example = _("e.g. {example} · {direction}").format(
+            example=EXAMPLES[info.kind], direction=direction
+        )
         return (FormField("target", LABELS[info.kind], placeholder=example),)
 
     def build(self, values: dict[str, Any]) -> Decimal:
