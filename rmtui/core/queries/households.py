@@ -40,6 +40,7 @@ from rmtui.core.queries.interactions import (
 )
 from rmtui.core.queries.trash import TrashRow, move_to_trash
 from rmtui.core.rules import is_contact, start_of_next_day
+from rmtui.core.translation import _
 
 HOUSEHOLD = table_of(Household)
 MEMBER = table_of(HouseholdMember)
@@ -107,7 +108,8 @@ def create_household(
     client = fetch(session, Client, client_id)
     _refuse_if_member(session, client)
     household = Household(
-        name=_named(name or f"{client.name} household"), shared_checkin=shared_checkin
+        name=_named(name or _("{name} household").format(name=client.name)),
+        shared_checkin=shared_checkin,
     )
     session.add(household)
     session.flush()

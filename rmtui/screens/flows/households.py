@@ -42,7 +42,11 @@ def start_household(screen: Screen[Any], client_id: int, *, on_saved: Saved | No
 
     client = saved(screen, lambda session: fetch(session, Client, client_id).name)
     if client is not None:
-        typed = {"name": f"{client} household", "role": "head", "shared_checkin": True}
+        typed = {
+            "name": _("{name} household").format(name=client),
+            "role": "head",
+            "shared_checkin": True,
+        }
         _ask_new(screen, client_id, client, typed, on_saved)
 
 
