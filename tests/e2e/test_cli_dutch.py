@@ -115,7 +115,7 @@ def test_the_other_commands_speak_dutch(
     )
     assert "Leden:\n" in shown
     assert main(["household", "show", "niemand"]) == 1
-    assert capsys.readouterr().err == ("rmtui: Geen huishouden heeft een naam zoals 'niemand'.\n")
+    assert capsys.readouterr().err == ("rmtui: Er is geen huishouden met een naam als 'niemand'.\n")
 
 
 def test_a_repeat_rule_is_typed_and_shown_in_dutch(dutch: None, capsys: Capture) -> None:

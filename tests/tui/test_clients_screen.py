@@ -377,7 +377,8 @@ async def test_adding_a_client_already_in_the_book_asks_first_and_offers_to_open
         question = pilot.app.screen
         assert isinstance(question, LookAlikeQuestion)
         assert "Aline Vermeulen" in question.question
-        assert "the same phone number" in question.question
+        # The user's locale is Belgian Dutch, so the question is asked in Dutch.
+        assert "hetzelfde telefoonnummer" in question.question
         await pilot.press("escape")  # back to the form, with what was typed
         await pilot.pause()
         form = pilot.app.screen
