@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from rmtui.app import RmApp, make_app
 from rmtui.core.models import (
@@ -180,7 +182,9 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker is done and the screen has caught up."""
     for _ in range(3):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # A read made stale by a newer key is cancelled; the next round waits for its successor.
+        with suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
