@@ -759,22 +759,25 @@ class _Reader:
 
     def birthdays(self) -> Section:
         """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first, by name within a
-        day. The days are read one after another until the limit is reached; the birthdays
-        of the days after are only counted (up to `count_up_to`).
+        day. The day itself is read first, and the rest of the week together only when the
+        limit is not reached yet (a large book fills the section from its first day, a small
+        one is read in two statements, not one a day); the birthdays of days not read are
+        only counted (up to `count_up_to`).
 
         In a year without 29 February, a birthday on that day is celebrated on 28 February.
         """
+        kept_on = birthday_window(self.day)
         found: list[tuple[date, str, int, str, Any, str]] = []  # the birthday as stored
         unread: list[str] = []
-        for on, month_days in birthday_days(self.day):
+        for month_days in birthday_reads(self.day, whole=self.limit is None):
             if self.limit is not None and len(found) >= self.limit:
                 unread += month_days
                 continue
             days, names = _named(month_days)
             rows = self.rows(BIRTHDAYS_SQL.format(days=days), names)
             found += sorted(
-                (on, name.lower(), client_id, name, born, tier)
-                for _month_day, name, client_id, born, tier in rows
+                (kept_on[month_day], name.lower(), client_id, name, born, tier)
+                for month_day, name, client_id, born, tier in rows
             )
         total = len(found) + self._birthdays_counted(unread, len(found))
         if self.count_up_to is not None:
@@ -884,6 +887,15 @@ def birthday_days(day: date) -> list[tuple[date, list[str]]]:
     for month_day, on in birthday_window(day).items():
         by_day.setdefault(on, []).append(month_day)
     return sorted(by_day.items())
+
+
+def birthday_reads(day: date, *, whole: bool) -> list[list[str]]:
+    """The `MM-DD`s of the week from `day` in the groups the agenda reads them: the whole week
+    at once when every birthday is listed, else the day's own, then the rest of the week."""
+    days = [month_days for _on, month_days in birthday_days(day)]
+    if whole:
+        return [[month_day for group in days for month_day in group]]
+    return [days[0], [month_day for group in days[1:] for month_day in group]]
 
 
 def birthday_window(day: date) -> dict[str, date]:

@@ -247,9 +247,9 @@ def test_each_section_is_one_query_check_ins_two(session: Session) -> None:
     statements = traced(session)
     today = agenda(session)
     # The book's change mark, the holidays the book holds for the business-day clocks, then one
-    # a section; check-ins: contacted by the day, and after it; birthdays: one a day of the
-    # week; the terms of the clients.
-    assert len(statements) == 17
+    # a section; check-ins: contacted by the day, and after it; birthdays: the whole week at
+    # once when every row is listed; the terms of the clients.
+    assert len(statements) == 11
     assert len(today.checkins_due) == 5
 
 
@@ -408,15 +408,16 @@ def test_counts_are_read_only_for_sections_the_limit_cut_short(session: Session)
         make(session, FollowUp, client_id=client.id, title=f"late {number}", due_on=days(-1))
     statements = traced(session)
     limited = build_agenda(session=session, day=DAY, limit=3)
-    # The change mark, the holidays, fourteen for the sections, the clients' terms, and the
-    # overdue count: a whole ranking was read, so there may be more.
-    assert len(statements) == 18
+    # The change mark, the holidays, nine for the sections (birthdays: the day, then the rest
+    # of the week), the clients' terms, and the overdue count: a whole ranking was read, so
+    # there may be more.
+    assert len(statements) == 13
     assert (len(limited.overdue), limited.total("overdue")) == (3, RANKED_TOGETHER)
     statements.clear()
     make(session, FollowUp, client_id=client.id, title="a ranking and one", due_on=days(-1))
     statements.clear()
     build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER + 1)
-    assert len(statements) == 17
+    assert len(statements) == 12
 
 
 def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: Session) -> None:
