@@ -34,8 +34,8 @@ from rmtui.core.queries.opportunities import OpportunityRow
 from rmtui.core.translation import N_, _, ngettext
 from rmtui.screens.flows.clients import engine_of
 from rmtui.widgets.forecast_table import (
-    FORECAST_COLUMNS,
     ForecastPages,
+    forecast_columns,
     months_table,
     quarters_table,
 )
@@ -79,7 +79,7 @@ class ForecastScreen(Screen[None]):
             yield Static("", id="forecast-quarters")
         yield Static("", id="forecast-filter")
         yield Input(placeholder=_(FILTER_HELP), id="forecast-filter-input", compact=True)
-        yield VirtualTable(FORECAST_COLUMNS, id="forecast-table", empty_text=N_("No open deals."))
+        yield VirtualTable(forecast_columns(), id="forecast-table", empty_text=N_("No open deals."))
         yield KeyBar()
 
     @property

@@ -323,3 +323,20 @@ def test_past_days_are_typed_in_dutch_in_the_log_filter() -> None:
     assert typed_day("3m geleden", base=date(2026, 12, 1)) == date(2026, 9, 1)
     assert typed_day("2 weken geleden", base=date(2026, 12, 1)) == date(2026, 11, 17)
     assert typed_day("3m ago", base=date(2026, 12, 1)) == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 45)], ids=["100x30", "160x45"])
+async def test_the_forecast_shows_the_dutch_stages_whole(
+    dutch: None, demo_engine: Engine, size: tuple[int, int]
+) -> None:
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        shown = screen_text(app)
+    assert "Fase" in shown
+    assert "gekwalificeerd" in shown and "onderhandeling" in shown
+    assert "gekwalific…" not in shown and "onderhande…" not in shown
