@@ -340,3 +340,38 @@ async def test_the_forecast_shows_the_dutch_stages_whole(
     assert "Fase" in shown
     assert "gekwalificeerd" in shown and "onderhandeling" in shown
     assert "gekwalific…" not in shown and "onderhande…" not in shown
+
+
+async def test_the_command_palette_speaks_dutch(dutch: None, demo_engine: Engine) -> None:
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert "Zoek een klant of opdracht…" in screen_text(app)
+        await pilot.press(*"qqqzzz")
+        await settle(pilot)
+        await pilot.pause(1.0)  # Textual says nothing matches after a moment
+        shown = screen_text(app)
+    assert "Niets gevonden" in shown
+    assert "No matches" not in shown
+
+
+def test_the_progress_of_an_import_is_told_in_dutch(
+    dutch: None, demo_engine: Engine, tmp_path: Path
+) -> None:
+    from rmtui.core.db import open_book
+    from rmtui.core.interchange.book_file import import_book_file, write_book_file
+
+    told: list[str] = []
+    book = tmp_path / "boek.json"
+    write_book_file(book, engine=demo_engine, progress=lambda step, *_: told.append(step))
+    assert "klanten wegschrijven" in told and "weggeschreven" in told
+    engine = open_book(tmp_path / "nieuw.db")
+    try:
+        import_book_file(book, engine=engine, progress=lambda step, *_: told.append(step))
+    finally:
+        engine.dispose()
+    assert "boek.json lezen" in told and "verwijzingen controleren" in told
+    assert any(re.fullmatch(r"[\d.]+ klanten toevoegen", step) for step in told)
+    assert "de portefeuille opslaan" in told
