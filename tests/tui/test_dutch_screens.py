@@ -342,6 +342,22 @@ async def test_the_forecast_shows_the_dutch_stages_whole(
     assert "gekwalific…" not in shown and "onderhande…" not in shown
 
 
+async def test_the_forecast_hint_says_what_fits_in_dutch(dutch: None, demo_engine: Engine) -> None:
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        narrow = screen_text(app)
+        await pilot.resize_terminal(160, 45)
+        await settle(pilot)
+        wide = screen_text(app)
+    assert re.search(r"openstaande kansen · op sluitdatum  \(⚠ sluitdatum verstreken\) *\n", narrow)
+    assert "(/ filtert, s sorteert · ⚠ sluitdatum verstreken · * eigen slaagkans)" in wide
+
+
 async def test_the_command_palette_speaks_dutch(dutch: None, demo_engine: Engine) -> None:
     app = make_app(demo_engine, book_name="demo", day=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
