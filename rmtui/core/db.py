@@ -359,12 +359,14 @@ def _migrate(
         command.upgrade(migration_config(connection, steps, progress), target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
+            from rmtui.core.figures import count_text
+
             said = ngettext(
                 "the upgrade left {count} row referring to missing records",
                 "the upgrade left {count} rows referring to missing records",
                 len(broken),
             )
-            raise BookError(said.format(count=len(broken)))
+            raise BookError(said.format(count=count_text(len(broken))))
         driver.execute("COMMIT")
     except BaseException:
         if driver.in_transaction:
