@@ -399,6 +399,15 @@ class RmApp(KeysInTypingOrder[None]):
         """Take back the newest change of this session (again for the one before it)."""
         undo_latest(self.screen)
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, in the language of the text."""
+        from textual.command import CommandPalette
+
+        from rmtui.screens.palette import Palette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette())
+
     def action_trash(self) -> None:
         """Show what was deleted in the last 30 days, to restore it."""
         from rmtui.screens.trash import TrashScreen

@@ -50,7 +50,7 @@ def _client(command: argparse.ArgumentParser) -> None:
 
 def _group(commands: Any, name: str, help_text: str, usage: str) -> Any:
     def needs_action(_args: argparse.Namespace) -> int:
-        raise UsageError(_("say what to do: {usage}.").format(usage=usage))
+        raise UsageError(_("say what to do: {usage}.").format(usage=_(usage)))
 
     group = add_command(commands, name, needs_action, help_text)
     return group.add_subparsers(title=_("{name} commands").format(name=name), metavar="ACTION")
@@ -166,7 +166,7 @@ def _add_follow_up(commands: Any) -> None:
         commands,
         "follow-up",
         N_("add, finish or list follow-ups"),
-        "`rmtui follow-up add CLIENT TITLE --due WHEN`, `done ID` or `list`",
+        N_("`rmtui follow-up add CLIENT TITLE --due WHEN`, `done ID` or `list`"),
     )
     add = add_command(
         actions, "add", later("activity", "run_follow_up_add"), N_("plan a follow-up")
@@ -248,7 +248,7 @@ def _add_deal(commands: Any) -> None:
         commands,
         "deal",
         N_("add a deal or move it through the pipeline"),
-        "`rmtui deal add CLIENT TITLE` or `rmtui deal move ID STAGE`",
+        N_("`rmtui deal add CLIENT TITLE` or `rmtui deal move ID STAGE`"),
     )
     add = add_command(actions, "add", later("records", "run_deal_add"), N_("add a deal"))
     _client(add)
@@ -283,8 +283,10 @@ def _add_case(commands: Any) -> None:
         commands,
         "case",
         N_("open, extend or resolve a request or complaint"),
-        "`rmtui case add CLIENT SUBJECT`, `rmtui case extend ID REASON` or "
-        "`rmtui case resolve ID RESOLUTION`",
+        N_(
+            "`rmtui case add CLIENT SUBJECT`, `rmtui case extend ID REASON` or "
+            "`rmtui case resolve ID RESOLUTION`"
+        ),
     )
     add = add_command(actions, "add", later("records", "run_case_add"), N_("open a case"))
     _client(add)

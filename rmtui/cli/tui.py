@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rmtui.cli.common import book_passphrase, book_path, open_engine, server_url
 from rmtui.core.dates import today
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -85,7 +86,7 @@ def run_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="rmtui-demo-") as folder:
         engine = create_demo_book(Path(folder) / "demo.db", today=today())
         try:
-            return _run_app(engine, book_name="demo book")
+            return _run_app(engine, book_name=_("demo book"))
         finally:
             engine.dispose()
 

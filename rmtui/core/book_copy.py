@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmtui.core.errors import BookError
 from rmtui.core.progress import Progress, untold
-from rmtui.core.translation import _
+from rmtui.core.translation import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 # Rows copied a statement at a time.
 BATCH_ROWS = 1000
 HALF = 500  # thousandths of the copy: reading, then writing
+
+
+# What the tables a copy takes row for row hold, as the progress names them.
+KEPT_NAMES = {
+    "audit": N_("history of changes"),
+    "trash": N_("trash"),
+    "public_holiday": N_("public holidays"),
+}
 
 
 def kept_tables() -> list[Table]:
@@ -60,7 +68,9 @@ def copy_book(*, source: Engine, target: Engine, progress: Progress = untold) ->
         def copy_kept(into: Connection) -> None:
             with source.connect() as reading:
                 for table in kept_tables():
-                    progress(f"copying the {table.name.replace('_', ' ')}", 0, None)
+                    progress(
+                        _("copying the {table}").format(table=_(KEPT_NAMES[table.name])), 0, None
+                    )
                     _copy_table(reading, into, table)
 
         return import_book_file(

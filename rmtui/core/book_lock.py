@@ -19,6 +19,7 @@ from rmtui.core import paths
 from rmtui.core.errors import BookError, BookInUse, database_error
 from rmtui.core.sqlcipher import open_error, sql_literal, sqlcipher
 from rmtui.core.storage import remove_book_files
+from rmtui.core.translation import _
 
 HOLD_TIMEOUT_S = 2.0  # how long to wait for a short write of another program to finish
 
@@ -66,7 +67,8 @@ def check_held_book(connection: Any, path: Path) -> None:
     """Refuse to go on with a book that SQLite's quick check finds damaged."""
     rows = connection.execute("PRAGMA quick_check").fetchall()
     if [row[0] for row in rows] != ["ok"]:
-        raise BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")
+        said = _("{path} is damaged; restore a backup with `rmtui restore FILE`.")
+        raise BookError(said.format(path=path))
 
 
 def export_held(connection: Any, dest: Path, key: str) -> None:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rmtui.core.errors import BookError
-from rmtui.core.translation import _, ngettext
+from rmtui.core.translation import N_, _, ngettext
 
 DEFAULT_COUNTRY = "NL"
 WEEKEND = (5, 6)  # Saturday and Sunday
@@ -34,11 +34,12 @@ class Span:
 
     def __str__(self) -> str:
         if self.business:
-            return f"{self.count} business day{'s' if self.count != 1 else ''}"
+            said = ngettext("{count} business day", "{count} business days", self.count)
+            return said.format(count=self.count)
         if self.count % 7 == 0:
             weeks = self.count // 7
-            return f"{weeks} week{'s' if weeks != 1 else ''}"
-        return f"{self.count} day{'s' if self.count != 1 else ''}"
+            return ngettext("{count} week", "{count} weeks", weeks).format(count=weeks)
+        return ngettext("{count} day", "{count} days", self.count).format(count=self.count)
 
     def after(self, start: date, holidays: Collection[date] = ()) -> date:
         """The day this span after `start` ends (business days skip weekends and `holidays`)."""
@@ -68,20 +69,20 @@ class ClockPreset:
 DEFAULT_CLOCKS: dict[str, ClockPreset] = {
     "complaint": ClockPreset(
         "complaint",
-        "Complaint: final response in 8 weeks, holding reply at 4 (FCA DISP 1.6)",
+        N_("Complaint: final response in 8 weeks, holding reply at 4 (FCA DISP 1.6)"),
         "complaint",
         Span(56),
         holding_reply=Span(28),
     ),
     "summary": ClockPreset(
         "summary",
-        "Complaint resolved quickly: by the end of the 3rd business day (FCA DISP 1.6)",
+        N_("Complaint resolved quickly: by the end of the 3rd business day (FCA DISP 1.6)"),
         "complaint",
         Span(3, business=True),
     ),
     "payment": ClockPreset(
         "payment",
-        "Payment complaint: 15 business days, 35 when extended (PSD2 art. 101)",
+        N_("Payment complaint: 15 business days, 35 when extended (PSD2 art. 101)"),
         "complaint",
         Span(15, business=True),
         extended=Span(35, business=True),

@@ -14,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rmtui.core.errors import ChangedMeanwhile
+from rmtui.core.translation import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -22,18 +23,20 @@ if TYPE_CHECKING:
 # Nothing heavy is imported here at first: the Today screen reads the mark before SQLAlchemy
 # is loaded.
 MARK_SQL = "SELECT coalesce(max(id), 0) FROM audit"
+# The records whose changes are checked, as the sentence about a change elsewhere names them.
 NOUNS = {
-    "client": "client",
-    "interaction": "interaction",
-    "follow_up": "follow-up",
-    "opportunity": "opportunity",
-    "revenue": "revenue entry",
-    "holding": "holding",
-    "financial_goal": "goal",
-    "survey": "survey",
-    "case": "case",
-    "target": "target",
+    "client": N_("This client"),
+    "interaction": N_("This interaction"),
+    "follow_up": N_("This follow-up"),
+    "opportunity": N_("This opportunity"),
+    "revenue": N_("This revenue entry"),
+    "holding": N_("This holding"),
+    "financial_goal": N_("This goal"),
+    "survey": N_("This survey"),
+    "case": N_("This case"),
+    "target": N_("This target"),
 }
+ANY_RECORD = N_("This record")
 
 
 @dataclass
@@ -91,11 +94,11 @@ def changed_by_others(session: Session, table: str, record_id: int, seen: Seen) 
 
 def changed_sentence(table: str) -> str:
     """The one sentence telling that a record was changed elsewhere and nothing was saved."""
-    noun = NOUNS.get(table, "record")
-    return (
-        f"This {noun} was changed in another window or program after it was shown here, "
-        "so nothing was saved; it is shown again as it is now."
+    said = _(
+        "{record} was changed in another window or program after it was shown here, so "
+        "nothing was saved; it is shown again as it is now."
     )
+    return said.format(record=_(NOUNS.get(table, ANY_RECORD)))
 
 
 def _refuse_changed(session: Session, _context: Any, _instances: Any, *, seen: Seen) -> None:

@@ -88,6 +88,7 @@ DAY_PATTERNS = {
     "%b %Y": "LLL y",
     "%B %Y": "LLLL y",
     "%d %b": "dd LLL",
+    "%d %B": "dd LLLL",
     "%d %b %Y %H:%M": "dd LLL y HH:mm",
     "%a": "EEE",
     "%A": "EEEE",
@@ -108,6 +109,12 @@ def date_text(day: date | datetime, form: str = DATE_FORMAT) -> str:
     if isinstance(day, datetime):
         return format_datetime(day, DAY_PATTERNS[form], locale=language)
     return format_date(day, DAY_PATTERNS[form], locale=language)
+
+
+def day_of_year_text(month: int, day: int) -> str:
+    """A day of the year without a year, as a birthday is said: `3 May` (nl `3 mei`);
+    ValueError when there is no such day."""
+    return date_text(date(2000, month, day), "%d %B").lstrip("0")  # 2000: 29 Feb is a day
 
 
 def day_text(day: date, *, today: date) -> str:

@@ -23,7 +23,7 @@ from rmtui.core.storage import (
     remove_book_files,
     set_pragmas,
 )
-from rmtui.core.wording import counted
+from rmtui.core.translation import _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -70,7 +70,8 @@ def open_book(
     """
     path = Path(path)
     if path.is_dir():
-        raise BookError(f"{path} is a folder, not a book file; give the path of a .db file.")
+        said = _("{path} is a folder, not a book file; give the path of a .db file.")
+        raise BookError(said.format(path=path))
     if not path.exists():
         return _create_book(path, steps)
     _refuse_empty_file(path)
@@ -99,7 +100,11 @@ def _revision_or_repair(path: Path, progress: Progress | None) -> str | None:
         if revision is None:
             raise
     if progress is not None:
-        progress(f"restoring the lost schema version of {path.name} ({revision})")
+        progress(
+            _("restoring the lost schema version of {file} ({revision})").format(
+                file=path.name, revision=revision
+            )
+        )
     backup_book(path, reason="before-repair")
     _stamp(path, revision)
     return revision
@@ -124,10 +129,11 @@ def _refuse_empty_file(path: Path) -> None:
     it was cut short, and taking it for a new book would hide that."""
     wal = Path(f"{path}-wal")
     if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
-        raise BookError(
-            f"{path} is empty (0 bytes), so it is no book; remove it to start a new book "
+        said = _(
+            "{path} is empty (0 bytes), so it is no book; remove it to start a new book "
             "there, or restore a backup with `rmtui restore FILE`."
         )
+        raise BookError(said.format(path=path))
 
 
 def book_at_head(path: Path) -> bool:
@@ -167,7 +173,8 @@ def _open_encrypted(path: Path, passphrase: str | None, progress: Progress | Non
     from rmtui.core.sqlcipher import copy_encrypted, make_encrypted_engine
 
     if not passphrase:
-        raise PassphraseNeeded(f"{path} is encrypted; give its passphrase to open it.")
+        said = _("{path} is encrypted; give its passphrase to open it.")
+        raise PassphraseNeeded(said.format(path=path))
     engine = make_encrypted_engine(path, passphrase)
     with engine.connect() as connection:
         revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
@@ -186,16 +193,21 @@ def _open_encrypted(path: Path, passphrase: str | None, progress: Progress | Non
 
 def _tell_upgrade(path: Path, progress: Progress | None) -> None:
     if progress is not None:
-        progress(f"upgrading {path.name} to schema {SCHEMA_HEAD} (after a backup)")
+        progress(
+            _("upgrading {file} to schema {schema} (after a backup)").format(
+                file=path.name, schema=SCHEMA_HEAD
+            )
+        )
 
 
 def check_known_schema(where: object, revision: str | None) -> None:
     """Refuse a book (a file or a server's database, named by `where`) at a schema this
     rmtui does not know: a newer rmtui wrote it."""
     if revision is not None and revision not in KNOWN_REVISIONS:
-        raise BookError(
-            f"{where} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
+        said = _(
+            "{where} was written by a newer rmtui (schema {revision}); upgrade rmtui to open it."
         )
+        raise BookError(said.format(where=where, revision=revision))
 
 
 def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engine:
@@ -204,7 +216,8 @@ def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engi
     try:
         paths.ensure_private_dir(path.parent)
     except OSError as error:
-        raise BookError(f"cannot create a book at {path}: {error.strerror}.") from None
+        said = _("cannot create a book at {path}: {reason}.")
+        raise BookError(said.format(path=path, reason=error.strerror)) from None
     _remove_abandoned_builds(path)
     building = path.with_name(f".{path.name}.new-{os.getpid()}")
     try:
@@ -215,7 +228,8 @@ def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engi
         _settle(building)
         _take_name(building, path)
     except OSError as error:
-        raise BookError(f"cannot create a book at {path}: {error.strerror}.") from None
+        said = _("cannot create a book at {path}: {reason}.")
+        raise BookError(said.format(path=path, reason=error.strerror)) from None
     finally:
         remove_book_files(building)
     return make_engine(path)
@@ -226,7 +240,8 @@ def _settle(path: Path) -> None:
     with closing(connect_plain(path)) as connection:
         busy, log, done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy or log != done:
-        raise BookError(f"the new book {path.name} could not be completed; try again.")
+        said = _("the new book {file} could not be completed; try again.")
+        raise BookError(said.format(file=path.name))
 
 
 def _take_name(building: Path, path: Path) -> None:
@@ -273,9 +288,8 @@ def _migrate_with_backup(
         raise
     except Exception as error:
         backup.unlink(missing_ok=True)
-        raise BookError(
-            f"updating {path} to the new schema failed ({_reason(error)}); it was left as it was."
-        ) from None
+        said = _("updating {path} to the new schema failed ({reason}); it was left as it was.")
+        raise BookError(said.format(path=path, reason=_reason(error))) from None
     except BaseException:
         backup.unlink(missing_ok=True)
         raise
@@ -345,8 +359,14 @@ def _migrate(
         command.upgrade(migration_config(connection, steps, progress), target)
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
-            rows = counted(len(broken), "row")
-            raise BookError(f"the upgrade left {rows} referring to missing records")
+            from rmtui.core.figures import count_text
+
+            said = ngettext(
+                "the upgrade left {count} row referring to missing records",
+                "the upgrade left {count} rows referring to missing records",
+                len(broken),
+            )
+            raise BookError(said.format(count=count_text(len(broken))))
         driver.execute("COMMIT")
     except BaseException:
         if driver.in_transaction:
@@ -400,7 +420,8 @@ def integrity_problems(engine: Engine) -> list[str]:
         rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
         problems = [row[0] for row in rows if row[0] != "ok"]
         fk_rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    problems += [f"row {row[1]} of {row[0]} refers to a missing {row[2]}" for row in fk_rows]
+    missing = _("row {row} of {table} refers to a missing {target}")
+    problems += [missing.format(row=row[1], table=row[0], target=row[2]) for row in fk_rows]
     return problems
 
 
@@ -481,7 +502,8 @@ def check_not_damaged(connection: Any, path: Path | str) -> None:
     """Refuse, in one sentence, to change a book that SQLite's quick check finds damaged."""
     rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
     if [row[0] for row in rows] != ["ok"]:
-        raise BookError(f"{path} is damaged; restore a backup with `rmtui restore FILE`.")
+        said = _("{path} is damaged; restore a backup with `rmtui restore FILE`.")
+        raise BookError(said.format(path=path))
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.book_file import FILE_ENTITIES, import_book, read_book_file
 from rmtui.core.interchange.schema import fields_of_kind
+from rmtui.core.translation import _
 
 DEMO_FILE = "demo-book.json"
 MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
@@ -48,7 +49,8 @@ def create_demo_book(path: Path, *, today: date) -> Engine:
     """Create a new book at `path` (which must not exist) holding the demo book for `today`."""
     path = Path(path)
     if path.exists():
-        raise BookError(f"{path} already exists; the demo book is only written to a new file.")
+        said = _("{path} already exists; the demo book is only written to a new file.")
+        raise BookError(said.format(path=path))
     data = demo_book_data(today=today)
     engine = open_book(path)
     try:

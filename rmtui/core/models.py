@@ -35,6 +35,7 @@ from rmtui.core.rules import (
     review_due_sql,
 )
 from rmtui.core.search_text import SEARCH_TEXT_COLUMNS
+from rmtui.core.translation import N_
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -207,21 +208,23 @@ class ClientBase(SQLModel):
     """A client's profile, as a form, a spreadsheet or an imported record gives it."""
 
     name: str
-    kind: Annotated[str, Choice(CLIENT_KINDS, "The client's kind")] = "person"
-    status: Annotated[str, Choice(CLIENT_STATUSES, "The client's status")] = "client"
-    tier: Annotated[str, Choice(TIERS, "The client's tier")] = "B"
+    kind: Annotated[str, Choice(CLIENT_KINDS, N_("The client's kind"))] = "person"
+    status: Annotated[str, Choice(CLIENT_STATUSES, N_("The client's status"))] = "client"
+    tier: Annotated[str, Choice(TIERS, N_("The client's tier"))] = "B"
     email: Annotated[str | None, Holds.EMAIL] = None
     phone: str | None = None
     company: str | None = None
     city: str | None = None
     country: str | None = None
     birthday: Annotated[date | None, Holds.BIRTHDAY] = None
-    preferred_channel: Annotated[str, Choice(CHANNELS, "The client's preferred channel")] = "phone"
+    preferred_channel: Annotated[str, Choice(CHANNELS, N_("The client's preferred channel"))] = (
+        "phone"
+    )
     # None: the cadence of the client's tier (rules.cadence_of).
     checkin_every_days: Annotated[int | None, Range(low=1, check="cadence_positive")] = None
     # Months between reviews; None: the review cadence of the client's tier (rules.py).
     review_every_months: Annotated[
-        int | None, Range(low=1, high=120, label="The review cadence")
+        int | None, Range(low=1, high=120, label=N_("The review cadence"))
     ] = None
     source: str | None = None
     referred_by_id: int | None = Field(
@@ -244,7 +247,7 @@ class ClientBase(SQLModel):
     # The language the client's documents (the review report) are written in; None: the
     # user's own.
     preferred_language: Annotated[
-        str | None, Choice(DOCUMENT_LANGUAGES, "The client's language", in_table=False)
+        str | None, Choice(DOCUMENT_LANGUAGES, N_("The client's language"), in_table=False)
     ] = None
     # The user who looks after the client (people.py); None: everyone's.
     owner: str | None = None
@@ -324,8 +327,8 @@ class InteractionBase(SQLModel):
 
     client_id: int = client_ref(index=False)
     at: datetime = Field(sa_type=DateTime)
-    kind: Annotated[str, Choice(INTERACTION_KINDS, "The kind of interaction")] = "call"
-    direction: Annotated[str, Choice(DIRECTIONS, "The direction")] = "out"
+    kind: Annotated[str, Choice(INTERACTION_KINDS, N_("The kind of interaction"))] = "call"
+    direction: Annotated[str, Choice(DIRECTIONS, N_("The direction"))] = "out"
     subject: str = ""
     notes: str | None = None
     duration_min: Annotated[int | None, Range(low=0)] = None
@@ -354,9 +357,9 @@ class FollowUpBase(SQLModel):
     client_id: int | None = Field(default=None, foreign_key="client.id", ondelete="CASCADE")
     title: str
     due_on: date
-    status: Annotated[str, Choice(FOLLOW_UP_STATUSES, "The status")] = "open"
+    status: Annotated[str, Choice(FOLLOW_UP_STATUSES, N_("The status"))] = "open"
     done_on: date | None = None
-    priority: Annotated[str, Choice(PRIORITIES, "The priority")] = "normal"
+    priority: Annotated[str, Choice(PRIORITIES, N_("The priority"))] = "normal"
     interaction_id: int | None = Field(
         default=None, foreign_key="interaction.id", ondelete="SET NULL"
     )
@@ -390,14 +393,14 @@ class OpportunityBase(SQLModel):
     client_id: int = client_ref()
     title: str
     product: str | None = None
-    stage: Annotated[str, Choice(STAGES, "The stage")] = "lead"
+    stage: Annotated[str, Choice(STAGES, N_("The stage"))] = "lead"
     value: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
     opened_on: date
     closed_on: date | None = None
     lost_reason: str | None = None
     expected_close_on: date | None = None
     # The chance of winning it in percent; None: its stage's (queries/pipeline_stats.py).
-    probability: Annotated[int | None, Range(0, 100, label="The probability")] = None
+    probability: Annotated[int | None, Range(0, 100, label=N_("The probability"))] = None
 
 
 class Opportunity(OpportunityBase, Stored, table=True):
@@ -417,7 +420,7 @@ class RevenueBase(SQLModel):
     client_id: int = client_ref(index=False)
     on: date
     amount: Decimal = Field(sa_type=Money)
-    kind: Annotated[str, Choice(REVENUE_KINDS, "The kind of revenue")] = "fee"
+    kind: Annotated[str, Choice(REVENUE_KINDS, N_("The kind of revenue"))] = "fee"
     description: str | None = None
 
 
@@ -492,8 +495,8 @@ class SurveyBase(SQLModel):
 
     client_id: int = client_ref(index=False)
     on: date
-    csat: Annotated[int | None, Range(1, 5, label="A CSAT score", check="csat_range")] = None
-    nps: Annotated[int | None, Range(0, 10, label="An NPS score", check="nps_range")] = None
+    csat: Annotated[int | None, Range(1, 5, label=N_("A CSAT score"), check="csat_range")] = None
+    nps: Annotated[int | None, Range(0, 10, label=N_("An NPS score"), check="nps_range")] = None
     comment: str | None = None
 
 
@@ -512,7 +515,7 @@ class CaseBase(SQLModel):
     """A client's request or complaint and its deadline."""
 
     client_id: int = client_ref()
-    kind: Annotated[str, Choice(CASE_KINDS, "The kind of case")] = "request"
+    kind: Annotated[str, Choice(CASE_KINDS, N_("The kind of case"))] = "request"
     subject: str
     opened_on: date
     due_on: Annotated[date, NotBefore("opened_on")]
@@ -542,7 +545,7 @@ class TargetBase(SQLModel):
     """What the relationship manager aims at for one KPI over a period."""
 
     # Not checked in the table: a new KPI needs no new schema.
-    metric: Annotated[str, Choice(KPI_KEYS, "The KPI of a target", in_table=False)]
+    metric: Annotated[str, Choice(KPI_KEYS, N_("The KPI of a target"), in_table=False)]
     period_start: date
     period_end: Annotated[date, NotBefore("period_start")]
     target: Decimal = Field(sa_type=Money)
@@ -558,7 +561,7 @@ class ContactPointBase(SQLModel):
     """One of a client's e-mail addresses or phone numbers, with its label."""
 
     client_id: int = client_ref(index=False)
-    kind: Annotated[str, Choice(CONTACT_KINDS, "The kind of contact point")] = "email"
+    kind: Annotated[str, Choice(CONTACT_KINDS, N_("The kind of contact point"))] = "email"
     value: str
     label: str | None = None  # work, home, mobile...
     preferred: bool = False
@@ -592,7 +595,7 @@ class HouseholdMemberBase(SQLModel):
 
     household_id: int = Field(foreign_key="household.id", ondelete="CASCADE", index=True)
     client_id: int = client_ref(index=False)
-    role: Annotated[str, Choice(HOUSEHOLD_ROLES, "The member's role")] = "other"
+    role: Annotated[str, Choice(HOUSEHOLD_ROLES, N_("The member's role"))] = "other"
 
 
 class HouseholdMember(HouseholdMemberBase, Stored, table=True):

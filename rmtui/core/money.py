@@ -8,6 +8,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from rmtui.core.figures import amount_text
+from rmtui.core.translation import _
 from rmtui.core.user_locale import number_symbols, user_locale
 
 CENT = Decimal("0.01")
@@ -29,15 +30,22 @@ class TooLarge(MoneyError):
     """An amount larger than the book keeps."""
 
 
+def _not_an_amount(text: object, example: str) -> str:
+    """The refusal of a `text` that is not an amount, showing how to write one."""
+    return _("'{text}' is not an amount; write it like {example}").format(
+        text=text, example=example
+    )
+
+
 def parse_money(value: str | int | Decimal) -> Decimal:
     """Read an amount as the interchange format writes it, `1234.50` (a dot, no thousands
     separators, at most two decimals), or an exact number; never rounded."""
     if isinstance(value, float):
-        raise MoneyError("amounts must be given as text, not as a floating-point number")
+        raise MoneyError(_("amounts must be given as text, not as a floating-point number"))
     if isinstance(value, Decimal | int):
         return _exact(Decimal(value), value, PLAIN_EXAMPLE)
     if value.__class__ is not str or not PLAIN_AMOUNT.fullmatch(value.strip()):
-        raise MoneyError(f"'{value}' is not an amount; write it like {PLAIN_EXAMPLE}")
+        raise MoneyError(_not_an_amount(value, PLAIN_EXAMPLE))
     return _exact(Decimal(value.strip()), value, PLAIN_EXAMPLE)
 
 
@@ -51,11 +59,11 @@ def read_amount(text: str, *, locale: str | None = None) -> Decimal:
     example = amount_example(locale)
     cleaned = "".join(char for char in text if not _is_sign_or_space(char))
     if not cleaned or "e" in cleaned.lower():
-        raise MoneyError(f"'{text}' is not an amount; write it like {example}")
+        raise MoneyError(_not_an_amount(text, example))
     try:
         value = parse_decimal(cleaned, locale=locale, strict=True)
     except NumberFormatError:
-        raise MoneyError(f"'{text}' is not an amount; write it like {example}") from None
+        raise MoneyError(_not_an_amount(text, example)) from None
     return _exact(value, text, example)
 
 
@@ -73,12 +81,14 @@ def _exact(value: Decimal, text: object, example: str) -> Decimal:
     """`value` to the cent, or MoneyError when it is not finite, has more than two decimals or
     is too large to keep."""
     if not value.is_finite():
-        raise MoneyError(f"'{text}' is not an amount; write it like {example}")
+        raise MoneyError(_not_an_amount(text, example))
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise TooManyDecimals(f"'{text}' has more than two decimals; write it like {example}")
+        said = _("'{text}' has more than two decimals; write it like {example}")
+        raise TooManyDecimals(said.format(text=text, example=example))
     if abs(value) > LARGEST_AMOUNT:
-        raise TooLarge(f"'{text}' is too large; amounts go up to {amount_text(LARGEST_AMOUNT)}")
+        said = _("'{text}' is too large; amounts go up to {largest}")
+        raise TooLarge(said.format(text=text, largest=amount_text(LARGEST_AMOUNT)))
     return value.quantize(CENT)
 
 

@@ -38,7 +38,8 @@ def parse_email(text: str | None) -> str | None:
     """An e-mail address, or None when empty."""
     value = optional_text(text)
     if value is not None and not EMAIL.match(value):
-        raise FieldError(f"'{value}' is not an e-mail address; write it like ann@example.com.")
+        said = _("'{text}' is not an e-mail address; write it like ann@example.com.")
+        raise FieldError(said.format(text=value))
     return value
 
 
@@ -49,7 +50,8 @@ def parse_phone(text: str | None) -> str | None:
         return None
     digits = sum(char.isdigit() for char in value)
     if not PHONE.match(value) or digits < MIN_PHONE_DIGITS:
-        raise FieldError(f"'{value}' is not a phone number; write it like +32 470 12 34 56.")
+        said = _("'{text}' is not a phone number; write it like +32 470 12 34 56.")
+        raise FieldError(said.format(text=value))
     return value
 
 
@@ -84,13 +86,13 @@ def parse_amount(text: str | None, *, label: str) -> Decimal | None:
     try:
         return read_amount(value)
     except TooManyDecimals:
-        raise FieldError(
-            f"{label} has more than two decimals in '{value}'; write it like {example}."
-        ) from None
+        said = _("{label} has more than two decimals in '{text}'; write it like {example}.")
+        raise FieldError(said.format(label=_(label), text=value, example=example)) from None
     except TooLarge as error:
-        raise FieldError(f"{label}: {error}.") from None
+        raise FieldError(f"{_(label)}: {error}.") from None
     except MoneyError:
-        raise FieldError(f"{label} must be an amount like {example}, not '{value}'.") from None
+        said = _("{label} must be an amount like {example}, not '{text}'.")
+        raise FieldError(said.format(label=_(label), text=value, example=example)) from None
 
 
 def form_amount_example() -> str:

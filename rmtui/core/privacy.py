@@ -21,7 +21,7 @@ from rmtui.core.private_files import write_private_text
 from rmtui.core.progress import Progress, untold
 from rmtui.core.queries.common import LIKE_ESCAPE, like_escaped
 from rmtui.core.queries.trash import client_in_trash, forget_client, restore
-from rmtui.core.translation import _
+from rmtui.core.translation import N_, _
 from rmtui.core.wording import counts_text
 
 DOSSIER_FORMAT = "rmtui-client-dossier"
@@ -98,7 +98,11 @@ def write_client_dossier(path: Path, *, engine: Engine, client_id: int) -> Path:
     return path
 
 
-ERASE_STEPS = ("erasing the client's records", "clearing the search index", "rewriting the file")
+ERASE_STEPS = (
+    N_("erasing the client's records"),
+    N_("clearing the search index"),
+    N_("rewriting the file"),
+)
 
 
 def erase_client(*, engine: Engine, client_id: int, progress: Progress = untold) -> ErasureReport:
@@ -109,7 +113,7 @@ def erase_client(*, engine: Engine, client_id: int, progress: Progress = untold)
     `progress` is told each of the ERASE_STEPS.
     """
     report = ErasureReport(client_id=client_id)
-    progress(ERASE_STEPS[0], 0, len(ERASE_STEPS))
+    progress(_(ERASE_STEPS[0]), 0, len(ERASE_STEPS))
     with session_scope(engine, bulk=True) as session:
         client_id = _out_of_trash(session, client_id)
         in_trash = forget_client(session=session, client_id=client_id)
@@ -160,17 +164,17 @@ def scrub_book(engine: Engine, *, progress: Progress = untold) -> None:
         if connection.dialect.name == "postgresql":
             # A server rewrites its tables without the deleted rows (VACUUM FULL); its
             # write-ahead log and its backups are the server's to keep or let go.
-            progress(ERASE_STEPS[2], 2, steps)
+            progress(_(ERASE_STEPS[2]), 2, steps)
             connection.exec_driver_sql("VACUUM (FULL)")
-            progress("erased", steps, steps)
+            progress(_("erased"), steps, steps)
             return
-        progress(ERASE_STEPS[1], 1, steps)
+        progress(_(ERASE_STEPS[1]), 1, steps)
         _merge_search_index(connection)
         _checkpoint(connection)
-        progress(ERASE_STEPS[2], 2, steps)
+        progress(_(ERASE_STEPS[2]), 2, steps)
         connection.exec_driver_sql("VACUUM")
         _checkpoint(connection)
-    progress("erased", steps, steps)
+    progress(_("erased"), steps, steps)
 
 
 def _merge_search_index(connection: Connection) -> None:

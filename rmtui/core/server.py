@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmtui.core.errors import BookError
 from rmtui.core.storage import SCHEMA_HEAD
+from rmtui.core.translation import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -221,8 +222,11 @@ def _upgrade(
 
     check_known_schema(where, revision)
     if progress is not None:
-        verb = "building a new book in" if revision is None else "upgrading"
-        progress(f"{verb} {where} to schema {SCHEMA_HEAD}")
+        if revision is None:
+            told = _("building a new book in {where} at schema {schema}")
+        else:
+            told = _("upgrading {where} to schema {schema}")
+        progress(told.format(where=where, schema=SCHEMA_HEAD))
     install_compatibility(connection)
     command.upgrade(migration_config(connection, steps, progress), "head")
 

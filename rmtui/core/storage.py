@@ -13,6 +13,7 @@ from urllib.parse import quote
 from rmtui.core import paths
 from rmtui.core.errors import BookError, database_error, is_database_failure
 from rmtui.core.progress import Progress, untold
+from rmtui.core.translation import _
 
 # Every migration this code knows, oldest first; the last one is the schema it writes.
 KNOWN_REVISIONS = (
@@ -205,7 +206,9 @@ def copy_connection(
             src.backup(
                 dst,
                 pages=COPY_PAGES_PER_STEP,
-                progress=lambda _status, left, total: told("copying the book", total - left, total),
+                progress=lambda _status, left, total: told(
+                    _("copying the book"), total - left, total
+                ),
             )
             problems = _quick_check(dst, told)
         if checked and problems != ["ok"]:
@@ -233,14 +236,14 @@ def _quick_check(connection: Any, progress: Progress) -> list[str]:
     """SQLite's quick check of a fresh copy. `progress` is told it is checking as it starts,
     then every CHECK_TELLING_S (from a thread of its own: the check is one long step of
     SQLite's), and may stop the check by raising, as it may stop the copy."""
-    progress("checking the copy")
+    progress(_("checking the copy"))
     stopped: list[BaseException] = []
     finished = threading.Event()
 
     def tell_while_checking() -> None:
         while not finished.wait(CHECK_TELLING_S):
             try:
-                progress("checking the copy")
+                progress(_("checking the copy"))
             except BaseException as error:  # raised again by the check, interrupted
                 stopped.append(error)
                 connection.interrupt()

@@ -38,6 +38,11 @@ def count_of(forms: tuple[str, str], count: int, *, at_least: bool = False) -> s
     return ngettext(*forms, count).format(count=count_text(count) + ("+" if at_least else ""))
 
 
+def plural_noun(entity: str) -> str:
+    """The records of `entity` (a key of NOUNS) without their number: `clients`, nl `klanten`."""
+    return ngettext(*NOUNS[entity], 2).replace("{count}", "").strip()
+
+
 def counted(count: int, one: str, many: str | None = None) -> str:
     """`count` things in words, the number in the user's locale: `1 client`, `1,234 clients`
     (nl `1.234 clients`); `many` defaults to `one` + "s"."""

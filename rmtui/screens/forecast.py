@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -34,8 +35,8 @@ from rmtui.core.queries.opportunities import OpportunityRow
 from rmtui.core.translation import N_, _, ngettext
 from rmtui.screens.flows.clients import engine_of
 from rmtui.widgets.forecast_table import (
-    FORECAST_COLUMNS,
     ForecastPages,
+    forecast_columns,
     months_table,
     quarters_table,
 )
@@ -43,6 +44,21 @@ from rmtui.widgets.key_bar import KeyBar
 from rmtui.widgets.virtual_table import BLOCK_SIZE, TableRow, VirtualTable
 
 MONTH_ROWS = 8  # rows of the months table at most (the earlier, later and undated folded)
+# The parts of the hint beside the deals' count, the most needed first: the marks of the
+# table are explained nowhere else, the keys are also in the key bar.
+HINTS = (N_("⚠ past its close date"), N_("* own chance"), N_("/ filters, s sorts"))
+
+
+def filter_hint(room: int) -> str:
+    """As many parts of the hint as `room` cells hold, in the order they are read, between
+    brackets; "" when not even the first fits."""
+    kept: list[str] = []
+    for part in HINTS:
+        if cell_len("(" + " · ".join([*kept, _(part)]) + ")") > room:
+            break
+        kept.append(_(part))
+    order = [_(part) for part in (HINTS[2], HINTS[0], HINTS[1])]
+    return "(" + " · ".join(part for part in order if part in kept) + ")" if kept else ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,7 @@ class ForecastScreen(Screen[None]):
 
     def __init__(self, day: date) -> None:
         super().__init__()
+        self._shown_count: int | None = None  # the deals counted in the filter line
         self.day = day
         self.deal_filter = DealFilter()
         self.sort = SORTS[0]
@@ -79,7 +96,7 @@ class ForecastScreen(Screen[None]):
             yield Static("", id="forecast-quarters")
         yield Static("", id="forecast-filter")
         yield Input(placeholder=_(FILTER_HELP), id="forecast-filter-input", compact=True)
-        yield VirtualTable(FORECAST_COLUMNS, id="forecast-table", empty_text=N_("No open deals."))
+        yield VirtualTable(forecast_columns(), id="forecast-table", empty_text=N_("No open deals."))
         yield KeyBar()
 
     @property
@@ -125,17 +142,25 @@ class ForecastScreen(Screen[None]):
         self._show_filter(pages.total)
 
     def _show_filter(self, count: int, error: str | None = None) -> None:
+        self._shown_count = count
         line = Text()
         deals = ngettext("{count} open deal", "{count} open deals", count)
         line.append(deals.format(count=count_text(count)), style="bold")
         if not self.deal_filter.is_empty:
             line.append(" " + _("matching “{text}”").format(text=self.deal_filter))
         line.append(" · " + _("by {order}").format(order=_(SORT_LABELS[self.sort])), style="dim")
-        hint = _("(/ filters, s sorts · ⚠ past its close date · * own chance)")
-        line.append(f"  {hint}", style="dim")
+        field = self.query_one("#forecast-filter", Static)
+        hint = filter_hint(field.content_size.width - line.cell_len - 2)
+        if hint:
+            line.append(f"  {hint}", style="dim")
         if error:
             line = Text(error, style="bold red")
-        self.query_one("#forecast-filter", Static).update(line)
+        field.update(line)
+
+    def on_resize(self) -> None:
+        """Say again as much of the hint as the new width holds."""
+        if self._shown_count is not None:  # once the line has its new width
+            self.call_after_refresh(self._show_filter, self._shown_count)
 
     def action_filter(self) -> None:
         field = self.filter_input

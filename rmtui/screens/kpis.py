@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from rmtui.core.changes import change_mark
+from rmtui.core.dates import DATE_FORMAT, date_text
 from rmtui.core.db import session_scope
 from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError, ChangedMeanwhile
@@ -72,8 +73,11 @@ UNIT_WORDS = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year")
 
 
 def period_dates(period: Period) -> str:
-    """`2026-10-01 – 2026-12-31`."""
-    return f"{period.start.isoformat()} {EN_DASH} {period.end.isoformat()}"
+    """A period's first and last day in the language of the text, the year once when both
+    days have it: `01 Oct – 31 Dec 2026` (nl `01 okt – 31 dec 2026`)."""
+    same_year = period.start.year == period.end.year
+    start = date_text(period.start, "%d %b" if same_year else DATE_FORMAT)
+    return f"{start} {EN_DASH} {date_text(period.end)}"
 
 
 class KpiScreen(Screen[None]):

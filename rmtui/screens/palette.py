@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
 from rmtui.core.choices import choice_text
 from rmtui.core.translation import N_, _
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
     from rmtui.core.queries.clients import ClientRow, FoundClients
     from rmtui.core.queries.contact_persons import PersonHit
 
+PLACEHOLDER = N_("Search for commands…")
 MAX_CLIENT_HITS = 20
 MAX_PERSON_HITS = 10
 # Scores, from 0 to 1: the clients a text matches above everything else, the commands and
@@ -195,3 +199,25 @@ def screen_commands(screen: Screen[object]) -> Iterable[tuple[str, str, Command]
         name = getattr(screen, "SCREEN_NAME", None)
         where = _("on the {screen} screen").format(screen=_(name) if name else _("current"))
         yield (title, where, partial(screen.run_action, binding.action))
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its own words in the language of the text: the field's
+    placeholder and the line shown when nothing matches the text typed."""
+
+    def __init__(self) -> None:
+        super().__init__(id="--command-palette", placeholder=_(PLACEHOLDER))
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """As Textual's, but with the words of the language of the text."""
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if not search_value:  # listing what there is: no need to say that nothing matches
+                self._list_visible = False
+                return
+            line = Align.center(Text(_("No matches found"), style="not bold"))
+            self.query_one(CommandList).add_option(Option(line, disabled=True, id=self._NO_MATCHES))
+            self._list_visible = True
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -4,17 +4,19 @@ that day has passed), what it is worth and how likely it is won."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text
 from rmtui.core.figures import amount_within, count_text, total_text, whole_percent_text
+from rmtui.core.models import OPEN_STAGES
 from rmtui.core.queries.forecast import (
     DealFilter,
     ForecastMonth,
@@ -48,6 +50,18 @@ FORECAST_HEADINGS = (
     pN_("column", "Open"),
 )
 NO_MONEY = Decimal("0.00")
+
+
+def forecast_columns() -> tuple[TableColumn, ...]:
+    """The columns of the open deals, the stage's as wide as the longest open stage's word in
+    the language of the text (nl `onderhandeling`), so that no stage is cut short."""
+    stage_width = max(cell_len(choice_text(stage)) for stage in OPEN_STAGES)
+    return tuple(
+        replace(column, width=max(column.width or 0, stage_width))
+        if column.key == "stage"
+        else column
+        for column in FORECAST_COLUMNS
+    )
 
 
 @dataclass

@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.widget import Widget
 
 from rmtui.core.charts import bar_eighths, bar_rows, spread
-from rmtui.core.figures import percent_text, total_text
+from rmtui.core.figures import count_text, percent_text, total_text
 from rmtui.core.queries.holding_trend import TrendSummary, ValuePoint, summarize_trend
-from rmtui.core.wording import counted
+from rmtui.core.translation import ngettext
 from rmtui.widgets.trend_chart import bars_text
 
 SUMMARY_GAP = "   "
@@ -65,9 +65,11 @@ class ValueTrend(Widget):
         if label is not None:
             self.label = label
         months = max(len(self.points) - 1, 0)
-        self.border_title = (
-            f"{self.label} · last {counted(months, 'month')}" if months else self.label
-        )
+        if months:
+            said = ngettext("{label} · last {count} month", "{label} · last {count} months", months)
+            self.border_title = said.format(label=self.label, count=count_text(months))
+        else:
+            self.border_title = self.label
         self.refresh()
 
     @property

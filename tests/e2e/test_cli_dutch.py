@@ -149,3 +149,75 @@ def test_the_trash_and_the_book_files_speak_dutch(
     )
     assert main(["export", "uit.json", "--excel"]) == 2
     assert "--excel is een optie van CSV-exports" in capsys.readouterr().err
+
+
+def test_a_bad_book_file_is_refused_in_dutch_and_exits_1(
+    dutch: None, capsys: Capture, tmp_path: pytest.TempPathFactory
+) -> None:
+    bad = tmp_path / "slecht.json"  # type: ignore[operator]
+    bad.write_text(
+        '{"format": "rmtui-book", "version": 1, "clients": [{"id": 1, "name": "Jan",'
+        ' "email": "jan@", "tier": "Z", "birthday": "2099-01-01"}, 5]}'
+    )
+    assert main(["import", str(bad)]) == 1
+    said = capsys.readouterr().err
+    assert "rmtui: clients #1 tier: 'Z' is niet een van A, B, C\n" in said
+    assert "rmtui: clients #1 email: 'jan@' is geen e-mailadres\n" in said
+    assert "2099-01-01 ligt in de toekomst; een verjaardag kan niet na vandaag vallen" in said
+    assert "rmtui: clients item 2: is geen record (een JSON-object)\n" in said
+    assert "er is niets geïmporteerd" in said
+    not_json = tmp_path / "kapot.json"  # type: ignore[operator]
+    not_json.write_text('{"format": "rmtui-book", "version": 1, "clients": [}')
+    assert main(["import", str(not_json)]) == 1
+    assert "op regel 1, kolom" in capsys.readouterr().err
+    assert main(["client", "list"]) == 0
+    assert "Jan" not in capsys.readouterr().out  # nothing was imported
+
+
+def test_vcard_problems_and_notes_are_dutch(
+    dutch: None, capsys: Capture, tmp_path: pytest.TempPathFactory
+) -> None:
+    cards = tmp_path / "contacten.vcf"  # type: ignore[operator]
+    cards.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Piet Smit\nEMAIL:geen-adres\nBDAY:--05-03\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Kees\nBDAY:ooit\nEND:VCARD\n"
+    )
+    assert main(["import", str(cards)]) == 1
+    said = capsys.readouterr().err
+    assert "bevat 1 probleem, dus er is niets geïmporteerd." in said
+    assert "kaart 3 (regel 10), BDAY: 'ooit' is geen datum; schrijf het als JJJJ-MM-DD" in said
+    assert "'geen-adres' is geen e-mailadres en is daarom bij de notities gezet" in said
+    assert "de verjaardag 3 mei heeft geen jaar en is daarom bij de notities gezet" in said
+    assert "bevat geen naam, e-mailadres of telefoonnummer en is daarom weggelaten" in said
+    assert main(["import", str(cards), "--skip-invalid"]) == 0
+    capsys.readouterr()
+    assert main(["client", "show", "piet", "--json"]) == 0
+    assert '"notes": "E-mail: geen-adres\\nVerjaardag: 3 mei"' in capsys.readouterr().out
+    empty = tmp_path / "leeg.vcf"  # type: ignore[operator]
+    empty.write_text("geen kaarten\n")
+    assert main(["import", str(empty)]) == 1
+    assert capsys.readouterr().err == (
+        f"rmtui: {empty} bevat geen vCards (geen BEGIN:VCARD-regel); controleer het bestand.\n"
+    )
+
+
+def test_the_book_file_errors_are_dutch(
+    dutch: None, capsys: Capture, tmp_path: pytest.TempPathFactory
+) -> None:
+    assert main(["--db", str(tmp_path), "agenda"]) == 1
+    assert capsys.readouterr().err == (
+        f"rmtui: {tmp_path} is een map, geen portefeuillebestand; geef het pad van een "
+        ".db-bestand.\n"
+    )
+    empty = tmp_path / "leeg.db"  # type: ignore[operator]
+    empty.touch()
+    assert main(["--db", str(empty), "agenda"]) == 1
+    assert capsys.readouterr().err.startswith(f"rmtui: {empty} is leeg (0 bytes)")
+    assert main(["client", "add", "Jan de Boer"]) == 0
+    capsys.readouterr()
+    assert main(["revenue", "add", "jan", "veel"]) == 1
+    assert capsys.readouterr().err == (
+        "rmtui: AMOUNT: Het bedrag moet een bedrag zijn zoals 1250,00, niet 'veel'; "
+        "er is niets vastgelegd.\n"
+    )

@@ -215,11 +215,12 @@ def test_amounts_and_days_as_the_locale_writes_them(
 ) -> None:
     monkeypatch.setenv("RMTUI_LOCALE", "nl")
     user_locale.cache_clear()
+    reset_language()
     record = run_json(capsys, "revenue", "add", "jansen", "1.234,50", "--on", "15-11-2026")
     assert (record["amount"], record["on"], record["kind"]) == ("1234.50", "2026-11-15", "fee")
     err = refused(capsys, "revenue", "add", "jansen", "1,234.50")
-    assert err == (  # the message of parse_amount is English yet; the refusal's end is Dutch
-        "rmtui: AMOUNT: The amount must be an amount like 1250,00, not '1,234.50'; "
+    assert err == (
+        "rmtui: AMOUNT: Het bedrag moet een bedrag zijn zoals 1250,00, niet '1,234.50'; "
         "er is niets vastgelegd.\n"
     )
     monkeypatch.setenv("RMTUI_LOCALE", "en_US")

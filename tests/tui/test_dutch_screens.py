@@ -323,3 +323,71 @@ def test_past_days_are_typed_in_dutch_in_the_log_filter() -> None:
     assert typed_day("3m geleden", base=date(2026, 12, 1)) == date(2026, 9, 1)
     assert typed_day("2 weken geleden", base=date(2026, 12, 1)) == date(2026, 11, 17)
     assert typed_day("3m ago", base=date(2026, 12, 1)) == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 45)], ids=["100x30", "160x45"])
+async def test_the_forecast_shows_the_dutch_stages_whole(
+    dutch: None, demo_engine: Engine, size: tuple[int, int]
+) -> None:
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        shown = screen_text(app)
+    assert "Fase" in shown
+    assert "gekwalificeerd" in shown and "onderhandeling" in shown
+    assert "gekwalific…" not in shown and "onderhande…" not in shown
+
+
+async def test_the_forecast_hint_says_what_fits_in_dutch(dutch: None, demo_engine: Engine) -> None:
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        narrow = screen_text(app)
+        await pilot.resize_terminal(160, 45)
+        await settle(pilot)
+        wide = screen_text(app)
+    assert re.search(r"openstaande kansen · op sluitdatum  \(⚠ sluitdatum verstreken\) *\n", narrow)
+    assert "(/ filtert, s sorteert · ⚠ sluitdatum verstreken · * eigen slaagkans)" in wide
+
+
+async def test_the_command_palette_speaks_dutch(dutch: None, demo_engine: Engine) -> None:
+    app = make_app(demo_engine, book_name="demo", day=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert "Zoek een klant of opdracht…" in screen_text(app)
+        await pilot.press(*"qqqzzz")
+        await settle(pilot)
+        await pilot.pause(1.0)  # Textual says nothing matches after a moment
+        shown = screen_text(app)
+    assert "Niets gevonden" in shown
+    assert "No matches" not in shown
+
+
+def test_the_progress_of_an_import_is_told_in_dutch(
+    dutch: None, demo_engine: Engine, tmp_path: Path
+) -> None:
+    from rmtui.core.db import open_book
+    from rmtui.core.interchange.book_file import import_book_file, write_book_file
+
+    told: list[str] = []
+    book = tmp_path / "boek.json"
+    write_book_file(book, engine=demo_engine, progress=lambda step, *_: told.append(step))
+    assert "klanten wegschrijven" in told and "weggeschreven" in told
+    engine = open_book(tmp_path / "nieuw.db")
+    try:
+        import_book_file(book, engine=engine, progress=lambda step, *_: told.append(step))
+    finally:
+        engine.dispose()
+    assert "boek.json lezen" in told and "verwijzingen controleren" in told
+    assert any(re.fullmatch(r"[\d.]+ klanten toevoegen", step) for step in told)
+    assert "de portefeuille opslaan" in told

@@ -106,8 +106,8 @@ async def test_opens_on_the_current_quarter_with_its_dates(book: Engine) -> None
         screen = await open_dashboard(pilot)
         assert period_label(screen) == "Q4 2026 to date"
         dates = str(screen.query_one("#period-dates").content)  # type: ignore[attr-defined]
-        assert "2026-10-01 – 2026-11-29" in dates
-        assert "compared with 2026-07-01 – 2026-08-29" in dates
+        assert "01 Oct – 29 Nov 2026" in dates
+        assert "compared with 01 Jul – 29 Aug 2026" in dates
 
 
 async def test_p_cycles_quarter_year_month(book: Engine) -> None:

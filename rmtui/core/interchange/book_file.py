@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from rmtui.core import audit, dates
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
+from rmtui.core.figures import count_text
 from rmtui.core.interchange.import_staging import Staging
 from rmtui.core.interchange.json_stream import (
     Items,
@@ -37,13 +38,13 @@ from rmtui.core.interchange.nested import (
     with_nested,
 )
 from rmtui.core.interchange.problem_log import ProblemLog
-from rmtui.core.interchange.schema import Problem, record_of, record_values
+from rmtui.core.interchange.schema import Problem, item_label, record_of, record_values
 from rmtui.core.models import ENTITIES
 from rmtui.core.private_files import open_private
 from rmtui.core.progress import REPORT_EVERY, Progress, untold
 from rmtui.core.queries.contact_points import add_missing_contact_points
-from rmtui.core.translation import _
-from rmtui.core.wording import NOUNS, counted, counts_text, records_text
+from rmtui.core.translation import _, ngettext
+from rmtui.core.wording import counts_text, plural_noun, records_text
 
 FORMAT = "rmtui-book"
 VERSION = 4
@@ -79,9 +80,12 @@ class BookImportError(InterchangeError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = problems
-        super().__init__(
-            f"the file has {counted(len(problems), 'problem')}, so nothing was imported."
+        said = ngettext(
+            "the file has {count} problem, so nothing was imported.",
+            "the file has {count} problems, so nothing was imported.",
+            len(problems),
         )
+        super().__init__(said.format(count=count_text(len(problems))))
 
 
 @dataclass
@@ -157,7 +161,7 @@ def write_book(
     out.write(f'{{\n "format": "{FORMAT}",\n "version": {VERSION}')
     for entity in FILE_ENTITIES:
         step, written = (
-            f"writing the {NOUNS[entity][1].removeprefix('{count} ')}",
+            _("writing the {records}").format(records=plural_noun(entity)),
             sum(counts.values()),
         )
 
@@ -169,7 +173,7 @@ def write_book(
         counts[entity] = _write_records(out, file_records(connection, entity), told)
         out.write("\n ]" if counts[entity] else "]")
     out.write("\n}\n")
-    progress("written", total, total)
+    progress(_("written"), total, total)
     return counts
 
 
@@ -277,8 +281,10 @@ def read_book_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def check_book_header(data: Any, *, source: str = "the data") -> None:
-    """Raise InterchangeError unless `data` is an rmtui book of a version this code reads."""
+def check_book_header(data: Any, *, source: str | None = None) -> None:
+    """Raise InterchangeError unless `data` is an rmtui book of a version this code reads;
+    `source` names it in the sentence (default: the data)."""
+    source = source if source is not None else _("the data")
     if not isinstance(data, Mapping):
         raise InterchangeError(_not_a_book(source))
     _check_format(data.get("format"), source)
@@ -286,7 +292,8 @@ def check_book_header(data: Any, *, source: str = "the data") -> None:
 
 
 def _not_a_book(source: str) -> str:
-    return f'{source} is not an rmtui book export: its "format" is not "{FORMAT}".'
+    said = _('{source} is not an rmtui book export: its "format" is not "{format}".')
+    return said.format(source=source, format=FORMAT)
 
 
 def _check_format(value: Any, source: str) -> None:
@@ -348,7 +355,7 @@ class _Source:
     name: str
     total: int
     done: Callable[[int], int]
-    step: str = "checking every record"
+    step: str = ""  # "checking every record" when not named
 
 
 def import_book(
@@ -356,7 +363,7 @@ def import_book(
 ) -> ImportReport:
     """Add every record of `data` (a book file read whole) to the book in one transaction,
     or nothing at all; see `import_book_file`."""
-    source = _Source(data.items(), "the data", _records_in(data), lambda records: records)
+    source = _Source(data.items(), _("the data"), _records_in(data), lambda records: records)
     return _import(engine, source, progress)
 
 
@@ -380,7 +387,7 @@ def import_book_file(
     with _opened(path) as (text, binary):
         size = os.fstat(binary.fileno()).st_size
         members = _file_members(path, text)
-        step = f"reading {path.name}"
+        step = _("reading {file}").format(file=path.name)
         source = _Source(members, str(path), size, lambda _records: binary.tell(), step)
         return _import(engine, source, progress, also)
 
@@ -412,7 +419,7 @@ def _import(
             else:
                 changes = {**report.counts, "ids_kept": report.ids_kept}
                 audit.record(session, entity="book", action="import", changes=changes)
-            progress("saving the book", whole, whole)
+            progress(_("saving the book"), whole, whole)
     except IntegrityError as error:
         raise InterchangeError(
             _("the book refused the import ({orig}), so nothing was imported.").format(
@@ -432,7 +439,7 @@ def _check_and_add(
     header = _Header(source.name)
     _check_records(source, _Checker(staging, problems, dates.today()), header, progress)
     header.check_whole()
-    progress("checking references", source.total, 2 * source.total)
+    progress(_("checking references"), source.total, 2 * source.total)
     staging.finish()
     staging.find_problems(problems)
     if problems.count:
@@ -450,7 +457,9 @@ def _adding(progress: Progress, total: int, staging: Staging) -> Callable[[str, 
     rows = sum(staged.count for staged in staging.entities.values()) or 1
 
     def told(entity: str, added: int) -> None:
-        step = f"adding {records_text(entity, staging.entities[entity].count)}"
+        step = _("adding {records}").format(
+            records=records_text(entity, staging.entities[entity].count)
+        )
         progress(step, total + total * added // rows, 2 * total)
 
     return told
@@ -474,7 +483,8 @@ class _Checker:
             record, children, found = taken_apart(nested, record, position)
             inside = [(nested.entity, child) for child in children]
         if not isinstance(record, Mapping):
-            found.append(Problem(entity, f"item {position}", "", "is not a record (a JSON object)"))
+            not_one = _("is not a record (a JSON object)")
+            found.append(Problem(entity, item_label(position), "", not_one))
         else:
             found += self._values(entity, record, position)
         if found:
@@ -484,7 +494,7 @@ class _Checker:
     def _values(self, entity: str, record: Mapping[str, Any], position: int) -> list[Problem]:
         record_id = record.get("id")
         has_id = isinstance(record_id, int) and not isinstance(record_id, bool)
-        label: object = record_id if has_id else f"item {position}"
+        label: object = record_id if has_id else item_label(position)
         values, problems = record_values(entity, record, today=self.today, label=label)
         self.staging.add(entity, position, values, label)
         return problems
@@ -497,27 +507,28 @@ class _Checker:
 def _check_records(source: _Source, checker: _Checker, header: _Header, progress: Progress) -> None:
     """Read every member of `source`: the header, and each list's records checked."""
     whole, checked, listed = 2 * source.total, 0, set()
-    progress(source.step, 0, whole)
+    step = source.step or _("checking every record")
+    progress(step, 0, whole)
     for key, value in source.members:
         if key in HEADER_KEYS:
             header.read(key, value)
         elif key in NESTED:
             checker.problems.add(-1, 0, [flat_list_problem(NESTED[key])])
         elif key not in FILE_ENTITIES:
-            checker.whole_list(str(key), "is not part of the rmtui-book format")
+            checker.whole_list(str(key), _("is not part of the rmtui-book format"))
         elif key in listed:
-            checker.whole_list(key, "is listed twice in the file; list its records once")
+            checker.whole_list(key, _("is listed twice in the file; list its records once"))
         elif not isinstance(value, list | Iterator):
             rank = checker.staging.entities[key].rank
-            checker.whole_list(key, "must be a list of records", rank=rank)
+            checker.whole_list(key, _("must be a list of records"), rank=rank)
         else:
             listed.add(key)
             for record in value:
                 before = checked
                 checked += checker.check(key, record)
                 if checked // REPORT_EVERY != before // REPORT_EVERY:
-                    progress(source.step, source.done(checked), whole)
-    progress(source.step, source.done(checked), whole)
+                    progress(step, source.done(checked), whole)
+    progress(step, source.done(checked), whole)
 
 
 def book_is_empty(connection: Connection) -> bool:

@@ -18,9 +18,10 @@ from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.private_files import write_private_bytes
+from rmtui.core.translation import N_, _
 
 PRODUCT_ID = "-//rmtui//rmtui follow-ups and deadlines//EN"
-CALENDAR_NAME = "rmtui: follow-ups and deadlines"
+CALENDAR_NAME = N_("rmtui: follow-ups and deadlines")
 UID_DOMAIN = "rmtui"
 HIGHEST_PRIORITY = 1  # RFC 5545: 1 is the highest priority, 0 means none given.
 TIMED_EVENT = timedelta(minutes=30)  # how long a follow-up with a time of day is shown
@@ -62,8 +63,10 @@ def write_calendar(path: Path, *, engine: Engine, events: bool = False) -> dict[
         calendar, counts = build_calendar(connection=session.connection(), events=events)
     if not any(counts.values()):
         raise BookError(
-            "there are no open follow-ups or case deadlines, so no calendar was written "
-            "(a calendar file needs at least one entry)."
+            _(
+                "there are no open follow-ups or case deadlines, so no calendar was written "
+                "(a calendar file needs at least one entry)."
+            )
         )
     write_private_bytes(Path(path), calendar.to_ical())
     return counts
@@ -132,9 +135,12 @@ def _follow_up_description(row: Mapping[Any, Any]) -> str:
     """Whom the follow-up is for, how it repeats when no RRULE can say it, and its notes."""
     lines = []
     if row["client_id"] is not None:
-        lines.append(f"Follow-up for {row['client_name']} (client {row['client_id']}).")
+        said = _("Follow-up for {client} (client {id}).")
+        lines.append(said.format(client=row["client_name"], id=row["client_id"]))
     if row["repeat"] and _calendar_rule(row) is None:
-        lines.append(f"Repeats {row['repeat']}.")
+        from rmtui.core.repeats import repeat_shown
+
+        lines.append(_("Repeats {rule}.").format(rule=repeat_shown(row["repeat"])))
     if row["notes"]:
         lines.append(row["notes"])
     return "\n".join(lines)
@@ -145,9 +151,11 @@ def case_event(row: Mapping[Any, Any], *, stamp: datetime) -> Event:
     event = _all_day(row["due_on"])
     event.add("uid", case_uid(row["id"]))
     event.add("dtstamp", stamp)
-    noun = "Complaint" if row["kind"] == "complaint" else "Request"
-    event.add("summary", _with_client(f"{noun} due: {row['subject']}", row["client_name"]))
-    event.add("description", f"{noun} opened on {row['opened_on'].isoformat()}.")
+    complaint = row["kind"] == "complaint"
+    due = _("Complaint due: {subject}") if complaint else _("Request due: {subject}")
+    event.add("summary", _with_client(due.format(subject=row["subject"]), row["client_name"]))
+    opened = _("Complaint opened on {day}.") if complaint else _("Request opened on {day}.")
+    event.add("description", opened.format(day=row["opened_on"].isoformat()))
     return event
 
 
@@ -165,8 +173,8 @@ def _empty_calendar() -> Calendar:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", CALENDAR_NAME)
-    calendar.add("x-wr-calname", CALENDAR_NAME)
+    calendar.add("name", _(CALENDAR_NAME))
+    calendar.add("x-wr-calname", _(CALENDAR_NAME))
     return calendar
 
 

@@ -22,7 +22,7 @@ from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.text_files import ImportText, decode_text
 from rmtui.core.models import Client
 from rmtui.core.queries.contact_points import NewPoint, add_points
-from rmtui.core.translation import _, ngettext
+from rmtui.core.translation import N_, _, ngettext
 from rmtui.core.wording import records_text
 
 CHUNK = 500
@@ -252,7 +252,7 @@ def read_import_text(
 def decoded_as(path: Path, data: bytes, encoding: str) -> ImportText:
     """The text of `data` in the `encoding` the user named, or ImportFileError saying why not."""
     try:
-        return ImportText(data.decode(encoding), encoding, "as asked")
+        return ImportText(data.decode(encoding), encoding, N_("as asked"))
     except LookupError:
         raise ImportFileError(
             _(

@@ -32,7 +32,6 @@ from rmtui.core.interchange.schema import (
     record_of,
 )
 from rmtui.core.interchange.table_rows import entity_table
-from rmtui.core.interchange.vcards import MONTHS
 from rmtui.core.models import ENTITIES, NAME_PARTS
 from rmtui.core.parsers import EMAIL
 from rmtui.core.private_files import open_private, private_folder
@@ -346,7 +345,8 @@ def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         column, sign, target = pair.partition("=")
         if not sign or not column.strip():
-            raise ImportFileError(f"'{pair}' is not a mapping; write it as column=field.")
+            said = _("'{pair}' is not a mapping; write it as column=field.")
+            raise ImportFileError(said.format(pair=pair))
         mapping[column.strip()] = target.strip() or SKIP
     return mapping
 
@@ -368,20 +368,21 @@ def csv_table(path: Path, text: str) -> Table:
     except csv.Error as error:
         if "field limit" in str(error):
             limit = csv.field_size_limit() // 1024
-            raise ImportFileError(
-                f"{path} has a cell longer than {limit} KiB; is it a spreadsheet of clients?"
-            ) from None
-        table.problem = ImportProblem(f"line {line}", "", _quote_problem(str(error)))
+            said = _("{path} has a cell longer than {limit} KiB; is it a spreadsheet of clients?")
+            raise ImportFileError(said.format(path=path, limit=limit)) from None
+        where = _("line {number}").format(number=line)
+        table.problem = ImportProblem(where, "", _quote_problem(str(error)))
     return table
 
 
 def _quote_problem(error: str) -> str:
     if "end of data" in error:
-        return (
+        return _(
             "a quote opens here and is never closed, so the rest of the file would be one "
             "cell; close or remove it"
         )
-    return f"a quoted cell is followed by more text ({error}); check the quotes of this row"
+    said = _("a quoted cell is followed by more text ({error}); check the quotes of this row")
+    return said.format(error=error)
 
 
 def _one_delimiter(row: list[str], delimiter: str) -> list[str]:
@@ -407,7 +408,8 @@ def read_clients_csv(
     if not rows:
         problem = table.problem
         if problem is None:
-            raise ImportFileError(f"{path} is empty; it needs a header row and a row per client.")
+            said = _("{path} is empty; it needs a header row and a row per client.")
+            raise ImportFileError(said.format(path=path))
         raise ImportFileError(f"{path}, {problem.where}: {problem.message}.")  # its first row
     mapping = dict(mapping or {})
     header_at = _header_index(rows, mapping)
@@ -605,10 +607,11 @@ def _column_fields(path: Path, header: list[str], mapping: dict[str, str]) -> Cl
     _title_as_prefix(header, sheet, mapping)
     _pair_google_labels(header, sheet)
     if not any(sheet.fills(target) for target in NAMING_FIELDS):
-        raise ImportFileError(
-            f"{path} has no column for the client's name, e-mail or phone (such as 'name' or "
+        said = _(
+            "{path} has no column for the client's name, e-mail or phone (such as 'name' or "
             "'naam'); add one or map a column with --map 'COLUMN=name'."
         )
+        raise ImportFileError(said.format(path=path))
     return sheet
 
 
@@ -641,10 +644,12 @@ def _check_mapping(path: Path, header: list[str], mapping: dict[str, str]) -> No
     for column, target in mapping.items():
         if column not in header:
             listed = ", ".join(f"'{name}'" for name in header if name)
-            raise ImportFileError(f"{path} has no column '{column}'; its columns are {listed}.")
+            said = _("{path} has no column '{column}'; its columns are {columns}.")
+            raise ImportFileError(said.format(path=path, column=column, columns=listed))
         if normalised(target).replace(" ", "_") not in known:
             fields = ", ".join(IMPORTED_FIELDS)
-            raise ImportFileError(f"'{target}' is not a client field; use one of {fields}.")
+            said = _("'{field}' is not a client field; use one of {fields}.")
+            raise ImportFileError(said.format(field=target, fields=fields))
 
 
 def _read_row(sheet: ClientSheet, header: list[str], number: int, row: list[str]) -> None:
@@ -697,7 +702,8 @@ def _points_of_row(
             if not value:
                 continue
             if contact.kind == "email" and not EMAIL.match(value):
-                others.append(f"E-mail: {value} ({column})")
+                kept = _("E-mail: {address}").format(address=value)
+                others.append(f"{kept} ({column})")
                 said = _("{where}: '{value}' is not an e-mail address, so it was put in the notes")
                 sheet.notes.append(said.format(where=where, value=value))
                 continue
@@ -745,12 +751,11 @@ def _keep_yearless_birthday(
     if not match:
         return
     del record["birthday"]
-    said = (
-        f"{int(match.group(2))} {MONTHS[int(match.group(1)) - 1]}"
-        if 1 <= int(match.group(1)) <= 12
-        else match.group(0)
-    )
-    others.append(f"Birthday: {said}")
+    try:
+        said = dates.day_of_year_text(int(match.group(1)), int(match.group(2)))
+    except ValueError:
+        said = match.group(0)
+    others.append(_("Birthday: {day}").format(day=said))
     sheet.notes.append(
         _("{where}: the birthday {day} has no year, so it was put in the notes").format(
             where=where, day=said

@@ -26,6 +26,7 @@ from rmtui.core.interchange.problem_log import (
 )
 from rmtui.core.interchange.schema import ENTITY_NOUNS, FIELDS, REFERENCES
 from rmtui.core.interchange.table_rows import entity_table
+from rmtui.core.translation import _
 
 POSITION = "_at"  # the record's place in its list of the file, from 1
 LABEL = "_label"  # how a problem names the record, when not by its id
@@ -253,14 +254,15 @@ def _missing_references(
 ) -> tuple[str, dict[str, Any]]:
     """The rows whose `reference` names a record in neither the file nor the book."""
     column = f's."{reference.column}"'
-    noun = ENTITY_NOUNS[reference.target]
+    said = _("no {record} #{id} in the file or the book")
+    before, after = said.format(record=_(ENTITY_NOUNS[reference.target]), id="\0").split("\0")
     sql = (
         f"SELECT :rank, s.{POSITION}, :seq, :entity, coalesce(s.{LABEL}, s.id), :field,"
-        f" 'no {noun} #' || {column} || ' in the file or the book'"
+        f" :before || {column} || :after"
         f' FROM "{staged.staging.name}" AS s WHERE {column} IS NOT NULL'
         f' AND NOT EXISTS (SELECT 1 FROM "{target.staging.name}" AS f WHERE f.id = {column})'
         f' AND NOT EXISTS (SELECT 1 FROM "{target.table.name}" AS b WHERE b.id = {column})'
     )
     seq = REFERENCE + [ref.name for ref in references_of(staged.entity)].index(reference.name)
     parameters = {"rank": staged.rank, "seq": seq, "entity": staged.entity}
-    return sql, {**parameters, "field": reference.name}
+    return sql, {**parameters, "field": reference.name, "before": before, "after": after}

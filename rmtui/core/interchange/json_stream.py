@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
+from rmtui.core.translation import _
+
 PIECE = 1 << 20  # characters read at a time
 # How far a single value (one record, a header value) may reach: a book's records are far
 # smaller, and a value is held whole while it is decoded.
@@ -32,7 +34,8 @@ class JsonSyntaxError(ValueError):
     """The text is not JSON: `message` as `json.load` says it, at `line` and `column`."""
 
     def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(f"{message} at line {line}, column {column}")
+        said = _("{message} at line {line}, column {column}")
+        super().__init__(said.format(message=message, line=line, column=column))
         self.message = message
         self.line = line
         self.column = column
@@ -46,7 +49,8 @@ class ValueTooLarge(ValueError):
     """One value of the text reaches further than LARGEST_VALUE characters."""
 
     def __init__(self, line: int) -> None:
-        super().__init__(f"a value starting at line {line} is longer than the largest read")
+        said = _("a value starting at line {line} is longer than the largest read")
+        super().__init__(said.format(line=line))
         self.line = line
         self.largest = LARGEST_VALUE
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rmtui.core.interchange.schema import Problem
+from rmtui.core.interchange.schema import Problem, item_label
+from rmtui.core.translation import _
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def unnested(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
 
 def flat_list_problem(nested: Nested) -> Problem:
     """What is wrong with a file listing the records of `nested` at its top level."""
-    message = f"is not part of the rmtui-book format: list them in {nested.parent}"
+    message = _("is not part of the rmtui-book format: list them in {list}").format(
+        list=nested.parent
+    )
     return Problem(nested.entity, "", "", message)
 
 
@@ -85,10 +88,12 @@ def taken_apart(
         return parent, [], []
     inside = parent[nested.key]
     parent_id = parent.get("id")
-    label = parent_id if isinstance(parent_id, int) else f"item {position}"
+    label = parent_id if isinstance(parent_id, int) else item_label(position)
     alone = {name: value for name, value in parent.items() if name != nested.key}
     if not isinstance(inside, list) or not all(isinstance(item, Mapping) for item in inside):
-        return alone, [], [Problem(nested.parent, label, nested.key, "must be a list of records")]
+        problem = Problem(nested.parent, label, nested.key, _("must be a list of records"))
+        return alone, [], [problem]
     if inside and not isinstance(parent_id, int):
-        return alone, [], [Problem(nested.parent, label, "id", f"is needed to list {nested.key}")]
+        needed = _("is needed to list {list}").format(list=nested.key)
+        return alone, [], [Problem(nested.parent, label, "id", needed)]
     return alone, [{**item, nested.link: parent_id} for item in inside], []

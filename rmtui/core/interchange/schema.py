@@ -29,12 +29,21 @@ from rmtui.core.models import (
 )
 from rmtui.core.money import MoneyError, parse_money
 from rmtui.core.parsers import EMAIL
+from rmtui.core.translation import N_, _
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 # Fields that may appear in a record but are kept by the book itself, not imported.
 COMPUTED_FIELDS = MAINTAINED_COLUMNS
 LARGEST_NUMBER = 2**63 - 1  # SQLite's largest integer
+# The problems of a value that is not a whole number, or too large, by what it should be.
+NOT_WHOLE = {
+    "id": (N_("{value} is not an id"), N_("{value} is too large to be an id")),
+    "number": (
+        N_("{value} is not a whole number"),
+        N_("{value} is too large to be a whole number"),
+    ),
+}
 
 
 @dataclass
@@ -60,10 +69,15 @@ def record_label(record_id: object) -> str:
     An empty label stands for the whole list of records.
     """
     if record_id is None:
-        return "(no id)"
+        return _("(no id)")
     if isinstance(record_id, int) and not isinstance(record_id, bool):
         return f"#{record_id}"
     return str(record_id)
+
+
+def item_label(position: int) -> str:
+    """How a record without an id is named in a problem: its place in its list, `item 3`."""
+    return _("item {position}").format(position=position)
 
 
 class FieldError(ValueError):
@@ -96,7 +110,7 @@ class FieldSpec:
 def read_text(value: Any) -> str:
     """Text as it is (numbers are refused so a phone number keeps its leading zero)."""
     if not isinstance(value, str):
-        raise FieldError(f"{_shown(value)} is not text; put it in quotes")
+        raise FieldError(_("{value} is not text; put it in quotes").format(value=_shown(value)))
     return value
 
 
@@ -104,15 +118,16 @@ def read_email(value: Any) -> str:
     """An e-mail address such as `name@example.com`."""
     text = read_text(value).strip()
     if not EMAIL.match(text):
-        raise FieldError(f"'{text}' is not an e-mail address")
+        raise FieldError(_("'{text}' is not an e-mail address").format(text=text))
     return text
 
 
 def read_id(value: Any) -> int:
     """A record id: a whole number from 1."""
-    number = _whole_number(value, "an id")
+    number = _whole_number(value, "id")
     if number < 1:
-        raise FieldError(f"{_shown(value)} is not an id; ids are whole numbers from 1")
+        message = _("{value} is not an id; ids are whole numbers from 1")
+        raise FieldError(message.format(value=_shown(value)))
     return number
 
 
@@ -120,9 +135,9 @@ def whole_number_between(low: int | None, high: int | None) -> Reader:
     """A reader of whole numbers within `low`..`high` (either end open when None)."""
 
     def read(value: Any) -> int:
-        number = _whole_number(value, "a whole number")
+        number = _whole_number(value, "number")
         if (low is not None and number < low) or (high is not None and number > high):
-            raise FieldError(f"{number} is not {_range_text(low, high)}")
+            raise FieldError(_range_text(low, high).format(number=number, low=low, high=high))
         return number
 
     return read
@@ -136,7 +151,9 @@ def one_of(choices: tuple[str, ...]) -> Reader:
     def read(value: Any) -> str:
         found = canonical.get(str(value).strip().lower()) if isinstance(value, str) else None
         if found is None:
-            raise FieldError(f"{_shown(value)} is not one of {listed}")
+            raise FieldError(
+                _("{value} is not one of {choices}").format(value=_shown(value), choices=listed)
+            )
         return found
 
     return read
@@ -149,7 +166,8 @@ def read_date(value: Any) -> date:
     try:
         return date.fromisoformat(read_text(value).strip())
     except ValueError:
-        raise FieldError(f"{_shown(value)} is not a date; write it as YYYY-MM-DD") from None
+        message = _("{value} is not a date; write it as YYYY-MM-DD")
+        raise FieldError(message.format(value=_shown(value))) from None
 
 
 def read_datetime(value: Any) -> datetime:
@@ -160,9 +178,8 @@ def read_datetime(value: Any) -> datetime:
         try:
             moment = datetime.fromisoformat(read_text(value).strip())
         except ValueError:
-            raise FieldError(
-                f"{_shown(value)} is not a date and time; write it as YYYY-MM-DDTHH:MM"
-            ) from None
+            message = _("{value} is not a date and time; write it as YYYY-MM-DDTHH:MM")
+            raise FieldError(message.format(value=_shown(value))) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone().replace(tzinfo=None)
     return moment
@@ -175,7 +192,8 @@ def read_time(value: Any) -> time:
     try:
         return time.fromisoformat(read_text(value).strip())
     except ValueError:
-        raise FieldError(f"{_shown(value)} is not a time of day; write it as HH:MM") from None
+        message = _("{value} is not a time of day; write it as HH:MM")
+        raise FieldError(message.format(value=_shown(value))) from None
 
 
 def read_repeat(value: Any) -> str:
@@ -187,14 +205,16 @@ def read_repeat(value: Any) -> str:
     except RepeatError as error:
         raise FieldError(str(error).rstrip(".")) from None
     if rule is None:
-        raise FieldError(f"{_shown(value)} is not a repeat; write every 2 weeks or yearly")
+        message = _("{value} is not a repeat; write every 2 weeks or yearly")
+        raise FieldError(message.format(value=_shown(value)))
     return rule
 
 
 def read_money(value: Any) -> Decimal:
     """An exact amount such as "1234.50"."""
     if isinstance(value, bool):
-        raise FieldError(f'{_shown(value)} is not an amount; write it like "1234.50"')
+        message = _('{value} is not an amount; write it like "1234.50"')
+        raise FieldError(message.format(value=_shown(value)))
     try:
         return parse_money(value)
     except MoneyError as error:
@@ -210,7 +230,7 @@ def read_flag(value: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise FieldError(f"{_shown(value)} is not true or false")
+    raise FieldError(_("{value} is not true or false").format(value=_shown(value)))
 
 
 def read_tags(value: Any) -> list[str]:
@@ -218,18 +238,20 @@ def read_tags(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-        raise FieldError(f"{_shown(value)} is not a list of tags")
+        raise FieldError(_("{value} is not a list of tags").format(value=_shown(value)))
     return [tag.strip() for tag in value if tag.strip()]
 
 
-def _whole_number(value: Any, noun: str) -> int:
+def _whole_number(value: Any, kind: str) -> int:
+    """`value` as a whole number; `kind` (id or number) chooses the words of its problems."""
     if value.__class__ is int and -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
         return int(value)
+    not_whole, too_large = NOT_WHOLE[kind]
     if not _is_whole(value):
-        raise FieldError(f"{_shown(value)} is not {noun}")
+        raise FieldError(_(not_whole).format(value=_shown(value)))
     number = Decimal(value)
     if abs(number) > LARGEST_NUMBER:
-        raise FieldError(f"{_shown(value)} is too large to be {noun}")
+        raise FieldError(_(too_large).format(value=_shown(value)))
     return int(number)
 
 
@@ -245,9 +267,14 @@ def _is_whole(value: Any) -> bool:
 
 
 def _range_text(low: int | None, high: int | None) -> str:
+    """The problem of a number out of `low`..`high`, with {number}, {low} and {high} to fill."""
     if low is not None and high is not None:
-        return f"between {low} and {high}"
-    return f"at least {low}" if low is not None else f"at most {high}"
+        return _("{number} is not between {low} and {high}")
+    return (
+        _("{number} is not at least {low}")
+        if low is not None
+        else _("{number} is not at most {high}")
+    )
 
 
 def _shown(value: Any) -> str:
@@ -256,7 +283,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return "a list" if isinstance(value, list) else "an object"
+        return _("a list") if isinstance(value, list) else _("an object")
     return str(value)
 
 
@@ -384,10 +411,10 @@ REFERENCES: dict[str, dict[str, str]] = {
     entity: refs for entity, model in ENTITIES.items() if (refs := entity_references(model))
 }
 ENTITY_NOUNS = {
-    "clients": "client",
-    "interactions": "interaction",
-    "contact_persons": "contact person",
-    "households": "household",
+    "clients": N_("client"),
+    "interactions": N_("interaction"),
+    "contact_persons": N_("contact person"),
+    "households": N_("household"),
 }
 KNOWN_FIELDS = {
     entity: frozenset(spec.name for spec in specs) | COMPUTED_FIELDS
@@ -430,7 +457,8 @@ def record_values(
             else:
                 values[spec.column] = spec.read(raw)
                 if spec.kind == "birthday" and values[spec.column] > today:
-                    raise FieldError(f"{raw} is in the future; a birthday cannot be after today")
+                    message = _("{day} is in the future; a birthday cannot be after today")
+                    raise FieldError(message.format(day=raw))
         except FieldError as error:
             problems.append(Problem(entity, label, spec.name, str(error)))
     if not KNOWN_FIELDS[entity].issuperset(record):
@@ -460,7 +488,7 @@ def record_of_model(record: SQLModel) -> dict[str, Any]:
 
 def _missing_value(spec: FieldSpec, values: dict[str, Any], today: date) -> Any:
     if spec.required:
-        raise FieldError("is required")
+        raise FieldError(_("is required"))
     return spec.default(values, today) if spec.default else None
 
 
@@ -474,7 +502,9 @@ def _id_label(record: Mapping[str, Any]) -> object:
 def _unknown_fields(entity: str, record: Mapping[str, Any], label: object) -> list[Problem]:
     known = KNOWN_FIELDS[entity]
     return [
-        Problem(entity, label, str(name), f"is not a field of {entity} records")
+        Problem(
+            entity, label, str(name), _("is not a field of {entity} records").format(entity=entity)
+        )
         for name in record
         if name not in known
     ]
@@ -485,5 +515,7 @@ def _order_problems(entity: str, values: dict[str, Any], label: object) -> list[
     start, end = values.get(first), values.get(last)
     if start is None or end is None or end >= start:
         return []
-    message = f"{end.isoformat()} is before {first} {start.isoformat()}"
+    message = _("{day} is before {field} {first_day}").format(
+        day=end.isoformat(), field=first, first_day=start.isoformat()
+    )
     return [Problem(entity, label, last, message)]

@@ -11,6 +11,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from rmtui.core.translation import N_, _
+
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -37,17 +39,18 @@ class ImportText:
         """A line for the import report when the file was not plain UTF-8, else None."""
         if not self.how:
             return None
-        return f"the file was read as {self.encoding} ({self.how})"
+        said = _("the file was read as {encoding} ({how})")
+        return said.format(encoding=self.encoding, how=_(self.how))
 
 
 def decode_text(data: bytes, *, charset_hint: bool = False) -> ImportText | None:
     """The text of `data`, or None when no encoding reads it."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return _decoded(data, encoding, "its byte order mark" if bom != BOMS[2][0] else "")
+            return _decoded(data, encoding, N_("its byte order mark") if bom != BOMS[2][0] else "")
     utf16 = _utf16_without_bom(data)
     if utf16:
-        found = _decoded(data, utf16, "no byte order mark, but every other byte is zero")
+        found = _decoded(data, utf16, N_("no byte order mark, but every other byte is zero"))
         if found:
             return found
     plain = _decoded(data, "utf-8", "")
@@ -56,7 +59,7 @@ def decode_text(data: bytes, *, charset_hint: bool = False) -> ImportText | None
     if charset_hint:
         named = _named_charset(data)
         if named:
-            found = _decoded(data, named, "the CHARSET it names")
+            found = _decoded(data, named, N_("the CHARSET it names"))
             if found:
                 return found
     return _guessed(data)
@@ -101,4 +104,4 @@ def _guessed(data: bytes) -> ImportText | None:
     best = from_bytes(data).best()
     if best is None:
         return None
-    return _decoded(data, best.encoding, "detected")
+    return _decoded(data, best.encoding, N_("detected"))

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rmtui.core.translation import _
+
 # The properties rmtui makes a client or a contact person of, or that link cards (UID and what
 # points at one: RELATED, MEMBER); every other one is left out before parsing.
 KEPT = frozenset(
@@ -94,7 +96,7 @@ def card_texts(text: str) -> list[CardText]:
         elif card is not None and not depth:
             _add_line(card, logical)
     if card is not None:
-        card.notes.append("has no END:VCARD line, so it was read up to the end of the file")
+        card.notes.append(_("has no END:VCARD line, so it was read up to the end of the file"))
         cards.append(card)
     return cards
 
@@ -139,7 +141,8 @@ def _add_line(card: CardText, logical: Logical) -> None:
     match = CONTENT_LINE.match(logical.text)
     if match is None:
         shown = logical.text.strip()[:40]
-        card.notes.append(f"line {logical.number} ('{shown}') is not a vCard line; left out")
+        said = _("line {number} ('{text}') is not a vCard line; left out")
+        card.notes.append(said.format(number=logical.number, text=shown))
         return
     if match.group("name").upper() not in KEPT:
         return
@@ -186,7 +189,7 @@ def _decoded_qp(value: str, charset: str | None, card: CardText, name: str) -> s
                 return data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
-    card.notes.append(f"{name} names no character set; read as Windows-1252")
+    card.notes.append(_("{name} names no character set; read as Windows-1252").format(name=name))
     return data.decode(QP_FALLBACK, errors="replace")
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rmtui.core.figures import count_text
 from rmtui.core.interchange.client_import import ClientImportReport, Duplicate
 from rmtui.core.interchange.vcard_export import DECISION_MAKER
 from rmtui.core.models import Client
@@ -16,6 +17,7 @@ from rmtui.core.queries.contact_persons import (
     add_contact_person,
     contact_persons_of,
 )
+from rmtui.core.translation import N_, _, ngettext
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,7 +25,12 @@ if TYPE_CHECKING:
     from rmtui.core.interchange.vcards import ContactCard
 
 # What a client card may hold that a contact person has no place for.
-NOT_KEPT = {"city": "city", "country": "country", "birthday": "birthday", "tags": "categories"}
+NOT_KEPT = {
+    "city": N_("city"),
+    "country": N_("country"),
+    "birthday": N_("birthday"),
+    "tags": N_("categories"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,13 +77,22 @@ def sort_cards(cards: list[ContactCard]) -> SortedCards:
 
 def group_note(card: ContactCard) -> str:
     """What the report says of a group card left out."""
-    name = card.record.get("name") or "a group"
+    name = card.record.get("name") or _("a group")
     count = card.links.members
-    members = f" of {count} {'card' if count == 1 else 'cards'}" if count else ""
-    return (
-        f"{card.where} ({name}) is a group{members}, not a client, so it was left out "
-        "(a household comes back whole with a book file, .json)"
-    )
+    if count:
+        said = ngettext(
+            "{where} ({name}) is a group of {count} card, not a client, so it was left out (a "
+            "household comes back whole with a book file, .json)",
+            "{where} ({name}) is a group of {count} cards, not a client, so it was left out (a "
+            "household comes back whole with a book file, .json)",
+            count,
+        )
+    else:
+        said = _(
+            "{where} ({name}) is a group, not a client, so it was left out (a household comes "
+            "back whole with a book file, .json)"
+        )
+    return said.format(where=card.where, name=name, count=count_text(count))
 
 
 def person_values(card: ContactCard) -> dict[str, Any]:
@@ -91,11 +107,10 @@ def person_values(card: ContactCard) -> dict[str, Any]:
         "decision_maker": DECISION_MAKER in card.links.roles,
         "notes": record.get("notes"),
     }
-    dropped = [label for name, label in NOT_KEPT.items() if record.get(name)]
+    dropped = [_(label) for name, label in NOT_KEPT.items() if record.get(name)]
     if dropped:
-        card.notes.append(
-            f"is a contact person, who has no {', '.join(dropped)}: left out of their record"
-        )
+        said = _("is a contact person, who has no {fields}: left out of their record")
+        card.notes.append(said.format(fields=", ".join(dropped)))
     return values
 
 
@@ -132,9 +147,12 @@ class PeopleAdder:
             if person.where in left_out:
                 continue
             if person.business not in clients:
+                said = _(
+                    "{where} ({name}): its business, {business}, was not imported, so neither "
+                    "were they"
+                )
                 self.report.notes.append(
-                    f"{person.where} ({person.name}): its business, {person.business}, was not "
-                    "imported, so neither were they"
+                    said.format(where=person.where, name=person.name, business=person.business)
                 )
                 continue
             self._add(session, person, clients[person.business])
@@ -142,16 +160,19 @@ class PeopleAdder:
     def _add(self, session: Session, person: Person, client_id: int | None) -> None:
         client = session.get(Client, client_id) if client_id is not None else None
         if client is not None and client.kind not in ORGANISATIONS:
+            said = _(
+                "{where} ({name}) is at client {id} ({client}), a person, who has no contact "
+                "persons; left out"
+            )
             self.report.notes.append(
-                f"{person.where} ({person.name}) is at client {client.id} ({client.name}), a "
-                "person, who has no contact persons; left out"
+                said.format(where=person.where, name=person.name, id=client.id, client=client.name)
             )
             return
         known = self._known(session, client_id, person.business)
         keys = _keys(person.values)
         if keys & known:
             who = client.name if client is not None else person.business
-            reason = f"already a contact person of {who}; skipped"
+            reason = _("already a contact person of {client}; skipped").format(client=who)
             self.report.duplicates.append(Duplicate(person.where, person.name, reason, client_id))
             return
         known |= keys

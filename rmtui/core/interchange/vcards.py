@@ -27,7 +27,7 @@ from rmtui.core.interchange.vcard_people import PeopleAdder, group_note, sort_ca
 from rmtui.core.models import NAME_PARTS
 from rmtui.core.parsers import EMAIL
 from rmtui.core.queries.contact_points import NewPoint
-from rmtui.core.translation import _
+from rmtui.core.translation import N_, _
 
 # Google Contacts puts every contact in this group; it says nothing about the client.
 IGNORED_CATEGORIES = frozenset({"mycontacts", "starred"})
@@ -46,7 +46,12 @@ PROPERTY_OF_FIELD = {
 # TYPE words that say nothing a label should (pref is a flag; voice and internet the default).
 UNLABELLED_TYPES = frozenset({"pref", "voice", "internet", "x400", "msg"})
 LABEL_OF_TYPE = {"cell": "mobile", "iphone": "mobile"}
-MONTHS = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
+UNREADABLE = N_("is not a readable vCard ({reason})")
+# The note on a card named after its e-mail address or phone number, by the kind of point.
+NAMED_AFTER = {
+    "email": N_("has no name, so it is named after its e-mail address"),
+    "phone": N_("has no name, so it is named after its phone number"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ def read_vcard_file(path: Path, *, encoding: str | None = None) -> VCardFile:
     text = read_import_text(Path(path), advice=advice, charset_hint=True, encoding=encoding)
     cards = [_read_card(number, card) for number, card in enumerate(card_texts(text.text), 1)]
     if not cards:
-        raise ImportFileError(f"{path} holds no vCards (no BEGIN:VCARD line); check the file.")
+        message = _("{file} holds no vCards (no BEGIN:VCARD line); check the file.")
+        raise ImportFileError(message.format(file=path))
     return VCardFile(cards, text.note)
 
 
@@ -156,11 +162,13 @@ def _read_card(number: int, text: CardText) -> ContactCard:
     try:
         component = _parsed(text, card)
     except vobject.base.ParseError as error:
-        problem = ImportProblem(card.where, "", f"is not a readable vCard ({_parse_error(error)})")
+        reason = _parse_error(error)
+        problem = ImportProblem(card.where, "", _(UNREADABLE).format(reason=reason))
         card.problems.append(problem)
         return card
     except (ValueError, TypeError, UnicodeError, vobject.base.VObjectError) as error:
-        card.problems.append(ImportProblem(card.where, "", f"is not a readable vCard ({error})"))
+        problem = ImportProblem(card.where, "", _(UNREADABLE).format(reason=error))
+        card.problems.append(problem)
         return card
     props = _Properties(component)
     _fill_record(card, props)
@@ -208,7 +216,7 @@ def _parsed(text: CardText, card: ContactCard) -> Any:
             vobject.readOne(alone.text, allowQP=True)
         except PARSE_ERRORS:
             name = line.split(":", 1)[0].split(";", 1)[0]
-            card.notes.append(f"its {name} line could not be read; left out")
+            card.notes.append(_("its {name} line could not be read; left out").format(name=name))
             continue
         kept.append(line)
     return vobject.readOne(CardText(text.line, kept).text, allowQP=True)
@@ -217,7 +225,7 @@ def _parsed(text: CardText, card: ContactCard) -> Any:
 def _parse_error(error: Exception) -> str:
     text = str(error).strip()
     if "never closed" in text:
-        return "no END:VCARD line"
+        return _("no END:VCARD line")
     return re.sub(r"^At line \d+: ", "", text)
 
 
@@ -277,7 +285,7 @@ def _fill_record(card: ContactCard, props: _Properties) -> None:
     if not name:
         _name_after_a_point(card)
     if not card.record.get("name"):
-        card.notes.append("holds no name, e-mail address or phone number, so it was left out")
+        card.notes.append(_("holds no name, e-mail address or phone number, so it was left out"))
     _fill_address(record, props)
     _fill_birthday(card, props, notes)
     tags = _categories(props)
@@ -308,8 +316,9 @@ def _fill_points(card: ContactCard, props: _Properties) -> None:
             if not value:
                 continue
             if kind == "email" and not EMAIL.match(value):
-                card.unreadable.append(f"E-mail: {value}")
-                card.notes.append(f"'{value}' is not an e-mail address, so it was put in the notes")
+                card.unreadable.append(_("E-mail: {address}").format(address=value))
+                said = _("'{address}' is not an e-mail address, so it was put in the notes")
+                card.notes.append(said.format(address=value))
                 continue
             label = props.label(line) or None
             card.points.append(NewPoint(kind, value, label, preferred=first))
@@ -326,10 +335,10 @@ def _point_value(kind: str, value: str) -> str:
 
 def _name_after_a_point(card: ContactCard) -> None:
     """A card with no name takes its e-mail address, or else its phone number, as its name."""
-    for kind, noun in (("email", "e-mail address"), ("phone", "phone number")):
+    for kind in ("email", "phone"):
         if card.record.get(kind):
             card.record["name"] = card.record[kind]
-            card.notes.append(f"has no name, so it is named after its {noun}")
+            card.notes.append(_(NAMED_AFTER[kind]))
             return
 
 
@@ -370,22 +379,24 @@ def _fill_birthday(card: ContactCard, props: _Properties, notes: list[str]) -> N
         return
     text = _plain(line.value).strip()
     if "text" in _param_values(line, "VALUE"):
-        notes.append(f"Birthday: {text}")
-        card.notes.append(f"the birthday '{text}' is text, not a date, so it was put in the notes")
+        notes.append(_("Birthday: {day}").format(day=text))
+        said = _("the birthday '{day}' is text, not a date, so it was put in the notes")
+        card.notes.append(said.format(day=text))
         return
     omit_year = any(key.upper() == "X-APPLE-OMIT-YEAR" for key in line.params)
     try:
         day, has_year = _birthday(text, omit_year=omit_year)
     except ValueError:
-        message = f"'{text}' is not a date; write it as YYYY-MM-DD"
+        message = _("{value} is not a date; write it as YYYY-MM-DD").format(value=f"'{text}'")
         card.problems.append(ImportProblem(card.where, "BDAY", message))
         return
     if has_year:
         card.record["birthday"] = day.isoformat()
         return
-    said = f"{day.day} {MONTHS[day.month - 1]}"
-    notes.append(f"Birthday: {said}")
-    card.notes.append(f"the birthday {said} has no year, so it was put in the notes")
+    said = dates.day_of_year_text(day.month, day.day)
+    notes.append(_("Birthday: {day}").format(day=said))
+    no_year = _("the birthday {day} has no year, so it was put in the notes")
+    card.notes.append(no_year.format(day=said))
 
 
 def _birthday(text: str, *, omit_year: bool) -> tuple[date, bool]:

@@ -21,6 +21,7 @@ from rmtui.core.db_api import of_session
 from rmtui.core.models import Case, Client, FollowUp
 from rmtui.core.public_holidays import holidays_between, keep_holidays
 from rmtui.core.queries.common import InvalidChange, apply_values, check_choices, fetch, table_of
+from rmtui.core.translation import _
 
 CASE = table_of(Case)
 # Days from opening to the deadline, by kind of case, when no deadline is given.
@@ -98,10 +99,12 @@ def holding_reply(case: Case, clock: ClockPreset, *, country: str, session: Sess
     )
     return FollowUp(
         client_id=case.client_id,
-        title=f"Send a holding reply: {case.subject}",
+        title=_("Send a holding reply: {subject}").format(subject=case.subject),
         due_on=due_on,
         priority="high",
-        notes=f"Final response due {case.due_on.isoformat()} ({clock.label}).",
+        notes=_("Final response due {day} ({clock}).").format(
+            day=case.due_on.isoformat(), clock=_(clock.label)
+        ),
     )
 
 

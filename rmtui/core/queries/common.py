@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from rmtui.core.db_api import LIKE_ESCAPE, like_escaped
 from rmtui.core.errors import BookError
 from rmtui.core.models import Choice, Range, marked
+from rmtui.core.translation import _
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -61,7 +62,8 @@ def check_choice(value: str, choices: Sequence[str], *, label: str) -> str:
     """`value` when it is one of `choices`, else InvalidChange naming the choices."""
     if value not in choices:
         listed = ", ".join(choices)
-        raise InvalidChange(f"{label} must be one of {listed}, not '{value}'.")
+        said = _("{label} must be one of {choices}, not '{value}'.")
+        raise InvalidChange(said.format(label=_(label), choices=listed, value=value))
     return value
 
 
@@ -77,7 +79,8 @@ def check_ranges(model: type[SQLModel], values: Mapping[str, Any]) -> None:
     for name, rule in marked(model, Range).items():
         value = values.get(name)
         if rule.label and value is not None and not _within(value, rule):
-            raise InvalidChange(f"{rule.label} must be {_bounds(rule)}, not {value}.")
+            said = _bounds(rule).format(label=_(rule.label), low=rule.low, high=rule.high)
+            raise InvalidChange(said.format(value=value))
 
 
 def _within(value: int, rule: Range) -> bool:
@@ -85,9 +88,12 @@ def _within(value: int, rule: Range) -> bool:
 
 
 def _bounds(rule: Range) -> str:
+    """The refusal of a value out of `rule`'s range: {label}, {low}, {high} and {value} to fill."""
     if rule.low is not None and rule.high is not None:
-        return f"from {rule.low} to {rule.high}"
-    return f"at least {rule.low}" if rule.low is not None else f"at most {rule.high}"
+        return _("{label} must be from {low} to {high}, not {{value}}.")
+    if rule.low is not None:
+        return _("{label} must be at least {low}, not {{value}}.")
+    return _("{label} must be at most {high}, not {{value}}.")
 
 
 def contains_text(column: Any, text: str) -> ColumnElement[bool]:

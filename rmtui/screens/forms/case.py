@@ -81,7 +81,7 @@ class CaseForm(FormScreen[dict[str, Any]]):
         if clock is None:
             hint.update("")
             return
-        hint.update(clock.label)
+        hint.update(_(clock.label))
         self.query_one("#field-kind", Select).value = clock.kind
         if deadline.value.strip() in ("", self.auto_due):
             self.auto_due = ""

@@ -50,6 +50,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 from rmtui.core.dialects import create_triggers, drop_triggers
+from rmtui.core.translation import N_, _
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -619,22 +620,22 @@ SNAPSHOT_SPANS = """
         lead(as_of) OVER (PARTITION BY client_id, account ORDER BY as_of, id) AS next
     FROM holding"""
 FILL_STEPS: tuple[tuple[str, str], ...] = (
-    ("clients", add_client_days(CLIENT_DAYS.format(r="", source="FROM client"))),
-    ("clients", add_client_spans(CLIENT_SPANS.format(r="", source="FROM client"))),
-    ("contacts", CONTACT_SPANS),
+    (N_("clients"), add_client_days(CLIENT_DAYS.format(r="", source="FROM client"))),
+    (N_("clients"), add_client_spans(CLIENT_SPANS.format(r="", source="FROM client"))),
+    (N_("contacts"), CONTACT_SPANS),
     (
-        "contacts",
+        N_("contacts"),
         """INSERT INTO contacted_day ("on", clients)
            SELECT day, count(*) FROM temp.rollup_contact_spans GROUP BY day ORDER BY day""",
     ),
     (
-        "contacts",
+        N_("contacts"),
         """INSERT INTO contact_span (start_on, end_on, clients)
            SELECT day, next, count(*) FROM temp.rollup_contact_spans WHERE next IS NOT NULL
            GROUP BY day, next ORDER BY day, next""",
     ),
     (
-        "check-ins",
+        N_("check-ins"),
         add_edges(
             "coverage_day",
             covered(
@@ -648,11 +649,11 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
             "",
         ),
     ),
-    ("check-ins", "DELETE FROM coverage_day WHERE change = 0"),
-    ("check-ins", "DROP TABLE temp.rollup_contact_spans"),
-    ("assets", SNAPSHOT_SPANS),
+    (N_("check-ins"), "DELETE FROM coverage_day WHERE change = 0"),
+    (N_("check-ins"), "DROP TABLE temp.rollup_contact_spans"),
+    (N_("assets"), SNAPSHOT_SPANS),
     (
-        "assets",
+        N_("assets"),
         add_edges(
             "assets_day",
             held(
@@ -665,17 +666,17 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
             "",
         ),
     ),
-    ("assets", "DELETE FROM assets_day WHERE change = 0"),
-    ("assets", "DROP TABLE temp.rollup_snapshots"),
+    (N_("assets"), "DELETE FROM assets_day WHERE change = 0"),
+    (N_("assets"), "DROP TABLE temp.rollup_snapshots"),
     (
-        "surveys",
+        N_("surveys"),
         f"""INSERT INTO survey_day ("on", {", ".join(SURVEY_COLUMNS)})
            SELECT "on", count(*), coalesce(sum(csat), 0), count(csat), count(nps),
                count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6)
            FROM survey GROUP BY "on" ORDER BY "on" """,
     ),
     (
-        "deals",
+        N_("deals"),
         """INSERT INTO deal_day ("on", won, lost)
            SELECT closed_on, count(*) FILTER (WHERE stage = 'won'),
                count(*) FILTER (WHERE stage = 'lost')
@@ -683,7 +684,7 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
            GROUP BY closed_on ORDER BY closed_on""",
     ),
     (
-        "cases",
+        N_("cases"),
         """INSERT INTO case_day ("on", resolved, on_time)
            SELECT resolved_on, count(*), count(*) FILTER (WHERE resolved_on <= due_on)
            FROM "case" WHERE resolved_on IS NOT NULL GROUP BY resolved_on ORDER BY resolved_on""",
@@ -761,9 +762,10 @@ def upgrade() -> None:
     create_tables()
     tell = progress()
     for done, (step, statement) in enumerate(FILL_STEPS):
-        tell(f"summing up the book for its KPIs: {step}", done, len(FILL_STEPS))
+        part = _(step)
+        tell(_("summing up the book for its KPIs: {part}").format(part=part), done, len(FILL_STEPS))
         op.execute(statement)
-    tell("summing up the book for its KPIs", len(FILL_STEPS), len(FILL_STEPS))
+    tell(_("summing up the book for its KPIs"), len(FILL_STEPS), len(FILL_STEPS))
     create_triggers(op, TRIGGERS)
 
 
