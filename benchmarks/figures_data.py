@@ -401,8 +401,9 @@ def rmtui_forecast(engine: Any, day: date) -> tuple[Any, Any, int]:
 
 
 def forecast_figures(bench: Bench) -> dict[str, Measured]:
-    """The pipeline forecast as its screen reads it, vs the month sums by raw sqlite3 SQL."""
-    with opened(bench.book) as (engine, conn):
+    """The pipeline forecast as its screen reads it, vs the month sums by raw sqlite3 SQL, and
+    vs the same read of the 100-client book."""
+    with opened(bench.book) as (engine, conn), opened(bench.small_book) as (small, _small_conn):
         ours = partial(rmtui_forecast, engine, TODAY)
         raw = partial(lambda: conn.execute(RAW_FORECAST_SQL).fetchall())
         ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
@@ -412,7 +413,15 @@ def forecast_figures(bench: Bench) -> dict[str, Measured]:
             for m in months
         }
         note = f"{'same' if same else 'DIFFERENT'} month sums; {count:,} open deals"
-        return {"forecast": Measured(median(ours_ms), median(raw_ms), note)}
+        theirs = partial(rmtui_forecast, small, TODAY)
+        book_ms, small_ms = paired_times_ms(ours, theirs, repeat=bench.repeat)
+        small_count = theirs()[2]
+        return {
+            "forecast": Measured(median(ours_ms), median(raw_ms), note),
+            "forecast_small": Measured(
+                median(book_ms), median(small_ms), f"{count:,} vs {small_count:,} open deals"
+            ),
+        }
 
 
 FORECAST_GROUP = Group(
@@ -423,6 +432,13 @@ FORECAST_GROUP = Group(
             "ms",
             "raw sqlite3 SQL; the month sums alone",
             at_most(100, "ms"),
+        ),
+        Spec(
+            "forecast_small",
+            "pipeline forecast, as its screen reads it, vs a small book",
+            "ms",
+            "same at 100 clients",
+            at_most_times(1.2),
         ),
     ),
     needs=("rmtui.core.queries.forecast:forecast_months",),

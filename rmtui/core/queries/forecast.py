@@ -151,18 +151,10 @@ def _percent() -> ColumnElement[int]:
     return literal_column(probability_percent_sql(f"{OPPORTUNITY.name}."), Integer)
 
 
-def _conditions(deal_filter: DealFilter) -> list[ColumnElement[bool]]:
-    """SQL on the deals alone: an open deal of a client on the board, passing `deal_filter`.
-
-    The deals are read by stage; the archived clients (few) and the clients whose name
-    matches are each looked up once, as a set, instead of joining every deal to its client.
-    """
-    archived = select(CLIENT.c.id).where(CLIENT.c.archived.is_(True))
-    return [*_deal_conditions(deal_filter), OPPORTUNITY.c.client_id.not_in(archived)]
-
-
 def _deal_conditions(deal_filter: DealFilter) -> list[ColumnElement[bool]]:
-    """SQL on the deals alone: an open deal passing `deal_filter`, its client archived or not."""
+    """SQL on the deals alone: an open deal passing `deal_filter`, its client archived or not
+    (the clients whose name matches its text are looked up once, as a set, instead of joining
+    every deal to its client)."""
     stages = deal_filter.stages or OPEN_STAGES
     conditions: list[ColumnElement[bool]] = [OPPORTUNITY.c.stage.in_(stages)]
     if deal_filter.text:
@@ -284,19 +276,32 @@ def open_deals(
     offset: int = 0,
 ) -> list[OpportunityRow]:
     """One page of the open deals passing `deal_filter`, in the order of `sort` (SORTS): the
-    page's deals are chosen first, then joined to their clients' names."""
+    page's deals are chosen first, then joined to their clients' names.
+
+    The page is chosen among every deal passing the filter, from the indexes, without looking
+    at the clients: as many more deals are read as the archived clients (few) have among
+    them, which are then left out.
+    """
+    conditions = _deal_conditions(deal_filter or DealFilter())
+    archived = set(
+        session.execute(
+            select(OPPORTUNITY.c.id)
+            .join_from(CLIENT, OPPORTUNITY, OPPORTUNITY.c.client_id == CLIENT.c.id)
+            .where(CLIENT.c.archived.is_(True), *conditions)
+        ).scalars()
+    )
     page = (
         select(OPPORTUNITY.c.id)
-        .where(*_conditions(deal_filter or DealFilter()))
+        .where(*conditions)
         .order_by(*_order(sort))
-        .limit(page_limit(limit))
-        .offset(offset)
+        .limit(page_limit(offset + limit + len(archived)))
     )
+    chosen = [id_ for id_ in session.execute(page).scalars() if id_ not in archived]
     columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
     query = (
         select(*columns)
         .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
-        .where(OPPORTUNITY.c.id.in_(page.scalar_subquery()))
+        .where(OPPORTUNITY.c.id.in_(chosen[offset : offset + limit]))
         .order_by(*_order(sort))
     )
     return [OpportunityRow(*row) for row in session.execute(query)]
