@@ -561,7 +561,7 @@ def test_0016_counts_the_clients_and_takes_the_count_away_again(tmp_path: Path) 
             "SELECT archived, everyone, owner, clients FROM client_count ORDER BY 1, 2, 3"
         ).fetchall()
     assert counted == [(0, 0, "ana", 2), (1, 1, "", 1)]
-    assert COUNTED <= schema_names(path, "trigger")
+    assert schema_names(path, "trigger") >= COUNTED
 
 
 def _columns(path: Path, table: str) -> list[tuple[Any, ...]]:

@@ -48,7 +48,7 @@ TRIGGERS = {
         f" BEGIN {REMOVED} {ADDED} END"
     ),
 }
-FILL = f"""
+FILL = """
     INSERT INTO client_count (archived, everyone, owner, clients)
     SELECT archived, owner IS NULL, coalesce(owner, ''), count(*) FROM client
     GROUP BY archived, owner IS NULL, coalesce(owner, '')"""
