@@ -48,10 +48,11 @@ TRIGGERS = {
         f" BEGIN {REMOVED} {ADDED} END"
     ),
 }
-FILL = """
-    INSERT INTO client_count (archived, everyone, owner, clients)
+FILL = (
+    """INSERT INTO client_count (archived, everyone, owner, clients)
     SELECT archived, owner IS NULL, coalesce(owner, ''), count(*) FROM client
-    GROUP BY archived, owner IS NULL, coalesce(owner, '')"""
+    GROUP BY archived, owner IS NULL, coalesce(owner, '')""",
+)
 
 
 def upgrade() -> None:
@@ -77,7 +78,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("archived", "everyone", "owner", name=op.f("pk_client_count")),
         sqlite_with_rowid=False,
     )
-    op.execute(FILL)
+    for statement in FILL:
+        op.execute(statement)
     create_triggers(op, TRIGGERS)
 
 
