@@ -400,9 +400,27 @@ def rmtui_forecast(engine: Any, day: date) -> tuple[Any, Any, int]:
     return in_session(engine, read)
 
 
+def rmtui_board(engine: Any, day: date) -> tuple[Any, Any, Any]:
+    """What the Pipeline screen reads as it opens: every stage's totals, the first block of
+    the first stage's deals and the year's win rate."""
+    from rmtui.core.queries.pipeline_stats import stage_deals, stage_summaries, win_stats
+
+    since = date(day.year, 1, 1)
+
+    def read(session: Any) -> tuple[Any, Any, Any]:
+        return (
+            stage_summaries(session=session, closed_since=since),
+            stage_deals(session=session, stage="lead", closed_since=since, limit=200),
+            win_stats(session=session, start=since, end=day),
+        )
+
+    return in_session(engine, read)
+
+
 def forecast_figures(bench: Bench) -> dict[str, Measured]:
-    """The pipeline forecast as its screen reads it, vs the month sums by raw sqlite3 SQL."""
-    with opened(bench.book) as (engine, conn):
+    """The pipeline forecast as its screen reads it, vs the month sums by raw sqlite3 SQL, and
+    vs the same read of the 100-client book."""
+    with opened(bench.book) as (engine, conn), opened(bench.small_book) as (small, _small_conn):
         ours = partial(rmtui_forecast, engine, TODAY)
         raw = partial(lambda: conn.execute(RAW_FORECAST_SQL).fetchall())
         ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
@@ -412,11 +430,35 @@ def forecast_figures(bench: Bench) -> dict[str, Measured]:
             for m in months
         }
         note = f"{'same' if same else 'DIFFERENT'} month sums; {count:,} open deals"
-        return {"forecast": Measured(median(ours_ms), median(raw_ms), note)}
+        theirs = partial(rmtui_forecast, small, TODAY)
+        book_ms, small_ms = paired_times_ms(ours, theirs, repeat=bench.repeat)
+        small_count = theirs()[2]
+        board = partial(rmtui_board, engine, TODAY), partial(rmtui_board, small, TODAY)
+        board_ms, small_board_ms = paired_times_ms(*board, repeat=bench.repeat)
+        deals = sum(stage.count + stage.older for stage in board[0]()[0])
+        small_deals = sum(stage.count + stage.older for stage in board[1]()[0])
+        return {
+            "pipeline_board": Measured(
+                median(board_ms),
+                median(small_board_ms),
+                f"stage totals + first 200 deals + win rate; {deals:,} vs {small_deals:,} deals",
+            ),
+            "forecast": Measured(median(ours_ms), median(raw_ms), note),
+            "forecast_small": Measured(
+                median(book_ms), median(small_ms), f"{count:,} vs {small_count:,} open deals"
+            ),
+        }
 
 
 FORECAST_GROUP = Group(
     specs=(
+        Spec(
+            "pipeline_board",
+            "pipeline board, as its screen reads it opening (queries)",
+            "ms",
+            "same at 100 clients",
+            at_most(50, "ms"),
+        ),
         Spec(
             "forecast",
             "pipeline forecast, as its screen reads it",
@@ -424,7 +466,17 @@ FORECAST_GROUP = Group(
             "raw sqlite3 SQL; the month sums alone",
             at_most(100, "ms"),
         ),
+        Spec(
+            "forecast_small",
+            "pipeline forecast, as its screen reads it, vs a small book",
+            "ms",
+            "same at 100 clients",
+            at_most_times(1.2),
+        ),
     ),
-    needs=("rmtui.core.queries.forecast:forecast_months",),
+    needs=(
+        "rmtui.core.queries.forecast:forecast_months",
+        "rmtui.core.queries.pipeline_stats:stage_summaries",
+    ),
     measure=forecast_figures,
 )

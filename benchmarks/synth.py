@@ -279,13 +279,13 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 
 
 # The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0007", "0010")
+FILLED_BY = ("0002", "0007", "0010", "0016")
 
 
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
     (schema 0002), the clients' contact points (schema 0007), the KPI roll-ups by day (schema
-    0010)."""
+    0010), the clients counted (schema 0016)."""
     for revision in FILLED_BY:
         for statement in _migration(revision).FILL:
             conn.execute(statement)

@@ -76,6 +76,16 @@ def test_last_contact_equals_the_recomputed_value(book: Path) -> None:
     assert count_where(book, "client", "last_contact_on IS NOT NULL") > SMALL.clients / 2
 
 
+def test_clients_counted_equal_the_clients(book: Path) -> None:
+    counted = "SELECT archived, everyone, owner, clients FROM client_count ORDER BY 1, 2, 3"
+    recounted = """
+        SELECT archived, owner IS NULL, coalesce(owner, ''), count(*) FROM client
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    """
+    assert rows(book, counted) == rows(book, recounted)
+    assert sum(row[3] for row in rows(book, counted)) == SMALL.clients
+
+
 def test_schema_and_triggers_are_those_of_a_fresh_book(book: Path, tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
     open_book(fresh).dispose()

@@ -3,13 +3,15 @@ close day, the filter and the orders."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from rmtui.core.models import Client, Opportunity
+from rmtui.core.models import OPEN_STAGES, STAGES, Client, Opportunity
 from rmtui.core.queries import InvalidChange
 from rmtui.core.queries.forecast import (
     DealFilter,
@@ -20,8 +22,8 @@ from rmtui.core.queries.forecast import (
     open_deals,
     parse_deal_filter,
 )
-from rmtui.core.queries.opportunities import add_opportunity
-from rmtui.core.queries.pipeline_stats import stage_summaries, weighted_value
+from rmtui.core.queries.opportunities import CLOSED_STAGES, add_opportunity
+from rmtui.core.queries.pipeline_stats import deal_probability, stage_summaries, weighted_value
 from tests.factories import make
 
 DAY = date(2026, 12, 1)
@@ -146,3 +148,95 @@ def test_a_probability_outside_0_to_100_is_refused(session: Session) -> None:
     client = make(session, Client)
     with pytest.raises(InvalidChange, match="probability"):
         add_opportunity(session=session, client_id=client.id or 0, title="x", probability=120)
+
+
+@pytest.fixture
+def varied(session: Session) -> Session:
+    """Deals of every stage over 14 months, some without a close date or a probability, of
+    clients of whom some are archived."""
+    picked = random.Random(20)
+    clients = [
+        make(session, Client, name=f"Client {number}", archived=number % 4 == 0)
+        for number in range(12)
+    ]
+    for number in range(160):
+        stage = picked.choice(STAGES)
+        closed = stage in CLOSED_STAGES
+        make(
+            session,
+            Opportunity,
+            client_id=picked.choice(clients).id,
+            title=f"Deal {number}",
+            product=picked.choice(["fund", "pension", None]),
+            stage=stage,
+            value=Decimal(picked.randrange(0, 500_000_00)) / 100,
+            opened_on=date(2025, 1, 1),
+            expected_close_on=None
+            if picked.random() < 0.1
+            else date(2026, 1, 1) + timedelta(days=picked.randrange(0, 420)),
+            probability=None if picked.random() < 0.5 else picked.randrange(0, 101),
+            closed_on=(date(2025, 6, 1) + timedelta(days=picked.randrange(0, 500)))
+            if closed and picked.random() < 0.9
+            else None,
+        )
+    return session
+
+
+def _on_the_board(session: Session) -> list[Opportunity]:
+    archived = {c.id for c in session.exec(select(Client).where(Client.archived))}
+    return [d for d in session.exec(select(Opportunity)) if d.client_id not in archived]
+
+
+def test_the_forecast_from_the_indexes_is_the_sum_of_its_deals(varied: Session) -> None:
+    deals = [d for d in _on_the_board(varied) if d.stage in OPEN_STAGES]
+    expected: dict[date | None, list[Any]] = {}
+    for deal in deals:
+        close = deal.expected_close_on
+        month = None if close is None else close.replace(day=1)
+        found = expected.setdefault(month, [0, Decimal(0), Decimal(0), 0])
+        found[0] += 1
+        found[1] += deal.value
+        found[2] += deal.value * deal_probability(deal.stage, deal.probability)
+        found[3] += close is not None and close < DAY
+    months = forecast_months(session=varied, day=DAY)
+    assert {m.month: [m.deals, m.value, m.weighted, m.past_close] for m in months} == {
+        month: [count, value, weighted.quantize(Decimal("0.01")), past]
+        for month, (count, value, weighted, past) in expected.items()
+    }
+    assert count_open_deals(session=varied) == len(deals)
+
+
+@pytest.mark.parametrize("typed", ["fund", "stage:lead", ">200k", "deal 1 product:pension"])
+def test_a_filtered_forecast_counts_and_sums_the_deals_it_lists(
+    varied: Session, typed: str
+) -> None:
+    deal_filter = parse_deal_filter(typed)
+    listed = open_deals(session=varied, deal_filter=deal_filter, limit=1000)
+    months = forecast_months(session=varied, day=DAY, deal_filter=deal_filter)
+    assert count_open_deals(session=varied, deal_filter=deal_filter) == len(listed) > 0
+    assert sum(m.deals for m in months) == len(listed)
+    assert sum((m.value for m in months), Decimal(0)) == sum((d.value for d in listed), Decimal(0))
+
+
+def test_the_boards_totals_from_the_indexes_are_the_sums_of_its_deals(varied: Session) -> None:
+    since = date(2026, 1, 1)
+    deals = _on_the_board(varied)
+    expected = []
+    for stage in STAGES:
+        mine = [d for d in deals if d.stage == stage]
+        closed = stage in CLOSED_STAGES
+        listed = [d for d in mine if not closed or (d.closed_on and d.closed_on >= since)]
+        weighted = sum(
+            (d.value * deal_probability(d.stage, d.probability) for d in listed), Decimal(0)
+        )
+        expected.append(
+            (
+                stage,
+                len(listed),
+                sum((d.value for d in listed), Decimal(0)),
+                len(mine) - len(listed),
+                weighted.quantize(Decimal("0.01")),
+            )
+        )
+    found = stage_summaries(session=varied, closed_since=since)
+    assert [(s.stage, s.count, s.value, s.older, s.weighted) for s in found] == expected

@@ -159,6 +159,7 @@ NEW_TABLES = {
     "household_member",
     *migration("0010").TABLES,  # the KPI roll-ups
     "public_holiday",
+    "client_count",  # 0016: the clients counted by the triggers
 }
 # The search indexes of 0003, 0007 and 0008, and the search text and index of 0009 (with the
 # FTS5 shadow tables of each).
@@ -196,6 +197,8 @@ LATER_TRIGGERS = {
 }
 # The triggers of 0010, which keep the KPI roll-ups.
 ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS)
+# The triggers of 0016, which count the clients.
+COUNTED = set(migration("0016").TRIGGERS)
 NEW_COLUMNS = {
     "superseded_on",
     "name_prefix",
@@ -426,7 +429,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
-    later = LATER_TRIGGERS | ROLLUP_TRIGGERS
+    later = LATER_TRIGGERS | ROLLUP_TRIGGERS | COUNTED
     assert schema_names(path, "trigger") == triggers - FIRST_SEARCH_TRIGGERS | later
 
 
@@ -516,7 +519,7 @@ def test_0014_adds_the_clients_language_and_takes_it_away_again(tmp_path: Path) 
     downgrade(path, "0013")
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
-        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
+        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers - COUNTED
     assert "preferred_language" not in columns
 
 
@@ -531,10 +534,34 @@ def test_0015_adds_the_owner_and_the_audits_user_and_takes_them_away_again(
     assert "user_name" in {row[1] for row in _columns(path, "audit")}
     downgrade(path, "0014")
     with sqlite3.connect(path) as conn:
-        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
+        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers - COUNTED
     assert "owner" not in {row[1] for row in _columns(path, "client")}
     assert "user_name" not in {row[1] for row in _columns(path, "audit")}
     assert "ix_client_owner" not in schema_names(path, "index")
+
+
+def test_0016_counts_the_clients_and_takes_the_count_away_again(tmp_path: Path) -> None:
+    path = tmp_path / "book.db"
+    engine = open_book(path)
+    with session_scope(engine) as session:
+        make(session, Client, name="Ada", owner="ana")
+        make(session, Client, name="Bob", archived=True)
+    engine.dispose()
+    downgrade(path, "0015")
+    assert "client_count" not in schema_names(path, "table")
+    assert not COUNTED & schema_names(path, "trigger")
+    with sqlite3.connect(path) as conn:  # a client added before the count is back
+        names = [row[1] for row in _columns(path, "client") if row[1] != "id"]
+        copied = ", ".join("'Cy'" if name == "name" else name for name in names)
+        columns = ", ".join(names)
+        conn.execute(f"INSERT INTO client ({columns}) SELECT {copied} FROM client WHERE id = 1")
+    open_book(path).dispose()
+    with sqlite3.connect(path) as conn:
+        counted = conn.execute(
+            "SELECT archived, everyone, owner, clients FROM client_count ORDER BY 1, 2, 3"
+        ).fetchall()
+    assert counted == [(0, 0, "ana", 2), (1, 1, "", 1)]
+    assert schema_names(path, "trigger") >= COUNTED
 
 
 def _columns(path: Path, table: str) -> list[tuple[Any, ...]]:

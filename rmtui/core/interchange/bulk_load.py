@@ -95,8 +95,19 @@ ASSET_ROLLUPS = InsertTrigger("assets_added", rollups.ASSET_ROLLUPS, also=("asse
 SURVEY_ROLLUP = InsertTrigger("survey_day_added", (rollups.SURVEYS_BY_DAY,))
 DEAL_ROLLUP = InsertTrigger("deal_day_added", (rollups.DEALS_BY_DAY,))
 CASE_ROLLUP = InsertTrigger("case_day_added", (rollups.CASES_BY_DAY,))
+# How many clients there are, archived or not, by owner (schema 0016).
+CLIENTS_COUNTED = InsertTrigger(
+    "client_count_added",
+    (
+        """INSERT INTO client_count (archived, everyone, owner, clients)
+           SELECT archived, owner IS NULL, coalesce(owner, ''), count(*) FROM {rows}
+           GROUP BY archived, owner IS NULL, coalesce(owner, '')
+           ON CONFLICT (archived, everyone, owner)
+           DO UPDATE SET clients = clients + excluded.clients""",
+    ),
+)
 INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
-    "client": (SEARCH_INDEXED, CLIENT_ROLLUPS),
+    "client": (SEARCH_INDEXED, CLIENT_ROLLUPS, CLIENTS_COUNTED),
     "interaction": (LAST_CONTACT, CONTACTS_BY_DAY, CONTACT_ROLLUPS),
     "revenue": (REVENUE_BY_DAY,),
     "holding": (SUPERSEDED, ASSET_ROLLUPS),

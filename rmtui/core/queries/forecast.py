@@ -10,7 +10,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from rmtui.core.models import OPEN_STAGES, Client, Opportunity
@@ -141,18 +151,12 @@ def _percent() -> ColumnElement[int]:
     return literal_column(probability_percent_sql(f"{OPPORTUNITY.name}."), Integer)
 
 
-def _conditions(deal_filter: DealFilter) -> list[ColumnElement[bool]]:
-    """SQL on the deals alone: an open deal of a client on the board, passing `deal_filter`.
-
-    The deals are read by stage; the archived clients (few) and the clients whose name
-    matches are each looked up once, as a set, instead of joining every deal to its client.
-    """
+def _deal_conditions(deal_filter: DealFilter) -> list[ColumnElement[bool]]:
+    """SQL on the deals alone: an open deal passing `deal_filter`, its client archived or not
+    (the clients whose name matches its text are looked up once, as a set, instead of joining
+    every deal to its client)."""
     stages = deal_filter.stages or OPEN_STAGES
-    archived = select(CLIENT.c.id).where(CLIENT.c.archived.is_(True))
-    conditions: list[ColumnElement[bool]] = [
-        OPPORTUNITY.c.stage.in_(stages),
-        OPPORTUNITY.c.client_id.not_in(archived),
-    ]
+    conditions: list[ColumnElement[bool]] = [OPPORTUNITY.c.stage.in_(stages)]
     if deal_filter.text:
         text = deal_filter.text
         named = select(CLIENT.c.id).where(contains_text(CLIENT.c.name, text))
@@ -174,29 +178,60 @@ def _conditions(deal_filter: DealFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _totals_on_the_board(
+    session: Session, deal_filter: DealFilter, columns: list[Any], key: Any = None
+) -> dict[Any, list[int]]:
+    """The sums `columns` (whole numbers) over the open deals passing `deal_filter` whose client
+    is not archived, by `key` (None: one total, keyed None).
+
+    The sums over every deal are read from the index that covers them
+    (ix_opportunity_stage_expected_close_on) without looking at the clients; those over the
+    deals of the archived clients (few), reached from the clients, are then taken away.
+    """
+    keys = [] if key is None else [key]
+    conditions = _deal_conditions(deal_filter)
+    every = select(*keys, *columns).where(*conditions)
+    archived = (
+        select(*keys, *columns)
+        .join_from(CLIENT, OPPORTUNITY, OPPORTUNITY.c.client_id == CLIENT.c.id)
+        .where(CLIENT.c.archived.is_(True), *conditions)
+    )
+    if key is not None:
+        every, archived = every.group_by(key), archived.group_by(key)
+    width = len(keys)
+    totals = {
+        (row[0] if width else None): [int(value or 0) for value in row[width:]]
+        for row in session.execute(every)
+    }
+    for row in session.execute(archived):
+        found = totals[row[0] if width else None]
+        for index, value in enumerate(row[width:]):
+            found[index] -= int(value or 0)
+    return totals
+
+
 def forecast_months(
     *, session: Session, day: date, deal_filter: DealFilter | None = None
 ) -> list[ForecastMonth]:
     """The open deals by the month they are expected to close, earliest first, those with no
-    close date last; each month's value and weighted value, and how many are past their day."""
-    month = func.strftime("%Y-%m", OPPORTUNITY.c.expected_close_on)
+    close date last; each month's value and weighted value, and how many are past their day.
+
+    The month is the close date's first seven characters (`2027-01`), read from the index
+    with the date; the deals of archived clients are taken away afterwards.
+    """
     close = OPPORTUNITY.c.expected_close_on
-    query = (
-        select(
-            month,
-            func.count(),
-            func.coalesce(func.sum(_cents()), 0),
-            func.coalesce(func.sum(_cents() * _percent()), 0),
-            func.count().filter(close < day),
-        )
-        .where(*_conditions(deal_filter or DealFilter()))
-        .group_by(month)
-    )
+    month = func.substr(cast(close, String), 1, 7)
+    columns = [
+        func.count(),
+        func.sum(_cents()),
+        func.sum(_cents() * _percent()),
+        func.count().filter(close < day),
+    ]
+    totals = _totals_on_the_board(session, deal_filter or DealFilter(), columns, month)
     months = [
-        ForecastMonth(
-            _first_day(key), int(count), from_cents(cents), weighted_from(weighted), int(past)
-        )
-        for key, count, cents, weighted, past in session.execute(query)
+        ForecastMonth(_first_day(key), count, from_cents(cents), weighted_from(weighted), past)
+        for key, (count, cents, weighted, past) in totals.items()
+        if count
     ]
     return sorted(months, key=lambda row: (row.month is None, row.month or date.min))
 
@@ -241,29 +276,38 @@ def open_deals(
     offset: int = 0,
 ) -> list[OpportunityRow]:
     """One page of the open deals passing `deal_filter`, in the order of `sort` (SORTS): the
-    page's deals are chosen first, then joined to their clients' names."""
+    page's deals are chosen first, then joined to their clients' names.
+
+    The page is chosen among every deal passing the filter, from the indexes, without looking
+    at the clients: as many more deals are read as the archived clients (few) have among
+    them, which are then left out.
+    """
+    conditions = _deal_conditions(deal_filter or DealFilter())
+    archived = set(
+        session.execute(
+            select(OPPORTUNITY.c.id)
+            .join_from(CLIENT, OPPORTUNITY, OPPORTUNITY.c.client_id == CLIENT.c.id)
+            .where(CLIENT.c.archived.is_(True), *conditions)
+        ).scalars()
+    )
     page = (
         select(OPPORTUNITY.c.id)
-        .where(*_conditions(deal_filter or DealFilter()))
+        .where(*conditions)
         .order_by(*_order(sort))
-        .limit(page_limit(limit))
-        .offset(offset)
+        .limit(page_limit(offset + limit + len(archived)))
     )
+    chosen = [id_ for id_ in session.execute(page).scalars() if id_ not in archived]
     columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
     query = (
         select(*columns)
         .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
-        .where(OPPORTUNITY.c.id.in_(page.scalar_subquery()))
+        .where(OPPORTUNITY.c.id.in_(chosen[offset : offset + limit]))
         .order_by(*_order(sort))
     )
     return [OpportunityRow(*row) for row in session.execute(query)]
 
 
 def count_open_deals(*, session: Session, deal_filter: DealFilter | None = None) -> int:
-    """How many open deals pass `deal_filter`."""
-    query = (
-        select(func.count())
-        .select_from(OPPORTUNITY)
-        .where(and_(*_conditions(deal_filter or DealFilter())))
-    )
-    return int(session.execute(query).scalar_one())
+    """How many open deals pass `deal_filter` (counted as in `forecast_months`)."""
+    totals = _totals_on_the_board(session, deal_filter or DealFilter(), [func.count()])
+    return totals[None][0]
