@@ -11,13 +11,11 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Select,
-    String,
     case,
     func,
     literal,
     select,
     true,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -369,7 +367,7 @@ def sort_keys(sort: str) -> list[Any]:
     keys: dict[str, list[Any]] = {
         "name": [name],
         "last_contact": [CLIENT.c.last_contact_on],
-        "next_follow_up": [type_coerce(func.coalesce(next_follow_up(), NO_FOLLOW_UP_DAY), String)],
+        "next_follow_up": [func.coalesce(next_follow_up(), NO_FOLLOW_UP_DAY)],
         "created_on": [CLIENT.c.created_on],
         "tier": [CLIENT.c.tier, name],
         "status": [_status_rank(), name],
@@ -386,7 +384,7 @@ def sort_keys(sort: str) -> list[Any]:
 
 def client_page_key(row: ClientRow, sort: str) -> tuple[Any, ...]:
     """The `after` of `list_clients` for the page that follows `row` in `sort` order."""
-    follow_up = row.next_follow_up_on.isoformat() if row.next_follow_up_on else NO_FOLLOW_UP
+    follow_up = row.next_follow_up_on or date.fromisoformat(NO_FOLLOW_UP)
     keys: dict[str, tuple[Any, ...]] = {
         "name": (row.name,),
         "last_contact": (row.last_contact_on,),
@@ -417,7 +415,7 @@ def _follow_up_order_page(
         .group_by(FOLLOW_UP.c.client_id)
         .subquery("due")
     )
-    due_key = type_coerce(due.c.due_on, String)
+    due_key = due.c.due_on
     with_due = select(CLIENT.c.id, due_key.label("key")).join_from(
         due, CLIENT, CLIENT.c.id == due.c.client_id
     )
