@@ -29,6 +29,7 @@ from rmtui.core.client_filter import (
     ClientFilter,
     IndexMatches,
     filter_conditions,
+    finds_names_alike,
     in_matches,
     indexed_terms,
     misspelt_words,
@@ -339,12 +340,12 @@ def clients_alike(*, session: Session, client_filter: ClientFilter) -> list[int]
     They are kept in the session while the book stays as it is, for the list, its count and
     a client's place in it."""
     words = misspelt_words(client_filter.terms())
-    if not words or not has_search_index(session):
+    if not words or not finds_names_alike(raw_connection(session)):
         return []
     others = replace(client_filter, text=None)
     asked = (tuple(words), others, book_state(session))
     kept = session.info.get(ALIKE_KEPT)
-    if kept is not None and kept[0] == asked:
+    if kept is not None and None not in asked and kept[0] == asked:
         return list(kept[1])
     alike = similar_client_ids(raw_connection(session), words, filter_conditions(others))
     session.info[ALIKE_KEPT] = (asked, alike)
