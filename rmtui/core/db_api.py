@@ -14,6 +14,9 @@ Params = Mapping[str, Any] | Sequence[Any]
 # Rows read at a time from a cursor whose rows are handed on as they come.
 BATCH_ROWS = 500
 LIKE_ESCAPE = "\\"
+# SQLAlchemy's execution options that keep an INSERT's count of rows, which PostgreSQL's
+# driver forgets once the cursor of a statement without rows is closed (sqlite3 keeps it).
+KEEP_ROWCOUNT = {"preserve_rowcount": True}
 
 
 class Connection(Protocol):
