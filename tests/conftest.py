@@ -36,11 +36,16 @@ FILE_ONLY_MODULES = frozenset(
     )
 )
 # The Pilot tests whose screens read the book in ways that differ by engine (the client list's
-# search, names alike and pages; the log's reads stopped when no longer wanted; the trash's
-# restore) also run on a server book; the others, on a file alone, cost half the time.
+# and the palette's search, names alike and pages; the log's reads stopped when no longer
+# wanted; the trash's restore) also run on a server book; the others on a file alone.
 PILOT_ON_BOTH_ENGINES = frozenset(
     f"tests.tui.{name}"
-    for name in ("test_clients_screen", "test_log_screen", "test_trash_and_undo")
+    for name in (
+        "test_clients_screen",
+        "test_finding_clients",
+        "test_log_screen",
+        "test_trash_and_undo",
+    )
 )
 _database_numbers = itertools.count()
 # The tests that do not pass on a server book yet, one node id a line.
