@@ -35,6 +35,18 @@ FILE_ONLY_MODULES = frozenset(
         "e2e.test_progress_bar",
     )
 )
+# The Pilot tests whose screens read the book in ways that differ by engine (the client list's
+# and the palette's search, names alike and pages; the log's reads stopped when no longer
+# wanted; the trash's restore) also run on a server book; the others on a file alone.
+PILOT_ON_BOTH_ENGINES = frozenset(
+    f"tests.tui.{name}"
+    for name in (
+        "test_clients_screen",
+        "test_finding_clients",
+        "test_log_screen",
+        "test_trash_and_undo",
+    )
+)
 _database_numbers = itertools.count()
 # The tests that do not pass on a server book yet, one node id a line.
 NOT_YET_ON_SERVER = Path(__file__).parent / "server" / "not_yet_on_postgresql.txt"
@@ -152,11 +164,13 @@ def book_kind(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run each core and command-line test that uses the `engine` book on both engines."""
+    """Run each core and command-line test that uses the `engine` book on both engines, and
+    the Pilot tests of PILOT_ON_BOTH_ENGINES."""
     if "engine" not in metafunc.fixturenames:
         return
     module = metafunc.module.__name__
-    if module.startswith(ON_BOTH_ENGINES) and module not in FILE_ONLY_MODULES:
+    on_both = module.startswith(ON_BOTH_ENGINES) and module not in FILE_ONLY_MODULES
+    if on_both or module in PILOT_ON_BOTH_ENGINES:
         metafunc.parametrize("book_kind", [SQLITE, POSTGRESQL], indirect=True)
 
 

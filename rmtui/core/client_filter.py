@@ -21,6 +21,7 @@ from rmtui.core.db_api import (
     fetch_one,
     fetch_value,
     like_escaped,
+    on_server,
 )
 from rmtui.core.search_text import (
     SEARCH_TEXT_COLUMNS,
@@ -287,8 +288,6 @@ def _kept_for(matches: IndexMatches | None, terms: Sequence[SearchTerm]) -> Inde
 def has_search_index(connection: Connection) -> bool:
     """Whether the book has the clients' trigram search index (schema 0009, made where
     SQLite has FTS5 with the trigram tokenizer)."""
-    from rmtui.core.db_api import on_server
-
     if on_server(connection):
         return False  # pg_trgm's indexes serve the filter's LIKE (schema 0009)
     sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'client_search'"
@@ -417,10 +416,20 @@ def matches_as_typed(
     the text has a word that may be misspelt and matches no client as typed. `matches`, the
     index's matches when already read."""
     terms = client_filter.terms()
-    if not search_index or not misspelt_words(terms):
+    if not misspelt_words(terms) or not finds_names_alike(connection):
         return True
+    if not search_index:  # on a server: LIKE, which pg_trgm's indexes serve
+        conditions = filter_conditions(client_filter)
+        sql = f"SELECT client.id FROM client WHERE {where_sql(conditions)} LIMIT 1"
+        return fetch_one(connection, sql, params_of(conditions)) is not None
     others = filter_conditions(replace(client_filter, text=None))
     return any_match(connection, terms, others, matches)
+
+
+def finds_names_alike(connection: Connection) -> bool:
+    """Whether the book can list the clients alike a misspelt text: through the trigram
+    search index of a file (`has_search_index`), through pg_trgm's indexes on a server."""
+    return on_server(connection) or has_search_index(connection)
 
 
 def clients_alike(connection: Connection, client_filter: ClientFilter) -> list[int]:
@@ -428,7 +437,7 @@ def clients_alike(connection: Connection, client_filter: ClientFilter) -> list[i
     persons' names are alike the filter's text (`schnieder` finds Schneider), the likest
     first (`similar_client_ids`)."""
     words = misspelt_words(client_filter.terms())
-    if not words or not has_search_index(connection):
+    if not words or not finds_names_alike(connection):
         return []
     others = filter_conditions(replace(client_filter, text=None))
     return similar_client_ids(connection, words, others)
@@ -448,11 +457,7 @@ def similar_client_ids(
     grams = sorted({gram for word in words for gram in inner_trigrams(word)})
     if not grams:
         return []
-    columns = " ".join(SIMILAR_COLUMNS)
-    hits = " UNION ALL ".join(
-        f"SELECT rowid AS id FROM client_search WHERE client_search MATCH :gram_{number}"
-        for number in range(len(grams))
-    )
+    hits, params = _trigram_hits(connection, grams)
     candidates = (
         f"SELECT hits.id FROM ({hits}) AS hits GROUP BY hits.id"
         f" ORDER BY count(*) DESC LIMIT {SIMILAR_CANDIDATES}"
@@ -463,12 +468,32 @@ def similar_client_ids(
         " JOIN client_search_text ON client_search_text.id = client.id"
         f" WHERE client.id IN ({candidates}) AND {where_sql(among)}"
     )
-    params = {
-        f"gram_{number}": f"{{{columns}}} : {fts_string(gram)}" for number, gram in enumerate(grams)
-    }
     alike = []
     for client_id, name, *found in fetch_all(connection, sql, {**params, **params_of(among)}):
         scores = likeness(words, " ".join(text for text in found if text))
         if min(scores) >= SIMILAR_ENOUGH:
             alike.append((-sum(scores) / len(scores), name.casefold(), client_id))
     return [client_id for _score, _name, client_id in sorted(alike)[:SIMILAR_LISTED]]
+
+
+def _trigram_hits(connection: Connection, grams: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """SQL: a row with a client's id for each of `grams` in its SIMILAR_COLUMNS, and its
+    parameters: looked up in the trigram index of a file, with LIKE (which pg_trgm's indexes
+    serve) on a server."""
+    if on_server(connection):
+
+        def holding(name: str) -> str:
+            found = (f"client_search_text.{column} {_like(name)}" for column in SIMILAR_COLUMNS)
+            return f"SELECT id FROM client_search_text WHERE {' OR '.join(found)}"
+
+        hits = " UNION ALL ".join(holding(f"gram_{number}") for number in range(len(grams)))
+        return hits, {f"gram_{number}": _contains(gram) for number, gram in enumerate(grams)}
+    columns = " ".join(SIMILAR_COLUMNS)
+    hits = " UNION ALL ".join(
+        f"SELECT rowid AS id FROM client_search WHERE client_search MATCH :gram_{number}"
+        for number in range(len(grams))
+    )
+    params = {
+        f"gram_{number}": f"{{{columns}}} : {fts_string(gram)}" for number, gram in enumerate(grams)
+    }
+    return hits, params

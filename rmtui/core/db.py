@@ -414,9 +414,27 @@ def _backup_file_name(path: Path, reason: str) -> str:
     return backup_name(path, reason)
 
 
+# A server book's constraints and indexes that the server does not vouch for: a constraint
+# added without checking the rows (NOT VALID), an index a failed build left unusable.
+SERVER_INTEGRITY_SQL = """
+    SELECT 'the constraint ' || c.conname || ' of ' || CAST(c.conrelid::regclass AS TEXT)
+        || ' is not checked' FROM pg_constraint AS c
+        JOIN pg_namespace AS n ON n.oid = c.connamespace
+        WHERE n.nspname = current_schema() AND NOT c.convalidated
+    UNION ALL SELECT 'the index ' || CAST(i.indexrelid::regclass AS TEXT) || ' is not valid'
+        FROM pg_index AS i JOIN pg_class AS t ON t.oid = i.indrelid
+        JOIN pg_namespace AS n ON n.oid = t.relnamespace
+        WHERE n.nspname = current_schema() AND NOT i.indisvalid
+    ORDER BY 1"""
+
+
 def integrity_problems(engine: Engine) -> list[str]:
-    """What SQLite's integrity and foreign-key checks report (empty when all is well)."""
+    """What SQLite's integrity and foreign-key checks report (empty when all is well); on a
+    server, which keeps its own pages and checks every foreign key, the constraints and
+    indexes it does not vouch for (SERVER_INTEGRITY_SQL)."""
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            return [row[0] for row in connection.exec_driver_sql(SERVER_INTEGRITY_SQL)]
         rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
         problems = [row[0] for row in rows if row[0] != "ok"]
         fk_rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

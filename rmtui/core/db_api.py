@@ -7,13 +7,16 @@ does not load SQLAlchemy (README, "Performance").
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 Params = Mapping[str, Any] | Sequence[Any]
 # Rows read at a time from a cursor whose rows are handed on as they come.
 BATCH_ROWS = 500
 LIKE_ESCAPE = "\\"
+# SQLAlchemy's execution options that keep an INSERT's count of rows, which PostgreSQL's
+# driver forgets once the cursor of a statement without rows is closed (sqlite3 keeps it).
+KEEP_ROWCOUNT = {"preserve_rowcount": True}
 
 
 class Connection(Protocol):
@@ -113,6 +116,11 @@ class ServerCursor:
     def execute(self, sql: str, params: Params = ()) -> ServerCursor:
         """Run `sql` with `params` given as sqlite3 takes them."""
         self._cursor.execute(server_sql(sql), params)
+        return self
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> ServerCursor:
+        """Run `sql` once for each of `rows`, as sqlite3's executemany does."""
+        self._cursor.executemany(server_sql(sql), rows)
         return self
 
     def __iter__(self) -> Iterator[Any]:

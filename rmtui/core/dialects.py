@@ -267,9 +267,11 @@ def portable(sql: str, dialect: str) -> str:
     sql = _outside_quotes(sql, _words_as_postgresql_reads_them)
     sql = _UPSERT.sub(_qualified_upsert, sql)
     sql = _LIMIT.sub(r"LIMIT nullif(\1, -1)", sql)
-    # An import problem's record: its label, else its id as a problem names it (record_label),
-    # which SQLite leaves to the reader by giving the id as a number.
-    sql = sql.replace("coalesce(s._label, s.id)", "coalesce(s._label, '#' || CAST(s.id AS TEXT))")
+    # An import problem's record: its label, else its id, as JSON text (SQLite keeps either as
+    # it is in a column without a type; the problem log reads the JSON back).
+    sql = sql.replace(
+        "coalesce(s._label, s.id)", "coalesce(CAST(to_json(s._label) AS TEXT), CAST(s.id AS TEXT))"
+    )
     return _named_subqueries(_TEMP_SCHEMA.sub("pg_temp.", _array_elements(sql)))
 
 

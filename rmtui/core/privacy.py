@@ -98,6 +98,12 @@ def write_client_dossier(path: Path, *, engine: Engine, client_id: int) -> Path:
     return path
 
 
+# The table of the clients' search text (migration 0009), rewritten first on a server.
+SEARCH_TEXT_TABLE = "client_search_text"
+# A server book's other tables, to be rewritten after it.
+OTHER_TABLES_SQL = """SELECT relname FROM pg_class
+    WHERE relkind = 'r' AND relnamespace = CAST(current_schema() AS regnamespace)
+      AND relname <> ? ORDER BY relname"""
 ERASE_STEPS = (
     N_("erasing the client's records"),
     N_("clearing the search index"),
@@ -162,10 +168,16 @@ def scrub_book(engine: Engine, *, progress: Progress = untold) -> None:
     steps = len(ERASE_STEPS)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if connection.dialect.name == "postgresql":
-            # A server rewrites its tables without the deleted rows (VACUUM FULL); its
-            # write-ahead log and its backups are the server's to keep or let go.
+            # A server rewrites its tables without the deleted rows (VACUUM FULL), the search
+            # text and its trigram indexes first; its write-ahead log and its backups are the
+            # server's to keep or let go.
+            progress(_(ERASE_STEPS[1]), 1, steps)
+            connection.exec_driver_sql(f"VACUUM (FULL) {SEARCH_TEXT_TABLE}")
             progress(_(ERASE_STEPS[2]), 2, steps)
-            connection.exec_driver_sql("VACUUM (FULL)")
+            others = connection.exec_driver_sql(OTHER_TABLES_SQL, (SEARCH_TEXT_TABLE,))
+            connection.exec_driver_sql(
+                "VACUUM (FULL) " + ", ".join(f'"{name}"' for (name,) in others)
+            )
             progress(_("erased"), steps, steps)
             return
         progress(_(ERASE_STEPS[1]), 1, steps)
@@ -384,8 +396,14 @@ def _audit_mentions(connection: Connection, needles: list[str]) -> list[int]:
 
 
 def _backups_of(engine: Engine) -> list[Path]:
-    """Backups of the book, which may still hold the erased client until they are removed."""
+    """Backups of the book, which may still hold the erased client until they are removed:
+    the copies of a book file, the dumps of a server book (server_backup)."""
     from rmtui.core.backups import list_backups
+    from rmtui.core.server import book_name, is_server_engine
 
+    if is_server_engine(engine):
+        from rmtui.core.server_backup import server_dumps
+
+        return server_dumps(book_name(engine))
     database = engine.url.database
     return [backup.path for backup in list_backups(Path(database))] if database else []

@@ -40,7 +40,8 @@ def keep_holidays(connection: Any, country: str, first: date, last: date) -> fro
         cursor = connection.cursor()
         try:
             cursor.executemany(
-                'INSERT OR IGNORE INTO public_holiday (country, "on", name) VALUES (?, ?, ?)',
+                'INSERT INTO public_holiday (country, "on", name) VALUES (?, ?, ?)'
+                " ON CONFLICT DO NOTHING",
                 [(country, day.isoformat(), name) for day, name in sorted(found.items())],
             )
         finally:

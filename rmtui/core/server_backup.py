@@ -30,11 +30,25 @@ def dump_server_book(url: str, *, reason: str = "manual", folder: Path | None = 
     program = _tool("pg_dump", url)
     folder = paths.ensure_private_dir(folder or server_backup_dir())
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = book_title(url).replace(" on ", "@").replace("/", "_")
-    dump = folder / f"{name}-{stamp}-{reason}.dump"
+    dump = folder / f"{_dump_prefix(url)}{stamp}-{reason}.dump"
     _run([program, "--format=custom", "--no-owner", f"--file={dump}", f"--dbname={url}"], url)
     paths.make_private(dump)
     return dump
+
+
+def server_dumps(url: str, folder: Path | None = None) -> list[Path]:
+    """The dumps of the book `url` names (masked or not) in `folder`, oldest first."""
+    folder = folder or server_backup_dir()
+    if not folder.is_dir():
+        return []
+    prefix = _dump_prefix(url)
+    found = (path for path in folder.iterdir() if path.name.startswith(prefix))
+    return sorted(path for path in found if path.suffix == ".dump")
+
+
+def _dump_prefix(url: str) -> str:
+    """How the names of the dumps of the book `url` names begin: its database and host."""
+    return book_title(url).replace(" on ", "@").replace("/", "_") + "-"
 
 
 def restore_server_book(url: str, dump: Path) -> Path:

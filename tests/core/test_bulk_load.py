@@ -24,9 +24,24 @@ ACCOUNTS = ("Main", "ISA", "Pension")
 KINDS = ("call", "email", "meeting", "note")
 
 
+# A server book's schema: its tables, indexes and triggers (whether each fires), as the
+# server writes them out.
+SERVER_SCHEMA = """
+    SELECT table_name, table_type FROM information_schema.tables
+        WHERE table_schema = current_schema()
+    UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+    UNION ALL SELECT tgname, pg_get_triggerdef(oid) || ' ' || CAST(tgenabled AS TEXT)
+        FROM pg_trigger
+        WHERE NOT tgisinternal
+    ORDER BY 1, 2"""
+
+
 def schema(engine: Engine) -> list[tuple[str, str]]:
     with engine.connect() as connection:
-        rows = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master ORDER BY name")
+        if connection.dialect.name == "postgresql":
+            rows = connection.exec_driver_sql(SERVER_SCHEMA)
+        else:
+            rows = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master ORDER BY name")
         return [(name, sql) for name, sql in rows]
 
 
@@ -73,7 +88,7 @@ def random_file(rng: random.Random, *, clients: int, book_clients: tuple[int, ..
 def stored_last_contacts(engine: Engine) -> dict[int, date | None]:
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT id, last_contact_on FROM client")
-        return {client_id: day and date.fromisoformat(day) for client_id, day in rows}
+        return {client_id: as_day(day) for client_id, day in rows}
 
 
 def recomputed_last_contacts(engine: Engine) -> dict[int, date | None]:
@@ -81,7 +96,12 @@ def recomputed_last_contacts(engine: Engine) -> dict[int, date | None]:
                WHERE client_id = client.id AND kind != 'note') FROM client"""
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(query)
-        return {client_id: day and date.fromisoformat(day) for client_id, day in rows}
+        return {client_id: as_day(day) for client_id, day in rows}
+
+
+def as_day(value: str | date | None) -> date | None:
+    """A day as read: ISO text from a file, a date from a server."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def assert_summaries_kept(engine: Engine) -> None:
@@ -126,7 +146,7 @@ def staging_with(connection: Connection, rows: str) -> Table:
     """A temporary table shaped like the interaction table's columns, holding `rows`."""
     connection.exec_driver_sql(
         "CREATE TEMPORARY TABLE new_interaction AS SELECT id, client_id, at, kind, direction,"
-        " subject FROM interaction WHERE 0"
+        " subject FROM interaction WHERE 1 = 0"
     )
     connection.exec_driver_sql(f"INSERT INTO new_interaction VALUES {rows}")
     return Table("new_interaction", MetaData(), autoload_with=connection)

@@ -17,6 +17,7 @@ from rmtui.core.case_clocks import (
     business_days_left,
     days_left_text,
 )
+from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError
 from rmtui.core.models import Client, FollowUp
 from rmtui.core.public_holidays import holidays_between, package_holidays
@@ -124,7 +125,7 @@ def test_a_payment_complaint_is_due_in_fifteen_business_days(session: Session) -
     assert case_days_left(session, case, date(2026, 4, 24), country="NL") == 11
     # The book now holds the holidays the clock needed, and the year after.
     stored = holidays_between(
-        session.connection().connection,
+        of_session(session),  # the DB-API connection, as the book's readers take it
         "NL",
         date(2026, 1, 1),
         date(2027, 12, 31),

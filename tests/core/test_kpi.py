@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from rmtui.core.db_api import of_session
 from rmtui.core.kpi import (
     KPI_INFO,
     KPI_KEYS,
@@ -480,7 +481,7 @@ class CountingConnection:
 
 def test_the_cache_keeps_what_was_read_until_the_figures_change(session: Session) -> None:
     build_book(session)
-    connection = CountingConnection(session.connection().connection)
+    connection = CountingConnection(of_session(session))
     cache, today = KpiCache(), date(2026, 11, 29)
     quarter = Period(FROM, TO)
     quarters = trend_periods(quarter, "quarter")
@@ -498,7 +499,7 @@ def test_the_cache_keeps_what_was_read_until_the_figures_change(session: Session
 
 def test_a_trend_is_one_query_for_any_number_of_periods(session: Session) -> None:
     build_book(session)
-    connection = CountingConnection(session.connection().connection)
+    connection = CountingConnection(of_session(session))
     months = trend_periods(Period(FROM, TO), "month")
     values = read_trend(connection, key="retention_rate", periods=months)
     assert connection.statements == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from datetime import date
 from decimal import Decimal
@@ -193,7 +194,12 @@ def test_erase_reports_mentions_in_other_records_and_backups(engine: Engine, db_
         client = add_full_client(session)
         other = add_other_client(session)
         mention = make(session, Interaction, client_id=other.id, notes=f"Introduced by {NAME}")
-    backup = make_backup(db_path, reason="manual")
+    if engine.dialect.name == "postgresql":
+        from rmtui.core.server_backup import dump_server_book
+
+        backup = dump_server_book(os.environ["RMTUI_DB"])
+    else:
+        backup = make_backup(db_path, reason="manual")
     report = erase_client(engine=engine, client_id=client.id or 0)
     assert report.mentions["interactions"] == [mention.id]
     assert "audit" in report.mentions

@@ -89,12 +89,17 @@ def recomputed_last_contacts(session: Session) -> dict[int, date | None]:
             "WHERE i.client_id = c.id AND i.kind != 'note') FROM client c"
         )
     )
-    return {client_id: date.fromisoformat(day) if day else None for client_id, day in rows}
+    return {client_id: as_day(day) for client_id, day in rows}
 
 
 def stored_last_contacts(session: Session) -> dict[int, date | None]:
     rows = session.connection().execute(text("SELECT id, last_contact_on FROM client"))
-    return {client_id: date.fromisoformat(day) if day else None for client_id, day in rows}
+    return {client_id: as_day(day) for client_id, day in rows}
+
+
+def as_day(value: str | date | None) -> date | None:
+    """A day as read: ISO text from a file, a date from a server."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def test_last_contact_follows_every_insert_update_and_delete(session: Session) -> None:

@@ -3,6 +3,7 @@ through a contact person, by a misspelt name; and an old book migrated with its 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,14 @@ from rmtui.core.search_text import (
     FOLDS,
     TWO_DIGIT_CODES,
     fold,
+    fold_function_sql,
     fold_sql,
     national_digits,
     national_sql,
     search_terms,
     similarity,
 )
+from rmtui.core.server import open_server_book
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.core.test_client_search import check_index
 from tests.core.test_migrations import downgrade, schema_names, upgrade
@@ -114,18 +117,39 @@ def test_without_the_index_like_finds_the_same(
     assert {text: names(book, text) for text in texts} == indexed
 
 
+def book_fold_sql(connection: Any, expression: str) -> str:
+    """SQL: `expression` folded as the book's search text is: by `fold_sql` in a file, by the
+    function `rmtui_fold` (search_text.fold_function_sql) on a server."""
+    if connection.dialect.name == "postgresql":
+        return f"rmtui_fold({expression})"
+    return fold_sql(expression)
+
+
 def test_folding_in_sql_is_folding_in_python(session: Session) -> None:
     texts = ["Lena Krüger", "ÀÉÎÕÜ ÿŸ ĳ", "".join(FOLDS), "Ελένη", "plain", "ŉ × Ŀ"]
     connection = session.connection()
+    folded_value = book_fold_sql(connection, "CAST(:v AS TEXT)")
     for text in texts:
-        folded = connection.exec_driver_sql(f"SELECT {fold_sql(':v')}", {"v": text}).scalar()
+        folded = connection.exec_driver_sql(f"SELECT {folded_value}", {"v": text}).scalar()
         assert folded == fold(text), text
-    assert connection.exec_driver_sql(f"SELECT {fold_sql('NULL')}").scalar() is None
+    folded_null = book_fold_sql(connection, "CAST(NULL AS TEXT)")
+    assert connection.exec_driver_sql(f"SELECT {folded_null}").scalar() is None
 
 
 def test_the_book_folds_as_the_code_does(engine: Engine) -> None:
     """A change of the fold table needs a migration that makes the search text again."""
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            function = connection.exec_driver_sql(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'rmtui_fold'"
+            ).scalar_one()
+            view = connection.exec_driver_sql(
+                "SELECT pg_get_viewdef('client_search_folded')"
+            ).scalar_one()
+            # The view as the server keeps it is rewritten, but for its text constants.
+            assert f"$${function}$$" in fold_function_sql()
+            assert ",".join(TWO_DIGIT_CODES) in view and "rmtui_fold((c.name)" in view
+            return
         view = connection.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE name = 'client_search_folded'"
         ).scalar_one()
@@ -371,7 +395,9 @@ def test_names_alike_follow_every_change_of_the_book(book: Session, db_path: Pat
     make(book, Client, name="Mark Schneider")
     assert names(book, "schnieder") == ["Mark Schneider", "Piet Schneider"]
     book.commit()
-    other = make_engine(db_path)  # another program adds one
+    # Another program adds one.
+    on_server = book.connection().dialect.name == "postgresql"
+    other = open_server_book(os.environ["RMTUI_DB"]) if on_server else make_engine(db_path)
     with session_scope(other) as session:
         make(session, Client, name="Anna Schneider")
     other.dispose()

@@ -16,6 +16,7 @@ from typing import IO, Any, overload
 
 from sqlalchemy import Connection
 
+from rmtui.core.db_api import KEEP_ROWCOUNT
 from rmtui.core.interchange.schema import LARGEST_NUMBER, Problem, record_label
 
 TABLE = "import_problem"
@@ -38,8 +39,8 @@ class ProblemLog:
         self._connection = connection
         self._pending: list[tuple[Any, ...]] = []
         self.count = 0
-        # A label without a type keeps an id a number in SQLite; a server keeps it as text
-        # (an id as a problem names it, `#12`) and numbers the rows itself.
+        # A label without a type keeps an id a number in SQLite; a server keeps a label as
+        # JSON text (an id a number, a name a string) and numbers the rows itself.
         self._labels_as_text = connection.dialect.name != "sqlite"
         label, extra = (
             ("label", "")
@@ -65,7 +66,9 @@ class ProblemLog:
         field, message)."""
         self.flush()
         result = self._connection.exec_driver_sql(
-            f"INSERT INTO {TABLE} {COLUMNS} {select_sql}", parameters
+            f"INSERT INTO {TABLE} {COLUMNS} {select_sql}",
+            parameters,
+            execution_options=KEEP_ROWCOUNT,
         )
         self.count += result.rowcount or 0
 
@@ -77,6 +80,12 @@ class ProblemLog:
             )
             self._pending = []
 
+    def _read(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        entity, label, field, message = row
+        if self._labels_as_text and label is not None:
+            label = json.loads(label)
+        return (entity, label, field, message)
+
     def drop(self) -> None:
         """Drop the table of problems (when there were none)."""
         self._connection.exec_driver_sql(f"DROP TABLE {TABLE}")
@@ -87,7 +96,7 @@ class ProblemLog:
         rows = self._connection.exec_driver_sql(
             f"SELECT entity, label, field, message FROM {TABLE} ORDER BY rank, position, seq, rowid"
         )
-        problems = (Problem(*row) for row in rows)
+        problems = (Problem(*self._read(row)) for row in rows)
         if self.count <= LISTED_LIMIT:
             return list(problems)
         return ProblemFile(problems)
@@ -128,8 +137,8 @@ class ProblemFile(Sequence[Problem]):
 
 def _columns(problem: Problem, as_text: bool = False) -> tuple[str, object, str, str]:
     label = storable_label(problem.record_id)
-    if as_text and isinstance(label, int) and not isinstance(label, bool):
-        label = record_label(label)
+    if as_text and label is not None:
+        label = json.dumps(label, ensure_ascii=False)
     return (problem.entity, label, problem.field, problem.message)
 
 

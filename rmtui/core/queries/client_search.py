@@ -48,7 +48,7 @@ def index_matches_of(
         return None
     asked = (client_filter.match_expression(indexed), book_state(session))
     kept = session.info.get(MATCHES_KEPT)
-    if kept is not None and kept[0] == asked:
+    if kept is not None and None not in asked and kept[0] == asked:
         return cast(IndexMatches, kept[1])
     found = client_filter.read_index_matches(raw_connection(session), filtered, search_index)
     session.info[MATCHES_KEPT] = (asked, found)
@@ -107,9 +107,12 @@ def alike_ids(session: Session, filtered: ClientFilter) -> list[int]:
     return client_filter.clients_alike(raw_connection(session), filtered)
 
 
-def book_state(session: Session) -> tuple[int, int]:
+def book_state(session: Session) -> tuple[int, int] | None:
     """What changes with any change of the book: SQLite's data version (changed by other
-    connections' commits) and this connection's count of changed rows."""
+    connections' commits) and this connection's count of changed rows; None on a server,
+    which tells neither (what depends on it is then read again each time)."""
     connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
     version = connection.exec_driver_sql("PRAGMA data_version").scalar_one()
     return int(version), int(connection.connection.driver_connection.total_changes)  # type: ignore[union-attr]

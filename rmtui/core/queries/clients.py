@@ -11,13 +11,11 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Select,
-    String,
     case,
     func,
     literal,
     select,
     true,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -31,6 +29,7 @@ from rmtui.core.client_filter import (
     ClientFilter,
     IndexMatches,
     filter_conditions,
+    finds_names_alike,
     in_matches,
     indexed_terms,
     misspelt_words,
@@ -363,12 +362,12 @@ def clients_alike(*, session: Session, client_filter: ClientFilter) -> list[int]
     They are kept in the session while the book stays as it is, for the list, its count and
     a client's place in it."""
     words = misspelt_words(client_filter.terms())
-    if not words or not has_search_index(session):
+    if not words or not finds_names_alike(raw_connection(session)):
         return []
     others = replace(client_filter, text=None)
     asked = (tuple(words), others, book_state(session))
     kept = session.info.get(ALIKE_KEPT)
-    if kept is not None and kept[0] == asked:
+    if kept is not None and None not in asked and kept[0] == asked:
         return list(kept[1])
     alike = similar_client_ids(raw_connection(session), words, filter_conditions(others))
     session.info[ALIKE_KEPT] = (asked, alike)
@@ -391,7 +390,7 @@ def sort_keys(sort: str) -> list[Any]:
     keys: dict[str, list[Any]] = {
         "name": [name],
         "last_contact": [CLIENT.c.last_contact_on],
-        "next_follow_up": [type_coerce(func.coalesce(next_follow_up(), NO_FOLLOW_UP_DAY), String)],
+        "next_follow_up": [func.coalesce(next_follow_up(), NO_FOLLOW_UP_DAY)],
         "created_on": [CLIENT.c.created_on],
         "tier": [CLIENT.c.tier, name],
         "status": [_status_rank(), name],
@@ -408,7 +407,7 @@ def sort_keys(sort: str) -> list[Any]:
 
 def client_page_key(row: ClientRow, sort: str) -> tuple[Any, ...]:
     """The `after` of `list_clients` for the page that follows `row` in `sort` order."""
-    follow_up = row.next_follow_up_on.isoformat() if row.next_follow_up_on else NO_FOLLOW_UP
+    follow_up = row.next_follow_up_on or date.fromisoformat(NO_FOLLOW_UP)
     keys: dict[str, tuple[Any, ...]] = {
         "name": (row.name,),
         "last_contact": (row.last_contact_on,),
@@ -439,7 +438,7 @@ def _follow_up_order_page(
         .group_by(FOLLOW_UP.c.client_id)
         .subquery("due")
     )
-    due_key = type_coerce(due.c.due_on, String)
+    due_key = due.c.due_on
     with_due = select(CLIENT.c.id, due_key.label("key")).join_from(
         due, CLIENT, CLIENT.c.id == due.c.client_id
     )

@@ -142,5 +142,14 @@ def page_limit(limit: int) -> ColumnElement[int]:
 
 
 def ordered(keys: Sequence[Any], *, descending: bool) -> list[Any]:
-    """ORDER BY terms for `keys`, all ascending or all descending."""
-    return [key.desc() if descending else key.asc() for key in keys]
+    """ORDER BY terms for `keys`, all ascending or all descending; a column that may be NULL
+    puts its NULLs lowest, as SQLite does (PostgreSQL puts them highest unless told; SQLite
+    reads ASC NULLS FIRST and DESC NULLS LAST as plain ASC and DESC)."""
+    return [_ordered_key(key, descending) for key in keys]
+
+
+def _ordered_key(key: Any, descending: bool) -> Any:
+    term = key.desc() if descending else key.asc()
+    if getattr(key, "nullable", False) is not True:
+        return term
+    return term.nulls_last() if descending else term.nulls_first()

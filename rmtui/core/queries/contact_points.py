@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from rmtui.core.db_api import KEEP_ROWCOUNT
 from rmtui.core.models import CONTACT_KINDS, Client, ContactPoint
 from rmtui.core.queries.common import table_of
 
@@ -140,7 +141,8 @@ def _add_missing(connection: Connection, client_ids: Select[Any], kind: str) -> 
     )
     columns = ["client_id", "kind", "value", "label", "preferred"]
     statement = insert(CONTACT_POINT).from_select(columns, missing.order_by(CLIENT.c.id))
-    return connection.execute(statement).rowcount or 0
+    # The count read before the cursor is closed, which on PostgreSQL forgets it.
+    return connection.execute(statement, execution_options=KEEP_ROWCOUNT).rowcount or 0
 
 
 def keep_in_step(session: Session, client: Client, before: dict[str, str | None]) -> None:

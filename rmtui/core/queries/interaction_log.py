@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, event, func, literal_column, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,8 @@ WALK_BUDGET_S = 0.1
 SMALL_LOG = 2000
 # How many SQLite steps run between two looks at whether a query should stop.
 STOP_CHECK_STEPS = 10_000
+# How often, in seconds, a query on a server is looked at for whether it should stop.
+STOP_CHECK_S = 0.02
 
 LogKey = tuple[datetime, int]
 
@@ -223,8 +226,11 @@ def stopping_when(session: Session, should_stop: Callable[[], bool]) -> Iterator
     """
     connection = session.connection().connection.driver_connection
     set_handler = getattr(connection, "set_progress_handler", None)
-    if set_handler is not None:
-        set_handler(lambda: int(should_stop()), STOP_CHECK_STEPS)
+    if set_handler is None:
+        with _stopping_on_server(session, connection, should_stop):
+            yield
+        return
+    set_handler(lambda: int(should_stop()), STOP_CHECK_STEPS)
     try:
         yield
     except OperationalError:
@@ -232,5 +238,45 @@ def stopping_when(session: Session, should_stop: Callable[[], bool]) -> Iterator
             raise QueryStopped from None
         raise
     finally:
-        if set_handler is not None:
-            set_handler(None, 0)
+        set_handler(None, 0)
+
+
+@contextmanager
+def _stopping_on_server(
+    session: Session, driver: Any, should_stop: Callable[[], bool]
+) -> Iterator[None]:
+    """stopping_when on PostgreSQL, which has no progress handler: a statement does not start
+    once `should_stop()` is true, and one running then is cancelled (looked at every
+    STOP_CHECK_S from another thread). The statements run in a savepoint, rolled back when
+    one is stopped, so that the session's transaction goes on."""
+    connection = session.connection()
+
+    def refuse(*_args: Any) -> None:
+        if should_stop():
+            raise QueryStopped
+
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(STOP_CHECK_S):
+            if should_stop():
+                driver.cancel_safe()
+                return
+
+    savepoint = session.begin_nested()
+    event.listen(connection, "before_cursor_execute", refuse)
+    watcher = threading.Thread(target=watch, name="stopping-when", daemon=True)
+    watcher.start()
+    try:
+        yield
+    except (QueryStopped, OperationalError):
+        done.set()
+        savepoint.rollback()
+        if should_stop():
+            raise QueryStopped from None
+        raise
+    finally:
+        done.set()
+        watcher.join()
+        event.remove(connection, "before_cursor_execute", refuse)
+    savepoint.commit()
