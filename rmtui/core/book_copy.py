@@ -420,7 +420,7 @@ def _write_file(target: Engine, book: _Book, told: _Told) -> None:
 def _fill_file(connection: Any, book: _Book, told: _Told) -> None:
     tables = _plan(book, _file_tables(connection))
     _refuse_filled(connection, tables)
-    triggers, indexes = _set_aside(connection, "trigger"), _set_aside(connection, "index")
+    triggers, indexes = set_aside(connection, "trigger"), set_aside(connection, "index")
     for table in tables:
         names = ", ".join(map(_quoted, table.columns))
         marks = ", ".join("?" * len(table.columns))
@@ -436,8 +436,9 @@ def _fill_file(connection: Any, book: _Book, told: _Told) -> None:
     _keep_counters(connection, book.next_ids)
 
 
-def _set_aside(connection: Any, kind: str) -> list[str]:
-    """Drop the book's triggers or explicit indexes; their SQL, to make them again."""
+def set_aside(connection: Any, kind: str) -> list[str]:
+    """Drop the triggers or the explicit indexes (`kind`) of a book file; their SQL, to make
+    them again."""
     found = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL", (kind,)
     ).fetchall()
