@@ -265,12 +265,9 @@ def _set_aside(conn: sqlite3.Connection, kind: str) -> list[str]:
     Rows are faster to insert without them; the indexes are built once afterwards and the
     last-contact triggers' work is done by one UPDATE (`set_last_contacts`).
     """
-    found = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL", (kind,)
-    ).fetchall()
-    for name, _sql in found:
-        conn.execute(f'DROP {kind.upper()} "{name}"')
-    return [sql for _name, sql in found]
+    from rmtui.core.book_copy import set_aside
+
+    return set_aside(conn, kind)
 
 
 def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:

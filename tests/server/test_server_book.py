@@ -11,10 +11,7 @@ import psycopg
 import pytest
 
 from rmtui.cli import main
-from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
-from rmtui.core.models import Interaction
-from rmtui.core.queries.trash import move_to_trash
 from rmtui.core.server import masked, open_server_book
 from rmtui.core.storage import SCHEMA_HEAD
 from tests.pg_cluster import Cluster
@@ -89,44 +86,3 @@ def test_the_demo_book_moves_to_a_server_and_back_whole(
     on_file = json.loads(capsys.readouterr().out)
     assert main(["--db", server_url, *kpis]) == 0
     assert json.loads(capsys.readouterr().out) == on_file
-
-
-def test_copy_moves_a_book_to_a_server_and_back_unchanged(
-    server_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from rmtui.core.demo import create_demo_book
-
-    book, back = tmp_path / "demo.db", tmp_path / "back.db"
-    engine = create_demo_book(book, today=DAY)
-    with session_scope(engine) as session:  # a deleted record, in the trash
-        move_to_trash(session=session, model=Interaction, record_id=1)
-    engine.dispose()
-    assert main(["--db", str(book), "copy", "--to", server_url]) == 0
-    assert main(["--db", server_url, "copy", "--to", str(back)]) == 0
-    first, second = tmp_path / "first.json", tmp_path / "second.json"
-    assert main(["--db", str(book), "export", str(first)]) == 0
-    assert main(["--db", str(back), "export", str(second)]) == 0
-    assert first.read_text() == second.read_text()
-    assert _kept_rows(book) == _kept_rows(back)
-
-
-def test_copy_refuses_a_target_that_holds_records(
-    server_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["--db", server_url, "client", "add", "Anna Jansen"]) == 0
-    book = tmp_path / "book.db"
-    assert main(["--db", str(book), "client", "add", "Bert"]) == 0
-    assert main(["--db", str(book), "copy", "--to", server_url]) == 1
-    assert "already holds records" in capsys.readouterr().err
-    assert main(["--db", str(book), "copy", "--to", str(book)]) == 2
-
-
-def _kept_rows(book: Path) -> list[object]:
-    import sqlite3
-    from contextlib import closing
-
-    with closing(sqlite3.connect(book)) as connection:
-        return [
-            connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("audit", "trash", "public_holiday")
-        ]
