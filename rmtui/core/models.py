@@ -640,14 +640,20 @@ class AuditEntry(SQLModel, table=True):
     user_name: str | None = None
 
 
+def _owner() -> Column:  # type: ignore[type-arg]
+    """The owner of the clients a roll-up's row adds up ('' for everyone's; migration 0016)."""
+    return Column("owner", String, primary_key=True)
+
+
 def _day_table(name: str, *counts: str) -> Table:
-    """A roll-up with a row per day holding whole numbers (migrations 0002 and 0010 say
-    what each is)."""
+    """A roll-up with a row per day and owner holding whole numbers (migrations 0002 and
+    0010 say what each is, 0016 why by owner)."""
     columns = [Column(count, Integer, nullable=False) for count in counts]
     return Table(
         name,
         SQLModel.metadata,
         Column("on", Date, primary_key=True),
+        _owner(),
         *columns,
         sqlite_with_rowid=False,
     )
@@ -658,6 +664,7 @@ REVENUE_DAY = Table(
     "revenue_day",
     SQLModel.metadata,
     Column("on", Date, primary_key=True),
+    _owner(),
     Column("amount", Money(), nullable=False),
     Column("entries", Integer, nullable=False),
     sqlite_with_rowid=False,
@@ -697,6 +704,7 @@ CLIENT_SPAN = Table(
     SQLModel.metadata,
     Column("kind", String, primary_key=True),  # "active" (since..until) or "lead" (created..since)
     Column("start_on", Date, primary_key=True),
+    _owner(),
     Column("end_on", Date, primary_key=True),
     Column("clients", Integer, nullable=False),
     sqlite_with_rowid=False,
@@ -706,6 +714,7 @@ CONTACT_SPAN = Table(
     "contact_span",
     SQLModel.metadata,
     Column("start_on", Date, primary_key=True),
+    _owner(),
     Column("end_on", Date, primary_key=True),
     Column("clients", Integer, nullable=False),
     sqlite_with_rowid=False,

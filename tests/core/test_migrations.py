@@ -3,6 +3,7 @@ and a failed migration leaving the file as it was."""
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rmtui.core import db, paths
@@ -31,6 +33,7 @@ from rmtui.core.models import (
 from rmtui.core.queries.interactions import list_interactions
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.core.maintained import recomputed_summaries, stored_summaries
+from tests.core.test_kpi_rollups import CLIENT, random_history
 from tests.factories import make, make_in_old_book
 
 OLD_TRIGGERS = {
@@ -274,8 +277,8 @@ def test_the_migration_fills_the_summaries_for_the_rows_already_there(old_book: 
         date(9999, 12, 31),
         date(9999, 12, 31),
     ]
-    assert revenue_days[date(2026, 11, 1)] == (Decimal("105.10"), 2)
-    assert contact_days == {date(2026, 11, 2): 1, date(2026, 11, 3): 1}
+    assert revenue_days["", date(2026, 11, 1)] == (Decimal("105.10"), 2)
+    assert contact_days == {("", date(2026, 11, 2)): 1, ("", date(2026, 11, 3)): 1}
 
 
 def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Path) -> None:
@@ -540,3 +543,42 @@ def test_0015_adds_the_owner_and_the_audits_user_and_takes_them_away_again(
 def _columns(path: Path, table: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(path) as conn:
         return conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+
+
+@pytest.mark.parametrize("owned", [True, False])
+def test_0016_sums_up_an_existing_book_by_owner(tmp_path: Path, owned: bool) -> None:
+    """A book at 0015 with a random history, its clients of two owners and everyone's (or all
+    everyone's, whose roll-ups are copied as they are): at 0016 each owner's roll-ups are those
+    of their clients' rows, and the triggers keep them so; back at 0015, the book's are."""
+    path = tmp_path / "book.db"
+    upgrade(path, "0015")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        clients = random_history(session, random.Random(21), 150, checked=False)
+        if not owned:
+            session.execute(update(CLIENT).values(owner=None))
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        owners = {owner for (owner,) in conn.execute("SELECT DISTINCT owner FROM client")}
+    assert owners == ({"ann", "ben", None} if owned else {None})
+    triggers = schema_names(path, "trigger")
+    open_book(path).dispose()
+    assert read_revision(path) == SCHEMA_HEAD
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        assert stored_summaries(session) == recomputed_summaries(session)
+        session.execute(update(CLIENT).where(CLIENT.c.id == clients[0]).values(owner="cy"))
+        make(session, Interaction, client_id=clients[0], at=datetime(2026, 3, 9, 10))
+        assert stored_summaries(session) == recomputed_summaries(session)
+    engine.dispose()
+    downgrade(path, "0015")
+    assert schema_names(path, "trigger") == triggers
+    with sqlite3.connect(path) as conn:
+        assert "owner" not in {row[1] for row in conn.execute("PRAGMA table_info(client_day)")}
+        contacts = dict(conn.execute('SELECT "on", contacts FROM contact_day'))
+        recounted = dict(
+            conn.execute(
+                "SELECT date(at), count(*) FROM interaction WHERE kind != 'note' GROUP BY 1"
+            )
+        )
+    assert contacts == recounted
