@@ -259,7 +259,7 @@ class Client(ClientBase, Stored, table=True):
         Index("ix_client_archived_status", "archived", "status"),
         Index("ix_client_since_until", "client_since", "client_until"),
         Index("ix_client_created_on", "created_on", "client_since"),
-        Index("ix_client_owner", "owner"),
+        Index("ix_client_owner_archived", "owner", "archived"),
         Index(
             "ix_client_checkin_due",
             text(checkin_due_sql("")),

@@ -21,7 +21,11 @@ new, both done for one client by its triggers over its records at once:
   their own triggers add nothing.
 
 The tables are made again (a key cannot change in place); their rows are summed afresh from
-the book's, or, where no client has an owner, copied with owner ''. The SQL is written out in
+the book's, or, where no client has an owner, copied with owner ''.
+
+`ix_client_owner` of 0015 gives way to `ix_client_owner_archived`, on the owner and whether
+the client is archived, so that the client list counts "my clients" (not archived, the user's
+or everyone's) in the index alone rather than reading every client. The SQL is written out in
 full, but for what 0010 wrote that does not change (imported from it), so that this migration
 keeps doing what it did when later ones change the schema.
 """
@@ -754,6 +758,8 @@ def anyone_owns_a_client() -> bool:
 
 
 def upgrade() -> None:
+    op.drop_index("ix_client_owner", table_name="client")
+    op.create_index("ix_client_owner_archived", "client", ["owner", "archived"])
     drop_triggers(op, [*FIRST_TRIGGERS, *THEN.TRIGGERS])
     tell = progress()
     if anyone_owns_a_client():
@@ -795,3 +801,5 @@ def downgrade() -> None:
         op.execute(statement)
     create_triggers(op, {name: FIRST.TRIGGERS[name] for name in FIRST_TRIGGERS})
     create_triggers(op, THEN.TRIGGERS)
+    op.drop_index("ix_client_owner_archived", table_name="client")
+    op.create_index("ix_client_owner", "client", ["owner"])
