@@ -696,6 +696,8 @@ FILL_STEPS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+FILL = tuple(statement for _step, statement in FILL_STEPS)
+
 # -- the tables --------------------------------------------------------------------------------
 
 TABLES = ("revenue_day", "contact_day", *THEN.TABLES)
