@@ -28,6 +28,7 @@ from rmtui.core.models import (
     Holding,
     Interaction,
     Opportunity,
+    Revenue,
     Survey,
 )
 from rmtui.core.privacy import erase_client
@@ -444,3 +445,28 @@ def test_my_sums_are_those_of_rollups_made_afresh_from_my_rows(session: Session,
                 ALL_PARTS, *(list(share.values()) for share in shares), strict=True
             )
         }
+
+
+def test_records_moved_to_a_client_of_another_owner(session: Session) -> None:
+    """Revenue, surveys, deals, cases, contacts and snapshots given to a client of another
+    owner (as a merge of two clients does) leave the one's roll-ups for the other's."""
+    rng = random.Random(17)
+    clients = random_history(session, rng, 60)
+    for number, owner in enumerate(OWNERS):
+        set_owner(session, clients[number], owner)
+    for model in (Revenue, Survey, Opportunity, Case, Interaction, Holding):
+        for number in range(3):
+            values: dict[type[Any], dict[str, Any]] = {
+                Revenue: {"on": near(rng), "amount": Decimal(rng.randrange(1, 999))},
+                Survey: {"on": near(rng), "csat": 4, "nps": rng.randint(0, 10)},
+                Opportunity: {"stage": rng.choice(["won", "lost"]), "closed_on": near(rng)},
+                Case: {"due_on": near(rng), "resolved_on": near(rng)},
+                Interaction: {"at": moment(rng), "kind": "call"},
+                Holding: {"account": "Main", "as_of": near(rng, 15), "value": Decimal(5)},
+            }
+            row = make(session, model, client_id=clients[number], **values[model])
+            assert row.id is not None
+            assert_kept(session, f"adding a {model.__name__}")
+            for other in (clients[(number + 1) % 3], clients[(number + 2) % 3]):
+                edit(session, table_of(model), row.id, {"client_id": other})
+                assert_kept(session, f"moving a {model.__name__} to client {other}")
