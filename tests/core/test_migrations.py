@@ -197,8 +197,10 @@ LATER_TRIGGERS = {
     "interaction_last_meeting_on_changed",
     "interaction_last_meeting_on_removed",
 }
-# The triggers of 0010, which keep the KPI roll-ups.
-ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS)
+# The triggers of 0010, which keep the KPI roll-ups, and those 0016 adds to keep them by owner.
+OWNER_TRIGGERS = set(migration("0016").TRIGGERS) - set(migration("0010").TRIGGERS)
+OWNER_TRIGGERS -= set(migration("0002").TRIGGERS)
+ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS) | OWNER_TRIGGERS
 NEW_COLUMNS = {
     "superseded_on",
     "name_prefix",
@@ -519,7 +521,8 @@ def test_0014_adds_the_clients_language_and_takes_it_away_again(tmp_path: Path) 
     downgrade(path, "0013")
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
-        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
+        kept = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
+        assert kept == triggers - OWNER_TRIGGERS
     assert "preferred_language" not in columns
 
 
@@ -534,7 +537,8 @@ def test_0015_adds_the_owner_and_the_audits_user_and_takes_them_away_again(
     assert "user_name" in {row[1] for row in _columns(path, "audit")}
     downgrade(path, "0014")
     with sqlite3.connect(path) as conn:
-        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers
+        kept = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
+        assert kept == triggers - OWNER_TRIGGERS
     assert "owner" not in {row[1] for row in _columns(path, "client")}
     assert "user_name" not in {row[1] for row in _columns(path, "audit")}
     assert "ix_client_owner" not in schema_names(path, "index")
