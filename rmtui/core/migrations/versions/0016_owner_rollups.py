@@ -25,9 +25,10 @@ the book's, or, where no client has an owner, copied with owner ''.
 
 `ix_client_owner` of 0015 gives way to `ix_client_owner_archived`, on the owner and whether
 the client is archived, so that the client list counts "my clients" (not archived, the user's
-or everyone's) in the index alone rather than reading every client. The SQL is written out in
-full, but for what 0010 wrote that does not change (imported from it), so that this migration
-keeps doing what it did when later ones change the schema.
+or everyone's) in the index alone rather than reading every client.
+
+The SQL is written out in full, but for what 0010 wrote that does not change (imported from
+it), so that this migration keeps doing what it did when later ones change the schema.
 """
 
 from collections.abc import Callable, Sequence
