@@ -275,17 +275,18 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
         conn.execute(sql)
 
 
-# The migrations whose FILL statements compute what their triggers keep.
-FILLED_BY = ("0002", "0007", "0010", "0016")
-
-
 def fill_summaries(conn: sqlite3.Connection) -> None:
-    """Fill what the triggers keep from the rows, as the migrations do: the KPI summaries
-    (schema 0002), the clients' contact points (schema 0007), the KPI roll-ups by day (schema
-    0010), the clients counted (schema 0016)."""
-    for revision in FILLED_BY:
-        for statement in _migration(revision).FILL:
-            conn.execute(statement)
+    """Fill what the triggers keep from the rows, as the migrations do: holding.superseded_on
+    (schema 0002, whose roll-ups 0017 made again), the clients' contact points (schema 0007),
+    the clients counted (schema 0016), the KPI roll-ups by day and owner (schema 0017)."""
+    superseded_on = _migration("0002").FILL[:1]
+    for statement in (
+        *superseded_on,
+        *_migration("0007").FILL,
+        *_migration("0016").FILL,
+        *_migration("0017").FILL,
+    ):
+        conn.execute(statement)
 
 
 def fill_households_and_people(conn: sqlite3.Connection) -> None:

@@ -8,8 +8,7 @@ sqlite3 alone, through the same functions a session uses.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -251,27 +250,6 @@ def compute_kpis(
     return read_kpis(of_session(session), start=start, end=end, today=today, owner=owner)
 
 
-@contextmanager
-def rollups_of(connection: Connection, owner: str | None) -> Iterator[None]:
-    """The roll-ups of `owner`'s clients made for the block (kpi_mine), unless a block around
-    it made them on the same connection; the book's own for every client (`owner` None)."""
-    if owner is None or _MADE.get(id(connection)) == owner:
-        yield
-        return
-    from rmtui.core.kpi_mine import owner_rollups
-
-    with owner_rollups(connection, owner):
-        _MADE[id(connection)] = owner
-        try:
-            yield
-        finally:
-            del _MADE[id(connection)]
-
-
-# The owner whose roll-ups are made on a connection (by its id) while rollups_of's block runs.
-_MADE: dict[int, str] = {}
-
-
 def read_kpis(
     connection: Connection,
     *,
@@ -292,10 +270,8 @@ def read_kpis(
     period = Period(start, end)
     before = previous_period(period) if today is None else compared_period(period, today)
     shown = period if today is None else so_far(period, today)
-    mine = owner is not None
-    with rollups_of(connection, owner):
-        (figures,) = read_figures(connection, list(FIGURES), [shown], mine=mine)
-        (revenue_before,) = read_figures(connection, ["revenue"], [before], mine=mine)
+    (figures,) = read_figures(connection, list(FIGURES), [shown], owner=owner)
+    (revenue_before,) = read_figures(connection, ["revenue"], [before], owner=owner)
     revenue, revenue_previous = figures["revenue"], revenue_before["revenue"]
     kpis: dict[str, Any] = {
         "from": shown.start,
@@ -313,15 +289,19 @@ def read_kpis(
 
 
 def read_figures(
-    connection: Connection, keys: Sequence[str], periods: Sequence[Period], *, mine: bool = False
+    connection: Connection,
+    keys: Sequence[str],
+    periods: Sequence[Period],
+    *,
+    owner: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The KPIs `keys` (of FIGURES) of each of `periods`, in one query (`mine`: see
+    """The KPIs `keys` (of FIGURES) of each of `periods`, in one query (`owner`: see
     kpi_sql.read_parts)."""
     parts = list(dict.fromkeys(part for key in keys for part in FIGURES[key].parts))
     spans = [(period.start, period.end) for period in periods]
     return [
         {key: FIGURES[key].value(found) for key in keys}
-        for found in read_parts(connection, parts, spans, mine=mine)
+        for found in read_parts(connection, parts, spans, owner=owner)
     ]
 
 
@@ -348,8 +328,7 @@ def read_trend(
     """KPI `key` (of FIGURES) for each of `periods`, in one query; given `today`, a period that
     has not ended is computed to date, as compute_kpis does; `owner`: as read_kpis."""
     shown = [period if today is None else so_far(period, today) for period in periods]
-    with rollups_of(connection, owner):
-        found = read_figures(connection, [key], shown, mine=owner is not None)
+    found = read_figures(connection, [key], shown, owner=owner)
     return [figures[key] for figures in found]
 
 

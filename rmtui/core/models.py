@@ -263,7 +263,7 @@ class Client(ClientBase, Stored, table=True):
         Index("ix_client_archived_status", "archived", "status"),
         Index("ix_client_since_until", "client_since", "client_until"),
         Index("ix_client_created_on", "created_on", "client_since"),
-        Index("ix_client_owner", "owner"),
+        Index("ix_client_owner_archived", "owner", "archived"),
         Index(
             "ix_client_checkin_due",
             text(checkin_due_sql("")),
@@ -662,14 +662,20 @@ class AuditEntry(SQLModel, table=True):
     user_name: str | None = None
 
 
+def _owner() -> Column:  # type: ignore[type-arg]
+    """The owner of the clients a roll-up's row adds up ('' for everyone's; migration 0017)."""
+    return Column("owner", String, primary_key=True)
+
+
 def _day_table(name: str, *counts: str) -> Table:
-    """A roll-up with a row per day holding whole numbers (migrations 0002 and 0010 say
-    what each is)."""
+    """A roll-up with a row per day and owner holding whole numbers (migrations 0002 and
+    0010 say what each is, 0017 why by owner)."""
     columns = [Column(count, Integer, nullable=False) for count in counts]
     return Table(
         name,
         SQLModel.metadata,
         Column("on", Date, primary_key=True),
+        _owner(),
         *columns,
         sqlite_with_rowid=False,
     )
@@ -680,6 +686,7 @@ REVENUE_DAY = Table(
     "revenue_day",
     SQLModel.metadata,
     Column("on", Date, primary_key=True),
+    _owner(),
     Column("amount", Money(), nullable=False),
     Column("entries", Integer, nullable=False),
     sqlite_with_rowid=False,
@@ -719,6 +726,7 @@ CLIENT_SPAN = Table(
     SQLModel.metadata,
     Column("kind", String, primary_key=True),  # "active" (since..until) or "lead" (created..since)
     Column("start_on", Date, primary_key=True),
+    _owner(),
     Column("end_on", Date, primary_key=True),
     Column("clients", Integer, nullable=False),
     sqlite_with_rowid=False,
@@ -740,6 +748,7 @@ CONTACT_SPAN = Table(
     "contact_span",
     SQLModel.metadata,
     Column("start_on", Date, primary_key=True),
+    _owner(),
     Column("end_on", Date, primary_key=True),
     Column("clients", Integer, nullable=False),
     sqlite_with_rowid=False,

@@ -47,7 +47,7 @@ def mine_sql(column: str = "c.owner") -> str:
 def mine_of(connection: Connection, user: str, *, everyone: bool = False) -> str | None:
     """The owner whose clients (and everyone's) "my clients" narrows a list to for `user`: the
     user, or None (no narrowing) when `everyone` is asked for or no client is someone else's,
-    so that a book kept by one person is read as before. Two looks into ix_client_owner."""
+    so that a book kept by one person is read as before. Two looks into ix_client_owner_archived."""
     if everyone:
         return None
     for other in ("owner < :owner", "owner > :owner"):

@@ -6,7 +6,8 @@ Each statement takes `{rows}`, a table holding the new rows of its table (at lea
 the columns it reads), already copied into the book. What the triggers keep per row is said in
 migration 0010; a statement here adds what the new rows change: for the contacts of a client
 and the snapshots of an account, what they add up to with the new rows less what they added up
-to without them.
+to without them. Each adds to the rows of the owner of the client it counts (migration 0017:
+'' for a client without one), found in `client`, where new clients are before their records.
 """
 
 from __future__ import annotations
@@ -21,33 +22,39 @@ if TYPE_CHECKING:
 
 NEVER = f"'{NOT_SUPERSEDED}'"  # a day after every other
 CONTACT = is_contact_sql("")
+OWNER = "coalesce(k.owner, '')"  # the owner of client k, '' for everyone's
+OF_CLIENT = "JOIN client AS k ON k.id = r.client_id"  # the client of new row r
+DAY_KEY = '("on", owner)'
 EDGES = "(SELECT 1 AS edge UNION ALL SELECT 0)"
 
 
 def add_edges(table: str, spans: str, amount: str) -> str:
-    """SQL: add `amount` to `table`'s change on the first day of each span of `spans`
-    (starting, ending, and the columns `amount` reads), and take it away on its end."""
+    """SQL: add `amount` to `table`'s change for the span's owner on the first day of each span
+    of `spans` (owner, starting, ending, and the columns `amount` reads), and take it away on
+    its end."""
     return f"""
-    INSERT INTO {table} ("on", change)
-    SELECT CASE WHEN e.edge = 1 THEN s.starting ELSE s.ending END,
+    INSERT INTO {table} ("on", owner, change)
+    SELECT CASE WHEN e.edge = 1 THEN s.starting ELSE s.ending END, s.owner,
         sum(CASE WHEN e.edge = 1 THEN {amount} ELSE -({amount}) END)
     FROM ({spans}) AS s, {EDGES} AS e
     WHERE s.starting < s.ending AND (e.edge = 1 OR s.ending < {NEVER})
-    GROUP BY 1
-    ON CONFLICT ("on") DO UPDATE SET change = change + excluded.change"""
+    GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET change = change + excluded.change"""
 
 
 # -- revenue, contacts by day and superseded snapshots (migration 0002) --------------------------
 
-REVENUE_BY_DAY = """
-    INSERT INTO revenue_day ("on", amount, entries)
-    SELECT "on", sum(amount), count(*) FROM {rows} GROUP BY "on"
-    ON CONFLICT ("on") DO UPDATE SET amount = amount + excluded.amount,
-                                     entries = entries + excluded.entries"""
+REVENUE_BY_DAY = f"""
+    INSERT INTO revenue_day ("on", owner, amount, entries)
+    SELECT r."on", {OWNER}, sum(r.amount), count(*) FROM {{rows}} AS r {OF_CLIENT}
+    WHERE true GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET amount = amount + excluded.amount,
+                                        entries = entries + excluded.entries"""
 CONTACTS_BY_DAY = f"""
-    INSERT INTO contact_day ("on", contacts)
-    SELECT date(at), count(*) FROM {{rows}} WHERE {CONTACT} GROUP BY date(at)
-    ON CONFLICT ("on") DO UPDATE SET contacts = contacts + excluded.contacts"""
+    INSERT INTO contact_day ("on", owner, contacts)
+    SELECT date(r.at), {OWNER}, count(*) FROM {{rows}} AS r {OF_CLIENT}
+    WHERE {is_contact_sql("r.")} GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET contacts = contacts + excluded.contacts"""
 # Every snapshot of an account that got a new one takes the as_of of the next snapshot in
 # (as_of, id) order as the day it was superseded; only rows whose day changes are written.
 SUPERSEDED = f"""
@@ -61,34 +68,38 @@ SUPERSEDED = f"""
 
 NEW_CLIENTS = "(SELECT * FROM client WHERE id IN (SELECT id FROM {rows}))"
 CLIENT_DAY_COLUMNS = ("new_clients", "lost_clients", "starts", "ends", "leads", "referred_new")
+CLIENT_OWNER = "coalesce(owner, '')"
 CLIENT_DAYS = f"""
-    INSERT INTO client_day ("on", {", ".join(CLIENT_DAY_COLUMNS)})
-    SELECT day, {", ".join(f"sum({column})" for column in CLIENT_DAY_COLUMNS)} FROM (
-        SELECT client_since AS day, 1 AS new_clients, 0 AS lost_clients,
+    INSERT INTO client_day ("on", owner, {", ".join(CLIENT_DAY_COLUMNS)})
+    SELECT day, owner, {", ".join(f"sum({column})" for column in CLIENT_DAY_COLUMNS)} FROM (
+        SELECT client_since AS day, {CLIENT_OWNER} AS owner, 1 AS new_clients,
+            0 AS lost_clients,
             CAST(client_until IS NULL OR client_until > client_since AS INTEGER) AS starts,
             0 AS ends, 0 AS leads, CAST(referred_by_id IS NOT NULL AS INTEGER) AS referred_new
         FROM {NEW_CLIENTS} WHERE client_since IS NOT NULL
         UNION ALL
-        SELECT client_until, 0, 1, 0,
+        SELECT client_until, {CLIENT_OWNER}, 0, 1, 0,
             coalesce(CAST(client_until > client_since AS INTEGER), 0), 0, 0
         FROM {NEW_CLIENTS} WHERE client_until IS NOT NULL
         UNION ALL
-        SELECT created_on, 0, 0, 0, 0, 1, 0
+        SELECT created_on, {CLIENT_OWNER}, 0, 0, 0, 0, 1, 0
         FROM {NEW_CLIENTS} WHERE created_on IS NOT NULL
             AND (client_since IS NULL OR client_since > created_on)
-    ) WHERE true GROUP BY day
-    ON CONFLICT ("on") DO UPDATE SET
+    ) WHERE true GROUP BY day, owner
+    ON CONFLICT {DAY_KEY} DO UPDATE SET
         {", ".join(f"{column} = {column} + excluded.{column}" for column in CLIENT_DAY_COLUMNS)}"""
 CLIENT_SPANS = f"""
-    INSERT INTO client_span (kind, start_on, end_on, clients)
-    SELECT kind, start_on, end_on, count(*) FROM (
-        SELECT 'active' AS kind, client_since AS start_on, client_until AS end_on
+    INSERT INTO client_span (kind, start_on, owner, end_on, clients)
+    SELECT kind, start_on, owner, end_on, count(*) FROM (
+        SELECT 'active' AS kind, client_since AS start_on, {CLIENT_OWNER} AS owner,
+            client_until AS end_on
         FROM {NEW_CLIENTS} WHERE client_until > client_since
         UNION ALL
-        SELECT 'lead', created_on, client_since
+        SELECT 'lead', created_on, {CLIENT_OWNER}, client_since
         FROM {NEW_CLIENTS} WHERE client_since > created_on
-    ) WHERE true GROUP BY kind, start_on, end_on
-    ON CONFLICT (kind, start_on, end_on) DO UPDATE SET clients = clients + excluded.clients"""
+    ) WHERE true GROUP BY kind, start_on, owner, end_on
+    ON CONFLICT (kind, start_on, owner, end_on)
+    DO UPDATE SET clients = clients + excluded.clients"""
 
 # -- contacts (0010) ---------------------------------------------------------------------------
 
@@ -107,19 +118,20 @@ CONTACT_CHANGES = f"""
         1 AS sign FROM now
     UNION ALL
     SELECT client_id, day, lead(day) OVER (PARTITION BY client_id ORDER BY day), -1 FROM before"""
-CONTACTED_DAYS = """
-    INSERT INTO contacted_day ("on", clients)
-    SELECT day, sum(sign) FROM temp.rollup_contact_changes WHERE true GROUP BY day
-    ON CONFLICT ("on") DO UPDATE SET clients = clients + excluded.clients"""
-CONTACT_SPANS = """
-    INSERT INTO contact_span (start_on, end_on, clients)
-    SELECT day, next, sum(sign) FROM temp.rollup_contact_changes WHERE next IS NOT NULL
-    GROUP BY day, next
-    ON CONFLICT (start_on, end_on) DO UPDATE SET clients = clients + excluded.clients"""
+CHANGES_BY_OWNER = "temp.rollup_contact_changes AS s JOIN client AS k ON k.id = s.client_id"
+CONTACTED_DAYS = f"""
+    INSERT INTO contacted_day ("on", owner, clients)
+    SELECT s.day, {OWNER}, sum(s.sign) FROM {CHANGES_BY_OWNER} WHERE true GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET clients = clients + excluded.clients"""
+CONTACT_SPANS = f"""
+    INSERT INTO contact_span (start_on, owner, end_on, clients)
+    SELECT s.day, {OWNER}, s.next, sum(s.sign) FROM {CHANGES_BY_OWNER}
+    WHERE s.next IS NOT NULL GROUP BY 1, 2, 3
+    ON CONFLICT (start_on, owner, end_on) DO UPDATE SET clients = clients + excluded.clients"""
 # A client contacted on a day counts as covered from then (or from becoming a client) until
 # the next contact, the end of the cadence or the end of the relationship.
 COVERED = f"""
-    SELECT s.sign, max(s.day, k.client_since) AS starting,
+    SELECT s.sign, {OWNER} AS owner, max(s.day, k.client_since) AS starting,
         min(coalesce(s.next, {NEVER}), date(s.day, '+' || {cadence_sql("k.")} || ' days'),
             coalesce(k.client_until, {NEVER})) AS ending
     FROM temp.rollup_contact_changes AS s JOIN client AS k ON k.id = s.client_id
@@ -153,7 +165,7 @@ SNAPSHOT_CHANGES = """
     SELECT client_id, as_of, value,
         lead(as_of) OVER (PARTITION BY client_id, account ORDER BY as_of, id), -1 FROM before"""
 HELD = f"""
-    SELECT s.sign * s.value AS amount, max(s.as_of, k.client_since) AS starting,
+    SELECT s.sign * s.value AS amount, {OWNER} AS owner, max(s.as_of, k.client_since) AS starting,
         min(coalesce(s.next, {NEVER}), coalesce(k.client_until, {NEVER})) AS ending
     FROM temp.rollup_snapshot_changes AS s JOIN client AS k ON k.id = s.client_id
     WHERE k.client_since IS NOT NULL"""
@@ -168,23 +180,25 @@ ASSET_ROLLUPS = (
 
 SURVEY_COLUMNS = ("surveys", "csat_total", "csat_answers", "nps_answers", "promoters", "detractors")
 SURVEYS_BY_DAY = f"""
-    INSERT INTO survey_day ("on", {", ".join(SURVEY_COLUMNS)})
-    SELECT "on", count(*), coalesce(sum(csat), 0), count(csat), count(nps),
-        count(*) FILTER (WHERE nps >= 9), count(*) FILTER (WHERE nps <= 6)
-    FROM {{rows}} WHERE true GROUP BY "on"
-    ON CONFLICT ("on") DO UPDATE SET
+    INSERT INTO survey_day ("on", owner, {", ".join(SURVEY_COLUMNS)})
+    SELECT r."on", {OWNER}, count(*), coalesce(sum(r.csat), 0), count(r.csat), count(r.nps),
+        count(*) FILTER (WHERE r.nps >= 9), count(*) FILTER (WHERE r.nps <= 6)
+    FROM {{rows}} AS r {OF_CLIENT} WHERE true GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET
         {", ".join(f"{column} = {column} + excluded.{column}" for column in SURVEY_COLUMNS)}"""
-DEALS_BY_DAY = """
-    INSERT INTO deal_day ("on", won, lost)
-    SELECT closed_on, count(*) FILTER (WHERE stage = 'won'), count(*) FILTER (WHERE stage = 'lost')
-    FROM {rows} WHERE closed_on IS NOT NULL AND stage IN ('won', 'lost') GROUP BY closed_on
-    ON CONFLICT ("on") DO UPDATE SET won = won + excluded.won, lost = lost + excluded.lost"""
-CASES_BY_DAY = """
-    INSERT INTO case_day ("on", resolved, on_time)
-    SELECT resolved_on, count(*), count(*) FILTER (WHERE resolved_on <= due_on)
-    FROM {rows} WHERE resolved_on IS NOT NULL GROUP BY resolved_on
-    ON CONFLICT ("on") DO UPDATE SET resolved = resolved + excluded.resolved,
-                                     on_time = on_time + excluded.on_time"""
+DEALS_BY_DAY = f"""
+    INSERT INTO deal_day ("on", owner, won, lost)
+    SELECT r.closed_on, {OWNER}, count(*) FILTER (WHERE r.stage = 'won'),
+        count(*) FILTER (WHERE r.stage = 'lost')
+    FROM {{rows}} AS r {OF_CLIENT}
+    WHERE r.closed_on IS NOT NULL AND r.stage IN ('won', 'lost') GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET won = won + excluded.won, lost = lost + excluded.lost"""
+CASES_BY_DAY = f"""
+    INSERT INTO case_day ("on", owner, resolved, on_time)
+    SELECT r.resolved_on, {OWNER}, count(*), count(*) FILTER (WHERE r.resolved_on <= r.due_on)
+    FROM {{rows}} AS r {OF_CLIENT} WHERE r.resolved_on IS NOT NULL GROUP BY 1, 2
+    ON CONFLICT {DAY_KEY} DO UPDATE SET resolved = resolved + excluded.resolved,
+                                        on_time = on_time + excluded.on_time"""
 
 # -- every summary -----------------------------------------------------------------------------
 

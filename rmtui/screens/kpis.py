@@ -25,7 +25,7 @@ from rmtui.core.dates import DATE_FORMAT, date_text
 from rmtui.core.db import session_scope
 from rmtui.core.db_api import of_session
 from rmtui.core.errors import BookError, ChangedMeanwhile
-from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, rollups_of, targets_for
+from rmtui.core.kpi import KPI_INFO, KPI_KEYS, kpi_display, targets_for
 from rmtui.core.kpi_board import (
     TREND_KEYS,
     KpiLine,
@@ -277,16 +277,14 @@ class KpiScreen(Screen[None]):
             stamp = figures_stamp(session=session)
             connection = of_session(session)
             owner = self.book.learn_whose(connection)
-            with rollups_of(connection, owner):  # made once for all of them (kpi_mine)
-                figures = cache.kpis(connection, stamp, period, today, owner)
-                previous = cache.kpis(connection, stamp, before, today, owner)
-                if worker.is_cancelled:
-                    return
-                self.post_message(self.FiguresReady(period, figures, previous))
-                trends = {
-                    key: cache.trend(connection, stamp, key, points, today, owner)
-                    for key in TREND_KEYS
-                }
+            figures = cache.kpis(connection, stamp, period, today, owner)
+            previous = cache.kpis(connection, stamp, before, today, owner)
+            if worker.is_cancelled:
+                return
+            self.post_message(self.FiguresReady(period, figures, previous))
+            trends = {
+                key: cache.trend(connection, stamp, key, points, today, owner) for key in TREND_KEYS
+            }
             if not worker.is_cancelled:
                 self.post_message(self.TrendsReady(period, trends))
 

@@ -1,7 +1,8 @@
 """The summaries the KPI triggers keep, as stored and as recomputed from the rows.
 
 Each is recomputed here in Python, by its definition (migrations 0002 and 0010), not with the
-SQL that fills it."""
+SQL that fills it. A roll-up's row is keyed by the owner of the clients it adds up first ('' for
+everyone's, migration 0017), then by its key of 0002 and 0010."""
 
 from __future__ import annotations
 
@@ -67,39 +68,49 @@ def recomputed_superseded_on(session: Session) -> dict[int, date]:
     return result
 
 
-def stored_revenue_days(session: Session) -> dict[date, tuple[Decimal, int]]:
-    rows = session.execute(select(REVENUE_DAY))
-    return {on: (amount, entries) for on, amount, entries in rows}
+def owners(session: Session) -> dict[int, str]:
+    """The owner of each client, '' for everyone's."""
+    rows = session.execute(select(CLIENT.c.id, CLIENT.c.owner))
+    return {client_id: owner or "" for client_id, owner in rows}
 
 
-def recomputed_revenue_days(session: Session) -> dict[date, tuple[Decimal, int]]:
-    days: dict[date, tuple[Decimal, int]] = {}
-    for on, amount in session.execute(select(REVENUE.c.on, REVENUE.c.amount)):
-        total, entries = days.get(on, (Decimal(0), 0))
-        days[on] = (total + amount, entries + 1)
+def stored_revenue_days(session: Session) -> dict[tuple[str, date], tuple[Decimal, int]]:
+    rows = session.execute(select(REVENUE_DAY)).mappings()
+    return {(row["owner"], row["on"]): (row["amount"], row["entries"]) for row in rows}
+
+
+def recomputed_revenue_days(session: Session) -> dict[tuple[str, date], tuple[Decimal, int]]:
+    days: dict[tuple[str, date], tuple[Decimal, int]] = {}
+    whose = owners(session)
+    query = select(REVENUE.c.client_id, REVENUE.c.on, REVENUE.c.amount)
+    for client_id, on, amount in session.execute(query):
+        total, entries = days.get((whose[client_id], on), (Decimal(0), 0))
+        days[whose[client_id], on] = (total + amount, entries + 1)
     return days
 
 
-def stored_contact_days(session: Session) -> dict[date, int]:
-    return {on: contacts for on, contacts in session.execute(select(CONTACT_DAY))}
+def stored_contact_days(session: Session) -> dict[tuple[str, date], int]:
+    rows = session.execute(select(CONTACT_DAY)).mappings()
+    return {(row["owner"], row["on"]): row["contacts"] for row in rows}
 
 
-def recomputed_contact_days(session: Session) -> dict[date, int]:
-    days: dict[date, int] = defaultdict(int)
-    query = select(INTERACTION.c.at).where(INTERACTION.c.kind != "note")
-    for (at,) in session.execute(query):
-        days[at.date()] += 1
+def recomputed_contact_days(session: Session) -> dict[tuple[str, date], int]:
+    days: dict[tuple[str, date], int] = defaultdict(int)
+    whose = owners(session)
+    query = select(INTERACTION.c.client_id, INTERACTION.c.at).where(INTERACTION.c.kind != "note")
+    for client_id, at in session.execute(query):
+        days[whose[client_id], at.date()] += 1
     return dict(days)
 
 
 def stored_rows(session: Session, table: Any) -> Counts:
-    """A roll-up's rows by key (its primary key, a day or a tuple), each its other columns."""
-    keys = [column.name for column in table.primary_key.columns]
+    """A roll-up's rows by key (the owner, then the rest of its primary key: a day or a
+    tuple), each its other columns."""
+    keys = [column.name for column in table.primary_key.columns if column.name != "owner"]
     found: Counts = {}
     for row in session.execute(select(table)).mappings():
-        key = tuple(row[name] for name in keys)
-        found[key[0] if len(key) == 1 else key] = tuple(
-            value for name, value in row.items() if name not in keys
+        found[(row["owner"], *(row[name] for name in keys))] = tuple(
+            value for name, value in row.items() if name not in (*keys, "owner")
         )
     return found
 
@@ -124,13 +135,15 @@ def recomputed_client_days(session: Session) -> Counts:
     days: Counts = {}
     for c in clients(session):
         since, until, created = c["client_since"], c["client_until"], c["created_on"]
+        whose = c["owner"] or ""
         spans = since is not None and (until is None or until > since)
         if since is not None:
-            add(days, since, 1, 0, int(spans), 0, 0, int(c["referred_by_id"] is not None))
+            referred = int(c["referred_by_id"] is not None)
+            add(days, (whose, since), 1, 0, int(spans), 0, 0, referred)
         if until is not None:
-            add(days, until, 0, 1, 0, int(spans), 0, 0)
+            add(days, (whose, until), 0, 1, 0, int(spans), 0, 0)
         if since is None or since > created:
-            add(days, created, 0, 0, 0, 0, 1, 0)
+            add(days, (whose, created), 0, 0, 0, 0, 1, 0)
     return days
 
 
@@ -138,10 +151,11 @@ def recomputed_client_spans(session: Session) -> Counts:
     spans: Counts = {}
     for c in clients(session):
         since, until, created = c["client_since"], c["client_until"], c["created_on"]
+        whose = c["owner"] or ""
         if since is not None and until is not None and until > since:
-            add(spans, ("active", since, until), 1)
+            add(spans, (whose, "active", since, until), 1)
         if since is not None and since > created:
-            add(spans, ("lead", created, since), 1)
+            add(spans, (whose, "lead", created, since), 1)
     return spans
 
 
@@ -156,17 +170,19 @@ def contact_days_by_client(session: Session) -> dict[int, list[date]]:
 
 def recomputed_contacted_days(session: Session) -> Counts:
     days: Counts = {}
-    for contacted in contact_days_by_client(session).values():
+    whose = owners(session)
+    for client_id, contacted in contact_days_by_client(session).items():
         for day in contacted:
-            add(days, day, 1)
+            add(days, (whose[client_id], day), 1)
     return days
 
 
 def recomputed_contact_spans(session: Session) -> Counts:
     spans: Counts = {}
-    for contacted in contact_days_by_client(session).values():
+    whose = owners(session)
+    for client_id, contacted in contact_days_by_client(session).items():
         for day, following in pairwise(contacted):
-            add(spans, (day, following), 1)
+            add(spans, (whose[client_id], day, following), 1)
     return spans
 
 
@@ -191,8 +207,8 @@ def recomputed_coverage_days(session: Session) -> Counts:
             start = max(day, since)
             end = min(following, day + timedelta(days=every), until)
             if start < end:
-                add(days, start, 1)
-                add(days, end, -1)
+                add(days, (c["owner"] or "", start), 1)
+                add(days, (c["owner"] or "", end), -1)
     return without_zeros(days)
 
 
@@ -207,14 +223,15 @@ def recomputed_assets_days(session: Session) -> Counts:
         accounts[key].append((row["as_of"], row["id"], row["value"]))
     for (client_id, _account), snapshots in accounts.items():
         since, until = by_client_dates(by_id[client_id])
+        whose = by_id[client_id]["owner"] or ""
         snapshots.sort()
         following = [as_of for as_of, _id, _value in snapshots[1:]] + [NEVER]
         for (as_of, _id, value), after in zip(snapshots, following, strict=True):
             start, end = max(as_of, since or NEVER), min(after, until)
             if since is not None and start < end:
-                add(days, start, to_cents(value))
+                add(days, (whose, start), to_cents(value))
                 if end < NEVER:
-                    add(days, end, -to_cents(value))
+                    add(days, (whose, end), -to_cents(value))
     return without_zeros(days)
 
 
@@ -224,11 +241,13 @@ def by_client_dates(client: dict[str, Any]) -> tuple[date | None, date]:
 
 def recomputed_survey_days(session: Session) -> Counts:
     days: Counts = {}
-    for on, csat, nps in session.execute(select(SURVEY.c.on, SURVEY.c.csat, SURVEY.c.nps)):
+    whose = owners(session)
+    query = select(SURVEY.c.client_id, SURVEY.c.on, SURVEY.c.csat, SURVEY.c.nps)
+    for client_id, on, csat, nps in session.execute(query):
         answered = nps is not None
         add(
             days,
-            on,
+            (whose[client_id], on),
             1,
             csat or 0,
             int(csat is not None),
@@ -241,18 +260,22 @@ def recomputed_survey_days(session: Session) -> Counts:
 
 def recomputed_deal_days(session: Session) -> Counts:
     days: Counts = {}
-    query = select(OPPORTUNITY.c.closed_on, OPPORTUNITY.c.stage)
-    for closed_on, stage in session.execute(query):
+    whose = owners(session)
+    query = select(OPPORTUNITY.c.client_id, OPPORTUNITY.c.closed_on, OPPORTUNITY.c.stage)
+    for client_id, closed_on, stage in session.execute(query):
         if closed_on is not None and stage in ("won", "lost"):
-            add(days, closed_on, int(stage == "won"), int(stage == "lost"))
+            add(days, (whose[client_id], closed_on), int(stage == "won"), int(stage == "lost"))
     return days
 
 
 def recomputed_case_days(session: Session) -> Counts:
     days: Counts = {}
-    for resolved_on, due_on in session.execute(select(CASE.c.resolved_on, CASE.c.due_on)):
+    whose = owners(session)
+    query = select(CASE.c.client_id, CASE.c.resolved_on, CASE.c.due_on)
+    for client_id, resolved_on, due_on in session.execute(query):
         if resolved_on is not None:
-            add(days, resolved_on, 1, int(due_on is not None and resolved_on <= due_on))
+            on_time = int(due_on is not None and resolved_on <= due_on)
+            add(days, (whose[client_id], resolved_on), 1, on_time)
     return days
 
 

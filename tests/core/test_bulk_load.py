@@ -22,6 +22,7 @@ from tests.factories import make
 
 ACCOUNTS = ("Main", "ISA", "Pension")
 KINDS = ("call", "email", "meeting", "note")
+OWNERS = ("ann", "ben", None)
 
 
 # A server book's schema: its tables, indexes and triggers (whether each fires), as the
@@ -60,7 +61,11 @@ def random_file(rng: random.Random, *, clients: int, book_clients: tuple[int, ..
     return {
         "format": "rmtui-book",
         "version": 1,
-        "clients": [{"id": n, "name": f"Client {n}"} for n in range(1, clients + 1)],
+        # Of two owners and everyone's: the roll-ups are kept by owner (migration 0017).
+        "clients": [
+            {"id": n, "name": f"Client {n}"} | ({"owner": who} if (who := OWNERS[n % 3]) else {})
+            for n in range(1, clients + 1)
+        ],
         "interactions": [
             {
                 "client": owner(),
@@ -107,6 +112,8 @@ def as_day(value: str | date | None) -> date | None:
 def assert_summaries_kept(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert stored_summaries(session) == recomputed_summaries(session)
+        owners = set(session.execute(text("SELECT DISTINCT owner FROM client")).scalars())
+        assert owners == {"ann", "ben", None}
     assert stored_last_contacts(engine) == recomputed_last_contacts(engine)
 
 
@@ -120,7 +127,7 @@ def test_import_into_an_empty_book_keeps_every_summary(engine: Engine) -> None:
 def test_import_among_records_already_in_the_book_keeps_every_summary(engine: Engine) -> None:
     rng = random.Random(2)
     with session_scope(engine) as session:
-        mine = [make(session, Client, name=f"Mine {n}").id for n in range(5)]
+        mine = [make(session, Client, name=f"Mine {n}", owner=OWNERS[n % 3]).id for n in range(5)]
         for _ in range(40):
             client_id = rng.choice(mine)
             day = date.fromisoformat(some_day(rng))

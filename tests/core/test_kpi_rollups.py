@@ -1,6 +1,7 @@
-"""The KPI roll-ups by day (migration 0010) equal their values recomputed from the rows after
-every kind of insert, edit and delete, a client's deletion and its return from the trash, an
-import and an erasure."""
+"""The KPI roll-ups by day and owner (migrations 0010 and 0017) equal their values recomputed from
+the rows after every kind of insert, edit and delete, a change of a client's owner, a client's
+deletion and its return from the trash, an import and an erasure; the KPIs of one owner's
+clients read from them equal those of roll-ups made afresh from that owner's rows."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rmtui.core.db import session_scope
+from rmtui.core.db_api import of_session
 from rmtui.core.interchange.book_file import import_book
 from rmtui.core.kpi import compute_kpis
+from rmtui.core.kpi_sql import PARTS, read_parts
 from rmtui.core.models import (
     HOLDING_TABLE,
     Case,
@@ -25,12 +28,14 @@ from rmtui.core.models import (
     Holding,
     Interaction,
     Opportunity,
+    Revenue,
     Survey,
 )
 from rmtui.core.privacy import erase_client
 from rmtui.core.queries.common import table_of
 from rmtui.core.queries.trash import move_to_trash, restore
 from rmtui.core.rollups import refill_summaries
+from tests.core.kpi_mine_way import parts_the_old_way
 from tests.core.maintained import ROLLUPS, recomputed_summaries, stored_rows, stored_summaries
 from tests.core.test_kpi_summaries import edit, expected_kpis, read_book
 from tests.factories import make
@@ -52,10 +57,15 @@ def maybe(rng: random.Random, value: Any, chance: float = 0.5) -> Any:
     return value if rng.random() < chance else None
 
 
+OWNERS = ("ann", "ben", None)  # None: everyone's
+
+
 def client_fields(rng: random.Random) -> dict[str, Any]:
-    """Dates in every order: none, until before or on since (never active), lead spans."""
+    """Dates in every order: none, until before or on since (never active), lead spans; an
+    owner or none."""
     since = maybe(rng, near(rng), 0.8)
     return {
+        "owner": rng.choice(OWNERS),
         "created_on": near(rng),
         "client_since": since,
         "client_until": maybe(rng, near(rng), 0.4),
@@ -126,10 +136,14 @@ def edit_holding(session: Session, rng: random.Random, clients: list[int]) -> st
     return f"holding {action}"
 
 
+CLIENT_EDITS = (
+    *("created_on", "client_since", "client_until", "tier", "checkin_every_days"),
+    *("referred", "owner"),
+)
+
+
 def edit_client(session: Session, rng: random.Random, clients: list[int]) -> str:
-    field = rng.choice(
-        ["created_on", "client_since", "client_until", "tier", "checkin_every_days", "referred"]
-    )
+    field = rng.choice(CLIENT_EDITS)
     value = client_fields(rng).get(field)
     if field == "referred":
         field, value = "referred_by_id", maybe(rng, rng.choice(clients))
@@ -192,12 +206,16 @@ def assert_kept(session: Session, done: str = "") -> None:
         assert stored[name] == recomputed[name], f"{name} after {done}"
 
 
-def random_history(session: Session, rng: random.Random, steps: int) -> list[int]:
-    """A few clients and `steps` random edits, the roll-ups checked after each."""
+def random_history(
+    session: Session, rng: random.Random, steps: int, *, checked: bool = True
+) -> list[int]:
+    """A few clients and `steps` random edits, the roll-ups checked after each (unless not
+    `checked`: in a book at an older schema)."""
     clients = add_clients(session, rng, 6)
     for _ in range(steps):
         done = rng.choice(EDITS)(session, rng, clients)
-        assert_kept(session, done)
+        if checked:
+            assert_kept(session, done)
     return clients
 
 
@@ -272,6 +290,7 @@ def book_file(rng: random.Random, *, book_clients: tuple[int, ...]) -> dict[str,
         clients.append(
             {"id": number, "name": f"Imported {number}"}
             | {key: text(value) for key, value in fields.items() if isinstance(value, date)}
+            | ({"owner": fields["owner"]} if fields["owner"] else {})
         )
     return {
         "format": "rmtui-book",
@@ -363,3 +382,91 @@ def test_kpis_of_a_random_history_follow_their_definitions(session: Session) -> 
         expected = expected_kpis(book, start, end)
         found = compute_kpis(session=session, start=start, end=end)
         assert {key: found[key] for key in expected} == expected, (start, end)
+
+
+def set_owner(session: Session, client_id: int, owner: str | None) -> None:
+    session.execute(update(CLIENT).where(CLIENT.c.id == client_id).values(owner=owner))
+
+
+def test_a_clients_records_move_with_its_owner(session: Session) -> None:
+    """To someone, to another, to everyone's and back: each owner's roll-ups are those of
+    their clients' rows after each change, and as they were once it is back."""
+    rng = random.Random(13)
+    clients = random_history(session, rng, 150)
+    before = stored_summaries(session)
+    (first,) = session.execute(select(CLIENT.c.owner).where(CLIENT.c.id == clients[0])).one()
+    for owner in ("ben", "cy", None, "", "ann", first):
+        set_owner(session, clients[0], owner)
+        assert_kept(session, f"giving client {clients[0]} to {owner!r}")
+    assert stored_summaries(session) == before
+
+
+def test_owners_changed_for_many_clients_at_once(session: Session) -> None:
+    rng = random.Random(14)
+    random_history(session, rng, 150)
+    session.execute(update(CLIENT).where(CLIENT.c.owner.is_(None)).values(owner="ben"))
+    assert_kept(session, "giving everyone's clients to ben")
+    session.execute(update(CLIENT).where(CLIENT.c.owner == "ann").values(owner=None))
+    assert_kept(session, "making ann's clients everyone's")
+    session.execute(delete(CLIENT).where(CLIENT.c.owner == "ben"))
+    assert_kept(session, "deleting ben's clients")
+
+
+ALL_PARTS = list(PARTS)
+
+
+@pytest.mark.parametrize("seed", [15, 16])
+def test_my_sums_are_those_of_rollups_made_afresh_from_my_rows(session: Session, seed: int) -> None:
+    """Every sum a KPI is made of, of ann's clients (and everyone's) and of ben's, read from
+    the roll-ups by owner, equals that read from roll-ups made afresh from their rows alone
+    (the way rmtui read them before migration 0017), in periods of a day to a quarter."""
+    rng = random.Random(seed)
+    random_history(session, rng, 200)
+    periods = [
+        (date(2026, 3, 1), date(2026, 3, 31)),
+        (date(2026, 3, 10), date(2026, 3, 20)),
+        (date(2026, 3, 12), date(2026, 3, 12)),
+        (date(2026, 2, 1), date(2026, 4, 30)),
+        (date(2026, 4, 1), date(2026, 6, 30)),
+    ]
+    connection = of_session(session)
+    for owner in ("ann", "ben", "nobody"):
+        found = read_parts(connection, ALL_PARTS, periods, owner=owner)
+        assert found == parts_the_old_way(connection, owner, ALL_PARTS, periods), owner
+    every = read_parts(connection, ALL_PARTS, periods)
+    mine = read_parts(connection, ALL_PARTS, periods, owner="ann")
+    theirs = read_parts(connection, ALL_PARTS, periods, owner="ben")
+    everyones = read_parts(connection, ALL_PARTS, periods, owner="nobody")
+    for total, *shares in zip(every, mine, theirs, everyones, strict=True):
+        # ann's and ben's each count everyone's clients: the book counts them once.
+        assert total == {
+            part: a + b - e
+            for part, a, b, e in zip(
+                ALL_PARTS, *(list(share.values()) for share in shares), strict=True
+            )
+        }
+
+
+def test_records_moved_to_a_client_of_another_owner(session: Session) -> None:
+    """Revenue, surveys, deals, cases, contacts and snapshots given to a client of another
+    owner (as a merge of two clients does) leave the one's roll-ups for the other's."""
+    rng = random.Random(17)
+    clients = random_history(session, rng, 60)
+    for number, owner in enumerate(OWNERS):
+        set_owner(session, clients[number], owner)
+    for model in (Revenue, Survey, Opportunity, Case, Interaction, Holding):
+        for number in range(3):
+            values: dict[type[Any], dict[str, Any]] = {
+                Revenue: {"on": near(rng), "amount": Decimal(rng.randrange(1, 999))},
+                Survey: {"on": near(rng), "csat": 4, "nps": rng.randint(0, 10)},
+                Opportunity: {"stage": rng.choice(["won", "lost"]), "closed_on": near(rng)},
+                Case: {"due_on": near(rng), "resolved_on": near(rng)},
+                Interaction: {"at": moment(rng), "kind": "call"},
+                Holding: {"account": "Main", "as_of": near(rng, 15), "value": Decimal(5)},
+            }
+            row = make(session, model, client_id=clients[number], **values[model])
+            assert row.id is not None
+            assert_kept(session, f"adding a {model.__name__}")
+            for other in (clients[(number + 1) % 3], clients[(number + 2) % 3]):
+                edit(session, table_of(model), row.id, {"client_id": other})
+                assert_kept(session, f"moving a {model.__name__} to client {other}")

@@ -3,6 +3,7 @@ and a failed migration leaving the file as it was."""
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rmtui.core import db, paths
@@ -31,6 +33,7 @@ from rmtui.core.models import (
 from rmtui.core.queries.interactions import list_interactions
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.core.maintained import recomputed_summaries, stored_summaries
+from tests.core.test_kpi_rollups import CLIENT, random_history
 from tests.factories import make, make_in_old_book
 
 OLD_TRIGGERS = {
@@ -195,10 +198,12 @@ LATER_TRIGGERS = {
     "interaction_last_meeting_on_changed",
     "interaction_last_meeting_on_removed",
 }
-# The triggers of 0010, which keep the KPI roll-ups.
-ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS)
 # The triggers of 0016, which count the clients.
 COUNTED = set(migration("0016").TRIGGERS)
+# The triggers of 0010, which keep the KPI roll-ups, and those 0017 adds to keep them by owner.
+OWNER_TRIGGERS = set(migration("0017").TRIGGERS) - set(migration("0010").TRIGGERS)
+OWNER_TRIGGERS -= set(migration("0002").TRIGGERS)
+ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS) | OWNER_TRIGGERS
 NEW_COLUMNS = {
     "superseded_on",
     "name_prefix",
@@ -277,8 +282,8 @@ def test_the_migration_fills_the_summaries_for_the_rows_already_there(old_book: 
         date(9999, 12, 31),
         date(9999, 12, 31),
     ]
-    assert revenue_days[date(2026, 11, 1)] == (Decimal("105.10"), 2)
-    assert contact_days == {date(2026, 11, 2): 1, date(2026, 11, 3): 1}
+    assert revenue_days["", date(2026, 11, 1)] == (Decimal("105.10"), 2)
+    assert contact_days == {("", date(2026, 11, 2)): 1, ("", date(2026, 11, 3)): 1}
 
 
 def test_the_migration_rebuilds_no_table_and_keeps_the_old_triggers(old_book: Path) -> None:
@@ -519,7 +524,8 @@ def test_0014_adds_the_clients_language_and_takes_it_away_again(tmp_path: Path) 
     downgrade(path, "0013")
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
-        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers - COUNTED
+        kept = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
+        assert kept == triggers - COUNTED - OWNER_TRIGGERS
     assert "preferred_language" not in columns
 
 
@@ -534,7 +540,8 @@ def test_0015_adds_the_owner_and_the_audits_user_and_takes_them_away_again(
     assert "user_name" in {row[1] for row in _columns(path, "audit")}
     downgrade(path, "0014")
     with sqlite3.connect(path) as conn:
-        assert {name for (name,) in conn.execute(_NAMES, ("trigger",))} == triggers - COUNTED
+        kept = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
+        assert kept == triggers - COUNTED - OWNER_TRIGGERS
     assert "owner" not in {row[1] for row in _columns(path, "client")}
     assert "user_name" not in {row[1] for row in _columns(path, "audit")}
     assert "ix_client_owner" not in schema_names(path, "index")
@@ -567,3 +574,42 @@ def test_0016_counts_the_clients_and_takes_the_count_away_again(tmp_path: Path) 
 def _columns(path: Path, table: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(path) as conn:
         return conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+
+
+@pytest.mark.parametrize("owned", [True, False])
+def test_0017_sums_up_an_existing_book_by_owner(tmp_path: Path, owned: bool) -> None:
+    """A book at 0015 with a random history, its clients of two owners and everyone's (or all
+    everyone's, whose roll-ups are copied as they are): at 0017 each owner's roll-ups are those
+    of their clients' rows, and the triggers keep them so; back at 0015, the book's are."""
+    path = tmp_path / "book.db"
+    upgrade(path, "0015")
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        clients = random_history(session, random.Random(21), 150, checked=False)
+        if not owned:
+            session.execute(update(CLIENT).values(owner=None))
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        owners = {owner for (owner,) in conn.execute("SELECT DISTINCT owner FROM client")}
+    assert owners == ({"ann", "ben", None} if owned else {None})
+    triggers = schema_names(path, "trigger")
+    open_book(path).dispose()
+    assert read_revision(path) == SCHEMA_HEAD
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        assert stored_summaries(session) == recomputed_summaries(session)
+        session.execute(update(CLIENT).where(CLIENT.c.id == clients[0]).values(owner="cy"))
+        make(session, Interaction, client_id=clients[0], at=datetime(2026, 3, 9, 10))
+        assert stored_summaries(session) == recomputed_summaries(session)
+    engine.dispose()
+    downgrade(path, "0015")
+    assert schema_names(path, "trigger") == triggers
+    with sqlite3.connect(path) as conn:
+        assert "owner" not in {row[1] for row in conn.execute("PRAGMA table_info(client_day)")}
+        contacts = dict(conn.execute('SELECT "on", contacts FROM contact_day'))
+        recounted = dict(
+            conn.execute(
+                "SELECT date(at), count(*) FROM interaction WHERE kind != 'note' GROUP BY 1"
+            )
+        )
+    assert contacts == recounted

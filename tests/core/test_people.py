@@ -174,3 +174,24 @@ def test_a_book_without_others_clients_is_all_mine(session: Session) -> None:
     make(session, Client, name="Bob", owner="ben")
     assert (mine_of(connection, "ann"), mine_of(connection, "ben")) == ("ann", "ben")
     assert mine_of(connection, "ann", everyone=True) is None
+
+
+def test_my_clients_are_counted_from_the_client_count(session: Session) -> None:
+    """The client list counts "my clients" (not archived, mine or everyone's) from the few
+    rows of client_count, reading no client (migration 0016)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    for owner, archived in [("ann", False), ("ann", True), ("ben", False), (None, False)] * 3:
+        make(session, Client, name="Someone", owner=owner, archived=archived)
+    statements: list[str] = []
+    connection = of_session(session)
+    connection.set_trace_callback(statements.append)
+    try:
+        counted = count_clients(session=session, client_filter=ClientFilter(owner="ann"))
+    finally:
+        connection.set_trace_callback(None)
+    assert counted == 6
+    (sql,) = [sql for sql in statements if "count(" in sql]
+    plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    read = [line for line in plan if "client" in line]
+    assert read and all("client_count" in line for line in read), plan
