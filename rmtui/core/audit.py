@@ -64,22 +64,34 @@ def record(
     _write(session, [row])
 
 
+# A server's audit ids come from a sequence, which an entry given its own id (an erasure's,
+# after the newest) does not move: it is moved past the newest id, never back.
+AUDIT_SEQUENCE_PAST_NEWEST = """
+    SELECT setval(pg_get_serial_sequence('audit', 'id'), greatest(
+        (SELECT max(id) FROM audit),
+        coalesce(pg_sequence_last_value(pg_get_serial_sequence('audit', 'id')::regclass), 1)))"""
+
+
 def _write(session: Session, rows: list[dict[str, Any]]) -> None:
     """Write audit entries, each with who made it (the session's `user`, else the user of this
     run); a session that watches for others' changes notes them as its own."""
     if _keeps_user(session):
         user = session.info.get("user") or session_user()
         rows = [{**row, "user_name": user} for row in rows]
-    if all(row.get("id") is None for row in rows):  # numbered by the book (a server: its sequence)
+    numbered = any(row.get("id") is not None for row in rows)
+    if not numbered:  # numbered by the book (a server: its sequence)
         rows = [{key: value for key, value in row.items() if key != "id"} for row in rows]
     table = AuditEntry.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
     if "seen" not in session.info:
-        session.connection().execute(insert(table), rows)
-        return
-    from rmtui.core.changes import note_written
+        connection.execute(insert(table), rows)
+    else:
+        from rmtui.core.changes import note_written
 
-    written = session.connection().execute(insert(table).returning(table.c.id), rows)
-    note_written(session, written.scalars().all())
+        written = connection.execute(insert(table).returning(table.c.id), rows)
+        note_written(session, written.scalars().all())
+    if numbered and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(AUDIT_SEQUENCE_PAST_NEWEST)
 
 
 def _keeps_user(session: Session) -> bool:

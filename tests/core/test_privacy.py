@@ -165,6 +165,19 @@ def test_erase_leaves_an_anonymous_audit_entry(engine: Engine) -> None:
     assert NAME not in json.dumps(entry.changes) and EMAIL not in json.dumps(entry.changes)
 
 
+def test_changes_after_an_erasure_are_audited_after_it(engine: Engine) -> None:
+    """The erasure's entry takes the id after the newest; the entries of later changes come
+    after it (on a server too, whose ids come from a sequence)."""
+    with session_scope(engine) as session:
+        client = add_full_client(session)
+    erase_client(engine=engine, client_id=client.id or 0)
+    with session_scope(engine) as session:
+        make(session, Client, name="Next")
+    with session_scope(engine) as session:
+        actions = session.execute(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
+    assert [action for (action,) in actions[-2:]] == ["erase", "insert"]
+
+
 @pytest.mark.parametrize(
     ("name", "email"),
     [(NAME, EMAIL), ("Zoë Ångström-Ørsted", "zoë.ångström@exämple.org")],
