@@ -115,12 +115,13 @@ class ServerCursor:
 
     def execute(self, sql: str, params: Params = ()) -> ServerCursor:
         """Run `sql` with `params` given as sqlite3 takes them."""
-        self._cursor.execute(server_sql(sql), params)
+        self._cursor.execute(*server_statement(sql, params))
         return self
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> ServerCursor:
         """Run `sql` once for each of `rows`, as sqlite3's executemany does."""
-        self._cursor.executemany(server_sql(sql), rows)
+        text, names = _pyformat(on_postgresql_sql(sql))
+        self._cursor.executemany(text, (_in_order(row, names) for row in rows))
         return self
 
     def __iter__(self) -> Iterator[Any]:
@@ -130,21 +131,41 @@ class ServerCursor:
         return getattr(self._cursor, name)
 
 
-def server_sql(sql: str) -> str:
-    """`sql` (placeholders `:name` or `?`, SQLite's words) as psycopg and PostgreSQL read it."""
+def server_statement(sql: str, params: Any) -> tuple[str, Any]:
+    """`sql` (placeholders `:name` or `?`, SQLite's words) and its `params` as psycopg and
+    PostgreSQL read them. Each `:name` becomes a placeholder of its own, its value given in
+    order: PostgreSQL gives a placeholder one type for all the places it stands, so a day
+    used both as a function's argument (`julianday(:day)`, which has a text form) and
+    compared with a date column would be text in both, and no index on the date be used;
+    each on its own is typed by its place, as a literal is."""
+    text, names = _pyformat(on_postgresql_sql(sql))
+    return text, _in_order(params, names)
+
+
+def on_postgresql_sql(sql: str) -> str:
+    """`sql` in PostgreSQL's words (rmtui.core.dialects)."""
     from rmtui.core.dialects import on_postgresql
 
-    return _pyformat(on_postgresql(sql))
+    return on_postgresql(sql)
 
 
-_PLACEHOLDER_CACHE: dict[str, str] = {}
+def _in_order(params: Any, names: tuple[str, ...] | None) -> Any:
+    """`params` given by name as the values of `names` in order; others as they are."""
+    if names is None or not isinstance(params, Mapping):
+        return params
+    return [params[name] for name in names]
 
 
-def _pyformat(sql: str) -> str:
-    """`sql` with `:name` as `%(name)s`, `?` as `%s` and `%` doubled, outside quoted text."""
+_PLACEHOLDER_CACHE: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _pyformat(sql: str) -> tuple[str, tuple[str, ...] | None]:
+    """`sql` with `:name` and `?` as `%s` and `%` doubled, outside quoted text, and the names
+    in the order they stand (None when `?` stands)."""
     done = _PLACEHOLDER_CACHE.get(sql)
     if done is not None:
         return done
+    names: list[str] | None = []
     out: list[str] = []
     quote = ""
     index = 0
@@ -160,17 +181,21 @@ def _pyformat(sql: str) -> str:
             out.append("%%")
         elif char == "?":
             out.append("%s")
+            names = None
         elif char == ":" and index + 1 < len(sql) and _starts_name(sql, index):
             end = index + 1
             while end < len(sql) and (sql[end].isalnum() or sql[end] == "_"):
                 end += 1
-            out.append(f"%({sql[index + 1 : end]})s")
+            out.append("%s")
+            if names is not None:
+                names.append(sql[index + 1 : end])
             index = end
             continue
         else:
             out.append(char)
         index += 1
-    _PLACEHOLDER_CACHE[sql] = done = "".join(out)
+    done = ("".join(out), None if names is None else tuple(names))
+    _PLACEHOLDER_CACHE[sql] = done
     return done
 
 

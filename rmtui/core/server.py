@@ -70,11 +70,14 @@ def _as_postgresql_reads_it(
     _connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
 ) -> tuple[str, Any]:
     """Every statement as PostgreSQL reads it (the book's SQL is written in SQLite's words)."""
-    from rmtui.core.db_api import server_sql
+    from rmtui.core.db_api import server_statement
     from rmtui.core.dialects import on_postgresql
 
     if _context is not None and _context.compiled is None and parameters:
-        return server_sql(statement), parameters  # SQL text with sqlite3's placeholders
+        if _many:  # SQL text with sqlite3's placeholders
+            statements = [server_statement(statement, row) for row in parameters]
+            return statements[0][0], [row for _text, row in statements]
+        return server_statement(statement, parameters)
     return on_postgresql(statement), parameters
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rmtui.core.db_api import server_statement
 from rmtui.core.dialects import on_postgresql
 
 
@@ -24,3 +25,18 @@ def test_words_in_quoted_text_are_left_alone() -> None:
         "SELECT s.id || ' is also LIKE it' FROM s WHERE s.a IS NOT DISTINCT FROM 1"
         " AND s.b ILIKE 'x IS y'"
     )
+
+
+def test_each_place_of_a_named_value_is_a_placeholder_of_its_own() -> None:
+    """A day used as a function's argument and against a date column is typed by each place,
+    as a literal is, not made text everywhere by the function's text form."""
+    sql = "SELECT julianday(:day) FROM client WHERE since <= :day AND tier = :tier AND x = '%:no'"
+    text, params = server_statement(sql, {"day": "2026-11-29", "tier": "A"})
+    assert text == (
+        "SELECT julianday(%s) FROM client WHERE since <= %s AND tier = %s AND x = '%%:no'"
+    )
+    assert params == ["2026-11-29", "2026-11-29", "A"]
+
+
+def test_question_marks_keep_their_values_in_order() -> None:
+    assert server_statement("SELECT ? + ?", (1, 2)) == ("SELECT %s + %s", (1, 2))
