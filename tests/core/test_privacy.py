@@ -174,7 +174,7 @@ def test_changes_after_an_erasure_are_audited_after_it(engine: Engine) -> None:
     with session_scope(engine) as session:
         make(session, Client, name="Next")
     with session_scope(engine) as session:
-        actions = session.execute(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
+        actions = session.execute(select(col(AuditEntry.action)).order_by(col(AuditEntry.id))).all()
     assert [action for (action,) in actions[-2:]] == ["erase", "insert"]
 
 
