@@ -40,3 +40,18 @@ def test_each_place_of_a_named_value_is_a_placeholder_of_its_own() -> None:
 
 def test_question_marks_keep_their_values_in_order() -> None:
     assert server_statement("SELECT ? + ?", (1, 2)) == ("SELECT %s + %s", (1, 2))
+
+
+def test_sqlite_planner_hints_are_left_out() -> None:
+    """PostgreSQL keeps a hinted EXISTS as a subquery it may run for every client first; the
+    bare EXISTS is a semi-join that stops at a page."""
+    sql = (
+        "SELECT id FROM client WHERE likely(client.archived IS 0)"
+        " AND likely(EXISTS (SELECT * FROM t WHERE t.id = client.id))"
+        " AND unlikely (x <= 1) AND not_likely(y) AND s.likely(z) AND a = 'likely(b)'"
+    )
+    assert on_postgresql(sql) == (
+        "SELECT id FROM client WHERE (client.archived IS NOT DISTINCT FROM 0)"
+        " AND (EXISTS (SELECT * FROM t WHERE t.id = client.id))"
+        " AND (x <= 1) AND not_likely(y) AND s.likely(z) AND a = 'likely(b)'"
+    )

@@ -21,6 +21,7 @@ from rmtui.core.interchange.schema import FIELDS
 from rmtui.core.interchange.table_rows import entity_table
 from rmtui.core.interchange.text_files import ImportText, decode_text
 from rmtui.core.models import Client
+from rmtui.core.queries.common import without_case
 from rmtui.core.queries.contact_points import NewPoint, add_points
 from rmtui.core.translation import N_, _, ngettext
 from rmtui.core.wording import records_text
@@ -342,7 +343,7 @@ def _book_keys(
         query = select(*columns).where(func.lower(clients.c.email).in_(batch))
         _add_keys(found, connection.execute(query))
     for batch in chunks(sorted(names), CHUNK):
-        query = select(*columns).where(clients.c.name.collate("NOCASE").in_(batch))
+        query = select(*columns).where(without_case(clients.c.name).in_(batch))
         _add_keys(found, connection.execute(query))
     return found
 

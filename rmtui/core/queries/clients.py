@@ -70,6 +70,7 @@ from rmtui.core.queries.common import (
     ordered,
     page_limit,
     table_of,
+    without_case,
 )
 from rmtui.core.queries.contact_points import keep_in_step
 from rmtui.core.search_text import search_terms
@@ -386,7 +387,7 @@ def _alike_instead(
 
 def sort_keys(sort: str) -> list[Any]:
     """The SQL sort keys of a client list sort, ending with the id so the order is total."""
-    name = CLIENT.c.name.collate("NOCASE")
+    name = without_case(CLIENT.c.name)
     keys: dict[str, list[Any]] = {
         "name": [name],
         "last_contact": [CLIENT.c.last_contact_on],
@@ -396,7 +397,7 @@ def sort_keys(sort: str) -> list[Any]:
         "status": [_status_rank(), name],
         "city": [
             case((CLIENT.c.city.is_(None), 1), else_=0),
-            func.coalesce(CLIENT.c.city, "").collate("NOCASE"),
+            without_case(func.coalesce(CLIENT.c.city, "")),
             name,
         ],
     }
@@ -547,7 +548,7 @@ def find_clients(*, session: Session, text: str, limit: int = 20) -> FoundClient
 
 def _name_prefix_ids(session: Session, text: str, limit: int, include_archived: bool) -> list[int]:
     """Ids of names starting with `text`, by an index range on the case-folded name."""
-    name = CLIENT.c.name.collate("NOCASE")
+    name = without_case(CLIENT.c.name)
     conditions = [name >= text, name < text + TOP]
     if not include_archived:
         conditions.append(likely(CLIENT.c.archived.is_(False)))
@@ -571,7 +572,7 @@ def _name_match_ids(
     query = (
         select(CLIENT.c.id)
         .where(*conditions)
-        .order_by(rank, func.length(name), name.collate("NOCASE"), CLIENT.c.id)
+        .order_by(rank, func.length(name), without_case(name), CLIENT.c.id)
         .limit(page_limit(limit))
     )
     return list(session.execute(query).scalars())

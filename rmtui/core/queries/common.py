@@ -101,6 +101,14 @@ def contains_text(column: Any, text: str) -> ColumnElement[bool]:
     return column.like(f"%{like_escaped(text)}%", escape=LIKE_ESCAPE)  # type: ignore[no-any-return]
 
 
+def without_case(column: Any) -> Any:
+    """`column` compared and sorted without regard to case, as the index on a client's name
+    (`name COLLATE NOCASE`) sorts it. The collation is named in lower case: PostgreSQL folds
+    the index's unquoted name to `nocase`, and only the same collation lets it read that index
+    in order (SQLite reads collation names in any case)."""
+    return column.collate("nocase")
+
+
 def likely(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """SQL: `condition`, marked as usually true so SQLite prefers an index on the sort order."""
     return func.likely(condition)  # type: ignore[no-any-return]

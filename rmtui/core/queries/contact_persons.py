@@ -19,6 +19,7 @@ from rmtui.core.queries.common import (
     contains_text,
     fetch,
     table_of,
+    without_case,
 )
 from rmtui.core.queries.trash import TrashRow, move_to_trash
 from rmtui.core.search_text import fold
@@ -37,7 +38,7 @@ def contact_persons_of(*, session: Session, client_id: int) -> list[ContactPerso
         .where(CONTACT_PERSON.c.client_id == client_id)
         .order_by(
             CONTACT_PERSON.c.decision_maker.desc(),
-            CONTACT_PERSON.c.name.collate("NOCASE"),
+            without_case(CONTACT_PERSON.c.name),
             CONTACT_PERSON.c.id,
         )
     )
@@ -76,7 +77,7 @@ def search_contact_persons(*, session: Session, text: str, limit: int = 20) -> l
         .join_from(CONTACT_PERSON, CLIENT, CLIENT.c.id == CONTACT_PERSON.c.client_id)
         .join(CLIENT_SEARCH_TEXT, CLIENT_SEARCH_TEXT.c.id == CONTACT_PERSON.c.client_id)
         .where(*(contains_text(people, word) for word in words), CLIENT.c.archived.is_(False))
-        .order_by(CONTACT_PERSON.c.name.collate("NOCASE"), CONTACT_PERSON.c.id)
+        .order_by(without_case(CONTACT_PERSON.c.name), CONTACT_PERSON.c.id)
     )
     hits = (PersonHit(*row) for row in session.execute(query))
     return list(islice((hit for hit in hits if _holds_every(hit, words)), limit))

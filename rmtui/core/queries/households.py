@@ -30,6 +30,7 @@ from rmtui.core.queries.common import (
     likely,
     page_limit,
     table_of,
+    without_case,
 )
 from rmtui.core.queries.holding_trend import ValuePoint, combined_trend, trend_days, value_trend
 from rmtui.core.queries.interaction_log import LogQuery
@@ -252,7 +253,7 @@ def list_households(
     """(id, name, members) of households whose name holds `text`, by name."""
     count = select(func.count()).where(MEMBER.c.household_id == HOUSEHOLD.c.id).scalar_subquery()
     query = select(HOUSEHOLD.c.id, HOUSEHOLD.c.name, count).order_by(
-        HOUSEHOLD.c.name.collate("NOCASE"), HOUSEHOLD.c.id
+        without_case(HOUSEHOLD.c.name), HOUSEHOLD.c.id
     )
     if text:
         query = query.where(HOUSEHOLD.c.name.icontains(text.strip(), autoescape=True))

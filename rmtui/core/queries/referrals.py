@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from rmtui.core.models import Client, Revenue
 from rmtui.core.money import from_cents
-from rmtui.core.queries.common import table_of
+from rmtui.core.queries.common import table_of, without_case
 
 CLIENT = table_of(Client)
 REVENUE = table_of(Revenue)
@@ -39,7 +39,7 @@ def referred_by(*, session: Session, client_id: int) -> list[Referral]:
     query = (
         select(CLIENT.c.id, CLIENT.c.name, CLIENT.c.status, CLIENT.c.client_since, brought)
         .where(CLIENT.c.referred_by_id == client_id)
-        .order_by(CLIENT.c.name.collate("NOCASE"), CLIENT.c.id)
+        .order_by(without_case(CLIENT.c.name), CLIENT.c.id)
     )
     return [
         Referral(id_, name, status, since, from_cents(total))

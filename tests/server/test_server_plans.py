@@ -1,0 +1,67 @@
+"""How a server reads the client list: from the indexes SQLite reads it from, not by reading
+every client (the plans PostgreSQL chooses, asked with EXPLAIN)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from rmtui.core.db import session_scope
+from rmtui.core.queries.clients import ClientFilter, list_clients
+from rmtui.core.server import open_server_book
+
+
+@pytest.fixture
+def server_engine(server_url: str) -> Iterator[Engine]:
+    engine = open_server_book(server_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO client (name, kind, status, tier, preferred_channel, tags, created_on,"
+            " archived) SELECT 'Client ' || n, 'person', 'client', 'B', 'email', '[]',"
+            " DATE '2026-01-01', mod(n, 50) = 0 FROM generate_series(1, 2000) AS n"
+        )
+        connection.exec_driver_sql("ANALYZE")
+    yield engine
+    engine.dispose()
+
+
+def plans_of_the_page(session: Session, client_filter: ClientFilter) -> list[str]:
+    """The plan of each statement `list_clients` runs for its first page, with no whole-table
+    reads allowed where an index serves (so that a plan reading every client shows)."""
+    connection = session.connection()
+    statements: list[tuple[str, object]] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, params: object, *_: object) -> None:
+        statements.append((statement, params))
+
+    event.listen(connection, "after_cursor_execute", keep)
+    list_clients(session=session, client_filter=client_filter, limit=50)
+    event.remove(connection, "after_cursor_execute", keep)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    plans = []
+    for statement, params in statements:
+        if statement.lstrip().upper().startswith("SELECT"):
+            cursor.execute(f"EXPLAIN {statement}", params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+def test_the_list_by_name_is_read_from_the_name_index(server_engine: Engine) -> None:
+    with session_scope(server_engine) as session:
+        plans = plans_of_the_page(session, ClientFilter())
+    assert any("ix_client_name_nocase" in plan for plan in plans), plans
+
+
+def test_a_letter_of_the_filter_tests_clients_along_the_name_index(
+    server_engine: Engine,
+) -> None:
+    """A letter most clients hold: the clients are tested one by one along the name index
+    until a page is found, not every client's text searched first."""
+    with session_scope(server_engine) as session:
+        plans = plans_of_the_page(session, ClientFilter(text="e"))
+    assert plans and not any("hashed SubPlan" in plan for plan in plans), plans
+    assert any("ix_client_name_nocase" in plan for plan in plans), plans
