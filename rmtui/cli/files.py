@@ -146,31 +146,27 @@ def run_copy(args: argparse.Namespace) -> int:
     source_name = server_url(args) or str(book_path(args))
     if target == source_name or (not is_server_url(target) and _same_file(args, target)):
         raise UsageError(_("--to names the book being copied; give another database or file."))
-    made = None
     if is_server_url(target):
         target_engine = open_server_engine(target)
+        try:
+            with opened_book(args, read_only=True) as source, progress_bar() as progress:
+                report = copy_book(source=source, target=target_engine, progress=progress)
+        finally:
+            target_engine.dispose()
         shown = masked(target)
     else:
         from pathlib import Path
 
-        from rmtui.core.db import open_book
+        from rmtui.core.db import new_book_to_fill
 
         made = Path(target).expanduser()
-        if made.exists():
-            raise BookError(
-                _("{path} already exists; copy into a new book file.").format(path=made)
-            )
-        target_engine = open_book(made)
-        shown = str(made)
-    try:
-        with opened_book(args, read_only=True) as source, progress_bar() as progress:
+        with (
+            new_book_to_fill(made) as target_engine,
+            opened_book(args, read_only=True) as source,
+            progress_bar() as progress,
+        ):
             report = copy_book(source=source, target=target_engine, progress=progress)
-    except BaseException:
-        target_engine.dispose()
-        if made is not None:
-            remove_book_files(made)
-        raise
-    target_engine.dispose()
+        shown = str(made)
     print(_("Copied {what} to {target}.").format(what=report, target=shown))
     return 0
 

@@ -213,18 +213,9 @@ def check_known_schema(where: object, revision: str | None) -> None:
 def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engine:
     """Build a new book in a hidden file beside `path` and give it its name only once it is
     whole, so that a book cut short by a crash never takes the name."""
+    building = _building_beside(path)
     try:
-        paths.ensure_private_dir(path.parent)
-    except OSError as error:
-        said = _("cannot create a book at {path}: {reason}.")
-        raise BookError(said.format(path=path, reason=error.strerror)) from None
-    _remove_abandoned_builds(path)
-    building = path.with_name(f".{path.name}.new-{os.getpid()}")
-    try:
-        remove_book_files(building)
-        building.touch(mode=paths.PRIVATE_FILE_MODE)
-        paths.make_private(building)
-        upgrade_to_head(building, steps=steps)
+        _build_book(building, steps)
         _settle(building)
         _take_name(building, path)
     except OSError as error:
@@ -233,6 +224,66 @@ def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engi
     finally:
         remove_book_files(building)
     return make_engine(path)
+
+
+def _building_beside(path: Path) -> Path:
+    """The hidden name beside `path` under which this process builds a new book there, after
+    removing those that killed programs left."""
+    try:
+        paths.ensure_private_dir(path.parent)
+    except OSError as error:
+        said = _("cannot create a book at {path}: {reason}.")
+        raise BookError(said.format(path=path, reason=error.strerror)) from None
+    _remove_abandoned_builds(path)
+    return path.with_name(f".{path.name}.new-{os.getpid()}")
+
+
+def _build_book(building: Path, steps: Callable[[str], None] | None) -> None:
+    """An empty book at the current schema at `building`, readable by the user alone."""
+    remove_book_files(building)
+    building.touch(mode=paths.PRIVATE_FILE_MODE)
+    paths.make_private(building)
+    upgrade_to_head(building, steps=steps)
+
+
+@contextmanager
+def new_book_to_fill(path: Path) -> Iterator[Engine]:
+    """An engine on a new, empty book to be filled in the block: built and filled under a
+    hidden name beside `path`, which it takes only once the block is done. A failure or a
+    kill leaves no book at `path` (a killed one's hidden file is removed on the next try)."""
+    building = _building_beside(path)
+    if path.exists():
+        said = _("{path} already exists; copy into a new book file.")
+        raise BookError(said.format(path=path))
+    try:
+        try:
+            _build_book(building, steps=None)
+        except OSError as error:
+            said = _("cannot create a book at {path}: {reason}.")
+            raise BookError(said.format(path=path, reason=error.strerror)) from None
+        engine = make_engine(building)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        _settle(building)
+        _give_name(building, path)
+    finally:
+        remove_book_files(building)
+
+
+def _give_name(building: Path, path: Path) -> None:
+    """Give the filled book its name, unless another program made a file there meanwhile."""
+    try:
+        os.link(building, path)
+    except FileExistsError:
+        said = _("{path} already exists; copy into a new book file.")
+        raise BookError(said.format(path=path)) from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            said = _("{path} already exists; copy into a new book file.")
+            raise BookError(said.format(path=path)) from None
+        os.replace(building, path)
 
 
 def _settle(path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.reliability.torture import (
     Figures,
     describe,
+    killed_copies,
     killed_creations,
     killed_upgrades,
     killed_writers,
@@ -29,6 +30,14 @@ def test_a_book_killed_while_it_is_created_is_whole_or_absent(
     tmp_path: Path, rng: random.Random
 ) -> None:
     no_loss(killed_creations(tmp_path, 6, rng))
+
+
+def test_a_copy_killed_halfway_leaves_no_book_and_goes_through_when_made_again(
+    tmp_path: Path, rng: random.Random
+) -> None:
+    figures = killed_copies(tmp_path, 2, rng)
+    no_loss(figures)
+    assert figures.rounds == 2
 
 
 def test_a_book_killed_during_each_upgrade_step_opens_with_its_data(

@@ -214,6 +214,49 @@ def killed_creations(folder: Path, rounds: int, rng: random.Random) -> Figures:
     return figures
 
 
+def killed_copies(folder: Path, rounds: int, rng: random.Random) -> Figures:
+    """Kill rmtui while it copies a book into a new file, at a random step of the copy: no
+    book takes the new file's name unless it is whole, and the copy made again goes through,
+    leaving nothing half built beside it."""
+    from datetime import date
+
+    from rmtui.core.demo import create_demo_book
+
+    source = folder / "source.db"
+    create_demo_book(source, today=date.today()).dispose()
+    figures = Figures()
+    for number in range(rounds):
+        target = folder / f"copy-{number}.db"
+        worker = Worker("copy", str(source), str(target))
+        step = rng.choice(["copying the book: client", "copying the book: interaction", "build"])
+        if not worker.wait_for(step):
+            figures.problems.append(f"the copy never told {step}: {worker.seen}")
+        time.sleep(rng.uniform(0, 0.02))
+        worker.kill()
+        figures.rounds += 1
+        if target.exists() and not opens_whole(target):
+            figures.unopenable += 1
+        if target.exists() and _records(target) != _records(source):
+            figures.problems.append(f"a copy killed at {step} took the name half made")
+        if not target.exists():
+            again = Worker("copy", str(source), str(target))
+            if not again.wait_for("copied", timeout=60):
+                figures.problems.append(f"the copy made again failed: {again.seen}")
+            again.process.wait()
+        left = sorted(path.name for path in folder.glob(f".{target.name}*"))
+        if left or not opens_whole(target) or _records(target) != _records(source):
+            figures.problems.append(f"after the copy made again: {left}, whole: {target.exists()}")
+    return figures
+
+
+def _records(path: Path) -> tuple[int, int]:
+    """How many clients and interactions the book at `path` holds."""
+    with closing(sqlite3.connect(path)) as connection:
+        clients = connection.execute("SELECT count(*) FROM client").fetchone()[0]
+        interactions = connection.execute("SELECT count(*) FROM interaction").fetchone()[0]
+    return clients, interactions
+
+
 def old_book(path: Path, clients: int = 300) -> Path:
     """A book at the first schema revision with clients, contacts and holdings."""
     from datetime import date, datetime, timedelta

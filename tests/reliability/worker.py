@@ -5,6 +5,9 @@ python -m tests.reliability.worker write BOOK TAG [--reconnect]
     client N is committed; with --reconnect it opens the book for every write.
 python -m tests.reliability.worker open BOOK [EXTRA_VERSIONS]
     opens (creates or upgrades) the book, printing each step, then `opened`.
+python -m tests.reliability.worker copy BOOK NEW_BOOK
+    copies the book into a new book file as `rmtui copy --to` does, printing each step,
+    then `copied`.
 """
 
 from __future__ import annotations
@@ -64,6 +67,20 @@ def open_only(path: Path, extra_versions: str | None) -> None:
     say("opened")
 
 
+def copy_to_file(path: Path, target: Path) -> None:
+    """Copy the book into the new book file `target`, telling each step."""
+    from rmtui.core.book_copy import copy_book
+
+    say("starting")
+    source = db.open_book(path)
+    try:
+        with db.new_book_to_fill(target) as engine:
+            copy_book(source=source, target=engine, progress=say)
+    finally:
+        source.dispose()
+    say("copied")
+
+
 def add_versions(folder: str) -> None:
     """Let this process know the migrations in `folder` too (a test's own later revision)."""
     from rmtui.core import storage
@@ -88,6 +105,8 @@ def main(argv: list[str]) -> None:
     mode, path = argv[0], Path(argv[1])
     if mode == "write":
         write(path, argv[2], "--reconnect" in argv)
+    elif mode == "copy":
+        copy_to_file(path, Path(argv[2]))
     else:
         open_only(path, argv[2] if len(argv) > 2 else None)
 
