@@ -193,6 +193,11 @@ def run_doctor(args: argparse.Namespace) -> int:
             print(f"schema:    {revision_of(connection, path)} {writes}")
             problems = schema_problems(connection)
         problems += integrity_problems(engine)
+    return _told_problems(problems)
+
+
+def _told_problems(problems: list[str]) -> int:
+    """Print each of the book's `problems` and the integrity line; the doctor's exit status."""
     for problem in problems:
         print(f"problem:   {problem}")
     found = ngettext("{count} problem", "{count} problems", len(problems))
@@ -221,7 +226,9 @@ def _refuse_on_server(args: argparse.Namespace, verb: str) -> None:
 
 
 def _server_doctor(args: argparse.Namespace) -> int:
-    """The doctor of a server book: where it is, its schema, its config."""
+    """The doctor of a server book: where it is, its schema, its config, and what the server
+    does not vouch for (db.SERVER_INTEGRITY_SQL)."""
+    from rmtui.core.db import integrity_problems
     from rmtui.core.server import masked, server_revision
     from rmtui.core.storage import SCHEMA_HEAD
 
@@ -229,9 +236,10 @@ def _server_doctor(args: argparse.Namespace) -> int:
     print(f"book:      {masked(url)}")
     print("backups:   " + _("pg_dump (`rmtui backup`), kept in the user data folder"))
     print(f"config:    {paths.config_dir()}")
-    with opened_book(args, read_only=True) as engine, engine.connect() as connection:
-        revision = server_revision(connection, masked(url))
-    writes = _("(this rmtui writes {revision})").format(revision=SCHEMA_HEAD)
-    print(f"schema:    {revision} {writes}")
-    print("integrity: " + _("kept by the server"))
-    return 0
+    with opened_book(args, read_only=True) as engine:
+        with engine.connect() as connection:
+            revision = server_revision(connection, masked(url))
+        writes = _("(this rmtui writes {revision})").format(revision=SCHEMA_HEAD)
+        print(f"schema:    {revision} {writes}")
+        problems = integrity_problems(engine)
+    return _told_problems(problems)

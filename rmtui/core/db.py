@@ -465,8 +465,9 @@ def _backup_file_name(path: Path, reason: str) -> str:
     return backup_name(path, reason)
 
 
-# A server book's constraints and indexes that the server does not vouch for: a constraint
-# added without checking the rows (NOT VALID), an index a failed build left unusable.
+# A server book's constraints, indexes and triggers that the server does not vouch for: a
+# constraint added without checking the rows (NOT VALID), an index a failed build left
+# unusable, a trigger disabled (its roll-ups and search text no longer kept).
 SERVER_INTEGRITY_SQL = """
     SELECT 'the constraint ' || c.conname || ' of ' || CAST(c.conrelid::regclass AS TEXT)
         || ' is not checked' FROM pg_constraint AS c
@@ -476,6 +477,10 @@ SERVER_INTEGRITY_SQL = """
         FROM pg_index AS i JOIN pg_class AS t ON t.oid = i.indrelid
         JOIN pg_namespace AS n ON n.oid = t.relnamespace
         WHERE n.nspname = current_schema() AND NOT i.indisvalid
+    UNION ALL SELECT 'the trigger ' || g.tgname || ' of ' || CAST(g.tgrelid::regclass AS TEXT)
+        || ' is disabled' FROM pg_trigger AS g JOIN pg_class AS t ON t.oid = g.tgrelid
+        JOIN pg_namespace AS n ON n.oid = t.relnamespace
+        WHERE n.nspname = current_schema() AND NOT g.tgisinternal AND g.tgenabled = 'D'
     ORDER BY 1"""
 
 

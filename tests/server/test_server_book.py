@@ -68,6 +68,22 @@ def test_commands_write_and_read_a_server_book(
     assert "Anna Jansen" in capsys.readouterr().out
 
 
+def test_doctor_on_a_server_finds_a_disabled_trigger(
+    server_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trigger left disabled (by a copy cut short outside rmtui, say) no longer keeps the
+    roll-ups: the doctor says so, and is satisfied once it is enabled again."""
+    open_server_book(server_url).dispose()
+    assert main(["--db", server_url, "doctor"]) == 0
+    assert "integrity: ok" in capsys.readouterr().out
+    with psycopg.connect(server_url) as connection:
+        connection.execute("ALTER TABLE interaction DISABLE TRIGGER interaction_contact_added")
+    assert main(["--db", server_url, "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "problem:   the trigger interaction_contact_added of interaction is disabled" in out
+    assert "integrity: 1 problem" in out
+
+
 def test_the_demo_book_moves_to_a_server_and_back_whole(
     server_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
