@@ -6,7 +6,9 @@ first migration, the few functions and operators of SQLite's that this SQL uses,
 SQLite's meaning (`date` with modifiers, `julianday`, `strftime`, a scalar `max` / `min`,
 `total`, `group_concat`, `instr`, a boolean compared with 0 or 1, the NOCASE collation), and
 each trigger is made a PL/pgSQL function run by a row trigger (`trigger_statements`).
-`portable` rewrites what PostgreSQL reads otherwise: `x IS NOT y` of two values, `temp.`.
+`portable` rewrites what PostgreSQL reads otherwise: `x IS NOT y` of two values, `temp.`,
+and leaves out SQLite's planner hints (`likely`, `unlikely`), which would keep PostgreSQL's
+planner from turning an EXISTS into a join.
 """
 
 from __future__ import annotations
