@@ -104,7 +104,9 @@ def parts_sql(parts: Sequence[str], periods: int, *, mine: bool = False) -> str:
     """SQL: `parts` (names of PARTS) for `periods` periods, a row each in their order,
     the periods given as the parameters of period_parameters; `mine`: of the clients of the
     owner given as the parameter `owner`, and everyone's (MY_PARTS)."""
-    values = ", ".join(f"({n}, :from{n}, :to{n})" for n in range(periods))
+    # date() gives SQLite the same ISO text and a server days, so that its plans compare
+    # the days' columns with days (through their indexes), not each row's day with text.
+    values = ", ".join(f"({n}, date(:from{n}), date(:to{n}))" for n in range(periods))
     chosen = MY_PARTS if mine else PARTS
     columns = ",\n    ".join(f"({chosen[part]}) AS {part}" for part in parts)
     return (
