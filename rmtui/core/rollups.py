@@ -1,6 +1,6 @@
-"""The KPI summaries the book's triggers keep (migrations 0002 and 0010), done at once for many
-new rows: for a bulk copy that sets the triggers aside (interchange/bulk_load.py), and to fill
-them afresh from every row (`refill_summaries`).
+"""The KPI summaries the book's triggers keep (migrations 0002 and 0010) and the pipeline's
+(0018), done at once for many new rows: for a bulk copy that sets the triggers aside
+(interchange/bulk_load.py), and to fill them afresh from every row (`refill_summaries`).
 
 Each statement takes `{rows}`, a table holding the new rows of its table (at least their ids and
 the columns it reads), already copied into the book. What the triggers keep per row is said in
@@ -200,6 +200,20 @@ CASES_BY_DAY = f"""
     ON CONFLICT {DAY_KEY} DO UPDATE SET resolved = resolved + excluded.resolved,
                                         on_time = on_time + excluded.on_time"""
 
+# -- the pipeline (0018) -----------------------------------------------------------------------
+
+# The new deals of clients not archived, by stage and day (see migration 0018).
+DEAL_DAY_OF = """CASE WHEN r.stage IN ('won', 'lost') THEN coalesce(r.closed_on, '9999-12-31')
+        ELSE coalesce(r.expected_close_on, '9999-12-31') END"""
+DEAL_PERCENT = """coalesce(r.probability, CASE r.stage WHEN 'lead' THEN 10 WHEN 'qualified' THEN 25
+        WHEN 'proposal' THEN 50 WHEN 'negotiation' THEN 75 WHEN 'won' THEN 100 ELSE 0 END)"""
+PIPELINE_BY_DAY = f"""
+    INSERT INTO pipeline_day (stage, "on", deals, value, weighted)
+    SELECT r.stage, {DEAL_DAY_OF}, count(*), sum(r.value), sum(r.value * {DEAL_PERCENT})
+    FROM {{rows}} AS r {OF_CLIENT} WHERE NOT k.archived GROUP BY 1, 2
+    ON CONFLICT (stage, "on") DO UPDATE SET deals = deals + excluded.deals,
+        value = value + excluded.value, weighted = weighted + excluded.weighted"""
+
 # -- every summary -----------------------------------------------------------------------------
 
 SUMMARY_TABLES = (
@@ -231,10 +245,12 @@ before their interactions and holdings)."""
 
 
 def refill_summaries(*, connection: Connection) -> None:
-    """Recompute from the rows every summary the KPI triggers keep: holding.superseded_on and
-    the roll-ups by day. For a book whose summaries were set aside or lost."""
-    for table in SUMMARY_TABLES:
+    """Recompute from the rows every summary the KPI and pipeline triggers keep:
+    holding.superseded_on and the roll-ups by day. For a book whose summaries were set aside
+    or lost."""
+    for table in (*SUMMARY_TABLES, "pipeline_day"):
         connection.exec_driver_sql(f"DELETE FROM {table}")
     for table, statements in SUMMARIES_OF_NEW_ROWS.items():
         for statement in statements:
             connection.exec_driver_sql(statement.format(rows=f'"{table}"'))
+    connection.exec_driver_sql(PIPELINE_BY_DAY.format(rows="opportunity"))
