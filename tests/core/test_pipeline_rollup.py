@@ -22,7 +22,12 @@ from rmtui.core.money import to_cents
 from rmtui.core.privacy import erase_client
 from rmtui.core.queries.clients import archive_client, unarchive_client
 from rmtui.core.queries.common import table_of
-from rmtui.core.queries.forecast import count_open_deals, forecast_months, parse_deal_filter
+from rmtui.core.queries.forecast import (
+    count_open_deals,
+    forecast_months,
+    open_deals,
+    parse_deal_filter,
+)
 from rmtui.core.queries.opportunities import (
     CLOSED_STAGES,
     move_stage,
@@ -215,8 +220,8 @@ def test_refill_puts_the_rollup_back(engine: Engine) -> None:
 
 def test_the_board_and_the_forecast_read_the_deals_sums(engine: Engine) -> None:
     """From the roll-up (no filter, stages only) as from the deals (any other filter): the
-    same months, counts and stage totals as the deals filtered by a value range that passes
-    them all."""
+    same months, counts, pages of deals by close date and stage totals as the deals filtered
+    by a value range that passes them all."""
     rng = random.Random(22)
     with session_scope(engine) as session:
         some_deals(session, rng, some_clients(session, 6), 80)
@@ -230,6 +235,12 @@ def test_the_board_and_the_forecast_read_the_deals_sums(engine: Engine) -> None:
             assert count_open_deals(session=session, deal_filter=rolled) == count_open_deals(
                 session=session, deal_filter=every
             )
+            for offset, limit in ((0, 7), (5, 20), (0, 200), (60, 30)):
+                pages = [
+                    open_deals(session=session, deal_filter=f, limit=limit, offset=offset)
+                    for f in (rolled, every)
+                ]
+                assert pages[0] == pages[1], (stages, offset)
         summaries = stage_summaries(session=session, closed_since=date(2026, 11, 30))
         assert sum(s.count + s.older for s in summaries) == sum(
             deals for deals, _value, _weighted in recomputed(session).values()

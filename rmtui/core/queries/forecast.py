@@ -20,6 +20,7 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -315,11 +316,33 @@ def open_deals(
     """One page of the open deals passing `deal_filter`, in the order of `sort` (SORTS): the
     page's deals are chosen first, then joined to their clients' names.
 
-    The page is chosen among every deal passing the filter, from the indexes, without looking
-    at the clients: as many more deals are read as the archived clients (few) have among
-    them, which are then left out.
+    By close date with no filter but stages (as the forecast opens), the page is chosen from
+    each stage's first deals by close date in the index that holds them, with or without
+    one, leaving out those of archived clients as it reads them: as many deals are read as
+    the page goes deep, whatever the number of deals. Otherwise it is chosen among every deal
+    passing the filter, from the indexes, without looking at the clients: as many more deals
+    are read as the archived clients (few) have among them, which are then left out.
     """
-    conditions = _deal_conditions(deal_filter or DealFilter())
+    deal_filter = deal_filter or DealFilter()
+    if sort == "close" and _rolled_up(deal_filter):
+        stages = deal_filter.stages or OPEN_STAGES
+        chosen = _first_by_close(session, stages, offset + limit)[offset:]
+    else:
+        chosen = _chosen(session, deal_filter, sort, offset + limit)[offset:]
+    columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
+    query = (
+        select(*columns)
+        .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
+        .where(OPPORTUNITY.c.id.in_(chosen))
+        .order_by(*_order(sort))
+    )
+    return [OpportunityRow(*row) for row in session.execute(query)]
+
+
+def _chosen(session: Session, deal_filter: DealFilter, sort: str, count: int) -> list[int]:
+    """The ids of the first `count` open deals passing `deal_filter` in the order of `sort`
+    whose client is not archived."""
+    conditions = _deal_conditions(deal_filter)
     archived = set(
         session.execute(
             select(OPPORTUNITY.c.id)
@@ -331,17 +354,38 @@ def open_deals(
         select(OPPORTUNITY.c.id)
         .where(*conditions)
         .order_by(*_order(sort))
-        .limit(page_limit(offset + limit + len(archived)))
+        .limit(page_limit(count + len(archived)))
     )
-    chosen = [id_ for id_ in session.execute(page).scalars() if id_ not in archived]
-    columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
-    query = (
-        select(*columns)
+    return [id_ for id_ in session.execute(page).scalars() if id_ not in archived][:count]
+
+
+def _first_by_close(session: Session, stages: tuple[str, ...], count: int) -> list[int]:
+    """The ids of the first `count` open deals of `stages` by close date (those without one
+    last) whose client is not archived: the first `count` of each stage, with a close date and
+    without, each read in the order of ix_opportunity_stage_expected_close_on, then merged."""
+    close = OPPORTUNITY.c.expected_close_on
+    firsts = [
+        select(OPPORTUNITY.c.id, close, _cents().label("cents"))
         .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
-        .where(OPPORTUNITY.c.id.in_(chosen[offset : offset + limit]))
-        .order_by(*_order(sort))
+        .where(
+            OPPORTUNITY.c.stage == stage,
+            close.is_not(None) if dated else close.is_(None),
+            CLIENT.c.archived.is_(False),
+        )
+        .order_by(close, _cents().desc(), OPPORTUNITY.c.id)
+        .limit(page_limit(count))
+        .subquery()
+        for stage in stages
+        for dated in (True, False)
+    ]
+    merged = union_all(*(select(*first.c) for first in firsts)).subquery()
+    query = (
+        select(merged.c.id)
+        .order_by(merged.c.expected_close_on.is_(None), merged.c.expected_close_on)
+        .order_by(merged.c.cents.desc(), merged.c.id)
+        .limit(page_limit(count))
     )
-    return [OpportunityRow(*row) for row in session.execute(query)]
+    return list(session.execute(query).scalars())
 
 
 def count_open_deals(*, session: Session, deal_filter: DealFilter | None = None) -> int:
