@@ -34,33 +34,36 @@ from rmtui.core.queries.opportunities import (
     set_stage,
     update_opportunity,
 )
-from rmtui.core.queries.pipeline_stats import STAGE_PROBABILITY, stage_summaries
+from rmtui.core.queries.pipeline_stats import STAGE_PROBABILITY, stage_summaries, win_stats
 from rmtui.core.queries.trash import move_to_trash, restore
 from rmtui.core.rollups import refill_summaries
 from tests.factories import make
 
 CLIENT = table_of(Client)
-Key = tuple[str, date]
+Key = tuple[str, date, bool]
 DAY = date(2026, 12, 1)
 
 
 def stored(session: Session) -> dict[Key, tuple[int, int, int]]:
     rows = session.execute(select(PIPELINE_DAY)).mappings()
     return {
-        (row["stage"], row["on"]): (row["deals"], row["value"], row["weighted"]) for row in rows
+        (row["stage"], row["on"], bool(row["archived"])): (
+            row["deals"],
+            row["value"],
+            row["weighted"],
+        )
+        for row in rows
     }
 
 
 def recomputed(session: Session) -> dict[Key, tuple[int, int, int]]:
-    """Each deal of a client not archived, by stage and its day: the closing day of a won or
-    lost one, the expected close day of an open one (NO_DEAL_DAY for none)."""
+    """Each deal by stage, its day (the closing day of a won or lost one, the expected close
+    day of an open one, NO_DEAL_DAY for none) and whether its client is archived."""
     archived = set(session.scalars(select(CLIENT.c.id).where(CLIENT.c.archived)))
     sums: Counter[tuple[Key, str]] = Counter()
     for deal in session.scalars(select(Opportunity)):
-        if deal.client_id in archived:
-            continue
         day = deal.closed_on if deal.stage in CLOSED_STAGES else deal.expected_close_on
-        key = (deal.stage, day or NO_DEAL_DAY)
+        key = (deal.stage, day or NO_DEAL_DAY, deal.client_id in archived)
         percent = deal.probability
         if percent is None:
             percent = int(STAGE_PROBABILITY[deal.stage] * 100)
@@ -221,7 +224,8 @@ def test_refill_puts_the_rollup_back(engine: Engine) -> None:
 def test_the_board_and_the_forecast_read_the_deals_sums(engine: Engine) -> None:
     """From the roll-up (no filter, stages only) as from the deals (any other filter): the
     same months, counts, pages of deals by close date and stage totals as the deals filtered
-    by a value range that passes them all."""
+    by a value range that passes them all; the win rate of a period over every deal, those of
+    archived clients too."""
     rng = random.Random(22)
     with session_scope(engine) as session:
         some_deals(session, rng, some_clients(session, 6), 80)
@@ -242,6 +246,22 @@ def test_the_board_and_the_forecast_read_the_deals_sums(engine: Engine) -> None:
                 ]
                 assert pages[0] == pages[1], (stages, offset)
         summaries = stage_summaries(session=session, closed_since=date(2026, 11, 30))
-        assert sum(s.count + s.older for s in summaries) == sum(
-            deals for deals, _value, _weighted in recomputed(session).values()
-        )
+        on_the_board = [sums for key, sums in recomputed(session).items() if not key[2]]
+        assert sum(s.count + s.older for s in summaries) == sum(s[0] for s in on_the_board)
+        deals = list(session.scalars(select(Opportunity)))
+        for start, end in ((None, DAY), (date(2026, 11, 28), DAY), (DAY, date(2026, 12, 31))):
+            closed = [
+                d
+                for d in deals
+                if d.stage in CLOSED_STAGES
+                and d.closed_on is not None
+                and (start is None or d.closed_on >= start)
+                and d.closed_on <= end
+            ]
+            won = [d for d in closed if d.stage == "won"]
+            stats = win_stats(session=session, start=start, end=end)
+            assert (stats.won, stats.lost, stats.won_value) == (
+                len(won),
+                len(closed) - len(won),
+                sum((d.value for d in won), Decimal(0)),
+            )

@@ -265,7 +265,7 @@ def _months_rolled_up(
             func.sum(PIPELINE_DAY.c.weighted),
             func.sum(PIPELINE_DAY.c.deals).filter(on < day),
         )
-        .where(PIPELINE_DAY.c.stage.in_(stages))
+        .where(PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False))
         .group_by(month)
     )
     return {
@@ -393,7 +393,9 @@ def count_open_deals(*, session: Session, deal_filter: DealFilter | None = None)
     deal_filter = deal_filter or DealFilter()
     if _rolled_up(deal_filter):
         stages = deal_filter.stages or OPEN_STAGES
-        query = select(func.sum(PIPELINE_DAY.c.deals)).where(PIPELINE_DAY.c.stage.in_(stages))
+        query = select(func.sum(PIPELINE_DAY.c.deals)).where(
+            PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False)
+        )
         return int(session.execute(query).scalar_one() or 0)
     totals = _totals_on_the_board(session, deal_filter, [func.count()])
     return totals[None][0]

@@ -11,7 +11,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     and_,
-    case,
     func,
     not_,
     or_,
@@ -136,13 +135,17 @@ def stage_summaries(*, session: Session, closed_since: date) -> list[StageSummar
     stage, on = PIPELINE_DAY.c.stage, PIPELINE_DAY.c.on
     deals, cents, weighted = PIPELINE_DAY.c.deals, PIPELINE_DAY.c.value, PIPELINE_DAY.c.weighted
     listed = or_(stage.in_(OPEN_STAGES), and_(on >= closed_since, on < NO_DEAL_DAY))
-    query = select(
-        stage,
-        func.sum(deals).filter(listed),
-        func.sum(cents).filter(listed),
-        func.sum(deals).filter(not_(listed)),
-        func.sum(weighted).filter(listed),
-    ).group_by(stage)
+    query = (
+        select(
+            stage,
+            func.sum(deals).filter(listed),
+            func.sum(cents).filter(listed),
+            func.sum(deals).filter(not_(listed)),
+            func.sum(weighted).filter(listed),
+        )
+        .where(PIPELINE_DAY.c.archived.is_(False))
+        .group_by(stage)
+    )
     found: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in STAGES}
     for name, *values in session.execute(query):
         found[name] = [int(value or 0) for value in values]
@@ -209,16 +212,18 @@ def _comes_before(deal: Opportunity) -> ColumnElement[bool]:
 def win_stats(*, session: Session, start: date | None, end: date) -> WinStats:
     """Won and lost deals closed from `start` (None: ever) to `end`, both inclusive.
 
-    Like the pipeline_conversion KPI, this counts the deals of archived clients too.
+    Like the pipeline_conversion KPI, this counts the deals of archived clients too. The
+    counts are read from the roll-up by stage and day (`pipeline_day`, migration 0018), a won
+    or lost deal's day being the day it was closed.
     """
-    stage = OPPORTUNITY.c.stage
-    conditions = [OPPORTUNITY.c.closed_on <= end, stage.in_(CLOSED_STAGES)]
+    stage, on, deals = PIPELINE_DAY.c.stage, PIPELINE_DAY.c.on, PIPELINE_DAY.c.deals
+    conditions = [on <= end, on < NO_DEAL_DAY, stage.in_(CLOSED_STAGES)]
     if start is not None:
-        conditions.append(OPPORTUNITY.c.closed_on >= start)
+        conditions.append(on >= start)
     query = select(
-        func.count().filter(stage == "won"),
-        func.count().filter(stage == "lost"),
-        func.coalesce(func.sum(case((stage == "won", _cents()), else_=0)), 0),
+        func.sum(deals).filter(stage == "won"),
+        func.sum(deals).filter(stage == "lost"),
+        func.sum(PIPELINE_DAY.c.value).filter(stage == "won"),
     ).where(*conditions)
     won, lost, cents = session.execute(query).one()
-    return WinStats(int(won), int(lost), from_cents(cents))
+    return WinStats(int(won or 0), int(lost or 0), from_cents(cents or 0))

@@ -4,17 +4,18 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-02 22:00:00.000000
 
-`pipeline_day` holds, by stage and day, how many deals the board and the forecast count, their
-value (cents) and their weighted value (cents times percent: each deal's value times its own
-probability, else its stage's), over the deals of the clients who are not archived. The day of
-an open deal is its expected close day, that of a won or lost deal the day it was closed;
-'9999-12-31' when it has none. The board's totals by stage (open, and won or lost since a
-day) and the forecast's by month (and those past their day: every deal of a day before
-today's) are then sums over a few thousand rows, however many deals and clients the book holds.
+`pipeline_day` holds, by stage, day and whether the client is archived, how many deals there
+are, their value (cents) and their weighted value (cents times percent: each deal's value
+times its own probability, else its stage's). The day of an open deal is its expected close
+day, that of a won or lost deal the day it was closed; '9999-12-31' when it has none. The
+board's totals by stage (open, and won or lost since a day) and the forecast's by month (and
+those past their day: every deal of a day before today's), over the clients not archived, and
+the win rate of a period, over every client, are then sums over a few thousand rows, however
+many deals and clients the book holds.
 
 Triggers keep it in the transaction of each change: a deal added, changed (client, stage,
 value, probability, close days) or removed moves in or out of its row; a client archived or
-brought back takes all its deals out or puts them in again, and a client's deletion takes
+brought back moves all its deals to the rows of its new state, and a client's deletion takes
 them out before the row goes (its deals, deleted with it afterwards, find no client then and
 take nothing away). Rows left at no deal are removed. It is filled here from the deals.
 
@@ -35,7 +36,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 NO_DAY = "'9999-12-31'"  # the day of a deal without one
-KEY = '(stage, "on")'
+KEY = '(stage, "on", archived)'
 SUMS = ("deals", "value", "weighted")
 ADDED_UP = ", ".join(f"{name} = {name} + excluded.{name}" for name in SUMS)
 UPSERT = f"ON CONFLICT {KEY} DO UPDATE SET {ADDED_UP}"
@@ -61,12 +62,12 @@ def percent(row: str) -> str:
 
 def deal_row(row: str, sign: str) -> str:
     """SQL: add (`sign` "") or take away (`sign` "-") deal `row` (NEW or OLD) in its row,
-    when its client is there and not archived."""
+    when its client is there."""
     return f"""
-    INSERT INTO pipeline_day (stage, "on", deals, value, weighted)
-    SELECT {row}.stage, {day(f"{row}.")}, {sign}1, {sign}{row}.value,
+    INSERT INTO pipeline_day (stage, "on", archived, deals, value, weighted)
+    SELECT {row}.stage, {day(f"{row}.")}, k.archived, {sign}1, {sign}{row}.value,
         {sign}({row}.value * {percent(f"{row}.")})
-    FROM client AS k WHERE k.id = {row}.client_id AND NOT k.archived
+    FROM client AS k WHERE k.id = {row}.client_id
     {UPSERT}"""
 
 
@@ -74,17 +75,18 @@ LEFT_EMPTY = f"""
     DELETE FROM pipeline_day WHERE stage = OLD.stage AND "on" = {day("OLD.")} AND deals = 0"""
 
 
-def client_deals(client: str, sign: str) -> list[str]:
-    """SQL: add (or take away, `sign` "-1 *") every deal of client `client` (an id), then
-    remove the rows left at no deal."""
-    return [
-        f"""
-    INSERT INTO pipeline_day (stage, "on", deals, value, weighted)
-    SELECT stage, {day("")}, {sign}count(*), {sign}sum(value), {sign}sum(value * {percent("")})
-    FROM opportunity WHERE client_id = {client} GROUP BY 1, 2
-    {UPSERT}""",
-        "DELETE FROM pipeline_day WHERE deals = 0",
-    ]
+def client_deals(row: str, sign: str) -> str:
+    """SQL: add (`sign` "") or take away (`sign` "-") every deal of client `row` (NEW or OLD)
+    in the rows of its archived state."""
+    return f"""
+    INSERT INTO pipeline_day (stage, "on", archived, deals, value, weighted)
+    SELECT stage, {day("")}, {row}.archived, {sign}count(*), {sign}sum(value),
+        {sign}sum(value * {percent("")})
+    FROM opportunity WHERE client_id = {row}.id GROUP BY 1, 2
+    {UPSERT}"""
+
+
+CLIENT_LEFT_EMPTY = "DELETE FROM pipeline_day WHERE deals = 0"
 
 
 def body(statements: Sequence[str]) -> str:
@@ -106,20 +108,21 @@ TRIGGERS = {
     # Archived: the client's deals leave the board; brought back: they come back.
     "pipeline_day_client_archived": f"""
         AFTER UPDATE OF archived ON client WHEN OLD.archived IS NOT NEW.archived BEGIN
-            {body(client_deals("NEW.id", "(CASE WHEN NEW.archived THEN -1 ELSE 1 END) * "))}
+            {body([client_deals("OLD", "-"), client_deals("NEW", ""), CLIENT_LEFT_EMPTY])}
         END""",
     # Before the row goes: its deals, deleted with it afterwards, find no client then.
     "pipeline_day_client_removed": f"""
-        BEFORE DELETE ON client WHEN NOT OLD.archived BEGIN
-            {body(client_deals("OLD.id", "-1 * "))}
+        BEFORE DELETE ON client BEGIN
+            {body([client_deals("OLD", "-"), CLIENT_LEFT_EMPTY])}
         END""",
 }
 FILL = (
     f"""
-    INSERT INTO pipeline_day (stage, "on", deals, value, weighted)
-    SELECT r.stage, {day("r.")}, count(*), sum(r.value), sum(r.value * {percent("r.")})
+    INSERT INTO pipeline_day (stage, "on", archived, deals, value, weighted)
+    SELECT r.stage, {day("r.")}, k.archived, count(*), sum(r.value),
+        sum(r.value * {percent("r.")})
     FROM opportunity AS r JOIN client AS k ON k.id = r.client_id
-    WHERE NOT k.archived GROUP BY 1, 2 ORDER BY 1, 2""",
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
 )
 
 
@@ -129,10 +132,11 @@ def upgrade() -> None:
         "pipeline_day",
         sa.Column("stage", sa.String(), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
         sa.Column("deals", sa.Integer(), nullable=False),
         sa.Column("value", cents, nullable=False),
         sa.Column("weighted", cents, nullable=False),
-        sa.PrimaryKeyConstraint("stage", "on", name=op.f("pk_pipeline_day")),
+        sa.PrimaryKeyConstraint("stage", "on", "archived", name=op.f("pk_pipeline_day")),
         sqlite_with_rowid=False,
     )
     for statement in FILL:
