@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rmtui.core import models
 from rmtui.core.models import NOT_SUPERSEDED
+from rmtui.core.queries.pipeline_stats import probability_percent_sql
 from rmtui.core.rules import cadence_sql, is_contact_sql
 
 if TYPE_CHECKING:
@@ -203,14 +205,13 @@ CASES_BY_DAY = f"""
 # -- the pipeline (0018) -----------------------------------------------------------------------
 
 # The new deals by stage, day and whether their client is archived (see migration 0018).
-DEAL_DAY_OF = """CASE WHEN r.stage IN ('won', 'lost') THEN coalesce(r.closed_on, '9999-12-31')
-        ELSE coalesce(r.expected_close_on, '9999-12-31') END"""
-DEAL_PERCENT = """coalesce(r.probability, CASE r.stage WHEN 'lead' THEN 10 WHEN 'qualified' THEN 25
-        WHEN 'proposal' THEN 50 WHEN 'negotiation' THEN 75 WHEN 'won' THEN 100 ELSE 0 END)"""
+NO_DEAL_DAY = f"'{models.NO_DEAL_DAY}'"
+DEAL_DAY_OF = f"""CASE WHEN r.stage IN ('won', 'lost') THEN coalesce(r.closed_on, {NO_DEAL_DAY})
+        ELSE coalesce(r.expected_close_on, {NO_DEAL_DAY}) END"""
 PIPELINE_BY_DAY = f"""
     INSERT INTO pipeline_day (stage, "on", archived, deals, value, weighted)
     SELECT r.stage, {DEAL_DAY_OF}, k.archived, count(*), sum(r.value),
-        sum(r.value * {DEAL_PERCENT})
+        sum(r.value * {probability_percent_sql("r.")})
     FROM {{rows}} AS r {OF_CLIENT} WHERE true GROUP BY 1, 2, 3
     ON CONFLICT (stage, "on", archived) DO UPDATE SET deals = deals + excluded.deals,
         value = value + excluded.value, weighted = weighted + excluded.weighted"""
