@@ -278,13 +278,15 @@ def _run_all(conn: sqlite3.Connection, statements: list[str]) -> None:
 def fill_summaries(conn: sqlite3.Connection) -> None:
     """Fill what the triggers keep from the rows, as the migrations do: holding.superseded_on
     (schema 0002, whose roll-ups 0017 made again), the clients' contact points (schema 0007),
-    the clients counted (schema 0016), the KPI roll-ups by day and owner (schema 0017)."""
+    the clients counted (schema 0016), the KPI roll-ups by day and owner (schema 0017), the
+    deals by stage and day of the pipeline (schema 0018)."""
     superseded_on = _migration("0002").FILL[:1]
     for statement in (
         *superseded_on,
         *_migration("0007").FILL,
         *_migration("0016").FILL,
         *_migration("0017").FILL,
+        *_migration("0018").FILL,
     ):
         conn.execute(statement)
 

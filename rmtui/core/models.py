@@ -760,6 +760,22 @@ SURVEY_DAY = _day_table(
 )
 DEAL_DAY = _day_table("deal_day", "won", "lost")
 CASE_DAY = _day_table("case_day", "resolved", "on_time")
+# The deals by stage, day (an open deal's expected close day, a won or lost one's closing day,
+# NO_DEAL_DAY for none) and whether their client is archived: how many, their value in cents
+# and their weighted value in cents × percent, kept by triggers (migration 0018) for the
+# pipeline board, its win rate and the forecast: never written by the app, not interchanged.
+PIPELINE_DAY = Table(
+    "pipeline_day",
+    SQLModel.metadata,
+    Column("stage", String, primary_key=True),
+    Column("on", Date, primary_key=True),
+    Column("archived", Boolean, primary_key=True),
+    Column("deals", Integer, nullable=False),
+    Column("value", Integer, nullable=False),
+    Column("weighted", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+NO_DEAL_DAY = date(9999, 12, 31)
 
 
 class TrashEntry(SQLModel, table=True):

@@ -1,6 +1,6 @@
-"""The KPI summaries the book's triggers keep (migrations 0002 and 0010), done at once for many
-new rows: for a bulk copy that sets the triggers aside (interchange/bulk_load.py), and to fill
-them afresh from every row (`refill_summaries`).
+"""The KPI summaries the book's triggers keep (migrations 0002 and 0010) and the pipeline's
+(0018), done at once for many new rows: for a bulk copy that sets the triggers aside
+(interchange/bulk_load.py), and to fill them afresh from every row (`refill_summaries`).
 
 Each statement takes `{rows}`, a table holding the new rows of its table (at least their ids and
 the columns it reads), already copied into the book. What the triggers keep per row is said in
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rmtui.core import models
 from rmtui.core.models import NOT_SUPERSEDED
+from rmtui.core.queries.pipeline_stats import probability_percent_sql
 from rmtui.core.rules import cadence_sql, is_contact_sql
 
 if TYPE_CHECKING:
@@ -200,6 +202,20 @@ CASES_BY_DAY = f"""
     ON CONFLICT {DAY_KEY} DO UPDATE SET resolved = resolved + excluded.resolved,
                                         on_time = on_time + excluded.on_time"""
 
+# -- the pipeline (0018) -----------------------------------------------------------------------
+
+# The new deals by stage, day and whether their client is archived (see migration 0018).
+NO_DEAL_DAY = f"'{models.NO_DEAL_DAY}'"
+DEAL_DAY_OF = f"""CASE WHEN r.stage IN ('won', 'lost') THEN coalesce(r.closed_on, {NO_DEAL_DAY})
+        ELSE coalesce(r.expected_close_on, {NO_DEAL_DAY}) END"""
+PIPELINE_BY_DAY = f"""
+    INSERT INTO pipeline_day (stage, "on", archived, deals, value, weighted)
+    SELECT r.stage, {DEAL_DAY_OF}, k.archived, count(*), sum(r.value),
+        sum(r.value * {probability_percent_sql("r.")})
+    FROM {{rows}} AS r {OF_CLIENT} WHERE true GROUP BY 1, 2, 3
+    ON CONFLICT (stage, "on", archived) DO UPDATE SET deals = deals + excluded.deals,
+        value = value + excluded.value, weighted = weighted + excluded.weighted"""
+
 # -- every summary -----------------------------------------------------------------------------
 
 SUMMARY_TABLES = (
@@ -231,10 +247,12 @@ before their interactions and holdings)."""
 
 
 def refill_summaries(*, connection: Connection) -> None:
-    """Recompute from the rows every summary the KPI triggers keep: holding.superseded_on and
-    the roll-ups by day. For a book whose summaries were set aside or lost."""
-    for table in SUMMARY_TABLES:
+    """Recompute from the rows every summary the KPI and pipeline triggers keep:
+    holding.superseded_on and the roll-ups by day. For a book whose summaries were set aside
+    or lost."""
+    for table in (*SUMMARY_TABLES, "pipeline_day"):
         connection.exec_driver_sql(f"DELETE FROM {table}")
     for table, statements in SUMMARIES_OF_NEW_ROWS.items():
         for statement in statements:
             connection.exec_driver_sql(statement.format(rows=f'"{table}"'))
+    connection.exec_driver_sql(PIPELINE_BY_DAY.format(rows="opportunity"))

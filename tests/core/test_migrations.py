@@ -34,6 +34,9 @@ from rmtui.core.queries.interactions import list_interactions
 from rmtui.core.storage import SCHEMA_HEAD, read_revision
 from tests.core.maintained import recomputed_summaries, stored_summaries
 from tests.core.test_kpi_rollups import CLIENT, random_history
+from tests.core.test_pipeline_rollup import recomputed as recomputed_deals
+from tests.core.test_pipeline_rollup import some_clients, some_deals
+from tests.core.test_pipeline_rollup import stored as stored_deals
 from tests.factories import make, make_in_old_book
 
 OLD_TRIGGERS = {
@@ -163,6 +166,7 @@ NEW_TABLES = {
     *migration("0010").TABLES,  # the KPI roll-ups
     "public_holiday",
     "client_count",  # 0016: the clients counted by the triggers
+    "pipeline_day",  # 0018: the deals by stage and day
 }
 # The search indexes of 0003, 0007 and 0008, and the search text and index of 0009 (with the
 # FTS5 shadow tables of each).
@@ -204,6 +208,8 @@ COUNTED = set(migration("0016").TRIGGERS)
 OWNER_TRIGGERS = set(migration("0017").TRIGGERS) - set(migration("0010").TRIGGERS)
 OWNER_TRIGGERS -= set(migration("0002").TRIGGERS)
 ROLLUP_TRIGGERS = set(migration("0010").TRIGGERS) | OWNER_TRIGGERS
+# The triggers of 0018, which keep the pipeline's deals by stage and day.
+PIPELINE_TRIGGERS = set(migration("0018").TRIGGERS)
 NEW_COLUMNS = {
     "superseded_on",
     "name_prefix",
@@ -434,7 +440,7 @@ def test_moments_an_import_wrote_short_get_microseconds(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         stored = [at for (at,) in conn.execute("SELECT at FROM interaction ORDER BY id")]
     assert stored == ["2026-11-01 00:00:00.000000", "2026-11-02 10:30:00.250000"]
-    later = LATER_TRIGGERS | ROLLUP_TRIGGERS | COUNTED
+    later = LATER_TRIGGERS | ROLLUP_TRIGGERS | COUNTED | PIPELINE_TRIGGERS
     assert schema_names(path, "trigger") == triggers - FIRST_SEARCH_TRIGGERS | later
 
 
@@ -525,7 +531,7 @@ def test_0014_adds_the_clients_language_and_takes_it_away_again(tmp_path: Path) 
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(client)")}
         kept = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
-        assert kept == triggers - COUNTED - OWNER_TRIGGERS
+        assert kept == triggers - COUNTED - OWNER_TRIGGERS - PIPELINE_TRIGGERS
     assert "preferred_language" not in columns
 
 
@@ -541,7 +547,7 @@ def test_0015_adds_the_owner_and_the_audits_user_and_takes_them_away_again(
     downgrade(path, "0014")
     with sqlite3.connect(path) as conn:
         kept = {name for (name,) in conn.execute(_NAMES, ("trigger",))}
-        assert kept == triggers - COUNTED - OWNER_TRIGGERS
+        assert kept == triggers - COUNTED - OWNER_TRIGGERS - PIPELINE_TRIGGERS
     assert "owner" not in {row[1] for row in _columns(path, "client")}
     assert "user_name" not in {row[1] for row in _columns(path, "audit")}
     assert "ix_client_owner" not in schema_names(path, "index")
@@ -613,3 +619,27 @@ def test_0017_sums_up_an_existing_book_by_owner(tmp_path: Path, owned: bool) -> 
             )
         )
     assert contacts == recounted
+
+
+def test_0018_sums_up_the_deals_of_a_book_and_takes_the_sums_away_again(tmp_path: Path) -> None:
+    """A book at 0017 with deals of every stage, some of archived clients: at 0018 the deals
+    by stage and day are those of its deals, and the triggers keep them so; back at 0017, the
+    roll-up and its triggers are gone."""
+    path = tmp_path / "book.db"
+    upgrade(path, "0017")
+    engine = make_engine(path)
+    rng = random.Random(18)
+    with session_scope(engine) as session:
+        some_deals(session, rng, some_clients(session, 10), 120)
+    engine.dispose()
+    open_book(path).dispose()
+    assert read_revision(path) == SCHEMA_HEAD
+    engine = make_engine(path)
+    with session_scope(engine) as session:
+        assert stored_deals(session) == recomputed_deals(session) != {}
+        some_deals(session, rng, some_clients(session, 3), 20)
+        assert stored_deals(session) == recomputed_deals(session)
+    engine.dispose()
+    downgrade(path, "0017")
+    assert "pipeline_day" not in schema_names(path, "table")
+    assert not PIPELINE_TRIGGERS & schema_names(path, "trigger")

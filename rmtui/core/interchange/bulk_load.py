@@ -95,6 +95,8 @@ ASSET_ROLLUPS = InsertTrigger("assets_added", rollups.ASSET_ROLLUPS, also=("asse
 SURVEY_ROLLUP = InsertTrigger("survey_day_added", (rollups.SURVEYS_BY_DAY,))
 DEAL_ROLLUP = InsertTrigger("deal_day_added", (rollups.DEALS_BY_DAY,))
 CASE_ROLLUP = InsertTrigger("case_day_added", (rollups.CASES_BY_DAY,))
+# The deals by stage and day of the pipeline board and the forecast (schema 0018).
+PIPELINE_ROLLUP = InsertTrigger("pipeline_day_added", (rollups.PIPELINE_BY_DAY,))
 # How many clients there are, archived or not, by owner (schema 0016).
 CLIENTS_COUNTED = InsertTrigger(
     "client_count_added",
@@ -115,7 +117,7 @@ INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
     "household_member": (SHARED_CONTACT,),
     "contact_person": (PERSON_INDEXED,),
     "survey": (SURVEY_ROLLUP,),
-    "opportunity": (DEAL_ROLLUP,),
+    "opportunity": (DEAL_ROLLUP, PIPELINE_ROLLUP),
     "case": (CASE_ROLLUP,),
 }
 """The insert triggers of each table whose work a bulk copy does in bulk."""

@@ -20,10 +20,11 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
-from rmtui.core.models import OPEN_STAGES, Client, Opportunity
+from rmtui.core.models import NO_DEAL_DAY, OPEN_STAGES, PIPELINE_DAY, Client, Opportunity
 from rmtui.core.money import CENT, from_cents, to_cents
 from rmtui.core.queries.common import columns_for, contains_text, page_limit, table_of
 from rmtui.core.queries.opportunities import OpportunityRow
@@ -39,6 +40,7 @@ NO_MONEY = Decimal("0.00")
 AMOUNT = r"(\d+(?:[.,]\d+)?)([km]?)"
 RANGE = re.compile(rf"^{AMOUNT}\.\.{AMOUNT}$|^{AMOUNT}-{AMOUNT}$")
 BOUND = re.compile(rf"^([<>])={{0,1}}{AMOUNT}$")
+NO_MONTH = f"{NO_DEAL_DAY:%Y-%m}"  # the month of the roll-up's deals with no close date
 FILTER_HELP = N_("text, stage:proposal, product:pension, >50k, <1m, 10k..250k")
 
 
@@ -216,24 +218,60 @@ def forecast_months(
     """The open deals by the month they are expected to close, earliest first, those with no
     close date last; each month's value and weighted value, and how many are past their day.
 
-    The month is the close date's first seven characters (`2027-01`), read from the index
-    with the date; the deals of archived clients are taken away afterwards.
+    With no filter but stages, the months are summed from the roll-up by stage and day
+    (`pipeline_day`, migration 0018), a few rows per day whatever the number of deals.
+    Otherwise the month is the close date's first seven characters (`2027-01`), read from the
+    index with the date; the deals of archived clients are taken away afterwards.
     """
-    close = OPPORTUNITY.c.expected_close_on
-    month = func.substr(cast(close, String), 1, 7)
-    columns = [
-        func.count(),
-        func.sum(_cents()),
-        func.sum(_cents() * _percent()),
-        func.count().filter(close < day),
-    ]
-    totals = _totals_on_the_board(session, deal_filter or DealFilter(), columns, month)
+    deal_filter = deal_filter or DealFilter()
+    if _rolled_up(deal_filter):
+        totals = _months_rolled_up(session, deal_filter.stages or OPEN_STAGES, day)
+    else:
+        close = OPPORTUNITY.c.expected_close_on
+        month = func.substr(cast(close, String), 1, 7)
+        columns = [
+            func.count(),
+            func.sum(_cents()),
+            func.sum(_cents() * _percent()),
+            func.count().filter(close < day),
+        ]
+        totals = _totals_on_the_board(session, deal_filter, columns, month)
     months = [
         ForecastMonth(_first_day(key), count, from_cents(cents), weighted_from(weighted), past)
         for key, (count, cents, weighted, past) in totals.items()
         if count
     ]
     return sorted(months, key=lambda row: (row.month is None, row.month or date.min))
+
+
+def _rolled_up(deal_filter: DealFilter) -> bool:
+    """Whether the roll-up by stage and day holds the deals `deal_filter` passes: it names
+    stages at most."""
+    return deal_filter == DealFilter(stages=deal_filter.stages)
+
+
+def _months_rolled_up(
+    session: Session, stages: tuple[str, ...], day: date
+) -> dict[str | None, list[int]]:
+    """The deals of `stages` by month (None: no close date) from the roll-up: how many, their
+    cents, their weighted cents × 100 and how many are past their day."""
+    on = PIPELINE_DAY.c.on
+    month = func.substr(cast(on, String), 1, 7)
+    query = (
+        select(
+            month,
+            func.sum(PIPELINE_DAY.c.deals),
+            func.sum(PIPELINE_DAY.c.value),
+            func.sum(PIPELINE_DAY.c.weighted),
+            func.sum(PIPELINE_DAY.c.deals).filter(on < day),
+        )
+        .where(PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False))
+        .group_by(month)
+    )
+    return {
+        (None if key == NO_MONTH else key): [int(value or 0) for value in values]
+        for key, *values in session.execute(query)
+    }
 
 
 def _first_day(key: str | None) -> date | None:
@@ -278,11 +316,33 @@ def open_deals(
     """One page of the open deals passing `deal_filter`, in the order of `sort` (SORTS): the
     page's deals are chosen first, then joined to their clients' names.
 
-    The page is chosen among every deal passing the filter, from the indexes, without looking
-    at the clients: as many more deals are read as the archived clients (few) have among
-    them, which are then left out.
+    By close date with no filter but stages (as the forecast opens), the page is chosen from
+    each stage's first deals by close date in the index that holds them, with or without
+    one, leaving out those of archived clients as it reads them: as many deals are read as
+    the page goes deep, whatever the number of deals. Otherwise it is chosen among every deal
+    passing the filter, from the indexes, without looking at the clients: as many more deals
+    are read as the archived clients (few) have among them, which are then left out.
     """
-    conditions = _deal_conditions(deal_filter or DealFilter())
+    deal_filter = deal_filter or DealFilter()
+    if sort == "close" and _rolled_up(deal_filter):
+        stages = deal_filter.stages or OPEN_STAGES
+        chosen = _first_by_close(session, stages, offset + limit)[offset:]
+    else:
+        chosen = _chosen(session, deal_filter, sort, offset + limit)[offset:]
+    columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
+    query = (
+        select(*columns)
+        .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
+        .where(OPPORTUNITY.c.id.in_(chosen))
+        .order_by(*_order(sort))
+    )
+    return [OpportunityRow(*row) for row in session.execute(query)]
+
+
+def _chosen(session: Session, deal_filter: DealFilter, sort: str, count: int) -> list[int]:
+    """The ids of the first `count` open deals passing `deal_filter` in the order of `sort`
+    whose client is not archived."""
+    conditions = _deal_conditions(deal_filter)
     archived = set(
         session.execute(
             select(OPPORTUNITY.c.id)
@@ -294,20 +354,48 @@ def open_deals(
         select(OPPORTUNITY.c.id)
         .where(*conditions)
         .order_by(*_order(sort))
-        .limit(page_limit(offset + limit + len(archived)))
+        .limit(page_limit(count + len(archived)))
     )
-    chosen = [id_ for id_ in session.execute(page).scalars() if id_ not in archived]
-    columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
-    query = (
-        select(*columns)
+    return [id_ for id_ in session.execute(page).scalars() if id_ not in archived][:count]
+
+
+def _first_by_close(session: Session, stages: tuple[str, ...], count: int) -> list[int]:
+    """The ids of the first `count` open deals of `stages` by close date (those without one
+    last) whose client is not archived: the first `count` of each stage, with a close date and
+    without, each read in the order of ix_opportunity_stage_expected_close_on, then merged."""
+    close = OPPORTUNITY.c.expected_close_on
+    firsts = [
+        select(OPPORTUNITY.c.id, close, _cents().label("cents"))
         .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
-        .where(OPPORTUNITY.c.id.in_(chosen[offset : offset + limit]))
-        .order_by(*_order(sort))
+        .where(
+            OPPORTUNITY.c.stage == stage,
+            close.is_not(None) if dated else close.is_(None),
+            CLIENT.c.archived.is_(False),
+        )
+        .order_by(close, _cents().desc(), OPPORTUNITY.c.id)
+        .limit(page_limit(count))
+        .subquery()
+        for stage in stages
+        for dated in (True, False)
+    ]
+    merged = union_all(*(select(*first.c) for first in firsts)).subquery()
+    query = (
+        select(merged.c.id)
+        .order_by(merged.c.expected_close_on.is_(None), merged.c.expected_close_on)
+        .order_by(merged.c.cents.desc(), merged.c.id)
+        .limit(page_limit(count))
     )
-    return [OpportunityRow(*row) for row in session.execute(query)]
+    return list(session.execute(query).scalars())
 
 
 def count_open_deals(*, session: Session, deal_filter: DealFilter | None = None) -> int:
     """How many open deals pass `deal_filter` (counted as in `forecast_months`)."""
-    totals = _totals_on_the_board(session, deal_filter or DealFilter(), [func.count()])
+    deal_filter = deal_filter or DealFilter()
+    if _rolled_up(deal_filter):
+        stages = deal_filter.stages or OPEN_STAGES
+        query = select(func.sum(PIPELINE_DAY.c.deals)).where(
+            PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False)
+        )
+        return int(session.execute(query).scalar_one() or 0)
+    totals = _totals_on_the_board(session, deal_filter, [func.count()])
     return totals[None][0]

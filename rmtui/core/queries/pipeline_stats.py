@@ -11,16 +11,15 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     and_,
-    case,
     func,
-    literal_column,
+    not_,
     or_,
     select,
     type_coerce,
 )
 from sqlalchemy.orm import Session
 
-from rmtui.core.models import OPEN_STAGES, STAGES, Client, Opportunity
+from rmtui.core.models import NO_DEAL_DAY, OPEN_STAGES, PIPELINE_DAY, STAGES, Client, Opportunity
 from rmtui.core.money import CENT, from_cents, to_cents
 from rmtui.core.queries.common import columns_for, page_limit, table_of
 from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
@@ -28,6 +27,8 @@ from rmtui.core.queries.opportunities import CLOSED_STAGES, OpportunityRow
 OPPORTUNITY = table_of(Opportunity)
 CLIENT = table_of(Client)
 # How likely a deal in each stage is to be won: its value times this is its weighted value.
+# The roll-up of the board and the forecast (migration 0018) holds the weighted values by these:
+# a change here needs a migration summing them afresh.
 STAGE_PROBABILITY: dict[str, Decimal] = {
     "lead": Decimal("0.10"),
     "qualified": Decimal("0.25"),
@@ -117,15 +118,6 @@ def _listed(closed_since: date) -> ColumnElement[bool]:
     return or_(OPPORTUNITY.c.stage.not_in(CLOSED_STAGES), closed_on >= closed_since)
 
 
-def _left_out(closed_since: date) -> ColumnElement[bool]:
-    """Closed deals the board does not list: closed before `closed_since` (or never dated)."""
-    closed_on = OPPORTUNITY.c.closed_on
-    return and_(
-        OPPORTUNITY.c.stage.in_(CLOSED_STAGES),
-        or_(closed_on.is_(None), closed_on < closed_since),
-    )
-
-
 def _on_board() -> ColumnElement[bool]:
     """SQL: the deal's client is not archived (the client joined)."""
     return CLIENT.c.archived.is_(False)
@@ -135,50 +127,34 @@ def stage_summaries(*, session: Session, closed_since: date) -> list[StageSummar
     """Every stage in pipeline order with its listed deals' count and value; won and lost
     list only the deals closed since `closed_since` and count the older ones apart.
 
-    Deals of archived clients are left out, as in the pipeline lists. The sums over every
-    deal are read from the indexes that cover them (ix_opportunity_stage_expected_close_on
-    for the open stages, ix_opportunity_stage_closed_on for won and lost) without looking at
-    the clients; those of the archived clients' deals (few), reached from the clients, are
-    then taken away.
+    Deals of archived clients are left out, as in the pipeline lists. The sums are read from
+    the roll-up by stage and day (`pipeline_day`, migration 0018), a few rows per day whatever
+    the number of deals: an open deal's day is its expected close day, a won or lost one's
+    its closing day.
     """
-    stage, closed_on = OPPORTUNITY.c.stage, OPPORTUNITY.c.closed_on
-    sums = (func.count(), func.sum(_cents()), func.sum(_cents() * _percent()))
-    # stage: [listed, their cents, older, their weighted cents × 100]
-    found: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in STAGES}
-    open_ = select(stage, *sums).where(stage.in_(OPEN_STAGES)).group_by(stage)
-    recent = select(stage, *sums).where(stage.in_(CLOSED_STAGES), closed_on >= closed_since)
-    for name, count, cents, weighted in session.execute(open_.union_all(recent.group_by(stage))):
-        found[name][0:2], found[name][3] = [int(count), int(cents or 0)], int(weighted or 0)
-    closed = select(stage, func.count()).where(stage.in_(CLOSED_STAGES)).group_by(stage)
-    for name, count in session.execute(closed):
-        found[name][2] = int(count) - found[name][0]
-    listed = _listed(closed_since)
-    archived = (
+    stage, on = PIPELINE_DAY.c.stage, PIPELINE_DAY.c.on
+    deals, cents, weighted = PIPELINE_DAY.c.deals, PIPELINE_DAY.c.value, PIPELINE_DAY.c.weighted
+    listed = or_(stage.in_(OPEN_STAGES), and_(on >= closed_since, on < NO_DEAL_DAY))
+    query = (
         select(
             stage,
-            func.count().filter(listed),
-            func.sum(_cents()).filter(listed),
-            func.count().filter(_left_out(closed_since)),
-            func.sum(_cents() * _percent()).filter(listed),
+            func.sum(deals).filter(listed),
+            func.sum(cents).filter(listed),
+            func.sum(deals).filter(not_(listed)),
+            func.sum(weighted).filter(listed),
         )
-        .join_from(CLIENT, OPPORTUNITY, OPPORTUNITY.c.client_id == CLIENT.c.id)
-        .where(CLIENT.c.archived.is_(True))
+        .where(PIPELINE_DAY.c.archived.is_(False))
         .group_by(stage)
     )
-    for name, *values in session.execute(archived):
-        totals = zip(found[name], values, strict=True)
-        found[name] = [total - int(value or 0) for total, value in totals]
+    found: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in STAGES}
+    for name, *values in session.execute(query):
+        found[name] = [int(value or 0) for value in values]
     return [_summary(name, found[name]) for name in STAGES]
 
 
 def _summary(stage: str, row: Any) -> StageSummary:
     count, cents, older, weighted = row
     return StageSummary(stage, int(count), from_cents(cents), int(older), weighted_from(weighted))
-
-
-def _percent() -> ColumnElement[int]:
-    """SQL: a deal's probability in percent (see probability_percent_sql)."""
-    return literal_column(probability_percent_sql(f"{OPPORTUNITY.name}."), Integer)
 
 
 def _stage_order(stage: str) -> list[Any]:
@@ -236,16 +212,18 @@ def _comes_before(deal: Opportunity) -> ColumnElement[bool]:
 def win_stats(*, session: Session, start: date | None, end: date) -> WinStats:
     """Won and lost deals closed from `start` (None: ever) to `end`, both inclusive.
 
-    Like the pipeline_conversion KPI, this counts the deals of archived clients too.
+    Like the pipeline_conversion KPI, this counts the deals of archived clients too. The
+    counts are read from the roll-up by stage and day (`pipeline_day`, migration 0018), a won
+    or lost deal's day being the day it was closed.
     """
-    stage = OPPORTUNITY.c.stage
-    conditions = [OPPORTUNITY.c.closed_on <= end, stage.in_(CLOSED_STAGES)]
+    stage, on, deals = PIPELINE_DAY.c.stage, PIPELINE_DAY.c.on, PIPELINE_DAY.c.deals
+    conditions = [on <= end, on < NO_DEAL_DAY, stage.in_(CLOSED_STAGES)]
     if start is not None:
-        conditions.append(OPPORTUNITY.c.closed_on >= start)
+        conditions.append(on >= start)
     query = select(
-        func.count().filter(stage == "won"),
-        func.count().filter(stage == "lost"),
-        func.coalesce(func.sum(case((stage == "won", _cents()), else_=0)), 0),
+        func.sum(deals).filter(stage == "won"),
+        func.sum(deals).filter(stage == "lost"),
+        func.sum(PIPELINE_DAY.c.value).filter(stage == "won"),
     ).where(*conditions)
     won, lost, cents = session.execute(query).one()
-    return WinStats(int(won), int(lost), from_cents(cents))
+    return WinStats(int(won or 0), int(lost or 0), from_cents(cents or 0))
