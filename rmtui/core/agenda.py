@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
-from rmtui.core.db_api import of_session
+from rmtui.core.db_api import of_session, on_server
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.people import mine_of, mine_sql
 from rmtui.core.repeats import repeat_shown
@@ -462,11 +462,23 @@ FOLLOW_UPS_COUNT_SQL = f"""
           FROM client AS c CROSS JOIN follow_up AS f
           WHERE c.archived IS 1 AND f.client_id = c.id AND f.status = 'open'
             AND f.due_on <= :week_end) AS archived"""
+# The archived clients, read from ix_client_archived_status once a statement: a count of the
+# whole book's items in a file checks each item's client among them, reading an index of the
+# items alone, where reading each item's client would read a page of the clients for each.
+# (A server's index holds no client id: there each item's client is read, as for the items of
+# one owner's clients, whose NOT_ARCHIVED is narrowed to them.)
+ARCHIVED_CLIENTS_SQL = "SELECT id FROM client WHERE archived = TRUE"
 # One section's follow-ups counted up to :count_limit, in due order from the follow-up index.
 FOLLOW_UPS_COUNTED_SQL = """
     SELECT count(*) FROM (
         SELECT 1 FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
         WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
+        LIMIT :count_limit)"""
+FOLLOW_UPS_INDEX_COUNTED_SQL = f"""
+    SELECT count(*) FROM (
+        SELECT 1 FROM follow_up AS f
+        WHERE f.status = 'open' AND {{when}}
+          AND (f.client_id IS NULL OR f.client_id NOT IN ({ARCHIVED_CLIENTS_SQL}))
         LIMIT :count_limit)"""
 
 # Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts; a
@@ -502,8 +514,11 @@ CONTACTED_AFTER_DAY_SQL = f"""
                 AND {ACTIVE_SQL}) AS c)
     WHERE {due_for_checkin_sql("")}"""
 # Each part in due order, most overdue first; the first is read from the index in that order.
+# A part is read :read rows at a time from :skipped on (a server sends every row a statement
+# has at once, and would sort every client due).
 CHECKINS_ORDER = """
-    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id"""
+    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id
+    LIMIT :read OFFSET :skipped"""
 CHECKINS_SQL = (
     CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
     CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
@@ -549,6 +564,14 @@ CASES_SQL = f"""
     ORDER BY k.due_on, k.id
     LIMIT :limit"""
 CASES_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {CASES_WHERE_SQL} LIMIT :count_limit)"
+# The same counted from the cases' index alone (see ARCHIVED_CLIENTS_SQL).
+CASES_INDEX_COUNT_SQL = f"""
+    SELECT count(*) FROM (
+        SELECT 1 FROM "case" AS k
+        WHERE k.resolved_on IS NULL AND k.due_on <= :business_horizon
+          AND (k.business_days OR k.due_on <= :case_horizon)
+          AND k.client_id NOT IN ({ARCHIVED_CLIENTS_SQL})
+        LIMIT :count_limit)"""
 
 # Non-archived clients born on one of the window's days. The month and day are written as
 # ix_client_birthday_month_day has them, so SQLite reads them from that index.
@@ -577,6 +600,8 @@ class _Reader:
     ) -> None:
         self.connection = connection
         self.owner = owner
+        # Whether a count reads each item's client (see ARCHIVED_CLIENTS_SQL).
+        self.per_client = owner is not None or on_server(connection)
         self.limit = whole_rankings(limit)
         self.count_up_to = count_up_to
         self.day = day
@@ -652,7 +677,8 @@ class _Reader:
         """How many open follow-ups the section `key` has (up to `count_up_to`)."""
         if self.count_up_to is None and self.owner is None:
             return self.follow_up_totals()[key]
-        return int(self.rows(FOLLOW_UPS_COUNTED_SQL.format(when=FOLLOW_UPS_DUE[key]))[0][0])
+        counted = FOLLOW_UPS_COUNTED_SQL if self.per_client else FOLLOW_UPS_INDEX_COUNTED_SQL
+        return int(self.rows(counted.format(when=FOLLOW_UPS_DUE[key]))[0][0])
 
     def follow_up_totals(self) -> dict[str, int]:
         """How many open follow-ups each follow-up section has (read once, when needed)."""
@@ -665,16 +691,24 @@ class _Reader:
         """Clients due for a check-in, most overdue first; a household that shares check-ins
         once, as its most overdue member. The rows are read as they come, in due order, up
         to the limit."""
-        cursors = [self.cursor(sql) for sql in CHECKINS_SQL]
-        try:
-            in_order = heapq.merge(*cursors, key=lambda row: (row[6], row[2], row[1], row[0]))
-            rows = itertools.islice(once_a_household(in_order), self.limit)
-            items = [self._checkin(row) for row in rows]
-        finally:
-            for cursor in cursors:
-                cursor.close()
+        parts = [self._checkin_rows(sql) for sql in CHECKINS_SQL]
+        in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
+        rows = itertools.islice(once_a_household(in_order), self.limit)
+        items = [self._checkin(row) for row in rows]
         values = [{"checkin_day": item.days_overdue, **tier_term(item.tier)} for item in items]
         return self.section(self._with_household_names(items), values, self._checkins_count)
+
+    def _checkin_rows(self, sql: str) -> Iterator[Sequence[Any]]:
+        """The rows of a part of the check-ins in due order, read a limit's worth at a time
+        (more are read only when households listed once left the limit short)."""
+        read = -1 if self.limit is None else self.limit
+        skipped = 0
+        while True:
+            rows = self.rows(sql, {**self.params, "read": read, "skipped": skipped})
+            yield from rows
+            if read < 0 or len(rows) < read:
+                return
+            skipped += read
 
     def _checkins_count(self) -> int:
         """How many are due for a check-in, a household that shares them once; when
@@ -733,7 +767,8 @@ class _Reader:
             {"case_day_left": item.days_left, **tier_term(row[8])}
             for item, row in zip(items, rows, strict=True)
         ]
-        return self.section(items, values, CASES_COUNT_SQL)
+        counted = CASES_COUNT_SQL if self.per_client else CASES_INDEX_COUNT_SQL
+        return self.section(items, values, counted)
 
     def _business_days_left(self, items: list[CaseItem]) -> list[CaseItem]:
         """`items` with business days left on those whose clocks count business days."""
