@@ -352,9 +352,9 @@ class Ranking:
             if (client_id := getattr(item, "client_id", None)) is not None
         }
         found = client_terms(connection, clients, day=day, coefficients=coefficients)
-        # Each client's terms are weighed once, for all their items.
+        # Each client's terms are weighed and summed once, for all their items.
         self.client_terms = {
-            client_id: self.weighing.terms(values) for client_id, values in found.items()
+            client_id: self.weighing.summed(values) for client_id, values in found.items()
         }
 
     def items(self, section: Section) -> tuple[Any, ...]:
@@ -372,8 +372,11 @@ class Ranking:
 
     def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
-        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, ())
-        return Urgency((*self.weighing.terms(values), *of_client))
+        own, own_points = self.weighing.summed(values)
+        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0)
+        if of_client is None:
+            return Urgency.summed(own, own_points)
+        return Urgency.summed((*own, *of_client[0]), own_points + of_client[1])
 
 
 class EarlyAgenda:
