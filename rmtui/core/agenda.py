@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
-from rmtui.core.db_api import of_session
+from rmtui.core.db_api import of_session, on_server
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.people import mine_of, mine_sql
 from rmtui.core.repeats import repeat_shown
@@ -222,14 +222,28 @@ class Agenda:
 
 
 @dataclass(frozen=True)
+class Count:
+    """How a section's items are counted: SQL of one row of `columns` values, read with the
+    counts of the other sections in one statement, and the total `of` that row. Sections
+    whose counts are the same SQL share its reading."""
+
+    sql: str
+    of: Callable[[Sequence[Any]], int] = lambda row: int(row[0])
+    columns: int = 1
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Section:
     """One section's first items and how many it has in all; `values`, beside each item,
-    are the urgency terms it has of its own (those of its client are read for all at once)."""
+    are the urgency terms it has of its own (those of its client are read for all at once).
+    A section the limit may have cut short has its `count` still to be read."""
 
     items: tuple[Any, ...]
     total: int
     values: tuple[dict[str, Any], ...] = ()
     counted: bool = True  # False: counted up to a limit only, `total` at least
+    count: Count | None = None
 
 
 def build_agenda(
@@ -287,6 +301,7 @@ def read_agenda(
             "birthdays": reader.birthdays(),
             "upcoming": reader.follow_ups("upcoming"),
         }
+        sections = reader.counted(sections)
         ranked = Ranking(connection, day, coefficients, sections.values())
         listed = {key: ranked.items(section)[:limit] for key, section in sections.items()}
     return Agenda(
@@ -337,9 +352,9 @@ class Ranking:
             if (client_id := getattr(item, "client_id", None)) is not None
         }
         found = client_terms(connection, clients, day=day, coefficients=coefficients)
-        # Each client's terms are weighed once, for all their items.
+        # Each client's terms are weighed and summed once, for all their items.
         self.client_terms = {
-            client_id: self.weighing.terms(values) for client_id, values in found.items()
+            client_id: self.weighing.summed(values) for client_id, values in found.items()
         }
 
     def items(self, section: Section) -> tuple[Any, ...]:
@@ -357,8 +372,11 @@ class Ranking:
 
     def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
-        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0, ())
-        return Urgency((*self.weighing.terms(values), *of_client))
+        own, own_points = self.weighing.summed(values)
+        of_client = self.client_terms.get(getattr(item, "client_id", None) or 0)
+        if of_client is None:
+            return Urgency.summed(own, own_points)
+        return Urgency.summed((*own, *of_client[0]), own_points + of_client[1])
 
 
 class EarlyAgenda:
@@ -462,11 +480,20 @@ FOLLOW_UPS_COUNT_SQL = f"""
           FROM client AS c CROSS JOIN follow_up AS f
           WHERE c.archived IS 1 AND f.client_id = c.id AND f.status = 'open'
             AND f.due_on <= :week_end) AS archived"""
+# An item's client is not archived, in a count of many items: looked up for each item
+# (CLIENT_KEPT: for one owner's clients, NOT_ARCHIVED narrowed to them; a server plans the
+# scalar subquery as a lookup, where it may answer a join by reading every client), or, for
+# the whole book in a file, checked among the archived clients (ARCHIVED_LEFT_OUT), read once
+# a statement from ix_client_archived_status: the count then reads an index of the items
+# alone, where looking up each item's client reads a page of the clients for each. (A
+# server's index holds no client id: the archived clients would be read from their rows.)
+CLIENT_KEPT = f"(SELECT 1 FROM client AS c WHERE c.id = {{client}} AND {NOT_ARCHIVED}) IS NOT NULL"
+ARCHIVED_LEFT_OUT = "{client} NOT IN (SELECT id FROM client WHERE archived = TRUE)"
 # One section's follow-ups counted up to :count_limit, in due order from the follow-up index.
 FOLLOW_UPS_COUNTED_SQL = """
     SELECT count(*) FROM (
-        SELECT 1 FROM follow_up AS f LEFT JOIN client AS c ON c.id = f.client_id
-        WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR likely(c.archived IS 0))
+        SELECT 1 FROM follow_up AS f
+        WHERE f.status = 'open' AND {when} AND (f.client_id IS NULL OR {kept})
         LIMIT :count_limit)"""
 
 # Active, non-archived clients due for a check-in on :day (PRODUCT.md), in two parts; a
@@ -502,8 +529,11 @@ CONTACTED_AFTER_DAY_SQL = f"""
                 AND {ACTIVE_SQL}) AS c)
     WHERE {due_for_checkin_sql("")}"""
 # Each part in due order, most overdue first; the first is read from the index in that order.
+# A part is read :read rows at a time from :skipped on (a server sends every row a statement
+# has at once, and would sort every client due).
 CHECKINS_ORDER = """
-    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id"""
+    ORDER BY due, {prefix}tier, {prefix}name, {prefix}id
+    LIMIT :read OFFSET :skipped"""
 CHECKINS_SQL = (
     CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
     CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
@@ -548,7 +578,12 @@ CASES_SQL = f"""
     {CASES_WHERE_SQL}
     ORDER BY k.due_on, k.id
     LIMIT :limit"""
-CASES_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {CASES_WHERE_SQL} LIMIT :count_limit)"
+CASES_COUNT_SQL = """
+    SELECT count(*) FROM (
+        SELECT 1 FROM "case" AS k
+        WHERE k.resolved_on IS NULL AND k.due_on <= :business_horizon
+          AND (k.business_days OR k.due_on <= :case_horizon) AND {kept}
+        LIMIT :count_limit)"""
 
 # Non-archived clients born on one of the window's days. The month and day are written as
 # ix_client_birthday_month_day has them, so SQLite reads them from that index.
@@ -577,11 +612,13 @@ class _Reader:
     ) -> None:
         self.connection = connection
         self.owner = owner
+        # How a count of many items leaves out those of archived clients.
+        per_client = owner is not None or on_server(connection)
+        self.client_kept = CLIENT_KEPT if per_client else ARCHIVED_LEFT_OUT
         self.limit = whole_rankings(limit)
         self.count_up_to = count_up_to
         self.day = day
         self.country = country
-        self._follow_up_totals: dict[str, int] | None = None
         self.business_horizon = self._business_horizon()
         self.params: dict[str, Any] = {
             **day_params(day),
@@ -625,17 +662,45 @@ class _Reader:
         return cursor
 
     def section(
-        self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: str | Callable[[], int]
+        self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: Count | str
     ) -> Section:
-        """`items`, their urgency terms' `values` and their total: `count` (SQL, or what
-        counts them) is run only when the limit may have left some out; a total that reaches
-        `count_up_to` was counted that far only."""
-        total = len(items)
-        if self.limit is None or total < self.limit:
-            return Section(tuple(items), total, tuple(values))
-        total = count() if callable(count) else int(self.rows(count)[0][0])
+        """`items`, their urgency terms' `values` and their total: their number, or `count`
+        (SQL of one value, or a Count) when the limit may have left some out, read later
+        with the other sections' (`counted`)."""
+        if self.limit is None or len(items) < self.limit:
+            return Section(tuple(items), len(items), tuple(values))
+        pending = Count(count) if isinstance(count, str) else count
+        return Section(tuple(items), len(items), tuple(values), count=pending)
+
+    def counted(self, sections: Mapping[str, Section]) -> dict[str, Section]:
+        """`sections` with the totals of those whose count is pending, read in one statement
+        (a round trip to a server each saved); a total that reaches `count_up_to` was counted
+        that far only."""
+        pending = [section.count for section in sections.values() if section.count is not None]
+        if not pending:
+            return dict(sections)
+        distinct = list(dict.fromkeys(count.sql for count in pending))
+        counts = {count.sql: count for count in pending}
+        joined = " CROSS JOIN ".join(f"({sql}) AS count{n}" for n, sql in enumerate(distinct))
+        params = {**self.params}
+        for count in pending:
+            params.update(count.params)
+        row = self.rows(f"SELECT * FROM {joined}", params)[0]
+        columns: dict[str, Sequence[Any]] = {}
+        start = 0
+        for sql in distinct:
+            end = start + counts[sql].columns
+            columns[sql] = row[start:end]
+            start = end
+        return {key: self._with_total(section, columns) for key, section in sections.items()}
+
+    def _with_total(self, section: Section, columns: Mapping[str, Sequence[Any]]) -> Section:
+        """`section` with its total read from its count's `columns`."""
+        if section.count is None:
+            return section
+        total = section.count.of(columns[section.count.sql])
         counted = self.count_up_to is None or total < self.count_up_to
-        return Section(tuple(items), total, tuple(values), counted)
+        return replace(section, total=total, counted=counted, count=None)
 
     def follow_ups(self, key: str) -> Section:
         """The open follow-ups of the section `key` (overdue, due_today or upcoming)."""
@@ -646,41 +711,46 @@ class _Reader:
                 FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
             )
             values.append({"overdue_day": late, "priority_high": high, **tier_term(tier)})
-        return self.section(items, values, lambda: self.follow_up_total(key))
+        return self.section(items, values, self.follow_up_count(key))
 
-    def follow_up_total(self, key: str) -> int:
-        """How many open follow-ups the section `key` has (up to `count_up_to`)."""
+    def follow_up_count(self, key: str) -> Count:
+        """How the open follow-ups of the section `key` are counted (up to `count_up_to`):
+        without a limit to the count, those of all three sections at once."""
         if self.count_up_to is None and self.owner is None:
-            return self.follow_up_totals()[key]
-        return int(self.rows(FOLLOW_UPS_COUNTED_SQL.format(when=FOLLOW_UPS_DUE[key]))[0][0])
-
-    def follow_up_totals(self) -> dict[str, int]:
-        """How many open follow-ups each follow-up section has (read once, when needed)."""
-        if self._follow_up_totals is None:
-            counts = self.rows(FOLLOW_UPS_COUNT_SQL)[0]
-            self._follow_up_totals = dict(zip(FOLLOW_UPS_DUE, map(int, counts), strict=True))
-        return self._follow_up_totals
+            column = list(FOLLOW_UPS_DUE).index(key)
+            return Count(FOLLOW_UPS_COUNT_SQL, lambda row: int(row[column]), len(FOLLOW_UPS_DUE))
+        kept = self.client_kept.format(client="f.client_id")
+        return Count(FOLLOW_UPS_COUNTED_SQL.format(when=FOLLOW_UPS_DUE[key], kept=kept))
 
     def checkins(self) -> Section:
         """Clients due for a check-in, most overdue first; a household that shares check-ins
         once, as its most overdue member. The rows are read as they come, in due order, up
         to the limit."""
-        cursors = [self.cursor(sql) for sql in CHECKINS_SQL]
-        try:
-            in_order = heapq.merge(*cursors, key=lambda row: (row[6], row[2], row[1], row[0]))
-            rows = itertools.islice(once_a_household(in_order), self.limit)
-            items = [self._checkin(row) for row in rows]
-        finally:
-            for cursor in cursors:
-                cursor.close()
+        parts = [self._checkin_rows(sql) for sql in CHECKINS_SQL]
+        in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
+        rows = itertools.islice(once_a_household(in_order), self.limit)
+        items = [self._checkin(row) for row in rows]
         values = [{"checkin_day": item.days_overdue, **tier_term(item.tier)} for item in items]
-        return self.section(self._with_household_names(items), values, self._checkins_count)
+        count = Count(CHECKINS_COUNT_SQL, self._checkins_total, columns=2)
+        return self.section(self._with_household_names(items), values, count)
 
-    def _checkins_count(self) -> int:
-        """How many are due for a check-in, a household that shares them once; when
-        `count_up_to` clients were read, as many as found among them, made to reach the limit
-        so that it shows as counted so far."""
-        once, read = self.rows(CHECKINS_COUNT_SQL)[0]
+    def _checkin_rows(self, sql: str) -> Iterator[Sequence[Any]]:
+        """The rows of a part of the check-ins in due order, read a limit's worth at a time
+        (more are read only when households listed once left the limit short)."""
+        read = -1 if self.limit is None else self.limit
+        skipped = 0
+        while True:
+            rows = self.rows(sql, {**self.params, "read": read, "skipped": skipped})
+            yield from rows
+            if read < 0 or len(rows) < read:
+                return
+            skipped += read
+
+    def _checkins_total(self, row: Sequence[Any]) -> int:
+        """How many are due for a check-in, a household that shares them once, from a row of
+        CHECKINS_COUNT_SQL; when `count_up_to` clients were read, as many as found among
+        them, made to reach the limit so that it shows as counted so far."""
+        once, read = row
         if self.count_up_to is not None and read >= self.count_up_to:
             return max(int(once), self.count_up_to)
         return int(once)
@@ -733,7 +803,8 @@ class _Reader:
             {"case_day_left": item.days_left, **tier_term(row[8])}
             for item, row in zip(items, rows, strict=True)
         ]
-        return self.section(items, values, CASES_COUNT_SQL)
+        kept = self.client_kept.format(client="k.client_id")
+        return self.section(items, values, CASES_COUNT_SQL.format(kept=kept))
 
     def _business_days_left(self, items: list[CaseItem]) -> list[CaseItem]:
         """`items` with business days left on those whose clocks count business days."""
@@ -779,7 +850,7 @@ class _Reader:
                 (kept_on[month_day], name.lower(), client_id, name, born, tier)
                 for month_day, name, client_id, born, tier in rows
             )
-        total = len(found) + self._birthdays_counted(unread, len(found))
+        total = len(found)
         if self.count_up_to is not None:
             total = min(total, self.count_up_to)  # a day read whole counts past the limit
         listed = found[: self.limit]
@@ -792,17 +863,18 @@ class _Reader:
             for on, _key, _id, _name, _born, tier in listed
         )
         counted = self.count_up_to is None or total < self.count_up_to
-        return Section(items, total, values, counted)
+        count = self._birthdays_count(unread, len(found))
+        return Section(items, total, values, counted, count)
 
-    def _birthdays_counted(self, month_days: list[str], so_far: int) -> int:
-        """How many birthdays fall on `month_days`, counted up to what `count_up_to` leaves
-        after `so_far`."""
+    def _birthdays_count(self, month_days: list[str], so_far: int) -> Count | None:
+        """How the birthdays on `month_days` are counted, up to what `count_up_to` leaves
+        after `so_far`, and added to them; None when there is nothing to count."""
         left = None if self.count_up_to is None else self.count_up_to - so_far
         if not month_days or (left is not None and left <= 0):
-            return 0
+            return None
         days, names = _named(month_days)
         sql = BIRTHDAYS_COUNT_SQL.format(days=days, limit=-1 if left is None else left)
-        return int(self.rows(sql, names)[0][0])
+        return Count(sql, lambda row: so_far + int(row[0]), params=names)
 
 
 def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:

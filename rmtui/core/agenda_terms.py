@@ -21,7 +21,8 @@ THOUSAND = Decimal(100 * 1_000)
 # For each client: the sum of their accounts' values on :day and their revenue in the 12
 # months up to it (in cents, at most :assets_max and :revenue_max), whether a complaint is
 # open, whether their last survey came from a detractor, and whether an open deal is expected
-# to close from :day to :deal_horizon.
+# to close from :day to :deal_horizon. Each is looked up by the client (a server would answer
+# an EXISTS by reading every open complaint or deal of the book first).
 CLIENT_TERMS_SQL = f"""
     SELECT c.id,
         min((SELECT coalesce(sum(h.value), 0) FROM holding AS h
@@ -29,13 +30,15 @@ CLIENT_TERMS_SQL = f"""
         min((SELECT coalesce(sum(r.amount), 0) FROM revenue AS r
              WHERE r.client_id = c.id AND r."on" > :year_before AND r."on" <= :day),
             :revenue_max),
-        EXISTS (SELECT 1 FROM "case" AS k
-                WHERE k.client_id = c.id AND k.kind = 'complaint' AND k.resolved_on IS NULL
-                  AND k.opened_on <= :day),
+        coalesce((SELECT 1 FROM "case" AS k
+                  WHERE k.client_id = c.id AND k.kind = 'complaint' AND k.resolved_on IS NULL
+                    AND k.opened_on <= :day
+                  LIMIT 1), 0),
         {last_survey_detractor_sql("c.")},
-        EXISTS (SELECT 1 FROM opportunity AS o
-                WHERE o.client_id = c.id AND {open_deal_sql("o.")}
-                  AND o.expected_close_on BETWEEN :day AND :deal_horizon)
+        coalesce((SELECT 1 FROM opportunity AS o
+                  WHERE o.client_id = c.id AND {open_deal_sql("o.")}
+                    AND o.expected_close_on BETWEEN :day AND :deal_horizon
+                  LIMIT 1), 0)
     FROM client AS c
     WHERE c.id IN ({{ids}})"""
 

@@ -96,7 +96,21 @@ class Urgency:
     @cached_property
     def score(self) -> Decimal:
         """The sum of the terms' points."""
-        return sum((term.points for term in self.terms), Decimal("0.0"))
+        return points_sum(self.terms)
+
+    @classmethod
+    def summed(cls, terms: tuple[Term, ...], score: Decimal) -> Urgency:
+        """The urgency of `terms` whose points are known to add up to `score` (as
+        agenda.with_urgency, without the frozen class's __init__: a large book's agenda
+        makes one for each of hundreds of thousands of items)."""
+        made = object.__new__(cls)
+        made.__dict__.update(terms=terms, score=score)
+        return made
+
+
+def points_sum(terms: tuple[Term, ...]) -> Decimal:
+    """The sum of the points of `terms`."""
+    return sum((term.points for term in terms), Decimal("0.0"))
 
 
 NO_URGENCY = Urgency()  # an item's urgency before it is worked out
@@ -128,6 +142,17 @@ class Weighing:
     def __init__(self, weights: Mapping[str, Decimal]) -> None:
         self.weights = weights
         self._made: dict[tuple[str, int], Term] = {}
+        self._summed: dict[tuple[tuple[str, Any], ...], tuple[tuple[Term, ...], Decimal]] = {}
+
+    def summed(self, values: Mapping[str, Any]) -> tuple[tuple[Term, ...], Decimal]:
+        """The terms of `values` (as `terms`) and the sum of their points, worked out once
+        for each set of values: the items of a large agenda have few sets between them."""
+        key = tuple(values.items())
+        found = self._summed.get(key)
+        if found is None:
+            terms = self.terms(values)
+            found = self._summed[key] = (terms, points_sum(terms))
+        return found
 
     def terms(self, values: Mapping[str, Any]) -> tuple[Term, ...]:
         """The terms of `values` (term key → value; those that are None or zero left out)."""

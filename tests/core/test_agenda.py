@@ -429,6 +429,16 @@ def test_overdue_count_leaves_out_archived_clients_and_keeps_ones_own(session: S
     assert (len(limited.overdue), limited.total("overdue")) == (1, 3)
 
 
+def test_counts_up_to_a_limit_leave_out_archived_clients(session: Session) -> None:
+    for number in range(RANKED_TOGETHER + 5):
+        everything_due(session, make(session, Client, name=f"c{number:02}", archived=number < 7))
+    for count_up_to in (None, RANKED_TOGETHER + 1, 1_000):
+        limited = build_agenda(session=session, day=DAY, limit=1, count_up_to=count_up_to)
+        for key in ("overdue", "due_today", "upcoming", "cases_due"):
+            assert limited.total(key) == RANKED_TOGETHER - 2, (key, count_up_to)
+            assert limited.counted(key), (key, count_up_to)
+
+
 def test_agenda_text_says_how_many_more_there_are(session: Session) -> None:
     client = make(session, Client, name="Ada")
     for number in range(3):

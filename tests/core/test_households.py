@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from rmtui.core.agenda import agenda_text, build_agenda
+from rmtui.core.agenda import RANKED_TOGETHER, agenda_text, build_agenda
 from rmtui.core.models import (
     Case,
     Client,
@@ -239,6 +239,35 @@ def test_a_household_that_shares_check_ins_is_asked_about_once(session: Session)
     assert today.total("checkins_due") == 1
     assert today.checkins_due[0].last_contact_on == days(-40)
     assert "Jansen family: Anna Jansen (A)" in agenda_text(today)
+
+
+def test_a_household_of_more_members_than_a_page_leaves_room_for_the_clients_after_it(
+    session: Session,
+) -> None:
+    # Its members come first in due order, more of them than a page of check-ins reads at
+    # once: the page is read on until the limit is filled with items.
+    since = date(2024, 1, 1)
+    head = make(session, Client, name="Head", tier="C", client_since=since)
+    assert head.id is not None
+    household = create_household(
+        session=session, client_id=head.id, name="Large family", shared_checkin=True
+    )
+    assert household.id is not None
+    for number in range(RANKED_TOGETHER + 5):
+        member = make(session, Client, name=f"Member {number:02}", tier="C", client_since=since)
+        assert member.id is not None
+        add_member(session=session, household_id=household.id, client_id=member.id, role="child")
+    for name in ("Later one", "Later two"):
+        contact(session, make(session, Client, name=name, tier="C", client_since=since), days(-200))
+    session.commit()
+    whole = build_agenda(session=session, day=DAY).checkins_due
+    assert [(item.name, item.household) for item in whole] == [
+        ("Head", "Large family"),
+        ("Later one", None),
+        ("Later two", None),
+    ]
+    for limit in (1, 2, 3):
+        assert build_agenda(session=session, day=DAY, limit=limit).checkins_due == whole[:limit]
 
 
 def test_a_contact_with_one_member_counts_for_the_household(session: Session) -> None:
