@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "rmtui"
@@ -13,6 +14,9 @@ PRIVATE_FILE_MODE = 0o600
 
 def data_dir() -> Path:
     """The user's data directory for rmtui (books and backups live here)."""
+    plain = _plain_xdg_dir("XDG_DATA_HOME", ".local/share")
+    if plain is not None:
+        return plain
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
@@ -20,9 +24,40 @@ def data_dir() -> Path:
 
 def config_dir() -> Path:
     """The user's configuration directory for rmtui."""
+    plain = _plain_xdg_dir("XDG_CONFIG_HOME", ".config")
+    if plain is not None:
+        return plain
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    """The user's settings file, config.toml in the configuration directory."""
+    return config_dir() / "config.toml"
+
+
+def _plain_xdg_dir(variable: str, under_home: str) -> Path | None:
+    """rmtui's folder by the XDG rule platformdirs follows on Linux, when the environment says
+    it plainly: `variable` an absolute path, or else unset and HOME absolute; None elsewhere
+    (another system, Android, a relative path), where platformdirs decides. Loading
+    platformdirs costs more than a quick command takes in all."""
+    if sys.platform != "linux" or _on_android():
+        return None
+    chosen = os.environ.get(variable, "")
+    if os.path.isabs(chosen):
+        return Path(chosen) / APP_NAME
+    home = os.environ.get("HOME", "")
+    if chosen.strip() or not os.path.isabs(home):
+        return None
+    return Path(home) / under_home / APP_NAME
+
+
+def _on_android() -> bool:
+    """Whether this Linux is Android, where platformdirs puts the folders elsewhere."""
+    return hasattr(sys, "getandroidapilevel") or (
+        os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"
+    )
 
 
 def default_db_path() -> Path:

@@ -16,6 +16,10 @@ from rmtui.core.errors import BookError
 
 def session_user() -> str:
     """The user of this run: `[user] name` in config.toml, else the login name."""
+    from rmtui.core.paths import config_file
+
+    if not os.path.exists(config_file()):  # none (or none readable): nothing set
+        return login_name()
     from rmtui.core.settings import load_settings
 
     try:

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-
 UNITS = ("month", "quarter", "year")
 EN_DASH = "\u2013"
 MONTHS_PER_UNIT = {"month": 1, "quarter": 3, "year": 12}
@@ -53,13 +51,13 @@ def period_containing(day: date, unit: str) -> Period:
     months = _months(unit)
     first_month = (day.month - 1) // months * months + 1
     start = date(day.year, first_month, 1)
-    return Period(start, start + relativedelta(months=months) - timedelta(days=1))
+    return Period(start, months_after(start, months) - timedelta(days=1))
 
 
 def step(period: Period, unit: str, n: int) -> Period:
     """The `unit` `n` units after (or before, for negative `n`) the one holding `period.start`."""
     start = period_containing(period.start, unit).start
-    return period_containing(start + relativedelta(months=n * _months(unit)), unit)
+    return period_containing(months_after(start, n * _months(unit)), unit)
 
 
 def previous_period(period: Period) -> Period:
@@ -68,7 +66,7 @@ def previous_period(period: Period) -> Period:
     any other range, the same number of days just before it."""
     months = whole_months(period)
     if months is not None:
-        return Period(period.start - relativedelta(months=months), period.start - timedelta(days=1))
+        return Period(months_after(period.start, -months), period.start - timedelta(days=1))
     return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
 
 
@@ -115,6 +113,13 @@ def trend_periods(period: Period, unit: str, count: int = 12) -> list[Period]:
 def next_unit(unit: str) -> str:
     """The unit after `unit` in the cycle month → quarter → year → month."""
     return UNITS[(UNITS.index(unit) + 1) % len(UNITS)]
+
+
+def months_after(first: date, months: int) -> date:
+    """The first day of the month `months` after (before, when negative) the month `first`,
+    the first day of a month, begins."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _months(unit: str) -> int:

@@ -10,7 +10,6 @@ on the 29th or 30th falls back to the last day of a shorter month.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -122,6 +121,8 @@ class Repeat:
 
     def rrule(self, start: date) -> rrule:
         """The rule as a dateutil rrule starting on `start` (also what the calendar exports)."""
+        import calendar
+
         from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 
         frequencies: dict[str, Any] = {"day": DAILY, "week": WEEKLY, "month": MONTHLY}

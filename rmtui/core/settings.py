@@ -43,7 +43,7 @@ class Settings:
 
 def settings_path() -> Path:
     """The configuration file: config.toml in the user's rmtui configuration folder."""
-    return paths.config_dir() / "config.toml"
+    return paths.config_file()
 
 
 def load_settings(path: Path | None = None) -> Settings:

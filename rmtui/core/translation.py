@@ -146,6 +146,10 @@ def reset_language() -> None:
 def _configured() -> tuple[str | None, str | None]:
     """`[display] language` and `[display] locale` of config.toml."""
     from rmtui.core.errors import BookError
+    from rmtui.core.paths import config_file
+
+    if not os.path.exists(config_file()):  # none (or none readable): nothing set
+        return None, None
     from rmtui.core.settings import load_settings
 
     # What config.toml says wrong is written in the language of the environment meanwhile.

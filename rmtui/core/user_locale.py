@@ -47,6 +47,10 @@ def babel_name(text: str) -> str | None:
 
 def _configured() -> str | None:
     from rmtui.core.errors import BookError
+    from rmtui.core.paths import config_file
+
+    if not os.path.exists(config_file()):  # none (or none readable): nothing set
+        return None
     from rmtui.core.settings import load_settings
 
     try:

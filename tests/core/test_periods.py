@@ -6,10 +6,13 @@ from datetime import date
 from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rmtui.core.periods import (
     UNITS,
     Period,
+    months_after,
     next_unit,
     period_containing,
     previous_period,
@@ -137,3 +140,15 @@ def test_a_period_in_progress_is_shown_to_date_against_as_many_days_before() -> 
     assert compared_period(custom, first_of_december) == Period(
         date(2026, 9, 30), date(2026, 10, 21)
     )
+
+
+@given(
+    first=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)).map(
+        lambda day: day.replace(day=1)
+    ),
+    months=st.integers(min_value=-1200, max_value=1200),
+)
+def test_months_after_a_first_day_count_as_dateutil_counts(first: date, months: int) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    assert months_after(first, months) == first + relativedelta(months=months)

@@ -33,6 +33,13 @@ Capture = pytest.CaptureFixture[str]
 PASSPHRASE = "correct horse battery staple"
 # Modules a quick read must not load: each costs more than the whole command.
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "textual", "babel")
+# Modules a quick read has no use for with the tests' settings (no config.toml, the folders
+# named by absolute XDG variables), each a good part of a quick command's time: platformdirs
+# (the folders), dateutil (the periods), calendar, tomllib (config.toml).
+NEEDLESS = ("platformdirs", "dateutil", "calendar", "tomllib")
+# The settings, read by a quick read only for the urgency of the agenda's items, with the
+# rules of the case clocks they hold.
+SETTINGS = ("rmtui.core.settings", "rmtui.core.case_clocks")
 
 
 @pytest.fixture(scope="module")
@@ -196,17 +203,40 @@ def test_client_list_prints_what_the_clients_screen_lists(
     ids=" ".join,
 )
 def test_a_quick_read_loads_no_heavy_library(book: Path, command: list[str]) -> None:
+    assert run_loading_none_of(book, command, HEAVY)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["client", "list", "--json"],
+        ["client", "show", "7"],
+        ["digest", "--format", "json"],
+        ["agenda", "--json"],
+        ["kpi"],
+        ["kpi", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_a_quick_read_loads_nothing_it_has_no_use_for(book: Path, command: list[str]) -> None:
+    reads_urgency = command[0] in ("agenda", "digest")
+    assert run_loading_none_of(book, command, NEEDLESS + (() if reads_urgency else SETTINGS))
+
+
+def run_loading_none_of(book: Path, command: list[str], modules: tuple[str, ...]) -> str:
+    """What `rmtui --db BOOK COMMAND` prints, run in a new process that must load none of
+    `modules`."""
     script = (
         "import sys; from rmtui.cli import main; "
         f"code = main(['--db', {str(book)!r}, *{command!r}]); "
-        f"loaded = [name for name in {HEAVY!r} if name in sys.modules]; "
+        f"loaded = [name for name in {modules!r} if name in sys.modules]; "
         "assert not loaded, f'loaded {loaded}'; sys.exit(code)"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout
+    return done.stdout
 
 
 def test_a_client_is_chosen_by_a_name_typed_without_its_accents(
