@@ -165,7 +165,9 @@ def run_copy(args: argparse.Namespace) -> int:
             opened_book(args, read_only=True) as source,
             progress_bar() as progress,
         ):
-            report = copy_book(source=source, target=target_engine, progress=progress)
+            report = copy_book(
+                source=source, target=target_engine, progress=progress, label=str(made)
+            )
         shown = str(made)
     print(_("Copied {what} to {target}.").format(what=report, target=shown))
     return 0

@@ -110,8 +110,12 @@ class BookTable:
 Tables = dict[str, BookTable]
 
 
-def copy_book(*, source: Engine, target: Engine, progress: Progress = untold) -> ImportReport:
-    """Copy every row of the book `source` into the empty book `target`, all or nothing."""
+def copy_book(
+    *, source: Engine, target: Engine, progress: Progress = untold, label: str | None = None
+) -> ImportReport:
+    """Copy every row of the book `source` into the empty book `target`, all or nothing;
+    `label` names the target in a refusal (its engine's book unless given: a new book file is
+    filled under another name)."""
     from rmtui.core.db import book_label
 
     write = _write_server if target.dialect.name == "postgresql" else _write_file
@@ -122,7 +126,7 @@ def copy_book(*, source: Engine, target: Engine, progress: Progress = untold) ->
     except _driver_errors(source, target) as error:
         raise BookError(
             _("the copy failed, so {target} was left as it was ({why}).").format(
-                target=book_label(target), why=driver_message(error)
+                target=label or book_label(target), why=driver_message(error)
             )
         ) from None
     return _report(counts)

@@ -219,8 +219,7 @@ def _create_book(path: Path, steps: Callable[[str], None] | None = None) -> Engi
         _settle(building)
         _take_name(building, path)
     except OSError as error:
-        said = _("cannot create a book at {path}: {reason}.")
-        raise BookError(said.format(path=path, reason=error.strerror)) from None
+        raise _cannot_create(path, error) from None
     finally:
         remove_book_files(building)
     return make_engine(path)
@@ -232,8 +231,7 @@ def _building_beside(path: Path) -> Path:
     try:
         paths.ensure_private_dir(path.parent)
     except OSError as error:
-        said = _("cannot create a book at {path}: {reason}.")
-        raise BookError(said.format(path=path, reason=error.strerror)) from None
+        raise _cannot_create(path, error) from None
     _remove_abandoned_builds(path)
     return path.with_name(f".{path.name}.new-{os.getpid()}")
 
@@ -253,14 +251,12 @@ def new_book_to_fill(path: Path) -> Iterator[Engine]:
     kill leaves no book at `path` (a killed one's hidden file is removed on the next try)."""
     building = _building_beside(path)
     if path.exists():
-        said = _("{path} already exists; copy into a new book file.")
-        raise BookError(said.format(path=path))
+        raise _already_there(path)
     try:
         try:
             _build_book(building, steps=None)
         except OSError as error:
-            said = _("cannot create a book at {path}: {reason}.")
-            raise BookError(said.format(path=path, reason=error.strerror)) from None
+            raise _cannot_create(path, error) from None
         engine = make_engine(building)
         try:
             yield engine
@@ -277,13 +273,21 @@ def _give_name(building: Path, path: Path) -> None:
     try:
         os.link(building, path)
     except FileExistsError:
-        said = _("{path} already exists; copy into a new book file.")
-        raise BookError(said.format(path=path)) from None
+        raise _already_there(path) from None
     except OSError:  # a file system without hard links
         if path.exists():
-            said = _("{path} already exists; copy into a new book file.")
-            raise BookError(said.format(path=path)) from None
+            raise _already_there(path) from None
         os.replace(building, path)
+
+
+def _already_there(path: Path) -> BookError:
+    said = _("{path} already exists; copy into a new book file.")
+    return BookError(said.format(path=path))
+
+
+def _cannot_create(path: Path, error: OSError) -> BookError:
+    said = _("cannot create a book at {path}: {reason}.")
+    return BookError(said.format(path=path, reason=error.strerror))
 
 
 def _settle(path: Path) -> None:
