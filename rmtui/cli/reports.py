@@ -55,12 +55,10 @@ def run_reviews(args: argparse.Namespace) -> int:
         reviews = reviews_in_month(session=session, month=month, day=day)
     if args.json:
         import json
-        from dataclasses import asdict
 
-        records = [
-            {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(review).items()}
-            for review in reviews
-        ]
+        from rmtui.core.agenda import item_json
+
+        records = [item_json(review) for review in reviews]
         print(json.dumps({"month": f"{month:%Y-%m}", "reviews": records}, indent=2))
     else:
         count = ngettext("{count} review", "{count} reviews", len(reviews)).format(

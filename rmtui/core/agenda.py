@@ -14,18 +14,17 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
 from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
 from rmtui.core.db_api import of_session, on_server
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.people import mine_of, mine_sql
-from rmtui.core.repeats import repeat_shown
 from rmtui.core.rules import (
     active_on_sql,
     birthday_month_day_sql,
@@ -81,17 +80,13 @@ SECTIONS = (
 )
 
 
-Item = TypeVar("Item")
-
-
 class Connection(Protocol):
     """A DB-API connection: sqlite3's, SQLCipher's, or the one under a session."""
 
     def cursor(self) -> Any: ...
 
 
-@dataclass(frozen=True)
-class FollowUpItem:
+class FollowUpItem(NamedTuple):
     """An open follow-up on the agenda; client_id and client_name are None for one's own."""
 
     id: int
@@ -105,8 +100,7 @@ class FollowUpItem:
     urgency: Urgency = NO_URGENCY
 
 
-@dataclass(frozen=True)
-class CheckinItem:
+class CheckinItem(NamedTuple):
     """A client due for a check-in: no contact for at least their cadence."""
 
     client_id: int
@@ -122,8 +116,7 @@ class CheckinItem:
     urgency: Urgency = NO_URGENCY
 
 
-@dataclass(frozen=True)
-class ReviewItem:
+class ReviewItem(NamedTuple):
     """A client whose periodic review is overdue or comes within REVIEW_NOTICE_DAYS."""
 
     client_id: int
@@ -142,8 +135,7 @@ class ReviewItem:
         return self.client_id
 
 
-@dataclass(frozen=True)
-class CaseItem:
+class CaseItem(NamedTuple):
     """An open request or complaint near or past its deadline."""
 
     id: int
@@ -157,8 +149,7 @@ class CaseItem:
     urgency: Urgency = NO_URGENCY
 
 
-@dataclass(frozen=True)
-class BirthdayItem:
+class BirthdayItem(NamedTuple):
     """A client's birthday in the coming week and the age they turn."""
 
     client_id: int
@@ -169,8 +160,7 @@ class BirthdayItem:
     urgency: Urgency = NO_URGENCY
 
 
-@dataclass(frozen=True)
-class Agenda:
+class Agenda(NamedTuple):
     """The Today list for one day, section by section.
 
     A section may hold only its first items (see build_agenda's `limit`); `totals` has how
@@ -185,7 +175,7 @@ class Agenda:
     cases_due: tuple[CaseItem, ...]
     birthdays: tuple[BirthdayItem, ...]
     upcoming: tuple[FollowUpItem, ...]
-    totals: Mapping[str, int] = field(default_factory=dict)
+    totals: Mapping[str, int] = MappingProxyType({})
     # The sections counted only up to a limit: they have at least their total.
     counted_so_far: frozenset[str] = frozenset()
     mark: int = 0  # the book's change mark when it was read (rmtui.core.changes)
@@ -221,8 +211,7 @@ class Agenda:
         return not any(self.total(key) for key, _title in SECTIONS)
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(NamedTuple):
     """How a section's items are counted: SQL of one row of `columns` values, read with the
     counts of the other sections in one statement, and the total `of` that row. Sections
     whose counts are the same SQL share its reading."""
@@ -230,20 +219,19 @@ class Count:
     sql: str
     of: Callable[[Sequence[Any]], int] = lambda row: int(row[0])
     columns: int = 1
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One section's first items and how many it has in all; `values`, beside each item,
     are the urgency terms it has of its own (those of its client are read for all at once).
-    A section the limit may have cut short has its `count` still to be read."""
+    A section the limit may have cut short has its count `to_count`, still to be read."""
 
     items: tuple[Any, ...]
     total: int
     values: tuple[dict[str, Any], ...] = ()
     counted: bool = True  # False: counted up to a limit only, `total` at least
-    count: Count | None = None
+    to_count: Count | None = None
 
 
 def build_agenda(
@@ -375,8 +363,8 @@ class Ranking:
         own, own_points = self.weighing.summed(values)
         of_client = self.client_terms.get(getattr(item, "client_id", None) or 0)
         if of_client is None:
-            return Urgency.summed(own, own_points)
-        return Urgency.summed((*own, *of_client[0]), own_points + of_client[1])
+            return Urgency(own, own_points)
+        return Urgency((*own, *of_client[0]), own_points + of_client[1])
 
 
 class EarlyAgenda:
@@ -670,13 +658,13 @@ class _Reader:
         if self.limit is None or len(items) < self.limit:
             return Section(tuple(items), len(items), tuple(values))
         pending = Count(count) if isinstance(count, str) else count
-        return Section(tuple(items), len(items), tuple(values), count=pending)
+        return Section(tuple(items), len(items), tuple(values), to_count=pending)
 
     def counted(self, sections: Mapping[str, Section]) -> dict[str, Section]:
         """`sections` with the totals of those whose count is pending, read in one statement
         (a round trip to a server each saved); a total that reaches `count_up_to` was counted
         that far only."""
-        pending = [section.count for section in sections.values() if section.count is not None]
+        pending = [section.to_count for section in sections.values() if section.to_count]
         if not pending:
             return dict(sections)
         distinct = list(dict.fromkeys(count.sql for count in pending))
@@ -696,11 +684,11 @@ class _Reader:
 
     def _with_total(self, section: Section, columns: Mapping[str, Sequence[Any]]) -> Section:
         """`section` with its total read from its count's `columns`."""
-        if section.count is None:
+        if section.to_count is None:
             return section
-        total = section.count.of(columns[section.count.sql])
+        total = section.to_count.of(columns[section.to_count.sql])
         counted = self.count_up_to is None or total < self.count_up_to
-        return replace(section, total=total, counted=counted, count=None)
+        return section._replace(total=total, counted=counted, to_count=None)
 
     def follow_ups(self, key: str) -> Section:
         """The open follow-ups of the section `key` (overdue, due_today or upcoming)."""
@@ -778,7 +766,7 @@ class _Reader:
         finally:
             cursor.close()
         return [
-            replace(item, household=names.get(item.household_id)) if item.household_id else item
+            item._replace(household=names.get(item.household_id)) if item.household_id else item
             for item in items
         ]
 
@@ -814,7 +802,7 @@ class _Reader:
 
         holidays = self.holidays(min(item.due_on for item in items), self.business_horizon)
         return [
-            replace(item, days_left=business_days_left(self.day, item.due_on, holidays))
+            item._replace(days_left=business_days_left(self.day, item.due_on, holidays))
             if item.business_days
             else item
             for item in items
@@ -883,13 +871,11 @@ def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:
     return ", ".join(f":{name}" for name in names), names
 
 
-def with_urgency(item: Item, urgency: Urgency) -> Item:
-    """`item` with its `urgency` (as dataclasses.replace, without looking up its fields or
-    calling the frozen class's __init__ for each of the many items of a large book: the items
-    are plain frozen dataclasses, whose fields are their instance dictionary)."""
-    made = object.__new__(type(item))
-    made.__dict__.update(vars(item), urgency=urgency)
-    return made
+def with_urgency(item: Any, urgency: Urgency) -> Any:
+    """`item` with its `urgency`, the last field of every kind of item (made from its values
+    as they are, not by name as _replace makes it: a large book's agenda has hundreds of
+    thousands of items)."""
+    return item._make((*item[:-1], urgency))
 
 
 def whole_rankings(limit: int | None) -> int | None:
@@ -1014,7 +1000,7 @@ def agenda_json_text(agenda: Agenda) -> Iterator[str]:
 
 def item_json(item: Any) -> dict[str, Any]:
     """An agenda item as JSON-ready data, its `urgency` a number and its `terms` a list."""
-    own = {f.name: getattr(item, f.name) for f in fields(item) if f.name != "urgency"}
+    own = {name: value for name, value in item._asdict().items() if name != "urgency"}
     return {
         **_jsonable(own),
         "urgency": float(item.urgency.score),
@@ -1081,6 +1067,8 @@ def item_text(item: Any, day: date) -> str:
 
 
 def _follow_up_text(item: FollowUpItem, day: date) -> str:
+    from rmtui.core.repeats import repeat_shown
+
     who = f" - {item.client_name}" if item.client_name else ""
     flag = " [" + _("high") + "]" if item.priority == "high" else ""
     late = (day - item.due_on).days

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from rmtui.core.errors import BookError
 from rmtui.core.translation import N_, _, ngettext
@@ -25,31 +25,29 @@ DURATION = re.compile(r"^(\d+)\s+(business\s+days?|days?|weeks?)$")
 DURATION_EXAMPLE = "8 weeks, 30 days or 15 business days"
 
 
-@dataclass(frozen=True)
-class Span:
-    """A length of time a clock counts: `count` days (business days when `business`)."""
+class Span(NamedTuple):
+    """A length of time a clock counts: `length` days (business days when `business`)."""
 
-    count: int
+    length: int
     business: bool = False
 
     def __str__(self) -> str:
         if self.business:
-            said = ngettext("{count} business day", "{count} business days", self.count)
-            return said.format(count=self.count)
-        if self.count % 7 == 0:
-            weeks = self.count // 7
+            said = ngettext("{count} business day", "{count} business days", self.length)
+            return said.format(count=self.length)
+        if self.length % 7 == 0:
+            weeks = self.length // 7
             return ngettext("{count} week", "{count} weeks", weeks).format(count=weeks)
-        return ngettext("{count} day", "{count} days", self.count).format(count=self.count)
+        return ngettext("{count} day", "{count} days", self.length).format(count=self.length)
 
     def after(self, start: date, holidays: Collection[date] = ()) -> date:
         """The day this span after `start` ends (business days skip weekends and `holidays`)."""
         if not self.business:
-            return start + timedelta(days=self.count)
-        return add_business_days(start, self.count, holidays)
+            return start + timedelta(days=self.length)
+        return add_business_days(start, self.length, holidays)
 
 
-@dataclass(frozen=True)
-class ClockPreset:
+class ClockPreset(NamedTuple):
     """A kind of deadline a case may be opened with: its kind of case, how long it runs, when
     a holding reply is due, and how far it may be extended (with a reason)."""
 
@@ -66,28 +64,30 @@ class ClockPreset:
         return self.deadline.business
 
 
-DEFAULT_CLOCKS: dict[str, ClockPreset] = {
-    "complaint": ClockPreset(
-        "complaint",
-        N_("Complaint: final response in 8 weeks, holding reply at 4 (FCA DISP 1.6)"),
-        "complaint",
-        Span(56),
-        holding_reply=Span(28),
-    ),
-    "summary": ClockPreset(
-        "summary",
-        N_("Complaint resolved quickly: by the end of the 3rd business day (FCA DISP 1.6)"),
-        "complaint",
-        Span(3, business=True),
-    ),
-    "payment": ClockPreset(
-        "payment",
-        N_("Payment complaint: 15 business days, 35 when extended (PSD2 art. 101)"),
-        "complaint",
-        Span(15, business=True),
-        extended=Span(35, business=True),
-    ),
-}
+DEFAULT_CLOCKS: Mapping[str, ClockPreset] = MappingProxyType(
+    {
+        "complaint": ClockPreset(
+            "complaint",
+            N_("Complaint: final response in 8 weeks, holding reply at 4 (FCA DISP 1.6)"),
+            "complaint",
+            Span(56),
+            holding_reply=Span(28),
+        ),
+        "summary": ClockPreset(
+            "summary",
+            N_("Complaint resolved quickly: by the end of the 3rd business day (FCA DISP 1.6)"),
+            "complaint",
+            Span(3, business=True),
+        ),
+        "payment": ClockPreset(
+            "payment",
+            N_("Payment complaint: 15 business days, 35 when extended (PSD2 art. 101)"),
+            "complaint",
+            Span(15, business=True),
+            extended=Span(35, business=True),
+        ),
+    }
+)
 
 
 # -- business days -----------------------------------------------------------------------------

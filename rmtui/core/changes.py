@@ -9,7 +9,6 @@ refused (ChangedMeanwhile) instead of overwriting what the user never saw.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -39,14 +38,14 @@ NOUNS = {
 ANY_RECORD = N_("This record")
 
 
-@dataclass
 class Seen:
     """What a window has seen: the audit mark of its reading, and the entries it wrote
     itself since (which are no one else's change); `written` gets this session's entries."""
 
-    mark: int
-    own: frozenset[int] = frozenset()
-    written: list[int] = field(default_factory=list)
+    def __init__(self, mark: int, own: frozenset[int] = frozenset()) -> None:
+        self.mark = mark
+        self.own = own
+        self.written: list[int] = []
 
 
 def change_mark(connection: Any) -> int:

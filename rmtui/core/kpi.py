@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from rmtui.core.db_api import fetch_all, of_session
 from rmtui.core.figures import count_text, mean_text, percent_text, total_text
@@ -50,8 +49,7 @@ KPI_KEYS: tuple[str, ...] = get_args(KpiKey)
 SAMPLE_KEYS = ("csat_responses", "nps_responses")
 
 
-@dataclass(frozen=True)
-class KpiInfo:
+class KpiInfo(NamedTuple):
     """How to present one KPI: label, definition, kind of figure and which way is good."""
 
     name: str  # the label in English, translated by `label`
@@ -166,8 +164,7 @@ KPI_INFO: dict[str, KpiInfo] = {
 Parts = Mapping[str, int]
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """How a KPI is made: the sums it needs (kpi_sql.PARTS) and the value it makes of them."""
 
     parts: tuple[str, ...]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 UNITS = ("month", "quarter", "year")
 EN_DASH = "\u2013"
 MONTHS_PER_UNIT = {"month": 1, "quarter": 3, "year": 12}
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """A range of days, `start` and `end` both included."""
 
     start: date

@@ -11,9 +11,8 @@ on the 29th or 30th falls back to the last day of a shorter month.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmtui.core.translation import N_, _
 
@@ -82,30 +81,29 @@ class RepeatError(ValueError):
     """A typed rule that is not a repeat rmtui understands, with one sentence saying why."""
 
 
-@dataclass(frozen=True)
-class Repeat:
-    """How a follow-up comes back: every `count` `unit`s, from its due day or (`after_done`)
-    from the day it was done."""
+class Repeat(NamedTuple):
+    """How a follow-up comes back: every `interval` `unit`s, from its due day or
+    (`after_done`) from the day it was done."""
 
-    count: int
+    interval: int
     unit: str
     after_done: bool = False
 
     def __str__(self) -> str:
         """The rule as it is stored and shown: `every 2 weeks`, `yearly`, `every month after
         done`."""
-        if (self.count, self.unit) == (1, "year"):
+        if (self.interval, self.unit) == (1, "year"):
             text = "yearly"
-        elif self.count == 1:
+        elif self.interval == 1:
             text = f"every {self.unit}"
         else:
-            text = f"every {self.count} {self.unit}s"
+            text = f"every {self.interval} {self.unit}s"
         return f"{text} {AFTER_DONE}" if self.after_done else text
 
     def shown(self) -> str:
         """The rule in the user's language: `every 2 weeks`, nl `elke 2 weken`."""
         one, many = EVERY[self.unit]
-        text = _(one) if self.count == 1 else _(many).format(count=self.count)
+        text = _(one) if self.interval == 1 else _(many).format(count=self.interval)
         return _("{rule} after done").format(rule=text) if self.after_done else text
 
     def start(self, due_on: date, done_on: date | None) -> date:
@@ -129,7 +127,7 @@ class Repeat:
         frequency = frequencies.get(self.unit, YEARLY)
         month_end = start.day == calendar.monthrange(start.year, start.month)[1]
         if self.unit not in ("month", "year") or (start.day < 29 and not month_end):
-            return rrule(frequency, interval=self.count, dtstart=_midnight(start))
+            return rrule(frequency, interval=self.interval, dtstart=_midnight(start))
         month = start.month if self.unit == "year" else None
         if month_end:
             days: tuple[int, ...] = (-1,)  # the month's last day
@@ -137,7 +135,7 @@ class Repeat:
             days = tuple(range(28, start.day + 1))
         return rrule(
             frequency,
-            interval=self.count,
+            interval=self.interval,
             dtstart=_midnight(start),
             bymonth=month,
             bymonthday=days,

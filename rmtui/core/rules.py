@@ -10,9 +10,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -168,8 +167,7 @@ class CheckinFacts(Protocol):
     def archived(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class DueState:
+class DueState(NamedTuple):
     """Where a client stands with check-ins on a day (PRODUCT.md "due for a check-in")."""
 
     last_contact_on: date | None

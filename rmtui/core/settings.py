@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rmtui.core import paths
 from rmtui.core.case_clocks import (
@@ -16,13 +16,12 @@ from rmtui.core.case_clocks import (
 )
 from rmtui.core.errors import BookError
 from rmtui.core.translation import _
-from rmtui.core.urgency import Coefficients, coefficients_from
+from rmtui.core.urgency import DEFAULT_COEFFICIENTS, Coefficients, coefficients_from
 
 DEFAULT_BACKUP_KEEP = 7
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What the user may configure; every field has a sensible default."""
 
     daily_backup: bool = True
@@ -33,9 +32,9 @@ class Settings:
     # `[book] country`: whose public holidays a business-day clock skips.
     country: str = DEFAULT_COUNTRY
     # The clocks a case may be opened with, by name (`[case_clocks.NAME]`).
-    case_clocks: dict[str, ClockPreset] = field(default_factory=lambda: dict(DEFAULT_CLOCKS))
+    case_clocks: Mapping[str, ClockPreset] = DEFAULT_CLOCKS
     # `[urgency]`: what each term of a Today item's urgency is worth (core/urgency.py).
-    urgency: Coefficients = field(default_factory=Coefficients)
+    urgency: Coefficients = DEFAULT_COEFFICIENTS
     # `[user] name`: who works in the book (the owner of the clients they add, the name in
     # the audit trail); None: the login name (people.session_user).
     user_name: str | None = None
@@ -68,8 +67,7 @@ def load_settings(path: Path | None = None) -> Settings:
             )
         ) from None
     backups = _settings_from(data.get("backups", {}), path)
-    return replace(
-        backups,
+    return backups._replace(
         display_locale=_display_text(data.get("display", {}), "locale", path),
         display_language=_display_text(data.get("display", {}), "language", path),
         country=country_from(data.get("book", {}), path=path),

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property
+from functools import cache
 from typing import Any, NamedTuple
 
 from rmtui.core.errors import BookError
@@ -21,8 +20,7 @@ POINT = Decimal("0.1")  # points are rounded to this
 COEFFICIENT_EXAMPLE = "tier_a = 3.0"
 
 
-@dataclass(frozen=True)
-class Coefficients:
+class Coefficients(NamedTuple):
     """The points each term is worth per unit of its value, and how near a deal's expected
     close makes it one closing soon; the defaults unless config.toml's `[urgency]` says."""
 
@@ -87,25 +85,17 @@ def points_of(value: Decimal, coefficient: Decimal) -> Decimal:
     return (value * coefficient).quantize(POINT, ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Urgency:
-    """An item's urgency: the terms that apply to it, and the score they add up to."""
+class Urgency(NamedTuple):
+    """An item's urgency: the terms that apply to it, and the score they add up to (the sum
+    of their points: see `summed`)."""
 
     terms: tuple[Term, ...] = ()
-
-    @cached_property
-    def score(self) -> Decimal:
-        """The sum of the terms' points."""
-        return points_sum(self.terms)
+    score: Decimal = Decimal("0.0")
 
     @classmethod
-    def summed(cls, terms: tuple[Term, ...], score: Decimal) -> Urgency:
-        """The urgency of `terms` whose points are known to add up to `score` (as
-        agenda.with_urgency, without the frozen class's __init__: a large book's agenda
-        makes one for each of hundreds of thousands of items)."""
-        made = object.__new__(cls)
-        made.__dict__.update(terms=terms, score=score)
-        return made
+    def summed(cls, terms: tuple[Term, ...]) -> Urgency:
+        """The urgency of `terms`, its score the sum of their points."""
+        return cls(terms, points_sum(terms))
 
 
 def points_sum(terms: tuple[Term, ...]) -> Decimal:
@@ -131,7 +121,7 @@ def weighed(weights: Mapping[str, Decimal], *values: Mapping[str, Any]) -> Urgen
             if value:
                 exact, coefficient = _decimal(value), weights[key]
                 terms.append(Term(key, exact, coefficient, points_of(exact, coefficient)))
-    return Urgency(tuple(terms))
+    return Urgency.summed(tuple(terms))
 
 
 class Weighing:
@@ -272,5 +262,4 @@ def _is_number(value: Any) -> bool:
 
 def default_coefficients() -> dict[str, float | int]:
     """Every setting of `[urgency]` with its default, in order."""
-    defaults = Coefficients()
-    return {item.name: getattr(defaults, item.name) for item in fields(defaults)}
+    return dict(Coefficients._field_defaults)

@@ -13,7 +13,18 @@ import pytest
 from sqlmodel import Session
 
 from rmtui.core import paths
-from rmtui.core.agenda import BIRTHDAYS_SQL, RANKED_TOGETHER, Agenda, build_agenda
+from rmtui.core.agenda import (
+    BIRTHDAYS_SQL,
+    RANKED_TOGETHER,
+    Agenda,
+    BirthdayItem,
+    CaseItem,
+    CheckinItem,
+    FollowUpItem,
+    ReviewItem,
+    build_agenda,
+    with_urgency,
+)
 from rmtui.core.agenda_terms import CLIENT_TERMS_SQL
 from rmtui.core.errors import BookError
 from rmtui.core.models import (
@@ -73,6 +84,17 @@ def test_points_are_value_times_coefficient_to_a_tenth_and_add_up_to_the_score()
     assert urgency.score == Decimal("5.1")
     assert Urgency().score == 0
     assert Term.of("case_day_left", Decimal(-3), Decimal("-2")).points == Decimal("6.0")
+
+
+@pytest.mark.parametrize(
+    "kind", [FollowUpItem, CheckinItem, ReviewItem, CaseItem, BirthdayItem], ids=str
+)
+def test_an_item_given_its_urgency_keeps_every_other_value(kind: type[Any]) -> None:
+    values = {name: f"value of {name}" for name in kind._fields}
+    urgency = urgency_of({"overdue_day": 2}, Coefficients())
+    given = with_urgency(kind(**values), urgency)
+    assert type(given) is kind and given.urgency == urgency
+    assert given._replace(urgency=values["urgency"]) == kind(**values)
 
 
 # -- each term, read from the book --------------------------------------------------------------

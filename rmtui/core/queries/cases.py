@@ -83,7 +83,7 @@ def clock_deadline(
     span = clock.extended if extended and clock.extended else clock.deadline
     if not span.business:
         return span.after(opened_on)
-    rough_end = opened_on + timedelta(days=span.count * 2 + 30)  # past any run of holidays
+    rough_end = opened_on + timedelta(days=span.length * 2 + 30)  # past any run of holidays
     holidays = keep_holidays(of_session(session), country, opened_on, rough_end)
     return span.after(opened_on, holidays)
 
