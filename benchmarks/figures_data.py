@@ -99,6 +99,72 @@ def replay(conn: sqlite3.Connection, statements: list[str], rows: int | None = N
         conn.execute("COMMIT")
 
 
+class CountedReads:
+    """A DB-API connection that notes each statement run on it, with its parameters and how
+    many of its rows were read: what rmtui reads, to be read again as far by plain sqlite3."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.reads: list[list[Any]] = []  # [sql, parameters, rows read]
+
+    def cursor(self) -> _CountedCursor:
+        return _CountedCursor(self.connection.cursor(), self.reads)
+
+    def execute(self, sql: str, parameters: Any = ()) -> _CountedCursor:
+        return self.cursor().execute(sql, parameters)
+
+
+class _CountedCursor:
+    def __init__(self, cursor: Any, reads: list[list[Any]]) -> None:
+        self.cursor, self.reads = cursor, reads
+        self.read: list[Any] = []
+
+    def execute(self, sql: str, parameters: Any = ()) -> _CountedCursor:
+        self.read = [sql, parameters, 0]
+        self.reads.append(self.read)
+        self.cursor.execute(sql, parameters)
+        return self
+
+    @property
+    def description(self) -> Any:
+        return self.cursor.description
+
+    def fetchone(self) -> Any:
+        row = self.cursor.fetchone()
+        self.read[2] += row is not None
+        return row
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        rows = self.cursor.fetchmany() if size is None else self.cursor.fetchmany(size)
+        return self._counted(rows)
+
+    def fetchall(self) -> list[Any]:
+        return self._counted(self.cursor.fetchall())
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.cursor:
+            self.read[2] += 1
+            yield row
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    def _counted(self, rows: list[Any]) -> list[Any]:
+        self.read[2] += len(rows)
+        return rows
+
+
+def replay_reads(conn: sqlite3.Connection, reads: list[list[Any]]) -> None:
+    """Run the `reads` of CountedReads in one read transaction on a plain sqlite3 connection,
+    each with its parameters, reading as many of its rows as rmtui read."""
+    conn.execute("BEGIN")
+    try:
+        for sql, parameters, rows in reads:
+            conn.execute(sql, parameters).fetchmany(rows)
+    finally:
+        conn.execute("COMMIT")
+
+
 def kpi_figures(bench: Bench) -> dict[str, Measured]:
     """compute_kpis for this quarter and this year against the very SQL it runs, replayed by
     plain sqlite3 in one transaction; its values are checked against hand-written SQL that
@@ -313,16 +379,16 @@ def agenda_figures(bench: Bench) -> dict[str, Measured]:
     its total up to TODAY_COUNTED), and whole as `rmtui agenda` prints it, against the very SQL
     it runs, replayed by plain sqlite3 in one transaction; its rows are checked against
     hand-written SQL that ranks every row of each section (timed once, in the note)."""
-    from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT, build_agenda
+    from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT
 
     figures = {}
     with opened(bench.book) as (engine, conn):
         for key, limit in (("agenda", TODAY_LIMIT), ("agenda_all", None)):
             ours = partial(rmtui_agenda, engine, TODAY, limit)
-            statements = recorded_sql(engine, partial(_agenda_in, build_agenda, TODAY, limit))
-            # The check-ins' two queries are read only as far as the limit, the rows merged as
-            # they come: the replay reads as many of each (every other query has its LIMIT).
-            again = partial(replay, conn, statements, limit)
+            statements = agenda_reads(engine, limit)
+            # Each query read as far as rmtui reads it: the check-ins' two as far as their
+            # rows are merged, the clients' terms whole.
+            again = partial(replay_reads, conn, statements)
             ours_ms, replay_ms = paired_times_ms(ours, again, repeat=bench.repeat)
             counted = TODAY_COUNTED if limit is not None else None
             raw = partial(raw_agenda, conn, TODAY, limit, counted)
@@ -331,6 +397,21 @@ def agenda_figures(bench: Bench) -> dict[str, Measured]:
             note = f"{len(statements)} statements; {agreement}; naive SQL {naive_ms:,.0f} ms"
             figures[key] = Measured(median(ours_ms), median(replay_ms), note)
     return figures
+
+
+def agenda_reads(engine: Any, limit: int | None) -> list[list[Any]]:
+    """The statements the agenda runs, read as _agenda_in reads it (see CountedReads)."""
+    from rmtui.core.agenda import read_agenda
+    from rmtui.core.db import session_scope
+    from rmtui.core.db_api import of_session
+
+    def read(session: Any, **given: Any) -> Any:
+        return read_agenda(counted, **given)
+
+    with session_scope(engine) as session:
+        counted = CountedReads(of_session(session))
+        _agenda_in(read, TODAY, limit, session)
+    return counted.reads
 
 
 def _agenda_agreement(ours: Any, raw: dict[str, Any]) -> str:

@@ -174,3 +174,23 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     for key in ("kpi_quarter", "kpi_year"):
         note = figures[key]["note"]
         assert figures[key]["value"] is None or ("values agree" in note and "DIFFER" not in note)
+
+
+def test_the_agenda_is_replayed_as_far_as_rmtui_reads_it(book: Path) -> None:
+    """Its baseline reads each query as far as rmtui does: the clients' terms whole, not
+    cut at the limit of a section's rows."""
+    from benchmarks.figures_data import TODAY, agenda_reads, replay_reads, rmtui_agenda
+    from rmtui.core.agenda import TODAY_LIMIT
+    from rmtui.core.agenda_terms import CLIENT_TERMS_SQL
+
+    engine = open_book(book)
+    try:
+        reads = agenda_reads(engine, TODAY_LIMIT)
+        agenda = rmtui_agenda(engine, TODAY, TODAY_LIMIT)
+    finally:
+        engine.dispose()
+    listed = {item.client_id for _key, _title, items in agenda.sections() for item in items}
+    terms_read = [rows for sql, _values, rows in reads if sql.startswith(CLIENT_TERMS_SQL[:40])]
+    assert sum(terms_read) == len(listed - {None}) > TODAY_LIMIT
+    with sqlite3.connect(book) as connection:
+        replay_reads(connection, reads)
