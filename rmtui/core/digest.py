@@ -3,9 +3,8 @@ targets, as text, Markdown (for mail) or JSON, for `rmtui digest`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmtui.core.agenda import Agenda, agenda_json, item_text, read_agenda
 from rmtui.core.dates import date_text
@@ -36,8 +35,7 @@ HEADLINE_KPIS = (
 FORMATS = ("text", "markdown", "json")
 
 
-@dataclass(frozen=True)
-class Digest:
+class Digest(NamedTuple):
     """The morning summary for one day."""
 
     day: date

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmtui.core.figures import (
     amount_within,
@@ -32,8 +31,7 @@ TARGET_WIDTH = 13
 TREND_KEYS = ("revenue", "new_clients", "retention_rate", "nps", "interactions", "aum")
 
 
-@dataclass(frozen=True)
-class KpiLine:
+class KpiLine(NamedTuple):
     """One KPI as the dashboard shows it, every figure already written for a person."""
 
     key: str
