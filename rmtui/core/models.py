@@ -261,6 +261,13 @@ class Client(ClientBase, Stored, table=True):
         *table_checks(ClientBase),
         Index("ix_client_name_nocase", text("name COLLATE NOCASE")),
         Index("ix_client_archived_status", "archived", "status"),
+        # The archived clients alone, in which Today's counts look up an item's client.
+        Index(
+            "ix_client_archived_id",
+            "id",
+            sqlite_where=text("archived"),
+            postgresql_where=text("archived"),
+        ),
         Index("ix_client_since_until", "client_since", "client_until"),
         Index("ix_client_created_on", "created_on", "client_since"),
         Index("ix_client_owner_archived", "owner", "archived"),

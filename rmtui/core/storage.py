@@ -18,7 +18,7 @@ from rmtui.core.translation import _
 # Every migration this code knows, oldest first; the last one is the schema it writes.
 KNOWN_REVISIONS = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011",
-    "0012", "0013", "0014", "0015", "0016", "0017", "0018",
+    "0012", "0013", "0014", "0015", "0016", "0017", "0018", "0019",
 )  # fmt: skip
 
 
