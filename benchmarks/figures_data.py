@@ -86,15 +86,13 @@ def recorded_sql(engine: Any, work: Callable[[Any], Any]) -> list[str]:
     return [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
-def replay(conn: sqlite3.Connection, statements: list[str], rows: int | None = None) -> None:
+def replay(conn: sqlite3.Connection, statements: list[str]) -> None:
     """Run `statements` in one read transaction on a plain sqlite3 connection, reading every
-    row of each, or its first `rows` (as rmtui reads a query whose rows it takes as they
-    come, up to a limit)."""
+    row of each (a query read only in part is replayed by replay_reads)."""
     conn.execute("BEGIN")
     try:
         for sql in statements:
-            cursor = conn.execute(sql)
-            cursor.fetchall() if rows is None else cursor.fetchmany(rows)
+            conn.execute(sql).fetchall()
     finally:
         conn.execute("COMMIT")
 

@@ -669,7 +669,9 @@ class _Reader:
         """`sections` with the totals of those whose count is pending, read in one statement
         (a round trip to a server each saved); a total that reaches `count_up_to` was counted
         that far only."""
-        pending = [section.to_count for section in sections.values() if section.to_count]
+        pending = [
+            section.to_count for section in sections.values() if section.to_count is not None
+        ]
         if not pending:
             return dict(sections)
         distinct = list(dict.fromkeys(count.sql for count in pending))
