@@ -457,10 +457,8 @@ def similar_client_ids(
     grams = sorted({gram for word in words for gram in inner_trigrams(word)})
     if not grams:
         return []
-    hits, params = _trigram_hits(connection, grams)
-    candidates = (
-        f"SELECT hits.id FROM ({hits}) AS hits GROUP BY hits.id"
-        f" ORDER BY count(*) DESC LIMIT {SIMILAR_CANDIDATES}"
+    candidates, params = _sharing_all_held(connection, grams, among) or _sharing_most(
+        connection, grams
     )
     texts = ", ".join(f"client_search_text.{name}" for name in SIMILAR_COLUMNS)
     sql = (
@@ -476,6 +474,61 @@ def similar_client_ids(
     return [client_id for _score, _name, client_id in sorted(alike)[:SIMILAR_LISTED]]
 
 
+def _sharing_most(connection: Connection, grams: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """SQL: the ids of the SIMILAR_CANDIDATES clients that hold most of `grams`, and its
+    parameters. Every client holding any of them is read and counted."""
+    hits, params = _trigram_hits(connection, grams)
+    candidates = (
+        f"SELECT hits.id FROM ({hits}) AS hits GROUP BY hits.id"
+        f" ORDER BY count(*) DESC LIMIT {SIMILAR_CANDIDATES}"
+    )
+    return candidates, params
+
+
+def _sharing_all_held(
+    connection: Connection, grams: Sequence[str], among: Sequence[Condition]
+) -> tuple[str, dict[str, Any]] | None:
+    """SQL for candidates as good as `_sharing_most`'s, and its parameters, when the trigram
+    index of a file finds SIMILAR_CANDIDATES clients meeting `among` that hold every one of
+    `grams` any client holds (no client holds more); else None.
+
+    A name many clients share (a thousand Kowalskis in a large book) is found this way
+    without reading, counting and sorting every client that holds one of its trigrams: the
+    index walks its lists of clients side by side and stops once it has enough.
+    """
+    if on_server(connection):
+        return None
+    queries = [_column_query(gram) for gram in grams]
+    held_sql = ", ".join(
+        f"EXISTS (SELECT 1 FROM client_search WHERE client_search MATCH :gram_{number})"
+        for number in range(len(queries))
+    )
+    held = fetch_one(connection, f"SELECT {held_sql}", dict(_gram_params(queries))) or ()
+    held_queries = [query for query, is_held in zip(queries, held, strict=True) if is_held]
+    if not held_queries:
+        return None
+    params = {"all_held": " AND ".join(f"({query})" for query in held_queries)}
+    params.update(params_of(among))
+    candidates = (
+        "SELECT client_search.rowid FROM client_search"
+        " JOIN client ON client.id = client_search.rowid"
+        f" WHERE client_search MATCH :all_held AND {where_sql(among)}"
+        f" LIMIT {SIMILAR_CANDIDATES}"
+    )
+    found = fetch_value(connection, f"SELECT count(*) FROM ({candidates})", params)
+    return (candidates, params) if found == SIMILAR_CANDIDATES else None
+
+
+def _column_query(gram: str) -> str:
+    """The FTS5 query of `gram` in the SIMILAR_COLUMNS of the trigram index."""
+    return f"{{{' '.join(SIMILAR_COLUMNS)}}} : {fts_string(gram)}"
+
+
+def _gram_params(values: Sequence[str]) -> list[tuple[str, str]]:
+    """The parameters `gram_0`, `gram_1`… holding `values`."""
+    return [(f"gram_{number}", value) for number, value in enumerate(values)]
+
+
 def _trigram_hits(connection: Connection, grams: Sequence[str]) -> tuple[str, dict[str, str]]:
     """SQL: a row with a client's id for each of `grams` in its SIMILAR_COLUMNS, and its
     parameters: looked up in the trigram index of a file, with LIKE (which pg_trgm's indexes
@@ -487,13 +540,9 @@ def _trigram_hits(connection: Connection, grams: Sequence[str]) -> tuple[str, di
             return f"SELECT id FROM client_search_text WHERE {' OR '.join(found)}"
 
         hits = " UNION ALL ".join(holding(f"gram_{number}") for number in range(len(grams)))
-        return hits, {f"gram_{number}": _contains(gram) for number, gram in enumerate(grams)}
-    columns = " ".join(SIMILAR_COLUMNS)
+        return hits, dict(_gram_params([_contains(gram) for gram in grams]))
     hits = " UNION ALL ".join(
         f"SELECT rowid AS id FROM client_search WHERE client_search MATCH :gram_{number}"
         for number in range(len(grams))
     )
-    params = {
-        f"gram_{number}": f"{{{columns}}} : {fts_string(gram)}" for number, gram in enumerate(grams)
-    }
-    return hits, params
+    return hits, dict(_gram_params([_column_query(gram) for gram in grams]))

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from rmtui.core.client_filter import SIMILAR_CANDIDATES, SIMILAR_LISTED
 from rmtui.core.db import make_engine, open_book, session_scope
 from rmtui.core.interchange.book_file import import_book
 from rmtui.core.models import Client, ContactPerson, ContactPoint
@@ -309,6 +310,30 @@ def test_names_alike_keep_the_other_filters(book: Session) -> None:
     assert names(book, "schnieder") == []
     assert names(book, "schnieder", include_archived=True) == ["Piet Schneider"]
     assert names(book, "schnieder", include_archived=True, kind="business") == []
+
+
+def test_a_misspelt_name_many_clients_share_lists_those_who_have_it(book: Session) -> None:
+    # More clients hold every trigram of "kowlaski" that any client holds (kow, las, ski)
+    # than are scored: they are the candidates, not those holding only some (Kowalczyk).
+    for number in range(SIMILAR_CANDIDATES + 10):
+        make(book, Client, name=f"Jan{number} Kowalczyk")
+        make(book, Client, name=f"Ewa{number} Kowalski")
+    found = names(book, "kowlaski")
+    assert len(found) == SIMILAR_LISTED
+    assert all(name.endswith(" Kowalski") for name in found)
+    assert found == sorted(found, key=str.casefold)  # as alike as each other: by name
+    assert count_clients(session=book, client_filter=ClientFilter(text="kowlaski")) == len(found)
+
+
+def test_a_misspelt_name_many_archived_clients_share_lists_the_others(book: Session) -> None:
+    if book.connection().dialect.name == "postgresql":
+        pytest.skip("on a server the candidates are chosen before the other filters")
+    for number in range(SIMILAR_CANDIDATES + 10):
+        make(book, Client, name=f"Adam{number} Kowalski", archived=True)
+    for number in range(3):
+        make(book, Client, name=f"Ewa{number} Kowalski")
+    assert names(book, "kowlaski") == ["Ewa0 Kowalski", "Ewa1 Kowalski", "Ewa2 Kowalski"]
+    assert len(names(book, "kowlaski", include_archived=True)) == SIMILAR_LISTED
 
 
 def test_similarity_is_that_of_pg_trgm() -> None:
