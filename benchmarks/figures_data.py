@@ -471,10 +471,12 @@ RAW_FORECAST_SQL = """
 def rmtui_forecast(engine: Any, day: date) -> tuple[Any, Any, int]:
     """What the forecast screen reads: the months, its first block of deals and their count."""
     from rmtui.core.queries.forecast import count_open_deals, forecast_months, open_deals
+    from rmtui.widgets.virtual_table import BLOCK_SIZE
 
     def read(session: Any) -> tuple[Any, Any, int]:
         months = forecast_months(session=session, day=day)
-        return months, open_deals(session=session, limit=200), count_open_deals(session=session)
+        deals = open_deals(session=session, limit=BLOCK_SIZE)
+        return months, deals, count_open_deals(session=session)
 
     return in_session(engine, read)
 
@@ -483,13 +485,14 @@ def rmtui_board(engine: Any, day: date) -> tuple[Any, Any, Any]:
     """What the Pipeline screen reads as it opens: every stage's totals, the first block of
     the first stage's deals and the year's win rate."""
     from rmtui.core.queries.pipeline_stats import stage_deals, stage_summaries, win_stats
+    from rmtui.widgets.virtual_table import BLOCK_SIZE
 
     since = date(day.year, 1, 1)
 
     def read(session: Any) -> tuple[Any, Any, Any]:
         return (
             stage_summaries(session=session, closed_since=since),
-            stage_deals(session=session, stage="lead", closed_since=since, limit=200),
+            stage_deals(session=session, stage="lead", closed_since=since, limit=BLOCK_SIZE - 1),
             win_stats(session=session, start=since, end=day),
         )
 
@@ -520,7 +523,7 @@ def forecast_figures(bench: Bench) -> dict[str, Measured]:
             "pipeline_board": Measured(
                 median(board_ms),
                 median(small_board_ms),
-                f"stage totals + first 200 deals + win rate; {deals:,} vs {small_deals:,} deals",
+                f"stage totals + first block of deals + win rate; {deals:,} vs {small_deals:,} deals",
             ),
             "forecast": Measured(median(ours_ms), median(raw_ms), note),
             "forecast_small": Measured(
@@ -556,6 +559,7 @@ FORECAST_GROUP = Group(
     needs=(
         "rmtui.core.queries.forecast:forecast_months",
         "rmtui.core.queries.pipeline_stats:stage_summaries",
+        "rmtui.widgets.virtual_table:BLOCK_SIZE",
     ),
     measure=forecast_figures,
 )
