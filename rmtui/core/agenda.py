@@ -46,6 +46,7 @@ from rmtui.core.urgency import (
     DEFAULT_COEFFICIENTS,
     NO_URGENCY,
     Coefficients,
+    TermValues,
     Urgency,
     Weighing,
     exact_coefficients,
@@ -229,7 +230,7 @@ class Section(NamedTuple):
 
     items: tuple[Any, ...]
     total: int
-    values: tuple[dict[str, Any], ...] = ()
+    values: tuple[TermValues, ...] = ()
     counted: bool = True  # False: counted up to a limit only, `total` at least
     to_count: Count | None = None
 
@@ -308,7 +309,11 @@ def collector_paused(*, every_row: bool) -> Iterator[None]:
     """Python's cycle collector held off while every row of the agenda is read and ranked:
     a large book's rows are hundreds of thousands of small records, none in a cycle, and
     the collector would go over the growing heap again and again (half the time it takes at
-    100,000 clients). A page of rows is left alone: the app reads it beside Textual's start."""
+    100,000 clients). A page of rows is left alone: the app reads it beside Textual's start.
+
+    The records made meanwhile are then handed to the collector's oldest generation as they
+    are (frozen and thawed, which moves them there without looking at them), or its first
+    collection would go over every one of them at once (a tenth of the time)."""
     if not every_row or not gc.isenabled():
         yield
         return
@@ -316,6 +321,8 @@ def collector_paused(*, every_row: bool) -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         gc.enable()
 
 
@@ -342,7 +349,7 @@ class Ranking:
         found = client_terms(connection, clients, day=day, coefficients=coefficients)
         # Each client's terms are weighed and summed once, for all their items.
         self.client_terms = {
-            client_id: self.weighing.summed(values) for client_id, values in found.items()
+            client_id: self.weighing.weighed(values) for client_id, values in found.items()
         }
 
     def items(self, section: Section) -> tuple[Any, ...]:
@@ -355,10 +362,10 @@ class Ranking:
         ranked: list[Any] = []
         for start in range(0, len(scored), RANKED_TOGETHER):
             together = scored[start : start + RANKED_TOGETHER]
-            ranked += sorted(together, key=lambda item: -item.urgency.score)
+            ranked += sorted(together, key=_score, reverse=True)  # stable: ties keep order
         return tuple(ranked)
 
-    def urgency(self, item: Any, values: Mapping[str, Any]) -> Urgency:
+    def urgency(self, item: Any, values: TermValues) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
         own, own_points = self.weighing.summed(values)
         of_client = self.client_terms.get(getattr(item, "client_id", None) or 0)
@@ -655,7 +662,7 @@ class _Reader:
         return cursor
 
     def section(
-        self, items: Sequence[Any], values: Sequence[dict[str, Any]], count: Count | str
+        self, items: Sequence[Any], values: Sequence[TermValues], count: Count | str
     ) -> Section:
         """`items`, their urgency terms' `values` and their total: their number, or `count`
         (SQL of one value, or a Count) when the limit may have left some out, read later
@@ -705,7 +712,7 @@ class _Reader:
             items.append(
                 FollowUpItem(id_, title, _day(due), priority, client_id, name, _time(at), repeat)
             )
-            values.append({"overdue_day": late, "priority_high": high, **tier_term(tier)})
+            values.append((("overdue_day", late), ("priority_high", high), *tier_term(tier)))
         return self.section(items, values, self.follow_up_count(key))
 
     def follow_up_count(self, key: str) -> Count:
@@ -725,7 +732,7 @@ class _Reader:
         in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
         rows = itertools.islice(once_a_household(in_order), self.limit)
         items = [self._checkin(row) for row in rows]
-        values = [{"checkin_day": item.days_overdue, **tier_term(item.tier)} for item in items]
+        values = [(("checkin_day", item.days_overdue), *tier_term(item.tier)) for item in items]
         count = Count(CHECKINS_COUNT_SQL, self._checkins_total, columns=2)
         return self.section(self._with_household_names(items), values, count)
 
@@ -781,7 +788,7 @@ class _Reader:
         """Clients whose review is overdue or near, most overdue first."""
         rows = self.rows(REVIEWS_SQL)
         items = [review_item(row[:8], self.day) for row in rows]
-        values = [{"overdue_day": row[8], **tier_term(row[2])} for row in rows]
+        values = [(("overdue_day", row[8]), *tier_term(row[2])) for row in rows]
         return self.section(items, values, REVIEWS_COUNT_SQL)
 
     def cases(self) -> Section:
@@ -795,7 +802,7 @@ class _Reader:
             ]
         )
         values = [
-            {"case_day_left": item.days_left, **tier_term(row[8])}
+            (("case_day_left", item.days_left), *tier_term(row[8]))
             for item, row in zip(items, rows, strict=True)
         ]
         kept = self.client_kept.format(client="k.client_id")
@@ -854,7 +861,7 @@ class _Reader:
             for on, _key, client_id, name, born, _tier in listed
         )
         values = tuple(
-            {"overdue_day": (self.day - on).days, **tier_term(tier)}
+            (("overdue_day", (self.day - on).days), *tier_term(tier))
             for on, _key, _id, _name, _born, tier in listed
         )
         counted = self.count_up_to is None or total < self.count_up_to
@@ -876,6 +883,10 @@ def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:
     """The `MM-DD`s as named parameters: their names for SQL, and their values by name."""
     names = {f"d{number}": month_day for number, month_day in enumerate(month_days)}
     return ", ".join(f":{name}" for name in names), names
+
+
+def _score(item: Any) -> Decimal:
+    return item.urgency.score
 
 
 def with_urgency(item: Any, urgency: Urgency) -> Any:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from rmtui.core.rules import holding_in_effect_sql, last_survey_detractor_sql, open_deal_sql
-from rmtui.core.urgency import Coefficients
+from rmtui.core.urgency import Coefficients, TermValues
 
 CLIENTS_A_QUERY = 500  # SQLite takes at most 32,766 values in one statement
 MILLION = Decimal(100 * 1_000_000)  # in cents
@@ -45,7 +45,7 @@ CLIENT_TERMS_SQL = f"""
 
 def client_terms(
     connection: Any, client_ids: Collection[int], *, day: date, coefficients: Coefficients
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, TermValues]:
     """The client terms' values (term key → value) of each of `client_ids` on `day`."""
     params = {
         "day": day.isoformat(),
@@ -54,7 +54,7 @@ def client_terms(
         "assets_max": _cents(coefficients.assets_million_max, MILLION),
         "revenue_max": _cents(coefficients.revenue_thousand_max, THOUSAND),
     }
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, TermValues] = {}
     for batch in _batches(sorted(client_ids), CLIENTS_A_QUERY):
         names = {f"c{number}": client_id for number, client_id in enumerate(batch)}
         sql = CLIENT_TERMS_SQL.format(ids=", ".join(f":{name}" for name in names))
@@ -68,16 +68,16 @@ def client_terms(
     return found
 
 
-def _values(row: Sequence[Any]) -> dict[str, Any]:
+def _values(row: Sequence[Any]) -> TermValues:
     """A row of CLIENT_TERMS_SQL as term values."""
     _id, assets, revenue, complaint, detractor, deal = row
-    return {
-        "assets_million": Decimal(assets) / MILLION,
-        "revenue_thousand": Decimal(revenue) / THOUSAND,
-        "complaint": int(complaint),
-        "detractor": int(detractor),
-        "deal_closing": int(deal),
-    }
+    return (
+        ("assets_million", Decimal(assets) / MILLION if assets else 0),
+        ("revenue_thousand", Decimal(revenue) / THOUSAND if revenue else 0),
+        ("complaint", int(complaint)),
+        ("detractor", int(detractor)),
+        ("deal_closing", int(deal)),
+    )
 
 
 def _cents(count: float, unit: Decimal) -> int:

@@ -106,48 +106,46 @@ def points_sum(terms: tuple[Term, ...]) -> Decimal:
 NO_URGENCY = Urgency()  # an item's urgency before it is worked out
 
 
+# An item's term values: (term key, value) pairs, those that are None or zero left out of
+# its urgency. Pairs rather than a mapping: a large book's agenda has a set for each of
+# hundreds of thousands of items, and a set is looked up as it is.
+TermValues = tuple[tuple[str, Any], ...]
+
+
 def urgency_of(values: Mapping[str, Any], coefficients: Coefficients) -> Urgency:
     """The urgency made of `values` (term key → value; those that are None or zero left out),
     each weighed by its coefficient."""
-    return weighed(exact_coefficients(coefficients), values)
-
-
-def weighed(weights: Mapping[str, Decimal], *values: Mapping[str, Any]) -> Urgency:
-    """The urgency made of the terms of each of `values` (as urgency_of), weighed by the
-    exact coefficients `weights`; written out, as it runs for every item of a large book."""
-    terms = []
-    for group in values:
-        for key, value in group.items():
-            if value:
-                exact, coefficient = _decimal(value), weights[key]
-                terms.append(Term(key, exact, coefficient, points_of(exact, coefficient)))
-    return Urgency.summed(tuple(terms))
+    terms, score = Weighing(exact_coefficients(coefficients)).weighed(tuple(values.items()))
+    return Urgency(terms, score)
 
 
 class Weighing:
-    """Weighs the terms of many items by the same exact coefficients (as `weighed`), each term
-    of a whole-number value made once: a large book's agenda has hundreds of thousands of
-    items, most of whose terms (days overdue, a tier, an open complaint) repeat."""
+    """Weighs the terms of many items by the same exact coefficients, each term of a
+    whole-number value made once: a large book's agenda has hundreds of thousands of items,
+    most of whose terms (days overdue, a tier, an open complaint) repeat."""
 
     def __init__(self, weights: Mapping[str, Decimal]) -> None:
         self.weights = weights
         self._made: dict[tuple[str, int], Term] = {}
-        self._summed: dict[tuple[tuple[str, Any], ...], tuple[tuple[Term, ...], Decimal]] = {}
+        self._summed: dict[TermValues, tuple[tuple[Term, ...], Decimal]] = {}
 
-    def summed(self, values: Mapping[str, Any]) -> tuple[tuple[Term, ...], Decimal]:
-        """The terms of `values` (as `terms`) and the sum of their points, worked out once
-        for each set of values: the items of a large agenda have few sets between them."""
-        key = tuple(values.items())
-        found = self._summed.get(key)
+    def summed(self, values: TermValues) -> tuple[tuple[Term, ...], Decimal]:
+        """`weighed(values)`, worked out once for each set of values: the items of a large
+        agenda have few sets between them."""
+        found = self._summed.get(values)
         if found is None:
-            terms = self.terms(values)
-            found = self._summed[key] = (terms, points_sum(terms))
+            found = self._summed[values] = self.weighed(values)
         return found
 
-    def terms(self, values: Mapping[str, Any]) -> tuple[Term, ...]:
-        """The terms of `values` (term key → value; those that are None or zero left out)."""
+    def weighed(self, values: TermValues) -> tuple[tuple[Term, ...], Decimal]:
+        """The terms of `values` and the sum of their points."""
+        terms = self.terms(values)
+        return terms, points_sum(terms)
+
+    def terms(self, values: TermValues) -> tuple[Term, ...]:
+        """The terms of `values` (those that are None or zero left out)."""
         made, terms = self._made, []
-        for key, value in values.items():
+        for key, value in values:
             if not value:
                 continue
             if type(value) is int:
@@ -181,9 +179,15 @@ def term_label(term: Term, coefficients: Coefficients, *, business_days: bool = 
     return _(TERMS[term.term]).format(days=coefficients.deal_closing_days)
 
 
-def tier_term(tier: str | None) -> dict[str, int]:
+def tier_term(tier: str | None) -> TermValues:
     """The tier term of a client of `tier` (none for an item without a client)."""
-    return {f"tier_{tier.lower()}": 1} if tier else {}
+    if not tier:
+        return ()
+    found = _TIER_TERMS.get(tier)
+    return found if found is not None else ((f"tier_{tier.lower()}", 1),)
+
+
+_TIER_TERMS: dict[str, TermValues] = {tier: ((f"tier_{tier.lower()}", 1),) for tier in "ABC"}
 
 
 def _decimal(number: Any) -> Decimal:
