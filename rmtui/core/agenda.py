@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, time, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -347,9 +348,12 @@ class Ranking:
             if (client_id := getattr(item, "client_id", None)) is not None
         }
         found = client_terms(connection, clients, day=day, coefficients=coefficients)
-        # Each client's terms are weighed and summed once, for all their items.
+        # Each client's terms are weighed and summed once, for all their items; a client
+        # with none adds nothing to their items' own.
         self.client_terms = {
-            client_id: self.weighing.weighed(values) for client_id, values in found.items()
+            client_id: urgency
+            for client_id, values in found.items()
+            if (urgency := self.weighing.weighed(values)).terms
         }
 
     def items(self, section: Section) -> tuple[Any, ...]:
@@ -367,11 +371,11 @@ class Ranking:
 
     def urgency(self, item: Any, values: TermValues) -> Urgency:
         """The urgency of `item`: its own terms' `values` and those of its client."""
-        own, own_points = self.weighing.summed(values)
+        own = self.weighing.summed(values)
         of_client = self.client_terms.get(getattr(item, "client_id", None) or 0)
         if of_client is None:
-            return Urgency(own, own_points)
-        return Urgency((*own, *of_client[0]), own_points + of_client[1])
+            return own
+        return Urgency((*own.terms, *of_client.terms), own.score + of_client.score)
 
 
 class EarlyAgenda:
@@ -538,6 +542,7 @@ CHECKINS_SQL = (
     CONTACTED_BY_DAY_SQL + CHECKINS_ORDER.format(prefix="c."),
     CONTACTED_AFTER_DAY_SQL + CHECKINS_ORDER.format(prefix=""),
 )
+CHECKIN_ORDER = itemgetter(6, 2, 1, 0)  # a row's due, tier, name and id, as CHECKINS_ORDER
 # A household that shares check-ins is asked about once: the clients on their own are counted,
 # and the households once each (only their members go through the sorter that counts them
 # once, not every client due).
@@ -729,7 +734,7 @@ class _Reader:
         once, as its most overdue member. The rows are read as they come, in due order, up
         to the limit."""
         parts = [self._checkin_rows(sql) for sql in CHECKINS_SQL]
-        in_order = heapq.merge(*parts, key=lambda row: (row[6], row[2], row[1], row[0]))
+        in_order = heapq.merge(*parts, key=CHECKIN_ORDER)
         rows = itertools.islice(once_a_household(in_order), self.limit)
         items = [self._checkin(row) for row in rows]
         values = [(("checkin_day", item.days_overdue), *tier_term(item.tier)) for item in items]
@@ -907,13 +912,14 @@ def whole_rankings(limit: int | None) -> int | None:
 def review_item(row: Sequence[Any], day: date) -> ReviewItem:
     """A review row: id, name, tier, due, cadence, last review, last meeting, client since."""
     id_, name, tier, due, months, review, meeting, since = row
-    counts_from, base = next(
-        (label, _day(value))
-        for label, value in (("review", review), ("meeting", meeting), ("client since", since))
-        if value is not None
-    )
+    if review is not None:
+        counts_from, base = "review", review
+    elif meeting is not None:
+        counts_from, base = "meeting", meeting
+    else:
+        counts_from, base = "client since", since
     due_on = _day(due)
-    return ReviewItem(id_, name, tier, due_on, months, counts_from, base, (due_on - day).days)
+    return ReviewItem(id_, name, tier, due_on, months, counts_from, _day(base), (due_on - day).days)
 
 
 def book_country() -> str:

@@ -85,12 +85,15 @@ def points_of(value: Decimal, coefficient: Decimal) -> Decimal:
     return (value * coefficient).quantize(POINT, ROUND_HALF_UP)
 
 
+NO_POINTS = Decimal("0.0")
+
+
 class Urgency(NamedTuple):
     """An item's urgency: the terms that apply to it, and the score they add up to (the sum
     of their points: see `summed`)."""
 
     terms: tuple[Term, ...] = ()
-    score: Decimal = Decimal("0.0")
+    score: Decimal = NO_POINTS
 
     @classmethod
     def summed(cls, terms: tuple[Term, ...]) -> Urgency:
@@ -100,7 +103,10 @@ class Urgency(NamedTuple):
 
 def points_sum(terms: tuple[Term, ...]) -> Decimal:
     """The sum of the points of `terms`."""
-    return sum((term.points for term in terms), Decimal("0.0"))
+    total = NO_POINTS
+    for term in terms:
+        total += term.points
+    return total
 
 
 NO_URGENCY = Urgency()  # an item's urgency before it is worked out
@@ -115,8 +121,7 @@ TermValues = tuple[tuple[str, Any], ...]
 def urgency_of(values: Mapping[str, Any], coefficients: Coefficients) -> Urgency:
     """The urgency made of `values` (term key → value; those that are None or zero left out),
     each weighed by its coefficient."""
-    terms, score = Weighing(exact_coefficients(coefficients)).weighed(tuple(values.items()))
-    return Urgency(terms, score)
+    return Weighing(exact_coefficients(coefficients)).weighed(tuple(values.items()))
 
 
 class Weighing:
@@ -127,9 +132,9 @@ class Weighing:
     def __init__(self, weights: Mapping[str, Decimal]) -> None:
         self.weights = weights
         self._made: dict[tuple[str, int], Term] = {}
-        self._summed: dict[TermValues, tuple[tuple[Term, ...], Decimal]] = {}
+        self._summed: dict[TermValues, Urgency] = {}
 
-    def summed(self, values: TermValues) -> tuple[tuple[Term, ...], Decimal]:
+    def summed(self, values: TermValues) -> Urgency:
         """`weighed(values)`, worked out once for each set of values: the items of a large
         agenda have few sets between them."""
         found = self._summed.get(values)
@@ -137,10 +142,9 @@ class Weighing:
             found = self._summed[values] = self.weighed(values)
         return found
 
-    def weighed(self, values: TermValues) -> tuple[tuple[Term, ...], Decimal]:
-        """The terms of `values` and the sum of their points."""
-        terms = self.terms(values)
-        return terms, points_sum(terms)
+    def weighed(self, values: TermValues) -> Urgency:
+        """The urgency made of the terms of `values`."""
+        return Urgency.summed(self.terms(values))
 
     def terms(self, values: TermValues) -> tuple[Term, ...]:
         """The terms of `values` (those that are None or zero left out)."""
