@@ -402,10 +402,25 @@ def _backup_of(path: Path, pattern: re.Pattern[str]) -> Backup | None:
     if not match or not path.is_file():
         return None
     try:
-        taken_at = datetime.strptime(match.group(1), STAMP_FORMAT)
+        taken_at = stamp_time(match.group(1))
     except ValueError:
         return None
     return Backup(path=path, taken_at=taken_at, reason=match.group(2))
+
+
+def stamp_time(stamp: str) -> datetime:
+    """The moment a backup's stamp says (STAMP_FORMAT: `20261203-101500-123456`, as its file
+    name's pattern checked); ValueError when it is no moment. Read by position rather than
+    by `strptime`, whose module takes milliseconds to load on the way to the first screen."""
+    return datetime(
+        int(stamp[0:4]),
+        int(stamp[4:6]),
+        int(stamp[6:8]),
+        int(stamp[9:11]),
+        int(stamp[11:13]),
+        int(stamp[13:15]),
+        int(stamp[16:22]),
+    )
 
 
 def _check_is_sqlite(path: Path) -> bool:

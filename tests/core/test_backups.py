@@ -6,6 +6,7 @@ import os
 import sqlite3
 import stat
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,14 @@ from sqlalchemy.engine import Engine
 from rmtui.core import paths
 from rmtui.core.backups import (
     BEFORE_RESTORE,
+    STAMP_FORMAT,
     BackupPutOff,
     check_backup_file,
     daily_backup_if_due,
     list_backups,
     make_backup,
     restore_book,
+    stamp_time,
 )
 from rmtui.core.db import session_scope
 from rmtui.core.errors import BookError
@@ -274,3 +277,18 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(
 
 def test_check_backup_file_reads_the_revision(engine: Engine, db_path: Path) -> None:
     assert check_backup_file(make_backup(db_path, reason="manual")) == SCHEMA_HEAD
+
+
+def test_a_backup_stamp_reads_as_strptime_reads_it() -> None:
+    for moment in (datetime(2026, 12, 3, 10, 15, 0, 123456), datetime(2024, 2, 29, 23, 59, 59)):
+        stamp = moment.strftime(STAMP_FORMAT)
+        assert stamp_time(stamp) == datetime.strptime(stamp, STAMP_FORMAT) == moment
+    with pytest.raises(ValueError):
+        stamp_time("20261303-101500-000000")  # no 13th month
+
+
+def test_a_backup_with_an_impossible_stamp_is_not_listed(engine: Engine, db_path: Path) -> None:
+    make_backup(db_path, reason="manual")
+    folder = paths.backup_dir(db_path)
+    (folder / f"{db_path.stem}-20260230-101500-000000-manual.db").write_bytes(b"")
+    assert [backup.reason for backup in list_backups(db_path)] == ["manual"]
