@@ -523,7 +523,8 @@ def forecast_figures(bench: Bench) -> dict[str, Measured]:
             "pipeline_board": Measured(
                 median(board_ms),
                 median(small_board_ms),
-                f"stage totals + first block of deals + win rate; {deals:,} vs {small_deals:,} deals",
+                f"stage totals + first block of deals + win rate;"
+                f" {deals:,} vs {small_deals:,} deals",
             ),
             "forecast": Measured(median(ours_ms), median(raw_ms), note),
             "forecast_small": Measured(
