@@ -46,7 +46,7 @@ CLIENT_TERMS_SQL = f"""
 def client_terms(
     connection: Any, client_ids: Collection[int], *, day: date, coefficients: Coefficients
 ) -> dict[int, TermValues]:
-    """The client terms' values (term key → value) of each of `client_ids` on `day`."""
+    """The client terms' values ((term key, value) pairs) of each of `client_ids` on `day`."""
     params = {
         "day": day.isoformat(),
         "year_before": year_before(day).isoformat(),
