@@ -14,7 +14,9 @@ then dropped), never from Pilot's idle waits. Results go to FILE as JSON; the st
 and the moment q was pressed are `time.monotonic()` readings, which the parent compares with
 its own readings taken just before it started this process and just after it ended.
 
-Nothing here imports rmtui or Textual before the app starts, so start-up is measured whole.
+Nothing here imports rmtui or Textual before the app starts (Textual is patched as the app
+imports it), so start-up is measured whole and in rmtui's own order: it starts reading Today's
+agenda before it loads Textual.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.abc
+import importlib.util
 import json
 import os
 import resource
@@ -96,11 +100,37 @@ class Watch:
 
 
 def install(watch: Watch, script: Callable[[Any], Awaitable[None]]) -> None:
-    """Make every App run headless at SCREEN_SIZE with `script`, and report screen updates."""
-    from textual.app import App
+    """Make every App run headless at SCREEN_SIZE with `script`, and report screen updates,
+    from the moment the app imports Textual (rmtui starts reading its first screen before)."""
+    when_imported("textual.app", lambda module: patch_app(module.App, watch, script))
 
-    original_display = App._display
-    original_run = App.run
+
+def when_imported(name: str, patch: Callable[[Any], None]) -> None:
+    """Call `patch` with the module `name` as soon as it has been imported."""
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            assert spec is not None and spec.loader is not None
+            run_module = spec.loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                run_module(module)
+                patch(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
+def patch_app(app_class: Any, watch: Watch, script: Callable[[Any], Awaitable[None]]) -> None:
+    """Make `app_class` run headless at SCREEN_SIZE with `script` and report its screen updates."""
+    original_display = app_class._display
+    original_run = app_class.run
 
     def display(self: Any, screen: Any, renderable: Any) -> None:
         original_display(self, screen, renderable)
@@ -113,8 +143,8 @@ def install(watch: Watch, script: Callable[[Any], Awaitable[None]]) -> None:
         options.update(headless=True, size=SCREEN_SIZE, auto_pilot=script)
         return original_run(self, **options)
 
-    App._display = display  # type: ignore[method-assign]
-    App.run = run  # type: ignore[method-assign]
+    app_class._display = display
+    app_class.run = run
 
 
 # What is on screen
