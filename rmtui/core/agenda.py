@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
-from rmtui.core.db_api import of_session, on_server
+from rmtui.core.db_api import of_session
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.people import mine_of, mine_sql
 from rmtui.core.rules import (
@@ -480,14 +480,15 @@ FOLLOW_UPS_COUNT_SQL = f"""
           WHERE c.archived IS 1 AND f.client_id = c.id AND f.status = 'open'
             AND f.due_on <= :week_end) AS archived"""
 # An item's client is not archived, in a count of many items: looked up for each item
-# (CLIENT_KEPT: for one owner's clients, NOT_ARCHIVED narrowed to them; a server plans the
-# scalar subquery as a lookup, where it may answer a join by reading every client), or, for
-# the whole book in a file, looked up among the archived clients alone (ARCHIVED_LEFT_OUT),
-# in their partial index ix_client_archived_id: the count then reads an index of the items
-# and a few pages of that index, where looking up each item's client reads a page of the
-# clients for each, and a list of the archived clients' ids is made anew for each count
-# (24,000 ids at a million clients). SQLite would look the client up by its id instead,
-# hence INDEXED BY. (On a server the items are counted by CLIENT_KEPT.)
+# (CLIENT_KEPT: for one owner's clients, NOT_ARCHIVED narrowed to them), or, for the whole
+# book, looked up among the archived clients alone (ARCHIVED_LEFT_OUT), in their partial
+# index ix_client_archived_id: the count then reads an index of the items and a few pages of
+# that index, where looking up each item's client reads a page of the clients for each, and
+# a list of the archived clients' ids is made anew for each count (24,000 ids at a million
+# clients). SQLite would look the client up by its id instead, hence INDEXED BY; a server,
+# which has no INDEXED BY (dialects), reads both indexes side by side (a merge anti-join):
+# 0.8 ms for a count of 1,000 follow-ups at 100,000 clients, where looking each client up
+# took 6.5 ms.
 CLIENT_KEPT = f"(SELECT 1 FROM client AS c WHERE c.id = {{client}} AND {NOT_ARCHIVED}) IS NOT NULL"
 ARCHIVED_LEFT_OUT = (
     "NOT EXISTS (SELECT 1 FROM client INDEXED BY ix_client_archived_id"
@@ -618,8 +619,7 @@ class _Reader:
         self.connection = connection
         self.owner = owner
         # How a count of many items leaves out those of archived clients.
-        per_client = owner is not None or on_server(connection)
-        self.client_kept = CLIENT_KEPT if per_client else ARCHIVED_LEFT_OUT
+        self.client_kept = CLIENT_KEPT if owner is not None else ARCHIVED_LEFT_OUT
         self.limit = whole_rankings(limit)
         self.count_up_to = count_up_to
         self.day = day

@@ -7,8 +7,8 @@ SQLite's meaning (`date` with modifiers, `julianday`, `strftime`, a scalar `max`
 `total`, `group_concat`, `instr`, a boolean compared with 0 or 1, the NOCASE collation), and
 each trigger is made a PL/pgSQL function run by a row trigger (`trigger_statements`).
 `portable` rewrites what PostgreSQL reads otherwise: `x IS NOT y` of two values, `temp.`,
-and leaves out SQLite's planner hints (`likely`, `unlikely`), which would keep PostgreSQL's
-planner from turning an EXISTS into a join.
+and leaves out SQLite's planner hints: `likely` and `unlikely`, which would keep PostgreSQL's
+planner from turning an EXISTS into a join, and `INDEXED BY`, which it has not.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ _ONE_AS_TRUE = re.compile(
 )
 _LIKE = re.compile(r"(?<![\w.])LIKE\b", re.IGNORECASE)
 _PLANNER_HINT = re.compile(r"(?<![\w.])(?:un)?likely\s*\(", re.IGNORECASE)
+_INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
 _JSON_EACH = re.compile(r"(?<![\w.])json_each\s*\(", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*(\w+|[),;]|$)")
 _NOT_A_NAME = frozenset(
@@ -304,11 +305,12 @@ def _array_elements(sql: str) -> str:
 
 def _words_as_postgresql_reads_them(sql: str) -> str:
     """`sql`, outside its quoted text, with SQLite's IS, 1 for true and LIKE as PostgreSQL's,
-    and without SQLite's planner hints: `likely(x)` is `(x)`. PostgreSQL would keep a hinted
-    EXISTS as a subquery, which it may run for every client before the first row (half a
-    second for a letter of the client filter on 100,000 clients), where the bare EXISTS is a
-    semi-join that stops at a page."""
+    and without SQLite's planner hints: `likely(x)` is `(x)`, `t INDEXED BY ix` is `t`.
+    PostgreSQL would keep a hinted EXISTS as a subquery, which it may run for every client
+    before the first row (half a second for a letter of the client filter on 100,000
+    clients), where the bare EXISTS is a semi-join that stops at a page."""
     sql = _PLANNER_HINT.sub("(", sql)
+    sql = _INDEXED_BY.sub("", sql)
     sql = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", sql)
     sql = _IS_VALUE.sub("IS NOT DISTINCT FROM ", sql)
     sql = _ONE_AS_TRUE.sub(r"\1TRUE", sql)

@@ -38,6 +38,19 @@ def test_each_place_of_a_named_value_is_a_placeholder_of_its_own() -> None:
     assert params == ["2026-11-29", "2026-11-29", "A"]
 
 
+def test_sqlite_index_choices_are_left_out() -> None:
+    """PostgreSQL has no INDEXED BY: its planner chooses the index itself."""
+    sql = (
+        "SELECT count(*) FROM follow_up AS f WHERE NOT EXISTS (SELECT 1 FROM client"
+        " INDEXED BY ix_client_archived_id WHERE archived AND id = f.client_id)"
+        " AND f.title != 'INDEXED BY x'"
+    )
+    assert on_postgresql(sql) == (
+        "SELECT count(*) FROM follow_up AS f WHERE NOT EXISTS (SELECT 1 FROM client"
+        " WHERE archived AND id = f.client_id) AND f.title != 'INDEXED BY x'"
+    )
+
+
 def test_question_marks_keep_their_values_in_order() -> None:
     assert server_statement("SELECT ? + ?", (1, 2)) == ("SELECT %s + %s", (1, 2))
 

@@ -1,14 +1,17 @@
-"""How a server reads the client list: from the indexes SQLite reads it from, not by reading
-every client (the plans PostgreSQL chooses, asked with EXPLAIN)."""
+"""How a server reads the client list and counts Today's items: from the indexes SQLite reads
+them from, not by reading every client (the plans PostgreSQL chooses, asked with EXPLAIN)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
+from rmtui.core.agenda import build_agenda
 from rmtui.core.db import session_scope
 from rmtui.core.queries.clients import ClientFilter, list_clients
 from rmtui.core.server import open_server_book
@@ -65,3 +68,38 @@ def test_a_letter_of_the_filter_tests_clients_along_the_name_index(
         plans = plans_of_the_page(session, ClientFilter(text="e"))
     assert plans and not any("hashed SubPlan" in plan for plan in plans), plans
     assert any("ix_client_name_nocase" in plan for plan in plans), plans
+
+
+def test_the_agendas_counts_leave_out_archived_clients_from_their_index(
+    server_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today's counts of many items (up to 1,000 overdue follow-ups) read the archived
+    clients' partial index beside the items' index, not each item's client in turn."""
+    import psycopg
+
+    with server_engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO follow_up (client_id, title, due_on, priority, status)"
+            " SELECT id, 'Call', DATE '2026-11-01', 'normal', 'open'"
+            " FROM client"
+        )
+        connection.exec_driver_sql("ANALYZE")
+    statements: list[tuple[str, object]] = []
+    execute = psycopg.Cursor.execute
+
+    def recorded(cursor: Any, query: Any, params: Any = None) -> Any:
+        statements.append((query, params))
+        return execute(cursor, query, params)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recorded)
+    with session_scope(server_engine) as session:
+        agenda = build_agenda(session=session, day=date(2026, 12, 1), limit=5, count_up_to=1000)
+        monkeypatch.undo()
+        counts = [(sql, params) for sql, params in statements if "count(*)" in sql]
+        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {counts[0][0]}", counts[0][1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert agenda.total("overdue") == 1000 and not agenda.counted("overdue")
+    assert "ix_client_archived_id" in plan, plan
+    assert "pk_client" not in plan, plan
