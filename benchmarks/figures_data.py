@@ -470,15 +470,17 @@ RAW_FORECAST_SQL = """
 
 def rmtui_forecast(engine: Any, day: date) -> tuple[Any, Any, int]:
     """What the forecast screen reads: the months, its first block of deals and their count."""
+    return in_session(engine, partial(forecast_in, day))
+
+
+def forecast_in(day: date, session: Any) -> tuple[Any, Any, int]:
+    """The forecast screen's reads in `session`."""
     from rmtui.core.queries.forecast import count_open_deals, forecast_months, open_deals
     from rmtui.widgets.virtual_table import BLOCK_SIZE
 
-    def read(session: Any) -> tuple[Any, Any, int]:
-        months = forecast_months(session=session, day=day)
-        deals = open_deals(session=session, limit=BLOCK_SIZE)
-        return months, deals, count_open_deals(session=session)
-
-    return in_session(engine, read)
+    months = forecast_months(session=session, day=day)
+    deals = open_deals(session=session, limit=BLOCK_SIZE)
+    return months, deals, count_open_deals(session=session)
 
 
 def rmtui_board(engine: Any, day: date) -> tuple[Any, Any, Any]:
@@ -500,18 +502,25 @@ def rmtui_board(engine: Any, day: date) -> tuple[Any, Any, Any]:
 
 
 def forecast_figures(bench: Bench) -> dict[str, Measured]:
-    """The pipeline forecast as its screen reads it, vs the month sums by raw sqlite3 SQL, and
-    vs the same read of the 100-client book."""
+    """The pipeline forecast as its screen reads it, vs its own SQL replayed by plain sqlite3
+    (its month sums checked against plain SQL over the deals, timed once, in the note), and vs
+    the same read of the 100-client book."""
     with opened(bench.book) as (engine, conn), opened(bench.small_book) as (small, _small_conn):
         ours = partial(rmtui_forecast, engine, TODAY)
-        raw = partial(lambda: conn.execute(RAW_FORECAST_SQL).fetchall())
-        ours_ms, raw_ms = paired_times_ms(ours, raw, repeat=bench.repeat)
+        statements = recorded_sql(engine, partial(forecast_in, TODAY))
+        ours_ms, replay_ms = paired_times_ms(
+            ours, partial(replay, conn, statements), repeat=bench.repeat
+        )
         months, _deals, count = ours()
-        same = {row[0]: (row[1], row[2]) for row in raw()} == {
+        naive_ms = time_ms(lambda: conn.execute(RAW_FORECAST_SQL).fetchall())
+        same = {row[0]: (row[1], row[2]) for row in conn.execute(RAW_FORECAST_SQL)} == {
             (None if m.month is None else f"{m.month:%Y-%m}"): (m.deals, int(m.value * 100))
             for m in months
         }
-        note = f"{'same' if same else 'DIFFERENT'} month sums; {count:,} open deals"
+        note = (
+            f"{len(statements)} statements; {'same' if same else 'DIFFERENT'} month sums as"
+            f" plain SQL over the deals ({naive_ms:,.0f} ms); {count:,} open deals"
+        )
         theirs = partial(rmtui_forecast, small, TODAY)
         book_ms, small_ms = paired_times_ms(ours, theirs, repeat=bench.repeat)
         small_count = theirs()[2]
@@ -526,7 +535,7 @@ def forecast_figures(bench: Bench) -> dict[str, Measured]:
                 f"stage totals + first block of deals + win rate;"
                 f" {deals:,} vs {small_deals:,} deals",
             ),
-            "forecast": Measured(median(ours_ms), median(raw_ms), note),
+            "forecast": Measured(median(ours_ms), median(replay_ms), note),
             "forecast_small": Measured(
                 median(book_ms), median(small_ms), f"{count:,} vs {small_count:,} open deals"
             ),
@@ -546,8 +555,8 @@ FORECAST_GROUP = Group(
             "forecast",
             "pipeline forecast, as its screen reads it",
             "ms",
-            "raw sqlite3 SQL; the month sums alone",
-            at_most(100, "ms"),
+            f"{REPLAYED}; the months, the first block of deals and their count",
+            at_most_times(2, limit=100, unit="ms"),
         ),
         Spec(
             "forecast_small",

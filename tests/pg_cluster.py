@@ -13,6 +13,8 @@ from pathlib import Path
 
 SUPERUSER = "rmtui"
 DEBIAN_BIN = "/usr/lib/postgresql/*/bin"
+# The tests' small books need little; PostgreSQL's own default is 128MB.
+TESTS_SHARED_BUFFERS = "16MB"
 
 
 def server_program(name: str) -> str | None:
@@ -31,7 +33,8 @@ def _as_owner(command: list[str], owner: str | None) -> list[str]:
 class Cluster:
     """A PostgreSQL cluster listening on a socket in its own folder only."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, shared_buffers: str = TESTS_SHARED_BUFFERS) -> None:
+        self.shared_buffers = shared_buffers
         self.folder = Path(tempfile.mkdtemp(prefix="rmtui-pg-"))
         self.owner = _unprivileged_user() if os.geteuid() == 0 else None
         self.data = self.folder / "data"
@@ -60,7 +63,8 @@ class Cluster:
         )
         options = (
             f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-            " -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60"
+            f" -c full_page_writes=off -c shared_buffers={self.shared_buffers}"
+            " -c max_connections=60"
         )
         self._run(
             [

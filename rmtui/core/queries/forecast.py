@@ -8,12 +8,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     String,
+    bindparam,
     cast,
     func,
     literal_column,
@@ -255,23 +258,29 @@ def _months_rolled_up(
 ) -> dict[str | None, list[int]]:
     """The deals of `stages` by month (None: no close date) from the roll-up: how many, their
     cents, their weighted cents × 100 and how many are past their day."""
+    return {
+        (None if key == NO_MONTH else key): [int(value or 0) for value in values]
+        for key, *values in session.execute(_months_query(stages), {"day": day})
+    }
+
+
+@lru_cache(maxsize=32)
+def _months_query(stages: tuple[str, ...]) -> Select[Any]:
+    """The roll-up's sums of `stages` by month, those past the day `:day` counted apart (made
+    once for each choice of stages: a forecast is read again at each change of the book)."""
     on = PIPELINE_DAY.c.on
     month = func.substr(cast(on, String), 1, 7)
-    query = (
+    return (
         select(
             month,
             func.sum(PIPELINE_DAY.c.deals),
             func.sum(PIPELINE_DAY.c.value),
             func.sum(PIPELINE_DAY.c.weighted),
-            func.sum(PIPELINE_DAY.c.deals).filter(on < day),
+            func.sum(PIPELINE_DAY.c.deals).filter(on < bindparam("day")),
         )
         .where(PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False))
         .group_by(month)
     )
-    return {
-        (None if key == NO_MONTH else key): [int(value or 0) for value in values]
-        for key, *values in session.execute(query)
-    }
 
 
 def _first_day(key: str | None) -> date | None:
@@ -329,14 +338,20 @@ def open_deals(
         chosen = _first_by_close(session, stages, offset + limit)[offset:]
     else:
         chosen = _chosen(session, deal_filter, sort, offset + limit)[offset:]
+    rows = session.execute(_named_deals_query(sort), {"chosen": chosen})
+    return [OpportunityRow(*row) for row in rows]
+
+
+@lru_cache(maxsize=len(SORTS))
+def _named_deals_query(sort: str) -> Select[Any]:
+    """The deals whose ids are `:chosen`, with their clients' names, in the order of `sort`."""
     columns = columns_for(OpportunityRow, OPPORTUNITY, client_name=CLIENT.c.name)
-    query = (
+    return (
         select(*columns)
         .join_from(OPPORTUNITY, CLIENT, CLIENT.c.id == OPPORTUNITY.c.client_id)
-        .where(OPPORTUNITY.c.id.in_(chosen))
+        .where(OPPORTUNITY.c.id.in_(bindparam("chosen", expanding=True)))
         .order_by(*_order(sort))
     )
-    return [OpportunityRow(*row) for row in session.execute(query)]
 
 
 def _chosen(session: Session, deal_filter: DealFilter, sort: str, count: int) -> list[int]:
@@ -363,6 +378,13 @@ def _first_by_close(session: Session, stages: tuple[str, ...], count: int) -> li
     """The ids of the first `count` open deals of `stages` by close date (those without one
     last) whose client is not archived: the first `count` of each stage, with a close date and
     without, each read in the order of ix_opportunity_stage_expected_close_on, then merged."""
+    return list(session.execute(_first_by_close_query(stages, count)).scalars())
+
+
+@lru_cache(maxsize=32)
+def _first_by_close_query(stages: tuple[str, ...], count: int) -> Select[Any]:
+    """The statement of `_first_by_close`, made once for each choice of stages and depth (it
+    takes longer to make than SQLite takes to run it)."""
     close = OPPORTUNITY.c.expected_close_on
     firsts = [
         select(OPPORTUNITY.c.id, close, _cents().label("cents"))
@@ -379,23 +401,27 @@ def _first_by_close(session: Session, stages: tuple[str, ...], count: int) -> li
         for dated in (True, False)
     ]
     merged = union_all(*(select(*first.c) for first in firsts)).subquery()
-    query = (
+    return (
         select(merged.c.id)
         .order_by(merged.c.expected_close_on.is_(None), merged.c.expected_close_on)
         .order_by(merged.c.cents.desc(), merged.c.id)
         .limit(page_limit(count))
     )
-    return list(session.execute(query).scalars())
 
 
 def count_open_deals(*, session: Session, deal_filter: DealFilter | None = None) -> int:
     """How many open deals pass `deal_filter` (counted as in `forecast_months`)."""
     deal_filter = deal_filter or DealFilter()
     if _rolled_up(deal_filter):
-        stages = deal_filter.stages or OPEN_STAGES
-        query = select(func.sum(PIPELINE_DAY.c.deals)).where(
-            PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False)
-        )
+        query = _count_query(deal_filter.stages or OPEN_STAGES)
         return int(session.execute(query).scalar_one() or 0)
     totals = _totals_on_the_board(session, deal_filter, [func.count()])
     return totals[None][0]
+
+
+@lru_cache(maxsize=32)
+def _count_query(stages: tuple[str, ...]) -> Select[Any]:
+    """How many open deals of `stages` the roll-up holds."""
+    return select(func.sum(PIPELINE_DAY.c.deals)).where(
+        PIPELINE_DAY.c.stage.in_(stages), PIPELINE_DAY.c.archived.is_(False)
+    )
