@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # How often the TUI may paint (see paint_promptly).
 FRAMES_PER_SECOND = 120
+# How long the start waits for Today's agenda before it loads the app (EarlyAgenda).
+EARLY_AGENDA_WAIT_S = 0.3
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -29,7 +31,7 @@ def run_tui(args: argparse.Namespace) -> int:
     encrypted or older book is opened (created, asked for, migrated) first.
     """
     from rmtui.core.backups import DailyBackup
-    from rmtui.core.db import book_at_head
+    from rmtui.core.db import reading_at_head
 
     paint_promptly()
     url = server_url(args)
@@ -38,19 +40,21 @@ def run_tui(args: argparse.Namespace) -> int:
 
         return _run_app(open_engine(args, create=True), book_name=book_title(url))
     path = book_path(args)
-    if book_at_head(path):
+    reading = reading_at_head(path, check_same_thread=False)
+    if reading is not None:
         from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT, EarlyAgenda
         from rmtui.core.people import session_user
 
-        # Read while the app loads.
+        # Read before the app loads, or beside it when that takes long.
         early = EarlyAgenda(
-            path,
+            reading,
             day=today(),
             limit=TODAY_LIMIT,
             count_up_to=TODAY_COUNTED,
             user=session_user(),
         )
         backup = DailyBackup(path)
+        early.wait(EARLY_AGENDA_WAIT_S)
         from rmtui.app import make_app_on_path
 
         try:

@@ -148,9 +148,10 @@ def book_at_head(path: Path) -> bool:
     return True
 
 
-def reading_at_head(path: Path) -> sqlite3.Connection | None:
+def reading_at_head(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection | None:
     """A sqlite3 connection that only reads the book at `path` when it is an unencrypted book
-    at the current schema (see book_at_head), else None.
+    at the current schema (see book_at_head), else None; made for any thread when not
+    `check_same_thread`.
 
     Raises BookError for a file that is no book, as open_book would.
     """
@@ -160,7 +161,7 @@ def reading_at_head(path: Path) -> sqlite3.Connection | None:
     from rmtui.core.storage import Unstamped, reading_with_revision
 
     try:
-        connection, revision = reading_with_revision(path)
+        connection, revision = reading_with_revision(path, check_same_thread=check_same_thread)
     except Unstamped:
         return None  # open_book repairs it
     if revision != SCHEMA_HEAD:

@@ -108,12 +108,14 @@ def read_revision(path: Path) -> str | None:
     return revision
 
 
-def reading_with_revision(path: Path) -> tuple[sqlite3.Connection, str | None]:
+def reading_with_revision(
+    path: Path, *, check_same_thread: bool = True
+) -> tuple[sqlite3.Connection, str | None]:
     """A connection that only reads the book at `path` (connect_reading), and the schema
     revision stamped in it (None for an unstamped file)."""
     _check_sqlite_file(path)
     try:
-        conn = connect_reading(path)
+        conn = connect_reading(path, check_same_thread=check_same_thread)
     except sqlite3.DatabaseError as error:
         raise database_error(path, error) from None
     try:

@@ -1,9 +1,10 @@
-"""Opening a book at the current schema: the agenda is read with sqlite3 while the app loads,
+"""Opening a book at the current schema: the agenda is read with sqlite3 as the app starts,
 and SQLAlchemy only after the first screen shows."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from rmtui.app import make_app_on_path
 from rmtui.core import backups, paths, storage
 from rmtui.core.agenda import TODAY_LIMIT, EarlyAgenda, build_agenda
 from rmtui.core.backups import DailyBackup, list_backups
-from rmtui.core.db import book_at_head, open_book, session_scope
+from rmtui.core.db import book_at_head, open_book, reading_at_head, session_scope
 from rmtui.core.errors import BookError
 from rmtui.core.models import Client, FollowUp, Interaction
 from rmtui.widgets.line_list import LineList
@@ -67,6 +68,22 @@ def test_the_early_agenda_is_the_agenda(book: Path, engine: Engine) -> None:
         expected = build_agenda(session=session, day=DAY, limit=TODAY_LIMIT)
     assert early.result() == expected
     assert early.done
+
+
+def test_the_early_agenda_reads_on_the_connection_that_checked_the_book(
+    book: Path, engine: Engine
+) -> None:
+    """As `rmtui` starts: the read-only connection that found the book at the current schema
+    reads its agenda in the thread, and is closed once read."""
+    reading = reading_at_head(book, check_same_thread=False)
+    assert reading is not None
+    early = EarlyAgenda(reading, day=DAY, limit=TODAY_LIMIT)
+    early.wait(10)
+    with session_scope(engine) as session:
+        expected = build_agenda(session=session, day=DAY, limit=TODAY_LIMIT)
+    assert early.done and early.ready() == expected
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        reading.execute("SELECT 1")
 
 
 def test_the_early_agenda_hands_on_what_went_wrong(tmp_path: Path) -> None:
