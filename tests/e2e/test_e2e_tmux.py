@@ -126,8 +126,11 @@ def routine_book(tmp_path: Path, new_book: Callable[[Path], Engine]) -> Iterator
 
 
 def rmtui_command(book: Path) -> str:
-    program = shutil.which("rmtui")
-    base = shlex.quote(program) if program else f"{shlex.quote(sys.executable)} -m rmtui"
+    # The rmtui installed beside the Python running the tests (another one may come first on
+    # the PATH when its environment is not activated).
+    program = Path(sys.executable).with_name("rmtui")
+    python = f"{shlex.quote(sys.executable)} -m rmtui"
+    base = shlex.quote(str(program)) if program.exists() else python
     # COLUMNS/LINES inherited from the test runner would override the terminal's real size.
     return f"env -u COLUMNS -u LINES RMTUI_TODAY=2026-11-29 {base} --db {shlex.quote(str(book))}"
 
