@@ -603,12 +603,15 @@ CASES_COUNT_SQL = """
           AND (k.business_days OR k.due_on <= :case_horizon) AND {kept}
         LIMIT :count_limit)"""
 
-# Non-archived clients born on one of the window's days. The month and day are written as
+# Non-archived clients born on one of the window's days, the first :read of them ({kept_on}:
+# the day each month-day is kept on) by name. The month and day are written as
 # ix_client_birthday_month_day has them, so SQLite reads them from that index.
 BIRTHDAYS_SQL = f"""
     SELECT {birthday_month_day_sql("c.")}, c.name, c.id, c.birthday, c.tier
     FROM client AS c
-    WHERE likely(c.archived IS 0) AND {birthday_month_day_sql("c.")} IN ({{days}})"""
+    WHERE likely(c.archived IS 0) AND {birthday_month_day_sql("c.")} IN ({{days}})
+    ORDER BY {{kept_on}}, c.name COLLATE NOCASE, c.id
+    LIMIT :read"""
 BIRTHDAYS_COUNT_SQL = f"""
     SELECT count(*) FROM (
         SELECT 1 FROM client AS c
@@ -849,40 +852,50 @@ class _Reader:
 
     def birthdays(self) -> Section:
         """Birthdays in the BIRTHDAY_DAYS from the day on, soonest first, by name within a
-        day. The day itself is read first, and the rest of the week together only when the
-        limit is not reached yet (a large book fills the section from its first day, a small
-        one is read in two statements, not one a day); the birthdays of days not read are
-        only counted (up to `count_up_to`).
+        day (as the client list sorts names). The day itself is read first, and the rest of
+        the week together only when the limit is not reached yet (a large book fills the
+        section from its first day, a small one is read in two statements, not one a day),
+        each as far as the limit; the birthdays of a day read in part or not at all are
+        counted (up to `count_up_to`).
 
         In a year without 29 February, a birthday on that day is celebrated on 28 February.
         """
         kept_on = birthday_window(self.day)
-        found: list[tuple[date, str, int, str, Any, str]] = []  # the birthday as stored
-        unread: list[str] = []
+        listed: list[tuple[date, int, str, Any, str]] = []  # the birthday as stored
+        whole = 0  # the birthdays of the days read whole
+        to_count: list[str] = []
         for month_days in birthday_reads(self.day, whole=self.limit is None):
-            if self.limit is not None and len(found) >= self.limit:
-                unread += month_days
+            left = None if self.limit is None else self.limit - len(listed)
+            if left is not None and left <= 0:
+                to_count += month_days
                 continue
             days, names = _named(month_days)
-            rows = self.rows(BIRTHDAYS_SQL.format(days=days), names)
-            found += sorted(
-                (kept_on[month_day], name.lower(), client_id, name, born, tier)
-                for month_day, name, client_id, born, tier in rows
+            order = _kept_order(names, kept_on)
+            rows = self.rows(
+                BIRTHDAYS_SQL.format(days=days, kept_on=order),
+                {**names, "read": -1 if left is None else left},
             )
-        total = len(found)
+            listed += [
+                (kept_on[month_day], client_id, name, born, tier)
+                for month_day, name, client_id, born, tier in rows
+            ]
+            if left is not None and len(rows) == left:  # the day may have more
+                to_count += month_days
+            else:
+                whole += len(rows)
+        total = len(listed)
         if self.count_up_to is not None:
-            total = min(total, self.count_up_to)  # a day read whole counts past the limit
-        listed = found[: self.limit]
+            total = min(total, self.count_up_to)
         items = tuple(
             BirthdayItem(client_id, name, _day(born), on, on.year - _day(born).year)
-            for on, _key, client_id, name, born, _tier in listed
+            for on, client_id, name, born, _tier in listed
         )
         values = tuple(
             (("overdue_day", (self.day - on).days), *tier_term(tier))
-            for on, _key, _id, _name, _born, tier in listed
+            for on, _id, _name, _born, tier in listed
         )
         counted = self.count_up_to is None or total < self.count_up_to
-        count = self._birthdays_count(unread, len(found))
+        count = self._birthdays_count(to_count, whole)
         return Section(items, total, values, counted, count)
 
     def _birthdays_count(self, month_days: list[str], so_far: int) -> Count | None:
@@ -894,6 +907,17 @@ class _Reader:
         days, names = _named(month_days)
         sql = BIRTHDAYS_COUNT_SQL.format(days=days, limit=-1 if left is None else left)
         return Count(sql, lambda row: so_far + int(row[0]), params=names)
+
+
+def _kept_order(names: Mapping[str, str], kept_on: Mapping[str, date]) -> str:
+    """SQL: how many days after the first of the window a client's birthday is kept, for the
+    month-days `names` holds (as `_named` names them)."""
+    month_day = birthday_month_day_sql("c.")
+    first = min(kept_on.values())
+    whens = " ".join(
+        f"WHEN :{name} THEN {(kept_on[value] - first).days}" for name, value in names.items()
+    )
+    return f"CASE {month_day} {whens} END"
 
 
 def _named(month_days: Sequence[str]) -> tuple[str, dict[str, str]]:

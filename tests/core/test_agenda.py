@@ -215,6 +215,27 @@ def test_29_february_birthday_kept_on_28_february_in_other_years(session: Sessio
     assert birthdays(session, date(2028, 2, 22)) == []
 
 
+def test_a_day_with_more_birthdays_than_the_list_shows_its_first_by_name(
+    session: Session,
+) -> None:
+    """The day's first birthdays by name, whatever the case of its first letter, and every
+    birthday of the week counted."""
+    names = [f"{'a' if number % 2 else 'B'}{number:02}" for number in range(RANKED_TOGETHER + 3)]
+    for name in names:
+        make(session, Client, name=name, tier="B", birthday=date(1980, DAY.month, DAY.day))
+    tomorrow = DAY + timedelta(days=1)
+    for name in ("Aaron", "zoe"):
+        make(
+            session, Client, name=name, tier="B", birthday=date(1980, tomorrow.month, tomorrow.day)
+        )
+    shown = build_agenda(session=session, day=DAY, limit=RANKED_TOGETHER, count_up_to=1_000)
+    first = sorted(names, key=str.lower)[:RANKED_TOGETHER]
+    assert sorted(item.name for item in shown.birthdays) == sorted(first)
+    assert shown.total("birthdays") == RANKED_TOGETHER + 5 and shown.counted("birthdays")
+    whole = build_agenda(session=session, day=DAY)
+    assert [item.name for item in whole.birthdays if item.on == DAY] == sorted(names, key=str.lower)
+
+
 def test_birthday_window_has_seven_days() -> None:
     window = birthday_window(date(2027, 2, 25))
     assert list(window)[:4] == ["02-25", "02-26", "02-27", "02-28"]
