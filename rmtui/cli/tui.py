@@ -27,8 +27,9 @@ def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI on the user's book.
 
     A plain book at the current schema (the everyday case) opens at once: its first screen is
-    read with the standard library's sqlite3 while SQLAlchemy loads behind it. A new,
-    encrypted or older book is opened (created, asked for, migrated) first.
+    read with the standard library's sqlite3 before the app loads (beside it when that takes
+    longer than EARLY_AGENDA_WAIT_S), and SQLAlchemy loads once it shows. A new, encrypted or
+    older book is opened (created, asked for, migrated) first.
     """
     from rmtui.core.backups import DailyBackup
     from rmtui.core.db import reading_at_head
@@ -40,21 +41,19 @@ def run_tui(args: argparse.Namespace) -> int:
 
         return _run_app(open_engine(args, create=True), book_name=book_title(url))
     path = book_path(args)
+    day = today()
     reading = reading_at_head(path, check_same_thread=False)
     if reading is not None:
         from rmtui.core.agenda import TODAY_COUNTED, TODAY_LIMIT, EarlyAgenda
         from rmtui.core.people import session_user
 
-        # Read before the app loads, or beside it when that takes long.
+        # Read before the app loads, or beside it when that takes long; the daily backup's
+        # copy starts after, not to slow the reading down.
         early = EarlyAgenda(
-            reading,
-            day=today(),
-            limit=TODAY_LIMIT,
-            count_up_to=TODAY_COUNTED,
-            user=session_user(),
+            reading, day=day, limit=TODAY_LIMIT, count_up_to=TODAY_COUNTED, user=session_user()
         )
-        backup = DailyBackup(path)
         early.wait(EARLY_AGENDA_WAIT_S)
+        backup = DailyBackup(path)
         from rmtui.app import make_app_on_path
 
         try:

@@ -497,10 +497,11 @@ FOLLOW_UPS_COUNT_SQL = f"""
 # index ix_client_archived_id: the count then reads an index of the items and a few pages of
 # that index, where looking up each item's client reads a page of the clients for each, and
 # a list of the archived clients' ids is made anew for each count (24,000 ids at a million
-# clients). SQLite would look the client up by its id instead, hence INDEXED BY; a server,
-# which has no INDEXED BY (dialects), reads both indexes side by side (a merge anti-join):
-# 0.8 ms for a count of 1,000 follow-ups at 100,000 clients, where looking each client up
-# took 6.5 ms.
+# clients). SQLite would look the client up by its id instead, hence INDEXED BY. A server,
+# which has no INDEXED BY (dialects), reads that index once for a count: into a hash where
+# an item may have no client (the OR of the follow-ups), else beside the items' index (an
+# anti-join). At 100,000 clients a count of 1,000 overdue follow-ups then takes 1.3 ms, where
+# looking each one's client up took 4.2 ms (EXPLAIN ANALYZE).
 CLIENT_KEPT = f"(SELECT 1 FROM client AS c WHERE c.id = {{client}} AND {NOT_ARCHIVED}) IS NOT NULL"
 ARCHIVED_LEFT_OUT = (
     "NOT EXISTS (SELECT 1 FROM client INDEXED BY ix_client_archived_id"

@@ -22,6 +22,9 @@ from rmtui.core.agenda import (
     CheckinItem,
     FollowUpItem,
     ReviewItem,
+    _kept_order,
+    _named,
+    birthday_window,
     build_agenda,
     with_urgency,
 )
@@ -258,10 +261,11 @@ def test_a_clients_terms_are_read_from_indexes_alone(session: Session) -> None:
     plan = query_plan(session, CLIENT_TERMS_SQL.format(ids=":c0"), params)
     for index in ("ix_holding_client_in_effect", "ix_revenue_client_on", "ix_survey_client_on"):
         assert f"USING COVERING INDEX {index} (client_id=?" in plan
-    days = {f"d{number}": f"12-0{number}" for number in range(1, 8)}
-    birthdays = BIRTHDAYS_SQL.format(days=", ".join(f":{name}" for name in days), kept_on="NULL")
+    kept_on = birthday_window(DAY)
+    days, names = _named(list(kept_on))
+    birthdays = BIRTHDAYS_SQL.format(days=days, kept_on=_kept_order(names, kept_on))
     assert "USING COVERING INDEX ix_client_birthday_month_day" in query_plan(
-        session, birthdays, {**days, "read": 50}
+        session, birthdays, {**names, "read": 50}
     )
 
 

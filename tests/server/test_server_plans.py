@@ -74,7 +74,7 @@ def test_the_agendas_counts_leave_out_archived_clients_from_their_index(
     server_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Today's counts of many items (up to 1,000 overdue follow-ups) read the archived
-    clients' partial index beside the items' index, not each item's client in turn."""
+    clients' partial index, once for a count, not each item's client in turn."""
     import psycopg
 
     with server_engine.begin() as connection:
@@ -95,10 +95,11 @@ def test_the_agendas_counts_leave_out_archived_clients_from_their_index(
     with session_scope(server_engine) as session:
         agenda = build_agenda(session=session, day=date(2026, 12, 1), limit=5, count_up_to=1000)
         monkeypatch.undo()
-        counts = [(sql, params) for sql, params in statements if "count(*)" in sql]
+        # The sections' counts, read together in one statement (Reader.counted).
+        [(counts, params)] = [(sql, params) for sql, params in statements if "count(*)" in sql]
         cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {counts[0][0]}", counts[0][1])
+        cursor.execute(f"EXPLAIN {counts}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert agenda.total("overdue") == 1000 and not agenda.counted("overdue")
     assert "ix_client_archived_id" in plan, plan
