@@ -4,11 +4,13 @@ and the schema exactly as it was, also when it fails."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, MetaData, Table, text
+from sqlalchemy import Connection, MetaData, Table, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -184,3 +186,57 @@ def test_every_bulk_trigger_names_a_trigger_of_its_table(engine: Engine) -> None
     for table, bulk in INSERT_TRIGGERS.items():
         names = {name for trigger in bulk for name in (trigger.name, *trigger.also)}
         assert {(table, name) for name in names} <= triggers
+
+
+def people_file(clients: int) -> dict[str, Any]:
+    """A book file whose every client has two contact points and a contact person."""
+    return {
+        "format": "rmtui-book",
+        "version": 3,
+        "clients": [{"id": n, "name": f"Client {n}"} for n in range(1, clients + 1)],
+        "contact_points": [
+            point
+            for n in range(1, clients + 1)
+            for point in (
+                {"client": n, "kind": "phone", "value": f"+44 20 7946 {n:04}"},
+                {"client": n, "kind": "email", "value": f"client{n}@example.com"},
+            )
+        ],
+        "contact_persons": [
+            {"id": n, "client": n, "name": f"Person {n}", "role": "CFO"}
+            for n in range(1, clients + 1)
+        ],
+    }
+
+
+def steps_to_import(engine: Engine, data: dict[str, Any]) -> int:
+    """The thousands of steps SQLite's machine takes to import `data`."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0  # go on
+
+    def watch(connection: Any, _record: Any, _proxy: Any) -> None:
+        connection.set_progress_handler(count, 1_000)
+
+    event.listen(engine, "checkout", watch)
+    try:
+        import_book(engine=engine, data=data)
+    finally:
+        event.remove(engine, "checkout", watch)
+    return steps[0]
+
+
+def test_an_imports_search_text_grows_with_the_contacts_not_their_square(
+    engine: Engine, new_book: Callable[[Path], Engine], tmp_path: Path
+) -> None:
+    """The search text of the clients given contact points and persons is written once
+    their table's indexes are back: read before, each client's would scan the whole table."""
+    small = steps_to_import(engine, people_file(250))
+    larger = new_book(tmp_path / "larger.db")
+    try:
+        large = steps_to_import(larger, people_file(1_000))
+    finally:
+        larger.dispose()
+    assert large < 6 * small  # four times the rows; 16 times the steps when it scanned

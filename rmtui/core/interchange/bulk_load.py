@@ -36,7 +36,9 @@ class InsertTrigger:
 
 def search_text_written(clients: str) -> tuple[str]:
     """SQL: write again, where it changed, the search text (schema 0009) of the clients whose
-    ids the column `clients` of the new rows gives."""
+    ids the column `clients` of the new rows gives. Its view reads each client's contact
+    points and persons by their index on the client: the work of those tables' triggers needs
+    their indexes (without them, it read the whole table for each client)."""
     columns = [column.name for column in CLIENT_SEARCH_TEXT.c if column.name != "id"]
     names = ", ".join(columns)
     changed = " OR ".join(f"{name} IS NOT excluded.{name}" for name in columns)
@@ -51,7 +53,7 @@ def search_text_written(clients: str) -> tuple[str]:
 
 SEARCH_INDEXED = InsertTrigger("client_search_added", search_text_written("id"))
 CONTACT_POINT_INDEXED = InsertTrigger(
-    "contact_point_search_added", search_text_written("client_id")
+    "contact_point_search_added", search_text_written("client_id"), needs_indexes=True
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
@@ -85,7 +87,9 @@ SHARED_CONTACT = InsertTrigger(
     ),
     needs_indexes=True,
 )
-PERSON_INDEXED = InsertTrigger("contact_person_search_added", search_text_written("client_id"))
+PERSON_INDEXED = InsertTrigger(
+    "contact_person_search_added", search_text_written("client_id"), needs_indexes=True
+)
 # The KPI roll-ups by day (schema 0010).
 CLIENT_ROLLUPS = InsertTrigger("client_rollups_added", rollups.SUMMARIES_OF_NEW_ROWS["client"])
 CONTACT_ROLLUPS = InsertTrigger(
