@@ -134,13 +134,14 @@ def recording_psycopg() -> Iterator[list[tuple[Any, Any]]]:
 
 
 def recorded_server_sql(engine: Any, work: Callable[[Any], Any]) -> list[tuple[Any, Any]]:
-    """The reading statements `work(session)` has the server run, with their parameters."""
+    """The reading statements `work(session)` has the server run, with their parameters, and
+    the settings it gives their transaction (SET LOCAL)."""
     with recording_psycopg() as statements:
         in_session(engine, work)
     return [
         (query, params)
         for query, params in statements
-        if str(query).lstrip().upper().startswith(("SELECT", "WITH"))
+        if str(query).lstrip().upper().startswith(("SELECT", "WITH", "SET LOCAL"))
     ]
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from rmtui.core.choices import choice_text
 from rmtui.core.dates import date_text, today
-from rmtui.core.db_api import of_session
+from rmtui.core.db_api import of_session, on_server
 from rmtui.core.figures import count_text, urgency_text
 from rmtui.core.people import mine_of, mine_sql
 from rmtui.core.rules import (
@@ -507,6 +507,7 @@ ARCHIVED_LEFT_OUT = (
     "NOT EXISTS (SELECT 1 FROM client INDEXED BY ix_client_archived_id"
     " WHERE archived AND id = {client})"
 )
+WITHOUT_PARALLEL_WORKERS = "SET LOCAL max_parallel_workers_per_gather = 0"  # PostgreSQL's
 # One section's follow-ups counted up to :count_limit, in due order from the follow-up index.
 FOLLOW_UPS_COUNTED_SQL = """
     SELECT count(*) FROM (
@@ -653,6 +654,20 @@ class _Reader:
         }
         if owner is not None:
             self.params["owner"] = owner
+        if self.limit is not None and on_server(connection):
+            self._without_parallel_workers()
+
+    def _without_parallel_workers(self) -> None:
+        """Have the server read this transaction's statements in its own process alone. A
+        page of the agenda reads at most a few thousand index entries a statement, where
+        starting a parallel worker costs more than it saves: at 100,000 clients Today's reads
+        took 40 ms so, against 50 ms (the check-ins' count gathered from a second process).
+        The whole agenda reads whole sections, which parallel workers make quicker."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(WITHOUT_PARALLEL_WORKERS)
+        finally:
+            cursor.close()
 
     def _business_horizon(self) -> date:
         """CASE_WARNING_DAYS business days after the day (weekends and the holidays the book

@@ -8,6 +8,7 @@ does not load SQLAlchemy (README, "Performance").
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any, Protocol
 
 Params = Mapping[str, Any] | Sequence[Any]
@@ -206,10 +207,18 @@ def _starts_name(sql: str, index: int) -> bool:
 
 def _load_as_sqlite(adapters: Any) -> None:
     """Have psycopg give values in the types sqlite3 gives them."""
-    from psycopg.adapt import Loader
     from psycopg.types.string import StrDumperUnknown
 
     adapters.register_dumper(str, StrDumperUnknown)  # ISO text compared with a date, as in SQLite
+    for name, loader in _sqlite_loaders():
+        adapters.register_loader(name, loader)
+
+
+@cache
+def _sqlite_loaders() -> tuple[tuple[str, type], ...]:
+    """psycopg's loaders of the values sqlite3 gives as text, numbers and 0 or 1: made once
+    (a cursor is made for each statement of a page of the agenda)."""
+    from psycopg.adapt import Loader
 
     class TextLoader(Loader):
         def load(self, data: Any) -> str:
@@ -225,7 +234,9 @@ def _load_as_sqlite(adapters: Any) -> None:
         def load(self, data: Any) -> int:
             return 1 if bytes(data) == b"t" else 0
 
-    for name in ("date", "timestamp", "timestamptz", "time", "json", "jsonb", "interval"):
-        adapters.register_loader(name, TextLoader)
-    adapters.register_loader("numeric", NumberLoader)
-    adapters.register_loader("bool", FlagLoader)
+    as_text = ("date", "timestamp", "timestamptz", "time", "json", "jsonb", "interval")
+    return (
+        *((name, TextLoader) for name in as_text),
+        ("numeric", NumberLoader),
+        ("bool", FlagLoader),
+    )

@@ -162,6 +162,17 @@ def test_the_copy_tells_the_rows_copied_of_all_by_table(tmp_path: Path, server_b
     assert report.counts["clients"] == 2 and report.counts["interactions"] == 3
 
 
+def test_the_copied_tables_are_vacuumed_so_an_index_alone_answers(
+    tmp_path: Path, server_book: str
+) -> None:
+    assert main(["--db", str(demo_book(tmp_path)), "copy", "--to", server_book]) == 0
+    with psycopg.connect(server_book) as connection:
+        pages = connection.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'interaction'"
+        ).fetchone()
+    assert pages is not None and pages[0] > 0 and pages[1] == pages[0]
+
+
 @pytest.mark.parametrize("where", ["server", "file"])
 def test_the_copy_works_as_any_book_afterwards(
     where: str, tmp_path: Path, server_book: str
