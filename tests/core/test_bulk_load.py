@@ -17,7 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from rmtui.core.db import session_scope
 from rmtui.core.interchange.book_file import TABLES, import_book
 from rmtui.core.interchange.bulk_load import INSERT_TRIGGERS, copy_rows
-from rmtui.core.models import Client, Holding, Interaction, Revenue
+from rmtui.core.models import (
+    CLIENT_SEARCH_TEXT,
+    Client,
+    Holding,
+    Interaction,
+    Revenue,
+)
 from rmtui.core.queries.clients import ClientFilter, list_clients
 from tests.core.maintained import recomputed_summaries, stored_summaries
 from tests.factories import make
@@ -240,3 +246,26 @@ def test_an_imports_search_text_grows_with_the_contacts_not_their_square(
     finally:
         larger.dispose()
     assert large < 6 * small  # four times the rows; 16 times the steps when it scanned
+
+
+def test_an_imports_search_text_is_the_text_its_rows_make(engine: Engine) -> None:
+    """The search text an import writes once, after its clients, contact points and persons
+    are all in, is the text their rows make (the view the triggers write it from): for the
+    clients of the file, and for a client of the book given a contact person by the file."""
+    with session_scope(engine) as session:
+        for n in range(1, 4):
+            make(session, Client, name=f"Earlier {n}")
+        held = make(session, Client, name="Held Before", email="held@example.com")
+    data = people_file(3)  # clients 1 to 3 of the file, after those of the book
+    assert held.id is not None and held.id > 3
+    data["contact_persons"].append({"id": 9, "client": held.id, "name": "Hilde Vos"})
+    import_book(engine=engine, data=data)
+    columns = ", ".join(column.name for column in CLIENT_SEARCH_TEXT.c)
+    with engine.connect() as connection:
+        stored = connection.exec_driver_sql(f"SELECT {columns} FROM client_search_text ORDER BY id")
+        made = connection.exec_driver_sql(f"SELECT {columns} FROM client_search_folded ORDER BY id")
+        assert stored.fetchall() == made.fetchall()
+    with session_scope(engine) as session:
+        for text_, name in (("7946 0003", "Client 3"), ("hilde vos", "Held Before")):
+            found = list_clients(session=session, client_filter=ClientFilter(text=text_))
+            assert [client.name for client in found] == [name]

@@ -32,28 +32,36 @@ class InsertTrigger:
     statements: tuple[str, ...]
     also: tuple[str, ...] = ()
     needs_indexes: bool = False  # its statements look rows up by the table's indexes
+    # The column of the new rows naming the clients whose search text they change, when its
+    # work is writing that text (which a copy of several tables may leave to its end).
+    search_clients: str | None = None
 
 
-def search_text_written(clients: str) -> tuple[str]:
+def search_text_written(client_ids: str) -> str:
     """SQL: write again, where it changed, the search text (schema 0009) of the clients whose
-    ids the column `clients` of the new rows gives. Its view reads each client's contact
-    points and persons by their index on the client: the work of those tables' triggers needs
-    their indexes (without them, it read the whole table for each client)."""
+    ids the query `client_ids` gives. Its view reads each client's contact points and persons
+    by their index on the client: the work of those tables' triggers needs their indexes
+    (without them, it read the whole table for each client)."""
     columns = [column.name for column in CLIENT_SEARCH_TEXT.c if column.name != "id"]
     names = ", ".join(columns)
     changed = " OR ".join(f"{name} IS NOT excluded.{name}" for name in columns)
     assigned = ", ".join(f"{name} = excluded.{name}" for name in columns)
-    return (
-        f"""INSERT INTO client_search_text (id, {names})
+    return f"""INSERT INTO client_search_text (id, {names})
            SELECT id, {names} FROM client_search_folded
-           WHERE id IN (SELECT {clients} FROM {{rows}})
-           ON CONFLICT (id) DO UPDATE SET {assigned} WHERE {changed}""",
-    )
+           WHERE id IN ({client_ids})
+           ON CONFLICT (id) DO UPDATE SET {assigned} WHERE {changed}"""
 
 
-SEARCH_INDEXED = InsertTrigger("client_search_added", search_text_written("id"))
-CONTACT_POINT_INDEXED = InsertTrigger(
-    "contact_point_search_added", search_text_written("client_id"), needs_indexes=True
+def search_trigger(name: str, clients: str, *, needs_indexes: bool = False) -> InsertTrigger:
+    """The trigger `name` writing the search text of the clients its rows' column `clients`
+    names."""
+    statement = search_text_written(f"SELECT {clients} FROM {{rows}}")
+    return InsertTrigger(name, (statement,), needs_indexes=needs_indexes, search_clients=clients)
+
+
+SEARCH_INDEXED = search_trigger("client_search_added", "id")
+CONTACT_POINT_INDEXED = search_trigger(
+    "contact_point_search_added", "client_id", needs_indexes=True
 )
 LAST_CONTACT = InsertTrigger(
     "interaction_contact_added",
@@ -87,9 +95,7 @@ SHARED_CONTACT = InsertTrigger(
     ),
     needs_indexes=True,
 )
-PERSON_INDEXED = InsertTrigger(
-    "contact_person_search_added", search_text_written("client_id"), needs_indexes=True
-)
+PERSON_INDEXED = search_trigger("contact_person_search_added", "client_id", needs_indexes=True)
 # The KPI roll-ups by day (schema 0010).
 CLIENT_ROLLUPS = InsertTrigger("client_rollups_added", rollups.SUMMARIES_OF_NEW_ROWS["client"])
 CONTACT_ROLLUPS = InsertTrigger(
@@ -127,17 +133,28 @@ INSERT_TRIGGERS: dict[str, tuple[InsertTrigger, ...]] = {
 """The insert triggers of each table whose work a bulk copy does in bulk."""
 
 
-def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
+def copy_rows(
+    connection: Connection,
+    *,
+    source: Table,
+    target: Table,
+    clients_to_index: list[str] | None = None,
+) -> None:
     """Copy every row of `source` into `target`, in the order of the source's key (else its
     ids): the columns `target` has (the source's others are left behind).
 
     The target's indexes are set aside when the copy at least doubles the table (building
     an index at once is quicker than growing it row by row), and its insert triggers
     always; their work is done after the copy, before the indexes are built again (after,
-    for the work that looks rows up by them).
+    for the work that looks rows up by them). Given `clients_to_index`, the search text of
+    the clients the new rows change is left to the caller: a query of their ids is added to
+    it, for search_text_of_copied (a client, their contact points and persons copied one
+    table after the other would have their text written three times).
     """
     if connection.dialect.name == "postgresql":
-        _copy_rows_on_server(connection, source=source, target=target)
+        _copy_rows_on_server(
+            connection, source=source, target=target, clients_to_index=clients_to_index
+        )
         return
     triggers = _present(connection, target.name, INSERT_TRIGGERS.get(target.name, ()))
     indexes = _index_sql(connection, target) if _doubles(connection, source, target) else []
@@ -151,17 +168,19 @@ def copy_rows(connection: Connection, *, source: Table, target: Table) -> None:
     connection.execute(insert(target).from_select([column.name for column in copied], rows))
     for trigger, _created in triggers:
         if not trigger.needs_indexes:
-            _do_work(connection, trigger, source)
+            _do_work(connection, trigger, source, clients_to_index)
     for _name, sql in indexes:
         connection.exec_driver_sql(sql)
     for trigger, created in triggers:
         if trigger.needs_indexes:
-            _do_work(connection, trigger, source)
+            _do_work(connection, trigger, source, clients_to_index)
         for _name, sql in created:
             connection.exec_driver_sql(sql)
 
 
-def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table) -> None:
+def _copy_rows_on_server(
+    connection: Connection, *, source: Table, target: Table, clients_to_index: list[str] | None
+) -> None:
     """copy_rows on PostgreSQL: the insert triggers are switched off for the copy (in its
     transaction) and their work done at once after it; the indexes stay."""
     names = set(
@@ -184,7 +203,7 @@ def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table
     rows = select(*copied).order_by(*key)
     connection.execute(insert(target).from_select([column.name for column in copied], rows))
     for trigger in triggers:
-        _do_work(connection, trigger, source)
+        _do_work(connection, trigger, source, clients_to_index)
     for name in set_aside:
         connection.exec_driver_sql(f'ALTER TABLE "{target.name}" ENABLE TRIGGER "{name}"')
     if "id" in target.c:  # the next new row is numbered after the copied ones
@@ -194,8 +213,24 @@ def _copy_rows_on_server(connection: Connection, *, source: Table, target: Table
         )
 
 
-def _do_work(connection: Connection, trigger: InsertTrigger, source: Table) -> None:
-    """Do the work of `trigger` for all the rows of `source` at once."""
+def search_text_of_copied(connection: Connection, clients_to_index: list[str]) -> None:
+    """Write the search text of the clients the queries `clients_to_index` (of copy_rows)
+    give, once for all of them."""
+    if clients_to_index:
+        connection.exec_driver_sql(search_text_written(" UNION ".join(clients_to_index)))
+
+
+def _do_work(
+    connection: Connection,
+    trigger: InsertTrigger,
+    source: Table,
+    clients_to_index: list[str] | None,
+) -> None:
+    """Do the work of `trigger` for all the rows of `source` at once (the search text's
+    left to the caller when it keeps `clients_to_index`)."""
+    if trigger.search_clients is not None and clients_to_index is not None:
+        clients_to_index.append(f"SELECT {trigger.search_clients} FROM {source.name}")
+        return
     for statement in trigger.statements:
         connection.exec_driver_sql(statement.format(rows=source.name))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import BLOB, Column, Connection, Integer, MetaData, Select, String, Table, select
 
-from rmtui.core.interchange.bulk_load import copy_rows
+from rmtui.core.interchange.bulk_load import copy_rows, search_text_of_copied
 from rmtui.core.interchange.problem_log import (
     DUPLICATE_ID,
     REFERENCE,
@@ -165,12 +165,18 @@ class Staging:
     def copy_into_book(self, told: Callable[[str, int], None]) -> dict[str, int]:
         """Copy every staged row into the book, entity by entity; the rows copied of each.
         `told` is told each entity as it starts, with the rows copied before it."""
-        added = 0
+        added, clients_to_index = 0, list[str]()
         for entity, staged in self.entities.items():
             if staged.count:
                 told(entity, added)
-                copy_rows(self._connection, source=staged.staging, target=staged.table)
+                copy_rows(
+                    self._connection,
+                    source=staged.staging,
+                    target=staged.table,
+                    clients_to_index=clients_to_index,
+                )
                 added += staged.count
+        search_text_of_copied(self._connection, clients_to_index)
         return {entity: staged.count for entity, staged in self.entities.items()}
 
     def ids_of(self, entity: str) -> Select[Any]:
