@@ -507,7 +507,8 @@ ARCHIVED_LEFT_OUT = (
     "NOT EXISTS (SELECT 1 FROM client INDEXED BY ix_client_archived_id"
     " WHERE archived AND id = {client})"
 )
-WITHOUT_PARALLEL_WORKERS = "SET LOCAL max_parallel_workers_per_gather = 0"  # PostgreSQL's
+# On a server, the rest of a transaction read by the server's own process alone.
+WITHOUT_PARALLEL_WORKERS = "SET LOCAL max_parallel_workers_per_gather = 0"
 # One section's follow-ups counted up to :count_limit, in due order from the follow-up index.
 FOLLOW_UPS_COUNTED_SQL = """
     SELECT count(*) FROM (

@@ -226,8 +226,8 @@ def _do_work(
     source: Table,
     clients_to_index: list[str] | None,
 ) -> None:
-    """Do the work of `trigger` for all the rows of `source` at once (the search text's
-    left to the caller when it keeps `clients_to_index`)."""
+    """Do the work of `trigger` for all the rows of `source` at once; writing the search
+    text is left to the caller when it gives `clients_to_index`."""
     if trigger.search_clients is not None and clients_to_index is not None:
         clients_to_index.append(f"SELECT {trigger.search_clients} FROM {source.name}")
         return
