@@ -259,7 +259,18 @@ def test_an_imports_search_text_is_the_text_its_rows_make(engine: Engine) -> Non
     data = people_file(3)  # clients 1 to 3 of the file, after those of the book
     assert held.id is not None and held.id > 3
     data["contact_persons"].append({"id": 9, "client": held.id, "name": "Hilde Vos"})
-    import_book(engine=engine, data=data)
+    written: list[str] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith("INSERT INTO client_search_text"):
+            written.append(statement)
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        import_book(engine=engine, data=data)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert len(written) == 1
     columns = ", ".join(column.name for column in CLIENT_SEARCH_TEXT.c)
     with engine.connect() as connection:
         stored = connection.exec_driver_sql(f"SELECT {columns} FROM client_search_text ORDER BY id")
